@@ -1,0 +1,879 @@
+// The time-series store: appends go to a write-ahead row and the in-memory heads in one
+// SQLite transaction; heads are sealed into compressed chunks (with their rollups) when
+// they fill or cross a window; reads merge sealed chunks, out-of-order chunks and heads.
+
+import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import {
+  ChunkFormatError,
+  canonicalLabels,
+  decodeChunk,
+  decodeColumns,
+  encodeChunk,
+  encodeColumns,
+  formatLabels,
+  labelsKey,
+  labelsProblem,
+  METRIC_NAME_LABEL,
+  type Labels,
+} from '@metrics-hub/wire';
+import { StoreError } from './errors.ts';
+import type { LabelMatcher } from './matchers.ts';
+import { DAY, resolveOptions, type ResolvedOptions, type StoreOptions } from './options.ts';
+import {
+  coarsen,
+  HOUR_MS,
+  MINUTE_MS,
+  counterStep,
+  ROLLUP_COLUMNS,
+  rollupSamples,
+  type RollupBuckets,
+} from './rollup.ts';
+import { sameBits } from './sample-buffer.ts';
+import { clipBlock, mergeBlocks, type SampleBlock } from './sample-merge.ts';
+import { openDatabase, translateSqliteError } from './schema.ts';
+import { SeriesIndex } from './series-index.ts';
+import { SeriesState } from './series-state.ts';
+import { decodeWalRecord, WalRecordBuilder } from './wal-record.ts';
+
+export interface AppendSeries {
+  /** The series' labels, including `__name__`; or `ref` from an earlier append. */
+  labels?: Labels;
+  ref?: number;
+  timestamps: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+export interface AppendResult {
+  /** Samples stored (in order and out of order). */
+  appended: number;
+  outOfOrder: number;
+  /** Same timestamp and same value as a stored sample: ignored. */
+  duplicates: number;
+  /** Same timestamp, different value than a stored sample: rejected, as Prometheus does. */
+  conflicts: number;
+  /** Older than the out-of-order window: rejected. */
+  tooOld: number;
+  newSeries: number;
+  /** Series refused as a whole, with the reason (invalid labels, cardinality limit...). */
+  rejected: { index: number; labels?: Labels; reason: string }[];
+  /** Series id per input entry (undefined where rejected), to pass as `ref` next time. */
+  refs: (number | undefined)[];
+}
+
+export interface StoredSeries {
+  readonly ref: number;
+  readonly labels: Labels;
+  /** Sample blocks in ascending time, decoded one chunk at a time as they are pulled. */
+  blocks(): Generator<SampleBlock>;
+}
+
+export interface BucketSeries {
+  readonly ref: number;
+  readonly labels: Labels;
+  readonly buckets: RollupBuckets;
+}
+
+export interface MetricMetadata {
+  type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'info' | 'stateset' | 'gaugehistogram' | 'unknown';
+  help: string;
+  unit: string;
+}
+
+export interface StoreStats {
+  series: number;
+  samples: number;
+  headSamples: number;
+  chunks: number;
+  chunkBytes: number;
+  rollupBytes: number;
+  /** The SQLite file (after its journal is checkpointed) and its journal. */
+  fileBytes: number;
+  walFileBytes: number;
+  bytesPerSample: number;
+  rejected: { tooOld: number; conflicts: number; cardinality: number; invalid: number };
+  duplicates: number;
+  outOfOrder: number;
+}
+
+const OOO_FLUSH_SAMPLES = 512;
+const IDLE_SEAL_GRACE_MS = 5 * MINUTE_MS;
+const EMPTY = new Uint8Array(0);
+
+interface ChunkRow {
+  id: number;
+  start_ms: number;
+  end_ms: number;
+}
+
+export class TimeSeriesStore {
+  readonly options: ResolvedOptions;
+  private readonly db: Database.Database;
+  private index = new SeriesIndex();
+  private readonly states = new Map<number, SeriesState>();
+  private nextSeq = 1;
+  /** Newest timestamp stored: retention and idle sealing count back from it. */
+  private newestT = -Infinity;
+  private walRows: { seq: number; bytes: number }[] = [];
+  private walBytes = 0;
+  private lastRetentionAt = -Infinity;
+  private closed = false;
+  private readonly counters = { tooOld: 0, conflicts: 0, cardinality: 0, invalid: 0, duplicates: 0, outOfOrder: 0 };
+  private readonly stmt: ReturnType<TimeSeriesStore['prepare']>;
+
+  static open(options: StoreOptions): TimeSeriesStore {
+    return new TimeSeriesStore(resolveOptions(options));
+  }
+
+  private constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.db = openDatabase(options.path, {
+      pageSize: options.pageSize,
+      synchronous: options.durability === 'power' ? 'FULL' : 'NORMAL',
+    }).db;
+    this.stmt = this.prepare();
+    try {
+      this.load();
+    } catch (e) {
+      this.db.close();
+      throw this.translate(e);
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      insertSeries: db.prepare('INSERT INTO series (metric, labels) VALUES (?, ?)'),
+      insertPosting: db.prepare('INSERT INTO postings (name, value, series_id) VALUES (?, ?, ?)'),
+      updateSealed: db.prepare('UPDATE series SET sealed_max_t = ? WHERE id = ?'),
+      updateOooSealed: db.prepare('UPDATE series SET ooo_sealed_seq = ? WHERE id = ?'),
+      insertChunk: db.prepare('INSERT INTO chunks (series_id, start_ms, end_ms, count, data) VALUES (?, ?, ?, ?, ?)'),
+      chunksInRange: db.prepare('SELECT id, start_ms, end_ms FROM chunks WHERE series_id = ? AND end_ms >= ? AND start_ms <= ? ORDER BY start_ms, id'),
+      chunkData: db.prepare('SELECT data FROM chunks WHERE id = ?').pluck(),
+      deleteChunk: db.prepare('DELETE FROM chunks WHERE id = ?'),
+      putRollup: db.prepare('INSERT OR REPLACE INTO rollups (resolution_ms, series_id, window_start, data) VALUES (?, ?, ?, ?)'),
+      getRollup: db.prepare('SELECT data FROM rollups WHERE resolution_ms = ? AND series_id = ? AND window_start = ?').pluck(),
+      rollupsInRange: db.prepare(
+        'SELECT window_start, data FROM rollups WHERE resolution_ms = ? AND series_id = ? AND window_start >= ? AND window_start <= ? ORDER BY window_start',
+      ),
+      insertWal: db.prepare('INSERT INTO wal (seq, data) VALUES (?, ?)'),
+      truncateWal: db.prepare('DELETE FROM wal WHERE seq < ?'),
+      dropChunksBefore: db.prepare('DELETE FROM chunks WHERE series_id = ? AND end_ms <= ?'),
+      dropRollupsBefore: db.prepare('DELETE FROM rollups WHERE resolution_ms = ? AND series_id = ? AND window_start < ?'),
+      hasChunks: db.prepare('SELECT 1 FROM chunks WHERE series_id = ? LIMIT 1').pluck(),
+      hasRollups: db.prepare('SELECT 1 FROM rollups WHERE resolution_ms IN (60000, 3600000) AND series_id = ? LIMIT 1').pluck(),
+      deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
+      deletePostings: db.prepare('DELETE FROM postings WHERE name = ? AND value = ? AND series_id = ?'),
+      putMetadata: db.prepare('INSERT OR REPLACE INTO metadata (metric, type, help, unit) VALUES (?, ?, ?, ?)'),
+      putCounter: db.prepare('INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)'),
+    };
+  }
+
+  // ---------------------------------------------------------------- open & recovery
+
+  private load(): void {
+    const rows = this.db.prepare('SELECT id, labels, sealed_max_t, ooo_sealed_seq FROM series ORDER BY id').all() as {
+      id: number;
+      labels: string;
+      sealed_max_t: number;
+      ooo_sealed_seq: number;
+    }[];
+    let maxSeq = 0;
+    for (const r of rows) {
+      let labels: Labels;
+      try {
+        labels = JSON.parse(r.labels) as Labels;
+      } catch {
+        throw new StoreError('store_corrupt', `series ${r.id} has unreadable labels: restore from a snapshot`, this.options.path);
+      }
+      const state = new SeriesState(r.id, labels, r.sealed_max_t, r.ooo_sealed_seq);
+      this.states.set(r.id, state);
+      this.index.add(r.id, labels);
+      if (r.ooo_sealed_seq > maxSeq) maxSeq = r.ooo_sealed_seq;
+      if (r.sealed_max_t > this.newestT) this.newestT = r.sealed_max_t;
+    }
+    for (const c of this.db.prepare('SELECT name, value FROM counters').all() as { name: string; value: number }[]) {
+      if (c.name in this.counters) this.counters[c.name as keyof typeof this.counters] = c.value;
+    }
+    // Replay: put back every accepted sample that no sealed chunk holds yet.
+    const replay = this.db.transaction(() => {
+      for (const row of this.db.prepare('SELECT seq, data FROM wal ORDER BY seq').iterate() as Iterable<{ seq: number; data: Uint8Array }>) {
+        maxSeq = Math.max(maxSeq, row.seq);
+        this.walRows.push({ seq: row.seq, bytes: row.data.byteLength });
+        this.walBytes += row.data.byteLength;
+        this.replayRow(row.seq, row.data);
+      }
+    });
+    replay();
+    this.nextSeq = maxSeq + 1;
+  }
+
+  private replayRow(seq: number, data: Uint8Array): void {
+    const rec = decodeWalRecord(data, seq);
+    let k = 0;
+    for (let e = 0; e < rec.seriesIds.length; e++) {
+      const state = this.states.get(rec.seriesIds[e]);
+      const n = rec.counts[e];
+      if (!state) throw new StoreError('store_corrupt', `write-ahead row ${seq} names series ${rec.seriesIds[e]}, which does not exist: restore from a snapshot`);
+      for (let i = 0; i < n; i++, k++) {
+        const t = rec.timestamps[k];
+        const v = rec.values[k];
+        if (t > this.newestT) this.newestT = t;
+        if (rec.outOfOrder[k]) {
+          if (seq > state.oooSealedSeq && state.ooo.insertSorted(t, v) && state.ooo.length === 1) state.oooFirstSeq = seq;
+        } else if (t > state.maxT) {
+          this.appendInOrder(state, t, v, seq);
+        }
+      }
+    }
+  }
+
+  /** After a failed write the heads may disagree with the file: rebuild them from it. */
+  private reloadAfterFailure(): void {
+    this.states.clear();
+    this.index = new SeriesIndex();
+    this.walRows = [];
+    this.walBytes = 0;
+    this.newestT = -Infinity;
+    this.load();
+  }
+
+  // ---------------------------------------------------------------- append
+
+  /**
+   * Stores a batch. When it returns, every sample it reports as appended survives the
+   * process being killed. Series that cannot be stored are reported in `rejected`; the
+   * rest of the batch is stored.
+   */
+  append(batch: readonly AppendSeries[]): AppendResult {
+    this.assertOpen();
+    const result: AppendResult = { appended: 0, outOfOrder: 0, duplicates: 0, conflicts: 0, tooOld: 0, newSeries: 0, rejected: [], refs: [] };
+    const seq = this.nextSeq;
+    const wal = new WalRecordBuilder();
+    const touchedOoo: SeriesState[] = [];
+    const run = this.db.transaction(() => {
+      for (let e = 0; e < batch.length; e++) {
+        const entry = batch[e];
+        const state = this.resolveSeries(entry, e, result);
+        result.refs.push(state?.id);
+        if (!state) continue;
+        const problem = samplesProblem(entry);
+        if (problem) {
+          result.rejected.push({ index: e, labels: state.labels, reason: `${problem} for ${formatLabels(state.labels)}` });
+          this.counters.invalid++;
+          continue;
+        }
+        wal.beginSeries(state.id);
+        this.appendSeriesSamples(state, entry, seq, wal, result, touchedOoo);
+      }
+      if (wal.sampleCount === 0) return;
+      const data = wal.encode();
+      this.stmt.insertWal.run(seq, data);
+      this.walRows.push({ seq, bytes: data.byteLength });
+      this.walBytes += data.byteLength;
+      for (const state of touchedOoo) if (state.ooo.length >= OOO_FLUSH_SAMPLES) this.flushOutOfOrder(state, seq);
+      this.sealIdleHeads();
+    });
+    try {
+      run();
+    } catch (e) {
+      this.reloadAfterFailure();
+      throw this.translate(e);
+    }
+    if (wal.sampleCount > 0) this.nextSeq++;
+    this.truncateWal();
+    if (this.newestT - this.lastRetentionAt >= this.options.chunkWindowMs) this.applyRetention();
+    this.counters.duplicates += result.duplicates;
+    this.counters.conflicts += result.conflicts;
+    this.counters.tooOld += result.tooOld;
+    this.counters.outOfOrder += result.outOfOrder;
+    return result;
+  }
+
+  private appendSeriesSamples(
+    state: SeriesState,
+    entry: AppendSeries,
+    seq: number,
+    wal: WalRecordBuilder,
+    result: AppendResult,
+    touchedOoo: SeriesState[],
+  ): void {
+    const { timestamps, values } = entry;
+    const head = state.head;
+    for (let i = 0; i < timestamps.length; i++) {
+      const t = timestamps[i];
+      const v = values[i];
+      if (t > state.maxT) {
+        this.appendInOrder(state, t, v, seq);
+        wal.add(t, v, false);
+        result.appended++;
+        if (t > this.newestT) this.newestT = t;
+        continue;
+      }
+      // Not newer than what the series has: a repeat, a conflict, or a late sample.
+      const inHead = head.length && t >= head.firstT ? head.indexOf(t) : -1;
+      const inOoo = inHead < 0 ? state.ooo.indexOf(t) : -1;
+      if (inHead >= 0 || inOoo >= 0) {
+        const stored = inHead >= 0 ? head.values[inHead] : state.ooo.values[inOoo];
+        if (sameBits(stored, v)) result.duplicates++;
+        else result.conflicts++;
+        continue;
+      }
+      if (t < state.maxT - this.options.outOfOrderWindowMs) {
+        result.tooOld++;
+        continue;
+      }
+      const sealed = t <= state.sealedMaxT ? this.sealedValueAt(state, t) : undefined;
+      if (sealed !== undefined) {
+        if (sameBits(sealed, v)) result.duplicates++;
+        else result.conflicts++;
+        continue;
+      }
+      state.ooo.insertSorted(t, v);
+      if (state.ooo.length === 1) {
+        state.oooFirstSeq = seq;
+        touchedOoo.push(state);
+      }
+      wal.add(t, v, true);
+      result.appended++;
+      result.outOfOrder++;
+    }
+  }
+
+  private appendInOrder(state: SeriesState, t: number, v: number, seq: number): void {
+    const windowEnd = Math.ceil(t / this.options.chunkWindowMs) * this.options.chunkWindowMs;
+    if (state.head.length && windowEnd !== state.headWindowEnd) this.sealHead(state);
+    if (state.head.length === 0) {
+      state.headWindowEnd = windowEnd;
+      state.headFirstSeq = seq;
+    }
+    state.head.push(t, v);
+    if (state.head.length >= this.options.chunkMaxSamples) this.sealHead(state);
+  }
+
+  private resolveSeries(entry: AppendSeries, index: number, result: AppendResult): SeriesState | undefined {
+    if (entry.ref !== undefined) {
+      const state = this.states.get(entry.ref);
+      if (state) return state;
+      if (!entry.labels) {
+        result.rejected.push({ index, reason: `unknown series ref ${entry.ref}: send the labels again` });
+        this.counters.invalid++;
+        return undefined;
+      }
+    }
+    const labels = entry.labels;
+    if (!labels) {
+      result.rejected.push({ index, reason: 'neither labels nor ref given' });
+      this.counters.invalid++;
+      return undefined;
+    }
+    const key = labelsKey(labels);
+    const id = this.index.idOfKey(key);
+    if (id !== undefined) return this.states.get(id);
+    const problem = labelsProblem(labels);
+    if (problem) {
+      result.rejected.push({ index, labels, reason: problem });
+      this.counters.invalid++;
+      return undefined;
+    }
+    const canonical = canonicalLabels(labels);
+    const limit = this.cardinalityProblem(canonical);
+    if (limit) {
+      result.rejected.push({ index, labels, reason: limit });
+      this.counters.cardinality++;
+      return undefined;
+    }
+    const newId = Number(this.stmt.insertSeries.run(canonical[METRIC_NAME_LABEL], JSON.stringify(canonical)).lastInsertRowid);
+    for (const name in canonical) this.stmt.insertPosting.run(name, canonical[name], newId);
+    const state = new SeriesState(newId, canonical, -Number.MAX_SAFE_INTEGER, 0);
+    this.states.set(newId, state);
+    this.index.add(newId, canonical, key);
+    result.newSeries++;
+    return state;
+  }
+
+  private cardinalityProblem(labels: Labels): string | undefined {
+    const { maxSeries, maxSeriesPerLabelValue: per } = this.options.limits;
+    if (this.index.size >= maxSeries) {
+      return `series limit reached: the store holds ${this.index.size} series (limits.maxSeries = ${maxSeries}); raise the limit or drop high-cardinality labels at the source`;
+    }
+    if (per && labels[per.label] !== undefined && this.index.countWith(per.label, labels[per.label]) >= per.limit) {
+      return `series limit reached for ${per.label}=${JSON.stringify(labels[per.label])}: ${per.limit} series (limits.maxSeriesPerLabelValue); raise the limit or drop high-cardinality labels at the source`;
+    }
+    return undefined;
+  }
+
+  /** The stored value at exactly `t` in a sealed chunk, if any (checks a late sample for a repeat). */
+  private sealedValueAt(state: SeriesState, t: number): number | undefined {
+    for (const row of this.stmt.chunksInRange.all(state.id, t, t) as ChunkRow[]) {
+      const block = this.decodeStored(row, state);
+      const i = block.timestamps.subarray(0, block.length).indexOf(t);
+      if (i >= 0) return block.values[i];
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- sealing
+
+  private sealHead(state: SeriesState): void {
+    const head = state.head;
+    const n = head.length;
+    if (n === 0) return;
+    const ts = head.timestamps.subarray(0, n);
+    const vs = head.values.subarray(0, n);
+    this.stmt.insertChunk.run(state.id, ts[0], ts[n - 1], n, encodeChunk(ts, vs, n));
+    state.sealedMaxT = ts[n - 1];
+    this.stmt.updateSealed.run(state.sealedMaxT, state.id);
+    this.rebuildRollups(state, state.headWindowEnd, { timestamps: ts, values: vs, length: n });
+    head.clear();
+  }
+
+  /** Writes the out-of-order buffer as chunks, one per window it touches. */
+  private flushOutOfOrder(state: SeriesState, seq: number): void {
+    const ooo = state.ooo;
+    const w = this.options.chunkWindowMs;
+    let from = 0;
+    while (from < ooo.length) {
+      const windowEnd = Math.ceil(ooo.timestamps[from] / w) * w;
+      let to = from;
+      while (to < ooo.length && ooo.timestamps[to] <= windowEnd) to++;
+      const ts = ooo.timestamps.subarray(from, to);
+      const vs = ooo.values.subarray(from, to);
+      this.stmt.insertChunk.run(state.id, ts[0], ts[to - from - 1], to - from, encodeChunk(ts, vs, to - from));
+      this.rebuildRollups(state, windowEnd, undefined);
+      from = to;
+    }
+    ooo.clear();
+    state.oooSealedSeq = seq;
+    this.stmt.updateOooSealed.run(seq, state.id);
+  }
+
+  /**
+   * Recomputes the rollups of one chunk window from all sealed samples in it, so that
+   * partial seals and late samples can never leave a rollup that disagrees with raw data.
+   */
+  private rebuildRollups(state: SeriesState, windowEnd: number, justSealed: SampleBlock | undefined): void {
+    const w = this.options.chunkWindowMs;
+    const windowStart = windowEnd - w;
+    const rows = this.stmt.chunksInRange.all(state.id, windowStart + 1, windowEnd) as ChunkRow[];
+    const samples =
+      justSealed && rows.length === 1 ? justSealed : mergeBlocks(rows.map((r) => clipBlock(this.decodeStored(r, state), windowStart + 1, windowEnd)));
+    if (samples.length === 0) return;
+    const minutes = bucketsOf(samples, MINUTE_MS);
+    // Where data is as sparse as the rollup, the rollup would only repeat it: an empty row
+    // tells readers to use the raw chunks of this window instead.
+    const dense = samples.length >= 2 * minutes.length;
+    this.stmt.putRollup.run(MINUTE_MS, state.id, windowStart, dense ? encodeBuckets(minutes) : EMPTY);
+    const hours = coarsen(minutes, HOUR_MS);
+    const dayStart = Math.floor(windowStart / DAY) * DAY;
+    const existing = this.stmt.getRollup.get(HOUR_MS, state.id, dayStart) as Uint8Array | undefined;
+    const merged = existing ? replaceBuckets(decodeBuckets(existing, state, HOUR_MS), hours, windowStart, windowEnd) : hours;
+    this.stmt.putRollup.run(HOUR_MS, state.id, dayStart, encodeBuckets(merged));
+  }
+
+  /** Heads whose window ended a while ago would pin the write-ahead table: seal them. */
+  private sealIdleHeads(): void {
+    const cutoff = this.newestT - IDLE_SEAL_GRACE_MS;
+    const overBudget = this.walBytes > this.options.walMaxBytes;
+    for (const state of this.states.values()) {
+      if (state.head.length && state.headWindowEnd < cutoff) this.sealHead(state);
+    }
+    if (!overBudget) return;
+    // Seal the heads that pin the oldest rows until the unsealed journal fits its budget.
+    const pinned = [...this.states.values()].filter((s) => s.pinnedSeq !== Infinity).sort((a, b) => a.pinnedSeq - b.pinnedSeq);
+    for (const state of pinned) {
+      if (this.walBytesFrom(this.minPinnedSeq()) <= this.options.walMaxBytes / 2) break;
+      this.sealHead(state);
+      if (state.ooo.length) this.flushOutOfOrder(state, this.nextSeq);
+    }
+  }
+
+  private minPinnedSeq(): number {
+    let min = this.nextSeq + 1;
+    for (const state of this.states.values()) {
+      const p = state.pinnedSeq;
+      if (p < min) min = p;
+    }
+    return min;
+  }
+
+  private walBytesFrom(seq: number): number {
+    let bytes = 0;
+    for (const row of this.walRows) if (row.seq >= seq) bytes += row.bytes;
+    return bytes;
+  }
+
+  private truncateWal(): void {
+    const keepFrom = this.minPinnedSeq();
+    if (this.walRows.length === 0 || this.walRows[0].seq >= keepFrom) return;
+    this.stmt.truncateWal.run(keepFrom);
+    let drop = 0;
+    while (drop < this.walRows.length && this.walRows[drop].seq < keepFrom) this.walBytes -= this.walRows[drop++].bytes;
+    this.walRows.splice(0, drop);
+  }
+
+  // ---------------------------------------------------------------- read
+
+  /** Series matching all matchers that have samples in [mint, maxt]. */
+  select(matchers: readonly LabelMatcher[], mint: number, maxt: number): StoredSeries[] {
+    this.assertOpen();
+    const out: StoredSeries[] = [];
+    for (const id of this.index.select(matchers)) {
+      const state = this.states.get(id)!;
+      const rows = this.stmt.chunksInRange.all(id, mint, maxt) as ChunkRow[];
+      const head = snapshot(state.head, mint, maxt);
+      const ooo = snapshot(state.ooo, mint, maxt);
+      if (rows.length === 0 && !head && !ooo) continue;
+      out.push({ ref: id, labels: state.labels, blocks: () => this.readBlocks(state, rows, head, ooo, mint, maxt) });
+    }
+    return out;
+  }
+
+  private *readBlocks(
+    state: SeriesState,
+    rows: ChunkRow[],
+    head: SampleBlock | undefined,
+    ooo: SampleBlock | undefined,
+    mint: number,
+    maxt: number,
+  ): Generator<SampleBlock> {
+    // `written` orders sources by write time, so that merges keep the first-written sample.
+    type Source = { start: number; end: number; written: number; load: () => SampleBlock };
+    const sources: Source[] = rows.map((r) => ({ start: r.start_ms, end: r.end_ms, written: r.id, load: () => this.decodeStored(r, state) }));
+    let written = Number.MAX_SAFE_INTEGER - 2;
+    for (const block of [ooo, head]) {
+      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], written: written++, load: () => block });
+    }
+    sources.sort((a, b) => a.start - b.start);
+    let i = 0;
+    while (i < sources.length) {
+      let j = i + 1;
+      let end = sources[i].end;
+      while (j < sources.length && sources[j].start <= end) end = Math.max(end, sources[j++].end);
+      const block =
+        j === i + 1
+          ? sources[i].load()
+          : mergeBlocks(
+              sources
+                .slice(i, j)
+                .sort((a, b) => a.written - b.written)
+                .map((s) => s.load()),
+            );
+      const clipped = clipBlock(block, mint, maxt);
+      if (clipped.length) yield clipped;
+      i = j;
+    }
+  }
+
+  private decodeStored(row: ChunkRow, state: SeriesState): SampleBlock {
+    const data = this.stmt.chunkData.get(row.id) as Uint8Array | undefined;
+    if (!data) throw new StoreError('store_corrupt', `chunk ${row.id} of ${formatLabels(state.labels)} vanished while reading`, this.options.path);
+    try {
+      const d = decodeChunk(data);
+      return { timestamps: d.timestamps, values: d.values, length: d.count };
+    } catch (e) {
+      throw this.chunkError(e, `chunk ${row.id} of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
+    }
+  }
+
+  private chunkError(e: unknown, what: string): Error {
+    if (e instanceof ChunkFormatError) {
+      return new StoreError('store_corrupt', `${what} is damaged (${e.message}): restore the database from a snapshot`, this.options.path);
+    }
+    return this.translate(e);
+  }
+
+  /** The resolution a query at `stepMs` should read: raw (0), 1 m or 1 h buckets. */
+  resolutionFor(stepMs: number): 0 | typeof MINUTE_MS | typeof HOUR_MS {
+    if (stepMs >= HOUR_MS) return HOUR_MS;
+    if (stepMs >= MINUTE_MS) return MINUTE_MS;
+    return 0;
+  }
+
+  /**
+   * Downsampled buckets (ends in (mint, maxt]) for the matching series: stored rollups
+   * where they exist, buckets computed from raw samples for the rest (the open head,
+   * windows too sparse to roll up).
+   */
+  selectBuckets(matchers: readonly LabelMatcher[], mint: number, maxt: number, resolution: typeof MINUTE_MS | typeof HOUR_MS): BucketSeries[] {
+    this.assertOpen();
+    const out: BucketSeries[] = [];
+    for (const id of this.index.select(matchers)) {
+      const state = this.states.get(id)!;
+      const buckets = this.readBuckets(state, mint, maxt, resolution);
+      if (buckets.length) out.push({ ref: id, labels: state.labels, buckets });
+    }
+    return out;
+  }
+
+  private readBuckets(state: SeriesState, mint: number, maxt: number, resolution: number): RollupBuckets {
+    const storedWindow = resolution === MINUTE_MS ? this.options.chunkWindowMs : DAY;
+    const firstWindow = Math.floor(mint / storedWindow) * storedWindow;
+    const rows = this.stmt.rollupsInRange.all(resolution, state.id, firstWindow, maxt) as { window_start: number; data: Uint8Array }[];
+    const parts = rows.map((row) =>
+      row.data.byteLength === 0
+        ? this.bucketsFromChunks(state, row.window_start, row.window_start + storedWindow, resolution)
+        : decodeBuckets(row.data, state, resolution),
+    );
+    // Rollups cover every sealed sample; the open head is rolled up on the fly.
+    const head = snapshot(state.head, -Infinity, Infinity);
+    if (head) parts.push(bucketsOf(head, resolution));
+    return clipBuckets(joinBuckets(parts), mint, maxt);
+  }
+
+  private bucketsFromChunks(state: SeriesState, windowStart: number, windowEnd: number, resolution: number): RollupBuckets {
+    const rows = this.stmt.chunksInRange.all(state.id, windowStart + 1, windowEnd) as ChunkRow[];
+    const blocks = rows.map((r) => clipBlock(this.decodeStored(r, state), windowStart + 1, windowEnd));
+    return bucketsOf(blocks.length === 1 ? blocks[0] : mergeBlocks(blocks), resolution);
+  }
+
+  // ---------------------------------------------------------------- metadata & stats
+
+  labelNames(matchers?: readonly LabelMatcher[]): string[] {
+    this.assertOpen();
+    return this.index.labelNames(matchers?.length ? this.index.select(matchers) : undefined);
+  }
+
+  labelValues(name: string, matchers?: readonly LabelMatcher[]): string[] {
+    this.assertOpen();
+    return this.index.labelValues(name, matchers?.length ? this.index.select(matchers) : undefined);
+  }
+
+  /** Label sets of the series matching `matchers` (with data in [mint, maxt] when given). */
+  series(matchers: readonly LabelMatcher[], mint?: number, maxt?: number): Labels[] {
+    this.assertOpen();
+    if (mint === undefined || maxt === undefined) return this.index.select(matchers).map((id) => this.states.get(id)!.labels);
+    return this.select(matchers, mint, maxt).map((s) => s.labels);
+  }
+
+  setMetadata(metric: string, meta: MetricMetadata): void {
+    this.assertOpen();
+    this.stmt.putMetadata.run(metric, meta.type, meta.help, meta.unit);
+  }
+
+  metadata(metric?: string): Map<string, MetricMetadata> {
+    this.assertOpen();
+    const rows = (
+      metric === undefined
+        ? this.db.prepare('SELECT metric, type, help, unit FROM metadata ORDER BY metric').all()
+        : this.db.prepare('SELECT metric, type, help, unit FROM metadata WHERE metric = ?').all(metric)
+    ) as ({ metric: string } & MetricMetadata)[];
+    return new Map(rows.map((r) => [r.metric, { type: r.type, help: r.help, unit: r.unit }]));
+  }
+
+  stats(): StoreStats {
+    this.assertOpen();
+    const chunkAgg = this.db.prepare('SELECT count(*) AS chunks, coalesce(sum(count), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM chunks').get() as {
+      chunks: number;
+      samples: number;
+      bytes: number;
+    };
+    const rollupBytes = (this.db.prepare('SELECT coalesce(sum(length(data)), 0) FROM rollups').pluck().get() as number) ?? 0;
+    let headSamples = 0;
+    for (const s of this.states.values()) headSamples += s.head.length + s.ooo.length;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const samples = chunkAgg.samples + headSamples;
+    const fileBytes = pageSize * pages;
+    let walFileBytes = 0;
+    try {
+      walFileBytes = statSync(this.options.path + '-wal').size;
+    } catch {
+      walFileBytes = 0;
+    }
+    return {
+      series: this.index.size,
+      samples,
+      headSamples,
+      chunks: chunkAgg.chunks,
+      chunkBytes: chunkAgg.bytes,
+      rollupBytes,
+      fileBytes,
+      walFileBytes,
+      bytesPerSample: samples ? fileBytes / samples : 0,
+      rejected: { tooOld: this.counters.tooOld, conflicts: this.counters.conflicts, cardinality: this.counters.cardinality, invalid: this.counters.invalid },
+      duplicates: this.counters.duplicates,
+      outOfOrder: this.counters.outOfOrder,
+    };
+  }
+
+  // ---------------------------------------------------------------- retention & lifecycle
+
+  /**
+   * Drops raw chunks and rollups past their retention (counted back from the newest
+   * sample), then series left with no data. Freed pages are reused by later writes.
+   */
+  applyRetention(): { chunksDropped: number; seriesDropped: number } {
+    this.assertOpen();
+    const { rawMs, rollup1mMs, rollup1hMs } = this.options.retention;
+    this.lastRetentionAt = this.newestT;
+    if (this.newestT === -Infinity) return { chunksDropped: 0, seriesDropped: 0 };
+    const rawCutoff = this.newestT - rawMs;
+    let chunksDropped = 0;
+    const gone: number[] = [];
+    this.db.transaction(() => {
+      for (const state of this.states.values()) {
+        chunksDropped += this.stmt.dropChunksBefore.run(state.id, rawCutoff).changes;
+        this.stmt.dropRollupsBefore.run(MINUTE_MS, state.id, this.newestT - rollup1mMs - this.options.chunkWindowMs);
+        this.stmt.dropRollupsBefore.run(HOUR_MS, state.id, this.newestT - rollup1hMs - DAY);
+        if (state.head.length === 0 && state.ooo.length === 0 && !this.stmt.hasChunks.get(state.id) && !this.stmt.hasRollups.get(state.id)) {
+          gone.push(state.id);
+        }
+      }
+      for (const id of gone) {
+        const labels = this.states.get(id)!.labels;
+        for (const name in labels) this.stmt.deletePostings.run(name, labels[name], id);
+        this.stmt.deleteSeries.run(id);
+      }
+    })();
+    for (const id of gone) this.states.delete(id);
+    this.index.remove(gone);
+    return { chunksDropped, seriesDropped: gone.length };
+  }
+
+  /** Seals every head and checkpoints the journal so that the file alone holds everything. */
+  flush(): void {
+    this.assertOpen();
+    this.db.transaction(() => {
+      for (const state of this.states.values()) {
+        this.sealHead(state);
+        if (state.ooo.length) this.flushOutOfOrder(state, this.nextSeq - 1);
+      }
+      for (const [name, value] of Object.entries(this.counters)) this.stmt.putCounter.run(name, value);
+    })();
+    this.truncateWal();
+    this.db.pragma('incremental_vacuum');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('store_closed', 'the store is closed', this.options.path);
+  }
+
+  private translate(e: unknown): Error {
+    return translateSqliteError(e, this.options.path);
+  }
+}
+
+function samplesProblem(entry: AppendSeries): string | undefined {
+  const { timestamps, values } = entry;
+  if (!timestamps || !values || typeof timestamps.length !== 'number' || typeof values.length !== 'number') return 'timestamps and values must be arrays';
+  if (timestamps.length !== values.length) return `${timestamps.length} timestamps but ${values.length} values`;
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i];
+    if (!Number.isSafeInteger(t)) return `timestamp #${i} (${t}) is not a whole number of milliseconds`;
+    if (typeof values[i] !== 'number') return `value #${i} is not a number`;
+  }
+  return undefined;
+}
+
+function snapshot(buf: { timestamps: Float64Array; values: Float64Array; length: number }, mint: number, maxt: number): SampleBlock | undefined {
+  if (buf.length === 0) return undefined;
+  const clipped = clipBlock(buf, mint, maxt);
+  if (clipped.length === 0) return undefined;
+  // Copies: the head keeps changing while a reader iterates.
+  return { timestamps: clipped.timestamps.slice(0, clipped.length), values: clipped.values.slice(0, clipped.length), length: clipped.length };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function bucketsOf(block: SampleBlock, resolution: number): RollupBuckets {
+  if (block.length === 0) return { length: 0, ends: new Float64Array(0), columns: ROLLUP_COLUMNS.map(() => new Float64Array(0)) };
+  const minutes = rollupSamples(block.timestamps, block.values, block.length, MINUTE_MS);
+  return resolution === MINUTE_MS ? minutes : coarsen(minutes, resolution);
+}
+
+function encodeBuckets(b: RollupBuckets): Uint8Array {
+  return encodeColumns(b.ends.subarray(0, b.length), b.columns.map((c) => c.subarray(0, b.length)), b.length);
+}
+
+function decodeBuckets(data: Uint8Array, state: SeriesState, resolution: number): RollupBuckets {
+  try {
+    const d = decodeColumns(data);
+    if (d.columns.length !== ROLLUP_COLUMNS.length) throw new ChunkFormatError('chunk_corrupt', `expected ${ROLLUP_COLUMNS.length} columns, found ${d.columns.length}`);
+    return { length: d.count, ends: d.timestamps, columns: d.columns };
+  } catch (e) {
+    if (e instanceof ChunkFormatError) {
+      throw new StoreError('store_corrupt', `the ${resolution / MINUTE_MS} m rollup of ${formatLabels(state.labels)} is damaged (${e.message}): restore the database from a snapshot`);
+    }
+    throw e;
+  }
+}
+
+/** `existing` with its buckets inside (windowStart, windowEnd] replaced by `fresh`. */
+function replaceBuckets(existing: RollupBuckets, fresh: RollupBuckets, windowStart: number, windowEnd: number): RollupBuckets {
+  const parts: RollupBuckets[] = [];
+  let i = 0;
+  while (i < existing.length && existing.ends[i] <= windowStart) i++;
+  parts.push(slice(existing, 0, i));
+  parts.push(fresh);
+  let j = i;
+  while (j < existing.length && existing.ends[j] <= windowEnd) j++;
+  parts.push(slice(existing, j, existing.length));
+  return concatBuckets(parts);
+}
+
+function slice(b: RollupBuckets, from: number, to: number): RollupBuckets {
+  return { length: to - from, ends: b.ends.subarray(from, to), columns: b.columns.map((c) => c.subarray(from, to)) };
+}
+
+function concatBuckets(parts: RollupBuckets[]): RollupBuckets {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const ends = new Float64Array(n);
+  const columns = ROLLUP_COLUMNS.map(() => new Float64Array(n));
+  let k = 0;
+  for (const p of parts) {
+    ends.set(p.ends.subarray(0, p.length), k);
+    for (let c = 0; c < columns.length; c++) columns[c].set(p.columns[c].subarray(0, p.length), k);
+    k += p.length;
+  }
+  return { length: n, ends, columns };
+}
+
+/**
+ * Joins bucket runs in time order. Two runs can share an edge bucket (a head sealed in the
+ * middle of a bucket, then continued): those halves are merged, the earlier one first.
+ */
+function joinBuckets(parts: RollupBuckets[]): RollupBuckets {
+  const all = concatBuckets(parts.filter((p) => p.length));
+  if (all.length < 2) return all;
+  const c = all.columns;
+  let w = 0;
+  for (let r = 1; r < all.length; r++) {
+    if (all.ends[r] === all.ends[w]) {
+      c[6][w] += counterStep(c[5][w], c[4][r]) + c[6][r];
+      c[0][w] += c[0][r];
+      c[1][w] += c[1][r];
+      if (c[2][r] < c[2][w] || c[2][w] !== c[2][w]) c[2][w] = c[2][r];
+      if (c[3][r] > c[3][w] || c[3][w] !== c[3][w]) c[3][w] = c[3][r];
+      c[5][w] = c[5][r];
+      c[8][w] = c[8][r];
+    } else if (all.ends[r] > all.ends[w]) {
+      w++;
+      all.ends[w] = all.ends[r];
+      for (let k = 0; k < c.length; k++) c[k][w] = c[k][r];
+    }
+  }
+  return slice(all, 0, w + 1);
+}
+
+function clipBuckets(b: RollupBuckets, mint: number, maxt: number): RollupBuckets {
+  let from = 0;
+  while (from < b.length && b.ends[from] <= mint) from++;
+  let to = b.length;
+  while (to > from && b.ends[to - 1] > maxt) to--;
+  return slice(b, from, to);
+}
