@@ -59,4 +59,17 @@ describe('crash recovery', () => {
       }
     }
   });
+
+  it('refuses to open over a damaged write-ahead row, naming it and the way out', async () => {
+    dir = tempDir('tsdb-crash-');
+    const path = dir.file('crash.db');
+    await runAndKill(path, 0, 20);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path);
+    const row = db.prepare('SELECT seq, data FROM wal ORDER BY seq DESC LIMIT 1').get() as { seq: number; data: Buffer };
+    db.prepare('UPDATE wal SET data = ? WHERE seq = ?').run(row.data.subarray(0, row.data.length - 8), row.seq);
+    db.close();
+    expect(() => TimeSeriesStore.open({ path })).toThrow(new RegExp(`write-ahead row ${row.seq} is damaged .*delete that row`));
+  });
 });
+

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStaleNaN, labelsKey, STALE_NAN, type Labels } from '@metrics-hub/wire';
 import { HOUR_MS, MINUTE_MS } from './rollup.ts';
-import { TimeSeriesStore, type StoredSeries } from './store.ts';
+import { TimeSeriesStore, type AppendSeries, type StoredSeries } from './store.ts';
 import { StoreError } from './errors.ts';
 import type { StoreOptions } from './options.ts';
 import { ReferenceStore } from './testing/reference-store.ts';
@@ -36,7 +36,7 @@ describe('append and select', () => {
     const s = open();
     const hosts = ['a', 'b', 'c'];
     s.append(
-      hosts.flatMap((h, i) => [
+      hosts.flatMap((h, i): AppendSeries[] => [
         { labels: { __name__: 'node_load1', instance: h, job: 'node' }, timestamps: [T0], values: [i] },
         { labels: { __name__: 'node_load5', instance: h }, timestamps: [T0], values: [i * 10] },
       ]),

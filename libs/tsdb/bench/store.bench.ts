@@ -1,0 +1,82 @@
+// Ingest, size and read figures for the store on the shared benchmark fleet
+// (../shared/bench/dataset.mjs). Prints figures; asserts nothing.
+//
+//   npx tsx libs/tsdb/bench/store.bench.ts [--hosts 50] [--hours 24] [--dir /tmp]
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { TimeSeriesStore, type AppendSeries } from '../src/index.ts';
+import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
+
+const args = parseBenchArgs(process.argv.slice(2), { hosts: 50, hours: 24 });
+const fleet = await loadFleet(args.hosts, args.hours);
+const dir = mkdtempSync(join(args.dir ?? tmpdir(), 'tsdb-bench-'));
+const path = join(dir, 'bench.db');
+const rssBefore = process.memoryUsage().rss;
+
+const store = TimeSeriesStore.open({ path });
+const steps = fleet.steps;
+let appendMs = 0;
+let refs: (number | undefined)[] | undefined;
+const wallStart = performance.now();
+for (let step = 0; step < steps; step++) {
+  // One batch per scrape round of the whole fleet: ~2,200 samples, one per series.
+  const batch: AppendSeries[] = new Array(fleet.series.length);
+  for (let s = 0; s < fleet.series.length; s++) {
+    const series = fleet.series[s];
+    batch[s] = refs
+      ? { ref: refs[s], timestamps: [series.timestamps[step]], values: series.values.subarray(step, step + 1) }
+      : { labels: series.labels, timestamps: [series.timestamps[step]], values: series.values.subarray(step, step + 1) };
+  }
+  const t0 = performance.now();
+  const result = store.append(batch);
+  appendMs += performance.now() - t0;
+  refs ??= result.refs;
+  if (step % 360 === 0) progress(`ingest ${((step / steps) * 100).toFixed(0)}%`);
+}
+const flushStart = performance.now();
+store.flush();
+const flushMs = performance.now() - flushStart;
+const wallMs = performance.now() - wallStart;
+progress('');
+const stats = store.stats();
+const fileBytes = statSync(path).size;
+
+// Reads: one series over the whole range, and 1,000 series over the last hour.
+const end = fleet.end;
+const oneSeries = [
+  { type: '=' as const, name: '__name__', value: 'node_network_receive_bytes_total' },
+  { type: '=' as const, name: 'instance', value: fleet.series[0].labels.instance },
+];
+const readRate = (matchers: Parameters<TimeSeriesStore['select']>[0], mint: number, maxt: number, limit: number, runs: number) => {
+  const rates: number[] = [];
+  let samples = 0;
+  let seriesCount = 0;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    samples = 0;
+    const selected = store.select(matchers, mint, maxt).slice(0, limit);
+    seriesCount = selected.length;
+    for (const s of selected) for (const b of s.blocks()) samples += b.length;
+    rates.push(samples / ((performance.now() - t0) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return { samples, series: seriesCount, rate: rates[Math.floor(runs / 2)] };
+};
+const one = readRate(oneSeries, end - args.hours * 3_600_000, end, 1, 9);
+const many = readRate([{ type: '=~', name: '__name__', value: 'node_cpu_seconds_total|node_memory.*|node_load.*' }], end - 3_600_000, end, 1000, 7);
+const rssPeak = process.resourceUsage().maxRSS * 1024;
+store.close();
+rmSync(dir, { recursive: true, force: true });
+
+printTable(`tsdb on ${fleet.series.length} series x ${steps} steps (${fleet.samples.toLocaleString('en')} samples, ${args.hosts} hosts, ${args.hours} h)`, [
+  ['ingest (append calls only)', `${Math.round(fleet.samples / (appendMs / 1000)).toLocaleString('en')} samples/s`],
+  ['ingest (wall, incl. batch building and final flush)', `${Math.round(fleet.samples / (wallMs / 1000)).toLocaleString('en')} samples/s (flush ${flushMs.toFixed(0)} ms)`],
+  ['file after checkpoint', `${(fileBytes / 1e6).toFixed(2)} MB = ${(fileBytes / fleet.samples).toFixed(3)} bytes/sample`],
+  ['  raw chunk payload', `${(stats.chunkBytes / fleet.samples).toFixed(3)} bytes/sample in ${stats.chunks.toLocaleString('en')} chunks`],
+  ['  rollup payload (1 m + 1 h)', `${(stats.rollupBytes / fleet.samples).toFixed(3)} bytes/sample`],
+  ['peak RSS', `${(rssPeak / 1e6).toFixed(0)} MB (dataset held in memory: ${((rssBefore) / 1e6).toFixed(0)} MB before opening the store)`],
+  [`select+decode 1 series x ${args.hours} h`, `${Math.round(one.rate).toLocaleString('en')} samples/s (${one.samples} samples)`],
+  [`select+decode ${many.series} series x 1 h`, `${Math.round(many.rate).toLocaleString('en')} samples/s (${many.samples} samples)`],
+]);

@@ -1,0 +1,73 @@
+// Shared by the benchmarks: the fleet dataset from ../shared/bench, argument parsing,
+// progress on stderr and a plain table on stdout.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export interface FleetSeries {
+  labels: Record<string, string>;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+export interface Fleet {
+  series: FleetSeries[];
+  steps: number;
+  samples: number;
+  end: number;
+}
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** ../shared/bench/dataset.mjs next to the checkout (or $METRICS_HUB_SHARED). */
+export function datasetPath(): string {
+  const shared = process.env.METRICS_HUB_SHARED ?? join(root, '..', 'shared');
+  const file = join(shared, 'bench', 'dataset.mjs');
+  if (!existsSync(file)) {
+    throw new Error(`benchmark dataset not found at ${file}: put the shared/ folder beside the checkout or set METRICS_HUB_SHARED`);
+  }
+  return file;
+}
+
+export async function loadFleet(hosts: number, hours: number): Promise<Fleet> {
+  const { fleetSeries } = (await import(pathToFileURL(datasetPath()).href)) as {
+    fleetSeries: (o: { hosts: number; hours: number }) => Iterable<FleetSeries>;
+  };
+  progress(`generating ${hosts} hosts x ${hours} h`);
+  const series = [...fleetSeries({ hosts, hours })];
+  const steps = series[0].timestamps.length;
+  let end = -Infinity;
+  for (const s of series) end = Math.max(end, s.timestamps[steps - 1]);
+  progress('');
+  return { series, steps, samples: series.length * steps, end };
+}
+
+export function parseBenchArgs<T extends Record<string, number>>(argv: string[], defaults: T): T & { dir?: string } {
+  const out: Record<string, number | string> = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i].replace(/^--/, '');
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+    out[key] = key === 'dir' ? value : Number(value);
+    if (key !== 'dir' && !Number.isFinite(out[key])) throw new Error(`--${key} needs a number, got ${value}`);
+  }
+  return out as T & { dir?: string };
+}
+
+let lastProgress = 0;
+export function progress(text: string): void {
+  if (!process.stderr.isTTY) {
+    if (text && Date.now() - lastProgress > 5000) {
+      process.stderr.write(`${text}\n`);
+      lastProgress = Date.now();
+    }
+    return;
+  }
+  process.stderr.write(`\r\x1b[K${text}`);
+}
+
+export function printTable(title: string, rows: [string, string][]): void {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n${title}`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+}
