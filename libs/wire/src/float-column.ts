@@ -1,0 +1,35 @@
+import type { BitReader } from './bit-reader.ts';
+import type { BitWriter } from './bit-writer.ts';
+import type { ByteReader, ByteWriter } from './byte-buffer.ts';
+import { analyzeDecimal, planInts, readDecimal, writeDecimal } from './decimal-column.ts';
+import { corrupt } from './errors.ts';
+import { TAG_DECIMAL, TAG_DECIMAL_RELATIVE, TAG_XOR } from './format.ts';
+import { ScratchF64, ScratchI32 } from './scratch.ts';
+import { readXor, writeXor } from './xor-column.ts';
+
+const intsScratch = new ScratchF64();
+const excScratch = new ScratchI32();
+
+/**
+ * Writes one float column, as scaled decimal integers when the values allow it (nearly
+ * always for scraped metrics, and then much smaller) and as Gorilla XOR otherwise.
+ * Returns the tag of the encoding used.
+ */
+export function writeFloatColumn(w: ByteWriter, bw: BitWriter, values: Float64Array, count: number): number {
+  if (count === 0) return TAG_DECIMAL;
+  const ints = intsScratch.get(count);
+  const exc = excScratch.get(count);
+  const dec = analyzeDecimal(values, count, ints, exc);
+  if (dec === null) {
+    writeXor(w, bw, values, count);
+    return TAG_XOR;
+  }
+  writeDecimal(w, bw, dec.e, planInts(ints, count), values, exc, dec.exceptions);
+  return TAG_DECIMAL;
+}
+
+export function readFloatColumn(r: ByteReader, br: BitReader, tag: number, out: Float64Array, count: number, ref: Float64Array | null): void {
+  if (tag === TAG_XOR) readXor(r, br, out, count);
+  else if (tag === TAG_DECIMAL || tag === TAG_DECIMAL_RELATIVE) readDecimal(r, br, out, count, ref);
+  else throw corrupt(`unknown column encoding ${tag}`);
+}

@@ -1,0 +1,4 @@
+export { STALE_NAN, isStaleNaN } from './stale-nan.ts';
+export { ChunkFormatError, type ChunkErrorCode } from './errors.ts';
+export { encodeChunk, decodeChunk, chunkHeader, type ChunkEncoding, type DecodedChunk, type ChunkHeader } from './chunk.ts';
+export { encodeColumns, decodeColumns, columnsHeader, type DecodedColumns } from './columns-chunk.ts';
