@@ -1,7 +1,7 @@
 import { readColumnsBody, readHead, readSingleBody } from './chunk-body.ts';
 import { beginChunk, bitWriter, finishChunk, openChunk } from './chunk-frame.ts';
 import { sampleCount } from './chunk.ts';
-import { INT_LIMIT, analyzeDecimal, exceptionBytes, exceptionLimit, planInts, writeDecimal } from './decimal-column.ts';
+import { INT_LIMIT, analyzeDecimal, exceptionBytes, exceptionLimit, fillExceptions, planInts, writeDecimal } from './decimal-column.ts';
 import { KIND_COLUMNS, MAX_COLUMNS, TAG_DECIMAL, TAG_DECIMAL_RELATIVE, TAG_XOR } from './format.ts';
 import { uvarintLength } from './packed-ints.ts';
 import { timestampRange, writeTimestamps } from './timestamp-column.ts';
@@ -33,28 +33,25 @@ function analyze(values: Float64Array, count: number): DecimalColumn | null {
 
 /**
  * Writes col.ints - ref.ints into out and the union of both exception sets into exc; returns
- * the exception count, or -1 when the difference is not worth or not able to be stored.
+ * the exception count, or -1 when the difference cannot be stored exactly or cheaply.
  */
 function difference(col: DecimalColumn, ref: DecimalColumn, count: number, out: Float64Array, exc: Int32Array): number {
   const limit = exceptionLimit(count);
   let exceptions = 0;
-  let prev = NaN;
-  let first = -1;
   for (let i = 0; i < count; i++) {
     if (col.isException[i] || ref.isException[i]) {
       if (exceptions >= limit) return -1;
       exc[exceptions++] = i;
-      out[i] = prev;
+      out[i] = NaN;
       continue;
     }
     const d = col.ints[i] - ref.ints[i];
     if (d > INT_LIMIT || d < -INT_LIMIT) return -1;
     out[i] = d;
-    prev = d;
-    if (first < 0) first = i;
   }
-  for (let i = 0; i < first; i++) out[i] = out[first];
-  return first < 0 ? -1 : exceptions;
+  if (exceptions === count) return -1;
+  fillExceptions(out, count, exc, exceptions);
+  return exceptions;
 }
 
 /**

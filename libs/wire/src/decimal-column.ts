@@ -106,23 +106,65 @@ export function analyzeDecimal(values: Float64Array, count: number, ints: Float6
 
   const p = POW10[chosen];
   let exceptions = 0;
-  let prev = NaN;
-  let firstExact = -1;
   for (let i = 0; i < count; i++) {
     const v = values[i];
     const n = Math.round(v * p);
     if (n / p === v && Math.abs(n) <= INT_LIMIT && (v !== 0 || 1 / v > 0)) {
       ints[i] = n;
-      prev = n;
-      if (firstExact < 0) firstExact = i;
     } else {
       if (exceptions >= limit) return null;
       exc[exceptions++] = i;
-      ints[i] = prev;
+      ints[i] = NaN;
     }
   }
-  for (let i = 0; i < firstExact; i++) ints[i] = ints[firstExact];
+  fillExceptions(ints, count, exc, exceptions);
   return { e: chosen, exceptions };
+}
+
+/**
+ * Gives each exception position (NaN in ints) the integer that continues the line of its
+ * neighbours, in steps of their common factor, so it costs no bits in either the delta or
+ * the delta-of-delta stream. Needs at least one exact value.
+ */
+export function fillExceptions(ints: Float64Array, count: number, exc: Int32Array, exceptions: number): void {
+  if (exceptions === 0) return;
+  let g = 0;
+  let last = NaN;
+  for (let i = 0; i < count && g !== 1; i++) {
+    const n = ints[i];
+    if (n !== n) continue;
+    const d = n - last;
+    if (d === d && d !== 0) g = gcd(d < 0 ? -d : d, g);
+    last = n;
+  }
+  if (g === 0) g = 1;
+  for (let k = 0; k < exceptions; ) {
+    const first = exc[k];
+    let end = first + 1;
+    while (++k < exceptions && exc[k] === end) end++;
+    const left = first - 1;
+    if (left >= 0 && end < count) {
+      const a = ints[left];
+      const steps = (ints[end] - a) / g;
+      const span = end - left;
+      for (let i = first; i < end; i++) ints[i] = a + g * Math.round((steps * (i - left)) / span);
+    } else if (left >= 0) {
+      const a = ints[left];
+      const slope = left > 0 ? a - ints[left - 1] : 0;
+      for (let i = first; i < end; i++) {
+        const n = a + slope * (i - left);
+        ints[i] = n <= INT_LIMIT && n >= -INT_LIMIT ? n : a;
+      }
+    } else {
+      const b = ints[end];
+      const next = end + 1 < count ? ints[end + 1] : NaN;
+      const slope = next === next ? next - b : 0;
+      for (let i = first; i < end; i++) {
+        const n = b - slope * (end - i);
+        ints[i] = n <= INT_LIMIT && n >= -INT_LIMIT ? n : b;
+      }
+    }
+  }
 }
 
 function gcd(a: number, b: number): number {
