@@ -75,7 +75,9 @@ export function analyzeDecimal(values: Float64Array, count: number, ints: Float6
     const p = POW10[e];
     const n = Math.round(v * p);
     if (n / p === v && Math.abs(n) <= INT_LIMIT && (v !== 0 || 1 / v > 0)) {
-      if (e > 0 && Math.round(v * POW10[e - 1]) / POW10[e - 1] === v) hist[minimalExponent(v)]++;
+      // Once more than `limit` values need e, no smaller exponent can be chosen and the
+      // minimal exponents of the rest no longer matter.
+      if (e > 0 && hist[e] <= limit && Math.round(v * POW10[e - 1]) / POW10[e - 1] === v) hist[minimalExponent(v)]++;
       else hist[e]++;
       continue;
     }

@@ -5,9 +5,15 @@ import { corrupt } from './errors.ts';
 import { ScratchF64 } from './scratch.ts';
 
 // Frame-of-reference bit packing in miniblocks (the idea of Parquet's DELTA_BINARY_PACKED):
-// each miniblock stores its own minimum and bit width, so one outlier (a scrape gap, a
-// counter reset) widens only the miniblock it falls in. The encoder measures every
-// miniblock size from 16 to 256 and keeps the smallest result.
+// each miniblock stores its own minimum and range, so one outlier widens only the miniblock
+// it falls in. The encoder measures every miniblock size from 16 to 256 and keeps the
+// smallest result.
+//
+// Within a miniblock, a value x in [0, range] is written in truncated binary: with
+// range + 1 = M not a power of two, 2^w > M > 2^(w-1), the u = 2^w - M smallest values take
+// w - 1 bits and the others w. For increments spread evenly over their range (counters,
+// random walks) this saves up to a bit a value against a plain w-bit field, and it is never
+// larger. Decoding costs one comparison and sometimes one extra bit read.
 
 const MIN_LOG2_BLOCK = 4;
 const MAX_LOG2_BLOCK = 8;
@@ -48,8 +54,8 @@ export interface PackPlan {
   log2Block: number;
   /** Smallest packed value; miniblock minimums are stored as offsets from it. */
   base: number;
-  /** Bits of each miniblock's width field. */
-  widthBits: number;
+  /** Bits of each miniblock's range field. */
+  rangeBits: number;
   /** Bits of each miniblock's minimum-offset field. */
   offsetBits: number;
   /** Values outside [lowCut, highCut] are packed as `stand` and stored whole after the bits. */
@@ -61,8 +67,10 @@ export interface PackPlan {
 
 const blockMins = new ScratchF64();
 const blockMaxs = new ScratchF64();
+const bestMins = new ScratchF64();
+const bestMaxs = new ScratchF64();
 const sorted = new ScratchF64();
-const FLAG_PATCHES = 0x40;
+const FLAG_PATCHES = 8;
 
 /** Per-16-value minimums and maximums (out-of-cut values counted as `stand`); returns the smallest. */
 function gatherBlocks(src: Float64Array, start: number, len: number, lowCut: number, highCut: number, stand: number): number {
@@ -88,11 +96,59 @@ function gatherBlocks(src: Float64Array, start: number, len: number, lowCut: num
   return base;
 }
 
-/** Tries miniblocks of 16 to 256 values over the gathered 16-blocks (merging them in place). */
-function chooseBlocking(len: number, base: number): PackPlan | null {
+const POW2 = Float64Array.from({ length: 64 }, (_, i) => 2 ** i);
+
+/** Values below `short` of a miniblock with this range take one bit less (0 when range + 1 is a power of two). */
+function shortCodes(range: number): number {
+  return POW2[bitLength(range)] - range - 1;
+}
+
+/** Bits of the values src[start, start + len) in miniblocks of 2^log2 with the bounds kept in bestMins/bestMaxs. */
+function payloadBits(src: Float64Array, start: number, len: number, log2: number, lowCut: number, highCut: number, stand: number): number {
+  const size = 1 << log2;
+  const end = start + len;
+  const mins = bestMins.get(0);
+  const maxs = bestMaxs.get(0);
+  let bits = 0;
+  for (let k = 0, s = start; s < end; k++, s += size) {
+    const e = s + size < end ? s + size : end;
+    const range = maxs[k] - mins[k];
+    const short = shortCodes(range);
+    const w = bitLength(range);
+    if (short === 0) {
+      bits += w * (e - s);
+      continue;
+    }
+    const limit = mins[k] + short;
+    let long = 0;
+    for (let i = s; i < e; i++) {
+      let v = src[i];
+      if (v < lowCut || v > highCut) v = stand;
+      if (v >= limit) long++;
+    }
+    bits += (w - 1) * (e - s) + long;
+  }
+  return bits;
+}
+
+/**
+ * Picks the miniblock size over the gathered 16-blocks (merging them in place). Sizes are
+ * compared as plain bit widths, which needs only the block bounds; the exact truncated-binary
+ * size is then measured for the winner alone.
+ */
+function chooseBlocking(
+  src: Float64Array,
+  start: number,
+  len: number,
+  base: number,
+  lowCut: number,
+  highCut: number,
+  stand: number,
+): PackPlan | null {
   let nb = (len + 15) >>> 4;
   const mins = blockMins.get(nb);
   const maxs = blockMaxs.get(nb);
+  let bestBits = Infinity;
   let best: PackPlan | null = null;
   for (let log2 = MIN_LOG2_BLOCK; log2 <= MAX_LOG2_BLOCK; log2++) {
     if (log2 > MIN_LOG2_BLOCK) {
@@ -108,7 +164,7 @@ function chooseBlocking(len: number, base: number): PackPlan | null {
     }
     const size = 1 << log2;
     let payload = 0;
-    let maxWidth = 0;
+    let maxRange = 0;
     let maxOffset = 0;
     let fits = true;
     for (let k = 0; k < nb; k++) {
@@ -118,19 +174,24 @@ function chooseBlocking(len: number, base: number): PackPlan | null {
         fits = false;
         break;
       }
-      const w = bitLength(range);
-      payload += w * (k === nb - 1 ? len - k * size : size);
-      if (w > maxWidth) maxWidth = w;
+      payload += bitLength(range) * (k === nb - 1 ? len - k * size : size);
+      if (range > maxRange) maxRange = range;
       if (offset > maxOffset) maxOffset = offset;
     }
     if (!fits) continue;
-    const widthBits = bitLength(maxWidth);
+    const rangeBits = bitLength(maxRange);
     const offsetBits = bitLength(maxOffset);
-    const bits = payload + nb * (widthBits + offsetBits);
-    const bytes = 2 + svarintLength(base) + Math.ceil(bits / 8);
-    if (best === null || bytes < best.bytes) {
-      best = { bytes, log2Block: log2, base, widthBits, offsetBits, patches: 0, lowCut: -Infinity, highCut: Infinity, stand: 0 };
+    const headers = nb * (rangeBits + offsetBits);
+    if (payload + headers < bestBits) {
+      bestBits = payload + headers;
+      bestMins.get(nb).set(mins.subarray(0, nb));
+      bestMaxs.get(nb).set(maxs.subarray(0, nb));
+      best = { bytes: headers, log2Block: log2, base, rangeBits, offsetBits, patches: 0, lowCut, highCut, stand };
     }
+  }
+  if (best !== null) {
+    const bits = best.bytes + payloadBits(src, start, len, best.log2Block, lowCut, highCut, stand);
+    best.bytes = 2 + svarintLength(base) + Math.ceil(bits / 8);
   }
   return best;
 }
@@ -179,7 +240,7 @@ export function planPacked(src: Float64Array, start: number, len: number): PackP
     highCut = hi + 2 * spread + 1;
     stand = lo;
   }
-  const plain = chooseBlocking(len, base);
+  const plain = chooseBlocking(src, start, len, base, -Infinity, Infinity, 0);
   if (lowCut === -Infinity) return plain;
 
   let patches = 0;
@@ -194,23 +255,24 @@ export function planPacked(src: Float64Array, start: number, len: number): PackP
     }
   }
   if (patches === 0) return plain;
-  const patched = chooseBlocking(len, gatherBlocks(src, start, len, lowCut, highCut, stand));
+  const patched = chooseBlocking(src, start, len, gatherBlocks(src, start, len, lowCut, highCut, stand), lowCut, highCut, stand);
   if (patched === null) return plain;
   const bytes = patched.bytes + uvarintLength(patches) + patchBytes;
   if (plain !== null && plain.bytes <= bytes) return plain;
-  return { ...patched, bytes, patches, lowCut, highCut, stand };
+  return { ...patched, bytes, patches };
 }
 
 /**
- * Layout: u8 (log2Block - 4) | widthBits << 3 | 0x40 if patched, u8 offsetBits, svarint base,
- * then a bit stream of miniblocks: width (widthBits), minimum - base (offsetBits), values -
- * minimum (width each); then, if patched, uvarint count and per patch uvarint index gap and
- * svarint value.
+ * Layout: u16le (log2Block - 4) | 8 if patched | rangeBits << 4 | offsetBits << 10, svarint
+ * base, then a bit stream of miniblocks: range (rangeBits), minimum - base (offsetBits), the
+ * values - minimum in truncated binary; then, if patched, uvarint count and per patch
+ * uvarint index gap and svarint value.
  */
 export function writePacked(w: ByteWriter, bw: BitWriter, src: Float64Array, start: number, len: number, plan: PackPlan): void {
-  const { log2Block, base, widthBits, offsetBits, lowCut, highCut, stand } = plan;
-  w.u8((log2Block - MIN_LOG2_BLOCK) | (widthBits << 3) | (plan.patches > 0 ? FLAG_PATCHES : 0));
-  w.u8(offsetBits);
+  const { log2Block, base, rangeBits, offsetBits, lowCut, highCut, stand } = plan;
+  const head = (log2Block - MIN_LOG2_BLOCK) | (plan.patches > 0 ? FLAG_PATCHES : 0) | (rangeBits << 4) | (offsetBits << 10);
+  w.u8(head & 0xff);
+  w.u8(head >>> 8);
   w.svarint(base);
   bw.begin(w);
   const size = 1 << log2Block;
@@ -225,14 +287,46 @@ export function writePacked(w: ByteWriter, bw: BitWriter, src: Float64Array, sta
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    const width = bitLength(hi - lo);
-    bw.bits(width, widthBits);
+    const range = hi - lo;
+    bw.wide(range, rangeBits);
     bw.wide(lo - base, offsetBits);
-    if (width === 0) continue;
-    for (let i = s; i < e; i++) {
-      let v = src[i];
-      if (v < lowCut || v > highCut) v = stand;
-      bw.wide(v - lo, width);
+    if (range === 0) continue;
+    const width = bitLength(range);
+    const short = shortCodes(range);
+    if (short === 0) {
+      for (let i = s; i < e; i++) {
+        let v = src[i];
+        if (v < lowCut || v > highCut) v = stand;
+        bw.wide(v - lo, width);
+      }
+      continue;
+    }
+    const k = width - 1;
+    if (width <= 32) {
+      for (let i = s; i < e; i++) {
+        let v = src[i];
+        if (v < lowCut || v > highCut) v = stand;
+        const x = v - lo;
+        if (x < short) {
+          bw.bits(x, k);
+        } else {
+          const t = x - short;
+          bw.bits((short + (t >>> 1)) | ((t & 1) << k), width);
+        }
+      }
+    } else {
+      for (let i = s; i < e; i++) {
+        let v = src[i];
+        if (v < lowCut || v > highCut) v = stand;
+        const x = v - lo;
+        if (x < short) {
+          bw.wide(x, k);
+        } else {
+          const t = x - short;
+          bw.wide(short + Math.floor(t / 2), k);
+          bw.bits(t % 2, 1);
+        }
+      }
     }
   }
   bw.end();
@@ -252,11 +346,11 @@ export function writePacked(w: ByteWriter, bw: BitWriter, src: Float64Array, sta
 
 /** Reads len values written by writePacked into out[start, start + len). */
 export function readPacked(r: ByteReader, br: BitReader, out: Float64Array, start: number, len: number): void {
-  const head = r.u8();
+  const head = r.u8() | (r.u8() << 8);
   const log2Block = (head & 7) + MIN_LOG2_BLOCK;
-  const widthBits = (head >>> 3) & 7;
-  const offsetBits = r.u8();
-  if (log2Block > MAX_LOG2_BLOCK || widthBits > 6 || head >= 0x80 || offsetBits > MAX_PACKED_WIDTH) {
+  const rangeBits = (head >>> 4) & 63;
+  const offsetBits = head >>> 10;
+  if (log2Block > MAX_LOG2_BLOCK || rangeBits > MAX_PACKED_WIDTH || offsetBits > MAX_PACKED_WIDTH) {
     throw corrupt(`bad bit-packing header at byte ${r.pos - 2}`);
   }
   const base = r.svarint();
@@ -265,15 +359,29 @@ export function readPacked(r: ByteReader, br: BitReader, out: Float64Array, star
   const end = start + len;
   for (let s = start; s < end; s += size) {
     const e = s + size < end ? s + size : end;
-    const width = widthBits === 0 ? 0 : br.bits(widthBits);
-    if (width > MAX_PACKED_WIDTH) throw corrupt(`bit width ${width} is impossible`);
+    const range = br.wide(rangeBits);
     const lo = base + br.wide(offsetBits);
-    if (width === 0) {
+    if (range === 0) {
       for (let i = s; i < e; i++) out[i] = lo;
+      continue;
+    }
+    const width = bitLength(range);
+    const short = shortCodes(range);
+    if (short === 0) {
+      if (width <= 32) for (let i = s; i < e; i++) out[i] = lo + br.bits(width);
+      else for (let i = s; i < e; i++) out[i] = lo + br.wide(width);
     } else if (width <= 32) {
-      for (let i = s; i < e; i++) out[i] = lo + br.bits(width);
+      const k = width - 1;
+      for (let i = s; i < e; i++) {
+        const x = br.bits(k);
+        out[i] = lo + (x < short ? x : x + x - short + br.bit());
+      }
     } else {
-      for (let i = s; i < e; i++) out[i] = lo + br.wide(width);
+      const k = width - 1;
+      for (let i = s; i < e; i++) {
+        const x = br.wide(k);
+        out[i] = lo + (x < short ? x : x + x - short + br.bit());
+      }
     }
   }
   r.pos = br.end();
