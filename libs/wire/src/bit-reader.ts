@@ -64,12 +64,15 @@ export class BitReader {
     return this.bits(width - 32) * TWO32 + lo;
   }
 
+  /** Whether more bits were consumed than there are before `limit` (the rest read as zeros). */
+  overran(): boolean {
+    return this.pos * 8 - this.avail > this.limit * 8;
+  }
+
   /** Byte position just after the stream; throws if the stream ran past `limit`. */
   end(): number {
-    const consumedBits = this.pos * 8 - this.avail;
-    const endPos = Math.ceil(consumedBits / 8);
-    if (endPos > this.limit) throw truncatedAt(this.bytes.length);
-    return endPos;
+    if (this.overran()) throw truncatedAt(this.bytes.length);
+    return Math.ceil((this.pos * 8 - this.avail) / 8);
   }
 
   private load(): number {

@@ -18,6 +18,14 @@ import { readTimestamps } from './timestamp-column.ts';
 
 const bitReader = new BitReader();
 
+/**
+ * Whether the stream being read when a parse failed had run out of bytes: its reads then
+ * returned zero fill, so a structural error is really a symptom of truncation.
+ */
+export function streamOverran(): boolean {
+  return bitReader.overran();
+}
+
 export interface ChunkHead {
   kind: number;
   count: number;

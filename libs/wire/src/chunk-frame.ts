@@ -1,8 +1,8 @@
 import { BitWriter } from './bit-writer.ts';
 import { ByteReader, ByteWriter } from './byte-buffer.ts';
-import { readColumnsBody, readHead, readSingleBody } from './chunk-body.ts';
+import { readColumnsBody, readHead, readSingleBody, streamOverran } from './chunk-body.ts';
 import { crc32c } from './crc32c.ts';
-import { ChunkFormatError, corrupt } from './errors.ts';
+import { ChunkFormatError, corrupt, truncatedAt } from './errors.ts';
 import { CHECKSUM_BYTES, FORMAT_VERSION, KIND_COLUMNS, MIN_CHUNK_BYTES } from './format.ts';
 
 // Framing shared by both chunk kinds: version, kind and count up front, CRC-32C of
@@ -49,8 +49,12 @@ export function openChunk(bytes: Uint8Array): ByteReader {
   return new ByteReader(bytes, 0, end);
 }
 
-/** Most samples per chunk byte that a diagnosis will unpack (far beyond any real chunk). */
-const DIAGNOSIS_VALUES_PER_BYTE = 64;
+/**
+ * A diagnosis trusts an unverified count, so it unpacks at most this many numbers, or 64 per
+ * chunk byte when that is more; any real chunk cut short stays within it.
+ */
+const DIAGNOSIS_MIN_NUMBERS = 1 << 16;
+const DIAGNOSIS_NUMBERS_PER_BYTE = 64;
 
 /**
  * A checksum mismatch means damage; it is reported as truncation when the structure,
@@ -63,7 +67,7 @@ function diagnose(bytes: Uint8Array, stored: number, actual: number): ChunkForma
     const r = new ByteReader(bytes, 0, bytes.length - CHECKSUM_BYTES);
     const head = readHead(r);
     const numbers = head.count * (head.columns + 1);
-    if (numbers > DIAGNOSIS_VALUES_PER_BYTE * bytes.length) return mismatch;
+    if (numbers > Math.max(DIAGNOSIS_MIN_NUMBERS, DIAGNOSIS_NUMBERS_PER_BYTE * bytes.length)) return mismatch;
     const space = new Float64Array(numbers);
     const column = (c: number) => space.subarray((c + 1) * head.count, (c + 2) * head.count);
     if (head.kind === KIND_COLUMNS) {
@@ -75,6 +79,7 @@ function diagnose(bytes: Uint8Array, stored: number, actual: number): ChunkForma
     }
   } catch (e) {
     if (e instanceof ChunkFormatError && e.code === 'chunk_truncated') return e;
+    if (streamOverran()) return truncatedAt(bytes.length);
   }
   return mismatch;
 }
