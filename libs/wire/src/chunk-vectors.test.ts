@@ -31,12 +31,12 @@ describe('chunk byte vectors', () => {
       00          timestamps: regular
       d0 0f       t0 = 1000 (zigzag varint 2000)
       e8 07       delta 1000
-      21          decimal flags: exponent 1 | common factor
+      41          decimal flags: exponent 1, mode 0 (deltas), common factor (0x40)
       05          factor 5: the scaled values 15 20 25 30 step by 5
       1e          n0 = 15 (zigzag)
       00 00       packed deltas/5: miniblocks of 16, range and offset fields 0 bits wide
       02          base 1: every delta/5 is 1, so no bits follow
-      d0 e6 a8 c7 CRC-32C of the bytes above, little-endian
+      b6 ab 58 4c CRC-32C of the bytes above, little-endian
     `);
     checkVector(Float64Array.of(1000, 2000, 3000, 4000), Float64Array.of(1.5, 2, 2.5, 3), bytes);
   });
@@ -51,7 +51,7 @@ describe('chunk byte vectors', () => {
       00          base 0
       e1 62 00 fe bits, LSB first: range 97 (7 bits); deltas 5, 3, 0 in 6 bits (below
                   2^7 - 98 = 30); 97 as 63 in 6 bits plus a 1 bit (30 + 2 * 33 + 1 = 97)
-      00          decimal flags: exponent 0, deltas
+      00          decimal flags: exponent 0, mode 0 (deltas)
       0e          n0 = 7
       10 00 00    packed deltas 0 1 0 1: range fields 1 bit, base 0
       15          bits: range 1, then 0 1 0 1

@@ -12,11 +12,14 @@ import { ScratchF64 } from './scratch.ts';
 // by their common factor and bit-packed. The few values that are not such decimals (NaN,
 // the staleness marker, infinities, -0, long fractions) are exceptions kept verbatim.
 //
-//   u8 flags: e (bits 0-3) | dod (16) | has factor (32) | has exceptions (64)
+//   u8 flags: e (bits 0-3) | mode << 4 | has factor (64) | has exceptions (128)
 //   [uvarint factor g >= 2]
 //   svarint n0
-//   count >= 2, delta mode: packed (count - 1) deltas / g
-//   count >= 2, dod mode:   svarint first delta / g, packed (count - 2) dods / g
+//   count >= 2, mode 0 (deltas): packed (count - 1) deltas / g
+//   count >= 2, mode 1 (dod):    svarint first delta / g, packed (count - 2) dods / g
+//   count >= 2, mode 2 (levels): packed (count - 1) values (n - n0) / g
+// Deltas suit counters and random walks, delta-of-deltas smooth lines, levels noise around a
+// steady value (and differences between rollup columns); the encoder sizes all three.
 //   [uvarint exceptions, then per exception: uvarint index gap, 8 bytes raw float64 LE]
 
 export const MAX_EXPONENT = 15;
@@ -32,9 +35,11 @@ const NOT_DECIMAL = MAX_EXPONENT + 1;
 const EXCEPTION_BITS = 76;
 const DIGIT_BITS = 3.33;
 
-const FLAG_DOD = 16;
-const FLAG_FACTOR = 32;
-const FLAG_EXCEPTIONS = 64;
+export const MODE_DELTA = 0;
+export const MODE_DOD = 1;
+export const MODE_LEVEL = 2;
+const FLAG_FACTOR = 64;
+const FLAG_EXCEPTIONS = 128;
 
 /** Exceptions allowed before the column is better off as XOR. */
 export function exceptionLimit(count: number): number {
@@ -181,26 +186,26 @@ function gcd(a: number, b: number): number {
 export interface IntPlan {
   /** Size of the body without flags and exceptions. */
   bytes: number;
-  dod: boolean;
+  mode: number;
   factor: number;
   n0: number;
   firstDelta: number;
-  /** Packed stream (in deltaScratch or dodScratch, valid until the next planInts call). */
+  /** Packed stream (in scratch space, valid until the next planInts call). */
   src: Float64Array;
-  start: number;
   len: number;
   pack: PackPlan | null;
 }
 
 const deltaScratch = new ScratchF64();
 const dodScratch = new ScratchF64();
+const levelScratch = new ScratchF64();
 
-/** Chooses delta or delta-of-delta coding and the common factor for ints[0, count), count >= 1. */
+/** Chooses the mode and the common factor for ints[0, count), count >= 1. */
 export function planInts(ints: Float64Array, count: number): IntPlan {
   const n0 = ints[0];
   const q = deltaScratch.get(count);
   const head = 1 + svarintLength(n0);
-  if (count === 1) return { bytes: head, dod: false, factor: 1, n0, firstDelta: 0, src: q, start: 0, len: 0, pack: null };
+  if (count === 1) return { bytes: head, mode: MODE_DELTA, factor: 1, n0, firstDelta: 0, src: q, len: 0, pack: null };
 
   let g = 0;
   let prev = n0;
@@ -216,26 +221,29 @@ export function planInts(ints: Float64Array, count: number): IntPlan {
   } else {
     g = 1;
   }
-  const factorBytes = g > 1 ? uvarintLength(g) : 0;
-
-  // Deltas are below 2^51 in magnitude, so they always pack.
-  const deltaPack = planPacked(q, 0, count - 1)!;
-  const deltaBytes = head + factorBytes + deltaPack.bytes;
+  const common = head + (g > 1 ? uvarintLength(g) : 0);
   const firstDelta = q[0];
-  let dodBytes = Infinity;
-  let dodPack: PackPlan | null = null;
+
+  // Deltas are below 2^51 in magnitude and levels below 2^52, so both always pack.
+  const deltaPack = planPacked(q, 0, count - 1)!;
+  let best: IntPlan = { bytes: common + deltaPack.bytes, mode: MODE_DELTA, factor: g, n0, firstDelta, src: q, len: count - 1, pack: deltaPack };
+
+  const levels = levelScratch.get(count);
+  let level = 0;
+  for (let i = 0; i < count - 1; i++) levels[i] = level += q[i];
+  const levelPack = planPacked(levels, 0, count - 1)!;
+  if (common + levelPack.bytes < best.bytes) {
+    best = { bytes: common + levelPack.bytes, mode: MODE_LEVEL, factor: g, n0, firstDelta, src: levels, len: count - 1, pack: levelPack };
+  }
+
   const dd = dodScratch.get(count);
-  if (count === 2) {
-    dodBytes = head + factorBytes + svarintLength(firstDelta);
-  } else {
-    for (let i = 0; i < count - 2; i++) dd[i] = q[i + 1] - q[i];
-    dodPack = planPacked(dd, 0, count - 2);
-    if (dodPack !== null) dodBytes = head + factorBytes + svarintLength(firstDelta) + dodPack.bytes;
+  for (let i = 0; i < count - 2; i++) dd[i] = q[i + 1] - q[i];
+  const dodPack = count === 2 ? null : planPacked(dd, 0, count - 2);
+  const dodBytes = common + svarintLength(firstDelta) + (dodPack === null ? 0 : dodPack.bytes);
+  if ((count === 2 || dodPack !== null) && dodBytes < best.bytes) {
+    best = { bytes: dodBytes, mode: MODE_DOD, factor: g, n0, firstDelta, src: dd, len: count - 2, pack: dodPack };
   }
-  if (dodBytes < deltaBytes) {
-    return { bytes: dodBytes, dod: true, factor: g, n0, firstDelta, src: dd, start: 0, len: count - 2, pack: dodPack };
-  }
-  return { bytes: deltaBytes, dod: false, factor: g, n0, firstDelta, src: q, start: 0, len: count - 1, pack: deltaPack };
+  return best;
 }
 
 /** Bytes the exception list adds for the given indexes. */
@@ -259,11 +267,11 @@ export function writeDecimal(
   exc: Int32Array,
   exceptions: number,
 ): void {
-  w.u8(e | (plan.dod ? FLAG_DOD : 0) | (plan.factor > 1 ? FLAG_FACTOR : 0) | (exceptions > 0 ? FLAG_EXCEPTIONS : 0));
+  w.u8(e | (plan.mode << 4) | (plan.factor > 1 ? FLAG_FACTOR : 0) | (exceptions > 0 ? FLAG_EXCEPTIONS : 0));
   if (plan.factor > 1) w.uvarint(plan.factor);
   w.svarint(plan.n0);
-  if (plan.dod) w.svarint(plan.firstDelta);
-  if (plan.pack !== null) writePacked(w, bw, plan.src, plan.start, plan.len, plan.pack);
+  if (plan.mode === MODE_DOD) w.svarint(plan.firstDelta);
+  if (plan.pack !== null) writePacked(w, bw, plan.src, 0, plan.len, plan.pack);
   if (exceptions > 0) {
     const u = wordsOf(values);
     w.uvarint(exceptions);
@@ -284,9 +292,9 @@ export function writeDecimal(
 export function readDecimal(r: ByteReader, br: BitReader, out: Float64Array, count: number, ref: Float64Array | null): void {
   if (count === 0) return;
   const flags = r.u8();
-  if (flags >= 128) throw corrupt(`unknown decimal column flags 0x${flags.toString(16)}`);
   const p = POW10[flags & 15];
-  const dod = (flags & FLAG_DOD) !== 0;
+  const mode = (flags >>> 4) & 3;
+  if (mode > MODE_LEVEL) throw corrupt(`unknown decimal column mode ${mode}`);
   let g = 1;
   if (flags & FLAG_FACTOR) {
     g = r.uvarint();
@@ -295,31 +303,27 @@ export function readDecimal(r: ByteReader, br: BitReader, out: Float64Array, cou
   const n0 = r.svarint();
 
   // Unpack the stream into out, then integrate in place.
-  let n = n0;
   if (count >= 2) {
-    if (dod) {
+    if (mode === MODE_DOD) {
       let d = g * r.svarint();
       if (count >= 3) readPacked(r, br, out, 2, count - 2);
-      n += d;
+      let n = n0 + d;
       out[1] = n;
       for (let i = 2; i < count; i++) {
         d += g * out[i];
         n += d;
         out[i] = n;
       }
+    } else if (mode === MODE_DELTA) {
+      readPacked(r, br, out, 1, count - 1);
+      let n = n0;
+      for (let i = 1; i < count; i++) {
+        n += g * out[i];
+        out[i] = n;
+      }
     } else {
       readPacked(r, br, out, 1, count - 1);
-      if (g === 1) {
-        for (let i = 1; i < count; i++) {
-          n += out[i];
-          out[i] = n;
-        }
-      } else {
-        for (let i = 1; i < count; i++) {
-          n += g * out[i];
-          out[i] = n;
-        }
-      }
+      for (let i = 1; i < count; i++) out[i] = n0 + g * out[i];
     }
   }
   out[0] = n0;
