@@ -1,7 +1,7 @@
 /// <reference types="node" />
 // Chunk codec benchmark on the shared fleet dataset. Prints figures, asserts nothing.
 //   npx tsx libs/wire/bench/codec.bench.ts [--hosts 50] [--hours 24] [--runs 5]
-import { chunkHeader, decodeChunk, encodeChunk } from '../src/index.ts';
+import { chunkHeader, decodeChunk, decodeColumns, encodeChunk, encodeColumns } from '../src/index.ts';
 
 interface Series {
   labels: Record<string, string>;
@@ -100,4 +100,59 @@ for (const size of [120, 720]) {
   for (const [name, e] of [...perName].sort((a, b) => b[1].bytes - a[1].bytes)) {
     console.log(`  ${name.padEnd(38)} ${fmt(e.bytes / e.samples).padStart(6)}   share of bytes ${fmt((100 * e.bytes) / bytes, 1).padStart(5)}%`);
   }
+}
+
+// Rollups as the store might keep them: per 5-minute bucket count, sum, min, max, first, last
+// (sums added in float64, as a store would), one multi-column chunk per series and day.
+{
+  const bucket = 30;
+  const names = ['count', 'sum', 'min', 'max', 'first', 'last'];
+  let rows = 0;
+  let bytes = 0;
+  const alone: number[] = new Array(names.length).fill(0);
+  let emptyBytes = 0;
+  let xorColumns = 0;
+  const encoded: Uint8Array[] = [];
+  for (const s of series) {
+    const n = Math.floor(s.timestamps.length / bucket);
+    const ts = new Float64Array(n);
+    const cols = names.map(() => new Float64Array(n));
+    for (let b = 0; b < n; b++) {
+      let sum = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = b * bucket; i < (b + 1) * bucket; i++) {
+        const v = s.values[i];
+        sum += v;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      ts[b] = s.timestamps[b * bucket];
+      cols[0][b] = bucket;
+      cols[1][b] = sum;
+      cols[2][b] = lo;
+      cols[3][b] = hi;
+      cols[4][b] = s.values[b * bucket];
+      cols[5][b] = s.values[(b + 1) * bucket - 1];
+    }
+    const chunk = encodeColumns(ts, cols);
+    encoded.push(chunk);
+    rows += n;
+    bytes += chunk.length;
+    const empty = encodeColumns(ts, []).length;
+    emptyBytes += empty;
+    cols.forEach((c, k) => {
+      const single = encodeChunk(ts, c);
+      alone[k] += encodeColumns(ts, [c]).length - empty;
+      if (chunkHeader(single).encoding === 'xor') xorColumns++;
+    });
+  }
+  const t = performance.now();
+  let sink = 0;
+  for (const b of encoded) sink += decodeColumns(b).count;
+  const rate = (rows * names.length) / ((performance.now() - t) / 1000);
+  console.log(`\n== rollups: ${names.join(', ')} per ${bucket}-sample bucket, one chunk per series (${rows / series.length} rows)`);
+  console.log(`bytes/row: ${fmt(bytes / rows, 2)} (timestamps and framing ${fmt(emptyBytes / rows, 2)}), i.e. ${fmt(bytes / totalSamples)} bytes per raw sample`);
+  console.log(`columns alone, bytes/row: ${names.map((name, k) => `${name} ${fmt(alone[k] / rows, 2)}`).join(', ')}; sum of alone ${fmt((alone.reduce((a, b) => a + b, 0) + emptyBytes) / rows, 2)}`);
+  console.log(`XOR-encoded columns: ${fmt((100 * xorColumns) / (series.length * names.length), 1)}%   decode: ${fmt(rate / 1e6, 1)} M values/s (sink ${sink % 7})`);
 }

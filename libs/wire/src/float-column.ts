@@ -2,8 +2,8 @@ import type { BitReader } from './bit-reader.ts';
 import type { BitWriter } from './bit-writer.ts';
 import type { ByteReader, ByteWriter } from './byte-buffer.ts';
 import { analyzeDecimal, planInts, readDecimal, writeDecimal } from './decimal-column.ts';
-import { corrupt } from './errors.ts';
-import { TAG_DECIMAL, TAG_DECIMAL_RELATIVE, TAG_XOR } from './format.ts';
+import { ChunkFormatError } from './errors.ts';
+import { FORMAT_VERSION, TAG_DECIMAL, TAG_DECIMAL_RELATIVE, TAG_XOR } from './format.ts';
 import { ScratchF64, ScratchI32 } from './scratch.ts';
 import { readXor, writeXor } from './xor-column.ts';
 
@@ -31,5 +31,10 @@ export function writeFloatColumn(w: ByteWriter, bw: BitWriter, values: Float64Ar
 export function readFloatColumn(r: ByteReader, br: BitReader, tag: number, out: Float64Array, count: number, ref: Float64Array | null): void {
   if (tag === TAG_XOR) readXor(r, br, out, count);
   else if (tag === TAG_DECIMAL || tag === TAG_DECIMAL_RELATIVE) readDecimal(r, br, out, count, ref);
-  else throw corrupt(`unknown column encoding ${tag}`);
+  else {
+    throw new ChunkFormatError(
+      'chunk_version',
+      `column encoding ${tag} is not part of chunk format version ${FORMAT_VERSION}; it was written by a newer codec, upgrade @metrics-hub/wire to read it`,
+    );
+  }
 }
