@@ -5,13 +5,12 @@ import { readFloatColumn } from './float-column.ts';
 import {
   FORMAT_VERSION,
   KIND_COLUMNS,
-  KIND_DECIMAL,
-  KIND_XOR,
   MAX_COLUMNS,
   MAX_SAMPLES,
   MAX_VALUES,
   TAG_DECIMAL,
   TAG_DECIMAL_RELATIVE,
+  TAG_NEAR_DECIMAL,
   TAG_XOR,
 } from './format.ts';
 import { readTimestamps } from './timestamp-column.ts';
@@ -44,7 +43,7 @@ export function readHead(r: ByteReader): ChunkHead {
     columns = r.uvarint();
     if (columns > MAX_COLUMNS) throw corrupt(`column count ${columns} is above the limit of ${MAX_COLUMNS}`);
     if (count * (columns + 1) > MAX_VALUES) throw corrupt(`${count} samples of ${columns} columns is above the limit of ${MAX_VALUES} numbers`);
-  } else if (kind !== KIND_XOR && kind !== KIND_DECIMAL) {
+  } else if (kind !== TAG_XOR && kind !== TAG_DECIMAL && kind !== TAG_NEAR_DECIMAL) {
     throw new ChunkFormatError(
       'chunk_version',
       `chunk kind ${kind} is not part of chunk format version ${FORMAT_VERSION}; it was written by a newer codec, upgrade @metrics-hub/wire to read it`,
@@ -59,7 +58,7 @@ function expectEnd(r: ByteReader): void {
 
 export function readSingleBody(r: ByteReader, head: ChunkHead, timestamps: Float64Array, values: Float64Array): void {
   readTimestamps(r, bitReader, timestamps, head.count);
-  readFloatColumn(r, bitReader, head.kind === KIND_XOR ? TAG_XOR : TAG_DECIMAL, values, head.count, null);
+  readFloatColumn(r, bitReader, head.kind, values, head.count, null);
   expectEnd(r);
 }
 

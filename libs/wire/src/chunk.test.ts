@@ -20,6 +20,7 @@ function roundTrip(timestamps: Float64Array, values: Float64Array, encoding?: Ch
 
 const values = (xs: number[]) => Float64Array.from(xs);
 
+
 describe('encodeChunk / decodeChunk round trips', () => {
   it('keeps special floats bit for bit', () => {
     const specials = values([
@@ -112,8 +113,21 @@ describe('encodeChunk / decodeChunk round trips', () => {
     const plainBytes = roundTrip(regularTimestamps(320), values(base), 'decimal');
     expect(fewBytes.length - plainBytes.length).toBeLessThan(5 * 11);
 
-    const many = base.map((v, i) => (i % 8 === 0 ? Math.PI * v : v));
+    const many = base.map((v, i) => (i % 8 === 0 ? v * 1e300 : v));
     roundTrip(regularTimestamps(320), values(many), 'xor');
+  });
+
+  it('keeps values summed in floating point near their decimals (near decimals)', () => {
+    // 0.1 added up drifts off the decimals: 0.30000000000000004, 0.7999999999999999, ...
+    const sums = new Float64Array(720);
+    for (let i = 0, s = 0; i < 720; i++) sums[i] = s += 0.1;
+    const rnd = random(8);
+    const counter = Float64Array.from({ length: 721 }, (_, i) => Math.round((1e5 + i * 7.8 + rnd()) * 100) / 100);
+    const increases = Float64Array.from({ length: 720 }, (_, i) => counter[i + 1] - counter[i]);
+    // As XOR such values take about 7 bytes each.
+    expect(roundTrip(regularTimestamps(720), sums, 'decimal').length / 720).toBeLessThan(0.6);
+    // A difference keeps the rounding error of its large operands: some 13 bits of residual.
+    expect(roundTrip(regularTimestamps(720), increases, 'decimal').length / 720).toBeLessThan(3.2);
   });
 
   it('prefers the exponent most values need, making rare long fractions exceptions', () => {
@@ -145,6 +159,14 @@ describe('encodeChunk / decodeChunk round trips', () => {
     const rounded = xs.map((v) => Math.round(v * 100) / 100);
     const bytes = roundTrip(regularTimestamps(720), values(rounded), 'decimal');
     expect(bytes.length).toBeLessThan(50);
+  });
+});
+
+describe('large chunks', () => {
+  it('round-trip when the encoder must grow its buffer mid-chunk', () => {
+    const rnd = random(12);
+    const xs = Float64Array.from({ length: 60_000 }, () => rnd() * 1e6);
+    roundTrip(regularTimestamps(xs.length), xs, 'xor');
   });
 });
 

@@ -1,10 +1,10 @@
 import { readHead, readSingleBody } from './chunk-body.ts';
 import { beginChunk, bitWriter, finishChunk, openChunk } from './chunk-frame.ts';
 import { writeFloatColumn } from './float-column.ts';
-import { KIND_COLUMNS, KIND_DECIMAL, KIND_XOR, MAX_SAMPLES, TAG_XOR } from './format.ts';
+import { KIND_COLUMNS, MAX_SAMPLES, TAG_DECIMAL, TAG_XOR } from './format.ts';
 import { timestampRange, writeTimestamps } from './timestamp-column.ts';
 
-/** Which value encoding a chunk uses. */
+/** Which value encoding a chunk uses ('decimal' includes near decimals with ulp residuals). */
 export type ChunkEncoding = 'xor' | 'decimal';
 
 export interface DecodedChunk {
@@ -43,10 +43,11 @@ export function sampleCount(lengths: number[], count: number | undefined): numbe
  */
 export function encodeChunk(timestamps: Float64Array, values: Float64Array, count?: number): Uint8Array {
   const n = sampleCount([timestamps.length, values.length], count);
-  const w = beginChunk(KIND_DECIMAL, n);
+  const w = beginChunk(TAG_DECIMAL, n);
   writeTimestamps(w, bitWriter, timestamps, n);
+  // the writer may grow while the values are written, so index its buffer afterwards
   const tag = writeFloatColumn(w, bitWriter, values, n);
-  w.bytes[1] = tag === TAG_XOR ? KIND_XOR : KIND_DECIMAL;
+  w.bytes[1] = tag;
   return finishChunk(w);
 }
 
@@ -76,5 +77,5 @@ export function chunkHeader(bytes: Uint8Array): ChunkHeader {
   const head = readHead(r);
   if (head.kind === KIND_COLUMNS) throw notSingle();
   const { minT, maxT } = timestampRange(r, head.count);
-  return { count: head.count, minT, maxT, encoding: head.kind === KIND_XOR ? 'xor' : 'decimal' };
+  return { count: head.count, minT, maxT, encoding: head.kind === TAG_XOR ? 'xor' : 'decimal' };
 }

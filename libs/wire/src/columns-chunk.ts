@@ -1,11 +1,12 @@
 import { readColumnsBody, readHead, readSingleBody } from './chunk-body.ts';
 import { beginChunk, bitWriter, finishChunk, openChunk } from './chunk-frame.ts';
 import { sampleCount } from './chunk.ts';
-import { INT_LIMIT, analyzeDecimal, exceptionBytes, exceptionLimit, fillExceptions, planInts, writeDecimal } from './decimal-column.ts';
-import { KIND_COLUMNS, MAX_COLUMNS, TAG_DECIMAL, TAG_DECIMAL_RELATIVE, TAG_XOR } from './format.ts';
+import { INT_LIMIT, analyzeDecimal, exceptionLimit, fillExceptions } from './decimal-analysis.ts';
+import { exceptionBytes, planInts, writeDecimal } from './decimal-column.ts';
+import { writeInexactColumn } from './float-column.ts';
+import { KIND_COLUMNS, MAX_COLUMNS, TAG_DECIMAL, TAG_DECIMAL_RELATIVE } from './format.ts';
 import { uvarintLength } from './packed-ints.ts';
 import { timestampRange, writeTimestamps } from './timestamp-column.ts';
-import { writeXor } from './xor-column.ts';
 
 // Multi-column chunk: one timestamp column and k float columns of equal length, for rollups
 // (count, sum, min, max, first, last... per bucket). Such columns move together, so a
@@ -77,8 +78,11 @@ export function encodeColumns(timestamps: Float64Array, columns: Float64Array[],
       continue;
     }
     if (col === null) {
-      w.u8(TAG_XOR);
-      writeXor(w, bitWriter, values, n);
+      const tagAt = w.pos;
+      w.u8(0);
+      // the writer may grow while the column is written, so index its buffer afterwards
+      const tag = writeInexactColumn(w, bitWriter, values, n);
+      w.bytes[tagAt] = tag;
       continue;
     }
     let bestBytes = planInts(col.ints, n).bytes + exceptionBytes(col.exc, col.exceptions);

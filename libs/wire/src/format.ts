@@ -2,15 +2,16 @@
 
 export const FORMAT_VERSION = 1;
 
-/** Chunk kinds (byte 1). The single-series kinds name their value encoding. */
-export const KIND_XOR = 1;
-export const KIND_DECIMAL = 2;
-export const KIND_COLUMNS = 3;
-
-/** Column tags inside a multi-column chunk. */
+/** Value column encodings: the tag of each column of a multi-column chunk. */
 export const TAG_XOR = 1;
 export const TAG_DECIMAL = 2;
-export const TAG_DECIMAL_RELATIVE = 3;
+/** Decimal integers plus a residual in ulps for each value. */
+export const TAG_NEAR_DECIMAL = 3;
+/** Decimal integers stored as differences from an earlier column's. */
+export const TAG_DECIMAL_RELATIVE = 4;
+
+/** Chunk kind (byte 1): the tag of a single-series chunk's value column (1 to 3), or this. */
+export const KIND_COLUMNS = 0x80;
 
 /** Upper bounds that keep a hostile header from causing huge allocations. */
 export const MAX_SAMPLES = 1 << 20;

@@ -73,6 +73,39 @@ export function writeXor(w: ByteWriter, bw: BitWriter, values: Float64Array, cou
   bw.end();
 }
 
+/** Size in bytes that writeXor would produce, without writing. */
+export function xorBytes(values: Float64Array, count: number): number {
+  if (count === 0) return 0;
+  const u = wordsOf(values);
+  let bits = 64;
+  let ph = u[HI];
+  let pl = u[LO];
+  let lead = -1;
+  let trail = 0;
+  for (let i = 1; i < count; i++) {
+    const h = u[2 * i + HI];
+    const l = u[2 * i + LO];
+    const xh = h ^ ph;
+    const xl = l ^ pl;
+    ph = h;
+    pl = l;
+    if ((xh | xl) === 0) {
+      bits += 1;
+      continue;
+    }
+    const nl = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
+    const nt = xl !== 0 ? ctz32(xl) : 32 + ctz32(xh);
+    if (lead >= 0 && nl >= lead && nt >= trail) {
+      bits += 2 + 64 - lead - trail;
+    } else {
+      lead = nl > 31 ? 31 : nl;
+      trail = nt;
+      bits += 13 + 64 - lead - trail;
+    }
+  }
+  return Math.ceil(bits / 8);
+}
+
 export function readXor(r: ByteReader, br: BitReader, out: Float64Array, count: number): void {
   if (count === 0) return;
   const u = wordsOf(out);
