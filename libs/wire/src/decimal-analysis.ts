@@ -16,7 +16,6 @@ const NOT_DECIMAL = MAX_EXPONENT + 1;
 const EXCEPTION_BITS = 76;
 const DIGIT_BITS = 3.33;
 
-
 /** Exceptions allowed before the column is better off as XOR. */
 export function exceptionLimit(count: number): number {
   return count >>> 4;

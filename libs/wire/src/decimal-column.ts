@@ -1,13 +1,11 @@
 import type { BitReader } from './bit-reader.ts';
 import type { BitWriter } from './bit-writer.ts';
 import type { ByteReader, ByteWriter } from './byte-buffer.ts';
+import { POW10, gcd } from './decimal-analysis.ts';
 import { corrupt } from './errors.ts';
 import { HI, LO, wordsOf } from './float-bits.ts';
 import { type PackPlan, planPacked, readPacked, svarintLength, uvarintLength, writePacked } from './packed-ints.ts';
 import { ScratchF64 } from './scratch.ts';
-import { POW10, gcd } from './decimal-analysis.ts';
-
-const TWO32 = 4294967296;
 
 // Decimal value column: values that are short decimals (2.57, 1e-3, 4096 * k) become the
 // integers n = round(v * 10^e) for one exponent e per column (decimal-analysis.ts). Those
@@ -27,15 +25,16 @@ const TWO32 = 4294967296;
 // Deltas suit counters and random walks, delta-of-deltas smooth lines, levels noise around a
 // steady value (and differences between rollup columns); the encoder sizes all three.
 
-export const MODE_DELTA = 0;
-export const MODE_DOD = 1;
-export const MODE_LEVEL = 2;
+const MODE_DELTA = 0;
+const MODE_DOD = 1;
+const MODE_LEVEL = 2;
 const FLAG_FACTOR = 64;
 const FLAG_EXCEPTIONS = 128;
+const TWO32 = 4294967296;
 
 export interface IntPlan {
   count: number;
-  /** Size of the body without flags and exceptions. */
+  /** Size of the body without residuals and exceptions. */
   bytes: number;
   mode: number;
   factor: number;
