@@ -97,10 +97,6 @@ export class ByteReader {
     this.end = end;
   }
 
-  remaining(): number {
-    return this.end - this.pos;
-  }
-
   u8(): number {
     if (this.pos >= this.end) throw truncatedAt(this.bytes.length);
     return this.bytes[this.pos++];
@@ -139,11 +135,5 @@ export class ByteReader {
       m += rest * 64;
     }
     return first & 1 ? -m - 1 : m;
-  }
-
-  /** Reads 8 little-endian bytes into words[at + LO], words[at + HI] given as loIndex/hiIndex. */
-  float64WordsInto(words: Uint32Array, hiIndex: number, loIndex: number): void {
-    words[loIndex] = this.u32le();
-    words[hiIndex] = this.u32le();
   }
 }

@@ -83,6 +83,18 @@ describe('round-trip properties', () => {
     );
   });
 
+  it('decimals summed in floating point, encoded as (near) decimal', () => {
+    const arb = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.array(fc.integer({ min: -500, max: 5000 }), { minLength: 1, maxLength: 400 }));
+    fc.assert(
+      fc.property(arb, ([digits, steps]) => {
+        let sum = 0;
+        const values = Float64Array.from(steps, (k) => (sum += k / 10 ** digits));
+        expect(chunkHeader(expectRoundTrip(regularTimestamps(values.length), values)).encoding).toBe('decimal');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('any non-decreasing integer timestamps', () => {
     const arb = fc.integer({ min: 1, max: 300 }).chain((n) => timestampsOf(n));
     fc.assert(

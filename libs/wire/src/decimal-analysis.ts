@@ -3,7 +3,7 @@ import { HI, LO } from './float-bits.ts';
 // Decimal analysis: which values are short decimals, at which exponent, and the integers
 // that stand for them (see decimal-column.ts for how those are stored).
 
-export const MAX_EXPONENT = 15;
+const MAX_EXPONENT = 15;
 /** Literals, so encoder and decoder divide by exactly the same correctly rounded powers. */
 export const POW10 = new Float64Array([1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]);
 /**

@@ -18,7 +18,7 @@ import { ScratchF64 } from './scratch.ts';
 const MIN_LOG2_BLOCK = 4;
 const MAX_LOG2_BLOCK = 8;
 /** Widest packed field: every value and offset is a safe integer. */
-export const MAX_PACKED_WIDTH = 53;
+const MAX_PACKED_WIDTH = 53;
 const TWO32 = 4294967296;
 
 /** Number of bits needed to write a non-negative safe integer x. */
