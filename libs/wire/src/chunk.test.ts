@@ -177,11 +177,13 @@ describe('timestamp column cost', () => {
     expect(roundTrip(regularTimestamps(720), flat).length).toBeLessThan(25);
   });
 
-  it('costs about 11 bits a sample for +-500 ms jitter', () => {
-    const rnd = random(9);
-    const ts = regularTimestamps(720).map((t) => t + Math.round((rnd() - 0.5) * 1000));
-    const bytes = roundTrip(ts, flat);
-    expect((bytes.length * 8) / 720).toBeLessThan(12);
+  it('costs about the entropy of the jitter: 10 bits for +-500 ms, 4 bits for +-5 ms', () => {
+    for (const [jitter, bits] of [[500, 10.4], [5, 4.4]]) {
+      const rnd = random(9);
+      const ts = regularTimestamps(720).map((t) => t + Math.round((rnd() - 0.5) * 2 * jitter));
+      const bytes = roundTrip(ts, flat);
+      expect((bytes.length * 8) / 720).toBeLessThan(bits);
+    }
   });
 
   it('lets one gap widen only its own miniblock', () => {

@@ -10,15 +10,24 @@ import { ScratchF64 } from './scratch.ts';
 //   mode 0 (regular):  uvarint delta                 (only when count >= 2)
 //   mode 1 (deltas):   uvarint span, packed count-1 deltas
 //   mode 2 (dod):      uvarint span, uvarint first delta, packed count-2 delta-of-deltas
-// Regular scrapes cost a few bytes in all. Independent jitter packs tighter as deltas than as
-// delta-of-deltas (the dod doubles the spread), drifting intervals the other way round, so the
-// encoder sizes both. The span makes maxT readable without unpacking anything.
+//   mode 3 (grid):     uvarint span, packed count-1 offsets t[i] - (t0 + i * step),
+//                      step = round(span / (count - 1))
+// Regular scrapes cost a few bytes in all. Independent jitter around a steady schedule packs
+// tightest as offsets from the grid (deltas double its spread, delta-of-deltas quadruple it),
+// drifting or changing intervals as deltas or delta-of-deltas, so the encoder sizes all three.
+// The span makes maxT readable without unpacking anything.
 const MODE_REGULAR = 0;
 const MODE_DELTA = 1;
 const MODE_DOD = 2;
+const MODE_GRID = 3;
 
 const deltas = new ScratchF64();
 const dods = new ScratchF64();
+const offsets = new ScratchF64();
+
+function gridStep(span: number, count: number): number {
+  return Math.round(span / (count - 1));
+}
 
 function badTimestamp(ts: Float64Array, i: number, why: string): RangeError {
   return new RangeError(`timestamps[${i}] = ${ts[i]} ${why}`);
@@ -54,23 +63,29 @@ export function writeTimestamps(w: ByteWriter, bw: BitWriter, ts: Float64Array, 
     return;
   }
 
-  const deltaPlan = planPacked(d, 0, count - 1);
-  let dodPlan = null;
-  if (count >= 3) {
-    const dd = dods.get(count);
-    for (let i = 0; i < count - 2; i++) dd[i] = d[i + 1] - d[i];
-    dodPlan = planPacked(dd, 0, count - 2);
-  }
-  // deltas never exceed the span, so the delta plan always exists
-  if (dodPlan !== null && dodPlan.bytes + uvarintLength(first) < deltaPlan!.bytes) {
+  // Deltas never exceed the span, so the delta plan always exists; the others may not.
+  const deltaPlan = planPacked(d, 0, count - 1)!;
+  const dd = dods.get(count);
+  for (let i = 0; i < count - 2; i++) dd[i] = d[i + 1] - d[i];
+  const dodPlan = count >= 3 ? planPacked(dd, 0, count - 2) : null;
+  const dodBytes = dodPlan === null ? Infinity : dodPlan.bytes + uvarintLength(first);
+  const step = gridStep(span, count);
+  const off = offsets.get(count);
+  for (let i = 1; i < count; i++) off[i - 1] = ts[i] - (t0 + i * step);
+  const gridPlan = planPacked(off, 0, count - 1);
+  const gridBytes = gridPlan === null ? Infinity : gridPlan.bytes;
+
+  w.uvarint(span);
+  if (gridBytes < deltaPlan.bytes && gridBytes <= dodBytes) {
+    w.bytes[modeAt] = MODE_GRID;
+    writePacked(w, bw, off, 0, count - 1, gridPlan!);
+  } else if (dodBytes < deltaPlan.bytes) {
     w.bytes[modeAt] = MODE_DOD;
-    w.uvarint(span);
     w.uvarint(first);
-    writePacked(w, bw, dods.get(count), 0, count - 2, dodPlan);
+    writePacked(w, bw, dd, 0, count - 2, dodPlan!);
   } else {
     w.bytes[modeAt] = MODE_DELTA;
-    w.uvarint(span);
-    writePacked(w, bw, d, 0, count - 1, deltaPlan!);
+    writePacked(w, bw, d, 0, count - 1, deltaPlan);
   }
 }
 
@@ -87,7 +102,7 @@ function readHead(r: ByteReader, count: number): { mode: number; t0: number; max
   if (mode === MODE_REGULAR) {
     step = r.uvarint();
     maxT = t0 + step * (count - 1);
-  } else if (mode === MODE_DELTA || mode === MODE_DOD) {
+  } else if (mode === MODE_DELTA || mode === MODE_DOD || mode === MODE_GRID) {
     maxT = t0 + r.uvarint();
   } else {
     throw corrupt(`unknown timestamp mode ${mode}`);
@@ -113,14 +128,22 @@ export function readTimestamps(r: ByteReader, br: BitReader, out: Float64Array, 
     return;
   }
   let t = t0;
-  let negative = false;
+  let decreasing = false;
   if (mode === MODE_DELTA) {
     readPacked(r, br, out, 1, count - 1);
     for (let i = 1; i < count; i++) {
       const delta = out[i];
-      negative ||= delta < 0;
+      decreasing ||= delta < 0;
       t += delta;
       out[i] = t;
+    }
+  } else if (mode === MODE_GRID) {
+    const interval = gridStep(maxT - t0, count);
+    readPacked(r, br, out, 1, count - 1);
+    for (let i = 1; i < count; i++) {
+      const next = t0 + i * interval + out[i];
+      decreasing ||= next < t;
+      out[i] = t = next;
     }
   } else {
     let delta = r.uvarint();
@@ -129,10 +152,10 @@ export function readTimestamps(r: ByteReader, br: BitReader, out: Float64Array, 
     out[1] = t;
     for (let i = 2; i < count; i++) {
       delta += out[i];
-      negative ||= delta < 0;
+      decreasing ||= delta < 0;
       t += delta;
       out[i] = t;
     }
   }
-  if (negative || t !== maxT) throw corrupt('timestamps do not add up to the recorded span');
+  if (decreasing || t !== maxT) throw corrupt('timestamps do not add up to the recorded span');
 }
