@@ -64,7 +64,7 @@ export interface OpenedDatabase {
 export function openDatabase(path: string, options: { pageSize: number; synchronous: 'NORMAL' | 'FULL' }): OpenedDatabase {
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = new Database(path, { timeout: 1000 });
   } catch (e) {
     throw translateSqliteError(e, path);
   }
