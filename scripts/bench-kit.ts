@@ -45,9 +45,10 @@ export async function loadFleet(hosts: number, hours: number): Promise<Fleet> {
 export function parseBenchArgs<T extends Record<string, number>>(argv: string[], defaults: T): T & { dir?: string } {
   const out: Record<string, number | string> = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
-    const key = argv[i].replace(/^--/, '');
+    const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const value = argv[++i];
     if (value === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+    if (!(key in defaults) && key !== 'dir') throw new Error(`unknown option ${argv[i - 1]}: use ${Object.keys(defaults).map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')} or --dir`);
     out[key] = key === 'dir' ? value : Number(value);
     if (key !== 'dir' && !Number.isFinite(out[key])) throw new Error(`--${key} needs a number, got ${value}`);
   }

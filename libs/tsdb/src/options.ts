@@ -37,6 +37,8 @@ export interface StoreOptions {
 }
 
 export type ResolvedOptions = Required<Omit<StoreOptions, 'retention' | 'limits'>> & {
+  /** Whether chunkWindowMs was given (an existing file otherwise keeps its own). */
+  windowExplicit: boolean;
   retention: Required<NonNullable<StoreOptions['retention']>>;
   limits: { maxSeries: number; maxSeriesPerLabelValue?: { label: string; limit: number } };
 };
@@ -55,7 +57,8 @@ export function resolveOptions(o: StoreOptions): ResolvedOptions {
     },
     limits: { maxSeries: o.limits?.maxSeries ?? 1_000_000, maxSeriesPerLabelValue: o.limits?.maxSeriesPerLabelValue },
     walMaxBytes: o.walMaxBytes ?? 256 * 1024 * 1024,
-    pageSize: o.pageSize ?? 4096,
+    pageSize: o.pageSize ?? 16384,
+    windowExplicit: o.chunkWindowMs !== undefined,
   };
   const bad = (name: string, why: string) => new StoreError('invalid_option', `store option ${name} ${why}`);
   if (typeof r.path !== 'string' || r.path === '') throw bad('path', 'is required: give the SQLite file to use');

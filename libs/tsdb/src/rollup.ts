@@ -1,23 +1,33 @@
 // Downsampled buckets. A bucket covers the left-open interval (end - resolution, end], the
 // same convention as PromQL's range windows, so a window made of whole buckets sees
 // exactly the samples the raw data would give it. Each bucket keeps enough to answer
-// count/sum/min/max/avg_over_time, last_over_time, and rate/increase with Prometheus's
-// extrapolation (first and last sample with their times, reset-adjusted increase).
+// count/sum/min/max/avg/last_over_time, and rate/increase with Prometheus's
+// extrapolation (first and last sample with their times, and the reset correction: the
+// sum of the values just before each counter reset, which Prometheus adds to last-first).
 // Staleness markers are not samples and are left out.
 
 import { isStaleNaN } from '@metrics-hub/wire';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
-export const RESOLUTIONS = [MINUTE_MS, HOUR_MS] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
 
-/** Column order inside a rollup chunk (after the bucket end times). */
-export const ROLLUP_COLUMNS = ['count', 'sum', 'min', 'max', 'first', 'last', 'increase', 'firstOffset', 'lastOffset'] as const;
+/** Column order of a bucket set (after the bucket end times). */
+export const ROLLUP_COLUMNS = ['count', 'sum', 'min', 'max', 'first', 'last', 'resetCorrection', 'firstOffset', 'lastOffset'] as const;
 export type RollupColumn = (typeof ROLLUP_COLUMNS)[number];
-const COUNT = 0, SUM = 1, MIN = 2, MAX = 3, FIRST = 4, LAST = 5, INCREASE = 6, FIRST_OFFSET = 7, LAST_OFFSET = 8;
+export const COUNT = 0;
+export const SUM = 1;
+export const MIN = 2;
+export const MAX = 3;
+export const FIRST = 4;
+export const LAST = 5;
+export const RESETS = 6;
+export const FIRST_OFFSET = 7;
+export const LAST_OFFSET = 8;
 
-/** Buckets as columns: `ends[i]` and `columns[c][i]` for c in ROLLUP_COLUMNS order. */
+/**
+ * Buckets as columns: `ends[i]` and `columns[c][i]` in ROLLUP_COLUMNS order. A column a
+ * rollup does not keep for the series' kind (sum of a counter, first of a gauge) is NaN.
+ */
 export interface RollupBuckets {
   length: number;
   ends: Float64Array;
@@ -32,8 +42,8 @@ export interface RollupBucket {
   max: number;
   first: number;
   last: number;
-  increase: number;
-  /** Time of the first and last sample in the bucket. */
+  resetCorrection: number;
+  /** Times of the first and last sample in the bucket. */
   firstT: number;
   lastT: number;
 }
@@ -42,16 +52,25 @@ export function bucketEnd(t: number, resolution: number): number {
   return Math.ceil(t / resolution) * resolution;
 }
 
-function emptyBuckets(capacity: number): RollupBuckets {
+/** The reset-adjusted increase from one sample to the next (Prometheus's counter rule). */
+export function counterStep(prev: number, next: number): number {
+  return next < prev ? next : next - prev;
+}
+
+export function emptyBuckets(capacity = 0): RollupBuckets {
   const columns: Float64Array[] = [];
   for (let c = 0; c < ROLLUP_COLUMNS.length; c++) columns.push(new Float64Array(capacity));
   return { length: 0, ends: new Float64Array(capacity), columns };
 }
 
-/** Buckets from raw samples (ascending timestamps, no duplicates). */
+/**
+ * Buckets from raw samples (ascending timestamps, no repeats). Works on floats or on
+ * scaled integers alike: with integers every sum is exact.
+ */
 export function rollupSamples(timestamps: Float64Array, values: Float64Array, count: number, resolution: number): RollupBuckets {
+  if (count === 0) return emptyBuckets();
   const out = emptyBuckets(Math.min(count, Math.ceil((timestamps[count - 1] - timestamps[0]) / resolution) + 2));
-  const [cnt, sum, min, max, first, last, inc, firstOff, lastOff] = out.columns;
+  const [cnt, sum, min, max, first, last, resets, firstOff, lastOff] = out.columns;
   let b = -1;
   let end = -Infinity;
   let prev = NaN;
@@ -68,16 +87,15 @@ export function rollupSamples(timestamps: Float64Array, values: Float64Array, co
       min[b] = v;
       max[b] = v;
       first[b] = v;
+      resets[b] = 0;
       firstOff[b] = end - t;
-      // Only the increase inside the bucket: the step across an edge follows from the
-      // neighbours' last and first values, so a query adds exactly the edges its window spans.
-      inc[b] = 0;
     } else {
       cnt[b]++;
       sum[b] += v;
+      // Prometheus's min/max_over_time: a NaN gives way to any number that follows.
       if (v < min[b] || min[b] !== min[b]) min[b] = v;
       if (v > max[b] || max[b] !== max[b]) max[b] = v;
-      inc[b] += counterStep(prev, v);
+      if (v < prev) resets[b] += prev;
     }
     last[b] = v;
     lastOff[b] = end - t;
@@ -87,9 +105,16 @@ export function rollupSamples(timestamps: Float64Array, values: Float64Array, co
   return out;
 }
 
-/** The reset-adjusted increase from one sample to the next (Prometheus's counter rule). */
-export function counterStep(prev: number, next: number): number {
-  return next < prev ? next : next - prev;
+/** Folds bucket `r` of `src` into bucket `w` of `dst`; `r` holds later samples. */
+function foldInto(dst: Float64Array[], w: number, src: Float64Array[], r: number, shift: number): void {
+  dst[COUNT][w] += src[COUNT][r];
+  dst[SUM][w] += src[SUM][r];
+  if (src[MIN][r] < dst[MIN][w] || dst[MIN][w] !== dst[MIN][w]) dst[MIN][w] = src[MIN][r];
+  if (src[MAX][r] > dst[MAX][w] || dst[MAX][w] !== dst[MAX][w]) dst[MAX][w] = src[MAX][r];
+  // A reset across the seam adds the value before it, as inside a bucket.
+  dst[RESETS][w] += src[RESETS][r] + (src[FIRST][r] < dst[LAST][w] ? dst[LAST][w] : 0);
+  dst[LAST][w] = src[LAST][r];
+  dst[LAST_OFFSET][w] = src[LAST_OFFSET][r] + shift;
 }
 
 /** Coarser buckets from finer ones (ascending ends), e.g. 1 h from 1 m. */
@@ -105,20 +130,87 @@ export function coarsen(fine: RollupBuckets, resolution: number): RollupBuckets 
       b++;
       end = bucketEnd(t, resolution);
       out.ends[b] = end;
-      for (let c = 0; c < ROLLUP_COLUMNS.length; c++) o[c][b] = f[c][i];
-      o[FIRST_OFFSET][b] = end - (t - f[FIRST_OFFSET][i]);
+      for (let c = 0; c < o.length; c++) o[c][b] = f[c][i];
+      o[FIRST_OFFSET][b] = f[FIRST_OFFSET][i] + (end - t);
+      o[LAST_OFFSET][b] = f[LAST_OFFSET][i] + (end - t);
     } else {
-      o[COUNT][b] += f[COUNT][i];
-      o[SUM][b] += f[SUM][i];
-      if (f[MIN][i] < o[MIN][b] || o[MIN][b] !== o[MIN][b]) o[MIN][b] = f[MIN][i];
-      if (f[MAX][i] > o[MAX][b] || o[MAX][b] !== o[MAX][b]) o[MAX][b] = f[MAX][i];
-      o[INCREASE][b] += counterStep(o[LAST][b], f[FIRST][i]) + f[INCREASE][i];
-      o[LAST][b] = f[LAST][i];
+      foldInto(o, b, f, i, end - t);
     }
-    o[LAST_OFFSET][b] = end - (t - f[LAST_OFFSET][i]);
   }
   out.length = b + 1;
   return out;
+}
+
+/**
+ * Joins bucket runs in time order. Two runs can share an edge bucket (a head sealed in the
+ * middle of a bucket, then continued): those halves are merged, the earlier one first.
+ */
+export function joinBuckets(parts: readonly RollupBuckets[]): RollupBuckets {
+  const all = concatBuckets(parts.filter((p) => p.length));
+  if (all.length < 2) return all;
+  const c = all.columns;
+  let w = 0;
+  for (let r = 1; r < all.length; r++) {
+    if (all.ends[r] === all.ends[w]) {
+      foldInto(c, w, c, r, 0);
+    } else if (all.ends[r] > all.ends[w]) {
+      w++;
+      all.ends[w] = all.ends[r];
+      for (let k = 0; k < c.length; k++) c[k][w] = c[k][r];
+    }
+  }
+  return sliceBuckets(all, 0, w + 1);
+}
+
+export function sliceBuckets(b: RollupBuckets, from: number, to: number): RollupBuckets {
+  return { length: to - from, ends: b.ends.subarray(from, to), columns: b.columns.map((c) => c.subarray(from, to)) };
+}
+
+export function concatBuckets(parts: readonly RollupBuckets[]): RollupBuckets {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = emptyBuckets(n);
+  let k = 0;
+  for (const p of parts) {
+    out.ends.set(p.ends.subarray(0, p.length), k);
+    for (let c = 0; c < out.columns.length; c++) out.columns[c].set(p.columns[c].subarray(0, p.length), k);
+    k += p.length;
+  }
+  out.length = n;
+  return out;
+}
+
+/** Buckets whose end lies in (mint, maxt]. */
+export function clipBuckets(b: RollupBuckets, mint: number, maxt: number): RollupBuckets {
+  let from = 0;
+  while (from < b.length && b.ends[from] <= mint) from++;
+  let to = b.length;
+  while (to > from && b.ends[to - 1] > maxt) to--;
+  return sliceBuckets(b, from, to);
+}
+
+/** `existing` with its buckets inside (windowStart, windowEnd] replaced by `fresh`. */
+export function replaceBuckets(existing: RollupBuckets, fresh: RollupBuckets, windowStart: number, windowEnd: number): RollupBuckets {
+  let i = 0;
+  while (i < existing.length && existing.ends[i] <= windowStart) i++;
+  let j = i;
+  while (j < existing.length && existing.ends[j] <= windowEnd) j++;
+  return concatBuckets([sliceBuckets(existing, 0, i), fresh, sliceBuckets(existing, j, existing.length)]);
+}
+
+/**
+ * The counter increase over buckets [from, to) exactly as Prometheus computes it over the
+ * same samples: last - first plus the value before every reset, inside buckets and at the
+ * seams between them.
+ */
+export function increaseOver(b: RollupBuckets, from: number, to: number): number {
+  const c = b.columns;
+  let correction = 0;
+  for (let i = from; i < to; i++) {
+    correction += c[RESETS][i];
+    if (i > from && c[FIRST][i] < c[LAST][i - 1]) correction += c[LAST][i - 1];
+  }
+  return c[LAST][to - 1] - c[FIRST][from] + correction;
 }
 
 export function bucketAt(buckets: RollupBuckets, i: number): RollupBucket {
@@ -132,17 +224,8 @@ export function bucketAt(buckets: RollupBuckets, i: number): RollupBucket {
     max: c[MAX][i],
     first: c[FIRST][i],
     last: c[LAST][i],
-    increase: c[INCREASE][i],
+    resetCorrection: c[RESETS][i],
     firstT: end - c[FIRST_OFFSET][i],
     lastT: end - c[LAST_OFFSET][i],
   };
 }
-
-export function sliceBuckets(buckets: RollupBuckets, from: number, to: number): RollupBuckets {
-  return {
-    length: to - from,
-    ends: buckets.ends.subarray(from, to),
-    columns: buckets.columns.map((c) => c.subarray(from, to)),
-  };
-}
-

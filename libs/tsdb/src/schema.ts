@@ -14,37 +14,24 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITH
 -- chunk; ooo_sealed_seq: every out-of-order sample from wal rows up to it is sealed.
 CREATE TABLE IF NOT EXISTS series (
   id INTEGER PRIMARY KEY,
-  metric TEXT NOT NULL,
   labels TEXT NOT NULL,
   sealed_max_t INTEGER NOT NULL DEFAULT -9007199254740991,
   ooo_sealed_seq INTEGER NOT NULL DEFAULT 0
 );
 
-CREATE TABLE IF NOT EXISTS postings (
-  name TEXT NOT NULL, value TEXT NOT NULL, series_id INTEGER NOT NULL,
-  PRIMARY KEY (name, value, series_id)
-) WITHOUT ROWID;
-
--- Sealed chunks are immutable. A rowid table keeps the big blobs in append order (pages
--- packed full); the small index finds a series' chunks by time.
+-- Sealed chunks are immutable. The rowid is (window, series, sequence) (row-keys.ts):
+-- rows are stored in time order, appends fill pages, and no second index is needed.
 CREATE TABLE IF NOT EXISTS chunks (
-  id INTEGER PRIMARY KEY,
-  series_id INTEGER NOT NULL,
-  start_ms INTEGER NOT NULL,
-  end_ms INTEGER NOT NULL,
+  key INTEGER PRIMARY KEY,
+  -- first and last sample time, as offsets from the window's start
+  start_offset INTEGER NOT NULL,
+  end_offset INTEGER NOT NULL,
   count INTEGER NOT NULL,
   data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS chunks_by_series ON chunks (series_id, end_ms, start_ms);
 
--- Downsampled buckets, one multi-column chunk per (resolution, series, window).
-CREATE TABLE IF NOT EXISTS rollups (
-  resolution_ms INTEGER NOT NULL,
-  series_id INTEGER NOT NULL,
-  window_start INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY (resolution_ms, series_id, window_start)
-) WITHOUT ROWID;
+-- Downsampled buckets, one row per (resolution, window, series), keyed the same way.
+CREATE TABLE IF NOT EXISTS rollups (key INTEGER PRIMARY KEY, data BLOB NOT NULL);
 
 -- The write-ahead table: raw accepted batches not yet sealed into chunks, replayed on open.
 CREATE TABLE IF NOT EXISTS wal (seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
@@ -59,9 +46,11 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 export interface OpenedDatabase {
   db: Database.Database;
   created: boolean;
+  /** The chunk window the file was created with. */
+  chunkWindowMs: number;
 }
 
-export function openDatabase(path: string, options: { pageSize: number; synchronous: 'NORMAL' | 'FULL' }): OpenedDatabase {
+export function openDatabase(path: string, options: { pageSize: number; synchronous: 'NORMAL' | 'FULL'; chunkWindowMs: number; windowExplicit: boolean }): OpenedDatabase {
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: 1000 });
@@ -86,6 +75,7 @@ export function openDatabase(path: string, options: { pageSize: number; synchron
     const stored = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
     if (!stored) {
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+      db.prepare("INSERT INTO meta (key, value) VALUES ('chunk_window_ms', ?)").run(String(options.chunkWindowMs));
     } else if (Number(stored.value) > SCHEMA_VERSION) {
       throw new StoreError(
         'store_version',
@@ -93,7 +83,15 @@ export function openDatabase(path: string, options: { pageSize: number; synchron
         path,
       );
     }
-    return { db, created: fresh };
+    const window = Number((db.prepare("SELECT value FROM meta WHERE key = 'chunk_window_ms'").get() as { value: string }).value);
+    if (options.windowExplicit && window !== options.chunkWindowMs) {
+      throw new StoreError(
+        'invalid_option',
+        `store option chunkWindowMs is ${options.chunkWindowMs} but this database was created with ${window}: the window cannot change for an existing store, so leave the option out or set it to ${window}`,
+        path,
+      );
+    }
+    return { db, created: fresh, chunkWindowMs: window };
   } catch (e) {
     db.close();
     throw translateSqliteError(e, path);

@@ -3,6 +3,7 @@
 // which write-ahead rows are already sealed for it.
 
 import type { Labels } from '@metrics-hub/wire';
+import type { SeriesKind } from './rollup-codec.ts';
 import { SampleBuffer } from './sample-buffer.ts';
 
 export class SeriesState {
@@ -13,6 +14,8 @@ export class SeriesState {
   headFirstSeq = 0;
   readonly ooo = new SampleBuffer(4);
   oooFirstSeq = 0;
+  /** Counter or gauge, worked out on first need (metadata can change it). */
+  kind: SeriesKind | undefined;
 
   constructor(
     readonly id: number,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStaleNaN, labelsKey, STALE_NAN, type Labels } from '@metrics-hub/wire';
-import { HOUR_MS, MINUTE_MS } from './rollup.ts';
+import { bucketAt, HOUR_MS, increaseOver, MINUTE_MS, type RollupBuckets } from './rollup.ts';
 import { TimeSeriesStore, type AppendSeries, type StoredSeries } from './store.ts';
 import { StoreError } from './errors.ts';
 import type { StoreOptions } from './options.ts';
@@ -261,8 +261,9 @@ describe('property: the store agrees with a naive reference', () => {
 });
 
 describe('rollups', () => {
+  type Naive = { end: number; count: number; sum: number; min: number; max: number; first: number; last: number; firstT: number; lastT: number; resetCorrection: number };
   // Naive buckets straight from the definition: (end - res, end], staleness markers skipped.
-  function naiveBuckets(samples: [number, number][], res: number) {
+  function naiveBuckets(samples: [number, number][], res: number): Naive[] {
     const out = new Map<number, [number, number][]>();
     for (const [t, v] of samples) {
       if (isStaleNaN(v)) continue;
@@ -273,8 +274,8 @@ describe('rollups', () => {
     return [...out.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([end, ss]) => {
-        let increase = 0;
-        for (let i = 1; i < ss.length; i++) increase += ss[i][1] < ss[i - 1][1] ? ss[i][1] : ss[i][1] - ss[i - 1][1];
+        let resetCorrection = 0;
+        for (let i = 1; i < ss.length; i++) if (ss[i][1] < ss[i - 1][1]) resetCorrection += ss[i - 1][1];
         return {
           end,
           count: ss.length,
@@ -285,68 +286,97 @@ describe('rollups', () => {
           last: ss[ss.length - 1][1],
           firstT: ss[0][0],
           lastT: ss[ss.length - 1][0],
-          increase,
+          resetCorrection,
         };
       });
   }
 
-  function bucketsAsObjects(store: TimeSeriesStore, res: 60_000 | 3_600_000, mint: number, maxt: number) {
-    const [s] = store.selectBuckets([eq('__name__', 'ctr')], mint, maxt, res);
-    const b = s.buckets;
-    return Array.from({ length: b.length }, (_, i) => ({
-      end: b.ends[i],
-      count: b.columns[0][i],
-      sum: b.columns[1][i],
-      min: b.columns[2][i],
-      max: b.columns[3][i],
-      first: b.columns[4][i],
-      last: b.columns[5][i],
-      increase: b.columns[6][i],
-      firstT: b.ends[i] - b.columns[7][i],
-      lastT: b.ends[i] - b.columns[8][i],
-    }));
+  /** Prometheus's increase before extrapolation: last - first + the value before each reset. */
+  function naiveIncrease(samples: [number, number][]): number {
+    const vs = samples.filter(([, v]) => !isStaleNaN(v)).map(([, v]) => v);
+    let r = vs[vs.length - 1] - vs[0];
+    for (let i = 1; i < vs.length; i++) if (vs[i] < vs[i - 1]) r += vs[i - 1];
+    return r;
   }
 
-  function expectClose(got: ReturnType<typeof naiveBuckets>, want: ReturnType<typeof naiveBuckets>) {
-    expect(got.map((b) => b.end)).toEqual(want.map((b) => b.end));
+  function read(store: TimeSeriesStore, name: string, res: 60_000 | 3_600_000, mint: number, maxt: number) {
+    const [s] = store.selectBuckets([eq('__name__', name)], mint, maxt, res);
+    return s.buckets;
+  }
+
+  const KEPT = {
+    counter: { exact: ['count', 'first', 'last', 'firstT', 'lastT'], close: ['resetCorrection'], absent: ['sum', 'min', 'max'] },
+    gauge: { exact: ['count', 'min', 'max', 'last', 'firstT', 'lastT'], close: ['sum'], absent: ['first', 'resetCorrection'] },
+  } as const;
+
+  function expectBuckets(b: RollupBuckets, want: Naive[], kind: 'counter' | 'gauge') {
+    const got = Array.from({ length: b.length }, (_, i) => bucketAt(b, i));
+    expect(got.map((x) => x.end)).toEqual(want.map((x) => x.end));
     for (let i = 0; i < want.length; i++) {
-      const { sum, increase, ...exact } = want[i];
-      const { sum: gs, increase: gi, ...gotExact } = got[i];
-      expect(gotExact).toEqual(exact);
-      expect(gs).toBeCloseTo(sum, 6);
-      expect(gi).toBeCloseTo(increase, 6);
+      for (const k of KEPT[kind].exact) expect([i, k, got[i][k]]).toEqual([i, k, want[i][k]]);
+      for (const k of KEPT[kind].close) expect(got[i][k]).toBeCloseTo(want[i][k], 6);
+      for (const k of KEPT[kind].absent) expect(got[i][k]).toBeNaN();
     }
   }
 
-  it('match buckets computed from raw samples, across partial seals, late samples and restarts', () => {
-    const opts = { chunkMaxSamples: 100, chunkWindowMs: 2 * HOUR_MS, outOfOrderWindowMs: 7 * HOUR_MS };
-    let s = open(opts);
+  function fixture(kind: 'counter' | 'gauge'): [number, number][] {
     const samples: [number, number][] = [];
     let v = 100;
     for (let i = 0; i < 6 * 360; i++) {
       const t = T0 + i * 10_000 + ((i * 7919) % 3000);
-      v = i % 997 === 500 ? 3 : v + ((i * 31) % 17) / 4; // a counter with a reset
+      if (kind === 'counter') v = i % 997 === 500 ? 3 : v + ((i * 31) % 17) / 4;
+      else v = Math.round((v + (((i * 7919) % 21) - 10) / 10) * 10) / 10;
       samples.push([t, i === 1000 ? STALE_NAN : v]);
     }
-    const late = samples.filter((_, i) => i % 50 === 25);
-    const onTime = samples.filter((_, i) => i % 50 !== 25);
-    for (let i = 0; i < onTime.length; i += 90) {
-      s.append([{ labels: { __name__: 'ctr' }, timestamps: onTime.slice(i, i + 90).map((x) => x[0]), values: onTime.slice(i, i + 90).map((x) => x[1]) }]);
-      if (i === 900) {
-        s.close(); // seals a partial chunk in the middle of a bucket
-        s = open(opts);
+    return samples;
+  }
+
+  for (const [kind, name] of [
+    ['counter', 'work_done_total'],
+    ['gauge', 'temperature_celsius'],
+  ] as const) {
+    it(`of a ${kind} match buckets computed from raw samples, across partial seals, late samples and restarts`, () => {
+      const opts = { chunkMaxSamples: 100, chunkWindowMs: 2 * HOUR_MS, outOfOrderWindowMs: 7 * HOUR_MS };
+      let s = open(opts);
+      const samples = fixture(kind);
+      const late = samples.filter((_, i) => i % 50 === 25);
+      const onTime = samples.filter((_, i) => i % 50 !== 25);
+      const batch = (list: [number, number][]) => [{ labels: { __name__: name }, timestamps: list.map((x) => x[0]), values: Float64Array.from(list.map((x) => x[1])) }];
+      for (let i = 0; i < onTime.length; i += 90) {
+        s.append(batch(onTime.slice(i, i + 90)));
+        if (i === 900) {
+          s.close(); // seals a partial chunk in the middle of a bucket
+          s = open(opts);
+        }
       }
-    }
-    s.append(late.map(([t, val]) => ({ labels: { __name__: 'ctr' }, timestamps: [t], values: [val] })));
-    s.flush();
-    const mint = T0 - HOUR_MS;
-    const maxt = T0 + 7 * HOUR_MS;
-    expectClose(bucketsAsObjects(s, MINUTE_MS, mint, maxt), naiveBuckets(samples, MINUTE_MS));
-    expectClose(bucketsAsObjects(s, HOUR_MS, mint, maxt), naiveBuckets(samples, HOUR_MS));
-    // A head that is not sealed yet is rolled up on the fly.
-    const more: [number, number][] = [[T0 + 6 * HOUR_MS + 5000, 1e6]];
-    s.append([{ labels: { __name__: 'ctr' }, timestamps: [more[0][0]], values: [more[0][1]] }]);
-    expectClose(bucketsAsObjects(s, HOUR_MS, mint, maxt), naiveBuckets([...samples, ...more], HOUR_MS));
+      for (const x of late) s.append(batch([x]));
+      s.flush();
+      const mint = T0 - HOUR_MS;
+      const maxt = T0 + 7 * HOUR_MS;
+      expectBuckets(read(s, name, MINUTE_MS, mint, maxt), naiveBuckets(samples, MINUTE_MS), kind);
+      expectBuckets(read(s, name, HOUR_MS, mint, maxt), naiveBuckets(samples, HOUR_MS), kind);
+      if (kind === 'counter') {
+        // Whole-bucket windows give Prometheus's increase over the same raw samples.
+        const minutes = read(s, name, MINUTE_MS, mint, maxt);
+        for (const [from, to] of [[0, 5], [3, 40], [100, 101], [0, minutes.length]]) {
+          const inWindow = samples.filter(([t]) => t > minutes.ends[from] - MINUTE_MS && t <= minutes.ends[to - 1]);
+          expect(increaseOver(minutes, from, to)).toBeCloseTo(naiveIncrease(inWindow), 6);
+        }
+      }
+      // A head that is not sealed yet is rolled up on the fly.
+      const more: [number, number][] = [[T0 + 6 * HOUR_MS + 5000, 1e6]];
+      s.append(batch(more));
+      expectBuckets(read(s, name, HOUR_MS, mint, maxt), naiveBuckets([...samples, ...more], HOUR_MS), kind);
+      s.close();
+    });
+  }
+
+  it('take the kind from metadata over the name', () => {
+    const s = open();
+    s.setMetadata('requests', { type: 'counter', help: 'Requests served.', unit: '' });
+    s.append([{ labels: { __name__: 'requests' }, timestamps: [T0, T0 + 10_000], values: [1, 2] }]);
+    expect(bucketAt(read(s, 'requests', MINUTE_MS, T0 - 1, T0 + MINUTE_MS), 1).first).toBe(2);
+    expect(bucketAt(read(s, 'requests', MINUTE_MS, T0 - 1, T0 + MINUTE_MS), 1).sum).toBeNaN();
     s.close();
   });
 
@@ -402,7 +432,8 @@ describe('retention', () => {
   it('forgets series left with no data', () => {
     const s = open({ chunkWindowMs: HOUR_MS, outOfOrderWindowMs: 0, retention: { rawMs: HOUR_MS, rollup1mMs: HOUR_MS, rollup1hMs: HOUR_MS } });
     s.append([{ labels: { __name__: 'gone' }, timestamps: [T0], values: [1] }]);
-    s.append([{ labels: { __name__: 'stays' }, timestamps: [T0 + 6 * HOUR_MS], values: [1] }]);
+    // The 1 h rollups outlive everything else: a series goes once its last day row does.
+    s.append([{ labels: { __name__: 'stays' }, timestamps: [T0 + 30 * HOUR_MS], values: [1] }]);
     s.flush();
     s.applyRetention();
     expect(s.labelValues('__name__')).toEqual(['stays']);
@@ -426,13 +457,13 @@ describe('errors', () => {
     s.close();
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(dir.file('hub.db'));
-    const row = db.prepare('SELECT id, data FROM chunks ORDER BY id LIMIT 1 OFFSET 1').get() as { id: number; data: Buffer };
+    const row = db.prepare('SELECT key, data FROM chunks ORDER BY key LIMIT 1 OFFSET 1').get() as { key: number; data: Buffer };
     row.data[Math.floor(row.data.length / 2)] ^= 0x10;
-    db.prepare('UPDATE chunks SET data = ? WHERE id = ?').run(row.data, row.id);
+    db.prepare('UPDATE chunks SET data = ? WHERE key = ?').run(row.data, row.key);
     db.close();
     const again = open({ chunkMaxSamples: 16 });
     const [series] = again.select([eq('job', 'x')], T0, T0 + 64_000);
-    expect(() => readAll(series)).toThrow(/chunk \d+ of d\{job="x"\} covering .* is damaged/);
+    expect(() => readAll(series)).toThrow(/the chunk of d\{job="x"\} covering 2026-01-01T00:00:01.000Z\.\.2026-01-01T00:00:16.000Z is damaged/);
     again.close();
   });
 

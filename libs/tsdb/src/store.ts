@@ -8,9 +8,7 @@ import {
   ChunkFormatError,
   canonicalLabels,
   decodeChunk,
-  decodeColumns,
   encodeChunk,
-  encodeColumns,
   formatLabels,
   labelsKey,
   labelsProblem,
@@ -20,17 +18,13 @@ import {
 import { StoreError } from './errors.ts';
 import type { LabelMatcher } from './matchers.ts';
 import { DAY, resolveOptions, type ResolvedOptions, type StoreOptions } from './options.ts';
-import {
-  coarsen,
-  HOUR_MS,
-  MINUTE_MS,
-  counterStep,
-  ROLLUP_COLUMNS,
-  rollupSamples,
-  type RollupBuckets,
-} from './rollup.ts';
+import { HOUR_MS, MINUTE_MS, type RollupBuckets } from './rollup.ts';
+import type { SeriesKind } from './rollup-codec.ts';
+import { RollupStore } from './rollup-store.ts';
+import { seriesKind } from './series-kind.ts';
 import { sameBits } from './sample-buffer.ts';
 import { clipBlock, mergeBlocks, type SampleBlock } from './sample-merge.ts';
+import { ChunkTable, type ChunkRow } from './chunk-table.ts';
 import { openDatabase, translateSqliteError } from './schema.ts';
 import { SeriesIndex } from './series-index.ts';
 import { SeriesState } from './series-state.ts';
@@ -98,16 +92,10 @@ export interface StoreStats {
 
 const OOO_FLUSH_SAMPLES = 512;
 const IDLE_SEAL_GRACE_MS = 5 * MINUTE_MS;
-const EMPTY = new Uint8Array(0);
 
-interface ChunkRow {
-  id: number;
-  start_ms: number;
-  end_ms: number;
-}
 
 export class TimeSeriesStore {
-  readonly options: ResolvedOptions;
+  options: ResolvedOptions;
   private readonly db: Database.Database;
   private index = new SeriesIndex();
   private readonly states = new Map<number, SeriesState>();
@@ -120,18 +108,26 @@ export class TimeSeriesStore {
   private closed = false;
   private readonly counters = { tooOld: 0, conflicts: 0, cardinality: 0, invalid: 0, duplicates: 0, outOfOrder: 0 };
   private readonly stmt: ReturnType<TimeSeriesStore['prepare']>;
+  private readonly rollups: RollupStore;
+  private readonly chunks: ChunkTable;
+  private readonly familyTypes = new Map<string, string>();
 
   static open(options: StoreOptions): TimeSeriesStore {
     return new TimeSeriesStore(resolveOptions(options));
   }
 
   private constructor(options: ResolvedOptions) {
-    this.options = options;
-    this.db = openDatabase(options.path, {
+    const opened = openDatabase(options.path, {
       pageSize: options.pageSize,
       synchronous: options.durability === 'power' ? 'FULL' : 'NORMAL',
-    }).db;
+      chunkWindowMs: options.chunkWindowMs,
+      windowExplicit: options.windowExplicit,
+    });
+    this.db = opened.db;
+    this.options = { ...options, chunkWindowMs: opened.chunkWindowMs };
     this.stmt = this.prepare();
+    this.chunks = new ChunkTable(this.db, this.options.chunkWindowMs);
+    this.rollups = new RollupStore(this.db, this.options.chunkWindowMs, (state, from, to) => this.readSealed(state, from, to));
     try {
       this.load();
     } catch (e) {
@@ -143,27 +139,12 @@ export class TimeSeriesStore {
   private prepare() {
     const db = this.db;
     return {
-      insertSeries: db.prepare('INSERT INTO series (metric, labels) VALUES (?, ?)'),
-      insertPosting: db.prepare('INSERT INTO postings (name, value, series_id) VALUES (?, ?, ?)'),
+      insertSeries: db.prepare('INSERT INTO series (labels) VALUES (?)'),
       updateSealed: db.prepare('UPDATE series SET sealed_max_t = ? WHERE id = ?'),
       updateOooSealed: db.prepare('UPDATE series SET ooo_sealed_seq = ? WHERE id = ?'),
-      insertChunk: db.prepare('INSERT INTO chunks (series_id, start_ms, end_ms, count, data) VALUES (?, ?, ?, ?, ?)'),
-      chunksInRange: db.prepare('SELECT id, start_ms, end_ms FROM chunks WHERE series_id = ? AND end_ms >= ? AND start_ms <= ? ORDER BY start_ms, id'),
-      chunkData: db.prepare('SELECT data FROM chunks WHERE id = ?').pluck(),
-      deleteChunk: db.prepare('DELETE FROM chunks WHERE id = ?'),
-      putRollup: db.prepare('INSERT OR REPLACE INTO rollups (resolution_ms, series_id, window_start, data) VALUES (?, ?, ?, ?)'),
-      getRollup: db.prepare('SELECT data FROM rollups WHERE resolution_ms = ? AND series_id = ? AND window_start = ?').pluck(),
-      rollupsInRange: db.prepare(
-        'SELECT window_start, data FROM rollups WHERE resolution_ms = ? AND series_id = ? AND window_start >= ? AND window_start <= ? ORDER BY window_start',
-      ),
       insertWal: db.prepare('INSERT INTO wal (seq, data) VALUES (?, ?)'),
       truncateWal: db.prepare('DELETE FROM wal WHERE seq < ?'),
-      dropChunksBefore: db.prepare('DELETE FROM chunks WHERE series_id = ? AND end_ms <= ?'),
-      dropRollupsBefore: db.prepare('DELETE FROM rollups WHERE resolution_ms = ? AND series_id = ? AND window_start < ?'),
-      hasChunks: db.prepare('SELECT 1 FROM chunks WHERE series_id = ? LIMIT 1').pluck(),
-      hasRollups: db.prepare('SELECT 1 FROM rollups WHERE resolution_ms IN (60000, 3600000) AND series_id = ? LIMIT 1').pluck(),
       deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
-      deletePostings: db.prepare('DELETE FROM postings WHERE name = ? AND value = ? AND series_id = ?'),
       putMetadata: db.prepare('INSERT OR REPLACE INTO metadata (metric, type, help, unit) VALUES (?, ?, ?, ?)'),
       putCounter: db.prepare('INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)'),
     };
@@ -192,6 +173,7 @@ export class TimeSeriesStore {
       if (r.ooo_sealed_seq > maxSeq) maxSeq = r.ooo_sealed_seq;
       if (r.sealed_max_t > this.newestT) this.newestT = r.sealed_max_t;
     }
+    for (const m of this.db.prepare('SELECT metric, type FROM metadata').all() as { metric: string; type: string }[]) this.familyTypes.set(m.metric, m.type);
     for (const c of this.db.prepare('SELECT name, value FROM counters').all() as { name: string; value: number }[]) {
       if (c.name in this.counters) this.counters[c.name as keyof typeof this.counters] = c.value;
     }
@@ -232,6 +214,8 @@ export class TimeSeriesStore {
   private reloadAfterFailure(): void {
     this.states.clear();
     this.index = new SeriesIndex();
+    this.chunks.reload();
+    this.rollups.reload();
     this.walRows = [];
     this.walBytes = 0;
     this.newestT = -Infinity;
@@ -383,8 +367,7 @@ export class TimeSeriesStore {
       this.counters.cardinality++;
       return undefined;
     }
-    const newId = Number(this.stmt.insertSeries.run(canonical[METRIC_NAME_LABEL], JSON.stringify(canonical)).lastInsertRowid);
-    for (const name in canonical) this.stmt.insertPosting.run(name, canonical[name], newId);
+    const newId = Number(this.stmt.insertSeries.run(JSON.stringify(canonical)).lastInsertRowid);
     const state = new SeriesState(newId, canonical, -Number.MAX_SAFE_INTEGER, 0);
     this.states.set(newId, state);
     this.index.add(newId, canonical, key);
@@ -405,7 +388,7 @@ export class TimeSeriesStore {
 
   /** The stored value at exactly `t` in a sealed chunk, if any (checks a late sample for a repeat). */
   private sealedValueAt(state: SeriesState, t: number): number | undefined {
-    for (const row of this.stmt.chunksInRange.all(state.id, t, t) as ChunkRow[]) {
+    for (const row of this.chunks.inRange(state.id, t, t)) {
       const block = this.decodeStored(row, state);
       const i = block.timestamps.subarray(0, block.length).indexOf(t);
       if (i >= 0) return block.values[i];
@@ -421,7 +404,7 @@ export class TimeSeriesStore {
     if (n === 0) return;
     const ts = head.timestamps.subarray(0, n);
     const vs = head.values.subarray(0, n);
-    this.stmt.insertChunk.run(state.id, ts[0], ts[n - 1], n, encodeChunk(ts, vs, n));
+    this.chunks.insert(state.id, ts[0], ts[n - 1], n, encodeChunk(ts, vs, n));
     state.sealedMaxT = ts[n - 1];
     this.stmt.updateSealed.run(state.sealedMaxT, state.id);
     this.rebuildRollups(state, state.headWindowEnd, { timestamps: ts, values: vs, length: n });
@@ -439,7 +422,7 @@ export class TimeSeriesStore {
       while (to < ooo.length && ooo.timestamps[to] <= windowEnd) to++;
       const ts = ooo.timestamps.subarray(from, to);
       const vs = ooo.values.subarray(from, to);
-      this.stmt.insertChunk.run(state.id, ts[0], ts[to - from - 1], to - from, encodeChunk(ts, vs, to - from));
+      this.chunks.insert(state.id, ts[0], ts[to - from - 1], to - from, encodeChunk(ts, vs, to - from));
       this.rebuildRollups(state, windowEnd, undefined);
       from = to;
     }
@@ -453,22 +436,24 @@ export class TimeSeriesStore {
    * partial seals and late samples can never leave a rollup that disagrees with raw data.
    */
   private rebuildRollups(state: SeriesState, windowEnd: number, justSealed: SampleBlock | undefined): void {
-    const w = this.options.chunkWindowMs;
-    const windowStart = windowEnd - w;
-    const rows = this.stmt.chunksInRange.all(state.id, windowStart + 1, windowEnd) as ChunkRow[];
-    const samples =
-      justSealed && rows.length === 1 ? justSealed : mergeBlocks(rows.map((r) => clipBlock(this.decodeStored(r, state), windowStart + 1, windowEnd)));
-    if (samples.length === 0) return;
-    const minutes = bucketsOf(samples, MINUTE_MS);
-    // Where data is as sparse as the rollup, the rollup would only repeat it: an empty row
-    // tells readers to use the raw chunks of this window instead.
-    const dense = samples.length >= 2 * minutes.length;
-    this.stmt.putRollup.run(MINUTE_MS, state.id, windowStart, dense ? encodeBuckets(minutes) : EMPTY);
-    const hours = coarsen(minutes, HOUR_MS);
-    const dayStart = Math.floor(windowStart / DAY) * DAY;
-    const existing = this.stmt.getRollup.get(HOUR_MS, state.id, dayStart) as Uint8Array | undefined;
-    const merged = existing ? replaceBuckets(decodeBuckets(existing, state, HOUR_MS), hours, windowStart, windowEnd) : hours;
-    this.stmt.putRollup.run(HOUR_MS, state.id, dayStart, encodeBuckets(merged));
+    const windowStart = windowEnd - this.options.chunkWindowMs;
+    const rows = this.chunks.inRange(state.id, windowStart + 1, windowEnd);
+    const samples = justSealed && rows.length === 1 ? justSealed : this.mergeRows(state, rows, windowStart, windowEnd);
+    this.rollups.windowSealed(state, this.kindOf(state), windowEnd, samples);
+  }
+
+  private kindOf(state: SeriesState): SeriesKind {
+    return (state.kind ??= seriesKind(state.labels[METRIC_NAME_LABEL], (family) => this.familyTypes.get(family)));
+  }
+
+  /** Sealed samples of a series in (fromExclusive, to], merged. */
+  private readSealed(state: SeriesState, fromExclusive: number, to: number): SampleBlock {
+    return this.mergeRows(state, this.chunks.inRange(state.id, fromExclusive + 1, to), fromExclusive, to);
+  }
+
+  private mergeRows(state: SeriesState, rows: ChunkRow[], fromExclusive: number, to: number): SampleBlock {
+    const blocks = rows.map((r) => clipBlock(this.decodeStored(r, state), fromExclusive + 1, to));
+    return blocks.length === 1 ? blocks[0] : mergeBlocks(blocks);
   }
 
   /** Heads whose window ended a while ago would pin the write-ahead table: seal them. */
@@ -520,7 +505,7 @@ export class TimeSeriesStore {
     const out: StoredSeries[] = [];
     for (const id of this.index.select(matchers)) {
       const state = this.states.get(id)!;
-      const rows = this.stmt.chunksInRange.all(id, mint, maxt) as ChunkRow[];
+      const rows = this.chunks.inRange(id, mint, maxt);
       const head = snapshot(state.head, mint, maxt);
       const ooo = snapshot(state.ooo, mint, maxt);
       if (rows.length === 0 && !head && !ooo) continue;
@@ -537,12 +522,12 @@ export class TimeSeriesStore {
     mint: number,
     maxt: number,
   ): Generator<SampleBlock> {
-    // `written` orders sources by write time, so that merges keep the first-written sample.
-    type Source = { start: number; end: number; written: number; load: () => SampleBlock };
-    const sources: Source[] = rows.map((r) => ({ start: r.start_ms, end: r.end_ms, written: r.id, load: () => this.decodeStored(r, state) }));
-    let written = Number.MAX_SAFE_INTEGER - 2;
+    // Sealed chunks, then late samples, then the head: a repeated timestamp cannot be
+    // stored twice (appends refuse it), so the order only has to be stable.
+    type Source = { start: number; end: number; load: () => SampleBlock };
+    const sources: Source[] = rows.map((r) => ({ start: r.start_ms, end: r.end_ms, load: () => this.decodeStored(r, state) }));
     for (const block of [ooo, head]) {
-      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], written: written++, load: () => block });
+      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], load: () => block });
     }
     sources.sort((a, b) => a.start - b.start);
     let i = 0;
@@ -553,12 +538,7 @@ export class TimeSeriesStore {
       const block =
         j === i + 1
           ? sources[i].load()
-          : mergeBlocks(
-              sources
-                .slice(i, j)
-                .sort((a, b) => a.written - b.written)
-                .map((s) => s.load()),
-            );
+          : mergeBlocks(sources.slice(i, j).map((s) => s.load()));
       const clipped = clipBlock(block, mint, maxt);
       if (clipped.length) yield clipped;
       i = j;
@@ -566,13 +546,13 @@ export class TimeSeriesStore {
   }
 
   private decodeStored(row: ChunkRow, state: SeriesState): SampleBlock {
-    const data = this.stmt.chunkData.get(row.id) as Uint8Array | undefined;
-    if (!data) throw new StoreError('store_corrupt', `chunk ${row.id} of ${formatLabels(state.labels)} vanished while reading`, this.options.path);
+    const data = this.chunks.data(row);
+    if (!data) throw new StoreError('store_corrupt', `the chunk of ${formatLabels(state.labels)} at ${iso(row.start_ms)} vanished while reading`, this.options.path);
     try {
       const d = decodeChunk(data);
       return { timestamps: d.timestamps, values: d.values, length: d.count };
     } catch (e) {
-      throw this.chunkError(e, `chunk ${row.id} of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
+      throw this.chunkError(e, `the chunk of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
     }
   }
 
@@ -607,24 +587,8 @@ export class TimeSeriesStore {
   }
 
   private readBuckets(state: SeriesState, mint: number, maxt: number, resolution: number): RollupBuckets {
-    const storedWindow = resolution === MINUTE_MS ? this.options.chunkWindowMs : DAY;
-    const firstWindow = Math.floor(mint / storedWindow) * storedWindow;
-    const rows = this.stmt.rollupsInRange.all(resolution, state.id, firstWindow, maxt) as { window_start: number; data: Uint8Array }[];
-    const parts = rows.map((row) =>
-      row.data.byteLength === 0
-        ? this.bucketsFromChunks(state, row.window_start, row.window_start + storedWindow, resolution)
-        : decodeBuckets(row.data, state, resolution),
-    );
     // Rollups cover every sealed sample; the open head is rolled up on the fly.
-    const head = snapshot(state.head, -Infinity, Infinity);
-    if (head) parts.push(bucketsOf(head, resolution));
-    return clipBuckets(joinBuckets(parts), mint, maxt);
-  }
-
-  private bucketsFromChunks(state: SeriesState, windowStart: number, windowEnd: number, resolution: number): RollupBuckets {
-    const rows = this.stmt.chunksInRange.all(state.id, windowStart + 1, windowEnd) as ChunkRow[];
-    const blocks = rows.map((r) => clipBlock(this.decodeStored(r, state), windowStart + 1, windowEnd));
-    return bucketsOf(blocks.length === 1 ? blocks[0] : mergeBlocks(blocks), resolution);
+    return this.rollups.read(state, this.kindOf(state), mint, maxt, resolution, snapshot(state.head, -Infinity, Infinity));
   }
 
   // ---------------------------------------------------------------- metadata & stats
@@ -649,6 +613,10 @@ export class TimeSeriesStore {
   setMetadata(metric: string, meta: MetricMetadata): void {
     this.assertOpen();
     this.stmt.putMetadata.run(metric, meta.type, meta.help, meta.unit);
+    if (this.familyTypes.get(metric) !== meta.type) {
+      this.familyTypes.set(metric, meta.type);
+      for (const state of this.states.values()) state.kind = undefined;
+    }
   }
 
   metadata(metric?: string): Map<string, MetricMetadata> {
@@ -708,26 +676,23 @@ export class TimeSeriesStore {
     const { rawMs, rollup1mMs, rollup1hMs } = this.options.retention;
     this.lastRetentionAt = this.newestT;
     if (this.newestT === -Infinity) return { chunksDropped: 0, seriesDropped: 0 };
-    const rawCutoff = this.newestT - rawMs;
+    const hourCutoff = this.newestT - rollup1hMs - DAY;
     let chunksDropped = 0;
-    const gone: number[] = [];
+    const gone: SeriesState[] = [];
     this.db.transaction(() => {
+      chunksDropped = this.chunks.dropThrough(this.newestT - rawMs);
+      this.rollups.dropBefore(this.newestT - rollup1mMs - this.options.chunkWindowMs, hourCutoff, (id) => {
+        const state = this.states.get(id);
+        return state && { state, kind: this.kindOf(state) };
+      });
+      // A series whose newest sample is older than the longest-kept rollup has no data left.
       for (const state of this.states.values()) {
-        chunksDropped += this.stmt.dropChunksBefore.run(state.id, rawCutoff).changes;
-        this.stmt.dropRollupsBefore.run(MINUTE_MS, state.id, this.newestT - rollup1mMs - this.options.chunkWindowMs);
-        this.stmt.dropRollupsBefore.run(HOUR_MS, state.id, this.newestT - rollup1hMs - DAY);
-        if (state.head.length === 0 && state.ooo.length === 0 && !this.stmt.hasChunks.get(state.id) && !this.stmt.hasRollups.get(state.id)) {
-          gone.push(state.id);
-        }
+        if (state.maxT < hourCutoff && state.head.length === 0 && state.ooo.length === 0) gone.push(state);
       }
-      for (const id of gone) {
-        const labels = this.states.get(id)!.labels;
-        for (const name in labels) this.stmt.deletePostings.run(name, labels[name], id);
-        this.stmt.deleteSeries.run(id);
-      }
+      for (const state of gone) this.stmt.deleteSeries.run(state.id);
     })();
-    for (const id of gone) this.states.delete(id);
-    this.index.remove(gone);
+    for (const state of gone) this.states.delete(state.id);
+    this.index.remove(gone.map((s) => s.id));
     return { chunksDropped, seriesDropped: gone.length };
   }
 
@@ -787,93 +752,4 @@ function snapshot(buf: { timestamps: Float64Array; values: Float64Array; length:
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function bucketsOf(block: SampleBlock, resolution: number): RollupBuckets {
-  if (block.length === 0) return { length: 0, ends: new Float64Array(0), columns: ROLLUP_COLUMNS.map(() => new Float64Array(0)) };
-  const minutes = rollupSamples(block.timestamps, block.values, block.length, MINUTE_MS);
-  return resolution === MINUTE_MS ? minutes : coarsen(minutes, resolution);
-}
-
-function encodeBuckets(b: RollupBuckets): Uint8Array {
-  return encodeColumns(b.ends.subarray(0, b.length), b.columns.map((c) => c.subarray(0, b.length)), b.length);
-}
-
-function decodeBuckets(data: Uint8Array, state: SeriesState, resolution: number): RollupBuckets {
-  try {
-    const d = decodeColumns(data);
-    if (d.columns.length !== ROLLUP_COLUMNS.length) throw new ChunkFormatError('chunk_corrupt', `expected ${ROLLUP_COLUMNS.length} columns, found ${d.columns.length}`);
-    return { length: d.count, ends: d.timestamps, columns: d.columns };
-  } catch (e) {
-    if (e instanceof ChunkFormatError) {
-      throw new StoreError('store_corrupt', `the ${resolution / MINUTE_MS} m rollup of ${formatLabels(state.labels)} is damaged (${e.message}): restore the database from a snapshot`);
-    }
-    throw e;
-  }
-}
-
-/** `existing` with its buckets inside (windowStart, windowEnd] replaced by `fresh`. */
-function replaceBuckets(existing: RollupBuckets, fresh: RollupBuckets, windowStart: number, windowEnd: number): RollupBuckets {
-  const parts: RollupBuckets[] = [];
-  let i = 0;
-  while (i < existing.length && existing.ends[i] <= windowStart) i++;
-  parts.push(slice(existing, 0, i));
-  parts.push(fresh);
-  let j = i;
-  while (j < existing.length && existing.ends[j] <= windowEnd) j++;
-  parts.push(slice(existing, j, existing.length));
-  return concatBuckets(parts);
-}
-
-function slice(b: RollupBuckets, from: number, to: number): RollupBuckets {
-  return { length: to - from, ends: b.ends.subarray(from, to), columns: b.columns.map((c) => c.subarray(from, to)) };
-}
-
-function concatBuckets(parts: RollupBuckets[]): RollupBuckets {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const ends = new Float64Array(n);
-  const columns = ROLLUP_COLUMNS.map(() => new Float64Array(n));
-  let k = 0;
-  for (const p of parts) {
-    ends.set(p.ends.subarray(0, p.length), k);
-    for (let c = 0; c < columns.length; c++) columns[c].set(p.columns[c].subarray(0, p.length), k);
-    k += p.length;
-  }
-  return { length: n, ends, columns };
-}
-
-/**
- * Joins bucket runs in time order. Two runs can share an edge bucket (a head sealed in the
- * middle of a bucket, then continued): those halves are merged, the earlier one first.
- */
-function joinBuckets(parts: RollupBuckets[]): RollupBuckets {
-  const all = concatBuckets(parts.filter((p) => p.length));
-  if (all.length < 2) return all;
-  const c = all.columns;
-  let w = 0;
-  for (let r = 1; r < all.length; r++) {
-    if (all.ends[r] === all.ends[w]) {
-      c[6][w] += counterStep(c[5][w], c[4][r]) + c[6][r];
-      c[0][w] += c[0][r];
-      c[1][w] += c[1][r];
-      if (c[2][r] < c[2][w] || c[2][w] !== c[2][w]) c[2][w] = c[2][r];
-      if (c[3][r] > c[3][w] || c[3][w] !== c[3][w]) c[3][w] = c[3][r];
-      c[5][w] = c[5][r];
-      c[8][w] = c[8][r];
-    } else if (all.ends[r] > all.ends[w]) {
-      w++;
-      all.ends[w] = all.ends[r];
-      for (let k = 0; k < c.length; k++) c[k][w] = c[k][r];
-    }
-  }
-  return slice(all, 0, w + 1);
-}
-
-function clipBuckets(b: RollupBuckets, mint: number, maxt: number): RollupBuckets {
-  let from = 0;
-  while (from < b.length && b.ends[from] <= mint) from++;
-  let to = b.length;
-  while (to > from && b.ends[to - 1] > maxt) to--;
-  return slice(b, from, to);
 }

@@ -1,0 +1,2 @@
+// PromQL engine: parse and evaluate (issue 3).
+export {};

@@ -1,0 +1,256 @@
+// How a row of rollup buckets is stored. Only the columns that answer questions for the
+// series' kind are kept (a counter's sum or min means nothing; a gauge has no resets),
+// and where the raw values are short decimals the columns are scaled integers rewritten
+// as small differences (a counter's first value as the step from the previous bucket's
+// last...), which the chunk codec packs into a few bits. The row:
+//
+//   u8 format (1) | u8 kind (0 gauge, 1 counter) | i8 scale (-1: plain floats)
+//   | u8 constant mask (bit k: kept column k holds one value throughout)
+//   | per constant column: svarint, or 0x80 tag byte... see writeConstant
+//   | columns chunk (the kept columns that are not constant)
+//
+// Constant columns (a regular scrape gives every bucket the same count and offsets) cost
+// a byte or two instead of a codec column.
+//
+// With scale e >= 0 a stored integer n stands for n / 10^e, bit-exact with the codec's
+// own decimal decoding.
+
+import { decodeColumns, encodeColumns, isStaleNaN } from '@metrics-hub/wire';
+import { COUNT, emptyBuckets, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, RESETS, SUM, type RollupBuckets } from './rollup.ts';
+
+export type SeriesKind = 'counter' | 'gauge';
+
+const FORMAT = 1;
+const KEPT: Record<SeriesKind, readonly number[]> = {
+  counter: [COUNT, FIRST, LAST, RESETS, FIRST_OFFSET, LAST_OFFSET],
+  gauge: [COUNT, SUM, MIN, MAX, LAST, FIRST_OFFSET, LAST_OFFSET],
+};
+const MAX_SCALE = 12;
+const SAFE = 2 ** 53;
+const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, e) => 10 ** e);
+
+export class RollupFormatError extends Error {}
+
+/**
+ * The smallest decimal exponent at which every value is an integer that converts back
+ * exactly, or -1 when there is none (NaN, infinities, -0, too many digits). Staleness
+ * markers are skipped: rollups leave them out.
+ */
+export function decimalScale(values: Float64Array, count: number): number {
+  let e = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    if (v !== v) {
+      if (isStaleNaN(v)) continue;
+      return -1;
+    }
+    if (v === Infinity || v === -Infinity) return -1;
+    while (e <= MAX_SCALE) {
+      const n = Math.round(v * POW10[e]);
+      if (Math.abs(n) <= 2 ** 50 && n / POW10[e] === v && !(n === 0 && 1 / v < 0)) break;
+      e++;
+    }
+    if (e > MAX_SCALE) return -1;
+  }
+  return e;
+}
+
+/** Values scaled to integers at exponent `e` (the caller checked with decimalScale). */
+export function scaleValues(values: Float64Array, count: number, e: number): Float64Array {
+  const out = new Float64Array(count);
+  const p = POW10[e];
+  for (let i = 0; i < count; i++) out[i] = values[i] !== values[i] ? values[i] : Math.round(values[i] * p);
+  return out;
+}
+
+/** Encodes float buckets, as scaled integers where every kept value is a short decimal. */
+export function encodeFloatRollupRow(b: RollupBuckets, kind: SeriesKind): Uint8Array {
+  const valueColumns = KEPT[kind].filter(isValueColumn);
+  let scale = 0;
+  for (const c of valueColumns) {
+    const e = decimalScale(b.columns[c], b.length);
+    if (e < 0) return encodeRollupRow(b, kind, -1);
+    scale = Math.max(scale, e);
+  }
+  const scaled: RollupBuckets = { length: b.length, ends: b.ends, columns: b.columns.slice() };
+  for (const c of valueColumns) scaled.columns[c] = scaleValues(b.columns[c], b.length, scale);
+  return encodeRollupRow(scaled, kind, scale);
+}
+
+/** Sets the columns a row of `kind` does not keep to NaN, so stored and computed buckets agree. */
+export function maskToKind(b: RollupBuckets, kind: SeriesKind): RollupBuckets {
+  const kept = new Set(KEPT[kind]);
+  b.columns.forEach((col, c) => {
+    if (!kept.has(c)) col.fill(NaN);
+  });
+  return b;
+}
+
+/**
+ * Encodes buckets of a series of `kind`. `scale` says the value columns already hold
+ * integers standing for n / 10^scale; -1 means plain floats.
+ */
+export function encodeRollupRow(b: RollupBuckets, kind: SeriesKind, scale: number): Uint8Array {
+  const kept = KEPT[kind];
+  const n = b.length;
+  let columns = kept.map((c) => b.columns[c].subarray(0, n));
+  let storedScale = scale;
+  if (scale >= 0) {
+    const diffs = toDifferences(b, kind);
+    if (diffs) columns = diffs;
+    else storedScale = -1;
+  }
+  if (storedScale < 0 && scale >= 0) columns = columns.map((col, k) => (isValueColumn(kept[k]) ? divide(col, POW10[scale]) : col));
+  const head: number[] = [FORMAT, kind === 'counter' ? 1 : 0, storedScale & 0xff, 0];
+  const varying: Float64Array[] = [];
+  columns.forEach((col, k) => {
+    if (n > 0 && isConstant(col)) {
+      head[3] |= 1 << k;
+      writeConstant(head, col[0]);
+    } else varying.push(col);
+  });
+  const body = encodeColumns(b.ends.subarray(0, n), varying, n);
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
+  return out;
+}
+
+const f64 = new Float64Array(1);
+const bytesOfF64 = new Uint8Array(f64.buffer);
+
+function isConstant(col: Float64Array): boolean {
+  f64[0] = col[0];
+  const first = bytesOfF64.slice();
+  for (let i = 1; i < col.length; i++) {
+    f64[0] = col[i];
+    for (let b = 0; b < 8; b++) if (bytesOfF64[b] !== first[b]) return false;
+  }
+  return true;
+}
+
+/** A small safe integer as a zigzag varint (first byte < 0x80 | continuation); anything else as 0xff + 8 raw bytes. */
+function writeConstant(out: number[], v: number): void {
+  if (Number.isSafeInteger(v) && Math.abs(v) < 2 ** 48 && !Object.is(v, -0)) {
+    let z = v < 0 ? -2 * v - 1 : 2 * v;
+    // Varint bytes: 7 bits each, low group first; 0xff never occurs as a first byte of these.
+    while (z >= 0x80) {
+      out.push((z % 0x80) | 0x80);
+      z = Math.floor(z / 0x80);
+    }
+    out.push(z);
+    if (out[out.length - 1] === 0xff) throw new Error('unreachable');
+    return;
+  }
+  out.push(0xff);
+  f64[0] = v;
+  for (let b = 0; b < 8; b++) out.push(bytesOfF64[b]);
+}
+
+function readConstant(bytes: Uint8Array, at: number): { value: number; next: number } {
+  if (at >= bytes.length) throw new RollupFormatError('row ends inside its constants');
+  if (bytes[at] === 0xff) {
+    if (at + 9 > bytes.length) throw new RollupFormatError('row ends inside a constant');
+    bytesOfF64.set(bytes.subarray(at + 1, at + 9));
+    return { value: f64[0], next: at + 9 };
+  }
+  let z = 0;
+  let mul = 1;
+  let i = at;
+  for (;;) {
+    if (i >= bytes.length || i - at > 7) throw new RollupFormatError('bad constant in row');
+    const byte = bytes[i++];
+    z += (byte & 0x7f) * mul;
+    mul *= 0x80;
+    if (byte < 0x80) break;
+  }
+  return { value: z % 2 === 1 ? -(z + 1) / 2 : z / 2, next: i };
+}
+
+/** Decodes a row into float buckets; columns the row does not keep are NaN. */
+export function decodeRollupRow(bytes: Uint8Array): { kind: SeriesKind; buckets: RollupBuckets } {
+  if (bytes.length < 4 || bytes[0] !== FORMAT) throw new RollupFormatError(`unknown rollup row format ${bytes[0]}`);
+  const kind: SeriesKind = bytes[1] === 1 ? 'counter' : 'gauge';
+  const scale = (bytes[2] << 24) >> 24;
+  const mask = bytes[3];
+  const kept = KEPT[kind];
+  const constants = new Map<number, number>();
+  let at = 4;
+  for (let k = 0; k < kept.length; k++) {
+    if (!(mask & (1 << k))) continue;
+    const c = readConstant(bytes, at);
+    constants.set(k, c.value);
+    at = c.next;
+  }
+  const d = decodeColumns(bytes.subarray(at));
+  if (d.columns.length + constants.size !== kept.length) throw new RollupFormatError(`expected ${kept.length} columns, found ${d.columns.length + constants.size}`);
+  const out = emptyBuckets(d.count);
+  out.length = d.count;
+  out.ends.set(d.timestamps.subarray(0, d.count));
+  for (const col of out.columns) col.fill(NaN);
+  let next = 0;
+  kept.forEach((c, k) => {
+    const constant = constants.get(k);
+    if (constant !== undefined) out.columns[c].fill(constant);
+    else out.columns[c].set(d.columns[next++].subarray(0, d.count));
+  });
+  if (scale >= 0) {
+    fromDifferences(out, kind);
+    for (const c of kept) if (isValueColumn(c)) out.columns[c] = divide(out.columns[c], POW10[scale]);
+  }
+  return { kind, buckets: out };
+}
+
+function isValueColumn(c: number): boolean {
+  return c !== COUNT && c !== FIRST_OFFSET && c !== LAST_OFFSET;
+}
+
+function divide(col: Float64Array, p: number): Float64Array {
+  const out = new Float64Array(col.length);
+  for (let i = 0; i < col.length; i++) out[i] = col[i] / p;
+  return out;
+}
+
+// Differences that make neighbouring values small: exact on integers, refused (null) when
+// a value is not a safe integer.
+function toDifferences(b: RollupBuckets, kind: SeriesKind): Float64Array[] | null {
+  const n = b.length;
+  const c = b.columns;
+  const kept = KEPT[kind];
+  const out = kept.map(() => new Float64Array(n));
+  let prevLast = 0;
+  for (let i = 0; i < n; i++) {
+    const last = c[LAST][i];
+    for (let k = 0; k < kept.length; k++) {
+      const col = kept[k];
+      let v = c[col][i];
+      if (kind === 'counter') {
+        if (col === FIRST) v -= prevLast;
+        else if (col === LAST) v -= c[FIRST][i];
+      } else if (col === SUM) v -= c[COUNT][i] * last;
+      else if (col === MIN || col === MAX) v -= last;
+      else if (col === LAST) v -= prevLast;
+      if (!Number.isSafeInteger(v) || Math.abs(v) >= SAFE) return null;
+      out[k][i] = v;
+    }
+    prevLast = last;
+  }
+  return out;
+}
+
+function fromDifferences(b: RollupBuckets, kind: SeriesKind): void {
+  const c = b.columns;
+  let prevLast = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (kind === 'counter') {
+      c[FIRST][i] += prevLast;
+      c[LAST][i] += c[FIRST][i];
+    } else {
+      c[LAST][i] += prevLast;
+      c[SUM][i] += c[COUNT][i] * c[LAST][i];
+      c[MIN][i] += c[LAST][i];
+      c[MAX][i] += c[LAST][i];
+    }
+    prevLast = c[LAST][i];
+  }
+}
