@@ -34,9 +34,14 @@ export interface RangeWindow {
  * Returns the output value, or undefined when the function yields no sample for this series
  * at this step. `args` are the scalar arguments evaluated at this step (e.g.
  * quantile_over_time's φ, predict_linear's t, double_exponential_smoothing's sf and tf).
- * Throws an Error whose message is upstream's for arguments upstream rejects at run time.
+ * Throws FunctionArgumentError, with upstream's message, for arguments upstream rejects at run time.
  */
 export type RangeFunction = (points: RangePoints, window: RangeWindow, args: readonly number[]) => number | undefined;
+
+/** An argument upstream rejects while evaluating (it panics, failing the query with this message). */
+export class FunctionArgumentError extends Error {
+  override name = 'FunctionArgumentError';
+}
 
 /** `time.Duration.Seconds()` of a whole-millisecond range, rounded the way Go rounds it. */
 function rangeSeconds(ms: number): number {
@@ -147,8 +152,9 @@ function doubleExponentialSmoothing(p: RangePoints, _w: RangeWindow, args: reado
   const sf = args[0];
   const tf = args[1];
   if (sf === undefined || tf === undefined) return undefined;
-  if (!(sf > 0 && sf < 1)) throw new Error(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatF(sf)}`);
-  if (!(tf > 0 && tf < 1)) throw new Error(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatF(tf)}`);
+  // A NaN factor passes both checks, as upstream's, and makes the result NaN.
+  if (sf <= 0 || sf >= 1) throw new FunctionArgumentError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatF(sf)}`);
+  if (tf <= 0 || tf >= 1) throw new FunctionArgumentError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatF(tf)}`);
   const { vs, n } = p;
   if (n < 2) return undefined;
   let s0 = 0;
