@@ -27,7 +27,7 @@ describe('annotation texts', () => {
     expect(possibleNonCounterInfo('http_requests')).toBe(
       'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "http_requests"',
     );
-    expect(['a_total', 'a_sum', 'a_count', 'a_bucket', '', undefined].map(lacksCounterSuffix)).toEqual([false, false, false, false, false, false]);
+    expect(['a_total', 'a_sum', 'a_count', 'a_bucket', ''].map(lacksCounterSuffix)).toEqual([false, false, false, false, false]);
     expect(['a', 'a_totals', 'total'].map(lacksCounterSuffix)).toEqual([true, true, true]);
   });
 

@@ -23,9 +23,8 @@ export function possibleNonCounterInfo(metricName: string): string {
 }
 
 /** Whether rate()/increase() over this metric name should carry possibleNonCounterInfo. */
-export function lacksCounterSuffix(metricName: string | undefined): metricName is string {
+export function lacksCounterSuffix(metricName: string): boolean {
   return (
-    metricName !== undefined &&
     metricName !== '' &&
     !metricName.endsWith('_total') &&
     !metricName.endsWith('_sum') &&

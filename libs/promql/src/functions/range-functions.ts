@@ -88,7 +88,8 @@ function extrapolatedRate(p: RangePoints, w: RangeWindow, isCounter: boolean, is
 function counterRate(isRate: boolean): RangeFunction {
   return (p, w) => {
     const v = extrapolatedRate(p, w, true, isRate);
-    if (v !== undefined && lacksCounterSuffix(w.metricName)) w.annotate('info', possibleNonCounterInfo(w.metricName));
+    const name = w.metricName;
+    if (v !== undefined && name !== undefined && lacksCounterSuffix(name)) w.annotate('info', possibleNonCounterInfo(name));
     return v;
   };
 }
