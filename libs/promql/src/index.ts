@@ -1,2 +1,6 @@
-// PromQL engine: parse and evaluate (issue 3).
-export {};
+export { Engine, DEFAULT_LIMITS, type QueryData, type QueryResult } from './engine.ts';
+export type { EngineLimits } from './eval-context.ts';
+export { PromqlError, type PromqlErrorType } from './errors.ts';
+export { parseExpr, typeOf } from './parser.ts';
+export { MemoryQueryable, type Queryable, type QueryableSeries, type SampleBlock } from './queryable.ts';
+export type * from './ast.ts';

@@ -2,6 +2,6 @@ export { TimeSeriesStore } from './store.ts';
 export type { AppendSeries, AppendResult, StoredSeries, BucketSeries, MetricMetadata, StoreStats } from './store.ts';
 export type { StoreOptions } from './options.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
-export { compileMatcher, compileAnchoredRegex, MatcherError, type LabelMatcher, type MatchType } from './matchers.ts';
+export type { LabelMatcher, MatchType } from '@metrics-hub/wire';
 export type { SampleBlock } from './sample-merge.ts';
 export { MINUTE_MS, HOUR_MS, ROLLUP_COLUMNS, bucketAt, counterStep, type RollupBuckets, type RollupBucket, type RollupColumn } from './rollup.ts';

@@ -18,7 +18,8 @@
 import { decodeColumns, encodeColumns, isStaleNaN } from '@metrics-hub/wire';
 import { COUNT, emptyBuckets, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, RESETS, SUM, type RollupBuckets } from './rollup.ts';
 
-export type SeriesKind = 'counter' | 'gauge';
+export type { SeriesKind } from '@metrics-hub/wire';
+import type { SeriesKind } from '@metrics-hub/wire';
 
 const FORMAT = 1;
 const KEPT: Record<SeriesKind, readonly number[]> = {

@@ -11,28 +11,21 @@ import { isStaleNaN } from '@metrics-hub/wire';
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 
-/** Column order of a bucket set (after the bucket end times). */
-export const ROLLUP_COLUMNS = ['count', 'sum', 'min', 'max', 'first', 'last', 'resetCorrection', 'firstOffset', 'lastOffset'] as const;
-export type RollupColumn = (typeof ROLLUP_COLUMNS)[number];
-export const COUNT = 0;
-export const SUM = 1;
-export const MIN = 2;
-export const MAX = 3;
-export const FIRST = 4;
-export const LAST = 5;
-export const RESETS = 6;
-export const FIRST_OFFSET = 7;
-export const LAST_OFFSET = 8;
-
-/**
- * Buckets as columns: `ends[i]` and `columns[c][i]` in ROLLUP_COLUMNS order. A column a
- * rollup does not keep for the series' kind (sum of a counter, first of a gauge) is NaN.
- */
-export interface RollupBuckets {
-  length: number;
-  ends: Float64Array;
-  columns: Float64Array[];
-}
+export {
+  COUNT,
+  FIRST,
+  FIRST_OFFSET,
+  LAST,
+  LAST_OFFSET,
+  MAX,
+  MIN,
+  RESETS,
+  ROLLUP_COLUMNS,
+  SUM,
+  type RollupBuckets,
+  type RollupColumn,
+} from '@metrics-hub/wire';
+import { COUNT, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, RESETS, ROLLUP_COLUMNS, SUM, type RollupBuckets } from '@metrics-hub/wire';
 
 export interface RollupBucket {
   end: number;

@@ -2,8 +2,7 @@
 // read side of the persisted `postings` table and is rebuilt from it on open, so that a
 // selection by matchers touches only the postings it needs and never the samples.
 
-import { labelsKey, type Labels } from '@metrics-hub/wire';
-import { compileMatcher, type CompiledMatcher, type LabelMatcher } from './matchers.ts';
+import { compileMatcher, labelsKey, type CompiledMatcher, type LabelMatcher, type Labels } from '@metrics-hub/wire';
 import { intersect, subtract, unionAll } from './postings.ts';
 
 export class SeriesIndex {

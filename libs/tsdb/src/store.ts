@@ -13,10 +13,10 @@ import {
   labelsKey,
   labelsProblem,
   METRIC_NAME_LABEL,
+  type LabelMatcher,
   type Labels,
 } from '@metrics-hub/wire';
 import { StoreError } from './errors.ts';
-import type { LabelMatcher } from './matchers.ts';
 import { DAY, resolveOptions, type ResolvedOptions, type StoreOptions } from './options.ts';
 import { HOUR_MS, MINUTE_MS, type RollupBuckets } from './rollup.ts';
 import type { SeriesKind } from './rollup-codec.ts';
@@ -65,6 +65,8 @@ export interface StoredSeries {
 export interface BucketSeries {
   readonly ref: number;
   readonly labels: Labels;
+  /** Which columns the buckets keep (the others are NaN). */
+  readonly kind: SeriesKind;
   readonly buckets: RollupBuckets;
 }
 
@@ -581,7 +583,7 @@ export class TimeSeriesStore {
     for (const id of this.index.select(matchers)) {
       const state = this.states.get(id)!;
       const buckets = this.readBuckets(state, mint, maxt, resolution);
-      if (buckets.length) out.push({ ref: id, labels: state.labels, buckets });
+      if (buckets.length) out.push({ ref: id, labels: state.labels, kind: this.kindOf(state), buckets });
     }
     return out;
   }

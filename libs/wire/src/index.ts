@@ -3,3 +3,5 @@ export { ChunkFormatError, type ChunkErrorCode } from './errors.ts';
 export { encodeChunk, decodeChunk, chunkHeader, type ChunkEncoding, type DecodedChunk, type ChunkHeader } from './chunk.ts';
 export { encodeColumns, decodeColumns, columnsHeader, type DecodedColumns } from './columns-chunk.ts';
 export { LabelError, LABEL_LIMITS, METRIC_NAME_LABEL, canonicalLabels, formatLabels, labelsKey, labelsProblem, validateLabels, type Labels } from './labels.ts';
+export { compileMatcher, compileAnchoredRegex, MatcherError, type CompiledMatcher, type LabelMatcher, type MatchType } from './matchers.ts';
+export * from './rollup-columns.ts';

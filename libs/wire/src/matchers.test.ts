@@ -40,6 +40,16 @@ describe('label matchers', () => {
     expect(m('=~', '[[:digit:]]+').matches('12a')).toBe(false);
   });
 
+  it('supports RE2 case-insensitive groups anywhere in the pattern', () => {
+    expect(m('=~', '.*(?i:duc).*').matches('proDUCtion')).toBe(true);
+    expect(m('=~', '.*((?i)duc)tion').matches('proDUCtion')).toBe(true);
+    expect(m('=~', '.*((?i)duc)tion').matches('proDUCTION')).toBe(false);
+    expect(m('=~', 'a(?i:b)c').matches('aBc')).toBe(true);
+    expect(m('=~', 'a(?i:b)c').matches('aBC')).toBe(false);
+    expect(m('=~', '(?i)[^x]').matches('X')).toBe(false);
+    expect(m('=~', '(?i)(?P<n>ab)').matches('AB')).toBe(true);
+  });
+
   it('uses a set for literal alternations and reports them', () => {
     expect(m('=~', 'a|b|c').literals).toEqual(['a', 'b', 'c']);
     expect(m('=~', 'a.|b').literals).toBeUndefined();
@@ -47,6 +57,7 @@ describe('label matchers', () => {
 
   it('rejects what RE2 does not support, saying why', () => {
     expect(() => compileAnchoredRegex('a(?=b)')).toThrow(MatcherError);
+    expect(() => compileAnchoredRegex('(?U)a+')).toThrow(/U flag/);
     expect(() => compileAnchoredRegex('(a)\\1')).toThrow(/backreferences/);
     expect(() => compileAnchoredRegex('a(')).toThrow(/regex "a\(" is invalid/);
   });

@@ -1,0 +1,68 @@
+// The shared query set (../shared/bench/queries.txt) over the shared fleet in the real
+// store: each query as a 24 h range query at 60 s step and as an instant query at the end.
+// Prints per-query time (median of runs) and series/points returned; asserts nothing.
+//
+//   npx tsx libs/promql/bench/queries.bench.ts [--hosts 50] [--hours 24] [--runs 3] [--json out.json]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { TimeSeriesStore, type AppendSeries } from '@metrics-hub/tsdb';
+import { Engine } from '../src/index.ts';
+import { datasetPath, loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
+
+const args = parseBenchArgs(process.argv.slice(2), { hosts: 50, hours: 24, runs: 3 });
+const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : undefined;
+const queries = readFileSync(join(datasetPath(), '..', 'queries.txt'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
+
+const fleet = await loadFleet(args.hosts, args.hours);
+const dir = mkdtempSync(join(tmpdir(), 'promql-bench-'));
+const store = TimeSeriesStore.open({ path: join(dir, 'bench.db') });
+let refs: (number | undefined)[] | undefined;
+for (let step = 0; step < fleet.steps; step++) {
+  const batch: AppendSeries[] = fleet.series.map((s, i) =>
+    refs ? { ref: refs[i], timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) } : { labels: s.labels, timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) },
+  );
+  const appended = store.append(batch);
+  refs ??= appended.refs;
+  if (step % 720 === 0) progress(`loading ${((100 * step) / fleet.steps).toFixed(0)}%`);
+}
+store.flush();
+progress('');
+
+const engine = new Engine();
+const end = fleet.end;
+const start = end - args.hours * 3_600_000;
+const rows: [string, string][] = [];
+const results: { query: string; rangeMs: number; instantMs: number; series: number; points: number }[] = [];
+let total = 0;
+for (const q of queries) {
+  const times: number[] = [];
+  let series = 0;
+  let points = 0;
+  for (let r = 0; r < args.runs; r++) {
+    const t0 = performance.now();
+    const res = engine.rangeQuery(store, q, start, end, 60_000);
+    times.push(performance.now() - t0);
+    if (res.data.resultType === 'matrix') {
+      series = res.data.result.length;
+      points = res.data.result.reduce((a, s) => a + s.points.length, 0);
+    }
+  }
+  times.sort((a, b) => a - b);
+  const rangeMs = times[Math.floor(times.length / 2)];
+  const t1 = performance.now();
+  engine.instantQuery(store, q, end);
+  const instantMs = performance.now() - t1;
+  total += rangeMs;
+  results.push({ query: q, rangeMs, instantMs, series, points });
+  rows.push([q.length > 70 ? q.slice(0, 67) + '...' : q, `${rangeMs.toFixed(0).padStart(6)} ms range  ${instantMs.toFixed(1).padStart(6)} ms instant  ${series} series, ${points} points`]);
+}
+rows.push(['whole set (24 h range queries at 60 s)', `${total.toFixed(0)} ms, slowest ${Math.max(...results.map((r) => r.rangeMs)).toFixed(0)} ms`]);
+printTable(`PromQL over the store: ${fleet.series.length} series, ${args.hours} h, median of ${args.runs} runs`, rows);
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ start, end, results }, null, 2));
+store.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,243 @@
+// Aggregation operators, grouped `by`/`without` labels, evaluated step by step with the
+// same numerics as Prometheus (Kahan sums, incremental mean on overflow, Welford variance).
+
+import type { Aggregate } from './ast.ts';
+import type { EvalContext } from './eval-context.ts';
+import { evaluate } from './evaluate.ts';
+import { formatShortestF, invalidQuantileWarning, invalidRatioWarning, kahanSumInc, quantile } from './functions/index.ts';
+import { labelsKey, newSeries, type StepSeries, type Value } from './values.ts';
+
+interface Group {
+  labels: Record<string, string>;
+  members: number[];
+}
+
+export function evalAggregate(e: Aggregate, ctx: EvalContext): Value {
+  const input = evaluate(e.expr, ctx);
+  if (input.kind !== 'vector') throw ctx.fail('aggregation needs an instant vector', e.pos);
+  const series = input.series;
+  let param: Float64Array | string | undefined;
+  if (e.param) {
+    const p = evaluate(e.param, ctx);
+    if (p.kind === 'string') param = p.value;
+    else if (p.kind === 'scalar') param = p.values;
+    else throw ctx.fail('aggregation parameter must be a scalar or a string', e.param.pos);
+  }
+  // Group membership does not change across steps: the labels do not.
+  const groups = new Map<string, Group>();
+  const groupOf: Group[] = [];
+  for (let k = 0; k < series.length; k++) {
+    const labels = groupLabels(series[k].labels, e.grouping, e.without);
+    const key = labelsKey(labels);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { labels, members: [] }));
+    g.members.push(k);
+    groupOf.push(g);
+  }
+  switch (e.op) {
+    case 'topk':
+    case 'bottomk':
+    case 'limitk':
+    case 'limit_ratio':
+      return { kind: 'vector', series: selectMembers(e, series, [...groups.values()], param as Float64Array, ctx) };
+    case 'count_values':
+      return { kind: 'vector', series: countValues(e, series, [...groups.values()], param as string, ctx) };
+    default:
+      return { kind: 'vector', series: reduce(e, series, [...groups.values()], param as Float64Array | undefined, ctx) };
+  }
+}
+
+function groupLabels(labels: Record<string, string>, grouping: string[], without: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (without) {
+    for (const n in labels) if (n !== '__name__' && !grouping.includes(n)) out[n] = labels[n];
+  } else {
+    for (const n of grouping) if (labels[n] !== undefined && labels[n] !== '') out[n] = labels[n];
+  }
+  return out;
+}
+
+function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array | undefined, ctx: EvalContext): StepSeries[] {
+  const out: StepSeries[] = [];
+  const values: number[] = [];
+  for (const g of groups) {
+    const r = newSeries(g.labels, ctx.steps);
+    for (let i = 0; i < ctx.steps; i++) {
+      values.length = 0;
+      for (const k of g.members) if (series[k].has[i]) values.push(series[k].values[i]);
+      if (values.length === 0) continue;
+      r.values[i] = reduceValues(e, values, param?.[i], ctx);
+      r.has[i] = 1;
+    }
+    out.push(r);
+  }
+  return out.filter((s) => s.has.includes(1));
+}
+
+function reduceValues(e: Aggregate, values: number[], param: number | undefined, ctx: EvalContext): number {
+  switch (e.op) {
+    case 'sum': {
+      let sum = 0;
+      let c = 0;
+      for (const v of values) [sum, c] = kahanSumInc(v, sum, c);
+      return sum + c;
+    }
+    case 'avg':
+      return average(values);
+    case 'count':
+      return values.length;
+    case 'group':
+      return 1;
+    case 'min': {
+      let m = values[0];
+      for (const v of values) if (m > v || m !== m) m = v;
+      return m;
+    }
+    case 'max': {
+      let m = values[0];
+      for (const v of values) if (m < v || m !== m) m = v;
+      return m;
+    }
+    case 'stddev':
+    case 'stdvar': {
+      let mean = 0;
+      let m2 = 0;
+      let n = 0;
+      for (const v of values) {
+        n++;
+        const delta = v - mean;
+        mean += delta / n;
+        m2 += delta * (v - mean);
+      }
+      const variance = m2 / n;
+      return e.op === 'stdvar' ? variance : Math.sqrt(variance);
+    }
+    case 'quantile': {
+      const q = param ?? NaN;
+      if (!(q >= 0 && q <= 1)) ctx.annotate('warning', invalidQuantileWarning(q), e.param?.pos);
+      return quantile(q, values);
+    }
+    default:
+      throw ctx.fail(`unknown aggregation ${e.op}`, e.pos);
+  }
+}
+
+/** Prometheus's avg: a Kahan sum divided at the end, or an incremental mean once the sum overflows. */
+function average(values: number[]): number {
+  let sum = 0;
+  let c = 0;
+  let mean = 0;
+  let incremental = false;
+  let n = 0;
+  for (const v of values) {
+    n++;
+    if (!incremental) {
+      const [s2, c2] = kahanSumInc(v, sum, c);
+      if (Number.isFinite(s2) || !Number.isFinite(v)) {
+        sum = s2;
+        c = c2;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (n - 1);
+      c /= n - 1;
+    }
+    if (!Number.isFinite(mean)) {
+      if (!Number.isFinite(v) && v > 0 === mean > 0) continue;
+      if (v === v && Number.isFinite(v)) continue;
+    }
+    const current = mean + c;
+    [mean, c] = kahanSumInc(v / n - current / n, mean, c);
+  }
+  return incremental ? mean + c : (sum + c) / n;
+}
+
+function selectMembers(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array, ctx: EvalContext): StepSeries[] {
+  const out = series.map((s) => newSeries(s.labels, ctx.steps));
+  const order: number[][] = [];
+  for (let i = 0; i < ctx.steps; i++) {
+    const p = param[i];
+    if (p !== p) throw ctx.fail(e.op === 'limit_ratio' ? 'Ratio value is NaN' : `Parameter value is NaN for ${e.op}`, e.param?.pos);
+    order[i] = [];
+    for (const g of groups) {
+      const present = g.members.filter((k) => series[k].has[i]);
+      let chosen: number[];
+      if (e.op === 'limit_ratio') {
+        let ratio = p;
+        if (ratio < -1 || ratio > 1) {
+          ctx.annotate('warning', invalidRatioWarning(ratio, ratio > 0 ? 1 : -1), e.param?.pos);
+          ratio = ratio > 0 ? 1 : -1;
+        }
+        chosen = present.filter((k) => inRatio(series[k].labels, ratio));
+      } else {
+        const k = Math.min(present.length, Math.trunc(Math.min(p, 2 ** 53)));
+        if (!(k >= 1)) continue;
+        if (e.op === 'limitk') {
+          chosen = present.slice(0, k);
+        } else {
+          const top = e.op === 'topk';
+          // NaN counts as the smallest value for topk and the largest for bottomk.
+          const sorted = [...present].sort((a, b) => {
+            const va = series[a].values[i];
+            const vb = series[b].values[i];
+            if (va !== va) return vb !== vb ? 0 : 1;
+            if (vb !== vb) return -1;
+            return top ? vb - va : va - vb;
+          });
+          chosen = sorted.slice(0, k);
+        }
+      }
+      for (const k of chosen) {
+        out[k].values[i] = series[k].values[i];
+        out[k].has[i] = 1;
+        order[i].push(k);
+      }
+    }
+  }
+  // For an instant query, the order within each group is the selection order (ordered tests).
+  if (ctx.steps === 1) return order[0].map((k) => out[k]);
+  return out.filter((s) => s.has.includes(1));
+}
+
+function countValues(e: Aggregate, series: StepSeries[], groups: Group[], label: string, ctx: EvalContext): StepSeries[] {
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw ctx.fail(`invalid label name ${JSON.stringify(label)}`, e.param?.pos);
+  const results = new Map<string, StepSeries>();
+  for (const g of groups) {
+    for (let i = 0; i < ctx.steps; i++) {
+      const counts = new Map<string, number>();
+      for (const k of g.members) {
+        if (!series[k].has[i]) continue;
+        const v = formatShortestF(series[k].values[i]);
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      for (const [value, count] of counts) {
+        const labels = { ...g.labels, [label]: value };
+        const key = labelsKey(labels);
+        let r = results.get(key);
+        if (!r) results.set(key, (r = newSeries(labels, ctx.steps)));
+        r.values[i] = count;
+        r.has[i] = 1;
+      }
+    }
+  }
+  return [...results.values()];
+}
+
+/** Deterministic sampling: the same series is in or out for a given ratio, at every step and on every hub. */
+function inRatio(labels: Record<string, string>, ratio: number): boolean {
+  const offset = labelHash(labels);
+  return ratio >= 0 ? offset < ratio : offset >= 1 + ratio;
+}
+
+/** A hash of the label set in [0, 1). */
+function labelHash(labels: Record<string, string>): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  const key = labelsKey(labels);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return (h1 * 2 ** 21 + (h2 >>> 11)) / 2 ** 53;
+}

@@ -1,0 +1,110 @@
+// The query API: instant and range queries over a Queryable, with Prometheus's result
+// shapes (times in milliseconds here; the HTTP layer formats them) and annotations.
+
+import type { Labels } from '@metrics-hub/wire';
+import { EvalContext, type EngineLimits } from './eval-context.ts';
+import { PromqlError } from './errors.ts';
+import { evaluate, windowBounds } from './evaluate.ts';
+import { parseExpr, typeOf } from './parser.ts';
+import type { Queryable } from './queryable.ts';
+import { labelsKey } from './values.ts';
+
+export type QueryData =
+  | { resultType: 'vector'; result: { metric: Labels; t: number; v: number }[] }
+  | { resultType: 'matrix'; result: { metric: Labels; points: { t: number; v: number }[] }[] }
+  | { resultType: 'scalar'; result: { t: number; v: number } }
+  | { resultType: 'string'; result: { t: number; v: string } };
+
+export interface QueryResult {
+  data: QueryData;
+  warnings: string[];
+  infos: string[];
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  lookbackDeltaMs: 5 * 60_000,
+  maxSamples: 50_000_000,
+  timeoutMs: 120_000,
+  defaultSubqueryStepMs: 60_000,
+  useRollups: true,
+};
+
+export class Engine {
+  readonly limits: EngineLimits;
+
+  constructor(limits: Partial<EngineLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  instantQuery(queryable: Queryable, query: string, timeMs: number): QueryResult {
+    const expr = parseExpr(query);
+    const ctx = new EvalContext(queryable, query, Float64Array.of(timeMs), timeMs, timeMs, 0, this.limits);
+    const value = evaluate(expr, ctx);
+    let data: QueryData;
+    switch (value.kind) {
+      case 'scalar':
+        data = { resultType: 'scalar', result: { t: timeMs, v: value.values[0] } };
+        break;
+      case 'string':
+        data = { resultType: 'string', result: { t: timeMs, v: value.value } };
+        break;
+      case 'vector':
+        data = { resultType: 'vector', result: value.series.filter((s) => s.has[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.values[0] })) };
+        break;
+      case 'matrix':
+        data = {
+          resultType: 'matrix',
+          result: value.series
+            .map((s) => {
+              const [lo, hi] = windowBounds(s.ts, s.n, value.offsets[0], value.rangeMs);
+              const points: { t: number; v: number }[] = [];
+              for (let i = lo; i < hi; i++) points.push({ t: s.ts[i], v: s.vs[i] });
+              return { metric: s.labels, points };
+            })
+            .filter((s) => s.points.length > 0)
+            .sort(byLabels),
+        };
+        break;
+    }
+    return { data, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
+  }
+
+  rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number): QueryResult {
+    if (!(stepMs > 0)) throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
+    if (endMs < startMs) throw new PromqlError('bad_data', 'end timestamp must not be before start time');
+    const steps = Math.floor((endMs - startMs) / stepMs) + 1;
+    if (steps > 11_000) {
+      throw new PromqlError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries: try decreasing the query resolution (?step=XX)');
+    }
+    const expr = parseExpr(query);
+    const type = typeOf(expr);
+    if (type !== 'scalar' && type !== 'vector') {
+      throw new PromqlError('bad_data', `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`);
+    }
+    const times = new Float64Array(steps);
+    for (let i = 0; i < steps; i++) times[i] = startMs + i * stepMs;
+    const ctx = new EvalContext(queryable, query, times, startMs, endMs, stepMs, this.limits);
+    const value = evaluate(expr, ctx);
+    const series =
+      value.kind === 'scalar'
+        ? [{ labels: {}, values: value.values, has: new Uint8Array(steps).fill(1) }]
+        : value.kind === 'vector'
+          ? value.series
+          : [];
+    const result = series
+      .map((s) => {
+        const points: { t: number; v: number }[] = [];
+        for (let i = 0; i < steps; i++) if (s.has[i]) points.push({ t: times[i], v: s.values[i] });
+        return { metric: s.labels, points };
+      })
+      .filter((s) => s.points.length > 0)
+      .sort(byLabels);
+    return { data: { resultType: 'matrix', result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
+  }
+}
+
+function byLabels(a: { metric: Labels }, b: { metric: Labels }): number {
+  const ka = labelsKey(a.metric);
+  const kb = labelsKey(b.metric);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

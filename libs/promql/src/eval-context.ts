@@ -1,0 +1,135 @@
+// What every node's evaluation shares: the step times, the query's bounds, the store, the
+// annotations collected so far, and the limits that keep one query from taking the hub down.
+
+import type { AtModifier, Duration, Position } from './ast.ts';
+import { lineColumn, PromqlError } from './errors.ts';
+import type { Queryable } from './queryable.ts';
+
+export interface EngineLimits {
+  lookbackDeltaMs: number;
+  /** Samples (raw points plus per-step values) one query may hold at once. */
+  maxSamples: number;
+  timeoutMs: number;
+  /** Step of a subquery written without one (`x[1h:]`), like Prometheus's evaluation_interval. */
+  defaultSubqueryStepMs: number;
+  /** Answer range functions from the store's rollups where that gives the same result. */
+  useRollups: boolean;
+}
+
+export class EvalContext {
+  readonly steps: number;
+  private samples = 0;
+  private readonly deadline: number;
+  readonly annotations = { warnings: new Set<string>(), infos: new Set<string>() };
+
+  constructor(
+    readonly queryable: Queryable,
+    readonly query: string,
+    /** Evaluation times of this (sub)evaluation, ascending. */
+    readonly times: Float64Array,
+    /** The top-level query's start, end and step, for @ start()/end(), step() and range(). */
+    readonly queryStart: number,
+    readonly queryEnd: number,
+    readonly queryStep: number,
+    readonly limits: EngineLimits,
+    deadline?: number,
+    private readonly parent?: EvalContext,
+  ) {
+    this.steps = times.length;
+    this.deadline = deadline ?? Date.now() + limits.timeoutMs;
+  }
+
+  /** A context for a subquery's inner expression at other times, sharing limits and notes. */
+  child(times: Float64Array): EvalContext {
+    const c = new EvalContext(this.queryable, this.query, times, this.queryStart, this.queryEnd, this.queryStep, this.limits, this.deadline, this.root());
+    return c;
+  }
+
+  private root(): EvalContext {
+    return this.parent ?? this;
+  }
+
+  get notes(): EvalContext['annotations'] {
+    return this.root().annotations;
+  }
+
+  /** Counts samples held; fails the query once the limit is passed. */
+  hold(n: number): void {
+    const root = this.root();
+    root.samples += n;
+    if (root.samples > this.limits.maxSamples) {
+      throw new PromqlError(
+        'too_many_samples',
+        `query processing would load too many samples into memory in query execution (limit ${this.limits.maxSamples}): narrow the selectors or the time range, or use a larger step`,
+      );
+    }
+  }
+
+  release(n: number): void {
+    this.root().samples -= n;
+  }
+
+  checkTime(): void {
+    if (Date.now() > this.deadline) {
+      throw new PromqlError('timeout', `query timed out after ${this.limits.timeoutMs} ms: narrow the query or raise the timeout`);
+    }
+  }
+
+  annotate(level: 'warning' | 'info', message: string, pos: Position | undefined): void {
+    const prefix = level === 'warning' ? 'PromQL warning: ' : 'PromQL info: ';
+    const text = message.startsWith('PromQL ') ? message : prefix + message;
+    const lc = pos && lineColumn(this.query, pos.start);
+    const where = lc ? ` (${lc.line}:${lc.column})` : '';
+    (level === 'warning' ? this.notes.warnings : this.notes.infos).add(text + where);
+  }
+
+  fail(message: string, pos?: Position): PromqlError {
+    return new PromqlError('execution', message, pos ? this.query : undefined, pos);
+  }
+
+  /** Seconds of a duration expression, with step() and range() of the top-level query. */
+  seconds(d: Duration): number {
+    switch (d.kind) {
+      case 'literal':
+        return d.seconds;
+      case 'step':
+        return this.queryStep / 1000;
+      case 'range':
+        return (this.queryEnd - this.queryStart) / 1000;
+      case 'neg':
+        return -this.seconds(d.of);
+      case 'min':
+        return Math.min(this.seconds(d.a), this.seconds(d.b));
+      case 'max':
+        return Math.max(this.seconds(d.a), this.seconds(d.b));
+      case 'binary': {
+        const a = this.seconds(d.lhs);
+        const b = this.seconds(d.rhs);
+        switch (d.op) {
+          case '+':
+            return a + b;
+          case '-':
+            return a - b;
+          case '*':
+            return a * b;
+          case '/':
+            return a / b;
+          case '%':
+            return a % b;
+          case '^':
+            return a ** b;
+        }
+      }
+    }
+  }
+
+  ms(d: Duration | undefined): number {
+    return d ? Math.round(this.seconds(d) * 1000) : 0;
+  }
+
+  /** The time a selector or subquery looks at for step i, after @ and offset. */
+  effectiveTime(i: number, at: AtModifier | undefined, offsetMs: number): number {
+    const base = !at ? this.times[i] : at.kind === 'time' ? at.ms : at.kind === 'start' ? this.queryStart : this.queryEnd;
+    return base - offsetMs;
+  }
+}

@@ -1,0 +1,218 @@
+// Evaluates a syntax tree over all steps at once: selectors read each series' samples one
+// time and walk them alongside the steps; everything else combines per-step values.
+
+import { isStaleNaN } from '@metrics-hub/wire';
+import type { Expr, MatrixSelector, Subquery, VectorSelector } from './ast.ts';
+import { evalAggregate } from './aggregate.ts';
+import { evalBinary } from './binary.ts';
+import { evalCall } from './calls.ts';
+import type { EvalContext } from './eval-context.ts';
+import { mergeSameLabels } from './series-set.ts';
+import { newSeries, withoutName, type PointSeries, type StepSeries, type Value } from './values.ts';
+
+export function evaluate(e: Expr, ctx: EvalContext): Value {
+  ctx.checkTime();
+  switch (e.type) {
+    case 'number':
+      return { kind: 'scalar', values: new Float64Array(ctx.steps).fill(e.value) };
+    case 'string':
+      return { kind: 'string', value: e.value };
+    case 'paren':
+      return evaluate(e.expr, ctx);
+    case 'unary': {
+      const v = evaluate(e.expr, ctx);
+      if (e.op === '+') return v;
+      if (v.kind === 'scalar') return { kind: 'scalar', values: v.values.map((x) => -x) };
+      if (v.kind !== 'vector') throw ctx.fail('unary minus needs a scalar or an instant vector', e.pos);
+      const negated = v.series.map((s) => ({ labels: withoutName(s.labels), values: s.values.map((x) => -x), has: s.has }));
+      return { kind: 'vector', series: mergeSameLabels(negated, ctx, e.pos) };
+    }
+    case 'vectorSelector':
+      return { kind: 'vector', series: selectVector(e, ctx) };
+    case 'matrixSelector':
+    case 'subquery':
+      return rangeValue(e, ctx);
+    case 'call':
+      return evalCall(e, ctx);
+    case 'aggregate':
+      return evalAggregate(e, ctx);
+    case 'binary':
+      return evalBinary(e, ctx);
+  }
+}
+
+/** Raw samples of the series a selector matches, covering [mint, maxt]. */
+function loadSeries(sel: VectorSelector, mint: number, maxt: number, ctx: EvalContext): PointSeries[] {
+  const out: PointSeries[] = [];
+  for (const s of ctx.queryable.select(sel.matchers, mint, maxt)) {
+    const blocks = [...s.blocks()];
+    let n = 0;
+    for (const b of blocks) n += b.length;
+    if (n === 0) continue;
+    ctx.hold(n);
+    if (blocks.length === 1) {
+      out.push({ labels: s.labels, ts: blocks[0].timestamps, vs: blocks[0].values, n });
+      continue;
+    }
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    let k = 0;
+    for (const b of blocks) {
+      ts.set(b.timestamps.subarray(0, b.length), k);
+      vs.set(b.values.subarray(0, b.length), k);
+      k += b.length;
+    }
+    out.push({ labels: s.labels, ts, vs, n });
+    ctx.checkTime();
+  }
+  return out;
+}
+
+function timeBounds(ctx: EvalContext, at: VectorSelector['at'], offsetMs: number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < ctx.steps; i++) {
+    const t = ctx.effectiveTime(i, at, offsetMs);
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [lo, hi];
+}
+
+/** An instant vector selector: at each step the newest sample within the lookback, unless stale. */
+export function selectVector(sel: VectorSelector, ctx: EvalContext): StepSeries[] {
+  const offsetMs = ctx.ms(sel.offset);
+  const lookback = ctx.limits.lookbackDeltaMs;
+  const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
+  const out: StepSeries[] = [];
+  for (const p of loadSeries(sel, lo - lookback + 1, hi, ctx)) {
+    const s: StepSeries = { ...newSeries(p.labels, ctx.steps), sampleTimes: new Float64Array(ctx.steps) };
+    let any = false;
+    let j = -1;
+    let prevT = -Infinity;
+    for (let i = 0; i < ctx.steps; i++) {
+      const t = ctx.effectiveTime(i, sel.at, offsetMs);
+      // Steps move forward, so the sample pointer does too (a binary search otherwise).
+      if (t >= prevT) {
+        while (j + 1 < p.n && p.ts[j + 1] <= t) j++;
+      } else {
+        j = lastAtOrBefore(p.ts, p.n, t);
+      }
+      prevT = t;
+      if (j < 0 || p.ts[j] <= t - lookback) continue;
+      const v = p.vs[j];
+      if (v !== v && isStaleNaN(v)) continue;
+      s.values[i] = v;
+      s.has[i] = 1;
+      s.sampleTimes![i] = p.ts[j];
+      any = true;
+    }
+    if (any) out.push(s);
+    ctx.hold(ctx.steps);
+  }
+  return out;
+}
+
+/** Index of the last timestamp <= t, or -1. */
+export function lastAtOrBefore(ts: Float64Array, n: number, t: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * A range selector or subquery: the points of every series, staleness markers removed, covering
+ * every step's window; `ends[i]` is step i's window end (the window is (end - range, end]).
+ */
+export interface RangeSource {
+  series: PointSeries[];
+  rangeMs: number;
+  ends: Float64Array;
+  /** Where the range expression sits, for annotations. */
+  pos: Expr['pos'];
+}
+
+export function rangeSource(e: MatrixSelector | Subquery, ctx: EvalContext): RangeSource {
+  if (e.type === 'matrixSelector') {
+    const sel = e.selector;
+    const offsetMs = ctx.ms(sel.offset);
+    const rangeMs = ctx.ms(e.range);
+    const ends = new Float64Array(ctx.steps);
+    for (let i = 0; i < ctx.steps; i++) ends[i] = ctx.effectiveTime(i, sel.at, offsetMs);
+    const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
+    const series = loadSeries(sel, lo - rangeMs + 1, hi, ctx).map(dropStale).filter((s) => s.n > 0);
+    return { series, rangeMs, ends, pos: e.pos };
+  }
+  return subquerySource(e, ctx);
+}
+
+function dropStale(p: PointSeries): PointSeries {
+  let stale = 0;
+  for (let i = 0; i < p.n; i++) if (p.vs[i] !== p.vs[i] && isStaleNaN(p.vs[i])) stale++;
+  if (stale === 0) return p;
+  const ts = new Float64Array(p.n - stale);
+  const vs = new Float64Array(p.n - stale);
+  let k = 0;
+  for (let i = 0; i < p.n; i++) {
+    if (p.vs[i] !== p.vs[i] && isStaleNaN(p.vs[i])) continue;
+    ts[k] = p.ts[i];
+    vs[k++] = p.vs[i];
+  }
+  return { labels: p.labels, ts, vs, n: k };
+}
+
+/**
+ * A subquery evaluates its expression once, at multiples of its step over the union of all
+ * steps' windows, then serves each step the points inside its window.
+ */
+function subquerySource(e: Subquery, ctx: EvalContext): RangeSource {
+  const offsetMs = ctx.ms(e.offset);
+  const rangeMs = ctx.ms(e.range);
+  const stepMs = e.step ? ctx.ms(e.step) : ctx.limits.defaultSubqueryStepMs;
+  if (!(stepMs > 0)) throw ctx.fail('subquery step must be positive', e.pos);
+  const ends = new Float64Array(ctx.steps);
+  for (let i = 0; i < ctx.steps; i++) ends[i] = ctx.effectiveTime(i, e.at, offsetMs);
+  const [lo, hi] = timeBounds(ctx, e.at, offsetMs);
+  // Inner evaluation times are multiples of the step, as in Prometheus, so that a
+  // subquery gives the same points whatever the outer query's start.
+  let first = Math.floor((lo - rangeMs) / stepMs) * stepMs;
+  if (first <= lo - rangeMs) first += stepMs;
+  const times: number[] = [];
+  for (let t = first; t <= hi; t += stepMs) times.push(t);
+  const inner = ctx.child(Float64Array.from(times));
+  const value = evaluate(e.expr, inner);
+  if (value.kind !== 'vector') throw ctx.fail('subquery is only allowed on instant vector', e.pos);
+  const series: PointSeries[] = [];
+  for (const s of value.series) {
+    let n = 0;
+    for (let i = 0; i < inner.steps; i++) n += s.has[i];
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < inner.steps; i++) {
+      if (!s.has[i]) continue;
+      ts[k] = inner.times[i];
+      vs[k++] = s.values[i];
+    }
+    if (n) series.push({ labels: s.labels, ts, vs, n });
+  }
+  return { series, rangeMs, ends, pos: e.pos };
+}
+
+/** A range expression as a value of its own (top level of an instant query). */
+function rangeValue(e: MatrixSelector | Subquery, ctx: EvalContext): Value {
+  const src = rangeSource(e, ctx);
+  return { kind: 'matrix', series: src.series, rangeMs: src.rangeMs, offsets: src.ends };
+}
+
+/** The window (end - range, end] of a sorted point array as index bounds [lo, hi). */
+export function windowBounds(ts: Float64Array, n: number, end: number, rangeMs: number): [number, number] {
+  const hi = lastAtOrBefore(ts, n, end) + 1;
+  const lo = lastAtOrBefore(ts, hi, end - rangeMs) + 1;
+  return [lo, hi];
+}
