@@ -2,7 +2,7 @@
 // Pass arguments through, e.g. `npm run bench -- --hosts 5 --hours 2` for a quick run.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['libs/wire/bench/codec.bench.ts', 'libs/tsdb/bench/store.bench.ts'];
+const benches = ['libs/wire/bench/codec.bench.ts', 'libs/tsdb/bench/store.bench.ts', 'libs/promql/bench/queries.bench.ts'];
 const extra = process.argv.slice(2);
 let failed = 0;
 for (const [i, file] of benches.entries()) {

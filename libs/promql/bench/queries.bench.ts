@@ -1,18 +1,24 @@
 // The shared query set (../shared/bench/queries.txt) over the shared fleet in the real
 // store: each query as a 24 h range query at 60 s step and as an instant query at the end.
 // Prints per-query time (median of runs) and series/points returned; asserts nothing.
+// With --prometheus-data DIR (blocks made by `promtool tsdb create-blocks-from openmetrics`
+// from `node ../shared/bench/dataset.mjs`), also starts Debian's `prometheus` on that data,
+// runs the same queries over its HTTP API and compares times and answers side by side.
 //
-//   npx tsx libs/promql/bench/queries.bench.ts [--hosts 50] [--hours 24] [--runs 3] [--json out.json]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   npx tsx libs/promql/bench/queries.bench.ts [--hosts 50] [--hours 24] [--runs 3] [--prometheus-data DIR]
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TimeSeriesStore, type AppendSeries } from '@metrics-hub/tsdb';
-import { Engine } from '../src/index.ts';
+import { Engine, type QueryResult } from '../src/index.ts';
+import { versusPrometheus } from './versus-prometheus.ts';
 import { datasetPath, loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
-const args = parseBenchArgs(process.argv.slice(2), { hosts: 50, hours: 24, runs: 3 });
-const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : undefined;
+const argv = process.argv.slice(2);
+const promIndex = argv.indexOf('--prometheus-data');
+const prometheusData = promIndex >= 0 ? argv.splice(promIndex, 2)[1] : undefined;
+const args = parseBenchArgs(argv, { hosts: 50, hours: 24, runs: 3 });
 const queries = readFileSync(join(datasetPath(), '..', 'queries.txt'), 'utf8')
   .split('\n')
   .map((l) => l.trim())
@@ -34,19 +40,22 @@ store.flush();
 progress('');
 
 const engine = new Engine();
-const end = fleet.end;
+// Start and end on whole steps, as Grafana asks by default.
+const end = Math.floor(fleet.end / 60_000) * 60_000;
 const start = end - args.hours * 3_600_000;
 const rows: [string, string][] = [];
-const results: { query: string; rangeMs: number; instantMs: number; series: number; points: number }[] = [];
+const results: { query: string; rangeMs: number; instantMs: number; series: number; points: number; answer: QueryResult }[] = [];
 let total = 0;
 for (const q of queries) {
   const times: number[] = [];
   let series = 0;
   let points = 0;
+  let answer!: QueryResult;
   for (let r = 0; r < args.runs; r++) {
     const t0 = performance.now();
     const res = engine.rangeQuery(store, q, start, end, 60_000);
     times.push(performance.now() - t0);
+    answer = res;
     if (res.data.resultType === 'matrix') {
       series = res.data.result.length;
       points = res.data.result.reduce((a, s) => a + s.points.length, 0);
@@ -58,11 +67,11 @@ for (const q of queries) {
   engine.instantQuery(store, q, end);
   const instantMs = performance.now() - t1;
   total += rangeMs;
-  results.push({ query: q, rangeMs, instantMs, series, points });
+  results.push({ query: q, rangeMs, instantMs, series, points, answer });
   rows.push([q.length > 70 ? q.slice(0, 67) + '...' : q, `${rangeMs.toFixed(0).padStart(6)} ms range  ${instantMs.toFixed(1).padStart(6)} ms instant  ${series} series, ${points} points`]);
 }
 rows.push(['whole set (24 h range queries at 60 s)', `${total.toFixed(0)} ms, slowest ${Math.max(...results.map((r) => r.rangeMs)).toFixed(0)} ms`]);
 printTable(`PromQL over the store: ${fleet.series.length} series, ${args.hours} h, median of ${args.runs} runs`, rows);
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ start, end, results }, null, 2));
 store.close();
 rmSync(dir, { recursive: true, force: true });
+if (prometheusData) await versusPrometheus(prometheusData, results, start, end, args.runs);

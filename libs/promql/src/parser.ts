@@ -79,6 +79,12 @@ function firstError(node: SyntaxNode): SyntaxNode | undefined {
 
 function syntaxErrorAt(query: string, node: SyntaxNode): PromqlError {
   const at = node.from;
+  // The grammar knows every function by name: `foo(` for an unknown foo fails at the paren.
+  const call = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(query.slice(0, at));
+  if (call && query[at] === '(' && !['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool'].includes(call[1])) {
+    const start = at - call[0].length;
+    return new PromqlError('bad_data', `parse error: unknown function with name ${JSON.stringify(call[1])}`, query, { start, end: at });
+  }
   const rest = query.slice(at).trimStart();
   const what = rest === '' ? 'unexpected end of input' : `unexpected ${JSON.stringify(rest.split(/\s+/)[0].slice(0, 20))}`;
   return new PromqlError('bad_data', `parse error: ${what}`, query, { start: at, end: Math.max(at, node.to) });

@@ -153,13 +153,6 @@ export function compensatedVariance(values: ArrayLike<number>, n: number = value
   return (aux + cAux) / count;
 }
 
-/** Upstream's value order for quantiles: NaN before everything, then ascending. */
-function byValueNaNFirst(a: number, b: number): number {
-  if (a !== a) return b !== b ? 0 : -1;
-  if (b !== b) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * The φ-quantile of a set of values with linear interpolation between the closest ranks:
  * mirrors `quantile` (promql/quantile.go), used by the `quantile` aggregator,
@@ -172,12 +165,16 @@ export function quantile(q: number, values: ArrayLike<number>): number {
   if (n === 0 || q !== q) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
-  const sorted = Array.from(values).sort(byValueNaNFirst);
+  // A typed-array sort is native and numeric; it puts NaNs last, upstream ranks them first.
+  const sorted = Float64Array.from(values).sort();
+  let nans = 0;
+  while (nans < n && sorted[n - 1 - nans] !== sorted[n - 1 - nans]) nans++;
+  const at = (rank: number) => (rank < nans ? NaN : sorted[rank - nans]);
   const rank = q * (n - 1);
   const lowerIndex = Math.max(0, Math.floor(rank));
   const upperIndex = Math.min(n - 1, lowerIndex + 1);
   const weight = rank - Math.floor(rank);
-  return sorted[lowerIndex] * (1 - weight) + sorted[upperIndex] * weight;
+  return at(lowerIndex) * (1 - weight) + at(upperIndex) * weight;
 }
 
 /** One step of the `max` aggregator and `max_over_time`: a NaN so far is always replaced. */
