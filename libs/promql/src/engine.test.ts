@@ -25,8 +25,10 @@ function parseError(query: string): PromqlError {
 
 describe('parse errors say where and what', () => {
   it.each([
-    ['sum(rate(foo[5m])', 1, 18, /unexpected end of input/],
-    ['foo{bar="x"', 1, 12, /unexpected end of input/],
+    ['sum(rate(foo[5m])', 1, 18, /unexpected end of input, expected "\)"/],
+    ['foo{bar="x"', 1, 12, /unexpected end of input, expected "}"/],
+    ['x +', 1, 4, /unexpected end of input, expected an expression after the operator/],
+    ['x{a=}', 1, 5, /expected a quoted label value/],
     ['rate(foo)', 1, 6, /expected type range vector in call to function "rate", got instant vector/],
     ['1 > 2', 1, 1, /comparisons between scalars must use BOOL modifier/],
     ['{}', 1, 1, /vector selector must contain at least one non-empty matcher/],

@@ -87,7 +87,30 @@ function syntaxErrorAt(query: string, node: SyntaxNode): PromqlError {
   }
   const rest = query.slice(at).trimStart();
   const what = rest === '' ? 'unexpected end of input' : `unexpected ${JSON.stringify(rest.split(/\s+/)[0].slice(0, 20))}`;
-  return new PromqlError('bad_data', `parse error: ${what}`, query, { start: at, end: Math.max(at, node.to) });
+  const expected = expectedAt(query.slice(0, at));
+  return new PromqlError('bad_data', `parse error: ${what}${expected ? `, expected ${expected}` : ''}`, query, { start: at, end: Math.max(at, node.to) });
+}
+
+/** What would have continued the query at the point it broke off (brackets, operands). */
+function expectedAt(before: string): string | undefined {
+  const open: string[] = [];
+  const closing: Record<string, string> = { '(': ')', '{': '}', '[': ']' };
+  let quote: string | undefined;
+  for (let i = 0; i < before.length; i++) {
+    const c = before[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c in closing) open.push(closing[c]);
+    else if ((c === ')' || c === '}' || c === ']') && open[open.length - 1] === c) open.pop();
+  }
+  if (quote) return `the closing ${quote}`;
+  const trimmed = before.trimEnd();
+  if (/[{,]\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)$/.test(trimmed)) return 'a quoted label value';
+  if (/([-+*/%^<>]|==|!=|\b(and|or|unless|bool))$/.test(trimmed)) return 'an expression after the operator';
+  if (open.length) return JSON.stringify(open[open.length - 1]);
+  return undefined;
 }
 
 function childNodes(node: SyntaxNode): SyntaxNode[] {
