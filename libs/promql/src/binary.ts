@@ -2,6 +2,7 @@
 // Prometheus's vector matching (on/ignoring, group_left/group_right) decided step by step.
 
 import type { Binary, BinaryOp, VectorMatching } from './ast.ts';
+import { applyOp } from './operators.ts';
 import type { EvalContext } from './eval-context.ts';
 import { evaluate } from './evaluate.ts';
 import { labelsKey, newSeries, signature, withoutName, type StepSeries, type Value } from './values.ts';
@@ -9,40 +10,6 @@ import { mergeSameLabels } from './series-set.ts';
 
 const ARITHMETIC = new Set<BinaryOp>(['+', '-', '*', '/', '%', '^', 'atan2']);
 const COMPARISON = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
-
-/** The operator on two floats; for comparisons, 1 or 0. */
-export function applyOp(op: BinaryOp, a: number, b: number): number {
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      return a / b;
-    case '%':
-      return a % b;
-    case '^':
-      return a ** b;
-    case 'atan2':
-      return Math.atan2(a, b);
-    case '==':
-      return a === b ? 1 : 0;
-    case '!=':
-      return a !== b ? 1 : 0;
-    case '>':
-      return a > b ? 1 : 0;
-    case '<':
-      return a < b ? 1 : 0;
-    case '>=':
-      return a >= b ? 1 : 0;
-    case '<=':
-      return a <= b ? 1 : 0;
-    default:
-      return NaN;
-  }
-}
 
 export function evalBinary(e: Binary, ctx: EvalContext): Value {
   const lhs = evaluate(e.lhs, ctx);

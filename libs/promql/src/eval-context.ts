@@ -3,6 +3,7 @@
 
 import type { AtModifier, Duration, Position } from './ast.ts';
 import { lineColumn, PromqlError } from './errors.ts';
+import { applyOp } from './operators.ts';
 import type { Queryable } from './queryable.ts';
 
 export interface EngineLimits {
@@ -102,24 +103,8 @@ export class EvalContext {
         return Math.min(this.seconds(d.a), this.seconds(d.b));
       case 'max':
         return Math.max(this.seconds(d.a), this.seconds(d.b));
-      case 'binary': {
-        const a = this.seconds(d.lhs);
-        const b = this.seconds(d.rhs);
-        switch (d.op) {
-          case '+':
-            return a + b;
-          case '-':
-            return a - b;
-          case '*':
-            return a * b;
-          case '/':
-            return a / b;
-          case '%':
-            return a % b;
-          case '^':
-            return a ** b;
-        }
-      }
+      case 'binary':
+        return applyOp(d.op, this.seconds(d.lhs), this.seconds(d.rhs));
     }
   }
 

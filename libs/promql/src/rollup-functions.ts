@@ -10,7 +10,7 @@
 //   sum/avg_over_time -                 yes
 //   min/max_over_time -                 yes
 
-import { COUNT, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, RESETS, SUM, type RollupBuckets, type SeriesKind } from '@metrics-hub/wire';
+import { COUNT, FIRST, FIRST_OFFSET, increaseOver, LAST, LAST_OFFSET, MAX, MIN, SUM, type RollupBuckets, type SeriesKind } from '@metrics-hub/wire';
 import { kahanSumInc } from './functions/index.ts';
 
 export type BucketFunction = (b: RollupBuckets, from: number, to: number, rangeStart: number, rangeEnd: number) => number | undefined;
@@ -21,17 +21,6 @@ const sumOf = (b: RollupBuckets, col: number, from: number, to: number) => {
   for (let i = from; i < to; i++) [sum, c] = kahanSumInc(b.columns[col][i], sum, c);
   return sum + c;
 };
-
-/** The reset-adjusted increase over whole buckets, exactly as over their samples. */
-function increaseOver(b: RollupBuckets, from: number, to: number): number {
-  const c = b.columns;
-  let correction = 0;
-  for (let i = from; i < to; i++) {
-    correction += c[RESETS][i];
-    if (i > from && c[FIRST][i] < c[LAST][i - 1]) correction += c[LAST][i - 1];
-  }
-  return c[LAST][to - 1] - c[FIRST][from] + correction;
-}
 
 /** Prometheus's extrapolatedRate over the samples the buckets summarise. */
 function extrapolated(isRate: boolean): BucketFunction {

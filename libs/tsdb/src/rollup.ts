@@ -22,6 +22,7 @@ export {
   RESETS,
   ROLLUP_COLUMNS,
   SUM,
+  increaseOver,
   type RollupBuckets,
   type RollupColumn,
 } from '@metrics-hub/wire';
@@ -189,21 +190,6 @@ export function replaceBuckets(existing: RollupBuckets, fresh: RollupBuckets, wi
   let j = i;
   while (j < existing.length && existing.ends[j] <= windowEnd) j++;
   return concatBuckets([sliceBuckets(existing, 0, i), fresh, sliceBuckets(existing, j, existing.length)]);
-}
-
-/**
- * The counter increase over buckets [from, to) exactly as Prometheus computes it over the
- * same samples: last - first plus the value before every reset, inside buckets and at the
- * seams between them.
- */
-export function increaseOver(b: RollupBuckets, from: number, to: number): number {
-  const c = b.columns;
-  let correction = 0;
-  for (let i = from; i < to; i++) {
-    correction += c[RESETS][i];
-    if (i > from && c[FIRST][i] < c[LAST][i - 1]) correction += c[LAST][i - 1];
-  }
-  return c[LAST][to - 1] - c[FIRST][from] + correction;
 }
 
 export function bucketAt(buckets: RollupBuckets, i: number): RollupBucket {

@@ -26,3 +26,18 @@ export interface RollupBuckets {
 
 /** Which columns a series keeps, by kind. */
 export type SeriesKind = 'counter' | 'gauge';
+
+/**
+ * The counter increase over buckets [from, to) exactly as Prometheus computes it over the
+ * same samples: last - first plus the value before every reset, inside buckets and at the
+ * seams between them.
+ */
+export function increaseOver(b: RollupBuckets, from: number, to: number): number {
+  const c = b.columns;
+  let correction = 0;
+  for (let i = from; i < to; i++) {
+    correction += c[RESETS][i];
+    if (i > from && c[FIRST][i] < c[LAST][i - 1]) correction += c[LAST][i - 1];
+  }
+  return c[LAST][to - 1] - c[FIRST][from] + correction;
+}
