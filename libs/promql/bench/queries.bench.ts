@@ -45,6 +45,9 @@ const end = Math.floor(fleet.end / 60_000) * 60_000;
 const start = end - args.hours * 3_600_000;
 const rows: [string, string][] = [];
 const results: { query: string; rangeMs: number; instantMs: number; series: number; points: number; answer: QueryResult }[] = [];
+// For the side-by-side check: the same engine with Prometheus 2.x's closed windows, since
+// the Debian server is 2.42 and windows of 3.x (ours) exclude the left edge.
+const closedWindows = new Engine({ leftClosedWindows: true });
 let total = 0;
 for (const q of queries) {
   const times: number[] = [];
@@ -67,6 +70,7 @@ for (const q of queries) {
   engine.instantQuery(store, q, end);
   const instantMs = performance.now() - t1;
   total += rangeMs;
+  if (prometheusData) answer = closedWindows.rangeQuery(store, q, start, end, 60_000);
   results.push({ query: q, rangeMs, instantMs, series, points, answer });
   rows.push([q.length > 70 ? q.slice(0, 67) + '...' : q, `${rangeMs.toFixed(0).padStart(6)} ms range  ${instantMs.toFixed(1).padStart(6)} ms instant  ${series} series, ${points} points`]);
 }

@@ -1,5 +1,6 @@
 // Runs the benchmark queries on a real Prometheus (Debian's package) over the same data
 // and prints its times beside ours, with how many points agree within 1e-6 (relative).
+// The answers compared are ours with 2.x window edges (the server is 2.42).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -70,6 +71,8 @@ function agreement(ours: QueryResult, theirs: PromMatrix): string {
   let differ = 0;
   let onlyTheirs = 0;
   let seen = 0;
+  let worst = '';
+  let worstRel = 0;
   for (const s of theirs) {
     const m = mine.get(labelsKey(s.metric));
     for (const [t, text] of s.values) {
@@ -83,11 +86,16 @@ function agreement(ours: QueryResult, theirs: PromMatrix): string {
       const ok = (v !== v && mv !== mv) || Math.abs(v - mv) <= 1e-6 * Math.max(1, Math.abs(v));
       if (ok) same++;
       else differ++;
+      const rel = Math.abs(v - mv) / Math.max(1e-300, Math.abs(v));
+      if (rel > worstRel) {
+        worstRel = rel;
+        worst = ` (largest difference at ${t}: prometheus ${text}, ours ${mv})`;
+      }
     }
   }
   let oursTotal = 0;
   for (const s of ours.data.result) oursTotal += s.points.length;
-  return `${same} points agree, ${differ} differ, ${onlyTheirs} only in prometheus, ${oursTotal - seen} only in ours`;
+  return `${same} points agree, ${differ} differ, ${onlyTheirs} only in prometheus, ${oursTotal - seen} only in ours${differ ? worst : ''}`;
 }
 
 async function waitReady(url: string, log: () => string): Promise<void> {

@@ -130,7 +130,7 @@ function unparen(e: Expr): Expr {
  */
 function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | undefined {
   const queryable = ctx.queryable;
-  if (!ctx.limits.useRollups || !queryable.selectBuckets || arg.type !== 'matrixSelector' || !ROLLUP_CAPABLE.has(e.name)) return undefined;
+  if (!ctx.limits.useRollups || ctx.limits.leftClosedWindows || !queryable.selectBuckets || arg.type !== 'matrixSelector' || !ROLLUP_CAPABLE.has(e.name)) return undefined;
   const sel = arg.selector;
   const rangeMs = ctx.ms(arg.range);
   const offsetMs = ctx.ms(sel.offset);
@@ -205,7 +205,7 @@ function rangeFunction(e: Call, ctx: EvalContext): Value {
     };
     for (let i = 0; i < ctx.steps; i++) {
       const end = src.ends[i];
-      const [lo, hi] = windowBounds(p.ts, p.n, end, src.rangeMs);
+      const [lo, hi] = windowBounds(p.ts, p.n, end, src.rangeMs + ctx.windowSlackMs);
       if (hi === lo) continue;
       args.length = 0;
       for (const s of scalars) if (s) args.push(s[i]);
@@ -286,7 +286,7 @@ function absentOverTime(e: Call, ctx: EvalContext): Value {
   const r = newSeries(absentLabels(e.args[0]), ctx.steps);
   for (let i = 0; i < ctx.steps; i++) {
     const any = src.series.some((p) => {
-      const [lo, hi] = windowBounds(p.ts, p.n, src.ends[i], src.rangeMs);
+      const [lo, hi] = windowBounds(p.ts, p.n, src.ends[i], src.rangeMs + ctx.windowSlackMs);
       return hi > lo;
     });
     if (any) continue;

@@ -27,6 +27,7 @@ export const DEFAULT_LIMITS: EngineLimits = {
   timeoutMs: 120_000,
   defaultSubqueryStepMs: 60_000,
   useRollups: true,
+  leftClosedWindows: false,
 };
 
 export class Engine {
@@ -56,7 +57,7 @@ export class Engine {
           resultType: 'matrix',
           result: value.series
             .map((s) => {
-              const [lo, hi] = windowBounds(s.ts, s.n, value.offsets[0], value.rangeMs);
+              const [lo, hi] = windowBounds(s.ts, s.n, value.offsets[0], value.rangeMs + ctx.windowSlackMs);
               const points: { t: number; v: number }[] = [];
               for (let i = lo; i < hi; i++) points.push({ t: s.ts[i], v: s.vs[i] });
               return { metric: s.labels, points };

@@ -15,6 +15,11 @@ export interface EngineLimits {
   defaultSubqueryStepMs: number;
   /** Answer range functions from the store's rollups where that gives the same result. */
   useRollups: boolean;
+  /**
+   * Prometheus 2.x windows, [t - range, t] and [t - lookback, t], instead of 3.x's
+   * left-open ones: only for checking answers side by side with a 2.x server.
+   */
+  leftClosedWindows: boolean;
 }
 
 export class EvalContext {
@@ -106,6 +111,11 @@ export class EvalContext {
       case 'binary':
         return applyOp(d.op, this.seconds(d.lhs), this.seconds(d.rhs));
     }
+  }
+
+  /** Extra milliseconds at the left edge of windows: 1 emulates 2.x's closed windows. */
+  get windowSlackMs(): number {
+    return this.limits.leftClosedWindows ? 1 : 0;
   }
 
   ms(d: Duration | undefined): number {

@@ -82,7 +82,7 @@ function timeBounds(ctx: EvalContext, at: VectorSelector['at'], offsetMs: number
 /** An instant vector selector: at each step the newest sample within the lookback, unless stale. */
 export function selectVector(sel: VectorSelector, ctx: EvalContext): StepSeries[] {
   const offsetMs = ctx.ms(sel.offset);
-  const lookback = ctx.limits.lookbackDeltaMs;
+  const lookback = ctx.limits.lookbackDeltaMs + ctx.windowSlackMs;
   const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
   const out: StepSeries[] = [];
   for (const p of loadSeries(sel, lo - lookback + 1, hi, ctx)) {
@@ -145,7 +145,7 @@ export function rangeSource(e: MatrixSelector | Subquery, ctx: EvalContext): Ran
     const ends = new Float64Array(ctx.steps);
     for (let i = 0; i < ctx.steps; i++) ends[i] = ctx.effectiveTime(i, sel.at, offsetMs);
     const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
-    const series = loadSeries(sel, lo - rangeMs + 1, hi, ctx).map(dropStale).filter((s) => s.n > 0);
+    const series = loadSeries(sel, lo - rangeMs - ctx.windowSlackMs + 1, hi, ctx).map(dropStale).filter((s) => s.n > 0);
     return { series, rangeMs, ends, pos: e.pos };
   }
   return subquerySource(e, ctx);
@@ -181,7 +181,7 @@ function subquerySource(e: Subquery, ctx: EvalContext): RangeSource {
   // Inner evaluation times are multiples of the step, as in Prometheus, so that a
   // subquery gives the same points whatever the outer query's start.
   let first = Math.floor((lo - rangeMs) / stepMs) * stepMs;
-  if (first <= lo - rangeMs) first += stepMs;
+  if (first <= lo - rangeMs - ctx.windowSlackMs) first += stepMs;
   const times: number[] = [];
   for (let t = first; t <= hi; t += stepMs) times.push(t);
   const inner = ctx.child(Float64Array.from(times));
