@@ -79,6 +79,12 @@ export class ByteWriter {
     this.u32le(hi);
   }
 
+  raw(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.bytes.set(data, this.pos);
+    this.pos += data.length;
+  }
+
   /** A copy of everything written. */
   finish(): Uint8Array {
     return this.bytes.slice(0, this.pos);
@@ -100,6 +106,14 @@ export class ByteReader {
   u8(): number {
     if (this.pos >= this.end) throw truncatedAt(this.bytes.length);
     return this.bytes[this.pos++];
+  }
+
+  /** The next n bytes, without copying. */
+  raw(n: number): Uint8Array {
+    if (n < 0 || this.end - this.pos < n) throw truncatedAt(this.bytes.length);
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
   }
 
   u32le(): number {

@@ -5,3 +5,4 @@ export { encodeColumns, decodeColumns, columnsHeader, type DecodedColumns } from
 export { LabelError, LABEL_LIMITS, METRIC_NAME_LABEL, canonicalLabels, formatLabels, labelsKey, labelsProblem, validateLabels, type Labels } from './labels.ts';
 export { compileMatcher, compileAnchoredRegex, MatcherError, type CompiledMatcher, type LabelMatcher, type MatchType } from './matchers.ts';
 export * from './rollup-columns.ts';
+export { BATCH_LIMITS, BATCH_VERSION, BatchFormatError, batchSamples, decodeBatch, encodeBatch, mergeBatches, type Batch, type BatchSeries } from './batch.ts';
