@@ -6,3 +6,4 @@ export { LabelError, LABEL_LIMITS, METRIC_NAME_LABEL, canonicalLabels, formatLab
 export { compileMatcher, compileAnchoredRegex, MatcherError, type CompiledMatcher, type LabelMatcher, type MatchType } from './matchers.ts';
 export * from './rollup-columns.ts';
 export { BATCH_LIMITS, BATCH_VERSION, BatchFormatError, batchSamples, decodeBatch, encodeBatch, mergeBatches, type Batch, type BatchSeries } from './batch.ts';
+export { crc32c } from './crc32c.ts';
