@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeBatch, encodeBatch, isStaleNaN, STALE_NAN } from '@metrics-hub/wire';
+import { SampleAccumulator, type CollectedSample } from './accumulator.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'acc-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function interval(i: number, series = 3): CollectedSample[] {
+  return Array.from({ length: series }, (_, k) => ({
+    labels: { __name__: 'node_load1', host: `h${k}` },
+    timestampMs: T0 + i * 10_000,
+    value: k === 2 && i === 1 ? STALE_NAN : i + k / 10,
+  }));
+}
+
+describe('sample accumulator', () => {
+  it('gathers intervals into one batch per series, and replays them after a crash', () => {
+    const path = join(dir, 'acc.wal');
+    let acc = SampleAccumulator.open(path);
+    for (let i = 0; i < 5; i++) acc.add(100 + i, interval(i));
+    const before = encodeBatch(acc.toBatch('a', T0)!);
+    // No close, no clear: as after kill -9.
+    acc = SampleAccumulator.open(path);
+    expect(acc.sampleCount).toBe(15);
+    expect(acc.seqRange).toEqual([100, 104]);
+    const batch = acc.toBatch('a', T0)!;
+    expect(encodeBatch(batch)).toEqual(before);
+    expect(Array.from(batch.series[0].values)).toEqual([0, 1, 2, 3, 4]);
+    expect(isStaleNaN(batch.series[2].values[1])).toBe(true);
+    acc.add(105, interval(5));
+    expect(acc.toBatch('a', T0)!.series[1].timestamps.length).toBe(6);
+  });
+
+  it('starts over after clear, and keeps new series apart from replayed ones', () => {
+    const path = join(dir, 'acc.wal');
+    let acc = SampleAccumulator.open(path);
+    acc.add(1, interval(1));
+    acc.clear();
+    expect(acc.toBatch('a', T0)).toBeUndefined();
+    acc.add(2, interval(2, 2));
+    acc = SampleAccumulator.open(path);
+    acc.add(3, [...interval(3, 2), { labels: { __name__: 'new_metric' }, timestampMs: T0, value: 7 }]);
+    acc = SampleAccumulator.open(path);
+    const b = decodeBatch(encodeBatch(acc.toBatch('a', T0)!));
+    expect(b.series.map((s) => [s.labels.__name__, s.labels.host, s.values.length])).toEqual([
+      ['node_load1', 'h0', 2],
+      ['node_load1', 'h1', 2],
+      ['new_metric', undefined, 1],
+    ]);
+    expect([b.firstSeq, b.lastSeq]).toEqual([2, 3]);
+  });
+
+  it('drops a torn last interval and keeps the rest', () => {
+    const path = join(dir, 'acc.wal');
+    const acc = SampleAccumulator.open(path);
+    acc.add(1, interval(1));
+    acc.add(2, interval(2));
+    acc.close();
+    truncateSync(path, statSync(path).size - 5);
+    const again = SampleAccumulator.open(path);
+    expect(again.seqRange).toEqual([1, 1]);
+    expect(again.recoveryNote).toMatch(/cut off/);
+  });
+});

@@ -1,0 +1,208 @@
+// Samples collected but not yet made into a batch. Every interval's samples go to a small
+// write-ahead file before they count as collected, so a crash loses nothing; when a batch
+// is taken (one interval when the hub is reachable, up to an hour during an outage, where
+// one labels table and long chunks make ~1.5 bytes per sample), the file starts over.
+//
+// Write-ahead records (framed-file.ts frames them):
+//   1 | u32 index | labels as JSON              a series seen for the first time in this file
+//   2 | f64 seq | u32 n | n x (u32 index, f64 timestamp ms, f64 value)
+
+import { renameSync, rmSync } from 'node:fs';
+import { labelsKey, type Batch, type BatchSeries, type Labels } from '@metrics-hub/wire';
+import { FramedFile } from './framed-file.ts';
+
+export interface CollectedSample {
+  labels: Labels;
+  timestampMs: number;
+  value: number;
+}
+
+interface SeriesBuffer {
+  labels: Labels;
+  ts: number[];
+  /** Typed, not a JS array: V8 quiets the staleness NaN in plain arrays. */
+  vs: Float64Array;
+  n: number;
+  /** Whether the current write-ahead file defines this series already. */
+  written: boolean;
+}
+
+export class SampleAccumulator {
+  private wal: FramedFile;
+  private readonly series = new Map<string, SeriesBuffer>();
+  /** Index of each series in the current write-ahead file's dictionary. */
+  private readonly indexOf = new Map<SeriesBuffer, number>();
+  private nextIndex = 0;
+  private firstSeq = Infinity;
+  private lastSeq = -Infinity;
+  private samples = 0;
+  private firstSampleMs = Infinity;
+  readonly recoveryNote: string | undefined;
+
+  private constructor(
+    private readonly path: string,
+    private readonly sync: boolean,
+  ) {
+    const { file, recovery } = FramedFile.open(path, { sync });
+    this.wal = file;
+    this.recoveryNote = recovery.reason && `${path}: ${recovery.reason}; ${recovery.truncatedBytes} bytes cut off`;
+    this.replay(recovery.records.map((r) => file.read(r)));
+  }
+
+  static open(path: string, options: { sync?: boolean } = {}): SampleAccumulator {
+    return new SampleAccumulator(path, options.sync ?? true);
+  }
+
+  get sampleCount(): number {
+    return this.samples;
+  }
+
+  get seriesCount(): number {
+    let n = 0;
+    for (const s of this.series.values()) if (s.n) n++;
+    return n;
+  }
+
+  /** Time of the oldest sample held (ms), or Infinity. */
+  get oldestSampleMs(): number {
+    return this.firstSampleMs;
+  }
+
+  get seqRange(): [number, number] | undefined {
+    return this.samples ? [this.firstSeq, this.lastSeq] : undefined;
+  }
+
+  /** Adds one interval's samples under sequence number `seq`; durable when this returns. */
+  add(seq: number, samples: readonly CollectedSample[]): void {
+    if (samples.length === 0) return;
+    const records: Uint8Array[] = [];
+    const refs: SeriesBuffer[] = [];
+    for (const s of samples) {
+      const buf = this.bufferFor(s.labels);
+      if (!buf.written) {
+        records.push(dictRecord(this.indexOf.get(buf)!, buf.labels));
+        buf.written = true;
+      }
+      refs.push(buf);
+    }
+    const body = new Uint8Array(1 + 8 + 4 + samples.length * 20);
+    const view = new DataView(body.buffer);
+    body[0] = 2;
+    view.setFloat64(1, seq, true);
+    view.setUint32(9, samples.length, true);
+    samples.forEach((s, i) => {
+      const at = 13 + i * 20;
+      view.setUint32(at, this.indexOf.get(refs[i])!, true);
+      view.setFloat64(at + 4, s.timestampMs, true);
+      view.setFloat64(at + 12, s.value, true);
+    });
+    records.push(body);
+    for (const r of records) this.wal.append(r);
+    this.apply(seq, refs, samples.map((s) => s.timestampMs), Float64Array.from(samples, (s) => s.value));
+  }
+
+  /**
+   * The held samples as one batch. Call `clear()` once the batch is safely stored elsewhere
+   * (the outbox): until then a crash replays them again.
+   */
+  toBatch(agentId: string, createdMs: number): Batch | undefined {
+    if (!this.samples) return undefined;
+    const series: BatchSeries[] = [];
+    for (const s of this.series.values()) {
+      if (!s.n) continue;
+      series.push({ labels: s.labels, timestamps: Float64Array.from(s.ts), values: s.vs.slice(0, s.n) });
+    }
+    return { agentId, firstSeq: this.firstSeq, lastSeq: this.lastSeq, createdMs, series };
+  }
+
+  /** Forgets the held samples and starts a fresh write-ahead file. */
+  clear(): void {
+    const fresh = `${this.path}.new`;
+    rmSync(fresh, { force: true });
+    const next = FramedFile.open(fresh, { sync: this.sync }).file;
+    renameSync(fresh, this.path);
+    this.wal.close();
+    this.wal = next;
+    for (const s of this.series.values()) {
+      s.ts.length = 0;
+      s.n = 0;
+      s.written = false;
+    }
+    this.samples = 0;
+    this.firstSeq = Infinity;
+    this.lastSeq = -Infinity;
+    this.firstSampleMs = Infinity;
+  }
+
+  close(): void {
+    this.wal.close();
+  }
+
+  private bufferFor(labels: Labels): SeriesBuffer {
+    const key = labelsKey(labels);
+    let buf = this.series.get(key);
+    if (!buf) {
+      buf = { labels, ts: [], vs: new Float64Array(16), n: 0, written: false };
+      this.series.set(key, buf);
+      this.indexOf.set(buf, this.nextIndex++);
+    }
+    return buf;
+  }
+
+  private apply(seq: number, refs: SeriesBuffer[], ts: number[], vs: Float64Array): void {
+    for (let i = 0; i < refs.length; i++) {
+      const b = refs[i];
+      if (b.n === b.vs.length) {
+        const grown = new Float64Array(b.vs.length * 2);
+        grown.set(b.vs);
+        b.vs = grown;
+      }
+      b.ts.push(ts[i]);
+      b.vs[b.n++] = vs[i];
+      if (ts[i] < this.firstSampleMs) this.firstSampleMs = ts[i];
+    }
+    this.samples += refs.length;
+    if (seq < this.firstSeq) this.firstSeq = seq;
+    if (seq > this.lastSeq) this.lastSeq = seq;
+  }
+
+  private replay(records: Uint8Array[]): void {
+    const fileIndex = new Map<number, SeriesBuffer>();
+    for (const r of records) {
+      const view = new DataView(r.buffer, r.byteOffset, r.byteLength);
+      if (r[0] === 1) {
+        const labels = JSON.parse(new TextDecoder().decode(r.subarray(5))) as Labels;
+        const buf = this.bufferFor(labels);
+        const index = view.getUint32(1, true);
+        buf.written = true;
+        fileIndex.set(index, buf);
+        this.indexOf.set(buf, index);
+        this.nextIndex = Math.max(this.nextIndex, index + 1);
+      } else if (r[0] === 2) {
+        const seq = view.getFloat64(1, true);
+        const n = view.getUint32(9, true);
+        const refs: SeriesBuffer[] = [];
+        const ts: number[] = [];
+        const vs = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const at = 13 + i * 20;
+          const buf = fileIndex.get(view.getUint32(at, true));
+          if (!buf) continue;
+          refs.push(buf);
+          ts.push(view.getFloat64(at + 4, true));
+          vs[refs.length - 1] = view.getFloat64(at + 12, true);
+        }
+        this.apply(seq, refs, ts, vs.subarray(0, refs.length));
+      }
+    }
+  }
+}
+
+function dictRecord(index: number, labels: Labels): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(labels));
+  const out = new Uint8Array(5 + json.length);
+  out[0] = 1;
+  new DataView(out.buffer).setUint32(1, index, true);
+  out.set(json, 5);
+  return out;
+}
