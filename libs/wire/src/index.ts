@@ -7,3 +7,4 @@ export { compileMatcher, compileAnchoredRegex, MatcherError, type CompiledMatche
 export * from './rollup-columns.ts';
 export { BATCH_LIMITS, BATCH_VERSION, BatchFormatError, batchSamples, decodeBatch, encodeBatch, mergeBatches, type Batch, type BatchSeries } from './batch.ts';
 export { crc32c } from './crc32c.ts';
+export { agentIdProblem, DEFAULT_TOPIC_PREFIX, parseAgentTopic, topics } from './topics.ts';
