@@ -4,8 +4,8 @@
 set -euo pipefail
 
 # Build tools for better-sqlite3 (compiled from source: its prebuilt download is not
-# reachable everywhere). Later issues add mosquitto, chromium, xvfb, ... here.
-packages=(python3 make g++ sqlite3)
+# reachable everywhere); mosquitto, the external broker the agent and hub are tested with.
+packages=(python3 make g++ sqlite3 mosquitto)
 
 missing=()
 for p in "${packages[@]}"; do

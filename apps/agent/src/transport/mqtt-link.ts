@@ -110,6 +110,15 @@ export class MqttLink {
     });
   }
 
+  /** Replaces a retained message (the birth message when metadata changed). */
+  publishRetained(topic: string, payload: Uint8Array): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('not started'));
+    return new Promise((resolve, reject) => {
+      client.publish(topic, Buffer.from(payload), { qos: 1, retain: true }, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
   /** Says "offline" (the will only covers a lost connection) and disconnects. */
   async stop(): Promise<void> {
     clearTimeout(this.timer);

@@ -1,0 +1,274 @@
+// The agent: every interval it collects host metrics, takes what scrapes and pushes
+// brought in, adds its own metrics, and puts the samples in the accumulator (durable at
+// once). While the hub is reachable each interval becomes a batch in the outbox right away;
+// during an outage the accumulator gathers up to `outage_batch` of data into one compact
+// batch. The delivery loop empties the outbox: live batches first, backlog rate-limited.
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { arch, hostname, platform, release } from 'node:os';
+import { join } from 'node:path';
+import type { MetricFamily } from '@metrics-hub/expfmt';
+import { encodeBatch, topics } from '@metrics-hub/wire';
+import { SampleAccumulator, type CollectedSample } from './buffer/accumulator.ts';
+import { SegmentQueue } from './buffer/segment-queue.ts';
+import { collectAll, linuxCollectors, type Collector } from './collect/index.ts';
+import type { AgentConfig } from './config.ts';
+import { ZeroMqIntake } from './intake/zeromq-intake.ts';
+import { Scraper, type ScrapeResult } from './scrape/scraper.ts';
+import { Delivery } from './transport/delivery.ts';
+import { MqttLink } from './transport/mqtt-link.ts';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface AgentDeps {
+  collectors?: Collector[];
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface AgentStatus {
+  agentId: string;
+  version: string;
+  pid: number;
+  broker: { url: string; state: MqttLink['state']['kind']; lastError?: string };
+  buffer: { batches: number; bytes: number; oldestAppendedMs?: number; droppedBatches: number; accumulatedSamples: number };
+  delivery: { batchesSent: number; bytesSent: number; lastSuccessMs?: number; lastLatencyMs?: number };
+  collected: { samples: number; lastCollectionMs?: number };
+  updatedMs: number;
+}
+
+export class Agent {
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly queue: SegmentQueue;
+  private readonly accumulator: SampleAccumulator;
+  private readonly link: MqttLink;
+  private readonly delivery: Delivery;
+  private readonly scraper: Scraper;
+  private readonly intake: ZeroMqIntake | undefined;
+  private readonly collectors: Collector[];
+  private readonly scraped: ScrapeResult[] = [];
+  private metadata = new Map<string, { type: string; help: string; unit: string }>();
+  private metadataVersion = '';
+  private nextSeq: number;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private readonly counters = { samplesCollected: 0, lastCollectionMs: undefined as number | undefined };
+
+  constructor(
+    private readonly config: AgentConfig,
+    deps: AgentDeps = {},
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} agent: ${line}\n`));
+    const dir = config.agent.dataDir;
+    mkdirSync(dir, { recursive: true });
+    this.queue = SegmentQueue.open(join(dir, 'outbox'), { maxBytes: config.buffer.maxBytes, maxAgeMs: config.buffer.maxAgeMs, sync: config.buffer.sync, now: this.now });
+    for (const note of this.queue.stats().recovered.notes) this.log(`outbox recovered after a crash: ${note}`);
+    this.accumulator = SampleAccumulator.open(join(dir, 'collected.wal'), { sync: config.buffer.sync });
+    if (this.accumulator.recoveryNote) this.log(`collected samples recovered after a crash: ${this.accumulator.recoveryNote}`);
+    this.nextSeq = this.loadState();
+    this.collectors = config.collectors.enabled ? (deps.collectors ?? linuxCollectors({ topProcesses: config.collectors.topProcesses })).filter((c) => !config.collectors.exclude.includes(c.name)) : [];
+    this.link = new MqttLink({
+      url: config.hub.url,
+      agentId: config.agent.id,
+      topicPrefix: config.hub.topicPrefix,
+      username: config.hub.username,
+      password: config.hub.password,
+      protocolVersion: config.hub.protocolVersion,
+      tls: config.hub.tls && { caFile: config.hub.tls.caFile, certFile: config.hub.tls.certFile, keyFile: config.hub.tls.keyFile, rejectUnauthorized: !config.hub.tls.insecureSkipVerify },
+      keepaliveSeconds: 30,
+      connectTimeoutMs: 10_000,
+      backoff: { initialMs: 1000, maxMs: 60_000 },
+      birth: () => this.birth(),
+      log: this.log,
+      now: this.now,
+    });
+    this.delivery = new Delivery(this.queue, this.link, {
+      topic: topics.samples(config.hub.topicPrefix, config.agent.id),
+      maxInflight: 16,
+      backlogBytesPerSecond: config.buffer.replayBytesPerSecond,
+      ackTimeoutMs: 30_000,
+      now: this.now,
+    });
+    this.link.onState((s) => {
+      if (s.kind === 'connected') {
+        this.delivery.connected();
+        this.delivery.pump();
+      }
+    });
+    this.scraper = new Scraper(config.scrape, (r) => this.scraped.push(r), this.now, this.log);
+    const push = config.push.zeromq;
+    this.intake = push.enabled ? new ZeroMqIntake(push.endpoint, push.highWaterMark, { instance: config.agent.id, job: 'push' }, this.now, this.log) : undefined;
+  }
+
+  async start(): Promise<void> {
+    await this.intake?.start();
+    this.link.start();
+    this.scraper.start();
+    this.tickTimer = setInterval(() => void this.tick(), this.config.agent.intervalMs);
+    this.pumpTimer = setInterval(() => {
+      this.delivery.pump();
+      this.writeStatus();
+    }, 250);
+    await this.tick();
+  }
+
+  /** One collection: collect, accumulate, maybe make a batch, send. */
+  tick(): Promise<void> {
+    this.ticking ??= this.collectOnce().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async collectOnce(): Promise<void> {
+    const at = this.now();
+    const samples: CollectedSample[] = [];
+    const families: MetricFamily[] = [];
+    if (this.collectors.length) {
+      const host = await collectAll(this.collectors, { paths: { procfs: this.config.collectors.procfs, sysfs: this.config.collectors.sysfs, rootfs: this.config.collectors.rootfs }, now: this.now }, this.log);
+      families.push(...host);
+      const base = { job: 'node', instance: this.config.agent.id, ...this.config.agent.labels };
+      for (const f of host) for (const s of f.samples) samples.push({ labels: { ...base, ...s.labels, __name__: s.name }, timestampMs: s.timestampMs ?? at, value: s.value });
+    }
+    for (const r of this.scraped.splice(0)) {
+      samples.push(...r.samples);
+      families.push(...r.families);
+    }
+    if (this.intake) {
+      samples.push(...this.intake.drain());
+      families.push(...this.intake.metadata());
+    }
+    const own = this.selfMetrics();
+    families.push(...own);
+    for (const f of own) for (const s of f.samples) samples.push({ labels: { job: 'agent', instance: this.config.agent.id, ...s.labels, __name__: s.name }, timestampMs: at, value: s.value });
+    this.noteMetadata(families);
+    const seq = this.nextSeq++;
+    this.saveState();
+    this.accumulator.add(seq, samples);
+    this.counters.samplesCollected += samples.length;
+    this.counters.lastCollectionMs = at;
+    this.maybeMakeBatch(at);
+    this.delivery.pump();
+  }
+
+  /**
+   * While the hub takes batches promptly, every interval is sent on its own; when it does
+   * not (outage, backlog), samples gather until a batch spans `outage_batch`.
+   */
+  private maybeMakeBatch(now: number, force = false): void {
+    const span = now - this.accumulator.oldestSampleMs;
+    const flowing = this.link.connected && this.queue.stats().records <= 2;
+    if (!force && !flowing && span < this.config.buffer.outageBatchMs && this.accumulator.sampleCount < 2_000_000) return;
+    const batch = this.accumulator.toBatch(this.config.agent.id, now);
+    if (!batch) return;
+    this.queue.append(encodeBatch(batch));
+    this.accumulator.clear();
+  }
+
+  private selfMetrics(): MetricFamily[] {
+    const q = this.queue.stats();
+    const d = this.delivery.stats;
+    const gauge = (name: string, help: string, value: number, unit = ''): MetricFamily => ({ name, type: 'gauge', help, unit, samples: [{ name, labels: {}, value }] });
+    const counter = (name: string, help: string, value: number): MetricFamily => ({ name, type: 'counter', help, unit: '', samples: [{ name, labels: {}, value }] });
+    return [
+      counter('agent_samples_collected_total', 'Samples the agent collected.', this.counters.samplesCollected),
+      counter('agent_batches_sent_total', 'Batches the broker acknowledged.', d.batchesSent),
+      counter('agent_bytes_sent_total', 'Bytes of batches the broker acknowledged.', d.bytesSent),
+      gauge('agent_buffer_bytes', 'Bytes of the on-disk outbox.', q.bytes, 'bytes'),
+      gauge('agent_buffer_batches', 'Batches waiting in the outbox.', q.records),
+      gauge('agent_buffer_accumulated_samples', 'Samples collected but not yet in a batch.', this.accumulator.sampleCount),
+      counter('agent_buffer_dropped_batches_total', 'Batches dropped because the outbox hit its size or age bound.', q.dropped.records),
+      gauge('agent_send_latency_seconds', 'From a batch entering the outbox to its acknowledgement, for the last batch.', (d.lastLatencyMs ?? 0) / 1000, 'seconds'),
+      gauge('agent_last_success_timestamp_seconds', 'When the broker last acknowledged a batch.', (d.lastSuccessMs ?? 0) / 1000, 'seconds'),
+      gauge('agent_broker_connected', 'Whether the agent is connected to the broker.', this.link.connected ? 1 : 0),
+      { name: 'agent_info', type: 'gauge', help: 'The agent version.', unit: '', samples: [{ name: 'agent_info', labels: { version: AGENT_VERSION }, value: 1 }] },
+      ...(this.intake
+        ? [
+            counter('agent_push_samples_total', 'Samples received over ZeroMQ.', this.intake.stats.samples),
+            counter('agent_push_malformed_lines_total', 'Pushed lines that did not parse.', this.intake.stats.malformedLines),
+            counter('agent_push_dropped_samples_total', 'Pushed samples dropped because too many were waiting.', this.intake.stats.droppedSamples),
+          ]
+        : []),
+    ];
+  }
+
+  private noteMetadata(families: MetricFamily[]): void {
+    for (const f of families) this.metadata.set(f.name, { type: f.type, help: f.help, unit: f.unit });
+    const version = [...this.metadata.keys()].sort().join(',');
+    if (version !== this.metadataVersion && this.metadataVersion !== '' && this.link.connected) {
+      void this.link.publishRetained(topics.meta(this.config.hub.topicPrefix, this.config.agent.id), this.birth()).catch(() => undefined);
+    }
+    this.metadataVersion = version;
+  }
+
+  /** The retained birth message: who this agent is and what its metrics mean. */
+  private birth(): Uint8Array {
+    return new TextEncoder().encode(
+      JSON.stringify({
+        agentId: this.config.agent.id,
+        version: AGENT_VERSION,
+        host: { hostname: hostname(), os: platform(), release: release(), arch: arch() },
+        labels: { job: 'node', instance: this.config.agent.id, ...this.config.agent.labels },
+        intervalMs: this.config.agent.intervalMs,
+        metadata: Object.fromEntries(this.metadata),
+      }),
+    );
+  }
+
+  status(): AgentStatus {
+    const q = this.queue.stats();
+    const d = this.delivery.stats;
+    const s = this.link.state;
+    return {
+      agentId: this.config.agent.id,
+      version: AGENT_VERSION,
+      pid: process.pid,
+      broker: { url: this.config.hub.url, state: s.kind, ...(s.kind === 'waiting' ? { lastError: s.lastError } : {}) },
+      buffer: { batches: q.records, bytes: q.bytes, oldestAppendedMs: q.oldestAppendedMs, droppedBatches: q.dropped.records, accumulatedSamples: this.accumulator.sampleCount },
+      delivery: { batchesSent: d.batchesSent, bytesSent: d.bytesSent, lastSuccessMs: d.lastSuccessMs, lastLatencyMs: d.lastLatencyMs },
+      collected: { samples: this.counters.samplesCollected, lastCollectionMs: this.counters.lastCollectionMs },
+      updatedMs: this.now(),
+    };
+  }
+
+  private writeStatus(): void {
+    const path = join(this.config.agent.dataDir, 'status.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify(this.status(), null, 2));
+    renameSync(`${path}.tmp`, path);
+  }
+
+  /** The next sequence number survives restarts, so the hub never mistakes new data for old. */
+  private loadState(): number {
+    try {
+      return Number(JSON.parse(readFileSync(join(this.config.agent.dataDir, 'state.json'), 'utf8')).nextSeq) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private saveState(): void {
+    const path = join(this.config.agent.dataDir, 'state.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify({ nextSeq: this.nextSeq }));
+    renameSync(`${path}.tmp`, path);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.tickTimer);
+    clearInterval(this.pumpTimer);
+    this.scraper.stop();
+    this.intake?.stop();
+    await this.ticking;
+    this.maybeMakeBatch(this.now(), true);
+    // A moment for the last batch to go out if the broker is there.
+    const deadline = this.now() + 2000;
+    while (this.link.connected && this.queue.stats().records > 0 && this.now() < deadline) {
+      this.delivery.pump();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await this.link.stop();
+    this.writeStatus();
+    this.queue.close();
+    this.accumulator.close();
+  }
+}

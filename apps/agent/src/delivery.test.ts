@@ -1,0 +1,193 @@
+// Delivery through real brokers: the in-process aedes the hub embeds, and Debian's
+// mosquitto. A subscriber decodes every batch; every collected sample must arrive, and
+// arrive once in effect (a repeated batch is recognised by its sequence range).
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeBatch, type Batch } from '@metrics-hub/wire';
+import { Agent } from './agent.ts';
+import type { Collector } from './collect/index.ts';
+import { parseConfig } from './config.ts';
+import { mosquittoAvailable, removeMosquittoDir, startAedes, startMosquitto, type TestBroker } from './testing/brokers.ts';
+
+const USERS = { 'edge-1': 'agent-token', hub: 'hub-token' };
+
+/** A collector whose values are a pure function of the collection number: easy to check. */
+function countingCollector(): Collector & { collected: number } {
+  const c = {
+    name: 'counting',
+    collected: 0,
+    async collect() {
+      c.collected++;
+      return [
+        {
+          name: 'test_ticks_total',
+          type: 'counter' as const,
+          help: 'Collections so far.',
+          unit: '',
+          samples: [0, 1, 2].map((k) => ({ name: 'test_ticks_total', labels: { k: String(k) }, value: c.collected * 10 + k })),
+        },
+      ];
+    },
+  };
+  return c;
+}
+
+class Subscriber {
+  readonly batches: Batch[] = [];
+  private constructor(private readonly client: mqtt.MqttClient) {}
+
+  static async connect(broker: TestBroker): Promise<Subscriber> {
+    const client = mqtt.connect(broker.url, { username: 'hub', password: USERS.hub, clientId: 'test-hub', clean: false, protocolVersion: broker.protocolVersion, reconnectPeriod: 200 });
+    const sub = new Subscriber(client);
+    client.on('message', (topic, payload) => {
+      if (topic.endsWith('/samples')) sub.batches.push(decodeBatch(new Uint8Array(payload)));
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => client.subscribe('metrics/+/samples', { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+      client.once('error', reject);
+    });
+    return sub;
+  }
+
+  /** Distinct (series, time) -> value of everything received, and how many repeats. */
+  samples(name: string): { values: Map<string, number>; repeats: number } {
+    const values = new Map<string, number>();
+    let repeats = 0;
+    for (const b of this.batches) {
+      for (const s of b.series) {
+        if (s.labels.__name__ !== name) continue;
+        for (let i = 0; i < s.timestamps.length; i++) {
+          const key = `${s.labels.k}@${s.timestamps[i]}`;
+          if (values.has(key)) repeats++;
+          values.set(key, s.values[i]);
+        }
+      }
+    }
+    return { values, repeats };
+  }
+
+  close(): void {
+    this.client.end(true);
+  }
+}
+
+function config(dir: string, broker: TestBroker, extra = '') {
+  return parseConfig(
+    [
+      'agent:',
+      '  id: edge-1',
+      `  data_dir: ${dir}`,
+      '  interval: 100ms',
+      'hub:',
+      `  url: ${broker.url}`,
+      '  password: agent-token',
+      `  protocol_version: ${broker.protocolVersion}`,
+      'buffer:',
+      '  outage_batch: 1s',
+      '  replay_rate: 1MiB',
+      '  fsync: false',
+      extra,
+    ].join('\n'),
+    'test.yaml',
+  );
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function scenario(broker: TestBroker) {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const sub = await Subscriber.connect(broker);
+  cleanups.push(() => sub.close());
+  const collector = countingCollector();
+  const agent = new Agent(config(dir, broker), { collectors: [collector], log: () => undefined });
+  return { dir, sub, collector, agent };
+}
+
+/** Every collection's three samples arrived with the right values, nothing else. */
+function expectAllDelivered(sub: Subscriber, collections: number): void {
+  const { values } = sub.samples('test_ticks_total');
+  const byValue = [...values.values()].sort((a, b) => a - b);
+  const want = Array.from({ length: collections }, (_, i) => [0, 1, 2].map((k) => (i + 1) * 10 + k)).flat();
+  expect(byValue).toEqual(want);
+}
+
+for (const kind of ['aedes', 'mosquitto'] as const) {
+  describe(`delivery through ${kind}`, () => {
+    const start = async () => {
+      if (kind === 'mosquitto') {
+        const b = await startMosquitto(USERS);
+        cleanups.push(async () => {
+          await b.stop().catch(() => undefined);
+          removeMosquittoDir(b.dir);
+        });
+        return b;
+      }
+      const b = await startAedes(USERS);
+      cleanups.push(() => b.stop().catch(() => undefined));
+      return b;
+    };
+    const available = kind === 'aedes' || mosquittoAvailable();
+
+    it.runIf(available)('delivers every collected sample, and says online / offline', async () => {
+      const broker = await start();
+      const { sub, collector, agent } = await scenario(broker);
+      await agent.start();
+      await until(() => collector.collected >= 10, 10_000, '10 collections');
+      await agent.stop();
+      await until(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 10_000, 'all samples');
+      expectAllDelivered(sub, collector.collected);
+      // Agent's own metrics travel too.
+      expect(sub.batches.some((b) => b.series.some((s) => s.labels.__name__ === 'agent_batches_sent_total'))).toBe(true);
+    });
+
+    it.runIf(available)('keeps collecting through a broker outage and delivers the backlog afterwards', async () => {
+      const broker = await start();
+      const { sub, collector, agent } = await scenario(broker);
+      await agent.start();
+      await until(() => collector.collected >= 5, 10_000, 'first collections');
+      await broker.stop();
+      const during = collector.collected;
+      await until(() => collector.collected >= during + 25, 20_000, 'collections during the outage');
+      await broker.restart();
+      await until(() => collector.collected >= during + 35, 20_000, 'collections after the outage');
+      await agent.stop();
+      await until(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 20_000, 'the backlog');
+      expectAllDelivered(sub, collector.collected);
+      // The outage was gathered into batches spanning several intervals.
+      expect(sub.batches.some((b) => b.lastSeq - b.firstSeq >= 5)).toBe(true);
+    });
+  });
+}
+
+describe('authentication', () => {
+  it('is refused with a wrong token and says why', async () => {
+    const broker = await startAedes(USERS);
+    cleanups.push(() => broker.stop());
+    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const logs: string[] = [];
+    const cfg = config(dir, broker);
+    cfg.hub.password = 'wrong';
+    const agent = new Agent(cfg, { collectors: [countingCollector()], log: (l) => logs.push(l) });
+    await agent.start();
+    await until(() => logs.some((l) => /not authorized|bad username or password/i.test(l)), 10_000, 'the refusal');
+    expect(agent.status().broker.state).not.toBe('connected');
+    await agent.stop();
+  });
+});
