@@ -46,7 +46,8 @@ describe('sample accumulator', () => {
     expect(acc.toBatch('a', T0)).toBeUndefined();
     acc.add(2, interval(2, 2));
     acc = SampleAccumulator.open(path);
-    acc.add(3, [...interval(3, 2), { labels: { __name__: 'new_metric' }, timestampMs: T0, value: 7 }]);
+    // A sample with its own time (a scrape's explicit timestamp) beside the interval's.
+    acc.add(3, [...interval(3, 2), { labels: { __name__: 'new_metric' }, timestampMs: T0 - 5, value: 7 }]);
     acc = SampleAccumulator.open(path);
     const b = decodeBatch(encodeBatch(acc.toBatch('a', T0)!));
     expect(b.series.map((s) => [s.labels.__name__, s.labels.host, s.values.length])).toEqual([
@@ -55,6 +56,8 @@ describe('sample accumulator', () => {
       ['new_metric', undefined, 1],
     ]);
     expect([b.firstSeq, b.lastSeq]).toEqual([2, 3]);
+    expect(b.series[2].timestamps[0]).toBe(T0 - 5);
+    expect(b.series[0].timestamps[1]).toBe(T0 + 30_000);
   });
 
   it('drops a torn last interval and keeps the rest', () => {

@@ -6,6 +6,7 @@
 // Write-ahead records (framed-file.ts frames them):
 //   1 | u32 index | labels as JSON              a series seen for the first time in this file
 //   2 | f64 seq | u32 n | n x (u32 index, f64 timestamp ms, f64 value)
+//   3 | f64 seq | f64 timestamp ms | u32 n | n x (u32 index, f64 value)   samples sharing a time
 
 import { renameSync, rmSync } from 'node:fs';
 import { labelsKey, type Batch, type BatchSeries, type Labels } from '@metrics-hub/wire';
@@ -85,18 +86,37 @@ export class SampleAccumulator {
       }
       refs.push(buf);
     }
-    const body = new Uint8Array(1 + 8 + 4 + samples.length * 20);
-    const view = new DataView(body.buffer);
-    body[0] = 2;
-    view.setFloat64(1, seq, true);
-    view.setUint32(9, samples.length, true);
-    samples.forEach((s, i) => {
-      const at = 13 + i * 20;
-      view.setUint32(at, this.indexOf.get(refs[i])!, true);
-      view.setFloat64(at + 4, s.timestampMs, true);
-      view.setFloat64(at + 12, s.value, true);
-    });
-    records.push(body);
+    // Most samples of an interval share its collection time: write that once.
+    const shared = samples[0].timestampMs;
+    const same = samples.map((s, i) => i).filter((i) => samples[i].timestampMs === shared);
+    const other = samples.map((s, i) => i).filter((i) => samples[i].timestampMs !== shared);
+    if (same.length) {
+      const body = new Uint8Array(1 + 8 + 8 + 4 + same.length * 12);
+      const view = new DataView(body.buffer);
+      body[0] = 3;
+      view.setFloat64(1, seq, true);
+      view.setFloat64(9, shared, true);
+      view.setUint32(17, same.length, true);
+      same.forEach((i, k) => {
+        view.setUint32(21 + k * 12, this.indexOf.get(refs[i])!, true);
+        view.setFloat64(25 + k * 12, samples[i].value, true);
+      });
+      records.push(body);
+    }
+    if (other.length) {
+      const body = new Uint8Array(1 + 8 + 4 + other.length * 20);
+      const view = new DataView(body.buffer);
+      body[0] = 2;
+      view.setFloat64(1, seq, true);
+      view.setUint32(9, other.length, true);
+      other.forEach((i, k) => {
+        const at = 13 + k * 20;
+        view.setUint32(at, this.indexOf.get(refs[i])!, true);
+        view.setFloat64(at + 4, samples[i].timestampMs, true);
+        view.setFloat64(at + 12, samples[i].value, true);
+      });
+      records.push(body);
+    }
     for (const r of records) this.wal.append(r);
     this.apply(seq, refs, samples.map((s) => s.timestampMs), Float64Array.from(samples, (s) => s.value));
   }
@@ -178,19 +198,23 @@ export class SampleAccumulator {
         fileIndex.set(index, buf);
         this.indexOf.set(buf, index);
         this.nextIndex = Math.max(this.nextIndex, index + 1);
-      } else if (r[0] === 2) {
+      } else if (r[0] === 2 || r[0] === 3) {
+        const shared = r[0] === 3;
         const seq = view.getFloat64(1, true);
-        const n = view.getUint32(9, true);
+        const time = shared ? view.getFloat64(9, true) : 0;
+        const n = view.getUint32(shared ? 17 : 9, true);
+        const first = shared ? 21 : 13;
+        const stride = shared ? 12 : 20;
         const refs: SeriesBuffer[] = [];
         const ts: number[] = [];
         const vs = new Float64Array(n);
         for (let i = 0; i < n; i++) {
-          const at = 13 + i * 20;
+          const at = first + i * stride;
           const buf = fileIndex.get(view.getUint32(at, true));
           if (!buf) continue;
           refs.push(buf);
-          ts.push(view.getFloat64(at + 4, true));
-          vs[refs.length - 1] = view.getFloat64(at + 12, true);
+          ts.push(shared ? time : view.getFloat64(at + 4, true));
+          vs[refs.length - 1] = view.getFloat64(shared ? at + 4 : at + 12, true);
         }
         this.apply(seq, refs, ts, vs.subarray(0, refs.length));
       }

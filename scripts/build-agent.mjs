@@ -1,0 +1,20 @@
+// Builds the agent as one file (dist/metrics-agent.mjs) for scripts/install-agent.sh.
+// ZeroMQ is a native addon and stays outside: install `zeromq` next to the file to enable
+// the push intake; everything else is inside.
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+mkdirSync('dist', { recursive: true });
+await build({
+  entryPoints: ['apps/agent/src/cli.ts'],
+  outfile: 'dist/metrics-agent.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['zeromq'],
+  // Some dependencies still call require(); give them one in the ES module.
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  define: { 'import.meta.url': 'import.meta.url' },
+  logLevel: 'info',
+});
