@@ -20,7 +20,7 @@ export function parsePosixTz(tz: string): { std: string; stdOffsetSeconds: numbe
   const [h, mi = '0', s = '0'] = m[2].replace(/^[+-]/, '').split(':');
   const west = (Number(h) * 3600 + Number(mi) * 60 + Number(s)) * (m[2].startsWith('-') ? -1 : 1);
   // POSIX offsets are west of UTC.
-  return { std: name(m[1]), stdOffsetSeconds: -west, dst: m[3] ? name(m[3]) : undefined };
+  return { std: name(m[1]), stdOffsetSeconds: -west || 0, dst: m[3] ? name(m[3]) : undefined };
 }
 
 /** The POSIX TZ footer of a TZif (v2+) file: the last line between newlines. */
