@@ -533,3 +533,12 @@ describe('missing files', () => {
     });
   });
 });
+
+describe('hwmon chip names', () => {
+  it('keep colons (PCI addresses) and turn dots and blanks into underscores', async () => {
+    const { cleanName } = await import('./hwmon.ts');
+    expect(cleanName('0000:00:18.3')).toBe('0000:00:18_3');
+    expect(cleanName('Package id 0\n')).toBe('package_id_0');
+    expect(cleanName('  --Tctl--  ')).toBe('tctl');
+  });
+});

@@ -1,5 +1,5 @@
 // Shared by the collector tests: the recorded fixture tree and lookups into families.
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,34 @@ import type { CollectContext, StatFs } from './collector.ts';
 
 export const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'host-a');
 
+const temps: string[] = [];
+process.on('exit', () => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed when the test process exits. */
+export function tempDir(prefix = 'collect-'): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
+/**
+ * The fixture's rootfs, made in a temporary directory: udev names its files b<major>:<minor>,
+ * a name Windows cannot check out, so they are stored as fixtures/host-a/udev/b<major>_<minor>.
+ */
+function fixtureRootfs(): string {
+  const root = tempDir('collect-rootfs-');
+  const udev = path.join(root, 'run/udev/data');
+  mkdirSync(udev, { recursive: true });
+  for (const name of ['b8_0', 'b253_1']) copyFileSync(path.join(FIXTURE, 'udev', name), path.join(udev, name.replace('_', ':')));
+  return root;
+}
+
 export const FIXTURE_PATHS = {
   procfs: path.join(FIXTURE, 'proc'),
   sysfs: path.join(FIXTURE, 'sys'),
-  rootfs: path.join(FIXTURE, 'rootfs'),
+  rootfs: fixtureRootfs(),
 };
 
 export function fixtureContext(overrides: Partial<CollectContext> = {}): CollectContext {
@@ -35,10 +59,6 @@ export function fakeStatfs(rootfs: string, table: Record<string, StatFs | Error>
     if (r instanceof Error) throw r;
     return r;
   };
-}
-
-export function tempDir(prefix = 'collect-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
 export function family(families: MetricFamily[], name: string): MetricFamily {
