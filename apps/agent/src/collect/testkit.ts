@@ -3,17 +3,20 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import type { MetricFamily } from '@metrics-hub/expfmt';
 import type { CollectContext, StatFs } from './collector.ts';
 
 export const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'host-a');
 
 const temps: string[] = [];
-process.on('exit', () => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
+// Registered on the root suite of each test file importing this module (modules are not
+// shared between test files).
+afterAll(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** A temporary directory, removed when the test process exits. */
+/** A temporary directory, removed after the test file. */
 export function tempDir(prefix = 'collect-'): string {
   const d = mkdtempSync(path.join(tmpdir(), prefix));
   temps.push(d);
