@@ -1,0 +1,193 @@
+// Numbers of the exposition formats: sample values (Go's ParseFloat without hex floats or
+// underscores, as Prometheus accepts them), timestamps (Prometheus text: integer
+// milliseconds; OpenMetrics: seconds as a decimal number) and Go's float formatting.
+
+const MAX_INT64 = 9223372036854775807n;
+const MIN_INT64 = -9223372036854775808n;
+
+/** Returned by the parse functions when the text is well formed but the number does not fit. */
+export const OUT_OF_RANGE = null;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * A sample value: `[+-]digits[.digits][e[+-]digits]` (either side of the point may be
+ * empty, not both), `[+-]Inf`/`[+-]Infinity` and `NaN`, the words in any case, as Go's
+ * `strconv.ParseFloat` reads them. Hex floats and digit separators are refused, as
+ * Prometheus refuses them. Returns `undefined` for bad syntax and `null` when a finite
+ * literal overflows float64 (Go's ErrRange; Prometheus rejects the sample).
+ */
+export function parseFloatText(s: string): number | undefined | null {
+  const n = s.length;
+  if (n === 0) return undefined;
+  let i = 0;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 43 || c0 === 45) i = 1;
+  let digits = 0;
+  while (i < n && isDigit(s.charCodeAt(i))) {
+    i++;
+    digits++;
+  }
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    while (i < n && isDigit(s.charCodeAt(i))) {
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0) return parseSpecial(s);
+  if (i < n && (s.charCodeAt(i) | 32) === 101) {
+    i++;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    const start = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === start) return undefined;
+  }
+  if (i !== n) return undefined;
+  const v = Number(s);
+  return v === Infinity || v === -Infinity ? OUT_OF_RANGE : v;
+}
+
+function parseSpecial(s: string): number | undefined {
+  if (s.length > 9) return undefined;
+  const lower = s.toLowerCase();
+  switch (lower) {
+    case 'nan':
+      return NaN;
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+    case '+infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+    default:
+      return undefined;
+  }
+}
+
+/** Prometheus text timestamp: an int64 in decimal (`[+-]digits`), milliseconds. */
+export function parseIntegerTimestamp(s: string): number | undefined | null {
+  const n = s.length;
+  let i = 0;
+  if (n > 0 && (s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45)) i = 1;
+  if (i === n) return undefined;
+  for (let j = i; j < n; j++) if (!isDigit(s.charCodeAt(j))) return undefined;
+  if (n - i >= 19) {
+    // Near or past the int64 limits: decide exactly.
+    const big = BigInt(s.charCodeAt(0) === 43 ? s.slice(1) : s);
+    if (big > MAX_INT64 || big < MIN_INT64) return OUT_OF_RANGE;
+  }
+  return Number(s) || 0;
+}
+
+/**
+ * OpenMetrics timestamp: seconds as a real number (no Inf or NaN), converted to
+ * milliseconds by moving the decimal point (exact, unlike multiplying a float by 1000)
+ * and truncating toward zero, as Prometheus does. `null` when the milliseconds do not
+ * fit an int64.
+ */
+export function parseSecondsTimestamp(s: string): number | undefined | null {
+  const n = s.length;
+  let i = 0;
+  let negative = false;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 43 || c0 === 45) {
+    negative = c0 === 45;
+    i = 1;
+  }
+  const intStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  const intEnd = i;
+  let fracStart = i;
+  let fracEnd = i;
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    fracStart = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    fracEnd = i;
+  }
+  if (intEnd === intStart && fracEnd === fracStart) return undefined;
+  let exponent = 0;
+  if (i < n && (s.charCodeAt(i) | 32) === 101) {
+    i++;
+    let expNegative = false;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) {
+      expNegative = s.charCodeAt(i) === 45;
+      i++;
+    }
+    const start = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === start) return undefined;
+    // A huge exponent only needs to be known as huge.
+    exponent = Number(s.slice(start, Math.min(i, start + 12)));
+    if (expNegative) exponent = -exponent;
+  }
+  if (i !== n) return undefined;
+  const mantissa = s.slice(intStart, intEnd) + s.slice(fracStart, fracEnd);
+  let first = 0;
+  while (first < mantissa.length && mantissa.charCodeAt(first) === 48) first++;
+  if (first === mantissa.length) return 0;
+  // The decimal point sits after `point` mantissa digits once scaled to milliseconds.
+  const point = intEnd - intStart + exponent + 3;
+  if (point - first > 19) return OUT_OF_RANGE;
+  if (point <= first) return 0;
+  const whole = point <= mantissa.length ? mantissa.slice(first, point) : mantissa.slice(first) + '0'.repeat(point - mantissa.length);
+  if (whole.length === 19) {
+    const big = BigInt(whole);
+    if (negative ? big > -MIN_INT64 : big > MAX_INT64) return OUT_OF_RANGE;
+  }
+  const ms = Number(whole);
+  return negative ? -ms : ms;
+}
+
+/**
+ * Go's `strconv.FormatFloat(v, 'g', -1, 64)` with Prometheus's spellings of the special
+ * values: the shortest digits that read back to the same float, plain notation for
+ * exponents -4 to 5 and `d.ddde±XX` otherwise (`1e+06`, `1.5e-07`), `+Inf`, `-Inf`,
+ * `NaN`, and `-0` for negative zero.
+ */
+export function formatFloat(v: number): string {
+  if (v !== v) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const abs = v < 0 ? -v : v;
+  // JavaScript's shortest round-trip digits match Go's; only the notation differs.
+  if (abs >= 1e-4 && abs < 1e6) return String(v);
+  const e = abs.toExponential();
+  const at = e.indexOf('e');
+  const exp = Number(e.slice(at + 1));
+  const mag = exp < 0 ? -exp : exp;
+  return (v < 0 ? '-' : '') + e.slice(0, at) + (exp < 0 ? 'e-' : 'e+') + (mag < 10 ? '0' : '') + mag;
+}
+
+/** Milliseconds as the Prometheus text format writes them: an integer, no exponent. */
+export function formatMillis(ms: number): string {
+  const whole = Math.round(ms);
+  if (Math.abs(whole) < 1e21) return String(whole || 0);
+  return BigInt(whole).toString();
+}
+
+/**
+ * Milliseconds as OpenMetrics seconds, written exactly by moving the decimal point:
+ * 1520879607789 -> `1520879607.789`, -3982045 -> `-3982.045`, 5000 -> `5`.
+ */
+export function formatSeconds(ms: number): string {
+  if (ms === 0) return '0';
+  const negative = ms < 0;
+  const abs = negative ? -ms : ms;
+  // Shortest digits and decimal exponent of the milliseconds, then shift by three.
+  const e = abs.toExponential();
+  const at = e.indexOf('e');
+  const digits = e.slice(0, at).replace('.', '');
+  const point = Number(e.slice(at + 1)) + 1 - 3; // digits before the point, in seconds
+  let out: string;
+  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = digits.slice(0, point) + '.' + digits.slice(point);
+  return negative ? '-' + out : out;
+}
