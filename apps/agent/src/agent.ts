@@ -24,6 +24,8 @@ export interface AgentDeps {
   collectors?: Collector[];
   now?: () => number;
   log?: (line: string) => void;
+  /** Called once an interval's samples are durable (tests and tooling watch it). */
+  onCollected?: (seq: number, samples: readonly CollectedSample[]) => void;
 }
 
 export interface AgentStatus {
@@ -58,7 +60,7 @@ export class Agent {
 
   constructor(
     private readonly config: AgentConfig,
-    deps: AgentDeps = {},
+    private readonly deps: AgentDeps = {},
   ) {
     this.now = deps.now ?? Date.now;
     this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} agent: ${line}\n`));
@@ -80,7 +82,7 @@ export class Agent {
       tls: config.hub.tls && { caFile: config.hub.tls.caFile, certFile: config.hub.tls.certFile, keyFile: config.hub.tls.keyFile, rejectUnauthorized: !config.hub.tls.insecureSkipVerify },
       keepaliveSeconds: 30,
       connectTimeoutMs: 10_000,
-      backoff: { initialMs: 1000, maxMs: 60_000 },
+      backoff: config.hub.reconnect,
       birth: () => this.birth(),
       log: this.log,
       now: this.now,
@@ -146,6 +148,7 @@ export class Agent {
     const seq = this.nextSeq++;
     this.saveState();
     this.accumulator.add(seq, samples);
+    this.deps.onCollected?.(seq, samples);
     this.counters.samplesCollected += samples.length;
     this.counters.lastCollectionMs = at;
     this.maybeMakeBatch(at);

@@ -24,6 +24,7 @@ export interface AgentConfig {
     username: string | undefined;
     password: string | undefined;
     protocolVersion: 4 | 5;
+    reconnect: { initialMs: number; maxMs: number };
     tls: { caFile?: string; certFile?: string; keyFile?: string; insecureSkipVerify: boolean } | undefined;
   };
   buffer: { maxBytes: number; maxAgeMs: number; replayBytesPerSecond: number; outageBatchMs: number; sync: boolean };
@@ -59,6 +60,8 @@ const SCHEMA: Record<string, Record<string, { kind: Kind; default: unknown; help
     tls_cert_file: { kind: 'string', default: undefined, help: 'client certificate file' },
     tls_key_file: { kind: 'string', default: undefined, help: 'client key file' },
     tls_insecure_skip_verify: { kind: 'bool', default: false, help: 'accept any server certificate (testing only)' },
+    reconnect_initial: { kind: 'duration', default: '1s', help: 'first wait before reconnecting; it doubles, with jitter' },
+    reconnect_max: { kind: 'duration', default: '60s', help: 'longest wait between reconnect attempts' },
   },
   buffer: {
     max_bytes: { kind: 'bytes', default: '256MiB', help: 'disk the buffer may use, e.g. 256MiB' },
@@ -194,6 +197,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       username: get('hub', 'username') ?? (get('hub', 'password') ? id : undefined),
       password: get('hub', 'password'),
       protocolVersion: protocol === 5 ? 5 : 4,
+      reconnect: { initialMs: get('hub', 'reconnect_initial'), maxMs: get('hub', 'reconnect_max') },
       tls:
         get('hub', 'tls_ca_file') || get('hub', 'tls_cert_file') || url.startsWith('mqtts')
           ? {

@@ -5,6 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeBatch, type Batch } from '@metrics-hub/wire';
@@ -38,16 +41,30 @@ function countingCollector(): Collector & { collected: number } {
 
 class Subscriber {
   readonly batches: Batch[] = [];
+  readonly status: string[] = [];
+  meta: Record<string, unknown> | undefined;
   private constructor(private readonly client: mqtt.MqttClient) {}
 
   static async connect(broker: TestBroker): Promise<Subscriber> {
-    const client = mqtt.connect(broker.url, { username: 'hub', password: USERS.hub, clientId: 'test-hub', clean: false, protocolVersion: broker.protocolVersion, reconnectPeriod: 200 });
+    // A persistent session (MQTT 5 needs an expiry for that): what arrives while this
+    // subscriber reconnects after a broker restart waits for it.
+    const client = mqtt.connect(broker.url, {
+      username: 'hub',
+      password: USERS.hub,
+      clientId: 'test-hub',
+      clean: false,
+      protocolVersion: broker.protocolVersion,
+      reconnectPeriod: 200,
+      ...(broker.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 3600 } } : {}),
+    });
     const sub = new Subscriber(client);
     client.on('message', (topic, payload) => {
       if (topic.endsWith('/samples')) sub.batches.push(decodeBatch(new Uint8Array(payload)));
+      if (topic.endsWith('/status')) sub.status.push(payload.toString());
+      if (topic.endsWith('/meta')) sub.meta = JSON.parse(payload.toString()) as Record<string, unknown>;
     });
     await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => client.subscribe('metrics/+/samples', { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+      client.once('connect', () => client.subscribe(['metrics/+/samples', 'metrics/+/status', 'metrics/+/meta'], { qos: 1 }, (err) => (err ? reject(err) : resolve())));
       client.once('error', reject);
     });
     return sub;
@@ -86,6 +103,8 @@ function config(dir: string, broker: TestBroker, extra = '') {
       `  url: ${broker.url}`,
       '  password: agent-token',
       `  protocol_version: ${broker.protocolVersion}`,
+      '  reconnect_initial: 100ms',
+      '  reconnect_max: 300ms',
       'buffer:',
       '  outage_batch: 1s',
       '  replay_rate: 1MiB',
@@ -154,6 +173,10 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       expectAllDelivered(sub, collector.collected);
       // Agent's own metrics travel too.
       expect(sub.batches.some((b) => b.series.some((s) => s.labels.__name__ === 'agent_batches_sent_total'))).toBe(true);
+      // A retained status, online then offline; a birth message with host facts and metadata.
+      await until(() => sub.status.includes('offline'), 5000, 'the offline status');
+      expect(sub.status[0]).toBe('online');
+      expect(sub.meta).toMatchObject({ agentId: 'edge-1', metadata: { test_ticks_total: { type: 'counter', help: 'Collections so far.' } } });
     });
 
     it.runIf(available)('keeps collecting through a broker outage and delivers the backlog afterwards', async () => {
@@ -167,13 +190,51 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       await broker.restart();
       await until(() => collector.collected >= during + 35, 20_000, 'collections after the outage');
       await agent.stop();
-      await until(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 20_000, 'the backlog');
+      await until(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 20_000, 'the backlog').catch((e) => {
+        const got = [...sub.samples('test_ticks_total').values.values()].map((v) => Math.floor(v / 10)).sort((a, b) => a - b);
+        const missing = Array.from({ length: collector.collected }, (_, i) => i + 1).filter((i) => !got.includes(i));
+        throw new Error(`${(e as Error).message}: missing collections ${missing.join(',')} of ${collector.collected}; status ${JSON.stringify(agent.status())}`);
+      });
       expectAllDelivered(sub, collector.collected);
       // The outage was gathered into batches spanning several intervals.
       expect(sub.batches.some((b) => b.lastSeq - b.firstSeq >= 5)).toBe(true);
     });
   });
 }
+
+describe('agent crashes', () => {
+  it('loses nothing it collected across kill -9 mid-send and a restart', async () => {
+    const broker = await startAedes(USERS);
+    cleanups.push(() => broker.stop());
+    const sub = await Subscriber.connect(broker);
+    cleanups.push(() => sub.close());
+    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const child = fileURLToPath(new URL('./testing/agent-child.ts', import.meta.url));
+    const collected: number[] = [];
+    const runChild = (stopAfter: number, signal: 'SIGKILL' | 'SIGTERM') =>
+      new Promise<void>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', child, dir, broker.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let seen = 0;
+        let err = '';
+        p.stderr.on('data', (d) => (err += d));
+        createInterface({ input: p.stdout }).on('line', (line) => {
+          collected.push(Number(line.split(' ')[1]));
+          if (++seen === stopAfter) p.kill(signal);
+        });
+        p.on('exit', (code, sig) => (sig === signal || code === 0 ? resolve() : reject(new Error(`agent child exited ${code} ${sig}: ${err}`))));
+      });
+    await runChild(15, 'SIGKILL');
+    await runChild(10, 'SIGTERM');
+    const received = () => {
+      const values = new Set<number>();
+      for (const b of sub.batches) for (const s of b.series) if (s.labels.__name__ === 'test_clock') for (const v of s.values) values.add(v);
+      return values;
+    };
+    await until(() => collected.every((v) => received().has(v)), 10_000, 'every collected sample');
+    expect(collected.length).toBeGreaterThanOrEqual(25);
+  });
+});
 
 describe('authentication', () => {
   it('is refused with a wrong token and says why', async () => {

@@ -30,11 +30,16 @@ export async function freePort(): Promise<number> {
 
 export async function startAedes(users: Record<string, string>): Promise<TestBroker> {
   const { Aedes } = await import('aedes');
+  // One store for every instance: sessions and their queued messages outlive a restart,
+  // as they do in a broker with persistence.
+  const { default: memoryPersistence } = (await import('aedes-persistence')) as unknown as { default: () => never };
+  const persistence = memoryPersistence();
   const port = await freePort();
   let server: Server | undefined;
   let broker: Awaited<ReturnType<typeof Aedes.createBroker>> | undefined;
   const start = async () => {
     broker = await Aedes.createBroker({
+      persistence,
       authenticate: (_client, username, password, done) => {
         const ok = username !== undefined && users[username] !== undefined && password?.toString() === users[username];
         if (ok) done(null, true);

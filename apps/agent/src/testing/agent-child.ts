@@ -1,0 +1,29 @@
+// Child process for the agent crash test: runs an agent against a broker, with a collector
+// whose values are its collection times, and prints "collected <value>" once each
+// interval is durable. Killed with SIGKILL by the parent, or stopped with SIGTERM.
+import { writeSync } from 'node:fs';
+import { Agent } from '../agent.ts';
+import { parseConfig } from '../config.ts';
+
+const [dir, url] = process.argv.slice(2);
+const config = parseConfig(
+  ['agent:', '  id: edge-1', `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${url}`, '  password: agent-token', 'buffer:', '  outage_batch: 1s', 'collectors:', '  enabled: true'].join('\n'),
+  'child.yaml',
+);
+const agent = new Agent(config, {
+  collectors: [
+    {
+      name: 'clock',
+      async collect(ctx) {
+        const t = ctx.now();
+        return [{ name: 'test_clock', type: 'gauge', help: 'Collection time.', unit: '', samples: [{ name: 'test_clock', labels: {}, value: t }] }];
+      },
+    },
+  ],
+  log: () => undefined,
+  onCollected: (_seq, samples) => {
+    for (const s of samples) if (s.labels.__name__ === 'test_clock') writeSync(1, `collected ${s.value}\n`);
+  },
+});
+await agent.start();
+process.once('SIGTERM', () => void agent.stop().then(() => process.exit(0)));
