@@ -56,7 +56,7 @@ export class Agent {
   private tickTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
-  private readonly counters = { samplesCollected: 0, lastCollectionMs: undefined as number | undefined };
+  private readonly counters = { samplesCollected: 0, samplesLost: 0, lastCollectionMs: undefined as number | undefined };
 
   constructor(
     private readonly config: AgentConfig,
@@ -147,11 +147,17 @@ export class Agent {
     this.noteMetadata(families);
     const seq = this.nextSeq++;
     this.saveState();
-    this.accumulator.add(seq, samples);
-    this.deps.onCollected?.(seq, samples);
-    this.counters.samplesCollected += samples.length;
+    try {
+      this.accumulator.add(seq, samples);
+      this.deps.onCollected?.(seq, samples);
+      this.counters.samplesCollected += samples.length;
+      this.maybeMakeBatch(at);
+    } catch (e) {
+      // Disk full or unwritable: this interval is lost (counted); the agent keeps going.
+      this.counters.samplesLost += samples.length;
+      this.log(`cannot store this interval's ${samples.length} samples: ${(e as Error).message}`);
+    }
     this.counters.lastCollectionMs = at;
-    this.maybeMakeBatch(at);
     this.delivery.pump();
   }
 
@@ -176,6 +182,7 @@ export class Agent {
     const counter = (name: string, help: string, value: number): MetricFamily => ({ name, type: 'counter', help, unit: '', samples: [{ name, labels: {}, value }] });
     return [
       counter('agent_samples_collected_total', 'Samples the agent collected.', this.counters.samplesCollected),
+      counter('agent_samples_lost_total', 'Samples that could not be stored (disk full or unwritable).', this.counters.samplesLost),
       counter('agent_batches_sent_total', 'Batches the broker acknowledged.', d.batchesSent),
       counter('agent_bytes_sent_total', 'Bytes of batches the broker acknowledged.', d.bytesSent),
       gauge('agent_buffer_bytes', 'Bytes of the on-disk outbox.', q.bytes, 'bytes'),

@@ -78,11 +78,13 @@ export class SampleAccumulator {
     if (samples.length === 0) return;
     const records: Uint8Array[] = [];
     const refs: SeriesBuffer[] = [];
+    const defined: SeriesBuffer[] = [];
     for (const s of samples) {
       const buf = this.bufferFor(s.labels);
       if (!buf.written) {
         records.push(dictRecord(this.indexOf.get(buf)!, buf.labels));
         buf.written = true;
+        defined.push(buf);
       }
       refs.push(buf);
     }
@@ -117,7 +119,13 @@ export class SampleAccumulator {
       });
       records.push(body);
     }
-    for (const r of records) this.wal.append(r);
+    try {
+      for (const r of records) this.wal.append(r);
+    } catch (e) {
+      // Define these series again next time: writing a definition twice is harmless.
+      for (const buf of defined) buf.written = false;
+      throw new Error(`cannot write collected samples to ${this.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): free disk space`, { cause: e });
+    }
     this.apply(seq, refs, samples.map((s) => s.timestampMs), Float64Array.from(samples, (s) => s.value));
   }
 

@@ -56,8 +56,14 @@ export class FramedFile {
     view.setUint32(4, crc32c(payload), true);
     frame.set(payload, HEADER);
     let written = 0;
-    while (written < frame.length) written += writeSync(this.fd, frame, written, frame.length - written, this.size + written);
-    if (this.sync) fsyncSync(this.fd);
+    try {
+      while (written < frame.length) written += writeSync(this.fd, frame, written, frame.length - written, this.size + written);
+      if (this.sync) fsyncSync(this.fd);
+    } catch (e) {
+      // A half-written frame (disk full) must not stay in front of the next append.
+      if (written > 0) ftruncateSync(this.fd, this.size);
+      throw e;
+    }
     const record = { offset: this.size, length: frame.length };
     this.size += frame.length;
     return record;

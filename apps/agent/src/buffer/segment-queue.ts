@@ -3,7 +3,7 @@
 // in `cursor`; fully acknowledged segments are deleted. Bounded by size and age: the
 // oldest segments go first, and what is dropped is counted.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FramedFile, type FramedRecord } from './framed-file.ts';
 
@@ -87,8 +87,26 @@ export class SegmentQueue {
     if (this.cursor < (this.segments[0]?.firstId ?? this.nextId)) this.cursor = this.segments[0]?.firstId ?? this.nextId;
   }
 
-  /** Appends a payload; it survives a crash once this returns. Returns its id. */
+  /**
+   * Appends a payload; it survives a crash once this returns. Returns its id. When the disk
+   * is full, the oldest segments are dropped (counted) to make room, as for the size bound.
+   */
   append(payload: Uint8Array): number {
+    for (;;) {
+      try {
+        return this.tryAppend(payload);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        const full = code === 'ENOSPC' || code === 'EDQUOT';
+        // Drop old data only when that can make room for this payload.
+        if (!full || !this.couldFit(payload.length) || !this.dropOldestSegment()) {
+          throw new Error(`cannot write to the outbox in ${this.dir} (${code ?? (e as Error).message}): free disk space or lower buffer.max_bytes`, { cause: e });
+        }
+      }
+    }
+  }
+
+  private tryAppend(payload: Uint8Array): number {
     let seg = this.segments[this.segments.length - 1];
     const now = this.options.now();
     // Old data goes in a closed segment of its own, so the age bound can drop it.
@@ -178,6 +196,33 @@ export class SegmentQueue {
     return seg;
   }
 
+  private couldFit(bytes: number): boolean {
+    const fs = statfsSync(this.dir);
+    let reclaimable = 0;
+    for (const seg of this.segments.slice(0, -1)) reclaimable += seg.file.size;
+    return fs.bavail * fs.bsize + reclaimable >= bytes + 64 * 1024;
+  }
+
+  /** Drops the oldest segment (not the one being written), counting what was undelivered. */
+  private dropOldestSegment(): boolean {
+    if (this.segments.length < 2) return false;
+    const oldest = this.segments[0];
+    for (let i = 0; i < oldest.records.length; i++) {
+      const id = oldest.firstId + i;
+      if (id >= this.cursor && !this.acked.has(id)) {
+        this.dropped.records++;
+        this.dropped.bytes += oldest.records[i].length;
+      }
+      this.acked.delete(id);
+    }
+    this.removeSegment();
+    if (this.cursor < this.segments[0].firstId) {
+      this.cursor = this.segments[0].firstId;
+      this.persistCursor();
+    }
+    return true;
+  }
+
   /** Drops the oldest whole segments while over the size or age bound (never the one being written). */
   private enforceBounds(): void {
     const now = this.options.now();
@@ -188,20 +233,8 @@ export class SegmentQueue {
       const tooBig = total > this.options.maxBytes;
       const tooOld = oldest.appendedMs[oldest.appendedMs.length - 1] < now - this.options.maxAgeMs;
       if (!tooBig && !tooOld) break;
-      for (let i = 0; i < oldest.records.length; i++) {
-        const id = oldest.firstId + i;
-        if (id >= this.cursor && !this.acked.has(id)) {
-          this.dropped.records++;
-          this.dropped.bytes += oldest.records[i].length;
-        }
-        this.acked.delete(id);
-      }
       total -= oldest.file.size;
-      this.removeSegment();
-      if (this.cursor < this.segments[0].firstId) {
-        this.cursor = this.segments[0].firstId;
-        this.persistCursor();
-      }
+      this.dropOldestSegment();
     }
   }
 }
