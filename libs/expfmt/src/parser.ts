@@ -263,8 +263,8 @@ export class ExpositionParser {
       if (this.pendingLen > 0 || this.overflow) {
         const len = this.pendingLen + (nl - pos);
         if (this.overflow || len > this.maxLineLength) {
-          const text = this.overflow ? this.overflowText : this.pending.join('') + chunk.slice(pos, pos + TEXT_MAX);
-          this.longLine(len, text);
+          const head = this.overflow ? this.overflowText : this.pending.join('');
+          this.longLine(len, head.length > TEXT_MAX ? head : head + chunk.slice(pos, Math.min(nl, pos + TEXT_MAX + 1 - head.length)));
         } else {
           this.line(this.pending.join('') + chunk.slice(pos, nl));
         }
@@ -306,12 +306,14 @@ export class ExpositionParser {
   private hold(chunk: string, from: number, to: number): void {
     const add = to - from;
     if (this.overflow) {
+      // Only the start of an over-long line is kept, for the report.
+      if (this.overflowText.length <= TEXT_MAX) this.overflowText += chunk.slice(from, Math.min(to, from + TEXT_MAX + 1 - this.overflowText.length));
       this.pendingLen += add;
       return;
     }
     if (this.pendingLen + add > this.maxLineLength) {
       this.overflow = true;
-      this.overflowText = (this.pending.join('') + chunk.slice(from, from + TEXT_MAX + 1)).slice(0, TEXT_MAX + 1);
+      this.overflowText = (this.pending.join('') + chunk.slice(from, Math.min(to, from + TEXT_MAX + 1))).slice(0, TEXT_MAX + 1);
       this.pending = [];
       this.pendingLen += add;
       return;
