@@ -770,7 +770,7 @@ export class ExpositionParser {
         }
         i = skipWs(line, j);
         c = i < n ? line.charCodeAt(i) : -1;
-        if (c !== EQUALS && i === j && i < n) {
+        if (c !== EQUALS && i === j && i < n && c !== RBRACE && c !== COMMA && c !== QUOTE) {
           return this.fail(`invalid character ${found(line, i)} in label name: names outside [a-zA-Z_][a-zA-Z0-9_]* go in double quotes, like "my.label"="value"`, i);
         }
       } else {
