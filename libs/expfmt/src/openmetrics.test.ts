@@ -251,16 +251,36 @@ describe('OpenMetrics: what only it checks', () => {
     expect(series(r.families)).toEqual(['a 1']);
   });
 
-  it('reports metadata after samples', () => {
+  it('reports HELP and UNIT after samples; a TYPE after samples opens the next family', () => {
     const r = om('# HELP a_seconds x\na_seconds 1\n# UNIT a_seconds seconds\n# TYPE a_seconds gauge\n# HELP a_seconds again\n# EOF\n');
     expect(problemList(r.problems)).toEqual([
       [3, undefined, 'UNIT line for "a_seconds" after its samples: OpenMetrics metadata must come before the samples; line ignored'],
-      [4, undefined, `TYPE line for "a_seconds" after its samples: TYPE must come before the family's first sample; line ignored`],
-      [5, undefined, 'second HELP line for "a_seconds": a family has one HELP line; line ignored'],
+      [4, undefined, 'family "a_seconds" appears again (first at line 1): the lines of a family must be contiguous; kept as a separate family'],
     ]);
-    expect(familyHeads(r.families)).toEqual(['a_seconds unknown "x" 1']);
+    expect(familyHeads(r.families)).toEqual(['a_seconds unknown "x" 1', 'a_seconds gauge "again" 0']);
     expect(problemList(om('# TYPE a gauge\na 1\n# HELP a late\n# EOF\n').problems)).toEqual([
       [3, undefined, 'HELP line for "a" after its samples: OpenMetrics metadata must come before the samples; line ignored'],
+    ]);
+  });
+
+  it('reads a gauge and a counter whose OpenMetrics names clash, as Go clients write them', () => {
+    const r = om(`# TYPE go_memstats_alloc_bytes gauge
+# HELP go_memstats_alloc_bytes Number of bytes allocated and still in use.
+go_memstats_alloc_bytes 2.654208e+06
+# TYPE go_memstats_alloc_bytes counter
+# HELP go_memstats_alloc_bytes Total number of bytes allocated, even if freed.
+go_memstats_alloc_bytes_total 4.81659392e+09
+# TYPE go_memstats_alloc_bytes gauge
+go_memstats_alloc_bytes 1
+# EOF
+`);
+    expect(familyHeads(r.families)).toEqual([
+      'go_memstats_alloc_bytes gauge "Number of bytes allocated and still in use." 1',
+      'go_memstats_alloc_bytes_total counter "Total number of bytes allocated, even if freed." 1',
+      'go_memstats_alloc_bytes gauge "" 1',
+    ]);
+    expect(problemList(r.problems)).toEqual([
+      [8, undefined, 'family "go_memstats_alloc_bytes" appears again (first at line 1): the lines of a family must be contiguous; kept as a separate family'],
     ]);
   });
 

@@ -104,6 +104,11 @@ interface Current {
   helped: boolean;
   united: boolean;
   seen: Seen;
+  /** Whether it was compared with earlier families' names yet. */
+  checked: boolean;
+  /** Where it starts. */
+  line: string;
+  lineNo: number;
 }
 
 const INTERN_SIZE = 4096;
@@ -214,7 +219,9 @@ export class ExpositionParser {
   private lineNo = 0;
   private completed: MetricFamily[] = [];
   private cur: Current | null = null;
-  private readonly seen = new Map<string, Seen>();
+  // Families seen so far, by final name and by metadata name.
+  private readonly byName = new Map<string, Seen>();
+  private readonly byBase = new Map<string, Seen>();
   private ended = false;
   // A line split across chunks.
   private pending: string[] = [];
@@ -296,6 +303,11 @@ export class ExpositionParser {
       this.report(this.lineNo + 1, '', 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated');
     }
     this.ended = true;
+    // A family without samples is checked for a repeated name when it closes, possibly
+    // after problems of later lines: keep the list in line order (the sort is stable).
+    const last = this.problems.length > this.maxProblems ? this.problems.pop() : undefined;
+    this.problems.sort((a, b) => a.line - b.line);
+    if (last !== undefined) this.problems.push(last);
     const families = this.completed;
     this.completed = [];
     return { families, problems: this.problems, samples: this.samples, format: this.format };
@@ -455,7 +467,14 @@ export class ExpositionParser {
 
   private applyMeta(keyword: 'HELP' | 'TYPE' | 'UNIT', name: string, value: string, line: string, lineNo: number): void {
     let cur = this.cur;
-    if (cur !== null && (name === cur.base || name === cur.fam.name)) {
+    let same = cur !== null && (name === cur.base || name === cur.fam.name);
+    if (same && cur !== null && this.om && keyword === 'TYPE' && cur.fam.samples.length > 0) {
+      // In OpenMetrics a descriptor after samples opens the next family. Go clients write
+      // the gauge go_memstats_alloc_bytes and then the counter go_memstats_alloc_bytes_total,
+      // whose TYPE line names it go_memstats_alloc_bytes too.
+      same = false;
+    }
+    if (same && cur !== null) {
       const what = `${keyword} line for ${quote(name)}`;
       const sampled = cur.fam.samples.length > 0;
       if (keyword === 'TYPE') {
@@ -472,6 +491,7 @@ export class ExpositionParser {
       this.finish();
       cur = this.start(name, lineNo, line, undefined);
     }
+    if (cur === null) return;
     if (keyword === 'TYPE') {
       cur.typed = true;
       this.setType(cur, value as MetricType);
@@ -494,46 +514,59 @@ export class ExpositionParser {
 
   // ---- families ----------------------------------------------------------------------
 
-  /** Opens a family; `prev` when a sample belongs to a family seen earlier. */
+  /**
+   * Opens a family. `prev`: the earlier family a sample belongs to, reported at once; any
+   * other family is checked against earlier ones by name once its name is final (at its
+   * first sample, or when it closes without samples).
+   */
   private start(base: string, lineNo: number, line: string, prev: Seen | undefined): Current {
-    const earlier = prev ?? this.seen.get(base);
-    if (earlier !== undefined) {
-      this.report(lineNo, line, `family ${quote(earlier.name)} appears again (first at line ${earlier.firstLine}): the lines of a family must be contiguous; kept as a separate family`);
-    }
     const fam: MetricFamily = { name: base, type: 'unknown', help: '', unit: '', samples: [] };
-    const seen: Seen = { base, name: base, type: 'unknown', help: '', unit: '', firstLine: earlier?.firstLine ?? lineNo };
-    const cur: Current = { fam, base, suffixes: NO_SUFFIXES, typed: false, helped: false, united: false, seen };
+    const seen: Seen = { base, name: base, type: 'unknown', help: '', unit: '', firstLine: lineNo };
+    const cur: Current = { fam, base, suffixes: NO_SUFFIXES, typed: false, helped: false, united: false, seen, checked: false, line, lineNo };
     if (prev !== undefined) {
       fam.help = prev.help;
       fam.unit = prev.unit;
       this.setType(cur, prev.type);
       fam.name = prev.name;
+      this.checkRepeat(cur, lineNo, line);
     }
-    this.seen.set(base, seen);
+    this.byBase.set(base, seen);
     this.cur = cur;
     return cur;
+  }
+
+  /** Reports a family whose name an earlier family had, then remembers the name. */
+  private checkRepeat(cur: Current, lineNo: number, line: string): void {
+    cur.checked = true;
+    const name = cur.fam.name;
+    const earlier = this.byName.get(name);
+    if (earlier !== undefined) {
+      cur.seen.firstLine = earlier.firstLine;
+      this.report(lineNo, line, `family ${quote(name)} appears again (first at line ${earlier.firstLine}): the lines of a family must be contiguous; kept as a separate family`);
+    }
+    this.byName.set(name, cur.seen);
   }
 
   private finish(): void {
     const cur = this.cur;
     if (cur === null) return;
     const { fam, seen } = cur;
+    if (!cur.checked) this.checkRepeat(cur, cur.lineNo, cur.line);
     seen.name = fam.name;
     seen.type = fam.type;
     seen.help = fam.help;
     seen.unit = fam.unit;
-    if (fam.name !== cur.base) this.seen.set(fam.name, seen);
     this.completed.push(fam);
     this.cur = null;
   }
 
   /** The earlier family a sample name belongs to, if any. */
   private lookupSeen(name: string): Seen | undefined {
-    const exact = this.seen.get(name);
+    const exact = this.byName.get(name);
     if (exact !== undefined) return exact;
     for (const suffix of ALL_SUFFIXES) {
       if (name.length > suffix.length && name.endsWith(suffix)) {
-        const s = this.seen.get(name.slice(0, name.length - suffix.length));
+        const s = this.byBase.get(name.slice(0, name.length - suffix.length));
         if (s !== undefined && suffixesOf(s.type, this.om).includes(suffix)) return s;
       }
     }
@@ -579,6 +612,7 @@ export class ExpositionParser {
     if (!this.om && type === 'counter' && fam.samples.length === 0 && fam.name === cur.base && name === cur.base + '_total') {
       fam.name = name; // `# TYPE foo counter` over `foo_total` samples: the family is foo_total
     }
+    if (!cur.checked) this.checkRepeat(cur, lineNo, line);
     fam.samples.push(sample);
     this.samples++;
   }
