@@ -280,7 +280,7 @@ export class ExpositionParser {
         this.overflow = false;
         this.overflowText = '';
       } else if (nl - pos > this.maxLineLength) {
-        this.longLine(nl - pos, chunk.slice(pos, pos + TEXT_MAX + 1));
+        this.longLine(nl - pos, chunk.slice(pos, Math.min(nl, pos + TEXT_MAX + 1)));
       } else {
         this.line(chunk.slice(pos, nl));
       }
