@@ -85,12 +85,6 @@ export function unescape(s: string, quotes: boolean): string {
   return out + s.slice(from);
 }
 
-/** Adds a label to a plain object, `__proto__` included (an assignment would set the prototype). */
-export function setLabel(labels: Record<string, string>, name: string, value: string): void {
-  if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
-  else labels[name] = value;
-}
-
 /** `"x"` as a JSON-ish quoted string for messages, with control characters visible. */
 export function quote(s: string): string {
   return JSON.stringify(s);

@@ -50,6 +50,66 @@ export function parseFloatText(s: string): number | undefined | null {
   return v === Infinity || v === -Infinity ? OUT_OF_RANGE : v;
 }
 
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * `parseFloatText(s.slice(start, end))` without the slice for the common case: at most 15
+ * significant digits and a small exponent, where one multiplication or division of two
+ * exactly represented numbers gives the correctly rounded result (Clinger's fast path).
+ */
+export function parseFloatRange(s: string, start: number, end: number): number | undefined | null {
+  let i = start;
+  let negative = false;
+  let c = s.charCodeAt(i);
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    c = s.charCodeAt(++i);
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let significant = 0;
+  let scale = 0;
+  while (i < end && c >= 48 && c <= 57) {
+    if (significant > 0 || c !== 48) significant++;
+    mantissa = mantissa * 10 + (c - 48);
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (i < end && c === 46) {
+    c = s.charCodeAt(++i);
+    while (i < end && c >= 48 && c <= 57) {
+      if (significant > 0 || c !== 48) significant++;
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      scale--;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0 || significant > 15 || scale < -22) return parseFloatText(s.slice(start, end));
+  if (i < end) {
+    if ((c | 32) !== 101) return undefined;
+    return parseFloatText(s.slice(start, end));
+  }
+  const v = scale === 0 ? mantissa : mantissa / POW10[-scale];
+  return negative ? -v : v;
+}
+
+/** `parseIntegerTimestamp(s.slice(start, end))`, without the slice for up to 15 digits. */
+export function parseIntegerTimestampRange(s: string, start: number, end: number): number | undefined | null {
+  let i = start;
+  let c = s.charCodeAt(i);
+  const negative = c === 45;
+  if (c === 45 || c === 43) c = s.charCodeAt(++i);
+  if (i >= end || end - i > 15) return parseIntegerTimestamp(s.slice(start, end));
+  let v = 0;
+  while (i < end) {
+    if (c < 48 || c > 57) return undefined;
+    v = v * 10 + (c - 48);
+    c = s.charCodeAt(++i);
+  }
+  return negative ? -v || 0 : v;
+}
+
 function parseSpecial(s: string): number | undefined {
   if (s.length > 9) return undefined;
   const lower = s.toLowerCase();

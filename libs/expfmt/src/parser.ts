@@ -5,8 +5,8 @@
 // counted but never assembled, and no lookup grows with anything but the family count.
 
 import { type ExpositionFormat, formatFromContentType } from './format.ts';
-import { isLabelNameChar, isLabelNameStart, isLegacyMetricName, isMetricNameChar, isMetricNameStart, quote, setLabel, unescape } from './names.ts';
-import { OUT_OF_RANGE, parseFloatText, parseIntegerTimestamp, parseSecondsTimestamp } from './numbers.ts';
+import { isLegacyMetricName, quote, unescape } from './names.ts';
+import { OUT_OF_RANGE, parseFloatRange, parseFloatText, parseIntegerTimestampRange, parseSecondsTimestamp } from './numbers.ts';
 import type { MetricFamily, MetricSample, MetricType } from './model.ts';
 
 export interface ParseProblem {
@@ -104,8 +104,14 @@ interface Current {
   helped: boolean;
   united: boolean;
   seen: Seen;
+  /** Whether it was compared with earlier families' names yet. */
+  checked: boolean;
+  /** Where it starts. */
+  line: string;
+  lineNo: number;
 }
 
+const INTERN_SIZE = 4096;
 const SPACE = 32;
 const TAB = 9;
 const HASH = 35;
@@ -115,6 +121,30 @@ const LBRACE = 123;
 const RBRACE = 125;
 const COMMA = 44;
 const EQUALS = 61;
+
+// Character classes, local to this module so the hot loops make no cross-module calls.
+const METRIC_START = 1;
+const METRIC_CHAR = 2;
+const LABEL_START = 4;
+const LABEL_CHAR = 8;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  const digit = c >= 48 && c <= 57;
+  CLASS[c] = (letter || c === 58 ? METRIC_START | METRIC_CHAR : 0) | (digit || c === 58 ? METRIC_CHAR : 0) | (letter ? LABEL_START | LABEL_CHAR : 0) | (digit ? LABEL_CHAR : 0);
+}
+function isMetricNameStart(c: number): boolean {
+  return c < 128 && (CLASS[c] & METRIC_START) !== 0;
+}
+function isMetricNameChar(c: number): boolean {
+  return c < 128 && (CLASS[c] & METRIC_CHAR) !== 0;
+}
+function isLabelNameStart(c: number): boolean {
+  return c < 128 && (CLASS[c] & LABEL_START) !== 0;
+}
+function isLabelNameChar(c: number): boolean {
+  return c < 128 && (CLASS[c] & LABEL_CHAR) !== 0;
+}
 
 function isWs(c: number): boolean {
   return c === SPACE || c === TAB;
@@ -189,7 +219,9 @@ export class ExpositionParser {
   private lineNo = 0;
   private completed: MetricFamily[] = [];
   private cur: Current | null = null;
-  private readonly seen = new Map<string, Seen>();
+  // Families seen so far, by final name and by metadata name.
+  private readonly byName = new Map<string, Seen>();
+  private readonly byBase = new Map<string, Seen>();
   private ended = false;
   // A line split across chunks.
   private pending: string[] = [];
@@ -207,6 +239,14 @@ export class ExpositionParser {
   private quotedName: string | undefined = undefined;
   private note = '';
   private noteAt = -1;
+  // Strings of the previous sample line, reused when the next line repeats them: fewer
+  // allocations, and the families share one copy of each repeated name and value.
+  private prevName = '\u0000';
+  private readonly prevLabelNames: string[] = [];
+  private readonly prevLabelValues: string[] = [];
+  // Label values seen recently, by a hash of their text: a repeated value costs no
+  // allocation and all its samples share one string.
+  private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SIZE);
 
   constructor(options: ParseOptions = {}) {
     this.format = options.format ?? formatFromContentType(options.contentType);
@@ -230,8 +270,8 @@ export class ExpositionParser {
       if (this.pendingLen > 0 || this.overflow) {
         const len = this.pendingLen + (nl - pos);
         if (this.overflow || len > this.maxLineLength) {
-          const text = this.overflow ? this.overflowText : this.pending.join('') + chunk.slice(pos, pos + TEXT_MAX);
-          this.longLine(len, text);
+          const head = this.overflow ? this.overflowText : this.pending.join('');
+          this.longLine(len, head.length > TEXT_MAX ? head : head + chunk.slice(pos, Math.min(nl, pos + TEXT_MAX + 1 - head.length)));
         } else {
           this.line(this.pending.join('') + chunk.slice(pos, nl));
         }
@@ -240,7 +280,7 @@ export class ExpositionParser {
         this.overflow = false;
         this.overflowText = '';
       } else if (nl - pos > this.maxLineLength) {
-        this.longLine(nl - pos, chunk.slice(pos, pos + TEXT_MAX + 1));
+        this.longLine(nl - pos, chunk.slice(pos, Math.min(nl, pos + TEXT_MAX + 1)));
       } else {
         this.line(chunk.slice(pos, nl));
       }
@@ -263,6 +303,11 @@ export class ExpositionParser {
       this.report(this.lineNo + 1, '', 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated');
     }
     this.ended = true;
+    // A family without samples is checked for a repeated name when it closes, possibly
+    // after problems of later lines: keep the list in line order (the sort is stable).
+    const last = this.problems.length > this.maxProblems ? this.problems.pop() : undefined;
+    this.problems.sort((a, b) => a.line - b.line);
+    if (last !== undefined) this.problems.push(last);
     const families = this.completed;
     this.completed = [];
     return { families, problems: this.problems, samples: this.samples, format: this.format };
@@ -273,12 +318,14 @@ export class ExpositionParser {
   private hold(chunk: string, from: number, to: number): void {
     const add = to - from;
     if (this.overflow) {
+      // Only the start of an over-long line is kept, for the report.
+      if (this.overflowText.length <= TEXT_MAX) this.overflowText += chunk.slice(from, Math.min(to, from + TEXT_MAX + 1 - this.overflowText.length));
       this.pendingLen += add;
       return;
     }
     if (this.pendingLen + add > this.maxLineLength) {
       this.overflow = true;
-      this.overflowText = (this.pending.join('') + chunk.slice(from, from + TEXT_MAX + 1)).slice(0, TEXT_MAX + 1);
+      this.overflowText = (this.pending.join('') + chunk.slice(from, Math.min(to, from + TEXT_MAX + 1))).slice(0, TEXT_MAX + 1);
       this.pending = [];
       this.pendingLen += add;
       return;
@@ -420,7 +467,14 @@ export class ExpositionParser {
 
   private applyMeta(keyword: 'HELP' | 'TYPE' | 'UNIT', name: string, value: string, line: string, lineNo: number): void {
     let cur = this.cur;
-    if (cur !== null && (name === cur.base || name === cur.fam.name)) {
+    let same = cur !== null && (name === cur.base || name === cur.fam.name);
+    if (same && cur !== null && this.om && keyword === 'TYPE' && cur.fam.samples.length > 0) {
+      // In OpenMetrics a descriptor after samples opens the next family. Go clients write
+      // the gauge go_memstats_alloc_bytes and then the counter go_memstats_alloc_bytes_total,
+      // whose TYPE line names it go_memstats_alloc_bytes too.
+      same = false;
+    }
+    if (same && cur !== null) {
       const what = `${keyword} line for ${quote(name)}`;
       const sampled = cur.fam.samples.length > 0;
       if (keyword === 'TYPE') {
@@ -437,6 +491,7 @@ export class ExpositionParser {
       this.finish();
       cur = this.start(name, lineNo, line, undefined);
     }
+    if (cur === null) return;
     if (keyword === 'TYPE') {
       cur.typed = true;
       this.setType(cur, value as MetricType);
@@ -459,46 +514,59 @@ export class ExpositionParser {
 
   // ---- families ----------------------------------------------------------------------
 
-  /** Opens a family; `prev` when a sample belongs to a family seen earlier. */
+  /**
+   * Opens a family. `prev`: the earlier family a sample belongs to, reported at once; any
+   * other family is checked against earlier ones by name once its name is final (at its
+   * first sample, or when it closes without samples).
+   */
   private start(base: string, lineNo: number, line: string, prev: Seen | undefined): Current {
-    const earlier = prev ?? this.seen.get(base);
-    if (earlier !== undefined) {
-      this.report(lineNo, line, `family ${quote(earlier.name)} appears again (first at line ${earlier.firstLine}): the lines of a family must be contiguous; kept as a separate family`);
-    }
     const fam: MetricFamily = { name: base, type: 'unknown', help: '', unit: '', samples: [] };
-    const seen: Seen = { base, name: base, type: 'unknown', help: '', unit: '', firstLine: earlier?.firstLine ?? lineNo };
-    const cur: Current = { fam, base, suffixes: NO_SUFFIXES, typed: false, helped: false, united: false, seen };
+    const seen: Seen = { base, name: base, type: 'unknown', help: '', unit: '', firstLine: lineNo };
+    const cur: Current = { fam, base, suffixes: NO_SUFFIXES, typed: false, helped: false, united: false, seen, checked: false, line, lineNo };
     if (prev !== undefined) {
       fam.help = prev.help;
       fam.unit = prev.unit;
       this.setType(cur, prev.type);
       fam.name = prev.name;
+      this.checkRepeat(cur, lineNo, line);
     }
-    this.seen.set(base, seen);
+    this.byBase.set(base, seen);
     this.cur = cur;
     return cur;
+  }
+
+  /** Reports a family whose name an earlier family had, then remembers the name. */
+  private checkRepeat(cur: Current, lineNo: number, line: string): void {
+    cur.checked = true;
+    const name = cur.fam.name;
+    const earlier = this.byName.get(name);
+    if (earlier !== undefined) {
+      cur.seen.firstLine = earlier.firstLine;
+      this.report(lineNo, line, `family ${quote(name)} appears again (first at line ${earlier.firstLine}): the lines of a family must be contiguous; kept as a separate family`);
+    }
+    this.byName.set(name, cur.seen);
   }
 
   private finish(): void {
     const cur = this.cur;
     if (cur === null) return;
     const { fam, seen } = cur;
+    if (!cur.checked) this.checkRepeat(cur, cur.lineNo, cur.line);
     seen.name = fam.name;
     seen.type = fam.type;
     seen.help = fam.help;
     seen.unit = fam.unit;
-    if (fam.name !== cur.base) this.seen.set(fam.name, seen);
     this.completed.push(fam);
     this.cur = null;
   }
 
   /** The earlier family a sample name belongs to, if any. */
   private lookupSeen(name: string): Seen | undefined {
-    const exact = this.seen.get(name);
+    const exact = this.byName.get(name);
     if (exact !== undefined) return exact;
     for (const suffix of ALL_SUFFIXES) {
       if (name.length > suffix.length && name.endsWith(suffix)) {
-        const s = this.seen.get(name.slice(0, name.length - suffix.length));
+        const s = this.byBase.get(name.slice(0, name.length - suffix.length));
         if (s !== undefined && suffixesOf(s.type, this.om).includes(suffix)) return s;
       }
     }
@@ -544,6 +612,7 @@ export class ExpositionParser {
     if (!this.om && type === 'counter' && fam.samples.length === 0 && fam.name === cur.base && name === cur.base + '_total') {
       fam.name = name; // `# TYPE foo counter` over `foo_total` samples: the family is foo_total
     }
+    if (!cur.checked) this.checkRepeat(cur, lineNo, line);
     fam.samples.push(sample);
     this.samples++;
   }
@@ -574,10 +643,17 @@ export class ExpositionParser {
       i = this.pos;
     } else if (c0 !== LBRACE) {
       if (!isMetricNameStart(c0)) return this.failU(`expected a metric name or '{', found ${found(line, i)}`, i);
-      let j = i + 1;
-      while (j < n && isMetricNameChar(line.charCodeAt(j))) j++;
-      name = line.slice(i, j);
-      i = j;
+      const prev = this.prevName;
+      if (line.startsWith(prev, i) && !isMetricNameChar(line.charCodeAt(i + prev.length))) {
+        name = prev; // consecutive samples mostly share a name: reuse the string
+        i += prev.length;
+      } else {
+        let j = i + 1;
+        while (j < n && isMetricNameChar(line.charCodeAt(j))) j++;
+        name = line.slice(i, j);
+        this.prevName = name;
+        i = j;
+      }
     }
     if (i < n && !isWs(line.charCodeAt(i)) && line.charCodeAt(i) !== LBRACE) {
       return this.failU(`invalid character ${found(line, i)} in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}`, i);
@@ -597,23 +673,21 @@ export class ExpositionParser {
     if (i >= n) return this.failU('missing value: expected a float after the metric name and labels', i);
     let j = i;
     while (j < n && !isWs(line.charCodeAt(j))) j++;
-    const valueText = line.slice(i, j);
-    const value = parseFloatText(valueText);
-    if (value === undefined) return this.failU(`invalid value ${quote(valueText)}: expected a float such as 1, -2.5, 1e3, +Inf, -Inf or NaN`, i);
-    if (value === OUT_OF_RANGE) return this.failU(`value ${quote(valueText)} is out of the float64 range`, i);
+    const value = parseFloatRange(line, i, j);
+    if (value === undefined) return this.failU(`invalid value ${quote(line.slice(i, j))}: expected a float such as 1, -2.5, 1e3, +Inf, -Inf or NaN`, i);
+    if (value === OUT_OF_RANGE) return this.failU(`value ${quote(line.slice(i, j))} is out of the float64 range`, i);
     const sample: MetricSample = { name, labels, value };
     i = skipWs(line, j);
     if (i >= n) return sample;
     if (line.charCodeAt(i) !== HASH) {
       j = i;
       while (j < n && !isWs(line.charCodeAt(j))) j++;
-      const tsText = line.slice(i, j);
-      const ts = this.om ? parseSecondsTimestamp(tsText) : parseIntegerTimestamp(tsText);
+      const ts = this.om ? parseSecondsTimestamp(line.slice(i, j)) : parseIntegerTimestampRange(line, i, j);
       if (ts === undefined) {
         const expected = this.om ? 'a number of seconds such as 1520879607.789' : 'an integer number of milliseconds';
-        return this.failU(`invalid timestamp ${quote(tsText)}: expected ${expected}`, i);
+        return this.failU(`invalid timestamp ${quote(line.slice(i, j))}: expected ${expected}`, i);
       }
-      if (ts === OUT_OF_RANGE) return this.failU(`timestamp ${quote(tsText)} is out of range: its milliseconds do not fit an int64`, i);
+      if (ts === OUT_OF_RANGE) return this.failU(`timestamp ${quote(line.slice(i, j))} is out of range: its milliseconds do not fit an int64`, i);
       sample.timestampMs = ts;
       i = skipWs(line, j);
       if (i >= n) return sample;
@@ -689,7 +763,9 @@ export class ExpositionParser {
    */
   private parseLabels(line: string, i: number, labels: Record<string, string>, allowName: boolean): boolean {
     const n = line.length;
-    for (;;) {
+    const names = this.prevLabelNames;
+    const values = this.prevLabelValues;
+    for (let slot = 0; ; slot++) {
       i = skipWs(line, i);
       if (i >= n) return this.fail("missing '}': the line ends inside the label set", i);
       let c = line.charCodeAt(i);
@@ -715,12 +791,20 @@ export class ExpositionParser {
         if (q === '') return this.fail('empty label name', nameAt);
         lname = q;
       } else if (isLabelNameStart(c)) {
-        let j = i + 1;
-        while (j < n && isLabelNameChar(line.charCodeAt(j))) j++;
-        lname = line.slice(i, j);
+        let j: number;
+        const prev = allowName ? names[slot] : undefined;
+        if (prev !== undefined && line.startsWith(prev, i) && !isLabelNameChar(line.charCodeAt(i + prev.length))) {
+          lname = prev;
+          j = i + prev.length;
+        } else {
+          j = i + 1;
+          while (j < n && isLabelNameChar(line.charCodeAt(j))) j++;
+          lname = line.slice(i, j);
+          if (allowName) names[slot] = lname;
+        }
         i = skipWs(line, j);
         c = i < n ? line.charCodeAt(i) : -1;
-        if (c !== EQUALS && i === j && i < n) {
+        if (c !== EQUALS && i === j && i < n && c !== RBRACE && c !== COMMA && c !== QUOTE) {
           return this.fail(`invalid character ${found(line, i)} in label name: names outside [a-zA-Z_][a-zA-Z0-9_]* go in double quotes, like "my.label"="value"`, i);
         }
       } else {
@@ -729,17 +813,48 @@ export class ExpositionParser {
       if (c !== EQUALS) return this.fail(`expected '=' after label name ${quote(lname)}, found ${found(line, i)}`, i);
       i = skipWs(line, i + 1);
       if (i >= n || line.charCodeAt(i) !== QUOTE) return this.fail(`expected '"' to start the value of label ${quote(lname)}, found ${found(line, i)}`, i);
-      const value = this.readQuoted(line, i);
-      if (value === undefined) return this.fail(`unterminated value of label ${quote(lname)}: no closing '"'`, i);
+      let value: string | undefined;
+      const prevValue = allowName ? values[slot] : undefined;
+      if (prevValue !== undefined && line.charCodeAt(i + 1 + prevValue.length) === QUOTE && line.startsWith(prevValue, i + 1)) {
+        value = prevValue; // cached values hold no backslash or quote, so the text is the value
+        this.pos = i + 2 + prevValue.length;
+      } else {
+        value = this.readLabelValue(line, i);
+        if (value === undefined) return this.fail(`unterminated value of label ${quote(lname)}: no closing '"'`, i);
+        if (allowName && this.pos - i - 2 === value.length) values[slot] = value;
+      }
       if (lname === '__name__') return this.fail('label name "__name__" is reserved: the metric name goes before the braces or as a quoted string inside them', nameAt);
       if (Object.hasOwn(labels, lname)) return this.fail(`duplicate label name ${quote(lname)}`, nameAt);
-      setLabel(labels, lname, value);
+      if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
+      else labels[lname] = value;
       i = skipWs(line, this.pos);
       if (i >= n) return this.fail("missing '}': the line ends inside the label set", i);
       c = line.charCodeAt(i);
       if (c === COMMA) i++;
       else if (c !== RBRACE) return this.fail(`expected ',' or '}' after the value of label ${quote(lname)}, found ${found(line, i)}`, i);
     }
+  }
+
+  /** `readQuoted` for label values, interning those without escapes. */
+  private readLabelValue(line: string, i: number): string | undefined {
+    const n = line.length;
+    let h = 0;
+    for (let j = i + 1; j < n; j++) {
+      const c = line.charCodeAt(j);
+      if (c === QUOTE) {
+        this.pos = j + 1;
+        const len = j - i - 1;
+        const slot = (h ^ (len << 5)) & (INTERN_SIZE - 1);
+        const known = this.interned[slot];
+        if (known !== undefined && known.length === len && line.startsWith(known, i + 1)) return known;
+        const value = line.slice(i + 1, j);
+        this.interned[slot] = value;
+        return value;
+      }
+      if (c === BACKSLASH) return this.readQuoted(line, i);
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    return undefined;
   }
 
   /** The string in double quotes at `i` with `\\`, `\"` and `\n` resolved; `pos` after it. */
