@@ -32,6 +32,8 @@ export interface AgentStatus {
   agentId: string;
   version: string;
   pid: number;
+  /** False once the agent stopped cleanly. */
+  running: boolean;
   broker: { url: string; state: MqttLink['state']['kind']; lastError?: string };
   buffer: { batches: number; bytes: number; oldestAppendedMs?: number; droppedBatches: number; accumulatedSamples: number };
   delivery: { batchesSent: number; bytesSent: number; lastSuccessMs?: number; lastLatencyMs?: number };
@@ -56,6 +58,7 @@ export class Agent {
   private tickTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private stopped = false;
   private readonly counters = { samplesCollected: 0, samplesLost: 0, lastCollectionMs: undefined as number | undefined };
 
   constructor(
@@ -234,6 +237,7 @@ export class Agent {
       agentId: this.config.agent.id,
       version: AGENT_VERSION,
       pid: process.pid,
+      running: !this.stopped,
       broker: { url: this.config.hub.url, state: s.kind, ...(s.kind === 'waiting' ? { lastError: s.lastError } : {}) },
       buffer: { batches: q.records, bytes: q.bytes, oldestAppendedMs: q.oldestAppendedMs, droppedBatches: q.dropped.records, accumulatedSamples: this.accumulator.sampleCount },
       delivery: { batchesSent: d.batchesSent, bytesSent: d.bytesSent, lastSuccessMs: d.lastSuccessMs, lastLatencyMs: d.lastLatencyMs },
@@ -277,6 +281,7 @@ export class Agent {
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.link.stop();
+    this.stopped = true;
     this.writeStatus();
     this.queue.close();
     this.accumulator.close();

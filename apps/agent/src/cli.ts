@@ -134,8 +134,7 @@ async function status(config: AgentConfig): Promise<number> {
     console.log(`no status in ${config.agent.dataDir}: the agent has not run with this data directory (start it with: metrics-agent run)`);
     return 1;
   }
-  const age = Date.now() - s.updatedMs;
-  const running = age < 10_000;
+  const running = s.running && Date.now() - s.updatedMs < 10_000 && alive(s.pid);
   const when = (ms?: number) => (ms ? `${new Date(ms).toISOString()} (${Math.round((Date.now() - ms) / 1000)} s ago)` : 'never');
   console.log(`agent ${s.agentId} ${s.version}: ${running ? `running (pid ${s.pid})` : `not running (last status ${when(s.updatedMs)})`}`);
   console.log(`broker ${s.broker.url}: ${s.broker.state}${s.broker.lastError ? ` (${s.broker.lastError})` : ''}`);
@@ -143,6 +142,15 @@ async function status(config: AgentConfig): Promise<number> {
   console.log(`last delivery: ${when(s.delivery.lastSuccessMs)}, ${s.delivery.batchesSent} batches sent, latency ${s.delivery.lastLatencyMs ?? '-'} ms`);
   console.log(`last collection: ${when(s.collected.lastCollectionMs)}`);
   return running ? 0 : 3;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
