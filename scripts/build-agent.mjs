@@ -14,7 +14,11 @@ await build({
   target: 'node20',
   external: ['zeromq'],
   // Some dependencies still call require(); give them one in the ES module.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  // A small young generation and heap: the agent's working set is a few MB, and V8's
+  // defaults would reserve tens of MB on a small device.
+  banner: { js: "#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=64 --lite-mode\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: { 'import.meta.url': 'import.meta.url' },
+  minify: true,
+  legalComments: 'none',
   logLevel: 'info',
 });

@@ -113,9 +113,10 @@ export class Agent {
     this.link.start();
     this.scraper.start();
     this.tickTimer = setInterval(() => void this.tick(), this.config.agent.intervalMs);
+    let beats = 0;
     this.pumpTimer = setInterval(() => {
       this.delivery.pump();
-      this.writeStatus();
+      if (++beats % 8 === 0) this.writeStatus();
     }, 250);
     await this.tick();
   }

@@ -3,7 +3,7 @@
 // <procfs>/1/mounts (the host's init, so the host's mount table when the agent runs in a
 // container with the host's PID namespace), else <procfs>/mounts; sizes come from
 // statfs(2) on <rootfs>/<mountpoint>.
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Collector, StatFs } from './collector.ts';
 import { fields, fileError, gauge, isNotFound, linuxCollector, procPath } from './util.ts';
@@ -61,13 +61,13 @@ export function filesystemCollector(options: FilesystemOptions = {}): Collector 
     let file = procPath(ctx, '1/mounts');
     let text: string;
     try {
-      text = await fsp.readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       if (!isNotFound(err)) throw fileError('filesystem', file, err);
       // /proc/1 hidden (hidepid): the agent's own mount namespace.
       file = procPath(ctx, 'mounts');
       try {
-        text = await fsp.readFile(file, 'utf8');
+        text = readFileSync(file, 'utf8');
       } catch (err2) {
         throw fileError('filesystem', file, err2);
       }

@@ -6,7 +6,7 @@
 // The chip label is stable across reboots: built from the device the chip hangs off
 // (`platform_coretemp_0`, `nvme_nvme0`, `pci0000:00_0000:00:18_3`), else the chip's `name`
 // file, else the hwmonN directory name.
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Collector } from './collector.ts';
 import { FamilySet, fileError, linuxCollector, listOptional, readOptional, sysPath } from './util.ts';
@@ -125,7 +125,7 @@ export function hwmonCollector(): Collector {
     const root = sysPath(ctx, 'class/hwmon');
     let entries: string[];
     try {
-      entries = await fsp.readdir(root);
+      entries = readdirSync(root);
     } catch (err) {
       throw fileError('hwmon', root, err, 'no hardware monitoring drivers, as in most virtual machines and containers');
     }

@@ -3,7 +3,7 @@
 // stalled.
 import type { Collector } from './collector.ts';
 import { counter, errnoCode, fileError, linuxCollector, procPath } from './util.ts';
-import { promises as fsp } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface PsiLine {
   avg10: number;
@@ -35,7 +35,7 @@ export function pressureCollector(): Collector {
     const read = async (res: string) => {
       const file = procPath(ctx, 'pressure', res);
       try {
-        return parsePsi(await fsp.readFile(file, 'utf8'), file);
+        return parsePsi(readFileSync(file, 'utf8'), file);
       } catch (err) {
         const code = errnoCode(err);
         if (code === 'EOPNOTSUPP' || code === 'ENOTSUP') throw fileError('pressure', file, err, 'PSI is disabled: boot the kernel with psi=1');

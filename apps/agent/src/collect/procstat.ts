@@ -1,5 +1,5 @@
 // /proc/[pid]/stat parsing, shared by the processes and top-processes collectors.
-import { promises as fsp } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isNotFound } from './util.ts';
 
@@ -43,7 +43,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
 
 /** Numeric entries of a /proc-like directory (pids, or tids under task/). */
 export async function listPids(dir: string): Promise<number[]> {
-  const entries = await fsp.readdir(dir);
+  const entries = readdirSync(dir);
   return entries.filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
 }
 
@@ -53,7 +53,7 @@ export async function listPids(dir: string): Promise<number[]> {
  */
 export async function readProcStat(dir: string, pid: number): Promise<ProcStat | undefined> {
   try {
-    return parseProcStat(await fsp.readFile(path.join(dir, String(pid), 'stat'), 'utf8'));
+    return parseProcStat(readFileSync(path.join(dir, String(pid), 'stat'), 'utf8'));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
