@@ -2,7 +2,7 @@
 // ZeroMQ is a native addon and stays outside: install `zeromq` next to the file to enable
 // the push intake; everything else is inside.
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 
 mkdirSync('dist', { recursive: true });
 await build({
@@ -16,9 +16,10 @@ await build({
   // Some dependencies still call require(); give them one in the ES module.
   // A small young generation and heap: the agent's working set is a few MB, and V8's
   // defaults would reserve tens of MB on a small device.
-  banner: { js: "#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=64 --lite-mode\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: { js: "#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=64\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: { 'import.meta.url': 'import.meta.url' },
   minify: true,
   legalComments: 'none',
   logLevel: 'info',
 });
+chmodSync('dist/metrics-agent.mjs', 0o755);

@@ -27,7 +27,7 @@ async function measure(interval: string, seconds: number): Promise<{ rssMedian: 
   const dir = mkdtempSync(join(tmpdir(), 'agent-res-'));
   writeFileSync(join(dir, 'agent.yaml'), ['agent:', '  id: bench', `  data_dir: ${dir}/data`, `  interval: ${interval}`, 'hub:', `  url: ${broker.url}`, '  password: tok'].join('\n'));
   // The V8 flags the systemd unit (scripts/install-agent.sh) runs it with.
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=64', '--lite-mode', 'dist/metrics-agent.mjs', 'run', '--config', join(dir, 'agent.yaml')], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=64', 'dist/metrics-agent.mjs', 'run', '--config', join(dir, 'agent.yaml')], { stdio: 'ignore' });
   const pid = child.pid!;
   await new Promise((r) => setTimeout(r, 5000)); // start-up and JIT warm-up are not steady state
   const startTicks = cpuTicks(pid);

@@ -1,5 +1,6 @@
 // The CLI as a user runs it: a real process, a real broker, a config file on disk.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,26 @@ describe('metrics-agent CLI', () => {
     expect(after.out).toMatch(/agent cli-1 0\.1\.0: not running/);
     expect(after.out).toMatch(/broker .*: stopped/);
     expect(after.out).toMatch(/last delivery: 20\d\d-/);
+  });
+
+  it('the single-file build runs as installed (its shebang flags included) and can scrape', async () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    execFileSync(process.execPath, [join(root, 'scripts/build-agent.mjs')], { cwd: root, stdio: 'pipe' });
+    const server = createServer((_req, res) => res.end('# TYPE app_up gauge\napp_up 1\n'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    writeFileSync(join(dir, 'scrape.yaml'), ['agent:', '  id: cli-1', `  data_dir: ${dir}/data2`, 'hub:', `  url: ${broker.url}`, 'scrape:', '  - job: app', `    url: http://127.0.0.1:${port}/metrics`].join('\n'));
+    const out = await new Promise<string>((resolve) => {
+      const p = spawn(join(root, 'dist/metrics-agent.mjs'), ['check', '--config', join(dir, 'scrape.yaml')], { env: { ...process.env, METRICS_AGENT_HUB_PASSWORD: 'tok' } });
+      let text = '';
+      p.stdout.on('data', (d) => (text += d));
+      p.stderr.on('data', (d) => (text += d));
+      p.on('exit', () => resolve(text));
+    });
+    server.close();
+    expect(out).toMatch(/scrape http:\/\/127\.0\.0\.1:\d+\/metrics: 1 samples/);
+    expect(out).toMatch(/broker .*: ok/);
+    expect(out).not.toMatch(/Warning/);
   });
 
   it('prints usage for an unknown command', async () => {
