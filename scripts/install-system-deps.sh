@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # Build tools for better-sqlite3 (compiled from source: its prebuilt download is not
-# reachable everywhere); mosquitto, the external broker the agent and hub are tested with.
-packages=(python3 make g++ sqlite3 mosquitto)
+# reachable everywhere); mosquitto, the external broker the agent and hub are tested with;
+# openssl, for the throwaway certificates of the TLS tests.
+packages=(python3 make g++ sqlite3 mosquitto openssl)
 
 missing=()
 for p in "${packages[@]}"; do

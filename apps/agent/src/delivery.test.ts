@@ -2,7 +2,7 @@
 // mosquitto. A subscriber decodes every batch; every collected sample must arrive, and
 // arrive once in effect (a repeated batch is recognised by its sequence range).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -233,6 +233,44 @@ describe('agent crashes', () => {
     };
     await until(() => collected.every((v) => received().has(v)), 10_000, 'every collected sample');
     expect(collected.length).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('TLS', () => {
+  it.runIf(mosquittoAvailable())('delivers over mqtts:// with the CA and a client certificate, and refuses an unknown CA', async () => {
+    const broker = await startMosquitto(USERS, { tls: true, requireClientCertificate: true });
+    cleanups.push(async () => {
+      await broker.stop().catch(() => undefined);
+      removeMosquittoDir(broker.dir);
+    });
+    const certs = broker.certificates!;
+    const hub = mqtt.connect(broker.url, { username: 'hub', password: USERS.hub, protocolVersion: 5, ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) });
+    const values: number[] = [];
+    hub.on('message', (_t, payload) => {
+      for (const s of decodeBatch(new Uint8Array(payload)).series) if (s.labels.__name__ === 'test_ticks_total') values.push(...s.values);
+    });
+    await new Promise<void>((resolve) => hub.once('connect', () => hub.subscribe('metrics/+/samples', { qos: 1 }, () => resolve())));
+    cleanups.push(() => void hub.end(true));
+    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const tls = ['  tls_ca_file: ' + certs.ca, '  tls_cert_file: ' + certs.clientCert, '  tls_key_file: ' + certs.clientKey].join('\n');
+    const cfg = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${broker.url}`, '  password: agent-token', '  protocol_version: 5', tls].join('\n'), 'tls.yaml');
+    const collector = countingCollector();
+    const agent = new Agent(cfg, { collectors: [collector], log: () => undefined });
+    await agent.start();
+    await until(() => values.length >= 9, 10_000, 'samples over TLS');
+    await agent.stop();
+
+    // An agent that does not trust the broker's CA never connects, and says why.
+    const logs: string[] = [];
+    const dir2 = mkdtempSync(join(tmpdir(), 'agent-'));
+    cleanups.push(() => rmSync(dir2, { recursive: true, force: true }));
+    const untrusting = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir2}`, 'hub:', `  url: ${broker.url}`, '  password: agent-token', '  protocol_version: 5'].join('\n'), 'notrust.yaml');
+    const stranger = new Agent(untrusting, { collectors: [countingCollector()], log: (l) => logs.push(l) });
+    await stranger.start();
+    await until(() => logs.some((l) => /certificate/i.test(l)), 10_000, 'a certificate error');
+    expect(stranger.status().broker.state).not.toBe('connected');
+    await stranger.stop();
   });
 });
 

@@ -69,7 +69,27 @@ export function mosquittoAvailable(): boolean {
   return found;
 }
 
-export async function startMosquitto(users: Record<string, string>): Promise<TestBroker & { dir: string }> {
+/** A throwaway CA and a server and client certificate for 127.0.0.1 (openssl). */
+export function makeCertificates(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
+  const f = (name: string) => join(dir, name);
+  const ssl = (...args: string[]) => {
+    const r = spawnSync('openssl', args, { stdio: 'pipe' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=test-ca');
+  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  for (const who of ['server', 'client']) {
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`), '-subj', `/CN=${who === 'server' ? '127.0.0.1' : 'edge-1'}`);
+    ssl('x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${who}.crt`), '-days', '2', '-extfile', f('san.ext'));
+  }
+  for (const name of ['ca.crt', 'server.crt', 'server.key', 'client.crt', 'client.key']) chmodSync(f(name), 0o644);
+  return { ca: f('ca.crt'), serverCert: f('server.crt'), serverKey: f('server.key'), clientCert: f('client.crt'), clientKey: f('client.key') };
+}
+
+export async function startMosquitto(
+  users: Record<string, string>,
+  options: { tls?: boolean; requireClientCertificate?: boolean } = {},
+): Promise<TestBroker & { dir: string; certificates?: ReturnType<typeof makeCertificates> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
@@ -81,9 +101,13 @@ export async function startMosquitto(users: Record<string, string>): Promise<Tes
   }
   chmodSync(passwd, 0o644);
   const conf = join(dir, 'mosquitto.conf');
+  const certificates = options.tls ? makeCertificates(dir) : undefined;
+  const tlsLines = certificates
+    ? [`cafile ${certificates.ca}`, `certfile ${certificates.serverCert}`, `keyfile ${certificates.serverKey}`, `require_certificate ${options.requireClientCertificate ? 'true' : 'false'}`]
+    : [];
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none'].join('\n') + '\n',
+    [`listener ${port} 127.0.0.1`, ...tlsLines, 'allow_anonymous false', `password_file ${passwd}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none'].join('\n') + '\n',
   );
   let child: ChildProcess | undefined;
   const start = async () => {
@@ -96,10 +120,11 @@ export async function startMosquitto(users: Record<string, string>): Promise<Tes
   };
   await start();
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${certificates ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     protocolVersion: 5,
     dir,
+    certificates,
     stop: async () => {
       const c = child!;
       await new Promise<void>((resolve) => {
