@@ -2,11 +2,10 @@
 // and prints its times beside ours, with how many points agree within 1e-6 (relative).
 // The answers compared are ours with 2.x window edges (the server is 2.42).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { labelsKey } from '@metrics-hub/wire';
 import type { QueryResult } from '../src/index.ts';
-import { printTable, progress } from '../../../scripts/bench-kit.ts';
+import { freePort, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 interface Ours {
   query: string;
@@ -110,15 +109,4 @@ async function waitReady(url: string, log: () => string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`prometheus did not become ready: ${log().slice(-500)}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
