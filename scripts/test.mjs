@@ -26,7 +26,8 @@ try {
   passed = json.numPassedTests;
   failed = json.numFailedTests;
   skipped = json.numPendingTests + json.numTodoTests;
-  if (json.numFailedTestSuites) failed += json.numFailedTestSuites;
+  // A file that fails to load has no failed test of its own: count it once.
+  if (failed === 0 && json.numFailedTestSuites) failed = json.numFailedTestSuites;
 } catch {
   failed = Math.max(failed, 1);
 }

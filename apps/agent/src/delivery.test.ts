@@ -184,6 +184,10 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       const { sub, collector, agent } = await scenario(broker);
       await agent.start();
       await until(() => collector.collected >= 5, 10_000, 'first collections');
+      // Stop the broker just after it handed a batch on, not while one is between the agent's
+      // PUBACK and the subscriber: a broker that dies then loses it, whoever the publisher.
+      const delivered = sub.batches.length;
+      await until(() => sub.batches.length > delivered, 5000, 'a fresh batch');
       await broker.stop();
       const during = collector.collected;
       await until(() => collector.collected >= during + 25, 20_000, 'collections during the outage');

@@ -126,12 +126,15 @@ export class MqttLink {
     const wasConnected = this.connected;
     this.setState({ kind: 'stopped' });
     if (!client) return;
+    // Neither step may hang a shutdown: a broker that stops answering gets 2 s each.
     if (wasConnected) {
-      await new Promise<void>((resolve) =>
-        client.publish(topics.status(this.options.topicPrefix, this.options.agentId), 'offline', { qos: 1, retain: true }, () => resolve()),
-      ).catch(() => undefined);
+      await withTimeout(
+        new Promise<void>((resolve) => client.publish(topics.status(this.options.topicPrefix, this.options.agentId), 'offline', { qos: 1, retain: true }, () => resolve())),
+        2000,
+      );
     }
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    const ended = await withTimeout(new Promise<void>((resolve) => client.end(false, {}, () => resolve())), 2000);
+    if (!ended) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
   }
 
   private scheduleReconnect(reason: string): void {
@@ -153,6 +156,13 @@ export class MqttLink {
     this.state = state;
     for (const l of this.listeners) l(state);
   }
+}
+
+/** Resolves true when `p` settles in time, false after `ms`. */
+function withTimeout(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([p.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
 function tlsOptions(tls: LinkOptions['tls']): Partial<IClientOptions> {
