@@ -94,7 +94,7 @@ export class Agent {
       topic: topics.samples(config.hub.topicPrefix, config.agent.id),
       maxInflight: 16,
       backlogBytesPerSecond: config.buffer.replayBytesPerSecond,
-      ackTimeoutMs: 30_000,
+      ackTimeoutMs: 15_000,
       now: this.now,
     });
     this.link.onState((s) => {

@@ -49,11 +49,14 @@ export class Delivery {
   }
 
   /**
-   * The link came up: what is appended from now on is live. Batches in flight stay so: the
-   * session resends them, and the ack timeout covers any the broker lost.
+   * The link came up: what is appended from now on is live, and what was in flight when the
+   * link went down is sent again now. A broker that died may never have stored it, and a
+   * resent session copy is not guaranteed; a repeat costs only bandwidth, since the hub
+   * recognises a batch's sequence range (and the store ignores exact duplicates).
    */
   connected(): void {
     this.liveSince = this.now();
+    this.inflight.clear();
   }
 
   /** Sends what may be sent now; call on a timer and after appends and acks. */

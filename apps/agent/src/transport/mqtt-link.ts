@@ -16,7 +16,7 @@ import { topics } from '@metrics-hub/wire';
 
 export type LinkState =
   | { kind: 'connecting'; attempt: number }
-  | { kind: 'connected'; since: number }
+  | { kind: 'connected'; since: number; sessionPresent: boolean }
   | { kind: 'waiting'; attempt: number; retryAt: number; lastError: string }
   | { kind: 'stopped' };
 
@@ -73,6 +73,9 @@ export class MqttLink {
       connectTimeout: o.connectTimeoutMs,
       // Reconnects are ours (backoff with jitter); mqtt.js keeps the session's messages.
       reconnectPeriod: 0,
+      // mqtt-packet would otherwise pre-build 65,536 two-byte buffers (~6 MB of heap) to
+      // save an allocation per packet; an agent sends a few packets a second.
+      writeCache: false,
       username: o.username,
       password: o.password,
       will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
@@ -82,9 +85,9 @@ export class MqttLink {
     this.setState({ kind: 'connecting', attempt: this.attempt });
     const client = mqtt.connect(o.url, opts);
     this.client = client;
-    client.on('connect', () => {
+    client.on('connect', (connack) => {
       this.attempt = 0;
-      this.setState({ kind: 'connected', since: this.now() });
+      this.setState({ kind: 'connected', since: this.now(), sessionPresent: connack.sessionPresent });
       o.log(`connected to ${o.url} as agent-${o.agentId}`);
       client.publish(statusTopic, 'online', { qos: 1, retain: true });
       client.publish(topics.meta(o.topicPrefix, o.agentId), Buffer.from(o.birth()), { qos: 1, retain: true });
