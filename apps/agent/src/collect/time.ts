@@ -43,10 +43,8 @@ const footerCache = new Map<string, string | undefined>();
 /** The local time zone of this process at `date`, named like Go names it. */
 export function localZone(date: Date): ZoneInfo {
   const offsetSeconds = -date.getTimezoneOffset() * 60 || 0; // never -0
-  const short = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? '';
-  // en-US knows the US abbreviations and UTC; elsewhere it answers "GMT+1" where Go says
-  // "CET": the zone file's POSIX footer has the abbreviation Go uses.
-  if (/^[A-Z]{3,5}$/.test(short)) return { name: short, offsetSeconds };
+  // The zone file's POSIX footer has the abbreviation Go uses ("CET", "EST", "+04"). Intl
+  // is the last resort: loading its time zone data costs the agent ~8 MB of memory.
   const file = zoneFile();
   if (!footerCache.has(file)) {
     let footer: string | undefined;
@@ -63,6 +61,8 @@ export function localZone(date: Date): ZoneInfo {
     const name = parsed.dst && offsetSeconds !== parsed.stdOffsetSeconds ? parsed.dst : parsed.std;
     return { name, offsetSeconds };
   }
+  if (offsetSeconds === 0 && !process.env.TZ) return { name: 'UTC', offsetSeconds };
+  const short = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? '';
   return { name: short || 'UTC', offsetSeconds };
 }
 
