@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import { startAedes } from '../src/testing/brokers.ts';
 import { parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
-const args = parseBenchArgs(process.argv.slice(2), { seconds: 180 });
-execFileSync(process.execPath, ['scripts/build-agent.mjs'], { stdio: 'ignore' });
+const args = parseBenchArgs(process.argv.slice(2), { seconds: 180, arenas: 0 });
+execFileSync(process.execPath, ['scripts/build-agent.mjs'], {
+    stdio: 'ignore',
+    env: { ...process.env, ...(args.arenas ? { MALLOC_ARENA_MAX: String(args.arenas) } : {}) },
+  });
 const broker = await startAedes({ bench: 'tok' });
 const TICK = 100; // USER_HZ
 
