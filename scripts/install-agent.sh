@@ -66,6 +66,7 @@ Wants=network-online.target
 
 [Service]
 User=$USER_NAME
+Environment=MALLOC_ARENA_MAX=2
 ExecStart=$node_bin --max-semi-space-size=1 --max-old-space-size=64 $PREFIX/metrics-agent.mjs run --config $CONF_DIR/agent.yaml
 Restart=always
 RestartSec=5

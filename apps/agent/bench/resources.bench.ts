@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { startAedes } from '../src/testing/brokers.ts';
 import { parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
-const args = parseBenchArgs(process.argv.slice(2), { seconds: 180, arenas: 0 });
+// Defaults as the systemd unit runs it (scripts/install-agent.sh): two malloc arenas.
+const args = parseBenchArgs(process.argv.slice(2), { seconds: 180, arenas: 2 });
 execFileSync(process.execPath, ['scripts/build-agent.mjs'], {
     stdio: 'ignore',
     env: { ...process.env, ...(args.arenas ? { MALLOC_ARENA_MAX: String(args.arenas) } : {}) },

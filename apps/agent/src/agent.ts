@@ -166,12 +166,15 @@ export class Agent {
   }
 
   /**
-   * While the hub takes batches promptly, every interval is sent on its own; when it does
-   * not (outage, backlog), samples gather until a batch spans `outage_batch`.
+   * While the broker acknowledges batches, every interval is sent on its own, also while a
+   * backlog is being replayed behind it; when it does not (outage, a broker that stopped
+   * answering), samples gather until a batch spans `outage_batch`.
    */
   private maybeMakeBatch(now: number, force = false): void {
     const span = now - this.accumulator.oldestSampleMs;
-    const flowing = this.link.connected && this.queue.stats().records <= 2;
+    const lastAck = this.delivery.stats.lastSuccessMs;
+    const acking = lastAck !== undefined && now - lastAck < 3 * this.config.agent.intervalMs;
+    const flowing = this.link.connected && (acking || this.queue.stats().records <= 2);
     if (!force && !flowing && span < this.config.buffer.outageBatchMs && this.accumulator.sampleCount < 2_000_000) return;
     const batch = this.accumulator.toBatch(this.config.agent.id, now);
     if (!batch) return;
