@@ -433,7 +433,7 @@ function quantileAt(g: BucketGroup, i: number, q: number, e: Call, ctx: EvalCont
   return r.value;
 }
 
-function warnQuantiles(qs: Float64Array[], e: Call, at: Expr, ctx: EvalContext): void {
+function warnQuantiles(qs: Float64Array[], at: Expr, ctx: EvalContext): void {
   for (const q of qs) {
     for (let i = 0; i < q.length; i++) {
       if (q[i] >= 0 && q[i] <= 1) continue;
@@ -445,7 +445,7 @@ function warnQuantiles(qs: Float64Array[], e: Call, at: Expr, ctx: EvalContext):
 
 function histogramQuantile(e: Call, ctx: EvalContext): Value {
   const q = scalarArg(e.args[0], ctx);
-  warnQuantiles([q], e, e.args[0], ctx);
+  warnQuantiles([q], e.args[0], ctx);
   const groups = bucketGroups(vectorArg(e.args[1], ctx), e, ctx);
   const out: StepSeries[] = [];
   for (const g of groups) {
@@ -465,7 +465,7 @@ function histogramQuantiles(e: Call, ctx: EvalContext): Value {
   const label = stringArg(e.args[1], ctx);
   if (!LABEL_NAME.test(label)) throw ctx.fail(`invalid label name ${JSON.stringify(label)} in histogram_quantiles()`, e.args[1].pos);
   const qs = e.args.slice(2).map((a) => scalarArg(a, ctx));
-  warnQuantiles(qs, e, e.args[2] ?? e, ctx);
+  warnQuantiles(qs, e.args[2] ?? e, ctx);
   const groups = bucketGroups(vectorArg(e.args[0], ctx), e, ctx);
   const out: StepSeries[] = [];
   for (const g of groups) {

@@ -90,8 +90,9 @@ export class SampleAccumulator {
     }
     // Most samples of an interval share its collection time: write that once.
     const shared = samples[0].timestampMs;
-    const same = samples.map((s, i) => i).filter((i) => samples[i].timestampMs === shared);
-    const other = samples.map((s, i) => i).filter((i) => samples[i].timestampMs !== shared);
+    const same: number[] = [];
+    const other: number[] = [];
+    samples.forEach((s, i) => (s.timestampMs === shared ? same : other).push(i));
     if (same.length) {
       const body = new Uint8Array(1 + 8 + 8 + 4 + same.length * 12);
       const view = new DataView(body.buffer);

@@ -3,7 +3,7 @@
 // <procfs>/1/mounts (the host's init, so the host's mount table when the agent runs in a
 // container with the host's PID namespace), else <procfs>/mounts; sizes come from
 // statfs(2) on <rootfs>/<mountpoint>.
-import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Collector, StatFs } from './collector.ts';
 import { fields, fileError, gauge, isNotFound, linuxCollector, procPath } from './util.ts';

@@ -6,7 +6,7 @@
 // The chip label is stable across reboots: built from the device the chip hangs off
 // (`platform_coretemp_0`, `nvme_nvme0`, `pci0000:00_0000:00:18_3`), else the chip's `name`
 // file, else the hwmonN directory name.
-import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
+import { promises as fsp, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Collector } from './collector.ts';
 import { FamilySet, fileError, linuxCollector, listOptional, readOptional, sysPath } from './util.ts';

@@ -3,7 +3,7 @@
 // stalled.
 import type { Collector } from './collector.ts';
 import { counter, errnoCode, fileError, linuxCollector, procPath } from './util.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export interface PsiLine {
   avg10: number;
