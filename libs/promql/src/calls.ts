@@ -4,7 +4,7 @@
 import { compileAnchoredRegex } from '@metrics-hub/wire';
 import type { Call, Expr, Matcher } from './ast.ts';
 import type { EvalContext } from './eval-context.ts';
-import { evaluate, rangeSource, windowBounds, type RangeSource } from './evaluate.ts';
+import { evaluate, lastAtOrBefore, rangeSource, windowBounds, type RangeSource } from './evaluate.ts';
 import {
   bucketFraction,
   bucketQuantile,
@@ -151,8 +151,8 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     const b = s.buckets;
     for (let i = 0; i < ctx.steps; i++) {
       const end = ends[i];
-      const to = upperBound(b.ends, b.length, end);
-      const from = upperBound(b.ends, to, end - rangeMs);
+      const to = lastAtOrBefore(b.ends, b.length, end) + 1;
+      const from = lastAtOrBefore(b.ends, to, end - rangeMs) + 1;
       if (to === from) continue;
       const v = fn(b, from, to, end - rangeMs, end);
       if (v === undefined) continue;
@@ -162,18 +162,6 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     out.push(r);
   });
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
-}
-
-/** First index in [0, n) whose value is > t. */
-function upperBound(a: Float64Array, n: number, t: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function rangeArg(e: Expr, ctx: EvalContext): RangeSource {

@@ -107,6 +107,9 @@ export class TimeSeriesStore {
   private walRows: { seq: number; bytes: number }[] = [];
   private walBytes = 0;
   private lastRetentionAt = -Infinity;
+  private lastIdleScanAt = -Infinity;
+  /** A head or late-sample buffer was sealed since the journal was last truncated. */
+  private sealedSinceTruncate = true;
   private closed = false;
   private readonly counters = { tooOld: 0, conflicts: 0, cardinality: 0, invalid: 0, duplicates: 0, outOfOrder: 0 };
   private readonly stmt: ReturnType<TimeSeriesStore['prepare']>;
@@ -221,6 +224,8 @@ export class TimeSeriesStore {
     this.walRows = [];
     this.walBytes = 0;
     this.newestT = -Infinity;
+    this.lastIdleScanAt = -Infinity;
+    this.sealedSinceTruncate = true;
     this.load();
   }
 
@@ -404,6 +409,7 @@ export class TimeSeriesStore {
     const head = state.head;
     const n = head.length;
     if (n === 0) return;
+    this.sealedSinceTruncate = true;
     const ts = head.timestamps.subarray(0, n);
     const vs = head.values.subarray(0, n);
     this.chunks.insert(state.id, ts[0], ts[n - 1], n, encodeChunk(ts, vs, n));
@@ -415,6 +421,7 @@ export class TimeSeriesStore {
 
   /** Writes the out-of-order buffer as chunks, one per window it touches. */
   private flushOutOfOrder(state: SeriesState, seq: number): void {
+    this.sealedSinceTruncate = true;
     const ooo = state.ooo;
     const w = this.options.chunkWindowMs;
     let from = 0;
@@ -458,20 +465,26 @@ export class TimeSeriesStore {
     return blocks.length === 1 ? blocks[0] : mergeBlocks(blocks);
   }
 
-  /** Heads whose window ended a while ago would pin the write-ahead table: seal them. */
+  /**
+   * Heads whose window ended a while ago would pin the write-ahead table: seal them. The
+   * scan visits every series, so it runs once per minute of data, not on every append.
+   */
   private sealIdleHeads(): void {
-    const cutoff = this.newestT - IDLE_SEAL_GRACE_MS;
-    const overBudget = this.walBytes > this.options.walMaxBytes;
-    for (const state of this.states.values()) {
-      if (state.head.length && state.headWindowEnd < cutoff) this.sealHead(state);
+    if (this.newestT - this.lastIdleScanAt >= MINUTE_MS) {
+      this.lastIdleScanAt = this.newestT;
+      const cutoff = this.newestT - IDLE_SEAL_GRACE_MS;
+      for (const state of this.states.values()) {
+        if (state.head.length && state.headWindowEnd < cutoff) this.sealHead(state);
+      }
     }
-    if (!overBudget) return;
-    // Seal the heads that pin the oldest rows until the unsealed journal fits its budget.
+    if (this.walBytes <= this.options.walMaxBytes) return;
+    // Seal the heads that pin the oldest rows until the unsealed journal fits its budget;
+    // sealing them in pin order, the next one's pin is where the journal would start.
     const pinned = [...this.states.values()].filter((s) => s.pinnedSeq !== Infinity).sort((a, b) => a.pinnedSeq - b.pinnedSeq);
-    for (const state of pinned) {
-      if (this.walBytesFrom(this.minPinnedSeq()) <= this.options.walMaxBytes / 2) break;
-      this.sealHead(state);
-      if (state.ooo.length) this.flushOutOfOrder(state, this.nextSeq);
+    for (let k = 0; k < pinned.length; k++) {
+      if (this.walBytesFrom(pinned[k].pinnedSeq) <= this.options.walMaxBytes / 2) break;
+      this.sealHead(pinned[k]);
+      if (pinned[k].ooo.length) this.flushOutOfOrder(pinned[k], this.nextSeq);
     }
   }
 
@@ -490,7 +503,10 @@ export class TimeSeriesStore {
     return bytes;
   }
 
+  /** Deletes journal rows no head needs any more; only a seal can free some. */
   private truncateWal(): void {
+    if (!this.sealedSinceTruncate) return;
+    this.sealedSinceTruncate = false;
     const keepFrom = this.minPinnedSeq();
     if (this.walRows.length === 0 || this.walRows[0].seq >= keepFrom) return;
     this.stmt.truncateWal.run(keepFrom);
