@@ -6,7 +6,7 @@
 //
 //   u8 format (1) | u8 kind (0 gauge, 1 counter) | i8 scale (-1: plain floats)
 //   | u8 constant mask (bit k: kept column k holds one value throughout)
-//   | per constant column: svarint, or 0x80 tag byte... see writeConstant
+//   | per constant column: tag 0 + zigzag varint, or tag 1 + f64 LE (see writeConstant)
 //   | columns chunk (the kept columns that are not constant)
 //
 // Constant columns (a regular scrape gives every bucket the same count and offsets) cost
@@ -21,7 +21,8 @@ import { COUNT, emptyBuckets, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, 
 export type { SeriesKind } from '@metrics-hub/wire';
 import type { SeriesKind } from '@metrics-hub/wire';
 
-const FORMAT = 1;
+// 2: constants carry a tag byte (in format 1 a varint starting 0xff read as a float).
+const FORMAT = 2;
 const KEPT: Record<SeriesKind, readonly number[]> = {
   counter: [COUNT, FIRST, LAST, RESETS, FIRST_OFFSET, LAST_OFFSET],
   gauge: [COUNT, SUM, MIN, MAX, LAST, FIRST_OFFSET, LAST_OFFSET],
@@ -130,36 +131,36 @@ function isConstant(col: Float64Array): boolean {
   return true;
 }
 
-/** A small safe integer as a zigzag varint (first byte < 0x80 | continuation); anything else as 0xff + 8 raw bytes. */
+/** A constant: tag 0 and a zigzag varint for a small safe integer, else tag 1 and 8 raw bytes. */
 function writeConstant(out: number[], v: number): void {
   if (Number.isSafeInteger(v) && Math.abs(v) < 2 ** 48 && !Object.is(v, -0)) {
+    out.push(0);
     let z = v < 0 ? -2 * v - 1 : 2 * v;
-    // Varint bytes: 7 bits each, low group first; 0xff never occurs as a first byte of these.
     while (z >= 0x80) {
       out.push((z % 0x80) | 0x80);
       z = Math.floor(z / 0x80);
     }
     out.push(z);
-    if (out[out.length - 1] === 0xff) throw new Error('unreachable');
     return;
   }
-  out.push(0xff);
+  out.push(1);
   f64[0] = v;
   for (let b = 0; b < 8; b++) out.push(bytesOfF64[b]);
 }
 
 function readConstant(bytes: Uint8Array, at: number): { value: number; next: number } {
   if (at >= bytes.length) throw new RollupFormatError('row ends inside its constants');
-  if (bytes[at] === 0xff) {
+  if (bytes[at] === 1) {
     if (at + 9 > bytes.length) throw new RollupFormatError('row ends inside a constant');
     bytesOfF64.set(bytes.subarray(at + 1, at + 9));
     return { value: f64[0], next: at + 9 };
   }
+  if (bytes[at] !== 0) throw new RollupFormatError(`unknown constant tag ${bytes[at]}`);
   let z = 0;
   let mul = 1;
-  let i = at;
+  let i = at + 1;
   for (;;) {
-    if (i >= bytes.length || i - at > 7) throw new RollupFormatError('bad constant in row');
+    if (i >= bytes.length || i - at > 8) throw new RollupFormatError('bad constant in row');
     const byte = bytes[i++];
     z += (byte & 0x7f) * mul;
     mul *= 0x80;
