@@ -58,6 +58,8 @@ YAML
     else
       echo "install-agent: keeping the existing $CONF_DIR/agent.yaml"
     fi
+    # The V8 flags the build put in the bundle's shebang (scripts/build-agent.mjs).
+    node_flags=$(head -n 1 "$bundle" | sed -n 's/^#!.* node //p')
     cat > "$UNIT" <<UNIT
 [Unit]
 Description=metrics agent (collects host metrics, delivers them to the hub)
@@ -67,7 +69,7 @@ Wants=network-online.target
 [Service]
 User=$USER_NAME
 Environment=MALLOC_ARENA_MAX=2
-ExecStart=$node_bin --max-semi-space-size=1 --max-old-space-size=64 $PREFIX/metrics-agent.mjs run --config $CONF_DIR/agent.yaml
+ExecStart=$node_bin $node_flags $PREFIX/metrics-agent.mjs run --config $CONF_DIR/agent.yaml
 Restart=always
 RestartSec=5
 NoNewPrivileges=true

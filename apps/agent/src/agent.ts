@@ -24,7 +24,7 @@ export interface AgentDeps {
   collectors?: Collector[];
   now?: () => number;
   log?: (line: string) => void;
-  /** Called once an interval's samples are durable (tests and tooling watch it). */
+  /** Called once an interval's samples are stored: a crash of the agent no longer loses them (tests watch it). */
   onCollected?: (seq: number, samples: readonly CollectedSample[]) => void;
 }
 
@@ -57,6 +57,7 @@ export class Agent {
   private nextSeq: number;
   private tickTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
+  private fsyncTimer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
   private readonly counters = { samplesCollected: 0, samplesLost: 0, lastCollectionMs: undefined as number | undefined };
@@ -69,9 +70,10 @@ export class Agent {
     this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} agent: ${line}\n`));
     const dir = config.agent.dataDir;
     mkdirSync(dir, { recursive: true });
-    this.queue = SegmentQueue.open(join(dir, 'outbox'), { maxBytes: config.buffer.maxBytes, maxAgeMs: config.buffer.maxAgeMs, sync: config.buffer.sync, now: this.now });
+    const sync = config.buffer.fsyncIntervalMs === 0;
+    this.queue = SegmentQueue.open(join(dir, 'outbox'), { maxBytes: config.buffer.maxBytes, maxAgeMs: config.buffer.maxAgeMs, sync, now: this.now });
     for (const note of this.queue.stats().recovered.notes) this.log(`outbox recovered after a crash: ${note}`);
-    this.accumulator = SampleAccumulator.open(join(dir, 'collected.wal'), { sync: config.buffer.sync });
+    this.accumulator = SampleAccumulator.open(join(dir, 'collected.wal'), { sync });
     if (this.accumulator.recoveryNote) this.log(`collected samples recovered after a crash: ${this.accumulator.recoveryNote}`);
     this.nextSeq = this.loadState();
     this.collectors = config.collectors.enabled ? (deps.collectors ?? linuxCollectors({ topProcesses: config.collectors.topProcesses })).filter((c) => !config.collectors.exclude.includes(c.name)) : [];
@@ -113,6 +115,8 @@ export class Agent {
     this.link.start();
     this.scraper.start();
     this.tickTimer = setInterval(() => void this.tick(), this.config.agent.intervalMs);
+    const fsyncEvery = this.config.buffer.fsyncIntervalMs;
+    if (fsyncEvery > 0 && Number.isFinite(fsyncEvery)) this.fsyncTimer = setInterval(() => this.flushToDisk(), fsyncEvery);
     let beats = 0;
     this.pumpTimer = setInterval(() => {
       this.delivery.pump();
@@ -151,15 +155,23 @@ export class Agent {
     this.noteMetadata(families);
     const seq = this.nextSeq++;
     this.saveState();
+    // While batches flow, this interval goes straight into a batch of its own in the outbox.
+    const direct = this.flowing(at) && this.accumulator.sampleCount === 0;
+    let added = false;
     try {
-      this.accumulator.add(seq, samples);
-      this.deps.onCollected?.(seq, samples);
+      this.accumulator.add(seq, samples, { writeAhead: !direct });
+      added = true;
       this.counters.samplesCollected += samples.length;
-      this.maybeMakeBatch(at);
+      this.maybeMakeBatch(at, direct);
+      this.deps.onCollected?.(seq, samples);
     } catch (e) {
-      // Disk full or unwritable: this interval is lost (counted); the agent keeps going.
-      this.counters.samplesLost += samples.length;
-      this.log(`cannot store this interval's ${samples.length} samples: ${(e as Error).message}`);
+      // Disk full or unwritable. Samples in the write-ahead file wait for the next try;
+      // this interval's, if they never got there, are lost (counted). The agent keeps going.
+      const waiting = added && !direct;
+      if (waiting) this.deps.onCollected?.(seq, samples);
+      else this.counters.samplesLost += samples.length;
+      if (direct) this.accumulator.clear();
+      this.log(`cannot store this interval's ${samples.length} samples${waiting ? ' in the outbox (they wait in the write-ahead file)' : ''}: ${(e as Error).message}`);
     }
     this.counters.lastCollectionMs = at;
     this.delivery.pump();
@@ -172,14 +184,30 @@ export class Agent {
    */
   private maybeMakeBatch(now: number, force = false): void {
     const span = now - this.accumulator.oldestSampleMs;
-    const lastAck = this.delivery.stats.lastSuccessMs;
-    const acking = lastAck !== undefined && now - lastAck < 3 * this.config.agent.intervalMs;
-    const flowing = this.link.connected && (acking || this.queue.stats().records <= 2);
-    if (!force && !flowing && span < this.config.buffer.outageBatchMs && this.accumulator.sampleCount < 2_000_000) return;
+    if (!force && !this.flowing(now) && span < this.config.buffer.outageBatchMs && this.accumulator.sampleCount < 2_000_000) return;
     const batch = this.accumulator.toBatch(this.config.agent.id, now);
     if (!batch) return;
     this.queue.append(encodeBatch(batch));
+    // The write-ahead file may go only once its samples are on disk elsewhere.
+    if (this.accumulator.writtenAhead) this.queue.flush();
     this.accumulator.clear();
+  }
+
+  /** Whether the broker takes batches as they come (connected and acknowledging). */
+  private flowing(now: number): boolean {
+    const lastAck = this.delivery.stats.lastSuccessMs;
+    const acking = lastAck !== undefined && now - lastAck < 3 * this.config.agent.intervalMs;
+    return this.link.connected && (acking || this.queue.stats().records <= 2);
+  }
+
+  /** Group commit: the buffered writes of the last `buffer.fsync` reach the disk. */
+  private flushToDisk(): void {
+    try {
+      this.queue.flush();
+      this.accumulator.flush();
+    } catch (e) {
+      this.log(`cannot flush the buffer to disk: ${(e as Error).message}`);
+    }
   }
 
   private selfMetrics(): MetricFamily[] {
@@ -274,6 +302,7 @@ export class Agent {
   async stop(): Promise<void> {
     clearInterval(this.tickTimer);
     clearInterval(this.pumpTimer);
+    clearInterval(this.fsyncTimer);
     this.scraper.stop();
     this.intake?.stop();
     await this.ticking;

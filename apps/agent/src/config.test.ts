@@ -33,6 +33,19 @@ describe('agent config', () => {
     expect(c.scrape).toEqual([{ job: 'app', url: 'http://127.0.0.1:8080/metrics', intervalMs: 30_000, timeoutMs: 10_000, labels: {} }]);
   });
 
+  it('takes buffer.fsync as always, never or the longest a write may wait for the disk', () => {
+    const fsync = (v?: string) => parseConfig(v === undefined ? '' : `buffer:\n  fsync: ${v}\n`, 'agent.yaml', {}).buffer.fsyncIntervalMs;
+    expect(fsync()).toBe(10_000);
+    expect(fsync('always')).toBe(0);
+    expect(fsync('true')).toBe(0);
+    expect(fsync('never')).toBe(Infinity);
+    expect(fsync('false')).toBe(Infinity);
+    expect(fsync('2s')).toBe(2000);
+    expect(problems('buffer:\n  fsync: sometimes\n')).toEqual([
+      expect.stringMatching(/^agent\.yaml:2: buffer\.fsync must be always, never or a duration like 10s \(got "sometimes"\): when writes reach the disk/),
+    ]);
+  });
+
   it('lets the environment override the file', () => {
     const c = parseConfig('hub:\n  password: from-file\n', 'agent.yaml', { METRICS_AGENT_HUB_PASSWORD: 'from-env', METRICS_AGENT_AGENT_INTERVAL: '5s' });
     expect(c.hub.password).toBe('from-env');

@@ -27,7 +27,12 @@ export interface AgentConfig {
     reconnect: { initialMs: number; maxMs: number };
     tls: { caFile?: string; certFile?: string; keyFile?: string; insecureSkipVerify: boolean } | undefined;
   };
-  buffer: { maxBytes: number; maxAgeMs: number; replayBytesPerSecond: number; outageBatchMs: number; sync: boolean };
+  /**
+   * When buffered writes reach the disk: 0 = every write, a positive number = at most that
+   * many ms later (kill -9 and restarts lose nothing either way: written data is in the
+   * page cache; only a power cut can lose up to that much), Infinity = left to the OS.
+   */
+  buffer: { maxBytes: number; maxAgeMs: number; replayBytesPerSecond: number; outageBatchMs: number; fsyncIntervalMs: number };
   collectors: { enabled: boolean; exclude: string[]; topProcesses: number; procfs: string; sysfs: string; rootfs: string };
   scrape: ScrapeTarget[];
   push: { zeromq: { enabled: boolean; endpoint: string; highWaterMark: number } };
@@ -40,7 +45,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'duration' | 'bytes' | 'int' | 'bool' | 'labels' | 'strings';
+type Kind = 'string' | 'duration' | 'bytes' | 'int' | 'bool' | 'labels' | 'strings' | 'fsync';
 
 /** Every key the file may have, with its kind and default. */
 const SCHEMA: Record<string, Record<string, { kind: Kind; default: unknown; help: string }>> = {
@@ -68,7 +73,7 @@ const SCHEMA: Record<string, Record<string, { kind: Kind; default: unknown; help
     max_age: { kind: 'duration', default: '7d', help: 'oldest data kept while the hub is away' },
     replay_rate: { kind: 'bytes', default: '512KiB', help: 'backlog replay rate per second after an outage' },
     outage_batch: { kind: 'duration', default: '1h', help: 'during an outage, how much data one batch gathers' },
-    fsync: { kind: 'bool', default: true, help: 'flush to disk on every write (off: faster, loses the last seconds on power loss)' },
+    fsync: { kind: 'fsync', default: '10s', help: 'when writes reach the disk: always (every write), a duration like 10s (at most that late: a power cut loses at most that much; crashes and restarts lose nothing), or never (left to the OS)' },
   },
   collectors: {
     enabled: { kind: 'bool', default: true, help: 'collect host metrics' },
@@ -213,7 +218,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       maxAgeMs: get('buffer', 'max_age'),
       replayBytesPerSecond: get('buffer', 'replay_rate'),
       outageBatchMs: get('buffer', 'outage_batch'),
-      sync: get('buffer', 'fsync'),
+      fsyncIntervalMs: get('buffer', 'fsync'),
     },
     collectors: {
       enabled: get('collectors', 'enabled'),
@@ -249,6 +254,10 @@ function convert(raw: unknown, kind: Kind): { value?: unknown; error?: string } 
       if (raw === true || raw === 'true') return { value: true };
       if (raw === false || raw === 'false') return { value: false };
       return { error: 'must be true or false' };
+    case 'fsync':
+      if (raw === true || raw === 'always' || raw === 'true') return { value: 0 };
+      if (raw === false || raw === 'never' || raw === 'false') return { value: Infinity };
+      return convert(raw, 'duration').value !== undefined ? convert(raw, 'duration') : { error: 'must be always, never or a duration like 10s' };
     case 'duration': {
       const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(String(raw).trim());
       return m ? { value: Number(m[1]) * DURATION_UNITS[m[2]] } : { error: 'must be a duration like 500ms, 10s, 5m, 1h or 7d' };

@@ -2,7 +2,7 @@
 // mosquitto. A subscriber decodes every batch; every collected sample must arrive, and
 // arrive once in effect (a repeated batch is recognised by its sequence range).
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -165,9 +165,11 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
 
     it.runIf(available)('delivers every collected sample, and says online / offline', async () => {
       const broker = await start();
-      const { sub, collector, agent } = await scenario(broker);
+      const { dir, sub, collector, agent } = await scenario(broker);
       await agent.start();
       await until(() => collector.collected >= 10, 10_000, '10 collections');
+      // While the broker acknowledges, intervals go straight to the outbox: nothing is written twice.
+      expect(statSync(join(dir, 'collected.wal')).size).toBe(0);
       await agent.stop();
       await until(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 10_000, 'all samples');
       expectAllDelivered(sub, collector.collected);
@@ -181,7 +183,7 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
 
     it.runIf(available)('keeps collecting through a broker outage and delivers the backlog afterwards', async () => {
       const broker = await start();
-      const { sub, collector, agent } = await scenario(broker);
+      const { dir, sub, collector, agent } = await scenario(broker);
       await agent.start();
       await until(() => collector.collected >= 5, 10_000, 'first collections');
       // Stop the broker just after it handed a batch on, not while one is between the agent's
@@ -191,6 +193,8 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       await broker.stop();
       const during = collector.collected;
       await until(() => collector.collected >= during + 25, 20_000, 'collections during the outage');
+      // Without acknowledgements, intervals gather in the write-ahead file until a batch spans outage_batch.
+      await until(() => statSync(join(dir, 'collected.wal')).size > 0 && agent.status().buffer.accumulatedSamples > 0, 5000, 'samples in the write-ahead file');
       await broker.restart();
       await until(() => collector.collected >= during + 35, 20_000, 'collections after the outage');
       await agent.stop();

@@ -60,6 +60,22 @@ describe('sample accumulator', () => {
     expect(b.series[0].timestamps[1]).toBe(T0 + 30_000);
   });
 
+  it('holds samples added without write-ahead in memory only, and batches them the same', () => {
+    const path = join(dir, 'acc.wal');
+    const acc = SampleAccumulator.open(path);
+    acc.add(7, interval(1), { writeAhead: false });
+    expect(acc.writtenAhead).toBe(false);
+    expect(statSync(path).size).toBe(0);
+    const batch = acc.toBatch('a', T0)!;
+    expect([batch.firstSeq, batch.lastSeq, batch.series.length]).toEqual([7, 7, 3]);
+    expect(isStaleNaN(batch.series[2].values[0])).toBe(true);
+    acc.clear();
+    // Written ahead again afterwards, and replayed.
+    acc.add(8, interval(2));
+    expect(acc.writtenAhead).toBe(true);
+    expect(SampleAccumulator.open(path).seqRange).toEqual([8, 8]);
+  });
+
   it('drops a torn last interval and keeps the rest', () => {
     const path = join(dir, 'acc.wal');
     const acc = SampleAccumulator.open(path);

@@ -69,13 +69,27 @@ export class SampleAccumulator {
     return this.firstSampleMs;
   }
 
+  /** Whether the held samples are in the write-ahead file (false for samples added without). */
+  get writtenAhead(): boolean {
+    return this.wal.size > 0;
+  }
+
   get seqRange(): [number, number] | undefined {
     return this.samples ? [this.firstSeq, this.lastSeq] : undefined;
   }
 
-  /** Adds one interval's samples under sequence number `seq`; durable when this returns. */
-  add(seq: number, samples: readonly CollectedSample[]): void {
+  /**
+   * Adds one interval's samples under sequence number `seq`; in the write-ahead file when
+   * this returns, unless `writeAhead` is false: for samples about to be batched and stored
+   * in the outbox at once, where writing them twice would only cost time.
+   */
+  add(seq: number, samples: readonly CollectedSample[], options: { writeAhead?: boolean } = {}): void {
     if (samples.length === 0) return;
+    if (options.writeAhead === false) {
+      const refs = samples.map((s) => this.bufferFor(s.labels));
+      this.apply(seq, refs, samples.map((s) => s.timestampMs), Float64Array.from(samples, (s) => s.value));
+      return;
+    }
     const records: Uint8Array[] = [];
     const refs: SeriesBuffer[] = [];
     const defined: SeriesBuffer[] = [];
@@ -146,12 +160,14 @@ export class SampleAccumulator {
 
   /** Forgets the held samples and starts a fresh write-ahead file. */
   clear(): void {
-    const fresh = `${this.path}.new`;
-    rmSync(fresh, { force: true });
-    const next = FramedFile.open(fresh, { sync: this.sync }).file;
-    renameSync(fresh, this.path);
-    this.wal.close();
-    this.wal = next;
+    if (this.wal.size > 0) {
+      const fresh = `${this.path}.new`;
+      rmSync(fresh, { force: true });
+      const next = FramedFile.open(fresh, { sync: this.sync }).file;
+      renameSync(fresh, this.path);
+      this.wal.close();
+      this.wal = next;
+    }
     for (const s of this.series.values()) {
       s.ts.length = 0;
       s.n = 0;
@@ -163,7 +179,13 @@ export class SampleAccumulator {
     this.firstSampleMs = Infinity;
   }
 
+  /** Makes every add so far durable (with `sync: false`, adds wait for this). */
+  flush(): void {
+    this.wal.flush();
+  }
+
   close(): void {
+    this.wal.flush();
     this.wal.close();
   }
 

@@ -1,5 +1,6 @@
 // An append-only file of framed records: u32 length | u32 crc32c(payload) | payload.
-// Appends are durable once `append` returns (fsync unless told otherwise). A record cut
+// With `sync`, appends are on disk once `append` returns; without, they are in the page
+// cache (they survive the process, not a power cut) until `flush()`. A record cut
 // short by a crash (torn tail) or damaged is detected on open: everything from the first
 // bad record on is cut off and reported, never handed out.
 
@@ -25,6 +26,8 @@ export interface RecoveryReport {
 export class FramedFile {
   private readonly fd: number;
   size: number;
+  /** Appended since the last fsync. */
+  private dirty = false;
 
   private constructor(
     readonly path: string,
@@ -59,6 +62,7 @@ export class FramedFile {
     try {
       while (written < frame.length) written += writeSync(this.fd, frame, written, frame.length - written, this.size + written);
       if (this.sync) fsyncSync(this.fd);
+      else this.dirty = true;
     } catch (e) {
       // A half-written frame (disk full) must not stay in front of the next append.
       if (written > 0) ftruncateSync(this.fd, this.size);
@@ -76,8 +80,11 @@ export class FramedFile {
     return frame.subarray(HEADER);
   }
 
+  /** Makes every append so far durable; free when there is nothing new. */
   flush(): void {
+    if (!this.dirty) return;
     fsyncSync(this.fd);
+    this.dirty = false;
   }
 
   close(): void {

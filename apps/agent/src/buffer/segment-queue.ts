@@ -88,7 +88,8 @@ export class SegmentQueue {
   }
 
   /**
-   * Appends a payload; it survives a crash once this returns. Returns its id. When the disk
+   * Appends a payload; it survives a crash of the process once this returns, a power cut
+   * once it is flushed (at once with `sync`). Returns its id. When the disk
    * is full, the oldest segments are dropped (counted) to make room, as for the size bound.
    */
   append(payload: Uint8Array): number {
@@ -169,7 +170,13 @@ export class SegmentQueue {
     };
   }
 
+  /** Makes every append so far durable (with `sync: false`, appends wait for this). */
+  flush(): void {
+    for (const seg of this.segments) seg.file.flush();
+  }
+
   close(): void {
+    this.flush();
     for (const seg of this.segments) seg.file.close();
   }
 

@@ -11,7 +11,10 @@
 //   stop() from any state: ──► stopped
 
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { topics } from '@metrics-hub/wire';
 
 export type LinkState =
@@ -83,7 +86,7 @@ export class MqttLink {
       ...tlsOptions(o.tls),
     };
     this.setState({ kind: 'connecting', attempt: this.attempt });
-    const client = mqtt.connect(o.url, opts);
+    const client = connectClient(o.url, opts);
     this.client = client;
     client.on('connect', (connack) => {
       this.attempt = 0;
@@ -166,6 +169,47 @@ function withTimeout(p: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   return Promise.race([p.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * mqtt.connect() loads every transport it knows (WebSocket with http, https, zlib and
+ * crypto; SOCKS with dns) on the first connect: ~5 MB of resident memory an agent that
+ * speaks plain MQTT or MQTT over TLS never uses. So those two get a socket of ours and
+ * only WebSocket URLs go through mqtt.connect().
+ */
+function connectClient(url: string, opts: IClientOptions): MqttClient {
+  const u = new URL(url);
+  const scheme = u.protocol.replace(/:$/, '');
+  if (scheme === 'ws' || scheme === 'wss') return mqtt.connect(url, opts);
+  const secure = scheme === 'mqtts' || scheme === 'ssl' || scheme === 'tls';
+  if (!secure && scheme !== 'mqtt' && scheme !== 'tcp') throw new Error(`hub.url ${url}: unknown scheme ${scheme}: use mqtt://host:1883 or mqtts://host:8883`);
+  const host = u.hostname.replace(/^\[|\]$/g, '') || 'localhost';
+  const port = Number(u.port) || (secure ? 8883 : 1883);
+  return new MqttClient((client) => (secure ? tlsSocket(client, host, port, opts) : net.createConnection({ host, port })), opts);
+}
+
+function tlsSocket(client: MqttClient, host: string, port: number, opts: IClientOptions): Duplex {
+  // Loaded on first use: an agent on plain MQTT never pays for TLS.
+  const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+  const rejectUnauthorized = opts.rejectUnauthorized !== false;
+  const socket = tls.connect({
+    host,
+    port,
+    servername: net.isIP(host) === 0 ? host : undefined,
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    rejectUnauthorized,
+  });
+  // mqtt.js reports stream errors that carry a code (all of Node's TLS ones); any other
+  // handshake failure must still reach the link, which retries with backoff.
+  const onHandshakeError = (err: Error & { code?: string }) => {
+    if (!err.code) client.emit('error', err);
+    socket.destroy();
+  };
+  socket.once('error', onHandshakeError);
+  socket.once('secureConnect', () => socket.removeListener('error', onHandshakeError));
+  return socket;
 }
 
 function tlsOptions(tls: LinkOptions['tls']): Partial<IClientOptions> {
