@@ -284,13 +284,20 @@ export class Agent {
     renameSync(`${path}.tmp`, path);
   }
 
-  /** The next sequence number survives restarts, so the hub never mistakes new data for old. */
+  /**
+   * The next sequence number survives restarts, so the hub never mistakes new data for old.
+   * A fresh data folder (a reinstall) starts at the clock in ms: past any number the agent
+   * used before, which grew by one per interval, so the hub's ledger cannot take new data
+   * for a repeat.
+   */
   private loadState(): number {
     try {
-      return Number(JSON.parse(readFileSync(join(this.config.agent.dataDir, 'state.json'), 'utf8')).nextSeq) || 0;
+      const seq = Number(JSON.parse(readFileSync(join(this.config.agent.dataDir, 'state.json'), 'utf8')).nextSeq);
+      if (Number.isSafeInteger(seq) && seq >= 0) return seq;
     } catch {
-      return 0;
+      // none yet, or unreadable: start afresh
     }
+    return Math.floor(this.now());
   }
 
   private saveState(): void {

@@ -4,9 +4,10 @@
 // (a typo must not silently fall back to a default).
 
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError, convertValue, openConfigDocument, readConfigText, type ConfigSchema, type KeySpec } from '@metrics-hub/config';
 import { agentIdProblem, DEFAULT_TOPIC_PREFIX } from '@metrics-hub/wire';
+
+export { ConfigError };
 
 export interface ScrapeTarget {
   job: string;
@@ -38,17 +39,16 @@ export interface AgentConfig {
   push: { zeromq: { enabled: boolean; endpoint: string; highWaterMark: number } };
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-    this.name = 'ConfigError';
-  }
+/** buffer.fsync: always (0), never (Infinity) or the longest a write waits for the disk. */
+function fsyncPolicy(raw: unknown): { value?: unknown; error?: string } {
+  if (raw === true || raw === 'always' || raw === 'true') return { value: 0 };
+  if (raw === false || raw === 'never' || raw === 'false') return { value: Infinity };
+  const d = convertValue(raw, 'duration');
+  return d.error ? { error: 'must be always, never or a duration like 10s' } : d;
 }
 
-type Kind = 'string' | 'duration' | 'bytes' | 'int' | 'bool' | 'labels' | 'strings' | 'fsync';
-
 /** Every key the file may have, with its kind and default. */
-const SCHEMA: Record<string, Record<string, { kind: Kind; default: unknown; help: string }>> = {
+const SCHEMA: ConfigSchema = {
   agent: {
     id: { kind: 'string', default: undefined, help: 'this agent\'s id (letters, digits, ".", "_", "-"); defaults to the host name' },
     data_dir: { kind: 'string', default: '/var/lib/metrics-agent', help: 'folder for the buffer and state' },
@@ -73,7 +73,7 @@ const SCHEMA: Record<string, Record<string, { kind: Kind; default: unknown; help
     max_age: { kind: 'duration', default: '7d', help: 'oldest data kept while the hub is away' },
     replay_rate: { kind: 'bytes', default: '512KiB', help: 'backlog replay rate per second after an outage' },
     outage_batch: { kind: 'duration', default: '1h', help: 'during an outage, how much data one batch gathers' },
-    fsync: { kind: 'fsync', default: '10s', help: 'when writes reach the disk: always (every write), a duration like 10s (at most that late: a power cut loses at most that much; crashes and restarts lose nothing), or never (left to the OS)' },
+    fsync: { kind: fsyncPolicy, default: '10s', help: 'when writes reach the disk: always (every write), a duration like 10s (at most that late: a power cut loses at most that much; crashes and restarts lose nothing), or never (left to the OS)' },
   },
   collectors: {
     enabled: { kind: 'bool', default: true, help: 'collect host metrics' },
@@ -89,7 +89,7 @@ const SCHEMA: Record<string, Record<string, { kind: Kind; default: unknown; help
     zeromq_high_water_mark: { kind: 'int', default: 10000, help: 'messages queued before senders block' },
   },
 };
-const TARGET_KEYS: Record<string, { kind: Kind; default: unknown; help: string }> = {
+const TARGET_KEYS: Record<string, KeySpec> = {
   job: { kind: 'string', default: undefined, help: 'job label of the target' },
   url: { kind: 'string', default: undefined, help: 'http://host:port/metrics' },
   interval: { kind: 'duration', default: '15s', help: 'scrape interval' },
@@ -98,66 +98,12 @@ const TARGET_KEYS: Record<string, { kind: Kind; default: unknown; help: string }
 };
 
 export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  let text = '';
-  if (path) {
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new ConfigError([`${path}: cannot read the config file (${(e as Error).message}): check the path given with --config`]);
-    }
-  }
-  return parseConfig(text, path ?? '(defaults)', env);
+  return parseConfig(path ? readConfigText(path) : '', path ?? '(defaults)', env);
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): AgentConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const problems: string[] = [];
-  const at = (offset: number | undefined) => (offset === undefined ? file : `${file}:${lines.linePos(offset).line}`);
-  for (const e of doc.errors) problems.push(`${at(e.pos[0])}: ${e.message.split('\n')[0]}: fix the YAML syntax`);
-  if (problems.length) throw new ConfigError(problems);
-  const root = (doc.toJS() ?? {}) as Record<string, unknown>;
-  // The line of a key: its value node, or failing that the nearest enclosing node.
-  const where = (path: (string | number)[]): string => {
-    for (let n = path.length; n > 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number] } | undefined;
-      if (node?.range) return at(node.range[0]);
-    }
-    return file;
-  };
-  if (typeof root !== 'object' || Array.isArray(root)) throw new ConfigError([`${file}: the config must be a mapping of sections (agent, hub, buffer, collectors, scrape, push)`]);
-
-  const value = (section: string, key: string): unknown => {
-    const envName = `METRICS_AGENT_${section}_${key}`.toUpperCase();
-    if (env[envName] !== undefined) return env[envName];
-    const sec = root[section] as Record<string, unknown> | undefined;
-    return sec?.[key] ?? SCHEMA[section][key].default;
-  };
-  for (const section of Object.keys(root)) {
-    if (section === 'scrape') continue;
-    if (!(section in SCHEMA)) {
-      problems.push(`${where([section])}: unknown section "${section}": use one of ${[...Object.keys(SCHEMA), 'scrape'].join(', ')}`);
-      continue;
-    }
-    const sec = root[section];
-    if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) {
-      problems.push(`${where([section])}: section "${section}" must be a mapping of keys`);
-      continue;
-    }
-    for (const key of Object.keys(sec)) {
-      if (!(key in SCHEMA[section])) problems.push(`${where([section, key])}: unknown key "${section}.${key}": known keys are ${Object.keys(SCHEMA[section]).join(', ')}`);
-    }
-  }
-  const get = <T>(section: string, key: string): T => {
-    const spec = SCHEMA[section][key];
-    const raw = value(section, key);
-    const r = convert(raw, spec.kind);
-    if (r.error) {
-      problems.push(`${where([section, key])}: ${section}.${key} ${r.error} (got ${JSON.stringify(raw)}): ${spec.help}`);
-      return convert(spec.default, spec.kind).value as T;
-    }
-    return r.value as T;
-  };
+  const doc = openConfigDocument(text, file, { schema: SCHEMA, envPrefix: 'METRICS_AGENT', env, listSections: ['scrape'] });
+  const { root, problems, where, get } = doc;
 
   const id = get<string | undefined>('agent', 'id') ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
   const idProblem = agentIdProblem(id);
@@ -172,21 +118,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (!Array.isArray(targets)) problems.push(`${where(['scrape'])}: scrape must be a list of targets (- job: ..., url: ...)`);
   else {
     targets.forEach((t: Record<string, unknown>, i) => {
-      const here = (key?: string) => (key && doc.hasIn(['scrape', i, key]) ? where(['scrape', i, key]) : where(['scrape', i]));
+      const here = (key?: string) => where(key ? ['scrape', i, key] : ['scrape', i]);
       if (!t || typeof t !== 'object') {
         problems.push(`${here()}: scrape target #${i + 1} must be a mapping with job and url`);
         return;
       }
       for (const key of Object.keys(t)) if (!(key in TARGET_KEYS)) problems.push(`${here(key)}: unknown key "${key}" in scrape target #${i + 1}: known keys are ${Object.keys(TARGET_KEYS).join(', ')}`);
-      const field = <T>(key: string): T => {
-        const spec = TARGET_KEYS[key];
-        const r = convert(t[key] ?? spec.default, spec.kind);
-        if (r.error || r.value === undefined) {
-          problems.push(`${here(key)}: scrape target #${i + 1} ${key} ${r.error ?? 'is required'}: ${spec.help}`);
-          return convert(spec.default, spec.kind).value as T;
-        }
-        return r.value as T;
-      };
+      const field = <T>(key: string): T => doc.field<T>(t[key], TARGET_KEYS[key], ['scrape', i, key], `scrape target #${i + 1} ${key}`, true);
       const target: ScrapeTarget = { job: field('job'), url: field('url'), intervalMs: field('interval'), timeoutMs: field('timeout'), labels: field('labels') };
       if (target.url && !/^https?:\/\//.test(target.url)) problems.push(`${here('url')}: scrape target #${i + 1} url must start with http:// or https://`);
       if (target.timeoutMs > target.intervalMs) problems.push(`${here('timeout')}: scrape target #${i + 1} timeout must not exceed its interval`);
@@ -234,48 +172,6 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     },
   };
   if (config.agent.intervalMs < 100) problems.push(`${where(['agent', 'interval'])}: agent.interval must be at least 100ms`);
-  if (problems.length) throw new ConfigError(problems);
+  doc.finish();
   return config;
-}
-
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
-
-function convert(raw: unknown, kind: Kind): { value?: unknown; error?: string } {
-  if (raw === undefined || raw === null) return { value: undefined };
-  switch (kind) {
-    case 'string':
-      return typeof raw === 'string' || typeof raw === 'number' ? { value: String(raw) } : { error: 'must be text' };
-    case 'int': {
-      const n = Number(raw);
-      return Number.isInteger(n) && n >= 0 ? { value: n } : { error: 'must be a whole number' };
-    }
-    case 'bool':
-      if (raw === true || raw === 'true') return { value: true };
-      if (raw === false || raw === 'false') return { value: false };
-      return { error: 'must be true or false' };
-    case 'fsync':
-      if (raw === true || raw === 'always' || raw === 'true') return { value: 0 };
-      if (raw === false || raw === 'never' || raw === 'false') return { value: Infinity };
-      return convert(raw, 'duration').value !== undefined ? convert(raw, 'duration') : { error: 'must be always, never or a duration like 10s' };
-    case 'duration': {
-      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(String(raw).trim());
-      return m ? { value: Number(m[1]) * DURATION_UNITS[m[2]] } : { error: 'must be a duration like 500ms, 10s, 5m, 1h or 7d' };
-    }
-    case 'bytes': {
-      const m = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?$/i.exec(String(raw).trim());
-      return m ? { value: Math.round(Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]) } : { error: 'must be a size like 512KiB, 256MiB or 1GB' };
-    }
-    case 'labels': {
-      if (typeof raw !== 'object' || Array.isArray(raw)) return { error: 'must be a mapping of label names to values' };
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k)) return { error: `has an invalid label name ${JSON.stringify(k)}` };
-        out[k] = String(v);
-      }
-      return { value: out };
-    }
-    case 'strings':
-      return Array.isArray(raw) ? { value: raw.map(String) } : { error: 'must be a list, e.g. [a, b]' };
-  }
 }

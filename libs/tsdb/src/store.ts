@@ -117,6 +117,14 @@ export class TimeSeriesStore {
   private readonly chunks: ChunkTable;
   private readonly familyTypes = new Map<string, string>();
 
+  /**
+   * The SQLite connection, for companion tables that must commit with appends (see
+   * `append`'s `inTransaction`). The store's own tables are not part of its API.
+   */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   static open(options: StoreOptions): TimeSeriesStore {
     return new TimeSeriesStore(resolveOptions(options));
   }
@@ -236,7 +244,11 @@ export class TimeSeriesStore {
    * process being killed. Series that cannot be stored are reported in `rejected`; the
    * rest of the batch is stored.
    */
-  append(batch: readonly AppendSeries[]): AppendResult {
+  /**
+   * Appends samples in one transaction. `inTransaction` runs inside it, so that what a
+   * caller records about the append (the hub's delivery ledger) commits with it or not at all.
+   */
+  append(batch: readonly AppendSeries[], options: { inTransaction?: () => void } = {}): AppendResult {
     this.assertOpen();
     const result: AppendResult = { appended: 0, outOfOrder: 0, duplicates: 0, conflicts: 0, tooOld: 0, newSeries: 0, rejected: [], refs: [] };
     const seq = this.nextSeq;
@@ -257,6 +269,7 @@ export class TimeSeriesStore {
         wal.beginSeries(state.id);
         this.appendSeriesSamples(state, entry, seq, wal, result, touchedOoo);
       }
+      options.inTransaction?.();
       if (wal.sampleCount === 0) return;
       const data = wal.encode();
       this.stmt.insertWal.run(seq, data);

@@ -1,0 +1,1 @@
+export { ConfigError, openConfigDocument, readConfigText, convertValue, type ConfigDocument, type ConfigSchema, type KeySpec, type Kind, type Converted } from './config-document.ts';

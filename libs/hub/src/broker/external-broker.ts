@@ -1,0 +1,86 @@
+// The hub as a client of an external broker (Mosquitto, EMQX, a cluster): a persistent
+// session (clean: false) subscribed with QoS 1, so messages wait in the broker while the
+// hub is away, and each samples message acknowledged only after its commit
+// (customHandleAcks). With `sharedGroup`, samples are read through `$share/<group>/...`
+// so that several hubs split the fleet, as consumers of one group do. Who may publish
+// what is the external broker's job (its users and ACLs).
+
+import { readFileSync } from 'node:fs';
+import mqtt, { type MqttClient } from 'mqtt';
+import { parseAgentTopic } from '@metrics-hub/wire';
+import type { MessageSink } from './message-sink.ts';
+
+export interface ExternalBrokerOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  protocolVersion: 4 | 5;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  topicPrefix: string;
+  sharedGroup?: string;
+  sink: MessageSink;
+  log: (line: string) => void;
+}
+
+export class ExternalBroker {
+  private constructor(private readonly client: MqttClient) {}
+
+  /** Connects (retrying in the background if the broker is not there yet). */
+  static start(o: ExternalBrokerOptions): ExternalBroker {
+    const prefix = o.topicPrefix;
+    const samplesTopic = `${o.sharedGroup ? `$share/${o.sharedGroup}/` : ''}${prefix}/+/samples`;
+    const client = mqtt.connect(o.url, {
+      clientId: o.clientId,
+      clean: false,
+      protocolVersion: o.protocolVersion,
+      username: o.username,
+      password: o.password,
+      reconnectPeriod: 2000,
+      ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 7 * 86_400 } } : {}),
+      ca: o.tls?.caFile ? readFileSync(o.tls.caFile) : undefined,
+      cert: o.tls?.certFile ? readFileSync(o.tls.certFile) : undefined,
+      key: o.tls?.keyFile ? readFileSync(o.tls.keyFile) : undefined,
+      customHandleAcks: (topic, message, _packet, done) => {
+        const parsed = parseAgentTopic(prefix, topic);
+        if (!parsed) return done(0);
+        if (parsed.kind !== 'samples') {
+          o.sink.control(parsed.agentId, parsed.kind, message);
+          return done(0);
+        }
+        // No PUBACK until committed: a failed commit drops the connection and the broker
+        // delivers the message again.
+        o.sink.samples(parsed.agentId, message).then(
+          () => done(0),
+          (e: Error) => done(e),
+        );
+      },
+    });
+    client.on('connect', (connack) => {
+      o.log(`external broker ${o.url}: connected (session ${connack.sessionPresent ? 'resumed' : 'new'})`);
+      // Subscribing again on a resumed session is harmless and covers a broker that lost it.
+      client.subscribe(
+        [
+          { topic: samplesTopic, qos: 1 },
+          { topic: `${prefix}/+/meta`, qos: 1 },
+          { topic: `${prefix}/+/status`, qos: 1 },
+        ] as never,
+        (err, granted) => {
+          if (err) o.log(`external broker: subscribe failed: ${err.message}`);
+          for (const g of granted ?? []) if (g.qos === 128) o.log(`external broker: not allowed to subscribe to ${g.topic}: grant the hub's user read access`);
+        },
+      );
+    });
+    client.on('error', (e) => o.log(`external broker ${o.url}: ${e.message}`));
+    client.on('offline', () => o.log(`external broker ${o.url}: unreachable; retrying every 2 s`));
+    return new ExternalBroker(client);
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.client.end(false, {}, () => resolve()));
+  }
+}

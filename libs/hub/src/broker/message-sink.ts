@@ -1,0 +1,11 @@
+// Where a broker front end (the embedded broker or a client of an external one) hands
+// what agents publish. One interface, so ingest does not care how messages arrived.
+
+export interface MessageSink {
+  /** Resolves when the batch is committed (acknowledge then); rejects when it is not. */
+  samples(agentId: string, payload: Uint8Array): Promise<void>;
+  /** The retained birth message or status. */
+  control(agentId: string, kind: 'meta' | 'status', payload: Uint8Array): void;
+  /** The broker saw the agent's connection end. */
+  disconnected(agentId: string): void;
+}

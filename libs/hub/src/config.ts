@@ -1,0 +1,182 @@
+// The hub's YAML config (hub.yaml): every key has a default, so an empty file (or none)
+// runs a complete hub: embedded broker on 1883, HTTP API on 127.0.0.1:9464, the store in
+// the per-user data folder and a local agent. Environment overrides: METRICS_HUB_<SECTION>_<KEY>.
+
+import { hostname } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { ConfigError, openConfigDocument, readConfigText, type ConfigSchema } from '@metrics-hub/config';
+import { agentIdProblem, DEFAULT_TOPIC_PREFIX } from '@metrics-hub/wire';
+import { defaultDataDir } from './paths.ts';
+
+export { ConfigError };
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface HubConfig {
+  dataDir: string;
+  topicPrefix: string;
+  broker:
+    | {
+        mode: 'embedded';
+        listen: HostPort | undefined;
+        tls: { listen: HostPort; certFile: string; keyFile: string; caFile?: string; requireClientCertificate: boolean } | undefined;
+        maxConnections: number;
+        maxPacketBytes: number;
+      }
+    | {
+        mode: 'external';
+        url: string;
+        clientId: string;
+        username?: string;
+        password?: string;
+        protocolVersion: 4 | 5;
+        sharedGroup?: string;
+        tls?: { caFile?: string; certFile?: string; keyFile?: string };
+      };
+  http: { listen: HostPort; token: string | undefined };
+  store: { durability: 'process' | 'power'; retentionMs: number; rollup1mRetentionMs: number; rollup1hRetentionMs: number; maxSeries: number };
+  ingest: { maxBatchBytes: number; maxCommitSamples: number };
+  fleet: { upIntervalMs: number };
+  localAgent: { enabled: boolean; id: string; intervalMs: number };
+  query: { timeoutMs: number; maxSamples: number; lookbackDeltaMs: number };
+}
+
+const SCHEMA: ConfigSchema = {
+  hub: {
+    data_dir: { kind: 'string', default: undefined, help: 'folder for the store and hub state (default: the per-user data folder)' },
+    topic_prefix: { kind: 'string', default: DEFAULT_TOPIC_PREFIX, help: 'first MQTT topic level, as the agents have it' },
+  },
+  broker: {
+    mode: { kind: (raw) => (raw === 'embedded' || raw === 'external' ? { value: raw } : { error: 'must be embedded or external' }), default: 'embedded', help: 'embedded (the hub is the broker) or external (the hub subscribes to one)' },
+    listen: { kind: 'string', default: '0.0.0.0:1883', help: 'embedded broker address for agents, host:port ("" for none, with TLS only)' },
+    tls_listen: { kind: 'string', default: '0.0.0.0:8883', help: 'MQTT over TLS address, used when tls_cert_file is set' },
+    tls_cert_file: { kind: 'string', default: undefined, help: 'server certificate (PEM): setting it turns TLS on' },
+    tls_key_file: { kind: 'string', default: undefined, help: 'server private key (PEM)' },
+    tls_ca_file: { kind: 'string', default: undefined, help: 'CA for client certificates' },
+    tls_require_client_certificate: { kind: 'bool', default: false, help: 'refuse agents without a client certificate signed by tls_ca_file' },
+    max_connections: { kind: 'int', default: 10000, help: 'most agent connections at once' },
+    max_packet: { kind: 'bytes', default: '16MiB', help: 'largest MQTT packet accepted, e.g. 16MiB' },
+    url: { kind: 'string', default: undefined, help: 'external broker, mqtt://host:1883 or mqtts://host:8883' },
+    client_id: { kind: 'string', default: undefined, help: 'the hub\'s MQTT client id at the external broker (keep it stable: it names the persistent session)' },
+    username: { kind: 'string', default: undefined, help: 'the hub\'s user at the external broker' },
+    password: { kind: 'string', default: undefined, help: 'its password' },
+    protocol_version: { kind: 'int', default: 4, help: '4 (MQTT 3.1.1) or 5' },
+    shared_group: { kind: 'string', default: undefined, help: 'read samples through $share/<group>/ so several hubs split the fleet' },
+    tls_client_cert_file: { kind: 'string', default: undefined, help: 'client certificate for the external broker' },
+    tls_client_key_file: { kind: 'string', default: undefined, help: 'client key for the external broker' },
+  },
+  http: {
+    listen: { kind: 'string', default: '127.0.0.1:9464', help: 'HTTP API address; anything but loopback needs http.token' },
+    token: { kind: 'string', default: undefined, help: 'bearer token clients must send (Authorization: Bearer <token>)' },
+  },
+  store: {
+    durability: { kind: (raw) => (raw === 'process' || raw === 'power' ? { value: raw } : { error: 'must be process or power' }), default: 'process', help: 'process (acknowledged data survives the hub being killed) or power (also power loss; slower)' },
+    retention: { kind: 'duration', default: '15d', help: 'how long raw samples are kept' },
+    rollup_1m_retention: { kind: 'duration', default: '90d', help: 'how long 1-minute rollups are kept' },
+    rollup_1h_retention: { kind: 'duration', default: '730d', help: 'how long 1-hour rollups are kept' },
+    max_series: { kind: 'int', default: 1_000_000, help: 'most series the store accepts' },
+  },
+  ingest: {
+    max_batch_bytes: { kind: 'bytes', default: '16MiB', help: 'largest batch accepted from an agent' },
+    max_commit_samples: { kind: 'int', default: 500_000, help: 'most samples one store transaction takes' },
+  },
+  fleet: {
+    up_interval: { kind: 'duration', default: '10s', help: 'how often `up` is written for every agent' },
+  },
+  local_agent: {
+    enabled: { kind: 'bool', default: true, help: 'run an agent for this machine beside the hub' },
+    id: { kind: 'string', default: undefined, help: 'its agent id (default: the host name)' },
+    interval: { kind: 'duration', default: '10s', help: 'its collection interval' },
+  },
+  query: {
+    timeout: { kind: 'duration', default: '2m', help: 'longest a query may run' },
+    max_samples: { kind: 'int', default: 50_000_000, help: 'most samples a query may load' },
+    lookback_delta: { kind: 'duration', default: '5m', help: 'how far back an instant selector looks' },
+  },
+};
+
+export function loadHubConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): HubConfig {
+  return parseHubConfig(path ? readConfigText(path) : '', path ?? '(defaults)', env);
+}
+
+export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): HubConfig {
+  const doc = openConfigDocument(text, file, { schema: SCHEMA, envPrefix: 'METRICS_HUB', env });
+  const { get, problems, where } = doc;
+  const address = (section: string, key: string, optional = false): HostPort | undefined => {
+    const raw = get<string | undefined>(section, key);
+    if (optional && !raw) return undefined;
+    const m = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(raw ?? '');
+    if (!m || Number(m[2]) > 65535) {
+      problems.push(`${where([section, key])}: ${section}.${key} ${JSON.stringify(raw)} is not host:port: write it like 127.0.0.1:9464 or 0.0.0.0:1883`);
+      return { host: '127.0.0.1', port: 0 };
+    }
+    return { host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(m[2]) };
+  };
+
+  const dataDir = get<string | undefined>('hub', 'data_dir') ?? defaultDataDir();
+  if (!isAbsolute(dataDir)) problems.push(`${where(['hub', 'data_dir'])}: hub.data_dir must be an absolute path`);
+  const mode = get<'embedded' | 'external'>('broker', 'mode');
+  const protocol = get<number>('broker', 'protocol_version');
+  if (protocol !== 4 && protocol !== 5) problems.push(`${where(['broker', 'protocol_version'])}: broker.protocol_version must be 4 or 5`);
+  let broker: HubConfig['broker'];
+  if (mode === 'embedded') {
+    const certFile = get<string | undefined>('broker', 'tls_cert_file');
+    const keyFile = get<string | undefined>('broker', 'tls_key_file');
+    if (!!certFile !== !!keyFile) problems.push(`${where(['broker'])}: broker.tls_cert_file and broker.tls_key_file go together: set both or neither`);
+    const listen = address('broker', 'listen', true);
+    if (!listen && !certFile) problems.push(`${where(['broker', 'listen'])}: broker.listen is empty and TLS is off: agents could not connect; set one of them`);
+    broker = {
+      mode,
+      listen,
+      tls: certFile && keyFile ? { listen: address('broker', 'tls_listen')!, certFile, keyFile, caFile: get('broker', 'tls_ca_file'), requireClientCertificate: get('broker', 'tls_require_client_certificate') } : undefined,
+      maxConnections: get('broker', 'max_connections'),
+      maxPacketBytes: get('broker', 'max_packet'),
+    };
+  } else {
+    const url = get<string | undefined>('broker', 'url');
+    if (!url || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(url)) problems.push(`${where(['broker', 'url'])}: broker.mode is external, so broker.url must be the broker's address, e.g. mqtt://broker:1883`);
+    broker = {
+      mode,
+      url: url ?? '',
+      clientId: get<string | undefined>('broker', 'client_id') ?? `metrics-hub-${hostname()}`,
+      username: get('broker', 'username'),
+      password: get('broker', 'password'),
+      protocolVersion: protocol === 5 ? 5 : 4,
+      sharedGroup: get('broker', 'shared_group'),
+      tls: { caFile: get('broker', 'tls_ca_file'), certFile: get('broker', 'tls_client_cert_file'), keyFile: get('broker', 'tls_client_key_file') },
+    };
+  }
+  const http = { listen: address('http', 'listen')!, token: get<string | undefined>('http', 'token') };
+  if (!isLoopback(http.listen.host) && !http.token) {
+    problems.push(`${where(['http', 'listen'])}: http.listen ${http.listen.host} is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1`);
+  }
+  const localId = get<string | undefined>('local_agent', 'id') ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
+  const idProblem = agentIdProblem(localId);
+  if (idProblem) problems.push(`${where(['local_agent', 'id'])}: local_agent.id: ${idProblem}`);
+  const config: HubConfig = {
+    dataDir: isAbsolute(dataDir) ? dataDir : join(process.cwd(), dataDir),
+    topicPrefix: get('hub', 'topic_prefix'),
+    broker,
+    http,
+    store: {
+      durability: get('store', 'durability'),
+      retentionMs: get('store', 'retention'),
+      rollup1mRetentionMs: get('store', 'rollup_1m_retention'),
+      rollup1hRetentionMs: get('store', 'rollup_1h_retention'),
+      maxSeries: get('store', 'max_series'),
+    },
+    ingest: { maxBatchBytes: get('ingest', 'max_batch_bytes'), maxCommitSamples: get('ingest', 'max_commit_samples') },
+    fleet: { upIntervalMs: get('fleet', 'up_interval') },
+    localAgent: { enabled: get('local_agent', 'enabled'), id: localId, intervalMs: get('local_agent', 'interval') },
+    query: { timeoutMs: get('query', 'timeout'), maxSamples: get('query', 'max_samples'), lookbackDeltaMs: get('query', 'lookback_delta') },
+  };
+  doc.finish();
+  return config;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

@@ -1,0 +1,228 @@
+// The fleet: every agent the hub has heard of, with what it said about itself (the
+// retained birth message), whether it is connected (status and last will), when its data
+// last arrived, how far behind it is and how much it still holds in its buffer. Each
+// heartbeat writes `up{job, instance, ...agent labels}` (1 or 0) into the store, so that
+// "agent down" is an ordinary alert rule, as for a Prometheus scrape target.
+
+import type Database from 'better-sqlite3';
+import type { MetricMetadata, TimeSeriesStore } from '@metrics-hub/tsdb';
+import type { Labels } from '@metrics-hub/wire';
+import type { IngestOutcome } from '../ingest/ingester.ts';
+
+export interface AgentMeta {
+  agentId: string;
+  version?: string;
+  host?: { hostname?: string; os?: string; release?: string; arch?: string };
+  labels?: Record<string, string>;
+  intervalMs?: number;
+  metadata?: Record<string, MetricMetadata>;
+}
+
+export interface FleetAgent {
+  agentId: string;
+  /** Connected to the broker, by its retained status ("online" / the will "offline"). */
+  connected: boolean;
+  /** Connected and delivering: what `up` says. */
+  up: boolean;
+  statusChangedMs: number | undefined;
+  firstSeenMs: number;
+  /** When its last batch arrived. */
+  lastBatchMs: number | undefined;
+  /** Newest sample time it delivered. */
+  lastSampleMs: number | undefined;
+  /** Arrival minus collection time of the newest sample of its last batch. */
+  lagMs: number | undefined;
+  /** Bytes waiting in its outbox, from its own agent_buffer_bytes. */
+  backlogBytes: number | undefined;
+  batches: number;
+  samples: number;
+  rejectedBatches: number;
+  lastRejection: string | undefined;
+  version: string | undefined;
+  host: AgentMeta['host'];
+  labels: Record<string, string>;
+  intervalMs: number;
+}
+
+type Change = { kind: 'agent'; agent: FleetAgent };
+
+export class FleetRegistry {
+  private readonly agents = new Map<string, FleetAgent>();
+  private readonly stmt;
+  private readonly listeners = new Set<(change: Change) => void>();
+  private dirty = new Set<string>();
+
+  constructor(
+    db: Database.Database,
+    private readonly store: TimeSeriesStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    db.exec(`CREATE TABLE IF NOT EXISTS hub_agents (agent_id TEXT PRIMARY KEY, record TEXT NOT NULL)`);
+    this.stmt = {
+      save: db.prepare('INSERT INTO hub_agents (agent_id, record) VALUES (?, ?) ON CONFLICT (agent_id) DO UPDATE SET record = excluded.record'),
+      remove: db.prepare('DELETE FROM hub_agents WHERE agent_id = ?'),
+      all: db.prepare<[], { agent_id: string; record: string }>('SELECT agent_id, record FROM hub_agents'),
+    };
+    for (const row of this.stmt.all.iterate()) {
+      // A restarted hub has not seen anyone connect yet.
+      const agent = { ...(JSON.parse(row.record) as FleetAgent), connected: false, up: false };
+      this.agents.set(row.agent_id, agent);
+    }
+  }
+
+  onChange(listener: (change: Change) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): FleetAgent[] {
+    return [...this.agents.values()].sort((a, b) => a.agentId.localeCompare(b.agentId)).map((a) => ({ ...a }));
+  }
+
+  get(agentId: string): FleetAgent | undefined {
+    const a = this.agents.get(agentId);
+    return a && { ...a };
+  }
+
+  /** The retained birth message (JSON). A malformed one is reported, not fatal. */
+  noteMeta(agentId: string, payload: Uint8Array): string | undefined {
+    if (payload.byteLength === 0) return undefined; // a cleared retained message
+    let meta: AgentMeta;
+    try {
+      meta = JSON.parse(new TextDecoder().decode(payload)) as AgentMeta;
+      if (typeof meta !== 'object' || meta === null) throw new Error('not an object');
+    } catch (e) {
+      return `agent ${agentId}: birth message is not valid JSON (${(e as Error).message}); ignored`;
+    }
+    const a = this.touch(agentId);
+    a.version = typeof meta.version === 'string' ? meta.version : a.version;
+    a.host = typeof meta.host === 'object' && meta.host ? meta.host : a.host;
+    if (meta.labels && typeof meta.labels === 'object') a.labels = Object.fromEntries(Object.entries(meta.labels).map(([k, v]) => [k, String(v)]));
+    if (typeof meta.intervalMs === 'number' && meta.intervalMs > 0) a.intervalMs = meta.intervalMs;
+    for (const [metric, m] of Object.entries(meta.metadata ?? {})) {
+      if (m && typeof m === 'object') this.store.setMetadata(metric, { type: m.type ?? 'unknown', help: String(m.help ?? ''), unit: String(m.unit ?? '') });
+    }
+    this.changed(a);
+    return undefined;
+  }
+
+  /** The retained status: "online", or "offline" (said on a clean stop, or the last will). */
+  noteStatus(agentId: string, payload: Uint8Array): void {
+    const text = new TextDecoder().decode(payload).trim();
+    if (text !== 'online' && text !== 'offline') return;
+    const a = this.touch(agentId);
+    const connected = text === 'online';
+    if (a.connected === connected) return;
+    a.connected = connected;
+    a.statusChangedMs = this.now();
+    a.up = this.isUp(a);
+    this.changed(a);
+  }
+
+  /** The broker saw the agent's connection end (covers brokers that do not send wills). */
+  noteDisconnected(agentId: string): void {
+    this.noteStatus(agentId, new TextEncoder().encode('offline'));
+  }
+
+  noteOutcome(agentId: string, outcome: IngestOutcome): void {
+    const a = this.touch(agentId);
+    const now = this.now();
+    if (outcome.kind === 'rejected') {
+      a.rejectedBatches++;
+      a.lastRejection = outcome.reason;
+      this.changed(a);
+      return;
+    }
+    a.lastBatchMs = now;
+    if (outcome.kind === 'duplicate') return;
+    a.batches++;
+    a.samples += outcome.samples;
+    let newest = -Infinity;
+    for (const s of outcome.batch.series) {
+      const n = s.timestamps.length;
+      if (n && s.timestamps[n - 1] > newest) newest = s.timestamps[n - 1];
+      if (s.labels.__name__ === 'agent_buffer_bytes' && n) a.backlogBytes = s.values[n - 1];
+    }
+    if (newest > -Infinity) {
+      a.lagMs = Math.max(0, now - newest);
+      a.lastSampleMs = Math.max(a.lastSampleMs ?? -Infinity, newest);
+    }
+    a.up = this.isUp(a);
+    this.changed(a);
+  }
+
+  /**
+   * Writes `up` for every agent at `nowMs` and saves what changed. Called every few
+   * seconds by the hub.
+   */
+  heartbeat(nowMs = this.now()): void {
+    const series = [];
+    for (const a of this.agents.values()) {
+      const up = this.isUp(a, nowMs);
+      if (up !== a.up) {
+        a.up = up;
+        this.changed(a);
+      }
+      const labels: Labels = { job: 'node', instance: a.agentId, ...a.labels, __name__: 'up' };
+      series.push({ labels, timestamps: Float64Array.of(nowMs), values: Float64Array.of(up ? 1 : 0) });
+    }
+    if (series.length) this.store.append(series);
+    this.save();
+  }
+
+  /** Forgets an agent (its stored data stays until retention). */
+  remove(agentId: string): boolean {
+    const had = this.agents.delete(agentId);
+    this.stmt.remove.run(agentId);
+    this.dirty.delete(agentId);
+    return had;
+  }
+
+  save(): void {
+    for (const id of this.dirty) {
+      const a = this.agents.get(id);
+      if (a) this.stmt.save.run(id, JSON.stringify(a));
+    }
+    this.dirty.clear();
+  }
+
+  /** Connected, and data arrived within three intervals (or it connected that recently). */
+  private isUp(a: FleetAgent, now = this.now()): boolean {
+    if (!a.connected) return false;
+    const window = Math.max(3 * a.intervalMs, 30_000);
+    const last = Math.max(a.lastBatchMs ?? -Infinity, a.statusChangedMs ?? -Infinity);
+    return now - last <= window;
+  }
+
+  private touch(agentId: string): FleetAgent {
+    let a = this.agents.get(agentId);
+    if (!a) {
+      a = {
+        agentId,
+        connected: false,
+        up: false,
+        statusChangedMs: undefined,
+        firstSeenMs: this.now(),
+        lastBatchMs: undefined,
+        lastSampleMs: undefined,
+        lagMs: undefined,
+        backlogBytes: undefined,
+        batches: 0,
+        samples: 0,
+        rejectedBatches: 0,
+        lastRejection: undefined,
+        version: undefined,
+        host: undefined,
+        labels: { job: 'node', instance: agentId },
+        intervalMs: 10_000,
+      };
+      this.agents.set(agentId, a);
+    }
+    return a;
+  }
+
+  private changed(a: FleetAgent): void {
+    this.dirty.add(a.agentId);
+    for (const l of this.listeners) l({ kind: 'agent', agent: { ...a } });
+  }
+}

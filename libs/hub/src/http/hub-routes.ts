@@ -1,0 +1,134 @@
+// The hub's own HTTP endpoints, beside the Prometheus API: the fleet, agent tokens, hub
+// status, live events, and /metrics.
+//
+//   GET    /api/hub/v1/status                 version, broker, ingest and store figures
+//   GET    /api/hub/v1/fleet                  every agent and its state
+//   POST   /api/hub/v1/agents                 {"agentId"}: issue a token (shown once) and
+//                                             the agent config / install command carrying it
+//   DELETE /api/hub/v1/agents/<id>/token      revoke it and drop the agent's connection
+//   DELETE /api/hub/v1/agents/<id>            forget the agent (its data stays)
+//   GET    /api/hub/v1/events                 server-sent events: fleet, ingest
+//   GET    /metrics                           the hub's own metrics, Prometheus text format
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { writeExposition } from '@metrics-hub/expfmt';
+import { agentIdProblem } from '@metrics-hub/wire';
+import type { FleetRegistry } from '../fleet/registry.ts';
+import type { AgentTokens } from '../tokens.ts';
+import type { EventStream } from './event-stream.ts';
+import type { MetricFamily } from '@metrics-hub/expfmt';
+
+export interface HubRoutesDeps {
+  fleet: FleetRegistry;
+  tokens: AgentTokens;
+  events: EventStream;
+  status: () => unknown;
+  metrics: () => MetricFamily[];
+  /** How agents reach this hub's broker, for the config handed out with a token. */
+  agentBrokerUrl: () => string;
+  topicPrefix: string;
+  /** Ends an agent's live connection (embedded broker only). */
+  disconnect: (agentId: string) => void;
+}
+
+const MAX_BODY = 64 * 1024;
+
+export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const path = url.pathname;
+    if (path === '/metrics') {
+      if (!only(req, res, 'GET')) return true;
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(writeExposition(d.metrics()));
+      return true;
+    }
+    if (!path.startsWith('/api/hub/v1/')) return false;
+    const route = path.slice('/api/hub/v1/'.length);
+    if (route === 'status') {
+      if (only(req, res, 'GET')) json(res, 200, d.status());
+      return true;
+    }
+    if (route === 'fleet') {
+      if (only(req, res, 'GET')) json(res, 200, { agents: d.fleet.list(), tokens: d.tokens.list() });
+      return true;
+    }
+    if (route === 'events') {
+      if (only(req, res, 'GET')) d.events.attach(res, [{ event: 'fleet', data: { agents: d.fleet.list() } }]);
+      return true;
+    }
+    if (route === 'agents') {
+      if (!only(req, res, 'POST')) return true;
+      const body = await readJson(req, res);
+      if (body === undefined) return true;
+      const agentId = typeof (body as { agentId?: unknown }).agentId === 'string' ? (body as { agentId: string }).agentId : '';
+      const problem = agentIdProblem(agentId);
+      if (problem) return fail(res, 400, `${problem}: send {"agentId": "<id>"}`);
+      const token = d.tokens.issue(agentId);
+      const brokerUrl = d.agentBrokerUrl();
+      const config = ['agent:', `  id: ${agentId}`, 'hub:', `  url: ${brokerUrl}`, `  topic_prefix: ${d.topicPrefix}`, `  password: ${token}`, ''].join('\n');
+      json(res, 201, {
+        agentId,
+        token,
+        brokerUrl,
+        config,
+        installCommand: `sudo bash install-agent.sh install --hub ${brokerUrl} --token ${token} --id ${agentId}`,
+        note: 'The token is shown only now; issuing again replaces it.',
+      });
+      return true;
+    }
+    const m = /^agents\/([^/]+)(\/token)?$/.exec(route);
+    if (m) {
+      if (!only(req, res, 'DELETE')) return true;
+      const agentId = decodeURIComponent(m[1]);
+      if (m[2]) {
+        const revoked = d.tokens.revoke(agentId);
+        d.disconnect(agentId);
+        if (!revoked) return fail(res, 404, `agent "${agentId}" has no active token`);
+        json(res, 200, { agentId, revoked: true });
+      } else {
+        if (!d.fleet.remove(agentId)) return fail(res, 404, `agent "${agentId}" is not in the fleet`);
+        json(res, 200, { agentId, removed: true });
+      }
+      return true;
+    }
+    fail(res, 404, `no endpoint ${path}: see /api/hub/v1/status, fleet, agents, events`);
+    return true;
+  };
+}
+
+function only(req: IncomingMessage, res: ServerResponse, method: string): boolean {
+  if (req.method === method || (method === 'GET' && req.method === 'HEAD')) return true;
+  res.setHeader('allow', method);
+  fail(res, 405, `use ${method} for ${req.url?.split('?')[0]}`);
+  return false;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function fail(res: ServerResponse, status: number, error: string): boolean {
+  json(res, status, { error });
+  return true;
+}
+
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY) {
+      fail(res, 413, `request body over ${MAX_BODY} bytes`);
+      return undefined;
+    }
+    chunks.push(c);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch (e) {
+    fail(res, 400, `body is not JSON (${(e as Error).message})`);
+    return undefined;
+  }
+}

@@ -1,0 +1,227 @@
+// The hub runtime: everything between the agents and the people looking at their data,
+// in plain Node, so that the Electron main process only hosts it and `hub serve` runs the
+// same thing headless.
+//
+//   broker (embedded aedes, or a client of an external one)
+//     └─ MessageSink ─► Ingester (decode, check, de-duplicate, group commit, then PUBACK)
+//                         └─► TimeSeriesStore ◄─ Engine (PromQL) ◄─ HTTP API
+//                         └─► FleetRegistry (status, lag, backlog; writes `up`)
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { Engine } from '@metrics-hub/promql';
+import { TimeSeriesStore } from '@metrics-hub/tsdb';
+import type { HostPort, HubConfig } from './config.ts';
+import { EmbeddedBroker } from './broker/embedded-broker.ts';
+import { ExternalBroker } from './broker/external-broker.ts';
+import type { MessageSink } from './broker/message-sink.ts';
+import { FleetRegistry } from './fleet/registry.ts';
+import { Ingester } from './ingest/ingester.ts';
+import { AgentTokens } from './tokens.ts';
+import { EventStream } from './http/event-stream.ts';
+import { createHubRoutes } from './http/hub-routes.ts';
+import { startHttpServer, type RouteHandler } from './http/server.ts';
+import { hubMetricFamilies } from './self-metrics.ts';
+import { LocalAgent } from './local-agent.ts';
+
+export const HUB_VERSION = '0.1.0';
+
+export interface HubDeps {
+  log?: (line: string) => void;
+  now?: () => number;
+  /** The Prometheus API handler (libs/http-api), given the hub's store and engine. */
+  queryApi?: (hub: Hub) => RouteHandler;
+  /** How to run an agent for this machine: [node, path/to/agent cli]. Without it, none runs. */
+  localAgentCommand?: string[];
+}
+
+export class Hub {
+  readonly store: TimeSeriesStore;
+  readonly tokens: AgentTokens;
+  readonly fleet: FleetRegistry;
+  readonly ingester: Ingester;
+  readonly engine: Engine;
+  readonly events = new EventStream();
+  readonly startedMs: number;
+  private broker: EmbeddedBroker | ExternalBroker | undefined;
+  private http: { server: Server; address: HostPort } | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private localAgent: LocalAgent | undefined;
+  private readonly log: (line: string) => void;
+  private readonly now: () => number;
+
+  private constructor(
+    readonly config: HubConfig,
+    private readonly deps: HubDeps,
+  ) {
+    this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} hub: ${line}\n`));
+    this.now = deps.now ?? Date.now;
+    this.startedMs = this.now();
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    this.store = TimeSeriesStore.open({
+      path: join(config.dataDir, 'metrics.db'),
+      durability: config.store.durability,
+      retention: { rawMs: config.store.retentionMs, rollup1mMs: config.store.rollup1mRetentionMs, rollup1hMs: config.store.rollup1hRetentionMs },
+      limits: { maxSeries: config.store.maxSeries },
+    });
+    this.tokens = new AgentTokens(this.store.database, this.now);
+    this.fleet = new FleetRegistry(this.store.database, this.store, this.now);
+    this.ingester = new Ingester(this.store, { maxBatchBytes: config.ingest.maxBatchBytes, maxCommitSamples: config.ingest.maxCommitSamples, log: this.log, now: this.now });
+    this.engine = new Engine({ timeoutMs: config.query.timeoutMs, maxSamples: config.query.maxSamples, lookbackDeltaMs: config.query.lookbackDeltaMs });
+    this.ingester.onOutcome((agentId, outcome) => {
+      this.fleet.noteOutcome(agentId, outcome);
+      if (outcome.kind === 'stored') {
+        let newest = -Infinity;
+        for (const s of outcome.batch.series) if (s.timestamps.length) newest = Math.max(newest, s.timestamps[s.timestamps.length - 1]);
+        this.events.noteIngest(agentId, outcome.samples, newest);
+      }
+    });
+    this.fleet.onChange((change) => this.events.publish('fleet', change));
+  }
+
+  /** Opens the store and starts the broker, the HTTP API and (if configured) the local agent. */
+  static async start(config: HubConfig, deps: HubDeps = {}): Promise<Hub> {
+    const hub = new Hub(config, deps);
+    try {
+      await hub.startServices();
+    } catch (e) {
+      await hub.stop();
+      throw e;
+    }
+    return hub;
+  }
+
+  /** Where the HTTP API listens (the bound port when the config said 0). */
+  get httpAddress(): HostPort {
+    return this.http!.address;
+  }
+
+  /** The broker address agents on this machine use (embedded: the plain or TLS listener). */
+  get localBrokerUrl(): string {
+    const b = this.config.broker;
+    if (b.mode === 'external') return b.url;
+    const embedded = this.broker as EmbeddedBroker;
+    const plain = embedded.addresses.mqtt;
+    if (plain) return `mqtt://${loopbackFor(plain.host)}:${plain.port}`;
+    const tls = embedded.addresses.mqtts!;
+    return `mqtts://${loopbackFor(tls.host)}:${tls.port}`;
+  }
+
+  status() {
+    const b = this.config.broker;
+    return {
+      version: HUB_VERSION,
+      startedMs: this.startedMs,
+      broker: b.mode === 'embedded' ? { mode: b.mode, ...(this.broker as EmbeddedBroker | undefined)?.addresses, connections: this.brokerConnections() } : { mode: b.mode, url: b.url, connected: (this.broker as ExternalBroker | undefined)?.connected ?? false },
+      http: this.http?.address,
+      ingest: { ...this.ingester.stats },
+      store: this.store.stats(),
+      agents: this.fleet.list().length,
+      localAgent: this.localAgent ? { id: this.config.localAgent.id, pid: this.localAgent.pid } : undefined,
+    };
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.localAgent?.stop();
+    this.events.close();
+    if (this.http) {
+      this.http.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.http!.server.close(() => resolve()));
+    }
+    await this.broker?.stop().catch((e: Error) => this.log(`stopping the broker: ${e.message}`));
+    await this.ingester.close();
+    this.fleet.save();
+    this.store.close();
+  }
+
+  private async startServices(): Promise<void> {
+    const sink: MessageSink = {
+      samples: (agentId, payload) => this.ingester.submit(agentId, payload).then(() => undefined),
+      control: (agentId, kind, payload) => {
+        if (kind === 'status') return this.fleet.noteStatus(agentId, payload);
+        const problem = this.fleet.noteMeta(agentId, payload);
+        if (problem) this.log(problem);
+      },
+      disconnected: (agentId) => this.fleet.noteDisconnected(agentId),
+    };
+    const b = this.config.broker;
+    if (b.mode === 'embedded') {
+      this.broker = await EmbeddedBroker.start({
+        listen: b.listen,
+        tls: b.tls && { ...b.tls.listen, certFile: b.tls.certFile, keyFile: b.tls.keyFile, caFile: b.tls.caFile, requireClientCertificate: b.tls.requireClientCertificate },
+        topicPrefix: this.config.topicPrefix,
+        tokens: this.tokens,
+        sink,
+        maxConnections: b.maxConnections,
+        maxPacketBytes: b.maxPacketBytes,
+        log: this.log,
+      });
+    } else {
+      this.broker = ExternalBroker.start({ ...b, topicPrefix: this.config.topicPrefix, sink, log: this.log });
+    }
+    const handlers: RouteHandler[] = [];
+    if (this.deps.queryApi) handlers.push(this.deps.queryApi(this));
+    handlers.push(
+      createHubRoutes({
+        fleet: this.fleet,
+        tokens: this.tokens,
+        events: this.events,
+        status: () => this.status(),
+        metrics: () => this.metricFamilies(),
+        agentBrokerUrl: () => this.localBrokerUrl,
+        topicPrefix: this.config.topicPrefix,
+        disconnect: (agentId) => (this.broker instanceof EmbeddedBroker ? this.broker.disconnect(agentId) : undefined),
+      }),
+    );
+    this.http = await startHttpServer({ listen: this.config.http.listen, token: this.config.http.token, handlers, log: this.log });
+    this.heartbeat = setInterval(() => this.beat(), this.config.fleet.upIntervalMs);
+    this.beat();
+    const command = this.deps.localAgentCommand;
+    if (this.config.localAgent.enabled && command) {
+      const id = this.config.localAgent.id;
+      // A fresh token at every start: the old one is not kept anywhere to reuse.
+      const token = this.config.broker.mode === 'embedded' ? this.tokens.issue(id) : '';
+      this.localAgent = new LocalAgent({
+        command,
+        agentId: id,
+        token,
+        brokerUrl: this.localBrokerUrl,
+        topicPrefix: this.config.topicPrefix,
+        intervalMs: this.config.localAgent.intervalMs,
+        dir: join(this.config.dataDir, 'local-agent'),
+        log: this.log,
+      });
+      this.localAgent.start();
+    }
+    this.log(`serving: HTTP on http://${this.http.address.host}:${this.http.address.port}, broker ${this.localBrokerUrl}, data in ${this.config.dataDir}`);
+  }
+
+  private brokerConnections(): number {
+    return this.broker instanceof EmbeddedBroker ? this.broker.connectedClients : 0;
+  }
+
+  private metricFamilies() {
+    return hubMetricFamilies({ ingest: this.ingester.stats, store: this.store.stats(), agents: this.fleet.list(), brokerConnections: this.brokerConnections(), startedMs: this.startedMs, version: HUB_VERSION });
+  }
+
+  /** `up` for every agent, and the hub's own metrics into its store. */
+  private beat(): void {
+    const now = this.now();
+    try {
+      this.fleet.heartbeat(now);
+      const series = [];
+      for (const f of this.metricFamilies()) {
+        for (const s of f.samples) series.push({ labels: { job: 'metrics-hub', instance: 'hub', ...s.labels, __name__: s.name }, timestamps: Float64Array.of(now), values: Float64Array.of(s.value) });
+      }
+      this.store.append(series);
+    } catch (e) {
+      this.log(`heartbeat: ${(e as Error).message}`);
+    }
+  }
+}
+
+function loopbackFor(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+}

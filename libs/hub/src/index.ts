@@ -1,0 +1,11 @@
+export { Hub, HUB_VERSION, type HubDeps } from './hub.ts';
+export { loadHubConfig, parseHubConfig, isLoopback, ConfigError, type HubConfig, type HostPort } from './config.ts';
+export { defaultDataDir } from './paths.ts';
+export { AgentTokens, type AgentTokenInfo } from './tokens.ts';
+export { Ingester, type IngestOutcome, type IngestStats } from './ingest/ingester.ts';
+export { DeliveryLedger } from './ingest/delivery-ledger.ts';
+export { FleetRegistry, type FleetAgent, type AgentMeta } from './fleet/registry.ts';
+export { EmbeddedBroker } from './broker/embedded-broker.ts';
+export { ExternalBroker } from './broker/external-broker.ts';
+export type { MessageSink } from './broker/message-sink.ts';
+export type { RouteHandler } from './http/server.ts';

@@ -1,0 +1,212 @@
+// From an agent's batch message to stored samples, acknowledged only after the commit.
+//
+//   submit(agent, payload) ─ decode, check ─► pending ─ group commit ─► store.append
+//                                │ bad: rejected (reason)                 + ledger, one transaction
+//                                ▼                                        ▼
+//                         resolves at once                         every submit resolves
+//
+// Batches submitted while a commit runs wait and go together in the next one (a group
+// commit), so a hundred agents cost one transaction, not a hundred. The caller holds the
+// acknowledgement (PUBACK) until its promise resolves; an agent waiting for it sends
+// nothing more than its in-flight window, which bounds the memory held here.
+
+import { batchSamples, BatchFormatError, decodeBatch, type Batch } from '@metrics-hub/wire';
+import type { AppendSeries, TimeSeriesStore } from '@metrics-hub/tsdb';
+import { DeliveryLedger } from './delivery-ledger.ts';
+
+export type IngestOutcome =
+  | { kind: 'stored'; samples: number; rejectedSeries: number; batch: Batch }
+  /** Covered by the ledger already: a redelivery, acknowledged again and not stored twice. */
+  | { kind: 'duplicate'; batch: Batch }
+  /** Not a valid batch: acknowledged (a resend would not fix it), counted and logged. */
+  | { kind: 'rejected'; reason: string };
+
+export interface IngestStats {
+  batchesStored: number;
+  batchesDuplicate: number;
+  batchesRejected: number;
+  samplesStored: number;
+  samplesDuplicate: number;
+  seriesRejected: number;
+  commits: number;
+  commitErrors: number;
+  /** Batches waiting for the next commit and their bytes. */
+  pendingBatches: number;
+  pendingBytes: number;
+  lastCommitMs: number;
+}
+
+export interface IngesterOptions {
+  /** Largest payload accepted; larger ones are rejected before decoding. */
+  maxBatchBytes: number;
+  /** A group commit takes at most this many samples; the rest go in the next one. */
+  maxCommitSamples: number;
+  log: (line: string) => void;
+  now?: () => number;
+}
+
+interface Pending {
+  agentId: string;
+  batch: Batch;
+  bytes: number;
+  samples: number;
+  resolve: (o: IngestOutcome) => void;
+  reject: (e: Error) => void;
+}
+
+export class Ingester {
+  readonly ledger: DeliveryLedger;
+  private readonly pending: Pending[] = [];
+  private scheduled = false;
+  private closed = false;
+  private readonly listeners = new Set<(agentId: string, outcome: IngestOutcome) => void>();
+  readonly stats: IngestStats = {
+    batchesStored: 0,
+    batchesDuplicate: 0,
+    batchesRejected: 0,
+    samplesStored: 0,
+    samplesDuplicate: 0,
+    seriesRejected: 0,
+    commits: 0,
+    commitErrors: 0,
+    pendingBatches: 0,
+    pendingBytes: 0,
+    lastCommitMs: 0,
+  };
+
+  constructor(
+    private readonly store: TimeSeriesStore,
+    private readonly options: IngesterOptions,
+  ) {
+    this.ledger = new DeliveryLedger(store.database);
+  }
+
+  /** Called after each batch is stored, found duplicate or rejected (fleet registry, live views). */
+  onOutcome(listener: (agentId: string, outcome: IngestOutcome) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves once the batch is committed (or known to be a duplicate, or rejected as
+   * invalid): acknowledge the message then. Rejects when the store cannot commit (disk
+   * full, closed): do not acknowledge; the agent will send it again.
+   */
+  submit(agentId: string, payload: Uint8Array): Promise<IngestOutcome> {
+    if (this.closed) return Promise.reject(new Error('the hub is shutting down'));
+    let batch: Batch;
+    try {
+      if (payload.byteLength > this.options.maxBatchBytes) {
+        throw new BatchFormatError(`batch of ${payload.byteLength} bytes is over the limit of ${this.options.maxBatchBytes} bytes (ingest.max_batch_bytes)`);
+      }
+      batch = decodeBatch(payload);
+      if (batch.agentId !== agentId) throw new BatchFormatError(`batch says it is from agent "${batch.agentId}" but came on the topic of agent "${agentId}"`);
+    } catch (e) {
+      const reason = e instanceof BatchFormatError ? e.message : `cannot decode: ${(e as Error).message}`;
+      return Promise.resolve(this.finish(agentId, { kind: 'rejected', reason }));
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ agentId, batch, bytes: payload.byteLength, samples: batchSamples(batch), resolve, reject });
+      this.stats.pendingBatches++;
+      this.stats.pendingBytes += payload.byteLength;
+      this.schedule();
+    });
+  }
+
+  /** Commits what is pending, then refuses new batches. */
+  async close(): Promise<void> {
+    while (this.pending.length) this.commit();
+    this.closed = true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate: every message already read from the sockets joins this commit.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.commit();
+      if (this.pending.length) this.schedule();
+    });
+  }
+
+  private commit(): void {
+    const group: Pending[] = [];
+    let samples = 0;
+    while (this.pending.length && (group.length === 0 || samples + this.pending[0].samples <= this.options.maxCommitSamples)) {
+      const p = this.pending.shift()!;
+      group.push(p);
+      samples += p.samples;
+      this.stats.pendingBatches--;
+      this.stats.pendingBytes -= p.bytes;
+    }
+    if (!group.length) return;
+    const toStore: Pending[] = [];
+    const duplicates: Pending[] = [];
+    for (const p of group) {
+      const { agentId, batch } = p;
+      // Two copies of one batch in the same group: the second is a duplicate of the first.
+      const dup = this.ledger.covers(agentId, batch.firstSeq, batch.lastSeq) || toStore.some((q) => q.agentId === agentId && q.batch.firstSeq <= batch.firstSeq && q.batch.lastSeq >= batch.lastSeq);
+      (dup ? duplicates : toStore).push(p);
+    }
+    const series: AppendSeries[] = [];
+    const spans: { p: Pending; from: number; to: number }[] = [];
+    for (const p of toStore) {
+      const from = series.length;
+      for (const s of p.batch.series) series.push({ labels: s.labels, timestamps: s.timestamps, values: s.values });
+      spans.push({ p, from, to: series.length });
+    }
+    let result;
+    try {
+      result = this.store.append(series, {
+        inTransaction: () => {
+          for (const p of toStore) this.ledger.record(p.agentId, p.batch.firstSeq, p.batch.lastSeq);
+        },
+      });
+    } catch (e) {
+      this.ledger.reload();
+      this.stats.commitErrors++;
+      const err = new Error(`cannot store ${toStore.length} batches: ${(e as Error).message}`, { cause: e });
+      this.options.log(err.message);
+      for (const p of toStore) p.reject(err);
+      // Duplicates need no commit: acknowledge them.
+      for (const p of duplicates) p.resolve(this.finish(p.agentId, { kind: 'duplicate', batch: p.batch }));
+      return;
+    }
+    this.stats.commits++;
+    this.stats.lastCommitMs = (this.options.now ?? Date.now)();
+    const rejectedAt = new Map<number, string>();
+    for (const r of result.rejected) rejectedAt.set(r.index, r.reason);
+    for (const { p, from, to } of spans) {
+      let rejectedSeries = 0;
+      for (let i = from; i < to; i++) {
+        const reason = rejectedAt.get(i);
+        if (reason === undefined) continue;
+        rejectedSeries++;
+        if (rejectedSeries === 1) this.options.log(`agent ${p.agentId}: series refused by the store: ${reason}`);
+      }
+      p.resolve(this.finish(p.agentId, { kind: 'stored', samples: p.samples, rejectedSeries, batch: p.batch }));
+    }
+    this.stats.samplesDuplicate += result.duplicates;
+    for (const p of duplicates) p.resolve(this.finish(p.agentId, { kind: 'duplicate', batch: p.batch }));
+  }
+
+  private finish(agentId: string, outcome: IngestOutcome): IngestOutcome {
+    switch (outcome.kind) {
+      case 'stored':
+        this.stats.batchesStored++;
+        this.stats.samplesStored += outcome.samples;
+        this.stats.seriesRejected += outcome.rejectedSeries;
+        break;
+      case 'duplicate':
+        this.stats.batchesDuplicate++;
+        break;
+      case 'rejected':
+        this.stats.batchesRejected++;
+        this.options.log(`agent ${agentId}: batch rejected: ${outcome.reason}`);
+        break;
+    }
+    for (const l of this.listeners) l(agentId, outcome);
+    return outcome;
+  }
+}
