@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import { createPrometheusApi } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import type { HostPort, HubConfig } from './config.ts';
@@ -27,11 +28,15 @@ import { LocalAgent } from './local-agent.ts';
 
 export const HUB_VERSION = '0.1.0';
 
+/**
+ * What /api/v1/status/buildinfo says. Grafana picks features by the Prometheus version it
+ * reads there; the engine follows Prometheus 3's query semantics.
+ */
+const PROMETHEUS_COMPATIBILITY = { version: '3.0.0', revision: `metrics-hub-${HUB_VERSION}`, branch: 'main', buildUser: 'metrics-hub', goVersion: 'n/a (TypeScript)' };
+
 export interface HubDeps {
   log?: (line: string) => void;
   now?: () => number;
-  /** The Prometheus API handler (libs/http-api), given the hub's store and engine. */
-  queryApi?: (hub: Hub) => RouteHandler;
   /** How to run an agent for this machine: [node, path/to/agent cli]. Without it, none runs. */
   localAgentCommand?: string[];
 }
@@ -161,8 +166,22 @@ export class Hub {
     } else {
       this.broker = ExternalBroker.start({ ...b, topicPrefix: this.config.topicPrefix, sink, log: this.log });
     }
-    const handlers: RouteHandler[] = [];
-    if (this.deps.queryApi) handlers.push(this.deps.queryApi(this));
+    const handlers: RouteHandler[] = [
+      createPrometheusApi(
+        {
+          engine: this.engine,
+          queryable: this.store,
+          series: (matchers, mint, maxt) => this.store.series(matchers, mint, maxt),
+          labelNames: (matchers) => this.store.labelNames(matchers),
+          labelValues: (name, matchers) => this.store.labelValues(name, matchers),
+          metadata: (metric) => this.store.metadata(metric),
+          runtimeInfo: () => ({ storageRetention: `${Math.round(this.config.store.retentionMs / 86_400_000)}d`, startTime: new Date(this.startedMs).toISOString() }),
+          buildInfo: PROMETHEUS_COMPATIBILITY,
+          now: this.now,
+        },
+        { onInternalError: (e, req) => this.log(`http: ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`) },
+      ),
+    ];
     handlers.push(
       createHubRoutes({
         fleet: this.fleet,

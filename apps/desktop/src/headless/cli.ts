@@ -1,0 +1,104 @@
+// hub serve | check [--config FILE]
+//
+//   serve   run the hub headless: broker, store, HTTP API, local agent (stops on SIGINT/SIGTERM)
+//   check   validate the config and print what serve would do
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
+
+const USAGE = `usage: hub <serve|check> [--config FILE]
+  serve   run the hub headless: embedded broker, store, HTTP API and a local agent
+  check   validate the config and print what serve would do
+Without --config every setting has its default; METRICS_HUB_<SECTION>_<KEY> environment
+variables override the file (e.g. METRICS_HUB_HTTP_LISTEN=127.0.0.1:9500).`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const configIndex = rest.indexOf('--config');
+  const configPath = configIndex >= 0 ? rest[configIndex + 1] : undefined;
+  if (!command || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  let config: HubConfig;
+  try {
+    config = loadHubConfig(configPath);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`config problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
+      return 2;
+    }
+    throw e;
+  }
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'check':
+      console.log(describe(config));
+      return 0;
+    default:
+      console.error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      return 2;
+  }
+}
+
+function describe(c: HubConfig): string {
+  const b = c.broker;
+  return [
+    `data:        ${c.dataDir}`,
+    b.mode === 'embedded'
+      ? `broker:      embedded, ${b.listen ? `mqtt://${b.listen.host}:${b.listen.port}` : 'no plain MQTT'}${b.tls ? `, mqtts://${b.tls.listen.host}:${b.tls.listen.port}` : ''}; agents need a token (POST /api/hub/v1/agents)`
+      : `broker:      external ${b.url} as ${b.clientId}${b.sharedGroup ? `, shared group ${b.sharedGroup}` : ''}`,
+    `HTTP API:    http://${c.http.listen.host}:${c.http.listen.port}${c.http.token ? ' (token required)' : ''}`,
+    `local agent: ${c.localAgent.enabled ? `${c.localAgent.id}, every ${c.localAgent.intervalMs / 1000} s` : 'off'}`,
+  ].join('\n');
+}
+
+async function serve(config: HubConfig): Promise<number> {
+  let hub: Hub;
+  try {
+    hub = await Hub.start(config, { localAgentCommand: localAgentCommand() });
+  } catch (e) {
+    console.error(`hub: cannot start: ${(e as Error).message}`);
+    return 1;
+  }
+  const http = `http://${hub.httpAddress.host}:${hub.httpAddress.port}`;
+  console.log(`metrics hub serving (headless)\n  HTTP API    ${http}/api/v1/query?query=up   (Grafana: a Prometheus data source at ${http})\n  broker      ${hub.localBrokerUrl}\n  data        ${config.dataDir}\n  agents      POST ${http}/api/hub/v1/agents {"agentId":"<id>"} issues a token\nCtrl-C stops it.`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    // A second signal (a terminal's Ctrl-C reaches npm start and this process alike) must
+    // not cut the clean stop short.
+    const onSignal = () => {
+      if (stopping) return;
+      stopping = true;
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  console.log('hub: stopping (committing what is pending)');
+  await hub.stop();
+  return 0;
+}
+
+/** The agent for this machine: the single-file build when there is one, else the sources. */
+function localAgentCommand(): string[] | undefined {
+  const fromEnv = process.env.METRICS_HUB_AGENT_COMMAND;
+  if (fromEnv) return fromEnv.split(' ').filter(Boolean);
+  const bundle = fileURLToPath(new URL('../../../../dist/metrics-agent.mjs', import.meta.url));
+  if (existsSync(bundle)) return [process.execPath, ...shebangFlags(bundle), bundle];
+  const source = fileURLToPath(new URL('../../../agent/src/cli.ts', import.meta.url));
+  if (existsSync(source)) return [process.execPath, '--import', 'tsx', source];
+  return undefined;
+}
+
+/** The V8 flags the agent build put in its shebang (scripts/build-agent.mjs). */
+function shebangFlags(bundle: string): string[] {
+  const first = readFileSync(bundle, 'utf8').slice(0, 300).split('\n')[0];
+  return /^#!.* node (.*)$/.exec(first)?.[1].split(' ') ?? [];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

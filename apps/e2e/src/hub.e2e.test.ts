@@ -1,0 +1,136 @@
+// Agents -> broker -> hub -> HTTP API as separate processes, through crashes and outages.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mosquittoAvailable, removeMosquittoDir, startMosquitto } from '../../agent/src/testing/brokers.ts';
+import { freePort, issueToken, query, startAgentProcess, startHubProcess, until, type AgentProcess, type HubProcess } from './processes.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function track<T extends HubProcess | AgentProcess>(p: T): T {
+  cleanups.push(() => p.stop());
+  return p;
+}
+
+/** Every value of test_clock the hub has for an agent (each is its collection time). */
+async function storedClock(http: string, agentId: string): Promise<number[]> {
+  const r = await query(http, `test_clock{instance="${agentId}"}[1h]`, Date.now() / 1000 + 5);
+  return (r[0]?.values ?? []).map(([, v]) => Number(v));
+}
+
+/** Every collected value is stored, none twice; at most `unreported` more (stored, then killed before saying so). */
+async function expectExactlyOnce(http: string, agentId: string, collected: number[], unreported: number): Promise<void> {
+  const want = [...new Set(collected)].sort((a, b) => a - b);
+  const got = await until(
+    async () => {
+      const values = await storedClock(http, agentId);
+      return want.every((v) => values.includes(v)) ? values : undefined;
+    },
+    30_000,
+    `all ${want.length} collected samples of ${agentId} in the hub`,
+  ).catch(async (e) => {
+    const values = await storedClock(http, agentId);
+    throw new Error(`${(e as Error).message}; missing ${want.filter((v) => !values.includes(v)).length}`);
+  });
+  expect(new Set(got).size).toBe(got.length);
+  expect(got.length - want.length).toBeGreaterThanOrEqual(0);
+  expect(got.length - want.length).toBeLessThanOrEqual(unreported);
+}
+
+describe('hub end to end (embedded broker)', () => {
+  it('a fresh hub shows its own machine: the local agent reports within seconds', async () => {
+    const dir = tempDir();
+    const hub = track(
+      await startHubProcess({
+        METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
+        METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}`,
+        METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+        METRICS_HUB_LOCAL_AGENT_ID: 'this-machine',
+        METRICS_HUB_LOCAL_AGENT_INTERVAL: '1s',
+      }),
+    );
+    const up = await until(async () => (await query(hub.http, 'up{instance="this-machine"} == 1'))[0], 30_000, 'up == 1 for the local agent');
+    expect(up.metric).toMatchObject({ job: 'node', instance: 'this-machine' });
+    const mem = await until(async () => (await query(hub.http, 'node_memory_MemTotal_bytes{instance="this-machine"}'))[0], 30_000, 'the local agent\'s host metrics');
+    expect(Number(mem.value![1])).toBeGreaterThan(0);
+    const fleet = (await (await fetch(`${hub.http}/api/hub/v1/fleet`)).json()) as { agents: { agentId: string; connected: boolean; host: { hostname: string } }[] };
+    expect(fleet.agents.find((a) => a.agentId === 'this-machine')).toMatchObject({ connected: true, host: { hostname: hostname() } });
+  });
+
+  it('loses nothing and stores nothing twice across kill -9 of the hub mid-stream, an outage, and kill -9 of the agent', async () => {
+    const dir = tempDir();
+    const brokerPort = await freePort();
+    const env = {
+      METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
+      METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${brokerPort}`,
+      METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+      METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
+    };
+    let hub = track(await startHubProcess(env));
+    const token = await issueToken(hub.http, 'edge-1');
+    const collected: number[] = [];
+    const agentDir = join(dir, 'agent');
+    let agent = track(startAgentProcess(agentDir, `mqtt://127.0.0.1:${brokerPort}`, 'edge-1', token, collected));
+    await until(() => collected.length >= 20, 30_000, '20 collections');
+    await hub.kill9();
+    // The hub is gone for a while; the agent keeps collecting into its buffer.
+    const during = collected.length;
+    await until(() => collected.length >= during + 30, 30_000, 'collections during the outage');
+    await agent.kill9();
+    agent = track(startAgentProcess(agentDir, `mqtt://127.0.0.1:${brokerPort}`, 'edge-1', token, collected));
+    hub = track(await startHubProcess(env));
+    const after = collected.length;
+    await until(() => collected.length >= after + 20, 30_000, 'collections after the restarts');
+    await agent.stop();
+    await expectExactlyOnce(hub.http, 'edge-1', collected, 1);
+  });
+});
+
+describe('hub end to end (external mosquitto)', () => {
+  it.runIf(mosquittoAvailable())('ingests through Debian\'s mosquitto with a persistent session, across kill -9 of the hub and a broker restart', async () => {
+    const dir = tempDir();
+    const broker = await startMosquitto({ hub: 'hub-secret', 'edge-1': 'edge-secret' });
+    cleanups.push(async () => {
+      await broker.stop().catch(() => undefined);
+      removeMosquittoDir(broker.dir);
+    });
+    const env = {
+      METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
+      METRICS_HUB_BROKER_MODE: 'external',
+      METRICS_HUB_BROKER_URL: broker.url,
+      METRICS_HUB_BROKER_USERNAME: 'hub',
+      METRICS_HUB_BROKER_PASSWORD: 'hub-secret',
+      METRICS_HUB_BROKER_CLIENT_ID: 'hub-e2e',
+      METRICS_HUB_BROKER_PROTOCOL_VERSION: '5',
+      METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+      METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
+    };
+    let hub = track(await startHubProcess(env));
+    const collected: number[] = [];
+    const agent = track(startAgentProcess(join(dir, 'agent'), broker.url, 'edge-1', 'edge-secret', collected));
+    await until(async () => (await storedClock(hub.http, 'edge-1')).length >= 10, 30_000, 'first samples through mosquitto');
+    // The hub dies: mosquitto keeps its session's messages until it is back.
+    await hub.kill9();
+    const during = collected.length;
+    await until(() => collected.length >= during + 20, 30_000, 'collections while the hub is down');
+    hub = track(await startHubProcess(env));
+    await broker.stop();
+    const stopped = collected.length;
+    await until(() => collected.length >= stopped + 20, 30_000, 'collections while the broker is down');
+    await broker.restart();
+    const back = collected.length;
+    await until(() => collected.length >= back + 20, 30_000, 'collections after the broker restart');
+    await agent.stop();
+    await expectExactlyOnce(hub.http, 'edge-1', collected, 0);
+  });
+});
