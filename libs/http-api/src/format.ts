@@ -1,0 +1,105 @@
+// Query results as JSON text, byte for byte as Prometheus writes them. Results can hold
+// millions of points, so they are written as strings rather than built as objects and
+// passed through JSON.stringify (which also could not print NaN or ±Inf).
+//
+// Prometheus prints vector and matrix points through its own encoders (util/jsonutil)
+// and scalars and strings through encoding/json, and the two differ in detail:
+//
+//   point timestamp   MarshalTimestamp: whole seconds, then "." and exactly three
+//                     millisecond digits when not whole (1500 ms -> 1.500)
+//   point value       MarshalFloat: strconv 'f' -1, or 'e' -1 below 1e-6 or from 1e21
+//   scalar timestamp  a JSON number of float64(ms)/1000 (1500 ms -> 1.5)
+//   scalar value      strconv.FormatFloat(v, 'f', -1, 64), never an exponent
+
+import { formatShortestF, type QueryData } from '@metrics-hub/promql';
+import type { Labels } from '@metrics-hub/wire';
+
+/** jsonutil.MarshalTimestamp: integer milliseconds as seconds with a fixed 3-digit fraction. */
+export function formatPointTime(ms: number): string {
+  if (!Number.isInteger(ms)) return String(ms / 1000);
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  const frac = abs % 1000;
+  const whole = (abs - frac) / 1000;
+  return frac === 0 ? `${sign}${whole}` : `${sign}${whole}.${String(frac).padStart(3, '0')}`;
+}
+
+/** jsonutil.MarshalFloat, without the quotes. */
+export function formatPointValue(v: number): string {
+  if (v !== v) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const abs = Math.abs(v);
+  if (abs < 1e-6 || abs >= 1e21) {
+    // Go's shortest 'e' form pads the exponent to two digits (1e-07); JavaScript does not.
+    return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  }
+  // Inside [1e-6, 1e21) JavaScript prints plain decimals with the shortest round-trip
+  // digits, which is what Go's 'f' with precision -1 prints.
+  return String(v);
+}
+
+/** Scalar.MarshalJSON's value: strconv.FormatFloat(v, 'f', -1, 64). */
+export function formatScalarValue(v: number): string {
+  return Object.is(v, -0) ? '-0' : formatShortestF(v);
+}
+
+/** A JSON string as Go's encoder writes it: HTML-significant characters and line separators escaped. */
+export function jsonString(s: string): string {
+  const json = JSON.stringify(s);
+  return /[<>&\u2028\u2029]/.test(json) ? json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+/** A label set as an object with names in sorted order, as Prometheus's sorted labels print. */
+export function labelsJson(labels: Labels): string {
+  const names = Object.keys(labels).sort();
+  let out = '{';
+  for (let i = 0; i < names.length; i++) {
+    if (i > 0) out += ',';
+    out += `${jsonString(names[i])}:${jsonString(labels[names[i]])}`;
+  }
+  return out + '}';
+}
+
+function point(t: number, v: number): string {
+  return `[${formatPointTime(t)},"${formatPointValue(v)}"]`;
+}
+
+/** The `result` of a query: vector, matrix, scalar or string. */
+export function resultJson(data: QueryData): string {
+  switch (data.resultType) {
+    case 'vector':
+      return `[${data.result.map((s) => `{"metric":${labelsJson(s.metric)},"value":${point(s.t, s.v)}}`).join(',')}]`;
+    case 'matrix': {
+      const series: string[] = [];
+      for (const s of data.result) {
+        const points = new Array<string>(s.points.length);
+        for (let i = 0; i < s.points.length; i++) points[i] = point(s.points[i].t, s.points[i].v);
+        series.push(`{"metric":${labelsJson(s.metric)},"values":[${points.join(',')}]}`);
+      }
+      return `[${series.join(',')}]`;
+    }
+    case 'scalar':
+      return `[${String(data.result.t / 1000)},"${formatScalarValue(data.result.v)}"]`;
+    case 'string':
+      return `[${String(data.result.t / 1000)},${jsonString(data.result.v)}]`;
+  }
+}
+
+/** The `data` of a query response. */
+export function queryDataJson(data: QueryData): string {
+  return `{"resultType":"${data.resultType}","result":${resultJson(data)}}`;
+}
+
+/** The success envelope; warnings and infos appear only when there are some. */
+export function successJson(dataJson: string, warnings: readonly string[] = [], infos: readonly string[] = []): string {
+  let out = `{"status":"success","data":${dataJson}`;
+  if (warnings.length) out += `,"warnings":[${warnings.map(jsonString).join(',')}]`;
+  if (infos.length) out += `,"infos":[${infos.map(jsonString).join(',')}]`;
+  return out + '}';
+}
+
+export function errorJson(errorType: string, message: string): string {
+  return `{"status":"error","errorType":${jsonString(errorType)},"error":${jsonString(message)}}`;
+}
