@@ -1,13 +1,23 @@
 // `npm run bench`: every benchmark in turn; figures only, nothing asserted.
-// Pass arguments through, e.g. `npm run bench -- --hosts 5 --hours 2` for a quick run.
+// Pass arguments through, e.g. `npm run bench -- --hosts 5 --hours 2` for a quick run;
+// each bench gets the ones it knows.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['libs/wire/bench/codec.bench.ts', 'libs/tsdb/bench/store.bench.ts', 'libs/promql/bench/queries.bench.ts'];
+const benches = [
+  { file: 'libs/wire/bench/codec.bench.ts', takes: ['--hosts', '--hours'] },
+  { file: 'libs/tsdb/bench/store.bench.ts', takes: ['--hosts', '--hours'] },
+  { file: 'libs/promql/bench/queries.bench.ts', takes: ['--hosts', '--hours'] },
+  { file: 'apps/agent/bench/outage.bench.ts', takes: [] },
+  { file: 'apps/agent/bench/resources.bench.ts', takes: ['--seconds'] },
+  { file: 'libs/hub/bench/ingest.bench.ts', takes: ['--hours', '--agents'] },
+];
 const extra = process.argv.slice(2);
 let failed = 0;
-for (const [i, file] of benches.entries()) {
-  console.error(`[${i + 1}/${benches.length}] ${file}`);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', file, ...extra], { stdio: 'inherit' });
+for (const [i, { file, takes }] of benches.entries()) {
+  const args = [];
+  for (let k = 0; k < extra.length; k += 2) if (takes.includes(extra[k])) args.push(extra[k], extra[k + 1]);
+  console.error(`[${i + 1}/${benches.length}] ${file} ${args.join(' ')}`);
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', file, ...args], { stdio: 'inherit' });
   if (res.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

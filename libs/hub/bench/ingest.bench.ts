@@ -8,7 +8,8 @@
 //    before its PUBACK (durability on). Reports samples/s and the hub's CPU and RSS.
 // 2. Latency at a 1 s interval: every agent sends one interval per second stamped with
 //    its collection time; the time to the PUBACK is the time until it is queryable (the
-//    hub acknowledges after the commit), checked by querying some of them over HTTP.
+//    hub acknowledges after the commit), checked by querying some of them over HTTP. The
+//    agent's own collection-to-publish time (its collectors take ~5-10 ms) is not in it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,8 @@ rssSeen.sort((x, y) => x - y);
 
 // 2. Latency at a 1 s interval.
 const latencies: number[] = [];
+const worstByRound: number[] = [];
+const WARMUP_ROUNDS = 2;
 let checked = 0;
 let missing = 0;
 const lastT = fleet.end;
@@ -127,13 +130,19 @@ await new Promise<void>((resolve) => {
         series: series[a].map((labels, k) => ({ labels: { ...labels, instance: `bench-${a}` }, timestamps: Float64Array.of(t), values: Float64Array.of(round * 1000 + k) })),
       });
       void publish(a, payload).then(async () => {
-        latencies.push(Date.now() - collectedAt);
+        const latency = Date.now() - collectedAt;
+        worstByRound[round] = Math.max(worstByRound[round] ?? 0, latency);
+        // The first intervals after the catch-up phase seal every head of the old window
+        // at once: reported apart, as the rare event it is (once per 2 h window).
+        if (round > WARMUP_ROUNDS) latencies.push(latency);
         // Spot check that acknowledged means queryable.
         if (a === round % hosts.length) {
           checked++;
-          const q = encodeURIComponent(`count({instance="bench-${a}"})`);
-          const res = (await (await fetch(`http://127.0.0.1:${info.httpPort}/api/v1/query?query=${q}&time=${t / 1000}`)).json()) as { data?: { result?: { value: [number, string] }[] } };
-          if (Number(res.data?.result?.[0]?.value[1] ?? 0) !== series[a].length) missing++;
+          const labels = { ...series[a][0], instance: `bench-${a}` };
+          const selector = `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+          const q = encodeURIComponent(`timestamp(${selector}) * 1000 == ${t}`);
+          const res = (await (await fetch(`http://127.0.0.1:${info.httpPort}/api/v1/query?query=${q}&time=${t / 1000}`)).json()) as { data?: { result?: unknown[] } };
+          if (res.data?.result?.length !== 1) missing++;
         }
       });
     });
@@ -145,6 +154,7 @@ latencies.sort((x, y) => x - y);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 
 progress('');
+if (process.env.BENCH_DEBUG) console.error('worst latency per round (ms):', worstByRound.join(' '));
 for (const c of clients) c.end(true);
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
@@ -152,7 +162,8 @@ rmSync(dir, { recursive: true, force: true });
 printTable(`hub ingest: ${hosts.length} agents -> embedded broker -> store (hub in its own process, durability on)`, [
   ['throughput', `${(totalSamples / seconds / 1000).toFixed(0)} k samples/s (${(totalSamples / 1e6).toFixed(1)} M samples, ${acked} batches of ~${Math.round(perBatch)} in ${seconds.toFixed(1)} s; target >= 300 k/s)`],
   ['  hub CPU, RSS', `${(cpu * 100).toFixed(0)}% of one core; RSS median ${(rssSeen[Math.floor(rssSeen.length / 2)] / 1e6).toFixed(0)} MB, max ${(rssSeen[rssSeen.length - 1] / 1e6).toFixed(0)} MB`],
-  ['latency, 1 s interval', `collection -> queryable p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies[latencies.length - 1]} ms over ${latencies.length} batches (target p99 <= 1000 ms)`],
+  ['latency, 1 s interval', `collection -> queryable p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies[latencies.length - 1]} ms over ${latencies.length} batches after ${WARMUP_ROUNDS} s (target p99 <= 1000 ms)`],
+  ['  first intervals', `worst ${worstByRound.slice(1, WARMUP_ROUNDS + 1).join(', ')} ms: the first sample of a new window seals every head of the old one (once per 2 h window)`],
   ['  spot checks', `${checked - missing} of ${checked} acknowledged batches found by a query at once`],
   ['  hub CPU', `${(lcpu * 100).toFixed(1)}% of one core at ${hosts.length} agents x ${series[0].length} series per second`],
 ]);

@@ -60,11 +60,7 @@ export class ExternalBroker {
       o.log(`external broker ${o.url}: connected (session ${connack.sessionPresent ? 'resumed' : 'new'})`);
       // Subscribing again on a resumed session is harmless and covers a broker that lost it.
       client.subscribe(
-        [
-          { topic: samplesTopic, qos: 1 },
-          { topic: `${prefix}/+/meta`, qos: 1 },
-          { topic: `${prefix}/+/status`, qos: 1 },
-        ] as never,
+        { [samplesTopic]: { qos: 1 }, [`${prefix}/+/meta`]: { qos: 1 }, [`${prefix}/+/status`]: { qos: 1 } },
         (err, granted) => {
           if (err) o.log(`external broker: subscribe failed: ${err.message}`);
           for (const g of granted ?? []) if (g.qos === 128) o.log(`external broker: not allowed to subscribe to ${g.topic}: grant the hub's user read access`);
