@@ -38,7 +38,7 @@ export interface HubConfig {
       };
   http: { listen: HostPort; token: string | undefined };
   store: { durability: 'process' | 'power'; retentionMs: number; rollup1mRetentionMs: number; rollup1hRetentionMs: number; maxSeries: number };
-  ingest: { maxBatchBytes: number; maxCommitSamples: number };
+  ingest: { maxBatchBytes: number; maxCommitSamples: number; maxPendingBytes: number };
   fleet: { upIntervalMs: number };
   localAgent: { enabled: boolean; id: string; intervalMs: number };
   query: { timeoutMs: number; maxSamples: number; lookbackDeltaMs: number };
@@ -82,6 +82,7 @@ const SCHEMA: ConfigSchema = {
   ingest: {
     max_batch_bytes: { kind: 'bytes', default: '16MiB', help: 'largest batch accepted from an agent' },
     max_commit_samples: { kind: 'int', default: 500_000, help: 'most samples one store transaction takes' },
+    max_pending: { kind: 'bytes', default: '256MiB', help: 'bytes of batches waiting for the store before agents are told to come back later' },
   },
   fleet: {
     up_interval: { kind: 'duration', default: '10s', help: 'how often `up` is written for every agent' },
@@ -168,7 +169,7 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       rollup1hRetentionMs: get('store', 'rollup_1h_retention'),
       maxSeries: get('store', 'max_series'),
     },
-    ingest: { maxBatchBytes: get('ingest', 'max_batch_bytes'), maxCommitSamples: get('ingest', 'max_commit_samples') },
+    ingest: { maxBatchBytes: get('ingest', 'max_batch_bytes'), maxCommitSamples: get('ingest', 'max_commit_samples'), maxPendingBytes: get('ingest', 'max_pending') },
     fleet: { upIntervalMs: get('fleet', 'up_interval') },
     localAgent: { enabled: get('local_agent', 'enabled'), id: localId, intervalMs: get('local_agent', 'interval') },
     query: { timeoutMs: get('query', 'timeout'), maxSamples: get('query', 'max_samples'), lookbackDeltaMs: get('query', 'lookback_delta') },

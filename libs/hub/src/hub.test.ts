@@ -1,12 +1,13 @@
 // The hub runtime through its front door: a real embedded broker on 127.0.0.1, real MQTT
 // clients publishing agent batches, a real SQLite store in a temp folder.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch, topics, type Batch } from '@metrics-hub/wire';
+import { makeCertificates } from '../../../scripts/test-kit.ts';
 import { Hub } from './hub.ts';
 import { parseHubConfig } from './config.ts';
 
@@ -34,6 +35,7 @@ function connectAgent(hub: Hub, agentId: string, password: string, options: mqtt
       client.end(true);
       reject(e);
     });
+    client.once('close', () => reject(new Error('connection closed before CONNACK')));
     cleanups.push(() => new Promise<void>((r) => client.end(true, {}, () => r())));
   });
 }
@@ -190,5 +192,68 @@ describe('hub ingest through the embedded broker', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(hub.fleet.get('edge-1')).toMatchObject({ connected: false, up: false });
     expect(upAt(Date.now() + 1)).toBe(0);
+  });
+
+  it('speaks MQTT over TLS when given a certificate, and refuses a client that does not trust it', async () => {
+    const certDir = mkdtempSync(join(tmpdir(), 'hub-tls-'));
+    cleanups.push(() => rmSync(certDir, { recursive: true, force: true }));
+    const certs = makeCertificates(certDir);
+    const { hub } = await startHub({ METRICS_HUB_BROKER_LISTEN: '', METRICS_HUB_BROKER_TLS_LISTEN: '127.0.0.1:0', METRICS_HUB_BROKER_TLS_CERT_FILE: certs.serverCert, METRICS_HUB_BROKER_TLS_KEY_FILE: certs.serverKey });
+    expect(hub.localBrokerUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+    const token = hub.tokens.issue('edge-1');
+    await expect(connectAgent(hub, 'edge-1', token)).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+    const client = await connectAgent(hub, 'edge-1', token, { ca: readFileSync(certs.ca) });
+    await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 1, T0, 9));
+    expect(stored(hub, 'edge-1').map((s) => s.v)).toEqual([9]);
+  });
+
+  it('caps broker connections at broker.max_connections', async () => {
+    const { hub, lines } = await startHub({ METRICS_HUB_BROKER_MAX_CONNECTIONS: '1' });
+    await connectAgent(hub, 'edge-1', hub.tokens.issue('edge-1'));
+    await expect(connectAgent(hub, 'edge-2', hub.tokens.issue('edge-2'))).rejects.toThrow(/closed before CONNACK/);
+    expect(hub.status().broker).toMatchObject({ connections: 1 });
+    expect(lines.some((l) => /connection from 127\.0\.0\.1 refused: broker.max_connections \(1\) reached/.test(l))).toBe(true);
+  });
+});
+
+describe('hub HTTP API', () => {
+  it('answers PromQL over what agents delivered, and serves its own metrics', async () => {
+    const { hub } = await startHub();
+    const client = await connectAgent(hub, 'edge-1', hub.tokens.issue('edge-1'));
+    await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 1, T0, 42));
+    const base = `http://127.0.0.1:${hub.httpAddress.port}`;
+    const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent('test_value{instance="edge-1"}')}&time=${T0 / 1000}`);
+    expect(await res.json()).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, value: [T0 / 1000, '42'] }] } });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^metrics_hub_ingest_batches_total\{outcome="stored"\} 1$/m);
+    expect(metrics).toMatch(/^metrics_hub_broker_connections 1$/m);
+    const status = (await (await fetch(`${base}/api/hub/v1/status`)).json()) as { ingest: { batchesStored: number } };
+    expect(status.ingest.batchesStored).toBe(1);
+  });
+
+  it('wants the bearer token when one is configured', async () => {
+    const { hub } = await startHub({ METRICS_HUB_HTTP_TOKEN: 's3cret' });
+    const url = `http://127.0.0.1:${hub.httpAddress.port}/api/v1/query?query=1`;
+    const refused = await fetch(url);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/Authorization: Bearer/);
+    expect((await fetch(url, { headers: { authorization: 'Bearer wrong!' } })).status).toBe(401);
+    const ok = await fetch(url, { headers: { authorization: 'Bearer s3cret' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('issues a token with a ready agent config, and the agent it names gets in', async () => {
+    const { hub } = await startHub();
+    const base = `http://127.0.0.1:${hub.httpAddress.port}`;
+    const bad = await fetch(`${base}/api/hub/v1/agents`, { method: 'POST', body: JSON.stringify({ agentId: 'no/slashes' }) });
+    expect(bad.status).toBe(400);
+    const res = await fetch(`${base}/api/hub/v1/agents`, { method: 'POST', body: JSON.stringify({ agentId: 'edge-9' }) });
+    expect(res.status).toBe(201);
+    const issued = (await res.json()) as { token: string; config: string; brokerUrl: string };
+    expect(issued.config).toContain(`password: ${issued.token}`);
+    expect(issued.brokerUrl).toBe(hub.localBrokerUrl);
+    await connectAgent(hub, 'edge-9', issued.token);
+    const fleet = (await (await fetch(`${base}/api/hub/v1/fleet`)).json()) as { tokens: { agentId: string }[] };
+    expect(fleet.tokens.map((t) => t.agentId)).toEqual(['edge-9']);
   });
 });

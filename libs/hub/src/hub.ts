@@ -72,7 +72,7 @@ export class Hub {
     });
     this.tokens = new AgentTokens(this.store.database, this.now);
     this.fleet = new FleetRegistry(this.store.database, this.store, this.now);
-    this.ingester = new Ingester(this.store, { maxBatchBytes: config.ingest.maxBatchBytes, maxCommitSamples: config.ingest.maxCommitSamples, log: this.log, now: this.now });
+    this.ingester = new Ingester(this.store, { ...config.ingest, log: this.log, now: this.now });
     this.engine = new Engine({ timeoutMs: config.query.timeoutMs, maxSamples: config.query.maxSamples, lookbackDeltaMs: config.query.lookbackDeltaMs });
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);

@@ -38,6 +38,7 @@ export function hubMetricFamilies(v: HubVitals): MetricFamily[] {
     counter('metrics_hub_ingest_samples_total', 'Samples stored from agent batches.', [[{}, i.samplesStored]]),
     counter('metrics_hub_ingest_commits_total', 'Store transactions (group commits) of agent batches.', [[{}, i.commits]]),
     counter('metrics_hub_ingest_commit_errors_total', 'Group commits the store refused (their batches are not acknowledged and come again).', [[{}, i.commitErrors]]),
+    counter('metrics_hub_ingest_refused_busy_total', 'Batches refused because the store was behind (the agents retry).', [[{}, i.refusedBusy]]),
     counter('metrics_hub_ingest_series_rejected_total', 'Series the store refused (invalid labels, cardinality limits).', [[{}, i.seriesRejected]]),
     gauge('metrics_hub_ingest_pending_batches', 'Batches waiting for the next group commit.', i.pendingBatches),
     gauge('metrics_hub_ingest_pending_bytes', 'Bytes of batches waiting for the next group commit.', i.pendingBytes),

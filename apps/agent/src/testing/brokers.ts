@@ -5,8 +5,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
 import { freePort } from '../../../../scripts/bench-kit.ts';
+import { makeCertificates } from '../../../../scripts/test-kit.ts';
 
-export { freePort };
+export { freePort, makeCertificates };
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,22 +62,6 @@ export function mosquittoAvailable(): boolean {
   return found;
 }
 
-/** A throwaway CA and a server and client certificate for 127.0.0.1 (openssl). */
-export function makeCertificates(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
-  const f = (name: string) => join(dir, name);
-  const ssl = (...args: string[]) => {
-    const r = spawnSync('openssl', args, { stdio: 'pipe' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-  };
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=test-ca');
-  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  for (const who of ['server', 'client']) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`), '-subj', `/CN=${who === 'server' ? '127.0.0.1' : 'edge-1'}`);
-    ssl('x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${who}.crt`), '-days', '2', '-extfile', f('san.ext'));
-  }
-  for (const name of ['ca.crt', 'server.crt', 'server.key', 'client.crt', 'client.key']) chmodSync(f(name), 0o644);
-  return { ca: f('ca.crt'), serverCert: f('server.crt'), serverKey: f('server.key'), clientCert: f('client.crt'), clientKey: f('client.key') };
-}
 
 export async function startMosquitto(
   users: Record<string, string>,

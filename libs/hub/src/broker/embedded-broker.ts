@@ -122,6 +122,7 @@ export class EmbeddedBroker {
 
   private async listen(server: Server, at: { host: string; port: number }): Promise<{ host: string; port: number }> {
     server.maxConnections = this.options.maxConnections;
+    server.on('drop', (d?: { remoteAddress?: string }) => this.options.log(`broker: connection from ${d?.remoteAddress ?? 'unknown'} refused: broker.max_connections (${this.options.maxConnections}) reached; raise it if the fleet is that large`));
     this.servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>

@@ -30,6 +30,8 @@ export class DeliveryLedger {
 
   /** Rebuilds the ranges from the table (after a failed transaction rolled it back). */
   reload(): void {
+    // Should the table be unreadable, knowing nothing is the safe side: a batch taken for
+    // new when it is a repeat costs the store a de-duplication; the other way loses data.
     this.ranges.clear();
     for (const r of this.stmt.all.iterate()) {
       let list = this.ranges.get(r.agent_id);

@@ -7,8 +7,9 @@
 //
 // Batches submitted while a commit runs wait and go together in the next one (a group
 // commit), so a hundred agents cost one transaction, not a hundred. The caller holds the
-// acknowledgement (PUBACK) until its promise resolves; an agent waiting for it sends
-// nothing more than its in-flight window, which bounds the memory held here.
+// acknowledgement (PUBACK) until its promise resolves, and the embedded broker reads
+// nothing more from that agent meanwhile; over `maxPendingBytes` waiting, new batches are
+// refused (the agent retries from its buffer), so memory stays bounded.
 
 import { batchSamples, BatchFormatError, decodeBatch, type Batch } from '@metrics-hub/wire';
 import type { AppendSeries, TimeSeriesStore } from '@metrics-hub/tsdb';
@@ -30,6 +31,8 @@ export interface IngestStats {
   seriesRejected: number;
   commits: number;
   commitErrors: number;
+  /** Batches refused because too many bytes were waiting for the store (the agent retries). */
+  refusedBusy: number;
   /** Batches waiting for the next commit and their bytes. */
   pendingBatches: number;
   pendingBytes: number;
@@ -41,6 +44,12 @@ export interface IngesterOptions {
   maxBatchBytes: number;
   /** A group commit takes at most this many samples; the rest go in the next one. */
   maxCommitSamples: number;
+  /**
+   * Bytes of batches waiting for a commit before more are refused (the broker then drops
+   * that agent's connection and the agent retries later, from its buffer): memory stays
+   * bounded when the store falls behind a fleet.
+   */
+  maxPendingBytes: number;
   log: (line: string) => void;
   now?: () => number;
 }
@@ -69,6 +78,7 @@ export class Ingester {
     seriesRejected: 0,
     commits: 0,
     commitErrors: 0,
+    refusedBusy: 0,
     pendingBatches: 0,
     pendingBytes: 0,
     lastCommitMs: 0,
@@ -104,6 +114,10 @@ export class Ingester {
     } catch (e) {
       const reason = e instanceof BatchFormatError ? e.message : `cannot decode: ${(e as Error).message}`;
       return Promise.resolve(this.finish(agentId, { kind: 'rejected', reason }));
+    }
+    if (this.stats.pendingBytes + payload.byteLength > this.options.maxPendingBytes && this.pending.length > 0) {
+      this.stats.refusedBusy++;
+      return Promise.reject(new Error(`the hub is behind (${this.stats.pendingBytes} bytes waiting for the store, ingest.max_pending ${this.options.maxPendingBytes}); the agent will retry`));
     }
     return new Promise((resolve, reject) => {
       this.pending.push({ agentId, batch, bytes: payload.byteLength, samples: batchSamples(batch), resolve, reject });
@@ -164,7 +178,11 @@ export class Ingester {
         },
       });
     } catch (e) {
-      this.ledger.reload();
+      try {
+        this.ledger.reload();
+      } catch {
+        // The database is gone (closed, unreadable): nothing commits; memory stays as it was.
+      }
       this.stats.commitErrors++;
       const err = new Error(`cannot store ${toStore.length} batches: ${(e as Error).message}`, { cause: e });
       this.options.log(err.message);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseHubConfig } from './config.ts';
+import { defaultDataDir } from './paths.ts';
+
+function problems(text: string, env: Record<string, string> = {}): string[] {
+  try {
+    parseHubConfig(text, 'hub.yaml', env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('hub config', () => {
+  it('runs a complete hub from an empty file: embedded broker on 1883, HTTP on loopback, a local agent', () => {
+    const c = parseHubConfig('', 'hub.yaml', {});
+    expect(c.broker).toMatchObject({ mode: 'embedded', listen: { host: '0.0.0.0', port: 1883 }, tls: undefined });
+    expect(c.http).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, token: undefined });
+    expect(c.localAgent.enabled).toBe(true);
+    expect(c.dataDir).toBe(defaultDataDir());
+  });
+
+  it('puts data where each OS keeps per-user application data', () => {
+    expect(defaultDataDir('linux', {}, '/home/u')).toBe('/home/u/.local/share/metrics-hub');
+    expect(defaultDataDir('linux', { XDG_DATA_HOME: '/data' }, '/home/u')).toBe('/data/metrics-hub');
+    expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/metrics-hub');
+    expect(defaultDataDir('win32', { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'C:\\Users\\u')).toMatch(/AppData.Local.metrics-hub$/);
+  });
+
+  it('insists on a token before the HTTP API listens beyond this machine', () => {
+    expect(problems('http:\n  listen: 0.0.0.0:9464\n')).toEqual([
+      'hub.yaml:2: http.listen 0.0.0.0 is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1',
+    ]);
+    expect(problems('http:\n  listen: 0.0.0.0:9464\n  token: s3cret\n')).toEqual([]);
+  });
+
+  it('turns TLS on with a certificate and key, and wants both', () => {
+    const c = parseHubConfig('broker:\n  tls_cert_file: /etc/hub/cert.pem\n  tls_key_file: /etc/hub/key.pem\n', 'hub.yaml', {});
+    expect(c.broker).toMatchObject({ tls: { listen: { host: '0.0.0.0', port: 8883 }, certFile: '/etc/hub/cert.pem', keyFile: '/etc/hub/key.pem' } });
+    expect(problems('broker:\n  tls_cert_file: /etc/hub/cert.pem\n')[0]).toMatch(/tls_cert_file and broker.tls_key_file go together/);
+  });
+
+  it('needs the broker address in external mode, and reads the rest from the environment too', () => {
+    expect(problems('broker:\n  mode: external\n')[0]).toMatch(/^hub\.yaml:2: broker.mode is external, so broker.url must be the broker's address/);
+    const c = parseHubConfig('', 'hub.yaml', { METRICS_HUB_BROKER_MODE: 'external', METRICS_HUB_BROKER_URL: 'mqtt://broker:1883', METRICS_HUB_BROKER_SHARED_GROUP: 'hubs' });
+    expect(c.broker).toMatchObject({ mode: 'external', url: 'mqtt://broker:1883', sharedGroup: 'hubs', protocolVersion: 4 });
+  });
+
+  it('names bad addresses and values with their line', () => {
+    expect(problems('broker:\n  listen: 1883\nstore:\n  durability: maybe\n')).toEqual([
+      'hub.yaml:2: broker.listen "1883" is not host:port: write it like 127.0.0.1:9464 or 0.0.0.0:1883',
+      'hub.yaml:4: store.durability must be process or power (got "maybe"): process (acknowledged data survives the hub being killed) or power (also power loss; slower)',
+    ]);
+  });
+});
