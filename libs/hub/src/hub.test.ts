@@ -256,4 +256,22 @@ describe('hub HTTP API', () => {
     const fleet = (await (await fetch(`${base}/api/hub/v1/fleet`)).json()) as { tokens: { agentId: string }[] };
     expect(fleet.tokens.map((t) => t.agentId)).toEqual(['edge-9']);
   });
+
+  it('streams fleet changes and what was ingested as server-sent events', async () => {
+    const { hub } = await startHub();
+    const res = await fetch(`http://127.0.0.1:${hub.httpAddress.port}/api/hub/v1/events`);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    const events = async (want: RegExp) => {
+      while (!want.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      return text;
+    };
+    await events(/event: fleet\ndata: \{"agents":\[\]\}/);
+    const client = await connectAgent(hub, 'edge-1', hub.tokens.issue('edge-1'));
+    await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 1, T0, 1));
+    await events(/event: ingest\ndata: \{"agents":\{"edge-1":\{"samples":1,"newestMs":\d+\}\}\}/);
+    expect(text).toMatch(/event: fleet\ndata: \{"kind":"agent","agent":\{"agentId":"edge-1"/);
+    await reader.cancel();
+  });
 });
