@@ -70,3 +70,24 @@ export interface Integration {
 
 /** Go-template style text rendering (rules' annotations, receivers' messages). */
 export type TemplateRenderer = (template: string, data: unknown) => string;
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const MASK = 0xffffffffffffffffn;
+
+/**
+ * An alert's identity as Alertmanager computes it (model.LabelSet.Fingerprint): FNV-1a 64
+ * over the sorted names and values, each followed by a 0xff separator; 16 hex digits.
+ */
+export function fingerprint(labels: Labels): string {
+  let h = FNV_OFFSET;
+  const add = (s: string) => {
+    for (const byte of new TextEncoder().encode(s)) h = ((h ^ BigInt(byte)) * FNV_PRIME) & MASK;
+    h = ((h ^ 0xffn) * FNV_PRIME) & MASK;
+  };
+  for (const name of Object.keys(labels).sort()) {
+    add(name);
+    add(labels[name]);
+  }
+  return h.toString(16).padStart(16, '0');
+}
