@@ -1,0 +1,224 @@
+// The rule files and their groups: loaded, checked, evaluated on their intervals and
+// reloaded when a file changes. A file that no longer parses keeps its last good version
+// running and its problem is reported (log, API); state carries over across reloads and,
+// through SQLite, across restarts. No timers inside: the hub calls tick(now).
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Engine, Queryable } from '@metrics-hub/promql';
+import type { Alert } from '../model.ts';
+import { AlertingRule, type AlertTemplateExpander } from './alerting-rule.ts';
+import { EvaluatedGroup, RecordingRule, type Appender, type GroupContext } from './rule-group.ts';
+import { parseRuleFile, RuleFileError, type RuleFile } from './rule-file.ts';
+import type { RestoreOptions } from './restore.ts';
+import { AlertStateStore } from './state-store.ts';
+
+export interface RuleManagerOptions {
+  engine: Engine;
+  queryable: Queryable;
+  appender: Appender;
+  /** Receives alerts to send (the notifier's put). */
+  notify: (alerts: Alert[], now: number) => void;
+  /** Rule files, or folders whose *.yml / *.yaml files are rule files. */
+  paths: string[];
+  defaultIntervalMs: number;
+  expand?: AlertTemplateExpander;
+  /** Checks a template when a file is loaded; returns the problem. */
+  checkTemplate?: (template: string) => string | undefined;
+  generatorURL?: (expr: string) => string;
+  resendDelayMs?: number;
+  restore?: Partial<RestoreOptions>;
+  log: (line: string) => void;
+}
+
+interface FileState {
+  path: string;
+  mtimeMs: number;
+  size: number;
+  good: RuleFile | undefined;
+  error: string | undefined;
+}
+
+export class RuleManager {
+  private readonly files = new Map<string, FileState>();
+  private groups = new Map<string, EvaluatedGroup>();
+  private readonly nextEvalAt = new Map<string, number>();
+  private readonly state: AlertStateStore;
+  private readonly ctx: GroupContext;
+  private lastCheckMs = -Infinity;
+
+  constructor(
+    db: Database.Database,
+    private readonly o: RuleManagerOptions,
+  ) {
+    this.state = new AlertStateStore(db);
+    this.ctx = {
+      engine: o.engine,
+      queryable: o.queryable,
+      appender: o.appender,
+      expand: o.expand ?? ((t) => t),
+      state: this.state,
+      restore: { forGracePeriodMs: o.restore?.forGracePeriodMs ?? 60_000, outageToleranceMs: o.restore?.outageToleranceMs ?? 3_600_000 },
+      resendDelayMs: o.resendDelayMs ?? 60_000,
+      generatorURL: o.generatorURL ?? (() => ''),
+    };
+    this.reload();
+  }
+
+  /** Re-reads changed files (all of them with `force`); returns each file's problem, if any. */
+  reload(force = false): { file: string; error?: string }[] {
+    const seen = new Set<string>();
+    for (const path of this.listFiles()) {
+      seen.add(path);
+      let st;
+      try {
+        st = statSync(path);
+      } catch {
+        continue;
+      }
+      const f = this.files.get(path) ?? { path, mtimeMs: -1, size: -1, good: undefined, error: undefined };
+      this.files.set(path, f);
+      if (!force && f.mtimeMs === st.mtimeMs && f.size === st.size) continue;
+      f.mtimeMs = st.mtimeMs;
+      f.size = st.size;
+      try {
+        f.good = parseRuleFile(readFileSync(path, 'utf8'), path, this.o.checkTemplate);
+        if (f.error) this.o.log(`rules: ${path} is good again`);
+        f.error = undefined;
+      } catch (e) {
+        f.error = e instanceof RuleFileError ? e.problems.join('\n') : `${path}: ${(e as Error).message}`;
+        this.o.log(`rules: ${path} not loaded (${f.good ? 'its last good version keeps running' : 'no rules from it run'}):\n${f.error}`);
+      }
+    }
+    for (const path of [...this.files.keys()]) if (!seen.has(path)) this.files.delete(path);
+    this.rebuildGroups();
+    return [...this.files.values()].map((f) => ({ file: f.path, error: f.error }));
+  }
+
+  /** Evaluates the groups that are due; checks the files for changes every few seconds. */
+  tick(now: number): void {
+    if (now - this.lastCheckMs >= 5000) {
+      this.lastCheckMs = now;
+      this.reload();
+    }
+    for (const g of this.groups.values()) {
+      // Evaluation times are multiples of the interval: the same instants on every run.
+      const ts = Math.floor(now / g.intervalMs) * g.intervalMs;
+      if ((this.nextEvalAt.get(g.key) ?? -Infinity) > ts) continue;
+      this.nextEvalAt.set(g.key, ts + g.intervalMs);
+      const alerts = g.evaluate(ts, this.ctx);
+      for (const r of g.rules) if (r.health === 'err' && r.lastEvaluationMs === ts) this.o.log(`rules: group ${JSON.stringify(g.spec.name)} rule ${r.name}: ${r.lastError}`);
+      if (alerts.length) this.o.notify(alerts, now);
+    }
+  }
+
+  groupList(): EvaluatedGroup[] {
+    return [...this.groups.values()];
+  }
+
+  fileProblems(): { file: string; error: string }[] {
+    return [...this.files.values()].filter((f) => f.error).map((f) => ({ file: f.path, error: f.error! }));
+  }
+
+  /** /api/v1/rules data. */
+  rulesApi(filter: { type?: string } = {}): unknown {
+    const groups = this.groupList().map((g) => ({
+      name: g.spec.name,
+      file: g.spec.file,
+      interval: g.intervalMs / 1000,
+      limit: g.spec.limit,
+      evaluationTime: g.evaluationMs / 1000,
+      lastEvaluation: iso(g.lastEvaluationMs),
+      rules: g.rules
+        .filter((r) => !filter.type || (filter.type === 'alert' ? r instanceof AlertingRule : r instanceof RecordingRule))
+        .map((r) =>
+          r instanceof AlertingRule
+            ? {
+                state: r.state(),
+                name: r.name,
+                query: r.spec.expr,
+                duration: r.spec.forMs / 1000,
+                keepFiringFor: r.spec.keepFiringForMs / 1000,
+                labels: r.spec.labels,
+                annotations: r.spec.annotations,
+                alerts: r.current().map(apiAlert),
+                health: r.health,
+                ...(r.lastError ? { lastError: r.lastError } : {}),
+                evaluationTime: r.evaluationMs / 1000,
+                lastEvaluation: iso(r.lastEvaluationMs),
+                type: 'alerting',
+              }
+            : { name: r.name, query: r.spec.expr, labels: r.spec.labels, health: r.health, ...(r.lastError ? { lastError: r.lastError } : {}), evaluationTime: r.evaluationMs / 1000, lastEvaluation: iso(r.lastEvaluationMs), type: 'recording' },
+        ),
+    }));
+    return { groups };
+  }
+
+  /** /api/v1/alerts data. */
+  alertsApi(): unknown {
+    const alerts = [];
+    for (const g of this.groups.values()) for (const r of g.rules) if (r instanceof AlertingRule) alerts.push(...r.current().map(apiAlert));
+    return { alerts };
+  }
+
+  private listFiles(): string[] {
+    const out: string[] = [];
+    for (const p of this.o.paths) {
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        for (const name of readdirSync(p).sort()) if (/\.ya?ml$/.test(name)) out.push(join(p, name));
+      } else out.push(p);
+    }
+    return out;
+  }
+
+  private rebuildGroups(): void {
+    const next = new Map<string, EvaluatedGroup>();
+    for (const f of this.files.values()) {
+      for (const spec of f.good?.groups ?? []) {
+        const interval = spec.intervalMs || this.o.defaultIntervalMs;
+        const key = `${spec.file};${spec.name}`;
+        const old = this.groups.get(key);
+        if (old && old.spec === spec) {
+          next.set(key, old);
+          continue;
+        }
+        const g = new EvaluatedGroup(spec, interval, this.state);
+        if (old) g.adopt(old);
+        next.set(key, g);
+      }
+    }
+    for (const key of this.nextEvalAt.keys()) if (!next.has(key)) this.nextEvalAt.delete(key);
+    this.groups = next;
+  }
+}
+
+function iso(ms: number | undefined): string {
+  return new Date(ms ?? 0).toISOString();
+}
+
+function apiAlert(a: { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: number; value: number; keepFiringSince?: number }) {
+  return {
+    labels: a.labels,
+    annotations: a.annotations,
+    state: a.state,
+    activeAt: iso(a.activeAt),
+    ...(a.keepFiringSince !== undefined ? { keepFiringSince: iso(a.keepFiringSince) } : {}),
+    // Prometheus prints the value with strconv.FormatFloat(v, 'e', -1, 64).
+    value: goExponent(a.value),
+  };
+}
+
+function goExponent(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  const [mant, exp] = v.toExponential().split('e');
+  const e = Number(exp);
+  return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
