@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -200,5 +200,41 @@ describe('recording rules and reloads', () => {
     expect(Array.from(values.slice(0, 2))).toEqual([6, 6]);
     expect(isStaleNaN(values[2])).toBe(true);
     expect((manager.rulesApi() as { groups: { rules: { health: string }[] }[] }).groups[0].rules[0].health).toBe('ok');
+  });
+});
+
+describe('default rules', () => {
+  const file = new URL('../../rules/default.rules.yml', import.meta.url).pathname;
+
+  it('parse, and cover host down, CPU, memory, disk filling, clock skew and the agent buffer', () => {
+    const parsed = parseRuleFile(readFileSync(file, 'utf8'), file);
+    expect(parsed.groups.flatMap((g) => g.rules.map((r) => r.name))).toEqual([
+      'HostDown',
+      'HostHighCpuLoad',
+      'HostLowMemory',
+      'HostDiskWillFillIn24Hours',
+      'HostDiskAlmostFull',
+      'HostClockSkew',
+      'AgentBufferBacklog',
+      'AgentLosingData',
+    ]);
+  });
+
+  it('HostDown fires 2 minutes after an agent stops being up, and the disk rule sees a filling disk', () => {
+    const { store, manager, stateAt } = setup(readFileSync(file, 'utf8'));
+    const fs = { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/', instance: 'web-1', job: 'node' };
+    for (let m = 0; m <= 7 * 60; m += 1) {
+      const t = T0 + m * MIN;
+      const avail = 20e9 - m * 1e9 / 60; // 1 GB an hour off a 100 GB disk at 20% free
+      store.append([
+        { labels: { __name__: 'up', job: 'node', instance: 'web-1' }, timestamps: [t], values: [m < 6 * 60 ? 1 : 0] },
+        { labels: { ...fs, __name__: 'node_filesystem_avail_bytes' }, timestamps: [t], values: [avail] },
+        { labels: { ...fs, __name__: 'node_filesystem_size_bytes' }, timestamps: [t], values: [100e9] },
+        { labels: { ...fs, __name__: 'node_filesystem_readonly' }, timestamps: [t], values: [0] },
+      ]);
+      manager.tick(t);
+    }
+    const firing = stateAt().filter((a) => a.state === 'firing') as unknown as { labels: Record<string, string> }[];
+    expect(firing.map((a) => a.labels.alertname).sort()).toEqual(['HostDiskWillFillIn24Hours', 'HostDown']);
   });
 });

@@ -2,7 +2,8 @@
 // retained birth message), whether it is connected (status and last will), when its data
 // last arrived, how far behind it is and how much it still holds in its buffer. Each
 // heartbeat writes `up{job, instance, ...agent labels}` (1 or 0) into the store, so that
-// "agent down" is an ordinary alert rule, as for a Prometheus scrape target.
+// "agent down" is an ordinary alert rule, as for a Prometheus scrape target, and for agents
+// that are up `metrics_hub_agent_clock_offset_seconds` (for the clock skew rule).
 
 import type Database from 'better-sqlite3';
 import type { MetricMetadata, TimeSeriesStore } from '@metrics-hub/tsdb';
@@ -34,6 +35,11 @@ export interface FleetAgent {
   lagMs: number | undefined;
   /** Bytes waiting in its outbox, from its own agent_buffer_bytes. */
   backlogBytes: number | undefined;
+  /**
+   * Its clock minus the hub's, from live batches (one interval each): the newest sample's
+   * time minus its arrival, so delivery delay (milliseconds when flowing) counts as behind.
+   */
+  clockOffsetMs: number | undefined;
   batches: number;
   samples: number;
   rejectedBatches: number;
@@ -144,6 +150,7 @@ export class FleetRegistry {
       if (s.labels.__name__ === 'agent_buffer_bytes' && n) a.backlogBytes = s.values[n - 1];
     }
     if (newest > -Infinity) {
+      if (outcome.batch.firstSeq === outcome.batch.lastSeq) a.clockOffsetMs = newest - now;
       a.lagMs = Math.max(0, now - newest);
       a.lastSampleMs = Math.max(a.lastSampleMs ?? -Infinity, newest);
     }
@@ -163,8 +170,11 @@ export class FleetRegistry {
         a.up = up;
         this.changed(a);
       }
-      const labels: Labels = { job: 'node', instance: a.agentId, ...a.labels, __name__: 'up' };
-      series.push({ labels, timestamps: Float64Array.of(nowMs), values: Float64Array.of(up ? 1 : 0) });
+      const labels: Labels = { job: 'node', instance: a.agentId, ...a.labels };
+      series.push({ labels: { ...labels, __name__: 'up' }, timestamps: Float64Array.of(nowMs), values: Float64Array.of(up ? 1 : 0) });
+      if (up && a.clockOffsetMs !== undefined) {
+        series.push({ labels: { ...labels, __name__: 'metrics_hub_agent_clock_offset_seconds' }, timestamps: Float64Array.of(nowMs), values: Float64Array.of(a.clockOffsetMs / 1000) });
+      }
     }
     if (series.length) this.store.append(series);
     this.save();
@@ -207,6 +217,7 @@ export class FleetRegistry {
         lastSampleMs: undefined,
         lagMs: undefined,
         backlogBytes: undefined,
+        clockOffsetMs: undefined,
         batches: 0,
         samples: 0,
         rejectedBatches: 0,
