@@ -42,6 +42,16 @@ export interface HubConfig {
   fleet: { upIntervalMs: number };
   localAgent: { enabled: boolean; id: string; intervalMs: number };
   query: { timeoutMs: number; maxSamples: number; lookbackDeltaMs: number };
+  alerting: {
+    /** Rule files or folders of them; the default folder gets the default rules on first start. */
+    rulePaths: string[];
+    evaluationIntervalMs: number;
+    /** The notification config (routes, receivers, inhibitions), Alertmanager's YAML. */
+    notifierConfigFile: string;
+    /** How links in notifications reach the hub (its HTTP address by default). */
+    externalUrl: string | undefined;
+    forGracePeriodMs: number;
+  };
 }
 
 const SCHEMA: ConfigSchema = {
@@ -91,6 +101,13 @@ const SCHEMA: ConfigSchema = {
     enabled: { kind: 'bool', default: true, help: 'run an agent for this machine beside the hub' },
     id: { kind: 'string', default: undefined, help: 'its agent id (default: the host name)' },
     interval: { kind: 'duration', default: '10s', help: 'its collection interval' },
+  },
+  alerting: {
+    rules: { kind: 'strings', default: undefined, help: 'rule files or folders of them (default: <data_dir>/rules, which starts with the default rules)' },
+    evaluation_interval: { kind: 'duration', default: '15s', help: 'how often rule groups without their own interval run' },
+    notifier_config: { kind: 'string', default: undefined, help: 'routes, receivers and inhibitions in Alertmanager\'s YAML (default: <data_dir>/alerting.yml, created with a desktop receiver)' },
+    external_url: { kind: 'string', default: undefined, help: 'the hub\'s address in links of notifications, e.g. https://hub.example.com' },
+    for_grace_period: { kind: 'duration', default: '1m', help: 'after a restart, an alert whose `for` would run out sooner waits this long' },
   },
   query: {
     timeout: { kind: 'duration', default: '2m', help: 'longest a query may run' },
@@ -173,6 +190,13 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
     fleet: { upIntervalMs: get('fleet', 'up_interval') },
     localAgent: { enabled: get('local_agent', 'enabled'), id: localId, intervalMs: get('local_agent', 'interval') },
     query: { timeoutMs: get('query', 'timeout'), maxSamples: get('query', 'max_samples'), lookbackDeltaMs: get('query', 'lookback_delta') },
+    alerting: {
+      rulePaths: (get<string[] | undefined>('alerting', 'rules') ?? [join(dataDir, 'rules')]).map((p) => (isAbsolute(p) ? p : join(process.cwd(), p))),
+      evaluationIntervalMs: get('alerting', 'evaluation_interval'),
+      notifierConfigFile: get<string | undefined>('alerting', 'notifier_config') ?? join(dataDir, 'alerting.yml'),
+      externalUrl: get('alerting', 'external_url'),
+      forGracePeriodMs: get('alerting', 'for_grace_period'),
+    },
   };
   doc.finish();
   return config;

@@ -7,9 +7,10 @@
 //                         └─► TimeSeriesStore ◄─ Engine (PromQL) ◄─ HTTP API
 //                         └─► FleetRegistry (status, lag, backlog; writes `up`)
 
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import { DEFAULT_RULES_FILE, RuleManager, type Alert } from '@metrics-hub/alerts';
 import { createPrometheusApi } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
@@ -47,11 +48,13 @@ export class Hub {
   readonly fleet: FleetRegistry;
   readonly ingester: Ingester;
   readonly engine: Engine;
+  readonly rules: RuleManager;
   readonly events = new EventStream();
   readonly startedMs: number;
   private broker: EmbeddedBroker | ExternalBroker | undefined;
   private http: { server: Server; address: HostPort } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private alertClock: NodeJS.Timeout | undefined;
   private localAgent: LocalAgent | undefined;
   private readonly log: (line: string) => void;
   private readonly now: () => number;
@@ -83,6 +86,39 @@ export class Hub {
       }
     });
     this.fleet.onChange((change) => this.events.publish('fleet', change));
+    this.installDefaultRules();
+    this.rules = new RuleManager(this.store.database, {
+      engine: this.engine,
+      queryable: this.store,
+      appender: this.store,
+      notify: (alerts, now) => this.notify(alerts, now),
+      paths: config.alerting.rulePaths,
+      defaultIntervalMs: config.alerting.evaluationIntervalMs,
+      generatorURL: (expr) => `${this.externalUrl()}/api/v1/query?query=${encodeURIComponent(expr)}`,
+      restore: { forGracePeriodMs: config.alerting.forGracePeriodMs },
+      log: this.log,
+    });
+  }
+
+  /** The hub's address as links in notifications give it. */
+  externalUrl(): string {
+    if (this.config.alerting.externalUrl) return this.config.alerting.externalUrl.replace(/\/+$/, '');
+    const a = this.http?.address ?? this.config.http.listen;
+    return `http://${loopbackFor(a.host)}:${a.port}`;
+  }
+
+  /** Alerts from the rules, to the notification pipeline. */
+  private notify(alerts: Alert[], now: number): void {
+    void alerts;
+    void now;
+  }
+
+  /** A first start with the default rules folder gets the default rules, to edit there. */
+  private installDefaultRules(): void {
+    const folder = join(this.config.dataDir, 'rules');
+    if (!this.config.alerting.rulePaths.includes(folder) || existsSync(folder)) return;
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(DEFAULT_RULES_FILE, join(folder, 'default.rules.yml'));
   }
 
   /** Opens the store and starts the broker, the HTTP API and (if configured) the local agent. */
@@ -129,6 +165,7 @@ export class Hub {
 
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
+    clearInterval(this.alertClock);
     await this.localAgent?.stop();
     this.events.close();
     if (this.http) {
@@ -175,6 +212,8 @@ export class Hub {
           labelNames: (matchers) => this.store.labelNames(matchers),
           labelValues: (name, matchers) => this.store.labelValues(name, matchers),
           metadata: (metric) => this.store.metadata(metric),
+          rules: (form) => this.rules.rulesApi({ type: form.get('type') || undefined }),
+          alerts: () => this.rules.alertsApi(),
           runtimeInfo: () => ({ storageRetention: `${Math.round(this.config.store.retentionMs / 86_400_000)}d`, startTime: new Date(this.startedMs).toISOString() }),
           buildInfo: PROMETHEUS_COMPATIBILITY,
           now: this.now,
@@ -197,6 +236,8 @@ export class Hub {
     this.http = await startHttpServer({ listen: this.config.http.listen, token: this.config.http.token, handlers, log: this.log });
     this.heartbeat = setInterval(() => this.beat(), this.config.fleet.upIntervalMs);
     this.beat();
+    // Rules and notifications run on the hub's clock, once a second.
+    this.alertClock = setInterval(() => void this.alertTick(), 1000);
     const command = this.deps.localAgentCommand;
     if (this.config.localAgent.enabled && command) {
       const id = this.config.localAgent.id;
@@ -215,6 +256,14 @@ export class Hub {
       this.localAgent.start();
     }
     this.log(`serving: HTTP on http://${this.http.address.host}:${this.http.address.port}, broker ${this.localBrokerUrl}, data in ${this.config.dataDir}`);
+  }
+
+  private alertTick(): void {
+    try {
+      this.rules.tick(this.now());
+    } catch (e) {
+      this.log(`rules: ${(e as Error).stack ?? (e as Error).message}`);
+    }
   }
 
   private brokerConnections(): number {
