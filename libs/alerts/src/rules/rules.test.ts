@@ -172,6 +172,24 @@ describe('alert state machine', () => {
     expect(late.stateAt()).toEqual([expect.objectContaining({ state: 'pending', activeAt: new Date(T0 + 3 * 60 * MIN).toISOString() })]);
   });
 
+  it('after a restart in the inactive or resolved state, nothing comes back', () => {
+    const immediate = HIGH_LOAD.replace('for: 10m', 'for: 0s');
+    const first = setup(immediate);
+    first.load(T0, 5);
+    first.manager.tick(T0);
+    first.load(T0 + MIN, 0);
+    first.manager.tick(T0 + MIN);
+    expect(first.stateAt()).toEqual([]);
+    const sentBefore = first.sent.length;
+    first.store.close();
+    const again = setup(immediate, first.dir);
+    again.load(T0 + 2 * MIN, 0);
+    again.manager.tick(T0 + 2 * MIN);
+    expect(again.stateAt()).toEqual([]);
+    expect(again.sent).toEqual([]);
+    expect(sentBefore).toBe(2); // firing, then resolved
+  });
+
   it('follows Prometheus\'s restore arithmetic at the grace period edges', () => {
     const o = { forGracePeriodMs: 10 * MIN, outageToleranceMs: 60 * MIN };
     // Remaining 2 m < grace 10 m: fires 10 m after the restart.
