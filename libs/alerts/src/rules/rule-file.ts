@@ -105,7 +105,7 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
     if (!name) problems.push(`${where(groupNode.get('name', true))}: has no name: every group needs "name:"`);
     else if (groupNames.has(name)) problems.push(`${where(groupNode.get('name', true))}: the name is used twice in this file: group names must be unique per file`);
     groupNames.add(name);
-    const duration = (key: string, node: unknown, raw: unknown, label: string): number => {
+    const duration = (key: string, raw: unknown, label: string): number => {
       if (raw === undefined || raw === null) return 0;
       try {
         return parsePromDuration(String(raw));
@@ -114,7 +114,7 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
         return 0;
       }
     };
-    const labelMap = (raw: unknown, node: unknown, label: string, templated: boolean): Record<string, string> => {
+    const labelMap = (raw: unknown, label: string, templated: boolean): Record<string, string> => {
       if (raw === undefined || raw === null) return {};
       if (typeof raw !== 'object' || Array.isArray(raw)) {
         problems.push(`${label}: must be a mapping of names to values`);
@@ -133,16 +133,15 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
         }
         out[k] = value;
       }
-      void node;
       return out;
     };
     const group: RuleGroup = {
       name,
       file,
-      intervalMs: duration('interval', groupNode.get('interval', true), g.interval, where(groupNode.get('interval', true))),
-      queryOffsetMs: duration('query_offset', groupNode.get('query_offset', true), g.query_offset, where(groupNode.get('query_offset', true))),
+      intervalMs: duration('interval', g.interval, where(groupNode.get('interval', true))),
+      queryOffsetMs: duration('query_offset', g.query_offset, where(groupNode.get('query_offset', true))),
       limit: Number.isInteger(g.limit ?? 0) && Number(g.limit ?? 0) >= 0 ? Number(g.limit ?? 0) : (problems.push(`${where(groupNode.get('limit', true))}: limit must be a whole number`), 0),
-      labels: labelMap(g.labels, groupNode.get('labels', true), `${where(groupNode.get('labels', true))}: labels`, false),
+      labels: labelMap(g.labels, `${where(groupNode.get('labels', true))}: labels`, false),
       rules: [],
     };
     const rulesNode = groupNode.get('rules', true);
@@ -178,7 +177,7 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
           problems.push(`${at('expr')}: expr: ${e instanceof PromqlError ? e.message : (e as Error).message}`);
         }
       }
-      const labels = labelMap(r.labels, ruleNode.get('labels', true), `${at('labels')}: labels`, isAlert);
+      const labels = labelMap(r.labels, `${at('labels')}: labels`, isAlert);
       if (!parsed) continue;
       if (isAlert) {
         group.rules.push({
@@ -188,8 +187,8 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
           parsed,
           labels,
           line: rline,
-          forMs: duration('for', ruleNode.get('for', true), r.for, at('for')),
-          keepFiringForMs: duration('keep_firing_for', ruleNode.get('keep_firing_for', true), r.keep_firing_for, at('keep_firing_for')),
+          forMs: duration('for', r.for, at('for')),
+          keepFiringForMs: duration('keep_firing_for', r.keep_firing_for, at('keep_firing_for')),
           annotations: labelMapLoose(r.annotations, `${at('annotations')}: annotations`, problems, checkTemplate),
         });
       } else {
