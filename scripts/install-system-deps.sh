@@ -5,8 +5,10 @@ set -euo pipefail
 
 # Build tools for better-sqlite3 (compiled from source: its prebuilt download is not
 # reachable everywhere); mosquitto, the external broker the agent and hub are tested with;
-# openssl, for the throwaway certificates of the TLS tests.
-packages=(python3 make g++ sqlite3 mosquitto openssl)
+# openssl, for the throwaway certificates of the TLS tests; Xvfb, dunst, notify-send and a
+# D-Bus session bus (dbus-x11 brings dbus-daemon and dbus-send), for the desktop
+# notification tests against a real notification server.
+packages=(python3 make g++ sqlite3 mosquitto openssl xvfb dunst libnotify-bin dbus-x11)
 
 missing=()
 for p in "${packages[@]}"; do
