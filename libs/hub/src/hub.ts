@@ -7,10 +7,10 @@
 //                         └─► TimeSeriesStore ◄─ Engine (PromQL) ◄─ HTTP API
 //                         └─► FleetRegistry (status, lag, backlog; writes `up`)
 
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { DEFAULT_RULES_FILE, RuleManager, type Alert } from '@metrics-hub/alerts';
+import type { DesktopNotifier } from '@metrics-hub/alerts';
 import { createPrometheusApi } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
@@ -26,6 +26,8 @@ import { createHubRoutes } from './http/hub-routes.ts';
 import { startHttpServer, type RouteHandler } from './http/server.ts';
 import { hubMetricFamilies } from './self-metrics.ts';
 import { LocalAgent } from './local-agent.ts';
+import { Alerting } from './alerting/alerting.ts';
+import { createAlertingRoutes } from './http/alerting-routes.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -40,6 +42,8 @@ export interface HubDeps {
   now?: () => number;
   /** How to run an agent for this machine: [node, path/to/agent cli]. Without it, none runs. */
   localAgentCommand?: string[];
+  /** Desktop notifications (the Electron app's); headless, notify-send over D-Bus. */
+  desktopNotifier?: DesktopNotifier;
 }
 
 export class Hub {
@@ -48,7 +52,7 @@ export class Hub {
   readonly fleet: FleetRegistry;
   readonly ingester: Ingester;
   readonly engine: Engine;
-  readonly rules: RuleManager;
+  readonly alerting: Alerting;
   readonly events = new EventStream();
   readonly startedMs: number;
   private broker: EmbeddedBroker | ExternalBroker | undefined;
@@ -86,16 +90,13 @@ export class Hub {
       }
     });
     this.fleet.onChange((change) => this.events.publish('fleet', change));
-    this.installDefaultRules();
-    this.rules = new RuleManager(this.store.database, {
+    this.alerting = new Alerting(config, {
+      db: this.store.database,
       engine: this.engine,
       queryable: this.store,
       appender: this.store,
-      notify: (alerts, now) => this.notify(alerts, now),
-      paths: config.alerting.rulePaths,
-      defaultIntervalMs: config.alerting.evaluationIntervalMs,
-      generatorURL: (expr) => `${this.externalUrl()}/api/v1/query?query=${encodeURIComponent(expr)}`,
-      restore: { forGracePeriodMs: config.alerting.forGracePeriodMs },
+      externalUrl: () => this.externalUrl(),
+      desktop: deps.desktopNotifier,
       log: this.log,
     });
   }
@@ -105,20 +106,6 @@ export class Hub {
     if (this.config.alerting.externalUrl) return this.config.alerting.externalUrl.replace(/\/+$/, '');
     const a = this.http?.address ?? this.config.http.listen;
     return `http://${loopbackFor(a.host)}:${a.port}`;
-  }
-
-  /** Alerts from the rules, to the notification pipeline. */
-  private notify(alerts: Alert[], now: number): void {
-    void alerts;
-    void now;
-  }
-
-  /** A first start with the default rules folder gets the default rules, to edit there. */
-  private installDefaultRules(): void {
-    const folder = join(this.config.dataDir, 'rules');
-    if (!this.config.alerting.rulePaths.includes(folder) || existsSync(folder)) return;
-    mkdirSync(folder, { recursive: true });
-    copyFileSync(DEFAULT_RULES_FILE, join(folder, 'default.rules.yml'));
   }
 
   /** Opens the store and starts the broker, the HTTP API and (if configured) the local agent. */
@@ -212,8 +199,8 @@ export class Hub {
           labelNames: (matchers) => this.store.labelNames(matchers),
           labelValues: (name, matchers) => this.store.labelValues(name, matchers),
           metadata: (metric) => this.store.metadata(metric),
-          rules: (form) => this.rules.rulesApi({ type: form.get('type') || undefined }),
-          alerts: () => this.rules.alertsApi(),
+          rules: (form) => this.alerting.rules.rulesApi({ type: form.get('type') || undefined }),
+          alerts: () => this.alerting.rules.alertsApi(),
           runtimeInfo: () => ({ storageRetention: `${Math.round(this.config.store.retentionMs / 86_400_000)}d`, startTime: new Date(this.startedMs).toISOString() }),
           buildInfo: PROMETHEUS_COMPATIBILITY,
           now: this.now,
@@ -221,6 +208,7 @@ export class Hub {
         { onInternalError: (e, req) => this.log(`http: ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`) },
       ),
     ];
+    handlers.push(createAlertingRoutes({ alerting: this.alerting, now: this.now }));
     handlers.push(
       createHubRoutes({
         fleet: this.fleet,
@@ -258,11 +246,11 @@ export class Hub {
     this.log(`serving: HTTP on http://${this.http.address.host}:${this.http.address.port}, broker ${this.localBrokerUrl}, data in ${this.config.dataDir}`);
   }
 
-  private alertTick(): void {
+  private async alertTick(): Promise<void> {
     try {
-      this.rules.tick(this.now());
+      await this.alerting.tick(this.now());
     } catch (e) {
-      this.log(`rules: ${(e as Error).stack ?? (e as Error).message}`);
+      this.log(`alerting: ${(e as Error).stack ?? (e as Error).message}`);
     }
   }
 

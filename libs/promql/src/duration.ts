@@ -38,3 +38,13 @@ export function formatPromDuration(ms: number): string {
   }
   return out;
 }
+
+/** Like parsePromDuration, but undefined instead of an error (surrounding blanks allowed). */
+export function tryParsePromDuration(text: string): number | undefined {
+  try {
+    const ms = parsePromDuration(text.trim());
+    return Number.isSafeInteger(ms) ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -6,4 +6,4 @@ export { parseExpr, typeOf } from './parser.ts';
 export { formatShortestF, quote as goQuote } from './functions/go-format.ts';
 export { MemoryQueryable, type Queryable, type QueryableSeries, type SampleBlock } from './queryable.ts';
 export type * from './ast.ts';
-export { parsePromDuration, formatPromDuration } from './duration.ts';
+export { parsePromDuration, tryParsePromDuration, formatPromDuration } from './duration.ts';

@@ -7,7 +7,7 @@
 // each as "file:line: what is wrong: how to fix it".
 
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { parseDuration } from './duration.ts';
+import { tryParsePromDuration as parseDuration } from '@metrics-hub/promql';
 import { checkMatcher, MatcherSyntaxError, parseMatchers, type LabelMatcher } from './matchers.ts';
 
 /** A route as written; unset settings are inherited from the parent (root: Alertmanager's defaults). */

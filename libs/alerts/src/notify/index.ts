@@ -26,7 +26,6 @@ export {
   type RouteConfig,
 } from './config.ts';
 export { parseMatchers, formatMatchers, MatcherSyntaxError } from './matchers.ts';
-export { parseDuration } from './duration.ts';
 export { SilenceError, type Silence, type SilenceErrorCode, type SilenceInput, type SilenceState } from './silences.ts';
 export type { Ack, Snooze } from './acks.ts';
 export type { HistoryEvent, HistoryKind, HistoryQuery } from './history.ts';

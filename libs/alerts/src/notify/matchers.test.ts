@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileMatchers, formatLabelSet, formatMatchers, matchesAll, MatcherSyntaxError, parseMatchers, sortMatchers } from './matchers.ts';
-import { parseDuration } from './duration.ts';
+import { tryParsePromDuration as parseDuration } from '@metrics-hub/promql';
 
 describe('matchers in Alertmanager string form', () => {
   it('reads each operator, quoted and unquoted values, braces and lists', () => {

@@ -2,6 +2,7 @@
 // mistake names its field: a wrong type, a missing value, or a key Alertmanager's loader would
 // also reject as unknown (a typo such as `send_resolve` must not be silently ignored).
 
+import { tryParsePromDuration } from '@metrics-hub/promql';
 import { ReceiverConfigError } from './errors.ts';
 
 type Mapping = Record<string, unknown>;
@@ -72,7 +73,7 @@ export class ConfigReader {
   duration(key: string, fallbackMs: number): number {
     const v = this.take(key);
     if (v === undefined) return fallbackMs;
-    const ms = typeof v === 'string' ? parseDuration(v) : undefined;
+    const ms = typeof v === 'string' ? tryParsePromDuration(v) : undefined;
     if (ms === undefined) this.fail(key, `expected a duration such as 10s or 1m30s, got ${describe(v)}`);
     return ms;
   }
@@ -155,29 +156,6 @@ export class ConfigReader {
   }
 }
 
-const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-const UNIT_MS = [365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
-
-/** Prometheus's duration syntax (model.ParseDuration); undefined when it does not parse. */
-export function parseDuration(text: string): number | undefined {
-  if (text === '0') return 0;
-  const m = DURATION.exec(text);
-  if (!m || text === '') return undefined;
-  let ms = 0;
-  for (let i = 0; i < UNIT_MS.length; i++) if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * UNIT_MS[i];
-  return Number.isSafeInteger(ms) ? ms : undefined;
-}
-
-/** `1m30s` style, for messages. */
-export function formatDuration(ms: number): string {
-  if (ms % 1000 !== 0) return `${ms}ms`;
-  let s = ms / 1000;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
-}
 
 function isMapping(v: unknown): v is Mapping {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

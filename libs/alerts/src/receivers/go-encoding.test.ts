@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './config-reader.ts';
+import { tryParsePromDuration as parseDuration } from '@metrics-hub/promql';
 import { goJson, rfc3339, sortedKeys } from './go-encoding.ts';
 
 describe('Go encodings', () => {

@@ -2,7 +2,7 @@
 // net.fetch, which follows the system proxy settings), with a deadline covering connect,
 // headers and body, and errors that say which URL, what status and what the far end said.
 
-import { formatDuration } from './config-reader.ts';
+import { formatPromDuration as formatDuration } from '@metrics-hub/promql';
 import { DeliveryError, excerpt } from './errors.ts';
 
 export type Fetch = typeof globalThis.fetch;

@@ -4,7 +4,7 @@
 // no notification server) come back as messages we can turn into advice.
 
 import { spawn } from 'node:child_process';
-import { formatDuration } from './config-reader.ts';
+import { formatPromDuration as formatDuration } from '@metrics-hub/promql';
 import type { DesktopNotice, DesktopNotifier } from './desktop-notifier.ts';
 import { DeliveryError, excerpt } from './errors.ts';
 

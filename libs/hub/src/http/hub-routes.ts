@@ -17,6 +17,7 @@ import type { FleetRegistry } from '../fleet/registry.ts';
 import type { AgentTokens } from '../tokens.ts';
 import type { EventStream } from './event-stream.ts';
 import type { MetricFamily } from '@metrics-hub/expfmt';
+import { fail, json, only, readJson } from './json.ts';
 
 export interface HubRoutesDeps {
   fleet: FleetRegistry;
@@ -30,8 +31,6 @@ export interface HubRoutesDeps {
   /** Ends an agent's live connection (embedded broker only). */
   disconnect: (agentId: string) => void;
 }
-
-const MAX_BODY = 64 * 1024;
 
 export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
@@ -61,7 +60,7 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
       if (!only(req, res, 'POST')) return true;
       const body = await readJson(req, res);
       if (body === undefined) return true;
-      const agentId = typeof (body as { agentId?: unknown }).agentId === 'string' ? (body as { agentId: string }).agentId : '';
+      const agentId = typeof body.agentId === 'string' ? body.agentId : '';
       const problem = agentIdProblem(agentId);
       if (problem) return fail(res, 400, `${problem}: send {"agentId": "<id>"}`);
       const token = d.tokens.issue(agentId);
@@ -95,40 +94,4 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
     fail(res, 404, `no endpoint ${path}: see /api/hub/v1/status, fleet, agents, events`);
     return true;
   };
-}
-
-function only(req: IncomingMessage, res: ServerResponse, method: string): boolean {
-  if (req.method === method || (method === 'GET' && req.method === 'HEAD')) return true;
-  res.setHeader('allow', method);
-  fail(res, 405, `use ${method} for ${req.url?.split('?')[0]}`);
-  return false;
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function fail(res: ServerResponse, status: number, error: string): boolean {
-  json(res, status, { error });
-  return true;
-}
-
-async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > MAX_BODY) {
-      fail(res, 413, `request body over ${MAX_BODY} bytes`);
-      return undefined;
-    }
-    chunks.push(c);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch (e) {
-    fail(res, 400, `body is not JSON (${(e as Error).message})`);
-    return undefined;
-  }
 }

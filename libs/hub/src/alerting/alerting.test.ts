@@ -1,0 +1,93 @@
+// Alerting inside the hub: an agent's sample crosses a rule's threshold, the notification
+// reaches a real webhook receiver (an HTTP server on 127.0.0.1), and the hub's API shows
+// and acts on it.
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeBatch, topics } from '@metrics-hub/wire';
+import { Hub } from '../hub.ts';
+import { parseHubConfig } from '../config.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function webhookReceiver(): Promise<{ url: string; posts: { at: number; body: Record<string, unknown> }[] }> {
+  const posts: { at: number; body: Record<string, unknown> }[] = [];
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (d) => (text += d));
+    req.on('end', () => {
+      posts.push({ at: Date.now(), body: JSON.parse(text) });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, posts };
+}
+
+async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('hub alerting', () => {
+  it('a threshold crossed by an agent reaches a webhook within an evaluation interval and a second, and can be acknowledged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-alerting-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const hook = await webhookReceiver();
+    writeFileSync(join(dir, 'test.rules.yml'), ['groups:', '  - name: test', '    interval: 1s', '    rules:', '      - alert: TooHigh', '        expr: test_value > 10', '        labels: { severity: critical }', '        annotations: { summary: "value is high" }'].join('\n'));
+    writeFileSync(join(dir, 'alerting.yml'), ['route:', '  receiver: hook', '  group_by: [alertname]', '  group_wait: 0s', '  group_interval: 1m', 'receivers:', '  - name: hook', '    webhook_configs:', `      - url: ${hook.url}`].join('\n'));
+    const config = parseHubConfig(
+      ['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false', 'alerting:', `  rules: [${join(dir, 'test.rules.yml')}]`, `  notifier_config: ${join(dir, 'alerting.yml')}`].join('\n'),
+      'hub.yaml',
+    );
+    const hub = await Hub.start(config, { log: () => undefined });
+    cleanups.push(() => hub.stop());
+    const token = hub.tokens.issue('edge-1');
+    const client = await new Promise<mqtt.MqttClient>((resolve, reject) => {
+      const c = mqtt.connect(hub.localBrokerUrl, { clientId: 'agent-edge-1', username: 'edge-1', password: token, protocolVersion: 4, reconnectPeriod: 0 });
+      c.once('connect', () => resolve(c));
+      c.once('error', reject);
+    });
+    cleanups.push(() => new Promise<void>((r) => client.end(true, {}, () => r())));
+    const crossedAt = Date.now();
+    const batch = encodeBatch({ agentId: 'edge-1', firstSeq: 1, lastSeq: 1, createdMs: crossedAt, series: [{ labels: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, timestamps: Float64Array.of(crossedAt), values: Float64Array.of(42) }] });
+    await new Promise<void>((resolve, reject) => client.publish(topics.samples('metrics', 'edge-1'), Buffer.from(batch), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    const post = await until(() => hook.posts[0], 5000, 'the webhook');
+    // One evaluation interval (1 s) plus 1 s, with for: 0 and group_wait: 0.
+    expect(post.at - crossedAt).toBeLessThanOrEqual(2000);
+    expect(post.body).toMatchObject({
+      version: '4',
+      status: 'firing',
+      receiver: 'hook',
+      groupLabels: { alertname: 'TooHigh' },
+      commonLabels: { alertname: 'TooHigh', instance: 'edge-1', job: 'node', severity: 'critical' },
+      commonAnnotations: { summary: 'value is high' },
+      alerts: [expect.objectContaining({ status: 'firing', labels: { alertname: 'TooHigh', instance: 'edge-1', job: 'node', severity: 'critical' } })],
+    });
+    const base = `http://127.0.0.1:${hub.httpAddress.port}`;
+    const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; state: string }[] }[] } };
+    expect(rules.data.groups[0].rules[0]).toMatchObject({ name: 'TooHigh', state: 'firing' });
+    const alerts = (await (await fetch(`${base}/api/hub/v1/alerts`)).json()) as { alerts: { fingerprint: string; labels: Record<string, string> }[] };
+    const fp = alerts.alerts.find((a) => a.labels.alertname === 'TooHigh')!.fingerprint;
+    const ack = await fetch(`${base}/api/hub/v1/alerts/${fp}/ack`, { method: 'POST', body: JSON.stringify({ by: 'tester' }) });
+    expect(ack.status).toBe(200);
+    const history = (await (await fetch(`${base}/api/hub/v1/history?alertname=TooHigh`)).json()) as { events: { kind: string }[] };
+    expect(history.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['firing', 'delivery', 'acked']));
+    const silence = await fetch(`${base}/api/hub/v1/silences`, { method: 'POST', body: JSON.stringify({ matchers: ['alertname="TooHigh"'], for: '1h', createdBy: 'tester', comment: 'maintenance' }) });
+    expect(silence.status).toBe(201);
+    const bad = await fetch(`${base}/api/hub/v1/silences`, { method: 'POST', body: JSON.stringify({ matchers: ['alertname=~"("'], for: '1h', createdBy: 'tester', comment: 'x' }) });
+    expect(bad.status).toBe(400);
+  });
+});

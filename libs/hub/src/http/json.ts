@@ -1,0 +1,45 @@
+// Small JSON request/response helpers for the hub's own endpoints.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const MAX_BODY = 64 * 1024;
+
+export function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export function fail(res: ServerResponse, status: number, error: string): true {
+  json(res, status, { error });
+  return true;
+}
+
+/** True when the method is the one the endpoint takes; otherwise answers 405. */
+export function only(req: IncomingMessage, res: ServerResponse, method: string): boolean {
+  if (req.method === method || (method === 'GET' && req.method === 'HEAD')) return true;
+  res.setHeader('allow', method);
+  fail(res, 405, `use ${method} for ${req.url?.split('?')[0]}`);
+  return false;
+}
+
+/** The JSON body, or undefined after answering 400/413. */
+export async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_BODY) {
+      fail(res, 413, `request body over ${MAX_BODY} bytes`);
+      return undefined;
+    }
+    chunks.push(c);
+  }
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected an object');
+    return body as Record<string, unknown>;
+  } catch (e) {
+    fail(res, 400, `body is not a JSON object (${(e as Error).message})`);
+    return undefined;
+  }
+}
