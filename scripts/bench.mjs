@@ -11,6 +11,7 @@ const benches = [
   { file: 'apps/agent/bench/resources.bench.ts', takes: ['--seconds'] },
   { file: 'libs/hub/bench/ingest.bench.ts', takes: ['--hours', '--agents'] },
   { file: 'libs/alerts/bench/rules.bench.ts', takes: ['--hosts', '--hours'] },
+  { file: 'libs/hub/bench/alert-latency.bench.ts', takes: [] },
 ];
 const extra = process.argv.slice(2);
 let failed = 0;
