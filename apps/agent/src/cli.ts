@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Agent, type AgentStatus } from './agent.ts';
 import { collectAll, linuxCollectors } from './collect/index.ts';
-import { ConfigError, loadConfig, type AgentConfig } from './config.ts';
+import { runCommandLine } from '@metrics-hub/config';
+import { loadConfig, type AgentConfig } from './config.ts';
 import { scrapeOnce } from './scrape/scraper.ts';
 
 const USAGE = `usage: metrics-agent <run|check|status> [--config FILE]
@@ -19,35 +20,8 @@ const USAGE = `usage: metrics-agent <run|check|status> [--config FILE]
 The config file defaults to /etc/metrics-agent/agent.yaml when it exists;
 METRICS_AGENT_<SECTION>_<KEY> environment variables override it.`;
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const configIndex = rest.indexOf('--config');
-  const configPath = configIndex >= 0 ? rest[configIndex + 1] : defaultConfigPath();
-  if (!command || command === '--help' || command === '-h') {
-    console.log(USAGE);
-    return command ? 0 : 2;
-  }
-  let config: AgentConfig;
-  try {
-    config = loadConfig(configPath);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`config problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
-      return 2;
-    }
-    throw e;
-  }
-  switch (command) {
-    case 'run':
-      return run(config);
-    case 'check':
-      return check(config);
-    case 'status':
-      return status(config);
-    default:
-      console.error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
-      return 2;
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCommandLine(argv, { usage: USAGE, load: (path) => loadConfig(path), defaultConfigPath, commands: { run, check, status } });
 }
 
 function defaultConfigPath(): string | undefined {

@@ -1,1 +1,2 @@
 export { ConfigError, openConfigDocument, readConfigText, convertValue, type ConfigDocument, type ConfigSchema, type KeySpec, type Kind, type Converted } from './config-document.ts';
+export { runCommandLine, type CommandLine } from './cli.ts';

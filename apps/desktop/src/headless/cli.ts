@@ -5,7 +5,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
+import { runCommandLine } from '@metrics-hub/config';
+import { Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
 
 const USAGE = `usage: hub <serve|check> [--config FILE]
   serve   run the hub headless: embedded broker, store, HTTP API and a local agent
@@ -13,34 +14,18 @@ const USAGE = `usage: hub <serve|check> [--config FILE]
 Without --config every setting has its default; METRICS_HUB_<SECTION>_<KEY> environment
 variables override the file (e.g. METRICS_HUB_HTTP_LISTEN=127.0.0.1:9500).`;
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const configIndex = rest.indexOf('--config');
-  const configPath = configIndex >= 0 ? rest[configIndex + 1] : undefined;
-  if (!command || command === '--help' || command === '-h') {
-    console.log(USAGE);
-    return command ? 0 : 2;
-  }
-  let config: HubConfig;
-  try {
-    config = loadHubConfig(configPath);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`config problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
-      return 2;
-    }
-    throw e;
-  }
-  switch (command) {
-    case 'serve':
-      return serve(config);
-    case 'check':
-      console.log(describe(config));
-      return 0;
-    default:
-      console.error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
-      return 2;
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCommandLine(argv, {
+    usage: USAGE,
+    load: (path) => loadHubConfig(path),
+    commands: {
+      serve,
+      check: (config) => {
+        console.log(describe(config));
+        return 0;
+      },
+    },
+  });
 }
 
 function describe(c: HubConfig): string {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificates } from '../../../../scripts/test-kit.ts';
 import { createIntegration } from './create-integration.ts';
 import { DeliveryError } from './errors.ts';
-import { firingNotification, resolvedNotification, standInRenderer } from './testing/fixtures.ts';
+import { firingNotification, resolvedNotification, standInRenderer, rejection } from './testing/fixtures.ts';
 import { smtpReply, startSmtp, type SmtpRecorder } from './testing/smtp-recorder.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 11, 0, 0);
@@ -18,14 +18,6 @@ afterEach(async () => {
   smtp = undefined;
 });
 
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  return err as DeliveryError;
-}
 
 function plain(extra: Record<string, unknown> = {}) {
   return { to: 'oncall@example.org', from: 'Metrics Hub <hub@example.org>', smarthost: smtp!.smarthost, require_tls: false, ...extra };

@@ -5,17 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from './create-integration.ts';
 import { DeliveryError } from './errors.ts';
 import { LinuxDesktopNotifier } from './linux-desktop-notifier.ts';
-import { firingNotification, resolvedNotification } from './testing/fixtures.ts';
+import { firingNotification, resolvedNotification, rejection } from './testing/fixtures.ts';
 import { notificationDaemonAvailable, notifySendAvailable, startNotificationDaemon, startSessionBus, type NotificationDaemon } from './testing/notification-daemon.ts';
 
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  return err as DeliveryError;
-}
 
 describe.runIf(notificationDaemonAvailable())('LinuxDesktopNotifier with a real notification server (dunst under Xvfb)', () => {
   let daemon: NotificationDaemon;

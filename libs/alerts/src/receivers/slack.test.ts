@@ -1,28 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIntegration } from './create-integration.ts';
 import { DeliveryError } from './errors.ts';
-import { firingNotification, mixedNotification, resolvedNotification, standInRenderer } from './testing/fixtures.ts';
-import { startRecorder, type HttpRecorder, type Responder } from './testing/http-recorder.ts';
+import { firingNotification, mixedNotification, resolvedNotification, standInRenderer, rejection } from './testing/fixtures.ts';
+import { recorderPerTest } from './testing/http-recorder.ts';
 
-let server: HttpRecorder | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = recorderPerTest();
 
-async function serve(respond?: Responder): Promise<HttpRecorder> {
-  server = await startRecorder(respond);
-  return server;
-}
-
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  return err as DeliveryError;
-}
 
 describe('slack receiver', () => {
   it("posts one attachment with Alertmanager's fields and defaults for a firing notification", async () => {

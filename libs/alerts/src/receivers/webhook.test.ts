@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIntegration } from './create-integration.ts';
 import { DeliveryError } from './errors.ts';
-import { firingNotification, resolvedNotification, standInRenderer } from './testing/fixtures.ts';
-import { startRecorder, type HttpRecorder, type Responder } from './testing/http-recorder.ts';
+import { firingNotification, resolvedNotification, standInRenderer, rejection } from './testing/fixtures.ts';
+import { recorderPerTest } from './testing/http-recorder.ts';
 
 // Alertmanager's bytes: Go struct order, sorted map keys, <>& escaped, trailing newline.
 const GEN = String.raw`"generatorURL":"http://hub.example:9464/graph?g0.expr=up+%3D%3D+0\u0026g0.tab=1"`;
@@ -25,25 +25,8 @@ const RESOLVED_BODY =
   String.raw`"externalURL":"http://hub.example:9464","version":"4","groupKey":"{}:{alertname=\"HostDown\"}","truncatedAlerts":0}` +
   '\n';
 
-let server: HttpRecorder | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = recorderPerTest();
 
-async function serve(respond?: Responder): Promise<HttpRecorder> {
-  server = await startRecorder(respond);
-  return server;
-}
-
-async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  return err as DeliveryError;
-}
 
 describe('webhook receiver', () => {
   it("POSTs Alertmanager's version 4 message byte for byte for a firing notification", async () => {
@@ -101,7 +84,6 @@ describe('webhook receiver', () => {
     const s = await serve();
     const url = s.url;
     await s.close();
-    server = undefined;
     const err = await rejection(createIntegration('webhook', { url }).send(firingNotification()));
     expect(err.code).toBe('connection');
     expect(err.message).toMatch(/^webhook: POST http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/);

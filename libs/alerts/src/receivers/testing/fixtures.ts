@@ -1,6 +1,8 @@
 // Notifications for receiver tests, written out by hand so expected payloads can be too.
 
+import { expect } from 'vitest';
 import type { Notification, TemplateRenderer } from '../../model.ts';
+import { DeliveryError } from '../errors.ts';
 
 /** 2026-01-15T10:00:00.25Z and 2026-01-15T10:02:00Z. */
 export const STARTS_1 = Date.UTC(2026, 0, 15, 10, 0, 0, 250);
@@ -72,3 +74,13 @@ export const standInRenderer: TemplateRenderer = (template, data) =>
     const s = len ? String((v as unknown[]).length) : String(v);
     return upper ? s.toUpperCase() : s;
   });
+
+/** The DeliveryError a send rejected with (fails the test when it resolved or threw something else). */
+export async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DeliveryError);
+  return err as DeliveryError;
+}

@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 that records what receivers send and answers as told.
 
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -59,5 +60,18 @@ export async function startRecorder(respond: Responder = () => ({})): Promise<Ht
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** A `serve(respond?)` for a test file: each test's recorder is closed after it. */
+export function recorderPerTest(): (respond?: Responder) => Promise<HttpRecorder> {
+  let server: HttpRecorder | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return async (respond) => {
+    server = await startRecorder(respond);
+    return server;
   };
 }
