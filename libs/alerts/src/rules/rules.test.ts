@@ -172,6 +172,21 @@ describe('alert state machine', () => {
     expect(late.stateAt()).toEqual([expect.objectContaining({ state: 'pending', activeAt: new Date(T0 + 3 * 60 * MIN).toISOString() })]);
   });
 
+  it('keeps a pending alert\'s clock when its file is edited and reloaded', () => {
+    const { dir, manager, load, stateAt } = setup(HIGH_LOAD);
+    for (let m = 0; m <= 5; m++) {
+      load(T0 + m * MIN, 5);
+      manager.tick(T0 + m * MIN);
+    }
+    writeFileSync(join(dir, 'rules.yml'), `${HIGH_LOAD}\n      - record: load:copy\n        expr: load\n`);
+    expect(manager.reload(true)).toEqual([{ file: join(dir, 'rules.yml'), error: undefined }]);
+    for (let m = 6; m <= 10; m++) {
+      load(T0 + m * MIN, 5);
+      manager.tick(T0 + m * MIN);
+    }
+    expect(stateAt()).toEqual([expect.objectContaining({ state: 'firing', activeAt: new Date(T0).toISOString() })]);
+  });
+
   it('after a restart in the inactive or resolved state, nothing comes back', () => {
     const immediate = HIGH_LOAD.replace('for: 10m', 'for: 0s');
     const first = setup(immediate);
