@@ -1,4 +1,5 @@
 export * from './model.ts';
+export * from './template/index.ts';
 export * from './rules/index.ts';
 export * from './notify/index.ts';
 export * from './receivers/index.ts';
