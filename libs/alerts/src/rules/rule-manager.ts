@@ -12,6 +12,7 @@ import { AlertingRule, type AlertTemplateExpander } from './alerting-rule.ts';
 import { EvaluatedGroup, RecordingRule, type Appender, type GroupContext } from './rule-group.ts';
 import { parseRuleFile, RuleFileError, type RuleFile } from './rule-file.ts';
 import type { RestoreOptions } from './restore.ts';
+import { checkAlertTemplate, renderAlertTemplate } from '../template/index.ts';
 import { AlertStateStore } from './state-store.ts';
 
 export interface RuleManagerOptions {
@@ -23,9 +24,12 @@ export interface RuleManagerOptions {
   /** Rule files, or folders whose *.yml / *.yaml files are rule files. */
   paths: string[];
   defaultIntervalMs: number;
+  /** Expands annotation and label templates (default: Go templates as Prometheus has them). */
   expand?: AlertTemplateExpander;
-  /** Checks a template when a file is loaded; returns the problem. */
+  /** Checks a template when a file is loaded; returns the problem (default: the Go template parser). */
   checkTemplate?: (template: string) => string | undefined;
+  /** For `$externalURL` in templates. */
+  externalURL?: () => string;
   generatorURL?: (expr: string) => string;
   resendDelayMs?: number;
   restore?: Partial<RestoreOptions>;
@@ -57,7 +61,7 @@ export class RuleManager {
       engine: o.engine,
       queryable: o.queryable,
       appender: o.appender,
-      expand: o.expand ?? ((t) => t),
+      expand: o.expand ?? ((t, labels, value) => renderAlertTemplate(t, labels, value, { externalURL: o.externalURL?.() })),
       state: this.state,
       restore: { forGracePeriodMs: o.restore?.forGracePeriodMs ?? 60_000, outageToleranceMs: o.restore?.outageToleranceMs ?? 3_600_000 },
       resendDelayMs: o.resendDelayMs ?? 60_000,
@@ -83,7 +87,7 @@ export class RuleManager {
       f.mtimeMs = st.mtimeMs;
       f.size = st.size;
       try {
-        f.good = parseRuleFile(readFileSync(path, 'utf8'), path, this.o.checkTemplate);
+        f.good = parseRuleFile(readFileSync(path, 'utf8'), path, this.o.checkTemplate ?? checkAlertTemplate);
         if (f.error) this.o.log(`rules: ${path} is good again`);
         f.error = undefined;
       } catch (e) {

@@ -9,6 +9,7 @@ import type { Alert } from '../model.ts';
 import { parseRuleFile, RuleFileError } from './rule-file.ts';
 import { RuleManager } from './rule-manager.ts';
 import { restoredActiveAt } from './restore.ts';
+import { checkAlertTemplate } from '../template/index.ts';
 
 const MIN = 60_000;
 
@@ -31,7 +32,7 @@ afterEach(() => {
 
 function problemsOf(text: string): string[] {
   try {
-    parseRuleFile(text, 'rules.yml');
+    parseRuleFile(text, 'rules.yml', checkAlertTemplate);
   } catch (e) {
     if (e instanceof RuleFileError) return e.problems;
     throw e;
@@ -66,6 +67,9 @@ describe('rule files', () => {
       expect.stringMatching(/^rules\.yml:12: group "g", rule #4: needs exactly one of "alert:"/),
       'rules.yml:13: group "g": the name is used twice in this file: group names must be unique per file',
     ]);
+    expect(
+      problemsOf(['groups:', '  - name: t', '    rules:', '      - alert: T', '        expr: up == 0', '        annotations:', '          summary: "{{ $labels.instance "'].join('\n')),
+    ).toEqual([expect.stringMatching(/^rules\.yml:7: group "t", rule #1 \(alert T\): annotations: template of "summary": template: __alert:1:1: unclosed action/)]);
     expect(problemsOf('groups: [\n')[0]).toMatch(/^rules\.yml:\d+: .*fix the YAML syntax$/);
     expect(problemsOf('rules: []\n')[0]).toBe('rules.yml:1: unknown key "rules": a rule file has only "groups"');
   });
@@ -84,7 +88,6 @@ function setup(ruleText: string, dir = mkdtempSync(join(tmpdir(), 'rules-'))) {
     notify: (alerts, at) => sent.push({ at, alerts }),
     paths: [join(dir, 'rules.yml')],
     defaultIntervalMs: MIN,
-    expand: (t, labels, value) => t.replace('{{ $labels.instance }}', labels.instance ?? '').replace('{{ $value }}', String(value)),
     log: (l) => log.push(l),
   });
   const load = (t: number, v: number) => store.append([{ labels: { __name__: 'load', instance: 'a' }, timestamps: [t], values: [v] }]);

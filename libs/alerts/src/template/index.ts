@@ -23,6 +23,7 @@ export {
   AlertTemplateData,
   alertTemplateData,
   renderAlertTemplate,
+  checkAlertTemplate,
   createRenderer,
   type AlertTemplateOptions,
   type RendererOptions,

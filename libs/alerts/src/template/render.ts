@@ -135,3 +135,14 @@ export function createRenderer(funcs: Readonly<Record<string, TemplateFunction>>
     return template.execute(data, undefined, { missingKey: options.missingKey, variables: alert ? alertVariables(data) : undefined });
   };
 }
+
+/** Why an alert template (an annotation, a templated label) does not parse, or undefined. */
+export function checkAlertTemplate(text: string): string | undefined {
+  try {
+    parseTemplate(text, '__alert', { funcs: PROMETHEUS_FUNCS, variables: ALERT_VARIABLES });
+    return undefined;
+  } catch (e) {
+    if (e instanceof TemplateError) return e.message;
+    throw e;
+  }
+}

@@ -46,7 +46,7 @@ describe('hub alerting', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-alerting-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const hook = await webhookReceiver();
-    writeFileSync(join(dir, 'test.rules.yml'), ['groups:', '  - name: test', '    interval: 1s', '    rules:', '      - alert: TooHigh', '        expr: test_value > 10', '        labels: { severity: critical }', '        annotations: { summary: "value is high" }'].join('\n'));
+    writeFileSync(join(dir, 'test.rules.yml'), ['groups:', '  - name: test', '    interval: 1s', '    rules:', '      - alert: TooHigh', '        expr: test_value > 10', '        labels: { severity: critical }', '        annotations: { summary: "{{ $labels.instance }} at {{ $value | humanize }}" }'].join('\n'));
     writeFileSync(join(dir, 'alerting.yml'), ['route:', '  receiver: hook', '  group_by: [alertname]', '  group_wait: 0s', '  group_interval: 1m', 'receivers:', '  - name: hook', '    webhook_configs:', `      - url: ${hook.url}`].join('\n'));
     const config = parseHubConfig(
       ['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false', 'alerting:', `  rules: [${join(dir, 'test.rules.yml')}]`, `  notifier_config: ${join(dir, 'alerting.yml')}`].join('\n'),
@@ -73,7 +73,7 @@ describe('hub alerting', () => {
       receiver: 'hook',
       groupLabels: { alertname: 'TooHigh' },
       commonLabels: { alertname: 'TooHigh', instance: 'edge-1', job: 'node', severity: 'critical' },
-      commonAnnotations: { summary: 'value is high' },
+      commonAnnotations: { summary: 'edge-1 at 42' },
       alerts: [expect.objectContaining({ status: 'firing', labels: { alertname: 'TooHigh', instance: 'edge-1', job: 'node', severity: 'critical' } })],
     });
     const base = `http://127.0.0.1:${hub.httpAddress.port}`;

@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, copyFileS
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import {
+  ALERTMANAGER_FUNCS,
   createIntegration,
+  createRenderer,
   DEFAULT_RULES_FILE,
   LinuxDesktopNotifier,
   Notifier,
@@ -80,15 +82,17 @@ export class Alerting {
       defaultIntervalMs: config.alerting.evaluationIntervalMs,
       expand: d.expand,
       checkTemplate: d.checkTemplate,
+      externalURL: d.externalUrl,
       generatorURL: (expr) => `${d.externalUrl()}/api/v1/query?query=${encodeURIComponent(expr)}`,
       restore: { forGracePeriodMs: config.alerting.forGracePeriodMs },
       log: d.log,
     });
     const desktop = d.desktop ?? new LinuxDesktopNotifier();
+    const render = d.render ?? createRenderer(ALERTMANAGER_FUNCS);
     const file = config.alerting.notifierConfigFile;
     const options = {
       configFile: file,
-      integrations: (_receiver: string, kind: string, cfg: unknown) => createIntegration(kind as ReceiverKind, cfg, { render: d.render, desktop }),
+      integrations: (_receiver: string, kind: string, cfg: unknown) => createIntegration(kind as ReceiverKind, cfg, { render, desktop }),
       externalURL: d.externalUrl(),
       log: d.log,
     };
