@@ -15,6 +15,9 @@ if (!existsSync(new URL('../node_modules/better-sqlite3', import.meta.url))) {
 console.log('agent: building dist/metrics-agent.mjs');
 const build = spawnSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) process.exit(build.status ?? 1);
+console.log('renderer: building apps/desktop/dist/renderer');
+const ui = spawnSync(process.execPath, ['scripts/build-renderer.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+if (ui.status !== 0) process.exit(ui.status ?? 1);
 console.log('desktop window: not available yet (the Electron shell arrives with issue 7); serving the hub headless.');
 const args = process.argv.slice(2);
 const hub = spawn(process.execPath, ['--import', 'tsx', 'apps/desktop/src/headless/cli.ts', 'serve', ...args], { cwd: root, stdio: 'inherit' });

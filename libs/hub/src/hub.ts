@@ -28,6 +28,8 @@ import { hubMetricFamilies } from './self-metrics.ts';
 import { LocalAgent } from './local-agent.ts';
 import { Alerting } from './alerting/alerting.ts';
 import { createAlertingRoutes } from './http/alerting-routes.ts';
+import { createDashboardRoutes } from './http/dashboard-routes.ts';
+import { createStaticFiles } from './http/static-files.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -44,6 +46,8 @@ export interface HubDeps {
   localAgentCommand?: string[];
   /** Desktop notifications (the Electron app's); headless, notify-send over D-Bus. */
   desktopNotifier?: DesktopNotifier;
+  /** The built renderer, served at / for browsers. */
+  uiDir?: string;
 }
 
 export class Hub {
@@ -209,6 +213,8 @@ export class Hub {
       ),
     ];
     handlers.push(createAlertingRoutes({ alerting: this.alerting, now: this.now }));
+    handlers.push(createDashboardRoutes(this.store.database, this.now));
+    if (this.deps.uiDir) handlers.push(createStaticFiles(this.deps.uiDir));
     handlers.push(
       createHubRoutes({
         fleet: this.fleet,

@@ -4,6 +4,7 @@
 //   check   validate the config and print what serve would do
 
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandLine } from '@metrics-hub/config';
 import { Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
@@ -43,13 +44,13 @@ function describe(c: HubConfig): string {
 async function serve(config: HubConfig): Promise<number> {
   let hub: Hub;
   try {
-    hub = await Hub.start(config, { localAgentCommand: localAgentCommand() });
+    hub = await Hub.start(config, { localAgentCommand: localAgentCommand(), uiDir: uiDir() });
   } catch (e) {
     console.error(`hub: cannot start: ${(e as Error).message}`);
     return 1;
   }
   const http = `http://${hub.httpAddress.host}:${hub.httpAddress.port}`;
-  console.log(`metrics hub serving (headless)\n  HTTP API    ${http}/api/v1/query?query=up   (Grafana: a Prometheus data source at ${http})\n  broker      ${hub.localBrokerUrl}\n  data        ${config.dataDir}\n  agents      POST ${http}/api/hub/v1/agents {"agentId":"<id>"} issues a token\nCtrl-C stops it.`);
+  console.log(`metrics hub serving (headless)\n  open        ${http}/   (the same views as the desktop window)\n  HTTP API    ${http}/api/v1/query?query=up   (Grafana: a Prometheus data source at ${http})\n  broker      ${hub.localBrokerUrl}\n  data        ${config.dataDir}\n  agents      POST ${http}/api/hub/v1/agents {"agentId":"<id>"} issues a token\nCtrl-C stops it.`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     // A second signal (a terminal's Ctrl-C reaches npm start and this process alike) must
@@ -65,6 +66,12 @@ async function serve(config: HubConfig): Promise<number> {
   console.log('hub: stopping (committing what is pending)');
   await hub.stop();
   return 0;
+}
+
+/** The built renderer (scripts/build-renderer.mjs), when there is one. */
+function uiDir(): string | undefined {
+  const dir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
 
 /** The agent for this machine: the single-file build when there is one, else the sources. */

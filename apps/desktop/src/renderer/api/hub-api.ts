@@ -1,0 +1,92 @@
+// Every call the views make, typed, over whichever transport hosts the renderer.
+
+import type { HubTransport } from '../../common/transport.ts';
+import type { AlertView, Dashboard, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
+
+export class HubApi {
+  constructor(readonly transport: HubTransport) {}
+
+  private get<T>(path: string): Promise<T> {
+    return this.transport.request<T>('GET', path);
+  }
+
+  // Prometheus API
+  async query(expr: string, timeMs?: number): Promise<PromResponse<QueryData>> {
+    const p = new URLSearchParams({ query: expr, ...(timeMs !== undefined ? { time: String(timeMs / 1000) } : {}) });
+    return this.get(`/api/v1/query?${p}`);
+  }
+
+  async queryRange(expr: string, startMs: number, endMs: number, stepMs: number): Promise<PromResponse<QueryData>> {
+    const p = new URLSearchParams({ query: expr, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) });
+    return this.get(`/api/v1/query_range?${p}`);
+  }
+
+  async labelValues(name: string, match?: string): Promise<string[]> {
+    const p = match ? `?${new URLSearchParams({ 'match[]': match })}` : '';
+    return (await this.get<PromResponse<string[]>>(`/api/v1/label/${encodeURIComponent(name)}/values${p}`)).data;
+  }
+
+  async rules(): Promise<RuleGroupView[]> {
+    return (await this.get<PromResponse<{ groups: RuleGroupView[] }>>('/api/v1/rules')).data.groups;
+  }
+
+  // The hub
+  status(): Promise<HubStatus> {
+    return this.get('/api/hub/v1/status');
+  }
+
+  fleet(): Promise<{ agents: FleetAgent[]; tokens: TokenInfo[] }> {
+    return this.get('/api/hub/v1/fleet');
+  }
+
+  issueToken(agentId: string): Promise<IssuedToken> {
+    return this.transport.request('POST', '/api/hub/v1/agents', { agentId });
+  }
+
+  revokeToken(agentId: string): Promise<unknown> {
+    return this.transport.request('DELETE', `/api/hub/v1/agents/${encodeURIComponent(agentId)}/token`);
+  }
+
+  async alerts(): Promise<AlertView[]> {
+    return (await this.get<{ alerts: AlertView[] }>('/api/hub/v1/alerts')).alerts;
+  }
+
+  acknowledge(fingerprint: string, by = 'desktop user'): Promise<unknown> {
+    return this.transport.request('POST', `/api/hub/v1/alerts/${fingerprint}/ack`, { by });
+  }
+
+  snooze(fingerprint: string, duration: string, by = 'desktop user'): Promise<unknown> {
+    return this.transport.request('POST', `/api/hub/v1/alerts/${fingerprint}/snooze`, { for: duration, by });
+  }
+
+  async silences(): Promise<Silence[]> {
+    return (await this.get<{ silences: Silence[] }>('/api/hub/v1/silences')).silences;
+  }
+
+  createSilence(s: { matchers: string[]; for: string; createdBy: string; comment: string }): Promise<Silence> {
+    return this.transport.request('POST', '/api/hub/v1/silences', s);
+  }
+
+  expireSilence(id: string): Promise<unknown> {
+    return this.transport.request('DELETE', `/api/hub/v1/silences/${encodeURIComponent(id)}`);
+  }
+
+  async history(q: { alertname?: string; fingerprint?: string; limit?: number } = {}): Promise<HistoryEvent[]> {
+    const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    return (await this.get<{ events: HistoryEvent[] }>(`/api/hub/v1/history?${p}`)).events;
+  }
+
+  async dashboards(): Promise<Dashboard[]> {
+    return (await this.get<{ dashboards: Dashboard[] }>('/api/hub/v1/dashboards')).dashboards;
+  }
+
+  saveDashboard(d: Dashboard): Promise<Dashboard> {
+    return this.transport.request('PUT', `/api/hub/v1/dashboards/${encodeURIComponent(d.id)}`, { title: d.title, panels: d.panels });
+  }
+
+  deleteDashboard(id: string): Promise<unknown> {
+    return this.transport.request('DELETE', `/api/hub/v1/dashboards/${encodeURIComponent(id)}`);
+  }
+}
+
+export type { Labels };

@@ -1,0 +1,27 @@
+// HubTransport over the preload script's bridge, inside the Electron window.
+
+import type { HubMethod, HubTransport } from '../../common/transport.ts';
+import { HubRequestError } from '../../common/transport.ts';
+
+/** What apps/desktop/src/preload exposes as `window.metricsHub`. */
+export interface PreloadBridge {
+  request(method: HubMethod, path: string, body?: unknown): Promise<{ ok: boolean; status: number; body: unknown }>;
+  subscribe(onEvent: (event: string, data: unknown) => void): () => void;
+}
+
+export class IpcTransport implements HubTransport {
+  constructor(private readonly bridge: PreloadBridge) {}
+
+  async request<T>(method: HubMethod, path: string, body?: unknown): Promise<T> {
+    const r = await this.bridge.request(method, path, body);
+    if (!r.ok) {
+      const e = r.body as { error?: string; errorType?: string } | undefined;
+      throw new HubRequestError(r.status, e?.error ?? `request failed (${r.status})`, e?.errorType);
+    }
+    return r.body as T;
+  }
+
+  subscribe(onEvent: (event: string, data: unknown) => void): () => void {
+    return this.bridge.subscribe(onEvent);
+  }
+}

@@ -1,0 +1,121 @@
+// The shapes the hub's API answers with, as the renderer reads them (the hub's own types
+// live in Node-side packages the renderer does not import).
+
+export type Labels = Record<string, string>;
+
+export interface FleetAgent {
+  agentId: string;
+  connected: boolean;
+  up: boolean;
+  statusChangedMs?: number;
+  firstSeenMs: number;
+  lastBatchMs?: number;
+  lastSampleMs?: number;
+  lagMs?: number;
+  backlogBytes?: number;
+  clockOffsetMs?: number;
+  batches: number;
+  samples: number;
+  rejectedBatches: number;
+  lastRejection?: string;
+  version?: string;
+  host?: { hostname?: string; os?: string; release?: string; arch?: string };
+  labels: Labels;
+  intervalMs: number;
+}
+
+export interface TokenInfo {
+  agentId: string;
+  issuedMs: number;
+  revokedMs?: number;
+}
+
+export interface IssuedToken {
+  agentId: string;
+  token: string;
+  brokerUrl: string;
+  config: string;
+  installCommand: string;
+}
+
+export type PromValue = [number, string];
+export type QueryData =
+  | { resultType: 'vector'; result: { metric: Labels; value: PromValue }[] }
+  | { resultType: 'matrix'; result: { metric: Labels; values: PromValue[] }[] }
+  | { resultType: 'scalar' | 'string'; result: PromValue };
+
+export interface PromResponse<T> {
+  status: 'success' | 'error';
+  data: T;
+  warnings?: string[];
+  infos?: string[];
+  error?: string;
+  errorType?: string;
+}
+
+export interface AlertView {
+  fingerprint: string;
+  labels: Labels;
+  annotations: Record<string, string>;
+  status: 'firing' | 'resolved';
+  state: 'active' | 'suppressed';
+  startsAt: number;
+  endsAt: number;
+  silencedBy: string[];
+  inhibitedBy: string[];
+  acked?: unknown;
+  snoozed?: unknown;
+  receivers: string[];
+}
+
+export interface Silence {
+  id: string;
+  matchers: { name: string; type: string; value: string }[];
+  startsAt: number;
+  endsAt: number;
+  createdBy: string;
+  comment: string;
+  state: 'active' | 'pending' | 'expired';
+}
+
+export interface HistoryEvent {
+  at: number;
+  kind: string;
+  [key: string]: unknown;
+}
+
+export interface RuleGroupView {
+  name: string;
+  file: string;
+  interval: number;
+  lastEvaluation: string;
+  evaluationTime: number;
+  rules: {
+    name: string;
+    query: string;
+    type: 'alerting' | 'recording';
+    health: string;
+    lastError?: string;
+    state?: 'inactive' | 'pending' | 'firing';
+    lastEvaluation: string;
+    alerts?: { labels: Labels; annotations: Record<string, string>; state: string; activeAt: string; value: string }[];
+  }[];
+}
+
+export interface Dashboard {
+  id: string;
+  title: string;
+  panels: { title: string; expr: string; unit?: string }[];
+  updatedMs?: number;
+  builtIn?: boolean;
+}
+
+export interface HubStatus {
+  version: string;
+  startedMs: number;
+  broker: { mode: string; mqtt?: { host: string; port: number }; mqtts?: { host: string; port: number }; url?: string; connections?: number; connected?: boolean };
+  http?: { host: string; port: number };
+  ingest: Record<string, number>;
+  store: Record<string, unknown>;
+  agents: number;
+}

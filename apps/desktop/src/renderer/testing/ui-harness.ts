@@ -1,0 +1,99 @@
+// The renderer's test rig: the real hub (in this process) serving the built renderer on
+// 127.0.0.1 with a real agent feeding it, and Debian's Chromium driven by Playwright.
+// Screenshots go to test-results/ui/ (kept as CI artifacts).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Hub, parseHubConfig } from '@metrics-hub/hub';
+
+const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+export const UI_DIR = join(ROOT, 'apps/desktop/dist/renderer');
+export const SCREENSHOTS = join(ROOT, 'test-results/ui');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** True when Debian's Chromium is installed; under CI=true a missing one is a failure. */
+export function chromiumAvailable(): boolean {
+  const found = existsSync(CHROMIUM);
+  if (!found && process.env.CI === 'true') throw new Error(`${CHROMIUM} is not installed: CI must install it (scripts/install-system-deps.sh)`);
+  return found;
+}
+
+let built = false;
+/** Builds the renderer once per test process. */
+export function buildRenderer(): void {
+  if (built) return;
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-renderer.mjs')], { stdio: 'ignore' });
+  built = true;
+}
+
+export interface UiHub {
+  hub: Hub;
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A hub serving the renderer. With `localAgent`, a real agent (its sources, through tsx)
+ * reports this machine every second, as a fresh hub's own agent does.
+ */
+export async function startUiHub(o: { localAgent?: boolean; rules?: string; notifierConfig?: string } = {}): Promise<UiHub> {
+  buildRenderer();
+  const dir = mkdtempSync(join(tmpdir(), 'ui-hub-'));
+  const lines = ['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', `  enabled: ${o.localAgent ? 'true' : 'false'}`, '  id: ui-host', '  interval: 1s'];
+  if (o.rules !== undefined || o.notifierConfig !== undefined) {
+    lines.push('alerting:');
+    if (o.rules !== undefined) {
+      writeFileSync(join(dir, 'test.rules.yml'), o.rules);
+      lines.push(`  rules: [${join(dir, 'test.rules.yml')}]`);
+    }
+    if (o.notifierConfig !== undefined) {
+      writeFileSync(join(dir, 'alerting.yml'), o.notifierConfig);
+      lines.push(`  notifier_config: ${join(dir, 'alerting.yml')}`);
+    }
+  }
+  const hub = await Hub.start(parseHubConfig(lines.join('\n'), 'ui-test.yaml'), {
+    log: () => undefined,
+    uiDir: UI_DIR,
+    localAgentCommand: [process.execPath, '--import', 'tsx', join(ROOT, 'apps/agent/src/cli.ts')],
+  });
+  return {
+    hub,
+    dir,
+    url: `http://127.0.0.1:${hub.httpAddress.port}/`,
+    stop: async () => {
+      await hub.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A page that records console errors and uncaught exceptions, in a fixed time zone. */
+export async function newPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

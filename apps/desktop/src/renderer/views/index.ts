@@ -1,0 +1,10 @@
+// The views, in navigation order. Each lives in its own module.
+import type { View } from '../shell/view.ts';
+import { fleetView } from './fleet.ts';
+import { hostView } from './host.ts';
+import { exploreView } from './explore.ts';
+import { alertsView } from './alerts.ts';
+import { dashboardsView } from './dashboards.ts';
+import { settingsView } from './settings.ts';
+
+export const VIEWS: View[] = [fleetView, hostView, exploreView, alertsView, dashboardsView, settingsView];
