@@ -23,7 +23,17 @@ if (ui.status !== 0) process.exit(ui.status ?? 1);
 const { tsImport } = await import('tsx/esm/api');
 const { decideLaunch } = await tsImport('../apps/desktop/src/main/launch-decision.ts', import.meta.url);
 const args = process.argv.slice(2);
-const decision = decideLaunch({ platform: process.platform, env: process.env, electron: electronBinary(), exists: existsSync });
+let electron = electronBinary();
+// npm install leaves Electron's binary out (package.json allowScripts: CI and tests must
+// not download it); the first `npm start` on a desktop fetches it, once, and falls back to
+// the headless hub when that is impossible (offline, blocked).
+if (electron.error && !electron.missingPackage && process.env.CI !== 'true' && !process.env.METRICS_HUB_NO_ELECTRON_DOWNLOAD && hasDisplay()) {
+  console.log("desktop: fetching Electron's binary once (about 100 MB; set METRICS_HUB_NO_ELECTRON_DOWNLOAD=1 to skip)");
+  const fetched = spawnSync(process.execPath, [join(dirname(createRequire(import.meta.url).resolve('electron/package.json')), 'install.js')], { cwd: root, stdio: 'inherit', timeout: 300_000 });
+  if (fetched.status !== 0) console.log('desktop: could not fetch Electron (offline or blocked); the hub runs headless instead');
+  electron = electronBinary();
+}
+const decision = decideLaunch({ platform: process.platform, env: process.env, electron, exists: existsSync });
 if (decision.mode === 'electron') {
   console.log('desktop: building apps/desktop/dist/electron');
   const shell = spawnSync(process.execPath, ['scripts/build-electron.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -49,11 +59,15 @@ function electronBinary() {
   try {
     pkg = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch (e) {
-    return { error: `the electron package is not installed (${e.message.split('\n')[0]})` };
+    return { error: `the electron package is not installed (${e.message.split('\n')[0]})`, missingPackage: true };
   }
   const pathFile = join(pkg, 'path.txt');
   const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return { path: join(process.env.ELECTRON_OVERRIDE_DIST_PATH, name || 'electron') };
   if (!name) return { error: `${pathFile} is missing: its install script (the binary's download) never ran` };
   return { path: join(pkg, 'dist', name) };
+}
+
+function hasDisplay() {
+  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 }
