@@ -1,0 +1,124 @@
+// The Explore, Alerts, Settings and Dashboards views in Chromium against a real hub
+// with a real agent (and, for Alerts, a rule that fires at once and a webhook receiver).
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium, newPage, screenshot, startUiHub, type UiHub } from '../testing/ui-harness.ts';
+
+const available = chromiumAvailable();
+let ui: UiHub;
+let browser: Browser;
+let webhook: Server;
+const delivered: unknown[] = [];
+
+const RULES = `groups:
+  - name: ui-test
+    interval: 1s
+    rules:
+      - alert: Always
+        expr: vector(1)
+        for: 0s
+        labels: { severity: warning, team: ui }
+        annotations: { summary: "It always fires" }
+`;
+
+beforeAll(async () => {
+  if (!available) return;
+  webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      delivered.push(JSON.parse(body || 'null'));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
+  const port = (webhook.address() as { port: number }).port;
+  const notifierConfig = `route:
+  receiver: hook
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: http://127.0.0.1:${port}/hook
+`;
+  ui = await startUiHub({ localAgent: true, rules: RULES, notifierConfig });
+  browser = await launchChromium();
+  // The local agent's first samples and the hub's first `up` heartbeat: the views read them.
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline) {
+    const r = (await (await fetch(`${ui.url}api/v1/query?query=${encodeURIComponent('up or node_load1')}`)).json()) as { data: { result: { metric: Record<string, string> }[] } };
+    if (new Set(r.data.result.map((s) => s.metric.__name__)).size === 2) break;
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ui?.stop();
+  await new Promise((r) => (webhook ? webhook.close(r) : r(undefined)));
+});
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const p = await newPage(browser);
+  await p.page.goto(`${ui.url}#/${path}`);
+  return p;
+}
+
+/** True when the canvas has pixels that are not all one colour (a drawn line). */
+async function canvasDrawn(page: Page, selector: string): Promise<boolean> {
+  return page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < px.length; i += 4 * 7) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2] | (px[i + 3] << 24));
+    return colours.size > 2;
+  });
+}
+
+describe.runIf(available)('Explore', () => {
+  it('runs `up` as a graph (from the hash) and as a table with the local agent', async () => {
+    const { page, errors } = await open(`explore/${encodeURIComponent('up')}`);
+    await page.waitForSelector('.explore-chart canvas');
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.explore-chart')?.dataset.series) > 0);
+    expect(await canvasDrawn(page, '.explore-chart canvas')).toBe(true);
+    expect(await page.textContent('.query-info')).toMatch(/series/);
+    await screenshot(page, 'explore-graph');
+    await page.click('button[data-tab="table"]');
+    await page.waitForSelector('.result-table td code');
+    const rows = await page.locator('.result-table tbody tr').allTextContents();
+    expect(rows.some((r) => r.includes('instance="ui-host"') && /1$/.test(r.trim()))).toBe(true);
+    await screenshot(page, 'explore-table');
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  it('shows a bad query\'s error with its position, marked in the editor', async () => {
+    const { page } = await open('explore');
+    await page.click('.promql-editor .cm-content');
+    await page.keyboard.type('up == == 1');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('.query-error strong');
+    expect(await page.textContent('.query-error')).toMatch(/^line 1, column 7: parse error: unexpected "=="/);
+    expect(location_hash(page.url())).toBe('up == == 1');
+    // The hub's diagnostic is drawn in the editor (lint marks), beside the offline linter's.
+    await page.waitForSelector('.promql-editor .cm-lintRange-error');
+    await screenshot(page, 'explore-error');
+  });
+
+  it('completes metric names from the hub: node_lo offers node_load1', async () => {
+    const { page } = await open('explore');
+    await page.click('.promql-editor .cm-content');
+    await page.keyboard.type('node_lo');
+    await page.waitForSelector('.cm-tooltip-autocomplete li', { timeout: 10_000 });
+    const options = await page.locator('.cm-tooltip-autocomplete li').allTextContents();
+    expect(options.some((o) => o.startsWith('node_load1'))).toBe(true);
+    await screenshot(page, 'explore-complete');
+  });
+});
+
+function location_hash(url: string): string {
+  return decodeURIComponent(new URL(url).hash.split('/')[2] ?? '');
+}
