@@ -171,3 +171,72 @@ describe.runIf(available)('Alerts', () => {
     await page.waitForFunction(() => /snoozed/.test(document.querySelector('tr.alert[data-alertname="Always"] .mute-reasons')?.textContent ?? ''));
   });
 });
+
+describe.runIf(available)('Settings', () => {
+  it('shows the addresses and retention, creates a token (token, config and install command shown once) and revokes it', async () => {
+    const { page, errors } = await open('settings');
+    await page.waitForSelector('main[data-loaded="true"]');
+    const addresses = await page.textContent('.addresses');
+    expect(addresses).toMatch(/mqtt:\/\/127\.0\.0\.1:\d+/);
+    expect(addresses).toMatch(/http:\/\/127\.0\.0\.1:\d+/);
+    expect(await page.textContent('.files')).toMatch(/15d[\s\S]*alerting\.yml/);
+    await page.fill('input[name="agentId"]', 'web-7');
+    await page.click('form.token-form button[type="submit"]');
+    await page.waitForSelector('.issued .install pre');
+    const token = (await page.textContent('.issued .token pre'))!.trim();
+    expect(token.length).toBeGreaterThan(10);
+    expect(await page.textContent('.issued .install pre')).toContain(`--token ${token} --id web-7`);
+    expect(await page.textContent('.issued .config pre')).toContain('id: web-7');
+    await page.waitForSelector('tr.token.active[data-agent="web-7"]');
+    await screenshot(page, 'settings-token');
+    await page.click('tr.token[data-agent="web-7"] button[data-action="revoke"]');
+    await page.click('tr.token[data-agent="web-7"] button[data-action="confirm-revoke"]');
+    await page.waitForSelector('tr.token.revoked[data-agent="web-7"]');
+    const fleet = (await (await fetch(`${ui.url}api/hub/v1/fleet`)).json()) as { tokens: { agentId: string; revokedMs?: number }[] };
+    expect(fleet.tokens.find((t) => t.agentId === 'web-7')?.revokedMs).toBeGreaterThan(0);
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+});
+
+describe.runIf(available)('Dashboards', () => {
+  it('draws a built-in dashboard from the local agent\'s data', async () => {
+    const { page, errors } = await open('dashboards');
+    await page.click('.dashboard-list a:text-is("Fleet overview")');
+    await page.waitForSelector('main[data-drawn]', { timeout: 30_000 });
+    const panels = page.locator('.dash-panel');
+    expect(await panels.count()).toBe(4);
+    // CPU, memory and disk of the local agent: each panel has its series and a drawn line.
+    for (let i = 0; i < 3; i++) {
+      expect(await panels.nth(i).getAttribute('data-series')).toBe('1');
+      expect(await canvasDrawn(page, `.dash-panel:nth-child(${i + 1}) canvas`)).toBe(true);
+    }
+    expect(await page.locator('button[data-action="delete"]').count()).toBe(0);
+    await screenshot(page, 'dashboards-builtin');
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  it('creates a user dashboard with one panel that survives a reload, and deletes it', async () => {
+    const { page, errors } = await open('dashboards');
+    await page.fill('input[name="title"]', 'My load');
+    await page.click('form.new-dashboard button[type="submit"]');
+    await page.waitForSelector('form.add-panel');
+    await page.fill('input[name="panel-title"]', 'Load');
+    await page.fill('input[name="panel-expr"]', 'node_load1');
+    await page.click('form.add-panel button[type="submit"]');
+    await page.waitForSelector('.dash-panel[data-series="1"]');
+    const url = page.url();
+    expect(url).toMatch(/#\/dashboards\/my-load-/);
+    await page.reload();
+    await page.waitForSelector('.dash-panel[data-series="1"]');
+    expect(await page.textContent('.dash-title')).toBe('My load');
+    expect(await page.textContent('.dash-panel h3')).toBe('Load');
+    await screenshot(page, 'dashboards-user');
+    await page.click('button[data-action="delete"]');
+    await page.click('button[data-action="confirm-delete"]');
+    await page.waitForSelector('.dashboard-list');
+    expect(await page.locator('.dashboard-list a:text-is("My load")').count()).toBe(0);
+    const stored = (await (await fetch(`${ui.url}api/hub/v1/dashboards`)).json()) as { dashboards: unknown[] };
+    expect(stored.dashboards).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+});
