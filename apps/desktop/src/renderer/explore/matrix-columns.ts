@@ -23,21 +23,20 @@ export function matrixToColumns(result: readonly { metric: Labels; values: PromV
   const names: string[] = [];
   for (const s of result) {
     const col: (number | null)[] = new Array<number | null>(n).fill(null);
-    for (const [t, v] of s.values) {
-      const i = Math.round((t - startS) / stepS);
-      if (i >= 0 && i < n) col[i] = parseSampleValue(v);
+    const values = s.values;
+    // Hot loop (288k points in the benchmark): indexed access, no destructuring, and
+    // `x - x === 0` as the finite test (NaN and ±Inf, which uPlot cannot scale, become gaps).
+    for (let j = 0; j < values.length; j++) {
+      const p = values[j];
+      const i = Math.round((p[0] - startS) / stepS);
+      if (i < 0 || i >= n) continue;
+      const x = +p[1];
+      col[i] = x - x === 0 ? x : null;
     }
     ys.push(col);
     names.push(seriesName(s.metric));
   }
   return { xs, ys, names };
-}
-
-/** Prometheus sends values as strings, with NaN and ±Inf spelled out. */
-export function parseSampleValue(v: string): number | null {
-  const x = Number(v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : v);
-  // uPlot cannot scale infinities or NaN: they become gaps.
-  return Number.isFinite(x) ? x : null;
 }
 
 /** `name{a="1", b="2"}`, the way Prometheus's own UI names a series. */
