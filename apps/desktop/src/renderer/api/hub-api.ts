@@ -30,6 +30,11 @@ export class HubApi {
     return (await this.get<PromResponse<{ groups: RuleGroupView[] }>>('/api/v1/rules')).data.groups;
   }
 
+  /** Prometheus's runtime info: the hub fills in the raw-sample retention. */
+  async runtimeInfo(): Promise<{ storageRetention?: string; startTime?: string }> {
+    return (await this.get<PromResponse<{ storageRetention?: string; startTime?: string }>>('/api/v1/status/runtimeinfo')).data;
+  }
+
   // The hub
   status(): Promise<HubStatus> {
     return this.get('/api/hub/v1/status');

@@ -1,12 +1,155 @@
-// The Settings view (placeholder: being built).
-import { h, type View } from '../shell/view.ts';
+// Settings: where agents connect (broker and HTTP addresses), agent tokens (issue: the
+// token, agent config and install command shown once, with copy buttons; revoke after
+// an inline confirmation), and what is configured in files (retention, receivers),
+// read-only with where to change it.
+
+import type { IssuedToken, TokenInfo } from '../api/types.ts';
+import { h, type View, type ViewContext } from '../shell/view.ts';
+import { timeText } from '../alerts/format.ts';
 
 export const settingsView: View = {
   id: 'settings',
   title: 'Settings',
   inNav: true,
-  mount(root) {
-    root.append(h('h1', { text: 'Settings' }), h('p', { class: 'muted', text: 'Coming soon.' }));
-    return () => undefined;
+  mount(root, ctx) {
+    const problem = h('div', { class: 'error', role: 'alert' });
+    const addresses = h('div', { class: 'panel addresses' }, h('p', { class: 'muted', text: 'Loading…' }));
+    const issued = h('div', { class: 'issued-slot' });
+    const tokens = h('div', { class: 'tokens-box' });
+    const files = h('div', { class: 'panel files' });
+    const agentId = h('input', { name: 'agentId', placeholder: 'agent id, e.g. web-1', 'aria-label': 'Agent id', pattern: '[A-Za-z0-9._\\-]+' });
+    const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
+    const form = h('form', { class: 'row token-form' }, agentId, create);
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Storage and alerting' }), files);
+
+    let stopped = false;
+    const loadTokens = async () => {
+      try {
+        const fleet = await ctx.api.fleet();
+        if (!stopped) tokens.replaceChildren(renderTokens(fleet.tokens, ctx, loadTokens, problem));
+      } catch (e) {
+        problem.textContent = (e as Error).message;
+      }
+    };
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const id = agentId.value.trim();
+      if (!id) return;
+      create.disabled = true;
+      problem.textContent = '';
+      ctx.api
+        .issueToken(id)
+        .then((t) => {
+          issued.replaceChildren(renderIssued(t, () => issued.replaceChildren()));
+          agentId.value = '';
+          return loadTokens();
+        })
+        .catch((err: Error) => (problem.textContent = err.message))
+        .finally(() => (create.disabled = false));
+    });
+
+    void (async () => {
+      const [status, runtime, alerts] = await Promise.allSettled([ctx.api.status(), ctx.api.runtimeInfo(), ctx.api.alerts()]);
+      if (stopped) return;
+      if (status.status === 'fulfilled') {
+        const s = status.value;
+        const b = s.broker;
+        const rows: [string, string][] = [
+          ['MQTT broker', b.mode === 'external' ? `external: ${b.url ?? '?'} (${b.connected ? 'connected' : 'not connected'})` : b.mqtt ? `mqtt://${b.mqtt.host}:${b.mqtt.port}` : 'off'],
+          ...(b.mqtts ? [['MQTT over TLS', `mqtts://${b.mqtts.host}:${b.mqtts.port}`] as [string, string]] : []),
+          ['HTTP API', s.http ? `http://${s.http.host}:${s.http.port}` : 'off'],
+          ['Hub version', s.version],
+          ['Running since', timeText(s.startedMs)],
+        ];
+        addresses.replaceChildren(keyValues(rows), h('p', { class: 'muted', text: 'Change them in hub.yaml (broker.listen, http.listen), then restart the hub.' }));
+      } else addresses.replaceChildren(h('p', { class: 'error', text: status.reason instanceof Error ? status.reason.message : String(status.reason) }));
+      const receivers = alerts.status === 'fulfilled' ? [...new Set(alerts.value.flatMap((a) => a.receivers))] : [];
+      files.replaceChildren(
+        keyValues([
+          ['Raw sample retention', runtime.status === 'fulfilled' && runtime.value.storageRetention ? runtime.value.storageRetention : 'unknown'],
+          ['Receivers in use', receivers.length ? receivers.join(', ') : 'none by a firing alert right now'],
+        ]),
+        h(
+          'p',
+          { class: 'muted' },
+          'These are read-only here. Retention (store.retention, rollup_1m_retention, rollup_1h_retention) is set in ',
+          h('code', { text: 'hub.yaml' }),
+          '; routes, receivers and inhibitions in ',
+          h('code', { text: '<data dir>/alerting.yml' }),
+          ' (Alertmanager\'s format) and alert rules in ',
+          h('code', { text: '<data dir>/rules/' }),
+          ', where the data dir is hub.data_dir (by default ~/.local/share/metrics-hub). The hub reloads alerting.yml and the rules when they change; retention changes need a restart.',
+        ),
+      );
+      root.dataset.loaded = 'true';
+    })();
+    void loadTokens();
+    return () => {
+      stopped = true;
+    };
   },
 };
+
+function keyValues(rows: [string, string][]): HTMLElement {
+  return h('table', { class: 'kv' }, h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { text: k }), h('td', {}, h('code', { text: v }))))));
+}
+
+function renderTokens(list: TokenInfo[], ctx: ViewContext, reload: () => Promise<void>, problem: HTMLElement): HTMLElement {
+  if (!list.length) return h('p', { class: 'muted', text: 'No agent tokens yet. The local agent needs none.' });
+  const body = h('tbody');
+  for (const t of [...list].sort((a, b) => a.agentId.localeCompare(b.agentId))) {
+    const cell = h('td', { class: 'actions' });
+    if (t.revokedMs === undefined) {
+      const revoke = h('button', { text: 'Revoke', 'data-action': 'revoke' });
+      // An inline confirmation: native dialogs block Electron's renderer and tests.
+      revoke.addEventListener('click', () => {
+        const yes = h('button', { class: 'danger', text: `Revoke ${t.agentId}`, 'data-action': 'confirm-revoke' });
+        const no = h('button', { text: 'Cancel' });
+        yes.addEventListener('click', () => {
+          yes.disabled = true;
+          ctx.api.revokeToken(t.agentId).then(reload, (e: Error) => (problem.textContent = e.message));
+        });
+        no.addEventListener('click', () => cell.replaceChildren(revoke));
+        cell.replaceChildren(h('span', { class: 'muted', text: 'The agent is disconnected and cannot reconnect. ' }), yes, ' ', no);
+      });
+      cell.append(revoke);
+    }
+    body.append(
+      h(
+        'tr',
+        { class: `token ${t.revokedMs === undefined ? 'active' : 'revoked'}`, 'data-agent': t.agentId },
+        h('td', {}, h('strong', { text: t.agentId })),
+        h('td', { text: `issued ${timeText(t.issuedMs)}` }),
+        h('td', {}, t.revokedMs === undefined ? h('span', { class: 'badge ok', text: 'active' }) : h('span', { class: 'badge expired', text: `revoked ${timeText(t.revokedMs)}` })),
+        cell,
+      ),
+    );
+  }
+  return h('table', { class: 'token-list' }, body);
+}
+
+/** The new token, once: the hub keeps only its hash. */
+function renderIssued(t: IssuedToken, close: () => void): HTMLElement {
+  const done = h('button', { text: 'I have copied it' });
+  done.addEventListener('click', close);
+  return h(
+    'div',
+    { class: 'panel once issued' },
+    h('p', {}, h('strong', { text: `Token for ${t.agentId}` }), ' — shown only now; issuing again replaces it.'),
+    copyable('Token', t.token, 'token'),
+    copyable('Agent config (agent.yaml)', t.config, 'config'),
+    copyable('Install command', t.installCommand, 'install'),
+    done,
+  );
+}
+
+function copyable(label: string, text: string, name: string): HTMLElement {
+  const copy = h('button', { text: 'Copy', 'data-copy': name });
+  copy.addEventListener('click', () => {
+    navigator.clipboard.writeText(text).then(
+      () => (copy.textContent = 'Copied'),
+      () => (copy.textContent = 'Copy failed: select and copy by hand'),
+    );
+  });
+  return h('div', { class: `copy-block ${name}` }, h('div', { class: 'row' }, h('span', { class: 'muted', text: label }), copy), h('pre', { class: 'copyable', text }));
+}
