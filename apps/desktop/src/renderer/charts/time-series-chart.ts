@@ -151,7 +151,11 @@ export class TimeSeriesChart {
           },
         },
       },
-      axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false } }, { stroke: 'currentColor', size: 64, grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false }, values: (_u, splits) => splits.map(fmt) }],
+      axes: [
+        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false } },
+        // Wide enough for the longest label ("95.4 MiB/s"): ~7 px a character at 12 px.
+        { stroke: 'currentColor', size: (_u, values) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)), grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false }, values: (_u, splits) => splits.map(fmt) },
+      ],
       series: [{}, ...this.names.map((name, i) => ({ label: name, stroke: PALETTE[i % PALETTE.length], width: 1.25, value: (_u: uPlot, v: number | null) => fmt(v), spanGaps: false, points: { show: false } }))],
       hooks: {
         setSelect: [
@@ -161,6 +165,14 @@ export class TimeSeriesChart {
             const max = u.posToVal(u.select.left + u.select.width, 'x');
             u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
             group.zoomTo(min, max);
+          },
+        ],
+        // The x range shown, as attributes: tests check that zoom moves every chart.
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return;
+            this.el.dataset.xMin = String(u.scales.x.min);
+            this.el.dataset.xMax = String(u.scales.x.max);
           },
         ],
         ready: [

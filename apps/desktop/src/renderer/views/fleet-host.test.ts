@@ -119,14 +119,22 @@ describe.runIf(available)('fleet and host views', () => {
     await screenshot(page, 'host-1h');
 
     // Zoom by dragging on one chart: every chart's x range follows; a double-click resets.
+    const xRanges = () => page.$$eval('.chart', (cs) => cs.map((c) => `${(c as HTMLElement).dataset.xMin}..${(c as HTMLElement).dataset.xMax}`));
+    const full = await xRanges();
+    expect(new Set(full).size).toBe(1);
     const box = (await page.locator('.chart[data-chart="Memory"] .u-over').boundingBox())!;
-    const range = () => page.$$eval('.chart .u-over', (os) => os.length);
-    expect(await range()).toBe(12);
     await page.mouse.move(box.x + box.width * 0.5, box.y + 40);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.9, box.y + 40, { steps: 5 });
     await page.mouse.up();
+    const zoomed = await xRanges();
+    expect(new Set(zoomed).size).toBe(1);
+    const span = (r: string) => Number(r.split('..')[1]) - Number(r.split('..')[0]);
+    expect(span(zoomed[0])).toBeLessThan(span(full[0]) * 0.5);
+    expect(span(zoomed[0])).toBeGreaterThan(span(full[0]) * 0.3);
+    await screenshot(page, 'host-zoomed');
     await page.mouse.dblclick(box.x + box.width * 0.7, box.y + 40);
+    await expect.poll(xRanges).toEqual(full);
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   }, 90_000);
