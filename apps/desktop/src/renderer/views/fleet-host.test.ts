@@ -135,6 +135,9 @@ describe.runIf(available)('fleet and host views', () => {
     await screenshot(page, 'host-zoomed');
     await page.mouse.dblclick(box.x + box.width * 0.7, box.y + 40);
     await expect.poll(xRanges).toEqual(full);
+    // The header follows the hub's fleet events (one agent per change) and still shows it up.
+    await page.waitForTimeout(1500);
+    expect(await page.textContent('.host-info')).toMatch(/^up vm|^up /);
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   }, 90_000);

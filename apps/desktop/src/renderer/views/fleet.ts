@@ -4,6 +4,7 @@
 
 import type { FleetAgent, HubStatus } from '../api/types.ts';
 import { h, type View } from '../shell/view.ts';
+import { applyFleetEvent } from '../charts/fleet-events.ts';
 import { fetchSparklines, SPARK_METRICS, type SparkData } from '../charts/fleet-sparklines.ts';
 import { formatAgo, formatDuration, formatValue } from '../charts/format.ts';
 import { lastValue, sparkline } from '../charts/sparkline.ts';
@@ -187,15 +188,19 @@ export const fleetView: View = {
       await refreshSparks();
     };
 
-    // A fleet event carries the whole list: no request needed. Sparklines keep their 10 s pace.
+    // Fleet events carry the agents themselves: no request needed. They can come once a
+    // second per agent, so the table re-renders at most twice a second; sparklines keep
+    // their 10 s pace.
+    let renderTimer: ReturnType<typeof setTimeout> | undefined;
     ctx.onHubEvent((event, data) => {
       if (stopped || event !== 'fleet') return;
-      const list = (data as { agents?: FleetAgent[] }).agents;
-      if (!list) return;
       const had = agents?.length ?? 0;
-      agents = list;
-      render();
-      if (had === 0 && list.length > 0) void refreshSparks();
+      agents = applyFleetEvent(agents, data);
+      renderTimer ??= setTimeout(() => {
+        renderTimer = undefined;
+        render();
+      }, 500);
+      if (had === 0 && (agents?.length ?? 0) > 0) void refreshSparks();
     });
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     void refresh();
@@ -203,6 +208,7 @@ export const fleetView: View = {
     return () => {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(renderTimer);
     };
   },
 };

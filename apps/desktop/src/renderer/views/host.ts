@@ -5,6 +5,7 @@
 
 import type { FleetAgent } from '../api/types.ts';
 import { h, type View } from '../shell/view.ts';
+import { applyFleetEvent } from '../charts/fleet-events.ts';
 import { ChartGroup } from '../charts/chart-group.ts';
 import { formatAgo, formatValue } from '../charts/format.ts';
 import { hostSelector, NODE_PANELS, rateWindow } from '../charts/node-panels.ts';
@@ -128,7 +129,9 @@ export const hostView: View = {
           void tick();
         }
       } else if (event === 'fleet') {
-        showAgent((data as { agents?: FleetAgent[] }).agents?.find((x) => x.agentId === agentId));
+        // Only news about this agent changes the header (a list without it means it is gone).
+        const d = data as { agent?: FleetAgent; agents?: FleetAgent[] };
+        if (d.agents || d.agent?.agentId === agentId) showAgent(applyFleetEvent([], data)?.find((x) => x.agentId === agentId));
       }
     });
     const timer = setInterval(() => void tick(), 1000);
