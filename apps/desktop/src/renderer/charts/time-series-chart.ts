@@ -30,6 +30,7 @@ export class TimeSeriesChart {
   private xs: number[] = [];
   private ys: Column[] = [];
   private dirty = false;
+  private resized = false;
   private readonly resize: ResizeObserver;
 
   constructor(
@@ -42,13 +43,14 @@ export class TimeSeriesChart {
     this.el = h('section', { class: 'panel chart', 'data-chart': spec.title, 'data-points': '0' }, h('h2', { text: spec.title }), this.plot, this.note);
     parent.append(this.el);
     group.add(this);
-    // Follows the panel's width (window resizes, grid reflows); one setSize per frame at most.
-    let queued = 0;
+    // Follows the panel's width (window resizes, grid reflows). Height changes (the legend
+    // wrapping) are ignored, and the redraw goes through the group's frame queue so that
+    // twelve charts resizing at once do not make one long frame.
     this.resize = new ResizeObserver(() => {
-      queued ||= requestAnimationFrame(() => {
-        queued = 0;
-        this.uplot?.setSize({ width: this.width(), height: HEIGHT });
-      });
+      if (this.uplot && this.width() !== this.uplot.width) {
+        this.resized = true;
+        this.group.schedule(this);
+      }
     });
     this.resize.observe(this.plot);
   }
@@ -104,11 +106,15 @@ export class TimeSeriesChart {
 
   /** Called by the group inside an animation frame: one synchronous redraw. */
   flush(): boolean {
-    if (!this.dirty || !this.uplot) return false;
-    this.dirty = false;
+    if ((!this.dirty && !this.resized) || !this.uplot) return false;
     const u = this.uplot;
     // batch() commits synchronously, so the redraw happens here and not in a later microtask.
-    u.batch(() => u.setData(this.aligned(), true));
+    u.batch(() => {
+      if (this.resized) u.setSize({ width: this.width(), height: HEIGHT });
+      if (this.dirty) u.setData(this.aligned(), true);
+    });
+    this.dirty = false;
+    this.resized = false;
     this.updateDebug();
     return true;
   }
