@@ -12,6 +12,8 @@ const benches = [
   { file: 'libs/hub/bench/ingest.bench.ts', takes: ['--hours', '--agents'] },
   { file: 'libs/alerts/bench/rules.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'libs/hub/bench/alert-latency.bench.ts', takes: [] },
+  { file: 'apps/desktop/src/renderer/bench/host-frames.bench.ts', takes: ['--seconds'] },
+  { file: 'apps/desktop/src/renderer/bench/explore-draw.bench.ts', takes: [] },
 ];
 const extra = process.argv.slice(2);
 let failed = 0;
