@@ -103,3 +103,25 @@ export function successJson(dataJson: string, warnings: readonly string[] = [], 
 export function errorJson(errorType: string, message: string): string {
   return `{"status":"error","errorType":${jsonString(errorType)},"error":${jsonString(message)}}`;
 }
+
+/**
+ * A range query's matrix on its step grid, for clients that draw it (our renderer asks
+ * with `format=columns`; Prometheus has no such parameter and ignores it): one value per
+ * step, `null` where a series has no point, numbers as JSON numbers (`"NaN"`, `"+Inf"`,
+ * `"-Inf"` as strings). A third of the bytes of the standard shape and no per-point
+ * arrays, so a browser parses it several times faster.
+ */
+export function matrixColumnsJson(data: QueryData, startMs: number, stepMs: number, count: number): string {
+  if (data.resultType !== 'matrix') return queryDataJson(data);
+  const series: string[] = [];
+  const cells: string[] = new Array<string>(count);
+  for (const s of data.result) {
+    cells.fill('null');
+    for (const p of s.points) {
+      const i = Math.round((p.t - startMs) / stepMs);
+      if (i >= 0 && i < count) cells[i] = Number.isFinite(p.v) ? String(p.v) : Number.isNaN(p.v) ? '"NaN"' : p.v > 0 ? '"+Inf"' : '"-Inf"';
+    }
+    series.push(`{"metric":${labelsJson(s.metric)},"values":[${cells.join(',')}]}`);
+  }
+  return `{"resultType":"matrix","format":"columns","start":${startMs / 1000},"step":${stepMs / 1000},"count":${count},"result":[${series.join(',')}]}`;
+}

@@ -6,7 +6,7 @@ import { Engine, parseExpr, PromqlError, type QueryData, type QueryResult } from
 import { ApiError, invalidParam } from './api-error.ts';
 import { TRUNCATED_WARNING, type EndpointRequest, type EndpointResult } from './endpoint.ts';
 import type { Form } from './form.ts';
-import { queryDataJson } from './format.ts';
+import { matrixColumnsJson, queryDataJson } from './format.ts';
 import { durationParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, optionalTimeParam, parseDuration, requiredTimeParam } from './params.ts';
 
 /** Prometheus keeps ten of each kind of annotation and says how many it left out. */
@@ -47,7 +47,10 @@ export function rangeQuery(req: EndpointRequest): EndpointResult {
   }
   const engine = engineFor(backend.engine, form);
   const limit = limitParam(form);
-  return respond(engine.rangeQuery(backend.queryable, form.get('query'), start, end, stepMs), limit);
+  const format = form.get('format');
+  if (format !== '' && format !== 'columns') throw invalidParam('format', `unknown format ${JSON.stringify(format)}: leave it out (Prometheus's shape) or use "columns"`);
+  const count = Math.floor((end - start) / stepMs) + 1;
+  return respond(engine.rangeQuery(backend.queryable, form.get('query'), start, end, stepMs), limit, format === 'columns' ? (data) => matrixColumnsJson(data, start, stepMs, count) : queryDataJson);
 }
 
 /** We keep no exemplars: the parameters are checked as Prometheus checks them, the answer is empty. */
@@ -83,11 +86,11 @@ function engineFor(base: Engine, form: Form): Engine {
   });
 }
 
-function respond(result: QueryResult, limit: number): EndpointResult {
+function respond(result: QueryResult, limit: number, toJson: (data: QueryData) => string = queryDataJson): EndpointResult {
   const warnings = capAnnotations(result.warnings, 'warning');
   const data = limit > 0 ? truncate(result.data, limit) : result.data;
   if (data !== result.data) warnings.push(TRUNCATED_WARNING);
-  return { dataJson: queryDataJson(data), warnings, infos: capAnnotations(result.infos, 'info') };
+  return { dataJson: toJson(data), warnings, infos: capAnnotations(result.infos, 'info') };
 }
 
 function truncate(data: QueryData, limit: number): QueryData {

@@ -1,7 +1,7 @@
 // Every call the views make, typed, over whichever transport hosts the renderer.
 
 import type { HubTransport } from '../../common/transport.ts';
-import type { AlertView, Dashboard, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
+import type { AlertView, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
 
 export class HubApi {
   constructor(readonly transport: HubTransport) {}
@@ -18,6 +18,12 @@ export class HubApi {
 
   async queryRange(expr: string, startMs: number, endMs: number, stepMs: number): Promise<PromResponse<QueryData>> {
     const p = new URLSearchParams({ query: expr, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) });
+    return this.get(`/api/v1/query_range?${p}`);
+  }
+
+  /** A range query on its step grid (the hub's `format=columns`): what charts draw, parsed fast. */
+  async queryRangeColumns(expr: string, startMs: number, endMs: number, stepMs: number): Promise<PromResponse<MatrixColumnsData>> {
+    const p = new URLSearchParams({ query: expr, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000), format: 'columns' });
     return this.get(`/api/v1/query_range?${p}`);
   }
 

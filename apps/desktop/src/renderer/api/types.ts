@@ -44,6 +44,17 @@ export type QueryData =
   | { resultType: 'matrix'; result: { metric: Labels; values: PromValue[] }[] }
   | { resultType: 'scalar' | 'string'; result: PromValue };
 
+/** query_range with format=columns (the hub's extension): one value per step, null for none. */
+export interface MatrixColumnsData {
+  resultType: 'matrix';
+  format: 'columns';
+  /** Seconds. */
+  start: number;
+  step: number;
+  count: number;
+  result: { metric: Labels; values: (number | string | null)[] }[];
+}
+
 export interface PromResponse<T> {
   status: 'success' | 'error';
   data: T;

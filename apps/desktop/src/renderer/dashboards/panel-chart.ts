@@ -5,7 +5,7 @@ import type { HubApi } from '../api/hub-api.ts';
 import type { Dashboard } from '../api/types.ts';
 import { h } from '../shell/view.ts';
 import { createLineChart } from '../explore/line-chart.ts';
-import { matrixToColumns } from '../explore/matrix-columns.ts';
+import { gridToColumns } from '../explore/matrix-columns.ts';
 import { stepFor, windowFor } from '../explore/time-range.ts';
 
 export interface PanelChart {
@@ -27,9 +27,9 @@ export function createPanelChart(api: HubApi, panel: Dashboard['panels'][number]
       // Fewer points than Explore: a panel is a third of the window wide.
       const w = windowFor(rangeS, stepFor(rangeS) * 2);
       try {
-        const res = await api.queryRange(panel.expr, w.startS * 1000, w.endS * 1000, w.stepS * 1000);
+        const res = await api.queryRangeColumns(panel.expr, w.startS * 1000, w.endS * 1000, w.stepS * 1000);
         if (id !== seq || res.data.resultType !== 'matrix') return;
-        const columns = matrixToColumns(res.data.result, w.startS, w.endS, w.stepS);
+        const columns = gridToColumns(res.data);
         note.textContent = columns.ys.length ? '' : 'No data in this range.';
         note.classList.remove('error');
         await new Promise<void>((resolve) => chart.setData(columns, resolve));

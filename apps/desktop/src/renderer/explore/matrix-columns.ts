@@ -1,8 +1,9 @@
-// A range query's matrix turned into uPlot's columnar shape: one shared x column (the
-// query's step grid, so every series aligns without uPlot.join's per-series merge) and
-// one y column per series, null where a series has no point at that step.
+// A range query's matrix in uPlot's columnar shape: one shared x column (the query's step
+// grid, so every series aligns without uPlot.join's per-series merge) and one y column
+// per series, null where a series has no point at that step. The hub sends it that way
+// (query_range with format=columns), so this is little more than naming the series.
 
-import type { Labels, PromValue } from '../api/types.ts';
+import type { Labels, MatrixColumnsData } from '../api/types.ts';
 
 export interface Columns {
   /** Seconds since 1970 (uPlot's default time scale), ascending. */
@@ -11,29 +12,17 @@ export interface Columns {
   names: string[];
 }
 
-/**
- * The step grid is built from start/end/step rather than from the points, so a series that
- * starts late or has gaps lands on the right x without searching. O(points) in total.
- */
-export function matrixToColumns(result: readonly { metric: Labels; values: PromValue[] }[], startS: number, endS: number, stepS: number): Columns {
-  const n = Math.max(0, Math.floor((endS - startS) / stepS + 1e-9) + 1);
-  const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = startS + i * stepS;
+/** The hub's columnar answer (format=columns) as Columns: already on the grid, so only non-numbers become gaps. */
+export function gridToColumns(data: MatrixColumnsData): Columns {
+  const xs = new Float64Array(data.count);
+  for (let i = 0; i < data.count; i++) xs[i] = data.start + i * data.step;
   const ys: (number | null)[][] = [];
   const names: string[] = [];
-  for (const s of result) {
-    const col: (number | null)[] = new Array<number | null>(n).fill(null);
+  for (const s of data.result) {
     const values = s.values;
-    // Hot loop (288k points in the benchmark): indexed access, no destructuring, and
-    // `x - x === 0` as the finite test (NaN and ±Inf, which uPlot cannot scale, become gaps).
-    for (let j = 0; j < values.length; j++) {
-      const p = values[j];
-      const i = Math.round((p[0] - startS) / stepS);
-      if (i < 0 || i >= n) continue;
-      const x = +p[1];
-      col[i] = x - x === 0 ? x : null;
-    }
-    ys.push(col);
+    // "NaN" and "±Inf" cannot be scaled by uPlot: gaps, as in matrixToColumns.
+    for (let i = 0; i < values.length; i++) if (typeof values[i] === 'string') values[i] = null;
+    ys.push(values as (number | null)[]);
     names.push(seriesName(s.metric));
   }
   return { xs, ys, names };

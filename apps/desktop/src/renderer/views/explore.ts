@@ -9,7 +9,7 @@
 import { h, type View } from '../shell/view.ts';
 import { createPromqlEditor, type PromqlEditor } from '../explore/promql-editor.ts';
 import { createLineChart, type LineChart } from '../explore/line-chart.ts';
-import { matrixToColumns } from '../explore/matrix-columns.ts';
+import { gridToColumns } from '../explore/matrix-columns.ts';
 import { queryErrorPosition } from '../explore/query-error.ts';
 import { renderResultTable } from '../explore/result-table.ts';
 import { DEFAULT_RANGE, RANGES, rangeSeconds, stepFor, windowFor } from '../explore/time-range.ts';
@@ -86,7 +86,7 @@ export const exploreView: View = {
       const w = windowFor(rangeS, stepFor(rangeS));
       const t0 = performance.now();
       performance.clearResourceTimings();
-      const res = await ctx.api.queryRange(q, w.startS * 1000, w.endS * 1000, w.stepS * 1000);
+      const res = await ctx.api.queryRangeColumns(q, w.startS * 1000, w.endS * 1000, w.stepS * 1000);
       const parsed = performance.now();
       if (id !== runId) return;
       if (res.data.resultType !== 'matrix') throw new Error(`a range query gave a ${res.data.resultType}`);
@@ -95,7 +95,7 @@ export const exploreView: View = {
       const entry = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/query_range')).pop() as PerformanceResourceTiming | undefined;
       const arrived = entry && entry.responseEnd > t0 ? entry.responseEnd : parsed;
       performance.measure('explore:parse', { start: arrived, end: parsed });
-      const columns = matrixToColumns(res.data.result, w.startS, w.endS, w.stepS);
+      const columns = gridToColumns(res.data);
       const transformed = performance.now();
       performance.measure('explore:transform', { start: parsed, end: transformed });
       chart ??= createLineChart(chartBox, { height: 360 });
