@@ -18,6 +18,8 @@ export class HubRequestError extends Error {
     readonly status: number,
     message: string,
     readonly errorType?: string,
+    /** The whole error body (e.g. a config's `problems`). */
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'HubRequestError';

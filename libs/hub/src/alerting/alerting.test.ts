@@ -2,7 +2,7 @@
 // reaches a real webhook receiver (an HTTP server on 127.0.0.1), and the hub's API shows
 // and acts on it.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -89,5 +89,29 @@ describe('hub alerting', () => {
     expect(silence.status).toBe(201);
     const bad = await fetch(`${base}/api/hub/v1/silences`, { method: 'POST', body: JSON.stringify({ matchers: ['alertname=~"("'], for: '1h', createdBy: 'tester', comment: 'x' }) });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('notifier config from the app', () => {
+  it('refuses a config with problems (with their lines, the file untouched) and saves and loads a good one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-alerting-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const config = parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml');
+    const hub = await Hub.start(config, { log: () => undefined });
+    cleanups.push(() => hub.stop());
+    const url = `http://127.0.0.1:${hub.httpAddress.port}/api/hub/v1/alerting-config`;
+    const before = (await (await fetch(url)).json()) as { file: string; text: string };
+    expect(before.file).toBe(join(dir, 'alerting.yml'));
+    expect(before.text).toContain('desktop_configs');
+    const bad = await fetch(url, { method: 'PUT', body: JSON.stringify({ text: 'route:\n  receiver: nobody\nreceivers:\n  - name: ops\n    webhook_configs:\n      - url: http://127.0.0.1:1/hook\n' }) });
+    expect(bad.status).toBe(400);
+    const problems = ((await bad.json()) as { problems: string[] }).problems;
+    expect(problems.join('\n')).toMatch(/alerting\.yml:2: .*nobody/);
+    expect(readFileSync(join(dir, 'alerting.yml'), 'utf8')).toBe(before.text);
+    const good = 'route:\n  receiver: ops\nreceivers:\n  - name: ops\n    webhook_configs:\n      - url: http://127.0.0.1:1/hook\n';
+    const saved = await fetch(url, { method: 'PUT', body: JSON.stringify({ text: good }) });
+    expect(saved.status).toBe(200);
+    expect(readFileSync(join(dir, 'alerting.yml'), 'utf8')).toBe(good);
+    expect(hub.alerting.notifier.groups(Date.now())).toEqual([]);
   });
 });

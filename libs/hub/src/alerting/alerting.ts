@@ -2,7 +2,7 @@
 // the notifier (routes, groups, silences, durable outbox) whose receivers deliver. Both
 // config files are watched; a broken one keeps the last good version and says why.
 
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import {
@@ -121,6 +121,29 @@ export class Alerting {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** The notifier config file and its text, for editing in the app. */
+  notifierConfigText(): { file: string; text: string } {
+    const file = this.config.alerting.notifierConfigFile;
+    return { file, text: existsSync(file) ? readFileSync(file, 'utf8') : DEFAULT_NOTIFIER_CONFIG };
+  }
+
+  /**
+   * Replaces the notifier config from the app: checked first (problems with their lines,
+   * nothing written), then written atomically and loaded.
+   */
+  saveNotifierConfig(text: string): { ok: true } | { ok: false; problems: string[] } {
+    const file = this.config.alerting.notifierConfigFile;
+    // Loading it is the full check (receivers' settings included); only then is it written.
+    const r = this.notifier.reload(text, file);
+    if (!r.ok) return r;
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+    this.configStamp = stamp(file);
+    this.d.log(`alerting: ${file} saved from the app and loaded`);
+    return { ok: true };
   }
 
   /** Re-reads the notifier config (when changed, or always with `force`). */

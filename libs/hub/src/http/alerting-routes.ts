@@ -9,6 +9,8 @@
 //   GET    /api/hub/v1/history?alertname=&fingerprint=&receiver=&kind=&from=&to=&limit=&match[]=
 //   GET    /api/hub/v1/rules/problems             rule files that did not load, and why
 //   POST   /api/hub/v1/rules/reload               re-read rule files and the notifier config now
+//   GET    /api/hub/v1/alerting-config            the notifier config (routes, receivers): {file, text}
+//   PUT    /api/hub/v1/alerting-config            {"text"}: checked (400 with the problems and lines), saved, loaded
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseMatchers, type HistoryQuery } from '@metrics-hub/alerts';
@@ -75,6 +77,15 @@ export function createAlertingRoutes(d: { alerting: Alerting; now: () => number 
           labelMatchers: p.getAll('match[]').length ? parseMatchers(p.getAll('match[]').join(',')) : undefined,
         };
         return json(res, 200, { events: alerting.notifier.history.search(q) }), true;
+      }
+      if (route === 'alerting-config') {
+        if (req.method === 'GET') return json(res, 200, alerting.notifierConfigText()), true;
+        if (!only(req, res, 'PUT')) return true;
+        const body = await readJson(req, res);
+        if (!body) return true;
+        if (typeof body.text !== 'string') return fail(res, 400, 'send {"text": "<the YAML>"}');
+        const r = alerting.saveNotifierConfig(body.text);
+        return r.ok ? (json(res, 200, { saved: true, ...alerting.notifierConfigText() }), true) : (json(res, 400, { error: 'the notifier config has problems; nothing was saved', problems: r.problems }), true);
       }
       if (route === 'rules/problems') return only(req, res, 'GET') && (json(res, 200, { files: alerting.rules.fileProblems() }), true);
       if (route === 'rules/reload') {

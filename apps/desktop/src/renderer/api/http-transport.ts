@@ -20,7 +20,7 @@ export class HttpTransport implements HubTransport {
     }
     if (!res.ok) {
       const e = parsed as { error?: string; errorType?: string } | undefined;
-      throw new HubRequestError(res.status, e?.error ?? `${res.status} ${res.statusText}`, e?.errorType);
+      throw new HubRequestError(res.status, e?.error ?? `${res.status} ${res.statusText}`, e?.errorType, parsed);
     }
     return parsed as T;
   }

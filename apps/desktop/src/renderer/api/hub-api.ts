@@ -87,6 +87,16 @@ export class HubApi {
     return (await this.get<{ events: HistoryEvent[] }>(`/api/hub/v1/history?${p}`)).events;
   }
 
+  /** The notifier config (routes, receivers, inhibitions) as YAML. */
+  alertingConfig(): Promise<{ file: string; text: string }> {
+    return this.get('/api/hub/v1/alerting-config');
+  }
+
+  /** Saves it; a config with problems is refused (HubRequestError with `body.problems`). */
+  saveAlertingConfig(text: string): Promise<{ saved: true; file: string; text: string }> {
+    return this.transport.request('PUT', '/api/hub/v1/alerting-config', { text });
+  }
+
   async dashboards(): Promise<Dashboard[]> {
     return (await this.get<{ dashboards: Dashboard[] }>('/api/hub/v1/dashboards')).dashboards;
   }

@@ -16,7 +16,7 @@ export class IpcTransport implements HubTransport {
     const r = await this.bridge.request(method, path, body);
     if (!r.ok) {
       const e = r.body as { error?: string; errorType?: string } | undefined;
-      throw new HubRequestError(r.status, e?.error ?? `request failed (${r.status})`, e?.errorType);
+      throw new HubRequestError(r.status, e?.error ?? `request failed (${r.status})`, e?.errorType, r.body);
     }
     return r.body as T;
   }

@@ -4,6 +4,7 @@
 // read-only with where to change it.
 
 import type { IssuedToken, TokenInfo } from '../api/types.ts';
+import { HubRequestError } from '../../common/transport.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import { timeText } from '../alerts/format.ts';
 
@@ -20,7 +21,8 @@ export const settingsView: View = {
     const agentId = h('input', { name: 'agentId', placeholder: 'agent id, e.g. web-1', 'aria-label': 'Agent id', pattern: '[A-Za-z0-9._\\-]+' });
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Storage and alerting' }), files);
+    const notifications = notificationsEditor(ctx);
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Storage and alerting' }), files);
 
     let stopped = false;
     const loadTokens = async () => {
@@ -152,4 +154,37 @@ function copyable(label: string, text: string, name: string): HTMLElement {
     );
   });
   return h('div', { class: `copy-block ${name}` }, h('div', { class: 'row' }, h('span', { class: 'muted', text: label }), copy), h('pre', { class: 'copyable', text }));
+}
+
+/**
+ * The notifier config (Alertmanager's YAML: routes, receivers, inhibitions) edited in
+ * place: the hub checks it before saving and names each problem's line; the running
+ * config stays until a good one is saved.
+ */
+function notificationsEditor(ctx: ViewContext): HTMLElement {
+  const text = h('textarea', { class: 'config-editor', spellcheck: 'false', rows: '18', 'aria-label': 'Notifier config (YAML)' });
+  const save = h('button', { class: 'primary', text: 'Save and apply' });
+  const note = h('div', { class: 'muted config-note' });
+  const problems = h('ul', { class: 'error config-problems' });
+  void ctx.api.alertingConfig().then(
+    (c) => {
+      text.value = c.text;
+      note.textContent = `${c.file} — webhook_configs, email_configs, slack_configs and desktop_configs; checked before it is saved.`;
+    },
+    (e: Error) => (note.textContent = e.message),
+  );
+  save.addEventListener('click', () => {
+    save.disabled = true;
+    problems.replaceChildren();
+    ctx.api
+      .saveAlertingConfig(text.value)
+      .then(() => (note.textContent = `Saved and applied at ${new Date().toLocaleTimeString()}.`))
+      .catch((e: Error) => {
+        const list = e instanceof HubRequestError ? (e.body as { problems?: string[] } | undefined)?.problems : undefined;
+        for (const p of list ?? [e.message]) problems.append(h('li', { text: p }));
+        note.textContent = 'Not saved: the running config is unchanged.';
+      })
+      .finally(() => (save.disabled = false));
+  });
+  return h('div', { class: 'panel notifications' }, text, h('div', { class: 'row' }, save, note), problems);
 }

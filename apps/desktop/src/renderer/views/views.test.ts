@@ -198,6 +198,29 @@ describe.runIf(available)('Settings', () => {
   });
 });
 
+describe.runIf(available)('Settings: notifications', () => {
+  it('edits the notifier config: a broken one is refused with its line and nothing changes, a good one is saved', async () => {
+    const { page, errors } = await open('settings');
+    const editor = page.locator('textarea.config-editor');
+    await page.waitForFunction(() => ((document.querySelector('textarea.config-editor') as HTMLTextAreaElement | null)?.value ?? '').includes('receivers'));
+    const original = await editor.inputValue();
+    await editor.fill(original.replace(/receiver: (\S+)/, 'receiver: nobody'));
+    await page.click('.notifications button.primary');
+    await page.waitForSelector('.config-problems li');
+    expect(await page.textContent('.config-problems')).toMatch(/alerting\.yml:\d+: .*nobody/);
+    expect(await page.textContent('.config-note')).toContain('Not saved');
+    const onDisk = (await (await fetch(`${ui.url}api/hub/v1/alerting-config`)).json()) as { text: string };
+    expect(onDisk.text).toBe(original);
+    await editor.fill(`${original}\n# edited in the app\n`);
+    await page.click('.notifications button.primary');
+    await page.waitForFunction(() => /Saved and applied/.test(document.querySelector('.config-note')?.textContent ?? ''));
+    const saved = (await (await fetch(`${ui.url}api/hub/v1/alerting-config`)).json()) as { text: string };
+    expect(saved.text).toContain('# edited in the app');
+    await screenshot(page, 'settings-notifications');
+    expect(errors.filter((e) => !/status of 400/.test(e)), errors.join('\n')).toEqual([]);
+  });
+});
+
 describe.runIf(available)('Dashboards', () => {
   it('draws a built-in dashboard from the local agent\'s data', async () => {
     const { page, errors } = await open('dashboards');
