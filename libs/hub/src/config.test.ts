@@ -54,3 +54,27 @@ describe('hub config', () => {
     ]);
   });
 });
+
+describe('settings changed in the app', () => {
+  it('are checked, saved in the data folder and applied over hub.yaml at the next load; the environment still wins', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { saveAppSettings } = await import('./app-settings.ts');
+    const { loadHubConfig } = await import('./config.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'hub-settings-'));
+    try {
+      const hubYaml = join(dir, 'hub.yaml');
+      writeFileSync(hubYaml, `hub:\n  data_dir: ${dir}\nstore:\n  retention: 7d\n`);
+      expect(() => saveAppSettings(`hub:\n  data_dir: ${dir}\n`, hubYaml, {}, dir, { 'http.listen': '0.0.0.0:9464' })).toThrow(/set http.token/);
+      saveAppSettings(`hub:\n  data_dir: ${dir}\n`, hubYaml, {}, dir, { 'store.retention': '30d', 'http.listen': '127.0.0.1:9500' });
+      const c = loadHubConfig(hubYaml, {});
+      expect(c.store.retentionMs).toBe(30 * 86_400_000);
+      expect(c.http.listen).toEqual({ host: '127.0.0.1', port: 9500 });
+      expect(loadHubConfig(hubYaml, { METRICS_HUB_HTTP_LISTEN: '127.0.0.1:9600' }).http.listen.port).toBe(9600);
+      expect(() => saveAppSettings('', hubYaml, {}, dir, { 'hub.data_dir': '/elsewhere' } as never)).toThrow(/cannot be changed from the app/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { ConfigError, openConfigDocument, readConfigText, type ConfigSchema } from '@metrics-hub/config';
 import { agentIdProblem, DEFAULT_TOPIC_PREFIX } from '@metrics-hub/wire';
 import { defaultDataDir } from './paths.ts';
+import { readAppSettings, withAppSettings } from './app-settings.ts';
 
 export { ConfigError };
 
@@ -16,6 +17,8 @@ export interface HostPort {
 }
 
 export interface HubConfig {
+  /** Where it came from (to check settings changed in the app against it). */
+  source?: { text: string; file: string; env: NodeJS.ProcessEnv };
   dataDir: string;
   topicPrefix: string;
   broker:
@@ -117,7 +120,13 @@ const SCHEMA: ConfigSchema = {
 };
 
 export function loadHubConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): HubConfig {
-  return parseHubConfig(path ? readConfigText(path) : '', path ?? '(defaults)', env);
+  const text = path ? readConfigText(path) : '';
+  const file = path ?? '(defaults)';
+  const first = parseHubConfig(text, file, env);
+  // Settings changed in the app live in the data folder, over hub.yaml.
+  const settings = readAppSettings(first.dataDir);
+  const config = Object.keys(settings).length ? parseHubConfig(text, file, withAppSettings(settings, env)) : first;
+  return { ...config, source: { text, file, env } };
 }
 
 export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): HubConfig {

@@ -30,6 +30,7 @@ import { Alerting } from './alerting/alerting.ts';
 import { createAlertingRoutes } from './http/alerting-routes.ts';
 import { createDashboardRoutes } from './http/dashboard-routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
+import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type AppSettings } from './app-settings.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -140,6 +141,25 @@ export class Hub {
     return `mqtts://${loopbackFor(tls.host)}:${tls.port}`;
   }
 
+  /** What the app may change (effective now, and saved for the next start). */
+  appSettings() {
+    const c = this.config;
+    const b = c.broker;
+    const current: Record<string, string> = {
+      'broker.listen': b.mode === 'embedded' && b.listen ? `${b.listen.host}:${b.listen.port}` : '',
+      'http.listen': `${c.http.listen.host}:${c.http.listen.port}`,
+      'store.retention': `${Math.round(c.store.retentionMs / 86_400_000)}d`,
+    };
+    return { keys: APP_SETTINGS, current, saved: readAppSettings(c.dataDir), file: appSettingsFile(c.dataDir), configFile: c.source?.file ?? '(defaults)' };
+  }
+
+  /** Checks and saves settings for the next start; throws ConfigError with the problems. */
+  saveAppSettings(changes: AppSettings) {
+    const src = this.config.source ?? { text: '', file: '(defaults)', env: {} };
+    saveAppSettings(src.text, src.file, src.env, this.config.dataDir, changes);
+    return { ...this.appSettings(), restartRequired: true };
+  }
+
   status() {
     const b = this.config.broker;
     return {
@@ -221,6 +241,7 @@ export class Hub {
         tokens: this.tokens,
         events: this.events,
         status: () => this.status(),
+        settings: { get: () => this.appSettings(), save: (changes) => this.saveAppSettings(changes) },
         metrics: () => this.metricFamilies(),
         agentBrokerUrl: () => this.localBrokerUrl,
         topicPrefix: this.config.topicPrefix,

@@ -8,6 +8,8 @@
 //   DELETE /api/hub/v1/agents/<id>/token      revoke it and drop the agent's connection
 //   DELETE /api/hub/v1/agents/<id>            forget the agent (its data stays)
 //   GET    /api/hub/v1/events                 server-sent events: fleet, ingest
+//   GET    /api/hub/v1/settings               addresses and retention: current and saved for the next start
+//   PUT    /api/hub/v1/settings               {"broker.listen"?, "http.listen"?, "store.retention"?}: checked, saved
 //   GET    /metrics                           the hub's own metrics, Prometheus text format
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -30,6 +32,8 @@ export interface HubRoutesDeps {
   topicPrefix: string;
   /** Ends an agent's live connection (embedded broker only). */
   disconnect: (agentId: string) => void;
+  /** Settings the app may change (applied at the next start). */
+  settings: { get: () => unknown; save: (changes: Record<string, string>) => unknown };
 }
 
 export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
@@ -46,6 +50,19 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
     const route = path.slice('/api/hub/v1/'.length);
     if (route === 'status') {
       if (only(req, res, 'GET')) json(res, 200, d.status());
+      return true;
+    }
+    if (route === 'settings') {
+      if (req.method === 'GET') return json(res, 200, d.settings.get()), true;
+      if (!only(req, res, 'PUT')) return true;
+      const body = await readJson(req, res);
+      if (!body) return true;
+      try {
+        json(res, 200, d.settings.save(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v ?? '')]))));
+      } catch (e) {
+        const problems = (e as { problems?: string[] }).problems ?? [(e as Error).message];
+        json(res, 400, { error: 'not saved: the settings have problems', problems });
+      }
       return true;
     }
     if (route === 'fleet') {

@@ -87,6 +87,16 @@ export class HubApi {
     return (await this.get<{ events: HistoryEvent[] }>(`/api/hub/v1/history?${p}`)).events;
   }
 
+  /** Addresses and retention: current, and saved for the next start. */
+  settings(): Promise<{ keys: string[]; current: Record<string, string>; saved: Record<string, string>; file: string; configFile: string }> {
+    return this.get('/api/hub/v1/settings');
+  }
+
+  /** Saves them for the next start; problems come back as HubRequestError with `body.problems`. */
+  saveSettings(changes: Record<string, string>): Promise<{ restartRequired: boolean; saved: Record<string, string> }> {
+    return this.transport.request('PUT', '/api/hub/v1/settings', changes);
+  }
+
   /** The notifier config (routes, receivers, inhibitions) as YAML. */
   alertingConfig(): Promise<{ file: string; text: string }> {
     return this.get('/api/hub/v1/alerting-config');

@@ -22,7 +22,7 @@ export const settingsView: View = {
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
     const notifications = notificationsEditor(ctx);
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Storage and alerting' }), files);
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Storage and alerting' }), files);
 
     let stopped = false;
     const loadTokens = async () => {
@@ -187,4 +187,46 @@ function notificationsEditor(ctx: ViewContext): HTMLElement {
       .finally(() => (save.disabled = false));
   });
   return h('div', { class: 'panel notifications' }, text, h('div', { class: 'row' }, save, note), problems);
+}
+
+const SETTING_LABELS: Record<string, string> = {
+  'broker.listen': 'Broker address for agents (host:port)',
+  'http.listen': 'HTTP address (host:port; beyond 127.0.0.1 needs http.token in hub.yaml)',
+  'store.retention': 'Keep raw samples for (e.g. 15d)',
+};
+
+/** Addresses and retention, saved for the next start (the listeners and store open once). */
+function hubSettingsForm(ctx: ViewContext): HTMLElement {
+  const inputs = new Map<string, HTMLInputElement>();
+  const fields = h('div', { class: 'settings-fields' });
+  const save = h('button', { class: 'primary', type: 'submit', text: 'Save for the next start' });
+  const note = h('div', { class: 'muted settings-note' });
+  const problems = h('ul', { class: 'error settings-problems' });
+  const form = h('form', { class: 'panel hub-settings' }, fields, h('div', { class: 'row' }, save, note), problems);
+  void ctx.api.settings().then(
+    (s) => {
+      for (const key of s.keys) {
+        const input = h('input', { name: key, value: s.saved[key] ?? s.current[key] ?? '', 'aria-label': SETTING_LABELS[key] ?? key });
+        inputs.set(key, input);
+        fields.append(h('label', { class: 'setting' }, h('span', { class: 'muted', text: SETTING_LABELS[key] ?? key }), input));
+      }
+      note.textContent = `Saved in ${s.file}, over ${s.configFile}.`;
+    },
+    (e: Error) => (note.textContent = e.message),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    save.disabled = true;
+    problems.replaceChildren();
+    ctx.api
+      .saveSettings(Object.fromEntries([...inputs].map(([k, i]) => [k, i.value.trim()])))
+      .then(() => (note.textContent = 'Saved: restart the hub to apply.'))
+      .catch((err: Error) => {
+        const list = err instanceof HubRequestError ? (err.body as { problems?: string[] } | undefined)?.problems : undefined;
+        for (const p of list ?? [err.message]) problems.append(h('li', { text: p }));
+        note.textContent = 'Not saved.';
+      })
+      .finally(() => (save.disabled = false));
+  });
+  return form;
 }

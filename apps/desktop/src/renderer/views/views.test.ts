@@ -221,6 +221,24 @@ describe.runIf(available)('Settings: notifications', () => {
   });
 });
 
+describe.runIf(available)('Settings: addresses and retention', () => {
+  it('refuses an HTTP address beyond this machine without a token, and saves a retention for the next start', async () => {
+    const { page } = await open('settings');
+    await page.waitForSelector('form.hub-settings input[name="store.retention"]');
+    await page.fill('form.hub-settings input[name="http.listen"]', '0.0.0.0:9464');
+    await page.click('form.hub-settings button[type="submit"]');
+    await page.waitForSelector('.settings-problems li');
+    expect(await page.textContent('.settings-problems')).toMatch(/set http\.token/);
+    const http = await (await fetch(`${ui.url}api/hub/v1/settings`)).json() as { current: Record<string, string>; saved: Record<string, string> };
+    await page.fill('form.hub-settings input[name="http.listen"]', http.current['http.listen']);
+    await page.fill('form.hub-settings input[name="store.retention"]', '30d');
+    await page.click('form.hub-settings button[type="submit"]');
+    await page.waitForFunction(() => /restart the hub to apply/.test(document.querySelector('.settings-note')?.textContent ?? ''));
+    const after = await (await fetch(`${ui.url}api/hub/v1/settings`)).json() as { saved: Record<string, string> };
+    expect(after.saved['store.retention']).toBe('30d');
+  });
+});
+
 describe.runIf(available)('Dashboards', () => {
   it('draws a built-in dashboard from the local agent\'s data', async () => {
     const { page, errors } = await open('dashboards');

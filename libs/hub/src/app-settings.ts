@@ -1,0 +1,53 @@
+// Settings changed in the app (addresses, retention) without editing hub.yaml: kept in
+// <data dir>/settings.yaml and applied over hub.yaml at the next start (the environment
+// still wins over both). They take effect on restart: the broker and HTTP listeners and
+// the store are opened once.
+
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ConfigError, parseHubConfig, type HubConfig } from './config.ts';
+
+/** What the app may change, as config keys (section.key). */
+export const APP_SETTINGS = ['broker.listen', 'http.listen', 'store.retention'] as const;
+export type AppSettingKey = (typeof APP_SETTINGS)[number];
+export type AppSettings = Partial<Record<AppSettingKey, string>>;
+
+export function appSettingsFile(dataDir: string): string {
+  return join(dataDir, 'settings.yaml');
+}
+
+export function readAppSettings(dataDir: string): AppSettings {
+  const file = appSettingsFile(dataDir);
+  if (!existsSync(file)) return {};
+  const raw = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  const out: AppSettings = {};
+  for (const key of APP_SETTINGS) if (typeof raw[key] === 'string') out[key] = raw[key] as string;
+  return out;
+}
+
+/** The settings as environment overrides, under whatever the real environment sets. */
+export function withAppSettings(settings: AppSettings, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(settings)) merged[`METRICS_HUB_${key.replace('.', '_')}`.toUpperCase()] = value;
+  return { ...merged, ...env };
+}
+
+/**
+ * Checks new settings against the whole config (a non-loopback HTTP address needs a
+ * token, addresses must be host:port, ...) and saves them; throws ConfigError naming the
+ * problems, saving nothing.
+ */
+export function saveAppSettings(hubYamlText: string, hubYamlFile: string, env: NodeJS.ProcessEnv, dataDir: string, changes: AppSettings): HubConfig {
+  const next = { ...readAppSettings(dataDir) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (!(APP_SETTINGS as readonly string[]).includes(key)) throw new ConfigError([`${key} cannot be changed from the app: edit ${hubYamlFile}`]);
+    if (value === '' || value === undefined) delete next[key as AppSettingKey];
+    else next[key as AppSettingKey] = String(value);
+  }
+  const config = parseHubConfig(hubYamlText, hubYamlFile, withAppSettings(next, env));
+  const file = appSettingsFile(dataDir);
+  writeFileSync(`${file}.tmp`, `# Changed in the app; applied over hub.yaml at the next start.\n${stringify(next)}`);
+  renameSync(`${file}.tmp`, file);
+  return config;
+}
