@@ -2,7 +2,7 @@
 // process under metrics-hub://app/ with a strict Content-Security-Policy. The renderer
 // reaches the hub only through the preload bridge, so it may connect nowhere itself.
 
-import { extname, join, normalize, relative, isAbsolute } from 'node:path';
+import { contentTypeFor, fileWithin } from '@metrics-hub/hub/static-files';
 import { APP_HOST, APP_SCHEME } from './ipc-policy.ts';
 
 /**
@@ -12,20 +12,9 @@ import { APP_HOST, APP_SCHEME } from './ipc-policy.ts';
  */
 export const RENDERER_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 /** The headers every page and file of the app is served with. */
 export function rendererHeaders(file: string): Record<string, string> {
-  return { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': RENDERER_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
+  return { 'content-type': contentTypeFor(file), 'content-security-policy': RENDERER_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
 }
 
 /** The file under `dir` a metrics-hub://app/... URL names, or undefined (other host, escapes dir, bad URL). */
@@ -37,16 +26,5 @@ export function rendererFileFor(dir: string, url: string): string | undefined {
     return undefined;
   }
   if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return undefined;
-  let path: string;
-  try {
-    path = decodeURIComponent(u.pathname);
-  } catch {
-    return undefined;
-  }
-  if (path.includes('\0') || path.includes('\\')) return undefined;
-  const rel = normalize(path === '/' || path === '' ? 'index.html' : path.replace(/^\/+/, ''));
-  const file = join(dir, rel);
-  const back = relative(dir, file);
-  if (back === '' || back.startsWith('..') || isAbsolute(back)) return undefined;
-  return file;
+  return fileWithin(dir, u.pathname);
 }
