@@ -1,27 +1,14 @@
 // The renderer shell in Chromium against the headless hub with a real agent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium, newPage, screenshot, startUiHub, type UiHub } from './testing/ui-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { newPage, screenshot, uiPerFile } from './testing/ui-harness.ts';
 
-const available = chromiumAvailable();
-let ui: UiHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!available) return;
-  ui = await startUiHub({ localAgent: true });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await ui?.stop();
-});
+const rig = uiPerFile({ localAgent: true });
+const available = rig.available;
 
 describe.runIf(available)('renderer shell', () => {
   it('loads from the hub with its strict CSP, navigates every section, and shows the agents up', async () => {
-    const { page, errors } = await newPage(browser);
-    const res = await page.goto(ui.url);
+    const { page, errors } = await newPage(rig.browser);
+    const res = await page.goto(rig.ui.url);
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     const nav = await page.locator('nav.nav a').allTextContents();
     expect(nav).toEqual(['Fleet', 'Explore', 'Alerts', 'Dashboards', 'Settings']);

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Hub, parseHubConfig } from '@metrics-hub/hub';
 
@@ -96,4 +97,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * One hub and one Chromium for a test file: started before its tests (when Chromium is
+ * there), stopped after. Read `.ui` and `.browser` inside the tests.
+ */
+export function uiPerFile(options: Parameters<typeof startUiHub>[0] = {}): { available: boolean; readonly ui: UiHub; readonly browser: Browser } {
+  const available = chromiumAvailable();
+  let ui: UiHub | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!available) return;
+    ui = await startUiHub(options);
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await ui?.stop();
+  });
+  return {
+    available,
+    get ui() {
+      return ui!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }

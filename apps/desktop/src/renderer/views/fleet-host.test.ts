@@ -1,23 +1,11 @@
 // The Fleet and Host views in Chromium against the real hub, its real local agent
 // (`ui-host`, reporting every second), and a second hub without agents.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, newPage, screenshot, startUiHub, type UiHub } from '../testing/ui-harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { newPage, screenshot, startUiHub, uiPerFile } from '../testing/ui-harness.ts';
 
-const available = chromiumAvailable();
-let ui: UiHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!available) return;
-  ui = await startUiHub({ localAgent: true });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await ui?.stop();
-});
+const rig = uiPerFile({ localAgent: true });
+const available = rig.available;
 
 /** How many pixels of a canvas are not fully transparent (a drawn line has some). */
 function inkedPixels(page: Page, selector: string): Promise<number[]> {
@@ -36,9 +24,9 @@ const CHART_CANVAS = '.chart .u-over ~ canvas, .chart canvas';
 
 describe.runIf(available)('fleet and host views', () => {
   it('lists the local agent as up with drawn sparklines, filters by search, and opens the host', async () => {
-    const { page, errors } = await newPage(browser);
+    const { page, errors } = await newPage(rig.browser);
     // The agent needs a few reports before rates (CPU, network) have two samples.
-    await page.goto(`${ui.url}#/fleet`);
+    await page.goto(`${rig.ui.url}#/fleet`);
     const row = page.locator('tr[data-agent="ui-host"]');
     await row.waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector('tr[data-agent="ui-host"] .badge')?.textContent === 'up', undefined, { timeout: 30_000 });
@@ -78,13 +66,13 @@ describe.runIf(available)('fleet and host views', () => {
   }, 90_000);
 
   it('draws twelve charts of real data for the host, streams live points, and re-queries 1 h with a coarser step', async () => {
-    const { page, errors } = await newPage(browser);
+    const { page, errors } = await newPage(rig.browser);
     const steps: number[] = [];
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.pathname === '/api/v1/query_range' && u.searchParams.get('query')?.includes('instance="ui-host"')) steps.push(Number(u.searchParams.get('step')));
     });
-    await page.goto(`${ui.url}#/host/ui-host`);
+    await page.goto(`${rig.ui.url}#/host/ui-host`);
     await page.waitForFunction(() => document.querySelectorAll('.chart').length === 12);
     // Every chart has points and a drawn plot.
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.chart')].every((c) => Number(c.dataset.points) > 0), undefined, { timeout: 30_000 });
@@ -145,7 +133,7 @@ describe.runIf(available)('fleet and host views', () => {
   it('shows how to add the first agent when the hub has none', async () => {
     const bare = await startUiHub();
     try {
-      const { page, errors } = await newPage(browser);
+      const { page, errors } = await newPage(rig.browser);
       await page.goto(`${bare.url}#/fleet`);
       const empty = page.locator('.empty-state');
       await empty.waitFor({ state: 'visible', timeout: 15_000 });
