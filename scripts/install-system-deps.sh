@@ -8,7 +8,7 @@ set -euo pipefail
 # openssl, for the throwaway certificates of the TLS tests; Xvfb, dunst, notify-send and a
 # D-Bus session bus (dbus-x11 brings dbus-daemon and dbus-send), for the desktop
 # notification tests against a real notification server.
-packages=(python3 make g++ sqlite3 mosquitto openssl xvfb dunst libnotify-bin dbus-x11 chromium fonts-dejavu-core)
+packages=(python3 make g++ sqlite3 mosquitto prometheus openssl xvfb dunst libnotify-bin dbus-x11 chromium fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,1 +1,12 @@
-export {};
+// Getting data out of the hub and back in.
+//
+// Exports: a selector's raw samples or a PromQL range query, streamed as CSV (long or
+// wide), Prometheus query_range JSON, OpenMetrics (promtool backfill) or our lossless
+// mhb-json. Imports: Prometheus text, OpenMetrics or mhb-json, all-or-nothing by default.
+
+export { exportSelection, EXPORT_FORMATS, EXPORT_FORMAT_INFO, type ExportFormat, type ExportOptions, type ExportSummary } from './export/export.ts';
+export { ExportError, type ExportSeries, type ExportSource, type Selection } from './export/selection.ts';
+export type { WriteChunk } from './export/chunked-writer.ts';
+export { LOSSLESS_FORMAT, LOSSLESS_VERSION } from './export/lossless.ts';
+export { importText, DEFAULT_MAX_STAGED_SAMPLES } from './import/import-text.ts';
+export type { Appender, ImportFormat, ImportInput, ImportOptions, ImportProgress, ImportRejection, ImportSummary } from './import/types.ts';

@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importText, type ImportProgress } from '../index.ts';
+import { dumpBits, tempStore, type TempStore } from '../testing/temp-store.ts';
+
+let ts: TempStore;
+beforeEach(() => {
+  ts = tempStore();
+});
+afterEach(() => ts.cleanup());
+
+const GOOD = ['# HELP temp Temperature.', '# TYPE temp gauge', 'temp{room="a"} 21.5 1000', 'temp{room="a"} 22 2000', 'temp{room="b"} 19 1000', ''].join('\n');
+
+describe('importText', () => {
+  it('imports Prometheus text with timestamps and metadata', async () => {
+    const summary = await importText({ text: GOOD }, ts.store);
+    expect(summary).toMatchObject({ format: 'prometheus', committed: true, samples: 3, appended: 3, series: 2, families: 1, rejected: [], problemCount: 0 });
+    expect(dumpBits(ts.store)).toEqual(
+      new Map([
+        ['temp{room="a"}', '1000:4035800000000000 2000:4036000000000000'],
+        ['temp{room="b"}', '1000:4033000000000000'],
+      ]),
+    );
+    expect(ts.store.metadata('temp').get('temp')).toEqual({ type: 'gauge', help: 'Temperature.', unit: '' });
+  });
+
+  it('reads OpenMetrics timestamps as seconds (format from # EOF)', async () => {
+    const summary = await importText({ text: '# TYPE c counter\nc_total 5 1.5\n# EOF\n' }, ts.store);
+    expect(summary.format).toBe('openmetrics');
+    expect(dumpBits(ts.store)).toEqual(new Map([['c_total', '1500:4014000000000000']]));
+    expect(ts.store.metadata().get('c_total')?.type).toBe('counter');
+  });
+
+  it('rejects a malformed file with line numbers and commits nothing by default', async () => {
+    const text = GOOD + 'temp{room="c"} abc 1000\ntemp{room= 1 1000\n';
+    const summary = await importText({ text }, ts.store);
+    expect(summary.committed).toBe(false);
+    expect(summary.appended).toBe(0);
+    expect(summary.problemCount).toBe(2);
+    expect(summary.rejected.map((r) => r.line)).toEqual([6, 7]);
+    expect(summary.error).toMatch(/^2 problem\(s\) in the input, so nothing was imported \(first: line 6: /);
+    expect(dumpBits(ts.store).size).toBe(0);
+    expect(ts.store.metadata().size).toBe(0);
+  });
+
+  it('commits the good lines and reports the bad ones with partial: true', async () => {
+    const text = GOOD + 'temp{room="c"} abc 1000\ntemp{room="d"} 4 3000\n';
+    const summary = await importText({ text }, ts.store, { partial: true });
+    expect(summary).toMatchObject({ committed: true, samples: 4, appended: 4, problemCount: 1 });
+    expect(summary.rejected[0].line).toBe(6);
+    expect([...dumpBits(ts.store).keys()]).toEqual(['temp{room="a"}', 'temp{room="b"}', 'temp{room="d"}']);
+  });
+
+  it('rejects samples without timestamps unless a default is given', async () => {
+    const text = 'x 1\ny 2 5000\n';
+    const rejected = await importText({ text }, ts.store);
+    expect(rejected).toMatchObject({ committed: false, missingTimestamps: { count: 1, action: 'rejected' }, skippedFamilies: ['x'] });
+    expect(rejected.rejected[0].reason).toMatch(/family x: 1 sample\(s\) without a timestamp/);
+    expect(dumpBits(ts.store).size).toBe(0);
+
+    const defaulted = await importText({ text }, ts.store, { defaultTimestamp: 7000 });
+    expect(defaulted).toMatchObject({ committed: true, samples: 2, missingTimestamps: { count: 1, action: 'defaulted' }, skippedFamilies: [] });
+    expect(dumpBits(ts.store)).toEqual(
+      new Map([
+        ['x', '7000:3ff0000000000000'],
+        ['y', '5000:4000000000000000'],
+      ]),
+    );
+  });
+
+  it('fails an all-or-nothing import that exceeds the staging limit, commits in batches when partial', async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `m{i="${i % 5}"} ${i} ${1000 + i}`).join('\n') + '\n';
+    const big = await importText({ text: lines }, ts.store, { maxStagedSamples: 10 });
+    expect(big.committed).toBe(false);
+    expect(big.error).toMatch(/more than 10 samples.*partial: true/);
+    expect(dumpBits(ts.store).size).toBe(0);
+  });
+
+  it('streams a file with increasing progress ending at its size', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(`big{k="${i % 7}"} ${i * 0.25} ${1_000_000 + i}`);
+    const path = join(ts.dir, 'big.prom');
+    const text = lines.join('\n') + '\n';
+    writeFileSync(path, text);
+    const seen: ImportProgress[] = [];
+    const summary = await importText({ path }, ts.store, { onProgress: (p) => seen.push(p) });
+    expect(summary).toMatchObject({ committed: true, samples: 20_000, series: 7, bytesRead: Buffer.byteLength(text) });
+    expect(seen.length).toBeGreaterThan(2);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].bytesRead).toBeGreaterThan(seen[i - 1].bytesRead);
+    expect(seen.at(-1)).toEqual({ bytesRead: Buffer.byteLength(text), totalBytes: Buffer.byteLength(text) });
+  });
+
+  it('reports lossless lines that are broken, by number', async () => {
+    const text = '{"format":"mhb-json","version":1}\n{"labels":{"__name__":"a"},"timestamps":[1],"values":["zz"]}\nnot json\n';
+    const summary = await importText({ text }, ts.store);
+    expect(summary.format).toBe('mhb-json');
+    expect(summary.rejected.map((r) => r.line)).toEqual([2, 3]);
+    expect(summary.committed).toBe(false);
+  });
+});
+
+describe('importText with partial: true and a small staging limit', () => {
+  it('commits in batches', async () => {
+    const lines = Array.from({ length: 3 }, (_, f) => Array.from({ length: 10 }, (_, i) => `m${f} ${i} ${1000 + i}`).join('\n')).join('\n') + '\n';
+    const summary = await importText({ text: lines }, ts.store, { maxStagedSamples: 5, partial: true });
+    expect(summary).toMatchObject({ committed: true, samples: 30, appended: 30, series: 3, families: 3 });
+    expect([...dumpBits(ts.store).keys()]).toEqual(['m0', 'm1', 'm2']);
+  });
+});

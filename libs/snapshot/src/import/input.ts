@@ -1,0 +1,76 @@
+// Reads an import's input as text pieces, counting bytes for the progress callback.
+// Bytes are decoded with a streaming UTF-8 decoder, so a character split across two
+// file reads is decoded once, whole.
+
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { ImportInput, ImportProgress } from './types.ts';
+
+const TEXT_SLICE = 64 * 1024;
+
+export interface OpenedInput {
+  totalBytes: number | undefined;
+  chunks: AsyncGenerator<string>;
+}
+
+export async function openInput(input: ImportInput, onProgress?: (p: ImportProgress) => void): Promise<OpenedInput> {
+  if ('text' in input) {
+    const totalBytes = Buffer.byteLength(input.text);
+    return { totalBytes, chunks: textChunks(input.text, totalBytes, onProgress) };
+  }
+  if ('path' in input) {
+    const totalBytes = (await stat(input.path)).size;
+    return { totalBytes, chunks: byteChunks(createReadStream(input.path), totalBytes, onProgress) };
+  }
+  return { totalBytes: input.totalBytes, chunks: byteChunks(input.stream, input.totalBytes, onProgress) };
+}
+
+async function* textChunks(text: string, totalBytes: number, onProgress?: (p: ImportProgress) => void): AsyncGenerator<string> {
+  let bytesRead = 0;
+  let at = 0;
+  while (at < text.length) {
+    // Do not cut a surrogate pair in two.
+    let end = Math.min(text.length, at + TEXT_SLICE);
+    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1])) end++;
+    const piece = text.slice(at, end);
+    at = end;
+    bytesRead += Buffer.byteLength(piece);
+    yield piece;
+    onProgress?.({ bytesRead, totalBytes });
+  }
+}
+
+async function* byteChunks(
+  stream: AsyncIterable<Buffer | Uint8Array | string>,
+  totalBytes: number | undefined,
+  onProgress?: (p: ImportProgress) => void,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let bytesRead = 0;
+  for await (const chunk of stream) {
+    if (typeof chunk === 'string') {
+      bytesRead += Buffer.byteLength(chunk);
+      yield chunk;
+    } else {
+      bytesRead += chunk.byteLength;
+      yield decoder.decode(chunk, { stream: true });
+    }
+    onProgress?.({ bytesRead, totalBytes });
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/** The last bytes of a file, to see whether it ends with OpenMetrics' `# EOF`. */
+export async function fileTail(path: string, bytes = 64): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const length = Math.min(bytes, size);
+    const buf = Buffer.alloc(length);
+    await handle.read(buf, 0, length, size - length);
+    return buf.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}

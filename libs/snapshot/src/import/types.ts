@@ -1,0 +1,78 @@
+// The contract of an import: what it writes into, what it is told, what it reports.
+
+import type { AppendSeries, MetricMetadata } from '@metrics-hub/tsdb';
+
+/** Where imported samples go; TimeSeriesStore satisfies it. */
+export interface Appender {
+  append(batch: readonly AppendSeries[]): {
+    rejected: { index: number; reason: string }[];
+    appended?: number;
+    duplicates?: number;
+    conflicts?: number;
+    tooOld?: number;
+  };
+  /** HELP/TYPE/UNIT of a family; optional for appenders without metadata. */
+  setMetadata?(metric: string, meta: MetricMetadata): void;
+}
+
+export type ImportFormat = 'prometheus' | 'openmetrics' | 'mhb-json';
+
+export type ImportInput =
+  | { text: string }
+  | { path: string }
+  /** Any byte or text stream; `totalBytes` (when known) is passed to the progress callback. */
+  | { stream: AsyncIterable<Buffer | Uint8Array | string>; totalBytes?: number };
+
+export interface ImportProgress {
+  bytesRead: number;
+  /** Undefined for a stream of unknown length. */
+  totalBytes: number | undefined;
+}
+
+export interface ImportOptions {
+  /** Default: mhb-json when the first line says so; OpenMetrics when the text ends with `# EOF` (text and files); else the Prometheus text format. */
+  format?: ImportFormat;
+  /** Commit the good samples and report the bad ones, instead of committing nothing when anything is wrong. */
+  partial?: boolean;
+  /** Milliseconds given to samples without a timestamp; without it such samples are rejected. */
+  defaultTimestamp?: number;
+  /**
+   * Samples held in memory before committing (default 5,000,000, ~80 MB). All-or-nothing
+   * imports must hold the whole file, so a bigger one fails with a message saying so;
+   * partial imports commit a batch whenever this many are staged.
+   */
+  maxStagedSamples?: number;
+  /** Problems listed at most (default 100; the count is always complete). */
+  maxProblems?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportRejection {
+  /** 1-based line of the input, where the problem has one. */
+  line?: number;
+  reason: string;
+}
+
+export interface ImportSummary {
+  format: ImportFormat;
+  /** True when the samples were handed to the appender (all of them, or with `partial` the good ones). */
+  committed: boolean;
+  /** Why nothing was committed, when it was not. */
+  error?: string;
+  /** Samples read from the input and accepted by the import's checks. */
+  samples: number;
+  /** Samples the appender stored (excludes duplicates, conflicts, too-old ones). */
+  appended: number;
+  series: number;
+  families: number;
+  /** Every problem, with its line where known (at most `maxProblems`; `problemCount` has the total). */
+  rejected: ImportRejection[];
+  problemCount: number;
+  /** Families none of whose samples could be imported (e.g. no timestamps and no default). */
+  skippedFamilies: string[];
+  /** Samples that had no timestamp: given `defaultTimestamp` when set, rejected otherwise. */
+  missingTimestamps: { count: number; action: 'defaulted' | 'rejected' };
+  /** What the appender refused or ignored after the import's own checks passed. */
+  store: { duplicates: number; conflicts: number; tooOld: number; rejectedSeries: number };
+  bytesRead: number;
+}
