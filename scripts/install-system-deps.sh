@@ -5,6 +5,7 @@ set -euo pipefail
 
 # Build tools for better-sqlite3 (compiled from source: its prebuilt download is not
 # reachable everywhere); mosquitto, the external broker the agent and hub are tested with;
+# prometheus, for promtool, which checks that OpenMetrics exports backfill into Prometheus;
 # openssl, for the throwaway certificates of the TLS tests; Xvfb, dunst, notify-send and a
 # D-Bus session bus (dbus-x11 brings dbus-daemon and dbus-send), for the desktop
 # notification tests against a real notification server.
