@@ -22,8 +22,3 @@ export function writeHexFloat(hex: string, values: Float64Array, index: number):
 export function needsBits(v: number): boolean {
   return !Number.isFinite(v) || Object.is(v, -0);
 }
-
-/** Same 64 bits (NaN payloads included). */
-export function sameBits(a: Float64Array, ai: number, b: Float64Array, bi: number): boolean {
-  return floatToHex(a, ai) === floatToHex(b, bi);
-}
