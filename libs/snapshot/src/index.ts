@@ -1,1 +1,16 @@
-export {};
+export {
+  createHubSnapshot,
+  restoreHubSnapshot,
+  listHubSnapshot,
+  SnapshotError,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_FORMAT_VERSION,
+  type CreateSnapshotOptions,
+  type SnapshotProgress,
+  type SnapshotSummary,
+  type RestoreSnapshotOptions,
+  type RestoreSummary,
+  type SnapshotManifest,
+  type SnapshotMember,
+  type SnapshotErrorCode,
+} from './backup/index.ts';
