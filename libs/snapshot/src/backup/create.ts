@@ -15,6 +15,7 @@ import { createGzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { encodeManifest, MANIFEST_NAME, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type SnapshotManifest, type SnapshotMember } from './manifest.ts';
+import { memberNameProblem } from './safe-path.ts';
 import { SnapshotError } from './snapshot-error.ts';
 import { TarWriter } from './tar-writer.ts';
 
@@ -148,6 +149,9 @@ async function collectFiles(dataDir: string, options: CreateSnapshotOptions): Pr
   const out: PlannedFile[] = [];
   const names = new Set<string>();
   const add = (name: string, data: Buffer, source: string) => {
+    // Restore refuses such names, so refuse them here rather than write an unrestorable archive.
+    const problem = memberNameProblem(name);
+    if (problem) throw new SnapshotError('source_missing', `${source} cannot be archived as ${name}: ${problem} (extra files must lie inside the data folder)`, source);
     if (names.has(name)) throw new SnapshotError('source_missing', `two sources would both be archived as ${name} (the second is ${source}): give the rule files distinct names`, source);
     names.add(name);
     out.push({ name, data });

@@ -234,6 +234,15 @@ describe('snapshot contents and refusals', () => {
     expect(existsSync(join(empty, 'metrics.db'))).toBe(true);
   });
 
+  it('refuses extra files outside the data folder when creating', async () => {
+    const src = join(tempDir(), 'data');
+    const store = openStore(src);
+    writeFileSync(join(src, '..', 'outside'), 'secret');
+    const e = await refusal(createHubSnapshot(store.database, src, join(tempDir(), 'x.tar.gz'), { extraFiles: ['../outside'] }));
+    expect(e.code).toBe('source_missing');
+    expect(e.message).toMatch(/inside the data folder/);
+  });
+
   it('refuses a file that is not a snapshot', async () => {
     const file = join(tempDir(), 'other.tar.gz');
     const data = Buffer.from('hello');
