@@ -3,6 +3,8 @@
 // Exports: a selector's raw samples or a PromQL range query, streamed as CSV (long or
 // wide), Prometheus query_range JSON, OpenMetrics (promtool backfill) or our lossless
 // mhb-json. Imports: Prometheus text, OpenMetrics or mhb-json, all-or-nothing by default.
+// Whole-hub snapshots: the database copied online while ingest goes on, with the rule
+// files and settings, in one checksummed archive that restores into a fresh data folder.
 
 export { exportSelection, EXPORT_FORMATS, EXPORT_FORMAT_INFO, type ExportFormat, type ExportOptions, type ExportSummary } from './export/export.ts';
 export { ExportError, type ExportSeries, type ExportSource, type Selection } from './export/selection.ts';
@@ -10,3 +12,19 @@ export type { WriteChunk } from './export/chunked-writer.ts';
 export { LOSSLESS_FORMAT, LOSSLESS_VERSION } from './export/lossless.ts';
 export { importText, DEFAULT_MAX_STAGED_SAMPLES } from './import/import-text.ts';
 export type { Appender, ImportFormat, ImportInput, ImportOptions, ImportProgress, ImportRejection, ImportSummary } from './import/types.ts';
+export {
+  createHubSnapshot,
+  restoreHubSnapshot,
+  listHubSnapshot,
+  SnapshotError,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_FORMAT_VERSION,
+  type CreateSnapshotOptions,
+  type SnapshotProgress,
+  type SnapshotSummary,
+  type RestoreSnapshotOptions,
+  type RestoreSummary,
+  type SnapshotManifest,
+  type SnapshotMember,
+  type SnapshotErrorCode,
+} from './backup/index.ts';
