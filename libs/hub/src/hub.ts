@@ -29,6 +29,7 @@ import { LocalAgent } from './local-agent.ts';
 import { Alerting } from './alerting/alerting.ts';
 import { createAlertingRoutes } from './http/alerting-routes.ts';
 import { createDashboardRoutes } from './http/dashboard-routes.ts';
+import { createDataRoutes } from './http/data-routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type AppSettings } from './app-settings.ts';
 
@@ -234,6 +235,18 @@ export class Hub {
     ];
     handlers.push(createAlertingRoutes({ alerting: this.alerting, now: this.now }));
     handlers.push(createDashboardRoutes(this.store.database, this.now));
+    handlers.push(
+      createDataRoutes({
+        store: this.store,
+        engine: this.engine,
+        dataDir: this.config.dataDir,
+        rulePaths: this.config.alerting.rulePaths,
+        notifierConfigFile: this.config.alerting.notifierConfigFile,
+        hubVersion: HUB_VERSION,
+        now: this.now,
+        log: this.log,
+      }),
+    );
     if (this.deps.uiDir) handlers.push(createStaticFiles(this.deps.uiDir));
     handlers.push(
       createHubRoutes({

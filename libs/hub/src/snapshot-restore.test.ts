@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Hub, HUB_VERSION, parseHubConfig } from '@metrics-hub/hub';
-import { createHubSnapshot, listHubSnapshot, restoreHubSnapshot } from './index.ts';
+import { Hub, HUB_VERSION, parseHubConfig } from './index.ts';
+import { createHubSnapshot, listHubSnapshot, restoreHubSnapshot } from '@metrics-hub/snapshot';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

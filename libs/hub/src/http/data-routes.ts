@@ -1,0 +1,126 @@
+// Data in and out of the hub over HTTP (what `hub export | import | snapshot` and the app use):
+//
+//   GET  /api/hub/v1/export?format=&selector=|query=&step=&start=&end=   streamed download
+//   POST /api/hub/v1/import?format=&partial=&default_timestamp=          body: the text; the summary back
+//   POST /api/hub/v1/snapshots                                          a whole-hub snapshot into <data>/snapshots/
+//   GET  /api/hub/v1/snapshots                                          the snapshots there, with their manifests
+//   GET  /api/hub/v1/snapshots/<name>                                   download one
+
+import { createReadStream, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseDuration, parseTime } from '@metrics-hub/http-api';
+import type { Engine } from '@metrics-hub/promql';
+import type { TimeSeriesStore } from '@metrics-hub/tsdb';
+import { createHubSnapshot, EXPORT_FORMAT_INFO, EXPORT_FORMATS, exportSelection, importText, listHubSnapshot, type ExportFormat, type ImportFormat } from '@metrics-hub/snapshot';
+import { fail, json } from './json.ts';
+
+export interface DataRoutesDeps {
+  store: TimeSeriesStore;
+  engine: Engine;
+  dataDir: string;
+  rulePaths: string[];
+  notifierConfigFile: string;
+  hubVersion: string;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const snapshots = join(d.dataDir, 'snapshots');
+  let snapshotting = false;
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const p = url.searchParams;
+    switch (url.pathname) {
+      case '/api/hub/v1/export': {
+        if (req.method !== 'GET') return fail(res, 405, 'use GET');
+        const format = (p.get('format') || 'csv-long') as ExportFormat;
+        if (!EXPORT_FORMATS.includes(format)) return fail(res, 400, `format must be one of ${EXPORT_FORMATS.join(', ')}`);
+        const selector = p.get('selector');
+        const query = p.get('query');
+        if (!selector === !query) return fail(res, 400, 'give either selector= (raw samples) or query= with step= (a range query)');
+        let startMs: number;
+        let endMs: number;
+        let stepMs = 0;
+        try {
+          endMs = p.get('end') ? parseTime(p.get('end')!) : d.now();
+          startMs = p.get('start') ? parseTime(p.get('start')!) : endMs - 3_600_000;
+          if (query) stepMs = parseDuration(p.get('step') || '60s');
+        } catch (e) {
+          return fail(res, 400, `${(e as Error).message}: times are RFC 3339 or Unix seconds, steps durations like 15s`);
+        }
+        // Checked before the first byte, so a bad selection is an error status, not a cut file.
+        let body = '';
+        try {
+          exportSelection(d.store, { format, selection: selector ? { selector } : { query: query!, stepMs }, startMs, endMs, engine: d.engine }, (chunk) => (body += chunk));
+        } catch (e) {
+          return fail(res, 400, (e as Error).message);
+        }
+        const info = EXPORT_FORMAT_INFO[format];
+        res.writeHead(200, { 'content-type': info.contentType, 'content-disposition': `attachment; filename="metrics-${new Date(endMs).toISOString().replace(/[:.]/g, '-')}.${info.extension}"` });
+        res.end(body);
+        return true;
+      }
+      case '/api/hub/v1/import': {
+        if (req.method !== 'POST') return fail(res, 405, 'use POST with the file as the body');
+        const length = Number(req.headers['content-length']);
+        const summary = await importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
+          format: (p.get('format') || undefined) as ImportFormat | undefined,
+          partial: p.get('partial') === 'true',
+          defaultTimestamp: p.get('default_timestamp') ? parseTime(p.get('default_timestamp')!) : undefined,
+        });
+        json(res, summary.committed ? 200 : 400, summary);
+        return true;
+      }
+      case '/api/hub/v1/snapshots': {
+        if (req.method === 'GET') {
+          const list = [];
+          for (const name of existsDir(snapshots) ? readdirSync(snapshots).filter((n) => n.endsWith('.tar.gz')).sort() : []) {
+            const file = join(snapshots, name);
+            list.push({ name, bytes: statSync(file).size, manifest: await listHubSnapshot(file).catch((e: Error) => ({ error: e.message })) });
+          }
+          return json(res, 200, { folder: snapshots, snapshots: list }), true;
+        }
+        if (req.method !== 'POST') return fail(res, 405, 'use POST to take a snapshot, GET to list them');
+        if (snapshotting) return fail(res, 409, 'a snapshot is being taken already: wait for it');
+        snapshotting = true;
+        try {
+          mkdirSync(snapshots, { recursive: true });
+          const file = join(snapshots, `hub-${new Date(d.now()).toISOString().replace(/[:.]/g, '-')}.tar.gz`);
+          const summary = await createHubSnapshot(d.store.database, d.dataDir, file, { hubVersion: d.hubVersion, rulePaths: d.rulePaths, notifierConfigFile: d.notifierConfigFile });
+          d.log(`snapshot: ${file} (${summary.archiveBytes} bytes)`);
+          return json(res, 201, summary), true;
+        } catch (e) {
+          return fail(res, 500, `snapshot failed: ${(e as Error).message}`);
+        } finally {
+          snapshotting = false;
+        }
+      }
+    }
+    const m = /^\/api\/hub\/v1\/snapshots\/([A-Za-z0-9._-]+\.tar\.gz)$/.exec(url.pathname);
+    if (!m) return false;
+    if (req.method !== 'GET') return fail(res, 405, 'use GET');
+    const file = join(snapshots, m[1]);
+    if (!existsFile(file)) return fail(res, 404, `no snapshot ${m[1]}`);
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-disposition': `attachment; filename="${m[1]}"`, 'content-length': statSync(file).size });
+    createReadStream(file).pipe(res);
+    return true;
+  };
+}
+
+function existsDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function existsFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
