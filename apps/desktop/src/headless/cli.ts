@@ -8,10 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandLine } from '@metrics-hub/config';
 import { Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
+import { exportCommand, importCommand, restoreCommand, snapshotCommand } from './data-commands.ts';
 
-const USAGE = `usage: hub <serve|check> [--config FILE]
-  serve   run the hub headless: embedded broker, store, HTTP API and a local agent
-  check   validate the config and print what serve would do
+const USAGE = `usage: hub <command> [--config FILE] [options]
+  serve     run the hub headless: embedded broker, store, HTTP API and a local agent
+  check     validate the config and print what serve would do
+  export    --format csv-long|csv-wide|json|openmetrics|mhb-json (--selector S | --query Q --step 15s)
+            [--start TIME] [--end TIME] [--out FILE]      (from the running hub)
+  import    FILE [--format prometheus|openmetrics|mhb-json] [--partial]   (into the running hub)
+  snapshot  [list]   a whole-hub snapshot (database, rules, settings) taken while it runs
+  restore   ARCHIVE --data-dir EMPTY_FOLDER   (offline, with the hub stopped)
 Without --config every setting has its default; METRICS_HUB_<SECTION>_<KEY> environment
 variables override the file (e.g. METRICS_HUB_HTTP_LISTEN=127.0.0.1:9500).`;
 
@@ -25,6 +31,10 @@ export function main(argv: string[]): Promise<number> {
         console.log(describe(config));
         return 0;
       },
+      export: (config) => exportCommand(config, argv.slice(1)),
+      import: (config) => importCommand(config, argv.slice(1)),
+      snapshot: (config) => snapshotCommand(config, argv.slice(1)),
+      restore: () => restoreCommand(argv.slice(1)),
     },
   });
 }

@@ -44,6 +44,10 @@ describe('hub data endpoints', () => {
     const ok = await fetch(`${base}/import?format=prometheus`, { method: 'POST', body: text.replace('door="back" 0', 'door="back"} 0') });
     expect(ok.status).toBe(200);
     expect(hub.store.select([{ name: '__name__', type: '=', value: 'door_open' }], 0, Infinity)).toHaveLength(2);
+    // Without a format (a stream's end is not known in advance), it says what to send.
+    const unsaid = await fetch(`${base}/import`, { method: 'POST', body: text });
+    expect(unsaid.status).toBe(400);
+    expect(((await unsaid.json()) as { error: string }).error).toMatch(/say which format/);
   });
 
   it('takes a whole-hub snapshot while serving, lists it and serves the file', async () => {

@@ -65,8 +65,11 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
       case '/api/hub/v1/import': {
         if (req.method !== 'POST') return fail(res, 405, 'use POST with the file as the body');
         const length = Number(req.headers['content-length']);
+        // A stream's format cannot be told from its end (OpenMetrics' # EOF) before reading it all.
+        const format = (p.get('format') || formatOfContentType(req.headers['content-type'])) as ImportFormat | undefined;
+        if (!format) return fail(res, 400, 'say which format the body is in: format=prometheus|openmetrics|mhb-json (or a Content-Type of text/plain; version=0.0.4 or application/openmetrics-text)');
         const summary = await importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
-          format: (p.get('format') || undefined) as ImportFormat | undefined,
+          format,
           partial: p.get('partial') === 'true',
           defaultTimestamp: p.get('default_timestamp') ? parseTime(p.get('default_timestamp')!) : undefined,
         });
@@ -107,6 +110,14 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
     createReadStream(file).pipe(res);
     return true;
   };
+}
+
+function formatOfContentType(type: string | undefined): ImportFormat | undefined {
+  if (!type) return undefined;
+  if (type.startsWith('application/openmetrics-text')) return 'openmetrics';
+  if (type.startsWith('application/x-ndjson')) return 'mhb-json';
+  if (type.startsWith('text/plain') && /version=0\.0\.4/.test(type)) return 'prometheus';
+  return undefined;
 }
 
 function existsDir(p: string): boolean {

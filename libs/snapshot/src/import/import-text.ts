@@ -4,6 +4,7 @@
 // committed. With `partial`, good samples are committed (in batches when the staging
 // limit is reached) and the problems reported.
 
+import { createReadStream } from 'node:fs';
 import { sniffFormat } from '@metrics-hub/expfmt';
 import type { MetricMetadata } from '@metrics-hub/tsdb';
 import { formatLabels, type Labels } from '@metrics-hub/wire';
@@ -104,6 +105,18 @@ export async function importText(input: ImportInput, appender: Appender, options
     store,
     bytesRead,
   };
+}
+
+/** The format of a file as an import without `format` would take it (for callers that stream it elsewhere). */
+export async function guessFileFormat(path: string): Promise<ImportFormat> {
+  const head = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    createReadStream(path, { start: 0, end: 255, encoding: 'utf8' })
+      .on('data', (c) => (text += c))
+      .on('end', () => resolve(text))
+      .on('error', reject);
+  });
+  return detectFormat({ path }, head);
 }
 
 async function detectFormat(input: ImportInput, firstChunk: string): Promise<ImportFormat> {

@@ -1,0 +1,127 @@
+// `hub export | import | snapshot | restore`: the first three talk to the running hub over
+// its HTTP API (the store is single-writer: a second process cannot open it), with
+// progress on stderr; `restore` works offline, into a fresh data folder.
+
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { guessFileFormat, restoreHubSnapshot } from '@metrics-hub/snapshot';
+import type { HubConfig } from '@metrics-hub/hub';
+
+/** `--name value` pairs after the command. */
+export function flags(argv: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) continue;
+    const next = argv[i + 1];
+    out.set(argv[i].slice(2), next === undefined || next.startsWith('--') ? 'true' : (i++, next));
+  }
+  return out;
+}
+
+function hubUrl(config: HubConfig): { base: string; headers: Record<string, string> } {
+  const { host, port } = config.http.listen;
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { base: `http://${h}:${port}/api/hub/v1`, headers: config.http.token ? { authorization: `Bearer ${config.http.token}` } : {} };
+}
+
+function progress(text: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
+}
+
+async function call(config: HubConfig, what: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const { base, headers } = hubUrl(config);
+  try {
+    return await fetch(`${base}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) }, duplex: 'half' } as RequestInit);
+  } catch (e) {
+    // fetch says "fetch failed" for network errors only; anything else is ours to report as is.
+    if ((e as Error).message !== 'fetch failed') throw e;
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? 'no answer';
+    throw new Error(`${what}: the hub is not reachable at ${base} (${cause}): start it with \`hub serve\` (or npm start) using the same config`);
+  }
+}
+
+export async function exportCommand(config: HubConfig, argv: string[]): Promise<number> {
+  const f = flags(argv);
+  const params = new URLSearchParams();
+  for (const k of ['format', 'selector', 'query', 'step', 'start', 'end']) if (f.has(k)) params.set(k, f.get(k)!);
+  const res = await call(config, 'export', `/export?${params}`);
+  if (!res.ok) {
+    console.error(`export refused: ${((await res.json()) as { error: string }).error}`);
+    return 1;
+  }
+  const out = f.get('out');
+  let bytes = 0;
+  const body = Readable.fromWeb(res.body as never).on('data', (c: Buffer) => {
+    bytes += c.length;
+    progress(`export: ${(bytes / 1e6).toFixed(1)} MB`);
+  });
+  await pipeline(body, out ? createWriteStream(out) : process.stdout);
+  progress('');
+  if (out) console.error(`export: ${bytes} bytes written to ${out}`);
+  return 0;
+}
+
+export async function importCommand(config: HubConfig, argv: string[]): Promise<number> {
+  const file = argv.find((a) => !a.startsWith('--'));
+  if (!file) {
+    console.error('usage: hub import FILE [--format prometheus|openmetrics|mhb-json] [--partial] [--default-timestamp TIME]');
+    return 2;
+  }
+  const f = flags(argv);
+  const total = statSync(file).size;
+  let sent = 0;
+  // The file as the request body, counted as it goes out.
+  const body = (async function* () {
+    for await (const chunk of createReadStream(file)) {
+      sent += (chunk as Buffer).length;
+      progress(`import: ${Math.round((sent / Math.max(1, total)) * 100)}% of ${(total / 1e6).toFixed(1)} MB sent`);
+      yield chunk as Buffer;
+    }
+  })();
+  const params = new URLSearchParams();
+  params.set('format', f.get('format') ?? (await guessFileFormat(file)));
+  if (f.has('partial')) params.set('partial', 'true');
+  if (f.has('default-timestamp')) params.set('default_timestamp', f.get('default-timestamp')!);
+  const res = await call(config, 'import', `/import?${params}`, { method: 'POST', body: body as never, headers: { 'content-length': String(total) } });
+  progress('');
+  const summary = (await res.json()) as { committed: boolean; samples: number; series: number; rejected: { line?: number; reason: string }[]; error?: string };
+  console.log(`${summary.committed ? 'imported' : 'NOT imported (nothing was stored)'}: ${summary.samples} samples in ${summary.series} series`);
+  for (const r of summary.rejected.slice(0, 20)) console.log(`  ${r.line !== undefined ? `${file}:${r.line}: ` : ''}${r.reason}`);
+  if (summary.rejected.length > 20) console.log(`  ... and ${summary.rejected.length - 20} more`);
+  if (!summary.committed) console.log('Fix the lines above, or pass --partial to store the good ones.');
+  return summary.committed ? 0 : 1;
+}
+
+export async function snapshotCommand(config: HubConfig, argv: string[]): Promise<number> {
+  if (argv[0] === 'list') {
+    const res = await call(config, 'snapshot list', '/snapshots');
+    const body = (await res.json()) as { folder: string; snapshots: { name: string; bytes: number }[] };
+    console.log(`${body.folder}:`);
+    for (const s of body.snapshots) console.log(`  ${s.name}  ${(s.bytes / 1e6).toFixed(1)} MB`);
+    return 0;
+  }
+  progress('snapshot: copying the database while the hub keeps running');
+  const res = await call(config, 'snapshot', '/snapshots', { method: 'POST' });
+  progress('');
+  const body = (await res.json()) as { file?: string; archiveBytes?: number; error?: string };
+  if (!res.ok) {
+    console.error(body.error);
+    return 1;
+  }
+  console.log(`snapshot: ${body.file} (${((body.archiveBytes ?? 0) / 1e6).toFixed(1)} MB); restore it with \`hub restore ${body.file} --data-dir <an empty folder>\``);
+  return 0;
+}
+
+export async function restoreCommand(argv: string[]): Promise<number> {
+  const archive = argv.find((a) => !a.startsWith('--'));
+  const dataDir = flags(argv).get('data-dir');
+  if (!archive || !dataDir) {
+    console.error('usage: hub restore ARCHIVE --data-dir EMPTY_FOLDER   (then start the hub with hub.data_dir set to it)');
+    return 2;
+  }
+  const summary = await restoreHubSnapshot(archive, dataDir, { onProgress: (p) => progress(`restore: ${p.member}: ${p.bytesDone} of ${p.bytesTotal} bytes`) });
+  progress('');
+  console.log(`restored ${summary.restored.length} files into ${summary.dataDir} (snapshot of ${summary.manifest.createdAt}); start the hub with hub.data_dir: ${summary.dataDir}`);
+  return 0;
+}

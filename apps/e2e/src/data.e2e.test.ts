@@ -1,0 +1,67 @@
+// `hub import | export | snapshot | restore` as a user runs them, against a real hub process.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, query, startHubProcess, type HubProcess } from './processes.ts';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../desktop/src/headless/cli.ts', import.meta.url));
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function hubCli(env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env } });
+    return { ...r, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; code: number };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+  }
+}
+
+describe('hub data commands', () => {
+  it('imports a file (refusing a bad one whole), exports it back, snapshots the hub and restores it into a fresh one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-data-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = {
+      METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
+      METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}`,
+      METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+      METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
+    };
+    const hub: HubProcess = await startHubProcess(env);
+    cleanups.push(() => hub.stop());
+    const t = Math.floor(Date.now() / 1000) - 600;
+    const good = ['# HELP room_temp_celsius Room temperature.', '# TYPE room_temp_celsius gauge', `room_temp_celsius{room="a"} 21.5 ${t}`, `room_temp_celsius{room="a"} 22.25 ${t + 60}`, `room_temp_celsius{room="b"} -3e-7 ${t}`, '# EOF', ''].join('\n');
+    writeFileSync(join(dir, 'bad.om'), good.replace('22.25', 'warm'));
+    writeFileSync(join(dir, 'good.om'), good);
+    const refused = await hubCli(env, 'import', join(dir, 'bad.om'));
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/NOT imported \(nothing was stored\)/);
+    expect(refused.stdout).toMatch(new RegExp(`${join(dir, 'bad.om').replace(/[.]/g, '\\.')}:4: `));
+    expect(await query(hub.http, 'count(room_temp_celsius)')).toEqual([]);
+    const imported = await hubCli(env, 'import', join(dir, 'good.om'));
+    expect(imported.stdout).toMatch(/^imported: 3 samples in 2 series/);
+    const exported = await hubCli(env, 'export', '--format', 'openmetrics', '--selector', 'room_temp_celsius', '--start', String(t - 1), '--end', String(t + 61), '--out', join(dir, 'out.om'));
+    expect(exported.code).toBe(0);
+    const text = readFileSync(join(dir, 'out.om'), 'utf8');
+    expect(text).toContain(`room_temp_celsius{room="a"} 22.25 ${t + 60}`);
+    expect(text).toContain('-3e-07');
+    const snap = await hubCli(env, 'snapshot');
+    const archive = /snapshot: (\S+\.tar\.gz)/.exec(snap.stdout)?.[1];
+    expect(archive && existsSync(archive)).toBe(true);
+    await hub.stop();
+    const restored = await hubCli({}, 'restore', archive!, '--data-dir', join(dir, 'restored'));
+    expect(restored.stdout).toMatch(/^restored \d+ files into/);
+    const again = await startHubProcess({ ...env, METRICS_HUB_HUB_DATA_DIR: join(dir, 'restored'), METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}` });
+    cleanups.push(() => again.stop());
+    const back = await query(again.http, 'room_temp_celsius{room="a"}', t + 60);
+    expect(back.map((s) => s.value![1])).toEqual(['22.25']);
+  }, 120_000);
+});
