@@ -16,7 +16,8 @@ export class HttpTransport implements HubTransport {
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      parsed = undefined;
+      // Not JSON (an export as CSV or text): the text itself, as the Electron bridge gives it.
+      parsed = res.ok ? text : undefined;
     }
     if (!res.ok) {
       const e = parsed as { error?: string; errorType?: string } | undefined;

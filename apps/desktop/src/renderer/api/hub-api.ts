@@ -97,6 +97,16 @@ export class HubApi {
     return this.transport.request('PUT', '/api/hub/v1/settings', changes);
   }
 
+  /** Whole-hub snapshots kept in the data folder. */
+  snapshots(): Promise<{ folder: string; snapshots: { name: string; bytes: number; manifest: { createdAt?: string; newestSampleMs?: number | null; error?: string } }[] }> {
+    return this.get('/api/hub/v1/snapshots');
+  }
+
+  /** Takes a whole-hub snapshot (database, rules, settings) while the hub keeps running. */
+  takeSnapshot(): Promise<{ file: string; archiveBytes: number }> {
+    return this.transport.request('POST', '/api/hub/v1/snapshots');
+  }
+
   /** The notifier config (routes, receivers, inhibitions) as YAML. */
   alertingConfig(): Promise<{ file: string; text: string }> {
     return this.get('/api/hub/v1/alerting-config');

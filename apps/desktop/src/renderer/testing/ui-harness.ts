@@ -82,7 +82,7 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A page that records console errors and uncaught exceptions, in a fixed time zone. */
 export async function newPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC', locale: 'en-US', acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {

@@ -10,6 +10,7 @@ import { h, type View } from '../shell/view.ts';
 import { createPromqlEditor, type PromqlEditor } from '../explore/promql-editor.ts';
 import { createLineChart, type LineChart } from '../explore/line-chart.ts';
 import { gridToColumns } from '../explore/matrix-columns.ts';
+import { downloadChartPng, downloadExport, EXPORT_CHOICES } from '../export/download.ts';
 import { queryErrorPosition } from '../explore/query-error.ts';
 import { renderResultTable } from '../explore/result-table.ts';
 import { DEFAULT_RANGE, RANGES, rangeSeconds, stepFor, windowFor } from '../explore/time-range.ts';
@@ -28,6 +29,9 @@ export const exploreView: View = {
 
     const rangeSelect = h('select', { 'aria-label': 'Range', class: 'range' }, ...RANGES.map((r) => h('option', { value: r.label, text: `Last ${r.label}`, selected: r.label === initialRange })));
     const runButton = h('button', { class: 'primary run', text: 'Run', title: 'Ctrl+Enter' });
+    const exportFormat = h('select', { 'aria-label': 'Export format', class: 'export-format' }, ...EXPORT_CHOICES.map((c) => h('option', { value: c.format, text: c.label })));
+    const exportButton = h('button', { class: 'export-data', text: 'Export data' });
+    const pngButton = h('button', { class: 'export-png', text: 'Save chart as PNG' });
     const tabs = { graph: h('button', { class: 'tab active', 'data-tab': 'graph', text: 'Graph' }), table: h('button', { class: 'tab', 'data-tab': 'table', text: 'Table' }) };
     const editorBox = h('div', { class: 'promql-editor' });
     const errorBox = h('div', { class: 'error query-error', role: 'alert' });
@@ -36,7 +40,7 @@ export const exploreView: View = {
     const tableBox = h('div', { class: 'explore-table', hidden: true });
     root.append(
       h('h1', { text: 'Explore' }),
-      h('div', { class: 'panel explore' }, editorBox, errorBox, h('div', { class: 'toolbar' }, runButton, h('span', { class: 'muted', text: 'Ctrl/Cmd+Enter runs' }), h('span', { class: 'spacer' }), tabs.graph, tabs.table, rangeSelect), info, chartBox, tableBox),
+      h('div', { class: 'panel explore' }, editorBox, errorBox, h('div', { class: 'toolbar' }, runButton, h('span', { class: 'muted', text: 'Ctrl/Cmd+Enter runs' }), h('span', { class: 'spacer' }), tabs.graph, tabs.table, rangeSelect), info, chartBox, tableBox, h('div', { class: 'toolbar export' }, exportFormat, exportButton, pngButton)),
     );
 
     const saveToHash = (q: string) => {
@@ -124,6 +128,26 @@ export const exploreView: View = {
 
     const editor = createPromqlEditor(editorBox, { transport: ctx.api.transport, initial: initialQuery, onRun: () => void run() });
     runButton.addEventListener('click', () => void run());
+    exportButton.addEventListener('click', () => {
+      const q = editor.value().trim();
+      if (!q) return;
+      const rangeS = rangeSeconds(rangeSelect.value);
+      const w = windowFor(rangeS, stepFor(rangeS));
+      exportButton.disabled = true;
+      info.textContent = 'Exporting…';
+      downloadExport(ctx.api, { format: exportFormat.value, query: q, startMs: w.startS * 1000, endMs: w.endS * 1000, stepMs: w.stepS * 1000 })
+        .then((bytes) => (info.textContent = `Exported ${bytes.toLocaleString('en-US')} bytes (${exportFormat.value}).`))
+        .catch((e: Error) => (info.textContent = `Export failed: ${e.message}`))
+        .finally(() => (exportButton.disabled = false));
+    });
+    pngButton.addEventListener('click', () => {
+      const canvas = chartBox.querySelector('canvas');
+      if (!canvas) {
+        info.textContent = 'Run the query as a graph first.';
+        return;
+      }
+      void downloadChartPng(canvas, 'explore').catch((e: Error) => (info.textContent = e.message));
+    });
     tabs.graph.addEventListener('click', () => setTab('graph'));
     tabs.table.addEventListener('click', () => setTab('table'));
     rangeSelect.addEventListener('change', () => void run());

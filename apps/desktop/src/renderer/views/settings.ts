@@ -22,7 +22,7 @@ export const settingsView: View = {
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
     const notifications = notificationsEditor(ctx);
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Storage and alerting' }), files);
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx), h('h2', { text: 'Storage and alerting' }), files);
 
     let stopped = false;
     const loadTokens = async () => {
@@ -229,4 +229,30 @@ function hubSettingsForm(ctx: ViewContext): HTMLElement {
       .finally(() => (save.disabled = false));
   });
   return form;
+}
+
+/** Whole-hub snapshots: take one while the hub runs, see those in the data folder. */
+function snapshotsPanel(ctx: ViewContext): HTMLElement {
+  const take = h('button', { class: 'primary take-snapshot', text: 'Take a snapshot now' });
+  const note = h('div', { class: 'muted snapshot-note' });
+  const list = h('ul', { class: 'snapshot-list' });
+  const refresh = () =>
+    ctx.api.snapshots().then(
+      (s) => {
+        note.textContent = `In ${s.folder}. Restore one with \`hub restore <file> --data-dir <an empty folder>\`.`;
+        list.replaceChildren(...s.snapshots.map((x) => h('li', { 'data-name': x.name }, h('code', { text: x.name }), ` ${(x.bytes / 1e6).toFixed(1)} MB${x.manifest.createdAt ? `, taken ${x.manifest.createdAt}` : ''}`)));
+      },
+      (e: Error) => (note.textContent = e.message),
+    );
+  take.addEventListener('click', () => {
+    take.disabled = true;
+    note.textContent = 'Taking a snapshot (the hub keeps ingesting)…';
+    ctx.api
+      .takeSnapshot()
+      .then(() => refresh())
+      .catch((e: Error) => (note.textContent = `Snapshot failed: ${e.message}`))
+      .finally(() => (take.disabled = false));
+  });
+  void refresh();
+  return h('div', { class: 'panel snapshots' }, h('div', { class: 'row' }, take, note), list);
 }

@@ -1,6 +1,7 @@
 // The Explore, Alerts, Settings and Dashboards views in Chromium against a real hub
 // with a real agent (and, for Alerts, a rule that fires at once and a webhook receiver).
 import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium, newPage, screenshot, startUiHub, type UiHub } from '../testing/ui-harness.ts';
@@ -91,6 +92,22 @@ describe.runIf(available)('Explore', () => {
     const rows = await page.locator('.result-table tbody tr').allTextContents();
     expect(rows.some((r) => r.includes('instance="ui-host"') && /1$/.test(r.trim()))).toBe(true);
     await screenshot(page, 'explore-table');
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  it('exports the query\'s data as CSV and the chart as a PNG file', async () => {
+    const { page, errors } = await open(`explore/${encodeURIComponent('up{instance="ui-host"}')}/15m`);
+    await page.waitForSelector('.chart-box canvas, canvas');
+    await page.selectOption('select.export-format', 'csv-long');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('button.export-data')]);
+    expect(csv.suggestedFilename()).toMatch(/^metrics-.*\.csv$/);
+    const text = readFileSync((await csv.path())!, 'utf8');
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe('timestamp,unix_ms,value,__name__,instance,job');
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,\d+,1,up,ui-host,node$/);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('button.export-png')]);
+    const bytes = readFileSync((await png.path())!);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(errors, errors.join('\n')).toEqual([]);
   });
 
@@ -236,6 +253,19 @@ describe.runIf(available)('Settings: addresses and retention', () => {
     await page.waitForFunction(() => /restart the hub to apply/.test(document.querySelector('.settings-note')?.textContent ?? ''));
     const after = await (await fetch(`${ui.url}api/hub/v1/settings`)).json() as { saved: Record<string, string> };
     expect(after.saved['store.retention']).toBe('30d');
+  });
+});
+
+describe.runIf(available)('Settings: snapshots', () => {
+  it('takes a whole-hub snapshot from the app and lists it', async () => {
+    const { page, errors } = await open('settings');
+    await page.waitForSelector('button.take-snapshot');
+    await page.click('button.take-snapshot');
+    await page.waitForSelector('.snapshot-list li', { timeout: 30_000 });
+    expect(await page.textContent('.snapshot-list')).toMatch(/hub-.*\.tar\.gz \d+\.\d MB, taken \d{4}-/);
+    const listed = (await (await fetch(`${ui.url}api/hub/v1/snapshots`)).json()) as { snapshots: unknown[] };
+    expect(listed.snapshots).toHaveLength(1);
+    expect(errors, errors.join('\n')).toEqual([]);
   });
 });
 
