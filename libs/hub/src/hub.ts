@@ -30,6 +30,7 @@ import { Alerting } from './alerting/alerting.ts';
 import { createAlertingRoutes } from './http/alerting-routes.ts';
 import { createDashboardRoutes } from './http/dashboard-routes.ts';
 import { createDataRoutes } from './http/data-routes.ts';
+import { createIncidentRoutes } from './http/incident-routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type AppSettings } from './app-settings.ts';
 
@@ -247,6 +248,7 @@ export class Hub {
         log: this.log,
       }),
     );
+    handlers.push(createIncidentRoutes({ store: this.store, engine: this.engine, db: this.store.database, now: this.now, log: this.log }));
     if (this.deps.uiDir) handlers.push(createStaticFiles(this.deps.uiDir));
     handlers.push(
       createHubRoutes({

@@ -16,8 +16,23 @@ export interface Dashboard {
   updatedMs: number;
 }
 
+/** A saved dashboard by id (for incidents made from one). */
+export function loadDashboard(db: Database.Database, id: string): Dashboard | undefined {
+  db.exec(CREATE);
+  const row = db.prepare<[string], { dashboard: string }>('SELECT dashboard FROM hub_dashboards WHERE id = ?').get(id);
+  return row ? (JSON.parse(row.dashboard) as Dashboard) : undefined;
+}
+
+/** Saves (or replaces) a dashboard, as PUT does (for imported incidents). */
+export function saveDashboard(db: Database.Database, dashboard: Dashboard): void {
+  db.exec(CREATE);
+  db.prepare('INSERT INTO hub_dashboards (id, dashboard) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET dashboard = excluded.dashboard').run(dashboard.id, JSON.stringify(dashboard));
+}
+
+const CREATE = 'CREATE TABLE IF NOT EXISTS hub_dashboards (id TEXT PRIMARY KEY, dashboard TEXT NOT NULL)';
+
 export function createDashboardRoutes(db: Database.Database, now: () => number): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  db.exec('CREATE TABLE IF NOT EXISTS hub_dashboards (id TEXT PRIMARY KEY, dashboard TEXT NOT NULL)');
+  db.exec(CREATE);
   const stmt = {
     all: db.prepare<[], { dashboard: string }>('SELECT dashboard FROM hub_dashboards ORDER BY id'),
     put: db.prepare('INSERT INTO hub_dashboards (id, dashboard) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET dashboard = excluded.dashboard'),

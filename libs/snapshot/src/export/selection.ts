@@ -79,7 +79,7 @@ function queryMatrix(source: ExportSource, query: string, stepMs: number, startM
   });
 }
 
-function compareLabels(a: Labels, b: Labels): number {
+export function compareLabels(a: Labels, b: Labels): number {
   const an = a.__name__ ?? '';
   const bn = b.__name__ ?? '';
   if (an !== bn) return an < bn ? -1 : 1;

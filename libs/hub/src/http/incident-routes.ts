@@ -1,0 +1,155 @@
+// Incident snapshots over HTTP (libs/snapshot's incident files):
+//
+//   POST /api/hub/v1/incidents                 {dashboardId | dashboard, title, start, end, selectors?, gzip?}  -> the file as a download
+//   POST /api/hub/v1/incidents/open            body: the file -> {id, title, startMs, endMs, dashboard, series, samples}
+//   GET  /api/hub/v1/incidents                 the opened incidents
+//   GET  /api/hub/v1/incidents/<id>            header of an opened incident
+//   GET  /api/hub/v1/incidents/<id>/query_range?query=&start=&end=&step=   Prometheus JSON over the incident only
+//   POST /api/hub/v1/incidents/import          body: the file -> samples stored, dashboard saved as incident-<id>
+//
+// Opened incidents live in memory only (read-only views, never the store), at most
+// MAX_OPEN of them, the oldest dropped, so a hub cannot be filled by opening files.
+
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+import { parseDuration, parseTime, queryDataJson, successJson, toApiError, errorJson } from '@metrics-hub/http-api';
+import type { Engine } from '@metrics-hub/promql';
+import type { TimeSeriesStore } from '@metrics-hub/tsdb';
+import { createIncident, importIncident, IncidentError, openIncident, type IncidentDashboard, type OpenedIncident } from '@metrics-hub/snapshot';
+import { loadDashboard, saveDashboard } from './dashboard-routes.ts';
+import { fail, json, readJson } from './json.ts';
+
+export const MAX_OPEN_INCIDENTS = 5;
+/** Incident files are a window of a few series; a bigger upload is refused before it fills memory. */
+export const MAX_INCIDENT_BYTES = 256 * 1024 * 1024;
+
+export interface IncidentRoutesDeps {
+  store: TimeSeriesStore;
+  engine: Engine;
+  db: Database.Database;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  // Insertion order is age order: the first key is the oldest.
+  const opened = new Map<string, OpenedIncident>();
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const path = url.pathname;
+    if (!path.startsWith('/api/hub/v1/incidents')) return false;
+    try {
+      if (path === '/api/hub/v1/incidents') {
+        if (req.method === 'GET') return json(res, 200, { incidents: [...opened].map(([id, o]) => describe(id, o)) }), true;
+        if (req.method !== 'POST') return fail(res, 405, 'use POST to make an incident file, GET to list the opened ones');
+        return await create(req, res, d);
+      }
+      if (path === '/api/hub/v1/incidents/open' || path === '/api/hub/v1/incidents/import') {
+        if (req.method !== 'POST') return fail(res, 405, 'use POST with the incident file as the body');
+        const bytes = await readBody(req, res);
+        if (!bytes) return true;
+        if (path.endsWith('/import')) return await importFile(bytes, res, d);
+        const incident = openIncident({ bytes });
+        const id = randomBytes(6).toString('hex');
+        opened.set(id, incident);
+        while (opened.size > MAX_OPEN_INCIDENTS) opened.delete(opened.keys().next().value!);
+        d.log(`incident opened: ${id} "${incident.header.title}" (${incident.series} series, ${incident.samples} samples)`);
+        return json(res, 201, describe(id, incident)), true;
+      }
+      const m = /^\/api\/hub\/v1\/incidents\/([0-9a-f]{12})(\/query_range)?$/.exec(path);
+      if (!m) return fail(res, 404, `unknown incident endpoint ${path}`);
+      const incident = opened.get(m[1]);
+      if (!incident) return fail(res, 404, `no opened incident ${m[1]} (at most ${MAX_OPEN_INCIDENTS} are kept: open the file again)`);
+      if (req.method !== 'GET') return fail(res, 405, 'use GET');
+      if (!m[2]) return json(res, 200, describe(m[1], incident)), true;
+      return queryRange(url.searchParams, incident, res, d.engine);
+    } catch (e) {
+      if (e instanceof IncidentError) return fail(res, 400, e.message);
+      throw e;
+    }
+  };
+}
+
+function describe(id: string, o: OpenedIncident) {
+  const h = o.header;
+  return { id, title: h.title, createdAt: h.createdAt, startMs: h.startMs, endMs: h.endMs, dashboard: h.dashboard, series: o.series, samples: o.samples };
+}
+
+async function create(req: IncomingMessage, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
+  const body = await readJson(req, res);
+  if (!body) return true;
+  let dashboard: IncidentDashboard | undefined;
+  if (typeof body.dashboardId === 'string') {
+    const saved = loadDashboard(d.db, body.dashboardId);
+    if (!saved) return fail(res, 404, `no dashboard ${body.dashboardId}`);
+    dashboard = { id: saved.id, title: saved.title, panels: saved.panels };
+  } else if (body.dashboard) {
+    dashboard = body.dashboard as IncidentDashboard;
+  } else return fail(res, 400, 'give "dashboardId" (a saved dashboard) or "dashboard": {"title", "panels"}');
+  let startMs: number;
+  let endMs: number;
+  try {
+    startMs = parseTime(String(body.start ?? ''));
+    endMs = parseTime(String(body.end ?? ''));
+  } catch (e) {
+    return fail(res, 400, `${(e as Error).message}: "start" and "end" are RFC 3339 or Unix seconds`);
+  }
+  const selectors = Array.isArray(body.selectors) ? body.selectors.map(String) : undefined;
+  const title = typeof body.title === 'string' && body.title.trim() ? body.title : (dashboard.title ?? 'incident');
+  let text = '';
+  createIncident(d.store, { title, dashboard, startMs, endMs, selectors, now: d.now }, (c) => (text += c));
+  const name = `incident-${new Date(startMs).toISOString().replace(/[:.]/g, '-')}.ndjson`;
+  if (body.gzip === true) {
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-disposition': `attachment; filename="${name}.gz"` });
+    res.end(gzipSync(text));
+  } else {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'content-disposition': `attachment; filename="${name}"` });
+    res.end(text);
+  }
+  return true;
+}
+
+async function importFile(bytes: Buffer, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
+  const summary = await importIncident({ bytes }, d.store);
+  const h = summary.header;
+  // Prefixed so an imported incident never overwrites one of this hub's own dashboards.
+  const base = (h.dashboard.id ?? h.title).replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 55) || 'dashboard';
+  const dashboard = { id: `incident-${base}`, title: h.dashboard.title, panels: h.dashboard.panels, updatedMs: d.now() };
+  saveDashboard(d.db, dashboard);
+  d.log(`incident imported: "${h.title}" (${summary.samples.appended} samples), dashboard ${dashboard.id}`);
+  return json(res, 200, { title: h.title, startMs: h.startMs, endMs: h.endMs, dashboard, summary: summary.samples }), true;
+}
+
+function queryRange(p: URLSearchParams, incident: OpenedIncident, res: ServerResponse, engine: Engine): true {
+  try {
+    const query = p.get('query');
+    if (!query) return fail(res, 400, 'query= is required');
+    const start = p.get('start') ? parseTime(p.get('start')!) : incident.header.startMs;
+    const end = p.get('end') ? parseTime(p.get('end')!) : incident.header.endMs;
+    const step = parseDuration(p.get('step') || '15s');
+    const result = engine.rangeQuery(incident.queryable, query, start, end, step);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(successJson(queryDataJson(result.data), result.warnings, result.infos));
+  } catch (e) {
+    const error = toApiError(e);
+    res.writeHead(error.status ?? 400, { 'content-type': 'application/json' });
+    res.end(errorJson(error.type, error.message));
+  }
+  return true;
+}
+
+async function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_INCIDENT_BYTES) {
+      fail(res, 413, `incident file over ${MAX_INCIDENT_BYTES} bytes`);
+      return undefined;
+    }
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,23 @@
+// Importing an incident into a store: the file is checked whole first (openIncident),
+// then its mhb-json part goes through importText, all or nothing, so an incident import
+// and a plain mhb-json import store exactly the same samples. The dashboard is handed
+// back for the caller to save (the store knows nothing of dashboards).
+
+import { importText } from '../import/import-text.ts';
+import type { Appender, ImportSummary } from '../import/types.ts';
+import { IncidentError, type IncidentDashboard, type IncidentHeader } from './format.ts';
+import { openIncident, type IncidentInput } from './open.ts';
+
+export interface IncidentImportSummary {
+  header: IncidentHeader;
+  dashboard: IncidentDashboard;
+  samples: ImportSummary;
+}
+
+/** Throws IncidentError when the file is damaged or unknown; nothing is appended then. */
+export async function importIncident(input: IncidentInput, appender: Appender): Promise<IncidentImportSummary> {
+  const opened = openIncident(input);
+  const samples = await importText({ text: opened.body }, appender, { format: 'mhb-json' });
+  if (!samples.committed) throw new IncidentError('bad_file', `the samples were not imported: ${samples.error ?? samples.rejected[0]?.reason ?? 'unknown reason'}`);
+  return { header: opened.header, dashboard: opened.header.dashboard, samples };
+}

@@ -1,0 +1,53 @@
+// Reading an incident file without touching any store: the header checked, the samples
+// parsed by the same reader as an mhb-json import (so both agree on what is valid), held
+// in typed arrays behind a read-only Queryable.
+
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { LosslessReader } from '../import/lossless-reader.ts';
+import { Problems } from '../import/problems.ts';
+import { Staging } from '../import/staging.ts';
+import { IncidentError, parseHeader, type IncidentHeader } from './format.ts';
+import { IncidentQueryable } from './queryable.ts';
+
+export type IncidentInput = { text: string } | { path: string } | { bytes: Uint8Array };
+
+export interface OpenedIncident {
+  header: IncidentHeader;
+  queryable: IncidentQueryable;
+  series: number;
+  samples: number;
+  /** The mhb-json part (everything after the header line), for importing. */
+  body: string;
+}
+
+/** Reads and checks a whole incident file; throws IncidentError (with the line) on the first problem. */
+export function openIncident(input: IncidentInput): OpenedIncident {
+  const text = incidentText(input);
+  const nl = text.indexOf('\n');
+  const first = nl < 0 ? text : text.slice(0, nl);
+  const header = parseHeader(first.endsWith('\r') ? first.slice(0, -1) : first);
+  const body = nl < 0 ? '' : text.slice(nl + 1);
+  const staging = new Staging();
+  const problems = new Problems(1);
+  const reader = new LosslessReader(staging, problems);
+  reader.push(body);
+  reader.end();
+  if (problems.count > 0) {
+    const p = problems.list[0];
+    // The reader counts from the line after the incident header.
+    throw new IncidentError('bad_file', `${p.reason}${problems.count > 1 ? ` (and ${problems.count - 1} more problems)` : ''}`, p.line === undefined ? undefined : p.line + 1);
+  }
+  const queryable = new IncidentQueryable(
+    staging.take().map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),
+  );
+  return { header, queryable, series: queryable.series.length, samples: queryable.samples, body };
+}
+
+/** The file's text; gzip is recognised by its magic bytes, not the name. */
+export function incidentText(input: IncidentInput): string {
+  if ('text' in input) return input.text;
+  const bytes = 'path' in input ? readFileSync(input.path) : input.bytes;
+  const raw = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+}
