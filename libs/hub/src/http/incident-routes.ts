@@ -19,7 +19,7 @@ import type { Engine } from '@metrics-hub/promql';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { createIncident, importIncident, IncidentError, openIncident, type IncidentDashboard, type OpenedIncident } from '@metrics-hub/snapshot';
 import { loadDashboard, saveDashboard } from './dashboard-routes.ts';
-import { fail, json, readJson } from './json.ts';
+import { fail, json, readBody, readJson } from './json.ts';
 
 export const MAX_OPEN_INCIDENTS = 5;
 /** Incident files are a window of a few series; a bigger upload is refused before it fills memory. */
@@ -48,7 +48,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
       }
       if (path === '/api/hub/v1/incidents/open' || path === '/api/hub/v1/incidents/import') {
         if (req.method !== 'POST') return fail(res, 405, 'use POST with the incident file as the body');
-        const bytes = await readBody(req, res);
+        const bytes = await readBody(req, res, MAX_INCIDENT_BYTES);
         if (!bytes) return true;
         if (path.endsWith('/import')) return await importFile(bytes, res, d);
         const incident = openIncident({ bytes });
@@ -138,18 +138,4 @@ function queryRange(p: URLSearchParams, incident: OpenedIncident, res: ServerRes
     res.end(errorJson(error.type, error.message));
   }
   return true;
-}
-
-async function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > MAX_INCIDENT_BYTES) {
-      fail(res, 413, `incident file over ${MAX_INCIDENT_BYTES} bytes`);
-      return undefined;
-    }
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
 }

@@ -22,20 +22,27 @@ export function only(req: IncomingMessage, res: ServerResponse, method: string):
   return false;
 }
 
-/** The JSON body, or undefined after answering 400/413. */
-export async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
+/** The request body, or undefined after answering 413 when it is over `maxBytes`. */
+export async function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<Buffer | undefined> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > MAX_BODY) {
-      fail(res, 413, `request body over ${MAX_BODY} bytes`);
+    if (size > maxBytes) {
+      fail(res, 413, `request body over ${maxBytes} bytes`);
       return undefined;
     }
     chunks.push(c);
   }
+  return Buffer.concat(chunks);
+}
+
+/** The JSON body, or undefined after answering 400/413. */
+export async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
+  const raw = await readBody(req, res, MAX_BODY);
+  if (!raw) return undefined;
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as unknown;
+    const body = JSON.parse(raw.toString('utf8') || '{}') as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected an object');
     return body as Record<string, unknown>;
   } catch (e) {
