@@ -53,6 +53,11 @@ describe('hub data commands', () => {
     const text = readFileSync(join(dir, 'out.om'), 'utf8');
     expect(text).toContain(`room_temp_celsius{room="a"} 22.25 ${t + 60}`);
     expect(text).toContain('-3e-07');
+    // An incident: the dashboard that shows the series, with their window, in one file.
+    const hubApi = `${hub.http}/api/hub/v1`;
+    await fetch(`${hubApi}/dashboards/rooms`, { method: 'PUT', body: JSON.stringify({ title: 'Rooms', panels: [{ title: 'Temperature', expr: 'room_temp_celsius' }] }) });
+    const incident = await hubCli(env, 'incident', 'create', '--dashboard', 'rooms', '--start', new Date((t - 60) * 1000).toISOString(), '--end', new Date((t + 120) * 1000).toISOString(), '--out', join(dir, 'rooms.incident.gz'));
+    expect(incident.stdout).toMatch(/^incident: /);
     const snap = await hubCli(env, 'snapshot');
     const archive = /snapshot: (\S+\.tar\.gz)/.exec(snap.stdout)?.[1];
     expect(archive && existsSync(archive)).toBe(true);
@@ -63,5 +68,12 @@ describe('hub data commands', () => {
     cleanups.push(() => again.stop());
     const back = await query(again.http, 'room_temp_celsius{room="a"}', t + 60);
     expect(back.map((s) => s.value![1])).toEqual(['22.25']);
+    // A third, empty hub takes the incident: its samples and its dashboard.
+    const third = await startHubProcess({ ...env, METRICS_HUB_HUB_DATA_DIR: join(dir, 'third'), METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`, METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}` });
+    cleanups.push(() => third.stop());
+    const thirdEnv = { ...env, METRICS_HUB_HTTP_LISTEN: third.http.replace('http://', '') };
+    const taken = await hubCli(thirdEnv, 'incident', 'import', join(dir, 'rooms.incident.gz'));
+    expect(taken.stdout).toMatch(/^incident imported: 3 samples; dashboard incident-rooms/);
+    expect((await query(third.http, 'count(room_temp_celsius)', t))[0].value![1]).toBe('2');
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandLine } from '@metrics-hub/config';
 import { Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
-import { exportCommand, importCommand, restoreCommand, snapshotCommand } from './data-commands.ts';
+import { exportCommand, importCommand, incidentCommand, restoreCommand, snapshotCommand } from './data-commands.ts';
 
 const USAGE = `usage: hub <command> [--config FILE] [options]
   serve     run the hub headless: embedded broker, store, HTTP API and a local agent
@@ -18,6 +18,7 @@ const USAGE = `usage: hub <command> [--config FILE] [options]
   import    FILE [--format prometheus|openmetrics|mhb-json] [--partial]   (into the running hub)
   snapshot  [list]   a whole-hub snapshot (database, rules, settings) taken while it runs
   restore   ARCHIVE --data-dir EMPTY_FOLDER   (offline, with the hub stopped)
+  incident  create --dashboard ID [--start T] [--end T] --out FILE | import FILE
 Without --config every setting has its default; METRICS_HUB_<SECTION>_<KEY> environment
 variables override the file (e.g. METRICS_HUB_HTTP_LISTEN=127.0.0.1:9500).`;
 
@@ -35,6 +36,7 @@ export function main(argv: string[]): Promise<number> {
       import: (config) => importCommand(config, argv.slice(1)),
       snapshot: (config) => snapshotCommand(config, argv.slice(1)),
       restore: () => restoreCommand(argv.slice(1)),
+      incident: (config) => incidentCommand(config, argv.slice(1)),
     },
   });
 }

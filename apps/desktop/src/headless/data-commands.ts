@@ -125,3 +125,38 @@ export async function restoreCommand(argv: string[]): Promise<number> {
   console.log(`restored ${summary.restored.length} files into ${summary.dataDir} (snapshot of ${summary.manifest.createdAt}); start the hub with hub.data_dir: ${summary.dataDir}`);
   return 0;
 }
+
+/** `hub incident create --dashboard ID --start T --end T [--title T] --out FILE` | `hub incident import FILE`. */
+export async function incidentCommand(config: HubConfig, argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const f = flags(rest);
+  if (sub === 'create' && f.has('dashboard') && f.has('out')) {
+    const end = f.get('end') ?? new Date().toISOString();
+    const start = f.get('start') ?? new Date(Date.parse(end) - 3_600_000).toISOString();
+    const res = await call(config, 'incident', '/incidents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dashboardId: f.get('dashboard'), title: f.get('title') ?? `incident ${start} to ${end}`, start, end, gzip: true }),
+    });
+    if (!res.ok) {
+      console.error(`incident refused: ${((await res.json()) as { error: string }).error}`);
+      return 1;
+    }
+    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(f.get('out')!));
+    console.log(`incident: ${f.get('out')} (open it on any hub: hub incident import ${f.get('out')}, or POST it to /api/hub/v1/incidents/open for a read-only view)`);
+    return 0;
+  }
+  const file = rest.find((a) => !a.startsWith('--'));
+  if (sub === 'import' && file) {
+    const res = await call(config, 'incident import', '/incidents/import', { method: 'POST', body: createReadStream(file) as never });
+    const body = (await res.json()) as { error?: string; dashboard?: { id: string }; summary?: { samples: number } };
+    if (!res.ok) {
+      console.error(`incident NOT imported (nothing was stored): ${body.error}`);
+      return 1;
+    }
+    console.log(`incident imported: ${body.summary?.samples ?? 0} samples; dashboard ${body.dashboard?.id}`);
+    return 0;
+  }
+  console.error('usage: hub incident create --dashboard ID [--start TIME] [--end TIME] [--title TEXT] --out FILE\n       hub incident import FILE');
+  return 2;
+}
