@@ -22,7 +22,7 @@ export const settingsView: View = {
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
     const notifications = notificationsEditor(ctx);
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx), h('h2', { text: 'Storage and alerting' }), files);
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx), h('h2', { text: 'Import data' }), importPanel(ctx), h('h2', { text: 'Storage and alerting' }), files);
 
     let stopped = false;
     const loadTokens = async () => {
@@ -255,4 +255,43 @@ function snapshotsPanel(ctx: ViewContext): HTMLElement {
   });
   void refresh();
   return h('div', { class: 'panel snapshots' }, h('div', { class: 'row' }, take, note), list);
+}
+
+const IMPORT_FORMATS: { format: string; label: string; contentType: string }[] = [
+  { format: 'openmetrics', label: 'OpenMetrics (ends with # EOF)', contentType: 'application/openmetrics-text; version=1.0.0' },
+  { format: 'prometheus', label: 'Prometheus text format', contentType: 'text/plain; version=0.0.4' },
+  { format: 'mhb-json', label: 'Metrics Hub lossless export (.mhb.ndjson)', contentType: 'application/x-ndjson' },
+];
+
+/** A file of samples into the hub: checked whole first (nothing stored if a line is bad, unless asked). */
+function importPanel(ctx: ViewContext): HTMLElement {
+  const file = h('input', { type: 'file', class: 'import-file', 'aria-label': 'File to import' });
+  const format = h('select', { class: 'import-format', 'aria-label': 'Format' }, ...IMPORT_FORMATS.map((f) => h('option', { value: f.format, text: f.label })));
+  const partial = h('input', { type: 'checkbox', class: 'import-partial' });
+  const go = h('button', { class: 'primary import-go', text: 'Import' });
+  const note = h('div', { class: 'muted import-note' });
+  const problems = h('ul', { class: 'error import-problems' });
+  file.addEventListener('change', () => {
+    const name = file.files?.[0]?.name ?? '';
+    format.value = /\.ndjson$/.test(name) ? 'mhb-json' : /\.(om|openmetrics)(\.txt)?$/.test(name) ? 'openmetrics' : /\.(prom|txt)$/.test(name) ? 'prometheus' : format.value;
+  });
+  go.addEventListener('click', () => {
+    const chosen = file.files?.[0];
+    const upload = ctx.api.transport.upload?.bind(ctx.api.transport);
+    if (!chosen) return void (note.textContent = 'Choose a file first.');
+    if (!upload) return void (note.textContent = 'Importing from this window is not there yet: run `hub import FILE` in a terminal.');
+    const f = IMPORT_FORMATS.find((x) => x.format === format.value)!;
+    go.disabled = true;
+    problems.replaceChildren();
+    const query = new URLSearchParams({ format: f.format, ...(partial.checked ? { partial: 'true' } : {}) });
+    upload<{ committed: boolean; samples: number; series: number; rejected: { line?: number; reason: string }[] }>(`/api/hub/v1/import?${query}`, chosen, f.contentType, (sent, total) => (note.textContent = `Sending: ${Math.round((sent / Math.max(1, total)) * 100)}%`))
+      .then((s) => (note.textContent = `Imported ${s.samples} samples in ${s.series} series${s.rejected.length ? ` (${s.rejected.length} lines left out)` : ''}.`))
+      .catch((e: Error) => {
+        const s = e instanceof HubRequestError ? (e.body as { rejected?: { line?: number; reason: string }[] } | undefined) : undefined;
+        note.textContent = 'Not imported: nothing was stored. Fix these lines, or tick "keep the good lines".';
+        for (const r of s?.rejected ?? [{ reason: e.message }]) problems.append(h('li', { text: `${r.line !== undefined ? `line ${r.line}: ` : ''}${r.reason}` }));
+      })
+      .finally(() => (go.disabled = false));
+  });
+  return h('div', { class: 'panel import' }, h('div', { class: 'row' }, file, format, h('label', {}, partial, ' keep the good lines'), go), note, problems);
 }

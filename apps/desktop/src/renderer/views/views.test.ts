@@ -269,6 +269,26 @@ describe.runIf(available)('Settings: snapshots', () => {
   });
 });
 
+describe.runIf(available)('Settings: import', () => {
+  it('imports an OpenMetrics file, and refuses a bad one whole naming its line', async () => {
+    const { page } = await open('settings');
+    await page.waitForSelector('input.import-file');
+    const t = Math.floor(Date.now() / 1000) - 300;
+    const good = `# TYPE ui_import_gauge gauge\nui_import_gauge{k="a"} 1.5 ${t}\nui_import_gauge{k="b"} 2 ${t}\n# EOF\n`;
+    await page.setInputFiles('input.import-file', { name: 'bad.om', mimeType: 'text/plain', buffer: Buffer.from(good.replace('2 ', 'two ')) });
+    await page.click('button.import-go');
+    await page.waitForSelector('.import-problems li');
+    expect(await page.textContent('.import-problems')).toMatch(/^line 3: /);
+    expect(await page.textContent('.import-note')).toMatch(/nothing was stored/);
+    await page.setInputFiles('input.import-file', { name: 'good.om', mimeType: 'text/plain', buffer: Buffer.from(good) });
+    expect(await page.inputValue('select.import-format')).toBe('openmetrics');
+    await page.click('button.import-go');
+    await page.waitForFunction(() => /Imported 2 samples in 2 series/.test(document.querySelector('.import-note')?.textContent ?? ''));
+    const q = (await (await fetch(`${ui.url}api/v1/query?query=${encodeURIComponent('count(ui_import_gauge)')}&time=${t}`)).json()) as { data: { result: { value: [number, string] }[] } };
+    expect(q.data.result[0].value[1]).toBe('2');
+  });
+});
+
 describe.runIf(available)('Dashboards', () => {
   it('draws a built-in dashboard from the local agent\'s data', async () => {
     const { page, errors } = await open('dashboards');
