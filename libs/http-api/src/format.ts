@@ -11,7 +11,7 @@
 //   scalar timestamp  a JSON number of float64(ms)/1000 (1500 ms -> 1.5)
 //   scalar value      strconv.FormatFloat(v, 'f', -1, 64), never an exponent
 
-import { formatShortestF, type QueryData } from '@metrics-hub/promql';
+import { formatShortestF, goJsonString, type QueryData } from '@metrics-hub/promql';
 import type { Labels } from '@metrics-hub/wire';
 
 /** jsonutil.MarshalTimestamp: integer milliseconds as seconds with a fixed 3-digit fraction. */
@@ -46,10 +46,7 @@ export function formatScalarValue(v: number): string {
 }
 
 /** A JSON string as Go's encoder writes it: HTML-significant characters and line separators escaped. */
-export function jsonString(s: string): string {
-  const json = JSON.stringify(s);
-  return /[<>&\u2028\u2029]/.test(json) ? json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
-}
+export const jsonString = goJsonString;
 
 /** A label set as an object with names in sorted order, as Prometheus's sorted labels print. */
 export function labelsJson(labels: Labels): string {

@@ -211,6 +211,11 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
   return config;
 }
 
+/** How a client on this machine reaches a listener bound to `host` (any address: loopback), URL-ready. */
+export function loopbackFor(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+}
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

@@ -14,7 +14,7 @@ import type { DesktopNotifier } from '@metrics-hub/alerts';
 import { createPrometheusApi } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
-import type { HostPort, HubConfig } from './config.ts';
+import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { ExternalBroker } from './broker/external-broker.ts';
 import type { MessageSink } from './broker/message-sink.ts';
@@ -90,11 +90,7 @@ export class Hub {
     this.engine = new Engine({ timeoutMs: config.query.timeoutMs, maxSamples: config.query.maxSamples, lookbackDeltaMs: config.query.lookbackDeltaMs });
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);
-      if (outcome.kind === 'stored') {
-        let newest = -Infinity;
-        for (const s of outcome.batch.series) if (s.timestamps.length) newest = Math.max(newest, s.timestamps[s.timestamps.length - 1]);
-        this.events.noteIngest(agentId, outcome.samples, newest);
-      }
+      if (outcome.kind === 'stored') this.events.noteIngest(agentId, outcome.samples, outcome.newestMs);
     });
     this.fleet.onChange((change) => this.events.publish('fleet', change));
     this.alerting = new Alerting(config, {
@@ -318,8 +314,4 @@ export class Hub {
       this.log(`heartbeat: ${(e as Error).message}`);
     }
   }
-}
-
-function loopbackFor(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 }

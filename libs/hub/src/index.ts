@@ -1,5 +1,5 @@
 export { Hub, HUB_VERSION, type HubDeps } from './hub.ts';
-export { loadHubConfig, parseHubConfig, isLoopback, ConfigError, type HubConfig, type HostPort } from './config.ts';
+export { loadHubConfig, parseHubConfig, isLoopback, loopbackFor, ConfigError, type HubConfig, type HostPort } from './config.ts';
 export { defaultDataDir } from './paths.ts';
 export { AgentTokens, type AgentTokenInfo } from './tokens.ts';
 export { Ingester, type IngestOutcome, type IngestStats } from './ingest/ingester.ts';

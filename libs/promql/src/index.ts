@@ -3,7 +3,7 @@ export type { EngineLimits } from './eval-context.ts';
 export { PromqlError, type PromqlErrorType } from './errors.ts';
 export { parseExpr, typeOf } from './parser.ts';
 // Go's number and string formatting, for callers that must print values as Prometheus does.
-export { formatShortestF, quote as goQuote } from './functions/go-format.ts';
+export { formatShortestF, goHtmlSafeJson, goJsonString, quote as goQuote } from './functions/go-format.ts';
 export { MemoryQueryable, type Queryable, type QueryableSeries, type SampleBlock } from './queryable.ts';
 export type * from './ast.ts';
 export { parsePromDuration, tryParsePromDuration, formatPromDuration } from './duration.ts';

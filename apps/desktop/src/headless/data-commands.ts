@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { guessFileFormat, restoreHubSnapshot } from '@metrics-hub/snapshot';
-import type { HubConfig } from '@metrics-hub/hub';
+import { loopbackFor, type HubConfig } from '@metrics-hub/hub';
 
 /** `--name value` pairs after the command. */
 export function flags(argv: string[]): Map<string, string> {
@@ -21,8 +21,7 @@ export function flags(argv: string[]): Map<string, string> {
 
 function hubUrl(config: HubConfig): { base: string; headers: Record<string, string> } {
   const { host, port } = config.http.listen;
-  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return { base: `http://${h}:${port}/api/hub/v1`, headers: config.http.token ? { authorization: `Bearer ${config.http.token}` } : {} };
+  return { base: `http://${loopbackFor(host)}:${port}/api/hub/v1`, headers: config.http.token ? { authorization: `Bearer ${config.http.token}` } : {} };
 }
 
 function progress(text: string): void {

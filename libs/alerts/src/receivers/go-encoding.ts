@@ -1,6 +1,8 @@
 // Byte-for-byte what Alertmanager's Go encoders produce, so a receiver written against
 // Alertmanager (and tests that compare bodies) sees no difference.
 
+import { goHtmlSafeJson } from '@metrics-hub/promql';
+
 /** Go's zero time.Time as JSON: what Alertmanager sends as `endsAt` for a firing alert. */
 export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -15,16 +17,13 @@ export function rfc3339(ms: number): string {
   return `${whole}${trimmed ? `.${trimmed}` : ''}Z`;
 }
 
-const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
-
 /**
  * JSON as Go's json.Encoder writes it: object keys in the order given (Go writes struct
  * fields in declaration order; callers sort map keys themselves with `sortedKeys`),
  * <, > and & escaped as \u003c, \u003e, \u0026, and a trailing newline.
  */
 export function goJson(value: unknown): string {
-  const text = JSON.stringify(value).replace(HTML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `${text}\n`;
+  return `${goHtmlSafeJson(JSON.stringify(value))}\n`;
 }
 
 /** A copy with keys in byte order, as Go marshals a map[string]string. */

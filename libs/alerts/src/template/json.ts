@@ -2,12 +2,10 @@
 // <, > and & escaped as \u003c..., floats as Go writes them (1e+21 becomes 1e21, small
 // exponents lose their leading zero), NaN and infinities refused.
 
+import { goJsonString as jsonString } from '@metrics-hub/promql';
 import { formatFloat } from './format.ts';
 import { kindOf, sortedEntries, structFields } from './values.ts';
 
-function jsonString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function jsonFloat(f: number): string {
   if (!Number.isFinite(f)) throw new Error(`json: unsupported value: ${formatFloat(f, 'g', -1)}`);

@@ -143,12 +143,11 @@ export class FleetRegistry {
     if (outcome.kind === 'duplicate') return;
     a.batches++;
     a.samples += outcome.samples;
-    let newest = -Infinity;
     for (const s of outcome.batch.series) {
       const n = s.timestamps.length;
-      if (n && s.timestamps[n - 1] > newest) newest = s.timestamps[n - 1];
       if (s.labels.__name__ === 'agent_buffer_bytes' && n) a.backlogBytes = s.values[n - 1];
     }
+    const newest = outcome.newestMs;
     if (newest > -Infinity) {
       if (outcome.batch.firstSeq === outcome.batch.lastSeq) a.clockOffsetMs = newest - now;
       a.lagMs = Math.max(0, now - newest);

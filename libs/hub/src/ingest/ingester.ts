@@ -11,12 +11,19 @@
 // nothing more from that agent meanwhile; over `maxPendingBytes` waiting, new batches are
 // refused (the agent retries from its buffer), so memory stays bounded.
 
-import { batchSamples, BatchFormatError, decodeBatch, type Batch } from '@metrics-hub/wire';
+import { BatchFormatError, decodeBatch, type Batch } from '@metrics-hub/wire';
 import type { AppendSeries, TimeSeriesStore } from '@metrics-hub/tsdb';
 import { DeliveryLedger } from './delivery-ledger.ts';
 
 export type IngestOutcome =
-  | { kind: 'stored'; samples: number; rejectedSeries: number; batch: Batch }
+  | {
+      kind: 'stored';
+      samples: number;
+      /** Time of the batch's newest sample (-Infinity for an empty batch). */
+      newestMs: number;
+      rejectedSeries: number;
+      batch: Batch;
+    }
   /** Covered by the ledger already: a redelivery, acknowledged again and not stored twice. */
   | { kind: 'duplicate'; batch: Batch }
   /** Not a valid batch: acknowledged (a resend would not fix it), counted and logged. */
@@ -59,6 +66,7 @@ interface Pending {
   batch: Batch;
   bytes: number;
   samples: number;
+  newestMs: number;
   resolve: (o: IngestOutcome) => void;
   reject: (e: Error) => void;
 }
@@ -120,7 +128,14 @@ export class Ingester {
       return Promise.reject(new Error(`the hub is behind (${this.stats.pendingBytes} bytes waiting for the store, ingest.max_pending ${this.options.maxPendingBytes}); the agent will retry`));
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ agentId, batch, bytes: payload.byteLength, samples: batchSamples(batch), resolve, reject });
+      let samples = 0;
+      let newestMs = -Infinity;
+      for (const s of batch.series) {
+        const n = s.timestamps.length;
+        samples += n;
+        if (n && s.timestamps[n - 1] > newestMs) newestMs = s.timestamps[n - 1];
+      }
+      this.pending.push({ agentId, batch, bytes: payload.byteLength, samples, newestMs, resolve, reject });
       this.stats.pendingBatches++;
       this.stats.pendingBytes += payload.byteLength;
       this.schedule();
@@ -203,7 +218,7 @@ export class Ingester {
         rejectedSeries++;
         if (rejectedSeries === 1) this.options.log(`agent ${p.agentId}: series refused by the store: ${reason}`);
       }
-      p.resolve(this.finish(p.agentId, { kind: 'stored', samples: p.samples, rejectedSeries, batch: p.batch }));
+      p.resolve(this.finish(p.agentId, { kind: 'stored', samples: p.samples, newestMs: p.newestMs, rejectedSeries, batch: p.batch }));
     }
     this.stats.samplesDuplicate += result.duplicates;
     for (const p of duplicates) p.resolve(this.finish(p.agentId, { kind: 'duplicate', batch: p.batch }));

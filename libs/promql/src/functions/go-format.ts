@@ -131,3 +131,18 @@ export function formatShortestF(v: number): string {
   else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
   return (negative ? '-' : '') + out;
 }
+
+const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+
+/**
+ * JSON text as Go's encoding/json writes it: `<`, `>`, `&` and the two line separators
+ * escaped as \u003c and so on (JavaScript leaves them as they are).
+ */
+export function goHtmlSafeJson(json: string): string {
+  return json.replace(HTML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A string as Go's encoding/json writes it. */
+export function goJsonString(s: string): string {
+  return goHtmlSafeJson(JSON.stringify(s));
+}

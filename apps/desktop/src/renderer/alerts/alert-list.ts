@@ -3,7 +3,8 @@
 
 import type { AlertView, RuleGroupView } from '../api/types.ts';
 import { h } from '../shell/view.ts';
-import { ago, labelChips, until } from './format.ts';
+import { labelChips, until } from './format.ts';
+import { formatAgo } from '../charts/format.ts';
 
 export interface AlertActions {
   acknowledge(a: AlertView): void;
@@ -25,7 +26,7 @@ export function renderAlertList(alerts: AlertView[], groups: RuleGroupView[], ac
         h('td', {}, h('span', { class: 'badge firing', text: 'firing' }), ' ', h('span', { class: `badge ${a.state}`, text: a.state })),
         h('td', {}, h('strong', { text: a.labels.alertname ?? '(no name)' }), h('div', {}, labelChips(a.labels, ['alertname']))),
         h('td', {}, a.annotations.summary ?? a.annotations.description ?? '', why.length ? h('div', { class: 'muted mute-reasons', text: why.join(' · ') }) : null),
-        h('td', { title: new Date(a.startsAt).toISOString(), text: ago(a.startsAt, now) }),
+        h('td', { title: new Date(a.startsAt).toISOString(), text: formatAgo(a.startsAt, now) }),
         h('td', { class: 'actions' }, button('Acknowledge', 'ack', () => act.acknowledge(a), a.acked !== undefined), button('Snooze 1h', 'snooze', () => act.snooze(a), a.snoozed !== undefined), button('Silence…', 'silence', () => act.silence(a))),
       ),
     );
@@ -38,7 +39,7 @@ export function renderAlertList(alerts: AlertView[], groups: RuleGroupView[], ac
         h('td', {}, h('span', { class: 'badge pending', text: 'pending' })),
         h('td', {}, h('strong', { text: p.labels.alertname ?? p.rule }), h('div', {}, labelChips(p.labels, ['alertname']))),
         h('td', { text: p.annotations.summary ?? '' }),
-        h('td', { title: p.activeAt, text: ago(Date.parse(p.activeAt), now) }),
+        h('td', { title: p.activeAt, text: formatAgo(Date.parse(p.activeAt), now) }),
         h('td', { class: 'muted', text: 'waiting for its "for" time' }),
       ),
     );

@@ -1,16 +1,7 @@
-// Small text helpers shared by the alert lists: ages, label sets, matchers.
+// Small text helpers shared by the alert lists: times left, label sets, matchers.
 
 import type { Labels } from '../api/types.ts';
 import { h } from '../shell/view.ts';
-
-/** "3m 12s ago" style, coarse enough to read at a glance. */
-export function ago(ms: number, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m ago`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h ago`;
-}
 
 export function until(ms: number, now = Date.now()): string {
   const s = Math.round((ms - now) / 1000);

@@ -3,7 +3,7 @@
 
 import type { RuleGroupView } from '../api/types.ts';
 import { h } from '../shell/view.ts';
-import { ago } from './format.ts';
+import { formatAgo } from '../charts/format.ts';
 
 export function renderRuleStatus(groups: RuleGroupView[], now = Date.now()): HTMLElement {
   if (!groups.length) return h('p', { class: 'muted', text: 'No rules loaded.' });
@@ -42,5 +42,5 @@ export function renderRuleStatus(groups: RuleGroupView[], now = Date.now()): HTM
 
 function evaluated(iso: string, now: number): string {
   const t = Date.parse(iso);
-  return Number.isFinite(t) && t > 0 ? ago(t, now) : 'never';
+  return Number.isFinite(t) && t > 0 ? formatAgo(t, now) : 'never';
 }

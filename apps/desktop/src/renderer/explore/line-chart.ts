@@ -4,6 +4,7 @@
 
 import uPlot from 'uplot';
 import type { Columns } from './matrix-columns.ts';
+import { formatValue, type Unit } from '../charts/format.ts';
 
 // Distinct hues that read on light and dark backgrounds; series cycle through them.
 const PALETTE = ['#2f6fed', '#1f9d55', '#d93025', '#c77c02', '#8e44ad', '#00897b', '#e64a19', '#5c6bc0', '#7cb342', '#f06292'];
@@ -23,7 +24,8 @@ export function createLineChart(host: HTMLElement, o: { height?: number; unit?: 
   let drawn: (() => void) | undefined;
   const height = o.height ?? 320;
   const width = () => Math.max(200, host.clientWidth || 600);
-  const fmt = (v: number | null) => (v === null ? '' : formatValue(v, o.unit));
+  const unit: Unit = o.unit === 'bytes' || o.unit === 'bytes/s' || o.unit === 'percent' ? o.unit : 'count';
+  const fmt = (v: number | null) => (v === null ? '' : formatValue(v, unit));
 
   const build = (c: Columns) => {
     plot?.destroy();
@@ -66,21 +68,4 @@ export function createLineChart(host: HTMLElement, o: { height?: number; unit?: 
 
 function toAligned(c: Columns): uPlot.AlignedData {
   return [c.xs, ...c.ys] as unknown as uPlot.AlignedData;
-}
-
-/** Short numbers for axes and legends: 1.2k, 3.4M, and bytes/percent when the unit says so. */
-export function formatValue(v: number, unit?: string): string {
-  if (unit === 'percent') return `${v.toFixed(Math.abs(v) < 10 ? 1 : 0)}%`;
-  const base = unit === 'bytes' || unit === 'bytes/s' ? 1024 : 1000;
-  const suffixes = unit === 'bytes' || unit === 'bytes/s' ? ['B', 'KiB', 'MiB', 'GiB', 'TiB'] : ['', 'k', 'M', 'G', 'T'];
-  let i = 0;
-  let x = Math.abs(v);
-  while (x >= base && i < suffixes.length - 1) {
-    x /= base;
-    i++;
-  }
-  const digits = x === 0 || x >= 100 || Number.isInteger(x) ? 0 : x >= 10 ? 1 : 2;
-  const bytes = unit === 'bytes' || unit === 'bytes/s';
-  const suffix = suffixes[i] ? (bytes ? ' ' : '') + suffixes[i] : '';
-  return `${v < 0 ? '-' : ''}${x.toFixed(digits)}${suffix}${unit === 'bytes/s' ? '/s' : ''}`;
 }
