@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 const benches = [
   { file: 'libs/wire/bench/codec.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'libs/tsdb/bench/store.bench.ts', takes: ['--hosts', '--hours'] },
+  { file: 'libs/tsdb/bench/archive.bench.ts', takes: ['--hosts'] },
   { file: 'libs/promql/bench/queries.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'apps/agent/bench/outage.bench.ts', takes: [] },
   { file: 'apps/agent/bench/resources.bench.ts', takes: ['--seconds'] },

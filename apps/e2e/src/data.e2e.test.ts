@@ -1,6 +1,6 @@
 // `hub import | export | snapshot | restore` as a user runs them, against a real hub process.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,5 +75,43 @@ describe('hub data commands', () => {
     const taken = await hubCli(thirdEnv, 'incident', 'import', join(dir, 'rooms.incident.gz'));
     expect(taken.stdout).toMatch(/^incident imported: 3 samples; dashboard incident-rooms/);
     expect((await query(third.http, 'count(room_temp_celsius)', t))[0].value![1]).toBe('2');
+  }, 120_000);
+
+  it('moves days past retention to the archive folder, answers from it, and `hub archive verify` names a damaged file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-archive-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = {
+      METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
+      METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}`,
+      METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+      METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
+      METRICS_HUB_STORE_RETENTION: '2d',
+      METRICS_HUB_STORE_ARCHIVE_DIR: join(dir, 'archive'),
+    };
+    const hub: HubProcess = await startHubProcess(env);
+    cleanups.push(() => hub.stop());
+    // Five days of a gauge every 5 minutes, up to now: the oldest days go to the archive on import.
+    const now = Math.floor(Date.now() / 1000);
+    const lines = ['# TYPE room_temp_celsius gauge'];
+    for (let t = now - 5 * 86_400; t <= now; t += 300) lines.push(`room_temp_celsius{room="a"} ${(t % 7) + 20} ${t}`);
+    writeFileSync(join(dir, 'week.om'), [...lines, '# EOF', ''].join('\n'));
+    expect((await hubCli(env, 'import', join(dir, 'week.om'))).code).toBe(0);
+    const files = readdirSync(join(dir, 'archive')).filter((f) => f.endsWith('.mharc')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const status = await hubCli(env, 'archive');
+    expect(status.stdout).toContain(`${files.length} files`);
+    // A query four days back reads the archive, says so, and sees every sample of its hour.
+    const t = now - 4 * 86_400;
+    const res = (await (await fetch(`${hub.http}/api/v1/query?query=${encodeURIComponent('count_over_time(room_temp_celsius[59m])')}&time=${t}`)).json()) as { data: { result: { value: [number, string] }[] }; infos?: string[] };
+    expect(res.data.result[0].value[1]).toBe('12');
+    expect(res.infos?.[0]).toMatch(/were read from the cold archive/);
+    // Damage one file: verify reports it (and fails), naming the file.
+    const victim = join(dir, 'archive', files[0]);
+    const bytes = readFileSync(victim);
+    bytes[Math.floor(statSync(victim).size / 2)] ^= 0xff;
+    writeFileSync(victim, bytes);
+    const verify = await hubCli(env, 'archive', 'verify');
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`DAMAGED ${victim}`);
   }, 120_000);
 });

@@ -47,6 +47,16 @@ describe('hub config', () => {
     expect(c.broker).toMatchObject({ mode: 'external', url: 'mqtt://broker:1883', sharedGroup: 'hubs', protocolVersion: 4 });
   });
 
+  it('turns cold storage on with a folder, and checks its retention against the store\'s', () => {
+    expect(parseHubConfig('', 'hub.yaml', {}).store.archive).toBeUndefined();
+    const c = parseHubConfig('store:\n  retention: 7d\n  archive_dir: /mnt/nas/metrics\n  archive_retention: 400d\n', 'hub.yaml', {});
+    expect(c.store.archive).toEqual({ dir: '/mnt/nas/metrics', retentionMs: 400 * 86_400_000 });
+    expect(problems('store:\n  archive_retention: 400d\n')).toEqual([
+      'hub.yaml:2: store.archive_retention needs store.archive_dir: set the folder for archive files, or remove archive_retention',
+    ]);
+    expect(problems('store:\n  retention: 30d\n  archive_dir: /a\n  archive_retention: 10d\n')[0]).toMatch(/^hub\.yaml:4: store\.archive_retention must be longer than store\.retention/);
+  });
+
   it('names bad addresses and values with their line', () => {
     expect(problems('broker:\n  listen: 1883\nstore:\n  durability: maybe\n')).toEqual([
       'hub.yaml:2: broker.listen "1883" is not host:port: write it like 127.0.0.1:9464 or 0.0.0.0:1883',

@@ -40,7 +40,15 @@ export interface HubConfig {
         tls?: { caFile?: string; certFile?: string; keyFile?: string };
       };
   http: { listen: HostPort; token: string | undefined };
-  store: { durability: 'process' | 'power'; retentionMs: number; rollup1mRetentionMs: number; rollup1hRetentionMs: number; maxSeries: number };
+  store: {
+    durability: 'process' | 'power';
+    retentionMs: number;
+    rollup1mRetentionMs: number;
+    rollup1hRetentionMs: number;
+    maxSeries: number;
+    /** Cold storage, when on: the archive folder and how long its files are kept (undefined: forever). */
+    archive?: { dir: string; retentionMs?: number };
+  };
   ingest: { maxBatchBytes: number; maxCommitSamples: number; maxPendingBytes: number };
   fleet: { upIntervalMs: number };
   localAgent: { enabled: boolean; id: string; intervalMs: number };
@@ -91,6 +99,8 @@ const SCHEMA: ConfigSchema = {
     rollup_1m_retention: { kind: 'duration', default: '90d', help: 'how long 1-minute rollups are kept' },
     rollup_1h_retention: { kind: 'duration', default: '730d', help: 'how long 1-hour rollups are kept' },
     max_series: { kind: 'int', default: 1_000_000, help: 'most series the store accepts' },
+    archive_dir: { kind: 'string', default: undefined, help: 'cold storage: raw data past `retention` moves here as one file per day (a NAS or mounted bucket) instead of being deleted' },
+    archive_retention: { kind: 'duration', default: undefined, help: 'how long archive files are kept (default: forever)' },
   },
   ingest: {
     max_batch_bytes: { kind: 'bytes', default: '16MiB', help: 'largest batch accepted from an agent' },
@@ -180,6 +190,14 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
   if (!isLoopback(http.listen.host) && !http.token) {
     problems.push(`${where(['http', 'listen'])}: http.listen ${http.listen.host} is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1`);
   }
+  const archiveDir = get<string | undefined>('store', 'archive_dir') || undefined;
+  if (archiveDir === undefined && get<number | undefined>('store', 'archive_retention') !== undefined) {
+    problems.push(`${where(['store', 'archive_retention'])}: store.archive_retention needs store.archive_dir: set the folder for archive files, or remove archive_retention`);
+  }
+  const archiveRetention = get<number | undefined>('store', 'archive_retention');
+  if (archiveRetention !== undefined && !(archiveRetention > get<number>('store', 'retention'))) {
+    problems.push(`${where(['store', 'archive_retention'])}: store.archive_retention must be longer than store.retention (files are written once raw data is that old): raise it, or leave it out to keep archive files forever`);
+  }
   const localId = get<string | undefined>('local_agent', 'id') ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
   const idProblem = agentIdProblem(localId);
   if (idProblem) problems.push(`${where(['local_agent', 'id'])}: local_agent.id: ${idProblem}`);
@@ -194,6 +212,7 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       rollup1mRetentionMs: get('store', 'rollup_1m_retention'),
       rollup1hRetentionMs: get('store', 'rollup_1h_retention'),
       maxSeries: get('store', 'max_series'),
+      archive: archiveDir === undefined ? undefined : { dir: isAbsolute(archiveDir) ? archiveDir : join(process.cwd(), archiveDir), retentionMs: get('store', 'archive_retention') },
     },
     ingest: { maxBatchBytes: get('ingest', 'max_batch_bytes'), maxCommitSamples: get('ingest', 'max_commit_samples'), maxPendingBytes: get('ingest', 'max_pending') },
     fleet: { upIntervalMs: get('fleet', 'up_interval') },

@@ -83,6 +83,7 @@ export class Hub {
       durability: config.store.durability,
       retention: { rawMs: config.store.retentionMs, rollup1mMs: config.store.rollup1mRetentionMs, rollup1hMs: config.store.rollup1hRetentionMs },
       limits: { maxSeries: config.store.maxSeries },
+      archive: config.store.archive && { ...config.store.archive, log: (line) => this.log(line) },
     });
     this.tokens = new AgentTokens(this.store.database, this.now);
     this.fleet = new FleetRegistry(this.store.database, this.store, this.now);
@@ -167,6 +168,7 @@ export class Hub {
       http: this.http?.address,
       ingest: { ...this.ingester.stats },
       store: this.store.stats(),
+      archive: this.store.archiveStatus(),
       agents: this.fleet.list().length,
       localAgent: this.localAgent ? { id: this.config.localAgent.id, pid: this.localAgent.pid } : undefined,
     };

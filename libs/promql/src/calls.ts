@@ -137,7 +137,9 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
   const ends = Float64Array.from({ length: ctx.steps }, (_, i) => ctx.effectiveTime(i, sel.at, offsetMs));
   const resolution = ([3_600_000, 60_000] as const).find((r) => rangeMs >= r && rangeMs % r === 0 && ends.every((t) => t % r === 0));
   if (!resolution) return undefined;
-  const selections = [...queryable.selectBuckets(sel.matchers, Math.min(...ends) - rangeMs, Math.max(...ends), resolution)];
+  const found = queryable.selectBuckets(sel.matchers, Math.min(...ends) - rangeMs, Math.max(...ends), resolution);
+  if (!found) return undefined;
+  const selections = [...found];
   const fns = selections.map((s) => bucketFunction(e.name, s.kind));
   // A series whose buckets lack what the function needs sends the whole call to the samples.
   if (fns.some((f) => !f)) return undefined;

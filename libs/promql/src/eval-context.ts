@@ -4,7 +4,7 @@
 import type { AtModifier, Duration, Position } from './ast.ts';
 import { lineColumn, PromqlError } from './errors.ts';
 import { applyOp } from './operators.ts';
-import type { Queryable } from './queryable.ts';
+import type { Queryable, SelectHints } from './queryable.ts';
 
 export interface EngineLimits {
   lookbackDeltaMs: number;
@@ -27,6 +27,8 @@ export class EvalContext {
   private samples = 0;
   private readonly deadline: number;
   readonly annotations = { warnings: new Set<string>(), infos: new Set<string>() };
+  /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
+  readonly selectHints: SelectHints = { annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message) };
 
   constructor(
     readonly queryable: Queryable,

@@ -44,7 +44,7 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
 /** Raw samples of the series a selector matches, covering [mint, maxt]. */
 function loadSeries(sel: VectorSelector, mint: number, maxt: number, ctx: EvalContext): PointSeries[] {
   const out: PointSeries[] = [];
-  for (const s of ctx.queryable.select(sel.matchers, mint, maxt)) {
+  for (const s of ctx.queryable.select(sel.matchers, mint, maxt, ctx.selectHints)) {
     const blocks = [...s.blocks()];
     let n = 0;
     for (const b of blocks) n += b.length;

@@ -17,13 +17,22 @@ export interface QueryableSeries {
 }
 
 export interface Queryable {
-  /** Series with samples in [mint, maxt] whose labels satisfy every matcher. */
-  select(matchers: readonly Matcher[], mint: number, maxt: number): Iterable<QueryableSeries>;
+  /**
+   * Series with samples in [mint, maxt] whose labels satisfy every matcher. `hints`
+   * collects what the store wants the user to know (data read from an archive, parts
+   * left out), returned with the result as Prometheus's infos and warnings.
+   */
+  select(matchers: readonly Matcher[], mint: number, maxt: number, hints?: SelectHints): Iterable<QueryableSeries>;
   /**
    * Optional: downsampled buckets (ends in (mint, maxt]) at 1 m or 1 h. A store that has
-   * them lets range functions over long, aligned windows read buckets instead of samples.
+   * them lets range functions over long, aligned windows read buckets instead of samples;
+   * undefined when it has none for this range (then the samples are read).
    */
-  selectBuckets?(matchers: readonly Matcher[], mint: number, maxt: number, resolution: 60_000 | 3_600_000): Iterable<BucketSelection>;
+  selectBuckets?(matchers: readonly Matcher[], mint: number, maxt: number, resolution: 60_000 | 3_600_000): Iterable<BucketSelection> | undefined;
+}
+
+export interface SelectHints {
+  annotate?(level: 'info' | 'warning', message: string): void;
 }
 
 export interface BucketSelection {

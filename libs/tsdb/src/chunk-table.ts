@@ -12,12 +12,14 @@ export interface ChunkRow {
   key: number;
   start_ms: number;
   end_ms: number;
+  count: number;
 }
 
 interface StoredRow {
   key: number;
   start_offset: number;
   end_offset: number;
+  count: number;
 }
 
 export class ChunkTable {
@@ -32,7 +34,8 @@ export class ChunkTable {
   ) {
     this.stmt = {
       insert: db.prepare('INSERT INTO chunks (key, start_offset, end_offset, count, data) VALUES (?, ?, ?, ?, ?)'),
-      inKeyRange: db.prepare('SELECT key, start_offset, end_offset FROM chunks WHERE key >= ? AND key < ?'),
+      inKeyRange: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?'),
+      anyInKeyRange: db.prepare('SELECT 1 FROM chunks WHERE key >= ? AND key < ? LIMIT 1').pluck(),
       lastKeyIn: db.prepare('SELECT max(key) FROM chunks WHERE key >= ? AND key < ?').pluck(),
       data: db.prepare('SELECT data FROM chunks WHERE key = ?').pluck(),
       first: db.prepare('SELECT min(key) FROM chunks').pluck(),
@@ -99,7 +102,7 @@ export class ChunkTable {
       for (const row of this.stmt.inKeyRange.all(base, base + CHUNK_SEQ_LIMIT) as StoredRow[]) {
         const start = this.startOf(w) + row.start_offset;
         const end = this.startOf(w) + row.end_offset;
-        if (end >= mint && start <= maxt) out.push({ key: row.key, start_ms: start, end_ms: end });
+        if (end >= mint && start <= maxt) out.push({ key: row.key, start_ms: start, end_ms: end, count: row.count });
       }
     }
     if (out.length > 1) out.sort((a, b) => a.start_ms - b.start_ms);
@@ -108,6 +111,18 @@ export class ChunkTable {
 
   data(row: ChunkRow): Uint8Array | undefined {
     return this.stmt.data.get(row.key) as Uint8Array | undefined;
+  }
+
+  /** The end of the oldest window holding chunks (Infinity when there are none). */
+  oldestWindowEnd(): number {
+    return this.firstWindow === Infinity ? Infinity : this.firstWindow * this.windowMs;
+  }
+
+  /** Whether any chunk lies in a window ending in (fromExclusive, to]. */
+  anyEndingIn(fromExclusive: number, to: number): boolean {
+    const first = Math.floor(fromExclusive / this.windowMs) + 1;
+    const last = Math.floor(to / this.windowMs);
+    return this.stmt.anyInKeyRange.get(firstChunkKeyOf(first), firstChunkKeyOf(last + 1)) !== undefined;
   }
 
   /** Deletes every window ending at or before `cutoff`; returns the chunks deleted. */

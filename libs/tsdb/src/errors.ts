@@ -6,7 +6,8 @@ export type StoreErrorCode =
   | 'store_version' // written by a newer version of the product
   | 'store_closed'
   | 'invalid_append' // a batch that cannot be stored as given
-  | 'invalid_option';
+  | 'invalid_option'
+  | 'archive_write'; // a day could not be written to the cold-storage folder (it stays in the store)
 
 export class StoreError extends Error {
   constructor(

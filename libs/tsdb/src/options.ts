@@ -31,16 +31,29 @@ export interface StoreOptions {
     /** e.g. { label: 'instance', limit: 5000 }: at most that many series per value of `instance`. */
     maxSeriesPerLabelValue?: { label: string; limit: number };
   };
+  /**
+   * Cold storage: raw chunks past `retention.rawMs` are moved, a whole UTC day at a time,
+   * into immutable files in `dir` instead of being deleted, and read from there on demand.
+   * Samples of archived days are no longer accepted (they count as too old).
+   */
+  archive?: {
+    dir: string;
+    /** Archive files whose day ended longer ago than this (from the newest sample) are deleted. Default: kept forever. */
+    retentionMs?: number;
+    /** Where the archive reports what it wrote and what it found damaged. */
+    log?: (line: string) => void;
+  };
   /** Above this many bytes of unsealed write-ahead rows, the oldest heads are sealed early. */
   walMaxBytes?: number;
   pageSize?: number;
 }
 
-export type ResolvedOptions = Required<Omit<StoreOptions, 'retention' | 'limits'>> & {
+export type ResolvedOptions = Required<Omit<StoreOptions, 'retention' | 'limits' | 'archive'>> & {
   /** Whether chunkWindowMs was given (an existing file otherwise keeps its own). */
   windowExplicit: boolean;
   retention: Required<NonNullable<StoreOptions['retention']>>;
   limits: { maxSeries: number; maxSeriesPerLabelValue?: { label: string; limit: number } };
+  archive?: { dir: string; retentionMs: number; log: (line: string) => void };
 };
 
 export function resolveOptions(o: StoreOptions): ResolvedOptions {
@@ -59,6 +72,7 @@ export function resolveOptions(o: StoreOptions): ResolvedOptions {
     walMaxBytes: o.walMaxBytes ?? 256 * 1024 * 1024,
     pageSize: o.pageSize ?? 16384,
     windowExplicit: o.chunkWindowMs !== undefined,
+    archive: o.archive && { dir: o.archive.dir, retentionMs: o.archive.retentionMs ?? Infinity, log: o.archive.log ?? (() => {}) },
   };
   const bad = (name: string, why: string) => new StoreError('invalid_option', `store option ${name} ${why}`);
   if (typeof r.path !== 'string' || r.path === '') throw bad('path', 'is required: give the SQLite file to use');
@@ -75,6 +89,10 @@ export function resolveOptions(o: StoreOptions): ResolvedOptions {
   if (!(r.limits.maxSeries > 0)) throw bad('limits.maxSeries', 'must be positive');
   const per = r.limits.maxSeriesPerLabelValue;
   if (per && (!per.label || !(per.limit > 0))) throw bad('limits.maxSeriesPerLabelValue', 'needs a label name and a positive limit');
+  if (r.archive) {
+    if (typeof r.archive.dir !== 'string' || r.archive.dir === '') throw bad('archive.dir', 'is required for cold storage: give the folder for archive files (a NAS or mounted bucket is fine)');
+    if (!(r.archive.retentionMs >= DAY_MS)) throw bad('archive.retentionMs', 'must be at least one day (leave it out to keep archive files forever)');
+  }
   if (![1024, 2048, 4096, 8192, 16384, 32768, 65536].includes(r.pageSize)) throw bad('pageSize', 'must be a power of two from 1024 to 65536');
   return r;
 }

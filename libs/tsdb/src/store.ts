@@ -25,6 +25,8 @@ import { seriesKind } from './series-kind.ts';
 import { sameBits } from './sample-buffer.ts';
 import { clipBlock, mergeBlocks, type SampleBlock } from './sample-merge.ts';
 import { ChunkTable, type ChunkRow } from './chunk-table.ts';
+import { ColdArchive, dayName, type ArchiveHit, type ArchiveReadNotes, type ArchiveStatus } from './archive/cold-archive.ts';
+import type { ArchiveSeriesInput } from './archive/day-file.ts';
 import { openDatabase, translateSqliteError } from './schema.ts';
 import { SeriesIndex } from './series-index.ts';
 import { SeriesState } from './series-state.ts';
@@ -56,10 +58,24 @@ export interface AppendResult {
 }
 
 export interface StoredSeries {
+  /** The series id, to pass as `ref` to append; -1 for a series found only in the cold archive. */
   readonly ref: number;
   readonly labels: Labels;
   /** Sample blocks in ascending time, decoded one chunk at a time as they are pulled. */
   blocks(): Generator<SampleBlock>;
+}
+
+/** What a read may tell its caller beside the samples (the query engine turns them into annotations). */
+export interface SelectHints {
+  annotate?(level: 'info' | 'warning', message: string): void;
+}
+
+export interface ArchiveState extends ArchiveStatus {
+  /** Samples at or before this time are in archive files (and no longer accepted). */
+  archivedThrough?: number;
+  retentionMs: number;
+  /** The last failure to write a day, if the latest attempt failed. */
+  lastError?: string;
 }
 
 export interface BucketSeries {
@@ -116,6 +132,10 @@ export class TimeSeriesStore {
   private readonly rollups: RollupStore;
   private readonly chunks: ChunkTable;
   private readonly familyTypes = new Map<string, string>();
+  private readonly archive?: ColdArchive;
+  /** Samples at or before this time are in archive files; none when cold storage is off. */
+  private archivedThrough = -Infinity;
+  private lastArchiveError: string | undefined;
 
   /**
    * The SQLite connection, for companion tables that must commit with appends (see
@@ -142,6 +162,7 @@ export class TimeSeriesStore {
     this.chunks = new ChunkTable(this.db, this.options.chunkWindowMs);
     this.rollups = new RollupStore(this.db, this.options.chunkWindowMs, (state, from, to) => this.readSealed(state, from, to));
     try {
+      if (options.archive) this.archive = new ColdArchive(options.archive.dir, options.archive.log);
       this.load();
     } catch (e) {
       this.db.close();
@@ -187,6 +208,10 @@ export class TimeSeriesStore {
       if (r.sealed_max_t > this.newestT) this.newestT = r.sealed_max_t;
     }
     for (const m of this.db.prepare('SELECT metric, type FROM metadata').all() as { metric: string; type: string }[]) this.familyTypes.set(m.metric, m.type);
+    if (this.archive) {
+      const through = this.db.prepare("SELECT value FROM meta WHERE key = 'archived_through'").pluck().get() as string | undefined;
+      if (through !== undefined) this.archivedThrough = Number(through);
+    }
     for (const c of this.db.prepare('SELECT name, value FROM counters').all() as { name: string; value: number }[]) {
       if (c.name in this.counters) this.counters[c.name as keyof typeof this.counters] = c.value;
     }
@@ -307,6 +332,11 @@ export class TimeSeriesStore {
     for (let i = 0; i < timestamps.length; i++) {
       const t = timestamps[i];
       const v = values[i];
+      if (t <= this.archivedThrough) {
+        // Its day is in an immutable archive file already.
+        result.tooOld++;
+        continue;
+      }
       if (t > state.maxT) {
         this.appendInOrder(state, t, v, seq);
         wal.add(t, v, false);
@@ -530,50 +560,57 @@ export class TimeSeriesStore {
 
   // ---------------------------------------------------------------- read
 
-  /** Series matching all matchers that have samples in [mint, maxt]. */
-  select(matchers: readonly LabelMatcher[], mint: number, maxt: number): StoredSeries[] {
+  /**
+   * Series matching all matchers that have samples in [mint, maxt]: from the store and,
+   * for archived days, from the cold archive (which `hints` is told about).
+   */
+  select(matchers: readonly LabelMatcher[], mint: number, maxt: number, hints?: SelectHints): StoredSeries[] {
     this.assertOpen();
+    const archived = this.archiveHits(matchers, mint, maxt, hints);
     const out: StoredSeries[] = [];
     for (const id of this.index.select(matchers)) {
       const state = this.states.get(id)!;
       const rows = this.chunks.inRange(id, mint, maxt);
       const head = snapshot(state.head, mint, maxt);
       const ooo = snapshot(state.ooo, mint, maxt);
-      if (rows.length === 0 && !head && !ooo) continue;
-      out.push({ ref: id, labels: state.labels, blocks: () => this.readBlocks(state, rows, head, ooo, mint, maxt) });
+      const old = archived?.byId.get(id) ?? [];
+      if (rows.length === 0 && !head && !ooo && old.length === 0) continue;
+      // Archived days first, then sealed chunks, late samples and the head.
+      const sources: BlockSource[] = old.map(archiveSource);
+      for (const r of rows) sources.push({ start: r.start_ms, end: r.end_ms, load: () => this.decodeStored(r, state) });
+      for (const block of [ooo, head]) {
+        if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], load: () => block });
+      }
+      out.push({ ref: id, labels: state.labels, blocks: () => readSources(sources, mint, maxt) });
+    }
+    for (const hits of archived?.only.values() ?? []) {
+      const sources = hits.map(archiveSource);
+      out.push({ ref: -1, labels: hits[0].labels, blocks: () => readSources(sources, mint, maxt) });
     }
     return out;
   }
 
-  private *readBlocks(
-    state: SeriesState,
-    rows: ChunkRow[],
-    head: SampleBlock | undefined,
-    ooo: SampleBlock | undefined,
-    mint: number,
-    maxt: number,
-  ): Generator<SampleBlock> {
-    // Sealed chunks, then late samples, then the head: a repeated timestamp cannot be
-    // stored twice (appends refuse it), so the order only has to be stable.
-    type Source = { start: number; end: number; load: () => SampleBlock };
-    const sources: Source[] = rows.map((r) => ({ start: r.start_ms, end: r.end_ms, load: () => this.decodeStored(r, state) }));
-    for (const block of [ooo, head]) {
-      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], load: () => block });
+  /** Archive hits over [mint, maxt], split into series the store still has (by id) and series only the archive has. */
+  private archiveHits(matchers: readonly LabelMatcher[], mint: number, maxt: number, hints: SelectHints | undefined) {
+    if (!this.archive || mint > this.archivedThrough) return undefined;
+    const archive = this.archive;
+    const notes: ArchiveReadNotes = {
+      days: [],
+      damaged: (e) => hints?.annotate?.('warning', `${e.message}: samples from it are left out of this result; restore the file from a backup or move it out of ${archive.dir}`),
+    };
+    const byId = new Map<number, ArchiveHit[]>();
+    const only = new Map<string, ArchiveHit[]>();
+    for (const hit of archive.select(matchers, mint, Math.min(maxt, this.archivedThrough), notes)) {
+      const id = this.index.idOfKey(hit.key);
+      if (id !== undefined) pushTo(byId, id, hit);
+      else pushTo(only, hit.key, hit);
     }
-    sources.sort((a, b) => a.start - b.start);
-    let i = 0;
-    while (i < sources.length) {
-      let j = i + 1;
-      let end = sources[i].end;
-      while (j < sources.length && sources[j].start <= end) end = Math.max(end, sources[j++].end);
-      const block =
-        j === i + 1
-          ? sources[i].load()
-          : mergeBlocks(sources.slice(i, j).map((s) => s.load()));
-      const clipped = clipBlock(block, mint, maxt);
-      if (clipped.length) yield clipped;
-      i = j;
+    if (notes.days.length) {
+      const days = notes.days.sort();
+      const span = days.length === 1 ? days[0] : `${days[0]} to ${days[days.length - 1]}`;
+      hints?.annotate?.('info', `samples for ${span} were read from the cold archive (${archive.dir})`);
     }
+    return { byId, only };
   }
 
   private decodeStored(row: ChunkRow, state: SeriesState): SampleBlock {
@@ -604,10 +641,15 @@ export class TimeSeriesStore {
   /**
    * Downsampled buckets (ends in (mint, maxt]) for the matching series: stored rollups
    * where they exist, buckets computed from raw samples for the rest (the open head,
-   * windows too sparse to roll up).
+   * windows too sparse to roll up). Undefined when the range reaches back past the
+   * rollups' retention into archived days: only the archive's samples cover those.
    */
-  selectBuckets(matchers: readonly LabelMatcher[], mint: number, maxt: number, resolution: typeof MINUTE_MS | typeof HOUR_MS): BucketSeries[] {
+  selectBuckets(matchers: readonly LabelMatcher[], mint: number, maxt: number, resolution: typeof MINUTE_MS | typeof HOUR_MS): BucketSeries[] | undefined {
     this.assertOpen();
+    if (this.archive && mint <= this.archivedThrough) {
+      const kept = resolution === HOUR_MS ? this.options.retention.rollup1hMs : this.options.retention.rollup1mMs;
+      if (mint < this.newestT - kept) return undefined;
+    }
     const out: BucketSeries[] = [];
     for (const id of this.index.select(matchers)) {
       const state = this.states.get(id)!;
@@ -702,16 +744,23 @@ export class TimeSeriesStore {
    * Drops raw chunks and rollups past their retention (counted back from the newest
    * sample), then series left with no data. Freed pages are reused by later writes.
    */
-  applyRetention(): { chunksDropped: number; seriesDropped: number } {
+  applyRetention(): { chunksDropped: number; seriesDropped: number; daysArchived: number; archiveFilesDropped: number } {
     this.assertOpen();
     const { rawMs, rollup1mMs, rollup1hMs } = this.options.retention;
     this.lastRetentionAt = this.newestT;
-    if (this.newestT === -Infinity) return { chunksDropped: 0, seriesDropped: 0 };
+    if (this.newestT === -Infinity) return { chunksDropped: 0, seriesDropped: 0, daysArchived: 0, archiveFilesDropped: 0 };
     const hourCutoff = this.newestT - rollup1hMs - DAY;
     let chunksDropped = 0;
+    let daysArchived = 0;
+    let archiveFilesDropped = 0;
+    if (this.archive) {
+      ({ chunksDropped, daysArchived } = this.archiveDays(this.newestT - rawMs));
+      archiveFilesDropped = this.archive.dropThrough(this.newestT - this.options.archive!.retentionMs);
+    }
     const gone: SeriesState[] = [];
     this.db.transaction(() => {
-      chunksDropped = this.chunks.dropThrough(this.newestT - rawMs);
+      // With cold storage, chunks leave the store only once their day is archived (above).
+      if (!this.archive) chunksDropped = this.chunks.dropThrough(this.newestT - rawMs);
       this.rollups.dropBefore(this.newestT - rollup1mMs - this.options.chunkWindowMs, hourCutoff, (id) => {
         const state = this.states.get(id);
         return state && { state, kind: this.kindOf(state) };
@@ -724,7 +773,88 @@ export class TimeSeriesStore {
     })();
     for (const state of gone) this.states.delete(state.id);
     this.index.remove(gone.map((s) => s.id));
-    return { chunksDropped, seriesDropped: gone.length };
+    return { chunksDropped, seriesDropped: gone.length, daysArchived, archiveFilesDropped };
+  }
+
+  /**
+   * Moves every whole UTC day ending at or before `cutoff` out of the store into the
+   * archive, oldest first: the day's file is written and synced before its chunks are
+   * deleted, so a crash in between leaves the day in both (a repeat is merged on read).
+   * A day that cannot be written stays in the store, and the next run tries again.
+   */
+  private archiveDays(cutoff: number): { chunksDropped: number; daysArchived: number } {
+    const archive = this.archive!;
+    const log = this.options.archive!.log;
+    const lastDayEnd = Math.floor(cutoff / DAY) * DAY;
+    let chunksDropped = 0;
+    let daysArchived = 0;
+    if (lastDayEnd <= this.archivedThrough) return { chunksDropped, daysArchived };
+    // Samples still in heads or late-sample buffers join their day's chunks first.
+    this.db.transaction(() => {
+      for (const state of this.states.values()) {
+        if (state.head.length && state.head.timestamps[0] <= lastDayEnd) this.sealHead(state);
+        if (state.ooo.length && state.ooo.timestamps[0] <= lastDayEnd) this.flushOutOfOrder(state, this.nextSeq - 1);
+      }
+    })();
+    const oldest = this.chunks.oldestWindowEnd();
+    let dayStart = Math.max(Math.ceil(oldest / DAY) * DAY - DAY, this.archivedThrough);
+    for (; dayStart < lastDayEnd; dayStart += DAY) {
+      const dayEnd = dayStart + DAY;
+      if (this.chunks.anyEndingIn(dayStart, dayEnd)) {
+        const started = Date.now();
+        let written;
+        try {
+          written = archive.writeDay(dayStart, this.dayChunks(dayStart, dayEnd), started);
+        } catch (e) {
+          this.lastArchiveError = (e as Error).message;
+          log(`cold storage: ${this.lastArchiveError}`);
+          break;
+        }
+        this.lastArchiveError = undefined;
+        daysArchived++;
+        log(`cold storage: archived ${dayName(dayStart)} (${written.series} series, ${written.samples} samples, ${written.bytes} bytes) in ${Date.now() - started} ms to ${written.path}`);
+      }
+      this.db.transaction(() => {
+        chunksDropped += this.chunks.dropThrough(dayEnd);
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('archived_through', ?)").run(String(dayEnd));
+      })();
+      this.archivedThrough = dayEnd;
+    }
+    return { chunksDropped, daysArchived };
+  }
+
+  /** The chunks of one day, series by series, as stored (no decoding). */
+  private *dayChunks(dayStart: number, dayEnd: number): Generator<ArchiveSeriesInput> {
+    for (const state of this.states.values()) {
+      const rows = this.chunks.inRange(state.id, dayStart + 1, dayEnd);
+      if (rows.length === 0) continue;
+      yield {
+        labels: state.labels,
+        chunks: rows.map((r) => {
+          const data = this.chunks.data(r);
+          if (!data) throw new StoreError('store_corrupt', `the chunk of ${formatLabels(state.labels)} at ${iso(r.start_ms)} vanished while archiving`, this.options.path);
+          return { startMs: r.start_ms, endMs: r.end_ms, count: r.count, data };
+        }),
+      };
+    }
+  }
+
+  /** Cold storage: its folder, files, size, damaged files and how far it reaches; undefined when off. */
+  archiveStatus(): ArchiveState | undefined {
+    if (!this.archive) return undefined;
+    return {
+      ...this.archive.status(),
+      archivedThrough: this.archivedThrough === -Infinity ? undefined : this.archivedThrough,
+      retentionMs: this.options.archive!.retentionMs,
+      lastError: this.lastArchiveError,
+    };
+  }
+
+  /** Reads every archive file and checks its checksums; returns the damaged ones. */
+  verifyArchive(onProgress?: (done: number, total: number) => void): { file: string; reason: string }[] {
+    this.assertOpen();
+    if (!this.archive) throw new StoreError('invalid_option', 'cold storage is off: set store.archive_dir (StoreOptions.archive) to use it');
+    return this.archive.verify(onProgress);
   }
 
   /** Seals every head and checkpoints the journal so that the file alone holds everything. */
@@ -748,6 +878,7 @@ export class TimeSeriesStore {
       this.flush();
     } finally {
       this.closed = true;
+      this.archive?.closeAll();
       this.db.close();
     }
   }
@@ -779,6 +910,58 @@ function snapshot(buf: { timestamps: Float64Array; values: Float64Array; length:
   if (clipped.length === 0) return undefined;
   // Copies: the head keeps changing while a reader iterates.
   return { timestamps: clipped.timestamps.slice(0, clipped.length), values: clipped.values.slice(0, clipped.length), length: clipped.length };
+}
+
+type BlockSource = { start: number; end: number; load: () => SampleBlock };
+
+/**
+ * The sources' samples in [mint, maxt], ascending: sources that do not overlap are passed
+ * through one by one, overlapping ones merged (the earlier-listed source wins a repeated
+ * timestamp; appends never store one twice, so the order only has to be stable).
+ */
+function* readSources(list: readonly BlockSource[], mint: number, maxt: number): Generator<SampleBlock> {
+  const sources = [...list].sort((a, b) => a.start - b.start);
+  let i = 0;
+  while (i < sources.length) {
+    let j = i + 1;
+    let end = sources[i].end;
+    while (j < sources.length && sources[j].start <= end) end = Math.max(end, sources[j++].end);
+    const block = j === i + 1 ? sources[i].load() : mergeBlocks(sources.slice(i, j).map((s) => s.load()));
+    const clipped = block.length ? clipBlock(block, mint, maxt) : block;
+    if (clipped.length) yield clipped;
+    i = j;
+  }
+}
+
+/** One archive file's part of a series as a source: its chunks joined (merged where late samples overlap). */
+function archiveSource(hit: ArchiveHit): BlockSource {
+  return {
+    start: hit.minT,
+    end: hit.maxT,
+    load: () => {
+      const blocks = hit.load();
+      if (blocks.length === 1) return blocks[0];
+      let total = 0;
+      for (let k = 0; k < blocks.length; k++) {
+        if (k > 0 && blocks[k].timestamps[0] <= blocks[k - 1].timestamps[blocks[k - 1].length - 1]) return mergeBlocks(blocks);
+        total += blocks[k].length;
+      }
+      const joined = { timestamps: new Float64Array(total), values: new Float64Array(total), length: total };
+      let at = 0;
+      for (const block of blocks) {
+        joined.timestamps.set(block.timestamps.subarray(0, block.length), at);
+        joined.values.set(block.values.subarray(0, block.length), at);
+        at += block.length;
+      }
+      return joined;
+    },
+  };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function iso(ms: number): string {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandLine } from '@metrics-hub/config';
 import { Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
-import { exportCommand, importCommand, incidentCommand, restoreCommand, snapshotCommand } from './data-commands.ts';
+import { archiveCommand, exportCommand, importCommand, incidentCommand, restoreCommand, snapshotCommand } from './data-commands.ts';
 
 const USAGE = `usage: hub <command> [--config FILE] [options]
   serve     run the hub headless: embedded broker, store, HTTP API and a local agent
@@ -19,6 +19,7 @@ const USAGE = `usage: hub <command> [--config FILE] [options]
   snapshot  [list]   a whole-hub snapshot (database, rules, settings) taken while it runs
   restore   ARCHIVE --data-dir EMPTY_FOLDER   (offline, with the hub stopped)
   incident  create --dashboard ID [--start T] [--end T] --out FILE | import FILE
+  archive   [verify]   cold storage: its folder, days and size; verify reads every file's checksums
 Without --config every setting has its default; METRICS_HUB_<SECTION>_<KEY> environment
 variables override the file (e.g. METRICS_HUB_HTTP_LISTEN=127.0.0.1:9500).`;
 
@@ -37,6 +38,7 @@ export function main(argv: string[]): Promise<number> {
       snapshot: (config) => snapshotCommand(config, argv.slice(1)),
       restore: () => restoreCommand(argv.slice(1)),
       incident: (config) => incidentCommand(config, argv.slice(1)),
+      archive: (config) => archiveCommand(config, argv.slice(1)),
     },
   });
 }

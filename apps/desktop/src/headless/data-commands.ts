@@ -112,6 +112,31 @@ export async function snapshotCommand(config: HubConfig, argv: string[]): Promis
   return 0;
 }
 
+/** `hub archive` prints the cold storage's state; `hub archive verify` checks every file. */
+export async function archiveCommand(config: HubConfig, argv: string[]): Promise<number> {
+  const verify = argv[0] === 'verify';
+  if (argv.length && !verify) {
+    console.error('usage: hub archive [verify]');
+    return 2;
+  }
+  if (verify) progress('archive: reading every file and checking its checksums');
+  const res = await call(config, 'archive', verify ? '/archive/verify' : '/archive', verify ? { method: 'POST' } : {});
+  if (verify) progress('');
+  const body = (await res.json()) as { error?: string; dir: string; files: number; bytes: number; firstDay?: string; lastDay?: string; archivedThrough?: number; lastError?: string; damaged: { file: string; reason: string }[] };
+  if (!res.ok) {
+    console.error(`archive: ${body.error}`);
+    return 1;
+  }
+  const span = body.firstDay ? `${body.firstDay} to ${body.lastDay}` : 'no days yet';
+  console.log(`archive: ${body.dir}\n  ${body.files} files, ${(body.bytes / 1e6).toFixed(1)} MB, ${span}`);
+  if (body.archivedThrough !== undefined) console.log(`  archived through ${new Date(body.archivedThrough).toISOString()}`);
+  if (body.lastError) console.log(`  last attempt failed: ${body.lastError}`);
+  for (const d of body.damaged) console.log(`  DAMAGED ${d.file}: ${d.reason}`);
+  if (body.damaged.length) console.log('  damaged files are left out of query results: restore them from a backup, or move them out of the folder');
+  else if (verify) console.log('  every file passed its checksums');
+  return body.damaged.length ? 1 : 0;
+}
+
 export async function restoreCommand(argv: string[]): Promise<number> {
   const archive = argv.find((a) => !a.startsWith('--'));
   const dataDir = flags(argv).get('data-dir');

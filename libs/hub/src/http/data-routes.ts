@@ -5,6 +5,8 @@
 //   POST /api/hub/v1/snapshots                                          a whole-hub snapshot into <data>/snapshots/
 //   GET  /api/hub/v1/snapshots                                          the snapshots there, with their manifests
 //   GET  /api/hub/v1/snapshots/<name>                                   download one
+//   GET  /api/hub/v1/archive                                            cold storage: folder, files, damaged ones
+//   POST /api/hub/v1/archive/verify                                     read every archive file and check its checksums
 
 import { createReadStream, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,8 +75,24 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           partial: p.get('partial') === 'true',
           defaultTimestamp: p.get('default_timestamp') ? parseTime(p.get('default_timestamp')!) : undefined,
         });
+        // Imported history may be past retention already: settle it now (into the archive
+        // when cold storage is on), not when new data next crosses a chunk window.
+        if (summary.committed) d.store.applyRetention();
         json(res, summary.committed ? 200 : 400, summary);
         return true;
+      }
+      case '/api/hub/v1/archive':
+      case '/api/hub/v1/archive/verify': {
+        const status = d.store.archiveStatus();
+        if (!status) return fail(res, 404, 'cold storage is off: set store.archive_dir in the hub config to move old data to archive files');
+        if (url.pathname.endsWith('/verify')) {
+          if (req.method !== 'POST') return fail(res, 405, 'use POST to check every archive file');
+          const damaged = d.store.verifyArchive();
+          d.log(`archive verify: ${status.files} files, ${damaged.length} damaged`);
+          return json(res, 200, { ...d.store.archiveStatus(), checked: status.files, damaged }), true;
+        }
+        if (req.method !== 'GET') return fail(res, 405, 'use GET');
+        return json(res, 200, status), true;
       }
       case '/api/hub/v1/snapshots': {
         if (req.method === 'GET') {
