@@ -8,8 +8,9 @@ set -euo pipefail
 # prometheus, for promtool, which checks that OpenMetrics exports backfill into Prometheus;
 # openssl, for the throwaway certificates of the TLS tests; Xvfb, dunst, notify-send and a
 # D-Bus session bus (dbus-x11 brings dbus-daemon and dbus-send), for the desktop
-# notification tests against a real notification server.
-packages=(python3 make g++ sqlite3 mosquitto prometheus openssl xvfb dunst libnotify-bin dbus-x11 chromium fonts-dejavu-core)
+# notification tests against a real notification server; victoria-metrics, the
+# Prometheus-compatible long-term store that remote write is tested against.
+packages=(python3 make g++ sqlite3 mosquitto prometheus victoria-metrics openssl xvfb dunst libnotify-bin dbus-x11 chromium fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

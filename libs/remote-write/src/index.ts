@@ -1,0 +1,2 @@
+// Prometheus remote write (see README.md).
+export {};
