@@ -89,6 +89,7 @@ export class Agent {
       connectTimeoutMs: 10_000,
       backoff: config.hub.reconnect,
       birth: () => this.birth(),
+      onHubAck: config.hub.confirm === 'hub' ? (payload) => this.delivery.hubAck(payload) : undefined,
       log: this.log,
       now: this.now,
     });
@@ -97,6 +98,8 @@ export class Agent {
       maxInflight: 16,
       backlogBytesPerSecond: config.buffer.replayBytesPerSecond,
       ackTimeoutMs: 15_000,
+      confirm: config.hub.confirm,
+      log: this.log,
       now: this.now,
     });
     this.link.onState((s) => {

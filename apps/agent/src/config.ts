@@ -25,6 +25,8 @@ export interface AgentConfig {
     username: string | undefined;
     password: string | undefined;
     protocolVersion: 4 | 5;
+    /** What makes a batch delivered: the broker's PUBACK, or the hub's "stored" on the ack topic. */
+    confirm: 'broker' | 'hub';
     reconnect: { initialMs: number; maxMs: number };
     tls: { caFile?: string; certFile?: string; keyFile?: string; insecureSkipVerify: boolean } | undefined;
   };
@@ -65,6 +67,11 @@ const SCHEMA: ConfigSchema = {
     tls_cert_file: { kind: 'string', default: undefined, help: 'client certificate file' },
     tls_key_file: { kind: 'string', default: undefined, help: 'client key file' },
     tls_insecure_skip_verify: { kind: 'bool', default: false, help: 'accept any server certificate (testing only)' },
+    confirm: {
+      kind: (raw) => (raw === 'broker' || raw === 'hub' ? { value: raw } : { error: 'must be broker or hub' }),
+      default: 'broker',
+      help: 'when a batch counts as delivered: broker (its PUBACK; the hub\'s embedded broker sends it after storing) or hub (the hub\'s "stored" message; use it behind an external broker, and always with several hubs)',
+    },
     reconnect_initial: { kind: 'duration', default: '1s', help: 'first wait before reconnecting; it doubles, with jitter' },
     reconnect_max: { kind: 'duration', default: '60s', help: 'longest wait between reconnect attempts' },
   },
@@ -140,6 +147,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       username: get('hub', 'username') ?? (get('hub', 'password') ? id : undefined),
       password: get('hub', 'password'),
       protocolVersion: protocol === 5 ? 5 : 4,
+      confirm: get('hub', 'confirm'),
       reconnect: { initialMs: get('hub', 'reconnect_initial'), maxMs: get('hub', 'reconnect_max') },
       tls:
         get('hub', 'tls_ca_file') || get('hub', 'tls_cert_file') || url.startsWith('mqtts')

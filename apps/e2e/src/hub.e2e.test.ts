@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mosquittoAvailable, removeMosquittoDir, startMosquitto } from '../../agent/src/testing/brokers.ts';
-import { freePort, issueToken, query, startAgentProcess, startHubProcess, until, type AgentProcess, type HubProcess } from './processes.ts';
+import { freePort, issueToken, query, startAgentProcess, startHubProcess, storedClock, until, type AgentProcess, type HubProcess } from './processes.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -20,12 +20,6 @@ function tempDir(): string {
 function track<T extends HubProcess | AgentProcess>(p: T): T {
   cleanups.push(() => p.stop());
   return p;
-}
-
-/** Every value of test_clock the hub has for an agent (each is its collection time). */
-async function storedClock(http: string, agentId: string): Promise<number[]> {
-  const r = await query(http, `test_clock{instance="${agentId}"}[1h]`, Date.now() / 1000 + 5);
-  return (r[0]?.values ?? []).map(([, v]) => Number(v));
 }
 
 /** Every collected value is stored, none twice; at most `unreported` more (stored, then killed before saying so). */

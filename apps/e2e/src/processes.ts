@@ -60,8 +60,8 @@ export interface AgentProcess {
 }
 
 /** The test agent: a `test_clock` gauge every 100 ms whose value is its collection time. */
-export function startAgentProcess(dir: string, brokerUrl: string, agentId: string, token: string, collected: number[] = []): AgentProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CHILD, dir, brokerUrl, agentId, token], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startAgentProcess(dir: string, brokerUrl: string, agentId: string, token: string, collected: number[] = [], confirm: 'broker' | 'hub' = 'broker'): AgentProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CHILD, dir, brokerUrl, agentId, token, confirm], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -105,6 +105,12 @@ export async function query(http: string, promql: string, timeSeconds?: number):
   const body = (await res.json()) as { status: string; error?: string; data: { result: never[] } };
   if (body.status !== 'success') throw new Error(`query ${promql}: ${body.error}`);
   return body.data.result;
+}
+
+/** Every value of test_clock a hub has for an agent (each is its collection time). */
+export async function storedClock(http: string, agentId: string): Promise<number[]> {
+  const r = await query(http, `test_clock{instance="${agentId}"}[1h]`, Date.now() / 1000 + 5);
+  return (r[0]?.values ?? []).map(([, v]) => Number(v));
 }
 
 export async function issueToken(http: string, agentId: string): Promise<string> {

@@ -84,6 +84,27 @@ describe('hub ingest through the embedded broker', () => {
     expect(hub.ingester.ledger.rangesOf('edge-1')).toEqual([[1, 5]]);
   });
 
+  it('tells the agent "stored" on its own ack topic after the commit, and lets no agent read another\'s', async () => {
+    const { hub } = await startHub();
+    const client = await connectAgent(hub, 'edge-1', hub.tokens.issue('edge-1'));
+    const acks: string[] = [];
+    client.on('message', (topic, payload) => acks.push(`${topic} ${payload.toString()}`));
+    const granted = await client.subscribeAsync(topics.ack('metrics', 'edge-1'), { qos: 1 });
+    expect(granted.map((g) => g.qos)).toEqual([1]);
+    await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 3, T0, 1, 4));
+    // A repeat is confirmed too, so that the agent stops sending it.
+    await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 3, T0, 1, 4));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(acks).toEqual(['metrics/edge-1/ack stored 3 4', 'metrics/edge-1/ack stored 3 4']);
+    const other = await connectAgent(hub, 'edge-2', hub.tokens.issue('edge-2'));
+    for (const topic of [topics.ack('metrics', 'edge-1'), 'metrics/#']) await expect(other.subscribeAsync(topic, { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    const seen: string[] = [];
+    other.on('message', (topic) => seen.push(topic));
+    await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 5, T0 + 1000, 2));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen).toEqual([]);
+  });
+
   it('keeps the ledger across a restart: a redelivery after it is not stored twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-'));
     const first = await startHub({}, dir);

@@ -149,6 +149,25 @@ function readString(r: ByteReader): string {
   }
 }
 
+/**
+ * The agent id and sequence range from a batch's header, without checking or decoding the
+ * rest: for the hub's acknowledgement of a batch it has already validated and stored, and
+ * for the agent matching that acknowledgement to its own batch.
+ */
+export function batchRange(bytes: Uint8Array): { agentId: string; firstSeq: number; lastSeq: number } | undefined {
+  if (bytes.length < MAGIC.length + 6 || MAGIC.some((b, i) => bytes[i] !== b) || bytes[3] !== BATCH_VERSION) return undefined;
+  try {
+    const r = new ByteReader(bytes, 0, bytes.length);
+    r.pos = 5;
+    const agentId = readString(r);
+    const firstSeq = r.uvarint();
+    const lastSeq = r.uvarint();
+    return lastSeq >= firstSeq ? { agentId, firstSeq, lastSeq } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Number of samples in a batch. */
 export function batchSamples(batch: Batch): number {
   let n = 0;

@@ -5,6 +5,6 @@ export { encodeColumns, decodeColumns, columnsHeader, type DecodedColumns } from
 export { LabelError, LABEL_LIMITS, METRIC_NAME_LABEL, canonicalLabels, formatLabels, labelsKey, labelsProblem, validateLabels, type Labels } from './labels.ts';
 export { compileMatcher, compileAnchoredRegex, MatcherError, type CompiledMatcher, type LabelMatcher, type MatchType } from './matchers.ts';
 export * from './rollup-columns.ts';
-export { BATCH_LIMITS, BATCH_VERSION, BatchFormatError, batchSamples, decodeBatch, encodeBatch, mergeBatches, type Batch, type BatchSeries } from './batch.ts';
+export { BATCH_LIMITS, BATCH_VERSION, BatchFormatError, batchRange, batchSamples, decodeBatch, encodeBatch, mergeBatches, type Batch, type BatchSeries } from './batch.ts';
 export { crc32c } from './crc32c.ts';
-export { agentIdProblem, DEFAULT_TOPIC_PREFIX, parseAgentTopic, topics } from './topics.ts';
+export { agentIdProblem, DEFAULT_TOPIC_PREFIX, decodeStoredAck, encodeStoredAck, parseAgentTopic, topics } from './topics.ts';

@@ -20,7 +20,26 @@ export const topics = {
   meta: (prefix: string, agentId: string) => `${prefix}/${agentId}/meta`,
   /** Retained: "online", or the last will "offline". */
   status: (prefix: string, agentId: string) => `${prefix}/${agentId}/status`,
+  /**
+   * From the hub to one agent, QoS 1: "stored <first seq> <last seq>" once a batch is
+   * committed. Agents that confirm with the hub (behind an external broker, several hubs)
+   * keep a batch until this arrives, not merely until the broker took it.
+   */
+  ack: (prefix: string, agentId: string) => `${prefix}/${agentId}/ack`,
 };
+
+export function encodeStoredAck(firstSeq: number, lastSeq: number): Uint8Array {
+  return Uint8Array.from(`stored ${firstSeq} ${lastSeq}`, (c) => c.charCodeAt(0));
+}
+
+export function decodeStoredAck(payload: Uint8Array): { firstSeq: number; lastSeq: number } | undefined {
+  if (payload.length > 64) return undefined;
+  const m = /^stored (\d+) (\d+)$/.exec(String.fromCharCode(...payload));
+  if (!m) return undefined;
+  const firstSeq = Number(m[1]);
+  const lastSeq = Number(m[2]);
+  return Number.isSafeInteger(firstSeq) && Number.isSafeInteger(lastSeq) && lastSeq >= firstSeq ? { firstSeq, lastSeq } : undefined;
+}
 
 /** `<prefix>/<agent id>/<kind>` -> its parts, or undefined for another topic. */
 export function parseAgentTopic(prefix: string, topic: string): { agentId: string; kind: 'samples' | 'meta' | 'status' } | undefined {

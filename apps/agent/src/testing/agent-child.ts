@@ -2,14 +2,14 @@
 // whose values are its collection times, and prints "collected <value>" once each
 // interval is stored. Killed with SIGKILL by the parent, or stopped with SIGTERM.
 //
-//   agent-child.ts <data dir> <broker url> [agent id] [token]
+//   agent-child.ts <data dir> <broker url> [agent id] [token] [confirm: broker|hub]
 import { writeSync } from 'node:fs';
 import { Agent } from '../agent.ts';
 import { parseConfig } from '../config.ts';
 
-const [dir, url, id = 'edge-1', token = 'agent-token'] = process.argv.slice(2);
+const [dir, url, id = 'edge-1', token = 'agent-token', confirm = 'broker'] = process.argv.slice(2);
 const config = parseConfig(
-  ['agent:', `  id: ${id}`, `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${url}`, `  password: ${token}`, '  reconnect_initial: 100ms', '  reconnect_max: 500ms', 'buffer:', '  outage_batch: 1s', 'collectors:', '  enabled: true'].join('\n'),
+  ['agent:', `  id: ${id}`, `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${url}`, `  password: ${token}`, `  confirm: ${confirm}`, '  reconnect_initial: 100ms', '  reconnect_max: 500ms', 'buffer:', '  outage_batch: 1s', 'collectors:', '  enabled: true'].join('\n'),
   'child.yaml',
 );
 const agent = new Agent(config, {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeBatch, encodeStoredAck, topics } from '@metrics-hub/wire';
 import { SegmentQueue } from '../buffer/segment-queue.ts';
 import { startAedes } from '../testing/brokers.ts';
 import { Delivery } from './delivery.ts';
@@ -72,5 +73,64 @@ describe('delivery', () => {
     expect(backlog.length).toBeLessThanOrEqual(8);
     expect(arrived.indexOf('live-2')).toBeLessThan(arrived.indexOf(backlog[backlog.length - 1]));
     expect(queue.pendingIds().length).toBe(20 - backlog.length);
+  });
+
+  it('with hub confirmation, keeps a batch the broker took until the hub says "stored", sending it again meanwhile', async () => {
+    const broker = await startAedes({ a: 't', hub: 'h' });
+    cleanups.push(() => broker.stop());
+    const received: string[] = [];
+    const hub = mqtt.connect(broker.url, { username: 'hub', password: 'h', protocolVersion: 4 });
+    await new Promise<void>((resolve) => hub.once('connect', () => hub.subscribe('m/a/samples', { qos: 1 }, () => resolve())));
+    hub.on("message", () => received.push("batch"));
+    cleanups.push(() => hub.end(true));
+    const dir = mkdtempSync(join(tmpdir(), 'delivery-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let now = 1_000_000;
+    const queue = SegmentQueue.open(dir, { now: () => now, sync: false });
+    cleanups.push(() => queue.close());
+    for (const seq of [1, 2]) queue.append(encodeBatch({ agentId: 'a', firstSeq: seq, lastSeq: seq, createdMs: now, series: [] }));
+    let delivery: Delivery | undefined;
+    const link = new MqttLink({
+      url: broker.url,
+      agentId: 'a',
+      topicPrefix: 'm',
+      username: 'a',
+      password: 't',
+      protocolVersion: 4,
+      keepaliveSeconds: 30,
+      connectTimeoutMs: 5000,
+      backoff: { initialMs: 100, maxMs: 500 },
+      birth: () => new Uint8Array(),
+      onHubAck: (payload) => delivery!.hubAck(payload),
+      log: () => undefined,
+    });
+    cleanups.push(() => link.stop());
+    delivery = new Delivery(queue, link, { topic: 'm/a/samples', maxInflight: 8, backlogBytesPerSecond: 1e6, ackTimeoutMs: 1000, confirm: 'hub', now: () => now });
+    await new Promise<void>((resolve) => {
+      link.onState((s) => s.kind === 'connected' && resolve());
+      link.start();
+    });
+    delivery.connected();
+    await new Promise((r) => setTimeout(r, 100));
+    delivery.pump();
+    await new Promise((r) => setTimeout(r, 200));
+    // The broker has both (and PUBACKed them): they stay in the outbox all the same.
+    expect(received.length).toBe(2);
+    expect(queue.pendingIds().length).toBe(2);
+    hub.publish(topics.ack('m', 'a'), Buffer.from(encodeStoredAck(1, 1)), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(queue.pendingIds().length).toBe(1);
+    expect(delivery.stats.batchesSent).toBe(1);
+    // No word on the second within the timeout: it goes again.
+    now += 1500;
+    delivery.pump();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.length).toBe(3);
+    hub.publish(topics.ack('m', 'a'), Buffer.from(encodeStoredAck(2, 2)), { qos: 1 });
+    // An acknowledgement of something this agent never sent changes nothing.
+    hub.publish(topics.ack('m', 'a'), Buffer.from(encodeStoredAck(7, 9)), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(queue.pendingIds()).toEqual([]);
+    expect(delivery.stats.batchesSent).toBe(2);
   });
 });

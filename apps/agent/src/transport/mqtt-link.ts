@@ -37,6 +37,8 @@ export interface LinkOptions {
   backoff: { initialMs: number; maxMs: number };
   /** The retained birth message, published at every connect. */
   birth: () => Uint8Array;
+  /** Given: the link subscribes to the agent's ack topic and hands each message here. */
+  onHubAck?: (payload: Uint8Array) => void;
   log: (line: string) => void;
   now?: () => number;
   random?: () => number;
@@ -94,7 +96,22 @@ export class MqttLink {
       o.log(`connected to ${o.url} as agent-${o.agentId}`);
       client.publish(statusTopic, 'online', { qos: 1, retain: true });
       client.publish(topics.meta(o.topicPrefix, o.agentId), Buffer.from(o.birth()), { qos: 1, retain: true });
+      if (o.onHubAck) {
+        const ackTopic = topics.ack(o.topicPrefix, o.agentId);
+        client.subscribe(ackTopic, { qos: 1 }, (err, granted) => {
+          if (err || granted?.some((g) => g.qos === 128)) {
+            o.log(`broker ${o.url} refused the subscription to ${ackTopic} (${err?.message ?? 'not authorised'}): allow this agent to read it, or set hub.confirm: broker`);
+          }
+        });
+      }
     });
+    if (o.onHubAck) {
+      const ackTopic = topics.ack(o.topicPrefix, o.agentId);
+      const onHubAck = o.onHubAck;
+      client.on('message', (topic, payload) => {
+        if (topic === ackTopic) onHubAck(payload);
+      });
+    }
     client.on('error', (err) => {
       if (this.state.kind === 'stopped') return;
       o.log(`broker ${o.url}: ${describe(err)}`);

@@ -3,15 +3,16 @@
 //   - user name = agent id, password = the token the hub issued (AgentTokens); the client
 //     id must be `agent-<id>`, so one agent cannot take over another's session;
 //   - an agent publishes only under `<prefix>/<its id>/` (samples, meta, status), its last
-//     will too, and subscribes to nothing;
-//   - a samples message is acknowledged (PUBACK) only once the ingester has committed it;
+//     will too, and subscribes to its own acknowledgements (`<prefix>/<its id>/ack`) only;
+//   - a samples message is acknowledged (PUBACK) only once the ingester has committed it,
+//     and "stored" is published on the agent's ack topic for agents that confirm with the hub;
 //   - connections are capped and oversized packets cut off before they are buffered.
 
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
-import { parseAgentTopic, topics } from '@metrics-hub/wire';
+import { batchRange, encodeStoredAck, parseAgentTopic, topics } from '@metrics-hub/wire';
 import type { AgentTokens } from '../tokens.ts';
 import type { MessageSink } from './message-sink.ts';
 import { guardFrames } from './frame-guard.ts';
@@ -73,14 +74,27 @@ export class EmbeddedBroker {
         }
         // Held until committed: the PUBACK follows done().
         sink.samples(agentId, packet.payload as Buffer).then(
-          () => done(null),
+          () => {
+            done(null);
+            const range = batchRange(packet.payload as Buffer);
+            if (range) aedes.publish({ cmd: 'publish', topic: topics.ack(prefix, agentId), payload: Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)), qos: 1, retain: false, dup: false }, () => undefined);
+          },
           (e: Error) => done(e),
         );
       },
-      // Agents only publish. (A subscription granted "128" is refused, per MQTT 3.1.1.)
-      authorizeSubscribe: (_client, _sub, done) => done(null, null as never),
-      // Nothing the agents send is for anyone else: the hub consumed it above.
-      authorizeForward: (_client, packet) => (packet.topic.endsWith('/samples') ? null : packet),
+      // Agents subscribe to their own acknowledgements and nothing else. (A subscription
+      // granted "128" is refused, per MQTT 3.1.1.)
+      authorizeSubscribe: (client: AgentClient | null, sub, done) => {
+        if (client?.agentId && sub.topic === topics.ack(prefix, client.agentId)) return done(null, { ...sub, qos: 1 });
+        done(null, null as never);
+      },
+      // Nothing the agents send is for anyone else (the hub consumed it above); the hub's
+      // acknowledgements reach only the agent whose topic they are on.
+      authorizeForward: (client: AgentClient, packet) => {
+        if (packet.topic.endsWith('/samples')) return null;
+        if (packet.topic.endsWith('/ack') && (!client?.agentId || packet.topic !== topics.ack(prefix, client.agentId))) return null;
+        return packet;
+      },
     });
     aedes.on('clientDisconnect', (client: AgentClient) => {
       if (client.agentId) sink.disconnected(client.agentId);

@@ -1,13 +1,18 @@
 // The hub as a client of an external broker (Mosquitto, EMQX, a cluster): a persistent
 // session (clean: false) subscribed with QoS 1, so messages wait in the broker while the
 // hub is away, and each samples message acknowledged only after its commit
-// (customHandleAcks). With `sharedGroup`, samples are read through `$share/<group>/...`
-// so that several hubs split the fleet, as consumers of one group do. Who may publish
-// what is the external broker's job (its users and ACLs).
+// (customHandleAcks), then "stored" published on the agent's ack topic. With `sharedGroup`,
+// samples are read through `$share/<group>/...` so that several hubs split the fleet, as
+// consumers of one group do, and the session is not persistent: a broker keeps routing a
+// share to a disconnected persistent session (Mosquitto does), so a dead hub would hold its
+// share until it came back. Without a session, the broker sends everything to the hubs
+// that are alive; what was in flight to the dead one is lost at the broker, and agents that
+// confirm with the hub (`transport.confirm: hub`) send it again. Who may publish what is the
+// external broker's job (its users and ACLs).
 
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
-import { parseAgentTopic } from '@metrics-hub/wire';
+import { batchRange, encodeStoredAck, parseAgentTopic, topics } from '@metrics-hub/wire';
 import type { MessageSink } from './message-sink.ts';
 
 export interface ExternalBrokerOptions {
@@ -30,14 +35,15 @@ export class ExternalBroker {
   static start(o: ExternalBrokerOptions): ExternalBroker {
     const prefix = o.topicPrefix;
     const samplesTopic = `${o.sharedGroup ? `$share/${o.sharedGroup}/` : ''}${prefix}/+/samples`;
-    const client = mqtt.connect(o.url, {
+    const persistent = !o.sharedGroup;
+    const client: MqttClient = mqtt.connect(o.url, {
       clientId: o.clientId,
-      clean: false,
+      clean: !persistent,
       protocolVersion: o.protocolVersion,
       username: o.username,
       password: o.password,
       reconnectPeriod: 2000,
-      ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 7 * 86_400 } } : {}),
+      ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: persistent ? 7 * 86_400 : 0 } } : {}),
       ca: o.tls?.caFile ? readFileSync(o.tls.caFile) : undefined,
       cert: o.tls?.certFile ? readFileSync(o.tls.certFile) : undefined,
       key: o.tls?.keyFile ? readFileSync(o.tls.keyFile) : undefined,
@@ -51,7 +57,11 @@ export class ExternalBroker {
         // No PUBACK until committed: a failed commit drops the connection and the broker
         // delivers the message again.
         o.sink.samples(parsed.agentId, message).then(
-          () => done(0),
+          () => {
+            done(0);
+            const range = batchRange(message);
+            if (range) client.publish(topics.ack(prefix, parsed.agentId), Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)), { qos: 1 });
+          },
           (e: Error) => done(e),
         );
       },
