@@ -66,7 +66,13 @@ function showList(root: HTMLElement, ctx: ViewContext, all: Dashboard[]): void {
       ),
     ),
   );
-  root.append(list, h('h2', { text: 'New dashboard' }), form, error);
+  root.append(
+    list,
+    h('p', { class: 'muted' }, 'A dashboard\'s "Make incident file…" saves it with its data over the range shown; such files open read-only in ', h('a', { href: '#/incidents', text: 'Incidents' }), '.'),
+    h('h2', { text: 'New dashboard' }),
+    form,
+    error,
+  );
 }
 
 function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range: string, state: { stopped: boolean; cleanup: (() => void)[] }): void {
