@@ -11,6 +11,18 @@ export const IpcChannel = {
   HubUnsubscribe: 'hub:unsubscribe',
   /** main → window: (subscriptionId, event, data), one per server-sent event. */
   HubEvent: 'hub:event',
+  /** invoke(job, HubFileRequest, suggestedName) → SaveOutcome: a save dialog, then the hub's answer streamed into the file. */
+  TransferSave: 'transfer:save',
+  /** invoke(title, FileFilter[]) → ChooseOutcome: an open dialog; the main process keeps the path, the window gets an id. */
+  TransferChoose: 'transfer:choose',
+  /** invoke(job, fileId, path, contentType) → UploadOutcome: a chosen file streamed to the hub as a request body. */
+  TransferUpload: 'transfer:upload',
+  /** send(job): stop that transfer (a save deletes its partial file). */
+  TransferCancel: 'transfer:cancel',
+  /** main → window: (job, bytes, total | null) while a transfer runs. */
+  TransferProgress: 'transfer:progress',
+  /** invoke(CaptureRect, suggestedName) → SaveOutcome: a save dialog, then that part of the window as a PNG. */
+  TransferCapture: 'transfer:capture',
 } as const;
 
 export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];

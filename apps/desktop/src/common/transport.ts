@@ -1,18 +1,14 @@
 // The one way the renderer reaches the hub, whatever hosts it: over HTTP in a browser
 // (the headless hub serves the same renderer), or over Electron IPC through the preload
-// script. Deliberately tiny: a JSON request and a subscription to the hub's events. No
-// DOM and no Node here; both sides import it.
+// script. Deliberately tiny: a JSON request and a subscription to the hub's events (files
+// go through FileTransfers instead, renderer/transfers/). No DOM and no Node here; both
+// sides import it.
 
 export type HubMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface HubTransport {
   /** A request to the hub's HTTP API (paths under /api/); resolves to the parsed JSON body. */
   request<T = unknown>(method: HubMethod, path: string, body?: unknown): Promise<T>;
-  /**
-   * Sends a file as the raw request body (an import). Optional: a host that cannot carry
-   * one (the Electron bridge, for now) leaves it out and the view says what to do instead.
-   */
-  upload?<T = unknown>(path: string, body: Blob, contentType: string, onProgress?: (sent: number, total: number) => void): Promise<T>;
   /** The hub's server-sent events (`fleet`, `ingest`); returns the unsubscribe function. */
   subscribe(onEvent: (event: string, data: unknown) => void): () => void;
 }

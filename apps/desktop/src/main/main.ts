@@ -1,20 +1,23 @@
 // The Electron main process: a thin shell. The hub runs in a utility process
 // (hub-process.ts); the window shows the renderer from metrics-hub://app/ and reaches the
 // hub only through the preload bridge; every decision worth testing (which requests pass,
-// where the window may go, where it sits, what the tray says) lives in a plain-Node module
-// beside this file.
+// where the window may go, where it sits, what the tray says, how a file is streamed)
+// lives in a plain-Node module beside this file.
 
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess, type WebContents } from 'electron';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChooseOutcome, ProgressListener, SaveOutcome, UploadOutcome } from '../common/file-transfer.ts';
 import { IpcChannel, type BridgeResponse } from '../common/ipc-channels.ts';
 import type { HubMethod } from '../common/transport.ts';
 import { HubProcessEnv, parseHubToMain, type MainToHub } from '../hub-process/protocol.ts';
 import { followHubEvents, hubRequest, type HubEndpoint } from './hub-client.ts';
-import { APP_ENTRY, APP_SCHEME, checkHubRequest, externalUrlToOpen, isAllowedNavigation, isAppUrl } from './ipc-policy.ts';
+import { saveHubResponse, uploadFileToHub, writeFileViaTemp } from './file-transfer.ts';
+import { APP_ENTRY, APP_SCHEME, checkCaptureRequest, checkChooseRequest, checkHubRequest, checkSaveRequest, checkUploadRequest, externalUrlToOpen, isAllowedNavigation, isAppUrl, isJobNumber, MAX_UPLOAD_BYTES } from './ipc-policy.ts';
+import { ChosenFiles, TransferJobs } from './transfer-jobs.ts';
 import { rendererFileFor, rendererHeaders } from './renderer-files.ts';
 import { trayTitle, trayTooltip } from './tray-text.ts';
 import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState, type WindowState } from './window-state.ts';
@@ -44,6 +47,10 @@ let resolveHub!: (hub: HubEndpoint | undefined) => void;
 const hubReady = new Promise<HubEndpoint | undefined>((r) => (resolveHub = r));
 const subscriptions = new Map<string, () => void>();
 const notifications = new Map<string, Notification>();
+const transfers = new TransferJobs();
+const chosenFiles = new ChosenFiles();
+/** Where the next save dialog opens: Downloads, then the folder of the last save. */
+let saveFolder: string | undefined;
 
 async function start(): Promise<void> {
   hardenSession();
@@ -217,6 +224,96 @@ function registerIpc(): void {
     subscriptions.get(key)?.();
     subscriptions.delete(key);
   });
+  registerTransferIpc();
+}
+
+// --- file transfers: dialogs here, the streaming in file-transfer.ts -----------------------
+
+const NOT_OUR_WINDOW = { status: 'failed', error: 'refused: not the app window' } as const;
+
+function progressTo(sender: WebContents, job: number): ProgressListener {
+  return (bytes, total) => {
+    if (!sender.isDestroyed()) sender.send(IpcChannel.TransferProgress, job, bytes, total);
+  };
+}
+
+/** Runs a transfer as job `job` of this window, so that transfer:cancel and a closed window stop it. */
+async function asJob<T>(sender: WebContents, job: number, run: (signal: AbortSignal) => Promise<T>, busy: T): Promise<T> {
+  const signal = transfers.start(sender.id, job);
+  if (!signal) return busy;
+  try {
+    return await run(signal);
+  } finally {
+    transfers.finish(sender.id, job);
+  }
+}
+
+async function askWhereToSave(name: string, filters?: Electron.FileFilter[]): Promise<string | undefined> {
+  const choice = await dialog.showSaveDialog(window!, { defaultPath: join(saveFolder ?? app.getPath('downloads'), name), ...(filters ? { filters } : {}) });
+  if (choice.canceled || !choice.filePath) return undefined;
+  saveFolder = dirname(choice.filePath);
+  return choice.filePath;
+}
+
+function registerTransferIpc(): void {
+  ipcMain.handle(IpcChannel.TransferSave, async (event, job: unknown, request: unknown, suggestedName: unknown): Promise<SaveOutcome> => {
+    if (!window || event.sender !== window.webContents) return NOT_OUR_WINDOW;
+    const check = checkSaveRequest(event.senderFrame?.url, job, request, suggestedName);
+    if (!check.ok) return { status: 'failed', error: check.error };
+    const sender = event.sender;
+    return asJob<SaveOutcome>(sender, check.job, async (signal) => {
+      const file = await askWhereToSave(check.name);
+      if (!file) return { status: 'dismissed' };
+      const hub = await hubReady;
+      if (!hub) return { status: 'failed', error: 'the hub is not running: restart the app' };
+      const outcome = await saveHubResponse(hub, check.request, file, { signal, onProgress: progressTo(sender, check.job) });
+      log(`save ${check.request.path.split('?')[0]} -> ${file}: ${outcome.status}`);
+      return outcome;
+    }, { status: 'failed', error: `refused: job ${check.job} is running already` });
+  });
+  ipcMain.handle(IpcChannel.TransferChoose, async (event, title: unknown, filters: unknown): Promise<ChooseOutcome> => {
+    if (!window || event.sender !== window.webContents) return NOT_OUR_WINDOW;
+    const check = checkChooseRequest(event.senderFrame?.url, title, filters);
+    if (!check.ok) return { status: 'failed', error: check.error };
+    const choice = await dialog.showOpenDialog(window, { title: check.title, properties: ['openFile'], filters: check.filters });
+    const path = choice.filePaths[0];
+    if (choice.canceled || !path) return { status: 'dismissed' };
+    let bytes: number;
+    try {
+      bytes = (await stat(path)).size;
+    } catch (e) {
+      return { status: 'failed', error: `cannot read ${path}: ${(e as Error).message}` };
+    }
+    if (bytes > MAX_UPLOAD_BYTES) return { status: 'failed', error: `${basename(path)} is ${bytes} bytes, over the ${MAX_UPLOAD_BYTES} this window sends: use \`hub import\` on the hub's machine` };
+    return { status: 'chosen', file: { fileId: chosenFiles.add(event.sender.id, path, bytes), name: basename(path), bytes } };
+  });
+  ipcMain.handle(IpcChannel.TransferUpload, async (event, job: unknown, fileId: unknown, path: unknown, contentType: unknown): Promise<UploadOutcome> => {
+    if (!window || event.sender !== window.webContents) return NOT_OUR_WINDOW;
+    const check = checkUploadRequest(event.senderFrame?.url, job, fileId, path, contentType);
+    if (!check.ok) return { status: 'failed', error: check.error };
+    const file = chosenFiles.get(event.sender.id, check.fileId);
+    if (!file) return { status: 'failed', error: 'this window no longer knows that file: choose it again' };
+    const sender = event.sender;
+    return asJob<UploadOutcome>(sender, check.job, async (signal) => {
+      const hub = await hubReady;
+      if (!hub) return { status: 'failed', error: 'the hub is not running: restart the app' };
+      return uploadFileToHub(hub, check.path, file.path, check.contentType, { signal, onProgress: progressTo(sender, check.job) });
+    }, { status: 'failed', error: `refused: job ${check.job} is running already` });
+  });
+  ipcMain.on(IpcChannel.TransferCancel, (event, job: unknown) => {
+    if (!fromOurWindow(event) || !isJobNumber(job)) return;
+    transfers.cancel(event.sender.id, job);
+  });
+  ipcMain.handle(IpcChannel.TransferCapture, async (event, rect: unknown, suggestedName: unknown): Promise<SaveOutcome> => {
+    if (!window || event.sender !== window.webContents) return NOT_OUR_WINDOW;
+    const check = checkCaptureRequest(event.senderFrame?.url, rect, suggestedName);
+    if (!check.ok) return { status: 'failed', error: check.error };
+    const file = await askWhereToSave(check.name, [{ name: 'PNG image', extensions: ['png'] }]);
+    if (!file) return { status: 'dismissed' };
+    const image = await event.sender.capturePage(check.rect);
+    if (image.isEmpty()) return { status: 'failed', error: 'the chart was not on screen: scroll it into view and save again' };
+    return writeFileViaTemp(file, image.toPNG());
+  });
 }
 
 function dropSubscriptionsOf(contents: WebContents): void {
@@ -292,8 +389,19 @@ function createWindow(): void {
       win.hide();
     }
   });
-  contents.on('destroyed', () => dropSubscriptionsOf(contents));
-  contents.on('render-process-gone', () => dropSubscriptionsOf(contents));
+  const contentsId = contents.id;
+  const dropTransfers = () => {
+    transfers.cancelAllOf(contentsId);
+    chosenFiles.forgetOwner(contentsId);
+  };
+  contents.on('destroyed', () => {
+    dropSubscriptionsOf(contents);
+    dropTransfers();
+  });
+  contents.on('render-process-gone', () => {
+    dropSubscriptionsOf(contents);
+    dropTransfers();
+  });
   void win.loadURL(APP_ENTRY);
 }
 

@@ -11,7 +11,7 @@ describe.runIf(available)('renderer shell', () => {
     const res = await page.goto(rig.ui.url);
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     const nav = await page.locator('nav.nav a').allTextContents();
-    expect(nav).toEqual(['Fleet', 'Explore', 'Alerts', 'Dashboards', 'Settings']);
+    expect(nav).toEqual(['Fleet', 'Explore', 'Alerts', 'Dashboards', 'Incidents', 'Settings']);
     for (const section of nav) {
       await page.click(`nav.nav a:text-is("${section}")`);
       await page.waitForSelector(`main#view[data-view="${section.toLowerCase()}"]`);

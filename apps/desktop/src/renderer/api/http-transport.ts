@@ -26,28 +26,6 @@ export class HttpTransport implements HubTransport {
     return parsed as T;
   }
 
-  /** XMLHttpRequest rather than fetch: it reports upload progress. */
-  upload<T>(path: string, body: Blob, contentType: string, onProgress?: (sent: number, total: number) => void): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open('POST', `${this.base}${path}`);
-      xhr.setRequestHeader('content-type', contentType);
-      xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.total);
-      xhr.onerror = () => reject(new HubRequestError(0, 'the hub did not answer the upload'));
-      xhr.onload = () => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(xhr.responseText);
-        } catch {
-          parsed = undefined;
-        }
-        if (xhr.status >= 200 && xhr.status < 300) resolve(parsed as T);
-        else reject(new HubRequestError(xhr.status, (parsed as { error?: string } | undefined)?.error ?? `${xhr.status}`, undefined, parsed));
-      };
-      xhr.send(body);
-    });
-  }
-
   subscribe(onEvent: (event: string, data: unknown) => void): () => void {
     const source = new EventSource(`${this.base}/api/hub/v1/events`);
     const handler = (e: MessageEvent) => onEvent(e.type, JSON.parse(e.data as string));

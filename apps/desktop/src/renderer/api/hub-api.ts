@@ -1,7 +1,7 @@
 // Every call the views make, typed, over whichever transport hosts the renderer.
 
 import type { HubTransport } from '../../common/transport.ts';
-import type { AlertView, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
+import type { AlertView, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, OpenedIncident, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
 
 export class HubApi {
   constructor(readonly transport: HubTransport) {}
@@ -127,6 +127,21 @@ export class HubApi {
 
   deleteDashboard(id: string): Promise<unknown> {
     return this.transport.request('DELETE', `/api/hub/v1/dashboards/${encodeURIComponent(id)}`);
+  }
+
+  // Incident files (opening and importing one sends the file: FileTransfers does that)
+  async openedIncidents(): Promise<OpenedIncident[]> {
+    return (await this.get<{ incidents: OpenedIncident[] }>('/api/hub/v1/incidents')).incidents;
+  }
+
+  incident(id: string): Promise<OpenedIncident> {
+    return this.get(`/api/hub/v1/incidents/${encodeURIComponent(id)}`);
+  }
+
+  /** A range query over an opened incident's series only (Prometheus's matrix shape). */
+  incidentQueryRange(id: string, expr: string, startMs: number, endMs: number, stepMs: number): Promise<PromResponse<QueryData>> {
+    const p = new URLSearchParams({ query: expr, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) });
+    return this.get(`/api/hub/v1/incidents/${encodeURIComponent(id)}/query_range?${p}`);
   }
 }
 

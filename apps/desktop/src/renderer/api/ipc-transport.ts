@@ -1,10 +1,11 @@
 // HubTransport over the preload script's bridge, inside the Electron window.
 
+import type { TransferBridge } from '../../common/file-transfer.ts';
 import type { HubMethod, HubTransport } from '../../common/transport.ts';
 import { HubRequestError } from '../../common/transport.ts';
 
-/** What apps/desktop/src/preload exposes as `window.metricsHub`. */
-export interface PreloadBridge {
+/** What apps/desktop/src/preload exposes as `window.metricsHub`: the hub's API and file transfers. */
+export interface PreloadBridge extends TransferBridge {
   request(method: HubMethod, path: string, body?: unknown): Promise<{ ok: boolean; status: number; body: unknown }>;
   subscribe(onEvent: (event: string, data: unknown) => void): () => void;
 }

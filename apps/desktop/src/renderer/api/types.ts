@@ -130,3 +130,25 @@ export interface HubStatus {
   store: Record<string, unknown>;
   agents: number;
 }
+
+/** An incident file the hub has opened (in memory, read-only): GET /api/hub/v1/incidents[/<id>]. */
+export interface OpenedIncident {
+  id: string;
+  title: string;
+  /** RFC 3339, when the file was made. */
+  createdAt: string;
+  startMs: number;
+  endMs: number;
+  dashboard: { id?: string; title: string; panels: Dashboard['panels'] };
+  series: number;
+  samples: number;
+}
+
+/** What POST /api/hub/v1/incidents/import stored. */
+export interface IncidentImport {
+  title: string;
+  startMs: number;
+  endMs: number;
+  dashboard: Dashboard;
+  summary: { samples: number; appended: number; series: number; store: { duplicates: number; conflicts: number; tooOld: number; rejectedSeries: number } };
+}

@@ -3,7 +3,7 @@
 // per series, null where a series has no point at that step. The hub sends it that way
 // (query_range with format=columns), so this is little more than naming the series.
 
-import type { Labels, MatrixColumnsData } from '../api/types.ts';
+import type { Labels, MatrixColumnsData, QueryData } from '../api/types.ts';
 
 export interface Columns {
   /** Seconds since 1970 (uPlot's default time scale), ascending. */
@@ -20,7 +20,7 @@ export function gridToColumns(data: MatrixColumnsData): Columns {
   const names: string[] = [];
   for (const s of data.result) {
     const values = s.values;
-    // "NaN" and "±Inf" cannot be scaled by uPlot: gaps, as in matrixToColumns.
+    // "NaN" and "±Inf" cannot be scaled by uPlot: gaps, as in matrixToColumns below.
     for (let i = 0; i < values.length; i++) if (typeof values[i] === 'string') values[i] = null;
     ys.push(values as (number | null)[]);
     names.push(seriesName(s.metric));
@@ -36,4 +36,28 @@ export function seriesName(metric: Labels): string {
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(', ');
   return labels ? `${name}{${labels}}` : name || '{}';
+}
+
+/**
+ * A Prometheus matrix (query_range without format=columns: an incident's answer) on the
+ * grid start..end by step: each point in its step's slot, gaps null, NaN and ±Inf too.
+ */
+export function matrixToColumns(data: QueryData, startMs: number, endMs: number, stepMs: number): Columns {
+  const count = endMs < startMs ? 0 : Math.floor((endMs - startMs) / stepMs) + 1;
+  const xs = new Float64Array(count);
+  for (let i = 0; i < count; i++) xs[i] = (startMs + i * stepMs) / 1000;
+  if (data.resultType !== 'matrix') return { xs, ys: [], names: [] };
+  const ys: (number | null)[][] = [];
+  const names: string[] = [];
+  for (const s of data.result) {
+    const col = new Array<number | null>(count).fill(null);
+    for (const [t, v] of s.values) {
+      const i = Math.round((t * 1000 - startMs) / stepMs);
+      const n = Number(v);
+      if (i >= 0 && i < count && Number.isFinite(n)) col[i] = n;
+    }
+    ys.push(col);
+    names.push(seriesName(s.metric));
+  }
+  return { xs, ys, names };
 }

@@ -1,11 +1,12 @@
 // The app shell: navigation, hash routes (#/fleet, #/host/<id>, #/explore, #/alerts,
-// #/dashboards, #/settings) and the mounted view. One view at a time; leaving a view
+// #/dashboards, #/incidents, #/settings) and the mounted view. One view at a time; leaving a view
 // stops it (its timers and live subscriptions end with it).
 
 import type { HubApi } from '../api/hub-api.ts';
+import type { FileTransfers } from '../transfers/file-transfers.ts';
 import { h, type View, type ViewContext } from './view.ts';
 
-export function startApp(root: HTMLElement, api: HubApi, views: View[]): void {
+export function startApp(root: HTMLElement, api: HubApi, transfers: FileTransfers, views: View[]): void {
   const nav = h('nav', { class: 'nav', 'aria-label': 'Sections' });
   const main = h('main', { class: 'view', id: 'view' });
   const status = h('div', { class: 'hub-status', role: 'status', 'aria-live': 'polite' });
@@ -32,6 +33,7 @@ export function startApp(root: HTMLElement, api: HubApi, views: View[]): void {
     main.dataset.view = view.id;
     const ctx: ViewContext = {
       api,
+      transfers,
       params,
       navigate: (path) => (location.hash = `#/${path}`),
       onHubEvent: (l) => {

@@ -2,9 +2,12 @@
 // element and returns how to stop it (timers, subscriptions, charts).
 
 import type { HubApi } from '../api/hub-api.ts';
+import type { FileTransfers } from '../transfers/file-transfers.ts';
 
 export interface ViewContext {
   api: HubApi;
+  /** Saving the hub's files and sending the user's (exports, incidents, imports). */
+  transfers: FileTransfers;
   /** The route's parameters, e.g. the host id of #/host/<id>. */
   params: string[];
   /** Goes to another route (#/<path>). */

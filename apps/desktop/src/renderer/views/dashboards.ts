@@ -1,11 +1,14 @@
 // Dashboards: the built-in ones (read-only, copyable) and the user's, kept in the hub
 // (PUT/DELETE /api/hub/v1/dashboards/<id>) so every window sees the same. #/dashboards
-// lists them; #/dashboards/<id>[/<range>] shows one with a chart per panel.
+// lists them; #/dashboards/<id>[/<range>] shows one with a chart per panel, and makes an
+// incident file of it over the range shown.
 
 import type { Dashboard } from '../api/types.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import { BUILTIN_DASHBOARDS, newDashboardId } from '../dashboards/builtin.ts';
+import { incidentForm } from '../dashboards/incident-form.ts';
 import { createPanelChart, type PanelChart } from '../dashboards/panel-chart.ts';
+import { liveSource, recentWindow } from '../dashboards/panel-sources.ts';
 import { RANGES, rangeSeconds } from '../explore/time-range.ts';
 
 const REFRESH_MS = 30_000;
@@ -63,15 +66,24 @@ function showList(root: HTMLElement, ctx: ViewContext, all: Dashboard[]): void {
       ),
     ),
   );
-  root.append(list, h('h2', { text: 'New dashboard' }), form, error);
+  root.append(
+    list,
+    h('p', { class: 'muted' }, 'A dashboard\'s "Make incident file…" saves it with its data over the range shown; such files open read-only in ', h('a', { href: '#/incidents', text: 'Incidents' }), '.'),
+    h('h2', { text: 'New dashboard' }),
+    form,
+    error,
+  );
 }
 
 function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range: string, state: { stopped: boolean; cleanup: (() => void)[] }): void {
   const rangeSelect = h('select', { 'aria-label': 'Range', class: 'range' }, ...RANGES.map((r) => h('option', { value: r.label, text: `Last ${r.label}`, selected: r.label === range })));
   const actions = h('span', { class: 'row' });
   const message = h('div', { class: 'error' });
+  const incident = incidentForm(ctx, d, () => rangeSeconds(rangeSelect.value));
+  state.cleanup.push(() => incident.bar.cancel());
   root.append(
-    h('div', { class: 'toolbar' }, h('a', { href: '#/dashboards', text: '← All dashboards' }), h('h2', { class: 'dash-title', text: d.title }), d.builtIn ? h('span', { class: 'badge', text: 'built in, read-only' }) : null, h('span', { class: 'spacer' }), actions, rangeSelect),
+    h('div', { class: 'toolbar' }, h('a', { href: '#/dashboards', text: '← All dashboards' }), h('h2', { class: 'dash-title', text: d.title }), d.builtIn ? h('span', { class: 'badge', text: 'built in, read-only' }) : null, h('span', { class: 'spacer' }), incident.button, actions, rangeSelect),
+    incident.form,
     message,
   );
   const save = (next: Dashboard) => ctx.api.saveDashboard(next).then(() => ctx.navigate(`dashboards/${encodeURIComponent(next.id)}/${rangeSelect.value}`), (e: Error) => (message.textContent = e.message));
@@ -93,6 +105,7 @@ function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range:
   }
 
   const panels: PanelChart[] = [];
+  const source = liveSource(ctx.api);
   const grid = h('div', { class: 'grid dash-grid' });
   root.append(grid);
   d.panels.forEach((p, i) => {
@@ -101,7 +114,7 @@ function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range:
       remove = h('button', { text: 'Remove', title: 'Remove this panel', 'data-action': 'remove-panel' });
       remove.addEventListener('click', () => void save({ ...d, panels: d.panels.filter((_, j) => j !== i) }));
     }
-    const chart = createPanelChart(ctx.api, p, remove);
+    const chart = createPanelChart(source, p, remove);
     panels.push(chart);
     grid.append(chart.el);
   });
@@ -110,8 +123,8 @@ function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range:
 
   const refresh = () => {
     if (state.stopped) return;
-    const s = rangeSeconds(rangeSelect.value);
-    void Promise.all(panels.map((p) => p.refresh(s))).then(() => (root.dataset.drawn = String(Date.now())));
+    const w = recentWindow(rangeSeconds(rangeSelect.value));
+    void Promise.all(panels.map((p) => p.refresh(w))).then(() => (root.dataset.drawn = String(Date.now())));
   };
   rangeSelect.addEventListener('change', () => {
     history.replaceState(null, '', `#/dashboards/${encodeURIComponent(d.id)}/${rangeSelect.value}`);

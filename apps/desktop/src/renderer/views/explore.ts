@@ -1,5 +1,6 @@
 // Explore: a PromQL editor, the result as a graph over a chosen range or as a table at
-// this instant, errors pointed at in the editor. The query lives in the URL hash
+// this instant, errors pointed at in the editor, the API's warnings and infos under the
+// result, and the data saved as a file (with progress and cancel). The query lives in the URL hash
 // (#/explore/<query>[/<range>]) so a link or a reload shows the same thing.
 //
 // Timing: each graph run leaves performance measures `explore:parse` (response end to
@@ -10,7 +11,9 @@ import { h, type View } from '../shell/view.ts';
 import { createPromqlEditor, type PromqlEditor } from '../explore/promql-editor.ts';
 import { createLineChart, type LineChart } from '../explore/line-chart.ts';
 import { gridToColumns } from '../explore/matrix-columns.ts';
-import { downloadChartPng, downloadExport, EXPORT_CHOICES } from '../export/download.ts';
+import { chartImageName, exportDownload, EXPORT_CHOICES } from '../export/download.ts';
+import { createQueryNotes, showQueryNotes } from '../explore/query-notes.ts';
+import { createTransferBar, failedText, savedText } from '../transfers/transfer-bar.ts';
 import { queryErrorPosition } from '../explore/query-error.ts';
 import { renderResultTable } from '../explore/result-table.ts';
 import { DEFAULT_RANGE, RANGES, rangeSeconds, stepFor, windowFor } from '../explore/time-range.ts';
@@ -36,11 +39,15 @@ export const exploreView: View = {
     const editorBox = h('div', { class: 'promql-editor' });
     const errorBox = h('div', { class: 'error query-error', role: 'alert' });
     const info = h('div', { class: 'muted query-info' });
+    // The API's warnings and infos, under the result they are about.
+    const notes = createQueryNotes();
+    const exportBar = createTransferBar();
+    const exportNote = h('div', { class: 'muted export-note', role: 'status' });
     const chartBox = h('div', { class: 'explore-chart' });
     const tableBox = h('div', { class: 'explore-table', hidden: true });
     root.append(
       h('h1', { text: 'Explore' }),
-      h('div', { class: 'panel explore' }, editorBox, errorBox, h('div', { class: 'toolbar' }, runButton, h('span', { class: 'muted', text: 'Ctrl/Cmd+Enter runs' }), h('span', { class: 'spacer' }), tabs.graph, tabs.table, rangeSelect), info, chartBox, tableBox, h('div', { class: 'toolbar export' }, exportFormat, exportButton, pngButton)),
+      h('div', { class: 'panel explore' }, editorBox, errorBox, h('div', { class: 'toolbar' }, runButton, h('span', { class: 'muted', text: 'Ctrl/Cmd+Enter runs' }), h('span', { class: 'spacer' }), tabs.graph, tabs.table, rangeSelect), info, chartBox, tableBox, notes, h('div', { class: 'toolbar export' }, exportFormat, exportButton, pngButton), exportBar.el, exportNote),
     );
 
     const saveToHash = (q: string) => {
@@ -59,6 +66,7 @@ export const exploreView: View = {
       const id = ++runId;
       saveToHash(editor.value());
       errorBox.replaceChildren();
+      showQueryNotes(notes, undefined);
       editor.clearError();
       if (!q) {
         info.textContent = 'Type a query and press Ctrl+Enter.';
@@ -71,6 +79,7 @@ export const exploreView: View = {
           const res = await ctx.api.query(q);
           if (id !== runId) return;
           tableBox.replaceChildren(renderResultTable(res.data));
+          showQueryNotes(notes, res);
           const n = res.data.resultType === 'vector' || res.data.resultType === 'matrix' ? res.data.result.length : 1;
           info.textContent = `${n} result${n === 1 ? '' : 's'} · ${Math.round(performance.now() - t0)} ms`;
         } else {
@@ -94,6 +103,7 @@ export const exploreView: View = {
       const parsed = performance.now();
       if (id !== runId) return;
       if (res.data.resultType !== 'matrix') throw new Error(`a range query gave a ${res.data.resultType}`);
+      showQueryNotes(notes, res);
       // Over HTTP the browser's resource timing says when the last byte arrived (JSON
       // parsing follows it); over IPC there is no such entry and parse counts as 0.
       const entry = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/query_range')).pop() as PerformanceResourceTiming | undefined;
@@ -130,23 +140,25 @@ export const exploreView: View = {
     runButton.addEventListener('click', () => void run());
     exportButton.addEventListener('click', () => {
       const q = editor.value().trim();
-      if (!q) return;
+      if (!q) return void (exportNote.textContent = 'Type a query to export its data.');
       const rangeS = rangeSeconds(rangeSelect.value);
       const w = windowFor(rangeS, stepFor(rangeS));
+      const { request, suggestedName } = exportDownload({ format: exportFormat.value, query: q, startMs: w.startS * 1000, endMs: w.endS * 1000, stepMs: w.stepS * 1000 });
       exportButton.disabled = true;
-      info.textContent = 'Exporting…';
-      downloadExport(ctx.api, { format: exportFormat.value, query: q, startMs: w.startS * 1000, endMs: w.endS * 1000, stepMs: w.stepS * 1000 })
-        .then((bytes) => (info.textContent = `Exported ${bytes.toLocaleString('en-US')} bytes (${exportFormat.value}).`))
-        .catch((e: Error) => (info.textContent = `Export failed: ${e.message}`))
+      exportNote.textContent = '';
+      exportBar
+        .run(`Exporting ${exportFormat.value}`, (onProgress, signal) => ctx.transfers.saveFromHub(request, suggestedName, onProgress, signal))
+        .then((saved) => (exportNote.textContent = savedText('Export', saved, ctx.transfers.savesTo)))
+        .catch((e: unknown) => (exportNote.textContent = failedText('Export', e)))
         .finally(() => (exportButton.disabled = false));
     });
     pngButton.addEventListener('click', () => {
       const canvas = chartBox.querySelector('canvas');
-      if (!canvas) {
-        info.textContent = 'Run the query as a graph first.';
-        return;
-      }
-      void downloadChartPng(canvas, 'explore').catch((e: Error) => (info.textContent = e.message));
+      if (!canvas) return void (exportNote.textContent = 'Run the query as a graph first.');
+      ctx.transfers.saveChartImage(canvas, chartImageName('explore')).then(
+        (saved) => (exportNote.textContent = savedText('Chart', saved, ctx.transfers.savesTo)),
+        (e: unknown) => (exportNote.textContent = failedText('Saving the chart', e)),
+      );
     });
     tabs.graph.addEventListener('click', () => setTab('graph'));
     tabs.table.addEventListener('click', () => setTab('table'));
@@ -156,6 +168,8 @@ export const exploreView: View = {
 
     return () => {
       runId++;
+      // What the user can no longer see or cancel does not keep running.
+      exportBar.cancel();
       chart?.destroy();
       editor.destroy();
     };

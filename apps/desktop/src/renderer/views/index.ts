@@ -5,6 +5,7 @@ import { hostView } from './host.ts';
 import { exploreView } from './explore.ts';
 import { alertsView } from './alerts.ts';
 import { dashboardsView } from './dashboards.ts';
+import { incidentsView } from './incidents.ts';
 import { settingsView } from './settings.ts';
 
-export const VIEWS: View[] = [fleetView, hostView, exploreView, alertsView, dashboardsView, settingsView];
+export const VIEWS: View[] = [fleetView, hostView, exploreView, alertsView, dashboardsView, incidentsView, settingsView];

@@ -1,12 +1,16 @@
 // Settings: where agents connect (broker and HTTP addresses), agent tokens (issue: the
 // token, agent config and install command shown once, with copy buttons; revoke after
 // an inline confirmation), and what is configured in files (retention, receivers),
-// read-only with where to change it.
+// read-only with where to change it; whole-hub snapshots (take, save a copy) and file
+// imports, with progress and cancel.
 
 import type { IssuedToken, TokenInfo } from '../api/types.ts';
 import { HubRequestError } from '../../common/transport.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import { timeText } from '../alerts/format.ts';
+import { formatValue } from '../charts/format.ts';
+import type { PickedFile } from '../transfers/file-transfers.ts';
+import { createTransferBar, failedText, savedText } from '../transfers/transfer-bar.ts';
 
 export const settingsView: View = {
   id: 'settings',
@@ -22,7 +26,8 @@ export const settingsView: View = {
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
     const notifications = notificationsEditor(ctx);
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx), h('h2', { text: 'Import data' }), importPanel(ctx), h('h2', { text: 'Storage and alerting' }), files);
+    const cleanup: (() => void)[] = [];
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx, cleanup), h('h2', { text: 'Import data' }), importPanel(ctx, cleanup), h('h2', { text: 'Storage and alerting' }), files);
 
     let stopped = false;
     const loadTokens = async () => {
@@ -88,6 +93,7 @@ export const settingsView: View = {
     void loadTokens();
     return () => {
       stopped = true;
+      for (const c of cleanup) c();
     };
   },
 };
@@ -231,16 +237,34 @@ function hubSettingsForm(ctx: ViewContext): HTMLElement {
   return form;
 }
 
-/** Whole-hub snapshots: take one while the hub runs, see those in the data folder. */
-function snapshotsPanel(ctx: ViewContext): HTMLElement {
+/** Whole-hub snapshots: take one while the hub runs, see those in the data folder, save a copy elsewhere. */
+function snapshotsPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
   const take = h('button', { class: 'primary take-snapshot', text: 'Take a snapshot now' });
   const note = h('div', { class: 'muted snapshot-note' });
   const list = h('ul', { class: 'snapshot-list' });
+  const bar = createTransferBar();
+  cleanup.push(() => bar.cancel());
+  const saveNote = h('div', { class: 'muted snapshot-save-note', role: 'status' });
+  const saveCopy = (name: string, button: HTMLButtonElement) => {
+    button.disabled = true;
+    saveNote.textContent = '';
+    bar
+      .run(`Saving ${name}`, (onProgress, signal) => ctx.transfers.saveFromHub({ method: 'GET', path: `/api/hub/v1/snapshots/${encodeURIComponent(name)}` }, name, onProgress, signal))
+      .then((saved) => (saveNote.textContent = savedText('Snapshot', saved, ctx.transfers.savesTo)))
+      .catch((e: unknown) => (saveNote.textContent = failedText('Saving the snapshot', e)))
+      .finally(() => (button.disabled = false));
+  };
   const refresh = () =>
     ctx.api.snapshots().then(
       (s) => {
         note.textContent = `In ${s.folder}. Restore one with \`hub restore <file> --data-dir <an empty folder>\`.`;
-        list.replaceChildren(...s.snapshots.map((x) => h('li', { 'data-name': x.name }, h('code', { text: x.name }), ` ${(x.bytes / 1e6).toFixed(1)} MB${x.manifest.createdAt ? `, taken ${x.manifest.createdAt}` : ''}`)));
+        list.replaceChildren(
+          ...s.snapshots.map((x) => {
+            const copy = h('button', { type: 'button', class: 'snapshot-save', text: 'Save a copy…', title: 'Save this snapshot somewhere else, e.g. another disk' });
+            copy.addEventListener('click', () => saveCopy(x.name, copy));
+            return h('li', { 'data-name': x.name }, h('code', { text: x.name }), ` ${(x.bytes / 1e6).toFixed(1)} MB${x.manifest.createdAt ? `, taken ${x.manifest.createdAt}` : ''} `, copy);
+          }),
+        );
       },
       (e: Error) => (note.textContent = e.message),
     );
@@ -254,7 +278,7 @@ function snapshotsPanel(ctx: ViewContext): HTMLElement {
       .finally(() => (take.disabled = false));
   });
   void refresh();
-  return h('div', { class: 'panel snapshots' }, h('div', { class: 'row' }, take, note), list);
+  return h('div', { class: 'panel snapshots' }, h('div', { class: 'row' }, take, note), list, bar.el, saveNote);
 }
 
 const IMPORT_FORMATS: { format: string; label: string; contentType: string }[] = [
@@ -264,34 +288,54 @@ const IMPORT_FORMATS: { format: string; label: string; contentType: string }[] =
 ];
 
 /** A file of samples into the hub: checked whole first (nothing stored if a line is bad, unless asked). */
-function importPanel(ctx: ViewContext): HTMLElement {
-  const file = h('input', { type: 'file', class: 'import-file', 'aria-label': 'File to import' });
+function importPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
+  const choose = h('button', { type: 'button', class: 'import-choose', text: 'Choose file…' });
+  const chosenName = h('span', { class: 'muted import-file-name', text: 'no file chosen' });
   const format = h('select', { class: 'import-format', 'aria-label': 'Format' }, ...IMPORT_FORMATS.map((f) => h('option', { value: f.format, text: f.label })));
   const partial = h('input', { type: 'checkbox', class: 'import-partial' });
   const go = h('button', { class: 'primary import-go', text: 'Import' });
+  const bar = createTransferBar();
+  cleanup.push(() => bar.cancel());
   const note = h('div', { class: 'muted import-note' });
   const problems = h('ul', { class: 'error import-problems' });
-  file.addEventListener('change', () => {
-    const name = file.files?.[0]?.name ?? '';
-    format.value = /\.ndjson$/.test(name) ? 'mhb-json' : /\.(om|openmetrics)(\.txt)?$/.test(name) ? 'openmetrics' : /\.(prom|txt)$/.test(name) ? 'prometheus' : format.value;
+  let chosen: PickedFile | undefined;
+  choose.addEventListener('click', () => {
+    ctx.transfers.chooseFile('Choose a file of samples to import', [{ name: 'Metrics files', extensions: ['om', 'txt', 'prom', 'ndjson'] }, { name: 'All files', extensions: ['*'] }]).then(
+      (file) => {
+        if (!file) return;
+        chosen = file;
+        chosenName.textContent = `${file.name} (${formatValue(file.bytes, 'bytes')})`;
+        const name = file.name;
+        format.value = /\.ndjson$/.test(name) ? 'mhb-json' : /\.(om|openmetrics)(\.txt)?$/.test(name) ? 'openmetrics' : /\.(prom|txt)$/.test(name) ? 'prometheus' : format.value;
+      },
+      (e: Error) => (note.textContent = e.message),
+    );
   });
   go.addEventListener('click', () => {
-    const chosen = file.files?.[0];
-    const upload = ctx.api.transport.upload?.bind(ctx.api.transport);
-    if (!chosen) return void (note.textContent = 'Choose a file first.');
-    if (!upload) return void (note.textContent = 'Importing from this window is not there yet: run `hub import FILE` in a terminal.');
+    const file = chosen;
+    if (!file) return void (note.textContent = 'Choose a file first.');
     const f = IMPORT_FORMATS.find((x) => x.format === format.value)!;
     go.disabled = true;
+    note.textContent = '';
     problems.replaceChildren();
     const query = new URLSearchParams({ format: f.format, ...(partial.checked ? { partial: 'true' } : {}) });
-    upload<{ committed: boolean; samples: number; series: number; rejected: { line?: number; reason: string }[] }>(`/api/hub/v1/import?${query}`, chosen, f.contentType, (sent, total) => (note.textContent = `Sending: ${Math.round((sent / Math.max(1, total)) * 100)}%`))
+    bar
+      .run(`Sending ${file.name}`, (onProgress, signal) => ctx.transfers.uploadToHub<ImportSummary>(`/api/hub/v1/import?${query}`, file, f.contentType, onProgress, signal))
       .then((s) => (note.textContent = `Imported ${s.samples} samples in ${s.series} series${s.rejected.length ? ` (${s.rejected.length} lines left out)` : ''}.`))
-      .catch((e: Error) => {
-        const s = e instanceof HubRequestError ? (e.body as { rejected?: { line?: number; reason: string }[] } | undefined) : undefined;
+      .catch((e: unknown) => {
+        const s = e instanceof HubRequestError ? (e.body as Partial<ImportSummary> | undefined) : undefined;
+        if (!s?.rejected) return void (note.textContent = failedText('Import', e));
         note.textContent = 'Not imported: nothing was stored. Fix these lines, or tick "keep the good lines".';
-        for (const r of s?.rejected ?? [{ reason: e.message }]) problems.append(h('li', { text: `${r.line !== undefined ? `line ${r.line}: ` : ''}${r.reason}` }));
+        for (const r of s.rejected) problems.append(h('li', { text: `${r.line !== undefined ? `line ${r.line}: ` : ''}${r.reason}` }));
       })
       .finally(() => (go.disabled = false));
   });
-  return h('div', { class: 'panel import' }, h('div', { class: 'row' }, file, format, h('label', {}, partial, ' keep the good lines'), go), note, problems);
+  return h('div', { class: 'panel import' }, h('div', { class: 'row' }, choose, chosenName, format, h('label', {}, partial, ' keep the good lines'), go), bar.el, note, problems);
+}
+
+interface ImportSummary {
+  committed: boolean;
+  samples: number;
+  series: number;
+  rejected: { line?: number; reason: string }[];
 }

@@ -263,8 +263,14 @@ describe.runIf(available)('Settings: snapshots', () => {
     await page.click('button.take-snapshot');
     await page.waitForSelector('.snapshot-list li', { timeout: 30_000 });
     expect(await page.textContent('.snapshot-list')).toMatch(/hub-.*\.tar\.gz \d+\.\d MB, taken \d{4}-/);
-    const listed = (await (await fetch(`${ui.url}api/hub/v1/snapshots`)).json()) as { snapshots: unknown[] };
+    const listed = (await (await fetch(`${ui.url}api/hub/v1/snapshots`)).json()) as { snapshots: { name: string; bytes: number }[] };
     expect(listed.snapshots).toHaveLength(1);
+    // A copy saved elsewhere: the hub sends its size, so the bar can say how far it is.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.snapshot-list button.snapshot-save')]);
+    expect(download.suggestedFilename()).toBe(listed.snapshots[0].name);
+    expect(readFileSync((await download.path())!).length).toBe(listed.snapshots[0].bytes);
+    await page.waitForFunction(() => /^Snapshot: hub-.*\.tar\.gz \([\d.]+ (KiB|MiB)\) is in your browser's downloads\.$/.test(document.querySelector('.snapshot-save-note')?.textContent ?? ''));
+    expect(await page.getAttribute('.snapshots .transfer', 'data-total')).toBe(String(listed.snapshots[0].bytes));
     expect(errors, errors.join('\n')).toEqual([]);
   });
 });
@@ -272,15 +278,20 @@ describe.runIf(available)('Settings: snapshots', () => {
 describe.runIf(available)('Settings: import', () => {
   it('imports an OpenMetrics file, and refuses a bad one whole naming its line', async () => {
     const { page } = await open('settings');
-    await page.waitForSelector('input.import-file');
+    await page.waitForSelector('button.import-choose');
     const t = Math.floor(Date.now() / 1000) - 300;
     const good = `# TYPE ui_import_gauge gauge\nui_import_gauge{k="a"} 1.5 ${t}\nui_import_gauge{k="b"} 2 ${t}\n# EOF\n`;
-    await page.setInputFiles('input.import-file', { name: 'bad.om', mimeType: 'text/plain', buffer: Buffer.from(good.replace('2 ', 'two ')) });
+    const choose = async (name: string, text: string) => {
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('button.import-choose')]);
+      await chooser.setFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+      await page.waitForFunction((n) => (document.querySelector('.import-file-name')?.textContent ?? '').startsWith(`${n} (`), name);
+    };
+    await choose('bad.om', good.replace('2 ', 'two '));
     await page.click('button.import-go');
     await page.waitForSelector('.import-problems li');
     expect(await page.textContent('.import-problems')).toMatch(/^line 3: /);
     expect(await page.textContent('.import-note')).toMatch(/nothing was stored/);
-    await page.setInputFiles('input.import-file', { name: 'good.om', mimeType: 'text/plain', buffer: Buffer.from(good) });
+    await choose('good.om', good);
     expect(await page.inputValue('select.import-format')).toBe('openmetrics');
     await page.click('button.import-go');
     await page.waitForFunction(() => /Imported 2 samples in 2 series/.test(document.querySelector('.import-note')?.textContent ?? ''));
