@@ -13,6 +13,7 @@ const benches = [
   { file: 'libs/hub/bench/ingest.bench.ts', takes: ['--hours', '--agents'] },
   { file: 'libs/alerts/bench/rules.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'libs/hub/bench/alert-latency.bench.ts', takes: [] },
+  { file: 'apps/e2e/bench/scale-out.bench.ts', takes: ['--agents'] },
   { file: 'apps/desktop/src/renderer/bench/host-frames.bench.ts', takes: ['--seconds'] },
   { file: 'apps/desktop/src/renderer/bench/explore-draw.bench.ts', takes: [] },
 ];

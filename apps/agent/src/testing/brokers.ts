@@ -65,7 +65,7 @@ export function mosquittoAvailable(): boolean {
 
 export async function startMosquitto(
   users: Record<string, string>,
-  options: { tls?: boolean; requireClientCertificate?: boolean } = {},
+  options: { tls?: boolean; requireClientCertificate?: boolean; extraConfig?: string[] } = {},
 ): Promise<TestBroker & { dir: string; certificates?: ReturnType<typeof makeCertificates> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   chmodSync(dir, 0o777);
@@ -84,7 +84,7 @@ export async function startMosquitto(
     : [];
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, ...tlsLines, 'allow_anonymous false', `password_file ${passwd}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none'].join('\n') + '\n',
+    [`listener ${port} 127.0.0.1`, ...tlsLines, 'allow_anonymous false', `password_file ${passwd}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none', ...(options.extraConfig ?? [])].join('\n') + '\n',
   );
   let child: ChildProcess | undefined;
   const start = async () => {
