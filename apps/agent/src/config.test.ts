@@ -20,6 +20,12 @@ describe('agent config', () => {
     expect(c.collectors.procfs).toBe('/proc');
   });
 
+  it('confirms a batch with the broker unless told to wait for the hub', () => {
+    expect(parseConfig('', 'agent.yaml', {}).hub.confirm).toBe('broker');
+    expect(parseConfig('hub:\n  confirm: hub\n', 'agent.yaml', {}).hub.confirm).toBe('hub');
+    expect(problems('hub:\n  confirm: maybe\n')[0]).toMatch(/^agent\.yaml:2: hub\.confirm must be broker or hub \(got "maybe"\)/);
+  });
+
   it('reads values and converts units', () => {
     const c = parseConfig(
       ['agent:', '  id: web-1', '  interval: 1s', '  labels: {env: prod}', 'hub:', '  url: mqtts://hub:8883', '  password: tok', 'buffer:', '  max_bytes: 10MiB', 'scrape:', '  - job: app', '    url: http://127.0.0.1:8080/metrics', '    interval: 30s'].join('\n'),

@@ -5,4 +5,5 @@ export { Form, readForm, parseUrlEncoded, DEFAULT_MAX_BODY_BYTES } from './form.
 export { sendJson, sendSuccess, sendError, acceptsGzip, type SendOptions } from './responses.ts';
 export { parseTime, parseDuration, MIN_TIME_MS, MAX_TIME_MS } from './params.ts';
 export { parseMatchers, unescapeLabelName } from './selectors.ts';
+export { parseRulesFilter, type RulesFilter } from './rules-filter.ts';
 export { formatPointTime, formatPointValue, formatScalarValue, queryDataJson, successJson, errorJson } from './format.ts';

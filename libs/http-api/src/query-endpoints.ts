@@ -11,11 +11,8 @@ import { durationParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, optionalTimeParam,
 
 /** Prometheus keeps ten of each kind of annotation and says how many it left out. */
 const MAX_ANNOTATIONS = 10;
-/**
- * Points per series a range query may ask for. Prometheus counts intervals (11,000 of them
- * pass, 11,001 points); the engine counts points, and its limit decides.
- */
-const MAX_POINTS = 11_000;
+/** Step intervals a range query may span: Prometheus's limit (11,000 pass, 11,001 points). */
+const MAX_INTERVALS = 11_000;
 
 export function instantQuery(req: EndpointRequest): EndpointResult {
   const { form, backend } = req;
@@ -42,7 +39,7 @@ export function rangeQuery(req: EndpointRequest): EndpointResult {
   // The engine steps in whole milliseconds; a step below one is as useless as zero.
   const stepMs = Math.trunc(step);
   if (stepMs <= 0) throw invalidParam('step', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
-  if (Math.floor((end - start) / stepMs) + 1 > MAX_POINTS) {
+  if (Math.floor((end - start) / stepMs) > MAX_INTERVALS) {
     throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }
   const engine = engineFor(backend.engine, form);

@@ -211,10 +211,12 @@ describe('query errors', () => {
       'bad_data',
       'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
     );
-    // 11,000 points of 1 s fit; 11,001 do not (the engine's limit: see README).
-    expect((await get(`/api/v1/query_range?query=1&start=${S0}&end=${S0 + 10_999}&step=1`)).status).toBe(200);
+    // 11,000 intervals of 1 s (11,001 points) fit, as in Prometheus; one more does not.
+    const widest = await get(`/api/v1/query_range?query=1&start=${S0}&end=${S0 + 11_000}&step=1`);
+    expect(widest.status).toBe(200);
+    expect((JSON.parse(widest.text) as { data: { result: { values: unknown[] }[] } }).data.result[0].values).toHaveLength(11_001);
     await expectError(
-      `/api/v1/query_range?query=1&start=${S0}&end=${S0 + 11_000}&step=1`,
+      `/api/v1/query_range?query=1&start=${S0}&end=${S0 + 11_001}&step=1`,
       400,
       'bad_data',
       'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',

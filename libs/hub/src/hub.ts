@@ -10,8 +10,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import type { DesktopNotifier } from '@metrics-hub/alerts';
-import { createPrometheusApi } from '@metrics-hub/http-api';
+import { RulesQueryError, type DesktopNotifier } from '@metrics-hub/alerts';
+import { ApiError, createPrometheusApi, parseRulesFilter } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
@@ -223,7 +223,13 @@ export class Hub {
           labelNames: (matchers) => this.store.labelNames(matchers),
           labelValues: (name, matchers) => this.store.labelValues(name, matchers),
           metadata: (metric) => this.store.metadata(metric),
-          rules: (form) => this.alerting.rules.rulesApi({ type: form.get('type') || undefined }),
+          rules: (form) => {
+            try {
+              return this.alerting.rules.rulesApi(parseRulesFilter(form));
+            } catch (e) {
+              throw e instanceof RulesQueryError ? new ApiError('bad_data', e.message) : e;
+            }
+          },
           alerts: () => this.alerting.rules.alertsApi(),
           runtimeInfo: () => ({ storageRetention: `${Math.round(this.config.store.retentionMs / 86_400_000)}d`, startTime: new Date(this.startedMs).toISOString() }),
           buildInfo: PROMETHEUS_COMPATIBILITY,

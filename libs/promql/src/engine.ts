@@ -74,7 +74,8 @@ export class Engine {
     if (!(stepMs > 0)) throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
     if (endMs < startMs) throw new PromqlError('bad_data', 'end timestamp must not be before start time');
     const steps = Math.floor((endMs - startMs) / stepMs) + 1;
-    if (steps > 11_000) {
+    // Prometheus counts intervals: 11,000 of them (11,001 points) pass.
+    if (steps - 1 > 11_000) {
       throw new PromqlError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries: try decreasing the query resolution (?step=XX)');
     }
     const expr = parseExpr(query);

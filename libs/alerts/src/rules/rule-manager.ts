@@ -3,6 +3,7 @@
 // running and its problem is reported (log, API); state carries over across reloads and,
 // through SQLite, across restarts. No timers inside: the hub calls tick(now).
 
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -125,9 +126,32 @@ export class RuleManager {
     return [...this.files.values()].filter((f) => f.error).map((f) => ({ file: f.path, error: f.error! }));
   }
 
-  /** /api/v1/rules data. */
-  rulesApi(filter: { type?: string } = {}): unknown {
-    const groups = this.groupList().map((g) => ({
+  /**
+   * /api/v1/rules data, with Prometheus's filters: rule type, names, groups, files, labels,
+   * alerts left out, and pages of `groupLimit` groups (groups in file, then name order).
+   */
+  rulesApi(filter: RulesQuery = {}): { groups: unknown[]; groupNextToken?: string } {
+    const ruleFilters = filter.type !== undefined || filter.ruleNames?.length || filter.ruleLabels !== undefined;
+    let list = this.groupList()
+      .filter((g) => (!filter.groupNames?.length || filter.groupNames.includes(g.spec.name)) && (!filter.files?.length || filter.files.includes(g.spec.file)))
+      .sort((a, b) => (a.spec.file < b.spec.file ? -1 : a.spec.file > b.spec.file ? 1 : a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
+    const wanted = (r: EvaluatedGroup['rules'][number]) =>
+      (!filter.type || (filter.type === 'alert' ? r instanceof AlertingRule : r instanceof RecordingRule)) &&
+      (!filter.ruleNames?.length || filter.ruleNames.includes(r.name)) &&
+      (!filter.ruleLabels || filter.ruleLabels(r.spec.labels ?? {}));
+    // A group left without rules by a rule filter is not listed, as in Prometheus.
+    if (ruleFilters) list = list.filter((g) => g.rules.some(wanted));
+    let nextToken: string | undefined;
+    if (filter.groupNextToken !== undefined) {
+      const from = list.findIndex((g) => groupToken(g.spec.file, g.spec.name) === filter.groupNextToken);
+      if (from < 0) throw new RulesQueryError(`invalid group_next_token ${JSON.stringify(filter.groupNextToken)}: start again without it`);
+      list = list.slice(from);
+    }
+    if (filter.groupLimit !== undefined && list.length > filter.groupLimit) {
+      nextToken = groupToken(list[filter.groupLimit].spec.file, list[filter.groupLimit].spec.name);
+      list = list.slice(0, filter.groupLimit);
+    }
+    const groups = list.map((g) => ({
       name: g.spec.name,
       file: g.spec.file,
       interval: g.intervalMs / 1000,
@@ -135,7 +159,7 @@ export class RuleManager {
       evaluationTime: g.evaluationMs / 1000,
       lastEvaluation: iso(g.lastEvaluationMs),
       rules: g.rules
-        .filter((r) => !filter.type || (filter.type === 'alert' ? r instanceof AlertingRule : r instanceof RecordingRule))
+        .filter(wanted)
         .map((r) =>
           r instanceof AlertingRule
             ? {
@@ -146,7 +170,7 @@ export class RuleManager {
                 keepFiringFor: r.spec.keepFiringForMs / 1000,
                 labels: r.spec.labels,
                 annotations: r.spec.annotations,
-                alerts: r.current().map(apiAlert),
+                ...(filter.excludeAlerts ? {} : { alerts: r.current().map(apiAlert) }),
                 health: r.health,
                 ...(r.lastError ? { lastError: r.lastError } : {}),
                 evaluationTime: r.evaluationMs / 1000,
@@ -156,7 +180,7 @@ export class RuleManager {
             : { name: r.name, query: r.spec.expr, labels: r.spec.labels, health: r.health, ...(r.lastError ? { lastError: r.lastError } : {}), evaluationTime: r.evaluationMs / 1000, lastEvaluation: iso(r.lastEvaluationMs), type: 'recording' },
         ),
     }));
-    return { groups };
+    return nextToken === undefined ? { groups } : { groups, groupNextToken: nextToken };
   }
 
   /** /api/v1/alerts data. */
@@ -225,4 +249,27 @@ function goExponent(v: number): string {
   const [mant, exp] = v.toExponential().split('e');
   const e = Number(exp);
   return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** Prometheus's /api/v1/rules filters, already checked. */
+export interface RulesQuery {
+  type?: 'alert' | 'record';
+  ruleNames?: readonly string[];
+  groupNames?: readonly string[];
+  files?: readonly string[];
+  /** Whether a rule's configured labels are selected (`match[]`). */
+  ruleLabels?: (labels: Record<string, string>) => boolean;
+  excludeAlerts?: boolean;
+  groupLimit?: number;
+  groupNextToken?: string;
+}
+
+/** A rules query that cannot be answered as asked (a stale page token). */
+export class RulesQueryError extends Error {
+  override name = 'RulesQueryError';
+}
+
+/** A page token: stable for a group while its file and name stay. */
+function groupToken(file: string, name: string): string {
+  return createHash('sha1').update(`${file};${name}`).digest('hex');
 }

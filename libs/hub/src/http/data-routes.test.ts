@@ -27,7 +27,10 @@ describe('hub data endpoints', () => {
     const res = await fetch(`${base}/export?format=csv-long&selector=${encodeURIComponent('temp_celsius')}&start=${T0 / 1000}&end=${T0 / 1000 + 60}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="metrics-.*\.csv"/);
-    const lines = (await res.text()).trim().split('\r\n');
+    const text = await res.text();
+    // Sized, so that a client can show how far the download is.
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    const lines = text.trim().split('\r\n');
     expect(lines).toEqual(['timestamp,unix_ms,value,__name__,room', `2026-11-01T12:00:00.000Z,${T0},21.5,temp_celsius,a`, `2026-11-01T12:01:00.000Z,${T0 + 60_000},22,temp_celsius,a`]);
     const bad = await fetch(`${base}/export?format=csv-long&selector=${encodeURIComponent('temp{')}`);
     expect(bad.status).toBe(400);

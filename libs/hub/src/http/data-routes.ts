@@ -60,7 +60,12 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           return fail(res, 400, (e as Error).message);
         }
         const info = EXPORT_FORMAT_INFO[format];
-        res.writeHead(200, { 'content-type': info.contentType, 'content-disposition': `attachment; filename="metrics-${new Date(endMs).toISOString().replace(/[:.]/g, '-')}.${info.extension}"` });
+        // The length lets a client show how far a download is.
+        res.writeHead(200, {
+          'content-type': info.contentType,
+          'content-disposition': `attachment; filename="metrics-${new Date(endMs).toISOString().replace(/[:.]/g, '-')}.${info.extension}"`,
+          'content-length': Buffer.byteLength(body),
+        });
         res.end(body);
         return true;
       }

@@ -58,7 +58,9 @@ async function makeFile(gzip = false): Promise<Uint8Array> {
   const res = await fetch(`${api(source)}/incidents`, { method: 'POST', body: JSON.stringify({ dashboardId: 'db', title: 'Outage', start: START / 1000, end: END / 1000, gzip }) });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="incident-.*\.ndjson/);
-  return new Uint8Array(await res.arrayBuffer());
+  const file = new Uint8Array(await res.arrayBuffer());
+  expect(Number(res.headers.get('content-length'))).toBe(file.byteLength);
+  return file;
 }
 
 describe('incident endpoints', () => {

@@ -101,13 +101,13 @@ async function create(req: IncomingMessage, res: ServerResponse, d: IncidentRout
   let text = '';
   createIncident(d.store, { title, dashboard, startMs, endMs, selectors, now: d.now }, (c) => (text += c));
   const name = `incident-${new Date(startMs).toISOString().replace(/[:.]/g, '-')}.ndjson`;
-  if (body.gzip === true) {
-    res.writeHead(200, { 'content-type': 'application/gzip', 'content-disposition': `attachment; filename="${name}.gz"` });
-    res.end(gzipSync(text));
-  } else {
-    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'content-disposition': `attachment; filename="${name}"` });
-    res.end(text);
-  }
+  const file = body.gzip === true ? gzipSync(text) : Buffer.from(text);
+  res.writeHead(200, {
+    'content-type': body.gzip === true ? 'application/gzip' : 'application/x-ndjson',
+    'content-disposition': `attachment; filename="${body.gzip === true ? `${name}.gz` : name}"`,
+    'content-length': file.byteLength,
+  });
+  res.end(file);
   return true;
 }
 

@@ -24,7 +24,12 @@ export async function startHttpServer(o: { listen: HostPort; token: string | und
       for (const handle of o.handlers) if (await handle(req, res)) return;
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'error', errorType: 'not_found', error: `no endpoint ${req.url?.split('?')[0]}: the API is under /api/v1/ (Prometheus) and /api/hub/v1/` }));
-    })().catch((e: Error) => {
+    })().catch((e: Error & { code?: string }) => {
+      // A client that goes away mid-upload (a cancelled import) is not the hub's fault.
+      if (req.destroyed && (e.code === 'ECONNRESET' || e.code === 'ERR_STREAM_PREMATURE_CLOSE' || e.message === 'aborted')) {
+        o.log(`http: ${req.method} ${req.url?.split('?')[0]}: the client went away before the request was complete`);
+        return;
+      }
       o.log(`http: ${req.method} ${req.url}: ${e.stack ?? e.message}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'error', errorType: 'internal', error: e.message }));
