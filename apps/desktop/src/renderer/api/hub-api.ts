@@ -1,7 +1,7 @@
 // Every call the views make, typed, over whichever transport hosts the renderer.
 
 import type { HubTransport } from '../../common/transport.ts';
-import type { AlertView, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, OpenedIncident, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
+import type { AlertView, ArchiveStatus, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, OpenedIncident, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
 
 export class HubApi {
   constructor(readonly transport: HubTransport) {}
@@ -103,6 +103,11 @@ export class HubApi {
   }
 
   /** Takes a whole-hub snapshot (database, rules, settings) while the hub keeps running. */
+  /** Reads every archive file and checks its checksums (the hub answers when done). */
+  verifyArchive(): Promise<ArchiveStatus & { checked: number }> {
+    return this.transport.request('POST', '/api/hub/v1/archive/verify');
+  }
+
   takeSnapshot(): Promise<{ file: string; archiveBytes: number }> {
     return this.transport.request('POST', '/api/hub/v1/snapshots');
   }

@@ -128,7 +128,22 @@ export interface HubStatus {
   http?: { host: string; port: number };
   ingest: Record<string, number>;
   store: Record<string, unknown>;
+  /** Cold storage, when store.archive_dir is set. */
+  archive?: ArchiveStatus;
   agents: number;
+}
+
+/** GET /api/hub/v1/archive: the cold-storage folder, what it holds, and the files found damaged. */
+export interface ArchiveStatus {
+  dir: string;
+  files: number;
+  bytes: number;
+  firstDay?: string;
+  lastDay?: string;
+  archivedThrough?: number;
+  retentionMs: number | null;
+  lastError?: string;
+  damaged: { file: string; reason: string }[];
 }
 
 /** An incident file the hub has opened (in memory, read-only): GET /api/hub/v1/incidents[/<id>]. */

@@ -1,10 +1,11 @@
 // Settings: where agents connect (broker and HTTP addresses), agent tokens (issue: the
 // token, agent config and install command shown once, with copy buttons; revoke after
 // an inline confirmation), and what is configured in files (retention, receivers),
-// read-only with where to change it; whole-hub snapshots (take, save a copy) and file
+// read-only with where to change it; cold storage (what the archive folder holds, files
+// found damaged, a check of every file); whole-hub snapshots (take, save a copy) and file
 // imports, with progress and cancel.
 
-import type { IssuedToken, TokenInfo } from '../api/types.ts';
+import type { ArchiveStatus, IssuedToken, TokenInfo } from '../api/types.ts';
 import { HubRequestError } from '../../common/transport.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import { timeText } from '../alerts/format.ts';
@@ -22,12 +23,13 @@ export const settingsView: View = {
     const issued = h('div', { class: 'issued-slot' });
     const tokens = h('div', { class: 'tokens-box' });
     const files = h('div', { class: 'panel files' });
+    const archive = h('div', { class: 'panel archive' });
     const agentId = h('input', { name: 'agentId', placeholder: 'agent id, e.g. web-1', 'aria-label': 'Agent id', pattern: '[A-Za-z0-9._\\-]+' });
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
     const notifications = notificationsEditor(ctx);
     const cleanup: (() => void)[] = [];
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx, cleanup), h('h2', { text: 'Import data' }), importPanel(ctx, cleanup), h('h2', { text: 'Storage and alerting' }), files);
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx, cleanup), h('h2', { text: 'Import data' }), importPanel(ctx, cleanup), h('h2', { text: 'Storage and alerting' }), files, h('h2', { text: 'Cold storage' }), archive);
 
     let stopped = false;
     const loadTokens = async () => {
@@ -69,6 +71,7 @@ export const settingsView: View = {
           ['Running since', timeText(s.startedMs)],
         ];
         addresses.replaceChildren(keyValues(rows), h('p', { class: 'muted', text: 'Change them in hub.yaml (broker.listen, http.listen), then restart the hub.' }));
+        archivePanel(archive, s.archive, ctx);
       } else addresses.replaceChildren(h('p', { class: 'error', text: status.reason instanceof Error ? status.reason.message : String(status.reason) }));
       const receivers = alerts.status === 'fulfilled' ? [...new Set(alerts.value.flatMap((a) => a.receivers))] : [];
       files.replaceChildren(
@@ -238,6 +241,48 @@ function hubSettingsForm(ctx: ViewContext): HTMLElement {
 }
 
 /** Whole-hub snapshots: take one while the hub runs, see those in the data folder, save a copy elsewhere. */
+/** What cold storage holds, the files found damaged (left out of answers), and a check of every file. */
+function archivePanel(el: HTMLElement, status: ArchiveStatus | undefined, ctx: ViewContext): void {
+  if (!status) {
+    el.replaceChildren(
+      h('p', { class: 'muted' }, 'Off: raw data past its retention is deleted. Set ', h('code', { text: 'store.archive_dir' }), ' in hub.yaml (a NAS or a mounted bucket) to move each past day into a checksummed file there instead; queries over those days read it.'),
+    );
+    return;
+  }
+  const render = (s: ArchiveStatus, checked?: number) => {
+    const check = h('button', { type: 'button', class: 'archive-verify', text: 'Check every file' });
+    const note = h('span', { class: 'muted archive-note', role: 'status', text: checked === undefined ? '' : s.damaged.length ? '' : `all ${checked} files passed their checksums` });
+    check.addEventListener('click', () => {
+      check.disabled = true;
+      note.textContent = `Reading ${s.files} files…`;
+      ctx.api.verifyArchive().then(
+        (v) => render(v, v.checked),
+        (e: Error) => {
+          note.textContent = e.message;
+          check.disabled = false;
+        },
+      );
+    });
+    el.replaceChildren(
+      keyValues([
+        ['Folder', s.dir],
+        ['Files', `${s.files} (${formatValue(s.bytes, 'bytes')})${s.firstDay ? `, ${s.firstDay} to ${s.lastDay}` : ''}`],
+        ['Archived through', s.archivedThrough === undefined ? 'nothing yet' : new Date(s.archivedThrough).toISOString()],
+        ['Kept for', s.retentionMs === null ? 'ever (store.archive_retention)' : `${Math.round(s.retentionMs / 86_400_000)} days`],
+      ]),
+      ...(s.lastError ? [h('p', { class: 'error', text: `The last day could not be archived: ${s.lastError}` })] : []),
+      ...(s.damaged.length
+        ? [
+            h('p', { class: 'error', text: `${s.damaged.length} damaged file${s.damaged.length === 1 ? '' : 's'}, left out of every answer: restore from a backup, or move out of the folder.` }),
+            h('ul', { class: 'archive-damaged' }, ...s.damaged.map((d) => h('li', {}, h('code', { text: d.file }), `: ${d.reason}`))),
+          ]
+        : []),
+      h('div', { class: 'row' }, check, note),
+    );
+  };
+  render(status);
+}
+
 function snapshotsPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
   const take = h('button', { class: 'primary take-snapshot', text: 'Take a snapshot now' });
   const note = h('div', { class: 'muted snapshot-note' });
