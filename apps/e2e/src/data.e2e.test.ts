@@ -25,16 +25,23 @@ async function hubCli(env: Record<string, string>, ...args: string[]): Promise<{
   }
 }
 
+/** A fresh folder and the environment of a hub keeping its data there, on ports of its own. */
+async function hubFolder(prefix: string, extra: (dir: string) => Record<string, string> = () => ({})): Promise<{ dir: string; env: Record<string, string> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const env = {
+    METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
+    METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}`,
+    METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+    METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
+    ...extra(dir),
+  };
+  return { dir, env };
+}
+
 describe('hub data commands', () => {
   it('imports a file (refusing a bad one whole), exports it back, snapshots the hub and restores it into a fresh one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-data-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const env = {
-      METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
-      METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}`,
-      METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
-      METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
-    };
+    const { dir, env } = await hubFolder('e2e-data-');
     const hub: HubProcess = await startHubProcess(env);
     cleanups.push(() => hub.stop());
     const t = Math.floor(Date.now() / 1000) - 600;
@@ -78,16 +85,7 @@ describe('hub data commands', () => {
   }, 120_000);
 
   it('moves days past retention to the archive folder, answers from it, and `hub archive verify` names a damaged file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-archive-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const env = {
-      METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
-      METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}`,
-      METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
-      METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
-      METRICS_HUB_STORE_RETENTION: '2d',
-      METRICS_HUB_STORE_ARCHIVE_DIR: join(dir, 'archive'),
-    };
+    const { dir, env } = await hubFolder('e2e-archive-', (d) => ({ METRICS_HUB_STORE_RETENTION: '2d', METRICS_HUB_STORE_ARCHIVE_DIR: join(d, 'archive') }));
     const hub: HubProcess = await startHubProcess(env);
     cleanups.push(() => hub.stop());
     // Five days of a gauge every 5 minutes, up to now: the oldest days go to the archive on import.

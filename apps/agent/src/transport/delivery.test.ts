@@ -7,51 +7,70 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch, encodeStoredAck, topics } from '@metrics-hub/wire';
 import { SegmentQueue } from '../buffer/segment-queue.ts';
-import { startAedes } from '../testing/brokers.ts';
+import { startAedes, type TestBroker } from '../testing/brokers.ts';
 import { Delivery } from './delivery.ts';
-import { MqttLink } from './mqtt-link.ts';
+import { MqttLink, type LinkOptions } from './mqtt-link.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A broker with agent `a` and a `hub` subscribed to a's samples; each message is passed to `onMessage`. */
+async function brokerWithHub(onMessage: (payload: Buffer) => void): Promise<{ broker: TestBroker; hub: mqtt.MqttClient }> {
+  const broker = await startAedes({ a: 't', hub: 'h' });
+  cleanups.push(() => broker.stop());
+  const hub = mqtt.connect(broker.url, { username: 'hub', password: 'h', protocolVersion: 4 });
+  await new Promise<void>((resolve) => hub.once('connect', () => hub.subscribe('m/a/samples', { qos: 1 }, () => resolve())));
+  hub.on('message', (_t, payload) => onMessage(payload));
+  cleanups.push(() => hub.end(true));
+  return { broker, hub };
+}
+
+/** An outbox in a fresh folder, on a clock the test moves. */
+function outbox(clock: { now: number }): SegmentQueue {
+  const dir = mkdtempSync(join(tmpdir(), 'delivery-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const queue = SegmentQueue.open(dir, { now: () => clock.now, sync: false });
+  cleanups.push(() => queue.close());
+  return queue;
+}
+
+/** Agent a's link to the broker. */
+function agentLink(broker: TestBroker, extra: Partial<LinkOptions> = {}): MqttLink {
+  const link = new MqttLink({
+    url: broker.url,
+    agentId: 'a',
+    topicPrefix: 'm',
+    username: 'a',
+    password: 't',
+    protocolVersion: 4,
+    keepaliveSeconds: 30,
+    connectTimeoutMs: 5000,
+    backoff: { initialMs: 100, maxMs: 500 },
+    birth: () => new Uint8Array(),
+    log: () => undefined,
+    ...extra,
+  });
+  cleanups.push(() => link.stop());
+  return link;
+}
+
 describe('delivery', () => {
   it('sends live batches first and replays the backlog oldest first at its rate', async () => {
-    const broker = await startAedes({ a: 't', hub: 'h' });
-    cleanups.push(() => broker.stop());
     const arrived: string[] = [];
-    const hub = mqtt.connect(broker.url, { username: 'hub', password: 'h', protocolVersion: 4 });
-    await new Promise<void>((resolve) => hub.once('connect', () => hub.subscribe('m/a/samples', { qos: 1 }, () => resolve())));
-    hub.on('message', (_t, payload) => arrived.push(payload.toString().split('.')[0]));
-    cleanups.push(() => hub.end(true));
-    const dir = mkdtempSync(join(tmpdir(), 'delivery-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let now = 1_000_000;
-    const queue = SegmentQueue.open(dir, { now: () => now, sync: false });
-    cleanups.push(() => queue.close());
+    const { broker } = await brokerWithHub((payload) => arrived.push(payload.toString().split('.')[0]));
+    const clock = { now: 1_000_000 };
+    const queue = outbox(clock);
     // Twenty batches from an outage, 1 KB each.
     for (let i = 0; i < 20; i++) queue.append(new TextEncoder().encode(`backlog-${String(i).padStart(2, '0')}`.padEnd(1000, '.')));
-    const link = new MqttLink({
-      url: broker.url,
-      agentId: 'a',
-      topicPrefix: 'm',
-      username: 'a',
-      password: 't',
-      protocolVersion: 4,
-      keepaliveSeconds: 30,
-      connectTimeoutMs: 5000,
-      backoff: { initialMs: 100, maxMs: 500 },
-      birth: () => new Uint8Array(),
-      log: () => undefined,
-    });
-    cleanups.push(() => link.stop());
+    const link = agentLink(broker);
     // 2 KB/s: about two backlog batches a second.
-    const delivery = new Delivery(queue, link, { topic: 'm/a/samples', maxInflight: 8, backlogBytesPerSecond: 2000, ackTimeoutMs: 10_000, now: () => now });
+    const delivery = new Delivery(queue, link, { topic: 'm/a/samples', maxInflight: 8, backlogBytesPerSecond: 2000, ackTimeoutMs: 10_000, now: () => clock.now });
     await new Promise<void>((resolve) => {
       link.onState((s) => {
         if (s.kind !== 'connected') return;
-        now += 1000;
+        clock.now += 1000;
         delivery.connected();
         resolve();
       });
@@ -60,7 +79,7 @@ describe('delivery', () => {
     for (let i = 0; i < 3; i++) queue.append(new TextEncoder().encode(`live-${i}`.padEnd(1000, '.')));
     // Two simulated seconds of pumping.
     for (let step = 0; step < 20; step++) {
-      now += 100;
+      clock.now += 100;
       delivery.pump();
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -76,36 +95,14 @@ describe('delivery', () => {
   });
 
   it('with hub confirmation, keeps a batch the broker took until the hub says "stored", sending it again meanwhile', async () => {
-    const broker = await startAedes({ a: 't', hub: 'h' });
-    cleanups.push(() => broker.stop());
     const received: string[] = [];
-    const hub = mqtt.connect(broker.url, { username: 'hub', password: 'h', protocolVersion: 4 });
-    await new Promise<void>((resolve) => hub.once('connect', () => hub.subscribe('m/a/samples', { qos: 1 }, () => resolve())));
-    hub.on("message", () => received.push("batch"));
-    cleanups.push(() => hub.end(true));
-    const dir = mkdtempSync(join(tmpdir(), 'delivery-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let now = 1_000_000;
-    const queue = SegmentQueue.open(dir, { now: () => now, sync: false });
-    cleanups.push(() => queue.close());
-    for (const seq of [1, 2]) queue.append(encodeBatch({ agentId: 'a', firstSeq: seq, lastSeq: seq, createdMs: now, series: [] }));
+    const { broker, hub } = await brokerWithHub(() => received.push('batch'));
+    const clock = { now: 1_000_000 };
+    const queue = outbox(clock);
+    for (const seq of [1, 2]) queue.append(encodeBatch({ agentId: 'a', firstSeq: seq, lastSeq: seq, createdMs: clock.now, series: [] }));
     let delivery: Delivery | undefined;
-    const link = new MqttLink({
-      url: broker.url,
-      agentId: 'a',
-      topicPrefix: 'm',
-      username: 'a',
-      password: 't',
-      protocolVersion: 4,
-      keepaliveSeconds: 30,
-      connectTimeoutMs: 5000,
-      backoff: { initialMs: 100, maxMs: 500 },
-      birth: () => new Uint8Array(),
-      onHubAck: (payload) => delivery!.hubAck(payload),
-      log: () => undefined,
-    });
-    cleanups.push(() => link.stop());
-    delivery = new Delivery(queue, link, { topic: 'm/a/samples', maxInflight: 8, backlogBytesPerSecond: 1e6, ackTimeoutMs: 1000, confirm: 'hub', now: () => now });
+    const link = agentLink(broker, { onHubAck: (payload) => delivery!.hubAck(payload) });
+    delivery = new Delivery(queue, link, { topic: 'm/a/samples', maxInflight: 8, backlogBytesPerSecond: 1e6, ackTimeoutMs: 1000, confirm: 'hub', now: () => clock.now });
     await new Promise<void>((resolve) => {
       link.onState((s) => s.kind === 'connected' && resolve());
       link.start();
@@ -122,7 +119,7 @@ describe('delivery', () => {
     expect(queue.pendingIds().length).toBe(1);
     expect(delivery.stats.batchesSent).toBe(1);
     // No word on the second within the timeout: it goes again.
-    now += 1500;
+    clock.now += 1500;
     delivery.pump();
     await new Promise((r) => setTimeout(r, 200));
     expect(received.length).toBe(3);
