@@ -32,6 +32,7 @@ export {
   createIncident,
   openIncident,
   importIncident,
+  importOpenedIncident,
   incidentText,
   dashboardSelectors,
   IncidentQueryable,

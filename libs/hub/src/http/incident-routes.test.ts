@@ -126,4 +126,19 @@ describe('incident endpoints', () => {
     const saved = list.dashboards.find((d) => d.id === 'incident-db');
     expect(saved?.panels.map((p) => p.expr)).toEqual(['rate(c_total[5m])', 'g{a="x"}']);
   });
+  it('remembers the file name it was opened from, and stores an opened incident without a second upload', async () => {
+    const opened = await fetch(`${api(target)}/incidents/open?name=${encodeURIComponent('C:\\Users\\me\\outage.ndjson.gz')}`, { method: 'POST', body: await makeFile(true) });
+    const { id, fileName } = (await opened.json()) as { id: string; fileName: string };
+    expect(fileName).toBe('outage.ndjson.gz');
+    const listed = (await (await fetch(`${api(target)}/incidents`)).json()) as { incidents: { id: string; fileName?: string }[] };
+    expect(listed.incidents.find((i) => i.id === id)?.fileName).toBe('outage.ndjson.gz');
+    expect((await fetch(`${api(target)}/incidents/${id}/import`)).status).toBe(405);
+    const stored = await fetch(`${api(target)}/incidents/${id}/import`, { method: 'POST' });
+    expect(stored.status).toBe(200);
+    // Imported by the test before: every sample is read again and found stored already.
+    const summary = ((await stored.json()) as { summary: { samples: number; appended: number; store: { duplicates: number } } }).summary;
+    expect(summary.samples).toBeGreaterThan(0);
+    expect(summary.appended + summary.store.duplicates).toBe(summary.samples);
+    expect(bits(target.store, 'c_total')).toEqual(bits(source.store, 'c_total'));
+  });
 });

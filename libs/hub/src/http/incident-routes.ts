@@ -1,10 +1,11 @@
 // Incident snapshots over HTTP (libs/snapshot's incident files):
 //
 //   POST /api/hub/v1/incidents                 {dashboardId | dashboard, title, start, end, selectors?, gzip?}  -> the file as a download
-//   POST /api/hub/v1/incidents/open            body: the file -> {id, title, startMs, endMs, dashboard, series, samples}
+//   POST /api/hub/v1/incidents/open[?name=F]   body: the file -> {id, title, startMs, endMs, dashboard, series, samples, fileName}
 //   GET  /api/hub/v1/incidents                 the opened incidents
 //   GET  /api/hub/v1/incidents/<id>            header of an opened incident
 //   GET  /api/hub/v1/incidents/<id>/query_range?query=&start=&end=&step=   Prometheus JSON over the incident only
+//   POST /api/hub/v1/incidents/<id>/import     store an opened incident (no second upload)
 //   POST /api/hub/v1/incidents/import          body: the file -> samples stored, dashboard saved as incident-<id>
 //
 // Opened incidents live in memory only (read-only views, never the store), at most
@@ -17,7 +18,8 @@ import type Database from 'better-sqlite3';
 import { parseDuration, parseTime, queryDataJson, successJson, toApiError, errorJson } from '@metrics-hub/http-api';
 import type { Engine } from '@metrics-hub/promql';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
-import { createIncident, importIncident, IncidentError, openIncident, type IncidentDashboard, type OpenedIncident } from '@metrics-hub/snapshot';
+import { basename } from 'node:path';
+import { createIncident, importOpenedIncident, IncidentError, openIncident, type IncidentDashboard, type OpenedIncident } from '@metrics-hub/snapshot';
 import { loadDashboard, saveDashboard } from './dashboard-routes.ts';
 import { fail, json, readBody, readJson } from './json.ts';
 
@@ -35,7 +37,7 @@ export interface IncidentRoutesDeps {
 
 export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   // Insertion order is age order: the first key is the oldest.
-  const opened = new Map<string, OpenedIncident>();
+  const opened = new Map<string, Opened>();
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://hub');
     const path = url.pathname;
@@ -50,21 +52,27 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
         if (req.method !== 'POST') return fail(res, 405, 'use POST with the incident file as the body');
         const bytes = await readBody(req, res, MAX_INCIDENT_BYTES);
         if (!bytes) return true;
-        if (path.endsWith('/import')) return await importFile(bytes, res, d);
         const incident = openIncident({ bytes });
+        if (path.endsWith('/import')) return await importOpened(incident, res, d);
         const id = randomBytes(6).toString('hex');
-        opened.set(id, incident);
+        // The file's name, for "from file …" in every window that shows it; a name only, no folders.
+        const name = url.searchParams.get('name');
+        opened.set(id, { incident, fileName: name ? basename(name.replaceAll('\\', '/')).slice(0, 200) : undefined });
         while (opened.size > MAX_OPEN_INCIDENTS) opened.delete(opened.keys().next().value!);
         d.log(`incident opened: ${id} "${incident.header.title}" (${incident.series} series, ${incident.samples} samples)`);
-        return json(res, 201, describe(id, incident)), true;
+        return json(res, 201, describe(id, opened.get(id)!)), true;
       }
-      const m = /^\/api\/hub\/v1\/incidents\/([0-9a-f]{12})(\/query_range)?$/.exec(path);
+      const m = /^\/api\/hub\/v1\/incidents\/([0-9a-f]{12})(\/query_range|\/import)?$/.exec(path);
       if (!m) return fail(res, 404, `unknown incident endpoint ${path}`);
-      const incident = opened.get(m[1]);
-      if (!incident) return fail(res, 404, `no opened incident ${m[1]} (at most ${MAX_OPEN_INCIDENTS} are kept: open the file again)`);
+      const entry = opened.get(m[1]);
+      if (!entry) return fail(res, 404, `no opened incident ${m[1]} (at most ${MAX_OPEN_INCIDENTS} are kept: open the file again)`);
+      if (m[2] === '/import') {
+        if (req.method !== 'POST') return fail(res, 405, 'use POST to store the opened incident in this hub');
+        return await importOpened(entry.incident, res, d);
+      }
       if (req.method !== 'GET') return fail(res, 405, 'use GET');
-      if (!m[2]) return json(res, 200, describe(m[1], incident)), true;
-      return queryRange(url.searchParams, incident, res, d.engine);
+      if (!m[2]) return json(res, 200, describe(m[1], entry)), true;
+      return queryRange(url.searchParams, entry.incident, res, d.engine);
     } catch (e) {
       if (e instanceof IncidentError) return fail(res, 400, e.message);
       throw e;
@@ -72,9 +80,14 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
   };
 }
 
-function describe(id: string, o: OpenedIncident) {
+interface Opened {
+  incident: OpenedIncident;
+  fileName?: string;
+}
+
+function describe(id: string, { incident: o, fileName }: Opened) {
   const h = o.header;
-  return { id, title: h.title, createdAt: h.createdAt, startMs: h.startMs, endMs: h.endMs, dashboard: h.dashboard, series: o.series, samples: o.samples };
+  return { id, title: h.title, createdAt: h.createdAt, startMs: h.startMs, endMs: h.endMs, dashboard: h.dashboard, series: o.series, samples: o.samples, ...(fileName ? { fileName } : {}) };
 }
 
 async function create(req: IncomingMessage, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
@@ -111,8 +124,8 @@ async function create(req: IncomingMessage, res: ServerResponse, d: IncidentRout
   return true;
 }
 
-async function importFile(bytes: Buffer, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
-  const summary = await importIncident({ bytes }, d.store);
+async function importOpened(incident: OpenedIncident, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
+  const summary = await importOpenedIncident(incident, d.store);
   const h = summary.header;
   // Prefixed so an imported incident never overwrites one of this hub's own dashboards.
   const base = (h.dashboard.id ?? h.title).replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 55) || 'dashboard';

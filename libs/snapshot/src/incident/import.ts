@@ -6,7 +6,7 @@
 import { importText } from '../import/import-text.ts';
 import type { Appender, ImportSummary } from '../import/types.ts';
 import { IncidentError, type IncidentDashboard, type IncidentHeader } from './format.ts';
-import { openIncident, type IncidentInput } from './open.ts';
+import { openIncident, type IncidentInput, type OpenedIncident } from './open.ts';
 
 export interface IncidentImportSummary {
   header: IncidentHeader;
@@ -16,7 +16,11 @@ export interface IncidentImportSummary {
 
 /** Throws IncidentError when the file is damaged or unknown; nothing is appended then. */
 export async function importIncident(input: IncidentInput, appender: Appender): Promise<IncidentImportSummary> {
-  const opened = openIncident(input);
+  return importOpenedIncident(openIncident(input), appender);
+}
+
+/** Stores an incident already opened (and checked) by openIncident. */
+export async function importOpenedIncident(opened: OpenedIncident, appender: Appender): Promise<IncidentImportSummary> {
   const samples = await importText({ text: opened.body }, appender, { format: 'mhb-json' });
   if (!samples.committed) throw new IncidentError('bad_file', `the samples were not imported: ${samples.error ?? samples.rejected[0]?.reason ?? 'unknown reason'}`);
   return { header: opened.header, dashboard: opened.header.dashboard, samples };

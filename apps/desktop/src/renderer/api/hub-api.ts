@@ -1,7 +1,7 @@
 // Every call the views make, typed, over whichever transport hosts the renderer.
 
 import type { HubTransport } from '../../common/transport.ts';
-import type { AlertView, ArchiveStatus, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, OpenedIncident, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
+import type { AlertView, ArchiveStatus, IncidentImport, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, OpenedIncident, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
 
 export class HubApi {
   constructor(readonly transport: HubTransport) {}
@@ -141,6 +141,11 @@ export class HubApi {
 
   incident(id: string): Promise<OpenedIncident> {
     return this.get(`/api/hub/v1/incidents/${encodeURIComponent(id)}`);
+  }
+
+  /** Stores an opened incident's samples and dashboard in this hub (the hub has the file already). */
+  importOpenedIncident(id: string): Promise<IncidentImport> {
+    return this.transport.request('POST', `/api/hub/v1/incidents/${encodeURIComponent(id)}/import`);
   }
 
   /** A range query over an opened incident's series only (Prometheus's matrix shape). */

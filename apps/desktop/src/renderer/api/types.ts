@@ -157,6 +157,8 @@ export interface OpenedIncident {
   dashboard: { id?: string; title: string; panels: Dashboard['panels'] };
   series: number;
   samples: number;
+  /** The name of the file it was opened from, when the opener said. */
+  fileName?: string;
 }
 
 /** What POST /api/hub/v1/incidents/import stored. */

@@ -8,7 +8,6 @@ import { timeText } from '../alerts/format.ts';
 import { formatDuration } from '../charts/format.ts';
 import { createPanelChart } from '../dashboards/panel-chart.ts';
 import { fixedWindow, incidentSource } from '../dashboards/panel-sources.ts';
-import { openedFile, openedFileName, rememberOpened } from '../incidents/opened-files.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import type { FileFilter } from '../transfers/file-transfers.ts';
 import { createTransferBar, failedText, type TransferBar } from '../transfers/transfer-bar.ts';
@@ -80,13 +79,12 @@ function showOpened(root: HTMLElement, ctx: ViewContext, state: ViewState): void
 async function openIncidentFile(ctx: ViewContext, bar: TransferBar): Promise<OpenedIncident | undefined> {
   const file = await ctx.transfers.chooseFile('Open incident file', INCIDENT_FILES);
   if (!file) return undefined;
-  const opened = await bar.run(`Opening ${file.name}`, (onProgress, signal) => ctx.transfers.uploadToHub<OpenedIncident>('/api/hub/v1/incidents/open', file, INCIDENT_TYPE, onProgress, signal));
-  rememberOpened(opened.id, file);
-  return opened;
+  // The hub keeps the file's name with the incident, for "from file …" in every window.
+  return bar.run(`Opening ${file.name}`, (onProgress, signal) => ctx.transfers.uploadToHub<OpenedIncident>(`/api/hub/v1/incidents/open?name=${encodeURIComponent(file.name)}`, file, INCIDENT_TYPE, onProgress, signal));
 }
 
 function summary(i: OpenedIncident): string {
-  const file = openedFileName(i.id);
+  const file = i.fileName;
   return [`${timeText(i.startMs)} – ${timeText(i.endMs)} (${formatDuration(i.endMs - i.startMs)})`, `${i.series.toLocaleString('en-US')} series`, `${i.samples.toLocaleString('en-US')} samples`, ...(file ? [`from file ${file}`] : [])].join(' · ');
 }
 
@@ -106,25 +104,21 @@ function showIncident(root: HTMLElement, ctx: ViewContext, id: string, state: Vi
 
 function drawIncident(root: HTMLElement, ctx: ViewContext, incident: OpenedIncident, state: ViewState): void {
   const importButton = h('button', { class: 'primary', type: 'button', text: 'Import into this hub', 'data-action': 'import-incident' });
-  const bar = createTransferBar();
-  state.cleanup.push(() => bar.cancel());
   const report = h('div', { class: 'import-report', role: 'status' });
-  const file = openedFileName(incident.id);
+  const file = incident.fileName;
   root.append(
     h('div', { class: 'toolbar' }, h('a', { href: '#/incidents', text: '← Opened incidents' }), h('h2', { class: 'incident-title', text: incident.title }), h('span', { class: 'badge read-only', text: 'read-only' }), h('span', { class: 'spacer' }), importButton),
     h('p', { class: 'incident-meta muted' }, file ? h('span', { class: 'incident-file', text: `From file ${file}` }) : h('span', { class: 'incident-file', text: 'From a file opened earlier' }), ` · made ${timeText(Date.parse(incident.createdAt))}`, h('br'), `Window ${timeText(incident.startMs)} – ${timeText(incident.endMs)} (${formatDuration(incident.endMs - incident.startMs)}) · `, h('span', { class: 'incident-counts', text: `${incident.series.toLocaleString('en-US')} series, ${incident.samples.toLocaleString('en-US')} samples` })),
     h('p', { class: 'muted', text: 'Shown from the file alone, not from this hub\'s data; nothing here can be edited. Import it to keep its samples and dashboard in this hub.' }),
-    bar.el,
     report,
     h('h3', { class: 'incident-dashboard', text: `Dashboard: ${incident.dashboard.title}` }),
   );
   importButton.addEventListener('click', () => {
     importButton.disabled = true;
-    report.textContent = '';
-    importIncident(ctx, incident, bar)
-      .then((r) => {
-        if (r) report.replaceChildren(...importReport(incident, r));
-      })
+    report.textContent = 'Importing…';
+    ctx.api
+      .importOpenedIncident(incident.id)
+      .then((r) => report.replaceChildren(...importReport(incident, r)))
       .catch((e: unknown) => (report.textContent = failedText('Import', e)))
       .finally(() => (importButton.disabled = false));
   });
@@ -142,13 +136,6 @@ function drawIncident(root: HTMLElement, ctx: ViewContext, incident: OpenedIncid
     if (!state.stopped) root.dataset.drawn = String(Date.now());
   });
   root.dataset.loaded = 'true';
-}
-
-/** Sends the incident's file again, to be stored; asks for it when this page no longer has it. */
-async function importIncident(ctx: ViewContext, incident: OpenedIncident, bar: TransferBar): Promise<IncidentImport | undefined> {
-  const file = openedFile(incident.id) ?? (await ctx.transfers.chooseFile(`Choose ${openedFileName(incident.id) ?? 'the incident file'} again to import it`, INCIDENT_FILES));
-  if (!file) return undefined;
-  return bar.run(`Importing ${file.name}`, (onProgress, signal) => ctx.transfers.uploadToHub<IncidentImport>('/api/hub/v1/incidents/import', file, INCIDENT_TYPE, onProgress, signal));
 }
 
 function importReport(shown: OpenedIncident, r: IncidentImport): (Node | string)[] {
