@@ -13,8 +13,8 @@
 // enqueue inside the store's append transaction commits with the samples or not at all.
 
 import Database from 'better-sqlite3';
-import { labelsKey, type Labels } from '@metrics-hub/wire';
-import { decodeWriteRequest, encodeLabels, encodeWriteRequest, type EncodableSeries, type TimeSeries } from './write-request.ts';
+import type { Labels } from '@metrics-hub/wire';
+import { decodeRawSeries, encodeLabels, encodeWriteRequest, type EncodableSeries, type RawSeries } from './write-request.ts';
 
 export const QUEUE_PARTITIONS = 32;
 const FORMAT_VERSION = '1';
@@ -93,7 +93,7 @@ export class DiskQueue {
   private readonly now: () => number;
   private readonly endpoints = new Map<string, EndpointState>();
   private readonly labelCache = new WeakMap<Labels, { partition: number; bytes: Uint8Array }>();
-  private readonly decoded = new Map<number, TimeSeries[]>();
+  private readonly decoded = new Map<number, RawSeries[]>();
   private staged: Staged[] = [];
   private readonly listeners = new Set<() => void>();
   private closed = false;
@@ -337,7 +337,7 @@ export class DiskQueue {
     }
     if (!pieces.length) return undefined;
     // Merge pieces of the same series, in segment order.
-    const merged = new Map<string, { labels: Labels; parts: { s: TimeSeries; from: number; to: number }[]; n: number }>();
+    const merged = new Map<string, { labelBytes: Uint8Array; parts: { s: RawSeries; from: number; to: number }[]; n: number }>();
     let newestMs = -Infinity;
     for (const piece of pieces) {
       let skip = piece.skip;
@@ -349,9 +349,11 @@ export class DiskQueue {
           continue;
         }
         const to = Math.min(n, skip + take);
-        const key = labelsKey(s.labels);
+        // The encoded labels are the series' identity (sorted, written once per series).
+        const lb = s.labelBytes;
+        const key = Buffer.from(lb.buffer, lb.byteOffset, lb.length).toString('latin1');
         let m = merged.get(key);
-        if (!m) merged.set(key, (m = { labels: s.labels, parts: [], n: 0 }));
+        if (!m) merged.set(key, (m = { labelBytes: lb, parts: [], n: 0 }));
         m.parts.push({ s, from: skip, to });
         m.n += to - skip;
         if (s.timestamps[to - 1] > newestMs) newestMs = s.timestamps[to - 1];
@@ -364,7 +366,7 @@ export class DiskQueue {
     for (const m of merged.values()) {
       if (m.parts.length === 1) {
         const { s, from, to } = m.parts[0];
-        series.push({ labels: m.labels, timestamps: s.timestamps, values: s.values, from, to });
+        series.push({ labelBytes: m.labelBytes, timestamps: s.timestamps, values: s.values, from, to });
         continue;
       }
       const timestamps = new Float64Array(m.n);
@@ -376,7 +378,7 @@ export class DiskQueue {
         values.set(s.values.subarray(from, to), at);
         at += to - from;
       }
-      series.push({ labels: m.labels, timestamps, values });
+      series.push({ labelBytes: m.labelBytes, timestamps, values });
     }
     return { endpoint, series, samples: maxSamples - budget, newestMs, pieces, dropEpoch: e.dropEpoch };
   }
@@ -386,12 +388,12 @@ export class DiskQueue {
     return this.endpoint(batch.endpoint).dropEpoch !== batch.dropEpoch;
   }
 
-  private segment(id: number): TimeSeries[] {
+  private segment(id: number): RawSeries[] {
     let s = this.decoded.get(id);
     if (!s) {
       const data = this.stmt.data.get(id) as Uint8Array | undefined;
       if (!data) throw new Error(`remote-write queue: segment ${id} vanished while being read`);
-      s = decodeWriteRequest(data).timeseries;
+      s = decodeRawSeries(data);
       this.decoded.set(id, s);
       if (this.decoded.size > 256) this.decoded.delete(this.decoded.keys().next().value!);
     }

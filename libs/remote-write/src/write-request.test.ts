@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RemoteWriteFormatError, type RemoteWriteErrorCode } from './errors.ts';
 import { decodeRemoteWriteBody, encodeRemoteWriteBody } from './request-body.ts';
 import { snappyCompress, snappyUncompress } from './snappy-block.ts';
-import { decodeWriteRequest, encodeWriteRequest, type TimeSeries } from './write-request.ts';
+import { decodeRawSeries, decodeWriteRequest, encodeLabels, encodeWriteRequest, type TimeSeries } from './write-request.ts';
 
 /** Bytes from hex; on each line, the hex words before the first other word (the comment). */
 function hex(text: string): Uint8Array {
@@ -128,6 +128,21 @@ describe('special values round trip bit for bit', () => {
     expect(toHex(encodeWriteRequest({ timeseries: [{ labels: { __name__: 's' }, timestamps: Float64Array.of(5), values: fromBits([0x7ff00000, 2]) }] }))).toContain('090200000000' + '00f07f');
   });
 
+  it('decodes with labels left as bytes (the queue\'s segments), and those bytes encode the same request again', () => {
+    const series: TimeSeries[] = [
+      { labels: { __name__: 'a', x: '1' }, timestamps: Float64Array.of(1, 2), values: fromBits([0x7ff00000, 2], [0x3ff00000, 0]) },
+      { labels: { __name__: 'b' }, timestamps: Float64Array.of(3), values: Float64Array.of(-1) },
+    ];
+    const bytes = encodeWriteRequest({ timeseries: series });
+    const raw = decodeRawSeries(bytes);
+    expect(raw.map((r) => toHex(r.labelBytes))).toEqual(series.map((s) => toHex(encodeLabels(s.labels))));
+    expect(bitsOf(raw[0].values)).toEqual(bitsOf(series[0].values));
+    expect(toHex(encodeWriteRequest({ timeseries: raw }))).toBe(toHex(bytes));
+    // Label fields split by a sample (legal protobuf): joined into one run.
+    const split = hex('0a 15  0a 06 0a 01 61 12 01 62  12 03 10 e8 07  0a 06 0a 01 63 12 01 64');
+    expect(toHex(decodeRawSeries(split)[0].labelBytes)).toBe(toHex(encodeLabels({ a: 'b', c: 'd' })));
+  });
+
   it('encodes a slice [from, to) of a series without copying it', () => {
     const s = { labels: { __name__: 'm' }, timestamps: Float64Array.of(1, 2, 3, 4), values: Float64Array.of(10, 20, 30, 40), from: 1, to: 3 };
     const back = decodeWriteRequest(encodeWriteRequest({ timeseries: [s] })).timeseries[0];
@@ -226,10 +241,12 @@ describe('malformed input is refused with a reason', () => {
       fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), (edits) => {
         const bytes = raw.slice();
         for (const [at, b] of edits) bytes[at % bytes.length] = b;
-        try {
-          decodeRemoteWriteBody(snappyCompress(bytes), 1 << 16);
-        } catch (e) {
-          expect(e).toBeInstanceOf(RemoteWriteFormatError);
+        for (const decode of [() => decodeRemoteWriteBody(snappyCompress(bytes), 1 << 16), () => decodeRawSeries(bytes)]) {
+          try {
+            decode();
+          } catch (e) {
+            expect(e).toBeInstanceOf(RemoteWriteFormatError);
+          }
         }
       }),
       { numRuns: 2000 },

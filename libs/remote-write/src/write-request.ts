@@ -196,12 +196,8 @@ function setLabel(labels: Record<string, string>, name: string, value: string): 
   else labels[name] = value;
 }
 
-function readTimeSeries(r: ProtoReader, end: number, index: number, skipped: DecodedWriteRequest['skipped']): TimeSeries {
-  const what = `timeseries[${index}]`;
-  const outer = r.end;
-  const start = r.pos;
-  r.end = end;
-  // First pass: count the samples, so that their arrays are allocated once.
+/** First pass over a TimeSeries: how many samples it has, so that their arrays are allocated once. */
+function countSamples(r: ProtoReader, end: number, what: string): number {
   let count = 0;
   while (r.pos < end) {
     const at = r.pos;
@@ -212,6 +208,36 @@ function readTimeSeries(r: ProtoReader, end: number, index: number, skipped: Dec
     }
     r.skip(wire, what);
   }
+  return count;
+}
+
+/** One Sample: its value's bytes into `valueBytes` at sample `k`; returns its timestamp. */
+function readSample(r: ProtoReader, seriesEnd: number, valueBytes: Uint8Array, k: number, here: string): number {
+  const n = r.length(here);
+  const sampleEnd = r.pos + n;
+  r.end = sampleEnd;
+  let t = 0;
+  while (r.pos < sampleEnd) {
+    const fat = r.pos;
+    const [f, w] = r.tag(here);
+    if (f === 1) {
+      expectWire(w, WIRE_FIXED64, `${here}.value`, fat);
+      r.fixed64Into(valueBytes, k * 8, `${here}.value`);
+    } else if (f === 2) {
+      expectWire(w, WIRE_VARINT, `${here}.timestamp`, fat);
+      t = r.int64(`${here}.timestamp`);
+    } else r.skip(w, here);
+  }
+  r.end = seriesEnd;
+  return t;
+}
+
+function readTimeSeries(r: ProtoReader, end: number, index: number, skipped: DecodedWriteRequest['skipped']): TimeSeries {
+  const what = `timeseries[${index}]`;
+  const outer = r.end;
+  const start = r.pos;
+  r.end = end;
+  const count = countSamples(r, end, what);
   r.pos = start;
   const labels: Record<string, string> = {};
   const seen = new Set<string>();
@@ -232,24 +258,8 @@ function readTimeSeries(r: ProtoReader, end: number, index: number, skipped: Dec
       seen.add(name);
       if (value !== '') setLabel(labels, name, value);
     } else if (field === 2) {
-      const here = `${what}.samples[${k}]`;
-      const n = r.length(here);
-      const sampleEnd = r.pos + n;
-      r.end = sampleEnd;
-      let t = 0;
-      while (r.pos < sampleEnd) {
-        const fat = r.pos;
-        const [f, w] = r.tag(here);
-        if (f === 1) {
-          expectWire(w, WIRE_FIXED64, `${here}.value`, fat);
-          r.fixed64Into(valueBytes, k * 8, `${here}.value`);
-        } else if (f === 2) {
-          expectWire(w, WIRE_VARINT, `${here}.timestamp`, fat);
-          t = r.int64(`${here}.timestamp`);
-        } else r.skip(w, here);
-      }
-      r.end = end;
-      timestamps[k++] = t;
+      timestamps[k] = readSample(r, end, valueBytes, k, `${what}.samples[${k}]`);
+      k++;
     } else {
       if (field === 3) skipped.exemplars++;
       else if (field === 4) skipped.histograms++;
@@ -311,6 +321,63 @@ export function decodeWriteRequest(bytes: Uint8Array): DecodedWriteRequest {
     if (e instanceof RemoteWriteFormatError) throw e;
     // Not expected; still a reason, never a raw RangeError for the caller to leak.
     throw new RemoteWriteFormatError('truncated', `cannot decode the WriteRequest at byte ${r.pos}: ${(e as Error).message}`);
+  }
+  return out;
+}
+
+/** A series with its labels left encoded: the bytes of its `labels` fields, as `encodeLabels` makes them. */
+export interface RawSeries {
+  labelBytes: Uint8Array;
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+/**
+ * Decodes the timeseries of a WriteRequest without turning labels into strings: for data
+ * already checked once (the queue's own segments), whose label bytes go into the next
+ * request as they are and serve as the series' identity.
+ */
+export function decodeRawSeries(bytes: Uint8Array): RawSeries[] {
+  const r = new ProtoReader(bytes, 0, bytes.length);
+  const out: RawSeries[] = [];
+  while (r.pos < r.end) {
+    const at = r.pos;
+    const [field, wire] = r.tag('WriteRequest');
+    if (field !== 1) {
+      r.skip(wire, 'WriteRequest');
+      continue;
+    }
+    const what = `timeseries[${out.length}]`;
+    expectWire(wire, WIRE_BYTES, what, at);
+    const length = r.length(what);
+    const start = r.pos;
+    const end = start + length;
+    r.end = end;
+    const timestamps = new Float64Array(countSamples(r, end, what));
+    const values = new Float64Array(timestamps.length);
+    const valueBytes = new Uint8Array(values.buffer);
+    r.pos = start;
+    const labelParts: Uint8Array[] = [];
+    let k = 0;
+    while (r.pos < end) {
+      const fieldAt = r.pos;
+      const [f, w] = r.tag(what);
+      if (f === 1) {
+        expectWire(w, WIRE_BYTES, `${what}.labels`, fieldAt);
+        const n = r.length(what);
+        r.pos += n;
+        const last = labelParts[labelParts.length - 1];
+        // Contiguous label fields (always, as encodeLabels writes them) stay one view.
+        if (last && last.byteOffset + last.length === bytes.byteOffset + fieldAt) labelParts[labelParts.length - 1] = bytes.subarray(last.byteOffset - bytes.byteOffset, r.pos);
+        else labelParts.push(bytes.subarray(fieldAt, r.pos));
+      } else if (f === 2) {
+        timestamps[k] = readSample(r, end, valueBytes, k, `${what}.samples[${k}]`);
+        k++;
+      } else r.skip(w, what);
+    }
+    r.end = bytes.length;
+    const labelBytes = labelParts.length === 1 ? labelParts[0] : Uint8Array.from(labelParts.flatMap((p) => [...p]));
+    out.push({ labelBytes, timestamps, values });
   }
   return out;
 }
