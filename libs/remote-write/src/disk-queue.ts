@@ -383,6 +383,19 @@ export class DiskQueue {
     return { endpoint, series, samples: maxSamples - budget, newestMs, pieces, dropEpoch: e.dropEpoch };
   }
 
+  /**
+   * Recounts what waits for `endpoint` from the file (after `read` found nothing where the
+   * counts said there was something; they should never disagree).
+   */
+  recount(endpoint: string): void {
+    const e = this.endpoint(endpoint);
+    for (let p = 0; p < QUEUE_PARTITIONS; p++) {
+      const pending = this.stmt.pendingFrom.get(p, e.cursors[p].nextId) as { samples: number; bytes: number };
+      e.pendingSamples[p] = Math.max(0, pending.samples - e.cursors[p].done);
+      e.pendingBytes[p] = pending.bytes;
+    }
+  }
+
   /** True when a drop moved the endpoint's cursors since `batch` was read (re-read it). */
   isStale(batch: QueueBatch): boolean {
     return this.endpoint(batch.endpoint).dropEpoch !== batch.dropEpoch;

@@ -194,6 +194,12 @@ export class EndpointSender {
         fillingSince = undefined;
         const batch = this.queue.read(name, shard, shards, maxSamplesPerSend);
         if (batch) await this.deliver(batch);
+        else {
+          // The counts promised samples the file does not have: believe the file.
+          this.o.log(`remote write to ${name}: the queue's counts were off; recounted from the file`);
+          this.queue.recount(name);
+          await this.sleep(this.config.minBackoffMs, false);
+        }
       } catch (e) {
         if (this.stopped) return;
         // The queue failed (disk, closed): say so and try again later rather than spin.
