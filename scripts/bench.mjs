@@ -11,6 +11,7 @@ const benches = [
   { file: 'apps/agent/bench/outage.bench.ts', takes: [] },
   { file: 'apps/agent/bench/resources.bench.ts', takes: ['--seconds'] },
   { file: 'libs/hub/bench/ingest.bench.ts', takes: ['--hours', '--agents'] },
+  { file: 'libs/remote-write/bench/remote-write.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'libs/alerts/bench/rules.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'libs/hub/bench/alert-latency.bench.ts', takes: [] },
   { file: 'apps/e2e/bench/scale-out.bench.ts', takes: ['--agents'] },

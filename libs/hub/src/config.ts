@@ -8,6 +8,8 @@ import { ConfigError, openConfigDocument, readConfigText, type ConfigSchema } fr
 import { agentIdProblem, DEFAULT_TOPIC_PREFIX } from '@metrics-hub/wire';
 import { defaultDataDir } from './paths.ts';
 import { readAppSettings, withAppSettings } from './app-settings.ts';
+import { readRemoteWriteConfig, REMOTE_WRITE_SECTION } from './remote-write/remote-write-config.ts';
+import type { RemoteWriteEndpoint } from '@metrics-hub/remote-write';
 
 export { ConfigError };
 
@@ -63,6 +65,8 @@ export interface HubConfig {
     externalUrl: string | undefined;
     forGracePeriodMs: number;
   };
+  /** Where every stored sample is forwarded (remote_write:, a list); none by default. */
+  remoteWrite: { endpoints: RemoteWriteEndpoint[] };
 }
 
 const SCHEMA: ConfigSchema = {
@@ -140,7 +144,7 @@ export function loadHubConfig(path: string | undefined, env: NodeJS.ProcessEnv =
 }
 
 export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): HubConfig {
-  const doc = openConfigDocument(text, file, { schema: SCHEMA, envPrefix: 'METRICS_HUB', env });
+  const doc = openConfigDocument(text, file, { schema: SCHEMA, envPrefix: 'METRICS_HUB', env, listSections: [REMOTE_WRITE_SECTION] });
   const { get, problems, where } = doc;
   const address = (section: string, key: string, optional = false): HostPort | undefined => {
     const raw = get<string | undefined>(section, key);
@@ -225,6 +229,7 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       externalUrl: get('alerting', 'external_url'),
       forGracePeriodMs: get('alerting', 'for_grace_period'),
     },
+    remoteWrite: { endpoints: readRemoteWriteConfig(doc) },
   };
   doc.finish();
   return config;

@@ -33,6 +33,7 @@ import { createDataRoutes } from './http/data-routes.ts';
 import { createIncidentRoutes } from './http/incident-routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type AppSettings } from './app-settings.ts';
+import { HubRemoteWrite } from './remote-write/hub-remote-write.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -60,6 +61,8 @@ export class Hub {
   readonly ingester: Ingester;
   readonly engine: Engine;
   readonly alerting: Alerting;
+  /** Remote write: POST /api/v1/write in, and every stored sample out to remote_write endpoints. */
+  readonly remoteWrite: HubRemoteWrite;
   readonly events = new EventStream();
   readonly startedMs: number;
   private broker: EmbeddedBroker | ExternalBroker | undefined;
@@ -85,6 +88,8 @@ export class Hub {
       limits: { maxSeries: config.store.maxSeries },
       archive: config.store.archive && { ...config.store.archive, log: (line) => this.log(line) },
     });
+    // Before anything appends: it sees every append from here on.
+    this.remoteWrite = new HubRemoteWrite(this.store, { dataDir: config.dataDir, endpoints: config.remoteWrite.endpoints, durability: config.store.durability, maxBodyBytes: config.ingest.maxBatchBytes, userAgent: `metrics-hub/${HUB_VERSION}`, log: this.log, now: this.now });
     this.tokens = new AgentTokens(this.store.database, this.now);
     this.fleet = new FleetRegistry(this.store.database, this.store, this.now);
     this.ingester = new Ingester(this.store, { ...config.ingest, log: this.log, now: this.now });
@@ -170,6 +175,7 @@ export class Hub {
       store: this.store.stats(),
       archive: this.store.archiveStatus(),
       agents: this.fleet.list().length,
+      remoteWrite: this.remoteWrite.status(),
       localAgent: this.localAgent ? { id: this.config.localAgent.id, pid: this.localAgent.pid } : undefined,
     };
   }
@@ -186,6 +192,7 @@ export class Hub {
     await this.broker?.stop().catch((e: Error) => this.log(`stopping the broker: ${e.message}`));
     await this.ingester.close();
     this.fleet.save();
+    await this.remoteWrite.stop();
     this.store.close();
   }
 
@@ -215,6 +222,8 @@ export class Hub {
       this.broker = ExternalBroker.start({ ...b, topicPrefix: this.config.topicPrefix, sink, log: this.log });
     }
     const handlers: RouteHandler[] = [
+      // Before the Prometheus API, which answers 404 for /api/v1/ paths it does not know.
+      this.remoteWrite.route,
       createPrometheusApi(
         {
           engine: this.engine,
@@ -305,7 +314,10 @@ export class Hub {
   }
 
   private metricFamilies() {
-    return hubMetricFamilies({ ingest: this.ingester.stats, store: this.store.stats(), agents: this.fleet.list(), brokerConnections: this.brokerConnections(), startedMs: this.startedMs, version: HUB_VERSION });
+    return [
+      ...hubMetricFamilies({ ingest: this.ingester.stats, store: this.store.stats(), agents: this.fleet.list(), brokerConnections: this.brokerConnections(), startedMs: this.startedMs, version: HUB_VERSION }),
+      ...this.remoteWrite.metricFamilies(),
+    ];
   }
 
   /** `up` for every agent, and the hub's own metrics into its store. */

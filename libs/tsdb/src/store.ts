@@ -57,6 +57,27 @@ export interface AppendResult {
   refs: (number | undefined)[];
 }
 
+/** What one append stored for one series: not its duplicates, conflicts or refused samples. */
+export interface AppendedSeries {
+  /** The store's canonical labels, the same object for a series as long as the store is open. */
+  readonly labels: Labels;
+  readonly timestamps: Float64Array;
+  /** Bit for bit as appended (a staleness NaN stays one). */
+  readonly values: Float64Array;
+}
+
+/**
+ * Sees the samples of every append, whoever makes it (agent ingest, `up`, the hub's own
+ * metrics, recording rules, imports), in the append's own transaction, so that a companion
+ * table (remote write's queue) commits with the samples or not at all.
+ */
+export interface AppendObserver {
+  /** Inside the transaction, before it commits; throwing rolls the whole append back. */
+  appended(series: readonly AppendedSeries[]): void;
+  /** After the transaction: committed, or rolled back (forget what `appended` saw). Must not throw. */
+  settled(committed: boolean): void;
+}
+
 export interface StoredSeries {
   /** The series id, to pass as `ref` to append; -1 for a series found only in the cold archive. */
   readonly ref: number;
@@ -136,6 +157,7 @@ export class TimeSeriesStore {
   /** Samples at or before this time are in archive files; none when cold storage is off. */
   private archivedThrough = -Infinity;
   private lastArchiveError: string | undefined;
+  private readonly observers = new Set<AppendObserver>();
 
   /**
    * The SQLite connection, for companion tables that must commit with appends (see
@@ -265,6 +287,15 @@ export class TimeSeriesStore {
   // ---------------------------------------------------------------- append
 
   /**
+   * Calls `observer` for every append from now on (see AppendObserver); the returned
+   * function stops that. Observers see nothing of appends that store no sample.
+   */
+  observeAppends(observer: AppendObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /**
    * Stores a batch. When it returns, every sample it reports as appended survives the
    * process being killed. Series that cannot be stored are reported in `rejected`; the
    * rest of the batch is stored.
@@ -279,6 +310,7 @@ export class TimeSeriesStore {
     const seq = this.nextSeq;
     const wal = new WalRecordBuilder();
     const touchedOoo: SeriesState[] = [];
+    const observed: AppendedSeries[] | undefined = this.observers.size ? [] : undefined;
     const run = this.db.transaction(() => {
       for (let e = 0; e < batch.length; e++) {
         const entry = batch[e];
@@ -292,8 +324,11 @@ export class TimeSeriesStore {
           continue;
         }
         wal.beginSeries(state.id);
-        this.appendSeriesSamples(state, entry, seq, wal, result, touchedOoo);
+        const kept = observed && new SampleCollector(entry.values);
+        this.appendSeriesSamples(state, entry, seq, wal, result, touchedOoo, kept);
+        if (kept?.length) observed!.push({ labels: state.labels, timestamps: kept.timestamps.subarray(0, kept.length), values: kept.values.subarray(0, kept.length) });
       }
+      if (observed?.length) for (const o of this.observers) o.appended(observed);
       options.inTransaction?.();
       if (wal.sampleCount === 0) return;
       const data = wal.encode();
@@ -306,9 +341,11 @@ export class TimeSeriesStore {
     try {
       run();
     } catch (e) {
+      if (observed) for (const o of this.observers) o.settled(false);
       this.reloadAfterFailure();
       throw this.translate(e);
     }
+    if (observed) for (const o of this.observers) o.settled(true);
     if (wal.sampleCount > 0) this.nextSeq++;
     this.truncateWal();
     if (this.newestT - this.lastRetentionAt >= this.options.chunkWindowMs) this.applyRetention();
@@ -326,6 +363,7 @@ export class TimeSeriesStore {
     wal: WalRecordBuilder,
     result: AppendResult,
     touchedOoo: SeriesState[],
+    kept?: SampleCollector,
   ): void {
     const { timestamps, values } = entry;
     const head = state.head;
@@ -340,6 +378,7 @@ export class TimeSeriesStore {
       if (t > state.maxT) {
         this.appendInOrder(state, t, v, seq);
         wal.add(t, v, false);
+        kept?.add(i, t);
         result.appended++;
         if (t > this.newestT) this.newestT = t;
         continue;
@@ -369,6 +408,7 @@ export class TimeSeriesStore {
         touchedOoo.push(state);
       }
       wal.add(t, v, true);
+      kept?.add(i, t);
       result.appended++;
       result.outOfOrder++;
     }
@@ -889,6 +929,36 @@ export class TimeSeriesStore {
 
   private translate(e: unknown): Error {
     return translateSqliteError(e, this.options.path);
+  }
+}
+
+/**
+ * The samples of one series an append stored. Values are copied as bytes from a
+ * Float64Array source, so a NaN's payload (the staleness marker) reaches observers intact.
+ */
+class SampleCollector {
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  length = 0;
+  private readonly from: Uint8Array | undefined;
+  private readonly to: Uint8Array;
+  constructor(private readonly source: ArrayLike<number>) {
+    this.timestamps = new Float64Array(source.length);
+    this.values = new Float64Array(source.length);
+    this.from = source instanceof Float64Array ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : undefined;
+    this.to = new Uint8Array(this.values.buffer);
+  }
+  add(i: number, t: number): void {
+    const n = this.length++;
+    this.timestamps[n] = t;
+    const from = this.from;
+    if (!from) {
+      this.values[n] = this.source[i];
+      return;
+    }
+    const a = i * 8;
+    const b = n * 8;
+    for (let k = 0; k < 8; k++) this.to[b + k] = from[a + k];
   }
 }
 

@@ -1,0 +1,153 @@
+// POST /api/v1/write: Prometheus, vmagent, Grafana Alloy and friends remote-write into the
+// hub. Answers as Prometheus's own receiver does, so that senders retry only what can
+// succeed later:
+//
+//   body over ingest.max_batch_bytes (or decompressing past it)   413
+//   not snappy / not a WriteRequest / invalid labels              400 + reason, nothing stored
+//   stored                                                        204
+//   stored, but some samples refused (too old, a conflicting      400 + reason (the rest is
+//     value, a series over the store's limit)                       committed; a resend is not)
+//   the store failed (disk, shutting down)                        500/503: the sender retries
+//
+// The whole request is one store transaction (metadata included), behind the same
+// http.token check as every other route (the server does it before any handler).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeRemoteWriteBody, RemoteWriteFormatError, type DecodedWriteRequest } from '@metrics-hub/remote-write';
+import { StoreError, type AppendSeries, type TimeSeriesStore } from '@metrics-hub/tsdb';
+import { formatLabels, labelsProblem } from '@metrics-hub/wire';
+import type { RouteHandler } from '../http/server.ts';
+
+export const REMOTE_WRITE_PATH = '/api/v1/write';
+
+export interface ReceiveStats {
+  /** Requests by what became of them. */
+  requests: { stored: number; refused: number; tooLarge: number; failed: number };
+  samplesStored: number;
+  /** Samples of stored requests the store refused (too old, conflicting, over the series limit). */
+  samplesRefused: number;
+  metadataStored: number;
+  /** Parts of requests the hub cannot store: exemplars and native histograms. */
+  skipped: { exemplars: number; histograms: number };
+  lastError?: { atMs: number; message: string };
+}
+
+export function createRemoteWriteReceiver(o: { store: TimeSeriesStore; maxBodyBytes: number; log: (line: string) => void; now: () => number }): { route: RouteHandler; stats: ReceiveStats } {
+  const stats: ReceiveStats = { requests: { stored: 0, refused: 0, tooLarge: 0, failed: 0 }, samplesStored: 0, samplesRefused: 0, metadataStored: 0, skipped: { exemplars: 0, histograms: 0 } };
+  const answer = (res: ServerResponse, status: number, message?: string): true => {
+    if (message) {
+      stats.lastError = { atMs: o.now(), message };
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${message}\n`);
+    } else {
+      res.writeHead(status);
+      res.end();
+    }
+    return true;
+  };
+  const refuse = (res: ServerResponse, message: string): true => {
+    stats.requests.refused++;
+    return answer(res, 400, message);
+  };
+
+  const route: RouteHandler = async (req, res) => {
+    if ((req.url ?? '').split('?')[0] !== REMOTE_WRITE_PATH) return false;
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return answer(res, 405, `use POST for ${REMOTE_WRITE_PATH} (a snappy-compressed protobuf WriteRequest)`);
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'snappy').toLowerCase();
+    if (encoding !== 'snappy') return answer(res, 415, `Content-Encoding ${encoding} is not supported: remote write bodies are snappy-compressed`);
+    const type = req.headers['content-type'] ?? '';
+    if (/proto=io\.prometheus\.write\.v2/.test(type)) return answer(res, 415, 'remote write 2.0 is not supported: send remote write 1.0 (prometheus.WriteRequest)');
+
+    const body = await readLimited(req, o.maxBodyBytes);
+    if (body === 'too_large') {
+      stats.requests.tooLarge++;
+      return answer(res, 413, `request body over ${o.maxBodyBytes} bytes (ingest.max_batch_bytes): send smaller batches (max_samples_per_send)`);
+    }
+    let decoded: DecodedWriteRequest;
+    try {
+      decoded = decodeRemoteWriteBody(body, o.maxBodyBytes);
+    } catch (e) {
+      if (!(e instanceof RemoteWriteFormatError)) throw e;
+      if (e.code === 'too_large') {
+        stats.requests.tooLarge++;
+        return answer(res, 413, `${e.message} (ingest.max_batch_bytes): send smaller batches`);
+      }
+      return refuse(res, `malformed remote write request: ${e.message}`);
+    }
+    // Every series checked before anything is stored: a bad one refuses the whole request.
+    const series: AppendSeries[] = [];
+    let samples = 0;
+    for (let i = 0; i < decoded.timeseries.length; i++) {
+      const s = decoded.timeseries[i];
+      const problem = labelsProblem(s.labels);
+      if (problem) return refuse(res, `timeseries[${i}] ${formatLabels(s.labels)}: ${problem}`);
+      if (s.timestamps.length === 0) continue;
+      series.push({ labels: s.labels, timestamps: s.timestamps, values: s.values });
+      samples += s.timestamps.length;
+    }
+    stats.skipped.exemplars += decoded.skipped.exemplars;
+    stats.skipped.histograms += decoded.skipped.histograms;
+
+    let result;
+    try {
+      result = o.store.append(series, {
+        inTransaction: () => {
+          for (const m of decoded.metadata) o.store.setMetadata(m.metricFamilyName, { type: m.type, help: m.help, unit: m.unit });
+        },
+      });
+    } catch (e) {
+      stats.requests.failed++;
+      const closed = e instanceof StoreError && e.code === 'store_closed';
+      const message = `cannot store the samples: ${(e as Error).message}`;
+      o.log(`remote write in: ${message}`);
+      return answer(res, closed ? 503 : 500, message);
+    }
+    stats.metadataStored += decoded.metadata.length;
+    const refused = result.conflicts + result.tooOld + result.rejected.reduce((n, r) => n + series[r.index].timestamps.length, 0);
+    stats.samplesStored += result.appended;
+    stats.samplesRefused += refused;
+    if (refused === 0) {
+      stats.requests.stored++;
+      return answer(res, 204);
+    }
+    // Like Mimir: the valid samples are committed; the sender learns what was refused and
+    // does not resend (it would be refused again).
+    const reasons = [
+      result.tooOld && `${result.tooOld} samples too old (before the out-of-order window or archived)`,
+      result.conflicts && `${result.conflicts} samples with a different value at a stored timestamp`,
+      ...result.rejected.slice(0, 3).map((r) => r.reason),
+    ].filter(Boolean);
+    return refuse(res, `${refused} of ${samples} samples refused: ${reasons.join('; ')}`);
+  };
+  return { route, stats };
+}
+
+/** The body, or 'too_large' as soon as it is known to be over `max` (Content-Length or bytes read). */
+function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > max) {
+      // Not read: drained and discarded while the answer goes out.
+      req.resume();
+      return resolve('too_large');
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        resolve('too_large');
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
