@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch, topics, type Batch } from '@metrics-hub/wire';
 import { makeCertificates } from '../../../scripts/test-kit.ts';
 import { Hub } from './hub.ts';
-import { parseHubConfig } from './config.ts';
+import { testHubConfig } from './testing/test-hub-config.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function startHub(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'hub-'))): Promise<{ hub: Hub; dir: string; lines: string[] }> {
   const lines: string[] = [];
-  const config = parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml', env);
+  const config = testHubConfig(dir, [], env);
   const hub = await Hub.start(config, { log: (l) => lines.push(l) });
   cleanups.push(async () => {
     await hub.stop().catch(() => undefined);

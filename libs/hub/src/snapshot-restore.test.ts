@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Hub, HUB_VERSION, parseHubConfig } from './index.ts';
+import { Hub, HUB_VERSION } from './index.ts';
 import { createHubSnapshot, listHubSnapshot, restoreHubSnapshot } from '@metrics-hub/snapshot';
+import { testHubConfig } from './testing/test-hub-config.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -13,8 +14,7 @@ afterEach(async () => {
 });
 
 async function startHub(dataDir: string): Promise<Hub> {
-  const yaml = ['hub:', `  data_dir: ${dataDir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n');
-  const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml', {}), { log: () => undefined });
+  const hub = await Hub.start(testHubConfig(dataDir), { log: () => undefined });
   cleanups.push(() => hub.stop().catch(() => undefined));
   return hub;
 }

@@ -5,11 +5,9 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeBatch, topics } from '@metrics-hub/wire';
 import { Hub } from '../hub.ts';
-import { parseHubConfig } from '../config.ts';
+import { publishAsAgent, testHubConfig } from '../testing/test-hub-config.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -48,22 +46,11 @@ describe('hub alerting', () => {
     const hook = await webhookReceiver();
     writeFileSync(join(dir, 'test.rules.yml'), ['groups:', '  - name: test', '    interval: 1s', '    rules:', '      - alert: TooHigh', '        expr: test_value > 10', '        labels: { severity: critical }', '        annotations: { summary: "{{ $labels.instance }} at {{ $value | humanize }}" }'].join('\n'));
     writeFileSync(join(dir, 'alerting.yml'), ['route:', '  receiver: hook', '  group_by: [alertname]', '  group_wait: 0s', '  group_interval: 1m', 'receivers:', '  - name: hook', '    webhook_configs:', `      - url: ${hook.url}`].join('\n'));
-    const config = parseHubConfig(
-      ['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false', 'alerting:', `  rules: [${join(dir, 'test.rules.yml')}]`, `  notifier_config: ${join(dir, 'alerting.yml')}`].join('\n'),
-      'hub.yaml',
-    );
+    const config = testHubConfig(join(dir, 'data'), ['alerting:', `  rules: [${join(dir, 'test.rules.yml')}]`, `  notifier_config: ${join(dir, 'alerting.yml')}`]);
     const hub = await Hub.start(config, { log: () => undefined });
     cleanups.push(() => hub.stop());
-    const token = hub.tokens.issue('edge-1');
-    const client = await new Promise<mqtt.MqttClient>((resolve, reject) => {
-      const c = mqtt.connect(hub.localBrokerUrl, { clientId: 'agent-edge-1', username: 'edge-1', password: token, protocolVersion: 4, reconnectPeriod: 0 });
-      c.once('connect', () => resolve(c));
-      c.once('error', reject);
-    });
-    cleanups.push(() => new Promise<void>((r) => client.end(true, {}, () => r())));
     const crossedAt = Date.now();
-    const batch = encodeBatch({ agentId: 'edge-1', firstSeq: 1, lastSeq: 1, createdMs: crossedAt, series: [{ labels: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, timestamps: Float64Array.of(crossedAt), values: Float64Array.of(42) }] });
-    await new Promise<void>((resolve, reject) => client.publish(topics.samples('metrics', 'edge-1'), Buffer.from(batch), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    await publishAsAgent(hub, 'edge-1', { firstSeq: 1, lastSeq: 1, createdMs: crossedAt, series: [{ labels: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, timestamps: Float64Array.of(crossedAt), values: Float64Array.of(42) }] });
     const post = await until(() => hook.posts[0], 5000, 'the webhook');
     // One evaluation interval (1 s) plus 1 s, with for: 0 and group_wait: 0.
     expect(post.at - crossedAt).toBeLessThanOrEqual(2000);
@@ -96,7 +83,7 @@ describe('notifier config from the app', () => {
   it('refuses a config with problems (with their lines, the file untouched) and saves and loads a good one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-alerting-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const config = parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml');
+    const config = testHubConfig(dir);
     const hub = await Hub.start(config, { log: () => undefined });
     cleanups.push(() => hub.stop());
     const url = `http://127.0.0.1:${hub.httpAddress.port}/api/hub/v1/alerting-config`;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hub } from '../hub.ts';
-import { parseHubConfig } from '../config.ts';
+import { testHubConfig } from '../testing/test-hub-config.ts';
 
 let hub: Hub;
 let dir: string;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   );
   writeFileSync(appFile, ['groups:', '  - name: app', '    interval: 1s', '    rules:', '      - record: job:requests:rate5m', '        expr: sum(rate(requests_total[5m]))'].join('\n'));
   hub = await Hub.start(
-    parseHubConfig(['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false', 'alerting:', `  rules: [${nodeFile}, ${appFile}]`].join('\n'), 'hub.yaml'),
+    testHubConfig(join(dir, 'data'), ['alerting:', `  rules: [${nodeFile}, ${appFile}]`]),
     { log: () => undefined },
   );
   base = `http://127.0.0.1:${hub.httpAddress.port}`;

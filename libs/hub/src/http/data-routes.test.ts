@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hub } from '../hub.ts';
-import { parseHubConfig } from '../config.ts';
+import { testHubConfig } from '../testing/test-hub-config.ts';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 let hub: Hub;
@@ -13,7 +13,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-data-'));
-  hub = await Hub.start(parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml'), { log: () => undefined });
+  hub = await Hub.start(testHubConfig(dir), { log: () => undefined });
   base = `http://127.0.0.1:${hub.httpAddress.port}/api/hub/v1`;
   hub.store.append([{ labels: { __name__: 'temp_celsius', room: 'a' }, timestamps: [T0, T0 + 60_000], values: [21.5, 22] }]);
 });

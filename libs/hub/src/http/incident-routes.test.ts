@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STALE_NAN, formatLabels } from '@metrics-hub/wire';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { Hub } from '../hub.ts';
-import { parseHubConfig } from '../config.ts';
+import { testHubConfig } from '../testing/test-hub-config.ts';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 const START = T0 + 10 * 60_000;
@@ -19,7 +19,7 @@ const api = (h: Hub) => `http://127.0.0.1:${h.httpAddress.port}/api/hub/v1`;
 async function startHub(): Promise<Hub> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-incident-'));
   dirs.push(dir);
-  return Hub.start(parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml'), { log: () => undefined });
+  return Hub.start(testHubConfig(dir), { log: () => undefined });
 }
 
 function bits(store: TimeSeriesStore, name: string): Map<string, string> {

@@ -4,12 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeBatch, topics } from '@metrics-hub/wire';
 import { freePort, startVictoriaMetrics, victoriaMetricsAvailable, waitFor, type ExportedSeries, type VictoriaMetrics } from '@metrics-hub/remote-write/testing';
 import { Hub } from '../hub.ts';
-import { parseHubConfig } from '../config.ts';
+import { publishAsAgent, testHubConfig } from '../testing/test-hub-config.ts';
 
 const HAVE_VM = victoriaMetricsAvailable();
 const cleanups: (() => unknown)[] = [];
@@ -24,15 +22,7 @@ async function vm(port?: number): Promise<VictoriaMetrics> {
 }
 
 async function startHub(dir: string, writeUrl: string, lines: string[] = []): Promise<Hub> {
-  const yaml = [
-    'hub:',
-    `  data_dir: ${dir}`,
-    'broker:',
-    '  listen: 127.0.0.1:0',
-    'http:',
-    '  listen: 127.0.0.1:0',
-    'local_agent:',
-    '  enabled: false',
+  const extra = [
     'remote_write:',
     `  - url: ${writeUrl}`,
     '    name: vm',
@@ -41,8 +31,8 @@ async function startHub(dir: string, writeUrl: string, lines: string[] = []): Pr
     '    batch_send_deadline: 50ms',
     '    min_backoff: 20ms',
     '    max_backoff: 200ms',
-  ].join('\n');
-  const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml'), { log: (l) => lines.push(l) });
+  ];
+  const hub = await Hub.start(testHubConfig(dir, extra), { log: (l) => lines.push(l) });
   cleanups.push(() => hub.stop().catch(() => undefined));
   return hub;
 }
@@ -64,16 +54,8 @@ function agentSeries(n: number, end = Date.now() - 60_000) {
 }
 
 async function publishBatch(hub: Hub, series: ReturnType<typeof agentSeries>): Promise<void> {
-  const token = hub.tokens.issue('edge-1');
-  const client = await new Promise<mqtt.MqttClient>((resolve, reject) => {
-    const c = mqtt.connect(hub.localBrokerUrl, { clientId: 'agent-edge-1', username: 'edge-1', password: token, protocolVersion: 4, reconnectPeriod: 0 });
-    c.once('connect', () => resolve(c));
-    c.once('error', reject);
-  });
-  cleanups.push(() => new Promise<void>((r) => client.end(true, {}, () => r())));
-  const payload = encodeBatch({ agentId: 'edge-1', firstSeq: 1, lastSeq: 1, createdMs: Date.now(), series });
   // The PUBACK comes after the store (and the queue, in the same transaction) committed.
-  await new Promise<void>((resolve, reject) => client.publish(topics.samples('metrics', 'edge-1'), Buffer.from(payload), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+  await publishAsAgent(hub, 'edge-1', { firstSeq: 1, lastSeq: 1, createdMs: Date.now(), series });
 }
 
 /**

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startRecordingEndpoint, waitFor } from '@metrics-hub/remote-write/testing';
 import { Hub } from '../hub.ts';
-import { parseHubConfig } from '../config.ts';
+import { testHubConfig } from '../testing/test-hub-config.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -33,8 +33,7 @@ it('kill -9 of a forwarding hub: after a restart every committed sample arrives,
   const reported = [...out.matchAll(/stored (\d+)/g)].map((m) => Number(m[1]));
   const lastStored = reported[reported.length - 1];
 
-  const yaml = ['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false', 'remote_write:', `  - url: ${ep.url}`, '    shards: 2', '    max_samples_per_send: 100', '    batch_send_deadline: 5ms'].join('\n');
-  const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml'), { log: () => undefined });
+  const hub = await Hub.start(testHubConfig(dir, ['remote_write:', `  - url: ${ep.url}`, '    shards: 2', '    max_samples_per_send: 100', '    batch_send_deadline: 5ms']), { log: () => undefined });
   cleanups.push(() => hub.stop());
   await waitFor(() => hub.status().remoteWrite.forward!.endpoints[0].pendingSamples === 0, 'the backlog', 30_000);
 

@@ -3,18 +3,10 @@
 // returned, until the parent kills it.
 import { writeSync } from 'node:fs';
 import { Hub } from '../../hub.ts';
-import { parseHubConfig } from '../../config.ts';
+import { testHubConfig } from '../../testing/test-hub-config.ts';
 
 const [dir, url] = process.argv.slice(2);
-const yaml = [
-  'hub:',
-  `  data_dir: ${dir}`,
-  'broker:',
-  '  listen: 127.0.0.1:0',
-  'http:',
-  '  listen: 127.0.0.1:0',
-  'local_agent:',
-  '  enabled: false',
+const extra = [
   'remote_write:',
   `  - url: ${url}`,
   '    shards: 2',
@@ -22,8 +14,8 @@ const yaml = [
   '    batch_send_deadline: 5ms',
   '    min_backoff: 5ms',
   '    max_backoff: 20ms',
-].join('\n');
-const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml'), { log: () => undefined });
+];
+const hub = await Hub.start(testHubConfig(dir, extra), { log: () => undefined });
 const t0 = Date.now() - 3_600_000;
 for (let n = 0; ; n++) {
   hub.store.append([0, 1, 2].map((s) => ({ labels: { __name__: 'kill_hub_test', s: String(s) }, timestamps: [t0 + n * 1000], values: [n] })));
