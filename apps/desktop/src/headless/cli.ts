@@ -52,7 +52,26 @@ function describe(c: HubConfig): string {
       : `broker:      external ${b.url} as ${b.clientId}${b.sharedGroup ? `, shared group ${b.sharedGroup}` : ''}`,
     `HTTP API:    http://${c.http.listen.host}:${c.http.listen.port}${c.http.token ? ' (token required)' : ''}`,
     `local agent: ${c.localAgent.enabled ? `${c.localAgent.id}, every ${c.localAgent.intervalMs / 1000} s` : 'off'}`,
+    `store:       raw samples kept ${days(c.store.retentionMs)}${c.store.archive ? `, then archived to ${c.store.archive.dir} (kept ${c.store.archive.retentionMs === undefined ? 'forever' : days(c.store.archive.retentionMs)})` : ', then deleted'}`,
+    `remote write: ${c.remoteWrite.endpoints.length ? c.remoteWrite.endpoints.map((e) => `${e.name ?? redactedUrl(e.url)} (${e.shards ?? 4} shards)`).join(', ') : 'off'}`,
   ].join('\n');
+}
+
+/** Retention as the config usually says it: in days. */
+function days(ms: number): string {
+  const d = ms / 86_400_000;
+  return Number.isInteger(d) ? `${d}d` : `${(ms / 3_600_000).toFixed(1)}h`;
+}
+
+/** A URL to print: its password, if it carries one, hidden. */
+function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 async function serve(config: HubConfig): Promise<number> {

@@ -1,0 +1,34 @@
+// `hub check`: what serve would do, said from the config alone, secrets hidden.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from './cli.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function check(yaml: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-check-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'hub.yaml'), `hub:\n  data_dir: ${join(dir, 'data')}\n${yaml}`);
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+  expect(await main(['check', '--config', join(dir, 'hub.yaml')])).toBe(0);
+  return out.join('\n');
+}
+
+describe('hub check', () => {
+  it('says what happens to old data and where samples are forwarded, without passwords', async () => {
+    expect(await check('')).toMatch(/store: +raw samples kept 15d, then deleted\nremote write: off/);
+    const text = await check(
+      ['store:', '  retention: 7d', '  archive_dir: /mnt/nas/metrics', '  archive_retention: 400d', 'remote_write:', '  - url: https://hub:s3cret@vm.example:8428/api/v1/write', '    shards: 2'].join('\n'),
+    );
+    expect(text).toContain('store:       raw samples kept 7d, then archived to /mnt/nas/metrics (kept 400d)');
+    expect(text).toContain('remote write: https://hub:***@vm.example:8428/api/v1/write (2 shards)');
+    expect(text).not.toContain('s3cret');
+  });
+});
