@@ -22,7 +22,7 @@ const SERIES: Labels[] = [
   { __name__: 'node_load1', instance: 'b' },
 ];
 
-function fill(store: TimeSeriesStore): void {
+async function fill(store: TimeSeriesStore): Promise<void> {
   for (let from = T0 + 30_000; from <= T0 + DAYS * DAY; from += 3_600_000) {
     const ts = Float64Array.from({ length: 120 }, (_, i) => from + i * 30_000);
     store.append(
@@ -36,6 +36,7 @@ function fill(store: TimeSeriesStore): void {
   store.setMetadata('node_cpu_seconds_total', { type: 'counter', help: 'CPU time.', unit: 'seconds' });
   store.setMetadata('node_load1', { type: 'gauge', help: 'Load.', unit: '' });
   store.applyRetention();
+  await store.archiveSettled();
 }
 
 function backend(store: TimeSeriesStore): ApiBackend {
@@ -64,8 +65,8 @@ beforeAll(async () => {
   const retention = { rawMs: 2 * DAY, rollup1mMs: 90 * DAY, rollup1hMs: 730 * DAY };
   archived = TimeSeriesStore.open({ path: dir.file('cold.db'), retention, archive: { dir: dir.file('archive') } });
   everything = TimeSeriesStore.open({ path: dir.file('all.db'), retention: { ...retention, rawMs: 30 * DAY } });
-  fill(archived);
-  fill(everything);
+  await fill(archived);
+  await fill(everything);
   cold = await startApiServer(backend(archived));
   hot = await startApiServer(backend(everything));
 });

@@ -1,5 +1,5 @@
 export { TimeSeriesStore } from './store.ts';
-export type { AppendSeries, AppendResult, AppendedSeries, AppendObserver, StoredSeries, BucketSeries, MetricMetadata, StoreStats, SelectHints, ArchiveState } from './store.ts';
+export type { AppendSeries, AppendResult, AppendedSeries, AppendObserver, StoredSeries, BucketSeries, MetricMetadata, StoreStats, SelectHints, ArchiveState, ArchiveOutcome } from './store.ts';
 export { ArchiveDamagedError } from './archive/day-file.ts';
 export type { StoreOptions } from './options.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';

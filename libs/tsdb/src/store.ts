@@ -91,6 +91,13 @@ export interface SelectHints {
   annotate?(level: 'info' | 'warning', message: string): void;
 }
 
+/** What one run of archiving did. */
+export interface ArchiveOutcome {
+  daysArchived: number;
+  /** Why it stopped early, when a day could not be written. */
+  error?: string;
+}
+
 export interface ArchiveState extends ArchiveStatus {
   /** Samples at or before this time are in archive files (and no longer accepted). */
   archivedThrough?: number;
@@ -156,6 +163,11 @@ export class TimeSeriesStore {
   private readonly archive?: ColdArchive;
   /** Samples at or before this time are in archive files; none when cold storage is off. */
   private archivedThrough = -Infinity;
+  /** Samples at or before this time are refused: their day is archived or being archived. */
+  private closedThrough = -Infinity;
+  /** The latest archiving run; `archiveRunning` says whether it is still going. */
+  private archiving: Promise<ArchiveOutcome> | undefined;
+  private archiveRunning = false;
   private lastArchiveError: string | undefined;
   private readonly observers = new Set<AppendObserver>();
 
@@ -232,7 +244,7 @@ export class TimeSeriesStore {
     for (const m of this.db.prepare('SELECT metric, type FROM metadata').all() as { metric: string; type: string }[]) this.familyTypes.set(m.metric, m.type);
     if (this.archive) {
       const through = this.db.prepare("SELECT value FROM meta WHERE key = 'archived_through'").pluck().get() as string | undefined;
-      if (through !== undefined) this.archivedThrough = Number(through);
+      if (through !== undefined) this.archivedThrough = this.closedThrough = Number(through);
     }
     for (const c of this.db.prepare('SELECT name, value FROM counters').all() as { name: string; value: number }[]) {
       if (c.name in this.counters) this.counters[c.name as keyof typeof this.counters] = c.value;
@@ -370,8 +382,8 @@ export class TimeSeriesStore {
     for (let i = 0; i < timestamps.length; i++) {
       const t = timestamps[i];
       const v = values[i];
-      if (t <= this.archivedThrough) {
-        // Its day is in an immutable archive file already.
+      if (t <= this.closedThrough) {
+        // Its day is in an immutable archive file (or being written to one).
         result.tooOld++;
         continue;
       }
@@ -784,88 +796,135 @@ export class TimeSeriesStore {
    * Drops raw chunks and rollups past their retention (counted back from the newest
    * sample), then series left with no data. Freed pages are reused by later writes.
    */
-  applyRetention(): { chunksDropped: number; seriesDropped: number; daysArchived: number; archiveFilesDropped: number } {
+  applyRetention(): { chunksDropped: number; seriesDropped: number; archiveFilesDropped: number } {
     this.assertOpen();
     const { rawMs, rollup1mMs, rollup1hMs } = this.options.retention;
     this.lastRetentionAt = this.newestT;
-    if (this.newestT === -Infinity) return { chunksDropped: 0, seriesDropped: 0, daysArchived: 0, archiveFilesDropped: 0 };
+    if (this.newestT === -Infinity) return { chunksDropped: 0, seriesDropped: 0, archiveFilesDropped: 0 };
     const hourCutoff = this.newestT - rollup1hMs - DAY;
     let chunksDropped = 0;
-    let daysArchived = 0;
     let archiveFilesDropped = 0;
     if (this.archive) {
-      ({ chunksDropped, daysArchived } = this.archiveDays(this.newestT - rawMs));
+      this.startArchiving();
       archiveFilesDropped = this.archive.dropThrough(this.newestT - this.options.archive!.retentionMs);
     }
     const gone: SeriesState[] = [];
     this.db.transaction(() => {
-      // With cold storage, chunks leave the store only once their day is archived (above).
+      // With cold storage, chunks leave the store only once their day is archived.
       if (!this.archive) chunksDropped = this.chunks.dropThrough(this.newestT - rawMs);
       this.rollups.dropBefore(this.newestT - rollup1mMs - this.options.chunkWindowMs, hourCutoff, (id) => {
         const state = this.states.get(id);
         return state && { state, kind: this.kindOf(state) };
       });
-      // A series whose newest sample is older than the longest-kept rollup has no data left.
+      // A series whose newest sample is older than the longest-kept rollup has no data left
+      // (with cold storage, once its chunks are in the archive: archiving reads the series here).
       for (const state of this.states.values()) {
-        if (state.maxT < hourCutoff && state.head.length === 0 && state.ooo.length === 0) gone.push(state);
+        if (state.maxT < hourCutoff && state.head.length === 0 && state.ooo.length === 0 && (!this.archive || state.maxT <= this.archivedThrough)) gone.push(state);
       }
       for (const state of gone) this.stmt.deleteSeries.run(state.id);
     })();
     for (const state of gone) this.states.delete(state.id);
     this.index.remove(gone.map((s) => s.id));
-    return { chunksDropped, seriesDropped: gone.length, daysArchived, archiveFilesDropped };
+    return { chunksDropped, seriesDropped: gone.length, archiveFilesDropped };
   }
 
   /**
-   * Moves every whole UTC day ending at or before `cutoff` out of the store into the
-   * archive, oldest first: the day's file is written and synced before its chunks are
-   * deleted, so a crash in between leaves the day in both (a repeat is merged on read).
-   * A day that cannot be written stays in the store, and the next run tries again.
+   * Resolves when no day is being archived: with what the running archiving did (nothing
+   * when none was running). Archiving runs beside appends (see `startArchiving`).
    */
-  private archiveDays(cutoff: number): { chunksDropped: number; daysArchived: number } {
+  archiveSettled(): Promise<ArchiveOutcome> {
+    return this.archiveRunning && this.archiving ? this.archiving : Promise.resolve({ daysArchived: 0 });
+  }
+
+  /**
+   * Moves every whole UTC day past raw retention into the archive, oldest first, in the
+   * background: appends go on meanwhile (the days being archived refuse late samples from
+   * the start, so their chunks cannot change), and a day's file is written a few hundred
+   * series at a time. The file is synced before the day's chunks are deleted, so a crash in
+   * between leaves the day in both (the next run writes it again as a second part; reads
+   * merge them). A day that cannot be written stays in the store; the next run tries again.
+   */
+  private startArchiving(): void {
+    if (this.archiveRunning || this.lastDayToArchive() <= this.archivedThrough) return;
+    // Cleared by the run when it ends; until then, later calls leave it to catch up.
+    this.archiveRunning = true;
+    this.archiving = this.archiveDays();
+  }
+
+  private lastDayToArchive(): number {
+    return Math.floor((this.newestT - this.options.retention.rawMs) / DAY) * DAY;
+  }
+
+  private async archiveDays(): Promise<ArchiveOutcome> {
+    try {
+      // Not inside the append that found days due: after it, and after the appends queued behind it.
+      await new Promise((resolve) => setImmediate(resolve));
+      return await this.archiveDueDays();
+    } finally {
+      this.archiveRunning = false;
+    }
+  }
+
+  private async archiveDueDays(): Promise<ArchiveOutcome> {
     const archive = this.archive!;
     const log = this.options.archive!.log;
-    const lastDayEnd = Math.floor(cutoff / DAY) * DAY;
-    let chunksDropped = 0;
     let daysArchived = 0;
-    if (lastDayEnd <= this.archivedThrough) return { chunksDropped, daysArchived };
-    // Samples still in heads or late-sample buffers join their day's chunks first.
-    this.db.transaction(() => {
-      for (const state of this.states.values()) {
-        if (state.head.length && state.head.timestamps[0] <= lastDayEnd) this.sealHead(state);
-        if (state.ooo.length && state.ooo.timestamps[0] <= lastDayEnd) this.flushOutOfOrder(state, this.nextSeq - 1);
-      }
-    })();
-    const oldest = this.chunks.oldestWindowEnd();
-    let dayStart = Math.max(Math.ceil(oldest / DAY) * DAY - DAY, this.archivedThrough);
-    for (; dayStart < lastDayEnd; dayStart += DAY) {
-      const dayEnd = dayStart + DAY;
-      if (this.chunks.anyEndingIn(dayStart, dayEnd)) {
-        const started = Date.now();
-        let written;
-        try {
-          written = archive.writeDay(dayStart, this.dayChunks(dayStart, dayEnd), started);
-        } catch (e) {
-          this.lastArchiveError = (e as Error).message;
-          log(`cold storage: ${this.lastArchiveError}`);
-          break;
-        }
-        this.lastArchiveError = undefined;
-        daysArchived++;
-        log(`cold storage: archived ${dayName(dayStart)} (${written.series} series, ${written.samples} samples, ${written.bytes} bytes) in ${Date.now() - started} ms to ${written.path}`);
-      }
+    // More days may come due while this runs: go on while that moves the boundary.
+    for (let lastDayEnd = this.lastDayToArchive(), before = NaN; !this.closed && lastDayEnd > this.archivedThrough && before !== this.archivedThrough; lastDayEnd = this.lastDayToArchive()) {
+      before = this.archivedThrough;
+      this.closedThrough = lastDayEnd;
+      // Samples still in heads or late-sample buffers join their day's chunks first.
       this.db.transaction(() => {
-        chunksDropped += this.chunks.dropThrough(dayEnd);
-        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('archived_through', ?)").run(String(dayEnd));
+        for (const state of this.states.values()) {
+          if (state.head.length && state.head.timestamps[0] <= lastDayEnd) this.sealHead(state);
+          if (state.ooo.length && state.ooo.timestamps[0] <= lastDayEnd) this.flushOutOfOrder(state, this.nextSeq - 1);
+        }
       })();
-      this.archivedThrough = dayEnd;
+      const oldest = this.chunks.oldestWindowEnd();
+      for (let dayStart = Math.max(Math.ceil(oldest / DAY) * DAY - DAY, this.archivedThrough); dayStart < lastDayEnd; dayStart += DAY) {
+        const dayEnd = dayStart + DAY;
+        if (this.chunks.anyEndingIn(dayStart, dayEnd)) {
+          const started = Date.now();
+          let written;
+          try {
+            written = await archive.writeDay(dayStart, this.dayChunks(dayStart, dayEnd), started, { yieldEvery: 256, stopped: () => this.closed });
+          } catch (e) {
+            this.lastArchiveError = (e as Error).message;
+            log(`cold storage: ${this.lastArchiveError}`);
+            if (!this.closed) this.closedThrough = this.archivedThrough;
+            return { daysArchived, error: this.lastArchiveError };
+          }
+          // Stopped by close(): the day is still whole in the store.
+          if (!written || this.closed) return { daysArchived };
+          this.lastArchiveError = undefined;
+          daysArchived++;
+          log(`cold storage: archived ${dayName(dayStart)} (${written.series} series, ${written.samples} samples, ${written.bytes} bytes) in ${Date.now() - started} ms to ${written.path}`);
+        }
+        this.closeThrough(dayEnd);
+      }
     }
-    return { chunksDropped, daysArchived };
+    if (this.closed) return { daysArchived };
+    // Days before the oldest chunk stay open: history imported later is archived next time.
+    this.closedThrough = this.archivedThrough;
+    archive.dropThrough(this.newestT - this.options.archive!.retentionMs);
+    return { daysArchived };
+  }
+
+  /** Deletes the chunks of days through `dayEnd` (archived by now) and records how far that is. */
+  private closeThrough(dayEnd: number): void {
+    if (dayEnd <= this.archivedThrough) return;
+    this.db.transaction(() => {
+      this.chunks.dropThrough(dayEnd);
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('archived_through', ?)").run(String(dayEnd));
+    })();
+    this.archivedThrough = dayEnd;
   }
 
   /** The chunks of one day, series by series, as stored (no decoding). */
   private *dayChunks(dayStart: number, dayEnd: number): Generator<ArchiveSeriesInput> {
     for (const state of this.states.values()) {
+      // The writer awaits between series: the store may have been closed meanwhile.
+      if (this.closed) return;
       const rows = this.chunks.inRange(state.id, dayStart + 1, dayEnd);
       if (rows.length === 0) continue;
       yield {

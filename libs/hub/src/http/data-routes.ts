@@ -81,8 +81,12 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           defaultTimestamp: p.get('default_timestamp') ? parseTime(p.get('default_timestamp')!) : undefined,
         });
         // Imported history may be past retention already: settle it now (into the archive
-        // when cold storage is on), not when new data next crosses a chunk window.
-        if (summary.committed) d.store.applyRetention();
+        // when cold storage is on, answering once that is done), not when new data next
+        // crosses a chunk window.
+        if (summary.committed) {
+          d.store.applyRetention();
+          await d.store.archiveSettled();
+        }
         json(res, summary.committed ? 200 : 400, summary);
         return true;
       }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { compileMatcher, labelsKey, type LabelMatcher, type Labels } from '@metrics-hub/wire';
 import { StoreError } from '../errors.ts';
 import type { SampleBlock } from '../sample-merge.ts';
-import { ArchiveDamagedError, DayFile, writeDayFile, type ArchiveSeriesInput } from './day-file.ts';
+import { ArchiveDamagedError, DayFile, DayFileWriter, type ArchiveSeriesInput } from './day-file.ts';
 
 const DAY_MS = 86_400_000;
 const FILE_PATTERN = /^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.mharc$/;
@@ -66,6 +66,8 @@ export class ColdArchive {
     } catch (e) {
       throw new StoreError('invalid_option', `cannot create the archive folder ${dir} (${(e as Error).message}): check that it is mounted and writable`);
     }
+    // A file being written when the process died: its day is still in the store.
+    for (const name of readdirSync(dir)) if (/^\..+\.mharc\.tmp$/.test(name)) rmSync(join(dir, name), { force: true });
     this.rescan();
   }
 
@@ -98,21 +100,42 @@ export class ColdArchive {
     return this.files;
   }
 
-  /** Archives one day: a new file (or a new part when the day already has one). */
-  writeDay(dayStartMs: number, series: Iterable<ArchiveSeriesInput>, nowMs: number): { path: string; bytes: number; samples: number; series: number } {
+  /**
+   * Archives one day: a new file (or a new part when the day already has one), written a
+   * series at a time, letting other work run every `yieldEvery` series. Undefined when
+   * `stopped()` said to give up (nothing is left behind then).
+   */
+  async writeDay(
+    dayStartMs: number,
+    series: Iterable<ArchiveSeriesInput>,
+    nowMs: number,
+    o: { yieldEvery: number; stopped: () => boolean },
+  ): Promise<{ path: string; bytes: number; samples: number; series: number } | undefined> {
     const day = dayName(dayStartMs);
     const parts = this.files.filter((f) => f.startMs === dayStartMs).map((f) => f.part);
     const part = parts.length ? Math.max(...parts) + 1 : 0;
     const path = join(this.dir, ColdArchive.fileName(day, part));
-    let written;
+    let writer: DayFileWriter | undefined;
     try {
-      written = writeDayFile(path, { day, startMs: dayStartMs, endMs: dayStartMs + DAY_MS, createdMs: nowMs }, series);
+      writer = await DayFileWriter.create(path);
+      let n = 0;
+      for (const s of series) {
+        await writer.addSeries(s);
+        if (++n % o.yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (o.stopped()) break;
+      }
+      if (o.stopped()) {
+        await writer.abort();
+        return undefined;
+      }
+      const written = await writer.finish({ day, startMs: dayStartMs, endMs: dayStartMs + DAY_MS, createdMs: nowMs });
+      this.files.push({ path, day, startMs: dayStartMs, part, bytes: written.bytes });
+      this.files.sort((a, b) => a.startMs - b.startMs || a.part - b.part);
+      return { path, ...written };
     } catch (e) {
+      await writer?.abort();
       throw new StoreError('archive_write', `could not write the archive file ${path} (${(e as Error).message}): check that the archive folder is mounted, writable and has space; the day stays in the store until it can be written`);
     }
-    this.files.push({ path, day, startMs: dayStartMs, part, bytes: written.bytes });
-    this.files.sort((a, b) => a.startMs - b.startMs || a.part - b.part);
-    return { path, ...written };
   }
 
   /**

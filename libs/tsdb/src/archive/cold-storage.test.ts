@@ -6,7 +6,7 @@ import { HOUR_MS, MINUTE_MS } from '../rollup.ts';
 import { TimeSeriesStore, type SelectHints, type StoredSeries } from '../store.ts';
 import type { StoreOptions } from '../options.ts';
 import { tempDir } from '../testing/temp-store.ts';
-import { ArchiveDamagedError, DayFile, writeDayFile } from './day-file.ts';
+import { ArchiveDamagedError, DayFile, DayFileWriter } from './day-file.ts';
 
 const DAY = 24 * HOUR_MS;
 const T0 = Date.UTC(2026, 9, 1);
@@ -37,7 +37,7 @@ function notes(): SelectHints & { infos: string[]; warnings: string[] } {
  * floats and a staleness marker, and one that stops after day 2 (only the archive keeps it);
  * plus late samples for the gauge, appended after their minute.
  */
-function feed(store: TimeSeriesStore, days = 6): void {
+async function feed(store: TimeSeriesStore, days = 6): Promise<void> {
   const counter: Labels = { __name__: 'requests_total', host: 'a' };
   const gauge: Labels = { __name__: 'temperature_celsius', host: 'a' };
   const gone: Labels = { __name__: 'temperature_celsius', host: 'retired' };
@@ -55,8 +55,10 @@ function feed(store: TimeSeriesStore, days = 6): void {
     store.append(batch);
     store.append([{ labels: gauge, timestamps: late, values: Float64Array.from(late, (x) => x / 1e9) }]);
   }
-  // Appends run retention once per chunk window of data; settle it at the newest sample.
+  // Appends run retention once per chunk window of data; settle it at the newest sample,
+  // and let the archiving that runs beside appends finish.
   store.applyRetention();
+  await store.archiveSettled();
 }
 
 let dir: ReturnType<typeof tempDir>;
@@ -77,9 +79,9 @@ beforeEach(() => {
 });
 afterEach(() => dir.remove());
 
-function reference(): TimeSeriesStore {
+async function reference(): Promise<TimeSeriesStore> {
   const ref = TimeSeriesStore.open({ path: dir.file('reference.db'), retention: { rawMs: 30 * DAY, rollup1mMs: 90 * DAY, rollup1hMs: 730 * DAY } });
-  feed(ref);
+  await feed(ref);
   return ref;
 }
 
@@ -99,10 +101,10 @@ function flipByte(path: string, at: number): void {
 }
 
 describe('cold storage', () => {
-  it('moves whole days past retention into per-day files and answers the same reads', () => {
-    const ref = reference();
+  it('moves whole days past retention into per-day files and answers the same reads', async () => {
+    const ref = await reference();
     const store = open();
-    feed(store);
+    await feed(store);
     // Newest sample is the end of day 6; raw retention 2 days: days 1-4 are archived.
     expect(archiveFiles()).toEqual(['2026-10-01.mharc', '2026-10-02.mharc', '2026-10-03.mharc', '2026-10-04.mharc']);
     const status = store.archiveStatus()!;
@@ -130,10 +132,13 @@ describe('cold storage', () => {
     ref.close();
   });
 
-  it('answers for a series the store has forgotten (all its rollups expired) from the archive alone', () => {
-    const ref = reference();
+  it('answers for a series the store has forgotten (all its rollups expired) from the archive alone', async () => {
+    const ref = await reference();
     const store = open({ retention: { rawMs: 2 * DAY, rollup1mMs: 2 * DAY, rollup1hMs: 2 * DAY } });
-    feed(store);
+    await feed(store);
+    // The store forgets a series only once its chunks are archived: at the next retention run.
+    expect(store.series([eq('host', 'retired')])).toHaveLength(1);
+    store.applyRetention();
     expect(store.series([eq('host', 'retired')])).toEqual([]);
     const retired = store.select([eq('host', 'retired')], T0, T0 + 6 * DAY);
     expect(retired.map((s) => s.ref)).toEqual([-1]);
@@ -142,9 +147,9 @@ describe('cold storage', () => {
     ref.close();
   });
 
-  it('keeps the boundary across restarts and refuses samples of archived days', () => {
+  it('keeps the boundary across restarts and refuses samples of archived days', async () => {
     let store = open();
-    feed(store);
+    await feed(store);
     store.close();
     store = open();
     expect(store.archiveStatus()!.archivedThrough).toBe(T0 + 4 * DAY);
@@ -155,10 +160,10 @@ describe('cold storage', () => {
     store.close();
   });
 
-  it('reports a damaged file, leaves its day out and keeps answering from the others', () => {
-    const ref = reference();
+  it('reports a damaged file, leaves its day out and keeps answering from the others', async () => {
+    const ref = await reference();
     let store = open();
-    feed(store);
+    await feed(store);
     store.close();
     const damaged = join(archiveDir, '2026-10-02.mharc');
     flipByte(damaged, Math.floor(statSync(damaged).size / 2));
@@ -187,9 +192,9 @@ describe('cold storage', () => {
     ref.close();
   });
 
-  it('catches a file cut short, and a block damaged after the file was opened', () => {
+  it('catches a file cut short, and a block damaged after the file was opened', async () => {
     const store = open();
-    feed(store);
+    await feed(store);
     const cut = join(archiveDir, '2026-10-01.mharc');
     truncateSync(cut, statSync(cut).size - 100);
     // Open day 3 (verified, cached), then damage one of its blocks underneath.
@@ -206,62 +211,93 @@ describe('cold storage', () => {
     store.close();
   });
 
-  it('archives a day again as a second part when the store was restored, and reads it once', () => {
+  it('archives a day again as a second part when the store was restored, and reads it once', async () => {
     let store = open();
     // Three days: day 1 is archived.
-    feed(store, 3);
+    await feed(store, 3);
     store.close();
     copyFileSync(dir.file('hub.db'), dir.file('before.db'));
     store = open();
-    feed(store);
+    await feed(store);
     store.close();
     const before = archiveFiles();
     // A crash between writing day files and deleting their chunks: the store still has them.
     copyFileSync(dir.file('before.db'), dir.file('hub.db'));
     rmSync(dir.file('hub.db-wal'), { force: true });
     store = open();
-    feed(store);
+    await feed(store);
     const after = archiveFiles();
     // Days 2-4 were archived after the copy: written again, as second parts, never over the first.
     expect(after.filter((f) => !before.includes(f))).toEqual(['2026-10-02.1.mharc', '2026-10-03.1.mharc', '2026-10-04.1.mharc']);
-    const ref = reference();
+    const ref = await reference();
     expect(contents(store.select(all, T0, T0 + 6 * DAY))).toEqual(contents(ref.select(all, T0, T0 + 6 * DAY)));
     store.close();
     ref.close();
   });
 
-  it('deletes archive files past the archive retention', () => {
+  it('archives beside appends: they go on, the day being archived refuses late samples, and a close mid-way leaves the day whole', async () => {
+    // 700 series: the writer lets other work run every 256 of them.
+    const labels = Array.from({ length: 700 }, (_, k) => ({ __name__: 'wide_gauge', k: String(k) }));
+    let store = open();
+    for (let t = T0 + 600_000; t <= T0 + 4 * DAY; t += 3_600_000) {
+      const ts = Float64Array.from({ length: 6 }, (_, i) => t + i * 600_000);
+      store.append(labels.map((l, k) => ({ labels: l, timestamps: ts, values: Float64Array.from(ts, (x) => (x / 1e6 + k) % 97) })));
+    }
+    store.applyRetention();
+    const before = contents(store.select([eq('k', '5')], T0, T0 + DAY));
+    // Let archiving start and get through its first slice of series.
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(readdirSync(archiveDir).some((n) => n.endsWith('.mharc.tmp'))).toBe(true);
+    const late = store.append([{ labels: { __name__: 'late_gauge' }, timestamps: [T0 + DAY / 2], values: [1] }]);
+    expect(late.tooOld).toBe(1);
+    const fresh = store.append([{ labels: labels[0], timestamps: [T0 + 4 * DAY + 600_000], values: [1] }]);
+    expect(fresh.appended).toBe(1);
+    store.close();
+    await new Promise((r) => setTimeout(r, 50));
+    // Nothing half-written is left, and the day is still whole in the store.
+    expect(readdirSync(archiveDir)).toEqual([]);
+    store = open();
+    expect(store.archiveStatus()!.archivedThrough).toBeUndefined();
+    expect(contents(store.select([eq('k', '5')], T0, T0 + DAY))).toEqual(before);
+    store.applyRetention();
+    expect((await store.archiveSettled()).daysArchived).toBe(2);
+    expect(archiveFiles()).toEqual(['2026-10-01.mharc', '2026-10-02.mharc']);
+    expect(contents(store.select([eq('k', '5')], T0, T0 + DAY))).toEqual(before);
+    store.close();
+  });
+
+  it('deletes archive files past the archive retention', async () => {
     const store = open({ archive: { dir: archiveDir, retentionMs: 3 * DAY } });
-    feed(store);
+    await feed(store);
     // Newest: end of day 6; files whose day ended 3 days or more before it go.
     expect(archiveFiles()).toEqual(['2026-10-04.mharc']);
     store.close();
   });
 
-  it('keeps a day in the store while its file cannot be written, and archives it once it can', () => {
+  it('keeps a day in the store while its file cannot be written, and archives it once it can', async () => {
     mkdirSync(archiveDir, { recursive: true });
     const store = open();
     rmSync(archiveDir, { recursive: true });
     writeFileSync(archiveDir, 'not a folder');
-    const ref = reference();
-    expect(() => feed(store)).not.toThrow();
+    const ref = await reference();
+    await feed(store);
     const status = store.archiveStatus()!;
     expect(status.archivedThrough).toBeUndefined();
     expect(status.lastError).toContain('check that the archive folder is mounted, writable and has space');
     expect(contents(store.select(all, T0, T0 + 6 * DAY))).toEqual(contents(ref.select(all, T0, T0 + 6 * DAY)));
     rmSync(archiveDir);
     mkdirSync(archiveDir);
-    const result = store.applyRetention();
-    expect(result.daysArchived).toBe(4);
+    store.applyRetention();
+    expect((await store.archiveSettled()).daysArchived).toBe(4);
     expect(store.archiveStatus()!.lastError).toBeUndefined();
     expect(contents(store.select(all, T0, T0 + 6 * DAY))).toEqual(contents(ref.select(all, T0, T0 + 6 * DAY)));
     store.close();
     ref.close();
   });
 
-  it('sends bucket reads that reach past the rollups into archived days back to the samples', () => {
+  it('sends bucket reads that reach past the rollups into archived days back to the samples', async () => {
     const store = open({ retention: { rawMs: 2 * DAY, rollup1mMs: 2 * DAY, rollup1hMs: 3 * DAY } });
-    feed(store);
+    await feed(store);
     expect(store.selectBuckets(all, T0 + 5 * DAY, T0 + 6 * DAY, MINUTE_MS)).toBeDefined();
     expect(store.selectBuckets(all, T0 + DAY, T0 + 6 * DAY, MINUTE_MS)).toBeUndefined();
     expect(store.selectBuckets(all, T0 + DAY, T0 + 6 * DAY, HOUR_MS)).toBeUndefined();
@@ -270,10 +306,11 @@ describe('cold storage', () => {
 });
 
 describe('archive day file', () => {
-  it('round-trips chunks and refuses files with a bad signature, footer or version', () => {
+  it('round-trips chunks and refuses files with a bad signature, footer or version', async () => {
     const d = tempDir('dayfile-');
     const path = d.file('2026-10-01.mharc');
-    const written = writeDayFile(path, { day: '2026-10-01', startMs: T0, endMs: T0 + DAY, createdMs: 0 }, []);
+    const writer = await DayFileWriter.create(path);
+    const written = await writer.finish({ day: '2026-10-01', startMs: T0, endMs: T0 + DAY, createdMs: 0 });
     expect(written.series).toBe(0);
     const file = DayFile.open(path);
     expect(file.index.series).toEqual([]);

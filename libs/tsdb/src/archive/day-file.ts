@@ -8,10 +8,11 @@
 // Every block's crc32c is in the index, and the whole file's sha-256 in the footer, so a
 // damaged file is found at open (the sha-256) and a block damaged later at read (its crc).
 // Files are written to a temporary name, fsynced, then renamed: a crash never leaves half
-// a file under an archive name.
+// a file under an archive name (a leftover `.<name>.tmp` is removed at the next open).
 
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ChunkFormatError, crc32c, decodeChunk, type Labels } from '@metrics-hub/wire';
@@ -68,55 +69,79 @@ export class ArchiveDamagedError extends Error {
 }
 
 /**
- * Writes a day's series to `path` atomically; returns the bytes and samples written.
- * `series` is pulled one at a time, so a day of many series never sits in memory whole.
+ * Writes one day's file, a series at a time, without holding the day in memory and
+ * without blocking: the store feeds it between appends. Nothing appears under `path`
+ * until `finish` has synced it; `abort` leaves nothing behind.
  */
-export function writeDayFile(path: string, day: { day: string; startMs: number; endMs: number; createdMs: number }, series: Iterable<ArchiveSeriesInput>): { bytes: number; samples: number; series: number } {
-  const tmp = `${dirname(path)}/.${basename(path)}.tmp`;
-  const fd = openSync(tmp, 'w');
-  const hash = createHash('sha256');
-  let offset = 0;
-  const write = (bytes: Uint8Array) => {
+export class DayFileWriter {
+  private offset = 0;
+  private samples = 0;
+  private readonly entries: DayFileIndexEntry[] = [];
+  private readonly hash = createHash('sha256');
+
+  private constructor(
+    readonly path: string,
+    private readonly tmp: string,
+    private readonly file: FileHandle,
+  ) {}
+
+  static async create(path: string): Promise<DayFileWriter> {
+    const tmp = `${dirname(path)}/.${basename(path)}.tmp`;
+    const writer = new DayFileWriter(path, tmp, await open(tmp, 'w'));
+    await writer.write(MAGIC);
+    return writer;
+  }
+
+  private async write(bytes: Uint8Array): Promise<void> {
     let done = 0;
-    while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
-    hash.update(bytes);
-    offset += bytes.byteLength;
-  };
-  const entries: DayFileIndexEntry[] = [];
-  let samples = 0;
-  try {
-    write(MAGIC);
-    for (const s of series) {
-      if (s.chunks.length === 0) continue;
-      const block = deflateRawSync(encodeSeriesBlock(s.chunks));
-      let n = 0;
-      for (const c of s.chunks) n += c.count;
-      entries.push({ labels: s.labels, minT: s.chunks[0].startMs, maxT: Math.max(...s.chunks.map((c) => c.endMs)), samples: n, offset, length: block.byteLength, crc: crc32c(block) });
-      samples += n;
-      write(block);
+    while (done < bytes.byteLength) done += (await this.file.write(bytes, done, bytes.byteLength - done)).bytesWritten;
+    this.hash.update(bytes);
+    this.offset += bytes.byteLength;
+  }
+
+  async addSeries(s: ArchiveSeriesInput): Promise<void> {
+    if (s.chunks.length === 0) return;
+    const block = deflateRawSync(encodeSeriesBlock(s.chunks));
+    let n = 0;
+    let maxT = -Infinity;
+    for (const c of s.chunks) {
+      n += c.count;
+      if (c.endMs > maxT) maxT = c.endMs;
     }
-    const index: DayFileIndex = { version: FORMAT_VERSION, ...day, samples, series: entries };
+    this.entries.push({ labels: s.labels, minT: s.chunks[0].startMs, maxT, samples: n, offset: this.offset, length: block.byteLength, crc: crc32c(block) });
+    this.samples += n;
+    await this.write(block);
+  }
+
+  get seriesCount(): number {
+    return this.entries.length;
+  }
+
+  /** Writes the index and footer, syncs, and renames the file into place. */
+  async finish(day: { day: string; startMs: number; endMs: number; createdMs: number }): Promise<{ bytes: number; samples: number; series: number }> {
+    const index: DayFileIndex = { version: FORMAT_VERSION, ...day, samples: this.samples, series: this.entries };
     const indexBytes = deflateRawSync(Buffer.from(JSON.stringify(index)));
-    const indexOffset = offset;
-    write(indexBytes);
+    const indexOffset = this.offset;
+    await this.write(indexBytes);
     const footer = Buffer.alloc(FOOTER_BYTES);
     footer.writeDoubleLE(indexOffset, 0);
     footer.writeUInt32LE(indexBytes.byteLength, 8);
     footer.writeUInt32LE(crc32c(indexBytes), 12);
-    hash.digest().copy(footer, 16);
+    this.hash.digest().copy(footer, 16);
     END_MAGIC.copy(footer, 48);
     let done = 0;
-    while (done < FOOTER_BYTES) done += writeSync(fd, footer, done, FOOTER_BYTES - done);
-    fsyncSync(fd);
-    closeSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
+    while (done < FOOTER_BYTES) done += (await this.file.write(footer, done, FOOTER_BYTES - done)).bytesWritten;
+    await this.file.sync();
+    await this.file.close();
+    await rename(this.tmp, this.path);
+    await syncFolder(dirname(this.path));
+    return { bytes: this.offset + FOOTER_BYTES, samples: this.samples, series: this.entries.length };
   }
-  renameSync(tmp, path);
-  syncFolder(dirname(path));
-  return { bytes: offset + FOOTER_BYTES, samples, series: entries.length };
+
+  async abort(): Promise<void> {
+    await this.file.close().catch(() => undefined);
+    await rm(this.tmp, { force: true });
+  }
 }
 
 function encodeSeriesBlock(chunks: readonly ArchiveChunk[]): Buffer {
@@ -252,13 +277,13 @@ function hashPrefix(fd: number, length: number): Buffer {
 }
 
 /** Makes a rename in `folder` durable (directories cannot be fsynced on every platform). */
-function syncFolder(folder: string): void {
+async function syncFolder(folder: string): Promise<void> {
   try {
-    const fd = openSync(folder, 'r');
+    const dir = await open(folder, 'r');
     try {
-      fsyncSync(fd);
+      await dir.sync();
     } finally {
-      closeSync(fd);
+      await dir.close();
     }
   } catch {
     // Windows cannot open a folder for fsync; its rename is durable enough there.
