@@ -1,6 +1,8 @@
 export { Hub, HUB_VERSION, type HubDeps } from './hub.ts';
 export { loadHubConfig, parseHubConfig, isLoopback, loopbackFor, ConfigError, type HubConfig, type HostPort } from './config.ts';
 export { defaultDataDir } from './paths.ts';
+// For printing endpoint addresses (hub check): a URL's password hidden.
+export { redactUrl } from '@metrics-hub/remote-write';
 export { AgentTokens, type AgentTokenInfo } from './tokens.ts';
 export { Ingester, type IngestOutcome, type IngestStats } from './ingest/ingester.ts';
 export { DeliveryLedger } from './ingest/delivery-ledger.ts';

@@ -28,7 +28,7 @@ describe('hub check', () => {
       ['store:', '  retention: 7d', '  archive_dir: /mnt/nas/metrics', '  archive_retention: 400d', 'remote_write:', '  - url: https://hub:s3cret@vm.example:8428/api/v1/write', '    shards: 2'].join('\n'),
     );
     expect(text).toContain('store:       raw samples kept 7d, then archived to /mnt/nas/metrics (kept 400d)');
-    expect(text).toContain('remote write: https://hub:***@vm.example:8428/api/v1/write (2 shards)');
+    expect(text).toContain('remote write: https://hub:xxxxx@vm.example:8428/api/v1/write (2 shards)');
     expect(text).not.toContain('s3cret');
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommandLine } from '@metrics-hub/config';
-import { Hub, loadHubConfig, type HubConfig } from '@metrics-hub/hub';
+import { Hub, loadHubConfig, redactUrl, type HubConfig } from '@metrics-hub/hub';
 import { archiveCommand, exportCommand, importCommand, incidentCommand, restoreCommand, snapshotCommand } from './data-commands.ts';
 
 const USAGE = `usage: hub <command> [--config FILE] [options]
@@ -53,7 +53,7 @@ function describe(c: HubConfig): string {
     `HTTP API:    http://${c.http.listen.host}:${c.http.listen.port}${c.http.token ? ' (token required)' : ''}`,
     `local agent: ${c.localAgent.enabled ? `${c.localAgent.id}, every ${c.localAgent.intervalMs / 1000} s` : 'off'}`,
     `store:       raw samples kept ${days(c.store.retentionMs)}${c.store.archive ? `, then archived to ${c.store.archive.dir} (kept ${c.store.archive.retentionMs === undefined ? 'forever' : days(c.store.archive.retentionMs)})` : ', then deleted'}`,
-    `remote write: ${c.remoteWrite.endpoints.length ? c.remoteWrite.endpoints.map((e) => `${e.name ?? redactedUrl(e.url)} (${e.shards ?? 4} shards)`).join(', ') : 'off'}`,
+    `remote write: ${c.remoteWrite.endpoints.length ? c.remoteWrite.endpoints.map((e) => `${e.name ?? redactUrl(e.url)} (${e.shards ?? 4} shards)`).join(', ') : 'off'}`,
   ].join('\n');
 }
 
@@ -61,17 +61,6 @@ function describe(c: HubConfig): string {
 function days(ms: number): string {
   const d = ms / 86_400_000;
   return Number.isInteger(d) ? `${d}d` : `${(ms / 3_600_000).toFixed(1)}h`;
-}
-
-/** A URL to print: its password, if it carries one, hidden. */
-function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
 }
 
 async function serve(config: HubConfig): Promise<number> {

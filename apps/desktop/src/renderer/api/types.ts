@@ -130,7 +130,28 @@ export interface HubStatus {
   store: Record<string, unknown>;
   /** Cold storage, when store.archive_dir is set. */
   archive?: ArchiveStatus;
+  remoteWrite?: RemoteWriteStatus;
   agents: number;
+}
+
+/** Remote write: what came in on POST /api/v1/write, and each remote_write endpoint's queue. */
+export interface RemoteWriteStatus {
+  receive: { requests: { stored: number; refused: number; tooLarge: number; failed: number }; samplesStored: number; samplesRefused: number };
+  forward?: {
+    endpoints: {
+      name: string;
+      url: string;
+      state: 'idle' | 'sending' | 'retrying';
+      pendingSamples: number;
+      queueFull: boolean;
+      oldestPendingMs?: number;
+      sentSamples: number;
+      failedRequests: number;
+      droppedSamples: { rejected: number; queueFull: number };
+      lastError?: { atMs: number; message: string };
+      lastSentMs?: number;
+    }[];
+  };
 }
 
 /** GET /api/hub/v1/archive: the cold-storage folder, what it holds, and the files found damaged. */

@@ -42,12 +42,12 @@ export interface UiHub {
  * A hub serving the renderer. With `localAgent`, a real agent (its sources, through tsx)
  * reports this machine every second, as a fresh hub's own agent does.
  */
-export async function startUiHub(o: { localAgent?: boolean; rules?: string; notifierConfig?: string; store?: (dir: string) => string[] } = {}): Promise<UiHub> {
+export async function startUiHub(o: { localAgent?: boolean; rules?: string; notifierConfig?: string; yaml?: (dir: string) => string[] } = {}): Promise<UiHub> {
   buildRenderer();
   const dir = mkdtempSync(join(tmpdir(), 'ui-hub-'));
   const lines = ['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', `  enabled: ${o.localAgent ? 'true' : 'false'}`, '  id: ui-host', '  interval: 1s'];
-  // Extra `store:` keys, given the test's folder (for paths inside it).
-  if (o.store) lines.push('store:', ...o.store(dir).map((l) => `  ${l}`));
+  // Extra sections of hub.yaml, given the test's folder (for paths inside it).
+  if (o.yaml) lines.push(...o.yaml(dir));
   if (o.rules !== undefined || o.notifierConfig !== undefined) {
     lines.push('alerting:');
     if (o.rules !== undefined) {

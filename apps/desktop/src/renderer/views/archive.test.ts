@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newPage, screenshot, uiPerFile } from '../testing/ui-harness.ts';
 
-const rig = uiPerFile({ store: (dir) => ['retention: 2d', `archive_dir: ${join(dir, 'archive')}`] });
+const rig = uiPerFile({ yaml: (dir) => ['store:', '  retention: 2d', `  archive_dir: ${join(dir, 'archive')}`] });
 const available = rig.available;
 const NOW_S = Math.floor(Date.now() / 1000);
 

@@ -5,7 +5,7 @@
 // found damaged, a check of every file); whole-hub snapshots (take, save a copy) and file
 // imports, with progress and cancel.
 
-import type { ArchiveStatus, IssuedToken, TokenInfo } from '../api/types.ts';
+import type { ArchiveStatus, IssuedToken, RemoteWriteStatus, TokenInfo } from '../api/types.ts';
 import { HubRequestError } from '../../common/transport.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import { timeText } from '../alerts/format.ts';
@@ -24,12 +24,13 @@ export const settingsView: View = {
     const tokens = h('div', { class: 'tokens-box' });
     const files = h('div', { class: 'panel files' });
     const archive = h('div', { class: 'panel archive' });
+    const remoteWrite = h('div', { class: 'panel remote-write' });
     const agentId = h('input', { name: 'agentId', placeholder: 'agent id, e.g. web-1', 'aria-label': 'Agent id', pattern: '[A-Za-z0-9._\\-]+' });
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
     const notifications = notificationsEditor(ctx);
     const cleanup: (() => void)[] = [];
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx, cleanup), h('h2', { text: 'Import data' }), importPanel(ctx, cleanup), h('h2', { text: 'Storage and alerting' }), files, h('h2', { text: 'Cold storage' }), archive);
+    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx, cleanup), h('h2', { text: 'Import data' }), importPanel(ctx, cleanup), h('h2', { text: 'Storage and alerting' }), files, h('h2', { text: 'Cold storage' }), archive, h('h2', { text: 'Remote write' }), remoteWrite);
 
     let stopped = false;
     const loadTokens = async () => {
@@ -72,6 +73,7 @@ export const settingsView: View = {
         ];
         addresses.replaceChildren(keyValues(rows), h('p', { class: 'muted', text: 'Change them in hub.yaml (broker.listen, http.listen), then restart the hub.' }));
         archivePanel(archive, s.archive, ctx);
+        remoteWritePanel(remoteWrite, s.remoteWrite);
       } else addresses.replaceChildren(h('p', { class: 'error', text: status.reason instanceof Error ? status.reason.message : String(status.reason) }));
       const receivers = alerts.status === 'fulfilled' ? [...new Set(alerts.value.flatMap((a) => a.receivers))] : [];
       files.replaceChildren(
@@ -281,6 +283,36 @@ function archivePanel(el: HTMLElement, status: ArchiveStatus | undefined, ctx: V
     );
   };
   render(status);
+}
+
+/** Where samples are forwarded (each endpoint's queue, sends, drops, last error) and what came in by remote write. */
+function remoteWritePanel(el: HTMLElement, status: RemoteWriteStatus | undefined): void {
+  const endpoints = status?.forward?.endpoints ?? [];
+  const received = status?.receive;
+  const out: (Node | string)[] = [];
+  if (!endpoints.length) {
+    out.push(h('p', { class: 'muted' }, 'Out: off. Add ', h('code', { text: 'remote_write:' }), ' to hub.yaml (a list of url: entries, as in Prometheus) to forward every stored sample to VictoriaMetrics, Mimir, Thanos or Prometheus.'));
+  }
+  for (const e of endpoints) {
+    const age = e.oldestPendingMs === undefined ? '' : `, oldest waiting since ${timeText(e.oldestPendingMs)}`;
+    out.push(
+      h('h3', { class: 'endpoint-name', text: e.name }),
+      keyValues([
+        ['Address', e.url],
+        ['State', e.state === 'retrying' ? 'retrying a failed request' : e.state],
+        ['Waiting', `${e.pendingSamples.toLocaleString('en-US')} samples${age}${e.queueFull ? ' (queue full: the oldest are being dropped)' : ''}`],
+        ['Sent', `${e.sentSamples.toLocaleString('en-US')} samples${e.lastSentMs ? `, last at ${timeText(e.lastSentMs)}` : ''}`],
+        ['Failed requests (retried)', e.failedRequests.toLocaleString('en-US')],
+        ['Dropped', `${e.droppedSamples.rejected.toLocaleString('en-US')} refused by the endpoint, ${e.droppedSamples.queueFull.toLocaleString('en-US')} for a full queue`],
+      ]),
+      ...(e.lastError ? [h('p', { class: 'error remote-write-error', text: `Last error (${timeText(e.lastError.atMs)}): ${e.lastError.message}` })] : []),
+    );
+  }
+  if (received) {
+    const r = received.requests;
+    out.push(h('p', { class: 'muted remote-write-in', text: `In (POST /api/v1/write): ${r.stored.toLocaleString('en-US')} requests stored (${received.samplesStored.toLocaleString('en-US')} samples), ${(r.refused + r.tooLarge).toLocaleString('en-US')} refused, ${r.failed.toLocaleString('en-US')} failed.` }));
+  }
+  el.replaceChildren(...out);
 }
 
 function snapshotsPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
