@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAedes } from '../src/testing/brokers.ts';
-import { parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
+import { parseBenchArgs, printTable, processCpuSeconds, processRssBytes, progress } from '../../../scripts/bench-kit.ts';
 
 // Defaults as the systemd unit runs it (scripts/install-agent.sh): two malloc arenas.
 const args = parseBenchArgs(process.argv.slice(2), { seconds: 180, arenas: 2 });
@@ -18,14 +18,8 @@ execFileSync(process.execPath, ['scripts/build-agent.mjs'], {
 const broker = await startAedes({ bench: 'tok' });
 const TICK = 100; // USER_HZ
 
-function cpuTicks(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
+const cpuTicks = (pid: number) => processCpuSeconds(pid) * TICK;
+const rssBytes = processRssBytes;
 
 async function measure(interval: string, seconds: number): Promise<{ rssMedian: number; rssMax: number; cpu: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-res-'));

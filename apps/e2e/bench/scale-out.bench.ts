@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { encodeBatch, topics, type BatchSeries } from '@metrics-hub/wire';
-import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
+import { loadFleet, parseBenchArgs, printTable, processCpuSeconds, progress } from '../../../scripts/bench-kit.ts';
 import { removeMosquittoDir, startMosquitto } from '../../agent/src/testing/brokers.ts';
 import { freePort, startHubProcess, type HubProcess } from '../src/processes.ts';
 
@@ -39,7 +39,7 @@ async function storedBy(hub: HubProcess): Promise<number> {
   return status.ingest.samplesStored;
 }
 
-async function run(hubCount: number): Promise<{ rate: number; perHub: number[]; seconds: number; samples: number }> {
+async function run(hubCount: number): Promise<{ rate: number; perHub: number[]; seconds: number; samples: number; cpu: { hubs: number[]; broker: number; generator: number } }> {
   const dir = mkdtempSync(join(tmpdir(), 'scale-out-'));
   // As the README asks of a broker in front of hubs: no cap on queued messages.
   const broker = await startMosquitto({ hub: 'hub-secret', bench: 'bench-secret' }, { extraConfig: ['max_queued_messages 0'] });
@@ -65,6 +65,9 @@ async function run(hubCount: number): Promise<{ rate: number; perHub: number[]; 
     progress(`encoding batches for ${hubCount} hub(s)`);
     const { batches, samples } = encodeFleet(`h${hubCount}`);
     const client = await mqtt.connectAsync(broker.url, { username: 'bench', password: 'bench-secret', protocolVersion: 5 });
+    // Where the CPU goes: each hub, the broker, and this process (the load generator).
+    const pids = { hubs: hubs.map((h) => h.child.pid!), broker: broker.pid()! };
+    const cpu0 = { hubs: pids.hubs.map(processCpuSeconds), broker: processCpuSeconds(pids.broker), generator: process.cpuUsage() };
     const started = Date.now();
     // Each simulated agent keeps 16 batches in flight at the broker.
     await Promise.all(
@@ -87,9 +90,15 @@ async function run(hubCount: number): Promise<{ rate: number; perHub: number[]; 
       await new Promise((r) => setTimeout(r, 250));
     }
     const seconds = (Date.now() - started) / 1000;
+    const generator = process.cpuUsage(cpu0.generator);
+    const cpu = {
+      hubs: pids.hubs.map((pid, k) => (processCpuSeconds(pid) - cpu0.hubs[k]) / seconds),
+      broker: (processCpuSeconds(pids.broker) - cpu0.broker) / seconds,
+      generator: (generator.user + generator.system) / 1e6 / seconds,
+    };
     await client.endAsync();
     progress('');
-    return { rate: samples / seconds, perHub, seconds, samples };
+    return { rate: samples / seconds, perHub, seconds, samples, cpu };
   } finally {
     for (const h of hubs) await h.stop();
     await broker.stop();
@@ -104,4 +113,10 @@ printTable(`scale-out through mosquitto: ${hosts.length} agents x ${args.hours} 
   ['one hub', `${Math.round(one.rate).toLocaleString('en')} samples/s (${one.seconds.toFixed(1)} s)`],
   ['two hubs, one shared group', `${Math.round(two.rate).toLocaleString('en')} samples/s (${two.seconds.toFixed(1)} s) = x${(two.rate / one.rate).toFixed(2)}`],
   ['  split between the two', two.perHub.map((n) => `${((n / two.samples) * 100).toFixed(0)}%`).join(' / ')],
+  ['CPU, one hub (hub / broker / load generator)', `${pct(one.cpu.hubs[0])} / ${pct(one.cpu.broker)} / ${pct(one.cpu.generator)} of a core (2 cores here)`],
+  ['CPU, two hubs (hubs / broker / load generator)', `${one.cpu && two.cpu.hubs.map(pct).join(' + ')} / ${pct(two.cpu.broker)} / ${pct(two.cpu.generator)}`],
 ]);
+
+function pct(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
 import { encodeBatch, topics, type BatchSeries } from '@metrics-hub/wire';
-import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
+import { loadFleet, parseBenchArgs, printTable, processCpuSeconds, processRssBytes, progress } from '../../../scripts/bench-kit.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { agents: 100, hours: 4, stepsPerBatch: 60, latencySeconds: 60, inflight: 16 });
 const TICK = 100;
@@ -51,11 +51,8 @@ const info = await new Promise<{ brokerUrl: string; httpPort: number; tokens: Re
   child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
 });
 const pid = child.pid!;
-const cpuTicks = () => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
-const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const cpuTicks = () => processCpuSeconds(pid) * TICK;
+const rss = () => processRssBytes(pid);
 
 const clients = await Promise.all(
   hosts.map(

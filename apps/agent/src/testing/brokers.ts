@@ -66,7 +66,7 @@ export function mosquittoAvailable(): boolean {
 export async function startMosquitto(
   users: Record<string, string>,
   options: { tls?: boolean; requireClientCertificate?: boolean; extraConfig?: string[] } = {},
-): Promise<TestBroker & { dir: string; certificates?: ReturnType<typeof makeCertificates> }> {
+): Promise<TestBroker & { dir: string; certificates?: ReturnType<typeof makeCertificates>; pid: () => number | undefined }> {
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
@@ -102,6 +102,7 @@ export async function startMosquitto(
     protocolVersion: 5,
     dir,
     certificates,
+    pid: () => child?.pid,
     stop: async () => {
       const c = child!;
       await new Promise<void>((resolve) => {
