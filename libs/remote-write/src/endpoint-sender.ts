@@ -30,7 +30,7 @@ export interface RemoteWriteEndpoint {
   maxSamplesPerSend?: number;
   /** Longest a sample waits for a request to fill up (default 5 s). */
   batchSendDeadlineMs?: number;
-  /** Bytes of queue this endpoint may have waiting; beyond it the oldest are dropped (default 256 MiB). */
+  /** Bytes of queue this endpoint may have waiting; beyond it the oldest are dropped (default 2 GiB). */
   queueMaxBytes?: number;
   /** Per request (default 30 s). */
   timeoutMs?: number;
@@ -44,7 +44,7 @@ export const ENDPOINT_DEFAULTS = {
   shards: 4,
   maxSamplesPerSend: 2000,
   batchSendDeadlineMs: 5000,
-  queueMaxBytes: 256 * 1024 * 1024,
+  queueMaxBytes: 2 * 1024 * 1024 * 1024,
   timeoutMs: 30_000,
   minBackoffMs: 30,
   maxBackoffMs: 5000,
