@@ -67,7 +67,7 @@ describe('remote_write config', () => {
         shards: 4,
         maxSamplesPerSend: 2000,
         batchSendDeadlineMs: 5000,
-        queueMaxBytes: 256 * 1024 ** 2,
+        queueMaxBytes: 2 * 1024 ** 3,
         timeoutMs: 10_000,
         minBackoffMs: 100,
         maxBackoffMs: 10_000,
