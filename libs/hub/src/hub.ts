@@ -91,7 +91,7 @@ export class Hub {
     // Before anything appends: it sees every append from here on.
     this.remoteWrite = new HubRemoteWrite(this.store, { dataDir: config.dataDir, endpoints: config.remoteWrite.endpoints, durability: config.store.durability, maxBodyBytes: config.ingest.maxBatchBytes, userAgent: `metrics-hub/${HUB_VERSION}`, log: this.log, now: this.now });
     this.tokens = new AgentTokens(this.store.database, this.now);
-    this.fleet = new FleetRegistry(this.store.database, this.store, this.now);
+    this.fleet = new FleetRegistry(this.store.database, this.store, this.now, { sharedDelivery: config.broker.mode === 'external' && !!config.broker.sharedGroup });
     this.ingester = new Ingester(this.store, { ...config.ingest, log: this.log, now: this.now });
     this.engine = new Engine({ timeoutMs: config.query.timeoutMs, maxSamples: config.query.maxSamples, lookbackDeltaMs: config.query.lookbackDeltaMs });
     this.ingester.onOutcome((agentId, outcome) => {
@@ -313,6 +313,14 @@ export class Hub {
     return this.broker instanceof EmbeddedBroker ? this.broker.connectedClients : 0;
   }
 
+  /**
+   * The `instance` of the hub's own metrics: behind an external broker its client id, so
+   * that hubs forwarding to one long-term store keep their series apart.
+   */
+  private selfInstance(): string {
+    return this.config.broker.mode === 'external' ? this.config.broker.clientId : 'hub';
+  }
+
   private metricFamilies() {
     return [
       ...hubMetricFamilies({ ingest: this.ingester.stats, store: this.store.stats(), agents: this.fleet.list(), brokerConnections: this.brokerConnections(), startedMs: this.startedMs, version: HUB_VERSION }),
@@ -327,7 +335,7 @@ export class Hub {
       this.fleet.heartbeat(now);
       const series = [];
       for (const f of this.metricFamilies()) {
-        for (const s of f.samples) series.push({ labels: { job: 'metrics-hub', instance: 'hub', ...s.labels, __name__: s.name }, timestamps: Float64Array.of(now), values: Float64Array.of(s.value) });
+        for (const s of f.samples) series.push({ labels: { job: 'metrics-hub', instance: this.selfInstance(), ...s.labels, __name__: s.name }, timestamps: Float64Array.of(now), values: Float64Array.of(s.value) });
       }
       this.store.append(series);
     } catch (e) {

@@ -4,6 +4,11 @@
 // heartbeat writes `up{job, instance, ...agent labels}` (1 or 0) into the store, so that
 // "agent down" is an ordinary alert rule, as for a Prometheus scrape target, and for agents
 // that are up `metrics_hub_agent_clock_offset_seconds` (for the clock skew rule).
+//
+// Behind a shared subscription (several hubs) a hub sees only the batches the broker deals
+// it: every other one (round robin) or none of an agent kept on another hub. "Delivering"
+// is then not this hub's to judge, and `up` follows the connection alone, which every hub
+// sees alike, so that all hubs (and the long-term store they forward to) agree.
 
 import type Database from 'better-sqlite3';
 import type { MetricMetadata, TimeSeriesStore } from '@metrics-hub/tsdb';
@@ -52,6 +57,11 @@ export interface FleetAgent {
 
 type Change = { kind: 'agent'; agent: FleetAgent };
 
+export interface FleetOptions {
+  /** Batches are dealt among several hubs (broker.shared_group). */
+  sharedDelivery?: boolean;
+}
+
 export class FleetRegistry {
   private readonly agents = new Map<string, FleetAgent>();
   private readonly stmt;
@@ -62,6 +72,7 @@ export class FleetRegistry {
     db: Database.Database,
     private readonly store: TimeSeriesStore,
     private readonly now: () => number = Date.now,
+    private readonly options: FleetOptions = {},
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS hub_agents (agent_id TEXT PRIMARY KEY, record TEXT NOT NULL)`);
     this.stmt = {
@@ -195,9 +206,13 @@ export class FleetRegistry {
     this.dirty.clear();
   }
 
-  /** Connected, and data arrived within three intervals (or it connected that recently). */
+  /**
+   * Connected, and data arrived within three intervals (or it connected that recently);
+   * with shared delivery, connected.
+   */
   private isUp(a: FleetAgent, now = this.now()): boolean {
     if (!a.connected) return false;
+    if (this.options.sharedDelivery) return true;
     const window = Math.max(3 * a.intervalMs, 30_000);
     const last = Math.max(a.lastBatchMs ?? -Infinity, a.statusChangedMs ?? -Infinity);
     return now - last <= window;
