@@ -80,9 +80,17 @@ export class TimeSeriesChart {
     this.group.schedule(this);
   }
 
-  /** Appends newer grid points (live) and drops those older than the window. */
+  /**
+   * Appends newer grid points (live) and drops those older than the window. A series that
+   * appears mid-stream (a disk mounted, an interface up) joins with gaps before it.
+   */
   append(c: Columns, windowSec: number): void {
     if (c.xs.length === 0) return;
+    const added = c.names.filter((n) => !this.names.includes(n));
+    if (added.length) {
+      this.names = [...this.names, ...added];
+      for (let k = 0; k < added.length; k++) this.ys.push(new Array<number | null>(this.xs.length).fill(null));
+    }
     const last = this.xs.length ? this.xs[this.xs.length - 1] : -Infinity;
     const index = new Map(c.names.map((n, i) => [n, i]));
     for (let i = 0; i < c.xs.length; i++) {
@@ -99,6 +107,14 @@ export class TimeSeriesChart {
     if (drop > 0) {
       this.xs.splice(0, drop);
       for (const y of this.ys) y.splice(0, drop);
+    }
+    if (added.length) {
+      // uPlot's series are fixed at creation: a new one means a new plot.
+      this.note.textContent = '';
+      this.uplot?.destroy();
+      this.uplot = new uPlot(this.options(), this.aligned(), this.plot);
+      this.updateDebug();
+      return;
     }
     this.dirty = true;
     this.group.schedule(this);

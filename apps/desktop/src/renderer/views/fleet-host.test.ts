@@ -98,6 +98,11 @@ describe.runIf(available)('fleet and host views', () => {
     expect(after.same).toBe(true);
     expect(steps.filter((s) => s === 1).length).toBeGreaterThan(12);
 
+    // A filesystem mounted mid-stream: its series joins the live chart.
+    const mounted = { __name__: 'node_filesystem_avail_bytes', job: 'node', instance: 'ui-host', mountpoint: '/mnt/hot-added', fstype: 'ext4', device: '/dev/test0' };
+    rig.ui.hub.store.append([{ labels: mounted, timestamps: [Date.now()], values: [123e9] }]);
+    await page.waitForFunction(() => /\/mnt\/hot-added/.test(document.querySelector('.chart[data-chart="Filesystem free"] .u-legend')?.textContent ?? ''), undefined, { timeout: 15_000 });
+
     // 1 h: every chart re-queried at a coarser step, and the URL remembers the range.
     steps.length = 0;
     await page.click('button[data-range="1h"]');
