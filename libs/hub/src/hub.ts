@@ -34,6 +34,7 @@ import { createIncidentRoutes } from './http/incident-routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type AppSettings } from './app-settings.ts';
 import { HubRemoteWrite } from './remote-write/hub-remote-write.ts';
+import { apiTokenFile, readApiToken } from './api-token.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -170,7 +171,7 @@ export class Hub {
       version: HUB_VERSION,
       startedMs: this.startedMs,
       broker: b.mode === 'embedded' ? { mode: b.mode, ...(this.broker as EmbeddedBroker | undefined)?.addresses, connections: this.brokerConnections() } : { mode: b.mode, url: b.url, connected: (this.broker as ExternalBroker | undefined)?.connected ?? false },
-      http: this.http?.address,
+      http: this.http && { ...this.http.address, ...this.apiTokenInfo() },
       ingest: { ...this.ingester.stats },
       store: this.store.stats(),
       archive: this.store.archiveStatus(),
@@ -311,6 +312,12 @@ export class Hub {
 
   private brokerConnections(): number {
     return this.broker instanceof EmbeddedBroker ? this.broker.connectedClients : 0;
+  }
+
+  /** Whether the API wants a token, and the file holding it when it is the data folder's (the desktop app's). */
+  private apiTokenInfo(): { tokenRequired: boolean; tokenFile?: string } {
+    const token = this.config.http.token;
+    return { tokenRequired: !!token, ...(token && token === readApiToken(this.config.dataDir) ? { tokenFile: apiTokenFile(this.config.dataDir) } : {}) };
   }
 
   /**

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ensureApiToken, Hub, parseHubConfig } from '@metrics-hub/hub';
+import { freePort } from '../../../../scripts/bench-kit.ts';
 import { main } from './cli.ts';
 
 const dirs: string[] = [];
@@ -30,5 +32,28 @@ describe('hub check', () => {
     expect(text).toContain('store:       raw samples kept 7d, then archived to /mnt/nas/metrics (kept 400d)');
     expect(text).toContain('remote write: https://hub:xxxxx@vm.example:8428/api/v1/write (2 shards)');
     expect(text).not.toContain('s3cret');
+  });
+});
+
+describe('the hub commands against the desktop app\'s hub', () => {
+  it('use the token the app keeps in the data folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
+    dirs.push(dir);
+    const listen = `127.0.0.1:${await freePort()}`;
+    const yaml = `hub:\n  data_dir: ${dir}\nbroker:\n  listen: 127.0.0.1:0\nhttp:\n  listen: ${listen}\nlocal_agent:\n  enabled: false\n`;
+    writeFileSync(join(dir, 'hub.yaml'), yaml);
+    // As the desktop app runs it: the API wants the folder's token.
+    const config = parseHubConfig(yaml, 'hub.yaml', {});
+    const hub = await Hub.start({ ...config, http: { ...config.http, token: ensureApiToken(dir) } }, { log: () => undefined });
+    try {
+      const out: string[] = [];
+      vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+      expect(await main(['snapshot', 'list', '--config', join(dir, 'hub.yaml')])).toBe(0);
+      expect(out.join('\n')).toContain(join(dir, 'snapshots'));
+      const unauthorised = await fetch(`http://${listen}/api/hub/v1/snapshots`);
+      expect(unauthorised.status).toBe(401);
+    } finally {
+      await hub.stop();
+    }
   });
 });

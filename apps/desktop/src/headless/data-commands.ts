@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { guessFileFormat, restoreHubSnapshot } from '@metrics-hub/snapshot';
-import { loopbackFor, type HubConfig } from '@metrics-hub/hub';
+import { loopbackFor, readApiToken, type HubConfig } from '@metrics-hub/hub';
 
 /** `--name value` pairs after the command. */
 export function flags(argv: string[]): Map<string, string> {
@@ -21,7 +21,9 @@ export function flags(argv: string[]): Map<string, string> {
 
 function hubUrl(config: HubConfig): { base: string; headers: Record<string, string> } {
   const { host, port } = config.http.listen;
-  return { base: `http://${loopbackFor(host)}:${port}/api/hub/v1`, headers: config.http.token ? { authorization: `Bearer ${config.http.token}` } : {} };
+  // hub.yaml's token, or the one the desktop app keeps in the data folder.
+  const token = config.http.token ?? readApiToken(config.dataDir);
+  return { base: `http://${loopbackFor(host)}:${port}/api/hub/v1`, headers: token ? { authorization: `Bearer ${token}` } : {} };
 }
 
 function progress(text: string): void {

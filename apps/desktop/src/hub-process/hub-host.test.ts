@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '@metrics-hub/alerts';
-import { parseHubConfig } from '@metrics-hub/hub';
+import { apiTokenFile, parseHubConfig, readApiToken } from '@metrics-hub/hub';
 import { hubRequest } from '../main/hub-client.ts';
 import { countFiring, hubHostOptionsFromEnv, runHubHost, type HubHost } from './hub-host.ts';
 import { ForwardingNotifier } from './forwarding-notifier.ts';
@@ -49,16 +49,16 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function testConfig() {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-process-'));
+function testConfig(dir = mkdtempSync(join(tmpdir(), 'hub-process-')), extra: string[] = []) {
   dirs.push(dir);
-  return parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml', {});
+  return parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', ...extra, 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml', {});
 }
 
 describe('the hub process with a real hub', () => {
-  it('reports ready with the address; the API needs the token', async () => {
+  it('reports ready with the address and the data folder\'s token; the API needs it', async () => {
     const port = new FakeParentPort();
-    const host = await runHubHost(port, { token: TOKEN, config: testConfig(), log: () => {} });
+    const config = testConfig();
+    const host = await runHubHost(port, { token: TOKEN, config, log: () => {} });
     expect(host).toBeDefined();
     hosts.push(host!);
     const ready = await port.next('ready');
@@ -66,18 +66,38 @@ describe('the hub process with a real hub', () => {
     expect(ready.port).toBeGreaterThan(0);
     expect(ready.url).toBe(`http://127.0.0.1:${ready.port}`);
     expect(parseHubToMain(ready)).toEqual(ready);
+    // The token lives in the data folder, for this user only, so Grafana and scripts can use it.
+    expect(ready.token).toBe(readApiToken(config.dataDir));
+    expect(statSync(apiTokenFile(config.dataDir)).mode & 0o777).toBe(0o600);
 
-    const withToken = await hubRequest({ url: ready.url, token: TOKEN }, 'GET', '/api/v1/status/buildinfo');
+    const withToken = await hubRequest({ url: ready.url, token: ready.token }, 'GET', '/api/v1/status/buildinfo');
     expect(withToken.ok).toBe(true);
     expect(withToken.status).toBe(200);
     expect((withToken.body as { data: { version: string } }).data.version).toBe('3.0.0');
 
-    const wrongToken = await hubRequest({ url: ready.url, token: 'b'.repeat(64) }, 'GET', '/api/v1/status/buildinfo');
+    // Settings says where it is.
+    const status = await hubRequest({ url: ready.url, token: ready.token }, 'GET', '/api/hub/v1/status');
+    expect((status.body as { http: unknown }).http).toMatchObject({ tokenRequired: true, tokenFile: apiTokenFile(config.dataDir) });
+    const wrongToken = await hubRequest({ url: ready.url, token: TOKEN }, 'GET', '/api/v1/status/buildinfo');
     expect(wrongToken).toMatchObject({ ok: false, status: 401 });
     const none = await fetch(`${ready.url}/api/v1/status/buildinfo`);
     expect(none.status).toBe(401);
     // The renderer's files too: nothing from the hub without the token.
     expect((await fetch(`${ready.url}/`)).status).toBe(401);
+  });
+
+  it('keeps the folder\'s token across restarts, and takes hub.yaml\'s http.token over it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-process-'));
+    const first = new FakeParentPort();
+    const a = (await runHubHost(first, { token: TOKEN, config: testConfig(dir), log: () => {} }))!;
+    const token = (await first.next('ready')).token;
+    await a.stop();
+    const second = new FakeParentPort();
+    hosts.push((await runHubHost(second, { token: 'c'.repeat(64), config: testConfig(dir), log: () => {} }))!);
+    expect((await second.next('ready')).token).toBe(token);
+    const third = new FakeParentPort();
+    hosts.push((await runHubHost(third, { token: TOKEN, config: testConfig(undefined, [`  token: ${'d'.repeat(40)}`]), log: () => {} }))!);
+    expect((await third.next('ready')).token).toBe('d'.repeat(40));
   });
 
   it('reports the firing count (0 with no alerts) once at start', async () => {
@@ -164,8 +184,9 @@ describe('ForwardingNotifier', () => {
 
 describe('the message protocol', () => {
   it.each([
-    [{ type: 'ready', url: 'http://127.0.0.1:1', host: '127.0.0.1', port: 1 }, true],
-    [{ type: 'ready', url: 'http://127.0.0.1:1', host: '127.0.0.1', port: -1 }, false],
+    [{ type: 'ready', url: 'http://127.0.0.1:1', host: '127.0.0.1', port: 1, token: 'e'.repeat(64) }, true],
+    [{ type: 'ready', url: 'http://127.0.0.1:1', host: '127.0.0.1', port: -1, token: 'e'.repeat(64) }, false],
+    [{ type: 'ready', url: 'http://127.0.0.1:1', host: '127.0.0.1', port: 1, token: 'short' }, false],
     [{ type: 'firing', count: 3 }, true],
     [{ type: 'firing', count: 1.5 }, false],
     [{ type: 'notify', id: 1, notice: { title: 't', body: 'b', urgency: 'critical' } }, true],

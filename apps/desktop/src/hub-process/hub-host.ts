@@ -3,7 +3,8 @@
 // forwards to the main process, say where it listens, report how many alerts fire, and
 // stop cleanly when told to.
 
-import { Hub, loadHubConfig, type HostPort, type HubConfig } from '@metrics-hub/hub';
+import { mkdirSync } from 'node:fs';
+import { apiTokenFile, ensureApiToken, Hub, loadHubConfig, type HostPort, type HubConfig } from '@metrics-hub/hub';
 import { ForwardingNotifier } from './forwarding-notifier.ts';
 import { HubProcessEnv, parseMainToHub, type ParentPortLike } from './protocol.ts';
 
@@ -43,8 +44,23 @@ export function hubHostOptionsFromEnv(env: NodeJS.ProcessEnv): HubHostOptions | 
   return { token, configPath: env[HubProcessEnv.Config] || undefined, uiDir: env[HubProcessEnv.UiDir] || undefined, localAgentCommand };
 }
 
-/** The config the desktop hub runs with: the user's, with this run's token on the HTTP API. */
-export function desktopHubConfig(config: HubConfig, token: string): HubConfig {
+/**
+ * The config the desktop hub runs with: the user's, with a token on the HTTP API always:
+ * hub.yaml's http.token, or the data folder's own (`<data>/http-token`, made once, so that
+ * Grafana and the `hub` commands can use the API too), or, when that file cannot be made,
+ * the token the main process made for this run.
+ */
+export function desktopHubConfig(config: HubConfig, runToken: string, log: (line: string) => void = () => undefined): HubConfig {
+  let token = config.http.token;
+  if (!token) {
+    try {
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+      token = ensureApiToken(config.dataDir);
+    } catch (e) {
+      log(`cannot keep the HTTP API token in ${apiTokenFile(config.dataDir)} (${(e as Error).message}): this run uses one of its own, which other programs cannot know`);
+      token = runToken;
+    }
+  }
   return { ...config, http: { ...config.http, token } };
 }
 
@@ -84,8 +100,9 @@ export async function runHubHost(port: ParentPortLike, o: HubHostOptions): Promi
   });
 
   let hub: Hub;
+  let config: HubConfig;
   try {
-    const config = desktopHubConfig(o.config ?? loadHubConfig(o.configPath), o.token);
+    config = desktopHubConfig(o.config ?? loadHubConfig(o.configPath), o.token, log);
     hub = await Hub.start(config, { desktopNotifier: notifier, uiDir: o.uiDir, localAgentCommand: o.localAgentCommand, log });
   } catch (e) {
     port.postMessage({ type: 'failed', message: (e as Error).message });
@@ -115,7 +132,7 @@ export async function runHubHost(port: ParentPortLike, o: HubHostOptions): Promi
       })()),
   };
   const urlHost = address.host.includes(':') ? `[${address.host}]` : address.host;
-  port.postMessage({ type: 'ready', url: `http://${urlHost}:${address.port}`, host: address.host, port: address.port });
+  port.postMessage({ type: 'ready', url: `http://${urlHost}:${address.port}`, host: address.host, port: address.port, token: config.http.token! });
   pollFiring();
   // A stop that came while the hub was starting.
   if (stopRequested) void host.stop();

@@ -14,7 +14,8 @@
 import type { DesktopNotice } from '@metrics-hub/alerts';
 
 export type HubToMain =
-  | { type: 'ready'; url: string; host: string; port: number }
+  /** `token`: the HTTP API's bearer token the hub runs with (the data folder's, or hub.yaml's). */
+  | { type: 'ready'; url: string; host: string; port: number; token: string }
   | { type: 'failed'; message: string }
   | { type: 'firing'; count: number }
   | { type: 'notify'; id: number; notice: DesktopNotice }
@@ -41,7 +42,9 @@ export function parseHubToMain(x: unknown): HubToMain | undefined {
   if (!isObject(x)) return undefined;
   switch (x.type) {
     case 'ready':
-      return typeof x.url === 'string' && typeof x.host === 'string' && isCount(x.port) ? { type: 'ready', url: x.url, host: x.host, port: x.port } : undefined;
+      return typeof x.url === 'string' && typeof x.host === 'string' && isCount(x.port) && typeof x.token === 'string' && x.token.length >= 32
+        ? { type: 'ready', url: x.url, host: x.host, port: x.port, token: x.token }
+        : undefined;
     case 'failed':
       return typeof x.message === 'string' ? { type: 'failed', message: x.message } : undefined;
     case 'firing':

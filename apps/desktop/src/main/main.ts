@@ -134,7 +134,8 @@ function startHub(): void {
     switch (m.type) {
       case 'ready':
         hubUrl = m.url;
-        resolveHub({ url: m.url, token });
+        // The hub's token (the data folder's, for Grafana and scripts too), not only this run's.
+        resolveHub({ url: m.url, token: m.token });
         updateTray();
         break;
       case 'failed':

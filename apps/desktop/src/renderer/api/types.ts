@@ -125,7 +125,7 @@ export interface HubStatus {
   version: string;
   startedMs: number;
   broker: { mode: string; mqtt?: { host: string; port: number }; mqtts?: { host: string; port: number }; url?: string; connections?: number; connected?: boolean };
-  http?: { host: string; port: number };
+  http?: { host: string; port: number; tokenRequired?: boolean; tokenFile?: string };
   ingest: Record<string, number>;
   store: Record<string, unknown>;
   /** Cold storage, when store.archive_dir is set. */

@@ -68,6 +68,9 @@ export const settingsView: View = {
           ['MQTT broker', b.mode === 'external' ? `external: ${b.url ?? '?'} (${b.connected ? 'connected' : 'not connected'})` : b.mqtt ? `mqtt://${b.mqtt.host}:${b.mqtt.port}` : 'off'],
           ...(b.mqtts ? [['MQTT over TLS', `mqtts://${b.mqtts.host}:${b.mqtts.port}`] as [string, string]] : []),
           ['HTTP API', s.http ? `http://${s.http.host}:${s.http.port}` : 'off'],
+          ...(s.http?.tokenRequired
+            ? [['API token', s.http.tokenFile ? `required; in ${s.http.tokenFile} (Grafana: header Authorization: Bearer <it>; the hub commands read it there)` : 'required (http.token in hub.yaml)'] as [string, string]]
+            : []),
           ['Hub version', s.version],
           ['Running since', timeText(s.startedMs)],
         ];
