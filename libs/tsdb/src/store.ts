@@ -196,7 +196,10 @@ export class TimeSeriesStore {
     this.chunks = new ChunkTable(this.db, this.options.chunkWindowMs);
     this.rollups = new RollupStore(this.db, this.options.chunkWindowMs, (state, from, to) => this.readSealed(state, from, to));
     try {
-      if (options.archive) this.archive = new ColdArchive(options.archive.dir, options.archive.log);
+      if (options.archive) {
+        const usedBefore = this.db.prepare("SELECT 1 FROM meta WHERE key = 'archived_through'").pluck().get() !== undefined;
+        this.archive = new ColdArchive(options.archive.dir, options.archive.log, usedBefore);
+      }
       this.load();
     } catch (e) {
       this.db.close();

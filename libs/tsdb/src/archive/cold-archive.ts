@@ -3,7 +3,7 @@
 // days they cover on demand (a few stay open); a file that fails its checksums is
 // reported and left out of every answer rather than trusted.
 
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileMatcher, labelsKey, type LabelMatcher, type Labels } from '@metrics-hub/wire';
 import { StoreError } from '../errors.ts';
@@ -11,6 +11,8 @@ import type { SampleBlock } from '../sample-merge.ts';
 import { ArchiveDamagedError, DayFile, DayFileWriter, type ArchiveSeriesInput } from './day-file.ts';
 
 const DAY_MS = 86_400_000;
+/** Written on first use: a folder without it, after days were archived, is not mounted. */
+const MARKER = '.metrics-hub-archive';
 const FILE_PATTERN = /^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.mharc$/;
 /** Open files kept for the next query (their indexes are in memory, data read on demand). */
 const OPEN_FILES = 8;
@@ -32,6 +34,8 @@ export interface ArchiveStatus {
   lastDay?: string;
   /** Files found damaged so far (by queries, or by verify()), with the reason. */
   damaged: { file: string; reason: string }[];
+  /** Why nothing is archived now (the folder is not the one days were archived to). */
+  unavailable?: string;
 }
 
 /** One series' samples in one archive file, read when pulled. */
@@ -57,14 +61,34 @@ export class ColdArchive {
   /** path -> reason; keyed with size so a file replaced from a backup is tried again. */
   private readonly damaged = new Map<string, { reason: string; bytes: number }>();
 
+  /**
+   * Why days cannot be archived here now (the folder lost its marker: a NAS not mounted),
+   * or undefined.
+   */
+  private unavailableReason: string | undefined;
+
+  /**
+   * `usedBefore`: days were archived here already, so the folder must carry the marker
+   * file written on first use. Without it the folder is most likely a mount point with
+   * nothing mounted on it: nothing is written there (the days stay in the store) until it
+   * is back, instead of scattering archive files over the local disk.
+   */
   constructor(
     readonly dir: string,
     private readonly log: (line: string) => void = () => {},
+    usedBefore = false,
   ) {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
       throw new StoreError('invalid_option', `cannot create the archive folder ${dir} (${(e as Error).message}): check that it is mounted and writable`);
+    }
+    const marker = join(dir, MARKER);
+    if (!existsSync(marker)) {
+      if (usedBefore) {
+        this.unavailableReason = `the archive folder ${dir} has no ${MARKER} file although days were archived there: is it mounted? Mount it and restart the hub (until then no day is archived and archived days read as empty)`;
+        log(`cold storage: ${this.unavailableReason}`);
+      } else writeFileSync(marker, `${JSON.stringify({ format: 'metrics-hub archive', createdAt: new Date().toISOString() })}\n`);
     }
     // A file being written when the process died: its day is still in the store.
     for (const name of readdirSync(dir)) if (/^\..+\.mharc\.tmp$/.test(name)) rmSync(join(dir, name), { force: true });
@@ -111,6 +135,7 @@ export class ColdArchive {
     nowMs: number,
     o: { yieldEvery: number; stopped: () => boolean },
   ): Promise<{ path: string; bytes: number; samples: number; series: number } | undefined> {
+    if (this.unavailableReason) throw new StoreError('archive_write', this.unavailableReason);
     const day = dayName(dayStartMs);
     const parts = this.files.filter((f) => f.startMs === dayStartMs).map((f) => f.part);
     const part = parts.length ? Math.max(...parts) + 1 : 0;
@@ -252,6 +277,7 @@ export class ColdArchive {
       firstDay: this.files[0]?.day,
       lastDay: this.files.at(-1)?.day,
       damaged: [...this.damaged].map(([file, d]) => ({ file, reason: d.reason })),
+      ...(this.unavailableReason ? { unavailable: this.unavailableReason } : {}),
     };
   }
 

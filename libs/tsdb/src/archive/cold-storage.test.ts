@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STALE_NAN, type Labels } from '@metrics-hub/wire';
@@ -245,9 +245,11 @@ describe('cold storage', () => {
     }
     store.applyRetention();
     const before = contents(store.select([eq('k', '5')], T0, T0 + DAY));
-    // Let archiving start and get through its first slice of series.
-    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-    expect(readdirSync(archiveDir).some((n) => n.endsWith('.mharc.tmp'))).toBe(true);
+    // Let archiving start and write its first slice of series (file opening takes a few turns).
+    const writing = () => readdirSync(archiveDir).some((n) => n.endsWith('.mharc.tmp'));
+    for (let i = 0; i < 2000 && !writing(); i++) await new Promise((r) => setImmediate(r));
+    expect(writing()).toBe(true);
+    expect(archiveFiles()).toEqual([]);
     const late = store.append([{ labels: { __name__: 'late_gauge' }, timestamps: [T0 + DAY / 2], values: [1] }]);
     expect(late.tooOld).toBe(1);
     const fresh = store.append([{ labels: labels[0], timestamps: [T0 + 4 * DAY + 600_000], values: [1] }]);
@@ -255,7 +257,7 @@ describe('cold storage', () => {
     store.close();
     await new Promise((r) => setTimeout(r, 50));
     // Nothing half-written is left, and the day is still whole in the store.
-    expect(readdirSync(archiveDir)).toEqual([]);
+    expect(readdirSync(archiveDir)).toEqual(['.metrics-hub-archive']);
     store = open();
     expect(store.archiveStatus()!.archivedThrough).toBeUndefined();
     expect(contents(store.select([eq('k', '5')], T0, T0 + DAY))).toEqual(before);
@@ -264,6 +266,38 @@ describe('cold storage', () => {
     expect(archiveFiles()).toEqual(['2026-10-01.mharc', '2026-10-02.mharc']);
     expect(contents(store.select([eq('k', '5')], T0, T0 + DAY))).toEqual(before);
     store.close();
+  });
+
+  it('archives nothing into a folder that lost its marker (a NAS not mounted), and goes on once it is back', async () => {
+    let store = open();
+    await feed(store, 4);
+    store.close();
+    const archived = archiveFiles();
+    expect(archived.length).toBeGreaterThan(0);
+    // Unmounted: the mount point is an empty folder.
+    renameSync(archiveDir, `${archiveDir}.nas`);
+    mkdirSync(archiveDir);
+    store = open();
+    expect(store.archiveStatus()!.unavailable).toMatch(/has no \.metrics-hub-archive file although days were archived there: is it mounted\?/);
+    expect(logs.some((l) => l.includes('is it mounted?'))).toBe(true);
+    await feed(store);
+    expect(readdirSync(archiveDir)).toEqual([]);
+    expect(store.archiveStatus()!.lastError).toMatch(/is it mounted\?/);
+    // The days that were due stay in the store, whole.
+    const ref = await reference();
+    const day = (s: TimeSeriesStore) => contents(s.select(all, T0 + 3 * DAY + 1, T0 + 4 * DAY));
+    expect(day(store)).toEqual(day(ref));
+    store.close();
+    rmSync(archiveDir, { recursive: true });
+    renameSync(`${archiveDir}.nas`, archiveDir);
+    store = open();
+    expect(store.archiveStatus()!.unavailable).toBeUndefined();
+    store.applyRetention();
+    expect((await store.archiveSettled()).daysArchived).toBeGreaterThan(0);
+    expect(day(store)).toEqual(day(ref));
+    expect(archiveFiles().length).toBeGreaterThan(archived.length);
+    store.close();
+    ref.close();
   });
 
   it('deletes archive files past the archive retention', async () => {

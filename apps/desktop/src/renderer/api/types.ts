@@ -165,6 +165,8 @@ export interface ArchiveStatus {
   retentionMs: number | null;
   lastError?: string;
   damaged: { file: string; reason: string }[];
+  /** Why nothing is archived now (the folder lost its marker: not mounted). */
+  unavailable?: string;
 }
 
 /** An incident file the hub has opened (in memory, read-only): GET /api/hub/v1/incidents[/<id>]. */

@@ -275,7 +275,7 @@ function archivePanel(el: HTMLElement, status: ArchiveStatus | undefined, ctx: V
         ['Archived through', s.archivedThrough === undefined ? 'nothing yet' : new Date(s.archivedThrough).toISOString()],
         ['Kept for', s.retentionMs === null ? 'ever (store.archive_retention)' : `${Math.round(s.retentionMs / 86_400_000)} days`],
       ]),
-      ...(s.lastError ? [h('p', { class: 'error', text: `The last day could not be archived: ${s.lastError}` })] : []),
+      ...(s.unavailable ? [h('p', { class: 'error archive-unavailable', text: s.unavailable })] : s.lastError ? [h('p', { class: 'error', text: `The last day could not be archived: ${s.lastError}` })] : []),
       ...(s.damaged.length
         ? [
             h('p', { class: 'error', text: `${s.damaged.length} damaged file${s.damaged.length === 1 ? '' : 's'}, left out of every answer: restore from a backup, or move out of the folder.` }),
