@@ -67,6 +67,7 @@ export class Hub {
   readonly events = new EventStream();
   readonly startedMs: number;
   private broker: EmbeddedBroker | ExternalBroker | undefined;
+  private tokenInfo: { tokenRequired: boolean; tokenFile?: string } | undefined;
   private http: { server: Server; address: HostPort } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alertClock: NodeJS.Timeout | undefined;
@@ -316,8 +317,12 @@ export class Hub {
 
   /** Whether the API wants a token, and the file holding it when it is the data folder's (the desktop app's). */
   private apiTokenInfo(): { tokenRequired: boolean; tokenFile?: string } {
-    const token = this.config.http.token;
-    return { tokenRequired: !!token, ...(token && token === readApiToken(this.config.dataDir) ? { tokenFile: apiTokenFile(this.config.dataDir) } : {}) };
+    // Read once: the token does not change while the hub runs.
+    if (!this.tokenInfo) {
+      const token = this.config.http.token;
+      this.tokenInfo = { tokenRequired: !!token, ...(token && token === readApiToken(this.config.dataDir) ? { tokenFile: apiTokenFile(this.config.dataDir) } : {}) };
+    }
+    return this.tokenInfo;
   }
 
   /**

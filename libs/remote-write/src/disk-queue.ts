@@ -223,11 +223,6 @@ export class DiskQueue {
 
   // ------------------------------------------------------------------ writing
 
-  /** The partition a series goes to (the same for the same labels, always). */
-  partitionOf(labels: Labels): number {
-    return this.labelInfo(labels).partition;
-  }
-
   private labelInfo(labels: Labels): { partition: number; bytes: Uint8Array } {
     let info = this.labelCache.get(labels);
     if (!info) {

@@ -165,9 +165,8 @@ export class TimeSeriesStore {
   private archivedThrough = -Infinity;
   /** Samples at or before this time are refused: their day is archived or being archived. */
   private closedThrough = -Infinity;
-  /** The latest archiving run; `archiveRunning` says whether it is still going. */
+  /** The archiving run in progress, if any. */
   private archiving: Promise<ArchiveOutcome> | undefined;
-  private archiveRunning = false;
   private lastArchiveError: string | undefined;
   private readonly observers = new Set<AppendObserver>();
 
@@ -836,7 +835,7 @@ export class TimeSeriesStore {
    * when none was running). Archiving runs beside appends (see `startArchiving`).
    */
   archiveSettled(): Promise<ArchiveOutcome> {
-    return this.archiveRunning && this.archiving ? this.archiving : Promise.resolve({ daysArchived: 0 });
+    return this.archiving ?? Promise.resolve({ daysArchived: 0 });
   }
 
   /**
@@ -848,9 +847,8 @@ export class TimeSeriesStore {
    * merge them). A day that cannot be written stays in the store; the next run tries again.
    */
   private startArchiving(): void {
-    if (this.archiveRunning || this.lastDayToArchive() <= this.archivedThrough) return;
+    if (this.archiving || this.lastDayToArchive() <= this.archivedThrough) return;
     // Cleared by the run when it ends; until then, later calls leave it to catch up.
-    this.archiveRunning = true;
     this.archiving = this.archiveDays();
   }
 
@@ -860,11 +858,12 @@ export class TimeSeriesStore {
 
   private async archiveDays(): Promise<ArchiveOutcome> {
     try {
-      // Not inside the append that found days due: after it, and after the appends queued behind it.
+      // Not inside the append that found days due: after it, and after the appends queued
+      // behind it. (Awaited first, so `archiving` is set before this can end.)
       await new Promise((resolve) => setImmediate(resolve));
       return await this.archiveDueDays();
     } finally {
-      this.archiveRunning = false;
+      this.archiving = undefined;
     }
   }
 

@@ -24,17 +24,40 @@ export function only(req: IncomingMessage, res: ServerResponse, method: string):
 
 /** The request body, or undefined after answering 413 when it is over `maxBytes`. */
 export async function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<Buffer | undefined> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const c of req as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > maxBytes) {
-      fail(res, 413, `request body over ${maxBytes} bytes`);
-      return undefined;
+  const body = await readLimited(req, maxBytes);
+  if (body !== 'too_large') return body;
+  fail(res, 413, `request body over ${maxBytes} bytes`);
+  return undefined;
+}
+
+/**
+ * The body, or 'too_large' as soon as it is known to be over `max` (by Content-Length or
+ * by the bytes read). The rest is drained, not read into memory, so the answer still
+ * reaches the client instead of a reset connection.
+ */
+export function readLimited(req: IncomingMessage, max: number): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > max) {
+      req.resume();
+      return resolve('too_large');
     }
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        resolve('too_large');
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
 }
 
 /** The JSON body, or undefined after answering 400/413. */

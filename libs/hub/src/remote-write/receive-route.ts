@@ -12,10 +12,11 @@
 // The whole request is one store transaction (metadata included), behind the same
 // http.token check as every other route (the server does it before any handler).
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { decodeRemoteWriteBody, RemoteWriteFormatError, type DecodedWriteRequest } from '@metrics-hub/remote-write';
 import { StoreError, type AppendSeries, type TimeSeriesStore } from '@metrics-hub/tsdb';
 import { formatLabels, labelsProblem } from '@metrics-hub/wire';
+import { readLimited } from '../http/json.ts';
 import type { RouteHandler } from '../http/server.ts';
 
 export const REMOTE_WRITE_PATH = '/api/v1/write';
@@ -123,31 +124,4 @@ export function createRemoteWriteReceiver(o: { store: TimeSeriesStore; maxBodyBy
     return refuse(res, `${refused} of ${samples} samples refused: ${reasons.join('; ')}`);
   };
   return { route, stats };
-}
-
-/** The body, or 'too_large' as soon as it is known to be over `max` (Content-Length or bytes read). */
-function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | 'too_large'> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length']) > max) {
-      // Not read: drained and discarded while the answer goes out.
-      req.resume();
-      return resolve('too_large');
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > max) {
-        over = true;
-        chunks.length = 0;
-        resolve('too_large');
-      } else chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
 }

@@ -120,10 +120,6 @@ export class ColdArchive {
     this.files = found;
   }
 
-  list(): readonly ArchiveFileInfo[] {
-    return this.files;
-  }
-
   /**
    * Archives one day: a new file (or a new part when the day already has one), written a
    * series at a time, letting other work run every `yieldEvery` series. Undefined when

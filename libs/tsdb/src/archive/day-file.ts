@@ -113,10 +113,6 @@ export class DayFileWriter {
     await this.write(block);
   }
 
-  get seriesCount(): number {
-    return this.entries.length;
-  }
-
   /** Writes the index and footer, syncs, and renames the file into place. */
   async finish(day: { day: string; startMs: number; endMs: number; createdMs: number }): Promise<{ bytes: number; samples: number; series: number }> {
     const index: DayFileIndex = { version: FORMAT_VERSION, ...day, samples: this.samples, series: this.entries };
