@@ -7,12 +7,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
+import { reexecUnderSupportedNode } from './node-runtime.mjs';
+import { installPackages } from './install-packages.mjs';
+
+await reexecUnderSupportedNode(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (!existsSync(new URL('../node_modules/better-sqlite3', import.meta.url))) {
-  console.log('npm packages: installing (about 90 s the first time)');
-  const res = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: { npm_config_nodedir: '/usr', ...process.env } });
-  if (res.status !== 0) process.exit(res.status ?? 1);
-}
+installPackages();
 // The local agent runs from the single-file build, as installed agents do.
 console.log('agent: building dist/metrics-agent.mjs');
 const build = spawnSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

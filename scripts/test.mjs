@@ -4,6 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reexecUnderSupportedNode } from './node-runtime.mjs';
+
+await reexecUnderSupportedNode(import.meta.url);
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
 

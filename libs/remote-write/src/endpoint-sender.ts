@@ -222,7 +222,8 @@ export class EndpointSender {
         this.inflight.add(ctrl);
         const outcome = await this.client.send(body, ctrl.signal);
         this.inflight.delete(ctrl);
-        if (this.stopped) return;
+        // An answer that arrived while stopping still counts (the queue closes only after
+        // the loops end): acknowledging it spares the endpoint a repeat after the restart.
         if (outcome.kind === 'sent') {
           this.queue.ack(batch);
           this.counters.sentSamples += batch.samples;
@@ -240,6 +241,7 @@ export class EndpointSender {
           this.logThrottled('rejected', (more) => `remote write to ${name}: ${n} samples dropped, refused with ${outcome.reason}${more ? ` (${more} more refusals not logged)` : ''}`);
           return;
         }
+        if (this.stopped) return;
         failures++;
         this.counters.failedRequests++;
         this.noteError(outcome.reason);

@@ -107,13 +107,12 @@ describe('remote-write sender', () => {
     await first.writer.close();
     const sentBefore = ep.acceptedSamples();
     expect(sentBefore).toBeLessThan(6400);
-    const pendingAfterClose = ep.requests.filter((r) => r.status === 0).length;
 
     const second = open(dir, [config]);
     // Waiting after the restart: everything not acknowledged, which is at least what did not arrive.
     const waiting = second.writer.status().endpoints[0].pendingSamples;
     expect(waiting).toBeGreaterThanOrEqual(6400 - sentBefore);
-    expect(waiting).toBeLessThanOrEqual(6400 - sentBefore + 2 * 400);
+    expect(waiting).toBeLessThanOrEqual(6400 - sentBefore + config.shards! * config.maxSamplesPerSend!);
     await waitFor(() => second.writer.status().endpoints[0].pendingSamples === 0, 'the rest');
 
     // Every sample arrived; per series in order once repeats are removed.
@@ -130,9 +129,11 @@ describe('remote-write sender', () => {
       const got = received.get(key)!;
       expect([...new Set(got)].sort((a, b) => a - b), key).toEqual(ts);
     }
-    // Repeats: at most the requests that were in flight when the first writer closed.
-    expect(total - 6400).toBeLessThanOrEqual(pendingAfterClose * 400);
-    expect(pendingAfterClose).toBeLessThanOrEqual(2);
+    // Repeats: at most the requests in flight when the first writer closed, one per shard.
+    // (Not only those left unanswered: an answer can reach the endpoint's socket after the
+    // client gave up on it, and a body sent before the close can arrive after it.)
+    expect(total - 6400).toBeLessThanOrEqual(config.shards! * config.maxSamplesPerSend!);
+    expect(ep.requests.filter((r) => r.status === 0).length).toBeLessThanOrEqual(config.shards!);
   });
 
   it('a full queue drops the oldest samples, says so loudly, never blocks writes, and sends the rest later', async () => {
