@@ -1,15 +1,17 @@
-// `npm test`: type-check every package, then run every test once with vitest, and end
+// `npm test`: check formatting, lint and layers, type-check every package, then run every test once with vitest, and end
 // with a plain "N passed, N failed" line. A run that executes no test fails.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reexecUnderSupportedNode } from './node-runtime.mjs';
+import { checkStyle } from './check-style.mjs';
 
 await reexecUnderSupportedNode(import.meta.url);
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
 
+if (checkStyle() !== 0) process.exit(1);
 console.log('typecheck: every package (tsc --noEmit)');
 const tc = run('npx', ['nx', 'run-many', '-t', 'typecheck', '--outputStyle=stream']);
 if (tc.status !== 0) {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { parseBrokerUrl } from '@metrics-hub/wire';
 import { Agent, type AgentStatus } from './agent.ts';
 import { collectAll, linuxCollectors } from './collect/index.ts';
 import { runCommandLine } from '@metrics-hub/config';
@@ -78,7 +79,8 @@ async function check(config: AgentConfig): Promise<number> {
 /** Connects once to the broker; undefined when that worked, else why not and what to do. */
 async function tryBroker(config: AgentConfig): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const client = mqtt.connect(config.hub.url, {
+    const client = mqtt.connect({
+      ...parseBrokerUrl(config.hub.url),
       clientId: `agent-${config.agent.id}-check-${process.pid}`,
       username: config.hub.username,
       password: config.hub.password,

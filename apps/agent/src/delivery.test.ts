@@ -261,7 +261,7 @@ describe('TLS', () => {
     cleanups.push(() => void hub.end(true));
     const dir = mkdtempSync(join(tmpdir(), 'agent-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const tls = ['  tls_ca_file: ' + certs.ca, '  tls_cert_file: ' + certs.clientCert, '  tls_key_file: ' + certs.clientKey].join('\n');
+    const tls = [`  tls_ca_file: ${certs.ca}`, `  tls_cert_file: ${certs.clientCert}`, `  tls_key_file: ${certs.clientKey}`].join('\n');
     const cfg = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${broker.url}`, '  password: agent-token', '  protocol_version: 5', tls].join('\n'), 'tls.yaml');
     const collector = countingCollector();
     const agent = new Agent(cfg, { collectors: [collector], log: () => undefined });

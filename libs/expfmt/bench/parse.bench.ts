@@ -44,9 +44,9 @@ function generate(samples: number): MetricFamily[] {
       name = `bench_http_request_duration_seconds_${f}`;
       for (let h = 0; h < 40 && n < samples; h++) {
         const labels = { handler: `/api/v1/route${h}`, method: h % 2 ? 'GET' : 'POST', code: '200' };
-        for (let b = 0; b < bounds.length; b++) out.push({ name: name + '_bucket', labels: { ...labels, le: bounds[b] }, value: b * 17 + h });
-        out.push({ name: name + '_sum', labels, value: 0.1 + h * 3.25 });
-        out.push({ name: name + '_count', labels, value: 11 * 17 + h });
+        for (let b = 0; b < bounds.length; b++) out.push({ name: `${name}_bucket`, labels: { ...labels, le: bounds[b] }, value: b * 17 + h });
+        out.push({ name: `${name}_sum`, labels, value: 0.1 + h * 3.25 });
+        out.push({ name: `${name}_count`, labels, value: 11 * 17 + h });
         n += bounds.length + 2;
       }
     }

@@ -228,7 +228,7 @@ describe('malformed and tricky input', () => {
   });
 
   it('lists at most maxProblems problems, then says more were left out', () => {
-    const r = parseExposition('bad\n'.repeat(10) + 'ok 1\n', { maxProblems: 3 });
+    const r = parseExposition(`${'bad\n'.repeat(10)}ok 1\n`, { maxProblems: 3 });
     expect(problemList(r.problems)).toEqual([
       [1, 4, 'missing value: expected a float after the metric name and labels'],
       [2, 4, 'missing value: expected a float after the metric name and labels'],
@@ -245,9 +245,9 @@ describe('malformed and tricky input', () => {
   });
 
   it('quotes long lines in problems by their first 200 characters', () => {
-    const line = 'x'.repeat(300) + ' y';
-    const [p] = parseExposition(line + '\n').problems;
-    expect(p.text).toBe('x'.repeat(200) + '…');
+    const line = `${'x'.repeat(300)} y`;
+    const [p] = parseExposition(`${line}\n`).problems;
+    expect(p.text).toBe(`${'x'.repeat(200)}…`);
     expect(p.column).toBe(302);
   });
 });
@@ -260,21 +260,21 @@ describe('hostile input', () => {
   };
 
   it('skips a line over the limit, whatever its size, and keeps the next ones', () => {
-    const huge = 'a{' + 'b="c",'.repeat(200_000) + '} 1'; // 1.2 M characters
+    const huge = `a{${'b="c",'.repeat(200_000)}} 1`; // 1.2 M characters
     const r = parseExposition(`ok 1\n${huge}\nok2 2\n`);
     expect(series(r.families)).toEqual(['ok 1', 'ok2 2']);
     expect(problemList(r.problems)).toEqual([[2, undefined, `line too long: ${huge.length} characters, more than the limit of 65536; line skipped`]]);
   });
 
   it('stays linear on a line with very many labels', () => {
-    const labels = (n: number) => 'a{' + Array.from({ length: n }, (_, i) => `l${i}="v${i}"`).join(',') + '} 1\n';
+    const labels = (n: number) => `a{${Array.from({ length: n }, (_, i) => `l${i}="v${i}"`).join(',')}} 1\n`;
     const big = labels(100_000);
     let r = parseExposition('');
     const ms = time(() => (r = parseExposition(big, { maxLineLength: 10_000_000 })));
     expect(r.problems).toEqual([]);
     expect(Object.keys(r.families[0].samples[0].labels)).toHaveLength(100_000);
     expect(ms).toBeLessThan(2000);
-    const dup = 'a{' + 'b="c",'.repeat(100_000) + '} 1\n';
+    const dup = `a{${'b="c",'.repeat(100_000)}} 1\n`;
     expect(problemList(parseExposition(dup, { maxLineLength: 10_000_000 }).problems)).toEqual([[1, 9, 'duplicate label name "b"']]);
   });
 
@@ -287,7 +287,7 @@ describe('hostile input', () => {
   });
 
   it('stays linear on a 64 KiB line fed one character at a time', () => {
-    const line = 'a{v="' + 'x'.repeat(65_000) + '"} 1\n';
+    const line = `a{v="${'x'.repeat(65_000)}"} 1\n`;
     const p = new ExpositionParser();
     const ms = time(() => {
       for (let i = 0; i < line.length; i++) p.push(line[i]);

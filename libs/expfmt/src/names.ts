@@ -67,7 +67,7 @@ export function escapeHelp(s: string): string {
  * Resolves `\\`, `\n` and (when `quotes`) `\"` in `s`. Any other backslash stays as it
  * is, as Prometheus and the OpenMetrics grammar read it (`\a` is `\` then `a`).
  */
-export function unescape(s: string, quotes: boolean): string {
+export function unescapeText(s: string, quotes: boolean): string {
   let i = s.indexOf('\\');
   if (i < 0) return s;
   let out = '';

@@ -57,7 +57,7 @@ describe('a node_exporter page', () => {
 
   it('survives a round trip through OpenMetrics', () => {
     const om = writeExposition(r.families, 'openmetrics');
-    expect(om.endsWith('process_cpu_seconds_total 1234.56\n# TYPE process_max_fds gauge\n# HELP process_max_fds Maximum number of open file descriptors.\nprocess_max_fds 1.048576e+06\n'.slice(0, 0) + '# EOF\n')).toBe(true);
+    expect(om.endsWith(`${'process_cpu_seconds_total 1234.56\n# TYPE process_max_fds gauge\n# HELP process_max_fds Maximum number of open file descriptors.\nprocess_max_fds 1.048576e+06\n'.slice(0, 0)}# EOF\n`)).toBe(true);
     expect(om).toContain('# TYPE node_cpu_seconds counter\n# HELP node_cpu_seconds Seconds the CPUs spent in each mode.\nnode_cpu_seconds_total{cpu="0",mode="idle"} 123456.78\n');
     const back = parseExposition(om);
     expect(back.format).toBe('openmetrics');

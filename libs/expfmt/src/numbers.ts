@@ -246,8 +246,8 @@ export function formatSeconds(ms: number): string {
   const digits = e.slice(0, at).replace('.', '');
   const point = Number(e.slice(at + 1)) + 1 - 3; // digits before the point, in seconds
   let out: string;
-  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
   else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else out = digits.slice(0, point) + '.' + digits.slice(point);
-  return negative ? '-' + out : out;
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return negative ? `-${out}` : out;
 }

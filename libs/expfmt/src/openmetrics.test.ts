@@ -10,7 +10,7 @@ function om(text: string): ParseResult {
 
 /** Parses a fragment of the specification followed by # EOF and expects no problem. */
 function clean(fragment: string): ParseResult {
-  const r = om(fragment + '\n# EOF\n');
+  const r = om(`${fragment}\n# EOF\n`);
   expect(problemList(r.problems)).toEqual([]);
   return r;
 }

@@ -79,7 +79,7 @@ describe('the Prometheus text format', () => {
   });
 
   it('keeps the HELP text after one separator exactly, and unescapes only \\\\ and \\n', () => {
-    const r = parseExposition(String.raw`# HELP a  two\\spaces \"quoted\" \n line \t tab` + '\na 1\n');
+    const r = parseExposition(`${String.raw`# HELP a  two\\spaces \"quoted\" \n line \t tab`}\na 1\n`);
     expect(r.families[0].help).toBe(' two\\spaces \\"quoted\\" \n line \\t tab');
   });
 
@@ -154,7 +154,7 @@ describe('the Prometheus text format', () => {
   });
 
   it('unescapes label values: \\\\, \\", \\n, and keeps other backslashes', () => {
-    const r = parseExposition(String.raw`a{v="back\\slash \"q\" nl\n other\t \x end\\"} 1` + '\n');
+    const r = parseExposition(`${String.raw`a{v="back\\slash \"q\" nl\n other\t \x end\\"} 1`}\n`);
     expect(r.families[0].samples[0].labels.v).toBe('back\\slash "q" nl\n other\\t \\x end\\');
   });
 
@@ -169,6 +169,7 @@ describe('the Prometheus text format', () => {
     expect(r.problems).toEqual([]);
     const labels = r.families[0].samples[0].labels;
     expect(Object.keys(labels)).toEqual(['__proto__', 'constructor', 'toString', 'hasOwnProperty']);
+    // biome-ignore lint/suspicious/noProto: a label named __proto__ must be an ordinary key
     expect(labels.__proto__).toBe('p');
     expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
   });
@@ -286,7 +287,7 @@ describe('ExpositionParser', () => {
   });
 
   it('skips a line over the limit without assembling it, even fed one character at a time', () => {
-    const long = 'a{v="' + 'x'.repeat(300) + '"} 1';
+    const long = `a{v="${'x'.repeat(300)}"} 1`;
     const text = `ok 1\n${long}\nok2 2\n${long}`;
     const p = new ExpositionParser({ maxLineLength: 100 });
     const families = [];
@@ -297,7 +298,7 @@ describe('ExpositionParser', () => {
       [2, undefined, `line too long: ${long.length} characters, more than the limit of 100; line skipped`],
       [4, undefined, `line too long: ${long.length} characters, more than the limit of 100; line skipped`],
     ]);
-    expect(r.problems[0].text).toBe(long.slice(0, 200) + '…');
+    expect(r.problems[0].text).toBe(`${long.slice(0, 200)}…`);
     expect(parseExposition(text, { maxLineLength: 100 }).problems).toEqual(r.problems);
   });
 

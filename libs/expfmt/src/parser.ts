@@ -5,7 +5,7 @@
 // counted but never assembled, and no lookup grows with anything but the family count.
 
 import { type ExpositionFormat, formatFromContentType } from './format.ts';
-import { isLegacyMetricName, quote, unescape } from './names.ts';
+import { isLegacyMetricName, quote, unescapeText } from './names.ts';
 import { OUT_OF_RANGE, parseFloatRange, parseFloatText, parseIntegerTimestampRange, parseSecondsTimestamp } from './numbers.ts';
 import type { MetricFamily, MetricSample, MetricType } from './model.ts';
 
@@ -183,7 +183,7 @@ function clip(line: string): string {
   let end = TEXT_MAX;
   const c = line.charCodeAt(end - 1);
   if (c >= 0xd800 && c <= 0xdbff) end--;
-  return line.slice(0, end) + '…';
+  return `${line.slice(0, end)}…`;
 }
 
 /** What a token found where it was not expected looks like in a message. */
@@ -447,7 +447,7 @@ export class ExpositionParser {
       if (!isWs(line.charCodeAt(k))) return this.report(lineNo, line, `expected a space after the metric name in ${keyword} line, found ${found(line, k)}`, k);
       text = line.slice(k + 1);
     }
-    if (keyword === 'HELP') return this.applyMeta(keyword, name, unescape(text, this.om), line, lineNo);
+    if (keyword === 'HELP') return this.applyMeta(keyword, name, unescapeText(text, this.om), line, lineNo);
     const value = trimWs(text);
     if (keyword === 'TYPE') {
       const list = this.om ? OPENMETRICS_TYPE_LIST : PROMETHEUS_TYPE_LIST;
@@ -509,7 +509,7 @@ export class ExpositionParser {
     cur.suffixes = suffixesOf(type, this.om);
     // MetricFamily.name is the Prometheus text format's TYPE-line name: OpenMetrics
     // counters and infos take the suffix their samples carry.
-    if (this.om) cur.fam.name = type === 'counter' ? cur.base + '_total' : type === 'info' ? cur.base + '_info' : cur.base;
+    if (this.om) cur.fam.name = type === 'counter' ? `${cur.base}_total` : type === 'info' ? `${cur.base}_info` : cur.base;
   }
 
   // ---- families ----------------------------------------------------------------------
@@ -609,7 +609,7 @@ export class ExpositionParser {
     } else if (type === 'summary' && name === cur.base) {
       if (!this.checkBound(labels, 'quantile', 'summary quantile', line, lineNo)) return;
     }
-    if (!this.om && type === 'counter' && fam.samples.length === 0 && fam.name === cur.base && name === cur.base + '_total') {
+    if (!this.om && type === 'counter' && fam.samples.length === 0 && fam.name === cur.base && name === `${cur.base}_total`) {
       fam.name = name; // `# TYPE foo counter` over `foo_total` samples: the family is foo_total
     }
     if (!cur.checked) this.checkRepeat(cur, lineNo, line);
@@ -867,7 +867,7 @@ export class ExpositionParser {
       if (c === QUOTE) {
         this.pos = j + 1;
         const raw = line.slice(i + 1, j);
-        return escaped ? unescape(raw, true) : raw;
+        return escaped ? unescapeText(raw, true) : raw;
       }
       if (c === BACKSLASH) {
         escaped = true;

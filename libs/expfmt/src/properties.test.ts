@@ -59,7 +59,7 @@ function build(d: FamilyDraft, i: number, format: ExpositionFormat): MetricFamil
   const om = format === 'openmetrics';
   let base = d.legacy ? `f${i}_${d.tail.replace(/[^a-zA-Z0-9_:]/g, '_')}` : `f${i}.${d.tail}`;
   if (d.unit !== '') base += `_${d.unit}`;
-  const name = d.type === 'counter' && om ? base + '_total' : d.type === 'info' && om ? base + '_info' : base;
+  const name = d.type === 'counter' && om ? `${base}_total` : d.type === 'info' && om ? `${base}_info` : base;
   const samples: MetricSample[] = [];
   const add = (n: string, labels: Record<string, string>, v: number, ts: number | undefined) => {
     const s: MetricSample = { name: n, labels, value: v };
@@ -72,21 +72,21 @@ function build(d: FamilyDraft, i: number, format: ExpositionFormat): MetricFamil
       case 'histogram':
       case 'gaugehistogram': {
         const g = d.type === 'gaugehistogram' ? 'g' : '';
-        add(base + '_bucket', withBound('le'), p.v[0], p.ts);
+        add(`${base}_bucket`, withBound('le'), p.v[0], p.ts);
         add(`${base}_${g}sum`, p.labels, p.v[1], p.ts);
         add(`${base}_${g}count`, p.labels, p.v[2], p.ts);
-        if (om && p.created && d.type === 'histogram') add(base + '_created', p.labels, p.v[0], p.ts);
+        if (om && p.created && d.type === 'histogram') add(`${base}_created`, p.labels, p.v[0], p.ts);
         break;
       }
       case 'summary':
         add(base, withBound('quantile'), p.v[0], p.ts);
-        add(base + '_sum', p.labels, p.v[1], p.ts);
-        add(base + '_count', p.labels, p.v[2], p.ts);
-        if (om && p.created) add(base + '_created', p.labels, p.v[0], p.ts);
+        add(`${base}_sum`, p.labels, p.v[1], p.ts);
+        add(`${base}_count`, p.labels, p.v[2], p.ts);
+        if (om && p.created) add(`${base}_created`, p.labels, p.v[0], p.ts);
         break;
       case 'counter':
         add(name, p.labels, p.v[0], p.ts);
-        if (om && p.created) add(base + '_created', p.labels, p.v[1], p.ts);
+        if (om && p.created) add(`${base}_created`, p.labels, p.v[1], p.ts);
         break;
       default:
         add(name, p.labels, p.v[0], p.ts);
@@ -146,7 +146,7 @@ describe('properties', () => {
   );
   const page = fc.tuple(fc.array(line, { maxLength: 20 }), fc.boolean(), fc.boolean()).map(([lines, crlf, finalNewline]) => {
     const text = lines.join(crlf ? '\r\n' : '\n');
-    return finalNewline ? text + '\n' : text;
+    return finalNewline ? `${text}\n` : text;
   });
 
   it('splitting the input at arbitrary points gives the same result as parsing it whole', () => {

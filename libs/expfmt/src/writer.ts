@@ -62,18 +62,18 @@ function sampleLine(s: MetricSample, name: string, om: boolean): string {
     if (key === '') throw new TypeError(`writeExposition: empty label name on a ${name} sample`);
     if (key === '__name__') throw new TypeError(`writeExposition: label __name__ on a ${name} sample: the metric name is the sample's name`);
     const label = isLegacyLabelName(key) ? key : `"${escapeQuoted(key)}"`;
-    pairs += (pairs === '' ? '' : ',') + label + '="' + escapeQuoted(s.labels[key]) + '"';
+    pairs += `${(pairs === '' ? '' : ',') + label}="${escapeQuoted(s.labels[key])}"`;
   }
   let line: string;
   if (isLegacyMetricName(name)) line = pairs === '' ? name : `${name}{${pairs}}`;
-  else line = `{"${escapeQuoted(name)}"${pairs === '' ? '' : ',' + pairs}}`;
-  line += ' ' + formatFloat(s.value);
+  else line = `{"${escapeQuoted(name)}"${pairs === '' ? '' : `,${pairs}`}}`;
+  line += ` ${formatFloat(s.value)}`;
   const ts = s.timestampMs;
   if (ts !== undefined) {
     if (typeof ts !== 'number' || !Number.isFinite(ts)) throw new TypeError(`writeExposition: timestamp ${String(ts)} of a ${name} sample is not a finite number`);
-    line += ' ' + (om ? formatSeconds(ts) : formatMillis(ts));
+    line += ` ${om ? formatSeconds(ts) : formatMillis(ts)}`;
   }
-  return line + '\n';
+  return `${line}\n`;
 }
 
 /** The family's name without `suffix`, when it has it. */

@@ -56,7 +56,7 @@ export function labelsJson(labels: Labels): string {
     if (i > 0) out += ',';
     out += `${jsonString(names[i])}:${jsonString(labels[names[i]])}`;
   }
-  return out + '}';
+  return `${out}}`;
 }
 
 function point(t: number, v: number): string {
@@ -94,7 +94,7 @@ export function successJson(dataJson: string, warnings: readonly string[] = [], 
   let out = `{"status":"success","data":${dataJson}`;
   if (warnings.length) out += `,"warnings":[${warnings.map(jsonString).join(',')}]`;
   if (infos.length) out += `,"infos":[${infos.map(jsonString).join(',')}]`;
-  return out + '}';
+  return `${out}}`;
 }
 
 export function errorJson(errorType: string, message: string): string {

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
-import { ApiError, toApiError } from './api-error.ts';
+import { type ApiError, toApiError } from './api-error.ts';
 import { errorJson, successJson } from './format.ts';
 
 export interface SendOptions {

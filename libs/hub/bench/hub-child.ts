@@ -10,7 +10,7 @@ const config = parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  liste
 const hub = await Hub.start(config, { log: (line) => process.stderr.write(`hub: ${line}\n`) });
 const tokens: Record<string, string> = {};
 for (let i = 0; i < Number(agents); i++) tokens[`bench-${i}`] = hub.tokens.issue(`bench-${i}`);
-process.stdout.write(JSON.stringify({ brokerUrl: hub.localBrokerUrl, httpPort: hub.httpAddress.port, tokens }) + '\n');
+process.stdout.write(`${JSON.stringify({ brokerUrl: hub.localBrokerUrl, httpPort: hub.httpAddress.port, tokens })}\n`);
 process.once('SIGTERM', () => {
   const s = hub.ingester.stats;
   process.stderr.write(`hub: ${s.commits} commits, ${s.batchesStored} batches stored, ${s.batchesDuplicate} duplicate, ${s.batchesRejected} rejected\n`);

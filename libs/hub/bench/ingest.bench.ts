@@ -11,7 +11,7 @@
 //    hub acknowledges after the commit), checked by querying some of them over HTTP. The
 //    agent's own collection-to-publish time (its collectors take ~5-10 ms) is not in it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';

@@ -72,7 +72,7 @@ for (const q of queries) {
   total += rangeMs;
   if (prometheusData) answer = closedWindows.rangeQuery(store, q, start, end, 60_000);
   results.push({ query: q, rangeMs, instantMs, series, points, answer });
-  rows.push([q.length > 70 ? q.slice(0, 67) + '...' : q, `${rangeMs.toFixed(0).padStart(6)} ms range  ${instantMs.toFixed(1).padStart(6)} ms instant  ${series} series, ${points} points`]);
+  rows.push([q.length > 70 ? `${q.slice(0, 67)}...` : q, `${rangeMs.toFixed(0).padStart(6)} ms range  ${instantMs.toFixed(1).padStart(6)} ms instant  ${series} series, ${points} points`]);
 }
 rows.push(['whole set (24 h range queries at 60 s)', `${total.toFixed(0)} ms, slowest ${Math.max(...results.map((r) => r.rangeMs)).toFixed(0)} ms`]);
 printTable(`PromQL over the store: ${fleet.series.length} series, ${args.hours} h, median of ${args.runs} runs`, rows);

@@ -50,13 +50,13 @@ export function signature(labels: Labels, names: readonly string[], on: boolean)
   if (on) {
     for (const n of [...names].sort()) {
       const v = labels[n];
-      if (v !== undefined) key += n + '\u0000' + v + '\u0001';
+      if (v !== undefined) key += `${n}\u0000${v}\u0001`;
     }
     return key;
   }
   for (const n of Object.keys(labels).sort()) {
     if (n === '__name__' || names.includes(n)) continue;
-    key += n + '\u0000' + labels[n] + '\u0001';
+    key += `${n}\u0000${labels[n]}\u0001`;
   }
   return key;
 }

@@ -83,7 +83,7 @@ describe('remote-write sender', () => {
   });
 
   it('drops what the endpoint refuses with a 4xx (counted, with the reason) and goes on', async () => {
-    const ep = await endpoint((n, req) => (req.series.some((s) => s.labels.host === 'bad') ? { status: 400, body: 'invalid label set' } : { status: 204 }));
+    const ep = await endpoint((_n, req) => (req.series.some((s) => s.labels.host === 'bad') ? { status: 400, body: 'invalid label set' } : { status: 204 }));
     const { writer, logs } = open(tempDir(), [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, ...fast, batchSendDeadlineMs: 5 }]);
     writer.write([{ labels: { __name__: 'x', host: 'bad' }, timestamps: Float64Array.of(T0, T0 + 1), values: Float64Array.of(1, 2) }]);
     await waitFor(() => writer.status().endpoints[0].droppedSamples.rejected === 2, 'the refusal');

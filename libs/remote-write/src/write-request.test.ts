@@ -79,7 +79,7 @@ describe('WriteRequest vectors', () => {
   it('generates and reads metadata (type enum, name, help, unit)', () => {
     const bytes = encodeWriteRequest({ timeseries: [], metadata: [{ type: 'counter', metricFamilyName: 'http_requests', help: 'Requests.', unit: '' }] });
     // 1a len | 08 01 (COUNTER) | 12 0d "http_requests" | 22 09 "Requests."
-    expect(toHex(bytes)).toBe('1a' + '1c' + '0801' + '120d' + toHex(Buffer.from('http_requests')) + '2209' + toHex(Buffer.from('Requests.')));
+    expect(toHex(bytes)).toBe(`1a1c0801120d${toHex(Buffer.from('http_requests'))}2209${toHex(Buffer.from('Requests.'))}`);
     expect(decodeWriteRequest(bytes).metadata).toEqual([{ type: 'counter', metricFamilyName: 'http_requests', help: 'Requests.', unit: '' }]);
   });
 

@@ -14,7 +14,7 @@ export function floatToHex(values: Float64Array, index: number): string {
 export function writeHexFloat(hex: string, values: Float64Array, index: number): boolean {
   if (!/^[0-9a-f]{16}$/.test(hex)) return false;
   const view = new DataView(values.buffer, values.byteOffset + index * 8, 8);
-  view.setBigUint64(0, BigInt('0x' + hex), true);
+  view.setBigUint64(0, BigInt(`0x${hex}`), true);
   return true;
 }
 

@@ -148,7 +148,7 @@ export class RollupStore {
         parts.push(row ? this.decode(row, state) : coarsen(this.minutes(state, kind, day, day + DAY_MS).buckets, HOUR_MS));
       }
     }
-    if (head && head.length) parts.push(maskToKind(bucketsOfRaw(head, resolution), kind));
+    if (head?.length) parts.push(maskToKind(bucketsOfRaw(head, resolution), kind));
     return clipBuckets(joinBuckets(parts), mint, maxt);
   }
 

@@ -772,7 +772,7 @@ export class TimeSeriesStore {
     const fileBytes = pageSize * pages;
     let walFileBytes = 0;
     try {
-      walFileBytes = statSync(this.options.path + '-wal').size;
+      walFileBytes = statSync(`${this.options.path}-wal`).size;
     } catch {
       walFileBytes = 0;
     }

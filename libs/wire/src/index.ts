@@ -8,3 +8,4 @@ export * from './rollup-columns.ts';
 export { BATCH_LIMITS, BATCH_VERSION, BatchFormatError, batchRange, batchSamples, decodeBatch, encodeBatch, mergeBatches, type Batch, type BatchSeries } from './batch.ts';
 export { crc32c } from './crc32c.ts';
 export { agentIdProblem, DEFAULT_TOPIC_PREFIX, decodeStoredAck, encodeStoredAck, parseAgentTopic, topics } from './topics.ts';
+export { parseBrokerUrl, type BrokerAddress } from './broker-url.ts';

@@ -65,7 +65,7 @@ export function labelsKey(labels: Labels): string {
   for (const name of names) {
     const value = labels[name];
     if (value === '') continue;
-    key += name + '\u0000' + value + '\u0001';
+    key += `${name}\u0000${value}\u0001`;
   }
   return key;
 }

@@ -110,7 +110,7 @@ function foldInlineCaseFlags(pattern: string): string {
       if (pattern[j] === ']') j++;
       while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
       const body = pattern.slice(i + 1, j);
-      out += fold ? '[' + foldClass(body) + ']' : pattern.slice(i, j + 1);
+      out += fold ? `[${foldClass(body)}]` : pattern.slice(i, j + 1);
       i = j;
       continue;
     }

@@ -43,7 +43,7 @@ export function decodeStoredAck(payload: Uint8Array): { firstSeq: number; lastSe
 
 /** `<prefix>/<agent id>/<kind>` -> its parts, or undefined for another topic. */
 export function parseAgentTopic(prefix: string, topic: string): { agentId: string; kind: 'samples' | 'meta' | 'status' } | undefined {
-  if (!topic.startsWith(prefix + '/')) return undefined;
+  if (!topic.startsWith(`${prefix}/`)) return undefined;
   const parts = topic.slice(prefix.length + 1).split('/');
   if (parts.length !== 2 || agentIdProblem(parts[0])) return undefined;
   if (parts[1] !== 'samples' && parts[1] !== 'meta' && parts[1] !== 'status') return undefined;

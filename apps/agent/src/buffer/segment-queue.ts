@@ -138,7 +138,7 @@ export class SegmentQueue {
 
   read(id: number): Uint8Array | undefined {
     const seg = this.segmentOf(id);
-    return seg && seg.file.read(seg.records[id - seg.firstId]);
+    return seg?.file.read(seg.records[id - seg.firstId]);
   }
 
   appendedAt(id: number): number | undefined {

@@ -80,7 +80,7 @@ export function filesystemCollector(options: FilesystemOptions = {}): Collector 
     for (const m of parseMounts(text, file)) {
       // Mount points seen from inside a container that has the host's / at rootfs.
       let mountpoint = m.mountpoint;
-      if (rootfs !== '/' && rootfs !== '' && (mountpoint === rootfs || mountpoint.startsWith(rootfs.replace(/\/$/, '') + '/'))) {
+      if (rootfs !== '/' && rootfs !== '' && (mountpoint === rootfs || mountpoint.startsWith(`${rootfs.replace(/\/$/, '')}/`))) {
         mountpoint = mountpoint.slice(rootfs.replace(/\/$/, '').length) || '/';
       }
       if (mpExclude.test(mountpoint) || fsExclude.test(m.fstype)) continue;

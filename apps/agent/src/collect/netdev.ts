@@ -16,7 +16,7 @@ export function parseNetDev(text: string, file = '/proc/net/dev'): NetDevLine[] 
   const lines = text.split('\n');
   // Line 2: " face |bytes packets … multicast|bytes packets … compressed"
   const header = lines[1]?.split('|');
-  if (!header || header.length !== 3) throw new Error(`netdev: ${file}: unexpected header ${JSON.stringify(lines[1] ?? '')}`);
+  if (header?.length !== 3) throw new Error(`netdev: ${file}: unexpected header ${JSON.stringify(lines[1] ?? '')}`);
   const rx = fields(header[1]);
   const tx = fields(header[2]);
   const out: NetDevLine[] = [];

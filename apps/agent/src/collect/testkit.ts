@@ -56,7 +56,7 @@ export function fixtureContext(overrides: Partial<CollectContext> = {}): Collect
 /** A statfs fake answering by mount point (the path relative to rootfs). */
 export function fakeStatfs(rootfs: string, table: Record<string, StatFs | Error>): (p: string) => Promise<StatFs> {
   return async (p) => {
-    const rel = '/' + path.relative(rootfs, p);
+    const rel = `/${path.relative(rootfs, p)}`;
     const r = table[rel];
     if (r === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
     if (r instanceof Error) throw r;

@@ -84,7 +84,7 @@ export async function startMosquitto(
     : [];
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, ...tlsLines, 'allow_anonymous false', `password_file ${passwd}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none', ...(options.extraConfig ?? [])].join('\n') + '\n',
+    `${[`listener ${port} 127.0.0.1`, ...tlsLines, 'allow_anonymous false', `password_file ${passwd}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none', ...(options.extraConfig ?? [])].join('\n')}\n`,
   );
   let child: ChildProcess | undefined;
   const start = async () => {

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
-import { topics } from '@metrics-hub/wire';
+import { parseBrokerUrl, topics } from '@metrics-hub/wire';
 
 export type LinkState =
   | { kind: 'connecting'; attempt: number }
@@ -194,14 +194,11 @@ function withTimeout(p: Promise<void>, ms: number): Promise<boolean> {
  * speaks plain MQTT or MQTT over TLS never uses. So those two get a socket of ours and
  * only WebSocket URLs go through mqtt.connect().
  */
-function connectClient(url: string, opts: IClientOptions): MqttClient {
-  const u = new URL(url);
-  const scheme = u.protocol.replace(/:$/, '');
-  if (scheme === 'ws' || scheme === 'wss') return mqtt.connect(url, opts);
-  const secure = scheme === 'mqtts' || scheme === 'ssl' || scheme === 'tls';
-  if (!secure && scheme !== 'mqtt' && scheme !== 'tcp') throw new Error(`hub.url ${url}: unknown scheme ${scheme}: use mqtt://host:1883 or mqtts://host:8883`);
-  const host = u.hostname.replace(/^\[|\]$/g, '') || 'localhost';
-  const port = Number(u.port) || (secure ? 8883 : 1883);
+export function connectClient(url: string, opts: IClientOptions): MqttClient {
+  const address = parseBrokerUrl(url);
+  if (address.protocol === 'ws' || address.protocol === 'wss') return mqtt.connect({ ...address, ...opts });
+  const secure = address.protocol === 'mqtts';
+  const { hostname: host, port } = address;
   return new MqttClient((client) => (secure ? tlsSocket(client, host, port, opts) : net.createConnection({ host, port })), opts);
 }
 

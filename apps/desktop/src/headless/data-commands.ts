@@ -14,7 +14,9 @@ export function flags(argv: string[]): Map<string, string> {
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) continue;
     const next = argv[i + 1];
-    out.set(argv[i].slice(2), next === undefined || next.startsWith('--') ? 'true' : (i++, next));
+    const takesValue = next !== undefined && !next.startsWith('--');
+    out.set(argv[i].slice(2), takesValue ? next : 'true');
+    if (takesValue) i++;
   }
   return out;
 }

@@ -36,7 +36,11 @@ class FakeParentPort implements ParentPortLike {
     if (seen) return Promise.resolve(seen as Extract<HubToMain, { type: T }>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs} ms; got ${JSON.stringify(this.sent)}`)), timeoutMs);
-      this.waiters.push({ match: (m) => m.type === type, resolve: (m) => (clearTimeout(timer), resolve(m as Extract<HubToMain, { type: T }>)) });
+      this.waiters.push({ match: (m) => m.type === type, resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<HubToMain, { type: T }>);
+        },
+      });
     });
   }
 }

@@ -149,7 +149,11 @@ class Reader {
     const route = this.route(top.route, ['route']);
     const inhibitRules = this.list(top.inhibit_rules, ['inhibit_rules'], 'inhibit_rules').flatMap((r, i) => this.inhibitRule(r, ['inhibit_rules', i]) ?? []);
     const global = top.global === undefined ? {} : this.mapping(top.global, ['global'], 'global', 'a mapping of settings') ?? {};
-    const templates = this.list(top.templates, ['templates'], 'templates').flatMap((t, i) => (typeof t === 'string' ? [t] : (this.problem(['templates', i], 'a template entry must be a file path or glob'), [])));
+    const templates = this.list(top.templates, ['templates'], 'templates').flatMap((t, i) => {
+      if (typeof t === 'string') return [t];
+      this.problem(['templates', i], 'a template entry must be a file path or glob');
+      return [];
+    });
     let notifyResolvedAfterSilence = true;
     if (top.notify_resolved_after_silence !== undefined) {
       if (typeof top.notify_resolved_after_silence === 'boolean') notifyResolvedAfterSilence = top.notify_resolved_after_silence;

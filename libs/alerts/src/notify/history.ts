@@ -124,11 +124,16 @@ export class History {
       where.push(`h.kind IN (${kinds.map(() => '?').join(', ')})`);
       args.push(...kinds);
     }
-    if (q.receiver !== undefined) where.push('h.receiver = ?'), args.push(q.receiver);
-    if (q.from !== undefined) where.push('h.at >= ?'), args.push(q.from);
-    if (q.to !== undefined) where.push('h.at <= ?'), args.push(q.to);
-    if (q.fingerprint !== undefined) where.push('EXISTS (SELECT 1 FROM notify_history_alerts a WHERE a.event_id = h.id AND a.fp = ?)'), args.push(q.fingerprint);
-    if (q.alertname !== undefined) where.push('EXISTS (SELECT 1 FROM notify_history_alerts a WHERE a.event_id = h.id AND a.alertname = ?)'), args.push(q.alertname);
+    const filter = (clause: string, value: unknown) => {
+      if (value === undefined) return;
+      where.push(clause);
+      args.push(value);
+    };
+    filter('h.receiver = ?', q.receiver);
+    filter('h.at >= ?', q.from);
+    filter('h.at <= ?', q.to);
+    filter('EXISTS (SELECT 1 FROM notify_history_alerts a WHERE a.event_id = h.id AND a.fp = ?)', q.fingerprint);
+    filter('EXISTS (SELECT 1 FROM notify_history_alerts a WHERE a.event_id = h.id AND a.alertname = ?)', q.alertname);
     const sql = `SELECT h.* FROM notify_history h ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY h.at DESC, h.id DESC`;
     let stmt = this.searches.get(sql);
     if (!stmt) this.searches.set(sql, (stmt = this.db.prepare<unknown[], Row>(sql)));

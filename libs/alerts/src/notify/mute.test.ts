@@ -180,7 +180,7 @@ describe('acknowledgements and snoozes', () => {
   });
 
   it('an ack also ends when the alert times out, and that resolution is sent (whatever notify_resolved_after_silence says)', async () => {
-    h = openHarness(CONFIG + 'notify_resolved_after_silence: false\n');
+    h = openHarness(`${CONFIG}notify_resolved_after_silence: false\n`);
     const hook = h.fake('team', 'hook');
     h.notifier.put([firing(A, T0, { endsAt: T0 + 4 * MIN })], T0);
     await h.tickAt(T0 + 30 * SEC);
@@ -234,7 +234,7 @@ describe('resolution of a silenced alert', () => {
   });
 
   it('is not sent with notify_resolved_after_silence: false', async () => {
-    expect(await scenario(CONFIG + 'notify_resolved_after_silence: false\n')).toEqual(['firing Down@a=firing']);
+    expect(await scenario(`${CONFIG}notify_resolved_after_silence: false\n`)).toEqual(['firing Down@a=firing']);
     expect(h.notifier.groups(h.clock.now)).toEqual([]);
   });
 
@@ -271,7 +271,7 @@ describe('resolution of a silenced alert', () => {
 
   it('is sent even when notifications after the silence left the alert out', async () => {
     for (const setting of [true, false]) {
-      h = openHarness(CONFIG + `notify_resolved_after_silence: ${setting}\n`);
+      h = openHarness(`${CONFIG}notify_resolved_after_silence: ${setting}\n`);
       const hook = h.fake('team', 'hook');
       const B = { alertname: 'Down', instance: 'b' };
       h.notifier.put([firing(A, T0), firing(B, T0)], T0);

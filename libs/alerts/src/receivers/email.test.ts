@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificates } from '../../../../scripts/test-kit.ts';
 import { createIntegration } from './create-integration.ts';
-import { DeliveryError } from './errors.ts';
 import { firingNotification, resolvedNotification, standInRenderer, rejection } from './testing/fixtures.ts';
 import { smtpReply, startSmtp, type SmtpRecorder } from './testing/smtp-recorder.ts';
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from './create-integration.ts';
-import { DeliveryError } from './errors.ts';
 import { LinuxDesktopNotifier } from './linux-desktop-notifier.ts';
 import { firingNotification, resolvedNotification, rejection } from './testing/fixtures.ts';
 import { notificationDaemonAvailable, notifySendAvailable, startNotificationDaemon, startSessionBus, type NotificationDaemon } from './testing/notification-daemon.ts';

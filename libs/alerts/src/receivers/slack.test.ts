@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIntegration } from './create-integration.ts';
-import { DeliveryError } from './errors.ts';
 import { firingNotification, mixedNotification, resolvedNotification, standInRenderer, rejection } from './testing/fixtures.ts';
 import { recorderPerTest } from './testing/http-recorder.ts';
 
@@ -16,11 +15,11 @@ describe('slack receiver', () => {
     expect(req.headers['content-type']).toBe('application/json');
     // Field order as Alertmanager's structs; <, > and & escaped as Go's encoder does.
     expect(req.body).toBe(
-      String.raw`{"channel":"#ops","username":"metrics-hub","attachments":[{` +
-        String.raw`"title":"[FIRING:2] HostDown (node critical)","title_link":"http://hub.example:9464",` +
+      `{"channel":"#ops","username":"metrics-hub","attachments":[{` +
+        `"title":"[FIRING:2] HostDown (node critical)","title_link":"http://hub.example:9464",` +
         String.raw`"text":"• web-1:9100: web-1 is down\n• web-2:9100: web-2 is down \u0026lt;since boot\u0026gt;",` +
-        String.raw`"fallback":"[FIRING:2] HostDown (node critical) | http://hub.example:9464","callback_id":"","footer":"","color":"danger",` +
-        String.raw`"mrkdwn_in":["fallback","pretext","text"]}]}` +
+        `"fallback":"[FIRING:2] HostDown (node critical) | http://hub.example:9464","callback_id":"","footer":"","color":"danger",` +
+        `"mrkdwn_in":["fallback","pretext","text"]}]}` +
         '\n',
     );
   });

@@ -1,27 +1,26 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIntegration } from './create-integration.ts';
-import { DeliveryError } from './errors.ts';
 import { firingNotification, resolvedNotification, standInRenderer, rejection } from './testing/fixtures.ts';
 import { recorderPerTest } from './testing/http-recorder.ts';
 
 // Alertmanager's bytes: Go struct order, sorted map keys, <>& escaped, trailing newline.
 const GEN = String.raw`"generatorURL":"http://hub.example:9464/graph?g0.expr=up+%3D%3D+0\u0026g0.tab=1"`;
-const WEB1_LABELS = String.raw`"labels":{"alertname":"HostDown","instance":"web-1:9100","job":"node","severity":"critical"}`;
-const WEB1_ANNOTATIONS = String.raw`"annotations":{"runbook":"https://wiki.example/HostDown","summary":"web-1 is down"}`;
+const WEB1_LABELS = `"labels":{"alertname":"HostDown","instance":"web-1:9100","job":"node","severity":"critical"}`;
+const WEB1_ANNOTATIONS = `"annotations":{"runbook":"https://wiki.example/HostDown","summary":"web-1 is down"}`;
 const FIRING_BODY =
-  String.raw`{"receiver":"ops","status":"firing","alerts":[` +
-  String.raw`{"status":"firing",${WEB1_LABELS},${WEB1_ANNOTATIONS},"startsAt":"2026-01-15T10:00:00.25Z","endsAt":"0001-01-01T00:00:00Z",${GEN},"fingerprint":"1a30ba71cca2921f"},` +
+  `{"receiver":"ops","status":"firing","alerts":[` +
+  `{"status":"firing",${WEB1_LABELS},${WEB1_ANNOTATIONS},"startsAt":"2026-01-15T10:00:00.25Z","endsAt":"0001-01-01T00:00:00Z",${GEN},"fingerprint":"1a30ba71cca2921f"},` +
   String.raw`{"status":"firing","labels":{"alertname":"HostDown","instance":"web-2:9100","job":"node","severity":"critical"},"annotations":{"runbook":"https://wiki.example/HostDown","summary":"web-2 is down \u003csince boot\u003e"},"startsAt":"2026-01-15T10:02:00Z","endsAt":"0001-01-01T00:00:00Z",${GEN},"fingerprint":"2b41cb82ddb3a320"}],` +
-  String.raw`"groupLabels":{"alertname":"HostDown"},"commonLabels":{"alertname":"HostDown","job":"node","severity":"critical"},"commonAnnotations":{"runbook":"https://wiki.example/HostDown"},` +
+  `"groupLabels":{"alertname":"HostDown"},"commonLabels":{"alertname":"HostDown","job":"node","severity":"critical"},"commonAnnotations":{"runbook":"https://wiki.example/HostDown"},` +
   String.raw`"externalURL":"http://hub.example:9464","version":"4","groupKey":"{}:{alertname=\"HostDown\"}","truncatedAlerts":0}` +
   '\n';
 const RESOLVED_BODY =
-  String.raw`{"receiver":"ops","status":"resolved","alerts":[` +
-  String.raw`{"status":"resolved",${WEB1_LABELS},${WEB1_ANNOTATIONS},"startsAt":"2026-01-15T10:00:00.25Z","endsAt":"2026-01-15T10:30:00.5Z",${GEN},"fingerprint":"1a30ba71cca2921f"}],` +
-  String.raw`"groupLabels":{"alertname":"HostDown"},"commonLabels":{"alertname":"HostDown","instance":"web-1:9100","job":"node","severity":"critical"},"commonAnnotations":{"runbook":"https://wiki.example/HostDown","summary":"web-1 is down"},` +
+  `{"receiver":"ops","status":"resolved","alerts":[` +
+  `{"status":"resolved",${WEB1_LABELS},${WEB1_ANNOTATIONS},"startsAt":"2026-01-15T10:00:00.25Z","endsAt":"2026-01-15T10:30:00.5Z",${GEN},"fingerprint":"1a30ba71cca2921f"}],` +
+  `"groupLabels":{"alertname":"HostDown"},"commonLabels":{"alertname":"HostDown","instance":"web-1:9100","job":"node","severity":"critical"},"commonAnnotations":{"runbook":"https://wiki.example/HostDown","summary":"web-1 is down"},` +
   String.raw`"externalURL":"http://hub.example:9464","version":"4","groupKey":"{}:{alertname=\"HostDown\"}","truncatedAlerts":0}` +
   '\n';
 

@@ -140,7 +140,7 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
       file,
       intervalMs: duration('interval', g.interval, where(groupNode.get('interval', true))),
       queryOffsetMs: duration('query_offset', g.query_offset, where(groupNode.get('query_offset', true))),
-      limit: Number.isInteger(g.limit ?? 0) && Number(g.limit ?? 0) >= 0 ? Number(g.limit ?? 0) : (problems.push(`${where(groupNode.get('limit', true))}: limit must be a whole number`), 0),
+      limit: wholeNumber(g.limit ?? 0, () => problems.push(`${where(groupNode.get('limit', true))}: limit must be a whole number`)),
       labels: labelMap(g.labels, `${where(groupNode.get('labels', true))}: labels`, false),
       rules: [],
     };
@@ -218,4 +218,11 @@ function labelMapLoose(raw: unknown, label: string, problems: string[], checkTem
     out[k] = value;
   }
   return out;
+}
+
+/** `value` when it is a whole number of at least 0; otherwise reports and gives 0. */
+function wholeNumber(value: unknown, report: () => void): number {
+  if (Number.isInteger(value) && Number(value) >= 0) return Number(value);
+  report();
+  return 0;
 }

@@ -311,7 +311,7 @@ export function sprint(args: readonly unknown[]): string {
 
 /** fmt.Sprintln: spaces between all operands and a newline at the end. */
 export function sprintln(args: readonly unknown[]): string {
-  return args.map((a) => printArg(a, 'v')).join(' ') + '\n';
+  return `${args.map((a) => printArg(a, 'v')).join(' ')}\n`;
 }
 
 /** `[n]` argument index (one-based in the format): the 0-based index, or undefined when malformed. */

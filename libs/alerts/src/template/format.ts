@@ -66,7 +66,7 @@ function round(a: Decimal, nd: number): Decimal {
 
 function fmtE(neg: boolean, a: Decimal, prec: number, e: string): string {
   let out = (neg ? '-' : '') + (a.d[0] ?? '0');
-  if (prec > 0) out += '.' + a.d.slice(1, prec + 1).padEnd(prec, '0');
+  if (prec > 0) out += `.${a.d.slice(1, prec + 1).padEnd(prec, '0')}`;
   let exp = a.d === '' ? 0 : a.dp - 1;
   const sign = exp < 0 ? '-' : '+';
   exp = Math.abs(exp);

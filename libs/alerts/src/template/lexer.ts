@@ -276,7 +276,7 @@ function lexWord(s: string, pos: number, type: 'field' | 'variable' | 'identifie
   const word = s.slice(pos, i);
   let t: TokenType = type;
   if (type === 'identifier') {
-    if (Object.prototype.hasOwnProperty.call(KEYWORDS, word)) t = KEYWORDS[word];
+    if (Object.hasOwn(KEYWORDS, word)) t = KEYWORDS[word];
     else if (word === 'true' || word === 'false') t = 'bool';
   }
   tokens.push({ type: t, val: word, pos });

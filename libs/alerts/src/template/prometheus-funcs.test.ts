@@ -153,10 +153,12 @@ describe('strings', () => {
 
   it('match and reReplaceAll, with Go regexp and expansion rules', () => {
     expect(run('{{ match "a+" "aa" }} {{ match "a+" "b" }} {{ match "^b" "ab" }}')).toBe('true false false');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's regexp expansion syntax, not JavaScript's
     expect(run('{{ reReplaceAll "(a)b" "x$1" "ab" }}|{{ reReplaceAll "(a)b" "$1x" "ab" }}|{{ reReplaceAll "(a)b" "${1}x" "ab" }}')).toBe('xa||ax');
     expect(run('{{ reReplaceAll "a*" "-" "baaac" }}|{{ reReplaceAll ":[0-9]+$" "" "host:9100" }}|{{ reReplaceAll "a" "$$1" "a" }}')).toBe(
       '-b-c-|host|$1',
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's regexp expansion syntax, not JavaScript's
     expect(run('{{ reReplaceAll "(?P<host>[^:]+):(?P<port>\\\\d+)" "${port}@${host}" "h:80" }}')).toBe('80@h');
     expect(run('{{ match "(?i)ERROR" "an error" }}')).toBe('true');
     expect(runError('{{ match "(" "x" }}')).toContain('error calling match: regexp: Compile(`(`)');

@@ -6,6 +6,7 @@
 import { ArgTypeError } from './errors.ts';
 import { goTypeName } from './values.ts';
 
+// biome-ignore lint/complexity/noBannedTypes: template functions take any arity and types, checked at call time as Go does
 export type TemplateFunction = Function;
 
 export interface Arity {

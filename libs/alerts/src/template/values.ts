@@ -77,7 +77,7 @@ export function mapZero(m: object): unknown {
 
 export function mapLookup(m: object, key: unknown): { found: boolean; value: unknown } {
   if (m instanceof Map) return m.has(key) ? { found: true, value: m.get(key) } : { found: false, value: undefined };
-  if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(m, key)) {
+  if (typeof key === 'string' && Object.hasOwn(m, key)) {
     return { found: true, value: (m as Record<string, unknown>)[key] };
   }
   return { found: false, value: undefined };

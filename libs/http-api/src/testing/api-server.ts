@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, MemoryQueryable } from '@metrics-hub/promql';
+import { Engine, type MemoryQueryable } from '@metrics-hub/promql';
 import type { LabelMatcher, Labels } from '@metrics-hub/wire';
 import { compileMatcher } from '@metrics-hub/wire';
 import type { ApiBackend, ApiOptions, MetricMetadataEntry } from '../backend.ts';
@@ -89,4 +89,5 @@ export function tempDir(): { path: string; file(name: string): string; remove():
 }
 
 /** A parsed API response, loosely typed for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever shape each endpoint answers
 export type ApiBody = { status: string; data?: any; errorType?: string; error?: string; warnings?: string[]; infos?: string[] };

@@ -12,7 +12,7 @@
 
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
-import { batchRange, encodeStoredAck, parseAgentTopic, topics } from '@metrics-hub/wire';
+import { batchRange, encodeStoredAck, parseAgentTopic, parseBrokerUrl, topics } from '@metrics-hub/wire';
 import type { MessageSink } from './message-sink.ts';
 
 export interface ExternalBrokerOptions {
@@ -36,7 +36,8 @@ export class ExternalBroker {
     const prefix = o.topicPrefix;
     const samplesTopic = `${o.sharedGroup ? `$share/${o.sharedGroup}/` : ''}${prefix}/+/samples`;
     const persistent = !o.sharedGroup;
-    const client: MqttClient = mqtt.connect(o.url, {
+    const client: MqttClient = mqtt.connect({
+      ...parseBrokerUrl(o.url),
       clientId: o.clientId,
       clean: !persistent,
       protocolVersion: o.protocolVersion,

@@ -26,8 +26,8 @@ export function createAlertingRoutes(d: { alerting: Alerting; now: () => number 
     if (route === undefined) return false;
     const now = d.now();
     try {
-      if (route === 'alerts') return only(req, res, 'GET') && (json(res, 200, { alerts: alerting.notifier.alerts(now) }), true);
-      if (route === 'alert-groups') return only(req, res, 'GET') && (json(res, 200, { groups: alerting.notifier.groups(now) }), true);
+      if (route === 'alerts') return only(req, res, 'GET') && json(res, 200, { alerts: alerting.notifier.alerts(now) });
+      if (route === 'alert-groups') return only(req, res, 'GET') && json(res, 200, { groups: alerting.notifier.groups(now) });
       let m = /^alerts\/([0-9a-f]{16})\/(ack|snooze)$/.exec(route);
       if (m) {
         if (!only(req, res, 'POST')) return true;
@@ -40,10 +40,10 @@ export function createAlertingRoutes(d: { alerting: Alerting; now: () => number 
           if (!Number.isFinite(until)) return fail(res, 400, 'give "for" (a duration like 1h) or "until" (ms or RFC 3339)');
           alerting.notifier.snooze(m[1], until, by, now);
         }
-        return json(res, 200, { fingerprint: m[1], [m[2] === 'ack' ? 'acknowledged' : 'snoozed']: true }), true;
+        return json(res, 200, { fingerprint: m[1], [m[2] === 'ack' ? 'acknowledged' : 'snoozed']: true });
       }
       if (route === 'silences') {
-        if (req.method === 'GET') return json(res, 200, { silences: alerting.notifier.silences.list(now, { state: url.searchParams.get('state') ?? undefined } as never) }), true;
+        if (req.method === 'GET') return json(res, 200, { silences: alerting.notifier.silences.list(now, { state: url.searchParams.get('state') ?? undefined } as never) });
         if (!only(req, res, 'POST')) return true;
         const body = await readJson(req, res);
         if (!body) return true;
@@ -53,15 +53,15 @@ export function createAlertingRoutes(d: { alerting: Alerting; now: () => number 
           { matchers, startsAt: body.startsAt !== undefined ? toMs(body.startsAt) : undefined, endsAt, createdBy: String(body.createdBy ?? ''), comment: String(body.comment ?? '') },
           now,
         );
-        return json(res, 201, silence), true;
+        return json(res, 201, silence);
       }
       m = /^silences\/([^/]+)$/.exec(route);
       if (m) {
         const id = decodeURIComponent(m[1]);
-        if (req.method === 'DELETE') return json(res, 200, alerting.notifier.silences.expire(id, now)), true;
+        if (req.method === 'DELETE') return json(res, 200, alerting.notifier.silences.expire(id, now));
         if (!only(req, res, 'GET')) return true;
         const s = alerting.notifier.silences.get(id, now);
-        return s ? (json(res, 200, s), true) : fail(res, 404, `no silence ${id}`);
+        return s ? json(res, 200, s) : fail(res, 404, `no silence ${id}`);
       }
       if (route === 'history') {
         if (!only(req, res, 'GET')) return true;
@@ -76,23 +76,23 @@ export function createAlertingRoutes(d: { alerting: Alerting; now: () => number 
           limit: p.has('limit') ? Number(p.get('limit')) : undefined,
           labelMatchers: p.getAll('match[]').length ? parseMatchers(p.getAll('match[]').join(',')) : undefined,
         };
-        return json(res, 200, { events: alerting.notifier.history.search(q) }), true;
+        return json(res, 200, { events: alerting.notifier.history.search(q) });
       }
       if (route === 'alerting-config') {
-        if (req.method === 'GET') return json(res, 200, alerting.notifierConfigText()), true;
+        if (req.method === 'GET') return json(res, 200, alerting.notifierConfigText());
         if (!only(req, res, 'PUT')) return true;
         const body = await readJson(req, res);
         if (!body) return true;
         if (typeof body.text !== 'string') return fail(res, 400, 'send {"text": "<the YAML>"}');
         const r = alerting.saveNotifierConfig(body.text);
-        return r.ok ? (json(res, 200, { saved: true, ...alerting.notifierConfigText() }), true) : (json(res, 400, { error: 'the notifier config has problems; nothing was saved', problems: r.problems }), true);
+        return r.ok ? json(res, 200, { saved: true, ...alerting.notifierConfigText() }) : json(res, 400, { error: 'the notifier config has problems; nothing was saved', problems: r.problems });
       }
-      if (route === 'rules/problems') return only(req, res, 'GET') && (json(res, 200, { files: alerting.rules.fileProblems() }), true);
+      if (route === 'rules/problems') return only(req, res, 'GET') && json(res, 200, { files: alerting.rules.fileProblems() });
       if (route === 'rules/reload') {
         if (!only(req, res, 'POST')) return true;
         const rules = alerting.rules.reload(true);
         const notifier = alerting.reloadNotifierConfig(true);
-        return json(res, 200, { rules, notifier }), true;
+        return json(res, 200, { rules, notifier });
       }
     } catch (e) {
       // Bad input the alerting library names (unknown silence, bad matcher, resolved alert, ...).

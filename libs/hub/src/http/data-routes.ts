@@ -98,10 +98,10 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           if (req.method !== 'POST') return fail(res, 405, 'use POST to check every archive file');
           const damaged = d.store.verifyArchive();
           d.log(`archive verify: ${status.files} files, ${damaged.length} damaged`);
-          return json(res, 200, { ...d.store.archiveStatus(), checked: status.files, damaged }), true;
+          return json(res, 200, { ...d.store.archiveStatus(), checked: status.files, damaged });
         }
         if (req.method !== 'GET') return fail(res, 405, 'use GET');
-        return json(res, 200, status), true;
+        return json(res, 200, status);
       }
       case '/api/hub/v1/snapshots': {
         if (req.method === 'GET') {
@@ -110,7 +110,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
             const file = join(snapshots, name);
             list.push({ name, bytes: statSync(file).size, manifest: await listHubSnapshot(file).catch((e: Error) => ({ error: e.message })) });
           }
-          return json(res, 200, { folder: snapshots, snapshots: list }), true;
+          return json(res, 200, { folder: snapshots, snapshots: list });
         }
         if (req.method !== 'POST') return fail(res, 405, 'use POST to take a snapshot, GET to list them');
         if (snapshotting) return fail(res, 409, 'a snapshot is being taken already: wait for it');
@@ -120,7 +120,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           const file = join(snapshots, `hub-${new Date(d.now()).toISOString().replace(/[:.]/g, '-')}.tar.gz`);
           const summary = await createHubSnapshot(d.store.database, d.dataDir, file, { hubVersion: d.hubVersion, rulePaths: d.rulePaths, notifierConfigFile: d.notifierConfigFile });
           d.log(`snapshot: ${file} (${summary.archiveBytes} bytes)`);
-          return json(res, 201, summary), true;
+          return json(res, 201, summary);
         } catch (e) {
           return fail(res, 500, `snapshot failed: ${(e as Error).message}`);
         } finally {

@@ -53,7 +53,7 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
       return true;
     }
     if (route === 'settings') {
-      if (req.method === 'GET') return json(res, 200, d.settings.get()), true;
+      if (req.method === 'GET') return json(res, 200, d.settings.get());
       if (!only(req, res, 'PUT')) return true;
       const body = await readJson(req, res);
       if (!body) return true;

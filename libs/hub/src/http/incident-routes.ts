@@ -44,7 +44,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
     if (!path.startsWith('/api/hub/v1/incidents')) return false;
     try {
       if (path === '/api/hub/v1/incidents') {
-        if (req.method === 'GET') return json(res, 200, { incidents: [...opened].map(([id, o]) => describe(id, o)) }), true;
+        if (req.method === 'GET') return json(res, 200, { incidents: [...opened].map(([id, o]) => describe(id, o)) });
         if (req.method !== 'POST') return fail(res, 405, 'use POST to make an incident file, GET to list the opened ones');
         return await create(req, res, d);
       }
@@ -60,7 +60,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
         opened.set(id, { incident, fileName: name ? basename(name.replaceAll('\\', '/')).slice(0, 200) : undefined });
         while (opened.size > MAX_OPEN_INCIDENTS) opened.delete(opened.keys().next().value!);
         d.log(`incident opened: ${id} "${incident.header.title}" (${incident.series} series, ${incident.samples} samples)`);
-        return json(res, 201, describe(id, opened.get(id)!)), true;
+        return json(res, 201, describe(id, opened.get(id)!));
       }
       const m = /^\/api\/hub\/v1\/incidents\/([0-9a-f]{12})(\/query_range|\/import)?$/.exec(path);
       if (!m) return fail(res, 404, `unknown incident endpoint ${path}`);
@@ -71,7 +71,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
         return await importOpened(entry.incident, res, d);
       }
       if (req.method !== 'GET') return fail(res, 405, 'use GET');
-      if (!m[2]) return json(res, 200, describe(m[1], entry)), true;
+      if (!m[2]) return json(res, 200, describe(m[1], entry));
       return queryRange(url.searchParams, entry.incident, res, d.engine);
     } catch (e) {
       if (e instanceof IncidentError) return fail(res, 400, e.message);
@@ -132,7 +132,7 @@ async function importOpened(incident: OpenedIncident, res: ServerResponse, d: In
   const dashboard = { id: `incident-${base}`, title: h.dashboard.title, panels: h.dashboard.panels, updatedMs: d.now() };
   saveDashboard(d.db, dashboard);
   d.log(`incident imported: "${h.title}" (${summary.samples.appended} samples), dashboard ${dashboard.id}`);
-  return json(res, 200, { title: h.title, startMs: h.startMs, endMs: h.endMs, dashboard, summary: summary.samples }), true;
+  return json(res, 200, { title: h.title, startMs: h.startMs, endMs: h.endMs, dashboard, summary: summary.samples });
 }
 
 function queryRange(p: URLSearchParams, incident: OpenedIncident, res: ServerResponse, engine: Engine): true {

@@ -4,14 +4,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const MAX_BODY = 64 * 1024;
 
-export function json(res: ServerResponse, status: number, body: unknown): void {
+/** Answers with `body` as JSON; true, as the routes say "handled". */
+export function json(res: ServerResponse, status: number, body: unknown): true {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+  return true;
 }
 
 export function fail(res: ServerResponse, status: number, error: string): true {
-  json(res, status, { error });
-  return true;
+  return json(res, status, { error });
 }
 
 /** True when the method is the one the endpoint takes; otherwise answers 405. */

@@ -178,7 +178,7 @@ describe('POST /api/v1/write into the hub', () => {
 
 describe.skipIf(!HAVE_PROMETHEUS)('a real Prometheus remote-writing into the hub', () => {
   it('scrapes a tiny exporter and its samples, up and metadata arrive in the hub', async () => {
-    const exporter = createServer((req, res) => {
+    const exporter = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end('# HELP tiny_temperature_celsius A thermometer.\n# TYPE tiny_temperature_celsius gauge\ntiny_temperature_celsius{room="kitchen"} 21.5\n# TYPE tiny_requests_total counter\ntiny_requests_total 7\n');
     });

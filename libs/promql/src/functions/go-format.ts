@@ -126,9 +126,9 @@ export function formatShortestF(v: number): string {
   const digits = mantissa.replace(/^-/, '').replace('.', '');
   const pointAt = (mantissa.replace(/^-/, '').indexOf('.') === -1 ? mantissa.replace(/^-/, '').length : mantissa.replace(/^-/, '').indexOf('.')) + exp;
   let out: string;
-  if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits;
+  if (pointAt <= 0) out = `0.${'0'.repeat(-pointAt)}${digits}`;
   else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
-  else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
+  else out = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
   return (negative ? '-' : '') + out;
 }
 

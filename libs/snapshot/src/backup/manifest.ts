@@ -30,7 +30,7 @@ export interface SnapshotManifest {
 }
 
 export function encodeManifest(m: SnapshotManifest): Buffer {
-  return Buffer.from(JSON.stringify(m, null, 2) + '\n', 'utf8');
+  return Buffer.from(`${JSON.stringify(m, null, 2)}\n`, 'utf8');
 }
 
 /** Parses and checks a manifest; anything off is `archive_unsupported`, naming the problem. */

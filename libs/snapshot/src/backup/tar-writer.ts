@@ -43,7 +43,7 @@ export function encodeHeader(h: TarHeader): Buffer {
   block.write(prefix, 345, 155, 'utf8');
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += block[i];
-  block.write(sum.toString(8).padStart(6, '0') + '\u0000 ', 148, 8, 'latin1');
+  block.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148, 8, 'latin1');
   return block;
 }
 
@@ -70,7 +70,7 @@ function splitName(name: string): [string, string] {
 }
 
 function writeOctal(block: Buffer, offset: number, length: number, value: number): void {
-  block.write(value.toString(8).padStart(length - 1, '0') + '\u0000', offset, length, 'latin1');
+  block.write(`${value.toString(8).padStart(length - 1, '0')}\u0000`, offset, length, 'latin1');
 }
 
 function writeBase256(block: Buffer, offset: number, length: number, value: number): void {

@@ -65,7 +65,7 @@ describe('ustar writer and reader', () => {
     link.fill(0x20, 148, 156);
     let sum = 0;
     for (const b of link) sum += b;
-    link.write(sum.toString(8).padStart(6, '0') + '\u0000 ', 148, 8, 'latin1');
+    link.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148, 8, 'latin1');
     await expect(read(Buffer.concat([link, endOfArchive()]), 512)).rejects.toThrow(/type '2'/);
     const full = archive(members);
     await expect(read(full.subarray(0, 1500), 512)).rejects.toBeInstanceOf(TarFormatError);

@@ -38,7 +38,7 @@ export function writeOpenMetrics(series: readonly ExportSeries[], metadata: Map<
       out.add(`# TYPE ${header.name} ${header.type}\n`);
       if (header.unit) out.add(`# UNIT ${header.name} ${header.unit}\n`);
     }
-    const prefix = name + labelSet(s.labels) + ' ';
+    const prefix = `${name + labelSet(s.labels)} `;
     for (const block of s.blocks()) {
       for (let i = 0; i < block.length; i++) {
         const v = block.values[i];
@@ -61,13 +61,13 @@ export function familyHeader(name: string, meta: MetricMetadata | undefined): Fa
 function labelSet(labels: Labels): string {
   const names = Object.keys(labels).filter((k) => k !== '__name__').sort();
   if (names.length === 0) return '';
-  return '{' + names.map((k) => `${k}="${escapeLabelValue(labels[k])}"`).join(',') + '}';
+  return `{${names.map((k) => `${k}="${escapeLabelValue(labels[k])}"`).join(',')}}`;
 }
 
 function escapeLabelValue(s: string): string {
-  return s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c));
+  return s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
 function escapeHelp(s: string): string {
-  return s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c));
+  return s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }

@@ -33,7 +33,7 @@ describe('importText', () => {
   });
 
   it('rejects a malformed file with line numbers and commits nothing by default', async () => {
-    const text = GOOD + 'temp{room="c"} abc 1000\ntemp{room= 1 1000\n';
+    const text = `${GOOD}temp{room="c"} abc 1000\ntemp{room= 1 1000\n`;
     const summary = await importText({ text }, ts.store);
     expect(summary.committed).toBe(false);
     expect(summary.appended).toBe(0);
@@ -45,7 +45,7 @@ describe('importText', () => {
   });
 
   it('commits the good lines and reports the bad ones with partial: true', async () => {
-    const text = GOOD + 'temp{room="c"} abc 1000\ntemp{room="d"} 4 3000\n';
+    const text = `${GOOD}temp{room="c"} abc 1000\ntemp{room="d"} 4 3000\n`;
     const summary = await importText({ text }, ts.store, { partial: true });
     expect(summary).toMatchObject({ committed: true, samples: 4, appended: 4, problemCount: 1 });
     expect(summary.rejected[0].line).toBe(6);
@@ -70,7 +70,7 @@ describe('importText', () => {
   });
 
   it('fails an all-or-nothing import that exceeds the staging limit, commits in batches when partial', async () => {
-    const lines = Array.from({ length: 50 }, (_, i) => `m{i="${i % 5}"} ${i} ${1000 + i}`).join('\n') + '\n';
+    const lines = `${Array.from({ length: 50 }, (_, i) => `m{i="${i % 5}"} ${i} ${1000 + i}`).join('\n')}\n`;
     const big = await importText({ text: lines }, ts.store, { maxStagedSamples: 10 });
     expect(big.committed).toBe(false);
     expect(big.error).toMatch(/more than 10 samples.*partial: true/);
@@ -81,7 +81,7 @@ describe('importText', () => {
     const lines: string[] = [];
     for (let i = 0; i < 20_000; i++) lines.push(`big{k="${i % 7}"} ${i * 0.25} ${1_000_000 + i}`);
     const path = join(ts.dir, 'big.prom');
-    const text = lines.join('\n') + '\n';
+    const text = `${lines.join('\n')}\n`;
     writeFileSync(path, text);
     const seen: ImportProgress[] = [];
     const summary = await importText({ path }, ts.store, { onProgress: (p) => seen.push(p) });
@@ -102,7 +102,7 @@ describe('importText', () => {
 
 describe('importText with partial: true and a small staging limit', () => {
   it('commits in batches', async () => {
-    const lines = Array.from({ length: 3 }, (_, f) => Array.from({ length: 10 }, (_, i) => `m${f} ${i} ${1000 + i}`).join('\n')).join('\n') + '\n';
+    const lines = `${Array.from({ length: 3 }, (_, f) => Array.from({ length: 10 }, (_, i) => `m${f} ${i} ${1000 + i}`).join('\n')).join('\n')}\n`;
     const summary = await importText({ text: lines }, ts.store, { maxStagedSamples: 5, partial: true });
     expect(summary).toMatchObject({ committed: true, samples: 30, appended: 30, series: 3, families: 3 });
     expect([...dumpBits(ts.store).keys()]).toEqual(['m0', 'm1', 'm2']);

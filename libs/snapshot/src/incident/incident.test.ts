@@ -106,7 +106,7 @@ describe('incident snapshots', () => {
       ['hello\n', /line 1: not an incident file: the first line is not JSON/],
       [text.replace('"version":1,"title"', '"version":2,"title"'), /line 1: incident file version 2 is not supported/],
       [[...lines.slice(0, 3), lines[3].replace('"timestamps":[', '"timestamps":["x",'), ...lines.slice(4)].join('\n'), /line 4: /],
-      [lines.slice(0, 3).join('\n') + '\n{"labels":{"__name__":"g"},"timestamps":[1,2],"values":[1]}\n', /line 4: 2 timestamps but 1 values/],
+      [`${lines.slice(0, 3).join('\n')}\n{"labels":{"__name__":"g"},"timestamps":[1,2],"values":[1]}\n`, /line 4: 2 timestamps but 1 values/],
     ];
     for (const [bad, message] of cases) {
       expect(() => openIncident({ text: bad })).toThrow(message);

@@ -71,7 +71,7 @@ try {
     ['  transform to columns', ms(median('transform'))],
     ['  uPlot build + draw', ms(median('draw'))],
     ['query (request to response end)', ms(median('query'))],
-    ['every run, response -> drawn', runs.map((r) => r.total.toFixed(0)).join(', ') + ' ms'],
+    ['every run, response -> drawn', `${runs.map((r) => r.total.toFixed(0)).join(', ')} ms`],
   ]);
   // Figures only: a missed target is reported in the table, not as a failure of `npm run bench`.
 } finally {

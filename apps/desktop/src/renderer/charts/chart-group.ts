@@ -3,7 +3,7 @@
 // data updates over animation frames so that twelve charts updating each second never
 // make one long frame.
 
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 
 let groups = 0;
 
@@ -42,7 +42,7 @@ export class ChartGroup {
   }
 
   /** uPlot's x range function: the zoom, else the live window ending at the newest point, else the picked range. */
-  xRange(dataMin: number | null, dataMax: number | null): [number, number] {
+  xRange(_dataMin: number | null, dataMax: number | null): [number, number] {
     if (this.zoom) return this.zoom;
     if (this.xMode.kind === 'fixed') return [this.xMode.fromSec, this.xMode.toSec];
     const max = dataMax ?? Date.now() / 1000;

@@ -14,9 +14,9 @@ export function startApp(root: HTMLElement, api: HubApi, transfers: FileTransfer
   for (const v of views.filter((v) => v.inNav)) nav.append(h('a', { href: `#/${v.id}`, 'data-view': v.id, text: v.title }));
 
   const listeners = new Set<(event: string, data: unknown) => void>();
-  let unsubscribe: (() => void) | undefined;
+  let _unsubscribe: (() => void) | undefined;
   const ensureSubscribed = () => {
-    unsubscribe ??= api.transport.subscribe((event, data) => {
+    _unsubscribe ??= api.transport.subscribe((event, data) => {
       for (const l of listeners) l(event, data);
     });
   };

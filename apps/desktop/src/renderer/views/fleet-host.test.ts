@@ -20,7 +20,6 @@ function inkedPixels(page: Page, selector: string): Promise<number[]> {
 }
 
 /** uPlot's series canvases are the plot's only canvas; the data lines are drawn there. */
-const CHART_CANVAS = '.chart .u-over ~ canvas, .chart canvas';
 
 describe.runIf(available)('fleet and host views', () => {
   it('lists the local agent as up with drawn sparklines, filters by search, and opens the host', async () => {
