@@ -69,7 +69,7 @@ function runSuite(run) {
     const file = join(outDir, `run-${run}.log`);
     const log = createWriteStream(file);
     const started = Date.now();
-    const child = spawn('node', ['scripts/test.mjs', ...passThrough], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn('node', ['scripts/test.mjs', ...passThrough], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
     let tail = '';
     const keep = (chunk) => {
       log.write(chunk);
@@ -77,12 +77,16 @@ function runSuite(run) {
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const ticker = setInterval(() => process.stderr.write(`\rrun ${run}/${runs}: ${Math.round((Date.now() - started) / 1000)} s`), 5000);
+    const elapsed = () => `run ${run}/${runs}: ${Math.round((Date.now() - started) / 1000)} s`;
+    const ticker = process.stderr.isTTY
+      ? setInterval(() => process.stderr.write(`\r${elapsed()}`), 5000)
+      : setInterval(() => process.stderr.write(`${elapsed()}\n`), 60_000);
     child.on('exit', (code) => {
       clearInterval(ticker);
       log.end(() => {
         const closing = /(\d+) passed, (\d+) failed, (\d+) skipped/.exec(tail);
-        const failedTests = [...readFileSync(file, 'utf8').matchAll(/^\s*FAIL\s+(.+)$/gm)].map((m) => m[1].trim());
+        const text = readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+        const failedTests = [...text.matchAll(/^\s*FAIL\s+(.+)$/gm)].map((m) => m[1].trim());
         resolve({ run, code, seconds: Math.round((Date.now() - started) / 1000), closing: closing?.[0] ?? '(no closing line)', failedTests: [...new Set(failedTests)], file });
       });
     });
@@ -96,7 +100,7 @@ for (let run = 1; run <= runs; run++) {
   const result = await runSuite(run);
   stopLoad(competing);
   results.push(result);
-  process.stderr.write('\r');
+  if (process.stderr.isTTY) process.stderr.write('\r');
   console.log(`run ${run}: ${result.closing} in ${result.seconds} s (exit ${result.code})${result.failedTests.length ? `\n  ${result.failedTests.join('\n  ')}` : ''}`);
 }
 

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
-eval "$(node scripts/node-runtime.mjs env)"
+node_env="$(node scripts/node-runtime.mjs env)" # a failure stops here (set -e)
+eval "$node_env"
 node scripts/install-packages.mjs
 npm test
