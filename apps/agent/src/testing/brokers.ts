@@ -2,14 +2,11 @@
 // mosquitto as a child process. Both require a user name and password, on 127.0.0.1 only.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
-import { freePort } from '../../../../scripts/bench-kit.ts';
-import { makeCertificates } from '../../../../scripts/test-kit.ts';
-
-export { freePort, makeCertificates };
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, makeCertificates, systemTool, waitFor, type TestCertificates } from '@metrics-hub/testing';
 
 export interface TestBroker {
   url: string;
@@ -55,18 +52,17 @@ export async function startAedes(users: Record<string, string>): Promise<TestBro
   };
 }
 
+const MOSQUITTO = '/usr/sbin/mosquitto';
+
 /** True when Debian's mosquitto is installed; under CI=true a missing one is a failure. */
 export function mosquittoAvailable(): boolean {
-  const found = existsSync('/usr/sbin/mosquitto');
-  if (!found && process.env.CI === 'true') throw new Error('mosquitto is not installed: CI must install it (scripts/install-system-deps.sh)');
-  return found;
+  return systemTool(MOSQUITTO, 'mosquitto', 'the mosquitto broker tests') !== undefined;
 }
-
 
 export async function startMosquitto(
   users: Record<string, string>,
   options: { tls?: boolean; requireClientCertificate?: boolean; extraConfig?: string[] } = {},
-): Promise<TestBroker & { dir: string; certificates?: ReturnType<typeof makeCertificates>; pid: () => number | undefined }> {
+): Promise<TestBroker & { dir: string; certificates?: TestCertificates; pid: () => number | undefined }> {
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
@@ -88,12 +84,8 @@ export async function startMosquitto(
   );
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await canConnect(port)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('mosquitto did not start');
+    child = spawn(MOSQUITTO, ['-c', conf], { stdio: 'ignore' });
+    await waitFor(() => canConnect(port), `mosquitto to listen on 127.0.0.1:${port}`, { timeoutMs: 5000, intervalMs: 50 });
   };
   await start();
   return {
