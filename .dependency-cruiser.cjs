@@ -58,7 +58,8 @@ module.exports = {
       comment: 'An import that resolves to nothing: a typo, or a package missing from package.json.',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true },
+      // `/// <reference types="node" />` names a types package, not a module.
+      to: { couldNotResolve: true, pathNot: '^node$' },
     },
   ],
   options: {

@@ -13,8 +13,8 @@
 // `apt-get install -y prometheus-node-exporter`) and exits.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import type { MetricFamily } from '@metrics-hub/expfmt';
+import { freePort, waitFor } from '@metrics-hub/testing';
 import {
   collectAll,
   DEFAULT_DISKSTATS_EXCLUDE,
@@ -94,31 +94,6 @@ function ours(families: MetricFamily[]): Map<string, Series> {
   return out;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForMetrics(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error(`node_exporter did not answer on ${url} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const relDiff = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
 const median = (xs: number[]) => {
   if (xs.length === 0) return NaN;
@@ -150,7 +125,8 @@ async function main(): Promise<void> {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}/metrics`;
   try {
-    await waitForMetrics(url, 10_000);
+    // Refused until it listens: waitFor tries again.
+    await waitFor(async () => (await fetch(url)).ok, `node_exporter to answer on ${url}`, { timeoutMs: 10_000, intervalMs: 100 });
     const collectors = linuxCollectors();
     const ctx = { paths: DEFAULT_HOST_PATHS, now: Date.now };
     const logs: string[] = [];

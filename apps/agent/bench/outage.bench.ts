@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { decodeBatch, encodeBatch } from '@metrics-hub/wire';
+import { loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { SampleAccumulator, type CollectedSample } from '../src/buffer/accumulator.ts';
 import { SegmentQueue } from '../src/buffer/segment-queue.ts';
 import { Delivery } from '../src/transport/delivery.ts';
 import { MqttLink } from '../src/transport/mqtt-link.ts';
 import { startAedes } from '../src/testing/brokers.ts';
-import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { series: 500, hours: 24, batchHours: 1 });
 const fleet = await loadFleet(Math.ceil(args.series / 44) + 1, args.hours);

@@ -6,8 +6,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseBenchArgs, printTable, processCpuSeconds, processRssBytes, progress } from '@metrics-hub/testing';
 import { startAedes } from '../src/testing/brokers.ts';
-import { parseBenchArgs, printTable, processCpuSeconds, processRssBytes, progress } from '../../../scripts/bench-kit.ts';
 
 // Defaults as the systemd unit runs it (scripts/install-agent.sh): two malloc arenas.
 const args = parseBenchArgs(process.argv.slice(2), { seconds: 180, arenas: 2 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAedes, type TestBroker } from './testing/brokers.ts';
+import { startAedes } from './testing/brokers.ts';
+import { type TestBroker } from '@metrics-hub/testing';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 let dir = '';

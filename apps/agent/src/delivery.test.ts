@@ -2,19 +2,19 @@
 // mosquitto. A subscriber decodes every batch; every collected sample must arrive, and
 // arrive once in effect (a repeated batch is recognised by its sequence range).
 
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mosquittoAvailable, removeMosquittoDir, startMosquitto, tempDir, type TestBroker, waitFor } from '@metrics-hub/testing';
 import { decodeBatch, type Batch } from '@metrics-hub/wire';
 import { Agent } from './agent.ts';
 import type { Collector } from './collect/index.ts';
 import { parseConfig } from './config.ts';
-import { mosquittoAvailable, removeMosquittoDir, startAedes, startMosquitto, type TestBroker } from './testing/brokers.ts';
+import { startAedes } from './testing/brokers.ts';
 
 const USERS = { 'edge-1': 'agent-token', hub: 'hub-token' };
 
@@ -115,22 +115,13 @@ function config(dir: string, broker: TestBroker, extra = '') {
   );
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 async function scenario(broker: TestBroker) {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('agent-', cleanups).path;
   const sub = await Subscriber.connect(broker);
   cleanups.push(() => sub.close());
   const collector = countingCollector();
@@ -167,16 +158,16 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       const broker = await start();
       const { dir, sub, collector, agent } = await scenario(broker);
       await agent.start();
-      await until(() => collector.collected >= 10, 10_000, '10 collections');
+      await waitFor(() => collector.collected >= 10, '10 collections', { timeoutMs: 10_000 });
       // While the broker acknowledges, intervals go straight to the outbox: nothing is written twice.
       expect(statSync(join(dir, 'collected.wal')).size).toBe(0);
       await agent.stop();
-      await until(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 10_000, 'all samples');
+      await waitFor(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 'all samples', { timeoutMs: 10_000 });
       expectAllDelivered(sub, collector.collected);
       // Agent's own metrics travel too.
       expect(sub.batches.some((b) => b.series.some((s) => s.labels.__name__ === 'agent_batches_sent_total'))).toBe(true);
       // A retained status, online then offline; a birth message with host facts and metadata.
-      await until(() => sub.status.includes('offline'), 5000, 'the offline status');
+      await waitFor(() => sub.status.includes('offline'), 'the offline status', { timeoutMs: 5000 });
       expect(sub.status[0]).toBe('online');
       expect(sub.meta).toMatchObject({ agentId: 'edge-1', metadata: { test_ticks_total: { type: 'counter', help: 'Collections so far.' } } });
     });
@@ -185,20 +176,20 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       const broker = await start();
       const { dir, sub, collector, agent } = await scenario(broker);
       await agent.start();
-      await until(() => collector.collected >= 5, 10_000, 'first collections');
+      await waitFor(() => collector.collected >= 5, 'first collections', { timeoutMs: 10_000 });
       // Stop the broker just after it handed a batch on, not while one is between the agent's
       // PUBACK and the subscriber: a broker that dies then loses it, whoever the publisher.
       const delivered = sub.batches.length;
-      await until(() => sub.batches.length > delivered, 5000, 'a fresh batch');
+      await waitFor(() => sub.batches.length > delivered, 'a fresh batch', { timeoutMs: 5000 });
       await broker.stop();
       const during = collector.collected;
-      await until(() => collector.collected >= during + 25, 20_000, 'collections during the outage');
+      await waitFor(() => collector.collected >= during + 25, 'collections during the outage', { timeoutMs: 20_000 });
       // Without acknowledgements, intervals gather in the write-ahead file until a batch spans outage_batch.
-      await until(() => statSync(join(dir, 'collected.wal')).size > 0 && agent.status().buffer.accumulatedSamples > 0, 5000, 'samples in the write-ahead file');
+      await waitFor(() => statSync(join(dir, 'collected.wal')).size > 0 && agent.status().buffer.accumulatedSamples > 0, 'samples in the write-ahead file', { timeoutMs: 5000 });
       await broker.restart();
-      await until(() => collector.collected >= during + 35, 20_000, 'collections after the outage');
+      await waitFor(() => collector.collected >= during + 35, 'collections after the outage', { timeoutMs: 20_000 });
       await agent.stop();
-      await until(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 20_000, 'the backlog').catch((e) => {
+      await waitFor(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 'the backlog', { timeoutMs: 20_000 }).catch((e) => {
         const got = [...sub.samples('test_ticks_total').values.values()].map((v) => Math.floor(v / 10)).sort((a, b) => a - b);
         const missing = Array.from({ length: collector.collected }, (_, i) => i + 1).filter((i) => !got.includes(i));
         throw new Error(`${(e as Error).message}: missing collections ${missing.join(',')} of ${collector.collected}; status ${JSON.stringify(agent.status())}`);
@@ -216,8 +207,7 @@ describe('agent crashes', () => {
     cleanups.push(() => broker.stop());
     const sub = await Subscriber.connect(broker);
     cleanups.push(() => sub.close());
-    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('agent-', cleanups).path;
     const child = fileURLToPath(new URL('./testing/agent-child.ts', import.meta.url));
     const collected: number[] = [];
     const runChild = (stopAfter: number, signal: 'SIGKILL' | 'SIGTERM') =>
@@ -239,7 +229,7 @@ describe('agent crashes', () => {
       for (const b of sub.batches) for (const s of b.series) if (s.labels.__name__ === 'test_clock') for (const v of s.values) values.add(v);
       return values;
     };
-    await until(() => collected.every((v) => received().has(v)), 10_000, 'every collected sample');
+    await waitFor(() => collected.every((v) => received().has(v)), 'every collected sample', { timeoutMs: 10_000 });
     expect(collected.length).toBeGreaterThanOrEqual(25);
   });
 });
@@ -259,24 +249,22 @@ describe('TLS', () => {
     });
     await new Promise<void>((resolve) => hub.once('connect', () => hub.subscribe('metrics/+/samples', { qos: 1 }, () => resolve())));
     cleanups.push(() => void hub.end(true));
-    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('agent-', cleanups).path;
     const tls = [`  tls_ca_file: ${certs.ca}`, `  tls_cert_file: ${certs.clientCert}`, `  tls_key_file: ${certs.clientKey}`].join('\n');
     const cfg = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${broker.url}`, '  password: agent-token', '  protocol_version: 5', tls].join('\n'), 'tls.yaml');
     const collector = countingCollector();
     const agent = new Agent(cfg, { collectors: [collector], log: () => undefined });
     await agent.start();
-    await until(() => values.length >= 9, 10_000, 'samples over TLS');
+    await waitFor(() => values.length >= 9, 'samples over TLS', { timeoutMs: 10_000 });
     await agent.stop();
 
     // An agent that does not trust the broker's CA never connects, and says why.
     const logs: string[] = [];
-    const dir2 = mkdtempSync(join(tmpdir(), 'agent-'));
-    cleanups.push(() => rmSync(dir2, { recursive: true, force: true }));
+    const dir2 = tempDir('agent-', cleanups).path;
     const untrusting = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir2}`, 'hub:', `  url: ${broker.url}`, '  password: agent-token', '  protocol_version: 5'].join('\n'), 'notrust.yaml');
     const stranger = new Agent(untrusting, { collectors: [countingCollector()], log: (l) => logs.push(l) });
     await stranger.start();
-    await until(() => logs.some((l) => /certificate/i.test(l)), 10_000, 'a certificate error');
+    await waitFor(() => logs.some((l) => /certificate/i.test(l)), 'a certificate error', { timeoutMs: 10_000 });
     expect(stranger.status().broker.state).not.toBe('connected');
     await stranger.stop();
   });
@@ -286,14 +274,13 @@ describe('authentication', () => {
   it('is refused with a wrong token and says why', async () => {
     const broker = await startAedes(USERS);
     cleanups.push(() => broker.stop());
-    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('agent-', cleanups).path;
     const logs: string[] = [];
     const cfg = config(dir, broker);
     cfg.hub.password = 'wrong';
     const agent = new Agent(cfg, { collectors: [countingCollector()], log: (l) => logs.push(l) });
     await agent.start();
-    await until(() => logs.some((l) => /not authorized|bad username or password/i.test(l)), 10_000, 'the refusal');
+    await waitFor(() => logs.some((l) => /not authorized|bad username or password/i.test(l)), 'the refusal', { timeoutMs: 10_000 });
     expect(agent.status().broker.state).not.toBe('connected');
     await agent.stop();
   });

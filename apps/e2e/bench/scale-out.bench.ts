@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { encodeBatch, topics, type BatchSeries } from '@metrics-hub/wire';
-import { loadFleet, parseBenchArgs, printTable, processCpuSeconds, progress } from '../../../scripts/bench-kit.ts';
-import { removeMosquittoDir, startMosquitto } from '../../agent/src/testing/brokers.ts';
-import { freePort, startHubProcess, type HubProcess } from '../src/processes.ts';
+import { freePort, loadFleet, parseBenchArgs, printTable, processCpuSeconds, progress, removeMosquittoDir, startMosquitto } from '@metrics-hub/testing';
+import { startHubProcess, type HubProcess } from '../src/processes.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { agents: 40, hours: 2, stepsPerBatch: 60 });
 const fleet = await loadFleet(args.agents, args.hours);

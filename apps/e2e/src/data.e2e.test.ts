@@ -1,12 +1,12 @@
 // `hub import | export | snapshot | restore` as a user runs them, against a real hub process.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, query, startHubProcess, type HubProcess } from './processes.ts';
+import { freePort, tempDir } from '@metrics-hub/testing';
+import { query, startHubProcess, type HubProcess } from './processes.ts';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../desktop/src/headless/cli.ts', import.meta.url));
@@ -27,8 +27,7 @@ async function hubCli(env: Record<string, string>, ...args: string[]): Promise<{
 
 /** A fresh folder and the environment of a hub keeping its data there, on ports of its own. */
 async function hubFolder(prefix: string, extra: (dir: string) => Record<string, string> = () => ({})): Promise<{ dir: string; env: Record<string, string> }> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(prefix, cleanups).path;
   const env = {
     METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
     METRICS_HUB_BROKER_LISTEN: `127.0.0.1:${await freePort()}`,

@@ -1,21 +1,14 @@
 // Agents -> broker -> hub -> HTTP API as separate processes, through crashes and outages.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mosquittoAvailable, removeMosquittoDir, startMosquitto } from '../../agent/src/testing/brokers.ts';
-import { freePort, issueToken, query, startAgentProcess, startHubProcess, storedClock, until, type AgentProcess, type HubProcess } from './processes.ts';
+import { freePort, mosquittoAvailable, removeMosquittoDir, startMosquitto, tempDir, waitFor } from '@metrics-hub/testing';
+import { issueToken, query, startAgentProcess, startHubProcess, storedClock, type AgentProcess, type HubProcess } from './processes.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function track<T extends HubProcess | AgentProcess>(p: T): T {
   cleanups.push(() => p.stop());
@@ -25,13 +18,13 @@ function track<T extends HubProcess | AgentProcess>(p: T): T {
 /** Every collected value is stored, none twice; at most `unreported` more (stored, then killed before saying so). */
 async function expectExactlyOnce(http: string, agentId: string, collected: number[], unreported: number): Promise<void> {
   const want = [...new Set(collected)].sort((a, b) => a - b);
-  const got = await until(
+  const got = await waitFor(
     async () => {
       const values = await storedClock(http, agentId);
       return want.every((v) => values.includes(v)) ? values : undefined;
     },
-    30_000,
     `all ${want.length} collected samples of ${agentId} in the hub`,
+    { timeoutMs: 30_000, intervalMs: 200 },
   ).catch(async (e) => {
     const values = await storedClock(http, agentId);
     throw new Error(`${(e as Error).message}; missing ${want.filter((v) => !values.includes(v)).length}`);
@@ -43,7 +36,7 @@ async function expectExactlyOnce(http: string, agentId: string, collected: numbe
 
 describe('hub end to end (embedded broker)', () => {
   it('a fresh hub shows its own machine: the local agent reports within seconds', async () => {
-    const dir = tempDir();
+    const dir = tempDir('e2e-', cleanups).path;
     const hub = track(
       await startHubProcess({
         METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
@@ -53,16 +46,16 @@ describe('hub end to end (embedded broker)', () => {
         METRICS_HUB_LOCAL_AGENT_INTERVAL: '1s',
       }),
     );
-    const up = await until(async () => (await query(hub.http, 'up{instance="this-machine"} == 1'))[0], 30_000, 'up == 1 for the local agent');
+    const up = await waitFor(async () => (await query(hub.http, 'up{instance="this-machine"} == 1'))[0], 'up == 1 for the local agent', { timeoutMs: 30_000, intervalMs: 200 });
     expect(up.metric).toMatchObject({ job: 'node', instance: 'this-machine' });
-    const mem = await until(async () => (await query(hub.http, 'node_memory_MemTotal_bytes{instance="this-machine"}'))[0], 30_000, 'the local agent\'s host metrics');
+    const mem = await waitFor(async () => (await query(hub.http, 'node_memory_MemTotal_bytes{instance="this-machine"}'))[0], 'the local agent\'s host metrics', { timeoutMs: 30_000, intervalMs: 200 });
     expect(Number(mem.value![1])).toBeGreaterThan(0);
     const fleet = (await (await fetch(`${hub.http}/api/hub/v1/fleet`)).json()) as { agents: { agentId: string; connected: boolean; host: { hostname: string } }[] };
     expect(fleet.agents.find((a) => a.agentId === 'this-machine')).toMatchObject({ connected: true, host: { hostname: hostname() } });
   });
 
   it('loses nothing and stores nothing twice across kill -9 of the hub mid-stream, an outage, and kill -9 of the agent', async () => {
-    const dir = tempDir();
+    const dir = tempDir('e2e-', cleanups).path;
     const brokerPort = await freePort();
     const env = {
       METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
@@ -75,16 +68,16 @@ describe('hub end to end (embedded broker)', () => {
     const collected: number[] = [];
     const agentDir = join(dir, 'agent');
     let agent = track(startAgentProcess(agentDir, `mqtt://127.0.0.1:${brokerPort}`, 'edge-1', token, collected));
-    await until(() => collected.length >= 20, 30_000, '20 collections');
+    await waitFor(() => collected.length >= 20, '20 collections', { timeoutMs: 30_000 });
     await hub.kill9();
     // The hub is gone for a while; the agent keeps collecting into its buffer.
     const during = collected.length;
-    await until(() => collected.length >= during + 30, 30_000, 'collections during the outage');
+    await waitFor(() => collected.length >= during + 30, 'collections during the outage', { timeoutMs: 30_000 });
     await agent.kill9();
     agent = track(startAgentProcess(agentDir, `mqtt://127.0.0.1:${brokerPort}`, 'edge-1', token, collected));
     hub = track(await startHubProcess(env));
     const after = collected.length;
-    await until(() => collected.length >= after + 20, 30_000, 'collections after the restarts');
+    await waitFor(() => collected.length >= after + 20, 'collections after the restarts', { timeoutMs: 30_000 });
     await agent.stop();
     await expectExactlyOnce(hub.http, 'edge-1', collected, 1);
   });
@@ -92,7 +85,7 @@ describe('hub end to end (embedded broker)', () => {
 
 describe('hub end to end (external mosquitto)', () => {
   it.runIf(mosquittoAvailable())('ingests through Debian\'s mosquitto with a persistent session, across kill -9 of the hub and a broker restart', async () => {
-    const dir = tempDir();
+    const dir = tempDir('e2e-', cleanups).path;
     const broker = await startMosquitto({ hub: 'hub-secret', 'edge-1': 'edge-secret' });
     cleanups.push(async () => {
       await broker.stop().catch(() => undefined);
@@ -112,18 +105,18 @@ describe('hub end to end (external mosquitto)', () => {
     let hub = track(await startHubProcess(env));
     const collected: number[] = [];
     const agent = track(startAgentProcess(join(dir, 'agent'), broker.url, 'edge-1', 'edge-secret', collected));
-    await until(async () => (await storedClock(hub.http, 'edge-1')).length >= 10, 30_000, 'first samples through mosquitto');
+    await waitFor(async () => (await storedClock(hub.http, 'edge-1')).length >= 10, 'first samples through mosquitto', { timeoutMs: 30_000, intervalMs: 200 });
     // The hub dies: mosquitto keeps its session's messages until it is back.
     await hub.kill9();
     const during = collected.length;
-    await until(() => collected.length >= during + 20, 30_000, 'collections while the hub is down');
+    await waitFor(() => collected.length >= during + 20, 'collections while the hub is down', { timeoutMs: 30_000 });
     hub = track(await startHubProcess(env));
     await broker.stop();
     const stopped = collected.length;
-    await until(() => collected.length >= stopped + 20, 30_000, 'collections while the broker is down');
+    await waitFor(() => collected.length >= stopped + 20, 'collections while the broker is down', { timeoutMs: 30_000 });
     await broker.restart();
     const back = collected.length;
-    await until(() => collected.length >= back + 20, 30_000, 'collections after the broker restart');
+    await waitFor(() => collected.length >= back + 20, 'collections after the broker restart', { timeoutMs: 30_000 });
     await agent.stop();
     await expectExactlyOnce(hub.http, 'edge-1', collected, 0);
   });

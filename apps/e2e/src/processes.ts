@@ -4,9 +4,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { freePort } from '../../../scripts/bench-kit.ts';
-
-export { freePort };
 
 const HUB_CLI = fileURLToPath(new URL('../../desktop/src/headless/cli.ts', import.meta.url));
 const AGENT_CHILD = fileURLToPath(new URL('../../agent/src/testing/agent-child.ts', import.meta.url));
@@ -81,21 +78,6 @@ export function startAgentProcess(dir: string, brokerUrl: string, agentId: strin
       await exited;
     },
   };
-}
-
-export async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** A Prometheus API query; throws on an error response. */

@@ -2,12 +2,10 @@
 // an MQTT shared subscription ($share/hubs/...), as separate processes: one hub is killed
 // with kill -9 mid-stream and the other takes its share, losing nothing.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mosquittoAvailable, removeMosquittoDir, startMosquitto } from '../../agent/src/testing/brokers.ts';
-import { freePort, startAgentProcess, startHubProcess, storedClock, until, type AgentProcess, type HubProcess } from './processes.ts';
+import { freePort, mosquittoAvailable, removeMosquittoDir, startMosquitto, tempDir, waitFor } from '@metrics-hub/testing';
+import { startAgentProcess, startHubProcess, storedClock, type AgentProcess, type HubProcess } from './processes.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -18,8 +16,7 @@ const AGENTS = ['edge-1', 'edge-2', 'edge-3'];
 
 describe('hubs sharing the fleet through an external broker', () => {
   it.runIf(mosquittoAvailable())('splits the batches between two hubs, and one that dies hands its share to the other without loss', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-share-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('e2e-share-', cleanups).path;
     const users: Record<string, string> = { hub: 'hub-secret' };
     for (const a of AGENTS) users[a] = `${a}-secret`;
     const broker = await startMosquitto(users);
@@ -55,7 +52,7 @@ describe('hubs sharing the fleet through an external broker', () => {
     }
     // Both hubs get a share of every agent's batches (the broker deals them in turn).
     const shares = async (http: string) => Promise.all(AGENTS.map(async (a) => (await storedClock(http, a)).length));
-    await until(async () => ((await shares(hubA.http)).every((n) => n >= 5) && (await shares(hubB.http)).every((n) => n >= 5) ? true : undefined), 30_000, 'both hubs storing batches of every agent');
+    await waitFor(async () => ((await shares(hubA.http)).every((n) => n >= 5) && (await shares(hubB.http)).every((n) => n >= 5) ? true : undefined), 'both hubs storing batches of every agent', { timeoutMs: 30_000, intervalMs: 200 });
 
     // Hub A hangs (SIGSTOP) for two seconds while the broker keeps dealing it its share,
     // then dies: what the broker had sent or queued for it is gone with its session.
@@ -63,10 +60,10 @@ describe('hubs sharing the fleet through an external broker', () => {
     await new Promise((r) => setTimeout(r, 2000));
     await hubA.kill9();
     const atKill = AGENTS.map((a) => collected.get(a)!.length);
-    await until(() => AGENTS.every((a, k) => collected.get(a)!.length >= atKill[k] + 30), 30_000, 'collections after hub A died');
+    await waitFor(() => AGENTS.every((a, k) => collected.get(a)!.length >= atKill[k] + 30), 'collections after hub A died', { timeoutMs: 30_000 });
     // Hub B alone now stores everything new.
     const bBefore = await shares(hubB.http);
-    await until(async () => ((await shares(hubB.http)).every((n, k) => n >= bBefore[k] + 10) ? true : undefined), 30_000, 'hub B taking all new batches');
+    await waitFor(async () => ((await shares(hubB.http)).every((n, k) => n >= bBefore[k] + 10) ? true : undefined), 'hub B taking all new batches', { timeoutMs: 30_000, intervalMs: 200 });
     // Every sample collected up to now must end up in one hub or the other. The agents keep
     // running: batches that were in flight to hub A are sent again after their 15 s ack timeout.
     const cut = Date.now();
@@ -75,14 +72,14 @@ describe('hubs sharing the fleet through an external broker', () => {
     for (const a of AGENTS) {
       const want = [...new Set(collected.get(a))].filter((v) => v <= cut);
       expect(want.length).toBeGreaterThan(50);
-      const union = await until(
+      const union = await waitFor(
         async () => {
           const [inA, inB] = await Promise.all([storedClock(hubA.http, a), storedClock(hubB.http, a)]);
           const all = new Set([...inA, ...inB]);
           return want.every((v) => all.has(v)) ? { inA, inB } : undefined;
         },
-        60_000,
         `every sample of ${a} collected before ${new Date(cut).toISOString()} in one hub or the other`,
+        { timeoutMs: 60_000, intervalMs: 200 },
       );
       // Each hub stores a sample at most once...
       expect(new Set(union.inA).size).toBe(union.inA.length);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
+import { loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { RuleManager } from '../src/index.ts';
-import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { hosts: 50, hours: 2, rules: 1000, perGroup: 20, rounds: 8 });
 const INTERVAL = 15_000;

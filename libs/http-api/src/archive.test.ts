@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import type { Labels } from '@metrics-hub/wire';
+import { tempDir, type TempDir } from '@metrics-hub/testing';
 import type { ApiBackend } from './backend.ts';
-import { startApiServer, tempDir, type ApiBody, type ApiServer } from './testing/api-server.ts';
+import { startApiServer, type ApiBody, type ApiServer } from './testing/api-server.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);
@@ -52,7 +53,7 @@ function backend(store: TimeSeriesStore): ApiBackend {
   };
 }
 
-let dir: ReturnType<typeof tempDir>;
+let dir: TempDir;
 let archived: TimeSeriesStore;
 let everything: TimeSeriesStore;
 let cold: ApiServer;
@@ -61,7 +62,7 @@ const get = async (server: ApiServer, path: string) => (await (await fetch(serve
 const q = encodeURIComponent;
 
 beforeAll(async () => {
-  dir = tempDir();
+  dir = tempDir('http-api-');
   const retention = { rawMs: 2 * DAY, rollup1mMs: 90 * DAY, rollup1hMs: 730 * DAY };
   archived = TimeSeriesStore.open({ path: dir.file('cold.db'), retention, archive: { dir: dir.file('archive') } });
   everything = TimeSeriesStore.open({ path: dir.file('all.db'), retention: { ...retention, rawMs: 30 * DAY } });

@@ -42,9 +42,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import type { Labels } from '@metrics-hub/wire';
+import { tempDir, type TempDir } from '@metrics-hub/testing';
 import type { ApiBackend } from './backend.ts';
 import type { Form } from './form.ts';
-import { rawRequest, startApiServer, tempDir, type ApiBody, type ApiServer } from './testing/api-server.ts';
+import { rawRequest, startApiServer, type ApiBody, type ApiServer } from './testing/api-server.ts';
 
 const T0 = Date.UTC(2026, 0, 1); // 1767225600 s
 const S0 = T0 / 1000;
@@ -131,12 +132,12 @@ const RULES = {
   ],
 };
 
-let dir: ReturnType<typeof tempDir>;
+let dir: TempDir;
 let store: TimeSeriesStore;
 let server: ApiServer;
 
 beforeAll(async () => {
-  dir = tempDir();
+  dir = tempDir('http-api-');
   store = TimeSeriesStore.open({ path: dir.file('hub.db') });
   expect(store.append(nodeExporterData()).rejected).toEqual([]);
   store.setMetadata('node_cpu_seconds_total', { type: 'counter', help: 'Seconds the CPUs spent in each mode.', unit: '' });

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import type { Labels } from '@metrics-hub/wire';
+import { tempDir, type TempDir } from '@metrics-hub/testing';
 import type { ApiBackend } from './backend.ts';
-import { startApiServer, tempDir, type ApiBody, type ApiServer } from './testing/api-server.ts';
+import { startApiServer, type ApiBody, type ApiServer } from './testing/api-server.ts';
 
 const T0 = Date.UTC(2026, 0, 1); // 1767225600 s
 const S0 = T0 / 1000;
@@ -31,7 +32,7 @@ function bound(s: TimeSeriesStore): Pick<ApiBackend, 'series' | 'labelNames' | '
   return { series: methods.series.bind(s), labelNames: methods.labelNames.bind(s), labelValues: methods.labelValues.bind(s), metadata: methods.metadata.bind(s) };
 }
 
-let dir: ReturnType<typeof tempDir>;
+let dir: TempDir;
 let store: TimeSeriesStore;
 let server: ApiServer;
 const json = async (path: string, init?: RequestInit) => {
@@ -41,7 +42,7 @@ const json = async (path: string, init?: RequestInit) => {
 const q = encodeURIComponent;
 
 beforeAll(async () => {
-  dir = tempDir();
+  dir = tempDir('http-api-');
   store = TimeSeriesStore.open({ path: dir.file('hub.db') });
   const result = store.append([
     samples(OLD, T0 - 2 * 86_400_000, 5, () => 1),

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { encodeBatch, topics } from '@metrics-hub/wire';
+import { parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { Hub, parseHubConfig } from '../src/index.ts';
-import { parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { crossings: 12, intervalSeconds: 15 });
 const interval = args.intervalSeconds * 1000;

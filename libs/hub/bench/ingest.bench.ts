@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
 import { encodeBatch, topics, type BatchSeries } from '@metrics-hub/wire';
-import { loadFleet, parseBenchArgs, printTable, processCpuSeconds, processRssBytes, progress } from '../../../scripts/bench-kit.ts';
+import { loadFleet, parseBenchArgs, printTable, processCpuSeconds, processRssBytes, progress } from '@metrics-hub/testing';
 
 const args = parseBenchArgs(process.argv.slice(2), { agents: 100, hours: 4, stepsPerBatch: 60, latencySeconds: 60, inflight: 16 });
 const TICK = 100;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch, topics, type Batch } from '@metrics-hub/wire';
-import { makeCertificates } from '../../../scripts/test-kit.ts';
+import { makeCertificates } from '@metrics-hub/testing';
 import { Hub } from './hub.ts';
 import { testHubConfig } from './testing/test-hub-config.ts';
 

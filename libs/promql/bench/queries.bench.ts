@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TimeSeriesStore, type AppendSeries } from '@metrics-hub/tsdb';
+import { datasetPath, loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { Engine, type QueryResult } from '../src/index.ts';
 import { versusPrometheus } from './versus-prometheus.ts';
-import { datasetPath, loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 const argv = process.argv.slice(2);
 const promIndex = argv.indexOf('--prometheus-data');

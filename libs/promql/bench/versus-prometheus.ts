@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { labelsKey } from '@metrics-hub/wire';
+import { freePort, printTable, progress } from '@metrics-hub/testing';
 import type { QueryResult } from '../src/index.ts';
-import { freePort, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 interface Ours {
   query: string;

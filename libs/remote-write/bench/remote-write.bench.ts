@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
+import { loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { decodeRemoteWriteBody, encodeRemoteWriteBody, RemoteWriter, type QueueSeries } from '../src/index.ts';
 import { startVictoriaMetrics, victoriaMetricsAvailable } from '../src/testing/index.ts';
 

@@ -1,16 +1,14 @@
 // The sender against real HTTP servers on 127.0.0.1: failures then recovery, refusals,
 // restarts mid-queue, a full queue, several endpoints, TLS and credentials.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeCertificates, tempDir, waitFor } from '@metrics-hub/testing';
 import { labelsKey } from '@metrics-hub/wire';
-import { makeCertificates } from '../../../scripts/test-kit.ts';
 import { RemoteWriter, type RemoteWriterOptions } from './remote-writer.ts';
 import type { QueueSeries } from './disk-queue.ts';
 import type { RemoteWriteEndpoint } from './endpoint-sender.ts';
-import { startRecordingEndpoint, waitFor, type RecordingEndpoint } from './testing/recording-endpoint.ts';
+import { startRecordingEndpoint, type RecordingEndpoint } from './testing/recording-endpoint.ts';
 import { KILL_TEST_T0 } from './testing/kill-test-workload.ts';
 
 const T0 = Date.UTC(2026, 10, 1);
@@ -18,12 +16,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rw-test-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function endpoint(answer?: RecordingEndpoint['answer']): Promise<RecordingEndpoint> {
   const e = await startRecordingEndpoint({ answer });
@@ -63,7 +55,7 @@ const fast = { batchSendDeadlineMs: 20, minBackoffMs: 5, maxBackoffMs: 40 };
 describe('remote-write sender', () => {
   it('rides out 503s and a 429: everything arrives exactly once, in order per series, with the protocol headers', async () => {
     const ep = await endpoint((n) => (n <= 3 ? { status: 503, body: 'overloaded' } : n === 4 ? { status: 429, body: 'slow down', headers: { 'retry-after': '0' } } : { status: 204 }));
-    const { writer, logs } = open(tempDir(), [{ url: ep.url, shards: 4, maxSamplesPerSend: 500, auth: { bearerToken: 's3cret' }, headers: { 'X-Scope-OrgID': 'tenant-1' }, ...fast }]);
+    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 4, maxSamplesPerSend: 500, auth: { bearerToken: 's3cret' }, headers: { 'X-Scope-OrgID': 'tenant-1' }, ...fast }]);
     const commits = workload(12, 10, 50);
     for (const c of commits) writer.write(c);
     await waitFor(() => ep.acceptedSamples() >= 6000 && writer.status().endpoints[0].pendingSamples === 0, 'all samples accepted');
@@ -84,7 +76,7 @@ describe('remote-write sender', () => {
 
   it('drops what the endpoint refuses with a 4xx (counted, with the reason) and goes on', async () => {
     const ep = await endpoint((_n, req) => (req.series.some((s) => s.labels.host === 'bad') ? { status: 400, body: 'invalid label set' } : { status: 204 }));
-    const { writer, logs } = open(tempDir(), [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, ...fast, batchSendDeadlineMs: 5 }]);
+    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, ...fast, batchSendDeadlineMs: 5 }]);
     writer.write([{ labels: { __name__: 'x', host: 'bad' }, timestamps: Float64Array.of(T0, T0 + 1), values: Float64Array.of(1, 2) }]);
     await waitFor(() => writer.status().endpoints[0].droppedSamples.rejected === 2, 'the refusal');
     writer.write([{ labels: { __name__: 'x', host: 'good' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }]);
@@ -97,7 +89,7 @@ describe('remote-write sender', () => {
   });
 
   it('closed mid-queue and reopened: the rest is sent, nothing lost, repeats only from the request in flight', async () => {
-    const dir = tempDir();
+    const dir = tempDir('rw-test-', cleanups).path;
     const ep = await endpoint(() => ({ status: 204, delayMs: 15 }));
     const config: RemoteWriteEndpoint = { url: ep.url, shards: 2, maxSamplesPerSend: 400, ...fast };
     const first = open(dir, [config]);
@@ -139,7 +131,7 @@ describe('remote-write sender', () => {
   it('a full queue drops the oldest samples, says so loudly, never blocks writes, and sends the rest later', async () => {
     let up = false;
     const ep = await endpoint(() => (up ? { status: 204 } : { status: 503, body: 'down for maintenance' }));
-    const { writer, logs } = open(tempDir(), [{ url: ep.url, shards: 2, maxSamplesPerSend: 1000, queueMaxBytes: 40_000, ...fast }]);
+    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 2, maxSamplesPerSend: 1000, queueMaxBytes: 40_000, ...fast }]);
     const commits = workload(4, 60, 25);
     const started = performance.now();
     for (const c of commits) writer.write(c);
@@ -168,7 +160,7 @@ describe('remote-write sender', () => {
     let bUp = false;
     const a = await endpoint();
     const b = await endpoint(() => (bUp ? { status: 200 } : { status: 500 }));
-    const { writer } = open(tempDir(), [
+    const { writer } = open(tempDir('rw-test-', cleanups).path, [
       { name: 'a', url: a.url, shards: 3, maxSamplesPerSend: 250, ...fast },
       { name: 'b', url: b.url, shards: 1, maxSamplesPerSend: 700, ...fast },
     ]);
@@ -187,7 +179,7 @@ describe('remote-write sender', () => {
   });
 
   it('keeps per-series order when the shard count changes between restarts', async () => {
-    const dir = tempDir();
+    const dir = tempDir('rw-test-', cleanups).path;
     let up = false;
     const ep = await endpoint(() => (up ? { status: 204 } : { status: 503 }));
     const first = open(dir, [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, ...fast }]);
@@ -204,7 +196,7 @@ describe('remote-write sender', () => {
   });
 
   it('sends over TLS with a CA file and basic auth', async () => {
-    const dir = tempDir();
+    const dir = tempDir('rw-test-', cleanups).path;
     const certs = makeCertificates(dir);
     const ep = await startRecordingEndpoint({ tls: { certFile: certs.serverCert, keyFile: certs.serverKey } });
     cleanups.push(() => ep.close());
@@ -217,18 +209,18 @@ describe('remote-write sender', () => {
 
   it('waits for max_samples_per_send or the batch deadline, whichever comes first', async () => {
     const ep = await endpoint();
-    const { writer } = open(tempDir(), [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, batchSendDeadlineMs: 400 }]);
+    const { writer } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, batchSendDeadlineMs: 400 }]);
     writer.write([{ labels: { __name__: 'm' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }]);
     await new Promise((r) => setTimeout(r, 150));
     expect(ep.requests).toHaveLength(0);
-    await waitFor(() => ep.requests.length === 1, 'the deadline', 2000);
+    await waitFor(() => ep.requests.length === 1, 'the deadline', { timeoutMs: 2000 });
     writer.write(workload(1, 1, 100)[0].map((s) => ({ ...s, labels: { __name__: 'n' } })));
-    await waitFor(() => ep.requests.length === 2, 'a full request', 300);
+    await waitFor(() => ep.requests.length === 2, 'a full request', { timeoutMs: 300 });
     expect(ep.requests[1].samples).toBe(100);
   });
 
   it('survives kill -9 of the writing process: every queued commit is sent after a restart, repeats only from requests in flight', async () => {
-    const dir = tempDir();
+    const dir = tempDir('rw-test-', cleanups).path;
     const queuePath = join(dir, 'queue.db');
     const ep = await endpoint(() => ({ status: 204, delayMs: 3 }));
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing/queue-writer-child.ts'), queuePath, ep.url], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -237,14 +229,14 @@ describe('remote-write sender', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const exited = new Promise((r) => child.once('exit', r));
-    await waitFor(() => ep.requests.length >= 20 && (out.match(/queued/g)?.length ?? 0) >= 150, `the child to queue and send (stderr: ${err})`, 30_000);
+    await waitFor(() => ep.requests.length >= 20 && (out.match(/queued/g)?.length ?? 0) >= 150, () => `the child to queue and send (stderr: ${err})`, { timeoutMs: 30_000 });
     child.kill('SIGKILL');
     await exited;
     const lines = out.trim().split('\n');
     const lastQueued = Number(/queued (\d+)/.exec(lines[lines.length - 1])?.[1] ?? /queued (\d+)/.exec(lines[lines.length - 2])![1]);
 
     const { writer } = open(dir, [{ url: ep.url, shards: 2, maxSamplesPerSend: 200, ...fast }]);
-    await waitFor(() => writer.status().endpoints[0].pendingSamples === 0, 'the backlog after the restart', 30_000);
+    await waitFor(() => writer.status().endpoints[0].pendingSamples === 0, 'the backlog after the restart', { timeoutMs: 30_000 });
 
     const received = new Map<string, number[]>();
     let total = 0;

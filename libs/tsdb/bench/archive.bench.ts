@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { TimeSeriesStore, type AppendSeries } from '../src/index.ts';
-import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 const DAY = 86_400_000;
 const args = parseBenchArgs(process.argv.slice(2), { hosts: 10, hours: 72 });

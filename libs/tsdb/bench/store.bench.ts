@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { TimeSeriesStore, type AppendSeries } from '../src/index.ts';
-import { loadFleet, parseBenchArgs, printTable, progress } from '../../../scripts/bench-kit.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { hosts: 50, hours: 24, windowHours: 0, maxSamples: 0, pageSize: 0 });
 const fleet = await loadFleet(args.hosts, args.hours);

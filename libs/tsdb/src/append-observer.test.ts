@@ -1,7 +1,7 @@
 // Append observers: what remote write's queue sees of every append, in its transaction.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, type TempDir } from '@metrics-hub/testing';
 import { TimeSeriesStore, type AppendedSeries } from './store.ts';
-import { tempDir } from './testing/temp-store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -10,10 +10,10 @@ function bits(values: Float64Array, i: number): string {
   return `${u[1].toString(16)}:${u[0].toString(16)}`;
 }
 
-let dir: ReturnType<typeof tempDir>;
+let dir: TempDir;
 let store: TimeSeriesStore;
 beforeEach(() => {
-  dir = tempDir();
+  dir = tempDir('tsdb-test-');
   store = TimeSeriesStore.open({ path: dir.file('hub.db') });
 });
 afterEach(() => {

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, type TempDir } from '@metrics-hub/testing';
 import { TimeSeriesStore } from './store.ts';
 import { CRASH_SERIES, CRASH_T0, expectedThrough } from './testing/crash-batch.ts';
-import { tempDir } from './testing/temp-store.ts';
 
 const writer = fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url));
 
@@ -27,7 +27,7 @@ function runAndKill(path: string, start: number, acks: number): Promise<number> 
   });
 }
 
-let dir: ReturnType<typeof tempDir> | undefined;
+let dir: TempDir | undefined;
 afterEach(() => dir?.remove());
 
 describe('crash recovery', () => {

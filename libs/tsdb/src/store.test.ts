@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStaleNaN, labelsKey, STALE_NAN, type Labels } from '@metrics-hub/wire';
+import { tempDir, type TempDir } from '@metrics-hub/testing';
 import { bucketAt, HOUR_MS, increaseOver, MINUTE_MS, type RollupBuckets } from './rollup.ts';
 import { TimeSeriesStore, type AppendSeries, type StoredSeries } from './store.ts';
 import { StoreError } from './errors.ts';
 import type { StoreOptions } from './options.ts';
 import { ReferenceStore } from './testing/reference-store.ts';
-import { tempDir } from './testing/temp-store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const eq = (name: string, value: string) => ({ type: '=' as const, name, value });
@@ -29,10 +29,10 @@ function bitsOf(v: number): string {
   return `${u[0]}:${u[1]}`;
 }
 
-let dir: ReturnType<typeof tempDir>;
+let dir: TempDir;
 let open: (o?: Partial<StoreOptions>) => TimeSeriesStore;
 beforeEach(() => {
-  dir = tempDir();
+  dir = tempDir('tsdb-test-');
   open = (o = {}) => TimeSeriesStore.open({ path: dir.file('hub.db'), ...o });
 });
 afterEach(() => dir.remove());
@@ -215,7 +215,7 @@ describe('property: the store agrees with a naive reference', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => {
-        const run = tempDir();
+        const run = tempDir('tsdb-test-');
         const options: StoreOptions = { path: run.file('p.db'), chunkMaxSamples: 16, chunkWindowMs: HOUR_MS, outOfOrderWindowMs: 30 * MINUTE_MS };
         let store = TimeSeriesStore.open(options);
         const ref = new ReferenceStore(options.outOfOrderWindowMs!);

@@ -18,7 +18,7 @@ import { statCollector } from './stat.ts';
 import { timeCollector } from './time.ts';
 import { unameCollector } from './uname.ts';
 import { vmstatCollector } from './vmstat.ts';
-import { FIXTURE_PATHS, fakeStatfs, family, fixtureContext, labelKey, tempDir, value, values } from './testkit.ts';
+import { FIXTURE_PATHS, fakeStatfs, family, fixtureContext, labelKey, tempDir, value, values } from './testing/testkit.ts';
 
 const names = (fams: MetricFamily[]) => fams.map((f) => f.name);
 const k = labelKey;

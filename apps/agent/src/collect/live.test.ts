@@ -4,7 +4,7 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { MetricFamily } from '@metrics-hub/expfmt';
 import { collectAll, DEFAULT_HOST_PATHS, linuxCollectors, type CollectContext } from './collector.ts';
-import { family, value } from './testkit.ts';
+import { family, value } from './testing/testkit.ts';
 
 const linux = process.platform === 'linux';
 const ctx: CollectContext = { paths: DEFAULT_HOST_PATHS, now: Date.now };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricFamily } from '@metrics-hub/expfmt';
 import { collectAll, linuxCollectors, type Collector } from './collector.ts';
-import { family, fixtureContext, labelKey as k, value, values } from './testkit.ts';
+import { family, fixtureContext, labelKey as k, value, values } from './testing/testkit.ts';
 
 const ok = (name: string, fam: MetricFamily): Collector => ({ name, collect: async () => [fam] });
 const gaugeFam = (name: string, v: number, labels: Record<string, string> = {}): MetricFamily => ({
@@ -84,7 +84,7 @@ describe('collectAll', () => {
 
   it('runs every Linux collector against the fixture tree', async () => {
     const lines: string[] = [];
-    const { fakeStatfs, FIXTURE_PATHS } = await import('./testkit.ts');
+    const { fakeStatfs, FIXTURE_PATHS } = await import('./testing/testkit.ts');
     const statfs = fakeStatfs(FIXTURE_PATHS.rootfs, { '/': { bsize: 4096, blocks: 10, bfree: 5, bavail: 4, files: 10, ffree: 5 } });
     const fams = await collectAll(linuxCollectors(), fixtureContext({ statfs }), (l) => lines.push(l));
     expect(lines).toEqual([]);

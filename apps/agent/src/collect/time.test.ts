@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { localZone, parsePosixTz, timeCollector, tzifFooter } from './time.ts';
-import { fixtureContext, values, labelKey as k } from './testkit.ts';
+import { fixtureContext, values, labelKey as k } from './testing/testkit.ts';
 import { existsSync, readFileSync } from 'node:fs';
 
 const savedTz = process.env.TZ;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProcStat } from './procstat.ts';
 import { topProcessesCollector } from './topprocesses.ts';
-import { FIXTURE_PATHS, family, fixtureContext, labelKey as k, tempDir, values } from './testkit.ts';
+import { FIXTURE_PATHS, family, fixtureContext, labelKey as k, tempDir, values } from './testing/testkit.ts';
 
 /** Rewrites fields (numbered as in proc(5): 14 utime, 15 stime, 22 starttime, 24 rss) of <proc>/<pid>/stat. */
 function setStat(proc: string, pid: number, changes: Record<number, number>, comm?: string): void {

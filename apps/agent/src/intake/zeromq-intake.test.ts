@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../testing/brokers.ts';
+import { freePort, waitFor } from '@metrics-hub/testing';
 import { MetricsPush } from './push-client.ts';
 import { ZeroMqIntake } from './zeromq-intake.ts';
 
 const stops: (() => void)[] = [];
 afterEach(() => stops.splice(0).forEach((s) => s()));
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('ZeroMQ push intake', () => {
   it('takes metric lines from local programs, keeps good lines, counts bad ones', async () => {
@@ -24,7 +16,7 @@ describe('ZeroMQ push intake', () => {
     const push = await MetricsPush.connect(endpoint);
     stops.push(() => push.close());
     await push.send('# TYPE jobs_done_total counter\n# HELP jobs_done_total Jobs done.\njobs_done_total{queue="mail"} 42\nbroken line {\nqueue_depth 7 1767225500000\n');
-    await until(() => intake.stats.messages === 1, 5000);
+    await waitFor(() => intake.stats.messages === 1, 'the intake to take the message', { timeoutMs: 5000 });
     const samples = intake.drain();
     expect(samples).toEqual([
       { labels: { instance: 'edge-1', job: 'push', queue: 'mail', __name__: 'jobs_done_total' }, timestampMs: 1767225600000, value: 42 },

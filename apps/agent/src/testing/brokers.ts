@@ -1,25 +1,10 @@
-// Real MQTT brokers for tests: aedes in-process (what the hub embeds) and Debian's
-// mosquitto as a child process. Both require a user name and password, on 127.0.0.1 only.
+// Real MQTT brokers for the agent's tests: aedes in-process (what the hub embeds) here,
+// Debian's mosquitto from @metrics-hub/testing. Both require a user name and password, on
+// 127.0.0.1 only.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket, type Server } from 'node:net';
-import { freePort } from '../../../../scripts/bench-kit.ts';
-import { makeCertificates } from '../../../../scripts/test-kit.ts';
+import { createServer, type Server } from 'node:net';
+import { freePort, type TestBroker } from '@metrics-hub/testing';
 
-export { freePort, makeCertificates };
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-export interface TestBroker {
-  url: string;
-  port: number;
-  protocolVersion: 4 | 5;
-  /** Stops the broker (clients see the connection drop). */
-  stop(): Promise<void>;
-  /** Starts it again on the same port (mosquitto keeps its persisted sessions). */
-  restart(): Promise<void>;
-}
 
 export async function startAedes(users: Record<string, string>): Promise<TestBroker> {
   const { Aedes } = await import('aedes');
@@ -53,79 +38,4 @@ export async function startAedes(users: Record<string, string>): Promise<TestBro
     },
     restart: start,
   };
-}
-
-/** True when Debian's mosquitto is installed; under CI=true a missing one is a failure. */
-export function mosquittoAvailable(): boolean {
-  const found = existsSync('/usr/sbin/mosquitto');
-  if (!found && process.env.CI === 'true') throw new Error('mosquitto is not installed: CI must install it (scripts/install-system-deps.sh)');
-  return found;
-}
-
-
-export async function startMosquitto(
-  users: Record<string, string>,
-  options: { tls?: boolean; requireClientCertificate?: boolean; extraConfig?: string[] } = {},
-): Promise<TestBroker & { dir: string; certificates?: ReturnType<typeof makeCertificates>; pid: () => number | undefined }> {
-  const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
-  chmodSync(dir, 0o777);
-  const port = await freePort();
-  const passwd = join(dir, 'passwd');
-  writeFileSync(passwd, '');
-  for (const [user, pass] of Object.entries(users)) {
-    const r = spawnSync('mosquitto_passwd', ['-b', passwd, user, pass]);
-    if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
-  }
-  chmodSync(passwd, 0o644);
-  const conf = join(dir, 'mosquitto.conf');
-  const certificates = options.tls ? makeCertificates(dir) : undefined;
-  const tlsLines = certificates
-    ? [`cafile ${certificates.ca}`, `certfile ${certificates.serverCert}`, `keyfile ${certificates.serverKey}`, `require_certificate ${options.requireClientCertificate ? 'true' : 'false'}`]
-    : [];
-  writeFileSync(
-    conf,
-    `${[`listener ${port} 127.0.0.1`, ...tlsLines, 'allow_anonymous false', `password_file ${passwd}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none', ...(options.extraConfig ?? [])].join('\n')}\n`,
-  );
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await canConnect(port)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('mosquitto did not start');
-  };
-  await start();
-  return {
-    url: `${certificates ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
-    port,
-    protocolVersion: 5,
-    dir,
-    certificates,
-    pid: () => child?.pid,
-    stop: async () => {
-      const c = child!;
-      await new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
-        c.kill('SIGTERM');
-      });
-    },
-    restart: start,
-  };
-}
-
-export function removeMosquittoDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1');
-  });
 }

@@ -7,7 +7,8 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch, encodeStoredAck, topics } from '@metrics-hub/wire';
 import { SegmentQueue } from '../buffer/segment-queue.ts';
-import { startAedes, type TestBroker } from '../testing/brokers.ts';
+import { startAedes } from '../testing/brokers.ts';
+import { type TestBroker } from '@metrics-hub/testing';
 import { Delivery } from './delivery.ts';
 import { MqttLink, type LinkOptions } from './mqtt-link.ts';
 

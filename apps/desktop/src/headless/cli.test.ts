@@ -1,21 +1,19 @@
 // `hub check`: what serve would do, said from the config alone, secrets hidden.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ensureApiToken, Hub, parseHubConfig } from '@metrics-hub/hub';
-import { freePort } from '../../../../scripts/bench-kit.ts';
+import { freePort, tempDir } from '@metrics-hub/testing';
 import { main } from './cli.ts';
 
-const dirs: string[] = [];
+const removals: (() => unknown)[] = [];
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const remove of removals.splice(0)) remove();
 });
 
 async function check(yaml: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-check-'));
-  dirs.push(dir);
+  const dir = tempDir('hub-check-', removals).path;
   writeFileSync(join(dir, 'hub.yaml'), `hub:\n  data_dir: ${join(dir, 'data')}\n${yaml}`);
   const out: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
@@ -37,8 +35,7 @@ describe('hub check', () => {
 
 describe('the hub commands against the desktop app\'s hub', () => {
   it('use the token the app keeps in the data folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
-    dirs.push(dir);
+    const dir = tempDir('hub-cli-', removals).path;
     const listen = `127.0.0.1:${await freePort()}`;
     const yaml = `hub:\n  data_dir: ${dir}\nbroker:\n  listen: 127.0.0.1:0\nhttp:\n  listen: ${listen}\nlocal_agent:\n  enabled: false\n`;
     writeFileSync(join(dir, 'hub.yaml'), yaml);

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificates } from '../../../../scripts/test-kit.ts';
+import { makeCertificates } from '@metrics-hub/testing';
 import { createIntegration } from './create-integration.ts';
 import { firingNotification, resolvedNotification, standInRenderer, rejection } from './testing/fixtures.ts';
 import { smtpReply, startSmtp, type SmtpRecorder } from './testing/smtp-recorder.ts';

@@ -4,9 +4,6 @@
 
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Engine, type MemoryQueryable } from '@metrics-hub/promql';
 import type { LabelMatcher, Labels } from '@metrics-hub/wire';
 import { compileMatcher } from '@metrics-hub/wire';
@@ -81,11 +78,6 @@ export function rawRequest(
     req.on('error', reject);
     req.end(init.body);
   });
-}
-
-export function tempDir(): { path: string; file(name: string): string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), 'http-api-'));
-  return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 /** A parsed API response, loosely typed for assertions. */

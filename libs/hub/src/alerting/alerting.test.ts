@@ -2,10 +2,10 @@
 // reaches a real webhook receiver (an HTTP server on 127.0.0.1), and the hub's API shows
 // and acts on it.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, waitFor } from '@metrics-hub/testing';
 import { Hub } from '../hub.ts';
 import { publishAsAgent, testHubConfig } from '../testing/test-hub-config.ts';
 
@@ -29,20 +29,9 @@ async function webhookReceiver(): Promise<{ url: string; posts: { at: number; bo
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, posts };
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('hub alerting', () => {
   it('a threshold crossed by an agent reaches a webhook within an evaluation interval and a second, and can be acknowledged', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hub-alerting-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('hub-alerting-', cleanups).path;
     const hook = await webhookReceiver();
     writeFileSync(join(dir, 'test.rules.yml'), ['groups:', '  - name: test', '    interval: 1s', '    rules:', '      - alert: TooHigh', '        expr: test_value > 10', '        labels: { severity: critical }', '        annotations: { summary: "{{ $labels.instance }} at {{ $value | humanize }}" }'].join('\n'));
     writeFileSync(join(dir, 'alerting.yml'), ['route:', '  receiver: hook', '  group_by: [alertname]', '  group_wait: 0s', '  group_interval: 1m', 'receivers:', '  - name: hook', '    webhook_configs:', `      - url: ${hook.url}`].join('\n'));
@@ -51,7 +40,7 @@ describe('hub alerting', () => {
     cleanups.push(() => hub.stop());
     const crossedAt = Date.now();
     await publishAsAgent(hub, 'edge-1', { firstSeq: 1, lastSeq: 1, createdMs: crossedAt, series: [{ labels: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, timestamps: Float64Array.of(crossedAt), values: Float64Array.of(42) }] });
-    const post = await until(() => hook.posts[0], 5000, 'the webhook');
+    const post = await waitFor(() => hook.posts[0], 'the webhook', { timeoutMs: 5000 });
     // One evaluation interval (1 s) plus 1 s, with for: 0 and group_wait: 0.
     expect(post.at - crossedAt).toBeLessThanOrEqual(2000);
     expect(post.body).toMatchObject({
@@ -81,8 +70,7 @@ describe('hub alerting', () => {
 
 describe('notifier config from the app', () => {
   it('refuses a config with problems (with their lines, the file untouched) and saves and loads a good one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hub-alerting-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('hub-alerting-', cleanups).path;
     const config = testHubConfig(dir);
     const hub = await Hub.start(config, { log: () => undefined });
     cleanups.push(() => hub.stop());

@@ -1,11 +1,9 @@
 // A real hub forwarding what it stores to a real VictoriaMetrics, read back through VM's
 // export and PromQL APIs. Skipped where VictoriaMetrics is not installed, except under
 // CI=true, where that is a failure (scripts/install-system-deps.sh installs it).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startVictoriaMetrics, victoriaMetricsAvailable, waitFor, type ExportedSeries, type VictoriaMetrics } from '@metrics-hub/remote-write/testing';
+import { startVictoriaMetrics, victoriaMetricsAvailable, type ExportedSeries, type VictoriaMetrics } from '@metrics-hub/remote-write/testing';
+import { freePort, tempDir, waitFor } from '@metrics-hub/testing';
 import { Hub } from '../hub.ts';
 import { publishAsAgent, testHubConfig } from '../testing/test-hub-config.ts';
 
@@ -35,12 +33,6 @@ async function startHub(dir: string, writeUrl: string, lines: string[] = []): Pr
   const hub = await Hub.start(testHubConfig(dir, extra), { log: (l) => lines.push(l) });
   cleanups.push(() => hub.stop().catch(() => undefined));
   return hub;
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-rw-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 /** Three series of `n` samples each, one per second ending a minute ago, awkward values included. */
@@ -77,8 +69,7 @@ async function exported(v: VictoriaMetrics, match: string, samples: number): Pro
       return got.reduce((a, s) => a + s.values.length, 0) >= samples;
     },
     `${samples} samples of ${match} in VictoriaMetrics`,
-    30_000,
-    200,
+    { timeoutMs: 30_000, intervalMs: 200 },
   );
   return got.sort((a, b) => a.metric.k.localeCompare(b.metric.k));
 }
@@ -86,7 +77,7 @@ async function exported(v: VictoriaMetrics, match: string, samples: number): Pro
 describe.skipIf(!HAVE_VM)('forwarding to VictoriaMetrics', () => {
   it('sends every sample an agent batch stored; VictoriaMetrics returns the same values', async () => {
     const v = await vm();
-    const hub = await startHub(tempDir(), v.writeUrl);
+    const hub = await startHub(tempDir('hub-rw-', cleanups).path, v.writeUrl);
     const series = agentSeries(600);
     await publishBatch(hub, series);
 
@@ -104,7 +95,7 @@ describe.skipIf(!HAVE_VM)('forwarding to VictoriaMetrics', () => {
     expect(Number(sum.value[1])).toBeCloseTo(Number(local.data.result[0].value[1]), 6);
 
     // The hub's own series go too (written every fleet.up_interval).
-    await waitFor(async () => (await v.exportSeries('{job="metrics-hub", __name__="metrics_hub_store_series"}')).length > 0, 'the hub\'s own metrics', 20_000, 200);
+    await waitFor(async () => (await v.exportSeries('{job="metrics-hub", __name__="metrics_hub_store_series"}')).length > 0, 'the hub\'s own metrics', { timeoutMs: 20_000, intervalMs: 200 });
     await waitFor(() => hub.status().remoteWrite.forward!.endpoints[0].pendingSamples === 0, 'an empty queue');
     const st = hub.status().remoteWrite.forward!;
     expect(st.endpoints[0]).toMatchObject({ name: 'vm', shards: 3, failedRequests: 0, droppedSamples: { rejected: 0, queueFull: 0 } });
@@ -114,7 +105,7 @@ describe.skipIf(!HAVE_VM)('forwarding to VictoriaMetrics', () => {
   });
 
   it('queues while VictoriaMetrics is down, keeps the queue across a hub restart, and delivers once it is up', async () => {
-    const dir = tempDir();
+    const dir = tempDir('hub-rw-', cleanups).path;
     const port = await freePort();
     const lines: string[] = [];
     const first = await startHub(dir, `http://127.0.0.1:${port}/api/v1/write`, lines);

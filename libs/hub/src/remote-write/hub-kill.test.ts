@@ -2,11 +2,10 @@
 // forwards; after the kill a new hub on the same folder sends the rest. Everything the
 // store committed is delivered; nothing is delivered that the store does not have.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { startRecordingEndpoint, waitFor } from '@metrics-hub/remote-write/testing';
+import { startRecordingEndpoint } from '@metrics-hub/remote-write/testing';
+import { tempDir, waitFor } from '@metrics-hub/testing';
 import { Hub } from '../hub.ts';
 import { testHubConfig } from '../testing/test-hub-config.ts';
 
@@ -16,8 +15,7 @@ afterEach(async () => {
 });
 
 it('kill -9 of a forwarding hub: after a restart every committed sample arrives, none the store lacks, repeats only from requests in flight', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-rw-kill-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('hub-rw-kill-', cleanups).path;
   const ep = await startRecordingEndpoint({ answer: () => ({ status: 204, delayMs: 4 }) });
   cleanups.push(() => ep.close());
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing/hub-append-child.ts'), dir, ep.url], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -27,7 +25,7 @@ it('kill -9 of a forwarding hub: after a restart every committed sample arrives,
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise((r) => child.once('exit', r));
   cleanups.push(() => child.kill('SIGKILL'));
-  await waitFor(() => ep.requests.length >= 10 && (out.match(/stored/g)?.length ?? 0) >= 300, `the child hub to store and forward (stderr: ${err})`, 60_000);
+  await waitFor(() => ep.requests.length >= 10 && (out.match(/stored/g)?.length ?? 0) >= 300, () => `the child hub to store and forward (stderr: ${err})`, { timeoutMs: 60_000 });
   child.kill('SIGKILL');
   await exited;
   const reported = [...out.matchAll(/stored (\d+)/g)].map((m) => Number(m[1]));
@@ -35,7 +33,7 @@ it('kill -9 of a forwarding hub: after a restart every committed sample arrives,
 
   const hub = await Hub.start(testHubConfig(dir, ['remote_write:', `  - url: ${ep.url}`, '    shards: 2', '    max_samples_per_send: 100', '    batch_send_deadline: 5ms']), { log: () => undefined });
   cleanups.push(() => hub.stop());
-  await waitFor(() => hub.status().remoteWrite.forward!.endpoints[0].pendingSamples === 0, 'the backlog', 30_000);
+  await waitFor(() => hub.status().remoteWrite.forward!.endpoints[0].pendingSamples === 0, 'the backlog', { timeoutMs: 30_000 });
 
   let total = 0;
   for (let s = 0; s < 3; s++) {

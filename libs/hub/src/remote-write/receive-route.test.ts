@@ -2,14 +2,12 @@
 // PromQL; malformed bodies refused whole; and a real Prometheus remote-writing what it
 // scrapes (skipped where Prometheus is not installed, a failure under CI=true).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRemoteWriteBody, encodeWriteRequest, snappyCompress, type MetricMetadata } from '@metrics-hub/remote-write';
-import { prometheusAvailable, startPrometheus, startRecordingEndpoint, waitFor } from '@metrics-hub/remote-write/testing';
+import { prometheusAvailable, startPrometheus, startRecordingEndpoint } from '@metrics-hub/remote-write/testing';
+import { tempDir, waitFor } from '@metrics-hub/testing';
 import { Hub } from '../hub.ts';
 import { parseHubConfig } from '../config.ts';
 
@@ -21,14 +19,11 @@ afterEach(async () => {
 });
 
 async function startHub(extra: string[] = []): Promise<{ hub: Hub; base: string; lines: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-rw-in-'));
+  const dir = tempDir('hub-rw-in-', cleanups).path;
   const lines: string[] = [];
   const yaml = ['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', `  token: ${TOKEN}`, 'local_agent:', '  enabled: false', ...extra].join('\n');
   const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml'), { log: (l) => lines.push(l) });
-  cleanups.push(async () => {
-    await hub.stop().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  cleanups.push(() => hub.stop().catch(() => undefined));
   return { hub, base: `http://127.0.0.1:${hub.httpAddress.port}`, lines };
 }
 
@@ -195,13 +190,12 @@ describe.skipIf(!HAVE_PROMETHEUS)('a real Prometheus remote-writing into the hub
         return result.length > 0;
       },
       'samples from Prometheus',
-      60_000,
-      250,
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
     expect(result[0].metric).toMatchObject({ __name__: 'tiny_temperature_celsius', room: 'kitchen', job: 'tiny' });
     expect(result[0].value[1]).toBe('21.5');
-    await waitFor(async () => (await query(base, 'up{job="tiny"}', Date.now() / 1000)).some((r) => r.value[1] === '1'), 'up from Prometheus', 30_000, 250);
-    await waitFor(() => hub.store.metadata('tiny_temperature_celsius').size > 0, 'metadata from Prometheus', 30_000, 250);
+    await waitFor(async () => (await query(base, 'up{job="tiny"}', Date.now() / 1000)).some((r) => r.value[1] === '1'), 'up from Prometheus', { timeoutMs: 30_000, intervalMs: 250 });
+    await waitFor(() => hub.store.metadata('tiny_temperature_celsius').size > 0, 'metadata from Prometheus', { timeoutMs: 30_000, intervalMs: 250 });
     expect(hub.store.metadata('tiny_temperature_celsius').get('tiny_temperature_celsius')).toMatchObject<Partial<MetricMetadata>>({ type: 'gauge', help: 'A thermometer.' });
     expect(hub.status().remoteWrite.receive.requests.stored).toBeGreaterThan(0);
     expect(hub.status().remoteWrite.receive.requests.refused).toBe(0);

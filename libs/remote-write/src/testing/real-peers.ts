@@ -5,39 +5,22 @@
 // tests that need it are skipped.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, systemTool } from '@metrics-hub/testing';
 
 export const VICTORIA_METRICS = '/usr/bin/victoria-metrics';
 export const PROMETHEUS = '/usr/bin/prometheus';
 
-function available(binary: string, pkg: string): boolean {
-  const found = existsSync(binary);
-  if (!found && process.env.CI === 'true') throw new Error(`${binary} is missing: run scripts/install-system-deps.sh (it installs Debian's ${pkg} package), which CI must do before the tests`);
-  return found;
-}
-
 /** True when VictoriaMetrics is installed; under CI=true a missing one throws. */
 export function victoriaMetricsAvailable(): boolean {
-  return available(VICTORIA_METRICS, 'victoria-metrics');
+  return systemTool(VICTORIA_METRICS, 'victoria-metrics', 'the remote-write tests against VictoriaMetrics') !== undefined;
 }
 
 /** True when Prometheus is installed; under CI=true a missing one throws. */
 export function prometheusAvailable(): boolean {
-  return available(PROMETHEUS, 'prometheus');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+  return systemTool(PROMETHEUS, 'prometheus', 'the remote-write tests against Prometheus') !== undefined;
 }
 
 interface Daemon {

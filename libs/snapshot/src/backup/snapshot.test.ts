@@ -1,11 +1,11 @@
 // Snapshots of a real SQLite store: taken while appends keep arriving, restored into a
 // fresh folder, and refused when damaged or hostile.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '@metrics-hub/testing';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { createHubSnapshot, listHubSnapshot, restoreHubSnapshot, SnapshotError, type SnapshotProgress } from './index.ts';
 import { encodeManifest, SNAPSHOT_FORMAT, type SnapshotManifest } from './manifest.ts';
@@ -16,18 +16,12 @@ const T0 = Date.UTC(2024, 0, 1);
 const STEP = 10_000;
 const SERIES = 100;
 
-const dirs: string[] = [];
+const removals: (() => unknown)[] = [];
 const stores: TimeSeriesStore[] = [];
 afterEach(() => {
   for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const remove of removals.splice(0)) remove();
 });
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'snapshot-'));
-  dirs.push(d);
-  return d;
-}
 
 function openStore(dataDir: string): TimeSeriesStore {
   mkdirSync(dataDir, { recursive: true });
@@ -78,7 +72,7 @@ async function refusal(p: Promise<unknown>): Promise<SnapshotError> {
 
 describe('createHubSnapshot under concurrent ingest', () => {
   it('restores every sample acknowledged before the snapshot began, and a whole database', async () => {
-    const src = join(tempDir(), 'data');
+    const src = tempDir('snapshot-', removals).file('data');
     const store = openStore(src);
     let next = 0;
     for (; next < 4000; next += 500) appendSteps(store, next, 500); // 400k samples
@@ -93,7 +87,7 @@ describe('createHubSnapshot under concurrent ingest', () => {
     };
     const timer = setInterval(ingest, 1);
     const progress: SnapshotProgress[] = [];
-    const out = join(tempDir(), 'hub.snapshot.tar.gz');
+    const out = tempDir('snapshot-', removals).file('hub.snapshot.tar.gz');
     let summary;
     try {
       summary = await createHubSnapshot(store.database, src, out, {
@@ -112,7 +106,7 @@ describe('createHubSnapshot under concurrent ingest', () => {
     expect(summary.manifest.newestSampleMs).toBeGreaterThan(lastBefore);
     expect(existsSync(out)).toBe(true);
 
-    const restored = join(tempDir(), 'restored');
+    const restored = tempDir('snapshot-', removals).file('restored');
     const r = await restoreHubSnapshot(out, restored);
     expect(r.restored).toContain('metrics.db');
 
@@ -134,13 +128,13 @@ describe('createHubSnapshot under concurrent ingest', () => {
 
 describe('snapshot contents and refusals', () => {
   async function makeSnapshot(): Promise<{ src: string; out: string; files: Record<string, Buffer>; manifest: SnapshotManifest }> {
-    const src = join(tempDir(), 'data');
+    const src = tempDir('snapshot-', removals).file('data');
     const store = openStore(src);
     appendSteps(store, 0, 50);
     const files = seedConfig(src);
     mkdirSync(join(src, 'local-agent'), { recursive: true });
     writeFileSync(join(src, 'local-agent', 'buffer.seg'), 'not part of a snapshot');
-    const out = join(tempDir(), 'snap.tar.gz');
+    const out = tempDir('snapshot-', removals).file('snap.tar.gz');
     const { manifest } = await createHubSnapshot(store.database, src, out, { hubVersion: '9.9.9' });
     return { src, out, files, manifest };
   }
@@ -154,7 +148,7 @@ describe('snapshot contents and refusals', () => {
     expect(listed.newestSampleMs).toBe(T0 + 49 * STEP);
     expect(listed.members.map((m) => m.name).sort()).toEqual(['alerting.yml', 'metrics.db', 'rules/extra/cpu.yaml', 'rules/node.yml', 'settings.yaml']);
 
-    const restored = join(tempDir(), 'fresh');
+    const restored = tempDir('snapshot-', removals).file('fresh');
     await restoreHubSnapshot(out, restored);
     for (const [name, data] of Object.entries(files)) expect(readFileSync(join(restored, name)).equals(data), name).toBe(true);
     expect(existsSync(join(restored, 'local-agent'))).toBe(false);
@@ -167,9 +161,9 @@ describe('snapshot contents and refusals', () => {
     const at = tar.indexOf('ALERTING-MARKER');
     expect(at).toBeGreaterThan(0);
     tar[at] ^= 0x01;
-    const damaged = join(tempDir(), 'damaged.tar.gz');
+    const damaged = tempDir('snapshot-', removals).file('damaged.tar.gz');
     writeFileSync(damaged, gzipSync(tar));
-    const target = join(tempDir(), 'never');
+    const target = tempDir('snapshot-', removals).file('never');
     const e = await refusal(restoreHubSnapshot(damaged, target));
     expect(e.code).toBe('archive_damaged');
     expect(e.member).toBe('alerting.yml');
@@ -179,10 +173,10 @@ describe('snapshot contents and refusals', () => {
 
   it('refuses an archive cut short inside the gzip stream', async () => {
     const { out } = await makeSnapshot();
-    const cut = join(tempDir(), 'cut.tar.gz');
+    const cut = tempDir('snapshot-', removals).file('cut.tar.gz');
     const bytes = readFileSync(out);
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
-    const e = await refusal(restoreHubSnapshot(cut, join(tempDir(), 'never')));
+    const e = await refusal(restoreHubSnapshot(cut, tempDir('snapshot-', removals).file('never')));
     expect(e.code).toBe('archive_damaged');
   });
 
@@ -202,13 +196,13 @@ describe('snapshot contents and refusals', () => {
       encodeHeader({ name: actual, size: payload.byteLength, type: 'file' }), payload, padding(payload.byteLength),
       endOfArchive(),
     ]);
-    const file = join(tempDir(), 'evil.tar.gz');
+    const file = tempDir('snapshot-', removals).file('evil.tar.gz');
     writeFileSync(file, gzipSync(tar));
     return file;
   }
 
   it('refuses ../ and absolute member names, writing nothing outside the target', async () => {
-    const parent = tempDir();
+    const parent = tempDir('snapshot-', removals).path;
     for (const [listed, actual] of [['../evil', '../evil'], ['metrics.db', '../evil'], ['metrics.db', '/tmp/evil-abs']]) {
       const e = await refusal(restoreHubSnapshot(hostileArchive(listed, actual), join(parent, 'target')));
       expect(e.code).toBe('archive_unsafe');
@@ -221,7 +215,7 @@ describe('snapshot contents and refusals', () => {
 
   it('refuses a non-empty data folder, naming what is in it and what to do', async () => {
     const { out } = await makeSnapshot();
-    const target = tempDir();
+    const target = tempDir('snapshot-', removals).path;
     writeFileSync(join(target, 'metrics.db'), 'live data');
     const e = await refusal(restoreHubSnapshot(out, target));
     expect(e.code).toBe('data_dir_not_empty');
@@ -229,22 +223,22 @@ describe('snapshot contents and refusals', () => {
     expect(e.message).toMatch(/new or empty folder/);
     expect(readFileSync(join(target, 'metrics.db'), 'utf8')).toBe('live data');
     // An existing but empty folder is fine.
-    const empty = tempDir();
+    const empty = tempDir('snapshot-', removals).path;
     await restoreHubSnapshot(out, empty);
     expect(existsSync(join(empty, 'metrics.db'))).toBe(true);
   });
 
   it('refuses extra files outside the data folder when creating', async () => {
-    const src = join(tempDir(), 'data');
+    const src = tempDir('snapshot-', removals).file('data');
     const store = openStore(src);
     writeFileSync(join(src, '..', 'outside'), 'secret');
-    const e = await refusal(createHubSnapshot(store.database, src, join(tempDir(), 'x.tar.gz'), { extraFiles: ['../outside'] }));
+    const e = await refusal(createHubSnapshot(store.database, src, tempDir('snapshot-', removals).file('x.tar.gz'), { extraFiles: ['../outside'] }));
     expect(e.code).toBe('source_missing');
     expect(e.message).toMatch(/inside the data folder/);
   });
 
   it('refuses a file that is not a snapshot', async () => {
-    const file = join(tempDir(), 'other.tar.gz');
+    const file = tempDir('snapshot-', removals).file('other.tar.gz');
     const data = Buffer.from('hello');
     writeFileSync(file, gzipSync(Buffer.concat([encodeHeader({ name: 'readme.txt', size: 5, type: 'file' }), data, padding(5), endOfArchive()])));
     expect((await refusal(listHubSnapshot(file))).code).toBe('archive_unsupported');

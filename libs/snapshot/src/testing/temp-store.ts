@@ -1,8 +1,6 @@
 // Real SQLite stores in temporary directories, and helpers to compare stored samples bit for bit.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '@metrics-hub/testing';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { formatLabels } from '@metrics-hub/wire';
 
@@ -12,15 +10,16 @@ export interface TempStore {
   cleanup(): void;
 }
 
+/** A store in a fresh temporary folder; `cleanup()` closes it and removes the folder. */
 export function tempStore(): TempStore {
-  const dir = mkdtempSync(join(tmpdir(), 'snapshot-test-'));
-  const store = TimeSeriesStore.open({ path: join(dir, 'store.db') });
+  const dir = tempDir('snapshot-test-');
+  const store = TimeSeriesStore.open({ path: dir.file('store.db') });
   return {
     store,
-    dir,
+    dir: dir.path,
     cleanup() {
       store.close();
-      rmSync(dir, { recursive: true, force: true });
+      dir.remove();
     },
   };
 }

@@ -2,10 +2,10 @@ import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readSync, re
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STALE_NAN, type Labels } from '@metrics-hub/wire';
+import { tempDir, type TempDir } from '@metrics-hub/testing';
 import { HOUR_MS, MINUTE_MS } from '../rollup.ts';
 import { TimeSeriesStore, type SelectHints, type StoredSeries } from '../store.ts';
 import type { StoreOptions } from '../options.ts';
-import { tempDir } from '../testing/temp-store.ts';
 import { ArchiveDamagedError, DayFile, DayFileWriter } from './day-file.ts';
 
 const DAY = 24 * HOUR_MS;
@@ -61,7 +61,7 @@ async function feed(store: TimeSeriesStore, days = 6): Promise<void> {
   await store.archiveSettled();
 }
 
-let dir: ReturnType<typeof tempDir>;
+let dir: TempDir;
 let archiveDir: string;
 let logs: string[];
 let open: (o?: Partial<StoreOptions>) => TimeSeriesStore;

@@ -9,8 +9,8 @@
 // is a fresh page load, so the chart is built each time (the slower path; a re-run of the
 // same query only calls setData).
 
+import { parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { launchChromium, newPage, startUiHub } from '../testing/ui-harness.ts';
-import { parseBenchArgs, printTable, progress } from '../../../../../scripts/bench-kit.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { series: 200, hours: 24, runs: 7 });
 const STEP_MS = 60_000;

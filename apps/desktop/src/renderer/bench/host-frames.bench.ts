@@ -6,7 +6,7 @@
 //
 //   npx tsx apps/desktop/src/renderer/bench/host-frames.bench.ts [--seconds 20] [--hours 1]
 
-import { parseBenchArgs, printTable, progress } from '../../../../../scripts/bench-kit.ts';
+import { parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { chromiumAvailable, launchChromium, newPage, startUiHub } from '../testing/ui-harness.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { seconds: 20, hours: 1 });

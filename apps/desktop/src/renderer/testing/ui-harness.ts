@@ -3,13 +3,14 @@
 // Screenshots go to test-results/ui/ (kept as CI artifacts).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Hub, parseHubConfig } from '@metrics-hub/hub';
+import { systemTool } from '@metrics-hub/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const UI_DIR = join(ROOT, 'apps/desktop/dist/renderer');
@@ -18,9 +19,7 @@ const CHROMIUM = '/usr/bin/chromium';
 
 /** True when Debian's Chromium is installed; under CI=true a missing one is a failure. */
 export function chromiumAvailable(): boolean {
-  const found = existsSync(CHROMIUM);
-  if (!found && process.env.CI === 'true') throw new Error(`${CHROMIUM} is not installed: CI must install it (scripts/install-system-deps.sh)`);
-  return found;
+  return systemTool(CHROMIUM, 'chromium', 'the renderer tests') !== undefined;
 }
 
 let built = false;

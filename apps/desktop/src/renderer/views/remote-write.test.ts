@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@metrics-hub/testing';
 import { newPage, screenshot, uiPerFile } from '../testing/ui-harness.ts';
 
 let endpoint: Server;
@@ -27,8 +28,7 @@ describe.runIf(rig.available)('remote write in Settings', () => {
     expect(res.status).toBe(200);
     const { page, errors } = await newPage(rig.browser);
     // The hub has tried (and been refused) before the page asks.
-    for (let i = 0; i < 50 && requests === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(requests).toBeGreaterThan(0);
+    await waitFor(() => requests > 0, 'the hub to try the endpoint', { timeoutMs: 5000, intervalMs: 100 });
     await page.goto(`${rig.ui.url}#/settings`);
     await page.waitForSelector('.remote-write .remote-write-error');
     const text = await page.textContent('.remote-write');

@@ -6,31 +6,22 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { systemTool, systemTools, waitFor } from '@metrics-hub/testing';
 
 const TOOLS = { Xvfb: 'xvfb', dunst: 'dunst', 'notify-send': 'libnotify-bin', 'dbus-daemon': 'dbus-daemon', 'dbus-send': 'dbus-bin' } as const;
 
-function onPath(program: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, program)));
-}
-
 /**
- * True when every tool of the harness is installed. Under CI=true a missing one is a failure
+ * True when every tool of the harness is on $PATH. Under CI=true a missing one is a failure
  * (scripts/install-system-deps.sh installs them), so that CI never silently skips these tests.
  */
 export function notificationDaemonAvailable(): boolean {
-  const missing = Object.entries(TOOLS).filter(([program]) => !onPath(program));
-  if (missing.length && process.env.CI === 'true') {
-    throw new Error(`desktop notification tests need ${missing.map(([p, pkg]) => `${p} (${pkg})`).join(', ')}: CI must install them (scripts/install-system-deps.sh)`);
-  }
-  return missing.length === 0;
+  return systemTools(TOOLS, 'desktop notification tests') !== undefined;
 }
 
 /** Just notify-send: enough to test the errors when there is no bus or no server. */
 export function notifySendAvailable(): boolean {
-  const found = onPath('notify-send');
-  if (!found && process.env.CI === 'true') throw new Error('notify-send is not installed: CI must install libnotify-bin (scripts/install-system-deps.sh)');
-  return found;
+  return systemTool('notify-send', TOOLS['notify-send'], 'desktop notification tests') !== undefined;
 }
 
 export interface SessionBus {
@@ -110,7 +101,7 @@ export async function startNotificationDaemon(): Promise<NotificationDaemon> {
       `#!${process.execPath}
 import { appendFileSync } from 'node:fs';
 const e = process.env;
-appendFileSync(${JSON.stringify(captureFile)}, JSON.stringify({ appName: e.DUNST_APP_NAME, summary: e.DUNST_SUMMARY, body: e.DUNST_BODY, urgency: e.DUNST_URGENCY, id: Number(e.DUNST_ID) }) + '\\n');
+appendFileSync(${JSON.stringify(captureFile)}, JSON.stringify({ appName: e.DUNST_APP_NAME, summary: e.DUNST_SUMMARY, body: e.DUNST_BODY, urgency: e.DUNST_URGENCY, id: Number(e.DUNST_ID), at: Number(e.DUNST_TIMESTAMP) }) + '\\n');
 `,
     );
     chmodSync(script, 0o755);
@@ -136,26 +127,31 @@ appendFileSync(${JSON.stringify(captureFile)}, JSON.stringify({ appName: e.DUNST
     children.push(dunst);
     await waitForOwner(bus.address, 'org.freedesktop.Notifications', 10_000, dunst);
 
+    // dunst runs the capture script once per notification, concurrently: the lines land in
+    // the order the scripts finish. Its arrival time (DUNST_TIMESTAMP, monotonic) gives the
+    // order the notifications were shown in.
     const captured = (): CapturedNotification[] =>
       existsSync(captureFile)
         ? readFileSync(captureFile, 'utf8')
             .split('\n')
             .filter(Boolean)
-            .map((line) => JSON.parse(line) as CapturedNotification)
+            .map((line) => JSON.parse(line) as CapturedNotification & { at: number })
+            .sort((a, b) => a.at - b.at)
+            .map(({ at: _at, ...notification }) => notification)
         : [];
     return {
       env,
       busAddress: bus.address,
       captured,
-      waitFor: async (count, timeoutMs = 5000) => {
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-          const got = captured();
-          if (got.length >= count) return got;
-          if (Date.now() > deadline) throw new Error(`dunst showed ${got.length} notifications, expected ${count}`);
-          await sleep(25);
-        }
-      },
+      waitFor: (count, timeoutMs = 5000) =>
+        waitFor(
+          () => {
+            const got = captured();
+            return got.length >= count ? got : undefined;
+          },
+          () => `dunst to show ${count} notifications (it showed ${captured().length})`,
+          { timeoutMs, intervalMs: 25 },
+        ),
       stop: stopAll,
     };
   } catch (err) {

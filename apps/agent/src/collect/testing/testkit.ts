@@ -1,26 +1,24 @@
 // Shared by the collector tests: the recorded fixture tree and lookups into families.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import type { MetricFamily } from '@metrics-hub/expfmt';
-import type { CollectContext, StatFs } from './collector.ts';
+import { tempDir as sharedTempDir } from '@metrics-hub/testing';
+import type { CollectContext, StatFs } from '../collector.ts';
 
-export const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'host-a');
+export const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'host-a');
 
-const temps: string[] = [];
+const removals: (() => unknown)[] = [];
 // Registered on the root suite of each test file importing this module (modules are not
 // shared between test files).
 afterAll(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const remove of removals.splice(0)) remove();
 });
 
 /** A temporary directory, removed after the test file. */
 export function tempDir(prefix = 'collect-'): string {
-  const d = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(d);
-  return d;
+  return sharedTempDir(prefix, removals).path;
 }
 
 /**

@@ -1,14 +1,22 @@
-// Shared by tests of several packages: throwaway TLS certificates (openssl).
+// Throwaway TLS certificates (openssl) for the TLS tests of several packages.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A throwaway CA and a server and client certificate for 127.0.0.1 (openssl). */
-export function makeCertificates(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
+export interface TestCertificates {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** A throwaway CA and a server (127.0.0.1, localhost) and client (edge-1) certificate, as files in `dir`. */
+export function makeCertificates(dir: string): TestCertificates {
   const f = (name: string) => join(dir, name);
   const ssl = (...args: string[]) => {
     const r = spawnSync('openssl', args, { stdio: 'pipe' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.error?.message ?? r.stderr}`);
   };
   ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=test-ca');
   writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');

@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { datasetPath, loadFleet } from './fleet-dataset.ts';
+import { tempDir } from './temp-dir.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(() => {
+  vi.unstubAllEnvs();
+  for (const c of cleanups.splice(0)) c();
+});
+
+const checkout = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('the fleet dataset', () => {
+  it('is ../shared/bench/dataset.mjs beside the checkout by default', () => {
+    expect((JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as { name: string }).name).toBe('metrics-hub');
+    vi.stubEnv('METRICS_HUB_SHARED', undefined);
+    const expected = join(checkout, '..', 'shared', 'bench', 'dataset.mjs');
+    if (existsSync(expected)) expect(datasetPath()).toBe(expected);
+    else expect(() => datasetPath()).toThrow(`benchmark dataset not found at ${expected}`);
+  });
+
+  it('is in $METRICS_HUB_SHARED when that is set, and its absence says how to provide it', () => {
+    const shared = tempDir('fleet-dataset-test-', cleanups);
+    vi.stubEnv('METRICS_HUB_SHARED', shared.path);
+    expect(() => datasetPath()).toThrow(`benchmark dataset not found at ${shared.file('bench/dataset.mjs')}: put the shared/ folder beside the checkout or set METRICS_HUB_SHARED`);
+    mkdirSync(shared.file('bench'));
+    writeFileSync(shared.file('bench/dataset.mjs'), '');
+    expect(datasetPath()).toBe(shared.file('bench/dataset.mjs'));
+  });
+
+  it('loads the series the dataset generates, with their step count, sample count and last timestamp', async () => {
+    const shared = tempDir('fleet-dataset-test-', cleanups);
+    mkdirSync(shared.file('bench'));
+    writeFileSync(
+      shared.file('bench/dataset.mjs'),
+      `export function* fleetSeries({ hosts, hours }) {
+  const steps = hours * 4;
+  for (let h = 0; h < hosts; h++) {
+    const timestamps = Float64Array.from({ length: steps }, (_, i) => 1000 * (i + h));
+    yield { labels: { __name__: 'load', host: 'h' + h }, timestamps, values: new Float64Array(steps) };
+  }
+}
+`,
+    );
+    vi.stubEnv('METRICS_HUB_SHARED', shared.path);
+    const fleet = await loadFleet(3, 2);
+    expect(fleet.series.map((s) => s.labels.host)).toEqual(['h0', 'h1', 'h2']);
+    expect(fleet.steps).toBe(8);
+    expect(fleet.samples).toBe(24);
+    expect(fleet.end).toBe(1000 * (7 + 2));
+  });
+});
