@@ -31,12 +31,17 @@ module.exports = {
     },
     {
       name: 'no-reaching-into-another-package',
-      comment: "Import another package by its name (@metrics-hub/<name>): its src/index.ts is its public API, the rest is its own.",
+      comment: 'Import another package by its name (@metrics-hub/<name>): its src/index.ts is its public API, the rest is its own.',
       severity: 'error',
       from: { path: '^(libs|apps)/([^/]+)/' },
       to: {
         path: '^(libs|apps)/',
-        pathNot: ['^$1/$2/', '^libs/[^/]+/src/index\\.ts$', '^libs/remote-write/src/testing/index\\.ts$', '^libs/hub/src/http/static-files\\.ts$'],
+        pathNot: [
+          '^$1/$2/',
+          '^libs/[^/]+/src/index\\.ts$',
+          '^libs/remote-write/src/testing/index\\.ts$',
+          '^libs/hub/src/http/static-files\\.ts$',
+        ],
       },
     },
     {

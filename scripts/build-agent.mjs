@@ -21,7 +21,9 @@ await build({
   // ~10 MB, V8's defaults reserve far more), V8 tuned for size (-8 MB resident for +0.3%
   // of a core at a 1 s interval), one V8 worker thread and two malloc arenas (glibc gives
   // every thread its own otherwise).
-  banner: { js: `#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ${NODE_FLAGS}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);` },
+  banner: {
+    js: `#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ${NODE_FLAGS}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);`,
+  },
   define: { 'import.meta.url': 'import.meta.url' },
   minify: true,
   legalComments: 'none',

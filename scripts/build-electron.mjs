@@ -23,7 +23,15 @@ await Promise.all([
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   }),
-  build({ ...common, entryPoints: { preload: `${src}/preload/preload.ts` }, outdir: out, outExtension: { '.js': '.cjs' }, format: 'cjs', platform: 'node', target: 'chrome140' }),
+  build({
+    ...common,
+    entryPoints: { preload: `${src}/preload/preload.ts` },
+    outdir: out,
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    platform: 'node',
+    target: 'chrome140',
+  }),
 ]);
 copyFileSync(`${root}apps/desktop/build/icons/tray.png`, `${out}/tray.png`);
 // @metrics-hub/alerts finds its default rules at new URL('../rules/default.rules.yml',

@@ -13,7 +13,9 @@ export function checkStyle() {
   if (fix) run(['biome', 'check', '--write', '.']);
   console.log('style: formatting and lint (biome)');
   if (run(['biome', 'ci', '--error-on-warnings', '.']) !== 0) {
-    console.error('style: formatting or lint failed (above): `npm run fix` formats and applies the safe fixes; the rest names its rule and place');
+    console.error(
+      'style: formatting or lint failed (above): `npm run fix` formats and applies the safe fixes; the rest names its rule and place',
+    );
     return 1;
   }
   console.log('layers: imports between packages (dependency-cruiser)');

@@ -43,9 +43,12 @@ function startLoad(run) {
   if (load === 'none') return undefined;
   if (load === 'stress') {
     if (spawnSync('stress-ng', ['--version'], { stdio: 'ignore' }).status !== 0) {
-      fail("stress-ng is not installed: `apt-get install stress-ng` (Debian), or use --load suite");
+      fail('stress-ng is not installed: `apt-get install stress-ng` (Debian), or use --load suite');
     }
-    return spawn('stress-ng', ['--cpu', String(cores), '--cpu-method', 'matrixprod', '--timeout', '0'], { stdio: 'ignore', detached: true });
+    return spawn('stress-ng', ['--cpu', String(cores), '--cpu-method', 'matrixprod', '--timeout', '0'], {
+      stdio: 'ignore',
+      detached: true,
+    });
   }
   // A second copy of the suite, its output kept apart; restarted until the run ends.
   const log = createWriteStream(join(outDir, `load-${run}.log`));
@@ -69,7 +72,11 @@ function runSuite(run) {
     const file = join(outDir, `run-${run}.log`);
     const log = createWriteStream(file);
     const started = Date.now();
-    const child = spawn('node', ['scripts/test.mjs', ...passThrough], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+    const child = spawn('node', ['scripts/test.mjs', ...passThrough], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
     let tail = '';
     const keep = (chunk) => {
       log.write(chunk);
@@ -87,13 +94,22 @@ function runSuite(run) {
         const closing = /(\d+) passed, (\d+) failed, (\d+) skipped/.exec(tail);
         const text = readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
         const failedTests = [...text.matchAll(/^\s*FAIL\s+(.+)$/gm)].map((m) => m[1].trim());
-        resolve({ run, code, seconds: Math.round((Date.now() - started) / 1000), closing: closing?.[0] ?? '(no closing line)', failedTests: [...new Set(failedTests)], file });
+        resolve({
+          run,
+          code,
+          seconds: Math.round((Date.now() - started) / 1000),
+          closing: closing?.[0] ?? '(no closing line)',
+          failedTests: [...new Set(failedTests)],
+          file,
+        });
       });
     });
   });
 }
 
-console.log(`flake-hunt: ${runs} runs of the whole suite${passThrough.length ? ` (${passThrough.join(' ')})` : ''}, load: ${load === 'stress' ? `stress-ng on ${cores} cores` : load === 'suite' ? 'a second copy of the suite' : 'none'}; logs in ${outDir}`);
+console.log(
+  `flake-hunt: ${runs} runs of the whole suite${passThrough.length ? ` (${passThrough.join(' ')})` : ''}, load: ${load === 'stress' ? `stress-ng on ${cores} cores` : load === 'suite' ? 'a second copy of the suite' : 'none'}; logs in ${outDir}`,
+);
 const results = [];
 for (let run = 1; run <= runs; run++) {
   const competing = startLoad(run);
@@ -101,13 +117,16 @@ for (let run = 1; run <= runs; run++) {
   stopLoad(competing);
   results.push(result);
   if (process.stderr.isTTY) process.stderr.write('\r');
-  console.log(`run ${run}: ${result.closing} in ${result.seconds} s (exit ${result.code})${result.failedTests.length ? `\n  ${result.failedTests.join('\n  ')}` : ''}`);
+  console.log(
+    `run ${run}: ${result.closing} in ${result.seconds} s (exit ${result.code})${result.failedTests.length ? `\n  ${result.failedTests.join('\n  ')}` : ''}`,
+  );
 }
 
 const counts = new Map();
 for (const r of results) for (const t of r.failedTests) counts.set(t, (counts.get(t) ?? 0) + 1);
 console.log('\nrun  exit  seconds  result');
-for (const r of results) console.log(`${String(r.run).padStart(3)}  ${String(r.code).padStart(4)}  ${String(r.seconds).padStart(7)}  ${r.closing}`);
+for (const r of results)
+  console.log(`${String(r.run).padStart(3)}  ${String(r.code).padStart(4)}  ${String(r.seconds).padStart(7)}  ${r.closing}`);
 if (counts.size) {
   console.log('\nfailed tests (runs failed / runs):');
   for (const [t, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${n}/${runs}  ${t}`);

@@ -61,11 +61,24 @@ export function resolveSupportedNode(say = (line) => console.error(line)) {
     );
   }
   if (versionOf(local.binary) !== wanted) {
-    say(`node: the system's Node ${process.versions.node} is not supported; installing Node ${wanted} from the npm registry into .node/ (once, about 10 s)`);
-    const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
+    say(
+      `node: the system's Node ${process.versions.node} is not supported; installing Node ${wanted} from the npm registry into .node/ (once, about 10 s)`,
+    );
+    const npmCli =
+      process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, process.env.npm_execpath] : ['npm'];
     const res = spawnSync(
       npmCli[0],
-      [...npmCli.slice(1), 'install', '--prefix', localPrefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `${local.name}@${wanted}`],
+      [
+        ...npmCli.slice(1),
+        'install',
+        '--prefix',
+        localPrefix,
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        `${local.name}@${wanted}`,
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' },
     );
     const got = versionOf(local.binary);
@@ -121,7 +134,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     } else if (command === 'env') {
       const env = environmentFor(node);
       console.log(`export PATH=${shellQuote(env.PATH)}`);
-      if (env.npm_config_nodedir && env.npm_config_nodedir !== process.env.npm_config_nodedir) console.log(`export npm_config_nodedir=${shellQuote(env.npm_config_nodedir)}`);
+      if (env.npm_config_nodedir && env.npm_config_nodedir !== process.env.npm_config_nodedir)
+        console.log(`export npm_config_nodedir=${shellQuote(env.npm_config_nodedir)}`);
       if (!node.local) console.error(`node: ${node.version} (${node.binary})`);
     } else {
       console.error('usage: node scripts/node-runtime.mjs env|path');

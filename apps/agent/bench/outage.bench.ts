@@ -67,7 +67,12 @@ const link = new MqttLink({
   birth: () => new Uint8Array(),
   log: () => undefined,
 });
-const delivery = new Delivery(queue, link, { topic: 'metrics/edge-1/samples', maxInflight: 16, backlogBytesPerSecond: 50 * 1024 * 1024, ackTimeoutMs: 30_000 });
+const delivery = new Delivery(queue, link, {
+  topic: 'metrics/edge-1/samples',
+  maxInflight: 16,
+  backlogBytesPerSecond: 50 * 1024 * 1024,
+  ackTimeoutMs: 30_000,
+});
 link.onState((s) => s.kind === 'connected' && delivery.connected());
 const t0 = performance.now();
 now = Date.now();
@@ -86,10 +91,19 @@ queue.close();
 acc.close();
 rmSync(dir, { recursive: true, force: true });
 
-printTable(`agent buffer over a ${args.hours} h outage: ${series.length} series at 10 s (${samples.toLocaleString('en')} samples), ${args.batchHours} h batches`, [
-  ['outbox + write-ahead on disk at the end', `${((outboxBytes + walBytes) / 1e6).toFixed(2)} MB = ${((outboxBytes + walBytes) / samples).toFixed(2)} bytes/sample`],
-  ['  outbox (batches)', `${(outboxBytes / 1e6).toFixed(2)} MB in ${received.batches} batches`],
-  ['  write-ahead (current batch)', `${(walBytes / 1e6).toFixed(2)} MB now, ${(peakWal / 1e6).toFixed(2)} MB at most`],
-  ['delivered after reconnect', `${received.samples.toLocaleString('en')} of ${(samples - walSamples).toLocaleString('en')} batched samples in ${(deliverMs / 1000).toFixed(1)} s`],
-]);
+printTable(
+  `agent buffer over a ${args.hours} h outage: ${series.length} series at 10 s (${samples.toLocaleString('en')} samples), ${args.batchHours} h batches`,
+  [
+    [
+      'outbox + write-ahead on disk at the end',
+      `${((outboxBytes + walBytes) / 1e6).toFixed(2)} MB = ${((outboxBytes + walBytes) / samples).toFixed(2)} bytes/sample`,
+    ],
+    ['  outbox (batches)', `${(outboxBytes / 1e6).toFixed(2)} MB in ${received.batches} batches`],
+    ['  write-ahead (current batch)', `${(walBytes / 1e6).toFixed(2)} MB now, ${(peakWal / 1e6).toFixed(2)} MB at most`],
+    [
+      'delivered after reconnect',
+      `${received.samples.toLocaleString('en')} of ${(samples - walSamples).toLocaleString('en')} batched samples in ${(deliverMs / 1000).toFixed(1)} s`,
+    ],
+  ],
+);
 process.exit(0);

@@ -12,9 +12,9 @@ import { startAedes } from '../src/testing/brokers.ts';
 // Defaults as the systemd unit runs it (scripts/install-agent.sh): two malloc arenas.
 const args = parseBenchArgs(process.argv.slice(2), { seconds: 180, arenas: 2 });
 execFileSync(process.execPath, ['scripts/build-agent.mjs'], {
-    stdio: 'ignore',
-    env: { ...process.env, ...(args.arenas ? { MALLOC_ARENA_MAX: String(args.arenas) } : {}) },
-  });
+  stdio: 'ignore',
+  env: { ...process.env, ...(args.arenas ? { MALLOC_ARENA_MAX: String(args.arenas) } : {}) },
+});
 const broker = await startAedes({ bench: 'tok' });
 const TICK = 100; // USER_HZ
 
@@ -23,10 +23,17 @@ const rssBytes = processRssBytes;
 
 async function measure(interval: string, seconds: number): Promise<{ rssMedian: number; rssMax: number; cpu: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-res-'));
-  writeFileSync(join(dir, 'agent.yaml'), ['agent:', '  id: bench', `  data_dir: ${dir}/data`, `  interval: ${interval}`, 'hub:', `  url: ${broker.url}`, '  password: tok'].join('\n'));
+  writeFileSync(
+    join(dir, 'agent.yaml'),
+    ['agent:', '  id: bench', `  data_dir: ${dir}/data`, `  interval: ${interval}`, 'hub:', `  url: ${broker.url}`, '  password: tok'].join(
+      '\n',
+    ),
+  );
   // The V8 flags of the build's shebang, as the systemd unit (scripts/install-agent.sh) runs it.
   const flags = /^#!.* node (.*)$/m.exec(readFileSync('dist/metrics-agent.mjs', 'utf8').slice(0, 300))![1].split(' ');
-  const child = spawn(process.execPath, [...flags, 'dist/metrics-agent.mjs', 'run', '--config', join(dir, 'agent.yaml')], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [...flags, 'dist/metrics-agent.mjs', 'run', '--config', join(dir, 'agent.yaml')], {
+    stdio: 'ignore',
+  });
   const pid = child.pid!;
   await new Promise((r) => setTimeout(r, 5000)); // start-up and JIT warm-up are not steady state
   const startTicks = cpuTicks(pid);
@@ -49,7 +56,8 @@ const slow = await measure('10s', args.seconds);
 const fast = await measure('1s', Math.max(30, Math.round(args.seconds / 2)));
 progress('');
 await broker.stop();
-const fmt = (r: typeof slow) => `RSS median ${(r.rssMedian / 1e6).toFixed(1)} MB, max ${(r.rssMax / 1e6).toFixed(1)} MB; CPU ${(r.cpu * 100).toFixed(2)}% of one core`;
+const fmt = (r: typeof slow) =>
+  `RSS median ${(r.rssMedian / 1e6).toFixed(1)} MB, max ${(r.rssMax / 1e6).toFixed(1)} MB; CPU ${(r.cpu * 100).toFixed(2)}% of one core`;
 printTable(`agent resources (dist/metrics-agent.mjs, all host collectors, delivering to a local broker)`, [
   [`10 s interval, ${args.seconds} s`, `${fmt(slow)}  (target: <= 60 MB, <= 1%)`],
   [`1 s interval, ${Math.max(30, Math.round(args.seconds / 2))} s`, `${fmt(fast)}  (target: <= 60 MB, <= 3%)`],

@@ -8,7 +8,9 @@ const push = await MetricsPush.connect(endpoint);
 let jobs = 0;
 for (let i = 0; i < 5; i++) {
   jobs += Math.floor(Math.random() * 10);
-  await push.send(`# TYPE example_jobs_done_total counter\nexample_jobs_done_total{queue="mail"} ${jobs}\nexample_queue_depth{queue="mail"} ${Math.floor(Math.random() * 100)}\n`);
+  await push.send(
+    `# TYPE example_jobs_done_total counter\nexample_jobs_done_total{queue="mail"} ${jobs}\nexample_queue_depth{queue="mail"} ${Math.floor(Math.random() * 100)}\n`,
+  );
   console.log(`pushed jobs=${jobs}`);
   await new Promise((r) => setTimeout(r, 1000));
 }

@@ -11,7 +11,10 @@ afterEach(() => {
 });
 
 async function oneTick(dir: string, now: number): Promise<number> {
-  const config = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir}`, 'hub:', '  url: mqtt://127.0.0.1:1', 'collectors:', '  enabled: false'].join('\n'), 'test.yaml');
+  const config = parseConfig(
+    ['agent:', '  id: edge-1', `  data_dir: ${dir}`, 'hub:', '  url: mqtt://127.0.0.1:1', 'collectors:', '  enabled: false'].join('\n'),
+    'test.yaml',
+  );
   const agent = new Agent(config, { now: () => now, log: () => undefined });
   await agent.tick();
   await agent.stop();

@@ -71,12 +71,21 @@ export class Agent {
     const dir = config.agent.dataDir;
     mkdirSync(dir, { recursive: true });
     const sync = config.buffer.fsyncIntervalMs === 0;
-    this.queue = SegmentQueue.open(join(dir, 'outbox'), { maxBytes: config.buffer.maxBytes, maxAgeMs: config.buffer.maxAgeMs, sync, now: this.now });
+    this.queue = SegmentQueue.open(join(dir, 'outbox'), {
+      maxBytes: config.buffer.maxBytes,
+      maxAgeMs: config.buffer.maxAgeMs,
+      sync,
+      now: this.now,
+    });
     for (const note of this.queue.stats().recovered.notes) this.log(`outbox recovered after a crash: ${note}`);
     this.accumulator = SampleAccumulator.open(join(dir, 'collected.wal'), { sync });
     if (this.accumulator.recoveryNote) this.log(`collected samples recovered after a crash: ${this.accumulator.recoveryNote}`);
     this.nextSeq = this.loadState();
-    this.collectors = config.collectors.enabled ? (deps.collectors ?? linuxCollectors({ topProcesses: config.collectors.topProcesses })).filter((c) => !config.collectors.exclude.includes(c.name)) : [];
+    this.collectors = config.collectors.enabled
+      ? (deps.collectors ?? linuxCollectors({ topProcesses: config.collectors.topProcesses })).filter(
+          (c) => !config.collectors.exclude.includes(c.name),
+        )
+      : [];
     this.link = new MqttLink({
       url: config.hub.url,
       agentId: config.agent.id,
@@ -84,7 +93,12 @@ export class Agent {
       username: config.hub.username,
       password: config.hub.password,
       protocolVersion: config.hub.protocolVersion,
-      tls: config.hub.tls && { caFile: config.hub.tls.caFile, certFile: config.hub.tls.certFile, keyFile: config.hub.tls.keyFile, rejectUnauthorized: !config.hub.tls.insecureSkipVerify },
+      tls: config.hub.tls && {
+        caFile: config.hub.tls.caFile,
+        certFile: config.hub.tls.certFile,
+        keyFile: config.hub.tls.keyFile,
+        rejectUnauthorized: !config.hub.tls.insecureSkipVerify,
+      },
       keepaliveSeconds: 30,
       connectTimeoutMs: 10_000,
       backoff: config.hub.reconnect,
@@ -110,7 +124,9 @@ export class Agent {
     });
     this.scraper = new Scraper(config.scrape, (r) => this.scraped.push(r), this.now, this.log);
     const push = config.push.zeromq;
-    this.intake = push.enabled ? new ZeroMqIntake(push.endpoint, push.highWaterMark, { instance: config.agent.id, job: 'push' }, this.now, this.log) : undefined;
+    this.intake = push.enabled
+      ? new ZeroMqIntake(push.endpoint, push.highWaterMark, { instance: config.agent.id, job: 'push' }, this.now, this.log)
+      : undefined;
   }
 
   async start(): Promise<void> {
@@ -139,10 +155,19 @@ export class Agent {
     const samples: CollectedSample[] = [];
     const families: MetricFamily[] = [];
     if (this.collectors.length) {
-      const host = await collectAll(this.collectors, { paths: { procfs: this.config.collectors.procfs, sysfs: this.config.collectors.sysfs, rootfs: this.config.collectors.rootfs }, now: this.now }, this.log);
+      const host = await collectAll(
+        this.collectors,
+        {
+          paths: { procfs: this.config.collectors.procfs, sysfs: this.config.collectors.sysfs, rootfs: this.config.collectors.rootfs },
+          now: this.now,
+        },
+        this.log,
+      );
       families.push(...host);
       const base = { job: 'node', instance: this.config.agent.id, ...this.config.agent.labels };
-      for (const f of host) for (const s of f.samples) samples.push({ labels: { ...base, ...s.labels, __name__: s.name }, timestampMs: s.timestampMs ?? at, value: s.value });
+      for (const f of host)
+        for (const s of f.samples)
+          samples.push({ labels: { ...base, ...s.labels, __name__: s.name }, timestampMs: s.timestampMs ?? at, value: s.value });
     }
     for (const r of this.scraped.splice(0)) {
       samples.push(...r.samples);
@@ -154,7 +179,13 @@ export class Agent {
     }
     const own = this.selfMetrics();
     families.push(...own);
-    for (const f of own) for (const s of f.samples) samples.push({ labels: { job: 'agent', instance: this.config.agent.id, ...s.labels, __name__: s.name }, timestampMs: at, value: s.value });
+    for (const f of own)
+      for (const s of f.samples)
+        samples.push({
+          labels: { job: 'agent', instance: this.config.agent.id, ...s.labels, __name__: s.name },
+          timestampMs: at,
+          value: s.value,
+        });
     this.noteMetadata(families);
     const seq = this.nextSeq++;
     this.saveState();
@@ -174,7 +205,9 @@ export class Agent {
       if (waiting) this.deps.onCollected?.(seq, samples);
       else this.counters.samplesLost += samples.length;
       if (direct) this.accumulator.clear();
-      this.log(`cannot store this interval's ${samples.length} samples${waiting ? ' in the outbox (they wait in the write-ahead file)' : ''}: ${(e as Error).message}`);
+      this.log(
+        `cannot store this interval's ${samples.length} samples${waiting ? ' in the outbox (they wait in the write-ahead file)' : ''}: ${(e as Error).message}`,
+      );
     }
     this.counters.lastCollectionMs = at;
     this.delivery.pump();
@@ -216,8 +249,20 @@ export class Agent {
   private selfMetrics(): MetricFamily[] {
     const q = this.queue.stats();
     const d = this.delivery.stats;
-    const gauge = (name: string, help: string, value: number, unit = ''): MetricFamily => ({ name, type: 'gauge', help, unit, samples: [{ name, labels: {}, value }] });
-    const counter = (name: string, help: string, value: number): MetricFamily => ({ name, type: 'counter', help, unit: '', samples: [{ name, labels: {}, value }] });
+    const gauge = (name: string, help: string, value: number, unit = ''): MetricFamily => ({
+      name,
+      type: 'gauge',
+      help,
+      unit,
+      samples: [{ name, labels: {}, value }],
+    });
+    const counter = (name: string, help: string, value: number): MetricFamily => ({
+      name,
+      type: 'counter',
+      help,
+      unit: '',
+      samples: [{ name, labels: {}, value }],
+    });
     return [
       counter('agent_samples_collected_total', 'Samples the agent collected.', this.counters.samplesCollected),
       counter('agent_samples_lost_total', 'Samples that could not be stored (disk full or unwritable).', this.counters.samplesLost),
@@ -227,15 +272,30 @@ export class Agent {
       gauge('agent_buffer_batches', 'Batches waiting in the outbox.', q.records),
       gauge('agent_buffer_accumulated_samples', 'Samples collected but not yet in a batch.', this.accumulator.sampleCount),
       counter('agent_buffer_dropped_batches_total', 'Batches dropped because the outbox hit its size or age bound.', q.dropped.records),
-      gauge('agent_send_latency_seconds', 'From a batch entering the outbox to its acknowledgement, for the last batch.', (d.lastLatencyMs ?? 0) / 1000, 'seconds'),
+      gauge(
+        'agent_send_latency_seconds',
+        'From a batch entering the outbox to its acknowledgement, for the last batch.',
+        (d.lastLatencyMs ?? 0) / 1000,
+        'seconds',
+      ),
       gauge('agent_last_success_timestamp_seconds', 'When the broker last acknowledged a batch.', (d.lastSuccessMs ?? 0) / 1000, 'seconds'),
       gauge('agent_broker_connected', 'Whether the agent is connected to the broker.', this.link.connected ? 1 : 0),
-      { name: 'agent_info', type: 'gauge', help: 'The agent version.', unit: '', samples: [{ name: 'agent_info', labels: { version: AGENT_VERSION }, value: 1 }] },
+      {
+        name: 'agent_info',
+        type: 'gauge',
+        help: 'The agent version.',
+        unit: '',
+        samples: [{ name: 'agent_info', labels: { version: AGENT_VERSION }, value: 1 }],
+      },
       ...(this.intake
         ? [
             counter('agent_push_samples_total', 'Samples received over ZeroMQ.', this.intake.stats.samples),
             counter('agent_push_malformed_lines_total', 'Pushed lines that did not parse.', this.intake.stats.malformedLines),
-            counter('agent_push_dropped_samples_total', 'Pushed samples dropped because too many were waiting.', this.intake.stats.droppedSamples),
+            counter(
+              'agent_push_dropped_samples_total',
+              'Pushed samples dropped because too many were waiting.',
+              this.intake.stats.droppedSamples,
+            ),
           ]
         : []),
     ];
@@ -274,7 +334,13 @@ export class Agent {
       pid: process.pid,
       running: !this.stopped,
       broker: { url: this.config.hub.url, state: s.kind, ...(s.kind === 'waiting' ? { lastError: s.lastError } : {}) },
-      buffer: { batches: q.records, bytes: q.bytes, oldestAppendedMs: q.oldestAppendedMs, droppedBatches: q.dropped.records, accumulatedSamples: this.accumulator.sampleCount },
+      buffer: {
+        batches: q.records,
+        bytes: q.bytes,
+        oldestAppendedMs: q.oldestAppendedMs,
+        droppedBatches: q.dropped.records,
+        accumulatedSamples: this.accumulator.sampleCount,
+      },
       delivery: { batchesSent: d.batchesSent, bytesSent: d.bytesSent, lastSuccessMs: d.lastSuccessMs, lastLatencyMs: d.lastLatencyMs },
       collected: { samples: this.counters.samplesCollected, lastCollectionMs: this.counters.lastCollectionMs },
       updatedMs: this.now(),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAedes } from './testing/brokers.ts';
-import { type TestBroker } from '@metrics-hub/testing';
+import type { TestBroker } from '@metrics-hub/testing';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 let dir = '';
@@ -15,7 +15,10 @@ let broker: TestBroker;
 
 function run(args: string[], killAfterMs?: number): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, METRICS_AGENT_HUB_PASSWORD: 'tok' } });
+    const p = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, METRICS_AGENT_HUB_PASSWORD: 'tok' },
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -28,7 +31,10 @@ function run(args: string[], killAfterMs?: number): Promise<{ code: number | nul
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'agent-cli-'));
   broker = await startAedes({ 'cli-1': 'tok' });
-  writeFileSync(join(dir, 'agent.yaml'), ['agent:', '  id: cli-1', `  data_dir: ${dir}/data`, '  interval: 200ms', 'hub:', `  url: ${broker.url}`].join('\n'));
+  writeFileSync(
+    join(dir, 'agent.yaml'),
+    ['agent:', '  id: cli-1', `  data_dir: ${dir}/data`, '  interval: 200ms', 'hub:', `  url: ${broker.url}`].join('\n'),
+  );
   writeFileSync(join(dir, 'bad.yaml'), ['agent:', '  id: cli-1', '  interval: often', 'hub:', '  urll: x'].join('\n'));
 });
 afterAll(async () => {
@@ -73,9 +79,23 @@ describe('metrics-agent CLI', () => {
     const server = createServer((_req, res) => res.end('# TYPE app_up gauge\napp_up 1\n'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
-    writeFileSync(join(dir, 'scrape.yaml'), ['agent:', '  id: cli-1', `  data_dir: ${dir}/data2`, 'hub:', `  url: ${broker.url}`, 'scrape:', '  - job: app', `    url: http://127.0.0.1:${port}/metrics`].join('\n'));
+    writeFileSync(
+      join(dir, 'scrape.yaml'),
+      [
+        'agent:',
+        '  id: cli-1',
+        `  data_dir: ${dir}/data2`,
+        'hub:',
+        `  url: ${broker.url}`,
+        'scrape:',
+        '  - job: app',
+        `    url: http://127.0.0.1:${port}/metrics`,
+      ].join('\n'),
+    );
     const out = await new Promise<string>((resolve) => {
-      const p = spawn(join(root, 'dist/metrics-agent.mjs'), ['check', '--config', join(dir, 'scrape.yaml')], { env: { ...process.env, METRICS_AGENT_HUB_PASSWORD: 'tok' } });
+      const p = spawn(join(root, 'dist/metrics-agent.mjs'), ['check', '--config', join(dir, 'scrape.yaml')], {
+        env: { ...process.env, METRICS_AGENT_HUB_PASSWORD: 'tok' },
+      });
       let text = '';
       p.stdout.on('data', (d) => (text += d));
       p.stderr.on('data', (d) => (text += d));

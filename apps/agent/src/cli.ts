@@ -96,7 +96,13 @@ async function tryBroker(config: AgentConfig): Promise<string | undefined> {
     };
     client.on('connect', () => done(undefined));
     client.on('error', (e: Error & { code?: string | number }) =>
-      done(e.code === 'ECONNREFUSED' ? 'connection refused: is the hub running, and hub.url right?' : /authori|password/i.test(e.message) ? `${e.message}: check hub.password (the agent token)` : e.message),
+      done(
+        e.code === 'ECONNREFUSED'
+          ? 'connection refused: is the hub running, and hub.url right?'
+          : /authori|password/i.test(e.message)
+            ? `${e.message}: check hub.password (the agent token)`
+            : e.message,
+      ),
     );
     setTimeout(() => done('no answer within 5 s: check hub.url and the network'), 5500);
   });
@@ -114,8 +120,12 @@ async function status(config: AgentConfig): Promise<number> {
   const when = (ms?: number) => (ms ? `${new Date(ms).toISOString()} (${Math.round((Date.now() - ms) / 1000)} s ago)` : 'never');
   console.log(`agent ${s.agentId} ${s.version}: ${running ? `running (pid ${s.pid})` : `not running (last status ${when(s.updatedMs)})`}`);
   console.log(`broker ${s.broker.url}: ${s.broker.state}${s.broker.lastError ? ` (${s.broker.lastError})` : ''}`);
-  console.log(`buffer: ${s.buffer.batches} batches, ${s.buffer.bytes} bytes on disk, ${s.buffer.accumulatedSamples} samples gathering, ${s.buffer.droppedBatches} dropped`);
-  console.log(`last delivery: ${when(s.delivery.lastSuccessMs)}, ${s.delivery.batchesSent} batches sent, latency ${s.delivery.lastLatencyMs ?? '-'} ms`);
+  console.log(
+    `buffer: ${s.buffer.batches} batches, ${s.buffer.bytes} bytes on disk, ${s.buffer.accumulatedSamples} samples gathering, ${s.buffer.droppedBatches} dropped`,
+  );
+  console.log(
+    `last delivery: ${when(s.delivery.lastSuccessMs)}, ${s.delivery.batchesSent} batches sent, latency ${s.delivery.lastLatencyMs ?? '-'} ms`,
+  );
   console.log(`last collection: ${when(s.collected.lastCollectionMs)}`);
   return running ? 0 : 3;
 }

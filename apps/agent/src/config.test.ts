@@ -28,7 +28,21 @@ describe('agent config', () => {
 
   it('reads values and converts units', () => {
     const c = parseConfig(
-      ['agent:', '  id: web-1', '  interval: 1s', '  labels: {env: prod}', 'hub:', '  url: mqtts://hub:8883', '  password: tok', 'buffer:', '  max_bytes: 10MiB', 'scrape:', '  - job: app', '    url: http://127.0.0.1:8080/metrics', '    interval: 30s'].join('\n'),
+      [
+        'agent:',
+        '  id: web-1',
+        '  interval: 1s',
+        '  labels: {env: prod}',
+        'hub:',
+        '  url: mqtts://hub:8883',
+        '  password: tok',
+        'buffer:',
+        '  max_bytes: 10MiB',
+        'scrape:',
+        '  - job: app',
+        '    url: http://127.0.0.1:8080/metrics',
+        '    interval: 30s',
+      ].join('\n'),
       'agent.yaml',
       {},
     );
@@ -48,12 +62,17 @@ describe('agent config', () => {
     expect(fsync('false')).toBe(Infinity);
     expect(fsync('2s')).toBe(2000);
     expect(problems('buffer:\n  fsync: sometimes\n')).toEqual([
-      expect.stringMatching(/^agent\.yaml:2: buffer\.fsync must be always, never or a duration like 10s \(got "sometimes"\): when writes reach the disk/),
+      expect.stringMatching(
+        /^agent\.yaml:2: buffer\.fsync must be always, never or a duration like 10s \(got "sometimes"\): when writes reach the disk/,
+      ),
     ]);
   });
 
   it('lets the environment override the file', () => {
-    const c = parseConfig('hub:\n  password: from-file\n', 'agent.yaml', { METRICS_AGENT_HUB_PASSWORD: 'from-env', METRICS_AGENT_AGENT_INTERVAL: '5s' });
+    const c = parseConfig('hub:\n  password: from-file\n', 'agent.yaml', {
+      METRICS_AGENT_HUB_PASSWORD: 'from-env',
+      METRICS_AGENT_AGENT_INTERVAL: '5s',
+    });
     expect(c.hub.password).toBe('from-env');
     expect(c.agent.intervalMs).toBe(5000);
   });

@@ -80,7 +80,11 @@ const SCHEMA: ConfigSchema = {
     max_age: { kind: 'duration', default: '7d', help: 'oldest data kept while the hub is away' },
     replay_rate: { kind: 'bytes', default: '512KiB', help: 'backlog replay rate per second after an outage' },
     outage_batch: { kind: 'duration', default: '1h', help: 'during an outage, how much data one batch gathers' },
-    fsync: { kind: fsyncPolicy, default: '10s', help: 'when writes reach the disk: always (every write), a duration like 10s (at most that late: a power cut loses at most that much; crashes and restarts lose nothing), or never (left to the OS)' },
+    fsync: {
+      kind: fsyncPolicy,
+      default: '10s',
+      help: 'when writes reach the disk: always (every write), a duration like 10s (at most that late: a power cut loses at most that much; crashes and restarts lose nothing), or never (left to the OS)',
+    },
   },
   collectors: {
     enabled: { kind: 'bool', default: true, help: 'collect host metrics' },
@@ -118,7 +122,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const protocol = get<number>('hub', 'protocol_version');
   if (protocol !== 4 && protocol !== 5) problems.push(`${where(['hub', 'protocol_version'])}: hub.protocol_version must be 4 or 5`);
   const url = get<string>('hub', 'url');
-  if (!/^(mqtts?|wss?|tcp|ssl):\/\//.test(url)) problems.push(`${where(['hub', 'url'])}: hub.url ${JSON.stringify(url)} is not a broker address: use mqtt://host:1883 or mqtts://host:8883`);
+  if (!/^(mqtts?|wss?|tcp|ssl):\/\//.test(url))
+    problems.push(
+      `${where(['hub', 'url'])}: hub.url ${JSON.stringify(url)} is not a broker address: use mqtt://host:1883 or mqtts://host:8883`,
+    );
 
   const scrape: ScrapeTarget[] = [];
   const targets = root.scrape ?? [];
@@ -130,11 +137,24 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
         problems.push(`${here()}: scrape target #${i + 1} must be a mapping with job and url`);
         return;
       }
-      for (const key of Object.keys(t)) if (!(key in TARGET_KEYS)) problems.push(`${here(key)}: unknown key "${key}" in scrape target #${i + 1}: known keys are ${Object.keys(TARGET_KEYS).join(', ')}`);
-      const field = <T>(key: string): T => doc.field<T>(t[key], TARGET_KEYS[key], ['scrape', i, key], `scrape target #${i + 1} ${key}`, true);
-      const target: ScrapeTarget = { job: field('job'), url: field('url'), intervalMs: field('interval'), timeoutMs: field('timeout'), labels: field('labels') };
-      if (target.url && !/^https?:\/\//.test(target.url)) problems.push(`${here('url')}: scrape target #${i + 1} url must start with http:// or https://`);
-      if (target.timeoutMs > target.intervalMs) problems.push(`${here('timeout')}: scrape target #${i + 1} timeout must not exceed its interval`);
+      for (const key of Object.keys(t))
+        if (!(key in TARGET_KEYS))
+          problems.push(
+            `${here(key)}: unknown key "${key}" in scrape target #${i + 1}: known keys are ${Object.keys(TARGET_KEYS).join(', ')}`,
+          );
+      const field = <T>(key: string): T =>
+        doc.field<T>(t[key], TARGET_KEYS[key], ['scrape', i, key], `scrape target #${i + 1} ${key}`, true);
+      const target: ScrapeTarget = {
+        job: field('job'),
+        url: field('url'),
+        intervalMs: field('interval'),
+        timeoutMs: field('timeout'),
+        labels: field('labels'),
+      };
+      if (target.url && !/^https?:\/\//.test(target.url))
+        problems.push(`${here('url')}: scrape target #${i + 1} url must start with http:// or https://`);
+      if (target.timeoutMs > target.intervalMs)
+        problems.push(`${here('timeout')}: scrape target #${i + 1} timeout must not exceed its interval`);
       scrape.push(target);
     });
   }
@@ -176,7 +196,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     },
     scrape,
     push: {
-      zeromq: { enabled: get('push', 'zeromq_enabled'), endpoint: get('push', 'zeromq_endpoint'), highWaterMark: get('push', 'zeromq_high_water_mark') },
+      zeromq: {
+        enabled: get('push', 'zeromq_enabled'),
+        endpoint: get('push', 'zeromq_endpoint'),
+        highWaterMark: get('push', 'zeromq_high_water_mark'),
+      },
     },
   };
   if (config.agent.intervalMs < 100) problems.push(`${where(['agent', 'interval'])}: agent.interval must be at least 100ms`);

@@ -64,7 +64,9 @@ class Subscriber {
       if (topic.endsWith('/meta')) sub.meta = JSON.parse(payload.toString()) as Record<string, unknown>;
     });
     await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => client.subscribe(['metrics/+/samples', 'metrics/+/status', 'metrics/+/meta'], { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+      client.once('connect', () =>
+        client.subscribe(['metrics/+/samples', 'metrics/+/status', 'metrics/+/meta'], { qos: 1 }, (err) => (err ? reject(err) : resolve())),
+      );
       client.once('error', reject);
     });
     return sub;
@@ -169,7 +171,10 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       // A retained status, online then offline; a birth message with host facts and metadata.
       await waitFor(() => sub.status.includes('offline'), 'the offline status', { timeoutMs: 5000 });
       expect(sub.status[0]).toBe('online');
-      expect(sub.meta).toMatchObject({ agentId: 'edge-1', metadata: { test_ticks_total: { type: 'counter', help: 'Collections so far.' } } });
+      expect(sub.meta).toMatchObject({
+        agentId: 'edge-1',
+        metadata: { test_ticks_total: { type: 'counter', help: 'Collections so far.' } },
+      });
     });
 
     it.runIf(available)('keeps collecting through a broker outage and delivers the backlog afterwards', async () => {
@@ -185,14 +190,22 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
       const during = collector.collected;
       await waitFor(() => collector.collected >= during + 25, 'collections during the outage', { timeoutMs: 20_000 });
       // Without acknowledgements, intervals gather in the write-ahead file until a batch spans outage_batch.
-      await waitFor(() => statSync(join(dir, 'collected.wal')).size > 0 && agent.status().buffer.accumulatedSamples > 0, 'samples in the write-ahead file', { timeoutMs: 5000 });
+      await waitFor(
+        () => statSync(join(dir, 'collected.wal')).size > 0 && agent.status().buffer.accumulatedSamples > 0,
+        'samples in the write-ahead file',
+        { timeoutMs: 5000 },
+      );
       await broker.restart();
       await waitFor(() => collector.collected >= during + 35, 'collections after the outage', { timeoutMs: 20_000 });
       await agent.stop();
-      await waitFor(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 'the backlog', { timeoutMs: 20_000 }).catch((e) => {
+      await waitFor(() => sub.samples('test_ticks_total').values.size === collector.collected * 3, 'the backlog', {
+        timeoutMs: 20_000,
+      }).catch((e) => {
         const got = [...sub.samples('test_ticks_total').values.values()].map((v) => Math.floor(v / 10)).sort((a, b) => a - b);
         const missing = Array.from({ length: collector.collected }, (_, i) => i + 1).filter((i) => !got.includes(i));
-        throw new Error(`${(e as Error).message}: missing collections ${missing.join(',')} of ${collector.collected}; status ${JSON.stringify(agent.status())}`);
+        throw new Error(
+          `${(e as Error).message}: missing collections ${missing.join(',')} of ${collector.collected}; status ${JSON.stringify(agent.status())}`,
+        );
       });
       expectAllDelivered(sub, collector.collected);
       // The outage was gathered into batches spanning several intervals.
@@ -220,13 +233,16 @@ describe('agent crashes', () => {
           collected.push(Number(line.split(' ')[1]));
           if (++seen === stopAfter) p.kill(signal);
         });
-        p.on('exit', (code, sig) => (sig === signal || code === 0 ? resolve() : reject(new Error(`agent child exited ${code} ${sig}: ${err}`))));
+        p.on('exit', (code, sig) =>
+          sig === signal || code === 0 ? resolve() : reject(new Error(`agent child exited ${code} ${sig}: ${err}`)),
+        );
       });
     await runChild(15, 'SIGKILL');
     await runChild(10, 'SIGTERM');
     const received = () => {
       const values = new Set<number>();
-      for (const b of sub.batches) for (const s of b.series) if (s.labels.__name__ === 'test_clock') for (const v of s.values) values.add(v);
+      for (const b of sub.batches)
+        for (const s of b.series) if (s.labels.__name__ === 'test_clock') for (const v of s.values) values.add(v);
       return values;
     };
     await waitFor(() => collected.every((v) => received().has(v)), 'every collected sample', { timeoutMs: 10_000 });
@@ -242,7 +258,14 @@ describe('TLS', () => {
       removeMosquittoDir(broker.dir);
     });
     const certs = broker.certificates!;
-    const hub = mqtt.connect(broker.url, { username: 'hub', password: USERS.hub, protocolVersion: 5, ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) });
+    const hub = mqtt.connect(broker.url, {
+      username: 'hub',
+      password: USERS.hub,
+      protocolVersion: 5,
+      ca: readFileSync(certs.ca),
+      cert: readFileSync(certs.clientCert),
+      key: readFileSync(certs.clientKey),
+    });
     const values: number[] = [];
     hub.on('message', (_t, payload) => {
       for (const s of decodeBatch(new Uint8Array(payload)).series) if (s.labels.__name__ === 'test_ticks_total') values.push(...s.values);
@@ -251,7 +274,20 @@ describe('TLS', () => {
     cleanups.push(() => void hub.end(true));
     const dir = tempDir('agent-', cleanups).path;
     const tls = [`  tls_ca_file: ${certs.ca}`, `  tls_cert_file: ${certs.clientCert}`, `  tls_key_file: ${certs.clientKey}`].join('\n');
-    const cfg = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${broker.url}`, '  password: agent-token', '  protocol_version: 5', tls].join('\n'), 'tls.yaml');
+    const cfg = parseConfig(
+      [
+        'agent:',
+        '  id: edge-1',
+        `  data_dir: ${dir}`,
+        '  interval: 100ms',
+        'hub:',
+        `  url: ${broker.url}`,
+        '  password: agent-token',
+        '  protocol_version: 5',
+        tls,
+      ].join('\n'),
+      'tls.yaml',
+    );
     const collector = countingCollector();
     const agent = new Agent(cfg, { collectors: [collector], log: () => undefined });
     await agent.start();
@@ -261,7 +297,18 @@ describe('TLS', () => {
     // An agent that does not trust the broker's CA never connects, and says why.
     const logs: string[] = [];
     const dir2 = tempDir('agent-', cleanups).path;
-    const untrusting = parseConfig(['agent:', '  id: edge-1', `  data_dir: ${dir2}`, 'hub:', `  url: ${broker.url}`, '  password: agent-token', '  protocol_version: 5'].join('\n'), 'notrust.yaml');
+    const untrusting = parseConfig(
+      [
+        'agent:',
+        '  id: edge-1',
+        `  data_dir: ${dir2}`,
+        'hub:',
+        `  url: ${broker.url}`,
+        '  password: agent-token',
+        '  protocol_version: 5',
+      ].join('\n'),
+      'notrust.yaml',
+    );
     const stranger = new Agent(untrusting, { collectors: [countingCollector()], log: (l) => logs.push(l) });
     await stranger.start();
     await waitFor(() => logs.some((l) => /certificate/i.test(l)), 'a certificate error', { timeoutMs: 10_000 });

@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { encodeBatch, topics, type BatchSeries } from '@metrics-hub/wire';
-import { freePort, loadFleet, parseBenchArgs, printTable, processCpuSeconds, progress, removeMosquittoDir, startMosquitto } from '@metrics-hub/testing';
+import {
+  freePort,
+  loadFleet,
+  parseBenchArgs,
+  printTable,
+  processCpuSeconds,
+  progress,
+  removeMosquittoDir,
+  startMosquitto,
+} from '@metrics-hub/testing';
 import { startHubProcess, type HubProcess } from '../src/processes.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { agents: 40, hours: 2, stepsPerBatch: 60 });
@@ -24,7 +33,11 @@ function encodeFleet(run: string): { batches: Uint8Array[][]; samples: number } 
     const out: Uint8Array[] = [];
     for (let from = 0, seq = 1; from < fleet.steps; from += args.stepsPerBatch, seq++) {
       const to = Math.min(fleet.steps, from + args.stepsPerBatch);
-      const bs: BatchSeries[] = series.map((s) => ({ labels: { ...s.labels, instance: `${run}-${a}` }, timestamps: s.timestamps.subarray(from, to), values: s.values.subarray(from, to) }));
+      const bs: BatchSeries[] = series.map((s) => ({
+        labels: { ...s.labels, instance: `${run}-${a}` },
+        timestamps: s.timestamps.subarray(from, to),
+        values: s.values.subarray(from, to),
+      }));
       samples += series.length * (to - from);
       out.push(encodeBatch({ agentId: `${run}-${a}`, firstSeq: seq, lastSeq: seq, createdMs: Date.now(), series: bs }));
     }
@@ -38,7 +51,13 @@ async function storedBy(hub: HubProcess): Promise<number> {
   return status.ingest.samplesStored;
 }
 
-async function run(hubCount: number): Promise<{ rate: number; perHub: number[]; seconds: number; samples: number; cpu: { hubs: number[]; broker: number; generator: number } }> {
+async function run(hubCount: number): Promise<{
+  rate: number;
+  perHub: number[];
+  seconds: number;
+  samples: number;
+  cpu: { hubs: number[]; broker: number; generator: number };
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'scale-out-'));
   // As the README asks of a broker in front of hubs: no cap on queued messages.
   const broker = await startMosquitto({ hub: 'hub-secret', bench: 'bench-secret' }, { extraConfig: ['max_queued_messages 0'] });
@@ -108,13 +127,25 @@ async function run(hubCount: number): Promise<{ rate: number; perHub: number[]; 
 
 const one = await run(1);
 const two = await run(2);
-printTable(`scale-out through mosquitto: ${hosts.length} agents x ${args.hours} h of the benchmark fleet (${one.samples.toLocaleString('en')} samples per run), ${args.stepsPerBatch} intervals per batch`, [
-  ['one hub', `${Math.round(one.rate).toLocaleString('en')} samples/s (${one.seconds.toFixed(1)} s)`],
-  ['two hubs, one shared group', `${Math.round(two.rate).toLocaleString('en')} samples/s (${two.seconds.toFixed(1)} s) = x${(two.rate / one.rate).toFixed(2)}`],
-  ['  split between the two', two.perHub.map((n) => `${((n / two.samples) * 100).toFixed(0)}%`).join(' / ')],
-  ['CPU, one hub (hub / broker / load generator)', `${pct(one.cpu.hubs[0])} / ${pct(one.cpu.broker)} / ${pct(one.cpu.generator)} of a core (2 cores here)`],
-  ['CPU, two hubs (hubs / broker / load generator)', `${one.cpu && two.cpu.hubs.map(pct).join(' + ')} / ${pct(two.cpu.broker)} / ${pct(two.cpu.generator)}`],
-]);
+printTable(
+  `scale-out through mosquitto: ${hosts.length} agents x ${args.hours} h of the benchmark fleet (${one.samples.toLocaleString('en')} samples per run), ${args.stepsPerBatch} intervals per batch`,
+  [
+    ['one hub', `${Math.round(one.rate).toLocaleString('en')} samples/s (${one.seconds.toFixed(1)} s)`],
+    [
+      'two hubs, one shared group',
+      `${Math.round(two.rate).toLocaleString('en')} samples/s (${two.seconds.toFixed(1)} s) = x${(two.rate / one.rate).toFixed(2)}`,
+    ],
+    ['  split between the two', two.perHub.map((n) => `${((n / two.samples) * 100).toFixed(0)}%`).join(' / ')],
+    [
+      'CPU, one hub (hub / broker / load generator)',
+      `${pct(one.cpu.hubs[0])} / ${pct(one.cpu.broker)} / ${pct(one.cpu.generator)} of a core (2 cores here)`,
+    ],
+    [
+      'CPU, two hubs (hubs / broker / load generator)',
+      `${one.cpu && two.cpu.hubs.map(pct).join(' + ')} / ${pct(two.cpu.broker)} / ${pct(two.cpu.generator)}`,
+    ],
+  ],
+);
 
 function pct(share: number): string {
   return `${Math.round(share * 100)}%`;

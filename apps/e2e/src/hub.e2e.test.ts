@@ -46,11 +46,20 @@ describe('hub end to end (embedded broker)', () => {
         METRICS_HUB_LOCAL_AGENT_INTERVAL: '1s',
       }),
     );
-    const up = await waitFor(async () => (await query(hub.http, 'up{instance="this-machine"} == 1'))[0], 'up == 1 for the local agent', { timeoutMs: 30_000, intervalMs: 200 });
+    const up = await waitFor(async () => (await query(hub.http, 'up{instance="this-machine"} == 1'))[0], 'up == 1 for the local agent', {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     expect(up.metric).toMatchObject({ job: 'node', instance: 'this-machine' });
-    const mem = await waitFor(async () => (await query(hub.http, 'node_memory_MemTotal_bytes{instance="this-machine"}'))[0], 'the local agent\'s host metrics', { timeoutMs: 30_000, intervalMs: 200 });
+    const mem = await waitFor(
+      async () => (await query(hub.http, 'node_memory_MemTotal_bytes{instance="this-machine"}'))[0],
+      "the local agent's host metrics",
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(Number(mem.value![1])).toBeGreaterThan(0);
-    const fleet = (await (await fetch(`${hub.http}/api/hub/v1/fleet`)).json()) as { agents: { agentId: string; connected: boolean; host: { hostname: string } }[] };
+    const fleet = (await (await fetch(`${hub.http}/api/hub/v1/fleet`)).json()) as {
+      agents: { agentId: string; connected: boolean; host: { hostname: string } }[];
+    };
     expect(fleet.agents.find((a) => a.agentId === 'this-machine')).toMatchObject({ connected: true, host: { hostname: hostname() } });
   });
 
@@ -84,40 +93,46 @@ describe('hub end to end (embedded broker)', () => {
 });
 
 describe('hub end to end (external mosquitto)', () => {
-  it.runIf(mosquittoAvailable())('ingests through Debian\'s mosquitto with a persistent session, across kill -9 of the hub and a broker restart', async () => {
-    const dir = tempDir('e2e-', cleanups).path;
-    const broker = await startMosquitto({ hub: 'hub-secret', 'edge-1': 'edge-secret' });
-    cleanups.push(async () => {
-      await broker.stop().catch(() => undefined);
-      removeMosquittoDir(broker.dir);
-    });
-    const env = {
-      METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
-      METRICS_HUB_BROKER_MODE: 'external',
-      METRICS_HUB_BROKER_URL: broker.url,
-      METRICS_HUB_BROKER_USERNAME: 'hub',
-      METRICS_HUB_BROKER_PASSWORD: 'hub-secret',
-      METRICS_HUB_BROKER_CLIENT_ID: 'hub-e2e',
-      METRICS_HUB_BROKER_PROTOCOL_VERSION: '5',
-      METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
-      METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
-    };
-    let hub = track(await startHubProcess(env));
-    const collected: number[] = [];
-    const agent = track(startAgentProcess(join(dir, 'agent'), broker.url, 'edge-1', 'edge-secret', collected));
-    await waitFor(async () => (await storedClock(hub.http, 'edge-1')).length >= 10, 'first samples through mosquitto', { timeoutMs: 30_000, intervalMs: 200 });
-    // The hub dies: mosquitto keeps its session's messages until it is back.
-    await hub.kill9();
-    const during = collected.length;
-    await waitFor(() => collected.length >= during + 20, 'collections while the hub is down', { timeoutMs: 30_000 });
-    hub = track(await startHubProcess(env));
-    await broker.stop();
-    const stopped = collected.length;
-    await waitFor(() => collected.length >= stopped + 20, 'collections while the broker is down', { timeoutMs: 30_000 });
-    await broker.restart();
-    const back = collected.length;
-    await waitFor(() => collected.length >= back + 20, 'collections after the broker restart', { timeoutMs: 30_000 });
-    await agent.stop();
-    await expectExactlyOnce(hub.http, 'edge-1', collected, 0);
-  });
+  it.runIf(mosquittoAvailable())(
+    "ingests through Debian's mosquitto with a persistent session, across kill -9 of the hub and a broker restart",
+    async () => {
+      const dir = tempDir('e2e-', cleanups).path;
+      const broker = await startMosquitto({ hub: 'hub-secret', 'edge-1': 'edge-secret' });
+      cleanups.push(async () => {
+        await broker.stop().catch(() => undefined);
+        removeMosquittoDir(broker.dir);
+      });
+      const env = {
+        METRICS_HUB_HUB_DATA_DIR: join(dir, 'hub'),
+        METRICS_HUB_BROKER_MODE: 'external',
+        METRICS_HUB_BROKER_URL: broker.url,
+        METRICS_HUB_BROKER_USERNAME: 'hub',
+        METRICS_HUB_BROKER_PASSWORD: 'hub-secret',
+        METRICS_HUB_BROKER_CLIENT_ID: 'hub-e2e',
+        METRICS_HUB_BROKER_PROTOCOL_VERSION: '5',
+        METRICS_HUB_HTTP_LISTEN: `127.0.0.1:${await freePort()}`,
+        METRICS_HUB_LOCAL_AGENT_ENABLED: 'false',
+      };
+      let hub = track(await startHubProcess(env));
+      const collected: number[] = [];
+      const agent = track(startAgentProcess(join(dir, 'agent'), broker.url, 'edge-1', 'edge-secret', collected));
+      await waitFor(async () => (await storedClock(hub.http, 'edge-1')).length >= 10, 'first samples through mosquitto', {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+      // The hub dies: mosquitto keeps its session's messages until it is back.
+      await hub.kill9();
+      const during = collected.length;
+      await waitFor(() => collected.length >= during + 20, 'collections while the hub is down', { timeoutMs: 30_000 });
+      hub = track(await startHubProcess(env));
+      await broker.stop();
+      const stopped = collected.length;
+      await waitFor(() => collected.length >= stopped + 20, 'collections while the broker is down', { timeoutMs: 30_000 });
+      await broker.restart();
+      const back = collected.length;
+      await waitFor(() => collected.length >= back + 20, 'collections after the broker restart', { timeoutMs: 30_000 });
+      await agent.stop();
+      await expectExactlyOnce(hub.http, 'edge-1', collected, 0);
+    },
+  );
 });

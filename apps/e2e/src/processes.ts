@@ -19,7 +19,10 @@ export interface HubProcess {
 
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
   const log: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', HUB_CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', HUB_CLI, 'serve'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stderr!.on('data', (d: Buffer) => log.push(...d.toString().split('\n').filter(Boolean)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const http = await new Promise<string>((resolve, reject) => {
@@ -57,8 +60,17 @@ export interface AgentProcess {
 }
 
 /** The test agent: a `test_clock` gauge every 100 ms whose value is its collection time. */
-export function startAgentProcess(dir: string, brokerUrl: string, agentId: string, token: string, collected: number[] = [], confirm: 'broker' | 'hub' = 'broker'): AgentProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CHILD, dir, brokerUrl, agentId, token, confirm], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startAgentProcess(
+  dir: string,
+  brokerUrl: string,
+  agentId: string,
+  token: string,
+  collected: number[] = [],
+  confirm: 'broker' | 'hub' = 'broker',
+): AgentProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CHILD, dir, brokerUrl, agentId, token, confirm], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -81,7 +93,11 @@ export function startAgentProcess(dir: string, brokerUrl: string, agentId: strin
 }
 
 /** A Prometheus API query; throws on an error response. */
-export async function query(http: string, promql: string, timeSeconds?: number): Promise<{ metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[]> {
+export async function query(
+  http: string,
+  promql: string,
+  timeSeconds?: number,
+): Promise<{ metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[]> {
   const params = new URLSearchParams({ query: promql, ...(timeSeconds !== undefined ? { time: String(timeSeconds) } : {}) });
   const res = await fetch(`${http}/api/v1/query?${params}`);
   const body = (await res.json()) as { status: string; error?: string; data: { result: never[] } };
@@ -96,7 +112,11 @@ export async function storedClock(http: string, agentId: string): Promise<number
 }
 
 export async function issueToken(http: string, agentId: string): Promise<string> {
-  const res = await fetch(`${http}/api/hub/v1/agents`, { method: 'POST', body: JSON.stringify({ agentId }), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(`${http}/api/hub/v1/agents`, {
+    method: 'POST',
+    body: JSON.stringify({ agentId }),
+    headers: { 'content-type': 'application/json' },
+  });
   if (res.status !== 201) throw new Error(`issuing a token: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }

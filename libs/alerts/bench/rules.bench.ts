@@ -33,7 +33,9 @@ const store = TimeSeriesStore.open({ path: join(dir, 'm.db') });
 progress('loading the fleet into the store');
 for (let from = 0; from < fleet.steps; from += 360) {
   const to = Math.min(fleet.steps, from + 360);
-  store.append(fleet.series.map((s) => ({ labels: s.labels, timestamps: s.timestamps.subarray(from, to), values: s.values.subarray(from, to) })));
+  store.append(
+    fleet.series.map((s) => ({ labels: s.labels, timestamps: s.timestamps.subarray(from, to), values: s.values.subarray(from, to) })),
+  );
 }
 const groups: string[] = [];
 for (let g = 0; g * args.perGroup < args.rules; g++) {
@@ -41,7 +43,11 @@ for (let g = 0; g * args.perGroup < args.rules; g++) {
   for (let r = 0; r < args.perGroup && g * args.perGroup + r < args.rules; r++) {
     const i = g * args.perGroup + r;
     const expr = SHAPES[i % SHAPES.length](i);
-    rules.push(i % 5 === 4 ? `      - record: bench:rule_${i}\n        expr: ${JSON.stringify(expr.replace(/ [<>]=? .*$| == 0 .*$/, ''))}` : `      - alert: Bench${i}\n        expr: ${JSON.stringify(expr)}\n        for: ${i % 3 === 0 ? "0s" : "5m"}\n        labels: { severity: warning }\n        annotations: { summary: "{{ $labels.instance }} at {{ $value }}" }`);
+    rules.push(
+      i % 5 === 4
+        ? `      - record: bench:rule_${i}\n        expr: ${JSON.stringify(expr.replace(/ [<>]=? .*$| == 0 .*$/, ''))}`
+        : `      - alert: Bench${i}\n        expr: ${JSON.stringify(expr)}\n        for: ${i % 3 === 0 ? '0s' : '5m'}\n        labels: { severity: warning }\n        annotations: { summary: "{{ $labels.instance }} at {{ $value }}" }`,
+    );
   }
   groups.push(`  - name: group-${g}\n    rules:\n${rules.join('\n')}`);
 }
@@ -69,15 +75,24 @@ for (let r = 0; r < args.rounds; r++) {
   cpuMs.push((cpu.user + cpu.system) / 1000);
 }
 progress('');
-const groupTimes = manager.groupList().map((g) => g.evaluationMs).sort((a, b) => a - b);
+const groupTimes = manager
+  .groupList()
+  .map((g) => g.evaluationMs)
+  .sort((a, b) => a - b);
 const errors = manager.groupList().flatMap((g) => g.rules.filter((r) => r.health === 'err').map((r) => `${r.name}: ${r.lastError}`));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const steady = roundMs.slice(1);
-printTable(`alert rules: ${args.rules} rules in ${groupTimes.length} groups, every 15 s, over ${fleet.series.length} series (${args.hosts} hosts)`, [
-  ['one round of every group', `median ${median(steady).toFixed(0)} ms (first, with JIT warm-up: ${roundMs[0].toFixed(0)} ms); CPU ${median(cpuMs.slice(1)).toFixed(0)} ms`],
-  ['share of one core at 15 s', `${((median(steady) / INTERVAL) * 100).toFixed(1)}% (target <= 20%)`],
-  ['per group (last round)', `median ${median(groupTimes).toFixed(1)} ms, max ${groupTimes[groupTimes.length - 1].toFixed(1)} ms`],
-  ['alerts sent, rule errors', `${notified} alerts; ${errors.length} errors${errors.length ? ` (first: ${errors[0]})` : ''}`],
-]);
+printTable(
+  `alert rules: ${args.rules} rules in ${groupTimes.length} groups, every 15 s, over ${fleet.series.length} series (${args.hosts} hosts)`,
+  [
+    [
+      'one round of every group',
+      `median ${median(steady).toFixed(0)} ms (first, with JIT warm-up: ${roundMs[0].toFixed(0)} ms); CPU ${median(cpuMs.slice(1)).toFixed(0)} ms`,
+    ],
+    ['share of one core at 15 s', `${((median(steady) / INTERVAL) * 100).toFixed(1)}% (target <= 20%)`],
+    ['per group (last round)', `median ${median(groupTimes).toFixed(1)} ms, max ${groupTimes[groupTimes.length - 1].toFixed(1)} ms`],
+    ['alerts sent, rule errors', `${notified} alerts; ${errors.length} errors${errors.length ? ` (first: ${errors[0]})` : ''}`],
+  ],
+);
 store.close();
 rmSync(dir, { recursive: true, force: true });

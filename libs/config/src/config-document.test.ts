@@ -11,7 +11,11 @@ const schema: ConfigSchema = {
   },
   store: {
     size: { kind: 'bytes', default: '1GiB', help: 'size bound, e.g. 10GiB' },
-    mode: { kind: (raw) => (raw === 'fast' || raw === 'safe' ? { value: raw } : { error: 'must be fast or safe' }), default: 'safe', help: 'write mode' },
+    mode: {
+      kind: (raw) => (raw === 'fast' || raw === 'safe' ? { value: raw } : { error: 'must be fast or safe' }),
+      default: 'safe',
+      help: 'write mode',
+    },
   },
 };
 
@@ -27,7 +31,11 @@ function problemsOf(fn: () => void): string[] {
 
 describe('config document', () => {
   it('gives defaults, file values and environment values, in that order of weakness', () => {
-    const doc = openConfigDocument('http:\n  timeout: 30s\nstore:\n  mode: fast\n', 'hub.yaml', { schema, envPrefix: 'TEST', env: { TEST_STORE_SIZE: '2MiB' } });
+    const doc = openConfigDocument('http:\n  timeout: 30s\nstore:\n  mode: fast\n', 'hub.yaml', {
+      schema,
+      envPrefix: 'TEST',
+      env: { TEST_STORE_SIZE: '2MiB' },
+    });
     expect(doc.get('http', 'listen')).toBe('127.0.0.1:9464');
     expect(doc.get('http', 'timeout')).toBe(30_000);
     expect(doc.get('store', 'size')).toBe(2 * 1024 * 1024);
@@ -37,7 +45,11 @@ describe('config document', () => {
 
   it('reports every mistake with its line, including those from the environment', () => {
     const problems = problemsOf(() => {
-      const doc = openConfigDocument('http:\n  listn: x\n  timeout: soon\nstorage: {}\n', 'hub.yaml', { schema, envPrefix: 'TEST', env: { TEST_STORE_MODE: 'reckless' } });
+      const doc = openConfigDocument('http:\n  listn: x\n  timeout: soon\nstorage: {}\n', 'hub.yaml', {
+        schema,
+        envPrefix: 'TEST',
+        env: { TEST_STORE_MODE: 'reckless' },
+      });
       doc.get('http', 'timeout');
       doc.get('store', 'mode');
       doc.finish();
@@ -51,7 +63,11 @@ describe('config document', () => {
   });
 
   it('leaves list sections to the caller and reports required fields in them', () => {
-    const doc = openConfigDocument('rules:\n  - file: a.yaml\n  - {}\n', 'hub.yaml', { schema, envPrefix: 'TEST', listSections: ['rules'] });
+    const doc = openConfigDocument('rules:\n  - file: a.yaml\n  - {}\n', 'hub.yaml', {
+      schema,
+      envPrefix: 'TEST',
+      listSections: ['rules'],
+    });
     const rules = doc.root.rules as Record<string, unknown>[];
     const spec = { kind: 'string' as const, default: undefined, help: 'a rule file path' };
     expect(rules.map((r, i) => doc.field(r.file, spec, ['rules', i, 'file'], `rule #${i + 1} file`, true))).toEqual(['a.yaml', undefined]);
@@ -59,8 +75,12 @@ describe('config document', () => {
   });
 
   it('refuses broken YAML and a file that is not a mapping', () => {
-    expect(problemsOf(() => openConfigDocument('http: [\n', 'hub.yaml', { schema, envPrefix: 'TEST' }))[0]).toMatch(/^hub\.yaml:\d+: .*fix the YAML syntax$/);
-    expect(problemsOf(() => openConfigDocument('- a\n- b\n', 'hub.yaml', { schema, envPrefix: 'TEST' }))).toEqual(['hub.yaml: the config must be a mapping of sections (http, store)']);
+    expect(problemsOf(() => openConfigDocument('http: [\n', 'hub.yaml', { schema, envPrefix: 'TEST' }))[0]).toMatch(
+      /^hub\.yaml:\d+: .*fix the YAML syntax$/,
+    );
+    expect(problemsOf(() => openConfigDocument('- a\n- b\n', 'hub.yaml', { schema, envPrefix: 'TEST' }))).toEqual([
+      'hub.yaml: the config must be a mapping of sections (http, store)',
+    ]);
   });
 
   it('says how to fix an unreadable file', () => {
@@ -68,7 +88,9 @@ describe('config document', () => {
     try {
       writeFileSync(join(dir, 'ok.yaml'), 'http: {}\n');
       expect(readConfigText(join(dir, 'ok.yaml'))).toBe('http: {}\n');
-      expect(problemsOf(() => readConfigText(join(dir, 'missing.yaml'), '--hub-config'))[0]).toMatch(/missing\.yaml: cannot read the config file \(ENOENT.*\): check the path given with --hub-config$/);
+      expect(problemsOf(() => readConfigText(join(dir, 'missing.yaml'), '--hub-config'))[0]).toMatch(
+        /missing\.yaml: cannot read the config file \(ENOENT.*\): check the path given with --hub-config$/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

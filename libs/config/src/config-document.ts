@@ -60,7 +60,8 @@ export function openConfigDocument(
   if (problems.length) throw new ConfigError(problems);
   const root = (doc.toJS() ?? {}) as Record<string, unknown>;
   const sections = [...Object.keys(schema), ...listSections];
-  if (typeof root !== 'object' || Array.isArray(root)) throw new ConfigError([`${file}: the config must be a mapping of sections (${sections.join(', ')})`]);
+  if (typeof root !== 'object' || Array.isArray(root))
+    throw new ConfigError([`${file}: the config must be a mapping of sections (${sections.join(', ')})`]);
 
   const where = (path: (string | number)[]): string => {
     for (let n = path.length; n > 0; n--) {
@@ -81,7 +82,10 @@ export function openConfigDocument(
       continue;
     }
     for (const key of Object.keys(sec)) {
-      if (!(key in schema[section])) problems.push(`${where([section, key])}: unknown key "${section}.${key}": known keys are ${Object.keys(schema[section]).join(', ')}`);
+      if (!(key in schema[section]))
+        problems.push(
+          `${where([section, key])}: unknown key "${section}.${key}": known keys are ${Object.keys(schema[section]).join(', ')}`,
+        );
     }
   }
 
@@ -148,7 +152,9 @@ export function convertValue(raw: unknown, kind: KeySpec['kind']): Converted {
     }
     case 'bytes': {
       const m = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?$/i.exec(String(raw).trim());
-      return m ? { value: Math.round(Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]) } : { error: 'must be a size like 512KiB, 256MiB or 1GB' };
+      return m
+        ? { value: Math.round(Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]) }
+        : { error: 'must be a size like 512KiB, 256MiB or 1GB' };
     }
     case 'labels': {
       if (typeof raw !== 'object' || Array.isArray(raw)) return { error: 'must be a mapping of label names to values' };

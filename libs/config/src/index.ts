@@ -1,2 +1,12 @@
-export { ConfigError, openConfigDocument, readConfigText, convertValue, type ConfigDocument, type ConfigSchema, type KeySpec, type Kind, type Converted } from './config-document.ts';
+export {
+  ConfigError,
+  openConfigDocument,
+  readConfigText,
+  convertValue,
+  type ConfigDocument,
+  type ConfigSchema,
+  type KeySpec,
+  type Kind,
+  type Converted,
+} from './config-document.ts';
 export { runCommandLine, type CommandLine } from './cli.ts';

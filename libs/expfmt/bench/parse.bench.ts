@@ -28,7 +28,11 @@ function generate(samples: number): MetricFamily[] {
       name = `bench_cpu_seconds_${f}_total`;
       for (let cpu = 0; cpu < 64 && n < samples; cpu++) {
         for (const mode of modes) {
-          out.push({ name, labels: { instance: `host-${f % 50}.example.org:9100`, cpu: String(cpu), mode }, value: (cpu * 1000 + f) * 1.37 });
+          out.push({
+            name,
+            labels: { instance: `host-${f % 50}.example.org:9100`, cpu: String(cpu), mode },
+            value: (cpu * 1000 + f) * 1.37,
+          });
           n++;
         }
       }
@@ -36,7 +40,12 @@ function generate(samples: number): MetricFamily[] {
       type = 'gauge';
       name = `bench_filesystem_avail_bytes_${f}`;
       for (let i = 0; i < 400 && n < samples; i++) {
-        out.push({ name, labels: { device: `/dev/sd${i}`, fstype: 'ext4', mountpoint: `/srv/data/${i}` }, value: 1.6777216e10 - i * 4096, timestampMs: 1_700_000_000_000 + i });
+        out.push({
+          name,
+          labels: { device: `/dev/sd${i}`, fstype: 'ext4', mountpoint: `/srv/data/${i}` },
+          value: 1.6777216e10 - i * 4096,
+          timestampMs: 1_700_000_000_000 + i,
+        });
         n++;
       }
     } else {
@@ -44,7 +53,8 @@ function generate(samples: number): MetricFamily[] {
       name = `bench_http_request_duration_seconds_${f}`;
       for (let h = 0; h < 40 && n < samples; h++) {
         const labels = { handler: `/api/v1/route${h}`, method: h % 2 ? 'GET' : 'POST', code: '200' };
-        for (let b = 0; b < bounds.length; b++) out.push({ name: `${name}_bucket`, labels: { ...labels, le: bounds[b] }, value: b * 17 + h });
+        for (let b = 0; b < bounds.length; b++)
+          out.push({ name: `${name}_bucket`, labels: { ...labels, le: bounds[b] }, value: b * 17 + h });
         out.push({ name: `${name}_sum`, labels, value: 0.1 + h * 3.25 });
         out.push({ name: `${name}_count`, labels, value: 11 * 17 + h });
         n += bounds.length + 2;
@@ -86,7 +96,11 @@ for (const format of ['prometheus', 'openmetrics'] as const) {
   const w = median(whole) / 1000;
   const c = median(chunked) / 1000;
   console.log(`${format}: ${samples} samples, ${families.length} families, ${fmt(mb)} MB (UTF-8)`);
-  console.log(`  parseExposition (whole text)      ${fmt(w * 1000, 0)} ms  ${fmt(samples / w / 1e6, 2)} M samples/s  ${fmt(mb / w)} MB/s  (median of ${runs})`);
-  console.log(`  ExpositionParser (${chunkSize}-char chunks) ${fmt(c * 1000, 0)} ms  ${fmt(samples / c / 1e6, 2)} M samples/s  ${fmt(mb / c)} MB/s`);
+  console.log(
+    `  parseExposition (whole text)      ${fmt(w * 1000, 0)} ms  ${fmt(samples / w / 1e6, 2)} M samples/s  ${fmt(mb / w)} MB/s  (median of ${runs})`,
+  );
+  console.log(
+    `  ExpositionParser (${chunkSize}-char chunks) ${fmt(c * 1000, 0)} ms  ${fmt(samples / c / 1e6, 2)} M samples/s  ${fmt(mb / c)} MB/s`,
+  );
   console.log(`  writeExposition                   ${fmt(writeMs, 0)} ms  ${fmt(samples / (writeMs / 1000) / 1e6, 2)} M samples/s`);
 }

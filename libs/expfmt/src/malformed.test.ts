@@ -13,7 +13,8 @@ interface Case {
 }
 
 const VALUE = 'expected a float such as 1, -2.5, 1e3, +Inf, -Inf or NaN';
-const REPEATED = (name: string, first: number) => `family "${name}" appears again (first at line ${first}): the lines of a family must be contiguous; kept as a separate family`;
+const REPEATED = (name: string, first: number) =>
+  `family "${name}" appears again (first at line ${first}): the lines of a family must be contiguous; kept as a separate family`;
 
 const cases: Case[] = [
   {
@@ -68,8 +69,16 @@ const cases: Case[] = [
     input: '9a 1\nmy.metric 1\nmé 1\n{a="b"} 1\n{"x","y"} 1\nfoo{"bar"} 1\n{""} 1\n"unterminated 1\nok 1\n',
     problems: [
       [1, 1, `expected a metric name or '{', found "9"`],
-      [2, 3, 'invalid character "." in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}'],
-      [3, 2, 'invalid character "é" in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}'],
+      [
+        2,
+        3,
+        'invalid character "." in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}',
+      ],
+      [
+        3,
+        2,
+        'invalid character "é" in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}',
+      ],
       [4, 8, 'metric name missing: put it before the braces or as a quoted string inside them, like {"my.metric",a="b"}'],
       [5, 6, 'metric name given twice: "x" and "y"'],
       [6, 4, 'metric name given twice: "foo" before the braces and "bar" inside'],
@@ -80,7 +89,8 @@ const cases: Case[] = [
   },
   {
     name: 'bad label sets',
-    input: 'a{b=c} 1\na{=""} 1\na{b="c",,d="e"} 1\na{b.c="d"} 1\na{b="c"d="e"} 1\na{__name__="x"} 1\na{b="unterminated} 1\na{""="x"} 1\na{b} 1\nok{ b = "c" , } 1\n',
+    input:
+      'a{b=c} 1\na{=""} 1\na{b="c",,d="e"} 1\na{b.c="d"} 1\na{b="c"d="e"} 1\na{__name__="x"} 1\na{b="unterminated} 1\na{""="x"} 1\na{b} 1\nok{ b = "c" , } 1\n',
     problems: [
       [1, 5, `expected '"' to start the value of label "b", found "c"`],
       [2, 3, `expected a label name or '}', found "="`],
@@ -98,8 +108,16 @@ const cases: Case[] = [
     name: 'a NUL byte: kept in label values and HELP, refused in names',
     input: 'a{b="x\u0000y"} 1\nc\u0000d 1\n# HELP e he\u0000lp\ne 2\nf{g\u0000="h"} 3\n',
     problems: [
-      [2, 2, 'invalid character "\\u0000" in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}'],
-      [5, 4, 'invalid character "\\u0000" in label name: names outside [a-zA-Z_][a-zA-Z0-9_]* go in double quotes, like "my.label"="value"'],
+      [
+        2,
+        2,
+        'invalid character "\\u0000" in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}',
+      ],
+      [
+        5,
+        4,
+        'invalid character "\\u0000" in label name: names outside [a-zA-Z_][a-zA-Z0-9_]* go in double quotes, like "my.label"="value"',
+      ],
     ],
     survivors: ['a{b="x\\u0000y"} 1', 'e 2'],
   },
@@ -138,7 +156,8 @@ const cases: Case[] = [
   },
   {
     name: 'bad metadata lines',
-    input: '# TYPE a info\n# TYPE b foo bar\n# TYPE c\n# HELP\n# HELP \n# HELP my.metric x\n# TYPE "unterminated gauge\n# TYPE "" gauge\n# HELP "q"x\nok 1\n',
+    input:
+      '# TYPE a info\n# TYPE b foo bar\n# TYPE c\n# HELP\n# HELP \n# HELP my.metric x\n# TYPE "unterminated gauge\n# TYPE "" gauge\n# HELP "q"x\nok 1\n',
     problems: [
       [1, 10, 'unknown metric type "info": expected counter, gauge, histogram, summary or untyped'],
       [2, 10, 'unknown metric type "foo bar": expected counter, gauge, histogram, summary or untyped'],
@@ -164,7 +183,8 @@ const cases: Case[] = [
   },
   {
     name: 'histogram buckets and summary quantiles need a float bound',
-    input: '# TYPE h histogram\nh_bucket{le="x"} 1\nh_bucket 2\nh_bucket{le="NaN"} 3\nh_bucket{le="1"} 4\n# TYPE s summary\ns{quantile="a"} 1\ns 2\ns{quantile="0.5"} 3\ns_sum 4\n',
+    input:
+      '# TYPE h histogram\nh_bucket{le="x"} 1\nh_bucket 2\nh_bucket{le="NaN"} 3\nh_bucket{le="1"} 4\n# TYPE s summary\ns{quantile="a"} 1\ns 2\ns{quantile="0.5"} 3\ns_sum 4\n',
     problems: [
       [2, undefined, 'invalid "le" label value "x": expected a float such as 0.5 or +Inf; line skipped'],
       [3, undefined, 'histogram bucket without a "le" label: expected le="<float>"; line skipped'],
@@ -213,7 +233,8 @@ describe('malformed and tricky input', () => {
     expect(problemList(r.problems)).toEqual(c.problems);
     expect(series(r.families)).toEqual(c.survivors);
     expect(r.samples).toBe(c.survivors.length);
-    for (const p of r.problems) if (p.line <= c.input.split('\n').length) expect(p.text).toBe(c.input.split('\n')[p.line - 1].replace(/\r$/, ''));
+    for (const p of r.problems)
+      if (p.line <= c.input.split('\n').length) expect(p.text).toBe(c.input.split('\n')[p.line - 1].replace(/\r$/, ''));
   });
 
   it('gives the same result fed one character at a time', () => {
@@ -263,7 +284,9 @@ describe('hostile input', () => {
     const huge = `a{${'b="c",'.repeat(200_000)}} 1`; // 1.2 M characters
     const r = parseExposition(`ok 1\n${huge}\nok2 2\n`);
     expect(series(r.families)).toEqual(['ok 1', 'ok2 2']);
-    expect(problemList(r.problems)).toEqual([[2, undefined, `line too long: ${huge.length} characters, more than the limit of 65536; line skipped`]]);
+    expect(problemList(r.problems)).toEqual([
+      [2, undefined, `line too long: ${huge.length} characters, more than the limit of 65536; line skipped`],
+    ]);
   });
 
   it('stays linear on a line with very many labels', () => {
@@ -310,6 +333,8 @@ describe('hostile input', () => {
   it('does not build numbers from huge exponents', () => {
     const r = parseExposition('a 1 1e999999999999999\nb 1e-99999999999999999\n# EOF\n', { format: 'openmetrics' });
     expect(series(r.families)).toEqual(['b 0']);
-    expect(problemList(r.problems)).toEqual([[1, 5, 'timestamp "1e999999999999999" is out of range: its milliseconds do not fit an int64']]);
+    expect(problemList(r.problems)).toEqual([
+      [1, 5, 'timestamp "1e999999999999999" is out of range: its milliseconds do not fit an int64'],
+    ]);
   });
 });

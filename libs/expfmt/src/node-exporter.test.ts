@@ -45,7 +45,11 @@ describe('a node_exporter page', () => {
     expect(byName('node_systemd_unit_state').samples[0].labels.name).toBe('dev-disk-by\\x2duuid-7b3c1f2e\\x2d1234.swap');
     expect(byName('node_network_info').samples[1].labels.ifalias).toBe('uplink "A"');
     expect(byName('node_network_info').samples[0].labels.duplex).toBe('');
-    expect(byName('node_cpu_seconds_total').samples[8]).toEqual({ name: 'node_cpu_seconds_total', labels: { cpu: '1', mode: 'idle' }, value: 123789.01 });
+    expect(byName('node_cpu_seconds_total').samples[8]).toEqual({
+      name: 'node_cpu_seconds_total',
+      labels: { cpu: '1', mode: 'idle' },
+      value: 123789.01,
+    });
     expect(byName('node_os_info').help).toBe(
       "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.",
     );
@@ -57,8 +61,14 @@ describe('a node_exporter page', () => {
 
   it('survives a round trip through OpenMetrics', () => {
     const om = writeExposition(r.families, 'openmetrics');
-    expect(om.endsWith(`${'process_cpu_seconds_total 1234.56\n# TYPE process_max_fds gauge\n# HELP process_max_fds Maximum number of open file descriptors.\nprocess_max_fds 1.048576e+06\n'.slice(0, 0)}# EOF\n`)).toBe(true);
-    expect(om).toContain('# TYPE node_cpu_seconds counter\n# HELP node_cpu_seconds Seconds the CPUs spent in each mode.\nnode_cpu_seconds_total{cpu="0",mode="idle"} 123456.78\n');
+    expect(
+      om.endsWith(
+        `${'process_cpu_seconds_total 1234.56\n# TYPE process_max_fds gauge\n# HELP process_max_fds Maximum number of open file descriptors.\nprocess_max_fds 1.048576e+06\n'.slice(0, 0)}# EOF\n`,
+      ),
+    ).toBe(true);
+    expect(om).toContain(
+      '# TYPE node_cpu_seconds counter\n# HELP node_cpu_seconds Seconds the CPUs spent in each mode.\nnode_cpu_seconds_total{cpu="0",mode="idle"} 123456.78\n',
+    );
     const back = parseExposition(om);
     expect(back.format).toBe('openmetrics');
     expect(back.problems).toEqual([]);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatFloat, formatMillis, formatSeconds, parseFloatRange, parseFloatText, parseIntegerTimestamp, parseSecondsTimestamp } from './numbers.ts';
+import {
+  formatFloat,
+  formatMillis,
+  formatSeconds,
+  parseFloatRange,
+  parseFloatText,
+  parseIntegerTimestamp,
+  parseSecondsTimestamp,
+} from './numbers.ts';
 
 describe('sample values', () => {
   it.each([
@@ -30,13 +38,32 @@ describe('sample values', () => {
     expect(Object.is(parseFloatRange(`x ${text} y`, 2, 2 + text.length), expected)).toBe(true);
   });
 
-  it.each(['', '+', '-', '.', 'e3', '1e', '1e+', '0x10', '0x1p-3', '0X1P3', '1_000', '1,5', '1.5.5', '+nan', '-NaN', 'Infinit', 'true', '1x', ' 1', '1 ', '١'])(
-    'refuses %j',
-    (text) => {
-      expect(parseFloatText(text)).toBeUndefined();
-      expect(parseFloatRange(`x${text}y`, 1, 1 + text.length)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    '+',
+    '-',
+    '.',
+    'e3',
+    '1e',
+    '1e+',
+    '0x10',
+    '0x1p-3',
+    '0X1P3',
+    '1_000',
+    '1,5',
+    '1.5.5',
+    '+nan',
+    '-NaN',
+    'Infinit',
+    'true',
+    '1x',
+    ' 1',
+    '1 ',
+    '١',
+  ])('refuses %j', (text) => {
+    expect(parseFloatText(text)).toBeUndefined();
+    expect(parseFloatRange(`x${text}y`, 1, 1 + text.length)).toBeUndefined();
+  });
 
   it('reports a finite literal beyond float64 as out of range, as Go does', () => {
     expect(parseFloatText('1e400')).toBeNull();
@@ -46,7 +73,13 @@ describe('sample values', () => {
 
   it('takes the fast path only where it is exact', () => {
     // Around the limits of 15 significant digits and powers of ten up to 1e22.
-    for (const text of ['999999999999999', '0.000000000000000000001', '9007199254740993', '123456789.123456789', '1.00000000000000011102230246251565404236316680908203125']) {
+    for (const text of [
+      '999999999999999',
+      '0.000000000000000000001',
+      '9007199254740993',
+      '123456789.123456789',
+      '1.00000000000000011102230246251565404236316680908203125',
+    ]) {
       expect(parseFloatRange(text, 0, text.length)).toBe(Number(text));
     }
   });
@@ -148,7 +181,17 @@ describe("Go's float formatting (strconv.FormatFloat(v, 'g', -1, 64))", () => {
   });
 
   it('writes the OpenMetrics canonical powers of ten the Go way', () => {
-    expect([1e-10, 1e-9, 1e-5, 1e-4, 0.1, 1, 100000, 1e6, 1e10].map(formatFloat)).toEqual(['1e-10', '1e-09', '1e-05', '0.0001', '0.1', '1', '100000', '1e+06', '1e+10']);
+    expect([1e-10, 1e-9, 1e-5, 1e-4, 0.1, 1, 100000, 1e6, 1e10].map(formatFloat)).toEqual([
+      '1e-10',
+      '1e-09',
+      '1e-05',
+      '0.0001',
+      '0.1',
+      '1',
+      '100000',
+      '1e+06',
+      '1e+10',
+    ]);
   });
 
   it('round-trips the shortest digits of arbitrary doubles', () => {

@@ -50,11 +50,15 @@ process_cpu_seconds_total 4.20072246e+06
 
   it('reads the metadata example with escaping in HELP (\\n and \\")', () => {
     const r = clean('# TYPE foo_seconds counter\n# UNIT foo_seconds seconds\n# HELP foo_seconds Some text and \\n some \\" escaping');
-    expect(r.families).toEqual([{ name: 'foo_seconds_total', type: 'counter', help: 'Some text and \n some " escaping', unit: 'seconds', samples: [] }]);
+    expect(r.families).toEqual([
+      { name: 'foo_seconds_total', type: 'counter', help: 'Some text and \n some " escaping', unit: 'seconds', samples: [] },
+    ]);
   });
 
   it('reads label escaping and an empty label set', () => {
-    const r = clean('# TYPE bar_seconds summary\nbar_seconds_count 0\nbar_seconds_count{} 0\nbar_seconds_count{a="x",b="escaping\\" example \\n "} 0');
+    const r = clean(
+      '# TYPE bar_seconds summary\nbar_seconds_count 0\nbar_seconds_count{} 0\nbar_seconds_count{a="x",b="escaping\\" example \\n "} 0',
+    );
     expect(r.families[0].samples.map((s) => s.labels)).toEqual([{}, {}, { a: 'x', b: 'escaping" example \n ' }]);
   });
 
@@ -191,12 +195,21 @@ quotedexemplar_count 1 # {"id.thing"="histogram-count-test",other="hello"} 4`);
 {"go.gc_duration_seconds_sum"} 0.004304266
 {"http.status",q="0.9",a="b"} 8.3835e-05
 {q="0.9","http.status",a="b"} 8.3835e-05`);
-    expect(familyHeads(r.families)).toEqual(['go.gc_duration_seconds summary "A summary of the GC invocation durations." seconds 4', 'http.status unknown "" 2']);
+    expect(familyHeads(r.families)).toEqual([
+      'go.gc_duration_seconds summary "A summary of the GC invocation durations." seconds 4',
+      'http.status unknown "" 2',
+    ]);
   });
 
   it('accepts NUL in label values and HELP', () => {
     const r = clean('# HELP metric foo\u0000bar\nmetric{a="abc\u0000"} 1');
-    expect(r.families[0]).toEqual({ name: 'metric', type: 'unknown', help: 'foo\u0000bar', unit: '', samples: [{ name: 'metric', labels: { a: 'abc\u0000' }, value: 1 }] });
+    expect(r.families[0]).toEqual({
+      name: 'metric',
+      type: 'unknown',
+      help: 'foo\u0000bar',
+      unit: '',
+      samples: [{ name: 'metric', labels: { a: 'abc\u0000' }, value: 1 }],
+    });
   });
 
   it('treats a metric family as complete with # EOF and no trailing line feed', () => {
@@ -212,17 +225,29 @@ quotedexemplar_count 1 # {"id.thing"="histogram-count-test",other="hello"} 4`);
 
 describe('OpenMetrics: what only it checks', () => {
   it('reports a missing # EOF at the line after the last', () => {
-    expect(problemList(om('a 1\nb 2\n').problems)).toEqual([[3, undefined, 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated']]);
-    expect(problemList(om('a 1').problems)).toEqual([[2, undefined, 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated']]);
-    expect(problemList(om('').problems)).toEqual([[1, undefined, 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated']]);
+    expect(problemList(om('a 1\nb 2\n').problems)).toEqual([
+      [3, undefined, 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated'],
+    ]);
+    expect(problemList(om('a 1').problems)).toEqual([
+      [2, undefined, 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated'],
+    ]);
+    expect(problemList(om('').problems)).toEqual([
+      [1, undefined, 'missing # EOF: an OpenMetrics exposition must end with a "# EOF" line; the data may be truncated'],
+    ]);
   });
 
   it('reports text after # EOF once and ignores it', () => {
     const r = om('a 1\n# EOF\nb 2\nc 3\n');
     expect(series(r.families)).toEqual(['a 1']);
-    expect(problemList(r.problems)).toEqual([[3, undefined, 'text after # EOF: an OpenMetrics exposition ends at its "# EOF" line; the rest is ignored']]);
-    expect(problemList(om('a 1\n# EOF\n\n').problems)).toEqual([[3, undefined, 'text after # EOF: an OpenMetrics exposition ends at its "# EOF" line; the rest is ignored']]);
-    expect(problemList(om('# EOF trailing\n').problems)).toEqual([[1, 7, 'text after # EOF on its line: expected "# EOF" alone; taken as the end']]);
+    expect(problemList(r.problems)).toEqual([
+      [3, undefined, 'text after # EOF: an OpenMetrics exposition ends at its "# EOF" line; the rest is ignored'],
+    ]);
+    expect(problemList(om('a 1\n# EOF\n\n').problems)).toEqual([
+      [3, undefined, 'text after # EOF: an OpenMetrics exposition ends at its "# EOF" line; the rest is ignored'],
+    ]);
+    expect(problemList(om('# EOF trailing\n').problems)).toEqual([
+      [1, 7, 'text after # EOF on its line: expected "# EOF" alone; taken as the end'],
+    ]);
   });
 
   it('checks that a unit is a suffix of the family name', () => {
@@ -237,7 +262,9 @@ describe('OpenMetrics: what only it checks', () => {
 
   it('refuses untyped and other types of the Prometheus text format', () => {
     const r = om('# TYPE u untyped\nu 1\n# EOF\n');
-    expect(problemList(r.problems)).toEqual([[1, 10, 'unknown metric type "untyped": expected counter, gauge, histogram, gaugehistogram, stateset, info, summary or unknown']]);
+    expect(problemList(r.problems)).toEqual([
+      [1, 10, 'unknown metric type "untyped": expected counter, gauge, histogram, gaugehistogram, stateset, info, summary or unknown'],
+    ]);
     expect(familyHeads(r.families)).toEqual(['u unknown "" 1']);
   });
 
@@ -255,7 +282,11 @@ describe('OpenMetrics: what only it checks', () => {
     const r = om('# HELP a_seconds x\na_seconds 1\n# UNIT a_seconds seconds\n# TYPE a_seconds gauge\n# HELP a_seconds again\n# EOF\n');
     expect(problemList(r.problems)).toEqual([
       [3, undefined, 'UNIT line for "a_seconds" after its samples: OpenMetrics metadata must come before the samples; line ignored'],
-      [4, undefined, 'family "a_seconds" appears again (first at line 1): the lines of a family must be contiguous; kept as a separate family'],
+      [
+        4,
+        undefined,
+        'family "a_seconds" appears again (first at line 1): the lines of a family must be contiguous; kept as a separate family',
+      ],
     ]);
     expect(familyHeads(r.families)).toEqual(['a_seconds unknown "x" 1', 'a_seconds gauge "again" 0']);
     expect(problemList(om('# TYPE a gauge\na 1\n# HELP a late\n# EOF\n').problems)).toEqual([
@@ -280,7 +311,11 @@ go_memstats_alloc_bytes 1
       'go_memstats_alloc_bytes gauge "" 1',
     ]);
     expect(problemList(r.problems)).toEqual([
-      [8, undefined, 'family "go_memstats_alloc_bytes" appears again (first at line 1): the lines of a family must be contiguous; kept as a separate family'],
+      [
+        8,
+        undefined,
+        'family "go_memstats_alloc_bytes" appears again (first at line 1): the lines of a family must be contiguous; kept as a separate family',
+      ],
     ]);
   });
 
@@ -304,7 +339,16 @@ g_total 7 #{a="b"} 1
 h_total 8 1 # x
 # EOF
 `);
-    expect(series(r.families)).toEqual(['a_total 1', 'b_total 2', 'c_total 3', 'd_total 4', 'e_total 5', 'f_total 6', 'g_total 7', 'h_total 8 @1000']);
+    expect(series(r.families)).toEqual([
+      'a_total 1',
+      'b_total 2',
+      'c_total 3',
+      'd_total 4',
+      'e_total 5',
+      'f_total 6',
+      'g_total 7',
+      'h_total 8 @1000',
+    ]);
     expect(problemList(r.problems)).toEqual([
       [1, 17, `malformed exemplar: expected '"' to start the value of label "aa", found "b"; exemplar ignored, sample kept`],
       [2, 22, 'malformed exemplar: missing exemplar value; exemplar ignored, sample kept'],

@@ -90,7 +90,9 @@ describe('the Prometheus text format', () => {
   });
 
   it('ignores comments that are not HELP or TYPE, and empty lines', () => {
-    const r = parseExposition('# just a comment\n#HELP a not metadata without a blank after #\n# UNIT a seconds\n# EOF\n\n   \n\t\n# HELP\ta real help\na 1\n');
+    const r = parseExposition(
+      '# just a comment\n#HELP a not metadata without a blank after #\n# UNIT a seconds\n# EOF\n\n   \n\t\n# HELP\ta real help\na 1\n',
+    );
     expect(r.problems).toEqual([]);
     expect(familyHeads(r.families)).toEqual(['a unknown "real help" 1']);
   });
@@ -128,7 +130,9 @@ describe('the Prometheus text format', () => {
   });
 
   it('keeps _total in the name of a counter, also when TYPE names it without', () => {
-    const r = parseExposition('# HELP c_total x\n# TYPE c_total counter\nc_total 1\n# TYPE d counter\nd_total{a="b"} 2\n# TYPE e counter\ne 3\n');
+    const r = parseExposition(
+      '# HELP c_total x\n# TYPE c_total counter\nc_total 1\n# TYPE d counter\nd_total{a="b"} 2\n# TYPE e counter\ne 3\n',
+    );
     expect(r.problems).toEqual([]);
     expect(familyHeads(r.families)).toEqual(['c_total counter "x" 1', 'd_total counter "" 1', 'e counter "" 1']);
   });
@@ -187,7 +191,12 @@ describe('the Prometheus text format', () => {
       const r = parseExposition(text);
       expect(r.problems).toEqual([]);
       expect(familyHeads(r.families)).toEqual(['my.metric gauge "Help of a dotted metric." 3', 'legacy unknown "" 1']);
-      expect(series(r.families)).toEqual(['my.metric{my.label="x",a="b"} 1', 'my.metric{a="c"} 2', 'my.metric 3', 'legacy{label with spaces="v"} 4']);
+      expect(series(r.families)).toEqual([
+        'my.metric{my.label="x",a="b"} 1',
+        'my.metric{a="c"} 2',
+        'my.metric 3',
+        'legacy{label with spaces="v"} 4',
+      ]);
     });
 
     it('unescapes quoted names, as in the Prometheus parser tests', () => {
@@ -236,7 +245,9 @@ describe('format selection', () => {
     expect(formatFromContentType('application/openmetrics-text;version=0.0.1')).toBe('openmetrics');
     expect(formatFromContentType('text/plain; version=0.0.4; charset=utf-8')).toBe('prometheus');
     expect(formatFromContentType('text/plain')).toBe('prometheus');
-    expect(formatFromContentType('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited')).toBe('prometheus');
+    expect(formatFromContentType('application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited')).toBe(
+      'prometheus',
+    );
     expect(formatFromContentType('')).toBe('prometheus');
     expect(formatFromContentType(undefined)).toBe('prometheus');
   });

@@ -131,7 +131,11 @@ const CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
   const digit = c >= 48 && c <= 57;
-  CLASS[c] = (letter || c === 58 ? METRIC_START | METRIC_CHAR : 0) | (digit || c === 58 ? METRIC_CHAR : 0) | (letter ? LABEL_START | LABEL_CHAR : 0) | (digit ? LABEL_CHAR : 0);
+  CLASS[c] =
+    (letter || c === 58 ? METRIC_START | METRIC_CHAR : 0) |
+    (digit || c === 58 ? METRIC_CHAR : 0) |
+    (letter ? LABEL_START | LABEL_CHAR : 0) |
+    (digit ? LABEL_CHAR : 0);
 }
 function isMetricNameStart(c: number): boolean {
   return c < 128 && (CLASS[c] & METRIC_START) !== 0;
@@ -319,7 +323,8 @@ export class ExpositionParser {
     const add = to - from;
     if (this.overflow) {
       // Only the start of an over-long line is kept, for the report.
-      if (this.overflowText.length <= TEXT_MAX) this.overflowText += chunk.slice(from, Math.min(to, from + TEXT_MAX + 1 - this.overflowText.length));
+      if (this.overflowText.length <= TEXT_MAX)
+        this.overflowText += chunk.slice(from, Math.min(to, from + TEXT_MAX + 1 - this.overflowText.length));
       this.pendingLen += add;
       return;
     }
@@ -413,17 +418,30 @@ export class ExpositionParser {
       case 'EOF':
         if (!om) return;
         this.sawEof = true;
-        if (skipWs(line, k) < n) this.report(lineNo, line, 'text after # EOF on its line: expected "# EOF" alone; taken as the end', skipWs(line, k));
+        if (skipWs(line, k) < n)
+          this.report(lineNo, line, 'text after # EOF on its line: expected "# EOF" alone; taken as the end', skipWs(line, k));
         return;
       default:
-        if (om) this.report(lineNo, line, 'comment line: OpenMetrics allows only "# HELP", "# TYPE", "# UNIT" and "# EOF" lines to start with #; ignored', i);
+        if (om)
+          this.report(
+            lineNo,
+            line,
+            'comment line: OpenMetrics allows only "# HELP", "# TYPE", "# UNIT" and "# EOF" lines to start with #; ignored',
+            i,
+          );
     }
   }
 
   private metadata(line: string, keyword: 'HELP' | 'TYPE' | 'UNIT', k: number, lineNo: number): void {
     const n = line.length;
     k = skipWs(line, k);
-    if (k >= n) return this.report(lineNo, line, `${keyword} line without a metric name: expected "# ${keyword} <metric name> <${keyword.toLowerCase()}>"`, k);
+    if (k >= n)
+      return this.report(
+        lineNo,
+        line,
+        `${keyword} line without a metric name: expected "# ${keyword} <metric name> <${keyword.toLowerCase()}>"`,
+        k,
+      );
     let name: string;
     if (line.charCodeAt(k) === QUOTE) {
       const q = this.readQuoted(line, k);
@@ -438,13 +456,19 @@ export class ExpositionParser {
       if (!isLegacyMetricName(name)) {
         let bad = k;
         while (bad < m && (bad === k ? isMetricNameStart(line.charCodeAt(bad)) : isMetricNameChar(line.charCodeAt(bad)))) bad++;
-        return this.report(lineNo, line, `invalid metric name ${quote(name)} in ${keyword} line: expected [a-zA-Z_:][a-zA-Z0-9_:]*, or the name in double quotes`, bad);
+        return this.report(
+          lineNo,
+          line,
+          `invalid metric name ${quote(name)} in ${keyword} line: expected [a-zA-Z_:][a-zA-Z0-9_:]*, or the name in double quotes`,
+          bad,
+        );
       }
       k = m;
     }
     let text = '';
     if (k < n) {
-      if (!isWs(line.charCodeAt(k))) return this.report(lineNo, line, `expected a space after the metric name in ${keyword} line, found ${found(line, k)}`, k);
+      if (!isWs(line.charCodeAt(k)))
+        return this.report(lineNo, line, `expected a space after the metric name in ${keyword} line, found ${found(line, k)}`, k);
       text = line.slice(k + 1);
     }
     if (keyword === 'HELP') return this.applyMeta(keyword, name, unescapeText(text, this.om), line, lineNo);
@@ -457,10 +481,19 @@ export class ExpositionParser {
       return this.applyMeta(keyword, name, type, line, lineNo);
     }
     for (let i = 0; i < value.length; i++) {
-      if (!isMetricNameChar(value.charCodeAt(i))) return this.report(lineNo, line, `invalid unit ${quote(value)}: expected letters, digits, "_" and ":"`, skipWs(line, k));
+      if (!isMetricNameChar(value.charCodeAt(i)))
+        return this.report(lineNo, line, `invalid unit ${quote(value)}: expected letters, digits, "_" and ":"`, skipWs(line, k));
     }
-    if (value !== '' && !(name.length > value.length + 1 && name.endsWith(value) && name.charCodeAt(name.length - value.length - 1) === 95)) {
-      return this.report(lineNo, line, `unit ${quote(value)} is not a suffix of metric ${quote(name)}: the name must end with "_${value}"`, skipWs(line, k));
+    if (
+      value !== '' &&
+      !(name.length > value.length + 1 && name.endsWith(value) && name.charCodeAt(name.length - value.length - 1) === 95)
+    ) {
+      return this.report(
+        lineNo,
+        line,
+        `unit ${quote(value)} is not a suffix of metric ${quote(name)}: the name must end with "_${value}"`,
+        skipWs(line, k),
+      );
     }
     this.applyMeta(keyword, name, value, line, lineNo);
   }
@@ -479,13 +512,16 @@ export class ExpositionParser {
       const sampled = cur.fam.samples.length > 0;
       if (keyword === 'TYPE') {
         if (cur.typed) return this.report(lineNo, line, `second ${what}: a family has one TYPE line; line ignored`);
-        if (sampled) return this.report(lineNo, line, `${what} after its samples: TYPE must come before the family's first sample; line ignored`);
+        if (sampled)
+          return this.report(lineNo, line, `${what} after its samples: TYPE must come before the family's first sample; line ignored`);
       } else if (keyword === 'HELP') {
         if (cur.helped) return this.report(lineNo, line, `second ${what}: a family has one HELP line; line ignored`);
-        if (sampled && this.om) return this.report(lineNo, line, `${what} after its samples: OpenMetrics metadata must come before the samples; line ignored`);
+        if (sampled && this.om)
+          return this.report(lineNo, line, `${what} after its samples: OpenMetrics metadata must come before the samples; line ignored`);
       } else {
         if (cur.united) return this.report(lineNo, line, `second ${what}: a family has one UNIT line; line ignored`);
-        if (sampled) return this.report(lineNo, line, `${what} after its samples: OpenMetrics metadata must come before the samples; line ignored`);
+        if (sampled)
+          return this.report(lineNo, line, `${what} after its samples: OpenMetrics metadata must come before the samples; line ignored`);
       }
     } else {
       this.finish();
@@ -522,7 +558,18 @@ export class ExpositionParser {
   private start(base: string, lineNo: number, line: string, prev: Seen | undefined): Current {
     const fam: MetricFamily = { name: base, type: 'unknown', help: '', unit: '', samples: [] };
     const seen: Seen = { base, name: base, type: 'unknown', help: '', unit: '', firstLine: lineNo };
-    const cur: Current = { fam, base, suffixes: NO_SUFFIXES, typed: false, helped: false, united: false, seen, checked: false, line, lineNo };
+    const cur: Current = {
+      fam,
+      base,
+      suffixes: NO_SUFFIXES,
+      typed: false,
+      helped: false,
+      united: false,
+      seen,
+      checked: false,
+      line,
+      lineNo,
+    };
     if (prev !== undefined) {
       fam.help = prev.help;
       fam.unit = prev.unit;
@@ -542,7 +589,11 @@ export class ExpositionParser {
     const earlier = this.byName.get(name);
     if (earlier !== undefined) {
       cur.seen.firstLine = earlier.firstLine;
-      this.report(lineNo, line, `family ${quote(name)} appears again (first at line ${earlier.firstLine}): the lines of a family must be contiguous; kept as a separate family`);
+      this.report(
+        lineNo,
+        line,
+        `family ${quote(name)} appears again (first at line ${earlier.firstLine}): the lines of a family must be contiguous; kept as a separate family`,
+      );
     }
     this.byName.set(name, cur.seen);
   }
@@ -624,7 +675,11 @@ export class ExpositionParser {
     }
     const v = parseFloatText(labels[label]);
     if (v === undefined || v === OUT_OF_RANGE || v !== v) {
-      this.report(lineNo, line, `invalid "${label}" label value ${quote(labels[label])}: expected a float such as 0.5 or +Inf; line skipped`);
+      this.report(
+        lineNo,
+        line,
+        `invalid "${label}" label value ${quote(labels[label])}: expected a float such as 0.5 or +Inf; line skipped`,
+      );
       return false;
     }
     return true;
@@ -637,7 +692,7 @@ export class ExpositionParser {
     const c0 = line.charCodeAt(i);
     if (c0 === QUOTE) {
       const q = this.readQuoted(line, i);
-      if (q === undefined) return this.failU('unterminated quoted metric name: no closing \'"\'', i);
+      if (q === undefined) return this.failU("unterminated quoted metric name: no closing '\"'", i);
       if (q === '') return this.failU('empty metric name', i);
       name = q;
       i = this.pos;
@@ -656,25 +711,31 @@ export class ExpositionParser {
       }
     }
     if (i < n && !isWs(line.charCodeAt(i)) && line.charCodeAt(i) !== LBRACE) {
-      return this.failU(`invalid character ${found(line, i)} in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}`, i);
+      return this.failU(
+        `invalid character ${found(line, i)} in metric name: names outside [a-zA-Z_:][a-zA-Z0-9_:]* go in double quotes inside the braces, like {"my.metric"}`,
+        i,
+      );
     }
     i = skipWs(line, i);
     if (i < n && line.charCodeAt(i) === LBRACE) {
       this.quotedName = undefined;
       if (!this.parseLabels(line, i + 1, labels, true)) return undefined;
       if (this.quotedName !== undefined) {
-        if (name !== undefined) return this.failU(`metric name given twice: ${quote(name)} before the braces and ${quote(this.quotedName)} inside`, i);
+        if (name !== undefined)
+          return this.failU(`metric name given twice: ${quote(name)} before the braces and ${quote(this.quotedName)} inside`, i);
         name = this.quotedName;
       }
       i = this.pos;
     }
-    if (name === undefined) return this.failU('metric name missing: put it before the braces or as a quoted string inside them, like {"my.metric",a="b"}', i);
+    if (name === undefined)
+      return this.failU('metric name missing: put it before the braces or as a quoted string inside them, like {"my.metric",a="b"}', i);
     i = skipWs(line, i);
     if (i >= n) return this.failU('missing value: expected a float after the metric name and labels', i);
     let j = i;
     while (j < n && !isWs(line.charCodeAt(j))) j++;
     const value = parseFloatRange(line, i, j);
-    if (value === undefined) return this.failU(`invalid value ${quote(line.slice(i, j))}: expected a float such as 1, -2.5, 1e3, +Inf, -Inf or NaN`, i);
+    if (value === undefined)
+      return this.failU(`invalid value ${quote(line.slice(i, j))}: expected a float such as 1, -2.5, 1e3, +Inf, -Inf or NaN`, i);
     if (value === OUT_OF_RANGE) return this.failU(`value ${quote(line.slice(i, j))} is out of the float64 range`, i);
     const sample: MetricSample = { name, labels, value };
     i = skipWs(line, j);
@@ -687,11 +748,13 @@ export class ExpositionParser {
         const expected = this.om ? 'a number of seconds such as 1520879607.789' : 'an integer number of milliseconds';
         return this.failU(`invalid timestamp ${quote(line.slice(i, j))}: expected ${expected}`, i);
       }
-      if (ts === OUT_OF_RANGE) return this.failU(`timestamp ${quote(line.slice(i, j))} is out of range: its milliseconds do not fit an int64`, i);
+      if (ts === OUT_OF_RANGE)
+        return this.failU(`timestamp ${quote(line.slice(i, j))} is out of range: its milliseconds do not fit an int64`, i);
       sample.timestampMs = ts;
       i = skipWs(line, j);
       if (i >= n) return sample;
-      if (line.charCodeAt(i) !== HASH) return this.failU(`unexpected text after the timestamp: ${quote(tokenAt(line, i))}; expected the end of the line`, i);
+      if (line.charCodeAt(i) !== HASH)
+        return this.failU(`unexpected text after the timestamp: ${quote(tokenAt(line, i))}; expected the end of the line`, i);
     }
     // An exemplar: parsed so that a broken one is noticed, then dropped.
     const problem = this.parseExemplar(line, i);
@@ -777,7 +840,7 @@ export class ExpositionParser {
       const nameAt = i;
       if (c === QUOTE) {
         const q = this.readQuoted(line, i);
-        if (q === undefined) return this.fail('unterminated quoted name: no closing \'"\'', i);
+        if (q === undefined) return this.fail("unterminated quoted name: no closing '\"'", i);
         i = skipWs(line, this.pos);
         c = i < n ? line.charCodeAt(i) : -1;
         if (c === COMMA || c === RBRACE) {
@@ -805,14 +868,18 @@ export class ExpositionParser {
         i = skipWs(line, j);
         c = i < n ? line.charCodeAt(i) : -1;
         if (c !== EQUALS && i === j && i < n && c !== RBRACE && c !== COMMA && c !== QUOTE) {
-          return this.fail(`invalid character ${found(line, i)} in label name: names outside [a-zA-Z_][a-zA-Z0-9_]* go in double quotes, like "my.label"="value"`, i);
+          return this.fail(
+            `invalid character ${found(line, i)} in label name: names outside [a-zA-Z_][a-zA-Z0-9_]* go in double quotes, like "my.label"="value"`,
+            i,
+          );
         }
       } else {
         return this.fail(`expected a label name or '}', found ${found(line, i)}`, i);
       }
       if (c !== EQUALS) return this.fail(`expected '=' after label name ${quote(lname)}, found ${found(line, i)}`, i);
       i = skipWs(line, i + 1);
-      if (i >= n || line.charCodeAt(i) !== QUOTE) return this.fail(`expected '"' to start the value of label ${quote(lname)}, found ${found(line, i)}`, i);
+      if (i >= n || line.charCodeAt(i) !== QUOTE)
+        return this.fail(`expected '"' to start the value of label ${quote(lname)}, found ${found(line, i)}`, i);
       let value: string | undefined;
       const prevValue = allowName ? values[slot] : undefined;
       if (prevValue !== undefined && line.charCodeAt(i + 1 + prevValue.length) === QUOTE && line.startsWith(prevValue, i + 1)) {
@@ -823,7 +890,11 @@ export class ExpositionParser {
         if (value === undefined) return this.fail(`unterminated value of label ${quote(lname)}: no closing '"'`, i);
         if (allowName && this.pos - i - 2 === value.length) values[slot] = value;
       }
-      if (lname === '__name__') return this.fail('label name "__name__" is reserved: the metric name goes before the braces or as a quoted string inside them', nameAt);
+      if (lname === '__name__')
+        return this.fail(
+          'label name "__name__" is reserved: the metric name goes before the braces or as a quoted string inside them',
+          nameAt,
+        );
       if (Object.hasOwn(labels, lname)) return this.fail(`duplicate label name ${quote(lname)}`, nameAt);
       if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
       else labels[lname] = value;

@@ -1,19 +1,38 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ExpositionFormat, ExpositionParser, type MetricFamily, type MetricSample, type MetricType, parseExposition, writeExposition } from './index.ts';
+import {
+  type ExpositionFormat,
+  ExpositionParser,
+  type MetricFamily,
+  type MetricSample,
+  type MetricType,
+  parseExposition,
+  writeExposition,
+} from './index.ts';
 import { formatFloat } from './numbers.ts';
 
 const RUNS = 300;
 
 /** Any text: every code point, quotes, backslashes, line feeds, NUL, lone surrogates. */
-const anyText = fc.string({ unit: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('"', '\\', '\n', '\r', 'n', ' ', '{', '}', '=', ',', '#', '\u0000') }, { weight: 5, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }, fc.constantFrom('\ud800', '\udfff')), maxLength: 12 });
+const anyText = fc.string({
+  unit: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('"', '\\', '\n', '\r', 'n', ' ', '{', '}', '=', ',', '#', '\u0000') },
+    { weight: 5, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+    fc.constantFrom('\ud800', '\udfff'),
+  ),
+  maxLength: 12,
+});
 
 const legacyTail = fc.stringMatching(/^[a-zA-Z0-9_:]{0,8}$/);
 const legacyLabel = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,8}$/);
 
 /** Label names: legacy, any text, and names that are Object.prototype properties. */
 const labelName = fc
-  .oneof({ weight: 4, arbitrary: legacyLabel }, { weight: 3, arbitrary: anyText }, fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'))
+  .oneof(
+    { weight: 4, arbitrary: legacyLabel },
+    { weight: 3, arbitrary: anyText },
+    fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+  )
   .filter((k) => k !== '' && k !== '__name__' && k !== 'le' && k !== 'quantile');
 
 function labelsOf(entries: [string, string][]): Record<string, string> {
@@ -50,7 +69,16 @@ function familyDraft(format: ExpositionFormat): fc.Arbitrary<FamilyDraft> {
     type: fc.constantFrom(...(format === 'openmetrics' ? OPENMETRICS_TYPES : PROMETHEUS_TYPES)),
     // A CR right before the line feed is taken as a CRLF ending: HELP cannot end with one.
     help: fc.oneof(fc.constant(''), anyText).filter((h) => !h.endsWith('\r')),
-    points: fc.array(fc.record({ labels: labelSet, v: fc.array(value, { minLength: 3, maxLength: 3 }), bound: fc.oneof(bound, quantile), ts: timestamp, created: fc.boolean() }), { maxLength: 4 }),
+    points: fc.array(
+      fc.record({
+        labels: labelSet,
+        v: fc.array(value, { minLength: 3, maxLength: 3 }),
+        bound: fc.oneof(bound, quantile),
+        ts: timestamp,
+        created: fc.boolean(),
+      }),
+      { maxLength: 4 },
+    ),
   });
 }
 
@@ -95,7 +123,8 @@ function build(d: FamilyDraft, i: number, format: ExpositionFormat): MetricFamil
   return { name, type: d.type, help: d.help, unit: d.unit, samples };
 }
 
-const families = (format: ExpositionFormat) => fc.array(familyDraft(format), { maxLength: 6 }).map((ds) => ds.map((d, i) => build(d, i, format)));
+const families = (format: ExpositionFormat) =>
+  fc.array(familyDraft(format), { maxLength: 6 }).map((ds) => ds.map((d, i) => build(d, i, format)));
 
 describe('properties', () => {
   for (const format of ['prometheus', 'openmetrics'] as const) {
@@ -151,38 +180,49 @@ describe('properties', () => {
 
   it('splitting the input at arbitrary points gives the same result as parsing it whole', () => {
     fc.assert(
-      fc.property(page, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom<ExpositionFormat>('prometheus', 'openmetrics'), fc.constantFrom(40, 65536), (text, cuts, format, maxLineLength) => {
-        const whole = parseExposition(text, { format, maxLineLength, maxProblems: 1000 });
-        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-        const p = new ExpositionParser({ format, maxLineLength, maxProblems: 1000 });
-        const got: MetricFamily[] = [];
-        let from = 0;
-        for (const at of [...points, text.length]) {
-          got.push(...p.push(text.slice(from, at)));
-          from = at;
-        }
-        const end = p.end();
-        got.push(...end.families);
-        expect(got).toEqual(whole.families);
-        expect(end.problems).toEqual(whole.problems);
-        expect(end.samples).toBe(whole.samples);
-      }),
+      fc.property(
+        page,
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.constantFrom<ExpositionFormat>('prometheus', 'openmetrics'),
+        fc.constantFrom(40, 65536),
+        (text, cuts, format, maxLineLength) => {
+          const whole = parseExposition(text, { format, maxLineLength, maxProblems: 1000 });
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const p = new ExpositionParser({ format, maxLineLength, maxProblems: 1000 });
+          const got: MetricFamily[] = [];
+          let from = 0;
+          for (const at of [...points, text.length]) {
+            got.push(...p.push(text.slice(from, at)));
+            from = at;
+          }
+          const end = p.end();
+          got.push(...end.families);
+          expect(got).toEqual(whole.families);
+          expect(end.problems).toEqual(whole.problems);
+          expect(end.samples).toBe(whole.samples);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('never throws, and counts what it keeps, on any text', () => {
     fc.assert(
-      fc.property(fc.oneof(page, fc.string({ unit: 'binary', maxLength: 300 })), fc.constantFrom<ExpositionFormat>('prometheus', 'openmetrics'), (text, format) => {
-        const r = parseExposition(text, { format, maxLineLength: 64 });
-        expect(r.samples).toBe(r.families.reduce((n, f) => n + f.samples.length, 0));
-        for (const pr of r.problems) expect(pr.line).toBeGreaterThanOrEqual(1);
-        // What was kept is writable and reads back the same (OpenMetrics writes a counter
-        // or info sample named like its family with the _total or _info it lacks).
-        const again = parseExposition(writeExposition(r.families, format), { format });
-        const view = (fams: MetricFamily[]) => fams.flatMap((f) => f.samples.map((s) => (format === 'openmetrics' ? { ...s, name: '' } : s)));
-        expect(view(again.families)).toEqual(view(r.families));
-      }),
+      fc.property(
+        fc.oneof(page, fc.string({ unit: 'binary', maxLength: 300 })),
+        fc.constantFrom<ExpositionFormat>('prometheus', 'openmetrics'),
+        (text, format) => {
+          const r = parseExposition(text, { format, maxLineLength: 64 });
+          expect(r.samples).toBe(r.families.reduce((n, f) => n + f.samples.length, 0));
+          for (const pr of r.problems) expect(pr.line).toBeGreaterThanOrEqual(1);
+          // What was kept is writable and reads back the same (OpenMetrics writes a counter
+          // or info sample named like its family with the _total or _info it lacks).
+          const again = parseExposition(writeExposition(r.families, format), { format });
+          const view = (fams: MetricFamily[]) =>
+            fams.flatMap((f) => f.samples.map((s) => (format === 'openmetrics' ? { ...s, name: '' } : s)));
+          expect(view(again.families)).toEqual(view(r.families));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

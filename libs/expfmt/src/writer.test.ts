@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type MetricFamily, parseExposition, writeExposition } from './index.ts';
 
-const fam = (f: Partial<MetricFamily> & Pick<MetricFamily, 'name' | 'samples'>): MetricFamily => ({ type: 'unknown', help: '', unit: '', ...f });
+const fam = (f: Partial<MetricFamily> & Pick<MetricFamily, 'name' | 'samples'>): MetricFamily => ({
+  type: 'unknown',
+  help: '',
+  unit: '',
+  ...f,
+});
 
 describe('writeExposition: the Prometheus text format', () => {
   it('writes HELP, TYPE and samples as the Go client does', () => {
@@ -15,7 +20,10 @@ describe('writeExposition: the Prometheus text format', () => {
           { name: 'http_requests_total', labels: { method: 'post', code: '400' }, value: 3, timestampMs: 1395066363000 },
         ],
       }),
-      fam({ name: 'metric_without_timestamp_and_labels', samples: [{ name: 'metric_without_timestamp_and_labels', labels: {}, value: 12.47 }] }),
+      fam({
+        name: 'metric_without_timestamp_and_labels',
+        samples: [{ name: 'metric_without_timestamp_and_labels', labels: {}, value: 12.47 }],
+      }),
     ]);
     expect(text).toBe(`# HELP http_requests_total The total number of HTTP requests.
 # TYPE http_requests_total counter
@@ -32,7 +40,13 @@ metric_without_timestamp_and_labels 12.47
         name: 'msdos_file_access_time_seconds',
         type: 'gauge',
         help: 'A "help" with C:\\DIR and a\nline feed',
-        samples: [{ name: 'msdos_file_access_time_seconds', labels: { path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' }, value: 1.458255915e9 }],
+        samples: [
+          {
+            name: 'msdos_file_access_time_seconds',
+            labels: { path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' },
+            value: 1.458255915e9,
+          },
+        ],
       }),
     ]);
     expect(text).toBe(String.raw`# HELP msdos_file_access_time_seconds A "help" with C:\\DIR and a\nline feed
@@ -44,7 +58,18 @@ msdos_file_access_time_seconds{path="C:\\DIR\\FILE.TXT",error="Cannot find file:
   it('writes special and extreme floats the Go way', () => {
     const values = [Infinity, -Infinity, NaN, -0, 0, 1e6, 1e-5, 0.1 + 0.2, Number.MAX_VALUE, 5e-324];
     const text = writeExposition([fam({ name: 'v', type: 'gauge', samples: values.map((value) => ({ name: 'v', labels: {}, value })) })]);
-    expect(text.split('\n').slice(1, -1)).toEqual(['v +Inf', 'v -Inf', 'v NaN', 'v -0', 'v 0', 'v 1e+06', 'v 1e-05', 'v 0.30000000000000004', 'v 1.7976931348623157e+308', 'v 5e-324']);
+    expect(text.split('\n').slice(1, -1)).toEqual([
+      'v +Inf',
+      'v -Inf',
+      'v NaN',
+      'v -0',
+      'v 0',
+      'v 1e+06',
+      'v 1e-05',
+      'v 0.30000000000000004',
+      'v 1.7976931348623157e+308',
+      'v 5e-324',
+    ]);
   });
 
   it('quotes names outside the legacy character sets', () => {
@@ -118,12 +143,16 @@ queue_gsum 3289.3
   });
 
   it('writes a family without samples as its metadata', () => {
-    expect(writeExposition([fam({ name: 'a', type: 'gauge', help: 'h', unit: 'seconds', samples: [] })])).toBe('# HELP a h\n# TYPE a gauge\n');
+    expect(writeExposition([fam({ name: 'a', type: 'gauge', help: 'h', unit: 'seconds', samples: [] })])).toBe(
+      '# HELP a h\n# TYPE a gauge\n',
+    );
     expect(writeExposition([])).toBe('');
   });
 
   it('writes integer milliseconds', () => {
-    expect(writeExposition([fam({ name: 'a', samples: [{ name: 'a', labels: {}, value: 1, timestampMs: -3982045 }] })])).toBe('# TYPE a untyped\na 1 -3982045\n');
+    expect(writeExposition([fam({ name: 'a', samples: [{ name: 'a', labels: {}, value: 1, timestampMs: -3982045 }] })])).toBe(
+      '# TYPE a untyped\na 1 -3982045\n',
+    );
   });
 
   it('refuses what no exposition can hold', () => {

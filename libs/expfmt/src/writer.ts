@@ -60,7 +60,8 @@ function sampleLine(s: MetricSample, name: string, om: boolean): string {
   let pairs = '';
   for (const key of Object.keys(s.labels)) {
     if (key === '') throw new TypeError(`writeExposition: empty label name on a ${name} sample`);
-    if (key === '__name__') throw new TypeError(`writeExposition: label __name__ on a ${name} sample: the metric name is the sample's name`);
+    if (key === '__name__')
+      throw new TypeError(`writeExposition: label __name__ on a ${name} sample: the metric name is the sample's name`);
     const label = isLegacyLabelName(key) ? key : `"${escapeQuoted(key)}"`;
     pairs += `${(pairs === '' ? '' : ',') + label}="${escapeQuoted(s.labels[key])}"`;
   }
@@ -70,7 +71,8 @@ function sampleLine(s: MetricSample, name: string, om: boolean): string {
   line += ` ${formatFloat(s.value)}`;
   const ts = s.timestampMs;
   if (ts !== undefined) {
-    if (typeof ts !== 'number' || !Number.isFinite(ts)) throw new TypeError(`writeExposition: timestamp ${String(ts)} of a ${name} sample is not a finite number`);
+    if (typeof ts !== 'number' || !Number.isFinite(ts))
+      throw new TypeError(`writeExposition: timestamp ${String(ts)} of a ${name} sample is not a finite number`);
     line += ` ${om ? formatSeconds(ts) : formatMillis(ts)}`;
   }
   return `${line}\n`;
@@ -92,7 +94,10 @@ function prometheusFamily(fam: MetricFamily, out: string[]): void {
   else if (fam.type === 'gaugehistogram') moved = ['_gcount', '_gsum'];
   const groups = new Map<string, string[]>();
   for (const s of fam.samples) {
-    const suffix = moved.length > 0 && s.name.startsWith(base) ? moved.find((m) => s.name.length === base.length + m.length && s.name.endsWith(m)) : undefined;
+    const suffix =
+      moved.length > 0 && s.name.startsWith(base)
+        ? moved.find((m) => s.name.length === base.length + m.length && s.name.endsWith(m))
+        : undefined;
     if (suffix === undefined) out.push(sampleLine(s, s.name, false));
     else {
       let lines = groups.get(suffix);

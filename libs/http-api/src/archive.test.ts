@@ -30,7 +30,9 @@ async function fill(store: TimeSeriesStore): Promise<void> {
       SERIES.map((labels, k) => ({
         labels,
         timestamps: ts,
-        values: Float64Array.from(ts, (t) => (labels.__name__ === 'node_load1' ? Math.abs(Math.sin(t / 7e6 + k)) * 4 : ((t - T0) / 1000) * (0.9 + k / 10))),
+        values: Float64Array.from(ts, (t) =>
+          labels.__name__ === 'node_load1' ? Math.abs(Math.sin(t / 7e6 + k)) * 4 : ((t - T0) / 1000) * (0.9 + k / 10),
+        ),
       })),
     );
   }
@@ -58,7 +60,8 @@ let archived: TimeSeriesStore;
 let everything: TimeSeriesStore;
 let cold: ApiServer;
 let hot: ApiServer;
-const get = async (server: ApiServer, path: string) => (await (await fetch(server.url + path)).json()) as ApiBody & { infos?: string[]; warnings?: string[] };
+const get = async (server: ApiServer, path: string) =>
+  (await (await fetch(server.url + path)).json()) as ApiBody & { infos?: string[]; warnings?: string[] };
 const q = encodeURIComponent;
 
 beforeAll(async () => {
@@ -101,7 +104,9 @@ describe('a store with cold storage, through the API', () => {
 
   it('says when samples came from the archive, and only then', async () => {
     const old = await get(cold, `/api/v1/query?query=${q('count_over_time(node_load1[1h])')}&time=${S0 + 86_400 + 7217}`);
-    expect(old.data).toEqual((await get(hot, `/api/v1/query?query=${q('count_over_time(node_load1[1h])')}&time=${S0 + 86_400 + 7217}`)).data);
+    expect(old.data).toEqual(
+      (await get(hot, `/api/v1/query?query=${q('count_over_time(node_load1[1h])')}&time=${S0 + 86_400 + 7217}`)).data,
+    );
     expect(old.infos).toEqual([`samples for 2026-10-02 were read from the cold archive (${dir.file('archive')})`]);
     // Hour-aligned, the same window is answered from the 1 h rollups, which stay in the store.
     const aligned = await get(cold, `/api/v1/query?query=${q('count_over_time(node_load1[1h])')}&time=${S0 + 86_400 + 7200}`);

@@ -70,7 +70,11 @@ export async function readForm(req: IncomingMessage, query: string, maxBodyBytes
   if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return new Form(fromQuery);
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'multipart/form-data') {
-    throw new ApiError('bad_data', 'multipart/form-data bodies are not read: send the parameters as application/x-www-form-urlencoded', 415);
+    throw new ApiError(
+      'bad_data',
+      'multipart/form-data bodies are not read: send the parameters as application/x-www-form-urlencoded',
+      415,
+    );
   }
   // Like Go, a body of another type is not parameters; Node discards it after the response.
   if (type !== 'application/x-www-form-urlencoded') return new Form(fromQuery);
@@ -80,7 +84,9 @@ export async function readForm(req: IncomingMessage, query: string, maxBodyBytes
 
 function tooLarge(limit: number): ApiError {
   // Answering before the upload ends: close the connection rather than read the rest.
-  return new ApiError('bad_data', `request body is larger than ${limit} bytes: send a shorter query or fewer match[] selectors`, 413, { Connection: 'close' });
+  return new ApiError('bad_data', `request body is larger than ${limit} bytes: send a shorter query or fewer match[] selectors`, 413, {
+    Connection: 'close',
+  });
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

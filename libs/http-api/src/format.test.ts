@@ -84,8 +84,12 @@ describe('JSON text', () => {
       }),
     ).toBe('{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2.001,"+Inf"]]}]}');
     // Scalars and strings go through encoding/json: a plain float timestamp.
-    expect(queryDataJson({ resultType: 'scalar', result: { t: 1500, v: 1e-7 } })).toBe('{"resultType":"scalar","result":[1.5,"0.0000001"]}');
-    expect(queryDataJson({ resultType: 'string', result: { t: 1500, v: 'x<y' } })).toBe('{"resultType":"string","result":[1.5,"x\\u003cy"]}');
+    expect(queryDataJson({ resultType: 'scalar', result: { t: 1500, v: 1e-7 } })).toBe(
+      '{"resultType":"scalar","result":[1.5,"0.0000001"]}',
+    );
+    expect(queryDataJson({ resultType: 'string', result: { t: 1500, v: 'x<y' } })).toBe(
+      '{"resultType":"string","result":[1.5,"x\\u003cy"]}',
+    );
     expect(queryDataJson({ resultType: 'vector', result: [] })).toBe('{"resultType":"vector","result":[]}');
   });
 

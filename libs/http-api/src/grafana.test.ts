@@ -86,8 +86,18 @@ function nodeExporterData() {
     }
     const load = instance === 'a:9100' ? (k: number) => 0.5 + (k % 4) * 0.25 : () => 2;
     out.push(series({ __name__: 'node_load1', instance, job: 'node' }, load));
-    out.push(series({ __name__: 'node_filesystem_avail_bytes', device: '/dev/sda1', fstype: 'ext4', instance, job: 'node', mountpoint: '/' }, (k) => 50e9 - k * 1e6));
-    out.push(series({ __name__: 'node_filesystem_avail_bytes', device: 'tmpfs', fstype: 'tmpfs', instance, job: 'node', mountpoint: '/run' }, () => 4e8));
+    out.push(
+      series(
+        { __name__: 'node_filesystem_avail_bytes', device: '/dev/sda1', fstype: 'ext4', instance, job: 'node', mountpoint: '/' },
+        (k) => 50e9 - k * 1e6,
+      ),
+    );
+    out.push(
+      series(
+        { __name__: 'node_filesystem_avail_bytes', device: 'tmpfs', fstype: 'tmpfs', instance, job: 'node', mountpoint: '/run' },
+        () => 4e8,
+      ),
+    );
   }
   return out;
 }
@@ -126,7 +136,15 @@ const RULES = {
           lastEvaluation: '2026-01-01T01:00:00Z',
           type: 'alerting',
         },
-        { name: 'instance:node_cpu:rate1m', query: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[1m]))', labels: {}, health: 'ok', evaluationTime: 0.001, lastEvaluation: '2026-01-01T01:00:00Z', type: 'recording' },
+        {
+          name: 'instance:node_cpu:rate1m',
+          query: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[1m]))',
+          labels: {},
+          health: 'ok',
+          evaluationTime: 0.001,
+          lastEvaluation: '2026-01-01T01:00:00Z',
+          type: 'recording',
+        },
       ],
     },
   ],
@@ -142,7 +160,11 @@ beforeAll(async () => {
   expect(store.append(nodeExporterData()).rejected).toEqual([]);
   store.setMetadata('node_cpu_seconds_total', { type: 'counter', help: 'Seconds the CPUs spent in each mode.', unit: '' });
   store.setMetadata('node_load1', { type: 'gauge', help: '1m load average.', unit: '' });
-  store.setMetadata('node_filesystem_avail_bytes', { type: 'gauge', help: 'Filesystem space available to non-root users in bytes.', unit: '' });
+  store.setMetadata('node_filesystem_avail_bytes', {
+    type: 'gauge',
+    help: 'Filesystem space available to non-root users in bytes.',
+    unit: '',
+  });
   const backend: ApiBackend = {
     engine: new Engine(),
     queryable: store,
@@ -222,7 +244,14 @@ describe('adding the data source: "Save & test" and version detection', () => {
     // version picks Prometheus 3 behaviour (labels match[] API, and so on).
     expect(get?.body).toEqual({
       status: 'success',
-      data: { version: '3.0.0', revision: 'metrics-hub-0.1.0', branch: 'main', buildUser: 'metrics-hub', buildDate: '', goVersion: 'n/a (TypeScript)' },
+      data: {
+        version: '3.0.0',
+        revision: 'metrics-hub-0.1.0',
+        branch: 'main',
+        buildUser: 'metrics-hub',
+        buildDate: '',
+        goVersion: 'n/a (TypeScript)',
+      },
     });
     expect(get?.body.data).not.toHaveProperty('features');
   });
@@ -266,13 +295,20 @@ describe('panels: the data path (Go client, POST form bodies)', () => {
     // Prometheus prints point times with three decimals (jsonutil.MarshalTimestamp).
     expect(r.text).toContain(`"values":[[${S0 + 1800},"2"],[${S0 + 1800}.200,"2"],[${S0 + 1800}.400,"2"]`);
     expect(r.body.data.result).toEqual([
-      { metric: { __name__: 'node_load1', instance: 'b:9100', job: 'node' }, values: [0, 0.2, 0.4, 0.6, 0.8, 1].map((d) => [Number((S0 + 1800 + d).toFixed(1)), '2']) },
+      {
+        metric: { __name__: 'node_load1', instance: 'b:9100', job: 'node' },
+        values: [0, 0.2, 0.4, 0.6, 0.8, 1].map((d) => [Number((S0 + 1800 + d).toFixed(1)), '2']),
+      },
     ]);
   });
 
   it('custom query parameters from the data source settings go in the URL next to the form body, and are ignored', async () => {
     // jsonData.customQueryParameters (e.g. Thanos's dedup) are added to the URL of every request.
-    const r = await grafana('POST', '/api/v1/query?dedup=true&max_source_resolution=5m', `query=node_load1%7Binstance%3D%22b%3A9100%22%7D&time=${S0 + 60}`);
+    const r = await grafana(
+      'POST',
+      '/api/v1/query?dedup=true&max_source_resolution=5m',
+      `query=node_load1%7Binstance%3D%22b%3A9100%22%7D&time=${S0 + 60}`,
+    );
     expect(r.body.data.result).toEqual([{ metric: { __name__: 'node_load1', instance: 'b:9100', job: 'node' }, value: [S0 + 60, '2'] }]);
   });
 
@@ -311,7 +347,11 @@ describe('panels: the data path (Go client, POST form bodies)', () => {
     expect(r.text).toBe('{"status":"error","errorType":"bad_data","error":"1:25: parse error: unexpected end of input, expected \\")\\""}');
     const instant = await grafana('POST', '/api/v1/query', `query=node_load1+%2B&time=${S0}`);
     expect(instant.status).toBe(400);
-    expect(instant.body).toEqual({ status: 'error', errorType: 'bad_data', error: expect.stringMatching(/^invalid parameter "query": 1:\d+: parse error: /) });
+    expect(instant.body).toEqual({
+      status: 'error',
+      errorType: 'bad_data',
+      error: expect.stringMatching(/^invalid parameter "query": 1:\d+: parse error: /),
+    });
   });
 
   it('an empty answer is an empty list; NaN, +Inf and info annotations come as Grafana parses them', async () => {
@@ -325,21 +365,35 @@ describe('panels: the data path (Go client, POST form bodies)', () => {
     // rate() over a gauge: Prometheus 3's info annotation, which Grafana shows as a notice.
     const info = await grafana('POST', '/api/v1/query', `query=rate%28node_load1%5B1m0s%5D%29&time=${time}`);
     expect(info.status).toBe(200);
-    expect(info.body.infos).toEqual([expect.stringMatching(/^PromQL info: metric might not be a counter, name does not end in _total\/_sum\/_count\/_bucket: "node_load1"/)]);
+    expect(info.body.infos).toEqual([
+      expect.stringMatching(
+        /^PromQL info: metric might not be a counter, name does not end in _total\/_sum\/_count\/_bucket: "node_load1"/,
+      ),
+    ]);
     expect(info.body.data.result).toHaveLength(2);
   });
 
   it('a range query with a bad step or a reversed range is also bad_data', async () => {
     const zero = await grafana('POST', '/api/v1/query_range', `end=${S0 + 60}&query=node_load1&start=${S0}&step=0`);
     expect(zero.status).toBe(400);
-    expect(zero.body.error).toBe('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
+    expect(zero.body.error).toBe(
+      'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
     const reversed = await grafana('POST', '/api/v1/query_range', `end=${S0}&query=node_load1&start=${S0 + 60}&step=15`);
-    expect(reversed.body).toEqual({ status: 'error', errorType: 'bad_data', error: 'invalid parameter "end": end timestamp must not be before start time' });
+    expect(reversed.body).toEqual({
+      status: 'error',
+      errorType: 'bad_data',
+      error: 'invalid parameter "end": end timestamp must not be before start time',
+    });
   });
 
   it('large answers are gzipped for Go\'s "Accept-Encoding: gzip", and decompress to the same JSON', async () => {
     const body = `end=${S0 + HOUR}&query=node_cpu_seconds_total&start=${S0}&step=15`;
-    const zipped = await rawRequest(`${server.url}/api/v1/query_range`, { method: 'POST', headers: { ...GO_HEADERS, 'Content-Type': FORM }, body });
+    const zipped = await rawRequest(`${server.url}/api/v1/query_range`, {
+      method: 'POST',
+      headers: { ...GO_HEADERS, 'Content-Type': FORM },
+      body,
+    });
     const plain = await rawRequest(`${server.url}/api/v1/query_range`, { method: 'POST', headers: { 'Content-Type': FORM }, body });
     expect(zipped.status).toBe(200);
     expect(zipped.headers['content-encoding']).toBe('gzip');
@@ -377,11 +431,17 @@ describe('the editor: label browser, completion and query builder (resource call
 
   it('metric names: GET /api/v1/label/__name__/values with start and end (and limit=40000 from Grafana 12)', async () => {
     const names = ['node_cpu_seconds_total', 'node_filesystem_avail_bytes', 'node_load1'];
-    expect((await grafana('GET', `/api/v1/label/__name__/values?start=${start}&end=${end}`)).body).toEqual({ status: 'success', data: names });
-    expect((await grafana('GET', `/api/v1/label/__name__/values?limit=40000&start=${start}&end=${end}`)).body).toEqual({ status: 'success', data: names });
+    expect((await grafana('GET', `/api/v1/label/__name__/values?start=${start}&end=${end}`)).body).toEqual({
+      status: 'success',
+      data: names,
+    });
+    expect((await grafana('GET', `/api/v1/label/__name__/values?limit=40000&start=${start}&end=${end}`)).body).toEqual({
+      status: 'success',
+      data: names,
+    });
   });
 
-  it('label names: POST /api/v1/labels with the browser\'s URLSearchParams body', async () => {
+  it("label names: POST /api/v1/labels with the browser's URLSearchParams body", async () => {
     const all = new URLSearchParams({ limit: '40000', start: String(start), end: String(end) }).toString();
     expect(all).toBe(`limit=40000&start=${start}&end=${end}`);
     const r = await grafana('POST', '/api/v1/labels', all);
@@ -404,7 +464,10 @@ describe('the editor: label browser, completion and query builder (resource call
   it('a quoted metric name in match[] (Prometheus 3 syntax; Grafana 12 writes {"name"} for names outside the classic set)', async () => {
     const body = new URLSearchParams({ start: String(start), end: String(end), 'match[]': '{"node_load1"}' }).toString();
     expect((await grafana('POST', '/api/v1/labels', body)).body.data).toEqual(['__name__', 'instance', 'job']);
-    const values = await grafana('GET', `/api/v1/label/instance/values?match%5B%5D=${encodeURIComponent('{"node_load1",instance=~"b.*"}')}`);
+    const values = await grafana(
+      'GET',
+      `/api/v1/label/instance/values?match%5B%5D=${encodeURIComponent('{"node_load1",instance=~"b.*"}')}`,
+    );
     expect(values.body.data).toEqual(['b:9100']);
   });
 
@@ -414,8 +477,13 @@ describe('the editor: label browser, completion and query builder (resource call
     expect(r.body.data).toEqual(['__name__', 'cpu', 'instance', 'job', 'mode']);
   });
 
-  it('ad-hoc filter keys: match[] built from the dashboard\'s metrics and filters (extractResourceMatcher)', async () => {
-    const body = new URLSearchParams({ 'match[]': '{__name__=~"node_load1|node_cpu_seconds_total",instance="b:9100"}', start: String(start), end: String(end), limit: '40000' });
+  it("ad-hoc filter keys: match[] built from the dashboard's metrics and filters (extractResourceMatcher)", async () => {
+    const body = new URLSearchParams({
+      'match[]': '{__name__=~"node_load1|node_cpu_seconds_total",instance="b:9100"}',
+      start: String(start),
+      end: String(end),
+      limit: '40000',
+    });
     const r = await grafana('POST', '/api/v1/labels', body.toString());
     expect(r.body.data).toEqual(['__name__', 'cpu', 'instance', 'job', 'mode']);
   });
@@ -426,7 +494,10 @@ describe('the editor: label browser, completion and query builder (resource call
     const match = encodeURIComponent('{__name__="node_cpu_seconds_total",instance="a:9100"}');
     const cpus = await grafana('GET', `/api/v1/label/cpu/values?limit=40000&start=${start}&end=${end}&match%5B%5D=${match}`);
     expect(cpus.body.data).toEqual(['0', '1']);
-    const modes = await grafana('GET', `/api/v1/label/mode/values?start=${start}&end=${end}&match%5B%5D=${encodeURIComponent('node_cpu_seconds_total{instance="b:9100"}')}`);
+    const modes = await grafana(
+      'GET',
+      `/api/v1/label/mode/values?start=${start}&end=${end}&match%5B%5D=${encodeURIComponent('node_cpu_seconds_total{instance="b:9100"}')}`,
+    );
     expect(modes.body.data).toEqual(['idle', 'system', 'user']);
   });
 
@@ -445,12 +516,19 @@ describe('the editor: label browser, completion and query builder (resource call
     expect(r.status).toBe(200);
     expect(r.body.data).toHaveLength(9 + 2 + 4);
     expect(r.body.warnings).toBeUndefined();
-    const load = await grafana('POST', '/api/v1/series', new URLSearchParams({ start: String(start), end: String(end), 'match[]': 'node_load1{instance=~"a.*"}' }).toString());
+    const load = await grafana(
+      'POST',
+      '/api/v1/series',
+      new URLSearchParams({ start: String(start), end: String(end), 'match[]': 'node_load1{instance=~"a.*"}' }).toString(),
+    );
     expect(load.body).toEqual({ status: 'success', data: [{ __name__: 'node_load1', instance: 'a:9100', job: 'node' }] });
   });
 
   it('series by GET with match[] repeated, and a limit that cuts with a warning Grafana shows', async () => {
-    const r = await grafana('GET', `/api/v1/series?match%5B%5D=node_load1&match%5B%5D=${encodeURIComponent('node_filesystem_avail_bytes{mountpoint="/"}')}&start=${start}&end=${end}`);
+    const r = await grafana(
+      'GET',
+      `/api/v1/series?match%5B%5D=node_load1&match%5B%5D=${encodeURIComponent('node_filesystem_avail_bytes{mountpoint="/"}')}&start=${start}&end=${end}`,
+    );
     expect(r.body.data).toEqual([
       { __name__: 'node_filesystem_avail_bytes', device: '/dev/sda1', fstype: 'ext4', instance: 'a:9100', job: 'node', mountpoint: '/' },
       { __name__: 'node_filesystem_avail_bytes', device: '/dev/sda1', fstype: 'ext4', instance: 'b:9100', job: 'node', mountpoint: '/' },
@@ -458,7 +536,11 @@ describe('the editor: label browser, completion and query builder (resource call
       { __name__: 'node_load1', instance: 'b:9100', job: 'node' },
     ]);
     const cut = await grafana('GET', `/api/v1/series?match%5B%5D=node_load1&limit=1&start=${start}&end=${end}`);
-    expect(cut.body).toEqual({ status: 'success', data: [{ __name__: 'node_load1', instance: 'a:9100', job: 'node' }], warnings: ['results truncated due to limit'] });
+    expect(cut.body).toEqual({
+      status: 'success',
+      data: [{ __name__: 'node_load1', instance: 'a:9100', job: 'node' }],
+      warnings: ['results truncated due to limit'],
+    });
   });
 
   it('a bad match[] from the editor: 400 bad_data, and the GET retry gets the same answer', async () => {
@@ -502,7 +584,7 @@ describe('the editor: label browser, completion and query builder (resource call
   });
 });
 
-describe('alerting: the data source\'s rules and alerts (manageAlerts)', () => {
+describe("alerting: the data source's rules and alerts (manageAlerts)", () => {
   it('recording rules for the editor (loadRules): POST gets 405, the GET retry reads the groups', async () => {
     ruleForms.length = 0;
     const { post, get } = await resourceCall('/api/v1/rules');
@@ -529,7 +611,10 @@ describe('alerting: the data source\'s rules and alerts (manageAlerts)', () => {
     expect(ruleForms[0].get('exclude_alerts')).toBe('true');
     expect(ruleForms[0].get('group_limit')).toBe('40');
     // Prometheus's own filters arrive the same way.
-    await grafana('GET', `/api/v1/rules?type=alert&${encodeURIComponent('rule_group[]')}=node&${encodeURIComponent('file[]')}=${encodeURIComponent('/var/lib/metrics-hub/rules/node.yml')}`);
+    await grafana(
+      'GET',
+      `/api/v1/rules?type=alert&${encodeURIComponent('rule_group[]')}=node&${encodeURIComponent('file[]')}=${encodeURIComponent('/var/lib/metrics-hub/rules/node.yml')}`,
+    );
     expect(ruleForms[1].get('type')).toBe('alert');
     expect(ruleForms[1].all('rule_group[]')).toEqual(['node']);
     expect(ruleForms[1].all('file[]')).toEqual(['/var/lib/metrics-hub/rules/node.yml']);

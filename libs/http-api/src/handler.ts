@@ -46,7 +46,9 @@ export function createPrometheusApi(backend: ApiBackend, options: ApiOptions = {
         return true;
       }
       if (!found.route.methods.includes(method)) {
-        throw new ApiError('bad_data', `method ${method} is not allowed for ${path}: use ${found.route.methods.join(' or ')}`, 405, { Allow: allow });
+        throw new ApiError('bad_data', `method ${method} is not allowed for ${path}: use ${found.route.methods.join(' or ')}`, 405, {
+          Allow: allow,
+        });
       }
       const form = await readForm(req, q < 0 ? '' : url.slice(q + 1), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
       const result = await found.route.endpoint({ form, params: found.params, backend, now, startedAt });

@@ -38,12 +38,21 @@ describe('parseTime', () => {
     expect(MAX_TIME_MS).toBeGreaterThan(9.2e18);
   });
 
-  it.each(['', 'x', 'now', '2026-01-01', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01 00:00:00Z', ' 1', 'NaN', 'Inf'])(
-    'rejects %j with Prometheus wording',
-    (text) => {
-      expect(() => parseTime(text)).toThrow(`cannot parse ${JSON.stringify(text)} to a valid timestamp`);
-    },
-  );
+  it.each([
+    '',
+    'x',
+    'now',
+    '2026-01-01',
+    '2026-13-01T00:00:00Z',
+    '2026-02-30T00:00:00Z',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01 00:00:00Z',
+    ' 1',
+    'NaN',
+    'Inf',
+  ])('rejects %j with Prometheus wording', (text) => {
+    expect(() => parseTime(text)).toThrow(`cannot parse ${JSON.stringify(text)} to a valid timestamp`);
+  });
 });
 
 describe('parseDuration', () => {
@@ -162,7 +171,8 @@ describe('unescapeLabelName (U__ value encoding)', () => {
 });
 
 describe('Accept-Encoding', () => {
-  const accepts = (header: string | undefined) => acceptsGzip({ headers: header === undefined ? {} : { 'accept-encoding': header } } as IncomingMessage);
+  const accepts = (header: string | undefined) =>
+    acceptsGzip({ headers: header === undefined ? {} : { 'accept-encoding': header } } as IncomingMessage);
   it.each([
     ['gzip', true],
     ['gzip, deflate, br', true],

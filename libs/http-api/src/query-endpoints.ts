@@ -40,14 +40,22 @@ export function rangeQuery(req: EndpointRequest): EndpointResult {
   const stepMs = Math.trunc(step);
   if (stepMs <= 0) throw invalidParam('step', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
   if (Math.floor((end - start) / stepMs) > MAX_INTERVALS) {
-    throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+    throw new ApiError(
+      'bad_data',
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+    );
   }
   const engine = engineFor(backend.engine, form);
   const limit = limitParam(form);
   const format = form.get('format');
-  if (format !== '' && format !== 'columns') throw invalidParam('format', `unknown format ${JSON.stringify(format)}: leave it out (Prometheus's shape) or use "columns"`);
+  if (format !== '' && format !== 'columns')
+    throw invalidParam('format', `unknown format ${JSON.stringify(format)}: leave it out (Prometheus's shape) or use "columns"`);
   const count = Math.floor((end - start) / stepMs) + 1;
-  return respond(engine.rangeQuery(backend.queryable, form.get('query'), start, end, stepMs), limit, format === 'columns' ? (data) => matrixColumnsJson(data, start, stepMs, count) : queryDataJson);
+  return respond(
+    engine.rangeQuery(backend.queryable, form.get('query'), start, end, stepMs),
+    limit,
+    format === 'columns' ? (data) => matrixColumnsJson(data, start, stepMs, count) : queryDataJson,
+  );
 }
 
 /** We keep no exemplars: the parameters are checked as Prometheus checks them, the answer is empty. */

@@ -84,7 +84,18 @@ describe('instant queries', () => {
     // (T0+30s, T0+60s] holds the samples at 45 s and 60 s.
     expect(body).toEqual({
       status: 'success',
-      data: { resultType: 'matrix', result: [{ metric: UP_A, values: [[S0 + 45, '1'], [S0 + 60, '1']] }] },
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            metric: UP_A,
+            values: [
+              [S0 + 45, '1'],
+              [S0 + 60, '1'],
+            ],
+          },
+        ],
+      },
     });
   });
 
@@ -183,28 +194,78 @@ describe('query errors', () => {
   it('a syntax error is bad_data with the line and column where it is', async () => {
     await expectError(`/api/v1/query?query=${q('up +')}&time=${S0}`, 400, 'bad_data', /^invalid parameter "query": 1:5: parse error: /);
     // Second line, third column: the ")" where an operand should be.
-    await expectError(`/api/v1/query?query=${q('up +\n  )')}&time=${S0}`, 400, 'bad_data', /^invalid parameter "query": 2:3: parse error: /);
-    await expectError(`/api/v1/query?query=${q('nosuchfn(up)')}&time=${S0}`, 400, 'bad_data', 'invalid parameter "query": 1:1: parse error: unknown function with name "nosuchfn"');
+    await expectError(
+      `/api/v1/query?query=${q('up +\n  )')}&time=${S0}`,
+      400,
+      'bad_data',
+      /^invalid parameter "query": 2:3: parse error: /,
+    );
+    await expectError(
+      `/api/v1/query?query=${q('nosuchfn(up)')}&time=${S0}`,
+      400,
+      'bad_data',
+      'invalid parameter "query": 1:1: parse error: unknown function with name "nosuchfn"',
+    );
   });
 
   it('a missing query is a parse error of the empty input', async () => {
-    await expectError(`/api/v1/query?time=${S0}`, 400, 'bad_data', 'invalid parameter "query": 1:1: parse error: no expression found in input');
+    await expectError(
+      `/api/v1/query?time=${S0}`,
+      400,
+      'bad_data',
+      'invalid parameter "query": 1:1: parse error: no expression found in input',
+    );
   });
 
   it('a range query reports parse errors without the parameter name, as Prometheus does', async () => {
-    await expectError(`/api/v1/query_range?query=${q('sum(up')}&start=${S0}&end=${S0 + 60}&step=15`, 400, 'bad_data', /^1:7: parse error: /);
-    await expectError(`/api/v1/query_range?query=${q('up[5m]')}&start=${S0}&end=${S0 + 60}&step=15`, 400, 'bad_data', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+    await expectError(
+      `/api/v1/query_range?query=${q('sum(up')}&start=${S0}&end=${S0 + 60}&step=15`,
+      400,
+      'bad_data',
+      /^1:7: parse error: /,
+    );
+    await expectError(
+      `/api/v1/query_range?query=${q('up[5m]')}&start=${S0}&end=${S0 + 60}&step=15`,
+      400,
+      'bad_data',
+      'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+    );
   });
 
   it('bad times are bad_data with Prometheus wording', async () => {
-    await expectError('/api/v1/query?query=up&time=yesterday', 400, 'bad_data', `invalid parameter "time": invalid time value for 'time': cannot parse "yesterday" to a valid timestamp`);
-    await expectError(`/api/v1/query_range?query=up&start=x&end=${S0}&step=15`, 400, 'bad_data', 'invalid parameter "start": cannot parse "x" to a valid timestamp');
-    await expectError(`/api/v1/query_range?query=up&start=${S0}&step=15`, 400, 'bad_data', 'invalid parameter "end": cannot parse "" to a valid timestamp');
+    await expectError(
+      '/api/v1/query?query=up&time=yesterday',
+      400,
+      'bad_data',
+      `invalid parameter "time": invalid time value for 'time': cannot parse "yesterday" to a valid timestamp`,
+    );
+    await expectError(
+      `/api/v1/query_range?query=up&start=x&end=${S0}&step=15`,
+      400,
+      'bad_data',
+      'invalid parameter "start": cannot parse "x" to a valid timestamp',
+    );
+    await expectError(
+      `/api/v1/query_range?query=up&start=${S0}&step=15`,
+      400,
+      'bad_data',
+      'invalid parameter "end": cannot parse "" to a valid timestamp',
+    );
   });
 
   it('end before start, bad and zero steps, and too many points are bad_data', async () => {
-    await expectError(`/api/v1/query_range?query=up&start=${S0}&end=${S0 - 1}&step=15`, 400, 'bad_data', 'invalid parameter "end": end timestamp must not be before start time');
-    await expectError(`/api/v1/query_range?query=up&start=${S0}&end=${S0 + 60}&step=often`, 400, 'bad_data', 'invalid parameter "step": cannot parse "often" to a valid duration');
+    await expectError(
+      `/api/v1/query_range?query=up&start=${S0}&end=${S0 - 1}&step=15`,
+      400,
+      'bad_data',
+      'invalid parameter "end": end timestamp must not be before start time',
+    );
+    await expectError(
+      `/api/v1/query_range?query=up&start=${S0}&end=${S0 + 60}&step=often`,
+      400,
+      'bad_data',
+      'invalid parameter "step": cannot parse "often" to a valid duration',
+    );
     await expectError(
       `/api/v1/query_range?query=up&start=${S0}&end=${S0 + 60}&step=0`,
       400,
@@ -224,8 +285,18 @@ describe('query errors', () => {
   });
 
   it('bad timeout, lookback_delta and limit are bad_data', async () => {
-    await expectError(`/api/v1/query?query=up&timeout=soon`, 400, 'bad_data', 'invalid parameter "timeout": cannot parse "soon" to a valid duration');
-    await expectError(`/api/v1/query?query=up&lookback_delta=far`, 400, 'bad_data', 'error parsing lookback delta duration: cannot parse "far" to a valid duration');
+    await expectError(
+      `/api/v1/query?query=up&timeout=soon`,
+      400,
+      'bad_data',
+      'invalid parameter "timeout": cannot parse "soon" to a valid duration',
+    );
+    await expectError(
+      `/api/v1/query?query=up&lookback_delta=far`,
+      400,
+      'bad_data',
+      'error parsing lookback delta duration: cannot parse "far" to a valid duration',
+    );
     await expectError(`/api/v1/query?query=up&limit=-1`, 400, 'bad_data', 'invalid parameter "limit": limit must be non-negative');
   });
 
@@ -286,7 +357,10 @@ describe('engine limits', () => {
 
 describe('exemplars', () => {
   it('are an empty list, with the query and times still checked', async () => {
-    expect(await json(`/api/v1/query_exemplars?query=up&start=${S0}&end=${S0 + 60}`)).toEqual({ status: 200, body: { status: 'success', data: [] } });
+    expect(await json(`/api/v1/query_exemplars?query=up&start=${S0}&end=${S0 + 60}`)).toEqual({
+      status: 200,
+      body: { status: 'success', data: [] },
+    });
     const bad = await json(`/api/v1/query_exemplars?query=${q('up{')}`);
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/^1:4: parse error/);

@@ -34,7 +34,13 @@ function gzipAsync(body: Buffer): Promise<Buffer> {
 }
 
 /** Sends JSON text with `status`, gzipped when the client accepts it and it is large. */
-export async function sendJson(req: IncomingMessage, res: ServerResponse, status: number, json: string, options: SendOptions = {}): Promise<void> {
+export async function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  json: string,
+  options: SendOptions = {},
+): Promise<void> {
   try {
     let body: Buffer = Buffer.from(json, 'utf8');
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...options.headers };

@@ -21,16 +21,19 @@ export interface RulesFilter {
 
 export function parseRulesFilter(form: Form): RulesFilter {
   const type = form.get('type');
-  if (type && type !== 'alert' && type !== 'record') throw new ApiError('bad_data', `unsupported type ${JSON.stringify(type)}: use type=alert or type=record`);
+  if (type && type !== 'alert' && type !== 'record')
+    throw new ApiError('bad_data', `unsupported type ${JSON.stringify(type)}: use type=alert or type=record`);
   const excludeAlerts = parseBool(form.get('exclude_alerts'), 'exclude_alerts');
   const limitText = form.get('group_limit');
   let groupLimit: number | undefined;
   if (limitText) {
     groupLimit = Number(limitText);
-    if (!Number.isInteger(groupLimit) || groupLimit <= 0) throw new ApiError('bad_data', `group_limit needs to be greater than 0 (got ${JSON.stringify(limitText)})`);
+    if (!Number.isInteger(groupLimit) || groupLimit <= 0)
+      throw new ApiError('bad_data', `group_limit needs to be greater than 0 (got ${JSON.stringify(limitText)})`);
   }
   const token = form.get('group_next_token');
-  if (token && groupLimit === undefined) throw new ApiError('bad_data', 'group_next_token was given without group_limit: send both, as the previous page was asked for');
+  if (token && groupLimit === undefined)
+    throw new ApiError('bad_data', 'group_next_token was given without group_limit: send both, as the previous page was asked for');
   const selectors = form.all('match[]');
   return {
     type: type === 'alert' || type === 'record' ? type : undefined,

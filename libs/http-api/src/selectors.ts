@@ -20,7 +20,12 @@ export function parseMatchers(selectors: readonly string[], param = 'match[]'): 
       throw e;
     }
     if (expr.type !== 'vectorSelector' || expr.offset || expr.at) {
-      const shown = new PromqlError('bad_data', 'parse error: expected a series selector such as up{job="node"}, not an expression', text, expr.pos);
+      const shown = new PromqlError(
+        'bad_data',
+        'parse error: expected a series selector such as up{job="node"}, not an expression',
+        text,
+        expr.pos,
+      );
       throw invalidParam(param, shown.message);
     }
     return expr.matchers.map((m) => ({ type: m.type, name: m.name, value: m.value }));

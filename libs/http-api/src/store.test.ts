@@ -29,7 +29,12 @@ function samples(labels: Labels, from: number, count: number, value: (k: number)
 
 function bound(s: TimeSeriesStore): Pick<ApiBackend, 'series' | 'labelNames' | 'labelValues' | 'metadata'> {
   const methods: Pick<ApiBackend, 'series' | 'labelNames' | 'labelValues' | 'metadata'> = s;
-  return { series: methods.series.bind(s), labelNames: methods.labelNames.bind(s), labelValues: methods.labelValues.bind(s), metadata: methods.metadata.bind(s) };
+  return {
+    series: methods.series.bind(s),
+    labelNames: methods.labelNames.bind(s),
+    labelValues: methods.labelValues.bind(s),
+    metadata: methods.metadata.bind(s),
+  };
 }
 
 let dir: TempDir;
@@ -54,7 +59,10 @@ beforeAll(async () => {
   store.setMetadata('node_load1', { type: 'gauge', help: '1m load average.', unit: '' });
   store.setMetadata('http_requests_total', { type: 'counter', help: 'Requests <served>.', unit: 'requests' });
   // The store is the backend's store half as it is, with no adapter (checked by tsc).
-  const storeHalf: Pick<ApiBackend, 'queryable' | 'series' | 'labelNames' | 'labelValues' | 'metadata'> = { queryable: store, ...bound(store) };
+  const storeHalf: Pick<ApiBackend, 'queryable' | 'series' | 'labelNames' | 'labelValues' | 'metadata'> = {
+    queryable: store,
+    ...bound(store),
+  };
   const backend: ApiBackend = {
     engine: new Engine(),
     ...storeHalf,
@@ -85,7 +93,16 @@ describe('queries read the store', () => {
     expect(status).toBe(200);
     expect(body.data).toEqual({
       resultType: 'matrix',
-      result: [{ metric: { instance: 'a:9100', job: 'node' }, values: [[S0, '0.5'], [S0 + 15, '2.5'], [S0 + 30, '4.5']] }],
+      result: [
+        {
+          metric: { instance: 'a:9100', job: 'node' },
+          values: [
+            [S0, '0.5'],
+            [S0 + 15, '2.5'],
+            [S0 + 30, '4.5'],
+          ],
+        },
+      ],
     });
   });
 });
@@ -96,7 +113,9 @@ describe('/api/v1/series', () => {
   });
 
   it('unites repeated match[] and lists a series once', async () => {
-    const both = await json(`/api/v1/series?match[]=${q('node_load1{instance="b:9100"}')}&match[]=${q('{job="node"}')}&match[]=http_requests_total`);
+    const both = await json(
+      `/api/v1/series?match[]=${q('node_load1{instance="b:9100"}')}&match[]=${q('{job="node"}')}&match[]=http_requests_total`,
+    );
     // labels.Compare: "http_requests_total" < "node_load1"; then instance a < b.
     expect(both.body.data).toEqual([REQS, LOAD_A, LOAD_B]);
   });
@@ -133,7 +152,10 @@ describe('/api/v1/series', () => {
   });
 
   it('needs match[], and a selector rather than an expression', async () => {
-    expect(await json('/api/v1/series')).toEqual({ status: 400, body: { status: 'error', errorType: 'bad_data', error: 'no match[] parameter provided' } });
+    expect(await json('/api/v1/series')).toEqual({
+      status: 400,
+      body: { status: 'error', errorType: 'bad_data', error: 'no match[] parameter provided' },
+    });
     const expr = await json(`/api/v1/series?match[]=${q('sum(node_load1)')}`);
     expect(expr.status).toBe(400);
     expect(expr.body.error).toMatch(/^invalid parameter "match\[\]": 1:1: parse error: /);
@@ -177,15 +199,25 @@ describe('/api/v1/labels and /api/v1/label/<name>/values', () => {
   });
 
   it('cuts at limit with a warning', async () => {
-    expect((await json('/api/v1/labels?limit=2')).body).toEqual({ status: 'success', data: ['__name__', 'http_method'], warnings: ['results truncated due to limit'] });
-    expect((await json('/api/v1/label/job/values?limit=1')).body).toEqual({ status: 'success', data: ['api'], warnings: ['results truncated due to limit'] });
+    expect((await json('/api/v1/labels?limit=2')).body).toEqual({
+      status: 'success',
+      data: ['__name__', 'http_method'],
+      warnings: ['results truncated due to limit'],
+    });
+    expect((await json('/api/v1/label/job/values?limit=1')).body).toEqual({
+      status: 'success',
+      data: ['api'],
+      warnings: ['results truncated due to limit'],
+    });
   });
 
   it('rejects a bad selector or time', async () => {
     const r = await json(`/api/v1/label/job/values?match[]=${q('rate(x[1m])')}`);
     expect(r.status).toBe(400);
     expect(r.body.errorType).toBe('bad_data');
-    expect((await json('/api/v1/labels?end=tomorrow')).body.error).toBe(`invalid parameter "end": invalid time value for 'end': cannot parse "tomorrow" to a valid timestamp`);
+    expect((await json('/api/v1/labels?end=tomorrow')).body.error).toBe(
+      `invalid parameter "end": invalid time value for 'end': cannot parse "tomorrow" to a valid timestamp`,
+    );
   });
 });
 
@@ -201,7 +233,9 @@ describe('/api/v1/metadata', () => {
   });
 
   it('answers for one metric, and an empty object for an unknown one', async () => {
-    expect((await json('/api/v1/metadata?metric=node_load1')).body.data).toEqual({ node_load1: [{ type: 'gauge', help: '1m load average.', unit: '' }] });
+    expect((await json('/api/v1/metadata?metric=node_load1')).body.data).toEqual({
+      node_load1: [{ type: 'gauge', help: '1m load average.', unit: '' }],
+    });
     expect((await json('/api/v1/metadata?metric=nope')).body.data).toEqual({});
   });
 
@@ -209,7 +243,10 @@ describe('/api/v1/metadata', () => {
     expect(Object.keys((await json('/api/v1/metadata?limit=1')).body.data)).toEqual(['http_requests_total']);
     expect((await json('/api/v1/metadata?limit=0')).body.data).toEqual({});
     expect((await json('/api/v1/metadata?limit_per_metric=1')).body.data.node_load1).toHaveLength(1);
-    expect(await json('/api/v1/metadata?limit=many')).toEqual({ status: 400, body: { status: 'error', errorType: 'bad_data', error: 'limit must be a number' } });
+    expect(await json('/api/v1/metadata?limit=many')).toEqual({
+      status: 400,
+      body: { status: 'error', errorType: 'bad_data', error: 'limit must be a number' },
+    });
     expect((await json('/api/v1/metadata?limit_per_metric=x')).body.error).toBe('limit_per_metric must be a number');
   });
 });

@@ -78,7 +78,11 @@ describe('methods', () => {
     const res = await fetch(`${server.url}/api/v1/label/job/values`, { method: 'POST', headers: FORM, body: '' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET');
-    expect(await res.json()).toEqual({ status: 'error', errorType: 'bad_data', error: 'method POST is not allowed for /api/v1/label/job/values: use GET' });
+    expect(await res.json()).toEqual({
+      status: 'error',
+      errorType: 'bad_data',
+      error: 'method POST is not allowed for /api/v1/label/job/values: use GET',
+    });
     const del = await fetch(`${server.url}/api/v1/query?query=up`, { method: 'DELETE' });
     expect(del.status).toBe(405);
     expect(del.headers.get('allow')).toBe('GET, POST');
@@ -95,9 +99,13 @@ describe('forms', () => {
   it('gives the same answer for a query by GET and by POST', async () => {
     const params = new URLSearchParams({ query: 'sum by (job) (cpu_seconds_total)', start: String(S0), end: String(S0 + 600), step: '60' });
     const viaGet = await (await fetch(`${server.url}/api/v1/query_range?${params}`)).text();
-    const viaPost = await (await fetch(`${server.url}/api/v1/query_range`, { method: 'POST', headers: FORM, body: params.toString() })).text();
+    const viaPost = await (
+      await fetch(`${server.url}/api/v1/query_range`, { method: 'POST', headers: FORM, body: params.toString() })
+    ).text();
     // 36 = 1+2+...+8 at minute k gives 36k.
-    expect(JSON.parse(viaGet).data.result).toEqual([{ metric: { job: 'node' }, values: [...Array(11).keys()].map((k) => [S0 + 60 * k, String(36 * k)]) }]);
+    expect(JSON.parse(viaGet).data.result).toEqual([
+      { metric: { job: 'node' }, values: [...Array(11).keys()].map((k) => [S0 + 60 * k, String(36 * k)]) },
+    ]);
     expect(viaPost).toBe(viaGet);
   });
 
@@ -107,7 +115,11 @@ describe('forms', () => {
   });
 
   it('ignores a body that is not a form, and refuses multipart', async () => {
-    const json = await fetch(`${server.url}/api/v1/query?query=3&time=${S0}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"query":"4"}' });
+    const json = await fetch(`${server.url}/api/v1/query?query=3&time=${S0}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"query":"4"}',
+    });
     expect(((await json.json()) as ApiBody).data.result).toEqual([S0, '3']);
     const multipart = await fetch(`${server.url}/api/v1/query`, { method: 'POST', body: new FormData() });
     expect(multipart.status).toBe(415);
@@ -117,7 +129,11 @@ describe('forms', () => {
   it('rejects malformed percent escapes', async () => {
     const res = await rawRequest(`${server.url}/api/v1/query?query=%zz`);
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body.toString())).toEqual({ status: 'error', errorType: 'bad_data', error: 'error parsing form values: invalid URL escape "%zz"' });
+    expect(JSON.parse(res.body.toString())).toEqual({
+      status: 'error',
+      errorType: 'bad_data',
+      error: 'error parsing form values: invalid URL escape "%zz"',
+    });
   });
 
   it('reads percent-encoded and U__-escaped label names in paths, and refuses an empty one', async () => {
@@ -135,7 +151,11 @@ describe('request body limit', () => {
   const big = `query=${encodeURIComponent('1+'.repeat(3000))}1`;
 
   it('answers a declared oversize body with 413 without reading it', async () => {
-    const res = await rawRequest(`${server.url}/api/v1/query`, { method: 'POST', headers: { ...FORM, 'Content-Length': String(big.length) }, body: big });
+    const res = await rawRequest(`${server.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { ...FORM, 'Content-Length': String(big.length) },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(res.headers.connection).toBe('close');
     expect(JSON.parse(res.body.toString())).toEqual({
@@ -146,7 +166,11 @@ describe('request body limit', () => {
   });
 
   it('stops reading a chunked body once it passes the limit', async () => {
-    const res = await rawRequest(`${server.url}/api/v1/query`, { method: 'POST', headers: { ...FORM, 'Transfer-Encoding': 'chunked' }, body: big });
+    const res = await rawRequest(`${server.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { ...FORM, 'Transfer-Encoding': 'chunked' },
+      body: big,
+    });
     expect(res.status).toBe(413);
   });
 
@@ -190,7 +214,9 @@ describe('gzip', () => {
   it('compresses errors too, from the configured size', async () => {
     const eager = await startApiServer(memoryBackend(fixture()), { gzipMinBytes: 50 });
     try {
-      const res = await rawRequest(`${eager.url}/api/v1/query?query=${encodeURIComponent('sum(')}`, { headers: { 'Accept-Encoding': 'gzip' } });
+      const res = await rawRequest(`${eager.url}/api/v1/query?query=${encodeURIComponent('sum(')}`, {
+        headers: { 'Accept-Encoding': 'gzip' },
+      });
       expect(res.status).toBe(400);
       expect(res.headers['content-encoding']).toBe('gzip');
       expect(JSON.parse(gunzipSync(res.body).toString()).errorType).toBe('bad_data');
@@ -236,7 +262,12 @@ describe('status endpoints', () => {
     const srv = await startApiServer(memoryBackend(fixture(), { now: () => T0, runtimeInfo: () => ({ storageRetention: '15d' }) }));
     try {
       const body = (await (await fetch(`${srv.url}/api/v1/status/runtimeinfo`)).json()) as ApiBody;
-      expect(body.data).toMatchObject({ startTime: '2026-01-01T00:00:00.000Z', reloadConfigSuccess: true, corruptionCount: 0, storageRetention: '15d' });
+      expect(body.data).toMatchObject({
+        startTime: '2026-01-01T00:00:00.000Z',
+        reloadConfigSuccess: true,
+        corruptionCount: 0,
+        storageRetention: '15d',
+      });
       expect(typeof body.data.CWD).toBe('string');
     } finally {
       await srv.close();
@@ -256,7 +287,9 @@ describe('status endpoints', () => {
       }),
     );
     try {
-      expect(((await (await fetch(`${srv.url}/api/v1/rules?type=alert`)).json()) as ApiBody).data).toEqual({ groups: [{ name: 'g', type: 'alert' }] });
+      expect(((await (await fetch(`${srv.url}/api/v1/rules?type=alert`)).json()) as ApiBody).data).toEqual({
+        groups: [{ name: 'g', type: 'alert' }],
+      });
       expect(((await (await fetch(`${srv.url}/api/v1/alerts`)).json()) as ApiBody).data.alerts[0].state).toBe('firing');
     } finally {
       await srv.close();

@@ -29,15 +29,58 @@ const server = createServer((req, res) => {
   });
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-writeFileSync(join(dir, 'bench.rules.yml'), ['groups:', '  - name: bench', `    interval: ${args.intervalSeconds}s`, '    rules:', '      - alert: Crossed', '        expr: bench_value > 10'].join('\n'));
-writeFileSync(join(dir, 'alerting.yml'), ['route:', '  receiver: hook', '  group_by: [alertname, instance]', '  group_wait: 0s', 'receivers:', '  - name: hook', '    webhook_configs:', `      - url: http://127.0.0.1:${(server.address() as { port: number }).port}/`].join('\n'));
+writeFileSync(
+  join(dir, 'bench.rules.yml'),
+  [
+    'groups:',
+    '  - name: bench',
+    `    interval: ${args.intervalSeconds}s`,
+    '    rules:',
+    '      - alert: Crossed',
+    '        expr: bench_value > 10',
+  ].join('\n'),
+);
+writeFileSync(
+  join(dir, 'alerting.yml'),
+  [
+    'route:',
+    '  receiver: hook',
+    '  group_by: [alertname, instance]',
+    '  group_wait: 0s',
+    'receivers:',
+    '  - name: hook',
+    '    webhook_configs:',
+    `      - url: http://127.0.0.1:${(server.address() as { port: number }).port}/`,
+  ].join('\n'),
+);
 const hub = await Hub.start(
-  parseHubConfig(['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false', 'alerting:', `  rules: [${join(dir, 'bench.rules.yml')}]`, `  notifier_config: ${join(dir, 'alerting.yml')}`].join('\n'), 'bench.yaml'),
+  parseHubConfig(
+    [
+      'hub:',
+      `  data_dir: ${join(dir, 'data')}`,
+      'broker:',
+      '  listen: 127.0.0.1:0',
+      'http:',
+      '  listen: 127.0.0.1:0',
+      'local_agent:',
+      '  enabled: false',
+      'alerting:',
+      `  rules: [${join(dir, 'bench.rules.yml')}]`,
+      `  notifier_config: ${join(dir, 'alerting.yml')}`,
+    ].join('\n'),
+    'bench.yaml',
+  ),
   { log: () => undefined },
 );
 const token = hub.tokens.issue('bench');
 const client = await new Promise<mqtt.MqttClient>((resolve, reject) => {
-  const c = mqtt.connect(hub.localBrokerUrl, { clientId: 'agent-bench', username: 'bench', password: token, protocolVersion: 4, reconnectPeriod: 0 });
+  const c = mqtt.connect(hub.localBrokerUrl, {
+    clientId: 'agent-bench',
+    username: 'bench',
+    password: token,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
   c.once('connect', () => resolve(c));
   c.once('error', reject);
 });
@@ -49,8 +92,16 @@ for (let i = 0; i < args.crossings; i++) {
   const instance = `host-${i}`;
   const t = Date.now();
   crossed.set(instance, t);
-  const batch = encodeBatch({ agentId: 'bench', firstSeq: i + 1, lastSeq: i + 1, createdMs: t, series: [{ labels: { __name__: 'bench_value', instance }, timestamps: Float64Array.of(t), values: Float64Array.of(42) }] });
-  await new Promise<void>((resolve, reject) => client.publish(topics.samples('metrics', 'bench'), Buffer.from(batch), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+  const batch = encodeBatch({
+    agentId: 'bench',
+    firstSeq: i + 1,
+    lastSeq: i + 1,
+    createdMs: t,
+    series: [{ labels: { __name__: 'bench_value', instance }, timestamps: Float64Array.of(t), values: Float64Array.of(42) }],
+  });
+  await new Promise<void>((resolve, reject) =>
+    client.publish(topics.samples('metrics', 'bench'), Buffer.from(batch), { qos: 1 }, (e) => (e ? reject(e) : resolve())),
+  );
 }
 const deadline = Date.now() + interval + 5000;
 while (received.size < crossed.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -73,7 +124,13 @@ server.close();
 rmSync(dir, { recursive: true, force: true });
 printTable(`alert latency: threshold crossed -> webhook received (rule interval ${args.intervalSeconds} s, for 0, group_wait 0)`, [
   ['notifications received', `${latencies.length} of ${crossed.size}`],
-  ['crossed -> received', `median ${(latencies[Math.floor(latencies.length / 2)] / 1000).toFixed(2)} s, max ${(latencies[latencies.length - 1] / 1000).toFixed(2)} s (target <= ${args.intervalSeconds + 1} s)`],
-  ['evaluation time -> received', `median ${overheads[Math.floor(overheads.length / 2)]} ms, max ${overheads[overheads.length - 1]} ms (the hub's clock ticks each second)`],
+  [
+    'crossed -> received',
+    `median ${(latencies[Math.floor(latencies.length / 2)] / 1000).toFixed(2)} s, max ${(latencies[latencies.length - 1] / 1000).toFixed(2)} s (target <= ${args.intervalSeconds + 1} s)`,
+  ],
+  [
+    'evaluation time -> received',
+    `median ${overheads[Math.floor(overheads.length / 2)]} ms, max ${overheads[overheads.length - 1]} ms (the hub's clock ticks each second)`,
+  ],
 ]);
 process.exit(0);

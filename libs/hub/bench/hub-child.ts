@@ -6,13 +6,28 @@
 import { Hub, parseHubConfig } from '../src/index.ts';
 
 const [dir, agents] = process.argv.slice(2);
-const config = parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false'].join('\n'), 'bench.yaml', process.env);
+const config = parseHubConfig(
+  [
+    'hub:',
+    `  data_dir: ${dir}`,
+    'broker:',
+    '  listen: 127.0.0.1:0',
+    'http:',
+    '  listen: 127.0.0.1:0',
+    'local_agent:',
+    '  enabled: false',
+  ].join('\n'),
+  'bench.yaml',
+  process.env,
+);
 const hub = await Hub.start(config, { log: (line) => process.stderr.write(`hub: ${line}\n`) });
 const tokens: Record<string, string> = {};
 for (let i = 0; i < Number(agents); i++) tokens[`bench-${i}`] = hub.tokens.issue(`bench-${i}`);
 process.stdout.write(`${JSON.stringify({ brokerUrl: hub.localBrokerUrl, httpPort: hub.httpAddress.port, tokens })}\n`);
 process.once('SIGTERM', () => {
   const s = hub.ingester.stats;
-  process.stderr.write(`hub: ${s.commits} commits, ${s.batchesStored} batches stored, ${s.batchesDuplicate} duplicate, ${s.batchesRejected} rejected\n`);
+  process.stderr.write(
+    `hub: ${s.commits} commits, ${s.batchesStored} batches stored, ${s.batchesDuplicate} duplicate, ${s.batchesRejected} rejected\n`,
+  );
   void hub.stop().then(() => process.exit(0));
 });

@@ -37,7 +37,11 @@ const batches: Uint8Array[][] = hosts.map((host, a) => {
   const out: Uint8Array[] = [];
   for (let from = 0, seq = 1; from < fleet.steps; from += args.stepsPerBatch, seq++) {
     const to = Math.min(fleet.steps, from + args.stepsPerBatch);
-    const bs: BatchSeries[] = series.map((s) => ({ labels: { ...s.labels, instance: `bench-${a}` }, timestamps: s.timestamps.subarray(from, to), values: s.values.subarray(from, to) }));
+    const bs: BatchSeries[] = series.map((s) => ({
+      labels: { ...s.labels, instance: `bench-${a}` },
+      timestamps: s.timestamps.subarray(from, to),
+      values: s.values.subarray(from, to),
+    }));
     out.push(encodeBatch({ agentId: `bench-${a}`, firstSeq: seq, lastSeq: seq, createdMs: Date.now(), series: bs }));
   }
   return out;
@@ -45,7 +49,9 @@ const batches: Uint8Array[][] = hosts.map((host, a) => {
 const totalSamples = fleet.samples * (hosts.length / byHost.size);
 
 const dir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
-const child = spawn(process.execPath, ['--import', 'tsx', new URL('./hub-child.ts', import.meta.url).pathname, dir, String(hosts.length)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', new URL('./hub-child.ts', import.meta.url).pathname, dir, String(hosts.length)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const info = await new Promise<{ brokerUrl: string; httpPort: number; tokens: Record<string, string> }>((resolve, reject) => {
   createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
   child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
@@ -58,14 +64,24 @@ const clients = await Promise.all(
   hosts.map(
     (_, a) =>
       new Promise<mqtt.MqttClient>((resolve, reject) => {
-        const c = mqtt.connect(info.brokerUrl, { clientId: `agent-bench-${a}`, username: `bench-${a}`, password: info.tokens[`bench-${a}`], protocolVersion: 4, clean: false, reconnectPeriod: 0, writeCache: false });
+        const c = mqtt.connect(info.brokerUrl, {
+          clientId: `agent-bench-${a}`,
+          username: `bench-${a}`,
+          password: info.tokens[`bench-${a}`],
+          protocolVersion: 4,
+          clean: false,
+          reconnectPeriod: 0,
+          writeCache: false,
+        });
         c.once('connect', () => resolve(c));
         c.once('error', reject);
       }),
   ),
 );
 const publish = (a: number, payload: Uint8Array) =>
-  new Promise<void>((resolve, reject) => clients[a].publish(topics.samples('metrics', `bench-${a}`), Buffer.from(payload), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+  new Promise<void>((resolve, reject) =>
+    clients[a].publish(topics.samples('metrics', `bench-${a}`), Buffer.from(payload), { qos: 1 }, (e) => (e ? reject(e) : resolve())),
+  );
 
 // 1. Throughput.
 let acked = 0;
@@ -124,7 +140,11 @@ await new Promise<void>((resolve) => {
         firstSeq: 1_000_000 + round,
         lastSeq: 1_000_000 + round,
         createdMs: collectedAt,
-        series: series[a].map((labels, k) => ({ labels: { ...labels, instance: `bench-${a}` }, timestamps: Float64Array.of(t), values: Float64Array.of(round * 1000 + k) })),
+        series: series[a].map((labels, k) => ({
+          labels: { ...labels, instance: `bench-${a}` },
+          timestamps: Float64Array.of(t),
+          values: Float64Array.of(round * 1000 + k),
+        })),
       });
       void publish(a, payload).then(async () => {
         const latency = Date.now() - collectedAt;
@@ -136,9 +156,13 @@ await new Promise<void>((resolve) => {
         if (a === round % hosts.length) {
           checked++;
           const labels = { ...series[a][0], instance: `bench-${a}` };
-          const selector = `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+          const selector = `{${Object.entries(labels)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',')}}`;
           const q = encodeURIComponent(`timestamp(${selector}) * 1000 == ${t}`);
-          const res = (await (await fetch(`http://127.0.0.1:${info.httpPort}/api/v1/query?query=${q}&time=${t / 1000}`)).json()) as { data?: { result?: unknown[] } };
+          const res = (await (await fetch(`http://127.0.0.1:${info.httpPort}/api/v1/query?query=${q}&time=${t / 1000}`)).json()) as {
+            data?: { result?: unknown[] };
+          };
           if (res.data?.result?.length !== 1) missing++;
         }
       });
@@ -157,10 +181,22 @@ child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
 rmSync(dir, { recursive: true, force: true });
 printTable(`hub ingest: ${hosts.length} agents -> embedded broker -> store (hub in its own process, durability on)`, [
-  ['throughput', `${(totalSamples / seconds / 1000).toFixed(0)} k samples/s (${(totalSamples / 1e6).toFixed(1)} M samples, ${acked} batches of ~${Math.round(perBatch)} in ${seconds.toFixed(1)} s; target >= 300 k/s)`],
-  ['  hub CPU, RSS', `${(cpu * 100).toFixed(0)}% of one core; RSS median ${(rssSeen[Math.floor(rssSeen.length / 2)] / 1e6).toFixed(0)} MB, max ${(rssSeen[rssSeen.length - 1] / 1e6).toFixed(0)} MB`],
-  ['latency, 1 s interval', `collection -> queryable p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies[latencies.length - 1]} ms over ${latencies.length} batches after ${WARMUP_ROUNDS} s (target p99 <= 1000 ms)`],
-  ['  first intervals', `worst ${worstByRound.slice(1, WARMUP_ROUNDS + 1).join(', ')} ms: the first sample of a new window seals every head of the old one (once per 2 h window)`],
+  [
+    'throughput',
+    `${(totalSamples / seconds / 1000).toFixed(0)} k samples/s (${(totalSamples / 1e6).toFixed(1)} M samples, ${acked} batches of ~${Math.round(perBatch)} in ${seconds.toFixed(1)} s; target >= 300 k/s)`,
+  ],
+  [
+    '  hub CPU, RSS',
+    `${(cpu * 100).toFixed(0)}% of one core; RSS median ${(rssSeen[Math.floor(rssSeen.length / 2)] / 1e6).toFixed(0)} MB, max ${(rssSeen[rssSeen.length - 1] / 1e6).toFixed(0)} MB`,
+  ],
+  [
+    'latency, 1 s interval',
+    `collection -> queryable p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${latencies[latencies.length - 1]} ms over ${latencies.length} batches after ${WARMUP_ROUNDS} s (target p99 <= 1000 ms)`,
+  ],
+  [
+    '  first intervals',
+    `worst ${worstByRound.slice(1, WARMUP_ROUNDS + 1).join(', ')} ms: the first sample of a new window seals every head of the old one (once per 2 h window)`,
+  ],
   ['  spot checks', `${checked - missing} of ${checked} acknowledged batches found by a query at once`],
   ['  hub CPU', `${(lcpu * 100).toFixed(1)}% of one core at ${hosts.length} agents x ${series[0].length} series per second`],
 ]);

@@ -38,10 +38,17 @@ export function withAppSettings(settings: AppSettings, env: NodeJS.ProcessEnv): 
  * token, addresses must be host:port, ...) and saves them; throws ConfigError naming the
  * problems, saving nothing.
  */
-export function saveAppSettings(hubYamlText: string, hubYamlFile: string, env: NodeJS.ProcessEnv, dataDir: string, changes: AppSettings): HubConfig {
+export function saveAppSettings(
+  hubYamlText: string,
+  hubYamlFile: string,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  changes: AppSettings,
+): HubConfig {
   const next = { ...readAppSettings(dataDir) };
   for (const [key, value] of Object.entries(changes)) {
-    if (!(APP_SETTINGS as readonly string[]).includes(key)) throw new ConfigError([`${key} cannot be changed from the app: edit ${hubYamlFile}`]);
+    if (!(APP_SETTINGS as readonly string[]).includes(key))
+      throw new ConfigError([`${key} cannot be changed from the app: edit ${hubYamlFile}`]);
     if (value === '' || value === undefined) delete next[key as AppSettingKey];
     else next[key as AppSettingKey] = String(value);
   }

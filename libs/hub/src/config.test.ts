@@ -37,24 +37,34 @@ describe('hub config', () => {
 
   it('turns TLS on with a certificate and key, and wants both', () => {
     const c = parseHubConfig('broker:\n  tls_cert_file: /etc/hub/cert.pem\n  tls_key_file: /etc/hub/key.pem\n', 'hub.yaml', {});
-    expect(c.broker).toMatchObject({ tls: { listen: { host: '0.0.0.0', port: 8883 }, certFile: '/etc/hub/cert.pem', keyFile: '/etc/hub/key.pem' } });
+    expect(c.broker).toMatchObject({
+      tls: { listen: { host: '0.0.0.0', port: 8883 }, certFile: '/etc/hub/cert.pem', keyFile: '/etc/hub/key.pem' },
+    });
     expect(problems('broker:\n  tls_cert_file: /etc/hub/cert.pem\n')[0]).toMatch(/tls_cert_file and broker.tls_key_file go together/);
   });
 
   it('needs the broker address in external mode, and reads the rest from the environment too', () => {
-    expect(problems('broker:\n  mode: external\n')[0]).toMatch(/^hub\.yaml:2: broker.mode is external, so broker.url must be the broker's address/);
-    const c = parseHubConfig('', 'hub.yaml', { METRICS_HUB_BROKER_MODE: 'external', METRICS_HUB_BROKER_URL: 'mqtt://broker:1883', METRICS_HUB_BROKER_SHARED_GROUP: 'hubs' });
+    expect(problems('broker:\n  mode: external\n')[0]).toMatch(
+      /^hub\.yaml:2: broker.mode is external, so broker.url must be the broker's address/,
+    );
+    const c = parseHubConfig('', 'hub.yaml', {
+      METRICS_HUB_BROKER_MODE: 'external',
+      METRICS_HUB_BROKER_URL: 'mqtt://broker:1883',
+      METRICS_HUB_BROKER_SHARED_GROUP: 'hubs',
+    });
     expect(c.broker).toMatchObject({ mode: 'external', url: 'mqtt://broker:1883', sharedGroup: 'hubs', protocolVersion: 4 });
   });
 
-  it('turns cold storage on with a folder, and checks its retention against the store\'s', () => {
+  it("turns cold storage on with a folder, and checks its retention against the store's", () => {
     expect(parseHubConfig('', 'hub.yaml', {}).store.archive).toBeUndefined();
     const c = parseHubConfig('store:\n  retention: 7d\n  archive_dir: /mnt/nas/metrics\n  archive_retention: 400d\n', 'hub.yaml', {});
     expect(c.store.archive).toEqual({ dir: '/mnt/nas/metrics', retentionMs: 400 * 86_400_000 });
     expect(problems('store:\n  archive_retention: 400d\n')).toEqual([
       'hub.yaml:2: store.archive_retention needs store.archive_dir: set the folder for archive files, or remove archive_retention',
     ]);
-    expect(problems('store:\n  retention: 30d\n  archive_dir: /a\n  archive_retention: 10d\n')[0]).toMatch(/^hub\.yaml:4: store\.archive_retention must be longer than store\.retention/);
+    expect(problems('store:\n  retention: 30d\n  archive_dir: /a\n  archive_retention: 10d\n')[0]).toMatch(
+      /^hub\.yaml:4: store\.archive_retention must be longer than store\.retention/,
+    );
   });
 
   it('names bad addresses and values with their line', () => {
@@ -76,13 +86,17 @@ describe('settings changed in the app', () => {
     try {
       const hubYaml = join(dir, 'hub.yaml');
       writeFileSync(hubYaml, `hub:\n  data_dir: ${dir}\nstore:\n  retention: 7d\n`);
-      expect(() => saveAppSettings(`hub:\n  data_dir: ${dir}\n`, hubYaml, {}, dir, { 'http.listen': '0.0.0.0:9464' })).toThrow(/set http.token/);
+      expect(() => saveAppSettings(`hub:\n  data_dir: ${dir}\n`, hubYaml, {}, dir, { 'http.listen': '0.0.0.0:9464' })).toThrow(
+        /set http.token/,
+      );
       saveAppSettings(`hub:\n  data_dir: ${dir}\n`, hubYaml, {}, dir, { 'store.retention': '30d', 'http.listen': '127.0.0.1:9500' });
       const c = loadHubConfig(hubYaml, {});
       expect(c.store.retentionMs).toBe(30 * 86_400_000);
       expect(c.http.listen).toEqual({ host: '127.0.0.1', port: 9500 });
       expect(loadHubConfig(hubYaml, { METRICS_HUB_HTTP_LISTEN: '127.0.0.1:9600' }).http.listen.port).toBe(9600);
-      expect(() => saveAppSettings('', hubYaml, {}, dir, { 'hub.data_dir': '/elsewhere' } as never)).toThrow(/cannot be changed from the app/);
+      expect(() => saveAppSettings('', hubYaml, {}, dir, { 'hub.data_dir': '/elsewhere' } as never)).toThrow(
+        /cannot be changed from the app/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

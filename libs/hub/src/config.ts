@@ -75,18 +75,30 @@ const SCHEMA: ConfigSchema = {
     topic_prefix: { kind: 'string', default: DEFAULT_TOPIC_PREFIX, help: 'first MQTT topic level, as the agents have it' },
   },
   broker: {
-    mode: { kind: (raw) => (raw === 'embedded' || raw === 'external' ? { value: raw } : { error: 'must be embedded or external' }), default: 'embedded', help: 'embedded (the hub is the broker) or external (the hub subscribes to one)' },
+    mode: {
+      kind: (raw) => (raw === 'embedded' || raw === 'external' ? { value: raw } : { error: 'must be embedded or external' }),
+      default: 'embedded',
+      help: 'embedded (the hub is the broker) or external (the hub subscribes to one)',
+    },
     listen: { kind: 'string', default: '0.0.0.0:1883', help: 'embedded broker address for agents, host:port ("" for none, with TLS only)' },
     tls_listen: { kind: 'string', default: '0.0.0.0:8883', help: 'MQTT over TLS address, used when tls_cert_file is set' },
     tls_cert_file: { kind: 'string', default: undefined, help: 'server certificate (PEM): setting it turns TLS on' },
     tls_key_file: { kind: 'string', default: undefined, help: 'server private key (PEM)' },
     tls_ca_file: { kind: 'string', default: undefined, help: 'CA for client certificates' },
-    tls_require_client_certificate: { kind: 'bool', default: false, help: 'refuse agents without a client certificate signed by tls_ca_file' },
+    tls_require_client_certificate: {
+      kind: 'bool',
+      default: false,
+      help: 'refuse agents without a client certificate signed by tls_ca_file',
+    },
     max_connections: { kind: 'int', default: 10000, help: 'most agent connections at once' },
     max_packet: { kind: 'bytes', default: '16MiB', help: 'largest MQTT packet accepted, e.g. 16MiB' },
     url: { kind: 'string', default: undefined, help: 'external broker, mqtt://host:1883 or mqtts://host:8883' },
-    client_id: { kind: 'string', default: undefined, help: 'the hub\'s MQTT client id at the external broker (keep it stable: it names the persistent session)' },
-    username: { kind: 'string', default: undefined, help: 'the hub\'s user at the external broker' },
+    client_id: {
+      kind: 'string',
+      default: undefined,
+      help: "the hub's MQTT client id at the external broker (keep it stable: it names the persistent session)",
+    },
+    username: { kind: 'string', default: undefined, help: "the hub's user at the external broker" },
     password: { kind: 'string', default: undefined, help: 'its password' },
     protocol_version: { kind: 'int', default: 4, help: '4 (MQTT 3.1.1) or 5' },
     shared_group: { kind: 'string', default: undefined, help: 'read samples through $share/<group>/ so several hubs split the fleet' },
@@ -98,18 +110,30 @@ const SCHEMA: ConfigSchema = {
     token: { kind: 'string', default: undefined, help: 'bearer token clients must send (Authorization: Bearer <token>)' },
   },
   store: {
-    durability: { kind: (raw) => (raw === 'process' || raw === 'power' ? { value: raw } : { error: 'must be process or power' }), default: 'process', help: 'process (acknowledged data survives the hub being killed) or power (also power loss; slower)' },
+    durability: {
+      kind: (raw) => (raw === 'process' || raw === 'power' ? { value: raw } : { error: 'must be process or power' }),
+      default: 'process',
+      help: 'process (acknowledged data survives the hub being killed) or power (also power loss; slower)',
+    },
     retention: { kind: 'duration', default: '15d', help: 'how long raw samples are kept' },
     rollup_1m_retention: { kind: 'duration', default: '90d', help: 'how long 1-minute rollups are kept' },
     rollup_1h_retention: { kind: 'duration', default: '730d', help: 'how long 1-hour rollups are kept' },
     max_series: { kind: 'int', default: 1_000_000, help: 'most series the store accepts' },
-    archive_dir: { kind: 'string', default: undefined, help: 'cold storage: raw data past `retention` moves here as one file per day (a NAS or mounted bucket) instead of being deleted' },
+    archive_dir: {
+      kind: 'string',
+      default: undefined,
+      help: 'cold storage: raw data past `retention` moves here as one file per day (a NAS or mounted bucket) instead of being deleted',
+    },
     archive_retention: { kind: 'duration', default: undefined, help: 'how long archive files are kept (default: forever)' },
   },
   ingest: {
     max_batch_bytes: { kind: 'bytes', default: '16MiB', help: 'largest batch accepted from an agent' },
     max_commit_samples: { kind: 'int', default: 500_000, help: 'most samples one store transaction takes' },
-    max_pending: { kind: 'bytes', default: '256MiB', help: 'bytes of batches waiting for the store before agents are told to come back later' },
+    max_pending: {
+      kind: 'bytes',
+      default: '256MiB',
+      help: 'bytes of batches waiting for the store before agents are told to come back later',
+    },
   },
   fleet: {
     up_interval: { kind: 'duration', default: '10s', help: 'how often `up` is written for every agent' },
@@ -120,11 +144,23 @@ const SCHEMA: ConfigSchema = {
     interval: { kind: 'duration', default: '10s', help: 'its collection interval' },
   },
   alerting: {
-    rules: { kind: 'strings', default: undefined, help: 'rule files or folders of them (default: <data_dir>/rules, which starts with the default rules)' },
+    rules: {
+      kind: 'strings',
+      default: undefined,
+      help: 'rule files or folders of them (default: <data_dir>/rules, which starts with the default rules)',
+    },
     evaluation_interval: { kind: 'duration', default: '15s', help: 'how often rule groups without their own interval run' },
-    notifier_config: { kind: 'string', default: undefined, help: 'routes, receivers and inhibitions in Alertmanager\'s YAML (default: <data_dir>/alerting.yml, created with a desktop receiver)' },
-    external_url: { kind: 'string', default: undefined, help: 'the hub\'s address in links of notifications, e.g. https://hub.example.com' },
-    for_grace_period: { kind: 'duration', default: '1m', help: 'after a restart, an alert whose `for` would run out sooner waits this long' },
+    notifier_config: {
+      kind: 'string',
+      default: undefined,
+      help: "routes, receivers and inhibitions in Alertmanager's YAML (default: <data_dir>/alerting.yml, created with a desktop receiver)",
+    },
+    external_url: { kind: 'string', default: undefined, help: "the hub's address in links of notifications, e.g. https://hub.example.com" },
+    for_grace_period: {
+      kind: 'duration',
+      default: '1m',
+      help: 'after a restart, an alert whose `for` would run out sooner waits this long',
+    },
   },
   query: {
     timeout: { kind: 'duration', default: '2m', help: 'longest a query may run' },
@@ -151,7 +187,9 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
     if (optional && !raw) return undefined;
     const m = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(raw ?? '');
     if (!m || Number(m[2]) > 65535) {
-      problems.push(`${where([section, key])}: ${section}.${key} ${JSON.stringify(raw)} is not host:port: write it like 127.0.0.1:9464 or 0.0.0.0:1883`);
+      problems.push(
+        `${where([section, key])}: ${section}.${key} ${JSON.stringify(raw)} is not host:port: write it like 127.0.0.1:9464 or 0.0.0.0:1883`,
+      );
       return { host: '127.0.0.1', port: 0 };
     }
     return { host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(m[2]) };
@@ -166,19 +204,33 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
   if (mode === 'embedded') {
     const certFile = get<string | undefined>('broker', 'tls_cert_file');
     const keyFile = get<string | undefined>('broker', 'tls_key_file');
-    if (!!certFile !== !!keyFile) problems.push(`${where(['broker'])}: broker.tls_cert_file and broker.tls_key_file go together: set both or neither`);
+    if (!!certFile !== !!keyFile)
+      problems.push(`${where(['broker'])}: broker.tls_cert_file and broker.tls_key_file go together: set both or neither`);
     const listen = address('broker', 'listen', true);
-    if (!listen && !certFile) problems.push(`${where(['broker', 'listen'])}: broker.listen is empty and TLS is off: agents could not connect; set one of them`);
+    if (!listen && !certFile)
+      problems.push(`${where(['broker', 'listen'])}: broker.listen is empty and TLS is off: agents could not connect; set one of them`);
     broker = {
       mode,
       listen,
-      tls: certFile && keyFile ? { listen: address('broker', 'tls_listen')!, certFile, keyFile, caFile: get('broker', 'tls_ca_file'), requireClientCertificate: get('broker', 'tls_require_client_certificate') } : undefined,
+      tls:
+        certFile && keyFile
+          ? {
+              listen: address('broker', 'tls_listen')!,
+              certFile,
+              keyFile,
+              caFile: get('broker', 'tls_ca_file'),
+              requireClientCertificate: get('broker', 'tls_require_client_certificate'),
+            }
+          : undefined,
       maxConnections: get('broker', 'max_connections'),
       maxPacketBytes: get('broker', 'max_packet'),
     };
   } else {
     const url = get<string | undefined>('broker', 'url');
-    if (!url || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(url)) problems.push(`${where(['broker', 'url'])}: broker.mode is external, so broker.url must be the broker's address, e.g. mqtt://broker:1883`);
+    if (!url || !/^(mqtts?|wss?|tcp|ssl):\/\//.test(url))
+      problems.push(
+        `${where(['broker', 'url'])}: broker.mode is external, so broker.url must be the broker's address, e.g. mqtt://broker:1883`,
+      );
     broker = {
       mode,
       url: url ?? '',
@@ -187,20 +239,30 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       password: get('broker', 'password'),
       protocolVersion: protocol === 5 ? 5 : 4,
       sharedGroup: get('broker', 'shared_group'),
-      tls: { caFile: get('broker', 'tls_ca_file'), certFile: get('broker', 'tls_client_cert_file'), keyFile: get('broker', 'tls_client_key_file') },
+      tls: {
+        caFile: get('broker', 'tls_ca_file'),
+        certFile: get('broker', 'tls_client_cert_file'),
+        keyFile: get('broker', 'tls_client_key_file'),
+      },
     };
   }
   const http = { listen: address('http', 'listen')!, token: get<string | undefined>('http', 'token') };
   if (!isLoopback(http.listen.host) && !http.token) {
-    problems.push(`${where(['http', 'listen'])}: http.listen ${http.listen.host} is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1`);
+    problems.push(
+      `${where(['http', 'listen'])}: http.listen ${http.listen.host} is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1`,
+    );
   }
   const archiveDir = get<string | undefined>('store', 'archive_dir') || undefined;
   if (archiveDir === undefined && get<number | undefined>('store', 'archive_retention') !== undefined) {
-    problems.push(`${where(['store', 'archive_retention'])}: store.archive_retention needs store.archive_dir: set the folder for archive files, or remove archive_retention`);
+    problems.push(
+      `${where(['store', 'archive_retention'])}: store.archive_retention needs store.archive_dir: set the folder for archive files, or remove archive_retention`,
+    );
   }
   const archiveRetention = get<number | undefined>('store', 'archive_retention');
   if (archiveRetention !== undefined && !(archiveRetention > get<number>('store', 'retention'))) {
-    problems.push(`${where(['store', 'archive_retention'])}: store.archive_retention must be longer than store.retention (files are written once raw data is that old): raise it, or leave it out to keep archive files forever`);
+    problems.push(
+      `${where(['store', 'archive_retention'])}: store.archive_retention must be longer than store.retention (files are written once raw data is that old): raise it, or leave it out to keep archive files forever`,
+    );
   }
   const localId = get<string | undefined>('local_agent', 'id') ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
   const idProblem = agentIdProblem(localId);
@@ -216,14 +278,23 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       rollup1mRetentionMs: get('store', 'rollup_1m_retention'),
       rollup1hRetentionMs: get('store', 'rollup_1h_retention'),
       maxSeries: get('store', 'max_series'),
-      archive: archiveDir === undefined ? undefined : { dir: isAbsolute(archiveDir) ? archiveDir : join(process.cwd(), archiveDir), retentionMs: get('store', 'archive_retention') },
+      archive:
+        archiveDir === undefined
+          ? undefined
+          : { dir: isAbsolute(archiveDir) ? archiveDir : join(process.cwd(), archiveDir), retentionMs: get('store', 'archive_retention') },
     },
-    ingest: { maxBatchBytes: get('ingest', 'max_batch_bytes'), maxCommitSamples: get('ingest', 'max_commit_samples'), maxPendingBytes: get('ingest', 'max_pending') },
+    ingest: {
+      maxBatchBytes: get('ingest', 'max_batch_bytes'),
+      maxCommitSamples: get('ingest', 'max_commit_samples'),
+      maxPendingBytes: get('ingest', 'max_pending'),
+    },
     fleet: { upIntervalMs: get('fleet', 'up_interval') },
     localAgent: { enabled: get('local_agent', 'enabled'), id: localId, intervalMs: get('local_agent', 'interval') },
     query: { timeoutMs: get('query', 'timeout'), maxSamples: get('query', 'max_samples'), lookbackDeltaMs: get('query', 'lookback_delta') },
     alerting: {
-      rulePaths: (get<string[] | undefined>('alerting', 'rules') ?? [join(dataDir, 'rules')]).map((p) => (isAbsolute(p) ? p : join(process.cwd(), p))),
+      rulePaths: (get<string[] | undefined>('alerting', 'rules') ?? [join(dataDir, 'rules')]).map((p) =>
+        isAbsolute(p) ? p : join(process.cwd(), p),
+      ),
       evaluationIntervalMs: get('alerting', 'evaluation_interval'),
       notifierConfigFile: get<string | undefined>('alerting', 'notifier_config') ?? join(dataDir, 'alerting.yml'),
       externalUrl: get('alerting', 'external_url'),

@@ -16,7 +16,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startHub(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'hub-'))): Promise<{ hub: Hub; dir: string; lines: string[] }> {
+async function startHub(
+  env: Record<string, string> = {},
+  dir = mkdtempSync(join(tmpdir(), 'hub-')),
+): Promise<{ hub: Hub; dir: string; lines: string[] }> {
   const lines: string[] = [];
   const config = testHubConfig(dir, [], env);
   const hub = await Hub.start(config, { log: (l) => lines.push(l) });
@@ -29,7 +32,15 @@ async function startHub(env: Record<string, string> = {}, dir = mkdtempSync(join
 
 function connectAgent(hub: Hub, agentId: string, password: string, options: mqtt.IClientOptions = {}): Promise<mqtt.MqttClient> {
   return new Promise((resolve, reject) => {
-    const client = mqtt.connect(hub.localBrokerUrl, { clientId: `agent-${agentId}`, username: agentId, password, protocolVersion: 4, reconnectPeriod: 0, clean: false, ...options });
+    const client = mqtt.connect(hub.localBrokerUrl, {
+      clientId: `agent-${agentId}`,
+      username: agentId,
+      password,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      clean: false,
+      ...options,
+    });
     client.once('connect', () => resolve(client));
     client.once('error', (e) => {
       client.end(true);
@@ -46,7 +57,13 @@ function batch(agentId: string, seq: number, t: number, value: number, lastSeq =
     firstSeq: seq,
     lastSeq,
     createdMs: t,
-    series: [{ labels: { __name__: 'test_value', job: 'node', instance: agentId }, timestamps: Float64Array.of(t), values: Float64Array.of(value) }],
+    series: [
+      {
+        labels: { __name__: 'test_value', job: 'node', instance: agentId },
+        timestamps: Float64Array.of(t),
+        values: Float64Array.of(value),
+      },
+    ],
   };
   return encodeBatch(b);
 }
@@ -57,7 +74,14 @@ function publish(client: mqtt.MqttClient, topic: string, payload: Uint8Array): P
 
 function stored(hub: Hub, agentId: string): { t: number; v: number }[] {
   const out: { t: number; v: number }[] = [];
-  for (const s of hub.store.select([{ name: 'instance', type: '=', value: agentId }, { name: '__name__', type: '=', value: 'test_value' }], -Infinity, Infinity)) {
+  for (const s of hub.store.select(
+    [
+      { name: 'instance', type: '=', value: agentId },
+      { name: '__name__', type: '=', value: 'test_value' },
+    ],
+    -Infinity,
+    Infinity,
+  )) {
     for (const b of s.blocks()) for (let i = 0; i < b.length; i++) out.push({ t: b.timestamps[i], v: b.values[i] });
   }
   return out;
@@ -97,7 +121,8 @@ describe('hub ingest through the embedded broker', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(acks).toEqual(['metrics/edge-1/ack stored 3 4', 'metrics/edge-1/ack stored 3 4']);
     const other = await connectAgent(hub, 'edge-2', hub.tokens.issue('edge-2'));
-    for (const topic of [topics.ack('metrics', 'edge-1'), 'metrics/#']) await expect(other.subscribeAsync(topic, { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    for (const topic of [topics.ack('metrics', 'edge-1'), 'metrics/#'])
+      await expect(other.subscribeAsync(topic, { qos: 1 })).rejects.toThrow(/Subscribe error/);
     const seen: string[] = [];
     other.on('message', (topic) => seen.push(topic));
     await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 5, T0 + 1000, 2));
@@ -146,7 +171,11 @@ describe('hub ingest through the embedded broker', () => {
     await closed;
     expect(stored(hub, 'edge-2')).toEqual([]);
     expect(lines.some((l) => l.includes('may not publish on "metrics/edge-2/samples"'))).toBe(true);
-    await expect(connectAgent(hub, 'edge-1', mine, { will: { topic: topics.status('metrics', 'edge-2'), payload: Buffer.from('offline'), qos: 1, retain: true } })).rejects.toThrow(/Not authorized/i);
+    await expect(
+      connectAgent(hub, 'edge-1', mine, {
+        will: { topic: topics.status('metrics', 'edge-2'), payload: Buffer.from('offline'), qos: 1, retain: true },
+      }),
+    ).rejects.toThrow(/Not authorized/i);
   });
 
   it('rejects malformed and oversized batches with a reason, keeps serving the agent and the others', async () => {
@@ -193,17 +222,40 @@ describe('hub ingest through the embedded broker', () => {
 
   it('tracks the fleet from birth, status and batches, and writes up for each agent', async () => {
     const { hub } = await startHub();
-    const client = await connectAgent(hub, 'edge-1', hub.tokens.issue('edge-1'), { will: { topic: topics.status('metrics', 'edge-1'), payload: Buffer.from('offline'), qos: 1, retain: true } });
-    const meta = { agentId: 'edge-1', version: '9.9.9', host: { hostname: 'box', os: 'linux' }, labels: { job: 'node', instance: 'edge-1', env: 'lab' }, intervalMs: 1000, metadata: { test_value: { type: 'gauge', help: 'A test value.', unit: '' } } };
+    const client = await connectAgent(hub, 'edge-1', hub.tokens.issue('edge-1'), {
+      will: { topic: topics.status('metrics', 'edge-1'), payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    const meta = {
+      agentId: 'edge-1',
+      version: '9.9.9',
+      host: { hostname: 'box', os: 'linux' },
+      labels: { job: 'node', instance: 'edge-1', env: 'lab' },
+      intervalMs: 1000,
+      metadata: { test_value: { type: 'gauge', help: 'A test value.', unit: '' } },
+    };
     await publish(client, topics.meta('metrics', 'edge-1'), new TextEncoder().encode(JSON.stringify(meta)));
     await publish(client, topics.status('metrics', 'edge-1'), new TextEncoder().encode('online'));
     await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 1, Date.now() - 250, 1));
-    expect(hub.fleet.get('edge-1')).toMatchObject({ connected: true, up: true, version: '9.9.9', labels: { env: 'lab' }, batches: 1, samples: 1 });
+    expect(hub.fleet.get('edge-1')).toMatchObject({
+      connected: true,
+      up: true,
+      version: '9.9.9',
+      labels: { env: 'lab' },
+      batches: 1,
+      samples: 1,
+    });
     expect(hub.fleet.get('edge-1')!.lagMs).toBeGreaterThanOrEqual(250);
     expect(hub.store.metadata('test_value').get('test_value')).toEqual({ type: 'gauge', help: 'A test value.', unit: '' });
     const upAt = (t: number) => {
       hub.fleet.heartbeat(t);
-      const s = hub.store.select([{ name: '__name__', type: '=', value: 'up' }, { name: 'env', type: '=', value: 'lab' }], t, t)[0];
+      const s = hub.store.select(
+        [
+          { name: '__name__', type: '=', value: 'up' },
+          { name: 'env', type: '=', value: 'lab' },
+        ],
+        t,
+        t,
+      )[0];
       const b = [...s.blocks()].pop()!;
       return b.values[b.length - 1];
     };
@@ -219,7 +271,12 @@ describe('hub ingest through the embedded broker', () => {
     const certDir = mkdtempSync(join(tmpdir(), 'hub-tls-'));
     cleanups.push(() => rmSync(certDir, { recursive: true, force: true }));
     const certs = makeCertificates(certDir);
-    const { hub } = await startHub({ METRICS_HUB_BROKER_LISTEN: '', METRICS_HUB_BROKER_TLS_LISTEN: '127.0.0.1:0', METRICS_HUB_BROKER_TLS_CERT_FILE: certs.serverCert, METRICS_HUB_BROKER_TLS_KEY_FILE: certs.serverKey });
+    const { hub } = await startHub({
+      METRICS_HUB_BROKER_LISTEN: '',
+      METRICS_HUB_BROKER_TLS_LISTEN: '127.0.0.1:0',
+      METRICS_HUB_BROKER_TLS_CERT_FILE: certs.serverCert,
+      METRICS_HUB_BROKER_TLS_KEY_FILE: certs.serverKey,
+    });
     expect(hub.localBrokerUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
     const token = hub.tokens.issue('edge-1');
     await expect(connectAgent(hub, 'edge-1', token)).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
@@ -244,7 +301,13 @@ describe('hub HTTP API', () => {
     await publish(client, topics.samples('metrics', 'edge-1'), batch('edge-1', 1, T0, 42));
     const base = `http://127.0.0.1:${hub.httpAddress.port}`;
     const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent('test_value{instance="edge-1"}')}&time=${T0 / 1000}`);
-    expect(await res.json()).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, value: [T0 / 1000, '42'] }] } });
+    expect(await res.json()).toEqual({
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [{ metric: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, value: [T0 / 1000, '42'] }],
+      },
+    });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^metrics_hub_ingest_batches_total\{outcome="stored"\} 1$/m);
     expect(metrics).toMatch(/^metrics_hub_broker_connections 1$/m);

@@ -42,7 +42,13 @@ export const HUB_VERSION = '0.1.0';
  * What /api/v1/status/buildinfo says. Grafana picks features by the Prometheus version it
  * reads there; the engine follows Prometheus 3's query semantics.
  */
-const PROMETHEUS_COMPATIBILITY = { version: '3.0.0', revision: `metrics-hub-${HUB_VERSION}`, branch: 'main', buildUser: 'metrics-hub', goVersion: 'n/a (TypeScript)' };
+const PROMETHEUS_COMPATIBILITY = {
+  version: '3.0.0',
+  revision: `metrics-hub-${HUB_VERSION}`,
+  branch: 'main',
+  buildUser: 'metrics-hub',
+  goVersion: 'n/a (TypeScript)',
+};
 
 export interface HubDeps {
   log?: (line: string) => void;
@@ -86,16 +92,34 @@ export class Hub {
     this.store = TimeSeriesStore.open({
       path: join(config.dataDir, 'metrics.db'),
       durability: config.store.durability,
-      retention: { rawMs: config.store.retentionMs, rollup1mMs: config.store.rollup1mRetentionMs, rollup1hMs: config.store.rollup1hRetentionMs },
+      retention: {
+        rawMs: config.store.retentionMs,
+        rollup1mMs: config.store.rollup1mRetentionMs,
+        rollup1hMs: config.store.rollup1hRetentionMs,
+      },
       limits: { maxSeries: config.store.maxSeries },
       archive: config.store.archive && { ...config.store.archive, log: (line) => this.log(line) },
     });
     // Before anything appends: it sees every append from here on.
-    this.remoteWrite = new HubRemoteWrite(this.store, { dataDir: config.dataDir, endpoints: config.remoteWrite.endpoints, durability: config.store.durability, maxBodyBytes: config.ingest.maxBatchBytes, userAgent: `metrics-hub/${HUB_VERSION}`, log: this.log, now: this.now });
+    this.remoteWrite = new HubRemoteWrite(this.store, {
+      dataDir: config.dataDir,
+      endpoints: config.remoteWrite.endpoints,
+      durability: config.store.durability,
+      maxBodyBytes: config.ingest.maxBatchBytes,
+      userAgent: `metrics-hub/${HUB_VERSION}`,
+      log: this.log,
+      now: this.now,
+    });
     this.tokens = new AgentTokens(this.store.database, this.now);
-    this.fleet = new FleetRegistry(this.store.database, this.store, this.now, { sharedDelivery: config.broker.mode === 'external' && !!config.broker.sharedGroup });
+    this.fleet = new FleetRegistry(this.store.database, this.store, this.now, {
+      sharedDelivery: config.broker.mode === 'external' && !!config.broker.sharedGroup,
+    });
     this.ingester = new Ingester(this.store, { ...config.ingest, log: this.log, now: this.now });
-    this.engine = new Engine({ timeoutMs: config.query.timeoutMs, maxSamples: config.query.maxSamples, lookbackDeltaMs: config.query.lookbackDeltaMs });
+    this.engine = new Engine({
+      timeoutMs: config.query.timeoutMs,
+      maxSamples: config.query.maxSamples,
+      lookbackDeltaMs: config.query.lookbackDeltaMs,
+    });
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);
       if (outcome.kind === 'stored') this.events.noteIngest(agentId, outcome.samples, outcome.newestMs);
@@ -156,7 +180,13 @@ export class Hub {
       'http.listen': `${c.http.listen.host}:${c.http.listen.port}`,
       'store.retention': `${Math.round(c.store.retentionMs / 86_400_000)}d`,
     };
-    return { keys: APP_SETTINGS, current, saved: readAppSettings(c.dataDir), file: appSettingsFile(c.dataDir), configFile: c.source?.file ?? '(defaults)' };
+    return {
+      keys: APP_SETTINGS,
+      current,
+      saved: readAppSettings(c.dataDir),
+      file: appSettingsFile(c.dataDir),
+      configFile: c.source?.file ?? '(defaults)',
+    };
   }
 
   /** Checks and saves settings for the next start; throws ConfigError with the problems. */
@@ -171,7 +201,10 @@ export class Hub {
     return {
       version: HUB_VERSION,
       startedMs: this.startedMs,
-      broker: b.mode === 'embedded' ? { mode: b.mode, ...(this.broker as EmbeddedBroker | undefined)?.addresses, connections: this.brokerConnections() } : { mode: b.mode, url: b.url, connected: (this.broker as ExternalBroker | undefined)?.connected ?? false },
+      broker:
+        b.mode === 'embedded'
+          ? { mode: b.mode, ...(this.broker as EmbeddedBroker | undefined)?.addresses, connections: this.brokerConnections() }
+          : { mode: b.mode, url: b.url, connected: (this.broker as ExternalBroker | undefined)?.connected ?? false },
       http: this.http && { ...this.http.address, ...this.apiTokenInfo() },
       ingest: { ...this.ingester.stats },
       store: this.store.stats(),
@@ -212,7 +245,13 @@ export class Hub {
     if (b.mode === 'embedded') {
       this.broker = await EmbeddedBroker.start({
         listen: b.listen,
-        tls: b.tls && { ...b.tls.listen, certFile: b.tls.certFile, keyFile: b.tls.keyFile, caFile: b.tls.caFile, requireClientCertificate: b.tls.requireClientCertificate },
+        tls: b.tls && {
+          ...b.tls.listen,
+          certFile: b.tls.certFile,
+          keyFile: b.tls.keyFile,
+          caFile: b.tls.caFile,
+          requireClientCertificate: b.tls.requireClientCertificate,
+        },
         topicPrefix: this.config.topicPrefix,
         tokens: this.tokens,
         sink,
@@ -242,7 +281,10 @@ export class Hub {
             }
           },
           alerts: () => this.alerting.rules.alertsApi(),
-          runtimeInfo: () => ({ storageRetention: `${Math.round(this.config.store.retentionMs / 86_400_000)}d`, startTime: new Date(this.startedMs).toISOString() }),
+          runtimeInfo: () => ({
+            storageRetention: `${Math.round(this.config.store.retentionMs / 86_400_000)}d`,
+            startTime: new Date(this.startedMs).toISOString(),
+          }),
           buildInfo: PROMETHEUS_COMPATIBILITY,
           now: this.now,
         },
@@ -300,7 +342,9 @@ export class Hub {
       });
       this.localAgent.start();
     }
-    this.log(`serving: HTTP on http://${this.http.address.host}:${this.http.address.port}, broker ${this.localBrokerUrl}, data in ${this.config.dataDir}`);
+    this.log(
+      `serving: HTTP on http://${this.http.address.host}:${this.http.address.port}, broker ${this.localBrokerUrl}, data in ${this.config.dataDir}`,
+    );
   }
 
   private async alertTick(): Promise<void> {
@@ -320,7 +364,10 @@ export class Hub {
     // Read once: the token does not change while the hub runs.
     if (!this.tokenInfo) {
       const token = this.config.http.token;
-      this.tokenInfo = { tokenRequired: !!token, ...(token && token === readApiToken(this.config.dataDir) ? { tokenFile: apiTokenFile(this.config.dataDir) } : {}) };
+      this.tokenInfo = {
+        tokenRequired: !!token,
+        ...(token && token === readApiToken(this.config.dataDir) ? { tokenFile: apiTokenFile(this.config.dataDir) } : {}),
+      };
     }
     return this.tokenInfo;
   }
@@ -335,7 +382,14 @@ export class Hub {
 
   private metricFamilies() {
     return [
-      ...hubMetricFamilies({ ingest: this.ingester.stats, store: this.store.stats(), agents: this.fleet.list(), brokerConnections: this.brokerConnections(), startedMs: this.startedMs, version: HUB_VERSION }),
+      ...hubMetricFamilies({
+        ingest: this.ingester.stats,
+        store: this.store.stats(),
+        agents: this.fleet.list(),
+        brokerConnections: this.brokerConnections(),
+        startedMs: this.startedMs,
+        version: HUB_VERSION,
+      }),
       ...this.remoteWrite.metricFamilies(),
     ];
   }
@@ -347,7 +401,12 @@ export class Hub {
       this.fleet.heartbeat(now);
       const series = [];
       for (const f of this.metricFamilies()) {
-        for (const s of f.samples) series.push({ labels: { job: 'metrics-hub', instance: this.selfInstance(), ...s.labels, __name__: s.name }, timestamps: Float64Array.of(now), values: Float64Array.of(s.value) });
+        for (const s of f.samples)
+          series.push({
+            labels: { job: 'metrics-hub', instance: this.selfInstance(), ...s.labels, __name__: s.name },
+            timestamps: Float64Array.of(now),
+            values: Float64Array.of(s.value),
+          });
       }
       this.store.append(series);
     } catch (e) {

@@ -5,7 +5,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): string {
   switch (platform) {
     case 'darwin':
       return join(home, 'Library', 'Application Support', 'metrics-hub');

@@ -24,7 +24,13 @@ export function hubMetricFamilies(v: HubVitals): MetricFamily[] {
     unit: '',
     samples: samples.map(([labels, value]) => ({ name, labels, value })),
   });
-  const gauge = (name: string, help: string, value: number, labels: Record<string, string> = {}): MetricFamily => ({ name, type: 'gauge', help, unit: '', samples: [{ name, labels, value }] });
+  const gauge = (name: string, help: string, value: number, labels: Record<string, string> = {}): MetricFamily => ({
+    name,
+    type: 'gauge',
+    help,
+    unit: '',
+    samples: [{ name, labels, value }],
+  });
   const i = v.ingest;
   const up = v.agents.filter((a) => a.up).length;
   return [
@@ -37,9 +43,17 @@ export function hubMetricFamilies(v: HubVitals): MetricFamily[] {
     ]),
     counter('metrics_hub_ingest_samples_total', 'Samples stored from agent batches.', [[{}, i.samplesStored]]),
     counter('metrics_hub_ingest_commits_total', 'Store transactions (group commits) of agent batches.', [[{}, i.commits]]),
-    counter('metrics_hub_ingest_commit_errors_total', 'Group commits the store refused (their batches are not acknowledged and come again).', [[{}, i.commitErrors]]),
-    counter('metrics_hub_ingest_refused_busy_total', 'Batches refused because the store was behind (the agents retry).', [[{}, i.refusedBusy]]),
-    counter('metrics_hub_ingest_series_rejected_total', 'Series the store refused (invalid labels, cardinality limits).', [[{}, i.seriesRejected]]),
+    counter(
+      'metrics_hub_ingest_commit_errors_total',
+      'Group commits the store refused (their batches are not acknowledged and come again).',
+      [[{}, i.commitErrors]],
+    ),
+    counter('metrics_hub_ingest_refused_busy_total', 'Batches refused because the store was behind (the agents retry).', [
+      [{}, i.refusedBusy],
+    ]),
+    counter('metrics_hub_ingest_series_rejected_total', 'Series the store refused (invalid labels, cardinality limits).', [
+      [{}, i.seriesRejected],
+    ]),
     gauge('metrics_hub_ingest_pending_batches', 'Batches waiting for the next group commit.', i.pendingBatches),
     gauge('metrics_hub_ingest_pending_bytes', 'Bytes of batches waiting for the next group commit.', i.pendingBytes),
     gauge('metrics_hub_store_series', 'Series in the store.', v.store.series),
@@ -52,6 +66,15 @@ export function hubMetricFamilies(v: HubVitals): MetricFamily[] {
       [{ reason: 'invalid' }, v.store.rejected.invalid],
     ]),
     gauge('metrics_hub_broker_connections', 'Agent connections to the embedded broker.', v.brokerConnections),
-    { name: 'metrics_hub_agents', type: 'gauge', help: 'Known agents, up or not.', unit: '', samples: [{ name: 'metrics_hub_agents', labels: { state: 'up' }, value: up }, { name: 'metrics_hub_agents', labels: { state: 'down' }, value: v.agents.length - up }] },
+    {
+      name: 'metrics_hub_agents',
+      type: 'gauge',
+      help: 'Known agents, up or not.',
+      unit: '',
+      samples: [
+        { name: 'metrics_hub_agents', labels: { state: 'up' }, value: up },
+        { name: 'metrics_hub_agents', labels: { state: 'down' }, value: v.agents.length - up },
+      ],
+    },
   ];
 }

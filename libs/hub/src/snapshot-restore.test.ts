@@ -36,7 +36,11 @@ describe('a restored data folder', () => {
     const now = Math.floor(Date.now() / 1000) * 1000;
     const timestamps = Array.from({ length: 60 }, (_, i) => now - (59 - i) * 15_000);
     hub.store.append(
-      ['a', 'b', 'c'].map((host, k) => ({ labels: { __name__: 'snap_metric', host }, timestamps, values: timestamps.map((_, i) => i + k * 100) })),
+      ['a', 'b', 'c'].map((host, k) => ({
+        labels: { __name__: 'snap_metric', host },
+        timestamps,
+        values: timestamps.map((_, i) => i + k * 100),
+      })),
     );
     expect(await query(hub, 'sum(snap_metric)', now)).toHaveLength(1);
 
@@ -61,7 +65,11 @@ describe('a restored data folder', () => {
     const sum = await query(restored, 'sum(snap_metric)', now);
     expect(Number(sum[0].value[1])).toBe(59 + 159 + 259);
     const perHost = await query(restored, 'count_over_time(snap_metric[15m])', now);
-    expect(perHost.map((r) => [r.metric.host, r.value[1]]).sort()).toEqual([['a', '60'], ['b', '60'], ['c', '60']]);
+    expect(perHost.map((r) => [r.metric.host, r.value[1]]).sort()).toEqual([
+      ['a', '60'],
+      ['b', '60'],
+      ['c', '60'],
+    ]);
     // The restored hub keeps the archived rules as they were (it does not rewrite them on start).
     const rulesAfter = manifest.members.filter((m) => m.name.startsWith('rules/')).map((m) => readFileSync(join(restoredDir, m.name)));
     expect(rulesAfter).toEqual(rulesBefore);

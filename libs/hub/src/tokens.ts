@@ -27,10 +27,16 @@ export class AgentTokens {
       revoked_ms INTEGER
     )`);
     this.stmt = {
-      upsert: db.prepare('INSERT INTO hub_agent_tokens (agent_id, token_hash, issued_ms, revoked_ms) VALUES (?, ?, ?, NULL) ON CONFLICT (agent_id) DO UPDATE SET token_hash = excluded.token_hash, issued_ms = excluded.issued_ms, revoked_ms = NULL'),
-      get: db.prepare<[string], { token_hash: Buffer; revoked_ms: number | null }>('SELECT token_hash, revoked_ms FROM hub_agent_tokens WHERE agent_id = ?'),
+      upsert: db.prepare(
+        'INSERT INTO hub_agent_tokens (agent_id, token_hash, issued_ms, revoked_ms) VALUES (?, ?, ?, NULL) ON CONFLICT (agent_id) DO UPDATE SET token_hash = excluded.token_hash, issued_ms = excluded.issued_ms, revoked_ms = NULL',
+      ),
+      get: db.prepare<[string], { token_hash: Buffer; revoked_ms: number | null }>(
+        'SELECT token_hash, revoked_ms FROM hub_agent_tokens WHERE agent_id = ?',
+      ),
       revoke: db.prepare('UPDATE hub_agent_tokens SET revoked_ms = ? WHERE agent_id = ? AND revoked_ms IS NULL'),
-      list: db.prepare<[], { agent_id: string; issued_ms: number; revoked_ms: number | null }>('SELECT agent_id, issued_ms, revoked_ms FROM hub_agent_tokens ORDER BY agent_id'),
+      list: db.prepare<[], { agent_id: string; issued_ms: number; revoked_ms: number | null }>(
+        'SELECT agent_id, issued_ms, revoked_ms FROM hub_agent_tokens ORDER BY agent_id',
+      ),
     };
   }
 

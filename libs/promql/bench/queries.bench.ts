@@ -30,7 +30,9 @@ const store = TimeSeriesStore.open({ path: join(dir, 'bench.db') });
 let refs: (number | undefined)[] | undefined;
 for (let step = 0; step < fleet.steps; step++) {
   const batch: AppendSeries[] = fleet.series.map((s, i) =>
-    refs ? { ref: refs[i], timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) } : { labels: s.labels, timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) },
+    refs
+      ? { ref: refs[i], timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) }
+      : { labels: s.labels, timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) },
   );
   const appended = store.append(batch);
   refs ??= appended.refs;
@@ -72,9 +74,15 @@ for (const q of queries) {
   total += rangeMs;
   if (prometheusData) answer = closedWindows.rangeQuery(store, q, start, end, 60_000);
   results.push({ query: q, rangeMs, instantMs, series, points, answer });
-  rows.push([q.length > 70 ? `${q.slice(0, 67)}...` : q, `${rangeMs.toFixed(0).padStart(6)} ms range  ${instantMs.toFixed(1).padStart(6)} ms instant  ${series} series, ${points} points`]);
+  rows.push([
+    q.length > 70 ? `${q.slice(0, 67)}...` : q,
+    `${rangeMs.toFixed(0).padStart(6)} ms range  ${instantMs.toFixed(1).padStart(6)} ms instant  ${series} series, ${points} points`,
+  ]);
 }
-rows.push(['whole set (24 h range queries at 60 s)', `${total.toFixed(0)} ms, slowest ${Math.max(...results.map((r) => r.rangeMs)).toFixed(0)} ms`]);
+rows.push([
+  'whole set (24 h range queries at 60 s)',
+  `${total.toFixed(0)} ms, slowest ${Math.max(...results.map((r) => r.rangeMs)).toFixed(0)} ms`,
+]);
 printTable(`PromQL over the store: ${fleet.series.length} series, ${args.hours} h, median of ${args.runs} runs`, rows);
 store.close();
 rmSync(dir, { recursive: true, force: true });

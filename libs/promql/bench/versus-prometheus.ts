@@ -53,9 +53,15 @@ export async function versusPrometheus(dataDir: string, ours: Ours[], start: num
       const promMs = times[Math.floor(times.length / 2)];
       promTotal += promMs;
       oursTotal += o.rangeMs;
-      rows.push([o.query.length > 60 ? `${o.query.slice(0, 57)}...` : o.query, `prometheus ${promMs.toFixed(0).padStart(5)} ms, ours ${o.rangeMs.toFixed(0).padStart(5)} ms; ${agreement(o.answer, data)}`]);
+      rows.push([
+        o.query.length > 60 ? `${o.query.slice(0, 57)}...` : o.query,
+        `prometheus ${promMs.toFixed(0).padStart(5)} ms, ours ${o.rangeMs.toFixed(0).padStart(5)} ms; ${agreement(o.answer, data)}`,
+      ]);
     }
-    rows.push(['whole set', `prometheus ${promTotal.toFixed(0)} ms, ours ${oursTotal.toFixed(0)} ms (prometheus timed over HTTP on 127.0.0.1, ours in-process)`]);
+    rows.push([
+      'whole set',
+      `prometheus ${promTotal.toFixed(0)} ms, ours ${oursTotal.toFixed(0)} ms (prometheus timed over HTTP on 127.0.0.1, ours in-process)`,
+    ]);
     printTable('Side by side with Prometheus (same data, same queries, 24 h at 60 s)', rows);
   } finally {
     prom.kill('SIGTERM');

@@ -25,7 +25,9 @@ describe('PromQL conformance (Prometheus promqltest corpus)', () => {
       const unexpected = report.outcomes
         .filter((o) => o.status === 'fail' && !known.has(`${file}:${o.line}`))
         .map((o) => `${file}:${o.line} ${o.query}\n    ${o.status === 'fail' ? o.reason : ''}`);
-      const nowPassing = report.outcomes.filter((o) => o.status === 'pass' && known.has(`${file}:${o.line}`)).map((o) => `${file}:${o.line}`);
+      const nowPassing = report.outcomes
+        .filter((o) => o.status === 'pass' && known.has(`${file}:${o.line}`))
+        .map((o) => `${file}:${o.line}`);
       expect(unexpected, 'failing cases not in known-failures.txt').toEqual([]);
       expect(nowPassing, 'cases in known-failures.txt that pass now: remove them from the list').toEqual([]);
       expect(report.passed).toBeGreaterThan(0);

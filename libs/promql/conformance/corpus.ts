@@ -27,7 +27,8 @@ export function corpusDir(): string {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
   const shared = process.env.METRICS_HUB_SHARED ?? join(root, '..', 'shared');
   const dir = join(shared, 'conformance', 'promql');
-  if (!existsSync(dir)) throw new Error(`PromQL conformance corpus not found at ${dir}: put shared/ beside the checkout or set METRICS_HUB_SHARED`);
+  if (!existsSync(dir))
+    throw new Error(`PromQL conformance corpus not found at ${dir}: put shared/ beside the checkout or set METRICS_HUB_SHARED`);
   return dir;
 }
 
@@ -51,10 +52,16 @@ export function runCorpusFile(file: string): FileReport {
 }
 
 export function formatReport(reports: FileReport[]): string {
-  const rows = reports.map((r) => `  ${r.file.padEnd(22)} ${String(r.passed).padStart(5)} ${String(r.failed).padStart(5)} ${String(r.skipped).padStart(5)}`);
+  const rows = reports.map(
+    (r) => `  ${r.file.padEnd(22)} ${String(r.passed).padStart(5)} ${String(r.failed).padStart(5)} ${String(r.skipped).padStart(5)}`,
+  );
   const sum = (k: 'passed' | 'failed' | 'skipped') => reports.reduce((a, r) => a + r[k], 0);
   const passed = sum('passed');
   const failed = sum('failed');
   const rate = passed + failed ? ((100 * passed) / (passed + failed)).toFixed(1) : '0';
-  return [`  ${'file'.padEnd(22)}  pass  fail  skip`, ...rows, `  ${'total'.padEnd(22)} ${String(passed).padStart(5)} ${String(failed).padStart(5)} ${String(sum('skipped')).padStart(5)}  (${rate}% of non-skipped pass)`].join('\n');
+  return [
+    `  ${'file'.padEnd(22)}  pass  fail  skip`,
+    ...rows,
+    `  ${'total'.padEnd(22)} ${String(passed).padStart(5)} ${String(failed).padStart(5)} ${String(sum('skipped')).padStart(5)}  (${rate}% of non-skipped pass)`,
+  ].join('\n');
 }

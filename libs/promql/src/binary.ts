@@ -19,11 +19,13 @@ export function evalBinary(e: Binary, ctx: EvalContext): Value {
     for (let i = 0; i < ctx.steps; i++) out[i] = applyOp(e.op, lhs.values[i], rhs.values[i]);
     return { kind: 'scalar', values: out };
   }
-  if (lhs.kind === 'vector' && rhs.kind === 'scalar') return { kind: 'vector', series: vectorScalar(e, lhs.series, rhs.values, false, ctx) };
+  if (lhs.kind === 'vector' && rhs.kind === 'scalar')
+    return { kind: 'vector', series: vectorScalar(e, lhs.series, rhs.values, false, ctx) };
   if (lhs.kind === 'scalar' && rhs.kind === 'vector') return { kind: 'vector', series: vectorScalar(e, rhs.series, lhs.values, true, ctx) };
   if (lhs.kind === 'vector' && rhs.kind === 'vector') {
     const matching = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] };
-    if (e.op === 'and' || e.op === 'or' || e.op === 'unless') return { kind: 'vector', series: setOp(e.op, lhs.series, rhs.series, matching, ctx) };
+    if (e.op === 'and' || e.op === 'or' || e.op === 'unless')
+      return { kind: 'vector', series: setOp(e.op, lhs.series, rhs.series, matching, ctx) };
     return { kind: 'vector', series: vectorVector(e, lhs.series, rhs.series, matching, ctx) };
   }
   throw ctx.fail('binary expression must contain only scalar and instant vector types', e.pos);

@@ -130,7 +130,14 @@ function unparen(e: Expr): Expr {
  */
 function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | undefined {
   const queryable = ctx.queryable;
-  if (!ctx.limits.useRollups || ctx.limits.leftClosedWindows || !queryable.selectBuckets || arg.type !== 'matrixSelector' || !ROLLUP_CAPABLE.has(e.name)) return undefined;
+  if (
+    !ctx.limits.useRollups ||
+    ctx.limits.leftClosedWindows ||
+    !queryable.selectBuckets ||
+    arg.type !== 'matrixSelector' ||
+    !ROLLUP_CAPABLE.has(e.name)
+  )
+    return undefined;
   const sel = arg.selector;
   const rangeMs = ctx.ms(arg.range);
   const offsetMs = ctx.ms(sel.offset);
@@ -371,7 +378,8 @@ function labelJoin(e: Call, ctx: EvalContext): Value {
   const input = vectorArg(e.args[0], ctx);
   const [dst, sep, ...srcs] = e.args.slice(1).map((a) => stringArg(a, ctx));
   if (!LABEL_NAME.test(dst)) throw ctx.fail(`invalid destination label name in label_join(): ${dst}`, e.pos);
-  for (const s of srcs) if (!LABEL_NAME.test(s) && s !== '__name__') throw ctx.fail(`invalid source label name in label_join(): ${s}`, e.pos);
+  for (const s of srcs)
+    if (!LABEL_NAME.test(s) && s !== '__name__') throw ctx.fail(`invalid source label name in label_join(): ${s}`, e.pos);
   const out = input.map((s) => ({ ...s, labels: withLabel(s.labels, dst, srcs.map((n) => s.labels[n] ?? '').join(sep)) }));
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
 }
@@ -389,7 +397,11 @@ function bucketGroups(input: StepSeries[], e: Call, ctx: EvalContext): BucketGro
     const upperBound = le === undefined ? NaN : parseBound(le);
     if (upperBound !== upperBound) {
       const name = s.labels.__name__;
-      ctx.annotate('warning', `bucket label "le" is missing or has a malformed value of ${JSON.stringify(le ?? '')} for metric name ${JSON.stringify(name ?? '')}`, e.args[e.args.length - 1].pos);
+      ctx.annotate(
+        'warning',
+        `bucket label "le" is missing or has a malformed value of ${JSON.stringify(le ?? '')} for metric name ${JSON.stringify(name ?? '')}`,
+        e.args[e.args.length - 1].pos,
+      );
       continue;
     }
     // Histograms with different names but equal labels stay apart here, and collide
@@ -418,7 +430,11 @@ function quantileAt(g: BucketGroup, i: number, q: number, e: Call, ctx: EvalCont
   const r = bucketQuantile(q, buckets);
   const metric = g.members[0].series.labels.__name__ ?? '';
   if (r.forcedMonotonic) {
-    ctx.annotate('info', `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${JSON.stringify(metric)}`, e.args[e.args.length - 1].pos);
+    ctx.annotate(
+      'info',
+      `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${JSON.stringify(metric)}`,
+      e.args[e.args.length - 1].pos,
+    );
   }
   return r.value;
 }
@@ -459,7 +475,11 @@ function histogramQuantiles(e: Call, ctx: EvalContext): Value {
   const groups = bucketGroups(vectorArg(e.args[0], ctx), e, ctx);
   const out: StepSeries[] = [];
   for (const g of groups) {
-    if (label in g.labels) throw ctx.fail(`label ${JSON.stringify(label)} already exists in the histogram's labels: choose another name for the quantile label`, e.args[1].pos);
+    if (label in g.labels)
+      throw ctx.fail(
+        `label ${JSON.stringify(label)} already exists in the histogram's labels: choose another name for the quantile label`,
+        e.args[1].pos,
+      );
     const perQ = new Map<string, StepSeries>();
     for (let i = 0; i < ctx.steps; i++) {
       for (const q of qs) {

@@ -16,7 +16,8 @@ const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d
 export function parsePromDuration(text: string): number {
   if (text === '0') return 0;
   const m = text === '' ? null : DURATION.exec(text);
-  if (!m) throw new Error(`not a valid duration string: ${JSON.stringify(text)} (use units y, w, d, h, m, s, ms in that order, e.g. 1h30m)`);
+  if (!m)
+    throw new Error(`not a valid duration string: ${JSON.stringify(text)} (use units y, w, d, h, m, s, ms in that order, e.g. 1h30m)`);
   let ms = 0;
   UNITS.forEach(([, unit], i) => {
     if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * unit;

@@ -47,7 +47,17 @@ describe('parse errors say where and what', () => {
   });
 
   it('accepts what Prometheus accepts', () => {
-    for (const q of ['-x @ 100', 'a offset 1m or b offset 2m', '1./6.', '2.', 'x[5m:]', 'foo[step()]', 'rate(x[5m] offset -1m)', 'sum without () (x)', '{"metric.name"}']) {
+    for (const q of [
+      '-x @ 100',
+      'a offset 1m or b offset 2m',
+      '1./6.',
+      '2.',
+      'x[5m:]',
+      'foo[step()]',
+      'rate(x[5m] offset -1m)',
+      'sum without () (x)',
+      '{"metric.name"}',
+    ]) {
       expect(() => parseExpr(q), q).not.toThrow();
     }
   });
@@ -59,7 +69,9 @@ describe('bounds', () => {
 
   it('refuses to hold more samples than allowed, with a clear error', () => {
     const engine = new Engine({ maxSamples: 5_000 });
-    expect(() => engine.rangeQuery(store, 'sum(rate(m[5m]))', 0, 6000_000, 60_000)).toThrow(/would load too many samples into memory.*limit 5000/);
+    expect(() => engine.rangeQuery(store, 'sum(rate(m[5m]))', 0, 6000_000, 60_000)).toThrow(
+      /would load too many samples into memory.*limit 5000/,
+    );
     try {
       engine.rangeQuery(store, 'sum(rate(m[5m]))', 0, 6000_000, 60_000);
     } catch (e) {
@@ -144,13 +156,22 @@ describe('over the real store', () => {
         [HOUR, T0 + 3 * HOUR],
       ]) {
         const viaRaw = raw.rangeQuery(memory, q, from, T0 + 23 * HOUR, step);
-        for (const answer of [raw.rangeQuery(store, q, from, T0 + 23 * HOUR, step), rolled.rangeQuery(spy, q, from, T0 + 23 * HOUR, step)]) {
+        for (const answer of [
+          raw.rangeQuery(store, q, from, T0 + 23 * HOUR, step),
+          rolled.rangeQuery(spy, q, from, T0 + 23 * HOUR, step),
+        ]) {
           expect(answer.data.resultType).toBe('matrix');
           if (answer.data.resultType !== 'matrix' || viaRaw.data.resultType !== 'matrix') continue;
-          expect(answer.data.result.map((s) => s.metric), q).toEqual(viaRaw.data.result.map((s) => s.metric));
+          expect(
+            answer.data.result.map((s) => s.metric),
+            q,
+          ).toEqual(viaRaw.data.result.map((s) => s.metric));
           answer.data.result.forEach((s, k) => {
             const want = (viaRaw.data as { result: { points: { t: number; v: number }[] }[] }).result[k].points;
-            expect(s.points.map((p) => p.t), q).toEqual(want.map((p) => p.t));
+            expect(
+              s.points.map((p) => p.t),
+              q,
+            ).toEqual(want.map((p) => p.t));
             s.points.forEach((p, j) => {
               const w = want[j].v;
               expect(Math.abs(p.v - w) <= 1e-9 * Math.max(1, Math.abs(w)), `${q} at ${p.t}: ${p.v} vs ${w}`).toBe(true);

@@ -50,7 +50,10 @@ export class Engine {
         data = { resultType: 'string', result: { t: timeMs, v: value.value } };
         break;
       case 'vector':
-        data = { resultType: 'vector', result: value.series.filter((s) => s.has[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.values[0] })) };
+        data = {
+          resultType: 'vector',
+          result: value.series.filter((s) => s.has[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.values[0] })),
+        };
         break;
       case 'matrix':
         data = {
@@ -71,17 +74,24 @@ export class Engine {
   }
 
   rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number): QueryResult {
-    if (!(stepMs > 0)) throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
+    if (!(stepMs > 0))
+      throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
     if (endMs < startMs) throw new PromqlError('bad_data', 'end timestamp must not be before start time');
     const steps = Math.floor((endMs - startMs) / stepMs) + 1;
     // Prometheus counts intervals: 11,000 of them (11,001 points) pass.
     if (steps - 1 > 11_000) {
-      throw new PromqlError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries: try decreasing the query resolution (?step=XX)');
+      throw new PromqlError(
+        'bad_data',
+        'exceeded maximum resolution of 11,000 points per timeseries: try decreasing the query resolution (?step=XX)',
+      );
     }
     const expr = parseExpr(query);
     const type = typeOf(expr);
     if (type !== 'scalar' && type !== 'vector') {
-      throw new PromqlError('bad_data', `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`);
+      throw new PromqlError(
+        'bad_data',
+        `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
+      );
     }
     const times = new Float64Array(steps);
     for (let i = 0; i < steps; i++) times[i] = startMs + i * stepMs;

@@ -28,7 +28,9 @@ export class EvalContext {
   private readonly deadline: number;
   readonly annotations = { warnings: new Set<string>(), infos: new Set<string>() };
   /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
-  readonly selectHints: SelectHints = { annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message) };
+  readonly selectHints: SelectHints = {
+    annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message),
+  };
 
   constructor(
     readonly queryable: Queryable,
@@ -49,7 +51,17 @@ export class EvalContext {
 
   /** A context for a subquery's inner expression at other times, sharing limits and notes. */
   child(times: Float64Array): EvalContext {
-    const c = new EvalContext(this.queryable, this.query, times, this.queryStart, this.queryEnd, this.queryStep, this.limits, this.deadline, this.root());
+    const c = new EvalContext(
+      this.queryable,
+      this.query,
+      times,
+      this.queryStart,
+      this.queryEnd,
+      this.queryStep,
+      this.limits,
+      this.deadline,
+      this.root(),
+    );
     return c;
   }
 

@@ -145,7 +145,9 @@ export function rangeSource(e: MatrixSelector | Subquery, ctx: EvalContext): Ran
     const ends = new Float64Array(ctx.steps);
     for (let i = 0; i < ctx.steps; i++) ends[i] = ctx.effectiveTime(i, sel.at, offsetMs);
     const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
-    const series = loadSeries(sel, lo - rangeMs - ctx.windowSlackMs + 1, hi, ctx).map(dropStale).filter((s) => s.n > 0);
+    const series = loadSeries(sel, lo - rangeMs - ctx.windowSlackMs + 1, hi, ctx)
+      .map(dropStale)
+      .filter((s) => s.n > 0);
     return { series, rangeMs, ends, pos: e.pos };
   }
   return subquerySource(e, ctx);

@@ -16,7 +16,12 @@ const V: ValueType = 'vector';
 const M: ValueType = 'matrix';
 const STR: ValueType = 'string';
 
-const sig = (args: ValueType[], returns: ValueType, optional = 0, variadic = false): FunctionSignature => ({ args, returns, optional, variadic });
+const sig = (args: ValueType[], returns: ValueType, optional = 0, variadic = false): FunctionSignature => ({
+  args,
+  returns,
+  optional,
+  variadic,
+});
 
 const vectorMath = ['abs', 'ceil', 'floor', 'exp', 'ln', 'log2', 'log10', 'sqrt', 'sgn', 'deg', 'rad'];
 const trig = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh'];

@@ -27,7 +27,8 @@ export function parseExpr(query: string): Expr {
   const syntaxError = firstError(tree.topNode);
   if (syntaxError) throw syntaxErrorAt(query, syntaxError);
   const exprs = childNodes(tree.topNode).filter((n) => n.name !== 'LineComment');
-  if (exprs.length !== 1) throw new PromqlError('bad_data', 'parse error: unexpected input after the expression', query, pos(exprs[1] ?? tree.topNode));
+  if (exprs.length !== 1)
+    throw new PromqlError('bad_data', 'parse error: unexpected input after the expression', query, pos(exprs[1] ?? tree.topNode));
   const builder = new Builder(query);
   const expr = builder.expr(exprs[0]);
   checkTypes(expr, query);
@@ -88,7 +89,10 @@ function syntaxErrorAt(query: string, node: SyntaxNode): PromqlError {
   const rest = query.slice(at).trimStart();
   const what = rest === '' ? 'unexpected end of input' : `unexpected ${JSON.stringify(rest.split(/\s+/)[0].slice(0, 20))}`;
   const expected = expectedAt(query.slice(0, at));
-  return new PromqlError('bad_data', `parse error: ${what}${expected ? `, expected ${expected}` : ''}`, query, { start: at, end: Math.max(at, node.to) });
+  return new PromqlError('bad_data', `parse error: ${what}${expected ? `, expected ${expected}` : ''}`, query, {
+    start: at,
+    end: Math.max(at, node.to),
+  });
 }
 
 /** What would have continued the query at the point it broke off (brackets, operands). */
@@ -123,7 +127,22 @@ function pos(node: SyntaxNode): Position {
   return { start: node.from, end: node.to };
 }
 
-const AGGREGATE_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio']);
+const AGGREGATE_OPS = new Set<string>([
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+  'limitk',
+  'limit_ratio',
+]);
 const BINARY_OPS: Record<string, BinaryOp> = {
   Add: '+',
   Sub: '-',
@@ -158,7 +177,11 @@ class Builder {
   expr(node: SyntaxNode): Expr {
     switch (node.name) {
       case 'NumberDurationLiteral':
-        return { type: 'number', value: parseNumber(this.text(node), () => this.fail(`parse error: bad number ${JSON.stringify(this.text(node))}`, node)), pos: pos(node) };
+        return {
+          type: 'number',
+          value: parseNumber(this.text(node), () => this.fail(`parse error: bad number ${JSON.stringify(this.text(node))}`, node)),
+          pos: pos(node),
+        };
       case 'StringLiteral':
         return { type: 'string', value: this.unquote(node), pos: pos(node) };
       case 'VectorSelector':
@@ -184,7 +207,10 @@ class Builder {
         return this.call(node);
       case 'AnchoredExpr':
       case 'SmoothedExpr':
-        throw this.fail(`parse error: the experimental ${node.name === 'AnchoredExpr' ? 'anchored' : 'smoothed'} modifier is not supported`, node);
+        throw this.fail(
+          `parse error: the experimental ${node.name === 'AnchoredExpr' ? 'anchored' : 'smoothed'} modifier is not supported`,
+          node,
+        );
       default:
         throw this.fail(`parse error: unexpected ${node.name}`, node);
     }
@@ -216,13 +242,18 @@ class Builder {
     }
     const named = matchers.filter((m) => m.name === '__name__');
     if (name !== undefined) {
-      if (named.length) throw this.fail(`parse error: metric name must not be set twice: ${JSON.stringify(name)} or ${JSON.stringify(named[0].value)}`, node);
+      if (named.length)
+        throw this.fail(
+          `parse error: metric name must not be set twice: ${JSON.stringify(name)} or ${JSON.stringify(named[0].value)}`,
+          node,
+        );
       matchers.unshift({ type: '=', name: '__name__', value: name });
     } else if (named.length === 1 && named[0].type === '=') {
       name = named[0].value;
     }
     // A selector that accepts every series would read the whole store.
-    if (!matchers.some((m) => !matchesEmpty(m))) throw this.fail('parse error: vector selector must contain at least one non-empty matcher', node);
+    if (!matchers.some((m) => !matchesEmpty(m)))
+      throw this.fail('parse error: vector selector must contain at least one non-empty matcher', node);
     return { type: 'vectorSelector', name, matchers, offset: undefined, at: undefined, pos: pos(node) };
   }
 
@@ -280,7 +311,10 @@ class Builder {
     const base = operand.type === 'matrixSelector' ? operand.selector : operand;
     if (base.type !== 'vectorSelector' && base.type !== 'subquery') {
       const what = node.name === 'OffsetExpr' ? 'offset' : '@';
-      throw this.fail(`parse error: ${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`, node);
+      throw this.fail(
+        `parse error: ${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`,
+        node,
+      );
     }
     if (node.name === 'OffsetExpr') {
       if (base.offset) throw this.fail('parse error: offset may not be set multiple times', node);
@@ -313,7 +347,10 @@ class Builder {
     switch (node.name) {
       case 'NumberDurationLiteralInDurationContext':
       case 'NumberDurationLiteral':
-        return { kind: 'literal', seconds: parseNumber(this.text(node), () => this.fail(`parse error: bad duration ${JSON.stringify(this.text(node))}`, node)) };
+        return {
+          kind: 'literal',
+          seconds: parseNumber(this.text(node), () => this.fail(`parse error: bad duration ${JSON.stringify(this.text(node))}`, node)),
+        };
       case 'DurationStep':
         return { kind: 'step' };
       case 'DurationRange':
@@ -357,7 +394,8 @@ class Builder {
     for (const k of kids.slice(2, -1)) {
       if (k.name === 'BoolModifier') returnBool = true;
       else if (k.name === 'MatchingModifierClause') matching = this.matching(k, op);
-      else if (k.name === 'FillModifier' || k.name === 'FillClause') throw this.fail('parse error: the experimental fill modifiers are not supported', k);
+      else if (k.name === 'FillModifier' || k.name === 'FillClause')
+        throw this.fail('parse error: the experimental fill modifiers are not supported', k);
     }
     return { type: 'binary', op, lhs, rhs, returnBool, matching, pos: pos(node) };
   }
@@ -388,7 +426,9 @@ class Builder {
   }
 
   private labels(node: SyntaxNode): string[] {
-    return childNodes(node).map((n) => (n.name === 'QuotedLabelName' ? this.unquote(childNodes(n)[0]) : n.name === 'StringLiteral' ? this.unquote(n) : this.text(n)));
+    return childNodes(node).map((n) =>
+      n.name === 'QuotedLabelName' ? this.unquote(childNodes(n)[0]) : n.name === 'StringLiteral' ? this.unquote(n) : this.text(n),
+    );
   }
 
   private aggregate(node: SyntaxNode): Expr {
@@ -398,9 +438,14 @@ class Builder {
     const modifier = kids.find((k) => k.name === 'AggregateModifier');
     const body = kids.find((k) => k.name === 'FunctionCallBody')!;
     const args = childNodes(body).filter((n) => n.name !== 'LineComment');
-    const takesParam = op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values' || op === 'limitk' || op === 'limit_ratio';
+    const takesParam =
+      op === 'topk' || op === 'bottomk' || op === 'quantile' || op === 'count_values' || op === 'limitk' || op === 'limit_ratio';
     const want = takesParam ? 2 : 1;
-    if (args.length !== want) throw this.fail(`parse error: wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`, node);
+    if (args.length !== want)
+      throw this.fail(
+        `parse error: wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+        node,
+      );
     let grouping: string[] = [];
     let without = false;
     if (modifier) {
@@ -424,7 +469,11 @@ class Builder {
     const name = this.text(kids[0]);
     if (!(name in FUNCTIONS)) throw this.fail(`parse error: unknown function with name ${JSON.stringify(name)}`, kids[0]);
     const body = kids[1];
-    const args = body ? childNodes(body).filter((n) => n.name !== 'LineComment').map((a) => this.expr(a)) : [];
+    const args = body
+      ? childNodes(body)
+          .filter((n) => n.name !== 'LineComment')
+          .map((a) => this.expr(a))
+      : [];
     return { type: 'call', name, args, pos: pos(node) };
   }
 }
@@ -475,7 +524,18 @@ export function unquoteString(text: string): string {
       continue;
     }
     const e = body[++i];
-    const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+    const simple: Record<string, string> = {
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      v: '\v',
+      '\\': '\\',
+      '"': '"',
+      "'": "'",
+    };
     if (e in simple) {
       out += simple[e];
     } else if (e === 'x' || e === 'u' || e === 'U') {
@@ -540,12 +600,14 @@ function checkTypes(e: Expr, query: string): void {
     case 'unary': {
       checkTypes(e.expr, query);
       const t = typeOf(e.expr);
-      if (t !== 'scalar' && t !== 'vector') throw fail(`parse error: unary expression only allowed on expressions of type scalar or instant vector, got ${TYPE_NAMES[t]}`, e);
+      if (t !== 'scalar' && t !== 'vector')
+        throw fail(`parse error: unary expression only allowed on expressions of type scalar or instant vector, got ${TYPE_NAMES[t]}`, e);
       return;
     }
     case 'subquery':
       checkTypes(e.expr, query);
-      if (typeOf(e.expr) !== 'vector') throw fail(`parse error: subquery is only allowed on instant vector, got ${TYPE_NAMES[typeOf(e.expr)]} instead`, e);
+      if (typeOf(e.expr) !== 'vector')
+        throw fail(`parse error: subquery is only allowed on instant vector, got ${TYPE_NAMES[typeOf(e.expr)]} instead`, e);
       return;
     case 'aggregate':
       checkTypes(e.expr, query);
@@ -582,12 +644,16 @@ function checkTypes(e: Expr, query: string): void {
       if ((l !== 'scalar' && l !== 'vector') || (r !== 'scalar' && r !== 'vector')) {
         throw fail('parse error: binary expression must contain only scalar and instant vector types', e);
       }
-      if (comparison && l === 'scalar' && r === 'scalar' && !e.returnBool) throw fail('parse error: comparisons between scalars must use BOOL modifier', e);
-      if (setOp && (l === 'scalar' || r === 'scalar')) throw fail(`parse error: set operator "${e.op}" not allowed in binary scalar expression`, e);
+      if (comparison && l === 'scalar' && r === 'scalar' && !e.returnBool)
+        throw fail('parse error: comparisons between scalars must use BOOL modifier', e);
+      if (setOp && (l === 'scalar' || r === 'scalar'))
+        throw fail(`parse error: set operator "${e.op}" not allowed in binary scalar expression`, e);
       if (e.matching && (l !== 'vector' || r !== 'vector')) {
-        if (e.matching.card !== 'many-to-many' || e.matching.labels.length) throw fail('parse error: vector matching only allowed between instant vectors', e);
+        if (e.matching.card !== 'many-to-many' || e.matching.labels.length)
+          throw fail('parse error: vector matching only allowed between instant vectors', e);
       }
-      if (l === 'vector' && r === 'vector' && !e.matching) e.matching = { card: setOp ? 'many-to-many' : 'one-to-one', on: false, labels: [], include: [] };
+      if (l === 'vector' && r === 'vector' && !e.matching)
+        e.matching = { card: setOp ? 'many-to-many' : 'one-to-one', on: false, labels: [], include: [] };
       return;
     }
   }

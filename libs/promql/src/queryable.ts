@@ -28,7 +28,12 @@ export interface Queryable {
    * them lets range functions over long, aligned windows read buckets instead of samples;
    * undefined when it has none for this range (then the samples are read).
    */
-  selectBuckets?(matchers: readonly Matcher[], mint: number, maxt: number, resolution: 60_000 | 3_600_000): Iterable<BucketSelection> | undefined;
+  selectBuckets?(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    resolution: 60_000 | 3_600_000,
+  ): Iterable<BucketSelection> | undefined;
 }
 
 export interface SelectHints {

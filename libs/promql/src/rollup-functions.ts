@@ -10,7 +10,19 @@
 //   sum/avg_over_time -                 yes
 //   min/max_over_time -                 yes
 
-import { COUNT, FIRST, FIRST_OFFSET, increaseOver, LAST, LAST_OFFSET, MAX, MIN, SUM, type RollupBuckets, type SeriesKind } from '@metrics-hub/wire';
+import {
+  COUNT,
+  FIRST,
+  FIRST_OFFSET,
+  increaseOver,
+  LAST,
+  LAST_OFFSET,
+  MAX,
+  MIN,
+  SUM,
+  type RollupBuckets,
+  type SeriesKind,
+} from '@metrics-hub/wire';
 import { kahanSumInc } from './functions/index.ts';
 
 export type BucketFunction = (b: RollupBuckets, from: number, to: number, rangeStart: number, rangeEnd: number) => number | undefined;

@@ -19,7 +19,12 @@ export function mergeSameLabels(series: StepSeries[], ctx: EvalContext, pos: Pos
       continue;
     }
     // Copy before merging: `prev` may share arrays with an input series.
-    const merged: StepSeries = { labels: prev.labels, values: prev.values.slice(), has: prev.has.slice(), sampleTimes: prev.sampleTimes?.slice() };
+    const merged: StepSeries = {
+      labels: prev.labels,
+      values: prev.values.slice(),
+      has: prev.has.slice(),
+      sampleTimes: prev.sampleTimes?.slice(),
+    };
     for (let i = 0; i < s.has.length; i++) {
       if (!s.has[i]) continue;
       if (merged.has[i]) throw ctx.fail('vector cannot contain metrics with the same labelset', pos);

@@ -20,7 +20,9 @@ const rate = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleS
 // Steps as the hub would commit them: every series' sample of one scrape time together.
 const steps: QueueSeries[][] = [];
 for (let i = 0; i < fleet.steps; i++) {
-  steps.push(fleet.series.map((s) => ({ labels: s.labels, timestamps: s.timestamps.subarray(i, i + 1), values: s.values.subarray(i, i + 1) })));
+  steps.push(
+    fleet.series.map((s) => ({ labels: s.labels, timestamps: s.timestamps.subarray(i, i + 1), values: s.values.subarray(i, i + 1) })),
+  );
 }
 
 // 1. Codec, in requests of maxSamples.
@@ -55,7 +57,15 @@ const vm = haveVm ? await startVictoriaMetrics() : undefined;
 try {
   const writer = RemoteWriter.open({
     queue: { path: join(dir, 'queue.db'), segmentSamples: args.maxSamples },
-    endpoints: [{ url: vm ? vm.writeUrl : 'http://127.0.0.1:9/api/v1/write', shards: args.shards, maxSamplesPerSend: args.maxSamples, batchSendDeadlineMs: 50, queueMaxBytes: 4 * 1024 ** 3 }],
+    endpoints: [
+      {
+        url: vm ? vm.writeUrl : 'http://127.0.0.1:9/api/v1/write',
+        shards: args.shards,
+        maxSamplesPerSend: args.maxSamples,
+        batchSendDeadlineMs: 50,
+        queueMaxBytes: 4 * 1024 ** 3,
+      },
+    ],
     log: (l) => progress(l),
   });
   const start = performance.now();
@@ -68,7 +78,10 @@ try {
   const queued = writer.status();
   printTable('queue (one commit per scrape step)', [
     ['enqueue', rate(fleet.samples, enqueueMs)],
-    ['queue on disk', `${(queued.queue.bytes / Math.max(1, queued.queue.samples)).toFixed(2)} bytes/sample waiting (${queued.queue.segments} segments)`],
+    [
+      'queue on disk',
+      `${(queued.queue.bytes / Math.max(1, queued.queue.samples)).toFixed(2)} bytes/sample waiting (${queued.queue.segments} segments)`,
+    ],
   ]);
   if (vm) {
     const until = Date.now() + 600_000;
@@ -84,7 +97,10 @@ try {
       ['enqueue to last ack', rate(st.sentSamples, sendMs)],
       ['requests', `${st.sentRequests} (${(st.sentBytes / st.sentRequests / 1024).toFixed(1)} KiB each), ${st.failedRequests} failed`],
       ['wire size', `${(st.sentBytes / st.sentSamples).toFixed(2)} bytes/sample`],
-      ['VictoriaMetrics counts', `${Number(counted[0]?.value[1] ?? 0).toLocaleString('en')} of ${fleet.samples.toLocaleString('en')} samples`],
+      [
+        'VictoriaMetrics counts',
+        `${Number(counted[0]?.value[1] ?? 0).toLocaleString('en')} of ${fleet.samples.toLocaleString('en')} samples`,
+      ],
     ]);
   } else {
     console.log('\nsend: skipped (/usr/bin/victoria-metrics is not installed; scripts/install-system-deps.sh installs it)');

@@ -15,7 +15,14 @@ afterEach(() => {
 /** One append's worth: one sample for each of `n` node_exporter-like series. */
 function scrape(n: number, t: number) {
   return Array.from({ length: n }, (_, k) => ({
-    labels: { __name__: `node_cpu_seconds_total`, cpu: String(k % 8), mode: ['idle', 'user', 'system', 'iowait'][k % 4], instance: `web-${Math.floor(k / 32)}.example.com:9100`, job: 'node', k: String(k) },
+    labels: {
+      __name__: `node_cpu_seconds_total`,
+      cpu: String(k % 8),
+      mode: ['idle', 'user', 'system', 'iowait'][k % 4],
+      instance: `web-${Math.floor(k / 32)}.example.com:9100`,
+      job: 'node',
+      k: String(k),
+    },
     timestamps: Float64Array.of(t),
     values: Float64Array.of(k * 1.5 + t / 1e9),
   }));
@@ -57,7 +64,9 @@ describe('remote-write queue file', () => {
     q.setEndpoints(['vm']);
     q.enqueue(scrape(100, 1_700_000_000_000));
     expect(q.stats().bytes / q.stats().samples).toBeGreaterThan(80);
-    const want = scrape(100, 1_700_000_000_000).map((s) => s.values[0]).sort((a, b) => a - b);
+    const want = scrape(100, 1_700_000_000_000)
+      .map((s) => s.values[0])
+      .sort((a, b) => a - b);
     expect(drain(q)).toEqual(want);
     q.close();
   });

@@ -146,7 +146,9 @@ export class DiskQueue {
           PRIMARY KEY (endpoint, partition)
         ) WITHOUT ROWID;
       `);
-      const meta = new Map((this.db.prepare(`SELECT key, value FROM ${s}.meta`).all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+      const meta = new Map(
+        (this.db.prepare(`SELECT key, value FROM ${s}.meta`).all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+      );
       if (meta.size === 0) {
         const put = this.db.prepare(`INSERT INTO ${s}.meta (key, value) VALUES (?, ?)`);
         put.run('format', FORMAT_VERSION);
@@ -154,13 +156,22 @@ export class DiskQueue {
         put.run('compression', 'deflate-raw');
         meta.set('compression', 'deflate-raw');
       } else if (meta.get('format') !== FORMAT_VERSION || meta.get('partitions') !== String(QUEUE_PARTITIONS)) {
-        throw new Error(`${o.path}: remote-write queue format ${meta.get('format')} with ${meta.get('partitions')} partitions is not this version's (${FORMAT_VERSION}, ${QUEUE_PARTITIONS}): move the file away (its unsent samples are lost) and restart`);
+        throw new Error(
+          `${o.path}: remote-write queue format ${meta.get('format')} with ${meta.get('partitions')} partitions is not this version's (${FORMAT_VERSION}, ${QUEUE_PARTITIONS}): move the file away (its unsent samples are lost) and restart`,
+        );
       }
       const compression = meta.get('compression');
-      if (compression !== undefined && compression !== 'deflate-raw') throw new Error(`${o.path}: remote-write queue compression ${compression} is not one this version reads: move the file away (its unsent samples are lost) and restart`);
+      if (compression !== undefined && compression !== 'deflate-raw')
+        throw new Error(
+          `${o.path}: remote-write queue compression ${compression} is not one this version reads: move the file away (its unsent samples are lost) and restart`,
+        );
       this.compressed = compression === 'deflate-raw';
       this.stmt = this.prepare();
-      const t = this.db.prepare(`SELECT count(*) AS segments, coalesce(sum(samples), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM ${s}.segments`).get() as typeof this.totals;
+      const t = this.db
+        .prepare(
+          `SELECT count(*) AS segments, coalesce(sum(samples), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM ${s}.segments`,
+        )
+        .get() as typeof this.totals;
       this.totals = t;
     } catch (e) {
       this.closeConnection();
@@ -176,13 +187,17 @@ export class DiskQueue {
     const s = this.schema;
     return {
       insert: this.db.prepare(`INSERT INTO ${s}.segments (partition, samples, created_ms, data) VALUES (?, ?, ?, ?)`),
-      scan: this.db.prepare(`SELECT id, partition, samples, length(data) AS bytes FROM ${s}.segments WHERE id >= ? AND partition % ? = ? ORDER BY id`),
+      scan: this.db.prepare(
+        `SELECT id, partition, samples, length(data) AS bytes FROM ${s}.segments WHERE id >= ? AND partition % ? = ? ORDER BY id`,
+      ),
       scanAll: this.db.prepare(`SELECT id, partition, samples, length(data) AS bytes FROM ${s}.segments WHERE id >= ? ORDER BY id`),
       data: this.db.prepare(`SELECT data FROM ${s}.segments WHERE id = ?`).pluck(),
       putCursor: this.db.prepare(`INSERT OR REPLACE INTO ${s}.cursors (endpoint, partition, next_id, done) VALUES (?, ?, ?, ?)`),
       deleteBelow: this.db.prepare(`DELETE FROM ${s}.segments WHERE partition = ? AND id < ? RETURNING samples, length(data) AS bytes`),
       oldest: this.db.prepare(`SELECT created_ms FROM ${s}.segments WHERE partition = ? AND id >= ? ORDER BY id LIMIT 1`).pluck(),
-      pendingFrom: this.db.prepare(`SELECT coalesce(sum(samples), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM ${s}.segments WHERE partition = ? AND id >= ?`),
+      pendingFrom: this.db.prepare(
+        `SELECT coalesce(sum(samples), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM ${s}.segments WHERE partition = ? AND id >= ?`,
+      ),
       lastId: this.db.prepare(`SELECT coalesce((SELECT seq FROM ${s}.sqlite_sequence WHERE name = 'segments'), 0)`).pluck(),
     };
   }
@@ -196,13 +211,21 @@ export class DiskQueue {
    */
   setEndpoints(names: readonly string[]): string[] {
     const s = this.schema;
-    const known = new Set((this.db.prepare(`SELECT DISTINCT endpoint FROM ${s}.cursors`).pluck().all() as string[]));
+    const known = new Set(this.db.prepare(`SELECT DISTINCT endpoint FROM ${s}.cursors`).pluck().all() as string[]);
     const removed = [...known].filter((n) => !names.includes(n));
     this.db.transaction(() => {
       for (const n of removed) this.db.prepare(`DELETE FROM ${s}.cursors WHERE endpoint = ?`).run(n);
       const start = (this.stmt.lastId.get() as number) + 1;
       for (const name of names) {
-        const rows = new Map((this.db.prepare(`SELECT partition, next_id, done FROM ${s}.cursors WHERE endpoint = ?`).all(name) as { partition: number; next_id: number; done: number }[]).map((r) => [r.partition, r]));
+        const rows = new Map(
+          (
+            this.db.prepare(`SELECT partition, next_id, done FROM ${s}.cursors WHERE endpoint = ?`).all(name) as {
+              partition: number;
+              next_id: number;
+              done: number;
+            }[]
+          ).map((r) => [r.partition, r]),
+        );
         const state: EndpointState = { cursors: [], pendingSamples: [], pendingBytes: [], dropEpoch: 0 };
         for (let p = 0; p < QUEUE_PARTITIONS; p++) {
           const row = rows.get(p);
@@ -330,11 +353,17 @@ export class DiskQueue {
     this.assertOpen();
     const e = this.endpoint(endpoint);
     let from = Infinity;
-    for (let p = shard; p < QUEUE_PARTITIONS; p += shards) if (e.pendingSamples[p] > 0 && e.cursors[p].nextId < from) from = e.cursors[p].nextId;
+    for (let p = shard; p < QUEUE_PARTITIONS; p += shards)
+      if (e.pendingSamples[p] > 0 && e.cursors[p].nextId < from) from = e.cursors[p].nextId;
     if (from === Infinity) return undefined;
     const pieces: Piece[] = [];
     let budget = maxSamples;
-    for (const row of this.stmt.scan.iterate(from, shards, shard) as Iterable<{ id: number; partition: number; samples: number; bytes: number }>) {
+    for (const row of this.stmt.scan.iterate(from, shards, shard) as Iterable<{
+      id: number;
+      partition: number;
+      samples: number;
+      bytes: number;
+    }>) {
       const c = e.cursors[row.partition];
       if (row.id < c.nextId) continue;
       const skip = row.id === c.nextId ? c.done : 0;

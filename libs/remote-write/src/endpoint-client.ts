@@ -36,7 +36,18 @@ export type SendOutcome =
   | { kind: 'drop'; status: number; reason: string };
 
 /** Headers a config may not set: the protocol's own, and credentials (use the auth options). */
-export const RESERVED_HEADERS = ['authorization', 'host', 'content-encoding', 'content-length', 'content-type', 'user-agent', 'connection', 'keep-alive', 'transfer-encoding', 'x-prometheus-remote-write-version'];
+export const RESERVED_HEADERS = [
+  'authorization',
+  'host',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'x-prometheus-remote-write-version',
+];
 
 const MAX_ERROR_BODY = 512;
 
@@ -47,11 +58,19 @@ export class EndpointClient {
 
   constructor(
     url: string,
-    private readonly o: { auth?: EndpointAuth; headers?: Record<string, string>; tls?: EndpointTls; timeoutMs: number; connections: number; userAgent: string },
+    private readonly o: {
+      auth?: EndpointAuth;
+      headers?: Record<string, string>;
+      tls?: EndpointTls;
+      timeoutMs: number;
+      connections: number;
+      userAgent: string;
+    },
   ) {
     this.url = new URL(url);
     this.secure = this.url.protocol === 'https:';
-    if (!this.secure && this.url.protocol !== 'http:') throw new Error(`remote write url ${redactUrl(url)} must start with http:// or https://`);
+    if (!this.secure && this.url.protocol !== 'http:')
+      throw new Error(`remote write url ${redactUrl(url)} must start with http:// or https://`);
     const tls = o.tls ?? {};
     this.agent = this.secure
       ? new https.Agent({
@@ -81,37 +100,49 @@ export class EndpointClient {
         signal.removeEventListener('abort', onAbort);
         resolve(o);
       };
-      const req = (this.secure ? https : http).request(this.url, { method: 'POST', agent: this.agent, headers, timeout: this.o.timeoutMs }, (res) => {
-        const status = res.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < MAX_ERROR_BODY) chunks.push(c);
-          size += c.length;
-        });
-        res.on('error', (e) => finish({ kind: 'retry', status, reason: `reading the answer: ${e.message}` }));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).trim();
-          const reason = `HTTP ${status}${text ? `: ${text}` : ''}`;
-          if (status >= 200 && status < 300) finish({ kind: 'sent', status });
-          else if (status === 429 || status >= 500) finish({ kind: 'retry', status, reason, retryAfterMs: retryAfter(res.headers['retry-after']) });
-          else finish({ kind: 'drop', status, reason });
-        });
-      });
+      const req = (this.secure ? https : http).request(
+        this.url,
+        { method: 'POST', agent: this.agent, headers, timeout: this.o.timeoutMs },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < MAX_ERROR_BODY) chunks.push(c);
+            size += c.length;
+          });
+          res.on('error', (e) => finish({ kind: 'retry', status, reason: `reading the answer: ${e.message}` }));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).trim();
+            const reason = `HTTP ${status}${text ? `: ${text}` : ''}`;
+            if (status >= 200 && status < 300) finish({ kind: 'sent', status });
+            else if (status === 429 || status >= 500)
+              finish({ kind: 'retry', status, reason, retryAfterMs: retryAfter(res.headers['retry-after']) });
+            else finish({ kind: 'drop', status, reason });
+          });
+        },
+      );
       const onAbort = () => {
         req.destroy(new Error('stopped'));
         finish({ kind: 'retry', reason: 'stopped before an answer' });
       };
       signal.addEventListener('abort', onAbort);
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.o.timeoutMs} ms`)));
-      req.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'retry', reason: e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message }));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        finish({ kind: 'retry', reason: e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message }),
+      );
       if (signal.aborted) return onAbort();
       req.end(body);
     });
   }
 
   private async headers(length: number): Promise<Record<string, string>> {
-    const h: Record<string, string> = { ...this.o.headers, ...REMOTE_WRITE_HEADERS, 'content-length': String(length), 'user-agent': this.o.userAgent };
+    const h: Record<string, string> = {
+      ...this.o.headers,
+      ...REMOTE_WRITE_HEADERS,
+      'content-length': String(length),
+      'user-agent': this.o.userAgent,
+    };
     const a = this.o.auth ?? {};
     const token = a.bearerTokenFile ? (await readFile(a.bearerTokenFile, 'utf8')).trim() : a.bearerToken;
     if (token) h.authorization = `Bearer ${token}`;

@@ -38,7 +38,8 @@ export interface RemoteWriteEndpoint {
   maxBackoffMs?: number;
 }
 
-export type ResolvedEndpoint = Required<Omit<RemoteWriteEndpoint, 'auth' | 'headers' | 'tls'>> & Pick<RemoteWriteEndpoint, 'auth' | 'headers' | 'tls'>;
+export type ResolvedEndpoint = Required<Omit<RemoteWriteEndpoint, 'auth' | 'headers' | 'tls'>> &
+  Pick<RemoteWriteEndpoint, 'auth' | 'headers' | 'tls'>;
 
 export const ENDPOINT_DEFAULTS = {
   shards: 4,
@@ -111,7 +112,14 @@ export class EndpointSender {
     private readonly o: { log: (line: string) => void; now: () => number; userAgent: string },
   ) {
     this.config = resolveEndpoint(endpoint);
-    this.client = new EndpointClient(this.config.url, { auth: this.config.auth, headers: this.config.headers, tls: this.config.tls, timeoutMs: this.config.timeoutMs, connections: this.config.shards, userAgent: o.userAgent });
+    this.client = new EndpointClient(this.config.url, {
+      auth: this.config.auth,
+      headers: this.config.headers,
+      tls: this.config.tls,
+      timeoutMs: this.config.timeoutMs,
+      connections: this.config.shards,
+      userAgent: o.userAgent,
+    });
   }
 
   start(): void {
@@ -131,7 +139,9 @@ export class EndpointSender {
     if (!dropped.samples) return;
     this.counters.queueFull += dropped.samples;
     this.lastDropMs = this.o.now();
-    const why = this.lastError ? `; the endpoint's last error: ${this.lastError.message}` : '; the endpoint is slower than ingest (raise shards or max_samples_per_send)';
+    const why = this.lastError
+      ? `; the endpoint's last error: ${this.lastError.message}`
+      : '; the endpoint is slower than ingest (raise shards or max_samples_per_send)';
     this.logThrottled(
       'queue-full',
       (n) =>
@@ -238,7 +248,11 @@ export class EndpointSender {
           const n = this.queue.ack(batch);
           this.counters.rejected += n;
           this.noteError(`${outcome.reason} (${n} samples dropped: the endpoint refused them and a resend would not help)`);
-          this.logThrottled('rejected', (more) => `remote write to ${name}: ${n} samples dropped, refused with ${outcome.reason}${more ? ` (${more} more refusals not logged)` : ''}`);
+          this.logThrottled(
+            'rejected',
+            (more) =>
+              `remote write to ${name}: ${n} samples dropped, refused with ${outcome.reason}${more ? ` (${more} more refusals not logged)` : ''}`,
+          );
           return;
         }
         if (this.stopped) return;
@@ -246,7 +260,11 @@ export class EndpointSender {
         this.counters.failedRequests++;
         this.noteError(outcome.reason);
         if (failures === 1) this.retryingShards++;
-        this.logThrottled('retry', (more) => `remote write to ${name}: ${outcome.reason}; retrying with backoff (${batch.samples} samples wait${more ? `, ${more} more failures not logged` : ''})`);
+        this.logThrottled(
+          'retry',
+          (more) =>
+            `remote write to ${name}: ${outcome.reason}; retrying with backoff (${batch.samples} samples wait${more ? `, ${more} more failures not logged` : ''})`,
+        );
         const delay = Math.min(MAX_RETRY_AFTER_MS, Math.max(outcome.retryAfterMs ?? 0, backoff / 2 + (Math.random() * backoff) / 2));
         backoff = Math.min(maxBackoffMs, backoff * 2);
         await this.sleep(delay, false);

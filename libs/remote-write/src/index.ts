@@ -1,10 +1,28 @@
 // Prometheus remote write, both ways (see README.md): the WriteRequest codec, and a
 // durable, sharded, retrying sender fed from a SQLite queue.
 export { RemoteWriteFormatError, type RemoteWriteErrorCode } from './errors.ts';
-export { decodeWriteRequest, encodeLabels, encodeWriteRequest, METRIC_TYPES, type DecodedWriteRequest, type EncodableSeries, type MetricMetadata, type MetricType, type TimeSeries, type WriteRequest } from './write-request.ts';
+export {
+  decodeWriteRequest,
+  encodeLabels,
+  encodeWriteRequest,
+  METRIC_TYPES,
+  type DecodedWriteRequest,
+  type EncodableSeries,
+  type MetricMetadata,
+  type MetricType,
+  type TimeSeries,
+  type WriteRequest,
+} from './write-request.ts';
 export { checkSnappyBlock, snappyCompress, snappyUncompress } from './snappy-block.ts';
 export { decodeRemoteWriteBody, encodeRemoteWriteBody, REMOTE_WRITE_HEADERS } from './request-body.ts';
 export { DiskQueue, QUEUE_PARTITIONS, type QueueBatch, type QueueOptions, type QueueSeries } from './disk-queue.ts';
 export { EndpointClient, RESERVED_HEADERS, redactUrl, type EndpointAuth, type EndpointTls, type SendOutcome } from './endpoint-client.ts';
-export { ENDPOINT_DEFAULTS, EndpointSender, resolveEndpoint, type EndpointStatus, type RemoteWriteEndpoint, type ResolvedEndpoint } from './endpoint-sender.ts';
+export {
+  ENDPOINT_DEFAULTS,
+  EndpointSender,
+  resolveEndpoint,
+  type EndpointStatus,
+  type RemoteWriteEndpoint,
+  type ResolvedEndpoint,
+} from './endpoint-sender.ts';
 export { RemoteWriter, type RemoteWriterOptions, type RemoteWriteStatus } from './remote-writer.ts';

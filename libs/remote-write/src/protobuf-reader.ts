@@ -28,11 +28,16 @@ export class ProtoReader {
     let result = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      if (p >= this.end) throw new RemoteWriteFormatError('truncated', `${what}: varint at byte ${start} runs past the end of its message (byte ${this.end})`);
+      if (p >= this.end)
+        throw new RemoteWriteFormatError(
+          'truncated',
+          `${what}: varint at byte ${start} runs past the end of its message (byte ${this.end})`,
+        );
       const byte = b[p++];
       result += (byte & 0x7f) * scale;
       if (byte < 0x80) {
-        if (result > Number.MAX_SAFE_INTEGER) throw new RemoteWriteFormatError('bad_varint', `${what}: varint at byte ${start} is larger than 2^53`);
+        if (result > Number.MAX_SAFE_INTEGER)
+          throw new RemoteWriteFormatError('bad_varint', `${what}: varint at byte ${start} is larger than 2^53`);
         this.pos = p;
         return result;
       }
@@ -51,7 +56,11 @@ export class ProtoReader {
     let i = 0;
     for (; ; i++) {
       if (i === 10) throw new RemoteWriteFormatError('bad_varint', `${what}: varint at byte ${start} is longer than 10 bytes`);
-      if (p >= this.end) throw new RemoteWriteFormatError('truncated', `${what}: varint at byte ${start} runs past the end of its message (byte ${this.end})`);
+      if (p >= this.end)
+        throw new RemoteWriteFormatError(
+          'truncated',
+          `${what}: varint at byte ${start} runs past the end of its message (byte ${this.end})`,
+        );
       const byte = b[p++];
       const bits = byte & 0x7f;
       if (i < 4) lo |= bits << (7 * i);
@@ -81,7 +90,10 @@ export class ProtoReader {
     const at = this.pos;
     const n = this.varint(what);
     if (n > this.end - this.pos) {
-      throw new RemoteWriteFormatError('truncated', `${what}: length ${n} at byte ${at} runs past the end of its message (${this.end - this.pos} bytes left)`);
+      throw new RemoteWriteFormatError(
+        'truncated',
+        `${what}: length ${n} at byte ${at} runs past the end of its message (${this.end - this.pos} bytes left)`,
+      );
     }
     return n;
   }
@@ -89,7 +101,11 @@ export class ProtoReader {
   /** Copies a little-endian double's eight bytes into `into` (a Float64Array's memory) at `offset`. */
   fixed64Into(into: Uint8Array, offset: number, what: string): void {
     const p = this.pos;
-    if (this.end - p < 8) throw new RemoteWriteFormatError('truncated', `${what}: 8-byte value at byte ${p} runs past the end of its message (byte ${this.end})`);
+    if (this.end - p < 8)
+      throw new RemoteWriteFormatError(
+        'truncated',
+        `${what}: 8-byte value at byte ${p} runs past the end of its message (byte ${this.end})`,
+      );
     const b = this.buf;
     if (LITTLE_ENDIAN) for (let k = 0; k < 8; k++) into[offset + k] = b[p + k];
     else for (let k = 0; k < 8; k++) into[offset + k] = b[p + 7 - k];
@@ -105,7 +121,11 @@ export class ProtoReader {
       case WIRE_FIXED64:
       case WIRE_FIXED32: {
         const n = wire === WIRE_FIXED64 ? 8 : 4;
-        if (this.end - this.pos < n) throw new RemoteWriteFormatError('truncated', `${what}: ${n}-byte value at byte ${this.pos} runs past the end of its message (byte ${this.end})`);
+        if (this.end - this.pos < n)
+          throw new RemoteWriteFormatError(
+            'truncated',
+            `${what}: ${n}-byte value at byte ${this.pos} runs past the end of its message (byte ${this.end})`,
+          );
         this.pos += n;
         return;
       }
@@ -115,7 +135,10 @@ export class ProtoReader {
         return;
       }
       default:
-        throw new RemoteWriteFormatError('wire_type', `${what}: wire type ${wireTypeName(wire)} at byte ${this.pos} cannot be read (groups are not used by remote write)`);
+        throw new RemoteWriteFormatError(
+          'wire_type',
+          `${what}: wire type ${wireTypeName(wire)} at byte ${this.pos} cannot be read (groups are not used by remote write)`,
+        );
     }
   }
 
@@ -131,5 +154,9 @@ export class ProtoReader {
 
 /** Refuses a known field sent with another wire type than the schema's. */
 export function expectWire(got: number, want: number, what: string, at: number): void {
-  if (got !== want) throw new RemoteWriteFormatError('wire_type', `${what} has wire type ${wireTypeName(got)} at byte ${at}, expected ${wireTypeName(want)}`);
+  if (got !== want)
+    throw new RemoteWriteFormatError(
+      'wire_type',
+      `${what} has wire type ${wireTypeName(got)} at byte ${at}, expected ${wireTypeName(want)}`,
+    );
 }

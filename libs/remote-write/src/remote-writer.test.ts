@@ -23,9 +23,18 @@ async function endpoint(answer?: RecordingEndpoint['answer']): Promise<Recording
   return e;
 }
 
-function open(dir: string, endpoints: RemoteWriteEndpoint[], extra: Partial<RemoteWriterOptions> = {}): { writer: RemoteWriter; logs: string[] } {
+function open(
+  dir: string,
+  endpoints: RemoteWriteEndpoint[],
+  extra: Partial<RemoteWriterOptions> = {},
+): { writer: RemoteWriter; logs: string[] } {
   const logs: string[] = [];
-  const writer = RemoteWriter.open({ queue: { path: join(dir, 'queue.db'), segmentSamples: 300 }, endpoints, log: (l) => logs.push(l), ...extra });
+  const writer = RemoteWriter.open({
+    queue: { path: join(dir, 'queue.db'), segmentSamples: 300 },
+    endpoints,
+    log: (l) => logs.push(l),
+    ...extra,
+  });
   cleanups.push(() => writer.close());
   return { writer, logs };
 }
@@ -46,7 +55,8 @@ function workload(series: number, commits: number, perCommit: number): QueueSeri
 
 function expected(commits: QueueSeries[][]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const batch of commits) for (const s of batch) out.set(labelsKey(s.labels), [...(out.get(labelsKey(s.labels)) ?? []), ...s.timestamps]);
+  for (const batch of commits)
+    for (const s of batch) out.set(labelsKey(s.labels), [...(out.get(labelsKey(s.labels)) ?? []), ...s.timestamps]);
   return out;
 }
 
@@ -54,8 +64,23 @@ const fast = { batchSendDeadlineMs: 20, minBackoffMs: 5, maxBackoffMs: 40 };
 
 describe('remote-write sender', () => {
   it('rides out 503s and a 429: everything arrives exactly once, in order per series, with the protocol headers', async () => {
-    const ep = await endpoint((n) => (n <= 3 ? { status: 503, body: 'overloaded' } : n === 4 ? { status: 429, body: 'slow down', headers: { 'retry-after': '0' } } : { status: 204 }));
-    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 4, maxSamplesPerSend: 500, auth: { bearerToken: 's3cret' }, headers: { 'X-Scope-OrgID': 'tenant-1' }, ...fast }]);
+    const ep = await endpoint((n) =>
+      n <= 3
+        ? { status: 503, body: 'overloaded' }
+        : n === 4
+          ? { status: 429, body: 'slow down', headers: { 'retry-after': '0' } }
+          : { status: 204 },
+    );
+    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [
+      {
+        url: ep.url,
+        shards: 4,
+        maxSamplesPerSend: 500,
+        auth: { bearerToken: 's3cret' },
+        headers: { 'X-Scope-OrgID': 'tenant-1' },
+        ...fast,
+      },
+    ]);
     const commits = workload(12, 10, 50);
     for (const c of commits) writer.write(c);
     await waitFor(() => ep.acceptedSamples() >= 6000 && writer.status().endpoints[0].pendingSamples === 0, 'all samples accepted');
@@ -64,19 +89,37 @@ describe('remote-write sender', () => {
     for (const [key, ts] of expected(commits)) expect(got.get(key)?.t, key).toEqual(ts);
     expect(ep.acceptedSamples()).toBe(6000);
     const st = writer.status().endpoints[0];
-    expect(st).toMatchObject({ sentSamples: 6000, failedRequests: 4, droppedSamples: { rejected: 0, queueFull: 0 }, pendingSamples: 0, pendingBytes: 0, state: 'idle', queueFull: false });
+    expect(st).toMatchObject({
+      sentSamples: 6000,
+      failedRequests: 4,
+      droppedSamples: { rejected: 0, queueFull: 0 },
+      pendingSamples: 0,
+      pendingBytes: 0,
+      state: 'idle',
+      queueFull: false,
+    });
     expect(st.lastError?.message).toMatch(/HTTP (503: overloaded|429: slow down)/);
     expect(st.highestSentTimestampMs).toBe(T0 + 499_000);
     expect(Math.max(...ep.requests.map((r) => r.samples))).toBeLessThanOrEqual(500);
     const h = ep.requests[0].headers;
-    expect(h).toMatchObject({ 'content-encoding': 'snappy', 'content-type': 'application/x-protobuf', 'x-prometheus-remote-write-version': '0.1.0', authorization: 'Bearer s3cret', 'x-scope-orgid': 'tenant-1' });
+    expect(h).toMatchObject({
+      'content-encoding': 'snappy',
+      'content-type': 'application/x-protobuf',
+      'x-prometheus-remote-write-version': '0.1.0',
+      authorization: 'Bearer s3cret',
+      'x-scope-orgid': 'tenant-1',
+    });
     expect(logs.some((l) => /HTTP 503: overloaded; retrying with backoff/.test(l))).toBe(true);
     expect(writer.status().queue).toMatchObject({ segments: 0, samples: 0 });
   });
 
   it('drops what the endpoint refuses with a 4xx (counted, with the reason) and goes on', async () => {
-    const ep = await endpoint((_n, req) => (req.series.some((s) => s.labels.host === 'bad') ? { status: 400, body: 'invalid label set' } : { status: 204 }));
-    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, ...fast, batchSendDeadlineMs: 5 }]);
+    const ep = await endpoint((_n, req) =>
+      req.series.some((s) => s.labels.host === 'bad') ? { status: 400, body: 'invalid label set' } : { status: 204 },
+    );
+    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [
+      { url: ep.url, shards: 1, maxSamplesPerSend: 100, ...fast, batchSendDeadlineMs: 5 },
+    ]);
     writer.write([{ labels: { __name__: 'x', host: 'bad' }, timestamps: Float64Array.of(T0, T0 + 1), values: Float64Array.of(1, 2) }]);
     await waitFor(() => writer.status().endpoints[0].droppedSamples.rejected === 2, 'the refusal');
     writer.write([{ labels: { __name__: 'x', host: 'good' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }]);
@@ -119,7 +162,10 @@ describe('remote-write sender', () => {
     }
     for (const [key, ts] of expected(commits)) {
       const got = received.get(key)!;
-      expect([...new Set(got)].sort((a, b) => a - b), key).toEqual(ts);
+      expect(
+        [...new Set(got)].sort((a, b) => a - b),
+        key,
+      ).toEqual(ts);
     }
     // Repeats: at most the requests in flight when the first writer closed, one per shard.
     // (Not only those left unanswered: an answer can reach the endpoint's socket after the
@@ -131,7 +177,9 @@ describe('remote-write sender', () => {
   it('a full queue drops the oldest samples, says so loudly, never blocks writes, and sends the rest later', async () => {
     let up = false;
     const ep = await endpoint(() => (up ? { status: 204 } : { status: 503, body: 'down for maintenance' }));
-    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 2, maxSamplesPerSend: 1000, queueMaxBytes: 40_000, ...fast }]);
+    const { writer, logs } = open(tempDir('rw-test-', cleanups).path, [
+      { url: ep.url, shards: 2, maxSamplesPerSend: 1000, queueMaxBytes: 40_000, ...fast },
+    ]);
     const commits = workload(4, 60, 25);
     const started = performance.now();
     for (const c of commits) writer.write(c);
@@ -209,7 +257,9 @@ describe('remote-write sender', () => {
 
   it('waits for max_samples_per_send or the batch deadline, whichever comes first', async () => {
     const ep = await endpoint();
-    const { writer } = open(tempDir('rw-test-', cleanups).path, [{ url: ep.url, shards: 1, maxSamplesPerSend: 100, batchSendDeadlineMs: 400 }]);
+    const { writer } = open(tempDir('rw-test-', cleanups).path, [
+      { url: ep.url, shards: 1, maxSamplesPerSend: 100, batchSendDeadlineMs: 400 },
+    ]);
     writer.write([{ labels: { __name__: 'm' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }]);
     await new Promise((r) => setTimeout(r, 150));
     expect(ep.requests).toHaveLength(0);
@@ -223,13 +273,21 @@ describe('remote-write sender', () => {
     const dir = tempDir('rw-test-', cleanups).path;
     const queuePath = join(dir, 'queue.db');
     const ep = await endpoint(() => ({ status: 204, delayMs: 3 }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing/queue-writer-child.ts'), queuePath, ep.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'testing/queue-writer-child.ts'), queuePath, ep.url],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const exited = new Promise((r) => child.once('exit', r));
-    await waitFor(() => ep.requests.length >= 20 && (out.match(/queued/g)?.length ?? 0) >= 150, () => `the child to queue and send (stderr: ${err})`, { timeoutMs: 30_000 });
+    await waitFor(
+      () => ep.requests.length >= 20 && (out.match(/queued/g)?.length ?? 0) >= 150,
+      () => `the child to queue and send (stderr: ${err})`,
+      { timeoutMs: 30_000 },
+    );
     child.kill('SIGKILL');
     await exited;
     const lines = out.trim().split('\n');

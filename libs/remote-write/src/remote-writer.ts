@@ -32,12 +32,15 @@ export class RemoteWriter {
     const now = o.now ?? Date.now;
     this.queue = DiskQueue.open({ now, ...o.queue });
     try {
-      this.senders = o.endpoints.map((e) => new EndpointSender(e, this.queue, { log, now, userAgent: o.userAgent ?? 'metrics-hub-remote-write/0.1.0' }));
+      this.senders = o.endpoints.map(
+        (e) => new EndpointSender(e, this.queue, { log, now, userAgent: o.userAgent ?? 'metrics-hub-remote-write/0.1.0' }),
+      );
       const names = this.senders.map((s) => s.config.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);
       if (twice) throw new Error(`remote write: two endpoints are named "${twice}": give them different names`);
       const removed = this.queue.setEndpoints(names);
-      for (const name of removed) log(`remote write: endpoint "${name}" is no longer configured: its unsent samples are dropped from the queue`);
+      for (const name of removed)
+        log(`remote write: endpoint "${name}" is no longer configured: its unsent samples are dropped from the queue`);
     } catch (e) {
       this.queue.close();
       throw e;

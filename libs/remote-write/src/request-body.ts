@@ -3,7 +3,13 @@
 
 import { RemoteWriteFormatError } from './errors.ts';
 import { snappyCompress, snappyUncompress } from './snappy-block.ts';
-import { decodeWriteRequest, encodeWriteRequest, type DecodedWriteRequest, type EncodableSeries, type MetricMetadata } from './write-request.ts';
+import {
+  decodeWriteRequest,
+  encodeWriteRequest,
+  type DecodedWriteRequest,
+  type EncodableSeries,
+  type MetricMetadata,
+} from './write-request.ts';
 
 export const REMOTE_WRITE_HEADERS = {
   'content-encoding': 'snappy',

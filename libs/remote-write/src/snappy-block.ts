@@ -22,7 +22,11 @@ export function snappyCompress(data: Uint8Array): Uint8Array {
 export function snappyDeclaredLength(block: Uint8Array): number {
   let result = 0;
   for (let i = 0; i < 5; i++) {
-    if (i >= block.length) throw new RemoteWriteFormatError('bad_snappy', block.length === 0 ? 'the body is empty: expected a snappy-compressed WriteRequest' : 'snappy: the length header is cut off');
+    if (i >= block.length)
+      throw new RemoteWriteFormatError(
+        'bad_snappy',
+        block.length === 0 ? 'the body is empty: expected a snappy-compressed WriteRequest' : 'snappy: the length header is cut off',
+      );
     const c = block[i];
     result += (c & 0x7f) * 2 ** (7 * i);
     if (c < 0x80) {
@@ -36,7 +40,8 @@ export function snappyDeclaredLength(block: Uint8Array): number {
 /** Checks a block's structure without producing output; returns the uncompressed length. */
 export function checkSnappyBlock(block: Uint8Array, maxBytes: number): number {
   const declared = snappyDeclaredLength(block);
-  if (declared > maxBytes) throw new RemoteWriteFormatError('too_large', `the body decompresses to ${declared} bytes, over the limit of ${maxBytes}`);
+  if (declared > maxBytes)
+    throw new RemoteWriteFormatError('too_large', `the body decompresses to ${declared} bytes, over the limit of ${maxBytes}`);
   let pos = 0;
   while (block[pos] & 0x80) pos++;
   pos++;
@@ -58,7 +63,8 @@ export function checkSnappyBlock(block: Uint8Array, maxBytes: number): number {
           len += 1;
           pos += extra;
         }
-        if (pos + len > n) throw new RemoteWriteFormatError('bad_snappy', `snappy: the literal of ${len} bytes at byte ${at} runs past the end of the body`);
+        if (pos + len > n)
+          throw new RemoteWriteFormatError('bad_snappy', `snappy: the literal of ${len} bytes at byte ${at} runs past the end of the body`);
         pos += len;
         break;
       }
@@ -82,12 +88,20 @@ export function checkSnappyBlock(block: Uint8Array, maxBytes: number): number {
         break;
     }
     if ((tag & 3) !== 0 && (offset === 0 || offset > produced)) {
-      throw new RemoteWriteFormatError('bad_snappy', `snappy: the copy at byte ${at} refers ${offset} bytes back, but only ${produced} bytes precede it`);
+      throw new RemoteWriteFormatError(
+        'bad_snappy',
+        `snappy: the copy at byte ${at} refers ${offset} bytes back, but only ${produced} bytes precede it`,
+      );
     }
     produced += len;
-    if (produced > declared) throw new RemoteWriteFormatError('bad_snappy', `snappy: the block produces more than the ${declared} bytes its header announces (at byte ${at})`);
+    if (produced > declared)
+      throw new RemoteWriteFormatError(
+        'bad_snappy',
+        `snappy: the block produces more than the ${declared} bytes its header announces (at byte ${at})`,
+      );
   }
-  if (produced !== declared) throw new RemoteWriteFormatError('bad_snappy', `snappy: the block produces ${produced} bytes, its header announces ${declared}`);
+  if (produced !== declared)
+    throw new RemoteWriteFormatError('bad_snappy', `snappy: the block produces ${produced} bytes, its header announces ${declared}`);
   return declared;
 }
 

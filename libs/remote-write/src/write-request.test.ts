@@ -66,21 +66,30 @@ describe('WriteRequest vectors', () => {
     expect([...req.timeseries[0].values]).toEqual([1]);
     expect(req.metadata).toEqual([]);
     // Labels are written sorted by name, whatever order they are given in.
-    const bytes = encodeWriteRequest({ timeseries: [{ labels: { job: 'a', __name__: 'up' }, timestamps: Float64Array.of(1000), values: Float64Array.of(1) }] });
+    const bytes = encodeWriteRequest({
+      timeseries: [{ labels: { job: 'a', __name__: 'up' }, timestamps: Float64Array.of(1000), values: Float64Array.of(1) }],
+    });
     expect(toHex(bytes)).toBe(toHex(UP_VECTOR));
   });
 
-  it('writes negative timestamps as ten-byte two\'s complement and reads them back', () => {
-    const bytes = encodeWriteRequest({ timeseries: [{ labels: { __name__: 'x' }, timestamps: Float64Array.of(-1), values: Float64Array.of(0) }] });
+  it("writes negative timestamps as ten-byte two's complement and reads them back", () => {
+    const bytes = encodeWriteRequest({
+      timeseries: [{ labels: { __name__: 'x' }, timestamps: Float64Array.of(-1), values: Float64Array.of(0) }],
+    });
     expect(toHex(bytes)).toContain('10ffffffffffffffffff01');
     expect([...decodeWriteRequest(bytes).timeseries[0].timestamps]).toEqual([-1]);
   });
 
   it('generates and reads metadata (type enum, name, help, unit)', () => {
-    const bytes = encodeWriteRequest({ timeseries: [], metadata: [{ type: 'counter', metricFamilyName: 'http_requests', help: 'Requests.', unit: '' }] });
+    const bytes = encodeWriteRequest({
+      timeseries: [],
+      metadata: [{ type: 'counter', metricFamilyName: 'http_requests', help: 'Requests.', unit: '' }],
+    });
     // 1a len | 08 01 (COUNTER) | 12 0d "http_requests" | 22 09 "Requests."
     expect(toHex(bytes)).toBe(`1a1c0801120d${toHex(Buffer.from('http_requests'))}2209${toHex(Buffer.from('Requests.'))}`);
-    expect(decodeWriteRequest(bytes).metadata).toEqual([{ type: 'counter', metricFamilyName: 'http_requests', help: 'Requests.', unit: '' }]);
+    expect(decodeWriteRequest(bytes).metadata).toEqual([
+      { type: 'counter', metricFamilyName: 'http_requests', help: 'Requests.', unit: '' },
+    ]);
   });
 
   it('skips fields it does not know (newer senders), counting exemplars and histograms', () => {
@@ -119,16 +128,32 @@ describe('special values round trip bit for bit', () => {
       [0x00000000, 0x00000001], // smallest subnormal
       [0x7fefffff, 0xffffffff], // largest double
     );
-    const timestamps = Float64Array.of(0, 1, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1_700_000_000_000, 2 ** 32, -(2 ** 32), 2 ** 31 - 1);
+    const timestamps = Float64Array.of(
+      0,
+      1,
+      -1,
+      Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER,
+      1_700_000_000_000,
+      2 ** 32,
+      -(2 ** 32),
+      2 ** 31 - 1,
+    );
     const body = encodeRemoteWriteBody({ timeseries: [{ labels: { __name__: 'special', le: '+Inf' }, timestamps, values }] });
     const back = decodeRemoteWriteBody(body, 1 << 20).timeseries[0];
     expect(bitsOf(back.values)).toEqual(bitsOf(values));
     expect([...back.timestamps]).toEqual([...timestamps]);
     // The marker's bytes on the wire, little-endian.
-    expect(toHex(encodeWriteRequest({ timeseries: [{ labels: { __name__: 's' }, timestamps: Float64Array.of(5), values: fromBits([0x7ff00000, 2]) }] }))).toContain('090200000000' + '00f07f');
+    expect(
+      toHex(
+        encodeWriteRequest({
+          timeseries: [{ labels: { __name__: 's' }, timestamps: Float64Array.of(5), values: fromBits([0x7ff00000, 2]) }],
+        }),
+      ),
+    ).toContain('090200000000' + '00f07f');
   });
 
-  it('decodes with labels left as bytes (the queue\'s segments), and those bytes encode the same request again', () => {
+  it("decodes with labels left as bytes (the queue's segments), and those bytes encode the same request again", () => {
     const series: TimeSeries[] = [
       { labels: { __name__: 'a', x: '1' }, timestamps: Float64Array.of(1, 2), values: fromBits([0x7ff00000, 2], [0x3ff00000, 0]) },
       { labels: { __name__: 'b' }, timestamps: Float64Array.of(3), values: Float64Array.of(-1) },
@@ -144,7 +169,13 @@ describe('special values round trip bit for bit', () => {
   });
 
   it('encodes a slice [from, to) of a series without copying it', () => {
-    const s = { labels: { __name__: 'm' }, timestamps: Float64Array.of(1, 2, 3, 4), values: Float64Array.of(10, 20, 30, 40), from: 1, to: 3 };
+    const s = {
+      labels: { __name__: 'm' },
+      timestamps: Float64Array.of(1, 2, 3, 4),
+      values: Float64Array.of(10, 20, 30, 40),
+      from: 1,
+      to: 3,
+    };
     const back = decodeWriteRequest(encodeWriteRequest({ timeseries: [s] })).timeseries[0];
     expect([...back.timestamps]).toEqual([2, 3]);
     expect([...back.values]).toEqual([20, 30]);
@@ -152,12 +183,26 @@ describe('special values round trip bit for bit', () => {
 
   it('round-trips random requests (labels in any script, any doubles, any safe timestamps)', () => {
     const series = fc.record({
-      labels: fc.dictionary(fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), { minKeys: 1, maxKeys: 6 }),
-      samples: fc.array(fc.tuple(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }))), { maxLength: 20 }),
+      labels: fc.dictionary(
+        fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+        { minKeys: 1, maxKeys: 6 },
+      ),
+      samples: fc.array(
+        fc.tuple(
+          fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+          fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })),
+        ),
+        { maxLength: 20 },
+      ),
     });
     fc.assert(
       fc.property(fc.array(series, { maxLength: 8 }), (list) => {
-        const timeseries: TimeSeries[] = list.map((s) => ({ labels: s.labels, timestamps: Float64Array.from(s.samples.map(([t]) => t)), values: fromBits(...s.samples.map(([, w]) => w)) }));
+        const timeseries: TimeSeries[] = list.map((s) => ({
+          labels: s.labels,
+          timestamps: Float64Array.from(s.samples.map(([t]) => t)),
+          values: fromBits(...s.samples.map(([, w]) => w)),
+        }));
         const back = decodeRemoteWriteBody(encodeRemoteWriteBody({ timeseries }), 1 << 24).timeseries;
         expect(back.map((s) => s.labels)).toEqual(timeseries.map((s) => s.labels));
         expect(back.map((s) => [...s.timestamps])).toEqual(timeseries.map((s) => [...s.timestamps]));
@@ -173,8 +218,18 @@ describe('malformed input is refused with a reason', () => {
     ['a varint cut off', hex('0a 80'), 'truncated', /varint at byte 1 runs past the end/],
     ['a length past the end', hex('0a 05 00'), 'truncated', /length 5 at byte 1 runs past the end/],
     ['timeseries as a varint', hex('08 01'), 'wire_type', /timeseries\[0\] has wire type varint at byte 0, expected length-delimited/],
-    ['a sample value as a varint', hex('0a 0c 0a 06 0a 01 61 12 01 62 12 02 08 01'), 'wire_type', /timeseries\[0\]\.samples\[0\]\.value has wire type varint/],
-    ['a timestamp as fixed64', hex('0a 13 0a 06 0a 01 61 12 01 62 12 09 11 00 00 00 00 00 00 00 00'), 'wire_type', /timestamp has wire type fixed64/],
+    [
+      'a sample value as a varint',
+      hex('0a 0c 0a 06 0a 01 61 12 01 62 12 02 08 01'),
+      'wire_type',
+      /timeseries\[0\]\.samples\[0\]\.value has wire type varint/,
+    ],
+    [
+      'a timestamp as fixed64',
+      hex('0a 13 0a 06 0a 01 61 12 01 62 12 09 11 00 00 00 00 00 00 00 00'),
+      'wire_type',
+      /timestamp has wire type fixed64/,
+    ],
     ['a varint of 11 bytes', hex('0a 0d 12 0b 10 ff ff ff ff ff ff ff ff ff ff'), 'bad_varint', /longer than 10 bytes/],
     ['a timestamp beyond 2^53', hex('0a 13 0a 05 0a 01 61 12 00 12 0a 10 ff ff ff ff ff ff ff ff 7f'), 'bad_varint', /above 2\^53/],
     ['a group (unknown field 5)', hex('2b 2c'), 'wire_type', /WriteRequest: wire type group start at byte 1 cannot be read/],
@@ -182,9 +237,19 @@ describe('malformed input is refused with a reason', () => {
     ['a label without a name', hex('0a 05 0a 03 12 01 62'), 'bad_labels', /timeseries\[0\]\.labels\[0\] has an empty name/],
     ['a label twice', hex('0a 10 0a 06 0a 01 61 12 01 62 0a 06 0a 01 61 12 01 63'), 'bad_labels', /has the label "a" twice/],
     ['a series without labels', hex('0a 00'), 'bad_labels', /timeseries\[0\] has no labels/],
-    ['a label value that is not UTF-8', hex('0a 08 0a 06 0a 01 61 12 01 ff'), 'bad_utf8', /labels\[0\]\.value: the text at byte 9 is not valid UTF-8/],
+    [
+      'a label value that is not UTF-8',
+      hex('0a 08 0a 06 0a 01 61 12 01 ff'),
+      'bad_utf8',
+      /labels\[0\]\.value: the text at byte 9 is not valid UTF-8/,
+    ],
     ['metadata without a name', hex('1a 02 08 01'), 'bad_labels', /metadata\[0\] has no metric_family_name/],
-    ['a sample cut inside its value', hex('0a 0b 0a 04 0a 02 61 61 12 03 09 00 00'), 'truncated', /8-byte value at byte 11 runs past the end/],
+    [
+      'a sample cut inside its value',
+      hex('0a 0b 0a 04 0a 02 61 61 12 03 09 00 00'),
+      'truncated',
+      /8-byte value at byte 11 runs past the end/,
+    ],
   ];
   for (const [what, bytes, code, message] of cases) {
     it(`protobuf: ${what}`, () => {
@@ -218,25 +283,35 @@ describe('malformed input is refused with a reason', () => {
   it('never throws anything but RemoteWriteFormatError for damaged bodies (random mutations)', () => {
     const good = encodeRemoteWriteBody({
       timeseries: [
-        { labels: { __name__: 'a', job: 'j', instance: 'i' }, timestamps: Float64Array.of(1, 2, 3), values: Float64Array.of(1.5, 2.5, 3.5) },
+        {
+          labels: { __name__: 'a', job: 'j', instance: 'i' },
+          timestamps: Float64Array.of(1, 2, 3),
+          values: Float64Array.of(1.5, 2.5, 3.5),
+        },
         { labels: { __name__: 'b', x: 'ü' }, timestamps: Float64Array.of(-5), values: fromBits([0x7ff00000, 2]) },
       ],
       metadata: [{ type: 'gauge', metricFamilyName: 'a', help: 'h', unit: 'u' }],
     });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat(), (edits, cut) => {
-        const bytes = good.slice(0, good.length - (cut % 3));
-        for (const [at, b] of edits) bytes[at % bytes.length] = b;
-        try {
-          decodeRemoteWriteBody(bytes, 1 << 16);
-        } catch (e) {
-          expect(e).toBeInstanceOf(RemoteWriteFormatError);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        (edits, cut) => {
+          const bytes = good.slice(0, good.length - (cut % 3));
+          for (const [at, b] of edits) bytes[at % bytes.length] = b;
+          try {
+            decodeRemoteWriteBody(bytes, 1 << 16);
+          } catch (e) {
+            expect(e).toBeInstanceOf(RemoteWriteFormatError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
     // And for damaged protobuf inside an intact snappy block.
-    const raw = encodeWriteRequest({ timeseries: [{ labels: { __name__: 'a', b: 'c' }, timestamps: Float64Array.of(1, 2), values: Float64Array.of(3, 4) }] });
+    const raw = encodeWriteRequest({
+      timeseries: [{ labels: { __name__: 'a', b: 'c' }, timestamps: Float64Array.of(1, 2), values: Float64Array.of(3, 4) }],
+    });
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), (edits) => {
         const bytes = raw.slice();

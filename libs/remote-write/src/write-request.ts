@@ -103,7 +103,11 @@ function metadataParts(m: MetricMetadata): { name: Uint8Array; help: Uint8Array;
   const help = utf8.encode(m.help);
   const unit = utf8.encode(m.unit);
   const type = Math.max(0, METRIC_TYPES.indexOf(m.type));
-  const size = (type ? 1 + varintSize(type) : 0) + delimitedSize(name.length) + (help.length ? delimitedSize(help.length) : 0) + (unit.length ? delimitedSize(unit.length) : 0);
+  const size =
+    (type ? 1 + varintSize(type) : 0) +
+    delimitedSize(name.length) +
+    (help.length ? delimitedSize(help.length) : 0) +
+    (unit.length ? delimitedSize(unit.length) : 0);
   return { name, help, unit, type, size };
 }
 
@@ -253,7 +257,8 @@ function readTimeSeries(r: ProtoReader, end: number, index: number, skipped: Dec
       expectWire(wire, WIRE_BYTES, here, at);
       const n = r.length(here);
       const [name, value] = readLabel(r, r.pos + n, here);
-      if (name === '') throw new RemoteWriteFormatError('bad_labels', `${here} has an empty name (value ${JSON.stringify(value.slice(0, 60))})`);
+      if (name === '')
+        throw new RemoteWriteFormatError('bad_labels', `${here} has an empty name (value ${JSON.stringify(value.slice(0, 60))})`);
       if (seen.has(name)) throw new RemoteWriteFormatError('bad_labels', `${what} has the label ${JSON.stringify(name)} twice`);
       seen.add(name);
       if (value !== '') setLabel(labels, name, value);
@@ -368,7 +373,8 @@ export function decodeRawSeries(bytes: Uint8Array): RawSeries[] {
         r.pos += n;
         const last = labelParts[labelParts.length - 1];
         // Contiguous label fields (always, as encodeLabels writes them) stay one view.
-        if (last && last.byteOffset + last.length === bytes.byteOffset + fieldAt) labelParts[labelParts.length - 1] = bytes.subarray(last.byteOffset - bytes.byteOffset, r.pos);
+        if (last && last.byteOffset + last.length === bytes.byteOffset + fieldAt)
+          labelParts[labelParts.length - 1] = bytes.subarray(last.byteOffset - bytes.byteOffset, r.pos);
         else labelParts.push(bytes.subarray(fieldAt, r.pos));
       } else if (f === 2) {
         timestamps[k] = readSample(r, end, valueBytes, k, `${what}.samples[${k}]`);

@@ -6,7 +6,14 @@
 // Whole-hub snapshots: the database copied online while ingest goes on, with the rule
 // files and settings, in one checksummed archive that restores into a fresh data folder.
 
-export { exportSelection, EXPORT_FORMATS, EXPORT_FORMAT_INFO, type ExportFormat, type ExportOptions, type ExportSummary } from './export/export.ts';
+export {
+  exportSelection,
+  EXPORT_FORMATS,
+  EXPORT_FORMAT_INFO,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportSummary,
+} from './export/export.ts';
 export { ExportError, type ExportSeries, type ExportSource, type Selection } from './export/selection.ts';
 export type { WriteChunk } from './export/chunked-writer.ts';
 export { LOSSLESS_FORMAT, LOSSLESS_VERSION } from './export/lossless.ts';

@@ -10,11 +10,18 @@ describe('parseBenchArgs', () => {
 
   it('keeps the defaults and takes numbers for --name and --kebab-case, and a --dir', () => {
     expect(parseBenchArgs([], defaults)).toEqual(defaults);
-    expect(parseBenchArgs(['--hosts', '5', '--query-runs', '1.5', '--dir', '/mnt/fast'], defaults)).toEqual({ hosts: 5, hours: 24, queryRuns: 1.5, dir: '/mnt/fast' });
+    expect(parseBenchArgs(['--hosts', '5', '--query-runs', '1.5', '--dir', '/mnt/fast'], defaults)).toEqual({
+      hosts: 5,
+      hours: 24,
+      queryRuns: 1.5,
+      dir: '/mnt/fast',
+    });
   });
 
   it('rejects an unknown option, naming those it knows', () => {
-    expect(() => parseBenchArgs(['--agents', '3'], defaults)).toThrow('unknown option --agents: use --hosts, --hours, --query-runs or --dir');
+    expect(() => parseBenchArgs(['--agents', '3'], defaults)).toThrow(
+      'unknown option --agents: use --hosts, --hours, --query-runs or --dir',
+    );
   });
 
   it('rejects a value that is not a number, and an option without a value', () => {

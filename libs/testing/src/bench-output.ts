@@ -12,7 +12,12 @@ export function parseBenchArgs<T extends Record<string, number>>(argv: string[],
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const value = argv[++i];
     if (value === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-    if (!(key in defaults) && key !== 'dir') throw new Error(`unknown option ${argv[i - 1]}: use ${Object.keys(defaults).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} or --dir`);
+    if (!(key in defaults) && key !== 'dir')
+      throw new Error(
+        `unknown option ${argv[i - 1]}: use ${Object.keys(defaults)
+          .map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
+          .join(', ')} or --dir`,
+      );
     out[key] = key === 'dir' ? value : Number(value);
     if (key !== 'dir' && !Number.isFinite(out[key])) throw new Error(`--${key} needs a number, got ${value}`);
   }

@@ -25,7 +25,9 @@ describe('the fleet dataset', () => {
   it('is in $METRICS_HUB_SHARED when that is set, and its absence says how to provide it', () => {
     const shared = tempDir('fleet-dataset-test-', cleanups);
     vi.stubEnv('METRICS_HUB_SHARED', shared.path);
-    expect(() => datasetPath()).toThrow(`benchmark dataset not found at ${shared.file('bench/dataset.mjs')}: put the shared/ folder beside the checkout or set METRICS_HUB_SHARED`);
+    expect(() => datasetPath()).toThrow(
+      `benchmark dataset not found at ${shared.file('bench/dataset.mjs')}: put the shared/ folder beside the checkout or set METRICS_HUB_SHARED`,
+    );
     mkdirSync(shared.file('bench'));
     writeFileSync(shared.file('bench/dataset.mjs'), '');
     expect(datasetPath()).toBe(shared.file('bench/dataset.mjs'));

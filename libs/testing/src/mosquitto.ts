@@ -46,7 +46,12 @@ export async function startMosquitto(
   const conf = join(dir, 'mosquitto.conf');
   const certificates = options.tls ? makeCertificates(dir) : undefined;
   const tlsLines = certificates
-    ? [`cafile ${certificates.ca}`, `certfile ${certificates.serverCert}`, `keyfile ${certificates.serverKey}`, `require_certificate ${options.requireClientCertificate ? 'true' : 'false'}`]
+    ? [
+        `cafile ${certificates.ca}`,
+        `certfile ${certificates.serverCert}`,
+        `keyfile ${certificates.serverKey}`,
+        `require_certificate ${options.requireClientCertificate ? 'true' : 'false'}`,
+      ]
     : [];
   writeFileSync(
     conf,

@@ -29,7 +29,9 @@ export function systemTools<P extends string>(tools: Record<P, string>, purpose 
   }
   if (missing.length === 0) return found as Record<P, string>;
   if (process.env.CI === 'true') {
-    throw new Error(`${purpose} need ${missing.join(', ')}, not installed: run scripts/install-system-deps.sh, which CI must do before the tests`);
+    throw new Error(
+      `${purpose} need ${missing.join(', ')}, not installed: run scripts/install-system-deps.sh, which CI must do before the tests`,
+    );
   }
   return undefined;
 }

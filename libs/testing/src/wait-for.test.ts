@@ -12,15 +12,21 @@ describe('waitFor', () => {
 
   it('times out with a message naming the timeout and what it waited for', async () => {
     const started = Date.now();
-    await expect(waitFor(() => false, 'the queue to drain', { timeoutMs: 50, intervalMs: 5 })).rejects.toThrow('timed out after 50 ms waiting for the queue to drain');
+    await expect(waitFor(() => false, 'the queue to drain', { timeoutMs: 50, intervalMs: 5 })).rejects.toThrow(
+      'timed out after 50 ms waiting for the queue to drain',
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
   });
 
   it('describes the state at the timeout when `what` is a function', async () => {
     let seen = 0;
-    await expect(waitFor(() => void ++seen, () => `5 notifications (saw ${seen})`, { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow(
-      new RegExp(`^timed out after 30 ms waiting for 5 notifications \\(saw ${'\\d+'}\\)$`),
-    );
+    await expect(
+      waitFor(
+        () => void ++seen,
+        () => `5 notifications (saw ${seen})`,
+        { timeoutMs: 30, intervalMs: 5 },
+      ),
+    ).rejects.toThrow(new RegExp(`^timed out after 30 ms waiting for 5 notifications \\(saw ${'\\d+'}\\)$`));
     expect(seen).toBeGreaterThan(1);
   });
 

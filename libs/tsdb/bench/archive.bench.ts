@@ -25,7 +25,9 @@ const store = TimeSeriesStore.open({
 let refs: (number | undefined)[] | undefined;
 for (let step = 0; step < fleet.steps; step++) {
   const batch: AppendSeries[] = fleet.series.map((s, k) =>
-    refs ? { ref: refs[k], timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) } : { labels: s.labels, timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) },
+    refs
+      ? { ref: refs[k], timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) }
+      : { labels: s.labels, timestamps: [s.timestamps[step]], values: s.values.subarray(step, step + 1) },
   );
   const appended = store.append(batch);
   refs ??= appended.refs;
@@ -66,10 +68,19 @@ rmSync(dir, { recursive: true, force: true });
 
 printTable(`cold storage on ${fleet.series.length} series x ${fleet.steps} steps (${args.hosts} hosts, ${args.hours} h)`, [
   ['days archived', `${result.daysArchived} (${archivedSamples.toLocaleString('en')} samples, ${status.files} files)`],
-  ['archiving (writes + deletes, beside appends)', `${archiveMs.toFixed(0)} ms = ${(archiveMs / Math.max(1, result.daysArchived)).toFixed(0)} ms per day; the append that starts it waits ${blockedMs.toFixed(1)} ms`],
+  [
+    'archiving (writes + deletes, beside appends)',
+    `${archiveMs.toFixed(0)} ms = ${(archiveMs / Math.max(1, result.daysArchived)).toFixed(0)} ms per day; the append that starts it waits ${blockedMs.toFixed(1)} ms`,
+  ],
   ['longest stall of other work meanwhile (event-loop delay)', `${(loop.max / 1e6).toFixed(0)} ms`],
-  ['archive size', `${(status.bytes / 1e6).toFixed(2)} MB = ${(status.bytes / archivedSamples).toFixed(3)} bytes/sample (store chunk payload: ${(before.chunkBytes / before.samples).toFixed(3)})`],
-  ['read one archived day, every series: first (open + sha-256 check)', `${cold.ms.toFixed(0)} ms for ${cold.samples.toLocaleString('en')} samples`],
+  [
+    'archive size',
+    `${(status.bytes / 1e6).toFixed(2)} MB = ${(status.bytes / archivedSamples).toFixed(3)} bytes/sample (store chunk payload: ${(before.chunkBytes / before.samples).toFixed(3)})`,
+  ],
+  [
+    'read one archived day, every series: first (open + sha-256 check)',
+    `${cold.ms.toFixed(0)} ms for ${cold.samples.toLocaleString('en')} samples`,
+  ],
   ['  again (file open, index cached)', `${cached.ms.toFixed(0)} ms`],
   ['read one hot day, every series', `${hot.ms.toFixed(0)} ms for ${hot.samples.toLocaleString('en')} samples`],
 ]);

@@ -11,7 +11,9 @@ if (!path) {
 }
 const db = new Database(path, { readonly: true });
 const rows = db
-  .prepare('SELECT name, count(*) AS pages, sum(pgsize) AS bytes, sum(unused) AS unused, sum(payload) AS payload FROM dbstat GROUP BY name ORDER BY bytes DESC')
+  .prepare(
+    'SELECT name, count(*) AS pages, sum(pgsize) AS bytes, sum(unused) AS unused, sum(payload) AS payload FROM dbstat GROUP BY name ORDER BY bytes DESC',
+  )
   .all() as { name: string; pages: number; bytes: number; unused: number; payload: number }[];
 console.table(rows);
 console.log(`free pages: ${db.pragma('freelist_count', { simple: true })}, page size: ${db.pragma('page_size', { simple: true })}`);

@@ -75,18 +75,30 @@ const readRate = (matchers: Parameters<TimeSeriesStore['select']>[0], mint: numb
   return { samples, series: seriesCount, rate: rates[Math.floor(runs / 2)] };
 };
 const one = readRate(oneSeries, end - args.hours * 3_600_000, end, 1, 9);
-const many = readRate([{ type: '=~', name: '__name__', value: 'node_cpu_seconds_total|node_memory.*|node_load.*' }], end - 3_600_000, end, 1000, 7);
+const many = readRate(
+  [{ type: '=~', name: '__name__', value: 'node_cpu_seconds_total|node_memory.*|node_load.*' }],
+  end - 3_600_000,
+  end,
+  1000,
+  7,
+);
 const rssPeak = process.resourceUsage().maxRSS * 1024;
 store.close();
 rmSync(dir, { recursive: true, force: true });
 
-printTable(`tsdb on ${fleet.series.length} series x ${steps} steps (${fleet.samples.toLocaleString('en')} samples, ${args.hosts} hosts, ${args.hours} h; chunk window ${store.options.chunkWindowMs / 3_600_000} h, max ${store.options.chunkMaxSamples} samples, page ${store.options.pageSize} B)`, [
-  ['ingest (append calls only)', `${Math.round(fleet.samples / (appendMs / 1000)).toLocaleString('en')} samples/s`],
-  ['ingest (wall, incl. batch building and final flush)', `${Math.round(fleet.samples / (wallMs / 1000)).toLocaleString('en')} samples/s (flush ${flushMs.toFixed(0)} ms)`],
-  ['file after checkpoint', `${(fileBytes / 1e6).toFixed(2)} MB = ${(fileBytes / fleet.samples).toFixed(3)} bytes/sample`],
-  ['  raw chunk payload', `${(stats.chunkBytes / fleet.samples).toFixed(3)} bytes/sample in ${stats.chunks.toLocaleString('en')} chunks`],
-  ['  rollup payload (1 m + 1 h)', `${(stats.rollupBytes / fleet.samples).toFixed(3)} bytes/sample`],
-  ['peak RSS', `${(rssPeak / 1e6).toFixed(0)} MB (dataset held in memory: ${((rssBefore) / 1e6).toFixed(0)} MB before opening the store)`],
-  [`select+decode 1 series x ${args.hours} h`, `${Math.round(one.rate).toLocaleString('en')} samples/s (${one.samples} samples)`],
-  [`select+decode ${many.series} series x 1 h`, `${Math.round(many.rate).toLocaleString('en')} samples/s (${many.samples} samples)`],
-]);
+printTable(
+  `tsdb on ${fleet.series.length} series x ${steps} steps (${fleet.samples.toLocaleString('en')} samples, ${args.hosts} hosts, ${args.hours} h; chunk window ${store.options.chunkWindowMs / 3_600_000} h, max ${store.options.chunkMaxSamples} samples, page ${store.options.pageSize} B)`,
+  [
+    ['ingest (append calls only)', `${Math.round(fleet.samples / (appendMs / 1000)).toLocaleString('en')} samples/s`],
+    [
+      'ingest (wall, incl. batch building and final flush)',
+      `${Math.round(fleet.samples / (wallMs / 1000)).toLocaleString('en')} samples/s (flush ${flushMs.toFixed(0)} ms)`,
+    ],
+    ['file after checkpoint', `${(fileBytes / 1e6).toFixed(2)} MB = ${(fileBytes / fleet.samples).toFixed(3)} bytes/sample`],
+    ['  raw chunk payload', `${(stats.chunkBytes / fleet.samples).toFixed(3)} bytes/sample in ${stats.chunks.toLocaleString('en')} chunks`],
+    ['  rollup payload (1 m + 1 h)', `${(stats.rollupBytes / fleet.samples).toFixed(3)} bytes/sample`],
+    ['peak RSS', `${(rssPeak / 1e6).toFixed(0)} MB (dataset held in memory: ${(rssBefore / 1e6).toFixed(0)} MB before opening the store)`],
+    [`select+decode 1 series x ${args.hours} h`, `${Math.round(one.rate).toLocaleString('en')} samples/s (${one.samples} samples)`],
+    [`select+decode ${many.series} series x 1 h`, `${Math.round(many.rate).toLocaleString('en')} samples/s (${many.samples} samples)`],
+  ],
+);

@@ -24,7 +24,10 @@ afterEach(() => {
 describe('append observers', () => {
   it('see exactly the stored samples (not duplicates, conflicts, too old or refused series), with NaN bits intact', () => {
     const seen: { series: AppendedSeries[]; committed?: boolean }[] = [];
-    store.observeAppends({ appended: (series) => seen.push({ series: [...series] }), settled: (committed) => (seen[seen.length - 1].committed = committed) });
+    store.observeAppends({
+      appended: (series) => seen.push({ series: [...series] }),
+      settled: (committed) => (seen[seen.length - 1].committed = committed),
+    });
     // Bits written through an integer view: a JS array literal would quiet the NaN first.
     const values = Float64Array.of(1, 0);
     new Uint32Array(values.buffer).set([0x2, 0x7ff00000], 2);
@@ -56,7 +59,10 @@ describe('append observers', () => {
     const db = store.database;
     db.exec('CREATE TABLE companion (n INTEGER)');
     const settled: boolean[] = [];
-    const stop = store.observeAppends({ appended: (series) => void db.prepare('INSERT INTO companion VALUES (?)').run(series.length), settled: (c) => settled.push(c) });
+    const stop = store.observeAppends({
+      appended: (series) => void db.prepare('INSERT INTO companion VALUES (?)').run(series.length),
+      settled: (c) => settled.push(c),
+    });
     expect(() =>
       store.append([{ labels: { __name__: 'm' }, timestamps: [T0], values: [1] }], {
         inTransaction: () => {
@@ -71,7 +77,7 @@ describe('append observers', () => {
     expect(settled).toEqual([false, true]);
     expect(db.prepare('SELECT count(*) FROM companion').pluck().get()).toBe(1);
     stop();
-    store.append([{ labels: { __name__: 'm' }, timestamps: [T0 + 1] , values: [1] }]);
+    store.append([{ labels: { __name__: 'm' }, timestamps: [T0 + 1], values: [1] }]);
     expect(settled).toEqual([false, true]);
   });
 });

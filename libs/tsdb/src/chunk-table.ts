@@ -81,7 +81,13 @@ export class ChunkTable {
     this.stmt.dropRange.run(base, base + CHUNK_SEQ_LIMIT);
     const n = merged.length;
     const start = this.startOf(this.windowOf(merged.timestamps[n - 1]));
-    this.stmt.insert.run(base, merged.timestamps[0] - start, merged.timestamps[n - 1] - start, n, encodeChunk(merged.timestamps, merged.values, n));
+    this.stmt.insert.run(
+      base,
+      merged.timestamps[0] - start,
+      merged.timestamps[n - 1] - start,
+      n,
+      encodeChunk(merged.timestamps, merged.values, n),
+    );
     return 1;
   }
 

@@ -72,4 +72,3 @@ describe('crash recovery', () => {
     expect(() => TimeSeriesStore.open({ path })).toThrow(new RegExp(`write-ahead row ${row.seq} is damaged .*delete that row`));
   });
 });
-

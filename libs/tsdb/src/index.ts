@@ -1,8 +1,29 @@
 export { TimeSeriesStore } from './store.ts';
-export type { AppendSeries, AppendResult, AppendedSeries, AppendObserver, StoredSeries, BucketSeries, MetricMetadata, StoreStats, SelectHints, ArchiveState, ArchiveOutcome } from './store.ts';
+export type {
+  AppendSeries,
+  AppendResult,
+  AppendedSeries,
+  AppendObserver,
+  StoredSeries,
+  BucketSeries,
+  MetricMetadata,
+  StoreStats,
+  SelectHints,
+  ArchiveState,
+  ArchiveOutcome,
+} from './store.ts';
 export { ArchiveDamagedError } from './archive/day-file.ts';
 export type { StoreOptions } from './options.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export type { LabelMatcher, MatchType } from '@metrics-hub/wire';
 export type { SampleBlock } from './sample-merge.ts';
-export { MINUTE_MS, HOUR_MS, ROLLUP_COLUMNS, bucketAt, counterStep, type RollupBuckets, type RollupBucket, type RollupColumn } from './rollup.ts';
+export {
+  MINUTE_MS,
+  HOUR_MS,
+  ROLLUP_COLUMNS,
+  bucketAt,
+  counterStep,
+  type RollupBuckets,
+  type RollupBucket,
+  type RollupColumn,
+} from './rollup.ts';

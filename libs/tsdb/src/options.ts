@@ -77,23 +77,28 @@ export function resolveOptions(o: StoreOptions): ResolvedOptions {
   const bad = (name: string, why: string) => new StoreError('invalid_option', `store option ${name} ${why}`);
   if (typeof r.path !== 'string' || r.path === '') throw bad('path', 'is required: give the SQLite file to use');
   if (r.durability !== 'process' && r.durability !== 'power') throw bad('durability', "must be 'process' or 'power'");
-  if (!Number.isInteger(r.chunkMaxSamples) || r.chunkMaxSamples < 16 || r.chunkMaxSamples > 65536) throw bad('chunkMaxSamples', 'must be a whole number from 16 to 65536');
+  if (!Number.isInteger(r.chunkMaxSamples) || r.chunkMaxSamples < 16 || r.chunkMaxSamples > 65536)
+    throw bad('chunkMaxSamples', 'must be a whole number from 16 to 65536');
   if (!Number.isInteger(r.chunkWindowMs) || r.chunkWindowMs < HOUR_MS || DAY_MS % r.chunkWindowMs !== 0) {
     throw bad('chunkWindowMs', 'must be a whole number of hours that divides a day (1, 2, 3, 4, 6, 8, 12 or 24 h)');
   }
   if (!(r.outOfOrderWindowMs >= 0)) throw bad('outOfOrderWindowMs', 'must be 0 or more');
   if (r.outOfOrderWindowMs > r.retention.rawMs) throw bad('outOfOrderWindowMs', 'must not exceed retention.rawMs');
   if (!(r.retention.rawMs >= r.chunkWindowMs)) throw bad('retention.rawMs', 'must be at least one chunk window');
-  if (!(r.retention.rollup1mMs >= r.retention.rawMs)) throw bad('retention.rollup1mMs', 'must be at least retention.rawMs (rollups outlive raw data)');
+  if (!(r.retention.rollup1mMs >= r.retention.rawMs))
+    throw bad('retention.rollup1mMs', 'must be at least retention.rawMs (rollups outlive raw data)');
   if (!(r.retention.rollup1hMs >= r.retention.rollup1mMs)) throw bad('retention.rollup1hMs', 'must be at least retention.rollup1mMs');
   if (!(r.limits.maxSeries > 0)) throw bad('limits.maxSeries', 'must be positive');
   const per = r.limits.maxSeriesPerLabelValue;
   if (per && (!per.label || !(per.limit > 0))) throw bad('limits.maxSeriesPerLabelValue', 'needs a label name and a positive limit');
   if (r.archive) {
-    if (typeof r.archive.dir !== 'string' || r.archive.dir === '') throw bad('archive.dir', 'is required for cold storage: give the folder for archive files (a NAS or mounted bucket is fine)');
-    if (!(r.archive.retentionMs >= DAY_MS)) throw bad('archive.retentionMs', 'must be at least one day (leave it out to keep archive files forever)');
+    if (typeof r.archive.dir !== 'string' || r.archive.dir === '')
+      throw bad('archive.dir', 'is required for cold storage: give the folder for archive files (a NAS or mounted bucket is fine)');
+    if (!(r.archive.retentionMs >= DAY_MS))
+      throw bad('archive.retentionMs', 'must be at least one day (leave it out to keep archive files forever)');
   }
-  if (![1024, 2048, 4096, 8192, 16384, 32768, 65536].includes(r.pageSize)) throw bad('pageSize', 'must be a power of two from 1024 to 65536');
+  if (![1024, 2048, 4096, 8192, 16384, 32768, 65536].includes(r.pageSize))
+    throw bad('pageSize', 'must be a power of two from 1024 to 65536');
   return r;
 }
 

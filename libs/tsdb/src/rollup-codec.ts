@@ -185,7 +185,8 @@ export function decodeRollupRow(bytes: Uint8Array): { kind: SeriesKind; buckets:
     at = c.next;
   }
   const d = decodeColumns(bytes.subarray(at));
-  if (d.columns.length + constants.size !== kept.length) throw new RollupFormatError(`expected ${kept.length} columns, found ${d.columns.length + constants.size}`);
+  if (d.columns.length + constants.size !== kept.length)
+    throw new RollupFormatError(`expected ${kept.length} columns, found ${d.columns.length + constants.size}`);
   const out = emptyBuckets(d.count);
   out.length = d.count;
   out.ends.set(d.timestamps.subarray(0, d.count));

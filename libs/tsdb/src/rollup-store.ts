@@ -156,7 +156,11 @@ export class RollupStore {
    * Drops rows past retention. Days about to lose their 1 m rows get their 1 h row first,
    * so that the coarser history never has holes.
    */
-  dropBefore(minuteCutoff: number, hourCutoff: number, seriesOf: (id: number) => { state: SeriesState; kind: SeriesKind } | undefined): void {
+  dropBefore(
+    minuteCutoff: number,
+    hourCutoff: number,
+    seriesOf: (id: number) => { state: SeriesState; kind: SeriesKind } | undefined,
+  ): void {
     const done = new Set<string>();
     const minuteKeys = this.keyRange(MINUTE_MS, minuteCutoff);
     for (const key of this.stmt.keysIn.all(...minuteKeys) as number[]) {
@@ -204,7 +208,10 @@ export class RollupStore {
       return decodeRollupRow(data).buckets;
     } catch (e) {
       if (e instanceof RollupFormatError || (e instanceof Error && e.name === 'ChunkFormatError')) {
-        throw new StoreError('store_corrupt', `a rollup row of ${formatLabels(state.labels)} is damaged (${e.message}): restore the database from a snapshot`);
+        throw new StoreError(
+          'store_corrupt',
+          `a rollup row of ${formatLabels(state.labels)} is damaged (${e.message}): restore the database from a snapshot`,
+        );
       }
       throw e;
     }

@@ -26,7 +26,19 @@ export {
   type RollupBuckets,
   type RollupColumn,
 } from '@metrics-hub/wire';
-import { COUNT, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, RESETS, ROLLUP_COLUMNS, SUM, type RollupBuckets } from '@metrics-hub/wire';
+import {
+  COUNT,
+  FIRST,
+  FIRST_OFFSET,
+  LAST,
+  LAST_OFFSET,
+  MAX,
+  MIN,
+  RESETS,
+  ROLLUP_COLUMNS,
+  SUM,
+  type RollupBuckets,
+} from '@metrics-hub/wire';
 
 export interface RollupBucket {
   end: number;

@@ -50,7 +50,10 @@ export interface OpenedDatabase {
   chunkWindowMs: number;
 }
 
-export function openDatabase(path: string, options: { pageSize: number; synchronous: 'NORMAL' | 'FULL'; chunkWindowMs: number; windowExplicit: boolean }): OpenedDatabase {
+export function openDatabase(
+  path: string,
+  options: { pageSize: number; synchronous: 'NORMAL' | 'FULL'; chunkWindowMs: number; windowExplicit: boolean },
+): OpenedDatabase {
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: 1000 });
@@ -121,7 +124,11 @@ export function translateSqliteError(e: unknown, path: string): Error {
         path,
       );
     case 'SQLITE_CANTOPEN':
-      return new StoreError('invalid_option', `cannot open the database file (${err.message}): check that the folder exists and is writable`, path);
+      return new StoreError(
+        'invalid_option',
+        `cannot open the database file (${err.message}): check that the folder exists and is writable`,
+        path,
+      );
     default:
       return e instanceof Error ? e : new Error(String(e));
   }

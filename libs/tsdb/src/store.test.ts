@@ -54,7 +54,12 @@ describe('append and select', () => {
         .sort();
     expect(names([eq('__name__', 'node_load1')])).toEqual(['node_load1/a', 'node_load1/b', 'node_load1/c']);
     expect(names([eq('__name__', 'node_load1'), { type: '!=', name: 'instance', value: 'b' }])).toEqual(['node_load1/a', 'node_load1/c']);
-    expect(names([{ type: '=~', name: 'instance', value: 'a|c' }])).toEqual(['node_load1/a', 'node_load1/c', 'node_load5/a', 'node_load5/c']);
+    expect(names([{ type: '=~', name: 'instance', value: 'a|c' }])).toEqual([
+      'node_load1/a',
+      'node_load1/c',
+      'node_load5/a',
+      'node_load5/c',
+    ]);
     expect(names([{ type: '!~', name: 'instance', value: '[ab]' }])).toEqual(['node_load1/c', 'node_load5/c']);
     // A matcher that accepts '' keeps series without the label.
     expect(names([eq('job', ''), eq('instance', 'a')])).toEqual(['node_load5/a']);
@@ -200,7 +205,10 @@ describe('property: the store agrees with a naive reference', () => {
   it('for random appends with late, repeated and conflicting samples across restarts', () => {
     const sample = fc.record({
       series: fc.integer({ min: 0, max: 4 }),
-      dt: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 90_000 }) }, { weight: 2, arbitrary: fc.integer({ min: -40 * 60_000, max: 0 }) }),
+      dt: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 1, max: 90_000 }) },
+        { weight: 2, arbitrary: fc.integer({ min: -40 * 60_000, max: 0 }) },
+      ),
       value: fc.oneof(
         { weight: 6, arbitrary: fc.integer({ min: -1000, max: 100_000 }).map((x) => x / 100) },
         { weight: 1, arbitrary: fc.constantFrom(NaN, STALE_NAN, Infinity, -0, 1e300) },
@@ -216,7 +224,12 @@ describe('property: the store agrees with a naive reference', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => {
         const run = tempDir('tsdb-test-');
-        const options: StoreOptions = { path: run.file('p.db'), chunkMaxSamples: 16, chunkWindowMs: HOUR_MS, outOfOrderWindowMs: 30 * MINUTE_MS };
+        const options: StoreOptions = {
+          path: run.file('p.db'),
+          chunkMaxSamples: 16,
+          chunkWindowMs: HOUR_MS,
+          outOfOrderWindowMs: 30 * MINUTE_MS,
+        };
         let store = TimeSeriesStore.open(options);
         const ref = new ReferenceStore(options.outOfOrderWindowMs!);
         const labelsOf = (i: number): Labels => ({ __name__: 'prop', s: String(i) });
@@ -270,7 +283,18 @@ describe('property: the store agrees with a naive reference', () => {
 });
 
 describe('rollups', () => {
-  type Naive = { end: number; count: number; sum: number; min: number; max: number; first: number; last: number; firstT: number; lastT: number; resetCorrection: number };
+  type Naive = {
+    end: number;
+    count: number;
+    sum: number;
+    min: number;
+    max: number;
+    first: number;
+    last: number;
+    firstT: number;
+    lastT: number;
+    resetCorrection: number;
+  };
   // Naive buckets straight from the definition: (end - res, end], staleness markers skipped.
   function naiveBuckets(samples: [number, number][], res: number): Naive[] {
     const out = new Map<number, [number, number][]>();
@@ -350,7 +374,9 @@ describe('rollups', () => {
       const samples = fixture(kind);
       const late = samples.filter((_, i) => i % 50 === 25);
       const onTime = samples.filter((_, i) => i % 50 !== 25);
-      const batch = (list: [number, number][]) => [{ labels: { __name__: name }, timestamps: list.map((x) => x[0]), values: Float64Array.from(list.map((x) => x[1])) }];
+      const batch = (list: [number, number][]) => [
+        { labels: { __name__: name }, timestamps: list.map((x) => x[0]), values: Float64Array.from(list.map((x) => x[1])) },
+      ];
       for (let i = 0; i < onTime.length; i += 90) {
         s.append(batch(onTime.slice(i, i + 90)));
         if (i === 900) {
@@ -367,7 +393,12 @@ describe('rollups', () => {
       if (kind === 'counter') {
         // Whole-bucket windows give Prometheus's increase over the same raw samples.
         const minutes = read(s, name, MINUTE_MS, mint, maxt);
-        for (const [from, to] of [[0, 5], [3, 40], [100, 101], [0, minutes.length]]) {
+        for (const [from, to] of [
+          [0, 5],
+          [3, 40],
+          [100, 101],
+          [0, minutes.length],
+        ]) {
           const inWindow = samples.filter(([t]) => t > minutes.ends[from] - MINUTE_MS && t <= minutes.ends[to - 1]);
           expect(increaseOver(minutes, from, to)).toBeCloseTo(naiveIncrease(inWindow), 6);
         }
@@ -439,7 +470,11 @@ describe('retention', () => {
   });
 
   it('forgets series left with no data', () => {
-    const s = open({ chunkWindowMs: HOUR_MS, outOfOrderWindowMs: 0, retention: { rawMs: HOUR_MS, rollup1mMs: HOUR_MS, rollup1hMs: HOUR_MS } });
+    const s = open({
+      chunkWindowMs: HOUR_MS,
+      outOfOrderWindowMs: 0,
+      retention: { rawMs: HOUR_MS, rollup1mMs: HOUR_MS, rollup1hMs: HOUR_MS },
+    });
     s.append([{ labels: { __name__: 'gone' }, timestamps: [T0], values: [1] }]);
     // The 1 h rollups outlive everything else: a series goes once its last day row does.
     s.append([{ labels: { __name__: 'stays' }, timestamps: [T0 + 30 * HOUR_MS], values: [1] }]);
@@ -472,7 +507,9 @@ describe('errors', () => {
     db.close();
     const again = open({ chunkMaxSamples: 16 });
     const [series] = again.select([eq('job', 'x')], T0, T0 + 64_000);
-    expect(() => readAll(series)).toThrow(/the chunk of d\{job="x"\} covering 2026-01-01T00:00:01.000Z\.\.2026-01-01T00:00:16.000Z is damaged/);
+    expect(() => readAll(series)).toThrow(
+      /the chunk of d\{job="x"\} covering 2026-01-01T00:00:01.000Z\.\.2026-01-01T00:00:16.000Z is damaged/,
+    );
     again.close();
   });
 
@@ -485,6 +522,8 @@ describe('errors', () => {
 
   it('bad options are named with the fix', () => {
     expect(() => open({ chunkWindowMs: 5 * HOUR_MS })).toThrow(/chunkWindowMs must be a whole number of hours that divides a day/);
-    expect(() => open({ outOfOrderWindowMs: HOUR_MS, retention: { rawMs: HOUR_MS * 24, rollup1mMs: HOUR_MS } })).toThrow(/rollup1mMs must be at least retention.rawMs/);
+    expect(() => open({ outOfOrderWindowMs: HOUR_MS, retention: { rawMs: HOUR_MS * 24, rollup1mMs: HOUR_MS } })).toThrow(
+      /rollup1mMs must be at least retention.rawMs/,
+    );
   });
 });

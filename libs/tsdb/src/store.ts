@@ -139,7 +139,6 @@ export interface StoreStats {
 const OOO_FLUSH_SAMPLES = 512;
 const IDLE_SEAL_GRACE_MS = 5 * MINUTE_MS;
 
-
 export class TimeSeriesStore {
   options: ResolvedOptions;
   private readonly db: Database.Database;
@@ -243,7 +242,8 @@ export class TimeSeriesStore {
       if (r.ooo_sealed_seq > maxSeq) maxSeq = r.ooo_sealed_seq;
       if (r.sealed_max_t > this.newestT) this.newestT = r.sealed_max_t;
     }
-    for (const m of this.db.prepare('SELECT metric, type FROM metadata').all() as { metric: string; type: string }[]) this.familyTypes.set(m.metric, m.type);
+    for (const m of this.db.prepare('SELECT metric, type FROM metadata').all() as { metric: string; type: string }[])
+      this.familyTypes.set(m.metric, m.type);
     if (this.archive) {
       const through = this.db.prepare("SELECT value FROM meta WHERE key = 'archived_through'").pluck().get() as string | undefined;
       if (through !== undefined) this.archivedThrough = this.closedThrough = Number(through);
@@ -253,7 +253,10 @@ export class TimeSeriesStore {
     }
     // Replay: put back every accepted sample that no sealed chunk holds yet.
     const replay = this.db.transaction(() => {
-      for (const row of this.db.prepare('SELECT seq, data FROM wal ORDER BY seq').iterate() as Iterable<{ seq: number; data: Uint8Array }>) {
+      for (const row of this.db.prepare('SELECT seq, data FROM wal ORDER BY seq').iterate() as Iterable<{
+        seq: number;
+        data: Uint8Array;
+      }>) {
         maxSeq = Math.max(maxSeq, row.seq);
         this.walRows.push({ seq: row.seq, bytes: row.data.byteLength });
         this.walBytes += row.data.byteLength;
@@ -270,7 +273,11 @@ export class TimeSeriesStore {
     for (let e = 0; e < rec.seriesIds.length; e++) {
       const state = this.states.get(rec.seriesIds[e]);
       const n = rec.counts[e];
-      if (!state) throw new StoreError('store_corrupt', `write-ahead row ${seq} names series ${rec.seriesIds[e]}, which does not exist: restore from a snapshot`);
+      if (!state)
+        throw new StoreError(
+          'store_corrupt',
+          `write-ahead row ${seq} names series ${rec.seriesIds[e]}, which does not exist: restore from a snapshot`,
+        );
       for (let i = 0; i < n; i++, k++) {
         const t = rec.timestamps[k];
         const v = rec.values[k];
@@ -320,7 +327,16 @@ export class TimeSeriesStore {
    */
   append(batch: readonly AppendSeries[], options: { inTransaction?: () => void } = {}): AppendResult {
     this.assertOpen();
-    const result: AppendResult = { appended: 0, outOfOrder: 0, duplicates: 0, conflicts: 0, tooOld: 0, newSeries: 0, rejected: [], refs: [] };
+    const result: AppendResult = {
+      appended: 0,
+      outOfOrder: 0,
+      duplicates: 0,
+      conflicts: 0,
+      tooOld: 0,
+      newSeries: 0,
+      rejected: [],
+      refs: [],
+    };
     const seq = this.nextSeq;
     const wal = new WalRecordBuilder();
     const touchedOoo: SeriesState[] = [];
@@ -340,7 +356,12 @@ export class TimeSeriesStore {
         wal.beginSeries(state.id);
         const kept = observed && new SampleCollector(entry.values);
         this.appendSeriesSamples(state, entry, seq, wal, result, touchedOoo, kept);
-        if (kept?.length) observed!.push({ labels: state.labels, timestamps: kept.timestamps.subarray(0, kept.length), values: kept.values.subarray(0, kept.length) });
+        if (kept?.length)
+          observed!.push({
+            labels: state.labels,
+            timestamps: kept.timestamps.subarray(0, kept.length),
+            values: kept.values.subarray(0, kept.length),
+          });
       }
       if (observed?.length) for (const o of this.observers) o.appended(observed);
       options.inTransaction?.();
@@ -650,7 +671,11 @@ export class TimeSeriesStore {
     const archive = this.archive;
     const notes: ArchiveReadNotes = {
       days: [],
-      damaged: (e) => hints?.annotate?.('warning', `${e.message}: samples from it are left out of this result; restore the file from a backup or move it out of ${archive.dir}`),
+      damaged: (e) =>
+        hints?.annotate?.(
+          'warning',
+          `${e.message}: samples from it are left out of this result; restore the file from a backup or move it out of ${archive.dir}`,
+        ),
     };
     const byId = new Map<number, ArchiveHit[]>();
     const only = new Map<string, ArchiveHit[]>();
@@ -669,7 +694,12 @@ export class TimeSeriesStore {
 
   private decodeStored(row: ChunkRow, state: SeriesState): SampleBlock {
     const data = this.chunks.data(row);
-    if (!data) throw new StoreError('store_corrupt', `the chunk of ${formatLabels(state.labels)} at ${iso(row.start_ms)} vanished while reading`, this.options.path);
+    if (!data)
+      throw new StoreError(
+        'store_corrupt',
+        `the chunk of ${formatLabels(state.labels)} at ${iso(row.start_ms)} vanished while reading`,
+        this.options.path,
+      );
     try {
       const d = decodeChunk(data);
       return { timestamps: d.timestamps, values: d.values, length: d.count };
@@ -698,7 +728,12 @@ export class TimeSeriesStore {
    * windows too sparse to roll up). Undefined when the range reaches back past the
    * rollups' retention into archived days: only the archive's samples cover those.
    */
-  selectBuckets(matchers: readonly LabelMatcher[], mint: number, maxt: number, resolution: typeof MINUTE_MS | typeof HOUR_MS): BucketSeries[] | undefined {
+  selectBuckets(
+    matchers: readonly LabelMatcher[],
+    mint: number,
+    maxt: number,
+    resolution: typeof MINUTE_MS | typeof HOUR_MS,
+  ): BucketSeries[] | undefined {
     this.assertOpen();
     if (this.archive && mint <= this.archivedThrough) {
       const kept = resolution === HOUR_MS ? this.options.retention.rollup1hMs : this.options.retention.rollup1mMs;
@@ -758,7 +793,9 @@ export class TimeSeriesStore {
 
   stats(): StoreStats {
     this.assertOpen();
-    const chunkAgg = this.db.prepare('SELECT count(*) AS chunks, coalesce(sum(count), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM chunks').get() as {
+    const chunkAgg = this.db
+      .prepare('SELECT count(*) AS chunks, coalesce(sum(count), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM chunks')
+      .get() as {
       chunks: number;
       samples: number;
       bytes: number;
@@ -786,7 +823,12 @@ export class TimeSeriesStore {
       fileBytes,
       walFileBytes,
       bytesPerSample: samples ? fileBytes / samples : 0,
-      rejected: { tooOld: this.counters.tooOld, conflicts: this.counters.conflicts, cardinality: this.counters.cardinality, invalid: this.counters.invalid },
+      rejected: {
+        tooOld: this.counters.tooOld,
+        conflicts: this.counters.conflicts,
+        cardinality: this.counters.cardinality,
+        invalid: this.counters.invalid,
+      },
       duplicates: this.counters.duplicates,
       outOfOrder: this.counters.outOfOrder,
     };
@@ -821,7 +863,13 @@ export class TimeSeriesStore {
       // A series whose newest sample is older than the longest-kept rollup has no data left
       // (with cold storage, once its chunks are in the archive: archiving reads the series here).
       for (const state of this.states.values()) {
-        if (state.maxT < hourCutoff && state.head.length === 0 && state.ooo.length === 0 && (!this.archive || state.maxT <= this.archivedThrough)) gone.push(state);
+        if (
+          state.maxT < hourCutoff &&
+          state.head.length === 0 &&
+          state.ooo.length === 0 &&
+          (!this.archive || state.maxT <= this.archivedThrough)
+        )
+          gone.push(state);
       }
       for (const state of gone) this.stmt.deleteSeries.run(state.id);
     })();
@@ -872,7 +920,11 @@ export class TimeSeriesStore {
     const log = this.options.archive!.log;
     let daysArchived = 0;
     // More days may come due while this runs: go on while that moves the boundary.
-    for (let lastDayEnd = this.lastDayToArchive(), before = NaN; !this.closed && lastDayEnd > this.archivedThrough && before !== this.archivedThrough; lastDayEnd = this.lastDayToArchive()) {
+    for (
+      let lastDayEnd = this.lastDayToArchive(), before = NaN;
+      !this.closed && lastDayEnd > this.archivedThrough && before !== this.archivedThrough;
+      lastDayEnd = this.lastDayToArchive()
+    ) {
       before = this.archivedThrough;
       this.closedThrough = lastDayEnd;
       // Samples still in heads or late-sample buffers join their day's chunks first.
@@ -889,7 +941,10 @@ export class TimeSeriesStore {
           const started = Date.now();
           let written;
           try {
-            written = await archive.writeDay(dayStart, this.dayChunks(dayStart, dayEnd), started, { yieldEvery: 256, stopped: () => this.closed });
+            written = await archive.writeDay(dayStart, this.dayChunks(dayStart, dayEnd), started, {
+              yieldEvery: 256,
+              stopped: () => this.closed,
+            });
           } catch (e) {
             this.lastArchiveError = (e as Error).message;
             log(`cold storage: ${this.lastArchiveError}`);
@@ -900,7 +955,9 @@ export class TimeSeriesStore {
           if (!written || this.closed) return { daysArchived };
           this.lastArchiveError = undefined;
           daysArchived++;
-          log(`cold storage: archived ${dayName(dayStart)} (${written.series} series, ${written.samples} samples, ${written.bytes} bytes) in ${Date.now() - started} ms to ${written.path}`);
+          log(
+            `cold storage: archived ${dayName(dayStart)} (${written.series} series, ${written.samples} samples, ${written.bytes} bytes) in ${Date.now() - started} ms to ${written.path}`,
+          );
         }
         this.closeThrough(dayEnd);
       }
@@ -933,7 +990,12 @@ export class TimeSeriesStore {
         labels: state.labels,
         chunks: rows.map((r) => {
           const data = this.chunks.data(r);
-          if (!data) throw new StoreError('store_corrupt', `the chunk of ${formatLabels(state.labels)} at ${iso(r.start_ms)} vanished while archiving`, this.options.path);
+          if (!data)
+            throw new StoreError(
+              'store_corrupt',
+              `the chunk of ${formatLabels(state.labels)} at ${iso(r.start_ms)} vanished while archiving`,
+              this.options.path,
+            );
           return { startMs: r.start_ms, endMs: r.end_ms, count: r.count, data };
         }),
       };
@@ -954,7 +1016,8 @@ export class TimeSeriesStore {
   /** Reads every archive file and checks its checksums; returns the damaged ones. */
   verifyArchive(onProgress?: (done: number, total: number) => void): { file: string; reason: string }[] {
     this.assertOpen();
-    if (!this.archive) throw new StoreError('invalid_option', 'cold storage is off: set store.archive_dir (StoreOptions.archive) to use it');
+    if (!this.archive)
+      throw new StoreError('invalid_option', 'cold storage is off: set store.archive_dir (StoreOptions.archive) to use it');
     return this.archive.verify(onProgress);
   }
 
@@ -1025,7 +1088,8 @@ class SampleCollector {
 
 function samplesProblem(entry: AppendSeries): string | undefined {
   const { timestamps, values } = entry;
-  if (!timestamps || !values || typeof timestamps.length !== 'number' || typeof values.length !== 'number') return 'timestamps and values must be arrays';
+  if (!timestamps || !values || typeof timestamps.length !== 'number' || typeof values.length !== 'number')
+    return 'timestamps and values must be arrays';
   if (timestamps.length !== values.length) return `${timestamps.length} timestamps but ${values.length} values`;
   for (let i = 0; i < timestamps.length; i++) {
     const t = timestamps[i];
@@ -1035,12 +1099,20 @@ function samplesProblem(entry: AppendSeries): string | undefined {
   return undefined;
 }
 
-function snapshot(buf: { timestamps: Float64Array; values: Float64Array; length: number }, mint: number, maxt: number): SampleBlock | undefined {
+function snapshot(
+  buf: { timestamps: Float64Array; values: Float64Array; length: number },
+  mint: number,
+  maxt: number,
+): SampleBlock | undefined {
   if (buf.length === 0) return undefined;
   const clipped = clipBlock(buf, mint, maxt);
   if (clipped.length === 0) return undefined;
   // Copies: the head keeps changing while a reader iterates.
-  return { timestamps: clipped.timestamps.slice(0, clipped.length), values: clipped.values.slice(0, clipped.length), length: clipped.length };
+  return {
+    timestamps: clipped.timestamps.slice(0, clipped.length),
+    values: clipped.values.slice(0, clipped.length),
+    length: clipped.length,
+  };
 }
 
 type BlockSource = { start: number; end: number; load: () => SampleBlock };

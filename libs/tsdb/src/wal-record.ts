@@ -82,7 +82,10 @@ export function decodeWalRecord(bytes: Uint8Array, seq: number): WalRecord {
   // Copy to an aligned buffer: SQLite hands back blobs at arbitrary offsets.
   const buf = new Uint8Array(bytes).buffer;
   const fail = (why: string) =>
-    new StoreError('store_corrupt', `write-ahead row ${seq} is damaged (${why}): restore from a snapshot, or delete that row to lose only its samples`);
+    new StoreError(
+      'store_corrupt',
+      `write-ahead row ${seq} is damaged (${why}): restore from a snapshot, or delete that row to lose only its samples`,
+    );
   if (buf.byteLength < 12) throw fail('too short');
   const head = new Uint32Array(buf, 0, 3);
   if (head[0] !== VERSION) throw fail(`unknown version ${head[0]}`);

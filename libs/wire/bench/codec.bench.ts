@@ -99,10 +99,14 @@ for (const size of [120, 720]) {
   console.log(`bytes/sample overall: ${fmt(bytes / totalSamples)}  (${bytes} bytes)`);
   const shares = [...perEncoding].map(([e, n]) => `${e} ${fmt((100 * n) / chunks.length, 1)}%`).join(', ');
   console.log(`chunks per encoding: ${shares}`);
-  console.log(`encode: ${fmt(median(encodeRates) / 1e6, 1)} M samples/s   decode: ${fmt(median(decodeRates) / 1e6, 1)} M samples/s   (median of ${runs}; sink ${sink % 7})`);
+  console.log(
+    `encode: ${fmt(median(encodeRates) / 1e6, 1)} M samples/s   decode: ${fmt(median(decodeRates) / 1e6, 1)} M samples/s   (median of ${runs}; sink ${sink % 7})`,
+  );
   console.log('bytes/sample per metric:');
   for (const [name, e] of [...perName].sort((a, b) => b[1].bytes - a[1].bytes)) {
-    console.log(`  ${name.padEnd(38)} ${fmt(e.bytes / e.samples).padStart(6)}   share of bytes ${fmt((100 * e.bytes) / bytes, 1).padStart(5)}%`);
+    console.log(
+      `  ${name.padEnd(38)} ${fmt(e.bytes / e.samples).padStart(6)}   share of bytes ${fmt((100 * e.bytes) / bytes, 1).padStart(5)}%`,
+    );
   }
 }
 
@@ -156,8 +160,12 @@ for (const size of [120, 720]) {
   for (const b of encoded) sink += decodeColumns(b).count;
   const rate = (rows * names.length) / ((performance.now() - t) / 1000);
   console.log(`\n== rollups: ${names.join(', ')} per ${bucket}-sample bucket, one chunk per series (${rows / series.length} rows)`);
-  console.log(`bytes/row: ${fmt(bytes / rows, 2)} (timestamps and framing ${fmt(emptyBytes / rows, 2)}), i.e. ${fmt(bytes / totalSamples)} bytes per raw sample`);
-  console.log(`columns alone, bytes/row: ${names.map((name, k) => `${name} ${fmt(alone[k] / rows, 2)}`).join(', ')}; sum of alone ${fmt((alone.reduce((a, b) => a + b, 0) + emptyBytes) / rows, 2)}`);
+  console.log(
+    `bytes/row: ${fmt(bytes / rows, 2)} (timestamps and framing ${fmt(emptyBytes / rows, 2)}), i.e. ${fmt(bytes / totalSamples)} bytes per raw sample`,
+  );
+  console.log(
+    `columns alone, bytes/row: ${names.map((name, k) => `${name} ${fmt(alone[k] / rows, 2)}`).join(', ')}; sum of alone ${fmt((alone.reduce((a, b) => a + b, 0) + emptyBytes) / rows, 2)}`,
+  );
   const shares = [...columnEncodings].map(([e, n]) => `${e} ${fmt((100 * n) / (series.length * names.length), 1)}%`).join(', ');
   console.log(`columns per encoding: ${shares}   decode: ${fmt(rate / 1e6, 1)} M values/s (sink ${sink % 7})`);
 }

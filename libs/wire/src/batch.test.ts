@@ -11,7 +11,7 @@ function sample(seq: number, n = 3): Batch {
     lastSeq: seq,
     createdMs: T0 + seq * 10_000,
     series: Array.from({ length: n }, (_, k) => ({
-      labels: { __name__: 'node_load1', instance: 'host-a:9100', cpu: String(k), 'ünï': 'ç"\n' },
+      labels: { __name__: 'node_load1', instance: 'host-a:9100', cpu: String(k), ünï: 'ç"\n' },
       timestamps: Float64Array.of(T0 + seq * 10_000),
       values: Float64Array.of(k === 2 ? STALE_NAN : seq + k / 100),
     })),

@@ -37,7 +37,13 @@ export interface Batch {
 }
 
 /** Caps against hostile or damaged input: a batch beyond them is refused, not allocated. */
-export const BATCH_LIMITS = { maxBytes: 64 * 1024 * 1024, maxSeries: 1_000_000, maxStrings: 4_000_000, maxLabels: 64, maxStringBytes: 4096 } as const;
+export const BATCH_LIMITS = {
+  maxBytes: 64 * 1024 * 1024,
+  maxSeries: 1_000_000,
+  maxStrings: 4_000_000,
+  maxLabels: 64,
+  maxStringBytes: 4096,
+} as const;
 
 export class BatchFormatError extends Error {
   constructor(message: string) {
@@ -92,14 +98,22 @@ function writeString(w: ByteWriter, s: string): void {
 
 /** Decodes and checks a batch; any damage is a BatchFormatError saying what and where. */
 export function decodeBatch(bytes: Uint8Array): Batch {
-  if (bytes.length > BATCH_LIMITS.maxBytes) throw new BatchFormatError(`batch of ${bytes.length} bytes is larger than the ${BATCH_LIMITS.maxBytes}-byte limit`);
-  if (bytes.length < MAGIC.length + 6 || MAGIC.some((b, i) => bytes[i] !== b)) throw new BatchFormatError('not a metrics batch (bad magic bytes)');
-  if (bytes[3] !== BATCH_VERSION) throw new BatchFormatError(`batch format version ${bytes[3]} is not supported (this build reads version ${BATCH_VERSION}): upgrade the hub`);
+  if (bytes.length > BATCH_LIMITS.maxBytes)
+    throw new BatchFormatError(`batch of ${bytes.length} bytes is larger than the ${BATCH_LIMITS.maxBytes}-byte limit`);
+  if (bytes.length < MAGIC.length + 6 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new BatchFormatError('not a metrics batch (bad magic bytes)');
+  if (bytes[3] !== BATCH_VERSION)
+    throw new BatchFormatError(
+      `batch format version ${bytes[3]} is not supported (this build reads version ${BATCH_VERSION}): upgrade the hub`,
+    );
   const end = bytes.length - 4;
   const r = new ByteReader(bytes, 0, end);
   const stored = new ByteReader(bytes, end, bytes.length).u32le();
   const computed = crc32c(bytes, 0, end);
-  if (stored !== computed) throw new BatchFormatError(`batch checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)}): the message was damaged`);
+  if (stored !== computed)
+    throw new BatchFormatError(
+      `batch checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)}): the message was damaged`,
+    );
   try {
     r.pos = 5;
     const agentId = readString(r);
@@ -116,12 +130,14 @@ export function decodeBatch(bytes: Uint8Array): Batch {
     const series: BatchSeries[] = [];
     for (let k = 0; k < seriesCount; k++) {
       const pairs = r.uvarint();
-      if (pairs > BATCH_LIMITS.maxLabels) throw new BatchFormatError(`series #${k} claims ${pairs} labels (limit ${BATCH_LIMITS.maxLabels})`);
+      if (pairs > BATCH_LIMITS.maxLabels)
+        throw new BatchFormatError(`series #${k} claims ${pairs} labels (limit ${BATCH_LIMITS.maxLabels})`);
       const labels: Record<string, string> = {};
       for (let p = 0; p < pairs; p++) {
         const n = r.uvarint();
         const v = r.uvarint();
-        if (n >= strings.length || v >= strings.length) throw new BatchFormatError(`series #${k} refers to string ${Math.max(n, v)} of ${strings.length}`);
+        if (n >= strings.length || v >= strings.length)
+          throw new BatchFormatError(`series #${k} refers to string ${Math.max(n, v)} of ${strings.length}`);
         if (strings[n] in labels) throw new BatchFormatError(`series #${k} repeats label ${JSON.stringify(strings[n])}`);
         labels[strings[n]] = strings[v];
       }
@@ -140,7 +156,8 @@ export function decodeBatch(bytes: Uint8Array): Batch {
 
 function readString(r: ByteReader): string {
   const n = r.uvarint();
-  if (n > BATCH_LIMITS.maxStringBytes) throw new BatchFormatError(`string of ${n} bytes is longer than the ${BATCH_LIMITS.maxStringBytes}-byte limit`);
+  if (n > BATCH_LIMITS.maxStringBytes)
+    throw new BatchFormatError(`string of ${n} bytes is longer than the ${BATCH_LIMITS.maxStringBytes}-byte limit`);
   try {
     return fromUtf8.decode(r.raw(n));
   } catch (e) {

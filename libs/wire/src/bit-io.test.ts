@@ -17,7 +17,14 @@ function write(fields: [number, number][]): Uint8Array {
 describe('bit writer and reader', () => {
   it('pack least significant bit first', () => {
     // byte 0: 0xc (low bits of 0xabc) | 11 | 0 | 1; byte 1: the rest of 0xabc
-    expect([...write([[1, 1], [0, 1], [3, 2], [0xabc, 12]])]).toEqual([0b1100_1101, 0xab]);
+    expect([
+      ...write([
+        [1, 1],
+        [0, 1],
+        [3, 2],
+        [0xabc, 12],
+      ]),
+    ]).toEqual([0b1100_1101, 0xab]);
   });
 
   it('round-trip fields of every width from 0 to 53, across word boundaries', () => {
@@ -34,7 +41,9 @@ describe('bit writer and reader', () => {
   });
 
   it('round-trip random field sequences', () => {
-    const field = fc.integer({ min: 0, max: 53 }).chain((width) => fc.tuple(fc.integer({ min: 0, max: 2 ** Math.min(width, 31) - 1 }), fc.constant(width)));
+    const field = fc
+      .integer({ min: 0, max: 53 })
+      .chain((width) => fc.tuple(fc.integer({ min: 0, max: 2 ** Math.min(width, 31) - 1 }), fc.constant(width)));
     fc.assert(
       fc.property(fc.array(field, { maxLength: 200 }), (fields) => {
         const bytes = write(fields as [number, number][]);

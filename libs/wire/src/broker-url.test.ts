@@ -6,7 +6,12 @@ describe('parseBrokerUrl', () => {
     expect(parseBrokerUrl('mqtt://hub.local')).toEqual({ protocol: 'mqtt', hostname: 'hub.local', port: 1883 });
     expect(parseBrokerUrl('mqtts://10.0.0.5:18883')).toEqual({ protocol: 'mqtts', hostname: '10.0.0.5', port: 18883 });
     expect(parseBrokerUrl('mqtt://[::1]:1884')).toEqual({ protocol: 'mqtt', hostname: '::1', port: 1884 });
-    expect(parseBrokerUrl('wss://broker.example/mqtt?x=1')).toEqual({ protocol: 'wss', hostname: 'broker.example', port: 443, path: '/mqtt?x=1' });
+    expect(parseBrokerUrl('wss://broker.example/mqtt?x=1')).toEqual({
+      protocol: 'wss',
+      hostname: 'broker.example',
+      port: 443,
+      path: '/mqtt?x=1',
+    });
     expect(parseBrokerUrl('ws://broker:8080')).toEqual({ protocol: 'ws', hostname: 'broker', port: 8080, path: '/' });
     expect(parseBrokerUrl('MQTT://Hub:1883/')).toEqual({ protocol: 'mqtt', hostname: 'Hub', port: 1883 });
     expect(parseBrokerUrl('tls://hub')).toEqual({ protocol: 'mqtts', hostname: 'hub', port: 8883 });

@@ -14,7 +14,15 @@ export interface BrokerAddress {
   password?: string;
 }
 
-const SCHEMES: Record<string, BrokerAddress['protocol']> = { mqtt: 'mqtt', tcp: 'mqtt', mqtts: 'mqtts', ssl: 'mqtts', tls: 'mqtts', ws: 'ws', wss: 'wss' };
+const SCHEMES: Record<string, BrokerAddress['protocol']> = {
+  mqtt: 'mqtt',
+  tcp: 'mqtt',
+  mqtts: 'mqtts',
+  ssl: 'mqtts',
+  tls: 'mqtts',
+  ws: 'ws',
+  wss: 'wss',
+};
 const DEFAULT_PORT: Record<BrokerAddress['protocol'], number> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
 
 // scheme://[user[:password]@]host[:port][/path][?query] (host may be [IPv6]). Parsed here,

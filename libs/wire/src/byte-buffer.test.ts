@@ -17,9 +17,17 @@ function roundTrip(write: (w: ByteWriter) => void, read: (r: ByteReader) => numb
 
 describe('varints', () => {
   it('write unsigned LEB128 for every safe integer magnitude', () => {
-    expect([...roundTrip((w) => w.uvarint(300), (r) => r.uvarint()).bytes]).toEqual([0xac, 0x02]);
+    expect([
+      ...roundTrip(
+        (w) => w.uvarint(300),
+        (r) => r.uvarint(),
+      ).bytes,
+    ]).toEqual([0xac, 0x02]);
     for (const v of [0, 1, 127, 128, 16383, 16384, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 49 + 3, MAX - 1, MAX]) {
-      const { value, bytes } = roundTrip((w) => w.uvarint(v), (r) => r.uvarint());
+      const { value, bytes } = roundTrip(
+        (w) => w.uvarint(v),
+        (r) => r.uvarint(),
+      );
       expect(value).toBe(v);
       expect(bytes.length).toBe(uvarintLength(v));
     }
@@ -38,7 +46,10 @@ describe('varints', () => {
       return out;
     };
     for (const v of [0, -1, 1, -64, 63, 64, -65, 1e12, -1e12, 2 ** 52, -(2 ** 52), MAX, -MAX, 1.7e12]) {
-      const { value, bytes } = roundTrip((w) => w.svarint(v), (r) => r.svarint());
+      const { value, bytes } = roundTrip(
+        (w) => w.svarint(v),
+        (r) => r.svarint(),
+      );
       expect(value).toBe(v);
       expect([...bytes]).toEqual(zigzagBytes(v));
       expect(bytes.length).toBe(svarintLength(v));

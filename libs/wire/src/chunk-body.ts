@@ -42,7 +42,8 @@ export function readHead(r: ByteReader): ChunkHead {
   if (kind === KIND_COLUMNS) {
     columns = r.uvarint();
     if (columns > MAX_COLUMNS) throw corrupt(`column count ${columns} is above the limit of ${MAX_COLUMNS}`);
-    if (count * (columns + 1) > MAX_VALUES) throw corrupt(`${count} samples of ${columns} columns is above the limit of ${MAX_VALUES} numbers`);
+    if (count * (columns + 1) > MAX_VALUES)
+      throw corrupt(`${count} samples of ${columns} columns is above the limit of ${MAX_VALUES} numbers`);
   } else if (kind !== TAG_XOR && kind !== TAG_DECIMAL && kind !== TAG_NEAR_DECIMAL) {
     throw new ChunkFormatError(
       'chunk_version',

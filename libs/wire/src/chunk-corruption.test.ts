@@ -88,8 +88,13 @@ describe('damaged chunks', () => {
   it('explains a checksum mismatch', () => {
     const bytes = encodeChunk(regularTimestamps(3), Float64Array.of(1, 2, 3));
     bytes[5] ^= 0x40;
-    const stored = new DataView(bytes.buffer).getUint32(bytes.length - 4, true).toString(16).padStart(8, '0');
-    const computed = crc32c(bytes, 0, bytes.length - 4).toString(16).padStart(8, '0');
+    const stored = new DataView(bytes.buffer)
+      .getUint32(bytes.length - 4, true)
+      .toString(16)
+      .padStart(8, '0');
+    const computed = crc32c(bytes, 0, bytes.length - 4)
+      .toString(16)
+      .padStart(8, '0');
     expect(() => decodeChunk(bytes)).toThrow(
       `chunk is corrupt: checksum mismatch (stored 0x${stored}, computed 0x${computed} over ${bytes.length - 4} bytes); the stored bytes were damaged, restore the chunk from a copy or drop it`,
     );
@@ -102,7 +107,10 @@ describe('damaged chunks', () => {
   });
 
   it('explains a chunk cut short', () => {
-    const bytes = encodeChunk(regularTimestamps(100), Float64Array.from({ length: 100 }, (_, i) => i * i));
+    const bytes = encodeChunk(
+      regularTimestamps(100),
+      Float64Array.from({ length: 100 }, (_, i) => i * i),
+    );
     expect(() => decodeChunk(bytes.subarray(0, 20))).toThrow(
       'chunk is truncated: its 20 bytes end before the data it describes; it was cut short when written or read, restore it from a copy or drop it',
     );
@@ -125,14 +133,20 @@ describe('damaged chunks', () => {
     expect(e.message).toBe(
       'chunk is corrupt: sample count 1073741824 is above the limit of 1048576; the stored bytes were damaged, restore the chunk from a copy or drop it',
     );
-    expect(errorOf(() => decodeColumns(withChecksum([1, 0x80, 0x80, 0x80, 0x20, 40]))).message).toMatch(/above the limit of 4194304 numbers/);
+    expect(errorOf(() => decodeColumns(withChecksum([1, 0x80, 0x80, 0x80, 0x20, 40]))).message).toMatch(
+      /above the limit of 4194304 numbers/,
+    );
   });
 
   it('never fails other than with ChunkFormatError on arbitrary bytes with a valid checksum', () => {
     const body = fc.oneof(
       fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }),
       fc
-        .tuple(fc.constantFrom(1, 2, 3, 0x80), fc.integer({ min: 0, max: 40 }), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }))
+        .tuple(
+          fc.constantFrom(1, 2, 3, 0x80),
+          fc.integer({ min: 0, max: 40 }),
+          fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }),
+        )
         .map(([kind, count, rest]) => [1, kind, count, ...(kind === 0x80 ? [count % 4] : []), ...rest]),
     );
     fc.assert(

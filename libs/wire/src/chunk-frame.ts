@@ -61,7 +61,9 @@ const DIAGNOSIS_NUMBERS_PER_BYTE = 64;
  * parsed anyway, needs more bytes than there are (the usual sign of a short write).
  */
 function diagnose(bytes: Uint8Array, stored: number, actual: number): ChunkFormatError {
-  const mismatch = corrupt(`checksum mismatch (stored 0x${hex(stored)}, computed 0x${hex(actual)} over ${bytes.length - CHECKSUM_BYTES} bytes)`);
+  const mismatch = corrupt(
+    `checksum mismatch (stored 0x${hex(stored)}, computed 0x${hex(actual)} over ${bytes.length - CHECKSUM_BYTES} bytes)`,
+  );
   if (bytes[0] !== FORMAT_VERSION) return mismatch;
   try {
     const r = new ByteReader(bytes, 0, bytes.length - CHECKSUM_BYTES);

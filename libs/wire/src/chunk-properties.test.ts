@@ -13,15 +13,17 @@ function expectRoundTrip(timestamps: Float64Array, values: Float64Array): Uint8A
 }
 
 /** Any 64-bit pattern, so NaNs with every payload and sign appear (fc.double gives one NaN). */
-const anyBits = fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 200 }).map((pairs) => {
-  const a = new Float64Array(pairs.length);
-  const view = new DataView(a.buffer);
-  pairs.forEach(([hi, lo], i) => {
-    view.setUint32(i * 8, lo, true);
-    view.setUint32(i * 8 + 4, hi, true);
+const anyBits = fc
+  .array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 200 })
+  .map((pairs) => {
+    const a = new Float64Array(pairs.length);
+    const view = new DataView(a.buffer);
+    pairs.forEach(([hi, lo], i) => {
+      view.setUint32(i * 8, lo, true);
+      view.setUint32(i * 8 + 4, hi, true);
+    });
+    return a;
   });
-  return a;
-});
 
 /** Short decimals like scraped values, with the occasional special value. */
 const decimalLike = fc
@@ -58,17 +60,26 @@ const timestampsOf = (n: number) =>
 
 describe('round-trip properties', () => {
   it('any float64 bit patterns', () => {
-    fc.assert(fc.property(anyBits, (values) => void expectRoundTrip(regularTimestamps(values.length), values)), { numRuns: 300 });
+    fc.assert(
+      fc.property(anyBits, (values) => void expectRoundTrip(regularTimestamps(values.length), values)),
+      { numRuns: 300 },
+    );
   });
 
   it('fc.double values, NaN, infinities and -0 included', () => {
     fc.assert(
-      fc.property(fc.array(fc.double(), { maxLength: 300 }), (xs) => void expectRoundTrip(regularTimestamps(xs.length), Float64Array.from(xs))),
+      fc.property(
+        fc.array(fc.double(), { maxLength: 300 }),
+        (xs) => void expectRoundTrip(regularTimestamps(xs.length), Float64Array.from(xs)),
+      ),
       { numRuns: 300 },
     );
-    fc.assert(fc.property(fc.float64Array({ maxLength: 300 }), (values) => void expectRoundTrip(regularTimestamps(values.length), values)), {
-      numRuns: 300,
-    });
+    fc.assert(
+      fc.property(fc.float64Array({ maxLength: 300 }), (values) => void expectRoundTrip(regularTimestamps(values.length), values)),
+      {
+        numRuns: 300,
+      },
+    );
   });
 
   it('short decimals with a few specials, encoded as decimal', () => {
@@ -99,7 +110,10 @@ describe('round-trip properties', () => {
     const arb = fc.integer({ min: 1, max: 300 }).chain((n) => timestampsOf(n));
     fc.assert(
       fc.property(arb, (ts) => {
-        const bytes = expectRoundTrip(ts, Float64Array.from(ts, (_, i) => i % 7));
+        const bytes = expectRoundTrip(
+          ts,
+          Float64Array.from(ts, (_, i) => i % 7),
+        );
         const h = chunkHeader(bytes);
         expect([h.minT, h.maxT]).toEqual([ts[0], ts[ts.length - 1]]);
       }),
@@ -108,8 +122,13 @@ describe('round-trip properties', () => {
   });
 
   it('sorted safe integers spanning up to 2^53 - 1', () => {
-    const arb = fc.array(fc.integer({ min: -(2 ** 52), max: 2 ** 52 - 1 }), { minLength: 1, maxLength: 100 }).map((a) => Float64Array.from(a.sort((x, y) => x - y)));
-    fc.assert(fc.property(arb, (ts) => void expectRoundTrip(ts, new Float64Array(ts.length).fill(1))), { numRuns: 300 });
+    const arb = fc
+      .array(fc.integer({ min: -(2 ** 52), max: 2 ** 52 - 1 }), { minLength: 1, maxLength: 100 })
+      .map((a) => Float64Array.from(a.sort((x, y) => x - y)));
+    fc.assert(
+      fc.property(arb, (ts) => void expectRoundTrip(ts, new Float64Array(ts.length).fill(1))),
+      { numRuns: 300 },
+    );
   });
 
   it('encoding is deterministic and independent of what was encoded before', () => {
@@ -129,9 +148,13 @@ describe('round-trip properties', () => {
         timestampsOf(n),
         fc.array(
           fc.oneof(
-            fc.array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: n, maxLength: n }).map((xs) => Float64Array.from(xs, (x) => x / 100)),
+            fc
+              .array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: n, maxLength: n })
+              .map((xs) => Float64Array.from(xs, (x) => x / 100)),
             fc.array(fc.double(), { minLength: n, maxLength: n }).map((xs) => Float64Array.from(xs)),
-            fc.array(fc.integer({ min: 0, max: 300 }), { minLength: n, maxLength: n }).map((xs) => Float64Array.from(xs, (x, i) => T0 / 1000 + i * 7 + x / 10)),
+            fc
+              .array(fc.integer({ min: 0, max: 300 }), { minLength: n, maxLength: n })
+              .map((xs) => Float64Array.from(xs, (x, i) => T0 / 1000 + i * 7 + x / 10)),
           ),
           { maxLength: 6 },
         ),
@@ -141,7 +164,8 @@ describe('round-trip properties', () => {
     fc.assert(
       fc.property(arb, ([ts, columns, spread]) => {
         // a column that follows an earlier one closely, like max beside min
-        if (columns.length > 0) columns.push(columns[0].map((v, i) => (Number.isFinite(v) ? Math.round((v + spread[i] / 100) * 100) / 100 : v)));
+        if (columns.length > 0)
+          columns.push(columns[0].map((v, i) => (Number.isFinite(v) ? Math.round((v + spread[i] / 100) * 100) / 100 : v)));
         const d = decodeColumns(encodeColumns(ts, columns));
         expect(d.count).toBe(ts.length);
         expect(Array.from(d.timestamps)).toEqual(Array.from(ts));

@@ -20,12 +20,28 @@ function roundTrip(timestamps: Float64Array, values: Float64Array, encoding?: Ch
 
 const values = (xs: number[]) => Float64Array.from(xs);
 
-
 describe('encodeChunk / decodeChunk round trips', () => {
   it('keeps special floats bit for bit', () => {
     const specials = values([
-      NaN, Infinity, -Infinity, 0, -0, 0, 5e-324, -5e-324, 1.7976931348623157e308, -1.7976931348623157e308,
-      2.2250738585072014e-308, 1e-300, 1e300, 2 ** 50, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 0.1 + 0.2,
+      NaN,
+      Infinity,
+      -Infinity,
+      0,
+      -0,
+      0,
+      5e-324,
+      -5e-324,
+      1.7976931348623157e308,
+      -1.7976931348623157e308,
+      2.2250738585072014e-308,
+      1e-300,
+      1e300,
+      2 ** 50,
+      2 ** 53 - 1,
+      2 ** 53,
+      2 ** 53 + 2,
+      -(2 ** 53),
+      0.1 + 0.2,
     ]);
     specials[3] = STALE_NAN;
     const bytes = roundTrip(regularTimestamps(specials.length), specials);
@@ -178,7 +194,10 @@ describe('timestamp column cost', () => {
   });
 
   it('costs about the entropy of the jitter: 10 bits for +-500 ms, 4 bits for +-5 ms', () => {
-    for (const [jitter, bits] of [[500, 10.4], [5, 4.4]]) {
+    for (const [jitter, bits] of [
+      [500, 10.4],
+      [5, 4.4],
+    ]) {
       const rnd = random(9);
       const ts = regularTimestamps(720).map((t) => t + Math.round((rnd() - 0.5) * 2 * jitter));
       const bytes = roundTrip(ts, flat);
@@ -224,8 +243,12 @@ describe('encodeChunk input checks', () => {
   });
 
   it('rejects timestamps that are not non-decreasing integer milliseconds', () => {
-    expect(() => encodeChunk(values([1, 2.5]), values([1, 2]))).toThrow('timestamps[1] = 2.5 is not an integer millisecond timestamp below 2^53');
-    expect(() => encodeChunk(values([10, 5]), values([1, 2]))).toThrow('timestamps[1] = 5 is before timestamps[0] = 10; timestamps must not decrease');
+    expect(() => encodeChunk(values([1, 2.5]), values([1, 2]))).toThrow(
+      'timestamps[1] = 2.5 is not an integer millisecond timestamp below 2^53',
+    );
+    expect(() => encodeChunk(values([10, 5]), values([1, 2]))).toThrow(
+      'timestamps[1] = 5 is before timestamps[0] = 10; timestamps must not decrease',
+    );
     expect(() => encodeChunk(values([NaN]), values([1]))).toThrow(RangeError);
     expect(() => encodeChunk(values([2 ** 53]), values([1]))).toThrow(RangeError);
     expect(() => encodeChunk(values([-(2 ** 52) - 1, 2 ** 52]), values([1, 2]))).toThrow(/more than one chunk can hold/);

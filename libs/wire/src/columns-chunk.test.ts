@@ -102,9 +102,16 @@ describe('multi-column chunks', () => {
 
   it('reject columns of the wrong length or too many columns', () => {
     const ts = regularTimestamps(10);
-    expect(() => encodeColumns(ts, [new Float64Array(10), new Float64Array(9)])).toThrow('arrays differ in length (10, 10, 9); pass the sample count');
+    expect(() => encodeColumns(ts, [new Float64Array(10), new Float64Array(9)])).toThrow(
+      'arrays differ in length (10, 10, 9); pass the sample count',
+    );
     expect(() => encodeColumns(ts, [new Float64Array(10), new Float64Array(9)], 10)).toThrow(RangeError);
-    expect(() => encodeColumns(ts, Array.from({ length: 65 }, () => new Float64Array(10)))).toThrow('65 columns is above the limit of 64');
+    expect(() =>
+      encodeColumns(
+        ts,
+        Array.from({ length: 65 }, () => new Float64Array(10)),
+      ),
+    ).toThrow('65 columns is above the limit of 64');
     expect(decodeColumns(encodeColumns(ts, [new Float64Array(10), new Float64Array(9)], 9)).count).toBe(9);
   });
 });

@@ -63,7 +63,12 @@ function chooseExponent(hist: Int32Array, limit: number, largest: number, count:
  * exceptions in exc (whose ints repeat their neighbour so they cost nothing in the stream).
  * Returns null when too many values are not decimals.
  */
-export function analyzeDecimal(values: Float64Array, count: number, ints: Float64Array, exc: Int32Array): { e: number; exceptions: number } | null {
+export function analyzeDecimal(
+  values: Float64Array,
+  count: number,
+  ints: Float64Array,
+  exc: Int32Array,
+): { e: number; exceptions: number } | null {
   const limit = exceptionLimit(count);
   const hist = histogram;
   hist.fill(0);
@@ -166,7 +171,6 @@ export function gcd(a: number, b: number): number {
   }
   return a;
 }
-
 
 // Near decimals: values computed in floating point from decimals (sums of 0.1 steps,
 // differences of counters) miss the nearest double of their decimal by a few units in the

@@ -76,14 +76,34 @@ export function planInts(ints: Float64Array, count: number): IntPlan {
 
   // Deltas are below 2^51 in magnitude and levels below 2^52, so both always pack.
   const deltaPack = planPacked(q, 0, count - 1)!;
-  let best: IntPlan = { count, bytes: common + deltaPack.bytes, mode: MODE_DELTA, factor: g, n0, firstDelta, src: q, len: count - 1, pack: deltaPack };
+  let best: IntPlan = {
+    count,
+    bytes: common + deltaPack.bytes,
+    mode: MODE_DELTA,
+    factor: g,
+    n0,
+    firstDelta,
+    src: q,
+    len: count - 1,
+    pack: deltaPack,
+  };
 
   const levels = levelScratch.get(count);
   let level = 0;
   for (let i = 0; i < count - 1; i++) levels[i] = level += q[i];
   const levelPack = planPacked(levels, 0, count - 1)!;
   if (common + levelPack.bytes < best.bytes) {
-    best = { count, bytes: common + levelPack.bytes, mode: MODE_LEVEL, factor: g, n0, firstDelta, src: levels, len: count - 1, pack: levelPack };
+    best = {
+      count,
+      bytes: common + levelPack.bytes,
+      mode: MODE_LEVEL,
+      factor: g,
+      n0,
+      firstDelta,
+      src: levels,
+      len: count - 1,
+      pack: levelPack,
+    };
   }
 
   const dd = dodScratch.get(count);

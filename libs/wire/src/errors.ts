@@ -19,7 +19,10 @@ export class ChunkFormatError extends Error {
 }
 
 export function corrupt(detail: string): ChunkFormatError {
-  return new ChunkFormatError('chunk_corrupt', `chunk is corrupt: ${detail}; the stored bytes were damaged, restore the chunk from a copy or drop it`);
+  return new ChunkFormatError(
+    'chunk_corrupt',
+    `chunk is corrupt: ${detail}; the stored bytes were damaged, restore the chunk from a copy or drop it`,
+  );
 }
 
 export function truncatedAt(length: number): ChunkFormatError {

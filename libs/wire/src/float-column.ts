@@ -46,7 +46,14 @@ export function writeInexactColumn(w: ByteWriter, bw: BitWriter, values: Float64
   return TAG_XOR;
 }
 
-export function readFloatColumn(r: ByteReader, br: BitReader, tag: number, out: Float64Array, count: number, ref: Float64Array | null): void {
+export function readFloatColumn(
+  r: ByteReader,
+  br: BitReader,
+  tag: number,
+  out: Float64Array,
+  count: number,
+  ref: Float64Array | null,
+): void {
   if (tag === TAG_XOR) readXor(r, br, out, count);
   else if (tag === TAG_DECIMAL || tag === TAG_DECIMAL_RELATIVE) readDecimal(r, br, out, count, ref, false);
   else if (tag === TAG_NEAR_DECIMAL) readDecimal(r, br, out, count, null, true);

@@ -2,10 +2,31 @@ export { STALE_NAN, isStaleNaN } from './stale-nan.ts';
 export { ChunkFormatError, type ChunkErrorCode } from './errors.ts';
 export { encodeChunk, decodeChunk, chunkHeader, type ChunkEncoding, type DecodedChunk, type ChunkHeader } from './chunk.ts';
 export { encodeColumns, decodeColumns, columnsHeader, type DecodedColumns } from './columns-chunk.ts';
-export { LabelError, LABEL_LIMITS, METRIC_NAME_LABEL, canonicalLabels, formatLabels, labelsKey, labelsProblem, validateLabels, type Labels } from './labels.ts';
+export {
+  LabelError,
+  LABEL_LIMITS,
+  METRIC_NAME_LABEL,
+  canonicalLabels,
+  formatLabels,
+  labelsKey,
+  labelsProblem,
+  validateLabels,
+  type Labels,
+} from './labels.ts';
 export { compileMatcher, compileAnchoredRegex, MatcherError, type CompiledMatcher, type LabelMatcher, type MatchType } from './matchers.ts';
 export * from './rollup-columns.ts';
-export { BATCH_LIMITS, BATCH_VERSION, BatchFormatError, batchRange, batchSamples, decodeBatch, encodeBatch, mergeBatches, type Batch, type BatchSeries } from './batch.ts';
+export {
+  BATCH_LIMITS,
+  BATCH_VERSION,
+  BatchFormatError,
+  batchRange,
+  batchSamples,
+  decodeBatch,
+  encodeBatch,
+  mergeBatches,
+  type Batch,
+  type BatchSeries,
+} from './batch.ts';
 export { crc32c } from './crc32c.ts';
 export { agentIdProblem, DEFAULT_TOPIC_PREFIX, decodeStoredAck, encodeStoredAck, parseAgentTopic, topics } from './topics.ts';
 export { parseBrokerUrl, type BrokerAddress } from './broker-url.ts';

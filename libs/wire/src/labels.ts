@@ -38,7 +38,8 @@ export function labelsProblem(labels: Labels): string | undefined {
   for (const key in labels) {
     count++;
     const value = labels[key];
-    if (key.length > LABEL_LIMITS.maxNameLength) return `label name ${JSON.stringify(key.slice(0, 40))}... is longer than ${LABEL_LIMITS.maxNameLength} characters`;
+    if (key.length > LABEL_LIMITS.maxNameLength)
+      return `label name ${JSON.stringify(key.slice(0, 40))}... is longer than ${LABEL_LIMITS.maxNameLength} characters`;
     if (!LABEL_NAME.test(key)) {
       return `label name ${JSON.stringify(key)} is invalid: use letters, digits and '_', not starting with a digit`;
     }

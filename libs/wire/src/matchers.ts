@@ -83,7 +83,9 @@ export function compileAnchoredRegex(pattern: string): RegExp {
   try {
     return new RegExp(`^(?:${source})$`, 's');
   } catch (e) {
-    throw new MatcherError(`regex ${JSON.stringify(pattern)} is invalid: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new MatcherError(
+      `regex ${JSON.stringify(pattern)} is invalid: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+    );
   }
 }
 

@@ -80,7 +80,7 @@ function gatherBlocks(src: Float64Array, start: number, len: number, lowCut: num
   const end = start + len;
   let base = Infinity;
   for (let k = 0, s = start; k < nb; k++, s += 16) {
-    const e = Math.min(s + 16 , end);
+    const e = Math.min(s + 16, end);
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = s; i < e; i++) {
@@ -111,7 +111,7 @@ function payloadBits(src: Float64Array, start: number, len: number, log2: number
   const maxs = bestMaxs.get(0);
   let bits = 0;
   for (let k = 0, s = start; s < end; k++, s += size) {
-    const e = Math.min(s + size , end);
+    const e = Math.min(s + size, end);
     const range = maxs[k] - mins[k];
     const short = shortCodes(range);
     const w = bitLength(range);
@@ -157,8 +157,8 @@ function chooseBlocking(
       for (let k = 0; k < merged; k++) {
         const a = 2 * k;
         const b = a + 1 < nb ? a + 1 : a;
-        mins[k] = Math.min(mins[a] , mins[b]);
-        maxs[k] = Math.max(maxs[a] , maxs[b]);
+        mins[k] = Math.min(mins[a], mins[b]);
+        maxs[k] = Math.max(maxs[a], maxs[b]);
       }
       nb = merged;
     }
@@ -278,7 +278,7 @@ export function writePacked(w: ByteWriter, bw: BitWriter, src: Float64Array, sta
   const size = 1 << log2Block;
   const end = start + len;
   for (let s = start; s < end; s += size) {
-    const e = Math.min(s + size , end);
+    const e = Math.min(s + size, end);
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = s; i < e; i++) {
@@ -358,7 +358,7 @@ export function readPacked(r: ByteReader, br: BitReader, out: Float64Array, star
   const size = 1 << log2Block;
   const end = start + len;
   for (let s = start; s < end; s += size) {
-    const e = Math.min(s + size , end);
+    const e = Math.min(s + size, end);
     const range = br.wide(rangeBits);
     const lo = base + br.wide(offsetBits);
     if (range === 0) {

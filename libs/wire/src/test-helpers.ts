@@ -7,7 +7,13 @@ export const T0 = Date.UTC(2026, 0, 1);
 export function bitsOf(a: Float64Array, n = a.length): string[] {
   const view = new DataView(a.buffer, a.byteOffset, a.byteLength);
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(view.getBigUint64(i * 8, true).toString(16).padStart(16, '0'));
+  for (let i = 0; i < n; i++)
+    out.push(
+      view
+        .getBigUint64(i * 8, true)
+        .toString(16)
+        .padStart(16, '0'),
+    );
   return out;
 }
 

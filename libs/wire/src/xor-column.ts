@@ -46,7 +46,7 @@ export function writeXor(w: ByteWriter, bw: BitWriter, values: Float64Array, cou
       width = 64 - lead - trail;
       bw.bits(0b01, 2);
     } else {
-      lead = Math.min(nl , 31);
+      lead = Math.min(nl, 31);
       trail = nt;
       width = 64 - lead - trail;
       bw.bits(0b11 | (lead << 2) | ((width & 63) << 7), 13);
@@ -98,7 +98,7 @@ export function xorBytes(values: Float64Array, count: number): number {
     if (lead >= 0 && nl >= lead && nt >= trail) {
       bits += 2 + 64 - lead - trail;
     } else {
-      lead = Math.min(nl , 31);
+      lead = Math.min(nl, 31);
       trail = nt;
       bits += 13 + 64 - lead - trail;
     }

@@ -87,7 +87,12 @@ export class SampleAccumulator {
     if (samples.length === 0) return;
     if (options.writeAhead === false) {
       const refs = samples.map((s) => this.bufferFor(s.labels));
-      this.apply(seq, refs, samples.map((s) => s.timestampMs), Float64Array.from(samples, (s) => s.value));
+      this.apply(
+        seq,
+        refs,
+        samples.map((s) => s.timestampMs),
+        Float64Array.from(samples, (s) => s.value),
+      );
       return;
     }
     const records: Uint8Array[] = [];
@@ -139,9 +144,17 @@ export class SampleAccumulator {
     } catch (e) {
       // Define these series again next time: writing a definition twice is harmless.
       for (const buf of defined) buf.written = false;
-      throw new Error(`cannot write collected samples to ${this.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): free disk space`, { cause: e });
+      throw new Error(
+        `cannot write collected samples to ${this.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): free disk space`,
+        { cause: e },
+      );
     }
-    this.apply(seq, refs, samples.map((s) => s.timestampMs), Float64Array.from(samples, (s) => s.value));
+    this.apply(
+      seq,
+      refs,
+      samples.map((s) => s.timestampMs),
+      Float64Array.from(samples, (s) => s.value),
+    );
   }
 
   /**

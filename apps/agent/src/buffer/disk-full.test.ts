@@ -18,7 +18,8 @@ beforeAll(() => {
     mounted = true;
   } catch (e) {
     // Mounting needs root; CI runs as root, so there it must work.
-    if (process.env.CI === 'true') throw new Error(`cannot mount a tmpfs for the disk-full test (${(e as Error).message}): CI must run as root`);
+    if (process.env.CI === 'true')
+      throw new Error(`cannot mount a tmpfs for the disk-full test (${(e as Error).message}): CI must run as root`);
   }
 });
 afterAll(() => {
@@ -40,7 +41,9 @@ describe('on a full disk', () => {
     // A payload larger than the whole disk cannot be stored: a clear error, and nothing
     // dropped for it in vain.
     const before = q.pendingIds();
-    expect(() => q.append(new Uint8Array(400 * 1024))).toThrow(/cannot write to the outbox .*ENOSPC.*free disk space or lower buffer.max_bytes/);
+    expect(() => q.append(new Uint8Array(400 * 1024))).toThrow(
+      /cannot write to the outbox .*ENOSPC.*free disk space or lower buffer.max_bytes/,
+    );
     expect(q.pendingIds()).toEqual(before);
     const id = q.append(payload);
     expect(q.read(id)).toEqual(payload);
@@ -52,7 +55,8 @@ describe('on a full disk', () => {
     if (!mounted) return;
     const path = join(dir, 'collected.wal');
     const acc = SampleAccumulator.open(path, { sync: false });
-    const interval = (i: number, n: number) => Array.from({ length: n }, (_, k) => ({ labels: { __name__: 'm', k: String(k) }, timestampMs: i, value: i }));
+    const interval = (i: number, n: number) =>
+      Array.from({ length: n }, (_, k) => ({ labels: { __name__: 'm', k: String(k) }, timestampMs: i, value: i }));
     let stored = 0;
     let refused = 0;
     for (let i = 0; i < 40; i++) {

@@ -44,7 +44,9 @@ export class FramedFile {
     const fd = openSync(path, 'a+');
     const size = fstatSync(fd).size;
     const recovery = scan(fd, size);
-    const goodEnd = recovery.records.length ? recovery.records[recovery.records.length - 1].offset + recovery.records[recovery.records.length - 1].length : 0;
+    const goodEnd = recovery.records.length
+      ? recovery.records[recovery.records.length - 1].offset + recovery.records[recovery.records.length - 1].length
+      : 0;
     if (goodEnd < size) {
       ftruncateSync(fd, goodEnd);
       if (options.sync) fsyncSync(fd);

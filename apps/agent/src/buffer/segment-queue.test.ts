@@ -97,7 +97,7 @@ describe('segment queue', () => {
       const lastRun = numbers.slice(numbers.lastIndexOf(0));
       expect(lastRun.slice(0, lastOk + 1)).toEqual(Array.from({ length: lastOk + 1 }, (_, i) => i));
       expect(lastRun.length - (lastOk + 1)).toBeLessThanOrEqual(1);
-      expect(ids.length).toBeGreaterThanOrEqual(150 * (kills * (kills + 1)) / 2);
+      expect(ids.length).toBeGreaterThanOrEqual((150 * (kills * (kills + 1))) / 2);
       q.close();
     }
   });

@@ -101,7 +101,10 @@ export class SegmentQueue {
         const full = code === 'ENOSPC' || code === 'EDQUOT';
         // Drop old data only when that can make room for this payload.
         if (!full || !this.couldFit(payload.length) || !this.dropOldestSegment()) {
-          throw new Error(`cannot write to the outbox in ${this.dir} (${code ?? (e as Error).message}): free disk space or lower buffer.max_bytes`, { cause: e });
+          throw new Error(
+            `cannot write to the outbox in ${this.dir} (${code ?? (e as Error).message}): free disk space or lower buffer.max_bytes`,
+            { cause: e },
+          );
         }
       }
     }
@@ -114,7 +117,12 @@ export class SegmentQueue {
     const stale = seg && seg.appendedMs.length > 0 && seg.appendedMs[seg.appendedMs.length - 1] < now - this.options.maxAgeMs;
     if (!seg || seg.file.size >= this.options.segmentBytes || stale) {
       const name = `${String(this.nextId).padStart(16, '0')}.seg`;
-      seg = { firstId: this.nextId, file: FramedFile.open(join(this.dir, name), { sync: this.options.sync }).file, records: [], appendedMs: [] };
+      seg = {
+        firstId: this.nextId,
+        file: FramedFile.open(join(this.dir, name), { sync: this.options.sync }).file,
+        records: [],
+        appendedMs: [],
+      };
       this.segments.push(seg);
     }
     seg.records.push(seg.file.append(payload));

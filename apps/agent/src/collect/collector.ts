@@ -110,15 +110,32 @@ export async function collectAll(collectors: Collector[], ctx: CollectContext, l
         const families = await Promise.resolve().then(() => c.collect(ctx));
         return { c, families, seconds: (performance.now() - start) / 1000, error: undefined };
       } catch (err) {
-        return { c, families: [] as MetricFamily[], seconds: (performance.now() - start) / 1000, error: err instanceof Error ? err.message : String(err) };
+        return {
+          c,
+          families: [] as MetricFamily[],
+          seconds: (performance.now() - start) / 1000,
+          error: err instanceof Error ? err.message : String(err),
+        };
       }
     }),
   );
 
   const byName = new Map<string, MetricFamily>();
   const out: MetricFamily[] = [];
-  const duration: MetricFamily = { name: 'node_scrape_collector_duration_seconds', type: 'gauge', help: 'node_exporter: Duration of a collector scrape.', unit: 'seconds', samples: [] };
-  const success: MetricFamily = { name: 'node_scrape_collector_success', type: 'gauge', help: 'node_exporter: Whether a collector succeeded.', unit: '', samples: [] };
+  const duration: MetricFamily = {
+    name: 'node_scrape_collector_duration_seconds',
+    type: 'gauge',
+    help: 'node_exporter: Duration of a collector scrape.',
+    unit: 'seconds',
+    samples: [],
+  };
+  const success: MetricFamily = {
+    name: 'node_scrape_collector_success',
+    type: 'gauge',
+    help: 'node_exporter: Whether a collector succeeded.',
+    unit: '',
+    samples: [],
+  };
 
   for (const r of results) {
     const labels = { collector: r.c.name };

@@ -77,7 +77,10 @@ describe('cpu', () => {
     cpu(2, 0, 0, 999, 999); // SMT sibling of cpu0: its counts are the core's and package's, read once
     writeFileSync(path.join(sys, 'devices/system/cpu/isolated'), '1-2,5\n');
     const fams = await cpuCollector().collect(fixtureContext({ paths: { ...FIXTURE_PATHS, sysfs: sys } }));
-    expect(values(fams, 'node_cpu_core_throttles_total')).toEqual({ [k({ package: '0', core: '0' })]: 5, [k({ package: '0', core: '1' })]: 7 });
+    expect(values(fams, 'node_cpu_core_throttles_total')).toEqual({
+      [k({ package: '0', core: '0' })]: 5,
+      [k({ package: '0', core: '1' })]: 7,
+    });
     expect(values(fams, 'node_cpu_package_throttles_total')).toEqual({ [k({ package: '0' })]: 40 });
     expect(values(fams, 'node_cpu_isolated')).toEqual({ [k({ cpu: '1' })]: 1, [k({ cpu: '2' })]: 1, [k({ cpu: '5' })]: 1 });
   });
@@ -121,8 +124,16 @@ describe('meminfo', () => {
     expect(value(fams, 'node_memory_Hugepagesize_bytes')).toBe(2048 * 1024);
     // No unit on the line: no _bytes and no scaling.
     expect(value(fams, 'node_memory_HugePages_Total')).toBe(0);
-    expect(family(fams, 'node_memory_MemTotal_bytes')).toMatchObject({ type: 'gauge', help: 'Memory information field MemTotal_bytes.', unit: 'bytes' });
-    expect(family(fams, 'node_memory_HugePages_Total')).toMatchObject({ type: 'gauge', help: 'Memory information field HugePages_Total.', unit: '' });
+    expect(family(fams, 'node_memory_MemTotal_bytes')).toMatchObject({
+      type: 'gauge',
+      help: 'Memory information field MemTotal_bytes.',
+      unit: 'bytes',
+    });
+    expect(family(fams, 'node_memory_HugePages_Total')).toMatchObject({
+      type: 'gauge',
+      help: 'Memory information field HugePages_Total.',
+      unit: '',
+    });
   });
 
   it('makes a field named *_total a counter', async () => {
@@ -136,7 +147,15 @@ describe('meminfo', () => {
 describe('vmstat', () => {
   it('exposes node_exporter’s default fields as untyped', async () => {
     const fams = await vmstatCollector().collect(fixtureContext());
-    expect(names(fams)).toEqual(['node_vmstat_pgpgin', 'node_vmstat_pgpgout', 'node_vmstat_pswpin', 'node_vmstat_pswpout', 'node_vmstat_pgfault', 'node_vmstat_pgmajfault', 'node_vmstat_oom_kill']);
+    expect(names(fams)).toEqual([
+      'node_vmstat_pgpgin',
+      'node_vmstat_pgpgout',
+      'node_vmstat_pswpin',
+      'node_vmstat_pswpout',
+      'node_vmstat_pgfault',
+      'node_vmstat_pgmajfault',
+      'node_vmstat_oom_kill',
+    ]);
     expect(value(fams, 'node_vmstat_pgpgin')).toBe(2853857);
     expect(value(fams, 'node_vmstat_pgpgout')).toBe(44472268);
     expect(value(fams, 'node_vmstat_pgfault')).toBe(32708834);
@@ -175,7 +194,11 @@ describe('diskstats', () => {
     expect(vda('node_disk_flush_requests_time_seconds_total')).toBeCloseTo(1.138, 12);
     expect(values(fams, 'node_disk_io_now')[k({ device: 'nvme0n1' })]).toBe(2);
     expect(family(fams, 'node_disk_io_now').type).toBe('gauge');
-    expect(family(fams, 'node_disk_read_bytes_total')).toMatchObject({ type: 'counter', help: 'The total number of bytes read successfully.', unit: 'bytes' });
+    expect(family(fams, 'node_disk_read_bytes_total')).toMatchObject({
+      type: 'counter',
+      help: 'The total number of bytes read successfully.',
+      unit: 'bytes',
+    });
   });
 
   it('labels node_disk_info from udev and sysfs', async () => {
@@ -201,9 +224,18 @@ describe('diskstats', () => {
       [k({ device: 'dm-0', type: 'xfs', usage: 'filesystem', uuid: '6f1e0c1a-3c2b-4f8e-9a77-0d2b6c1e9f10', version: '' })]: 1,
     });
     expect(values(fams, 'node_disk_device_mapper_info')).toEqual({
-      [k({ device: 'dm-0', name: 'vg0-data', uuid: 'LVM-Xq3v7yJk2bGmC9cKzJ0u1f2r3s4t5u6v7w8x9y0z1a2b3c4d5e6f7g8h9i0j1k2', vg_name: 'vg0', lv_name: 'data', lv_layer: '' })]: 1,
+      [k({
+        device: 'dm-0',
+        name: 'vg0-data',
+        uuid: 'LVM-Xq3v7yJk2bGmC9cKzJ0u1f2r3s4t5u6v7w8x9y0z1a2b3c4d5e6f7g8h9i0j1k2',
+        vg_name: 'vg0',
+        lv_name: 'data',
+        lv_layer: '',
+      })]: 1,
     });
-    expect(values(fams, 'node_disk_device_mapper_backing_device_info')).toEqual({ [k({ device: 'dm-0', backing_device: 'nvme0n1p1' })]: 1 });
+    expect(values(fams, 'node_disk_device_mapper_backing_device_info')).toEqual({
+      [k({ device: 'dm-0', backing_device: 'nvme0n1p1' })]: 1,
+    });
     expect(values(fams, 'node_disk_ata_write_cache')).toEqual({ [k({ device: 'sda' })]: 1 });
     expect(values(fams, 'node_disk_ata_write_cache_enabled')).toEqual({ [k({ device: 'sda' })]: 1 });
     expect(values(fams, 'node_disk_ata_rotation_rate_rpm')).toEqual({ [k({ device: 'sda' })]: 0 });
@@ -224,7 +256,14 @@ describe('diskstats', () => {
     const inc = await diskstatsCollector({ deviceInclude: /^sda1?$/ }).collect(fixtureContext());
     expect(family(inc, 'node_disk_reads_completed_total').samples.map((s) => s.labels.device)).toEqual(['sda', 'sda1']);
     const exc = await diskstatsCollector({ deviceExclude: /^(loop|ram|zram)\d+$/ }).collect(fixtureContext());
-    expect(family(exc, 'node_disk_reads_completed_total').samples.map((s) => s.labels.device)).toEqual(['vda', 'sda', 'sda1', 'nvme0n1', 'nvme0n1p1', 'dm-0']);
+    expect(family(exc, 'node_disk_reads_completed_total').samples.map((s) => s.labels.device)).toEqual([
+      'vda',
+      'sda',
+      'sda1',
+      'nvme0n1',
+      'nvme0n1p1',
+      'dm-0',
+    ]);
   });
 });
 
@@ -270,7 +309,10 @@ describe('filesystem', () => {
     expect(values(fams, 'node_filesystem_readonly')[nas]).toBe(0);
     expect(values(fams, 'node_filesystem_size_bytes')[nas]).toBeUndefined();
     expect(values(fams, 'node_filesystem_device_error')[root]).toBe(0);
-    expect(family(fams, 'node_filesystem_avail_bytes')).toMatchObject({ type: 'gauge', help: 'Filesystem space available to non-root users in bytes.' });
+    expect(family(fams, 'node_filesystem_avail_bytes')).toMatchObject({
+      type: 'gauge',
+      help: 'Filesystem space available to non-root users in bytes.',
+    });
   });
 
   it('gives up on a hanging statfs and does not ask that mount again until it returns', async () => {
@@ -304,7 +346,12 @@ describe('filesystem', () => {
       seen.push(p);
       return { bsize: 1, blocks: 2, bfree: 1, bavail: 1, files: 1, ffree: 1 };
     };
-    const fams = await filesystemCollector().collect({ paths: { procfs: proc, sysfs: '/nonexistent', rootfs: '/host' }, now: Date.now, statfs, platform: 'linux' });
+    const fams = await filesystemCollector().collect({
+      paths: { procfs: proc, sysfs: '/nonexistent', rootfs: '/host' },
+      now: Date.now,
+      statfs,
+      platform: 'linux',
+    });
     expect(Object.keys(values(fams, 'node_filesystem_size_bytes'))).toEqual([
       k({ device: '/dev/vda', mountpoint: '/', fstype: 'ext4' }),
       k({ device: '/dev/vdb', mountpoint: '/data', fstype: 'ext4' }),
@@ -319,13 +366,22 @@ describe('netdev', () => {
     expect(names(fams)).toHaveLength(17);
     const rx = values(fams, 'node_network_receive_bytes_total');
     // eth0: 405099084   13721 … | 1229788    9583 …
-    expect(rx).toEqual({ [k({ device: 'lo' })]: 30951633, [k({ device: 'ifb0' })]: 0, [k({ device: 'ifb1' })]: 0, [k({ device: 'eth0' })]: 405099084 });
+    expect(rx).toEqual({
+      [k({ device: 'lo' })]: 30951633,
+      [k({ device: 'ifb0' })]: 0,
+      [k({ device: 'ifb1' })]: 0,
+      [k({ device: 'eth0' })]: 405099084,
+    });
     expect(values(fams, 'node_network_transmit_packets_total')[k({ device: 'eth0' })]).toBe(9583);
     expect(values(fams, 'node_network_receive_multicast_total')[k({ device: 'lo' })]).toBe(0);
     expect(values(fams, 'node_network_transmit_colls_total')[k({ device: 'eth0' })]).toBe(0);
     // Only eth0 has statistics in the fixture's sysfs.
     expect(values(fams, 'node_network_receive_nohandler_total')).toEqual({ [k({ device: 'eth0' })]: 3 });
-    expect(family(fams, 'node_network_receive_bytes_total')).toMatchObject({ type: 'counter', help: 'Network device statistic receive_bytes.', unit: 'bytes' });
+    expect(family(fams, 'node_network_receive_bytes_total')).toMatchObject({
+      type: 'counter',
+      help: 'Network device statistic receive_bytes.',
+      unit: 'bytes',
+    });
     expect(names(fams)).toEqual([...names(fams)].sort());
   });
 
@@ -359,7 +415,14 @@ describe('uname', () => {
         {
           name: 'node_uname_info',
           value: 1,
-          labels: { sysname: 'Linux', release: '6.18.44-fc-v657', version: '#1 SMP PREEMPT_DYNAMIC @0', machine: 'x86_64', nodename: 'vm', domainname: '(none)' },
+          labels: {
+            sysname: 'Linux',
+            release: '6.18.44-fc-v657',
+            version: '#1 SMP PREEMPT_DYNAMIC @0',
+            machine: 'x86_64',
+            nodename: 'vm',
+            domainname: '(none)',
+          },
         },
       ],
     });
@@ -373,7 +436,10 @@ describe('time', () => {
     expect(value(fams, 'node_time_seconds')).toBe(at / 1000);
     expect(values(fams, 'node_time_zone_offset_seconds')).toEqual({ [k({ time_zone: 'CET' })]: 3600 });
     // available_clocksource: "tsc kvm-clock", current_clocksource: "tsc"
-    expect(values(fams, 'node_time_clocksource_available_info')).toEqual({ [k({ clocksource: 'tsc', device: '0' })]: 1, [k({ clocksource: 'kvm-clock', device: '0' })]: 1 });
+    expect(values(fams, 'node_time_clocksource_available_info')).toEqual({
+      [k({ clocksource: 'tsc', device: '0' })]: 1,
+      [k({ clocksource: 'kvm-clock', device: '0' })]: 1,
+    });
     expect(values(fams, 'node_time_clocksource_current_info')).toEqual({ [k({ clocksource: 'tsc', device: '0' })]: 1 });
   });
 });
@@ -444,11 +510,18 @@ describe('hwmon', () => {
       [k({ chip: 'nvme_nvme0', sensor: 'temp1' })]: 84.85,
     });
     close('node_hwmon_temp_min_celsius', { [k({ chip: 'nvme_nvme0', sensor: 'temp1' })]: -273.15 });
-    expect(family(fams, 'node_hwmon_temp_celsius')).toMatchObject({ type: 'gauge', help: 'Hardware monitor for temperature (input)', unit: 'celsius' });
+    expect(family(fams, 'node_hwmon_temp_celsius')).toMatchObject({
+      type: 'gauge',
+      help: 'Hardware monitor for temperature (input)',
+      unit: 'celsius',
+    });
     expect(family(fams, 'node_hwmon_temp_crit_celsius').help).toBe('Hardware monitor for temperature (crit)');
     // node_exporter treats crit_alarm as a temperature too; kept for compatibility.
     expect(values(fams, 'node_hwmon_temp_crit_alarm_celsius')).toEqual({ [k({ chip: 'platform_coretemp_0', sensor: 'temp1' })]: 0 });
-    expect(family(fams, 'node_hwmon_temp_alarm')).toMatchObject({ help: 'Hardware sensor alarm status (temp)', samples: [{ labels: { chip: 'nvme_nvme0', sensor: 'temp1' }, value: 0 }] });
+    expect(family(fams, 'node_hwmon_temp_alarm')).toMatchObject({
+      help: 'Hardware sensor alarm status (temp)',
+      samples: [{ labels: { chip: 'nvme_nvme0', sensor: 'temp1' }, value: 0 }],
+    });
   });
 
   it('exposes sensor labels, fans, voltages, pwm and intrusion like node_exporter', async () => {
@@ -469,13 +542,18 @@ describe('hwmon', () => {
     expect(values(fams, 'node_hwmon_in_min_volts')[nct('in0')]).toBe(0);
     expect(values(fams, 'node_hwmon_pwm')).toEqual({ [nct('pwm2')]: 128 });
     expect(values(fams, 'node_hwmon_pwm_enable')).toEqual({ [nct('pwm2')]: 5 });
-    expect(family(fams, 'node_hwmon_intrusion_alarm')).toMatchObject({ help: 'Hardware sensor alarm status (intrusion)', samples: [{ labels: { sensor: 'intrusion0' }, value: 1 }] });
+    expect(family(fams, 'node_hwmon_intrusion_alarm')).toMatchObject({
+      help: 'Hardware sensor alarm status (intrusion)',
+      samples: [{ labels: { sensor: 'intrusion0' }, value: 1 }],
+    });
     expect(values(fams, 'node_hwmon_temp_type')).toEqual({ [nct('temp7')]: 4 });
   });
 
   it('says when there is no /sys/class/hwmon', async () => {
     const sys = tempDir();
-    await expect(hwmonCollector().collect(fixtureContext({ paths: { ...FIXTURE_PATHS, sysfs: sys } }))).rejects.toThrow(`hwmon: ${sys}/class/hwmon not found (`);
+    await expect(hwmonCollector().collect(fixtureContext({ paths: { ...FIXTURE_PATHS, sysfs: sys } }))).rejects.toThrow(
+      `hwmon: ${sys}/class/hwmon not found (`,
+    );
   });
 });
 
@@ -485,7 +563,12 @@ describe('processes', () => {
     const fams = await processesCollector().collect(fixtureContext());
     expect(value(fams, 'node_processes_pids')).toBe(8);
     expect(value(fams, 'node_processes_threads')).toBe(16);
-    expect(values(fams, 'node_processes_state')).toEqual({ [k({ state: 'I' })]: 1, [k({ state: 'R' })]: 1, [k({ state: 'S' })]: 5, [k({ state: 'Z' })]: 1 });
+    expect(values(fams, 'node_processes_state')).toEqual({
+      [k({ state: 'I' })]: 1,
+      [k({ state: 'R' })]: 1,
+      [k({ state: 'S' })]: 5,
+      [k({ state: 'Z' })]: 1,
+    });
     expect(values(fams, 'node_processes_threads_state')).toEqual({
       [k({ thread_state: 'I' })]: 1,
       [k({ thread_state: 'R' })]: 1,

@@ -69,7 +69,10 @@ export function cpuCollector(): Collector {
       guest.add(cur.guest_nice, { cpu, mode: 'nice' });
     }
 
-    const [throttles, isolated] = await Promise.all([thermalThrottles(sysPath(ctx, 'devices/system/cpu')), isolatedCpus(sysPath(ctx, 'devices/system/cpu/isolated'))]);
+    const [throttles, isolated] = await Promise.all([
+      thermalThrottles(sysPath(ctx, 'devices/system/cpu')),
+      isolatedCpus(sysPath(ctx, 'devices/system/cpu/isolated')),
+    ]);
     return [seconds, guest, ...throttles, isolated];
   });
 }
@@ -85,7 +88,9 @@ async function readUint(file: string): Promise<number | undefined> {
 async function thermalThrottles(cpuDir: string) {
   const core = counter('node_cpu_core_throttles_total', 'Number of times this CPU core has been throttled.');
   const pkg = counter('node_cpu_package_throttles_total', 'Number of times this CPU package has been throttled.');
-  const entries = ((await listOptional(cpuDir)) ?? []).filter((e) => /^cpu\d+$/.test(e)).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  const entries = ((await listOptional(cpuDir)) ?? [])
+    .filter((e) => /^cpu\d+$/.test(e))
+    .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
   const coreSeen = new Set<string>();
   const pkgSeen = new Set<number>();
   for (const entry of entries) {

@@ -3,7 +3,19 @@
 // Field meanings: https://www.kernel.org/doc/Documentation/iostats.txt
 import path from 'node:path';
 import type { Collector } from './collector.ts';
-import { type FamilyBuilder, counter, fields, gauge, linuxCollector, listOptional, procPath, readOptional, readText, rootPath, sysPath } from './util.ts';
+import {
+  type FamilyBuilder,
+  counter,
+  fields,
+  gauge,
+  linuxCollector,
+  listOptional,
+  procPath,
+  readOptional,
+  readText,
+  rootPath,
+  sysPath,
+} from './util.ts';
 
 /** node_exporter's default --collector.diskstats.device-exclude: partitions, ram, zram, loop and floppy devices. */
 export const DEFAULT_DISKSTATS_EXCLUDE = /^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
@@ -53,7 +65,12 @@ const STATS: Array<[string, string, 'counter' | 'gauge', number]> = [
   ['node_disk_discarded_sectors_total', 'The total number of sectors discarded successfully.', 'counter', 1],
   ['node_disk_discard_time_seconds_total', 'This is the total number of seconds spent by all discards.', 'counter', SECONDS_PER_TICK],
   ['node_disk_flush_requests_total', 'The total number of flush requests completed successfully', 'counter', 1],
-  ['node_disk_flush_requests_time_seconds_total', 'This is the total number of seconds spent by all flush requests.', 'counter', SECONDS_PER_TICK],
+  [
+    'node_disk_flush_requests_time_seconds_total',
+    'This is the total number of seconds spent by all flush requests.',
+    'counter',
+    SECONDS_PER_TICK,
+  ],
 ];
 
 /** `E:KEY=VALUE` properties of a udev database entry (/run/udev/data/b<major>:<minor>). */
@@ -88,7 +105,10 @@ export function diskstatsCollector(options: DiskstatsOptions = {}): Collector {
     const info = gauge('node_disk_info', 'Info of /sys/block/<block_device>.');
     const fsInfo = gauge('node_disk_filesystem_info', 'Info about disk filesystem.');
     const dmInfo = gauge('node_disk_device_mapper_info', 'Info about disk device mapper.');
-    const dmBacking = gauge('node_disk_device_mapper_backing_device_info', 'Info about the underlying block devices of a device mapper device.');
+    const dmBacking = gauge(
+      'node_disk_device_mapper_backing_device_info',
+      'Info about the underlying block devices of a device mapper device.',
+    );
     const ata: Array<[string, FamilyBuilder]> = [
       ['ID_ATA_WRITE_CACHE', gauge('node_disk_ata_write_cache', 'ATA disk has a write cache.')],
       ['ID_ATA_WRITE_CACHE_ENABLED', gauge('node_disk_ata_write_cache_enabled', 'ATA disk has its write cache enabled.')],
@@ -118,7 +138,13 @@ export function diskstatsCollector(options: DiskstatsOptions = {}): Collector {
 
       const fsType = udev.get('ID_FS_TYPE');
       if (fsType) {
-        fsInfo.add(1, { device: dev, type: fsType, usage: udev.get('ID_FS_USAGE') ?? '', uuid: udev.get('ID_FS_UUID') ?? '', version: udev.get('ID_FS_VERSION') ?? '' });
+        fsInfo.add(1, {
+          device: dev,
+          type: fsType,
+          usage: udev.get('ID_FS_USAGE') ?? '',
+          uuid: udev.get('ID_FS_UUID') ?? '',
+          version: udev.get('ID_FS_VERSION') ?? '',
+        });
       }
       const dmName = udev.get('DM_NAME');
       if (dmName) {

@@ -9,7 +9,8 @@ import type { Collector, StatFs } from './collector.ts';
 import { fields, fileError, gauge, isNotFound, linuxCollector, procPath } from './util.ts';
 
 /** node_exporter's default --collector.filesystem.mount-points-exclude. */
-export const DEFAULT_MOUNT_POINTS_EXCLUDE = /^\/(dev|proc|run\/credentials\/.+|sys|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
+export const DEFAULT_MOUNT_POINTS_EXCLUDE =
+  /^\/(dev|proc|run\/credentials\/.+|sys|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
 /** node_exporter's default --collector.filesystem.fs-types-exclude: pseudo and read-only image filesystems. */
 export const DEFAULT_FS_TYPES_EXCLUDE =
   /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$/;

@@ -11,7 +11,21 @@ import path from 'node:path';
 import type { Collector } from './collector.ts';
 import { FamilySet, fileError, linuxCollector, listOptional, readOptional, sysPath } from './util.ts';
 
-const SENSOR_TYPES = new Set(['vrm', 'beep_enable', 'update_interval', 'in', 'cpu', 'fan', 'pwm', 'temp', 'curr', 'power', 'energy', 'humidity', 'intrusion']);
+const SENSOR_TYPES = new Set([
+  'vrm',
+  'beep_enable',
+  'update_interval',
+  'in',
+  'cpu',
+  'fan',
+  'pwm',
+  'temp',
+  'curr',
+  'power',
+  'energy',
+  'humidity',
+  'intrusion',
+]);
 const FILENAME = /^([^0-9]+)([0-9]*)?(_(.+))?$/;
 
 /** Lower case, anything but [a-z0-9:_] to `_`, no leading or trailing `_`. */
@@ -105,15 +119,24 @@ function emitSensor(set: FamilySet, chip: string, sensor: string, props: Map<str
     if (element === 'fault' || element === 'alarm') g(name, `Hardware sensor ${element} status (${type})`, v);
     else if (element === 'beep') g(`${name}_enabled`, 'Hardware monitor sensor has beeping enabled', v);
     else if (type === 'in' || type === 'cpu') g(`${name}_volts`, `Hardware monitor for voltage (${element})`, v * 0.001);
-    else if (type === 'temp' && element !== 'type') g(`${name}_celsius`, `Hardware monitor for temperature (${element === '' ? 'input' : element})`, v * 0.001);
+    else if (type === 'temp' && element !== 'type')
+      g(`${name}_celsius`, `Hardware monitor for temperature (${element === '' ? 'input' : element})`, v * 0.001);
     else if (type === 'curr') g(`${name}_amps`, `Hardware monitor for current (${element})`, v * 0.001);
-    else if (type === 'energy') set.get(`${name}_joule_total`, 'counter', `Hardware monitor for joules used so far (${element})`).add(v / 1000000.0, labels);
+    else if (type === 'energy')
+      set.get(`${name}_joule_total`, 'counter', `Hardware monitor for joules used so far (${element})`).add(v / 1000000.0, labels);
     else if (type === 'power' && element === 'accuracy') g(name, 'Hardware monitor power meter accuracy, as a ratio', v / 1000000.0);
-    else if (type === 'power' && (element === 'average_interval' || element === 'average_interval_min' || element === 'average_interval_max'))
+    else if (
+      type === 'power' &&
+      (element === 'average_interval' || element === 'average_interval_min' || element === 'average_interval_max')
+    )
       g(`${name}_seconds`, `Hardware monitor power usage update interval (${element})`, v * 0.001);
     else if (type === 'power') g(`${name}_watt`, `Hardware monitor for power usage in watts (${element})`, v / 1000000.0);
     else if (type === 'humidity')
-      g(name, `Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the humidity as a percentage) (${element})`, v / 1000000.0);
+      g(
+        name,
+        `Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the humidity as a percentage) (${element})`,
+        v / 1000000.0,
+      );
     else if (type === 'fan' && (element === 'input' || element === 'min' || element === 'max' || element === 'target'))
       g(`${name}_rpm`, `Hardware monitor for fan revolutions per minute (${element})`, v);
     else g(name, `Hardware monitor ${type} element ${element}`, v);
@@ -143,7 +166,8 @@ export function hwmonCollector(): Collector {
         await collectSensorData(dir, data);
         await collectSensorData(path.join(dir, 'device'), data);
         const human = cleanName((await readOptional(path.join(dir, 'name'))) ?? '');
-        if (human) set.get('node_hwmon_chip_names', 'gauge', 'Annotation metric for human-readable chip names').add(1, { chip, chip_name: human });
+        if (human)
+          set.get('node_hwmon_chip_names', 'gauge', 'Annotation metric for human-readable chip names').add(1, { chip, chip_name: human });
         for (const sensor of [...data.keys()].sort()) emitSensor(set, chip, sensor, data.get(sensor)!);
         chips++;
       } catch (err) {

@@ -11,7 +11,13 @@ export {
 } from './collector.ts';
 export { cpuCollector, USER_HZ } from './cpu.ts';
 export { DEFAULT_DISKSTATS_EXCLUDE, diskstatsCollector, type DiskstatsOptions } from './diskstats.ts';
-export { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE, defaultStatfs, filesystemCollector, type FilesystemOptions } from './filesystem.ts';
+export {
+  DEFAULT_FS_TYPES_EXCLUDE,
+  DEFAULT_MOUNT_POINTS_EXCLUDE,
+  defaultStatfs,
+  filesystemCollector,
+  type FilesystemOptions,
+} from './filesystem.ts';
 export { hwmonCollector } from './hwmon.ts';
 export { loadavgCollector } from './loadavg.ts';
 export { meminfoCollector } from './meminfo.ts';

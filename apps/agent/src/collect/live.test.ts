@@ -29,7 +29,8 @@ describe.skipIf(!linux)('live machine', () => {
   it('cpu, meminfo, loadavg and stat succeed with sane values', async () => {
     const lines: string[] = [];
     const fams = await collectAll(linuxCollectors(), ctx, (l) => lines.push(l));
-    const ok = (name: string) => fams.find((f) => f.name === 'node_scrape_collector_success')!.samples.find((s) => s.labels.collector === name)?.value;
+    const ok = (name: string) =>
+      fams.find((f) => f.name === 'node_scrape_collector_success')!.samples.find((s) => s.labels.collector === name)?.value;
     for (const name of ['cpu', 'meminfo', 'loadavg', 'stat', 'uname', 'time', 'vmstat', 'processes']) expect(ok(name), name).toBe(1);
 
     const total = value(fams, 'node_memory_MemTotal_bytes');
@@ -58,7 +59,9 @@ describe.skipIf(!linux)('live machine', () => {
   });
 
   it('the root filesystem is there when it is not excluded', async () => {
-    const fams: MetricFamily[] = await linuxCollectors().find((c) => c.name === 'filesystem')!.collect(ctx);
+    const fams: MetricFamily[] = await linuxCollectors()
+      .find((c) => c.name === 'filesystem')!
+      .collect(ctx);
     const root = family(fams, 'node_filesystem_size_bytes').samples.find((s) => s.labels.mountpoint === '/');
     if (root) {
       const avail = family(fams, 'node_filesystem_avail_bytes').samples.find((s) => s.labels.mountpoint === '/')!;

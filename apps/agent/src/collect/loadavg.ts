@@ -7,6 +7,8 @@ export function loadavgCollector(): Collector {
     const file = procPath(ctx, 'loadavg');
     const parts = fields(await readText('loadavg', file));
     if (parts.length < 3) throw new Error(`loadavg: ${file}: expected at least 3 fields, got ${parts.length}`);
-    return (['1', '5', '15'] as const).map((m, i) => gauge(`node_load${m}`, `${m}m load average.`).add(parseNumber('loadavg', file, parts[i])));
+    return (['1', '5', '15'] as const).map((m, i) =>
+      gauge(`node_load${m}`, `${m}m load average.`).add(parseNumber('loadavg', file, parts[i])),
+    );
   });
 }

@@ -10,7 +10,8 @@ export function parseMeminfo(text: string, file = '/proc/meminfo'): Map<string, 
   for (const line of text.split('\n')) {
     const parts = fields(line);
     if (parts.length === 0) continue;
-    if (parts.length < 2 || parts.length > 3 || !parts[0].endsWith(':')) throw new Error(`meminfo: ${file}: malformed line ${JSON.stringify(line)}`);
+    if (parts.length < 2 || parts.length > 3 || !parts[0].endsWith(':'))
+      throw new Error(`meminfo: ${file}: malformed line ${JSON.stringify(line)}`);
     let key = parts[0].slice(0, -1).replace(/\((.*)\)/, '_$1');
     let value = parseNumber('meminfo', file, parts[1]);
     if (parts.length === 3) {

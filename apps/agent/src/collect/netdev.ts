@@ -26,7 +26,8 @@ export function parseNetDev(text: string, file = '/proc/net/dev'): NetDevLine[] 
     if (colon < 0) throw new Error(`netdev: ${file}: malformed line ${JSON.stringify(line)}`);
     const device = line.slice(0, colon).trim();
     const values = fields(line.slice(colon + 1)).map(Number);
-    if (values.length !== rx.length + tx.length || values.some(Number.isNaN)) throw new Error(`netdev: ${file}: malformed line ${JSON.stringify(line)}`);
+    if (values.length !== rx.length + tx.length || values.some(Number.isNaN))
+      throw new Error(`netdev: ${file}: malformed line ${JSON.stringify(line)}`);
     const stats = new Map<string, number>();
     rx.forEach((k, i) => stats.set(`receive_${k}`, values[i]));
     tx.forEach((k, i) => stats.set(`transmit_${k}`, values[rx.length + i]));

@@ -38,7 +38,8 @@ export function pressureCollector(): Collector {
         return parsePsi(readFileSync(file, 'utf8'), file);
       } catch (err) {
         const code = errnoCode(err);
-        if (code === 'EOPNOTSUPP' || code === 'ENOTSUP') throw fileError('pressure', file, err, 'PSI is disabled: boot the kernel with psi=1');
+        if (code === 'EOPNOTSUPP' || code === 'ENOTSUP')
+          throw fileError('pressure', file, err, 'PSI is disabled: boot the kernel with psi=1');
         throw fileError('pressure', file, err, 'kernel without PSI, or running in a container');
       }
     };
@@ -56,7 +57,11 @@ export function pressureCollector(): Collector {
       f('node_pressure_io_waiting_seconds_total', 'Total time in seconds that processes have waited due to IO congestion', io.some),
       f('node_pressure_io_stalled_seconds_total', 'Total time in seconds no process could make progress due to IO congestion', io.full),
       f('node_pressure_memory_waiting_seconds_total', 'Total time in seconds that processes have waited for memory', memory.some),
-      f('node_pressure_memory_stalled_seconds_total', 'Total time in seconds no process could make progress due to memory congestion', memory.full),
+      f(
+        'node_pressure_memory_stalled_seconds_total',
+        'Total time in seconds no process could make progress due to memory congestion',
+        memory.full,
+      ),
     ];
   });
 }

@@ -25,7 +25,10 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   // Fields after the comm, numbered from 3 (state) as in proc(5).
-  const rest = text.slice(close + 2).trim().split(' ');
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   const field = (n: number) => Number(rest[n - 3]);
   if (rest.length < 22) return undefined;
   const stat: ProcStat = {
@@ -44,7 +47,10 @@ export function parseProcStat(text: string): ProcStat | undefined {
 /** Numeric entries of a /proc-like directory (pids, or tids under task/). */
 export async function listPids(dir: string): Promise<number[]> {
   const entries = readdirSync(dir);
-  return entries.filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
+  return entries
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 /**

@@ -21,7 +21,11 @@ describe('collectAll', () => {
         throw new Error('pressure: /proc/pressure/cpu not found (kernel without PSI, or running in a container)');
       },
     };
-    const fams = await collectAll([ok('loadavg', gaugeFam('node_load1', 0.5)), failing, ok('time', gaugeFam('node_time_seconds', 42))], fixtureContext(), (l) => lines.push(l));
+    const fams = await collectAll(
+      [ok('loadavg', gaugeFam('node_load1', 0.5)), failing, ok('time', gaugeFam('node_time_seconds', 42))],
+      fixtureContext(),
+      (l) => lines.push(l),
+    );
     expect(value(fams, 'node_load1')).toBe(0.5);
     expect(value(fams, 'node_time_seconds')).toBe(42);
     expect(values(fams, 'node_scrape_collector_success')).toEqual({
@@ -30,8 +34,13 @@ describe('collectAll', () => {
       [k({ collector: 'time' })]: 1,
     });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^collector pressure failed after \d+\.\d{3}s: pressure: \/proc\/pressure\/cpu not found \(kernel without PSI, or running in a container\)$/);
-    expect(family(fams, 'node_scrape_collector_success')).toMatchObject({ type: 'gauge', help: 'node_exporter: Whether a collector succeeded.' });
+    expect(lines[0]).toMatch(
+      /^collector pressure failed after \d+\.\d{3}s: pressure: \/proc\/pressure\/cpu not found \(kernel without PSI, or running in a container\)$/,
+    );
+    expect(family(fams, 'node_scrape_collector_success')).toMatchObject({
+      type: 'gauge',
+      help: 'node_exporter: Whether a collector succeeded.',
+    });
   });
 
   it('times every collector', async () => {
@@ -40,7 +49,11 @@ describe('collectAll', () => {
     const d = values(fams, 'node_scrape_collector_duration_seconds');
     expect(d[k({ collector: 'slow' })]).toBeGreaterThanOrEqual(0.05);
     expect(d[k({ collector: 'fast' })]).toBeLessThan(0.05);
-    expect(family(fams, 'node_scrape_collector_duration_seconds')).toMatchObject({ type: 'gauge', help: 'node_exporter: Duration of a collector scrape.', unit: 'seconds' });
+    expect(family(fams, 'node_scrape_collector_duration_seconds')).toMatchObject({
+      type: 'gauge',
+      help: 'node_exporter: Duration of a collector scrape.',
+      unit: 'seconds',
+    });
   });
 
   it('survives a collector that throws synchronously or rejects with a non-Error', async () => {
@@ -54,7 +67,10 @@ describe('collectAll', () => {
     const lines: string[] = [];
     const fams = await collectAll([sync, weird], fixtureContext(), (l) => lines.push(l));
     expect(values(fams, 'node_scrape_collector_success')).toEqual({ [k({ collector: 'sync' })]: 0, [k({ collector: 'weird' })]: 0 });
-    expect(lines.map((l) => l.replace(/after \S+s/, 'after Xs'))).toEqual(['collector sync failed after Xs: boom', 'collector weird failed after Xs: just a string']);
+    expect(lines.map((l) => l.replace(/after \S+s/, 'after Xs'))).toEqual([
+      'collector sync failed after Xs: boom',
+      'collector weird failed after Xs: just a string',
+    ]);
   });
 
   it('logs a repeated failure once, and its recovery', async () => {
@@ -77,7 +93,11 @@ describe('collectAll', () => {
   });
 
   it('merges families of the same name from two collectors', async () => {
-    const fams = await collectAll([ok('a', gaugeFam('shared', 1, { from: 'a' })), ok('b', gaugeFam('shared', 2, { from: 'b' }))], fixtureContext(), () => {});
+    const fams = await collectAll(
+      [ok('a', gaugeFam('shared', 1, { from: 'a' })), ok('b', gaugeFam('shared', 2, { from: 'b' }))],
+      fixtureContext(),
+      () => {},
+    );
     expect(fams.filter((f) => f.name === 'shared')).toHaveLength(1);
     expect(values(fams, 'shared')).toEqual({ [k({ from: 'a' })]: 1, [k({ from: 'b' })]: 2 });
   });
@@ -108,7 +128,8 @@ describe('other platforms', () => {
     expect(fams.map((f) => f.name)).toEqual(['node_scrape_collector_duration_seconds', 'node_scrape_collector_success']);
     expect(Object.values(values(fams, 'node_scrape_collector_success'))).toEqual(collectors.map(() => 0));
     expect(lines).toHaveLength(collectors.length);
-    for (const [i, c] of collectors.entries()) expect(lines[i]).toMatch(new RegExp(`^collector ${c.name} failed after \\S+: ${c.name}: not supported yet on darwin$`));
+    for (const [i, c] of collectors.entries())
+      expect(lines[i]).toMatch(new RegExp(`^collector ${c.name} failed after \\S+: ${c.name}: not supported yet on darwin$`));
   });
 
   it('a collector called directly refuses too', async () => {

@@ -62,7 +62,8 @@ export function localZone(date: Date): ZoneInfo {
     return { name, offsetSeconds };
   }
   if (offsetSeconds === 0 && !process.env.TZ) return { name: 'UTC', offsetSeconds };
-  const short = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const short =
+    new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? '';
   return { name: short || 'UTC', offsetSeconds };
 }
 

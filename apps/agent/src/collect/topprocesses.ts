@@ -82,7 +82,9 @@ export function topProcessesCollector(options: TopProcessesOptions = {}): Collec
     } catch (err) {
       throw fileError('top_processes', proc, err);
     }
-    const stats = (await mapLimit(pids, 32, (pid) => readProcStat(proc, pid).catch(() => undefined))).filter((s): s is ProcStat => s !== undefined);
+    const stats = (await mapLimit(pids, 32, (pid) => readProcStat(proc, pid).catch(() => undefined))).filter(
+      (s): s is ProcStat => s !== undefined,
+    );
 
     const cpuTicks = new Map<string, number>();
     const rssBytes = new Map<string, number>();
@@ -95,13 +97,20 @@ export function topProcessesCollector(options: TopProcessesOptions = {}): Collec
       const before = prev.procs.get(s.pid);
       let delta: number;
       if (before && before.starttime === s.starttime) delta = Math.max(0, ticks - before.ticks);
-      else if (prev.uptimeTicks === undefined || s.starttime >= prev.uptimeTicks) delta = ticks; // started since: all its CPU time is in the interval
+      else if (prev.uptimeTicks === undefined || s.starttime >= prev.uptimeTicks)
+        delta = ticks; // started since: all its CPU time is in the interval
       else continue; // existed before but was not seen then: its share of the interval is unknown
       cpuTicks.set(s.comm, (cpuTicks.get(s.comm) ?? 0) + delta);
     }
 
-    const cpu = gauge('agent_top_process_cpu_ratio', 'CPU seconds per second used since the previous collection by the programs (processes summed by name) using the most CPU, ranked from 1.');
-    const mem = gauge('agent_top_process_resident_memory_bytes', 'Resident memory of the programs (processes summed by name) using the most memory, ranked from 1.');
+    const cpu = gauge(
+      'agent_top_process_cpu_ratio',
+      'CPU seconds per second used since the previous collection by the programs (processes summed by name) using the most CPU, ranked from 1.',
+    );
+    const mem = gauge(
+      'agent_top_process_resident_memory_bytes',
+      'Resident memory of the programs (processes summed by name) using the most memory, ranked from 1.',
+    );
     const elapsedSeconds = prev ? (atMs - prev.atMs) / 1000 : 0;
     if (prev && elapsedSeconds > 0) {
       rank(cpuTicks, n).forEach(([comm, ticks], i) => cpu.add(ticks / USER_HZ / elapsedSeconds, { rank: String(i + 1), comm }));

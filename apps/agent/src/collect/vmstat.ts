@@ -14,7 +14,9 @@ export function vmstatCollector(options: { fields?: RegExp } = {}): Collector {
     for (const line of text.split('\n')) {
       const parts = fields(line);
       if (parts.length < 2 || !wanted.test(parts[0])) continue;
-      out.push(untyped(`node_vmstat_${parts[0]}`, `/proc/vmstat information field ${parts[0]}.`).add(parseNumber('vmstat', file, parts[1])));
+      out.push(
+        untyped(`node_vmstat_${parts[0]}`, `/proc/vmstat information field ${parts[0]}.`).add(parseNumber('vmstat', file, parts[1])),
+      );
     }
     return out;
   });

@@ -10,12 +10,20 @@ describe('ZeroMQ push intake', () => {
   it('takes metric lines from local programs, keeps good lines, counts bad ones', async () => {
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     const logs: string[] = [];
-    const intake = new ZeroMqIntake(endpoint, 1000, { instance: 'edge-1', job: 'push' }, () => 1767225600000, (l) => logs.push(l));
+    const intake = new ZeroMqIntake(
+      endpoint,
+      1000,
+      { instance: 'edge-1', job: 'push' },
+      () => 1767225600000,
+      (l) => logs.push(l),
+    );
     await intake.start();
     stops.push(() => intake.stop());
     const push = await MetricsPush.connect(endpoint);
     stops.push(() => push.close());
-    await push.send('# TYPE jobs_done_total counter\n# HELP jobs_done_total Jobs done.\njobs_done_total{queue="mail"} 42\nbroken line {\nqueue_depth 7 1767225500000\n');
+    await push.send(
+      '# TYPE jobs_done_total counter\n# HELP jobs_done_total Jobs done.\njobs_done_total{queue="mail"} 42\nbroken line {\nqueue_depth 7 1767225500000\n',
+    );
     await waitFor(() => intake.stats.messages === 1, 'the intake to take the message', { timeoutMs: 5000 });
     const samples = intake.drain();
     expect(samples).toEqual([

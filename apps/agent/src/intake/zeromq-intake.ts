@@ -35,7 +35,9 @@ export class ZeroMqIntake {
     try {
       zmq = await import('zeromq');
     } catch (e) {
-      throw new Error(`ZeroMQ push intake needs the zeromq package (${(e as Error).message}): install it next to the agent or set push.zeromq_enabled: false`);
+      throw new Error(
+        `ZeroMQ push intake needs the zeromq package (${(e as Error).message}): install it next to the agent or set push.zeromq_enabled: false`,
+      );
     }
     const socket = new zmq.Pull({ receiveHighWaterMark: this.highWaterMark });
     try {
@@ -65,7 +67,9 @@ export class ZeroMqIntake {
     const parsed = parseExposition(text, { format: 'prometheus' });
     if (parsed.problems.length) {
       this.stats.malformedLines += parsed.problems.length;
-      this.log(`push: ${parsed.problems.length} malformed line(s) skipped, first: line ${parsed.problems[0].line}: ${parsed.problems[0].message}`);
+      this.log(
+        `push: ${parsed.problems.length} malformed line(s) skipped, first: line ${parsed.problems[0].line}: ${parsed.problems[0].message}`,
+      );
     }
     const at = this.now();
     for (const f of parsed.families) {
@@ -75,7 +79,11 @@ export class ZeroMqIntake {
           this.stats.droppedSamples++;
           continue;
         }
-        this.pending.push({ labels: { ...this.defaultLabels, ...s.labels, __name__: s.name }, timestampMs: s.timestampMs ?? at, value: s.value });
+        this.pending.push({
+          labels: { ...this.defaultLabels, ...s.labels, __name__: s.name },
+          timestampMs: s.timestampMs ?? at,
+          value: s.value,
+        });
         this.stats.samples++;
       }
     }

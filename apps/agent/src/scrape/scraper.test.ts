@@ -36,18 +36,32 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const target = (path: string, timeoutMs = 1000) => ({ job: 'app', url: base + path, intervalMs: 5000, timeoutMs, labels: { team: 'core' } });
+const target = (path: string, timeoutMs = 1000) => ({
+  job: 'app',
+  url: base + path,
+  intervalMs: 5000,
+  timeoutMs,
+  labels: { team: 'core' },
+});
 const find = (r: Awaited<ReturnType<typeof scrapeOnce>>, name: string, extra: Record<string, string> = {}) =>
   r.samples.filter((s) => s.labels.__name__ === name && Object.entries(extra).every(([k, v]) => s.labels[k] === v));
 
 describe('scrapes', () => {
   it('keep the page, add the target labels and the scrape series, and count bad lines', async () => {
     const logs: string[] = [];
-    const r = await scrapeOnce(target('/metrics'), () => 1767225601000, (l) => logs.push(l));
+    const r = await scrapeOnce(
+      target('/metrics'),
+      () => 1767225601000,
+      (l) => logs.push(l),
+    );
     const instance = new URL(base).host;
     const a = find(r, 'http_requests_total', { method: 'get' });
     expect(a).toHaveLength(1);
-    expect(a[0]).toMatchObject({ value: 1027, timestampMs: 1767225600000, labels: { path: '/a "quoted"\n', job: 'app', instance, team: 'core' } });
+    expect(a[0]).toMatchObject({
+      value: 1027,
+      timestampMs: 1767225600000,
+      labels: { path: '/a "quoted"\n', job: 'app', instance, team: 'core' },
+    });
     // The page's own job label steps aside, as with Prometheus's honor_labels: false.
     expect(find(r, 'http_requests_total', { method: 'post' })[0].labels).toMatchObject({ job: 'app', exported_job: 'from-page' });
     expect(find(r, 'latency_seconds_bucket')).toHaveLength(2);

@@ -31,7 +31,10 @@ export async function scrapeOnce(target: ScrapeTarget, now: () => number, log: (
     const text = await res.text();
     const parsed = parseExposition(text, { contentType: res.headers.get('content-type') ?? undefined });
     malformed = parsed.problems.length;
-    if (malformed) log(`scrape ${target.url}: ${malformed} malformed line(s) skipped, first: line ${parsed.problems[0].line}: ${parsed.problems[0].message}`);
+    if (malformed)
+      log(
+        `scrape ${target.url}: ${malformed} malformed line(s) skipped, first: line ${parsed.problems[0].line}: ${parsed.problems[0].message}`,
+      );
     families = parsed.families;
     const at = now();
     for (const f of families) {
@@ -50,7 +53,11 @@ export async function scrapeOnce(target: ScrapeTarget, now: () => number, log: (
   }
   const end = now();
   const scraped = samples.length;
-  const synthetic = (name: string, value: number): CollectedSample => ({ labels: { __name__: name, ...base }, timestampMs: started, value });
+  const synthetic = (name: string, value: number): CollectedSample => ({
+    labels: { __name__: name, ...base },
+    timestampMs: started,
+    value,
+  });
   samples.push(
     synthetic('up', error ? 0 : 1),
     synthetic('scrape_duration_seconds', (end - started) / 1000),

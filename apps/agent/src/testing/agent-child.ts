@@ -9,7 +9,22 @@ import { parseConfig } from '../config.ts';
 
 const [dir, url, id = 'edge-1', token = 'agent-token', confirm = 'broker'] = process.argv.slice(2);
 const config = parseConfig(
-  ['agent:', `  id: ${id}`, `  data_dir: ${dir}`, '  interval: 100ms', 'hub:', `  url: ${url}`, `  password: ${token}`, `  confirm: ${confirm}`, '  reconnect_initial: 100ms', '  reconnect_max: 500ms', 'buffer:', '  outage_batch: 1s', 'collectors:', '  enabled: true'].join('\n'),
+  [
+    'agent:',
+    `  id: ${id}`,
+    `  data_dir: ${dir}`,
+    '  interval: 100ms',
+    'hub:',
+    `  url: ${url}`,
+    `  password: ${token}`,
+    `  confirm: ${confirm}`,
+    '  reconnect_initial: 100ms',
+    '  reconnect_max: 500ms',
+    'buffer:',
+    '  outage_batch: 1s',
+    'collectors:',
+    '  enabled: true',
+  ].join('\n'),
   'child.yaml',
 );
 const agent = new Agent(config, {
@@ -18,7 +33,15 @@ const agent = new Agent(config, {
       name: 'clock',
       async collect(ctx) {
         const t = ctx.now();
-        return [{ name: 'test_clock', type: 'gauge', help: 'Collection time.', unit: '', samples: [{ name: 'test_clock', labels: {}, value: t }] }];
+        return [
+          {
+            name: 'test_clock',
+            type: 'gauge',
+            help: 'Collection time.',
+            unit: '',
+            samples: [{ name: 'test_clock', labels: {}, value: t }],
+          },
+        ];
       },
     },
   ],

@@ -5,7 +5,6 @@
 import { createServer, type Server } from 'node:net';
 import { freePort, type TestBroker } from '@metrics-hub/testing';
 
-
 export async function startAedes(users: Record<string, string>): Promise<TestBroker> {
   const { Aedes } = await import('aedes');
   // One store for every instance: sessions and their queued messages outlive a restart,

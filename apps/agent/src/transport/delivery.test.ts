@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch, encodeStoredAck, topics } from '@metrics-hub/wire';
 import { SegmentQueue } from '../buffer/segment-queue.ts';
 import { startAedes } from '../testing/brokers.ts';
-import { type TestBroker } from '@metrics-hub/testing';
+import type { TestBroker } from '@metrics-hub/testing';
 import { Delivery } from './delivery.ts';
 import { MqttLink, type LinkOptions } from './mqtt-link.ts';
 
@@ -67,7 +67,13 @@ describe('delivery', () => {
     for (let i = 0; i < 20; i++) queue.append(new TextEncoder().encode(`backlog-${String(i).padStart(2, '0')}`.padEnd(1000, '.')));
     const link = agentLink(broker);
     // 2 KB/s: about two backlog batches a second.
-    const delivery = new Delivery(queue, link, { topic: 'm/a/samples', maxInflight: 8, backlogBytesPerSecond: 2000, ackTimeoutMs: 10_000, now: () => clock.now });
+    const delivery = new Delivery(queue, link, {
+      topic: 'm/a/samples',
+      maxInflight: 8,
+      backlogBytesPerSecond: 2000,
+      ackTimeoutMs: 10_000,
+      now: () => clock.now,
+    });
     await new Promise<void>((resolve) => {
       link.onState((s) => {
         if (s.kind !== 'connected') return;
@@ -103,7 +109,14 @@ describe('delivery', () => {
     for (const seq of [1, 2]) queue.append(encodeBatch({ agentId: 'a', firstSeq: seq, lastSeq: seq, createdMs: clock.now, series: [] }));
     let delivery: Delivery | undefined;
     const link = agentLink(broker, { onHubAck: (payload) => delivery!.hubAck(payload) });
-    delivery = new Delivery(queue, link, { topic: 'm/a/samples', maxInflight: 8, backlogBytesPerSecond: 1e6, ackTimeoutMs: 1000, confirm: 'hub', now: () => clock.now });
+    delivery = new Delivery(queue, link, {
+      topic: 'm/a/samples',
+      maxInflight: 8,
+      backlogBytesPerSecond: 1e6,
+      ackTimeoutMs: 1000,
+      confirm: 'hub',
+      now: () => clock.now,
+    });
     await new Promise<void>((resolve) => {
       link.onState((s) => s.kind === 'connected' && resolve());
       link.start();

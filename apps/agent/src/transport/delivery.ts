@@ -45,7 +45,14 @@ export class Delivery {
   private tokens = 0;
   private lastRefill: number;
   private readonly now: () => number;
-  readonly stats: DeliveryStats = { batchesSent: 0, bytesSent: 0, lastSuccessMs: undefined, lastLatencyMs: undefined, inflight: 0, failures: 0 };
+  readonly stats: DeliveryStats = {
+    batchesSent: 0,
+    bytesSent: 0,
+    lastSuccessMs: undefined,
+    lastLatencyMs: undefined,
+    inflight: 0,
+    failures: 0,
+  };
 
   constructor(
     private readonly queue: SegmentQueue,
@@ -81,7 +88,9 @@ export class Delivery {
       this.inflight.delete(id);
       if (this.options.confirm === 'hub' && !this.warnedNoHubAck && this.stats.batchesSent === 0) {
         this.warnedNoHubAck = true;
-        this.options.log?.(`no "stored" from the hub within ${this.options.ackTimeoutMs / 1000} s (hub.confirm is hub): sending again; check that the hub is running and this agent may read its ack topic`);
+        this.options.log?.(
+          `no "stored" from the hub within ${this.options.ackTimeoutMs / 1000} s (hub.confirm is hub): sending again; check that the hub is running and this agent may read its ack topic`,
+        );
       }
     }
     const pending = this.queue.pendingIds().filter((id) => !this.inflight.has(id));

@@ -100,7 +100,9 @@ export class MqttLink {
         const ackTopic = topics.ack(o.topicPrefix, o.agentId);
         client.subscribe(ackTopic, { qos: 1 }, (err, granted) => {
           if (err || granted?.some((g) => g.qos === 128)) {
-            o.log(`broker ${o.url} refused the subscription to ${ackTopic} (${err?.message ?? 'not authorised'}): allow this agent to read it, or set hub.confirm: broker`);
+            o.log(
+              `broker ${o.url} refused the subscription to ${ackTopic} (${err?.message ?? 'not authorised'}): allow this agent to read it, or set hub.confirm: broker`,
+            );
           }
         });
       }
@@ -129,7 +131,9 @@ export class MqttLink {
     const client = this.client;
     if (!client) return Promise.reject(new Error('not started'));
     return new Promise((resolve, reject) => {
-      client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+      client.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 1 }, (err) =>
+        err ? reject(err) : resolve(),
+      );
     });
   }
 
@@ -152,7 +156,11 @@ export class MqttLink {
     // Neither step may hang a shutdown: a broker that stops answering gets 2 s each.
     if (wasConnected) {
       await withTimeout(
-        new Promise<void>((resolve) => client.publish(topics.status(this.options.topicPrefix, this.options.agentId), 'offline', { qos: 1, retain: true }, () => resolve())),
+        new Promise<void>((resolve) =>
+          client.publish(topics.status(this.options.topicPrefix, this.options.agentId), 'offline', { qos: 1, retain: true }, () =>
+            resolve(),
+          ),
+        ),
         2000,
       );
     }

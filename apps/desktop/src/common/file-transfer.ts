@@ -43,13 +43,13 @@ export interface ChosenFile {
 export type ChooseOutcome = { status: 'chosen'; file: ChosenFile } | { status: 'dismissed' } | { status: 'failed'; error: string };
 
 export type SaveOutcome =
-  | { status: 'saved'; /** Where it went: the full path the user chose. */ file: string; bytes: number }
+  | { status: 'saved' /** Where it went: the full path the user chose. */; file: string; bytes: number }
   | { status: 'dismissed' }
   | { status: 'cancelled' }
-  | { status: 'failed'; error: string; /** The hub's HTTP status when the hub refused. */ httpStatus?: number };
+  | { status: 'failed'; error: string /** The hub's HTTP status when the hub refused. */; httpStatus?: number };
 
 export type UploadOutcome =
-  | { status: 'sent'; /** The hub's answer, ok or not (an import's rejected lines are in its body). */ response: BridgeResponse }
+  | { status: 'sent' /** The hub's answer, ok or not (an import's rejected lines are in its body). */; response: BridgeResponse }
   | { status: 'cancelled' }
   | { status: 'failed'; error: string };
 

@@ -25,7 +25,15 @@ describe('hub check', () => {
   it('says what happens to old data and where samples are forwarded, without passwords', async () => {
     expect(await check('')).toMatch(/store: +raw samples kept 15d, then deleted\nremote write: off/);
     const text = await check(
-      ['store:', '  retention: 7d', '  archive_dir: /mnt/nas/metrics', '  archive_retention: 400d', 'remote_write:', '  - url: https://hub:s3cret@vm.example:8428/api/v1/write', '    shards: 2'].join('\n'),
+      [
+        'store:',
+        '  retention: 7d',
+        '  archive_dir: /mnt/nas/metrics',
+        '  archive_retention: 400d',
+        'remote_write:',
+        '  - url: https://hub:s3cret@vm.example:8428/api/v1/write',
+        '    shards: 2',
+      ].join('\n'),
     );
     expect(text).toContain('store:       raw samples kept 7d, then archived to /mnt/nas/metrics (kept 400d)');
     expect(text).toContain('remote write: https://hub:xxxxx@vm.example:8428/api/v1/write (2 shards)');
@@ -33,7 +41,7 @@ describe('hub check', () => {
   });
 });
 
-describe('the hub commands against the desktop app\'s hub', () => {
+describe("the hub commands against the desktop app's hub", () => {
   it('use the token the app keeps in the data folder', async () => {
     const dir = tempDir('hub-cli-', removals).path;
     const listen = `127.0.0.1:${await freePort()}`;

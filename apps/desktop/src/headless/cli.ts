@@ -72,7 +72,17 @@ async function serve(config: HubConfig): Promise<number> {
     return 1;
   }
   const http = `http://${hub.httpAddress.host}:${hub.httpAddress.port}`;
-  console.log(`metrics hub serving (headless)\n  open        ${http}/   (the same views as the desktop window)\n  HTTP API    ${http}/api/v1/query?query=up   (Grafana: a Prometheus data source at ${http})\n  broker      ${hub.localBrokerUrl}\n  data        ${config.dataDir}\n  agents      POST ${http}/api/hub/v1/agents {"agentId":"<id>"} issues a token\nCtrl-C stops it.`);
+  console.log(
+    [
+      'metrics hub serving (headless)',
+      `  open        ${http}/   (the same views as the desktop window)`,
+      `  HTTP API    ${http}/api/v1/query?query=up   (Grafana: a Prometheus data source at ${http})`,
+      `  broker      ${hub.localBrokerUrl}`,
+      `  data        ${config.dataDir}`,
+      `  agents      POST ${http}/api/hub/v1/agents {"agentId":"<id>"} issues a token`,
+      'Ctrl-C stops it.',
+    ].join('\n'),
+  );
   await new Promise<void>((resolve) => {
     let stopping = false;
     // A second signal (a terminal's Ctrl-C reaches npm start and this process alike) must

@@ -35,12 +35,18 @@ function progress(text: string): void {
 async function call(config: HubConfig, what: string, path: string, init: RequestInit = {}): Promise<Response> {
   const { base, headers } = hubUrl(config);
   try {
-    return await fetch(`${base}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) }, duplex: 'half' } as RequestInit);
+    return await fetch(`${base}${path}`, {
+      ...init,
+      headers: { ...headers, ...(init.headers as Record<string, string>) },
+      duplex: 'half',
+    } as RequestInit);
   } catch (e) {
     // fetch says "fetch failed" for network errors only; anything else is ours to report as is.
     if ((e as Error).message !== 'fetch failed') throw e;
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? 'no answer';
-    throw new Error(`${what}: the hub is not reachable at ${base} (${cause}): start it with \`hub serve\` (or npm start) using the same config`);
+    throw new Error(
+      `${what}: the hub is not reachable at ${base} (${cause}): start it with \`hub serve\` (or npm start) using the same config`,
+    );
   }
 }
 
@@ -86,10 +92,22 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
   params.set('format', f.get('format') ?? (await guessFileFormat(file)));
   if (f.has('partial')) params.set('partial', 'true');
   if (f.has('default-timestamp')) params.set('default_timestamp', f.get('default-timestamp')!);
-  const res = await call(config, 'import', `/import?${params}`, { method: 'POST', body: body as never, headers: { 'content-length': String(total) } });
+  const res = await call(config, 'import', `/import?${params}`, {
+    method: 'POST',
+    body: body as never,
+    headers: { 'content-length': String(total) },
+  });
   progress('');
-  const summary = (await res.json()) as { committed: boolean; samples: number; series: number; rejected: { line?: number; reason: string }[]; error?: string };
-  console.log(`${summary.committed ? 'imported' : 'NOT imported (nothing was stored)'}: ${summary.samples} samples in ${summary.series} series`);
+  const summary = (await res.json()) as {
+    committed: boolean;
+    samples: number;
+    series: number;
+    rejected: { line?: number; reason: string }[];
+    error?: string;
+  };
+  console.log(
+    `${summary.committed ? 'imported' : 'NOT imported (nothing was stored)'}: ${summary.samples} samples in ${summary.series} series`,
+  );
   for (const r of summary.rejected.slice(0, 20)) console.log(`  ${r.line !== undefined ? `${file}:${r.line}: ` : ''}${r.reason}`);
   if (summary.rejected.length > 20) console.log(`  ... and ${summary.rejected.length - 20} more`);
   if (!summary.committed) console.log('Fix the lines above, or pass --partial to store the good ones.');
@@ -112,7 +130,9 @@ export async function snapshotCommand(config: HubConfig, argv: string[]): Promis
     console.error(body.error);
     return 1;
   }
-  console.log(`snapshot: ${body.file} (${((body.archiveBytes ?? 0) / 1e6).toFixed(1)} MB); restore it with \`hub restore ${body.file} --data-dir <an empty folder>\``);
+  console.log(
+    `snapshot: ${body.file} (${((body.archiveBytes ?? 0) / 1e6).toFixed(1)} MB); restore it with \`hub restore ${body.file} --data-dir <an empty folder>\``,
+  );
   return 0;
 }
 
@@ -126,7 +146,17 @@ export async function archiveCommand(config: HubConfig, argv: string[]): Promise
   if (verify) progress('archive: reading every file and checking its checksums');
   const res = await call(config, 'archive', verify ? '/archive/verify' : '/archive', verify ? { method: 'POST' } : {});
   if (verify) progress('');
-  const body = (await res.json()) as { error?: string; dir: string; files: number; bytes: number; firstDay?: string; lastDay?: string; archivedThrough?: number; lastError?: string; damaged: { file: string; reason: string }[] };
+  const body = (await res.json()) as {
+    error?: string;
+    dir: string;
+    files: number;
+    bytes: number;
+    firstDay?: string;
+    lastDay?: string;
+    archivedThrough?: number;
+    lastError?: string;
+    damaged: { file: string; reason: string }[];
+  };
   if (!res.ok) {
     console.error(`archive: ${body.error}`);
     return 1;
@@ -136,7 +166,8 @@ export async function archiveCommand(config: HubConfig, argv: string[]): Promise
   if (body.archivedThrough !== undefined) console.log(`  archived through ${new Date(body.archivedThrough).toISOString()}`);
   if (body.lastError) console.log(`  last attempt failed: ${body.lastError}`);
   for (const d of body.damaged) console.log(`  DAMAGED ${d.file}: ${d.reason}`);
-  if (body.damaged.length) console.log('  damaged files are left out of query results: restore them from a backup, or move them out of the folder');
+  if (body.damaged.length)
+    console.log('  damaged files are left out of query results: restore them from a backup, or move them out of the folder');
   else if (verify) console.log('  every file passed its checksums');
   return body.damaged.length ? 1 : 0;
 }
@@ -148,9 +179,13 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     console.error('usage: hub restore ARCHIVE --data-dir EMPTY_FOLDER   (then start the hub with hub.data_dir set to it)');
     return 2;
   }
-  const summary = await restoreHubSnapshot(archive, dataDir, { onProgress: (p) => progress(`restore: ${p.member}: ${p.bytesDone} of ${p.bytesTotal} bytes`) });
+  const summary = await restoreHubSnapshot(archive, dataDir, {
+    onProgress: (p) => progress(`restore: ${p.member}: ${p.bytesDone} of ${p.bytesTotal} bytes`),
+  });
   progress('');
-  console.log(`restored ${summary.restored.length} files into ${summary.dataDir} (snapshot of ${summary.manifest.createdAt}); start the hub with hub.data_dir: ${summary.dataDir}`);
+  console.log(
+    `restored ${summary.restored.length} files into ${summary.dataDir} (snapshot of ${summary.manifest.createdAt}); start the hub with hub.data_dir: ${summary.dataDir}`,
+  );
   return 0;
 }
 
@@ -164,14 +199,22 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
     const res = await call(config, 'incident', '/incidents', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ dashboardId: f.get('dashboard'), title: f.get('title') ?? `incident ${start} to ${end}`, start, end, gzip: true }),
+      body: JSON.stringify({
+        dashboardId: f.get('dashboard'),
+        title: f.get('title') ?? `incident ${start} to ${end}`,
+        start,
+        end,
+        gzip: true,
+      }),
     });
     if (!res.ok) {
       console.error(`incident refused: ${((await res.json()) as { error: string }).error}`);
       return 1;
     }
     await pipeline(Readable.fromWeb(res.body as never), createWriteStream(f.get('out')!));
-    console.log(`incident: ${f.get('out')} (open it on any hub: hub incident import ${f.get('out')}, or POST it to /api/hub/v1/incidents/open for a read-only view)`);
+    console.log(
+      `incident: ${f.get('out')} (open it on any hub: hub incident import ${f.get('out')}, or POST it to /api/hub/v1/incidents/open for a read-only view)`,
+    );
     return 0;
   }
   const file = rest.find((a) => !a.startsWith('--'));
@@ -185,6 +228,8 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
     console.log(`incident imported: ${body.summary?.samples ?? 0} samples; dashboard ${body.dashboard?.id}`);
     return 0;
   }
-  console.error('usage: hub incident create --dashboard ID [--start TIME] [--end TIME] [--title TEXT] --out FILE\n       hub incident import FILE');
+  console.error(
+    'usage: hub incident create --dashboard ID [--start TIME] [--end TIME] [--title TEXT] --out FILE\n       hub incident import FILE',
+  );
   return 2;
 }

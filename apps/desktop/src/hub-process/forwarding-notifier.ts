@@ -19,15 +19,33 @@ export class ForwardingNotifier implements DesktopNotifier {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new DeliveryError('desktop', 'timeout', `the desktop app did not show the notification within ${this.timeoutMs} ms`, { retryable: true }));
+        reject(
+          new DeliveryError('desktop', 'timeout', `the desktop app did not show the notification within ${this.timeoutMs} ms`, {
+            retryable: true,
+          }),
+        );
       }, this.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       try {
-        this.post({ type: 'notify', id, notice: { title: notice.title, body: notice.body, urgency: notice.urgency, ...(notice.id === undefined ? {} : { id: notice.id }) } });
+        this.post({
+          type: 'notify',
+          id,
+          notice: {
+            title: notice.title,
+            body: notice.body,
+            urgency: notice.urgency,
+            ...(notice.id === undefined ? {} : { id: notice.id }),
+          },
+        });
       } catch (e) {
         clearTimeout(timer);
         this.pending.delete(id);
-        reject(new DeliveryError('desktop', 'connection', `cannot reach the desktop app: ${(e as Error).message}`, { retryable: true, cause: e }));
+        reject(
+          new DeliveryError('desktop', 'connection', `cannot reach the desktop app: ${(e as Error).message}`, {
+            retryable: true,
+            cause: e,
+          }),
+        );
       }
     });
   }

@@ -18,10 +18,11 @@ class FakeParentPort implements ParentPortLike {
     // Structured clone, as the real port does: nothing but data crosses.
     const copy = structuredClone(message);
     this.sent.push(copy);
-    for (const w of [...this.waiters]) if (w.match(copy)) {
-      this.waiters.splice(this.waiters.indexOf(w), 1);
-      w.resolve(copy);
-    }
+    for (const w of [...this.waiters])
+      if (w.match(copy)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(copy);
+      }
   }
   on(_event: 'message', listener: (e: { data: unknown }) => void): this {
     this.listeners.push(listener);
@@ -35,8 +36,13 @@ class FakeParentPort implements ParentPortLike {
     const seen = this.sent.find((m) => m.type === type);
     if (seen) return Promise.resolve(seen as Extract<HubToMain, { type: T }>);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs} ms; got ${JSON.stringify(this.sent)}`)), timeoutMs);
-      this.waiters.push({ match: (m) => m.type === type, resolve: (m) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no ${type} message within ${timeoutMs} ms; got ${JSON.stringify(this.sent)}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        match: (m) => m.type === type,
+        resolve: (m) => {
           clearTimeout(timer);
           resolve(m as Extract<HubToMain, { type: T }>);
         },
@@ -55,11 +61,25 @@ afterEach(async () => {
 
 function testConfig(dir = mkdtempSync(join(tmpdir(), 'hub-process-')), extra: string[] = []) {
   dirs.push(dir);
-  return parseHubConfig(['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', ...extra, 'local_agent:', '  enabled: false'].join('\n'), 'hub.yaml', {});
+  return parseHubConfig(
+    [
+      'hub:',
+      `  data_dir: ${dir}`,
+      'broker:',
+      '  listen: 127.0.0.1:0',
+      'http:',
+      '  listen: 127.0.0.1:0',
+      ...extra,
+      'local_agent:',
+      '  enabled: false',
+    ].join('\n'),
+    'hub.yaml',
+    {},
+  );
 }
 
 describe('the hub process with a real hub', () => {
-  it('reports ready with the address and the data folder\'s token; the API needs it', async () => {
+  it("reports ready with the address and the data folder's token; the API needs it", async () => {
     const port = new FakeParentPort();
     const config = testConfig();
     const host = await runHubHost(port, { token: TOKEN, config, log: () => {} });
@@ -90,7 +110,7 @@ describe('the hub process with a real hub', () => {
     expect((await fetch(`${ready.url}/`)).status).toBe(401);
   });
 
-  it('keeps the folder\'s token across restarts, and takes hub.yaml\'s http.token over it', async () => {
+  it("keeps the folder's token across restarts, and takes hub.yaml's http.token over it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-process-'));
     const first = new FakeParentPort();
     const a = (await runHubHost(first, { token: TOKEN, config: testConfig(dir), log: () => {} }))!;
@@ -114,13 +134,23 @@ describe('the hub process with a real hub', () => {
     expect(port.sent.filter((m) => m.type === 'firing')).toHaveLength(1);
   });
 
-  it('forwards the hub\'s desktop notifications and settles them with the main process\'s answer', async () => {
+  it("forwards the hub's desktop notifications and settles them with the main process's answer", async () => {
     const port = new FakeParentPort();
     const host = (await runHubHost(port, { token: TOKEN, config: testConfig(), log: () => {} }))!;
     hosts.push(host);
-    const shown = host.notifier.notify({ title: '[FIRING] HostDown (1)', body: 'web-1 is down', urgency: 'critical', id: 'desktop:{}:{alertname="HostDown"}' });
+    const shown = host.notifier.notify({
+      title: '[FIRING] HostDown (1)',
+      body: 'web-1 is down',
+      urgency: 'critical',
+      id: 'desktop:{}:{alertname="HostDown"}',
+    });
     const notify = await port.next('notify');
-    expect(notify.notice).toEqual({ title: '[FIRING] HostDown (1)', body: 'web-1 is down', urgency: 'critical', id: 'desktop:{}:{alertname="HostDown"}' });
+    expect(notify.notice).toEqual({
+      title: '[FIRING] HostDown (1)',
+      body: 'web-1 is down',
+      urgency: 'critical',
+      id: 'desktop:{}:{alertname="HostDown"}',
+    });
     port.send({ type: 'notify-result', id: notify.id, ok: true });
     await expect(shown).resolves.toBeUndefined();
 
@@ -206,13 +236,21 @@ describe('the message protocol', () => {
   });
 
   it('drops fields it does not know from a notice', () => {
-    expect(parseHubToMain({ type: 'notify', id: 2, notice: { title: 't', body: 'b', urgency: 'low', icon: 'file:///etc/passwd' } })).toEqual({ type: 'notify', id: 2, notice: { title: 't', body: 'b', urgency: 'low' } });
+    expect(
+      parseHubToMain({ type: 'notify', id: 2, notice: { title: 't', body: 'b', urgency: 'low', icon: 'file:///etc/passwd' } }),
+    ).toEqual({ type: 'notify', id: 2, notice: { title: 't', body: 'b', urgency: 'low' } });
   });
 
   it.each([
     [{ type: 'stop' }, { type: 'stop' }],
-    [{ type: 'notify-result', id: 4, ok: true }, { type: 'notify-result', id: 4, ok: true }],
-    [{ type: 'notify-result', id: 4, ok: false }, { type: 'notify-result', id: 4, ok: false, error: 'the notification was not shown' }],
+    [
+      { type: 'notify-result', id: 4, ok: true },
+      { type: 'notify-result', id: 4, ok: true },
+    ],
+    [
+      { type: 'notify-result', id: 4, ok: false },
+      { type: 'notify-result', id: 4, ok: false, error: 'the notification was not shown' },
+    ],
     [{ type: 'notify-result', id: 'x', ok: true }, undefined],
     [{ type: 'eval', code: '1' }, undefined],
   ])('main → hub %j', (message, parsed) => {
@@ -233,7 +271,14 @@ describe('the options from the environment', () => {
   });
 
   it('reads the token, config, renderer dir and agent command', () => {
-    expect(hubHostOptionsFromEnv({ [HubProcessEnv.Token]: TOKEN, [HubProcessEnv.Config]: '/etc/hub.yaml', [HubProcessEnv.UiDir]: '/ui', [HubProcessEnv.AgentCommand]: '["/usr/bin/node","/a.mjs"]' })).toEqual({
+    expect(
+      hubHostOptionsFromEnv({
+        [HubProcessEnv.Token]: TOKEN,
+        [HubProcessEnv.Config]: '/etc/hub.yaml',
+        [HubProcessEnv.UiDir]: '/ui',
+        [HubProcessEnv.AgentCommand]: '["/usr/bin/node","/a.mjs"]',
+      }),
+    ).toEqual({
       token: TOKEN,
       configPath: '/etc/hub.yaml',
       uiDir: '/ui',

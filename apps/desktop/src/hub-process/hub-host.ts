@@ -29,13 +29,15 @@ export interface HubHostOptions {
 /** The options the main process passed in the environment, or what is wrong with them. */
 export function hubHostOptionsFromEnv(env: NodeJS.ProcessEnv): HubHostOptions | { error: string } {
   const token = env[HubProcessEnv.Token];
-  if (!token || token.length < 32) return { error: `${HubProcessEnv.Token} is missing or shorter than 32 characters: the main process makes one for every start` };
+  if (!token || token.length < 32)
+    return { error: `${HubProcessEnv.Token} is missing or shorter than 32 characters: the main process makes one for every start` };
   let localAgentCommand: string[] | undefined;
   const agent = env[HubProcessEnv.AgentCommand];
   if (agent) {
     try {
       const parsed: unknown = JSON.parse(agent);
-      if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === 'string')) throw new Error('not an array of strings');
+      if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === 'string'))
+        throw new Error('not an array of strings');
       localAgentCommand = parsed;
     } catch (e) {
       return { error: `${HubProcessEnv.AgentCommand} must be a JSON array of strings: ${(e as Error).message}` };
@@ -57,7 +59,9 @@ export function desktopHubConfig(config: HubConfig, runToken: string, log: (line
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       token = ensureApiToken(config.dataDir);
     } catch (e) {
-      log(`cannot keep the HTTP API token in ${apiTokenFile(config.dataDir)} (${(e as Error).message}): this run uses one of its own, which other programs cannot know`);
+      log(
+        `cannot keep the HTTP API token in ${apiTokenFile(config.dataDir)} (${(e as Error).message}): this run uses one of its own, which other programs cannot know`,
+      );
       token = runToken;
     }
   }
@@ -132,7 +136,13 @@ export async function runHubHost(port: ParentPortLike, o: HubHostOptions): Promi
       })()),
   };
   const urlHost = address.host.includes(':') ? `[${address.host}]` : address.host;
-  port.postMessage({ type: 'ready', url: `http://${urlHost}:${address.port}`, host: address.host, port: address.port, token: config.http.token! });
+  port.postMessage({
+    type: 'ready',
+    url: `http://${urlHost}:${address.port}`,
+    host: address.host,
+    port: address.port,
+    token: config.http.token!,
+  });
   pollFiring();
   // A stop that came while the hub was starting.
   if (stopRequested) void host.stop();

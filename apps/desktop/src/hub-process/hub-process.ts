@@ -7,7 +7,9 @@ import { HubProcessEnv, type ParentPortLike } from './protocol.ts';
 
 const port: ParentPortLike | undefined = (process as { parentPort?: ParentPortLike }).parentPort;
 if (!port) {
-  process.stderr.write('hub-process: no parentPort: this file is started by the desktop app (utilityProcess.fork), not by hand; use `hub serve` for a headless hub\n');
+  process.stderr.write(
+    'hub-process: no parentPort: this file is started by the desktop app (utilityProcess.fork), not by hand; use `hub serve` for a headless hub\n',
+  );
   process.exit(2);
 }
 

@@ -21,7 +21,10 @@ export type HubToMain =
   | { type: 'notify'; id: number; notice: DesktopNotice }
   | { type: 'stopped' };
 
-export type MainToHub = { type: 'stop' } | { type: 'notify-result'; id: number; ok: true } | { type: 'notify-result'; id: number; ok: false; error: string };
+export type MainToHub =
+  | { type: 'stop' }
+  | { type: 'notify-result'; id: number; ok: true }
+  | { type: 'notify-result'; id: number; ok: false; error: string };
 
 /** The part of Electron's `ParentPort` the hub process uses (a fake one in tests). */
 export interface ParentPortLike {
@@ -34,7 +37,13 @@ const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isI
 const URGENCIES = new Set(['low', 'normal', 'critical']);
 
 function isNotice(x: unknown): x is DesktopNotice {
-  return isObject(x) && typeof x.title === 'string' && typeof x.body === 'string' && URGENCIES.has(x.urgency as string) && (x.id === undefined || typeof x.id === 'string');
+  return (
+    isObject(x) &&
+    typeof x.title === 'string' &&
+    typeof x.body === 'string' &&
+    URGENCIES.has(x.urgency as string) &&
+    (x.id === undefined || typeof x.id === 'string')
+  );
 }
 
 /** A message from the hub process, or undefined when it is not one. */
@@ -42,7 +51,11 @@ export function parseHubToMain(x: unknown): HubToMain | undefined {
   if (!isObject(x)) return undefined;
   switch (x.type) {
     case 'ready':
-      return typeof x.url === 'string' && typeof x.host === 'string' && isCount(x.port) && typeof x.token === 'string' && x.token.length >= 32
+      return typeof x.url === 'string' &&
+        typeof x.host === 'string' &&
+        isCount(x.port) &&
+        typeof x.token === 'string' &&
+        x.token.length >= 32
         ? { type: 'ready', url: x.url, host: x.host, port: x.port, token: x.token }
         : undefined;
     case 'failed':
@@ -50,7 +63,18 @@ export function parseHubToMain(x: unknown): HubToMain | undefined {
     case 'firing':
       return isCount(x.count) ? { type: 'firing', count: x.count } : undefined;
     case 'notify':
-      return isCount(x.id) && isNotice(x.notice) ? { type: 'notify', id: x.id, notice: { title: x.notice.title, body: x.notice.body, urgency: x.notice.urgency, ...(x.notice.id === undefined ? {} : { id: x.notice.id }) } } : undefined;
+      return isCount(x.id) && isNotice(x.notice)
+        ? {
+            type: 'notify',
+            id: x.id,
+            notice: {
+              title: x.notice.title,
+              body: x.notice.body,
+              urgency: x.notice.urgency,
+              ...(x.notice.id === undefined ? {} : { id: x.notice.id }),
+            },
+          }
+        : undefined;
     case 'stopped':
       return { type: 'stopped' };
     default:
@@ -64,7 +88,13 @@ export function parseMainToHub(x: unknown): MainToHub | undefined {
   if (x.type === 'stop') return { type: 'stop' };
   if (x.type === 'notify-result' && isCount(x.id)) {
     if (x.ok === true) return { type: 'notify-result', id: x.id, ok: true };
-    if (x.ok === false) return { type: 'notify-result', id: x.id, ok: false, error: typeof x.error === 'string' ? x.error : 'the notification was not shown' };
+    if (x.ok === false)
+      return {
+        type: 'notify-result',
+        id: x.id,
+        ok: false,
+        error: typeof x.error === 'string' ? x.error : 'the notification was not shown',
+      };
   }
   return undefined;
 }

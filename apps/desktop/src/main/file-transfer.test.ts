@@ -59,7 +59,10 @@ describe('saveHubResponse', () => {
     });
     const target = join(dir, 'incident.ndjson');
     const progress: [number, number | null][] = [];
-    const r = await saveHubResponse(hub, { method: 'POST', path: '/api/hub/v1/incidents', body: { title: 'x' } }, target, { onProgress: (b, t) => progress.push([b, t]), progressEveryMs: 0 });
+    const r = await saveHubResponse(hub, { method: 'POST', path: '/api/hub/v1/incidents', body: { title: 'x' } }, target, {
+      onProgress: (b, t) => progress.push([b, t]),
+      progressEveryMs: 0,
+    });
     expect(r).toEqual({ status: 'saved', file: target, bytes: data.length });
     expect(sha(readFileSync(target))).toBe(sha(data));
     expect(readdirSync(dir)).toEqual(['incident.ndjson']);
@@ -77,7 +80,10 @@ describe('saveHubResponse', () => {
     });
     const totals = new Set<number | null>();
     const target = join(dir, 'x.csv');
-    const r = await saveHubResponse(hub, { method: 'GET', path: '/api/hub/v1/export?format=csv-long' }, target, { onProgress: (_b, t) => totals.add(t), progressEveryMs: 0 });
+    const r = await saveHubResponse(hub, { method: 'GET', path: '/api/hub/v1/export?format=csv-long' }, target, {
+      onProgress: (_b, t) => totals.add(t),
+      progressEveryMs: 0,
+    });
     expect(r).toEqual({ status: 'saved', file: target, bytes: 8 });
     expect(readFileSync(target, 'utf8')).toBe('a,b\n1,2\n');
     expect([...totals]).toEqual([null]);
@@ -107,12 +113,16 @@ describe('saveHubResponse', () => {
     await expect.poll(() => closedByClient).toBe(true);
   });
 
-  it('a hub error leaves no file and gives the hub\'s message and status', async () => {
+  it("a hub error leaves no file and gives the hub's message and status", async () => {
     const hub = await serve((_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end('{"error":"no dashboard db"}');
     });
-    const r = await saveHubResponse(hub, { method: 'POST', path: '/api/hub/v1/incidents', body: { dashboardId: 'db' } }, join(dir, 'i.ndjson'));
+    const r = await saveHubResponse(
+      hub,
+      { method: 'POST', path: '/api/hub/v1/incidents', body: { dashboardId: 'db' } },
+      join(dir, 'i.ndjson'),
+    );
     expect(r).toEqual({ status: 'failed', httpStatus: 400, error: 'no dashboard db' });
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -132,11 +142,14 @@ describe('saveHubResponse', () => {
     const r = await saveHubResponse(hub, { method: 'GET', path: '/api/hub/v1/export' }, join(dir, 'nope', 'x.csv'));
     expect(r).toMatchObject({ status: 'failed', error: expect.stringMatching(/does not exist any more: choose another/) });
     const closed = { url: 'http://127.0.0.1:9', token: 'T' };
-    expect(await saveHubResponse(closed, { method: 'GET', path: '/api/hub/v1/export' }, join(dir, 'x.csv'))).toMatchObject({ status: 'failed', error: expect.stringMatching(/^the hub does not answer/) });
+    expect(await saveHubResponse(closed, { method: 'GET', path: '/api/hub/v1/export' }, join(dir, 'x.csv'))).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^the hub does not answer/),
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('keeps the partial file hidden in the target\'s folder', () => {
+  it("keeps the partial file hidden in the target's folder", () => {
     const p = partialPathFor('/home/u/Downloads/export.csv');
     expect(p).toMatch(/^\/home\/u\/Downloads\/\.export\.csv\.[0-9a-f]{8}\.part$/);
     expect(partialPathFor('/home/u/Downloads/export.csv')).not.toBe(p);
@@ -144,7 +157,7 @@ describe('saveHubResponse', () => {
 });
 
 describe('uploadFileToHub', () => {
-  it('streams the file with its size and type; progress reaches the total; the hub\'s answer comes back', async () => {
+  it("streams the file with its size and type; progress reaches the total; the hub's answer comes back", async () => {
     const data = payload((2 << 20) + 123);
     const file = join(dir, 'samples.om');
     writeFileSync(file, data);
@@ -162,7 +175,10 @@ describe('uploadFileToHub', () => {
     });
     const progress: [number, number | null][] = [];
     // Throttled to one report a minute: the first chunk's, then the total, which must come whatever the timing.
-    const r = await uploadFileToHub(hub, '/api/hub/v1/import?format=openmetrics', file, 'application/openmetrics-text; version=1.0.0', { onProgress: (b, t) => progress.push([b, t]), progressEveryMs: 60_000 });
+    const r = await uploadFileToHub(hub, '/api/hub/v1/import?format=openmetrics', file, 'application/openmetrics-text; version=1.0.0', {
+      onProgress: (b, t) => progress.push([b, t]),
+      progressEveryMs: 60_000,
+    });
     expect(r).toEqual({ status: 'sent', response: { ok: true, status: 200, body: { committed: true, bytes: data.length } } });
     expect(sha(received!)).toBe(sha(data));
     expect(headers['content-length']).toBe(String(data.length));
@@ -172,7 +188,7 @@ describe('uploadFileToHub', () => {
     expect(progress[0][0]).toBeLessThan(data.length);
   });
 
-  it('gives back a refusal with its body (an import\'s rejected lines)', async () => {
+  it("gives back a refusal with its body (an import's rejected lines)", async () => {
     const file = join(dir, 'bad.om');
     writeFileSync(file, 'x two 1\n');
     const hub = await serve((req, res) => {
@@ -183,7 +199,10 @@ describe('uploadFileToHub', () => {
       });
     });
     const r = await uploadFileToHub(hub, '/api/hub/v1/import', file, 'text/plain');
-    expect(r).toEqual({ status: 'sent', response: { ok: false, status: 400, body: { committed: false, rejected: [{ line: 1, reason: 'bad value' }] } } });
+    expect(r).toEqual({
+      status: 'sent',
+      response: { ok: false, status: 400, body: { committed: false, rejected: [{ line: 1, reason: 'bad value' }] } },
+    });
   });
 
   it('a cancel mid-way stops sending: the hub sees the request cut short', async () => {

@@ -36,13 +36,25 @@ export function partialPathFor(target: string): string {
 }
 
 /** Streams the hub's answer to `request` into `target`; never throws. */
-export async function saveHubResponse(hub: HubEndpoint, request: HubFileRequest, target: string, o: TransferOptions = {}): Promise<SaveOutcome> {
+export async function saveHubResponse(
+  hub: HubEndpoint,
+  request: HubFileRequest,
+  target: string,
+  o: TransferOptions = {},
+): Promise<SaveOutcome> {
   const { signal } = o;
   if (signal?.aborted) return { status: 'cancelled' };
   let res: IncomingMessage;
   try {
     const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
-    res = await send(hub, request.method, request.path, body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}, body, signal);
+    res = await send(
+      hub,
+      request.method,
+      request.path,
+      body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {},
+      body,
+      signal,
+    );
   } catch (e) {
     return signal?.aborted ? { status: 'cancelled' } : { status: 'failed', error: `the hub does not answer: ${(e as Error).message}` };
   }
@@ -78,7 +90,13 @@ export async function saveHubResponse(hub: HubEndpoint, request: HubFileRequest,
 }
 
 /** Streams `file` to the hub as the body of a POST to `path`; never throws. */
-export async function uploadFileToHub(hub: HubEndpoint, path: string, file: string, contentType: string, o: TransferOptions = {}): Promise<UploadOutcome> {
+export async function uploadFileToHub(
+  hub: HubEndpoint,
+  path: string,
+  file: string,
+  contentType: string,
+  o: TransferOptions = {},
+): Promise<UploadOutcome> {
   const { signal } = o;
   if (signal?.aborted) return { status: 'cancelled' };
   let size: number;
@@ -113,7 +131,9 @@ export async function uploadFileToHub(hub: HubEndpoint, path: string, file: stri
     });
     // Every byte handed to the connection: the last report says so even between ticks.
     req.on('finish', () => progress.final(sent, size));
-    req.on('error', (e) => settle(signal?.aborted ? { status: 'cancelled' } : { status: 'failed', error: `the hub does not answer: ${e.message}` }));
+    req.on('error', (e) =>
+      settle(signal?.aborted ? { status: 'cancelled' } : { status: 'failed', error: `the hub does not answer: ${e.message}` }),
+    );
     req.on('response', (res) => {
       // The hub may answer before it has read everything (a 413, a refused format).
       readAtMost(res, MAX_ANSWER_BYTES).then(
@@ -121,7 +141,8 @@ export async function uploadFileToHub(hub: HubEndpoint, path: string, file: stri
           const status = res.statusCode ?? 0;
           settle({ status: 'sent', response: { ok: status >= 200 && status <= 299, status, body: parseAnswer(text, status) } });
         },
-        (e: Error) => settle(signal?.aborted ? { status: 'cancelled' } : { status: 'failed', error: `the hub's answer broke off: ${e.message}` }),
+        (e: Error) =>
+          settle(signal?.aborted ? { status: 'cancelled' } : { status: 'failed', error: `the hub's answer broke off: ${e.message}` }),
       );
     });
     source.pipe(req);
@@ -141,7 +162,14 @@ export async function writeFileViaTemp(target: string, bytes: Uint8Array): Promi
   }
 }
 
-function send(hub: HubEndpoint, method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+function send(
+  hub: HubEndpoint,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  signal: AbortSignal | undefined,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${hub.url}${path}`, { method, headers: { authorization: `Bearer ${hub.token}`, ...headers }, signal });
     req.on('response', resolve);

@@ -42,7 +42,7 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
 }
 
 describe('hubRequest and followHubEvents', () => {
-  it('sends the token and the JSON body; answers in the bridge\'s shape', async () => {
+  it("sends the token and the JSON body; answers in the bridge's shape", async () => {
     const seen: { auth?: string; body: string; type?: string }[] = [];
     const url = await serve((req, res) => {
       let body = '';
@@ -53,9 +53,17 @@ describe('hubRequest and followHubEvents', () => {
         res.end(req.url === '/api/hub/v1/bad' ? '{"error":"bad matcher"}' : '{"status":"success"}');
       });
     });
-    expect(await hubRequest({ url, token: 'T' }, 'POST', '/api/hub/v1/silences', { a: 1 })).toEqual({ ok: true, status: 200, body: { status: 'success' } });
+    expect(await hubRequest({ url, token: 'T' }, 'POST', '/api/hub/v1/silences', { a: 1 })).toEqual({
+      ok: true,
+      status: 200,
+      body: { status: 'success' },
+    });
     expect(seen[0]).toEqual({ auth: 'Bearer T', body: '{"a":1}', type: 'application/json' });
-    expect(await hubRequest({ url, token: 'T' }, 'GET', '/api/hub/v1/bad')).toEqual({ ok: false, status: 422, body: { error: 'bad matcher' } });
+    expect(await hubRequest({ url, token: 'T' }, 'GET', '/api/hub/v1/bad')).toEqual({
+      ok: false,
+      status: 422,
+      body: { error: 'bad matcher' },
+    });
   });
 
   it('follows the event stream with the token and parses each event', async () => {

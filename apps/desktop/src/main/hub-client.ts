@@ -12,7 +12,13 @@ export interface HubEndpoint {
 }
 
 /** Forwards one request; never throws: a hub that does not answer is a 503 with the reason. */
-export async function hubRequest(hub: HubEndpoint, method: HubMethod, path: string, body?: unknown, timeoutMs = 120_000): Promise<BridgeResponse> {
+export async function hubRequest(
+  hub: HubEndpoint,
+  method: HubMethod,
+  path: string,
+  body?: unknown,
+  timeoutMs = 120_000,
+): Promise<BridgeResponse> {
   let res: Response;
   try {
     res = await fetch(`${hub.url}${path}`, {
@@ -23,7 +29,11 @@ export async function hubRequest(hub: HubEndpoint, method: HubMethod, path: stri
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
-    return { ok: false, status: 503, body: { status: 'error', errorType: 'unavailable', error: `the hub does not answer: ${(e as Error).message}` } };
+    return {
+      ok: false,
+      status: 503,
+      body: { status: 'error', errorType: 'unavailable', error: `the hub does not answer: ${(e as Error).message}` },
+    };
   }
   const text = await res.text().catch(() => '');
   let parsed: unknown;
@@ -80,7 +90,11 @@ export class SseParser {
  * Follows /api/hub/v1/events with the token and calls onEvent with each event's parsed
  * JSON; reconnects after retryMs when the stream ends. Returns the function that stops it.
  */
-export function followHubEvents(hub: HubEndpoint, onEvent: (event: string, data: unknown) => void, o: { retryMs?: number; log?: (line: string) => void } = {}): () => void {
+export function followHubEvents(
+  hub: HubEndpoint,
+  onEvent: (event: string, data: unknown) => void,
+  o: { retryMs?: number; log?: (line: string) => void } = {},
+): () => void {
   const abort = new AbortController();
   const parser = () =>
     new SseParser((event, data) => {
@@ -93,7 +107,10 @@ export function followHubEvents(hub: HubEndpoint, onEvent: (event: string, data:
   void (async () => {
     while (!abort.signal.aborted) {
       try {
-        const res = await fetch(`${hub.url}/api/hub/v1/events`, { headers: { authorization: `Bearer ${hub.token}`, accept: 'text/event-stream' }, signal: abort.signal });
+        const res = await fetch(`${hub.url}/api/hub/v1/events`, {
+          headers: { authorization: `Bearer ${hub.token}`, accept: 'text/event-stream' },
+          signal: abort.signal,
+        });
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
         const p = parser();
         const decoder = new TextDecoder();

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, checkCaptureRequest, checkChooseRequest, checkHubRequest, checkSaveRequest, checkUploadRequest, externalUrlToOpen, isAllowedNavigation, isAppUrl, isJobNumber, MAX_FILE_NAME_CHARS, MAX_REQUEST_BODY_BYTES, safeFileName } from './ipc-policy.ts';
+import {
+  APP_ENTRY,
+  checkCaptureRequest,
+  checkChooseRequest,
+  checkHubRequest,
+  checkSaveRequest,
+  checkUploadRequest,
+  externalUrlToOpen,
+  isAllowedNavigation,
+  isAppUrl,
+  isJobNumber,
+  MAX_FILE_NAME_CHARS,
+  MAX_REQUEST_BODY_BYTES,
+  safeFileName,
+} from './ipc-policy.ts';
 
 const FRAME = `${APP_ENTRY}#/explore`;
 
@@ -65,14 +79,17 @@ describe('hub:request checks', () => {
     cyclic.self = cyclic;
     expect(checkHubRequest(FRAME, 'POST', '/api/hub/v1/silences', cyclic)).toMatchObject({ ok: false, status: 400 });
     expect(checkHubRequest(FRAME, 'POST', '/api/hub/v1/silences', () => 1)).toMatchObject({ ok: false, status: 400 });
-    expect(checkHubRequest(FRAME, 'POST', '/api/hub/v1/silences', 'x'.repeat(MAX_REQUEST_BODY_BYTES))).toMatchObject({ ok: false, status: 413 });
+    expect(checkHubRequest(FRAME, 'POST', '/api/hub/v1/silences', 'x'.repeat(MAX_REQUEST_BODY_BYTES))).toMatchObject({
+      ok: false,
+      status: 413,
+    });
     expect(checkHubRequest(FRAME, 'GET', '/api/v1/query', { q: 1 })).toMatchObject({ ok: false, status: 400 });
     expect(checkHubRequest(FRAME, 'POST', '/api/hub/v1/silences', { matchers: ['a="b"'] })).toMatchObject({ ok: true });
   });
 });
 
 describe('navigation and links', () => {
-  it('lets the window go only to the app\'s own pages', () => {
+  it("lets the window go only to the app's own pages", () => {
     expect(isAllowedNavigation(`${APP_ENTRY}#/alerts`)).toBe(true);
     expect(isAllowedNavigation('metrics-hub://app/')).toBe(true);
     expect(isAllowedNavigation('https://example.com/')).toBe(false);
@@ -115,7 +132,14 @@ describe('transfer:save checks', () => {
     ['a path outside the API', FRAME, 1, { method: 'GET', path: '/index.html' }, 'x.csv', /not a path of the hub's API/],
     ['an encoded climb out of it', FRAME, 1, { method: 'GET', path: '/api/v1/%2e%2e/%2e%2e/x' }, 'x.csv', /leaves the hub's API/],
     ['a body on a GET', FRAME, 1, { method: 'GET', path: '/api/hub/v1/export', body: { a: 1 } }, 'x.csv', /GET has no body/],
-    ['a body too big', FRAME, 1, { method: 'POST', path: '/api/hub/v1/incidents', body: 'x'.repeat(MAX_REQUEST_BODY_BYTES) }, 'x.csv', /over/],
+    [
+      'a body too big',
+      FRAME,
+      1,
+      { method: 'POST', path: '/api/hub/v1/incidents', body: 'x'.repeat(MAX_REQUEST_BODY_BYTES) },
+      'x.csv',
+      /over/,
+    ],
     ['no usable name', FRAME, 1, exportReq, '../..', /no file name/],
     ['a name that is not a string', FRAME, 1, exportReq, 7, /no file name/],
   ])('refuses %s', (_what, frame, job, request, name, error) => {
@@ -124,7 +148,7 @@ describe('transfer:save checks', () => {
     expect(r.ok ? '' : r.error).toMatch(error);
   });
 
-  it('keeps only the request\'s own fields', () => {
+  it("keeps only the request's own fields", () => {
     const r = checkSaveRequest(FRAME, 1, { ...exportReq, extra: 'dropped' }, 'x.csv');
     expect(r.ok && r.request).toEqual(exportReq);
   });
@@ -151,7 +175,10 @@ describe('file names offered in save dialogs', () => {
 
 describe('transfer:choose checks', () => {
   it('allows a short title and filters of letters and digits', () => {
-    const filters = [{ name: 'Incident files', extensions: ['ndjson', 'gz'] }, { name: 'All files', extensions: ['*'] }];
+    const filters = [
+      { name: 'Incident files', extensions: ['ndjson', 'gz'] },
+      { name: 'All files', extensions: ['*'] },
+    ];
     expect(checkChooseRequest(FRAME, 'Open incident file', filters)).toEqual({ ok: true, title: 'Open incident file', filters });
   });
 
@@ -173,9 +200,18 @@ describe('transfer:choose checks', () => {
 describe('transfer:upload checks', () => {
   const fileId = 'a'.repeat(24);
 
-  it.each([['/api/hub/v1/import?format=openmetrics&partial=true'], ['/api/hub/v1/incidents/open'], ['/api/hub/v1/incidents/import']])('allows an upload to %s', (path) => {
-    expect(checkUploadRequest(FRAME, 3, fileId, path, 'application/openmetrics-text; version=1.0.0')).toEqual({ ok: true, job: 3, fileId, path, contentType: 'application/openmetrics-text; version=1.0.0' });
-  });
+  it.each([['/api/hub/v1/import?format=openmetrics&partial=true'], ['/api/hub/v1/incidents/open'], ['/api/hub/v1/incidents/import']])(
+    'allows an upload to %s',
+    (path) => {
+      expect(checkUploadRequest(FRAME, 3, fileId, path, 'application/openmetrics-text; version=1.0.0')).toEqual({
+        ok: true,
+        job: 3,
+        fileId,
+        path,
+        contentType: 'application/openmetrics-text; version=1.0.0',
+      });
+    },
+  );
 
   it.each([
     ['another frame', 'metrics-hub://other/', 3, fileId, '/api/hub/v1/import', 'text/plain', /not from the app/],
@@ -195,16 +231,35 @@ describe('transfer:upload checks', () => {
 
 describe('transfer:capture checks', () => {
   it('allows a rectangle in the window, in whole pixels', () => {
-    expect(checkCaptureRequest(FRAME, { x: 10.5, y: 20.2, width: 600.4, height: 300 }, 'chart.png')).toEqual({ ok: true, rect: { x: 10, y: 20, width: 601, height: 300 }, name: 'chart.png' });
+    expect(checkCaptureRequest(FRAME, { x: 10.5, y: 20.2, width: 600.4, height: 300 }, 'chart.png')).toEqual({
+      ok: true,
+      rect: { x: 10, y: 20, width: 601, height: 300 },
+      name: 'chart.png',
+    });
   });
 
-  it.each([[null], [{ x: 0, y: 0, width: 0, height: 10 }], [{ x: -1, y: 0, width: 10, height: 10 }], [{ x: 0, y: 0, width: 1e9, height: 10 }], [{ x: 0, y: 0, width: Number.NaN, height: 10 }], [{ x: '0', y: 0, width: 10, height: 10 }]])('refuses %j', (rect) => {
+  it.each([
+    [null],
+    [{ x: 0, y: 0, width: 0, height: 10 }],
+    [{ x: -1, y: 0, width: 10, height: 10 }],
+    [{ x: 0, y: 0, width: 1e9, height: 10 }],
+    [{ x: 0, y: 0, width: Number.NaN, height: 10 }],
+    [{ x: '0', y: 0, width: 10, height: 10 }],
+  ])('refuses %j', (rect) => {
     expect(checkCaptureRequest(FRAME, rect, 'chart.png').ok).toBe(false);
   });
 });
 
 describe('job numbers', () => {
-  it.each([[1, true], [2 ** 40, true], [0, false], [-3, false], [1.5, false], ['1', false], [Number.MAX_VALUE, false]])('%j is a job number: %j', (job, ok) => {
+  it.each([
+    [1, true],
+    [2 ** 40, true],
+    [0, false],
+    [-3, false],
+    [1.5, false],
+    ['1', false],
+    [Number.MAX_VALUE, false],
+  ])('%j is a job number: %j', (job, ok) => {
     expect(isJobNumber(job)).toBe(ok);
   });
 });

@@ -61,7 +61,8 @@ function refusedSender(senderUrl: string | undefined): { ok: false; status: 403;
  * there once a URL parser normalises it (no `..`, encoded or not, no backslashes).
  */
 function apiPathProblem(path: unknown): string | undefined {
-  if (typeof path !== 'string' || path.length > 8192 || !isHubApiPath(path)) return `refused: ${typeof path === 'string' ? path.slice(0, 200) : typeof path} is not a path of the hub's API`;
+  if (typeof path !== 'string' || path.length > 8192 || !isHubApiPath(path))
+    return `refused: ${typeof path === 'string' ? path.slice(0, 200) : typeof path} is not a path of the hub's API`;
   const pathname = path.split('?')[0];
   let decoded: string;
   try {
@@ -83,7 +84,8 @@ function jsonBodyProblem(body: unknown): { status: number; error: string } | und
     json = undefined;
   }
   if (json === undefined) return { status: 400, error: 'refused: the body is not JSON' };
-  if (Buffer.byteLength(json) > MAX_REQUEST_BODY_BYTES) return { status: 413, error: `refused: the body is over ${MAX_REQUEST_BODY_BYTES} bytes` };
+  if (Buffer.byteLength(json) > MAX_REQUEST_BODY_BYTES)
+    return { status: 413, error: `refused: the body is over ${MAX_REQUEST_BODY_BYTES} bytes` };
   return undefined;
 }
 
@@ -117,12 +119,18 @@ export function safeFileName(name: unknown): string | undefined {
   return plain || undefined;
 }
 
-export function checkSaveRequest(senderUrl: string | undefined, job: unknown, request: unknown, suggestedName: unknown): TransferCheck<{ job: number; request: HubFileRequest; name: string }> {
+export function checkSaveRequest(
+  senderUrl: string | undefined,
+  job: unknown,
+  request: unknown,
+  suggestedName: unknown,
+): TransferCheck<{ job: number; request: HubFileRequest; name: string }> {
   if (!isAppUrl(senderUrl)) return refusedSender(senderUrl);
   if (!isJobNumber(job)) return { ok: false, error: `refused: job ${String(job)} is not a positive integer` };
   const r = request as Partial<HubFileRequest> | null;
   if (typeof r !== 'object' || r === null) return { ok: false, error: 'refused: the request is not {method, path, body?}' };
-  if (r.method !== 'GET' && r.method !== 'POST') return { ok: false, error: `refused: a save reads a GET or a POST, not ${String(r.method)}` };
+  if (r.method !== 'GET' && r.method !== 'POST')
+    return { ok: false, error: `refused: a save reads a GET or a POST, not ${String(r.method)}` };
   const pathProblem = apiPathProblem(r.path);
   if (pathProblem) return { ok: false, error: pathProblem };
   if (r.body !== undefined) {
@@ -135,13 +143,25 @@ export function checkSaveRequest(senderUrl: string | undefined, job: unknown, re
   return { ok: true, job, request: { method: r.method, path: r.path as string, ...(r.body !== undefined ? { body: r.body } : {}) }, name };
 }
 
-export function checkChooseRequest(senderUrl: string | undefined, title: unknown, filters: unknown): TransferCheck<{ title: string; filters: FileFilter[] }> {
+export function checkChooseRequest(
+  senderUrl: string | undefined,
+  title: unknown,
+  filters: unknown,
+): TransferCheck<{ title: string; filters: FileFilter[] }> {
   if (!isAppUrl(senderUrl)) return refusedSender(senderUrl);
   if (typeof title !== 'string' || title.length > 200) return { ok: false, error: 'refused: the dialog title is not a short string' };
   if (!Array.isArray(filters) || filters.length > 8) return { ok: false, error: 'refused: filters are a list of at most 8' };
   const checked: FileFilter[] = [];
   for (const f of filters as Partial<FileFilter>[]) {
-    if (typeof f !== 'object' || f === null || typeof f.name !== 'string' || f.name.length > 100 || !Array.isArray(f.extensions) || f.extensions.length > 10 || !f.extensions.every((x) => typeof x === 'string' && /^(\*|[A-Za-z0-9]{1,16})$/.test(x))) {
+    if (
+      typeof f !== 'object' ||
+      f === null ||
+      typeof f.name !== 'string' ||
+      f.name.length > 100 ||
+      !Array.isArray(f.extensions) ||
+      f.extensions.length > 10 ||
+      !f.extensions.every((x) => typeof x === 'string' && /^(\*|[A-Za-z0-9]{1,16})$/.test(x))
+    ) {
       return { ok: false, error: 'refused: a filter is {name, extensions: ["csv", ...]} (letters and digits, or "*")' };
     }
     checked.push({ name: f.name, extensions: [...f.extensions] });
@@ -149,26 +169,42 @@ export function checkChooseRequest(senderUrl: string | undefined, title: unknown
   return { ok: true, title, filters: checked };
 }
 
-export function checkUploadRequest(senderUrl: string | undefined, job: unknown, fileId: unknown, path: unknown, contentType: unknown): TransferCheck<{ job: number; fileId: string; path: string; contentType: string }> {
+export function checkUploadRequest(
+  senderUrl: string | undefined,
+  job: unknown,
+  fileId: unknown,
+  path: unknown,
+  contentType: unknown,
+): TransferCheck<{ job: number; fileId: string; path: string; contentType: string }> {
   if (!isAppUrl(senderUrl)) return refusedSender(senderUrl);
   if (!isJobNumber(job)) return { ok: false, error: `refused: job ${String(job)} is not a positive integer` };
   if (typeof fileId !== 'string' || !FILE_ID_PATTERN.test(fileId)) return { ok: false, error: 'refused: not the id of a chosen file' };
   const pathProblem = apiPathProblem(path);
   if (pathProblem) return { ok: false, error: pathProblem };
   const pathname = (path as string).split('?')[0];
-  if (!UPLOAD_PATHS.includes(pathname)) return { ok: false, error: `refused: ${pathname} does not take a file (${UPLOAD_PATHS.join(', ')} do)` };
-  if (typeof contentType !== 'string' || contentType.length > 200 || !/^[a-z0-9.+-]+\/[a-z0-9.+-]+(\s*;\s*[a-z0-9_-]+=[a-z0-9._-]+)*$/i.test(contentType)) {
+  if (!UPLOAD_PATHS.includes(pathname))
+    return { ok: false, error: `refused: ${pathname} does not take a file (${UPLOAD_PATHS.join(', ')} do)` };
+  if (
+    typeof contentType !== 'string' ||
+    contentType.length > 200 ||
+    !/^[a-z0-9.+-]+\/[a-z0-9.+-]+(\s*;\s*[a-z0-9_-]+=[a-z0-9._-]+)*$/i.test(contentType)
+  ) {
     return { ok: false, error: 'refused: the content type is not a plain media type' };
   }
   return { ok: true, job, fileId, path: path as string, contentType };
 }
 
 /** The part of the window to capture: whole CSS pixels, inside a window no bigger than 16384 square. */
-export function checkCaptureRequest(senderUrl: string | undefined, rect: unknown, suggestedName: unknown): TransferCheck<{ rect: CaptureRect; name: string }> {
+export function checkCaptureRequest(
+  senderUrl: string | undefined,
+  rect: unknown,
+  suggestedName: unknown,
+): TransferCheck<{ rect: CaptureRect; name: string }> {
   if (!isAppUrl(senderUrl)) return refusedSender(senderUrl);
   const r = rect as Partial<CaptureRect> | null;
   const n = (v: unknown, min: number) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= 16384;
-  if (typeof r !== 'object' || r === null || !n(r.x, 0) || !n(r.y, 0) || !n(r.width, 1) || !n(r.height, 1)) return { ok: false, error: 'refused: the capture is not {x, y, width, height} inside the window' };
+  if (typeof r !== 'object' || r === null || !n(r.x, 0) || !n(r.y, 0) || !n(r.width, 1) || !n(r.height, 1))
+    return { ok: false, error: 'refused: the capture is not {x, y, width, height} inside the window' };
   const name = safeFileName(suggestedName);
   if (!name) return { ok: false, error: 'refused: no file name to suggest' };
   return { ok: true, rect: { x: Math.floor(r.x!), y: Math.floor(r.y!), width: Math.ceil(r.width!), height: Math.ceil(r.height!) }, name };

@@ -15,7 +15,11 @@ describe('npm start: window or headless', () => {
     ['binary, empty DISPLAY', { platform: 'linux', env: { DISPLAY: '' } }, 'no display'],
     ['binary on FreeBSD without display', { platform: 'freebsd', env: {} }, 'no display'],
     ['path given but no binary there', { platform: 'linux', env: { DISPLAY: ':0' }, exists: absent }, 'no Electron binary at'],
-    ['no path.txt (the download never ran)', { platform: 'linux', env: { DISPLAY: ':0' }, electron: { error: 'path.txt is missing: its install script never ran' } }, 'no Electron binary: path.txt is missing'],
+    [
+      'no path.txt (the download never ran)',
+      { platform: 'linux', env: { DISPLAY: ':0' }, electron: { error: 'path.txt is missing: its install script never ran' } },
+      'no Electron binary: path.txt is missing',
+    ],
     ['no binary and no display: the binary is named first', { platform: 'linux', env: {}, exists: absent }, 'no Electron binary'],
     ['asked for headless', { platform: 'darwin', env: { METRICS_HUB_HEADLESS: '1' } }, 'METRICS_HUB_HEADLESS'],
   ])('%s', (_name, facts, expected) => {

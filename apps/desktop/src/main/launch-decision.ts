@@ -17,9 +17,16 @@ export function decideLaunch(f: LaunchFacts): LaunchDecision {
   if (f.env.METRICS_HUB_HEADLESS === '1') return { mode: 'headless', reason: 'METRICS_HUB_HEADLESS=1 asks for the headless hub' };
   const install = 'when online: `npm install electron` (or `node node_modules/electron/install.js`)';
   if ('error' in f.electron) return { mode: 'headless', reason: `no Electron binary: ${f.electron.error}; ${install}` };
-  if (!f.electron.path || !f.exists(f.electron.path)) return { mode: 'headless', reason: `no Electron binary${f.electron.path ? ` at ${f.electron.path}` : ''} (its download did not run or failed); ${install}` };
+  if (!f.electron.path || !f.exists(f.electron.path))
+    return {
+      mode: 'headless',
+      reason: `no Electron binary${f.electron.path ? ` at ${f.electron.path}` : ''} (its download did not run or failed); ${install}`,
+    };
   if (f.platform !== 'darwin' && f.platform !== 'win32' && !f.env.DISPLAY && !f.env.WAYLAND_DISPLAY) {
-    return { mode: 'headless', reason: 'no display: neither DISPLAY nor WAYLAND_DISPLAY is set (a server, SSH or a container); open the views in a browser instead' };
+    return {
+      mode: 'headless',
+      reason: 'no display: neither DISPLAY nor WAYLAND_DISPLAY is set (a server, SSH or a container); open the views in a browser instead',
+    };
   }
   return { mode: 'electron', electronPath: f.electron.path };
 }

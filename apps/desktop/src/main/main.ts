@@ -4,7 +4,25 @@
 // where the window may go, where it sits, what the tray says, how a file is streamed)
 // lives in a plain-Node module beside this file.
 
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, screen, session, shell, Tray, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  screen,
+  session,
+  shell,
+  Tray,
+  utilityProcess,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+  type UtilityProcess,
+  type WebContents,
+} from 'electron';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -16,7 +34,20 @@ import type { HubMethod } from '../common/transport.ts';
 import { HubProcessEnv, parseHubToMain, type MainToHub } from '../hub-process/protocol.ts';
 import { followHubEvents, hubRequest, type HubEndpoint } from './hub-client.ts';
 import { saveHubResponse, uploadFileToHub, writeFileViaTemp } from './file-transfer.ts';
-import { APP_ENTRY, APP_SCHEME, checkCaptureRequest, checkChooseRequest, checkHubRequest, checkSaveRequest, checkUploadRequest, externalUrlToOpen, isAllowedNavigation, isAppUrl, isJobNumber, MAX_UPLOAD_BYTES } from './ipc-policy.ts';
+import {
+  APP_ENTRY,
+  APP_SCHEME,
+  checkCaptureRequest,
+  checkChooseRequest,
+  checkHubRequest,
+  checkSaveRequest,
+  checkUploadRequest,
+  externalUrlToOpen,
+  isAllowedNavigation,
+  isAppUrl,
+  isJobNumber,
+  MAX_UPLOAD_BYTES,
+} from './ipc-policy.ts';
 import { ChosenFiles, TransferJobs } from './transfer-jobs.ts';
 import { rendererFileFor, rendererHeaders } from './renderer-files.ts';
 import { trayTitle, trayTooltip } from './tray-text.ts';
@@ -116,14 +147,20 @@ function configPath(): string | undefined {
 }
 
 function agentCommand(): string[] | undefined {
-  const bundle = app.isPackaged ? join(process.resourcesPath, 'metrics-agent.mjs') : join(here, '..', '..', '..', '..', 'dist', 'metrics-agent.mjs');
+  const bundle = app.isPackaged
+    ? join(process.resourcesPath, 'metrics-agent.mjs')
+    : join(here, '..', '..', '..', '..', 'dist', 'metrics-agent.mjs');
   // The hub process sets ELECTRON_RUN_AS_NODE for the agent: process.execPath is Electron.
   return existsSync(bundle) ? [process.execPath, bundle] : undefined;
 }
 
 function startHub(): void {
   const agent = agentCommand();
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), [HubProcessEnv.Token]: token, [HubProcessEnv.UiDir]: rendererDir };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    [HubProcessEnv.Token]: token,
+    [HubProcessEnv.UiDir]: rendererDir,
+  };
   const config = configPath();
   if (config) env[HubProcessEnv.Config] = config;
   if (agent) env[HubProcessEnv.AgentCommand] = JSON.stringify(agent);
@@ -213,9 +250,13 @@ function registerIpc(): void {
     subscriptions.set(key, () => {});
     void hubReady.then((hub) => {
       if (!hub || !subscriptions.has(key) || sender.isDestroyed()) return;
-      const stop = followHubEvents(hub, (name, data) => {
-        if (!sender.isDestroyed()) sender.send(IpcChannel.HubEvent, id, name, data);
-      }, { log });
+      const stop = followHubEvents(
+        hub,
+        (name, data) => {
+          if (!sender.isDestroyed()) sender.send(IpcChannel.HubEvent, id, name, data);
+        },
+        { log },
+      );
       subscriptions.set(key, stop);
     });
   });
@@ -250,7 +291,10 @@ async function asJob<T>(sender: WebContents, job: number, run: (signal: AbortSig
 }
 
 async function askWhereToSave(name: string, filters?: Electron.FileFilter[]): Promise<string | undefined> {
-  const choice = await dialog.showSaveDialog(window!, { defaultPath: join(saveFolder ?? app.getPath('downloads'), name), ...(filters ? { filters } : {}) });
+  const choice = await dialog.showSaveDialog(window!, {
+    defaultPath: join(saveFolder ?? app.getPath('downloads'), name),
+    ...(filters ? { filters } : {}),
+  });
   if (choice.canceled || !choice.filePath) return undefined;
   saveFolder = dirname(choice.filePath);
   return choice.filePath;
@@ -262,15 +306,20 @@ function registerTransferIpc(): void {
     const check = checkSaveRequest(event.senderFrame?.url, job, request, suggestedName);
     if (!check.ok) return { status: 'failed', error: check.error };
     const sender = event.sender;
-    return asJob<SaveOutcome>(sender, check.job, async (signal) => {
-      const file = await askWhereToSave(check.name);
-      if (!file) return { status: 'dismissed' };
-      const hub = await hubReady;
-      if (!hub) return { status: 'failed', error: 'the hub is not running: restart the app' };
-      const outcome = await saveHubResponse(hub, check.request, file, { signal, onProgress: progressTo(sender, check.job) });
-      log(`save ${check.request.path.split('?')[0]} -> ${file}: ${outcome.status}`);
-      return outcome;
-    }, { status: 'failed', error: `refused: job ${check.job} is running already` });
+    return asJob<SaveOutcome>(
+      sender,
+      check.job,
+      async (signal) => {
+        const file = await askWhereToSave(check.name);
+        if (!file) return { status: 'dismissed' };
+        const hub = await hubReady;
+        if (!hub) return { status: 'failed', error: 'the hub is not running: restart the app' };
+        const outcome = await saveHubResponse(hub, check.request, file, { signal, onProgress: progressTo(sender, check.job) });
+        log(`save ${check.request.path.split('?')[0]} -> ${file}: ${outcome.status}`);
+        return outcome;
+      },
+      { status: 'failed', error: `refused: job ${check.job} is running already` },
+    );
   });
   ipcMain.handle(IpcChannel.TransferChoose, async (event, title: unknown, filters: unknown): Promise<ChooseOutcome> => {
     if (!window || event.sender !== window.webContents) return NOT_OUR_WINDOW;
@@ -285,22 +334,34 @@ function registerTransferIpc(): void {
     } catch (e) {
       return { status: 'failed', error: `cannot read ${path}: ${(e as Error).message}` };
     }
-    if (bytes > MAX_UPLOAD_BYTES) return { status: 'failed', error: `${basename(path)} is ${bytes} bytes, over the ${MAX_UPLOAD_BYTES} this window sends: use \`hub import\` on the hub's machine` };
+    if (bytes > MAX_UPLOAD_BYTES)
+      return {
+        status: 'failed',
+        error: `${basename(path)} is ${bytes} bytes, over the ${MAX_UPLOAD_BYTES} this window sends: use \`hub import\` on the hub's machine`,
+      };
     return { status: 'chosen', file: { fileId: chosenFiles.add(event.sender.id, path, bytes), name: basename(path), bytes } };
   });
-  ipcMain.handle(IpcChannel.TransferUpload, async (event, job: unknown, fileId: unknown, path: unknown, contentType: unknown): Promise<UploadOutcome> => {
-    if (!window || event.sender !== window.webContents) return NOT_OUR_WINDOW;
-    const check = checkUploadRequest(event.senderFrame?.url, job, fileId, path, contentType);
-    if (!check.ok) return { status: 'failed', error: check.error };
-    const file = chosenFiles.get(event.sender.id, check.fileId);
-    if (!file) return { status: 'failed', error: 'this window no longer knows that file: choose it again' };
-    const sender = event.sender;
-    return asJob<UploadOutcome>(sender, check.job, async (signal) => {
-      const hub = await hubReady;
-      if (!hub) return { status: 'failed', error: 'the hub is not running: restart the app' };
-      return uploadFileToHub(hub, check.path, file.path, check.contentType, { signal, onProgress: progressTo(sender, check.job) });
-    }, { status: 'failed', error: `refused: job ${check.job} is running already` });
-  });
+  ipcMain.handle(
+    IpcChannel.TransferUpload,
+    async (event, job: unknown, fileId: unknown, path: unknown, contentType: unknown): Promise<UploadOutcome> => {
+      if (!window || event.sender !== window.webContents) return NOT_OUR_WINDOW;
+      const check = checkUploadRequest(event.senderFrame?.url, job, fileId, path, contentType);
+      if (!check.ok) return { status: 'failed', error: check.error };
+      const file = chosenFiles.get(event.sender.id, check.fileId);
+      if (!file) return { status: 'failed', error: 'this window no longer knows that file: choose it again' };
+      const sender = event.sender;
+      return asJob<UploadOutcome>(
+        sender,
+        check.job,
+        async (signal) => {
+          const hub = await hubReady;
+          if (!hub) return { status: 'failed', error: 'the hub is not running: restart the app' };
+          return uploadFileToHub(hub, check.path, file.path, check.contentType, { signal, onProgress: progressTo(sender, check.job) });
+        },
+        { status: 'failed', error: `refused: job ${check.job} is running already` },
+      );
+    },
+  );
   ipcMain.on(IpcChannel.TransferCancel, (event, job: unknown) => {
     if (!fromOurWindow(event) || !isJobNumber(job)) return;
     transfers.cancel(event.sender.id, job);
@@ -434,17 +495,35 @@ function updateTray(): void {
       { type: 'separator' },
       { label: 'Open', click: () => showWindow() },
       { label: 'Alerts', click: () => showWindow('#/alerts') },
-      { label: 'Start at login', type: 'checkbox', checked: login.openAtLogin, click: (item) => { app.setLoginItemSettings({ openAtLogin: item.checked }); updateTray(); } },
+      {
+        label: 'Start at login',
+        type: 'checkbox',
+        checked: login.openAtLogin,
+        click: (item) => {
+          app.setLoginItemSettings({ openAtLogin: item.checked });
+          updateTray();
+        },
+      },
       { type: 'separator' },
       { label: 'Quit', click: () => app.quit() },
     ]),
   );
 }
 
-function showNotification(notice: { title: string; body: string; urgency: 'low' | 'normal' | 'critical'; id?: string }): { ok: true } | { ok: false; error: string } {
+function showNotification(notice: {
+  title: string;
+  body: string;
+  urgency: 'low' | 'normal' | 'critical';
+  id?: string;
+}): { ok: true } | { ok: false; error: string } {
   if (!Notification.isSupported()) return { ok: false, error: 'this desktop shows no notifications' };
   if (notice.id) notifications.get(notice.id)?.close();
-  const n = new Notification({ title: notice.title, body: notice.body, urgency: notice.urgency, timeoutType: notice.urgency === 'critical' ? 'never' : 'default' });
+  const n = new Notification({
+    title: notice.title,
+    body: notice.body,
+    urgency: notice.urgency,
+    timeoutType: notice.urgency === 'critical' ? 'never' : 'default',
+  });
   n.on('click', () => showWindow('#/alerts'));
   n.on('close', () => {
     if (notice.id && notifications.get(notice.id) === n) notifications.delete(notice.id);

@@ -4,7 +4,7 @@ import { RENDERER_CSP, rendererFileFor, rendererHeaders } from './renderer-files
 
 const DIR = '/opt/metrics-hub/renderer';
 
-describe('the app scheme\'s files', () => {
+describe("the app scheme's files", () => {
   it.each([
     ['metrics-hub://app/', 'index.html'],
     ['metrics-hub://app/index.html', 'index.html'],
@@ -28,9 +28,12 @@ describe('the app scheme\'s files', () => {
     expect(rendererFileFor(DIR, url)).toBeUndefined();
   });
 
-  it.each([['metrics-hub://app/../../etc/passwd'], ['metrics-hub://app/%2e%2e/%2e%2e/etc/passwd']])('%s stops at the renderer dir (the URL parser drops leading ..)', (url) => {
-    expect(rendererFileFor(DIR, url)).toBe(join(DIR, 'etc/passwd'));
-  });
+  it.each([['metrics-hub://app/../../etc/passwd'], ['metrics-hub://app/%2e%2e/%2e%2e/etc/passwd']])(
+    '%s stops at the renderer dir (the URL parser drops leading ..)',
+    (url) => {
+      expect(rendererFileFor(DIR, url)).toBe(join(DIR, 'etc/passwd'));
+    },
+  );
 
   it('serves every file with the strict policy: no network, no inline script', () => {
     const h = rendererHeaders('/x/app.js');

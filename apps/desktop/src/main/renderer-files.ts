@@ -10,11 +10,17 @@ import { APP_HOST, APP_SCHEME } from './ipc-policy.ts';
  * them), images from the app or data: URLs, no network at all (connect-src 'none'), no
  * plugins, no <base>, no framing, no forms.
  */
-export const RENDERER_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+export const RENDERER_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** The headers every page and file of the app is served with. */
 export function rendererHeaders(file: string): Record<string, string> {
-  return { 'content-type': contentTypeFor(file), 'content-security-policy': RENDERER_CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
+  return {
+    'content-type': contentTypeFor(file),
+    'content-security-policy': RENDERER_CSP,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+  };
 }
 
 /** The file under `dir` a metrics-hub://app/... URL names, or undefined (other host, escapes dir, bad URL). */

@@ -27,7 +27,15 @@ describe('window state', () => {
     expect(loadWindowState(file, [PRIMARY])).toEqual({ bounds: { x: 320, y: 110, width: 1280, height: 820 }, maximized: false });
   });
 
-  it.each([['{not json'], [''], ['null'], ['[]'], ['{"bounds":{"x":"1","y":0,"width":10,"height":10}}'], ['{"bounds":{"x":0,"y":0,"width":-5,"height":10}}'], ['{"bounds":{"x":0,"y":0,"width":1e999,"height":10}}']])('uses the default for a broken file: %s', (text) => {
+  it.each([
+    ['{not json'],
+    [''],
+    ['null'],
+    ['[]'],
+    ['{"bounds":{"x":"1","y":0,"width":10,"height":10}}'],
+    ['{"bounds":{"x":0,"y":0,"width":-5,"height":10}}'],
+    ['{"bounds":{"x":0,"y":0,"width":1e999,"height":10}}'],
+  ])('uses the default for a broken file: %s', (text) => {
     writeFileSync(file, text);
     expect(loadWindowState(file, [PRIMARY])).toEqual(defaultWindowState(PRIMARY));
   });
@@ -38,17 +46,32 @@ describe('window state', () => {
   });
 
   it('keeps a window on the display it overlaps most, inside it', () => {
-    expect(clampToDisplays({ x: 1800, y: -50, width: 1000, height: 700 }, [PRIMARY, RIGHT])).toEqual({ x: 1920, y: 0, width: 1000, height: 700 });
+    expect(clampToDisplays({ x: 1800, y: -50, width: 1000, height: 700 }, [PRIMARY, RIGHT])).toEqual({
+      x: 1920,
+      y: 0,
+      width: 1000,
+      height: 700,
+    });
   });
 
   it('shrinks a window bigger than its display and grows a tiny one', () => {
     expect(clampToDisplays({ x: 0, y: 0, width: 5000, height: 3000 }, [PRIMARY])).toEqual(PRIMARY);
-    expect(clampToDisplays({ x: 10, y: 10, width: 50, height: 20 }, [PRIMARY])).toEqual({ x: 10, y: 10, width: MIN_WIDTH, height: MIN_HEIGHT });
+    expect(clampToDisplays({ x: 10, y: 10, width: 50, height: 20 }, [PRIMARY])).toEqual({
+      x: 10,
+      y: 10,
+      width: MIN_WIDTH,
+      height: MIN_HEIGHT,
+    });
   });
 
   it('handles displays at negative coordinates', () => {
     const left = { x: -1280, y: 0, width: 1280, height: 1000 };
-    expect(clampToDisplays({ x: -1300, y: 100, width: 800, height: 600 }, [PRIMARY, left])).toEqual({ x: -1280, y: 100, width: 800, height: 600 });
+    expect(clampToDisplays({ x: -1300, y: 100, width: 800, height: 600 }, [PRIMARY, left])).toEqual({
+      x: -1280,
+      y: 100,
+      width: 800,
+      height: 600,
+    });
   });
 
   it('writes a private file', () => {

@@ -24,7 +24,15 @@ const DEFAULT_SIZE = { width: 1280, height: 820 };
 export function defaultWindowState(primary: Rect): WindowState {
   const width = Math.min(DEFAULT_SIZE.width, primary.width);
   const height = Math.min(DEFAULT_SIZE.height, primary.height);
-  return { bounds: { x: primary.x + Math.round((primary.width - width) / 2), y: primary.y + Math.round((primary.height - height) / 2), width, height }, maximized: false };
+  return {
+    bounds: {
+      x: primary.x + Math.round((primary.width - width) / 2),
+      y: primary.y + Math.round((primary.height - height) / 2),
+      width,
+      height,
+    },
+    maximized: false,
+  };
 }
 
 function isRect(x: unknown): x is Rect {

@@ -21,7 +21,10 @@ class FakeIpc implements IpcRendererLike {
     this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), l]);
   }
   removeListener(channel: string, l: (e: unknown, ...a: unknown[]) => void) {
-    this.listeners.set(channel, (this.listeners.get(channel) ?? []).filter((x) => x !== l));
+    this.listeners.set(
+      channel,
+      (this.listeners.get(channel) ?? []).filter((x) => x !== l),
+    );
   }
   emit(channel: string, ...args: unknown[]) {
     for (const l of this.listeners.get(channel) ?? []) l({}, ...args);
@@ -30,7 +33,15 @@ class FakeIpc implements IpcRendererLike {
 
 describe('the preload bridge', () => {
   it('exposes the hub requests, events and file transfers, nothing else', () => {
-    expect(Object.keys(createBridge(new FakeIpc())).sort()).toEqual(['cancelTransfer', 'chooseFile', 'request', 'saveCapture', 'saveFromHub', 'subscribe', 'uploadToHub']);
+    expect(Object.keys(createBridge(new FakeIpc())).sort()).toEqual([
+      'cancelTransfer',
+      'chooseFile',
+      'request',
+      'saveCapture',
+      'saveFromHub',
+      'subscribe',
+      'uploadToHub',
+    ]);
   });
 
   it('invokes hub:request and returns only ok, status and body', async () => {
@@ -40,7 +51,7 @@ describe('the preload bridge', () => {
     expect(r).toEqual({ ok: true, status: 200, body: { status: 'success' } });
   });
 
-  it('delivers only its own subscription\'s events and unsubscribes once', () => {
+  it("delivers only its own subscription's events and unsubscribes once", () => {
     const ipc = new FakeIpc();
     const bridge = createBridge(ipc);
     const a: unknown[] = [];
@@ -63,8 +74,8 @@ describe('the preload bridge', () => {
   });
 });
 
-describe('the preload bridge\'s file transfers', () => {
-  it('saves through transfer:save, routes only its job\'s progress, and stops listening after', async () => {
+describe("the preload bridge's file transfers", () => {
+  it("saves through transfer:save, routes only its job's progress, and stops listening after", async () => {
     const ipc = new FakeIpc();
     ipc.answer = { status: 'saved', file: '/home/u/Downloads/x.csv', bytes: 10, extra: { a: 1 } };
     ipc.during = () => {
@@ -88,7 +99,12 @@ describe('the preload bridge\'s file transfers', () => {
   it('passes a POST body along and turns an unknown answer into a failure', async () => {
     const ipc = new FakeIpc();
     ipc.answer = { status: 'weird' };
-    const r = await createBridge(ipc).saveFromHub(1, { method: 'POST', path: '/api/hub/v1/incidents', body: { title: 't' } }, 'i.ndjson', () => undefined);
+    const r = await createBridge(ipc).saveFromHub(
+      1,
+      { method: 'POST', path: '/api/hub/v1/incidents', body: { title: 't' } },
+      'i.ndjson',
+      () => undefined,
+    );
     expect(r).toEqual({ status: 'failed', error: 'the save ended without an answer' });
     expect(ipc.invoked[0][2]).toEqual({ method: 'POST', path: '/api/hub/v1/incidents', body: { title: 't' } });
   });
@@ -97,7 +113,10 @@ describe('the preload bridge\'s file transfers', () => {
     const ipc = new FakeIpc();
     ipc.answer = { status: 'chosen', file: { fileId: 'a'.repeat(24), name: 'i.ndjson', bytes: 5, path: '/secret/i.ndjson' } };
     const bridge = createBridge(ipc);
-    expect(await bridge.chooseFile('Open', [{ name: 'Incidents', extensions: ['ndjson'] }])).toEqual({ status: 'chosen', file: { fileId: 'a'.repeat(24), name: 'i.ndjson', bytes: 5 } });
+    expect(await bridge.chooseFile('Open', [{ name: 'Incidents', extensions: ['ndjson'] }])).toEqual({
+      status: 'chosen',
+      file: { fileId: 'a'.repeat(24), name: 'i.ndjson', bytes: 5 },
+    });
     ipc.answer = undefined;
     expect(await bridge.chooseFile('Open', [])).toEqual({ status: 'dismissed' });
     expect(ipc.invoked[0]).toEqual([IpcChannel.TransferChoose, 'Open', [{ name: 'Incidents', extensions: ['ndjson'] }]]);

@@ -23,7 +23,8 @@ export function createBridge(ipc: IpcRendererLike): PreloadBridge {
   const withProgress = async (job: number, onProgress: ProgressListener, invoke: () => Promise<unknown>): Promise<unknown> => {
     const listener = (_event: unknown, ...args: unknown[]) => {
       const [j, bytes, total] = args;
-      if (j === job && typeof bytes === 'number' && (typeof total === 'number' || total === null) && typeof onProgress === 'function') onProgress(bytes, total);
+      if (j === job && typeof bytes === 'number' && (typeof total === 'number' || total === null) && typeof onProgress === 'function')
+        onProgress(bytes, total);
     };
     ipc.on(IpcChannel.TransferProgress, listener);
     try {
@@ -56,18 +57,40 @@ export function createBridge(ipc: IpcRendererLike): PreloadBridge {
       };
     },
     async saveFromHub(job: number, request: HubFileRequest, suggestedName: string, onProgress: ProgressListener): Promise<SaveOutcome> {
-      const plain: HubFileRequest = { method: request?.method, path: String(request?.path), ...(request?.body !== undefined ? { body: request.body } : {}) };
-      return saveOutcome(await withProgress(job, onProgress, () => ipc.invoke(IpcChannel.TransferSave, Number(job), plain, String(suggestedName))));
+      const plain: HubFileRequest = {
+        method: request?.method,
+        path: String(request?.path),
+        ...(request?.body !== undefined ? { body: request.body } : {}),
+      };
+      return saveOutcome(
+        await withProgress(job, onProgress, () => ipc.invoke(IpcChannel.TransferSave, Number(job), plain, String(suggestedName))),
+      );
     },
     async chooseFile(title: string, filters: FileFilter[]): Promise<ChooseOutcome> {
-      const r = (await ipc.invoke(IpcChannel.TransferChoose, String(title), Array.isArray(filters) ? filters.map((f) => ({ name: String(f?.name), extensions: Array.isArray(f?.extensions) ? f.extensions.map(String) : [] })) : [])) as ChooseOutcome | undefined;
-      if (r?.status === 'chosen') return { status: 'chosen', file: { fileId: String(r.file.fileId), name: String(r.file.name), bytes: Number(r.file.bytes) } };
+      const r = (await ipc.invoke(
+        IpcChannel.TransferChoose,
+        String(title),
+        Array.isArray(filters)
+          ? filters.map((f) => ({ name: String(f?.name), extensions: Array.isArray(f?.extensions) ? f.extensions.map(String) : [] }))
+          : [],
+      )) as ChooseOutcome | undefined;
+      if (r?.status === 'chosen')
+        return { status: 'chosen', file: { fileId: String(r.file.fileId), name: String(r.file.name), bytes: Number(r.file.bytes) } };
       if (r?.status === 'failed') return { status: 'failed', error: String(r.error) };
       return { status: 'dismissed' };
     },
-    async uploadToHub(job: number, fileId: string, path: string, contentType: string, onProgress: ProgressListener): Promise<UploadOutcome> {
-      const r = (await withProgress(job, onProgress, () => ipc.invoke(IpcChannel.TransferUpload, Number(job), String(fileId), String(path), String(contentType)))) as UploadOutcome | undefined;
-      if (r?.status === 'sent') return { status: 'sent', response: { ok: r.response.ok === true, status: Number(r.response.status), body: r.response.body } };
+    async uploadToHub(
+      job: number,
+      fileId: string,
+      path: string,
+      contentType: string,
+      onProgress: ProgressListener,
+    ): Promise<UploadOutcome> {
+      const r = (await withProgress(job, onProgress, () =>
+        ipc.invoke(IpcChannel.TransferUpload, Number(job), String(fileId), String(path), String(contentType)),
+      )) as UploadOutcome | undefined;
+      if (r?.status === 'sent')
+        return { status: 'sent', response: { ok: r.response.ok === true, status: Number(r.response.status), body: r.response.body } };
       if (r?.status === 'cancelled') return { status: 'cancelled' };
       return { status: 'failed', error: r?.status === 'failed' ? String(r.error) : 'the upload ended without an answer' };
     },

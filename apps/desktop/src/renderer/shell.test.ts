@@ -17,8 +17,10 @@ describe.runIf(available)('renderer shell', () => {
       await page.waitForSelector(`main#view[data-view="${section.toLowerCase()}"]`);
       expect(await page.title()).toBe(`${section} · Metrics Hub`);
     }
-    await page.waitForFunction(() => /1 of 1 agents up/.test(document.querySelector('.hub-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => /1 of 1 agents up/.test(document.querySelector('.hub-status')?.textContent ?? ''), undefined, {
+      timeout: 30_000,
+    });
     await screenshot(page, 'shell');
-    expect(errors, errors.join("\n")).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
   }, 60_000);
 });

@@ -51,7 +51,8 @@ export function alertProblem(a: Alert): string | undefined {
 export function mergeAlert(old: Alert | undefined, incoming: Alert, now: number): Alert {
   if (!old) return incoming;
   const overlaps =
-    (incoming.endsAt > old.startsAt && incoming.endsAt < old.endsAt) || (incoming.startsAt > old.startsAt && incoming.startsAt < old.endsAt);
+    (incoming.endsAt > old.startsAt && incoming.endsAt < old.endsAt) ||
+    (incoming.startsAt > old.startsAt && incoming.startsAt < old.endsAt);
   if (!overlaps) return incoming;
   const merged: Alert = { ...incoming, startsAt: Math.min(old.startsAt, incoming.startsAt) };
   if (incoming.endsAt <= now) {
@@ -82,7 +83,8 @@ export class AlertStore {
     this.stmt = {
       get: db.prepare<[string], Row>('SELECT * FROM notify_alerts WHERE fp = ?'),
       all: db.prepare<[], Row>('SELECT * FROM notify_alerts ORDER BY fp'),
-      upsert: db.prepare(`INSERT INTO notify_alerts (fp, labels, annotations, starts_at, ends_at, generator_url, updated_at, seen_status, seen_mute)
+      upsert:
+        db.prepare(`INSERT INTO notify_alerts (fp, labels, annotations, starts_at, ends_at, generator_url, updated_at, seen_status, seen_mute)
         VALUES (@fp, @labels, @annotations, @starts_at, @ends_at, @generator_url, @updated_at, @seen_status, @seen_mute)
         ON CONFLICT (fp) DO UPDATE SET labels = excluded.labels, annotations = excluded.annotations, starts_at = excluded.starts_at,
           ends_at = excluded.ends_at, generator_url = excluded.generator_url, updated_at = excluded.updated_at`),
@@ -155,4 +157,3 @@ export function canonicalJson(o: Readonly<Record<string, string>>): string {
   for (const k of Object.keys(o).sort()) sorted[k] = o[k];
   return JSON.stringify(sorted);
 }
-

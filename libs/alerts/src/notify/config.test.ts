@@ -49,7 +49,12 @@ notify_resolved_after_silence: false
     expect(c.route.groupBy).toEqual(['alertname', 'cluster']);
     expect(c.route.groupWait).toBe(10_000);
     expect(c.route.groupInterval).toBeUndefined();
-    expect(c.route.routes[0]).toMatchObject({ receiver: 'pager', continue: true, repeatInterval: 5_400_000, matchers: [{ type: '=~', name: 'severity', value: 'critical|page' }] });
+    expect(c.route.routes[0]).toMatchObject({
+      receiver: 'pager',
+      continue: true,
+      repeatInterval: 5_400_000,
+      matchers: [{ type: '=~', name: 'severity', value: 'critical|page' }],
+    });
     expect(c.route.routes[1].matchers).toEqual([
       { type: '=', name: 'team', value: 'db' },
       { type: '=~', name: 'env', value: 'prod|stage' },
@@ -127,7 +132,7 @@ time_intervals: []
       'am.yml:6: time intervals are not supported: remove the section',
       'am.yml:5: receiver "ops" is defined twice (also at am.yml:5): give each receiver its own name',
       'am.yml:1: the root route needs a receiver: add receiver: <one of ops>',
-      "am.yml:2: the root route must not have matchers (it catches every alert): move them to a route under routes",
+      'am.yml:2: the root route must not have matchers (it catches every alert): move them to a route under routes',
       "am.yml:3: group_by '...' means every label and cannot be combined with other names: write group_by: ['...'] alone",
       'am.yml:4: repeat_interval cannot be zero: use e.g. 4h',
     ]);
@@ -138,7 +143,12 @@ time_intervals: []
 
   it('checks a config built in code the same way', () => {
     const config: NotifierConfig = {
-      route: { receiver: 'x', matchers: [], continue: false, routes: [{ receiver: 'y', matchers: [{ type: '=~', name: 'a', value: '(' }], continue: false, routes: [] }] },
+      route: {
+        receiver: 'x',
+        matchers: [],
+        continue: false,
+        routes: [{ receiver: 'y', matchers: [{ type: '=~', name: 'a', value: '(' }], continue: false, routes: [] }],
+      },
       receivers: [{ name: 'x', integrations: [] }],
       inhibitRules: [],
       notifyResolvedAfterSilence: true,

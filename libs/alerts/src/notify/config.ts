@@ -77,10 +77,36 @@ export const ROUTE_DEFAULTS = { groupWait: 30_000, groupInterval: 5 * 60_000, re
 export const INTEGRATION_KINDS = ['webhook', 'email', 'slack', 'desktop'] as const;
 // Alertmanager's other receivers: named so that a config written for Alertmanager gets a
 // clear "not supported" rather than "unknown key".
-const OTHER_AM_KINDS = ['pagerduty', 'opsgenie', 'wechat', 'pushover', 'victorops', 'sns', 'telegram', 'webex', 'discord', 'msteams', 'msteamsv2', 'jira', 'rocketchat', 'incidentio'];
+const OTHER_AM_KINDS = [
+  'pagerduty',
+  'opsgenie',
+  'wechat',
+  'pushover',
+  'victorops',
+  'sns',
+  'telegram',
+  'webex',
+  'discord',
+  'msteams',
+  'msteamsv2',
+  'jira',
+  'rocketchat',
+  'incidentio',
+];
 
 const TOP_KEYS = ['global', 'templates', 'route', 'receivers', 'inhibit_rules', 'notify_resolved_after_silence'];
-const ROUTE_KEYS = ['receiver', 'group_by', 'group_wait', 'group_interval', 'repeat_interval', 'matchers', 'match', 'match_re', 'continue', 'routes'];
+const ROUTE_KEYS = [
+  'receiver',
+  'group_by',
+  'group_wait',
+  'group_interval',
+  'repeat_interval',
+  'matchers',
+  'match',
+  'match_re',
+  'continue',
+  'routes',
+];
 const INHIBIT_KEYS = ['source_matchers', 'target_matchers', 'source_match', 'source_match_re', 'target_match', 'target_match_re', 'equal'];
 const NOT_SUPPORTED: Record<string, string> = {
   time_intervals: 'time intervals are not supported: remove the section',
@@ -97,7 +123,8 @@ export function parseNotifierConfig(text: string, file: string): ConfigResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (offset: number | undefined) => (offset === undefined ? file : `${file}:${lines.linePos(offset).line}`);
-  if (doc.errors.length) return { ok: false, problems: doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}: fix the YAML syntax`) };
+  if (doc.errors.length)
+    return { ok: false, problems: doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}: fix the YAML syntax`) };
   let root: unknown;
   try {
     root = doc.toJS() ?? {};
@@ -147,8 +174,10 @@ class Reader {
       return undefined;
     }
     const route = this.route(top.route, ['route']);
-    const inhibitRules = this.list(top.inhibit_rules, ['inhibit_rules'], 'inhibit_rules').flatMap((r, i) => this.inhibitRule(r, ['inhibit_rules', i]) ?? []);
-    const global = top.global === undefined ? {} : this.mapping(top.global, ['global'], 'global', 'a mapping of settings') ?? {};
+    const inhibitRules = this.list(top.inhibit_rules, ['inhibit_rules'], 'inhibit_rules').flatMap(
+      (r, i) => this.inhibitRule(r, ['inhibit_rules', i]) ?? [],
+    );
+    const global = top.global === undefined ? {} : (this.mapping(top.global, ['global'], 'global', 'a mapping of settings') ?? {});
     const templates = this.list(top.templates, ['templates'], 'templates').flatMap((t, i) => {
       if (typeof t === 'string') return [t];
       this.problem(['templates', i], 'a template entry must be a file path or glob');
@@ -216,7 +245,7 @@ class Reader {
       }
       this.list(m[key], [...path, key], key).forEach((c, i) => {
         const cp = [...path, key, i];
-        const config = this.mapping(c, cp, `an entry of ${key}`, 'a mapping of that receiver kind\'s settings');
+        const config = this.mapping(c, cp, `an entry of ${key}`, "a mapping of that receiver kind's settings");
         if (!config) return;
         if (config.send_resolved !== undefined && typeof config.send_resolved !== 'boolean') {
           this.problem([...cp, 'send_resolved'], 'send_resolved must be true or false');
@@ -245,7 +274,8 @@ class Reader {
   matchers(m: Record<string, unknown>, path: Path, keys: { list: string; equal: string; regex: string }): LabelMatcher[] {
     const out: LabelMatcher[] = [];
     this.list(m[keys.list], [...path, keys.list], keys.list).forEach((text, i) => {
-      if (typeof text !== 'string') return this.problem([...path, keys.list, i], `${keys.list} entries must be text like severity=~"critical|warning"`);
+      if (typeof text !== 'string')
+        return this.problem([...path, keys.list, i], `${keys.list} entries must be text like severity=~"critical|warning"`);
       try {
         out.push(...parseMatchers(text));
       } catch (e) {
@@ -307,29 +337,45 @@ export function checkNotifierConfig(config: NotifierConfig, file = 'config'): st
   for (const r of config.receivers) {
     const here = r.at ?? file;
     if (!r.name) problems.push(`${here}: a receiver needs a name: add name: <text>`);
-    else if (names.has(r.name)) problems.push(`${here}: receiver "${r.name}" is defined twice (also at ${names.get(r.name)}): give each receiver its own name`);
+    else if (names.has(r.name))
+      problems.push(`${here}: receiver "${r.name}" is defined twice (also at ${names.get(r.name)}): give each receiver its own name`);
     else names.set(r.name, here);
     for (const i of r.integrations) {
-      if (!(INTEGRATION_KINDS as readonly string[]).includes(i.kind)) problems.push(`${i.at ?? here}: receiver "${r.name}" has an integration of kind "${i.kind}": use one of ${INTEGRATION_KINDS.join(', ')}`);
+      if (!(INTEGRATION_KINDS as readonly string[]).includes(i.kind))
+        problems.push(
+          `${i.at ?? here}: receiver "${r.name}" has an integration of kind "${i.kind}": use one of ${INTEGRATION_KINDS.join(', ')}`,
+        );
     }
   }
   const known = [...names.keys()];
   const root = config.route;
   const rootAt = root.at?.route ?? file;
-  if (!root.receiver) problems.push(`${rootAt}: the root route needs a receiver: add receiver: <one of ${known.join(', ') || 'the receivers (none defined yet)'}>`);
-  if (root.matchers.length) problems.push(`${root.at?.matchers ?? root.at?.match ?? root.at?.match_re ?? rootAt}: the root route must not have matchers (it catches every alert): move them to a route under routes`);
+  if (!root.receiver)
+    problems.push(
+      `${rootAt}: the root route needs a receiver: add receiver: <one of ${known.join(', ') || 'the receivers (none defined yet)'}>`,
+    );
+  if (root.matchers.length)
+    problems.push(
+      `${root.at?.matchers ?? root.at?.match ?? root.at?.match_re ?? rootAt}: the root route must not have matchers (it catches every alert): move them to a route under routes`,
+    );
   if (root.continue) problems.push(`${root.at?.continue ?? rootAt}: the root route cannot have continue: remove it`);
 
   const walk = (r: RouteConfig, inherited: { groupInterval: number; repeatInterval: number }) => {
     const at = (key: string) => r.at?.[key] ?? r.at?.route ?? file;
     if (r.receiver !== undefined && !names.has(r.receiver)) {
-      problems.push(`${at('receiver')}: route receiver "${r.receiver}" is not defined: add a receiver with that name under receivers, or use one of ${known.join(', ') || '(none defined)'}`);
+      problems.push(
+        `${at('receiver')}: route receiver "${r.receiver}" is not defined: add a receiver with that name under receivers, or use one of ${known.join(', ') || '(none defined)'}`,
+      );
     }
     if (r.groupBy) {
-      if (r.groupBy.includes('...') && r.groupBy.length > 1) problems.push(`${at('group_by')}: group_by '...' means every label and cannot be combined with other names: write group_by: ['...'] alone`);
+      if (r.groupBy.includes('...') && r.groupBy.length > 1)
+        problems.push(
+          `${at('group_by')}: group_by '...' means every label and cannot be combined with other names: write group_by: ['...'] alone`,
+        );
       const seen = new Set<string>();
       for (const n of r.groupBy) {
-        if (n !== '...' && !LABEL_NAME.test(n)) problems.push(`${at('group_by')}: group_by has ${JSON.stringify(n)}, which is not a label name: use letters, digits and _`);
+        if (n !== '...' && !LABEL_NAME.test(n))
+          problems.push(`${at('group_by')}: group_by has ${JSON.stringify(n)}, which is not a label name: use letters, digits and _`);
         if (seen.has(n)) problems.push(`${at('group_by')}: group_by lists "${n}" twice: list it once`);
         seen.add(n);
       }
@@ -358,7 +404,11 @@ export function checkNotifierConfig(config: NotifierConfig, file = 'config'): st
   walk(root, ROUTE_DEFAULTS);
 
   for (const rule of config.inhibitRules) {
-    for (const n of rule.equal) if (!LABEL_NAME.test(n)) problems.push(`${rule.at ?? file}: inhibit rule equal has ${JSON.stringify(n)}, which is not a label name: use letters, digits and _`);
+    for (const n of rule.equal)
+      if (!LABEL_NAME.test(n))
+        problems.push(
+          `${rule.at ?? file}: inhibit rule equal has ${JSON.stringify(n)}, which is not a label name: use letters, digits and _`,
+        );
     for (const m of [...rule.sourceMatchers, ...rule.targetMatchers]) {
       try {
         checkMatcher(m);

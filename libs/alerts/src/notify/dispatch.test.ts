@@ -185,7 +185,9 @@ describe('resolved alerts', () => {
       h.notifier.put([resolved(down('b'), T0, T0 + MIN)], T0 + MIN);
       await h.tickAt(T0 + 5 * MIN + 30 * SEC);
       expect(hook.summary()).toEqual(
-        sendResolved ? ['firing Down@a=firing,Down@b=firing', 'firing Down@a=firing,Down@b=resolved'] : ['firing Down@a=firing,Down@b=firing'],
+        sendResolved
+          ? ['firing Down@a=firing,Down@b=firing', 'firing Down@a=firing,Down@b=resolved']
+          : ['firing Down@a=firing,Down@b=firing'],
       );
       await h.tickAt(T0 + 10 * MIN + 30 * SEC);
       expect(hook.sent).toHaveLength(sendResolved ? 2 : 1);
@@ -204,7 +206,11 @@ describe('resolved alerts', () => {
     h.notifier.put([resolved(down('b'), T0, T0 + MIN)], T0 + 6 * MIN);
     h.notifier.put([firing(down('c'), T0 + 7 * MIN)], T0 + 7 * MIN);
     await h.tickAt(T0 + 10 * MIN + 30 * SEC);
-    expect(hook.summary()).toEqual(['firing Down@a=firing,Down@b=firing', 'firing Down@a=firing,Down@b=resolved', 'firing Down@a=firing,Down@c=firing']);
+    expect(hook.summary()).toEqual([
+      'firing Down@a=firing,Down@b=firing',
+      'firing Down@a=firing,Down@b=resolved',
+      'firing Down@a=firing,Down@c=firing',
+    ]);
   });
 });
 
@@ -217,12 +223,17 @@ describe('the alert store', () => {
     h.notifier.put([resolved(down('a'), T0, T0 + 2 * MIN)], T0 + 2 * MIN);
     expect(h.notifier.alerts(T0 + 2 * MIN).map((a) => [a.status, a.endsAt - T0])).toEqual([['resolved', 2 * MIN]]);
     h.notifier.put([firing(down('a'), T0 + 10 * MIN, { endsAt: T0 + 14 * MIN })], T0 + 10 * MIN);
-    expect(h.notifier.alerts(T0 + 10 * MIN).map((a) => [a.status, a.startsAt - T0, a.endsAt - T0])).toEqual([['firing', 10 * MIN, 14 * MIN]]);
+    expect(h.notifier.alerts(T0 + 10 * MIN).map((a) => [a.status, a.startsAt - T0, a.endsAt - T0])).toEqual([
+      ['firing', 10 * MIN, 14 * MIN],
+    ]);
   });
 
   it('rejects malformed alerts with the reason and keeps the rest', () => {
     h = openHarness(TEAM);
-    const r = h.notifier.put([firing({}, T0), firing(down('a'), T0), firing({ 'bad-name': 'x' }, T0), firing(down('b'), T0, { endsAt: T0 - 1 })], T0);
+    const r = h.notifier.put(
+      [firing({}, T0), firing(down('a'), T0), firing({ 'bad-name': 'x' }, T0), firing(down('b'), T0, { endsAt: T0 - 1 })],
+      T0,
+    );
     expect(r).toEqual({
       accepted: 1,
       rejected: [

@@ -63,7 +63,9 @@ export class Dispatcher {
       get: db.prepare<[string], Row>('SELECT * FROM notify_groups WHERE id = ?'),
       all: db.prepare<[], Row>('SELECT * FROM notify_groups ORDER BY id'),
       due: db.prepare<[number], Row>('SELECT * FROM notify_groups WHERE next_flush_at <= ? ORDER BY next_flush_at, id'),
-      insert: db.prepare('INSERT INTO notify_groups (id, route_id, group_key, labels, created_at, next_flush_at, flushed) VALUES (?, ?, ?, ?, ?, ?, 0)'),
+      insert: db.prepare(
+        'INSERT INTO notify_groups (id, route_id, group_key, labels, created_at, next_flush_at, flushed) VALUES (?, ?, ?, ?, ?, ?, 0)',
+      ),
       schedule: db.prepare('UPDATE notify_groups SET next_flush_at = ?, flushed = ? WHERE id = ?'),
       removeGroup: db.prepare('DELETE FROM notify_groups WHERE id = ?'),
       keyExists: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM notify_groups WHERE group_key = ?'),
@@ -72,7 +74,9 @@ export class Dispatcher {
       removeMembers: db.prepare('DELETE FROM notify_group_alerts WHERE group_id = ?'),
       members: db.prepare<[string], { fp: string }>('SELECT fp FROM notify_group_alerts WHERE group_id = ? ORDER BY fp'),
       groupsOf: db.prepare<[string], { group_id: string }>('SELECT group_id FROM notify_group_alerts WHERE fp = ? ORDER BY group_id'),
-      empty: db.prepare<[], { id: string }>('SELECT id FROM notify_groups g WHERE NOT EXISTS (SELECT 1 FROM notify_group_alerts m WHERE m.group_id = g.id)'),
+      empty: db.prepare<[], { id: string }>(
+        'SELECT id FROM notify_groups g WHERE NOT EXISTS (SELECT 1 FROM notify_group_alerts m WHERE m.group_id = g.id)',
+      ),
     };
   }
 

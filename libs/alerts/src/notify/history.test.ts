@@ -25,7 +25,10 @@ describe('history', () => {
     h = openHarness(CONFIG, { newSilenceId: () => 'sil-1' });
     const hook = h.fake('team', 'hook');
     h.notifier.put([firing(A, T0), firing(B, T0)], T0);
-    h.notifier.silences.create({ matchers: ['alertname=Down'], endsAt: T0 + 30 * MIN, createdBy: 'alice', comment: 'deploy' }, T0 + 10 * SEC);
+    h.notifier.silences.create(
+      { matchers: ['alertname=Down'], endsAt: T0 + 30 * MIN, createdBy: 'alice', comment: 'deploy' },
+      T0 + 10 * SEC,
+    );
     await h.tickAt(T0 + 30 * SEC);
     h.notifier.silences.expire('sil-1', T0 + MIN);
     await h.tickAt(T0 + 5 * MIN + 30 * SEC);
@@ -53,13 +56,28 @@ describe('history', () => {
       ['silenced', 10],
       ['firing', 0],
     ]);
-    expect(ofA.find((e) => e.kind === 'silenced')).toEqual({ id: expect.any(Number), at: T0 + 10 * SEC, kind: 'silenced', alerts: [{ fingerprint: fpA, labels: A }], detail: { silenceIds: ['sil-1'] } });
+    expect(ofA.find((e) => e.kind === 'silenced')).toEqual({
+      id: expect.any(Number),
+      at: T0 + 10 * SEC,
+      kind: 'silenced',
+      alerts: [{ fingerprint: fpA, labels: A }],
+      detail: { silenceIds: ['sil-1'] },
+    });
     expect(ofA.find((e) => e.kind === 'acked')!.detail).toEqual({ by: 'bob' });
     expect(ofA.find((e) => e.kind === 'snoozed')!.detail).toEqual({ until: T0 + 8 * MIN, by: 'carol' });
     expect(ofA.find((e) => e.kind === 'unsnoozed')!.detail).toEqual({ reason: 'ended' });
 
     const deliveries = h.notifier.history.search({ kind: 'delivery', receiver: 'team' });
-    expect(deliveries.map((e) => [(e.at - T0) / SEC, e.integration, e.ok, e.error ?? null, e.detail!.attempt, e.alerts.map((a) => a.labels.alertname)])).toEqual([
+    expect(
+      deliveries.map((e) => [
+        (e.at - T0) / SEC,
+        e.integration,
+        e.ok,
+        e.error ?? null,
+        e.detail!.attempt,
+        e.alerts.map((a) => a.labels.alertname),
+      ]),
+    ).toEqual([
       [631, 'webhook[0]', true, null, 2, ['Down']],
       [630, 'webhook[0]', false, '503 Service Unavailable', 1, ['Down']],
       [330, 'webhook[0]', true, null, 1, ['Down']],
@@ -97,7 +115,9 @@ describe('history', () => {
   });
 
   it('records inhibition and its end, and the end of an ack when annotations change', async () => {
-    h = openHarness(`${CONFIG}inhibit_rules:\n  - { source_matchers: [alertname=Full], target_matchers: [alertname=Down], equal: [instance] }\n`);
+    h = openHarness(
+      `${CONFIG}inhibit_rules:\n  - { source_matchers: [alertname=Full], target_matchers: [alertname=Down], equal: [instance] }\n`,
+    );
     const fpB2 = fingerprint({ alertname: 'Full', instance: 'a' });
     h.notifier.put([firing(A, T0, { annotations: { v: '1' } })], T0);
     h.notifier.acknowledge(fpA, 'bob', T0 + SEC);

@@ -98,9 +98,13 @@ export class History {
     CREATE INDEX IF NOT EXISTS notify_history_alerts_fp ON notify_history_alerts (fp);
     CREATE INDEX IF NOT EXISTS notify_history_alerts_name ON notify_history_alerts (alertname)`);
     this.stmt = {
-      insert: db.prepare('INSERT INTO notify_history (at, kind, receiver, integration, group_key, ok, error, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO notify_history (at, kind, receiver, integration, group_key, ok, error, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       insertAlert: db.prepare('INSERT OR IGNORE INTO notify_history_alerts (event_id, fp, alertname, labels) VALUES (?, ?, ?, ?)'),
-      alertsOf: db.prepare<[number], { fp: string; labels: string }>('SELECT fp, labels FROM notify_history_alerts WHERE event_id = ? ORDER BY fp'),
+      alertsOf: db.prepare<[number], { fp: string; labels: string }>(
+        'SELECT fp, labels FROM notify_history_alerts WHERE event_id = ? ORDER BY fp',
+      ),
       gcAlerts: db.prepare('DELETE FROM notify_history_alerts WHERE event_id IN (SELECT id FROM notify_history WHERE at < ?)'),
       gc: db.prepare('DELETE FROM notify_history WHERE at < ?'),
     };
@@ -109,7 +113,16 @@ export class History {
   record(e: NewHistoryEvent): number {
     const ok = e.ok === undefined ? null : e.ok ? 1 : 0;
     const id = Number(
-      this.stmt.insert.run(e.at, e.kind, e.receiver ?? null, e.integration ?? null, e.groupKey ?? null, ok, e.error ?? null, e.detail ? JSON.stringify(e.detail) : null).lastInsertRowid,
+      this.stmt.insert.run(
+        e.at,
+        e.kind,
+        e.receiver ?? null,
+        e.integration ?? null,
+        e.groupKey ?? null,
+        ok,
+        e.error ?? null,
+        e.detail ? JSON.stringify(e.detail) : null,
+      ).lastInsertRowid,
     );
     for (const a of e.alerts) this.stmt.insertAlert.run(id, a.fingerprint, a.labels.alertname ?? null, JSON.stringify(a.labels));
     return id;
@@ -137,7 +150,9 @@ export class History {
     const sql = `SELECT h.* FROM notify_history h ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY h.at DESC, h.id DESC`;
     let stmt = this.searches.get(sql);
     if (!stmt) this.searches.set(sql, (stmt = this.db.prepare<unknown[], Row>(sql)));
-    const matchers = q.labelMatchers?.length ? compileMatchers(q.labelMatchers.flatMap((m) => (typeof m === 'string' ? parseMatchers(m) : [m]))) : undefined;
+    const matchers = q.labelMatchers?.length
+      ? compileMatchers(q.labelMatchers.flatMap((m) => (typeof m === 'string' ? parseMatchers(m) : [m])))
+      : undefined;
     const limit = q.limit ?? 100;
     const out: HistoryEvent[] = [];
     if (limit <= 0) return out;

@@ -27,7 +27,11 @@ export class Inhibitor {
   private readonly rules: Rule[];
 
   constructor(rules: readonly InhibitRuleConfig[]) {
-    this.rules = rules.map((r) => ({ source: compileMatchers(r.sourceMatchers), target: compileMatchers(r.targetMatchers), equal: r.equal }));
+    this.rules = rules.map((r) => ({
+      source: compileMatchers(r.sourceMatchers),
+      target: compileMatchers(r.targetMatchers),
+      equal: r.equal,
+    }));
   }
 
   /** Indexes the currently firing alerts as sources, once per evaluation. */

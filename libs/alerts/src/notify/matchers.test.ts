@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compileMatchers, formatLabelSet, formatMatchers, matchesAll, MatcherSyntaxError, parseMatchers, sortMatchers } from './matchers.ts';
+import {
+  compileMatchers,
+  formatLabelSet,
+  formatMatchers,
+  matchesAll,
+  MatcherSyntaxError,
+  parseMatchers,
+  sortMatchers,
+} from './matchers.ts';
 import { tryParsePromDuration as parseDuration } from '@metrics-hub/promql';
 
 describe('matchers in Alertmanager string form', () => {
@@ -25,7 +33,9 @@ describe('matchers in Alertmanager string form', () => {
       }
       throw new Error(`no error for ${s}`);
     };
-    expect(err('severity')).toBe('bad matcher "severity": expected =, !=, =~ or !~ after "severity": write matchers like severity=~"critical|warning" or alertname="HostDown"');
+    expect(err('severity')).toBe(
+      'bad matcher "severity": expected =, !=, =~ or !~ after "severity": write matchers like severity=~"critical|warning" or alertname="HostDown"',
+    );
     expect(err('sev="crit')).toContain('a quoted string is not closed');
     expect(err('{a="b"')).toContain('opens a brace it does not close');
     expect(err('a="b" c="d"')).toContain('expected "," after the matcher on "a"');

@@ -89,7 +89,18 @@ function readQuoted(s: string, start: number, fail: (what: string) => never): { 
       continue;
     }
     const e = s[++i];
-    const simple: Record<string, string> = { '\\': '\\', '"': '"', "'": "'", n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' };
+    const simple: Record<string, string> = {
+      '\\': '\\',
+      '"': '"',
+      "'": "'",
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+    };
     if (e in simple) out += simple[e];
     else if (e === 'x' || e === 'u' || e === 'U') {
       const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;

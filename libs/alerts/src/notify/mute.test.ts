@@ -41,7 +41,10 @@ describe('inhibition', () => {
     h.notifier.put([firing(outage, T0), firing(slowEu, T0), firing(slowUs, T0)], T0);
     await h.tickAt(T0 + 30 * SEC);
     expect(hook.summary().sort()).toEqual(['firing ClusterDown=firing', 'firing Slow=firing']);
-    expect(hook.sent.find((s) => s.notification.groupLabels.alertname === 'Slow')!.notification.groupLabels).toEqual({ alertname: 'Slow', cluster: 'us' });
+    expect(hook.sent.find((s) => s.notification.groupLabels.alertname === 'Slow')!.notification.groupLabels).toEqual({
+      alertname: 'Slow',
+      cluster: 'us',
+    });
     const view = h.notifier.alerts(T0 + 30 * SEC).find((a) => a.fingerprint === fingerprint(slowEu))!;
     expect([view.state, view.inhibitedBy, view.silencedBy]).toEqual(['suppressed', [fingerprint(outage)], []]);
 
@@ -49,11 +52,20 @@ describe('inhibition', () => {
     expect(h.notifier.alerts(T0 + MIN).find((a) => a.fingerprint === fingerprint(slowEu))!.state).toBe('active');
     await h.tickAt(T0 + 5 * MIN + 30 * SEC);
     expect(hook.summary().slice(2).sort()).toEqual(['firing Slow=firing', 'resolved ClusterDown=resolved']);
-    expect(hook.sent.slice(2).map((s) => s.notification.groupKey).sort()).toEqual(['{}:{alertname="ClusterDown", cluster="eu"}', '{}:{alertname="Slow", cluster="eu"}']);
+    expect(
+      hook.sent
+        .slice(2)
+        .map((s) => s.notification.groupKey)
+        .sort(),
+    ).toEqual(['{}:{alertname="ClusterDown", cluster="eu"}', '{}:{alertname="Slow", cluster="eu"}']);
   });
 
   it('does not let alerts matching both sides inhibit each other (Alertmanager semantics)', () => {
-    const rule = { sourceMatchers: parseMatchers('severity=~"critical|warning"'), targetMatchers: parseMatchers('severity="warning"'), equal: ['cluster'] };
+    const rule = {
+      sourceMatchers: parseMatchers('severity=~"critical|warning"'),
+      targetMatchers: parseMatchers('severity="warning"'),
+      equal: ['cluster'],
+    };
     const check = new Inhibitor([rule]).prepare([
       { fingerprint: 'w1', labels: { severity: 'warning', cluster: 'eu' } },
       { fingerprint: 'c1', labels: { severity: 'critical', cluster: 'eu' } },
@@ -70,7 +82,16 @@ describe('silences', () => {
   it('mute from startsAt (inclusive) to endsAt (exclusive)', async () => {
     h = openHarness(CONFIG);
     const hook = h.fake('team', 'hook');
-    const s = h.notifier.silences.create({ matchers: ['alertname="Down"'], startsAt: T0 + 30 * SEC, endsAt: T0 + 20 * MIN + 30 * SEC, createdBy: 'alice', comment: 'maintenance' }, T0);
+    const s = h.notifier.silences.create(
+      {
+        matchers: ['alertname="Down"'],
+        startsAt: T0 + 30 * SEC,
+        endsAt: T0 + 20 * MIN + 30 * SEC,
+        createdBy: 'alice',
+        comment: 'maintenance',
+      },
+      T0,
+    );
     expect(s.state).toBe('pending');
     h.notifier.put([firing(A, T0)], T0);
     await ticksUntil(T0 + 15 * MIN + 30 * SEC);
@@ -85,7 +106,10 @@ describe('silences', () => {
     h = openHarness(CONFIG);
     const hook = h.fake('team', 'hook');
     h.notifier.put([firing(A, T0)], T0);
-    const s = h.notifier.silences.create({ matchers: ['alertname=Down', 'instance=~"a|b"'], endsAt: T0 + HOUR, createdBy: 'alice', comment: 'deploy' }, T0);
+    const s = h.notifier.silences.create(
+      { matchers: ['alertname=Down', 'instance=~"a|b"'], endsAt: T0 + HOUR, createdBy: 'alice', comment: 'deploy' },
+      T0,
+    );
     expect([s.startsAt, s.endsAt, s.state]).toEqual([T0, T0 + HOUR, 'active']);
     await h.tickAt(T0 + 30 * SEC);
     h.restart();
@@ -142,8 +166,14 @@ describe('silences', () => {
       'invalid_silence',
       'at least one matcher must not match the empty string, or the silence would mute every alert: add e.g. alertname="HostDown"',
     ]);
-    expect(code(() => h.notifier.silences.create({ ...base, endsAt: T0 }, T0))).toEqual(['invalid_silence', 'the silence would end in the past: set endsAt in the future']);
-    expect(code(() => h.notifier.silences.create({ ...base, createdBy: '' }, T0))).toEqual(['invalid_silence', 'a silence needs createdBy: say who creates it']);
+    expect(code(() => h.notifier.silences.create({ ...base, endsAt: T0 }, T0))).toEqual([
+      'invalid_silence',
+      'the silence would end in the past: set endsAt in the future',
+    ]);
+    expect(code(() => h.notifier.silences.create({ ...base, createdBy: '' }, T0))).toEqual([
+      'invalid_silence',
+      'a silence needs createdBy: say who creates it',
+    ]);
     expect(code(() => h.notifier.silences.expire('nope', T0))?.[0]).toBe('silence_not_found');
   });
 });
@@ -166,7 +196,7 @@ describe('acknowledgements and snoozes', () => {
     expect(hook.sent[1].notification.alerts[0].annotations).toEqual({ value: '2' });
   });
 
-  it("an ack ends when the alert resolves, and the resolution is sent", async () => {
+  it('an ack ends when the alert resolves, and the resolution is sent', async () => {
     h = openHarness(CONFIG);
     const hook = h.fake('team', 'hook');
     h.notifier.put([firing(A, T0)], T0);
@@ -198,7 +228,12 @@ describe('acknowledgements and snoozes', () => {
     await h.tickAt(T0 + 30 * SEC);
     expect(hook.summary()).toEqual(['firing Down@a=firing']);
     h.notifier.snooze(fpA, T0 + 6 * HOUR, 'carol', T0 + MIN);
-    expect(h.notifier.alerts(T0 + MIN).find((a) => a.fingerprint === fpA)!.snoozed).toEqual({ fingerprint: fpA, until: T0 + 6 * HOUR, by: 'carol', at: T0 + MIN });
+    expect(h.notifier.alerts(T0 + MIN).find((a) => a.fingerprint === fpA)!.snoozed).toEqual({
+      fingerprint: fpA,
+      until: T0 + 6 * HOUR,
+      by: 'carol',
+      at: T0 + MIN,
+    });
     await h.tickAt(T0 + 5 * MIN + 30 * SEC);
     expect(hook.summary()).toEqual(['firing Down@a=firing', 'firing Full@b=firing']);
     // Down's repeat was due at 4h5m30s; the snooze holds it until 6h, the next flush is 6h0m30s.
@@ -221,7 +256,8 @@ describe('resolution of a silenced alert', () => {
     if (silenceFirst) h.notifier.silences.create({ matchers: ['alertname=Down'], endsAt: T0 + HOUR, createdBy: 'alice', comment: 'x' }, T0);
     h.notifier.put([firing(A, T0)], T0);
     await h.tickAt(T0 + 30 * SEC);
-    if (!silenceFirst) h.notifier.silences.create({ matchers: ['alertname=Down'], endsAt: T0 + HOUR, createdBy: 'alice', comment: 'x' }, T0 + MIN);
+    if (!silenceFirst)
+      h.notifier.silences.create({ matchers: ['alertname=Down'], endsAt: T0 + HOUR, createdBy: 'alice', comment: 'x' }, T0 + MIN);
     h.notifier.put([resolved(A, T0, T0 + 2 * MIN)], T0 + 2 * MIN);
     await h.tickAt(T0 + 5 * MIN + 30 * SEC);
     await h.tickAt(T0 + 10 * MIN + 30 * SEC);

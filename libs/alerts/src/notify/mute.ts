@@ -39,11 +39,20 @@ export function isMuted(m: MuteStatus): boolean {
 /** A compact, comparable form, stored so that the history records each change once. */
 export function muteKey(status: AlertStatus, m: MuteStatus): string {
   if (status === 'resolved') return '';
-  return JSON.stringify({ s: m.silencedBy, i: m.inhibitedBy, a: m.acked ? [m.acked.by, m.acked.at] : null, z: m.snoozed ? [m.snoozed.until, m.snoozed.by] : null });
+  return JSON.stringify({
+    s: m.silencedBy,
+    i: m.inhibitedBy,
+    a: m.acked ? [m.acked.by, m.acked.at] : null,
+    z: m.snoozed ? [m.snoozed.until, m.snoozed.by] : null,
+  });
 }
 
-export function parseMuteKey(key: string | undefined): { s: string[]; i: string[]; a: [string, number] | null; z: [number, string] | null } {
+export function parseMuteKey(key: string | undefined): {
+  s: string[];
+  i: string[];
+  a: [string, number] | null;
+  z: [number, string] | null;
+} {
   if (!key) return { s: [], i: [], a: null, z: null };
   return JSON.parse(key);
 }
-

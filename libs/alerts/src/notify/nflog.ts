@@ -49,20 +49,40 @@ export class NotificationLog {
     ) WITHOUT ROWID`);
     this.stmt = {
       get: db.prepare<[string, string, string], Row>('SELECT * FROM notify_nflog WHERE receiver = ? AND integration = ? AND group_key = ?'),
-      put: db.prepare('INSERT OR REPLACE INTO notify_nflog (receiver, integration, group_key, firing, resolved, open, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      put: db.prepare(
+        'INSERT OR REPLACE INTO notify_nflog (receiver, integration, group_key, firing, resolved, open, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       remove: db.prepare('DELETE FROM notify_nflog WHERE receiver = ? AND integration = ? AND group_key = ?'),
-      old: db.prepare<[number], { receiver: string; integration: string; group_key: string }>('SELECT receiver, integration, group_key FROM notify_nflog WHERE sent_at < ?'),
+      old: db.prepare<[number], { receiver: string; integration: string; group_key: string }>(
+        'SELECT receiver, integration, group_key FROM notify_nflog WHERE sent_at < ?',
+      ),
     };
   }
 
   get(receiver: string, integration: string, groupKey: string): NflogEntry | undefined {
     const r = this.stmt.get.get(receiver, integration, groupKey);
     if (!r) return undefined;
-    return { receiver, integration, groupKey, firing: JSON.parse(r.firing), resolved: JSON.parse(r.resolved), open: JSON.parse(r.open), sentAt: r.sent_at };
+    return {
+      receiver,
+      integration,
+      groupKey,
+      firing: JSON.parse(r.firing),
+      resolved: JSON.parse(r.resolved),
+      open: JSON.parse(r.open),
+      sentAt: r.sent_at,
+    };
   }
 
   record(e: NflogEntry): void {
-    this.stmt.put.run(e.receiver, e.integration, e.groupKey, JSON.stringify(e.firing), JSON.stringify(e.resolved), JSON.stringify(e.open), e.sentAt);
+    this.stmt.put.run(
+      e.receiver,
+      e.integration,
+      e.groupKey,
+      JSON.stringify(e.firing),
+      JSON.stringify(e.resolved),
+      JSON.stringify(e.open),
+      e.sentAt,
+    );
   }
 
   remove(receiver: string, integration: string, groupKey: string): void {

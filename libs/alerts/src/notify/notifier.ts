@@ -243,7 +243,8 @@ export class Notifier {
         const firing = alertStatus(alert, now) === 'firing';
         if (previous && firing) {
           if (alertStatus(previous, now) === 'resolved') this.endAck(alert.fingerprint, 'fired again');
-          else if (canonicalJson(previous.annotations) !== canonicalJson(alert.annotations)) this.endAck(alert.fingerprint, 'annotations changed');
+          else if (canonicalJson(previous.annotations) !== canonicalJson(alert.annotations))
+            this.endAck(alert.fingerprint, 'annotations changed');
         }
         // A resolved alert is only news to the groups that hold it already; one the
         // evaluator keeps re-sending after its resolution went out stays out.
@@ -286,7 +287,8 @@ export class Notifier {
   acknowledge(fp: string, by: string, now: number): void {
     this.prepare(now);
     const a = this.mustGet(fp);
-    if (alertStatus(a, now) === 'resolved') throw new NotifyError('alert_resolved', `alert ${fp} has resolved: there is nothing to acknowledge`);
+    if (alertStatus(a, now) === 'resolved')
+      throw new NotifyError('alert_resolved', `alert ${fp} has resolved: there is nothing to acknowledge`);
     this.db.transaction(() => {
       this.acks.ack(fp, by, now);
       this.refresh(now);
@@ -429,7 +431,10 @@ export class Notifier {
       for (const d of decisions) {
         this.nflog.record(d.record);
         if (!d.notification) continue;
-        const id = this.outboxStore.enqueue({ receiver: route.receiver, integration: d.integration, groupKey: group.groupKey, notification: d.notification }, now);
+        const id = this.outboxStore.enqueue(
+          { receiver: route.receiver, integration: d.integration, groupKey: group.groupKey, notification: d.notification },
+          now,
+        );
         this.historyStore.record({
           at: now,
           kind: 'queued',
@@ -437,7 +442,12 @@ export class Notifier {
           receiver: route.receiver,
           integration: d.integration,
           groupKey: group.groupKey,
-          detail: { outboxId: id, status: d.notification.status, firing: d.record.firing, resolved: d.notification.alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint) },
+          detail: {
+            outboxId: id,
+            status: d.notification.status,
+            firing: d.record.firing,
+            resolved: d.notification.alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint),
+          },
         });
       }
       const resolved = members.filter((m) => alertStatus(m.alert, now) === 'resolved').map((m) => m.alert.fingerprint);
@@ -483,7 +493,14 @@ export class Notifier {
       this.inFlight.delete(row.id);
     }
     this.db.transaction(() => {
-      this.historyStore.record({ at: now, kind: 'delivery', ...event, ok: error === undefined, error, detail: { outboxId: row.id, attempt: attempts } });
+      this.historyStore.record({
+        at: now,
+        kind: 'delivery',
+        ...event,
+        ok: error === undefined,
+        error,
+        detail: { outboxId: row.id, attempt: attempts },
+      });
       if (error === undefined) {
         this.outboxStore.delivered(row.id, attempts, now);
         return;
@@ -495,7 +512,9 @@ export class Notifier {
       }
       const at = Math.min(now + backoffDelay(attempts, this.retry, this.options.random ?? Math.random), deadline);
       this.outboxStore.retryAt(row.id, attempts, error, at);
-      this.options.log(`notifier: ${row.receiver}/${row.integration} failed (attempt ${attempts}): ${error}; retrying at ${new Date(at).toISOString()}`);
+      this.options.log(
+        `notifier: ${row.receiver}/${row.integration} failed (attempt ${attempts}): ${error}; retrying at ${new Date(at).toISOString()}`,
+      );
     })();
   }
 
@@ -514,7 +533,8 @@ export class Notifier {
       });
       // The log says this was sent; it was not. Unless a later notification is on its way,
       // forget it, so the group's next flush sends the current state afresh.
-      if (!this.outboxStore.hasPending(row.receiver, row.integration, row.groupKey)) this.nflog.remove(row.receiver, row.integration, row.groupKey);
+      if (!this.outboxStore.hasPending(row.receiver, row.integration, row.groupKey))
+        this.nflog.remove(row.receiver, row.integration, row.groupKey);
     })();
     this.options.log(`notifier: gave up on ${row.receiver}/${row.integration} for ${row.groupKey} after ${attempts} attempts: ${error}`);
   }
@@ -555,7 +575,11 @@ export class Notifier {
 }
 
 /** Checks a config and builds what it needs, the receivers' Integrations included. */
-function loadConfig(input: string | NotifierConfig, file: string, factory: IntegrationFactory): { ok: true; loaded: Loaded } | { ok: false; problems: string[] } {
+function loadConfig(
+  input: string | NotifierConfig,
+  file: string,
+  factory: IntegrationFactory,
+): { ok: true; loaded: Loaded } | { ok: false; problems: string[] } {
   let config: NotifierConfig;
   if (typeof input === 'string') {
     const parsed = parseNotifierConfig(input, file);
@@ -578,7 +602,9 @@ function loadConfig(input: string | NotifierConfig, file: string, factory: Integ
       try {
         bound.push({ name, sendResolved: c.sendResolved, integration: factory(r.name, c.kind, c.config) });
       } catch (e) {
-        problems.push(`${c.at ?? r.at ?? file}: receiver "${r.name}" ${c.kind}_configs[${index}]: ${e instanceof Error ? e.message : String(e)}`);
+        problems.push(
+          `${c.at ?? r.at ?? file}: receiver "${r.name}" ${c.kind}_configs[${index}]: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
     receivers.set(r.name, bound);
@@ -586,4 +612,3 @@ function loadConfig(input: string | NotifierConfig, file: string, factory: Integ
   if (problems.length) return { ok: false, problems };
   return { ok: true, loaded: { config, root: buildRouteTree(config.route), inhibitor: new Inhibitor(config.inhibitRules), receivers } };
 }
-

@@ -128,7 +128,13 @@ describe('the outbox', () => {
     await h.tickAt(T0 + 5 * MIN + 30 * SEC);
     expect([b.sent.length, h.fake('team', 'a').sent.length]).toEqual([1, 1]);
     const [gaveUp] = h.notifier.history.search({ kind: 'gave_up' });
-    expect(gaveUp).toMatchObject({ at: T0 + 40 * SEC, receiver: 'team', integration: 'webhook[1]', error: '503 Service Unavailable', detail: { attempts: 5, queuedAt: T0 + 30 * SEC } });
+    expect(gaveUp).toMatchObject({
+      at: T0 + 40 * SEC,
+      receiver: 'team',
+      integration: 'webhook[1]',
+      error: '503 Service Unavailable',
+      detail: { attempts: 5, queuedAt: T0 + 30 * SEC },
+    });
   });
 });
 

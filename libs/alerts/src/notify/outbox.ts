@@ -76,7 +76,9 @@ export class Outbox {
     CREATE INDEX IF NOT EXISTS notify_outbox_due ON notify_outbox (state, next_attempt_at);
     CREATE INDEX IF NOT EXISTS notify_outbox_stream ON notify_outbox (receiver, integration, group_key, state, id)`);
     this.stmt = {
-      insert: db.prepare('INSERT INTO notify_outbox (receiver, integration, group_key, payload, created_at, next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO notify_outbox (receiver, integration, group_key, payload, created_at, next_attempt_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       // The head of each stream only: the oldest pending row of its integration and group.
       due: db.prepare<[number], Row>(`SELECT o.* FROM notify_outbox o
         WHERE o.state = 'pending' AND o.next_attempt_at <= ?
@@ -95,7 +97,9 @@ export class Outbox {
   }
 
   enqueue(e: { receiver: string; integration: string; groupKey: string; notification: Notification }, now: number): number {
-    return Number(this.stmt.insert.run(e.receiver, e.integration, e.groupKey, JSON.stringify(e.notification), now, now, 'pending').lastInsertRowid);
+    return Number(
+      this.stmt.insert.run(e.receiver, e.integration, e.groupKey, JSON.stringify(e.notification), now, now, 'pending').lastInsertRowid,
+    );
   }
 
   /** Rows due at `now`, at most one per integration and group, the longest-waiting first. */

@@ -23,7 +23,10 @@ const A = { alertname: 'Down', instance: 'a' };
 describe('config reload', () => {
   it('refuses a broken config with file:line reasons and keeps the running one', async () => {
     h = openHarness(TEAM);
-    const r = h.notifier.reload(`route:\n  receiver: nobody\n  group_wait: soon\nreceivers:\n  - name: team\n`, '/etc/hub/alertmanager.yml');
+    const r = h.notifier.reload(
+      `route:\n  receiver: nobody\n  group_wait: soon\nreceivers:\n  - name: team\n`,
+      '/etc/hub/alertmanager.yml',
+    );
     expect(r).toEqual({
       ok: false,
       problems: [
@@ -39,7 +42,10 @@ describe('config reload', () => {
 
   it("refuses a config whose receiver settings the receivers' factory rejects, naming the line", () => {
     h = openHarness(TEAM);
-    const r = h.notifier.reload(`${TEAM}  - name: mail\n    email_configs:\n      - to: x\n      - reject: "smarthost is required"\n`, 'am.yml');
+    const r = h.notifier.reload(
+      `${TEAM}  - name: mail\n    email_configs:\n      - to: x\n      - reject: "smarthost is required"\n`,
+      'am.yml',
+    );
     expect(r).toEqual({ ok: false, problems: ['am.yml:13: receiver "mail" email_configs[1]: smarthost is required'] });
   });
 
@@ -53,7 +59,10 @@ describe('config reload', () => {
     expect(h.fake('ops', 'ops').summary()).toEqual(['firing Down@a=firing']);
     expect(h.notifier.groups(h.clock.now).map((g) => [g.receiver, g.groupKey])).toEqual([['ops', '{}:{alertname="Down"}']]);
 
-    h.notifier.reload(TEAM.replace('group_by: [alertname]', 'group_by: [alertname]\n  routes: [{ receiver: team, matchers: [instance=a] }]'), 'am.yml');
+    h.notifier.reload(
+      TEAM.replace('group_by: [alertname]', 'group_by: [alertname]\n  routes: [{ receiver: team, matchers: [instance=a] }]'),
+      'am.yml',
+    );
     // the alert started long ago: its new group does not wait group_wait
     await h.tickAt(T0 + 6 * MIN);
     expect(h.notifier.groups(h.clock.now).map((g) => [g.receiver, g.groupKey])).toEqual([['team', '{}/{instance="a"}:{alertname="Down"}']]);
@@ -66,12 +75,20 @@ describe('config reload', () => {
     const db = new Database(':memory:');
     let error: unknown;
     try {
-      Notifier.open(db, { config: 'route: {}\n', configFile: 'am.yml', integrations: () => ({ kind: 'x', send: async () => {} }), externalURL: '', log: () => {} });
+      Notifier.open(db, {
+        config: 'route: {}\n',
+        configFile: 'am.yml',
+        integrations: () => ({ kind: 'x', send: async () => {} }),
+        externalURL: '',
+        log: () => {},
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(NotifierConfigError);
-    expect((error as NotifierConfigError).problems).toEqual(['am.yml:1: the root route needs a receiver: add receiver: <one of the receivers (none defined yet)>']);
+    expect((error as NotifierConfigError).problems).toEqual([
+      'am.yml:1: the root route needs a receiver: add receiver: <one of the receivers (none defined yet)>',
+    ]);
     db.close();
   });
 });

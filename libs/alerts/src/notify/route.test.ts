@@ -55,12 +55,23 @@ describe('the routing tree', () => {
 
   it('inherits every unset setting from the parent, and Alertmanager defaults at the root', () => {
     const [pager] = matchRoutes(root, { team: 'db', severity: 'page' });
-    expect([pager.groupBy, pager.groupWait, pager.groupInterval, pager.repeatInterval]).toEqual([['alertname'], 45_000, 600_000, 3_600_000]);
+    expect([pager.groupBy, pager.groupWait, pager.groupInterval, pager.repeatInterval]).toEqual([
+      ['alertname'],
+      45_000,
+      600_000,
+      3_600_000,
+    ]);
     const [stage] = matchRoutes(root, { team: 'db', env: 'stage' });
     expect([stage.receiver, stage.groupInterval, stage.repeatInterval]).toEqual(['db', 600_000, 4 * 3_600_000]);
     expect([root.groupWait, root.groupInterval, root.repeatInterval]).toEqual([45_000, 300_000, 14_400_000]);
     const bare = tree(`route: { receiver: default }${receivers}`);
-    expect([bare.groupBy, bare.groupByAll, bare.groupWait, bare.groupInterval, bare.repeatInterval]).toEqual([[], false, 30_000, 300_000, 14_400_000]);
+    expect([bare.groupBy, bare.groupByAll, bare.groupWait, bare.groupInterval, bare.repeatInterval]).toEqual([
+      [],
+      false,
+      30_000,
+      300_000,
+      14_400_000,
+    ]);
   });
 
   it('groups by the listed labels an alert has, or by all of them with ...', () => {
@@ -73,7 +84,7 @@ describe('the routing tree', () => {
     expect(groupLabels(root, { instance: 'a' })).toEqual({});
   });
 
-  it("keys groups the way Alertmanager does: route path of matchers, then the group labels", () => {
+  it('keys groups the way Alertmanager does: route path of matchers, then the group labels', () => {
     const [pager] = matchRoutes(root, { alertname: 'Down', team: 'db', severity: 'page' });
     expect(pager.key).toBe('{}/{team="db"}/{severity=~"critical|page"}');
     expect(pager.id).toBe('{}/{team="db"}/1/{severity=~"critical|page"}/0');

@@ -7,7 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Labels } from '../model.ts';
-import { compileMatchers, MatcherSyntaxError, matchesAll, parseMatchers, checkMatcher, type CompiledMatcher, type LabelMatcher } from './matchers.ts';
+import {
+  compileMatchers,
+  MatcherSyntaxError,
+  matchesAll,
+  parseMatchers,
+  checkMatcher,
+  type CompiledMatcher,
+  type LabelMatcher,
+} from './matchers.ts';
 
 export type SilenceState = 'pending' | 'active' | 'expired';
 
@@ -80,7 +88,9 @@ export class Silences {
       get: db.prepare<[string], Row>('SELECT * FROM notify_silences WHERE id = ?'),
       all: db.prepare<[], Row>('SELECT * FROM notify_silences ORDER BY starts_at, id'),
       active: db.prepare<[number, number], Row>('SELECT * FROM notify_silences WHERE starts_at <= ? AND ends_at > ?'),
-      insert: db.prepare('INSERT INTO notify_silences (id, matchers, starts_at, ends_at, updated_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO notify_silences (id, matchers, starts_at, ends_at, updated_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       update: db.prepare('UPDATE notify_silences SET starts_at = ?, ends_at = ?, updated_at = ?, created_by = ?, comment = ? WHERE id = ?'),
       gc: db.prepare('DELETE FROM notify_silences WHERE ends_at < ?'),
     };
@@ -109,9 +119,7 @@ export class Silences {
     };
     const matchers = this.normalizeMatchers(next.matchers);
     const sameMatchers = JSON.stringify(matchers) === JSON.stringify(old.matchers);
-    const inPlace =
-      sameMatchers &&
-      (old.state === 'active' ? next.startsAt === old.startsAt && next.endsAt >= now : next.startsAt! >= now);
+    const inPlace = sameMatchers && (old.state === 'active' ? next.startsAt === old.startsAt && next.endsAt >= now : next.startsAt! >= now);
     if (!inPlace) {
       // Checked before the old one ends, so a rejected change leaves it as it was.
       const replacement = this.validate(next, now);
@@ -120,7 +128,8 @@ export class Silences {
         return this.insert(replacement, now);
       })();
     }
-    if (next.endsAt <= next.startsAt!) throw new SilenceError('invalid_silence', 'the silence must end after it starts: set endsAt later than startsAt');
+    if (next.endsAt <= next.startsAt!)
+      throw new SilenceError('invalid_silence', 'the silence must end after it starts: set endsAt later than startsAt');
     this.checkWho(next);
     this.stmt.update.run(next.startsAt, next.endsAt, now, next.createdBy, next.comment, id);
     return this.get(id, now)!;
@@ -177,7 +186,8 @@ export class Silences {
     const startsAt = Math.max(input.startsAt ?? now, now);
     if (!Number.isFinite(input.endsAt)) throw new SilenceError('invalid_silence', 'a silence needs endsAt (Unix milliseconds)');
     if (input.endsAt <= now) throw new SilenceError('invalid_silence', 'the silence would end in the past: set endsAt in the future');
-    if (input.endsAt <= startsAt) throw new SilenceError('invalid_silence', 'the silence must end after it starts: set endsAt later than startsAt');
+    if (input.endsAt <= startsAt)
+      throw new SilenceError('invalid_silence', 'the silence must end after it starts: set endsAt later than startsAt');
     this.checkWho(input);
     return { matchers, startsAt, endsAt: input.endsAt, createdBy: input.createdBy, comment: input.comment };
   }
@@ -198,7 +208,10 @@ export class Silences {
     if (!out.length) throw new SilenceError('invalid_silence', 'a silence needs at least one matcher, e.g. alertname="HostDown"');
     // One that matches everything would silence every alert by accident.
     if (compileMatchers(out).every((m) => m.matchesEmpty)) {
-      throw new SilenceError('invalid_silence', 'at least one matcher must not match the empty string, or the silence would mute every alert: add e.g. alertname="HostDown"');
+      throw new SilenceError(
+        'invalid_silence',
+        'at least one matcher must not match the empty string, or the silence would mute every alert: add e.g. alertname="HostDown"',
+      );
     }
     return out;
   }
@@ -215,6 +228,14 @@ export function silencedBy(labels: Labels, active: readonly ActiveSilence[]): st
 }
 
 function fromRow(r: Row, now: number): Silence {
-  const s = { id: r.id, matchers: JSON.parse(r.matchers), startsAt: r.starts_at, endsAt: r.ends_at, updatedAt: r.updated_at, createdBy: r.created_by, comment: r.comment };
+  const s = {
+    id: r.id,
+    matchers: JSON.parse(r.matchers),
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    updatedAt: r.updated_at,
+    createdBy: r.created_by,
+    comment: r.comment,
+  };
   return { ...s, state: silenceState(s, now) };
 }

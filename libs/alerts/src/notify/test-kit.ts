@@ -41,7 +41,10 @@ export class FakeIntegration implements Integration {
 
   /** What was delivered, as "status:fp-labels" summaries, for compact assertions. */
   summary(): string[] {
-    return this.sent.map(({ notification: n }) => `${n.status} ${n.alerts.map((a) => `${a.labels.alertname}${a.labels.instance ? `@${a.labels.instance}` : ''}=${a.status}`).join(',')}`);
+    return this.sent.map(
+      ({ notification: n }) =>
+        `${n.status} ${n.alerts.map((a) => `${a.labels.alertname}${a.labels.instance ? `@${a.labels.instance}` : ''}=${a.status}`).join(',')}`,
+    );
   }
 }
 
@@ -112,7 +115,14 @@ export function openHarness(config: string, options: Partial<NotifierOptions> = 
 
 /** A firing alert as Prometheus sends it; endsAt far ahead unless given. */
 export function firing(labels: Record<string, string>, startsAt: number, extra: Partial<Alert> = {}): Alert {
-  return { labels, annotations: {}, startsAt, endsAt: startsAt + 1000 * 86_400_000, generatorURL: `http://hub.example:9464/graph?alert=${labels.alertname}`, ...extra };
+  return {
+    labels,
+    annotations: {},
+    startsAt,
+    endsAt: startsAt + 1000 * 86_400_000,
+    generatorURL: `http://hub.example:9464/graph?alert=${labels.alertname}`,
+    ...extra,
+  };
 }
 
 export function resolved(labels: Record<string, string>, startsAt: number, endsAt: number, extra: Partial<Alert> = {}): Alert {

@@ -156,7 +156,6 @@ export class ConfigReader {
   }
 }
 
-
 function isMapping(v: unknown): v is Mapping {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

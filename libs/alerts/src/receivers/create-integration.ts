@@ -51,7 +51,11 @@ export function createIntegration(kind: ReceiverKind, config: unknown, deps: Int
 
 function defaultDesktopNotifier(): DesktopNotifier {
   if (process.platform !== 'linux') {
-    throw new ReceiverConfigError('desktop', '', `no desktop notifier for ${process.platform}: pass one in deps.desktop (the Electron shell does)`);
+    throw new ReceiverConfigError(
+      'desktop',
+      '',
+      `no desktop notifier for ${process.platform}: pass one in deps.desktop (the Electron shell does)`,
+    );
   }
   return new LinuxDesktopNotifier();
 }

@@ -42,7 +42,12 @@ describe('desktop receiver', () => {
     expect(integration.sendResolved).toBe(true);
     await integration.send(firingNotification());
     await integration.send(resolvedNotification());
-    expect(desktop.shown[1]).toEqual({ title: '[RESOLVED] HostDown (1)', body: 'web-1:9100: web-1 is down', urgency: 'low', id: desktop.shown[0].id });
+    expect(desktop.shown[1]).toEqual({
+      title: '[RESOLVED] HostDown (1)',
+      body: 'web-1:9100: web-1 is down',
+      urgency: 'low',
+      id: desktop.shown[0].id,
+    });
   });
 
   it('marks resolved lines when a notification holds both, and counts only firing alerts in the title', async () => {
@@ -55,10 +60,20 @@ describe('desktop receiver', () => {
   it('lists at most five lines and says how many more there are', async () => {
     const desktop = new RecordingNotifier();
     const n = firingNotification();
-    const many = { ...n, alerts: Array.from({ length: 7 }, (_, i) => ({ ...n.alerts[0], labels: { ...n.alerts[0].labels, instance: `web-${i}:9100` }, annotations: {} })), truncatedAlerts: 3 };
+    const many = {
+      ...n,
+      alerts: Array.from({ length: 7 }, (_, i) => ({
+        ...n.alerts[0],
+        labels: { ...n.alerts[0].labels, instance: `web-${i}:9100` },
+        annotations: {},
+      })),
+      truncatedAlerts: 3,
+    };
     await createIntegration('desktop', {}, { desktop }).send(many);
     expect(desktop.shown[0].title).toBe('[FIRING] HostDown (10)');
-    expect(desktop.shown[0].body).toBe('web-0:9100: HostDown\nweb-1:9100: HostDown\nweb-2:9100: HostDown\nweb-3:9100: HostDown\n… and 6 more');
+    expect(desktop.shown[0].body).toBe(
+      'web-0:9100: HostDown\nweb-1:9100: HostDown\nweb-2:9100: HostDown\nweb-3:9100: HostDown\n… and 6 more',
+    );
   });
 
   it('takes the urgency from the most severe firing alert, or from the config', async () => {
@@ -81,20 +96,26 @@ describe('desktop receiver', () => {
 
   it('renders title and body templates', async () => {
     const desktop = new RecordingNotifier();
-    await createIntegration('desktop', { title: '{{ .CommonLabels.alertname }} {{ .Status }}', body: '{{ len .Alerts }} hosts down' }, { desktop, render: standInRenderer }).send(
-      firingNotification(),
-    );
+    await createIntegration(
+      'desktop',
+      { title: '{{ .CommonLabels.alertname }} {{ .Status }}', body: '{{ len .Alerts }} hosts down' },
+      { desktop, render: standInRenderer },
+    ).send(firingNotification());
     expect(desktop.shown[0]).toMatchObject({ title: 'HostDown firing', body: '2 hosts down' });
   });
 
   it('gives templates Alertmanager’s data: Go field names, Alerts.Firing and Alerts.Resolved, times as dates', async () => {
     const desktop = new RecordingNotifier();
     const render = (template: string, data: unknown) => {
-      const d = data as { Alerts: { Firing: unknown[]; Resolved: { EndsAt: Date }[]; length: number } & { StartsAt: Date; EndsAt: Date }[] };
+      const d = data as {
+        Alerts: { Firing: unknown[]; Resolved: { EndsAt: Date }[]; length: number } & { StartsAt: Date; EndsAt: Date }[];
+      };
       return `${template}: ${d.Alerts.length} ${d.Alerts.Firing.length} ${d.Alerts.Resolved.length} ${d.Alerts[0].StartsAt.toISOString()} ${d.Alerts[0].EndsAt.toISOString()} ${d.Alerts.Resolved[0].EndsAt.toISOString()} ${JSON.stringify(Object.keys(d.Alerts))}`;
     };
     await createIntegration('desktop', { title: '{{ x }}' }, { desktop, render }).send(mixedNotification());
-    expect(desktop.shown[0].title).toBe('{{ x }}: 2 1 1 2026-01-15T10:00:00.250Z 0001-01-01T00:00:00.000Z 2026-01-15T10:30:00.500Z ["0","1"]');
+    expect(desktop.shown[0].title).toBe(
+      '{{ x }}: 2 1 1 2026-01-15T10:00:00.250Z 0001-01-01T00:00:00.000Z 2026-01-15T10:30:00.500Z ["0","1"]',
+    );
   });
 
   it('with send_resolved: false, shows nothing for resolved alerts', async () => {

@@ -17,7 +17,6 @@ afterEach(async () => {
   smtp = undefined;
 });
 
-
 function plain(extra: Record<string, unknown> = {}) {
   return { to: 'oncall@example.org', from: 'Metrics Hub <hub@example.org>', smarthost: smtp!.smarthost, require_tls: false, ...extra };
 }
@@ -31,7 +30,11 @@ describe('email receiver', () => {
         else done(smtpReply(535, '5.7.8 Authentication credentials invalid'));
       },
     });
-    const email = createIntegration('email', plain({ to: 'oncall@example.org, Ops Team <ops@example.org>', auth_username: 'hub', auth_password: 'pw' }), { now: () => NOW });
+    const email = createIntegration(
+      'email',
+      plain({ to: 'oncall@example.org, Ops Team <ops@example.org>', auth_username: 'hub', auth_password: 'pw' }),
+      { now: () => NOW },
+    );
     await email.send(firingNotification());
 
     expect(smtp.mails).toHaveLength(1);
@@ -78,7 +81,9 @@ describe('email receiver', () => {
     );
     const html = mail.message.parts[1].body;
     expect(html).toContain('<title>[FIRING:2] HostDown (node critical)</title>');
-    expect(html).toContain('<div style="background-color: #E6522C; color: #fff; padding: 16px; font-size: 16px;">2 alerts for alertname=HostDown</div>');
+    expect(html).toContain(
+      '<div style="background-color: #E6522C; color: #fff; padding: 16px; font-size: 16px;">2 alerts for alertname=HostDown</div>',
+    );
     expect(html).toContain('<p><a href="http://hub.example:9464">View in metrics-hub</a></p>');
     expect(html).toContain('<h3>[2] Firing</h3>');
     expect(html).toContain(
@@ -124,7 +129,8 @@ describe('email receiver', () => {
   it('rejects with the SMTP reply when the server refuses the recipient', async () => {
     smtp = await startSmtp({
       onRcptTo(address, _session, done) {
-        if (address.address === 'nobody@example.org') done(smtpReply(550, '5.1.1 <nobody@example.org>: Recipient address rejected: User unknown'));
+        if (address.address === 'nobody@example.org')
+          done(smtpReply(550, '5.1.1 <nobody@example.org>: Recipient address rejected: User unknown'));
         else done();
       },
     });
@@ -143,7 +149,9 @@ describe('email receiver', () => {
         done(address.address === 'nobody@example.org' ? smtpReply(550, '5.1.1 User unknown') : undefined);
       },
     });
-    const err = await rejection(createIntegration('email', plain({ to: 'oncall@example.org, nobody@example.org' })).send(firingNotification()));
+    const err = await rejection(
+      createIntegration('email', plain({ to: 'oncall@example.org, nobody@example.org' })).send(firingNotification()),
+    );
     expect(err.code).toBe('smtp');
     expect(err.retryable).toBe(false);
     expect(err.message).toBe(`email: SMTP server ${smtp.smarthost} rejected recipient nobody@example.org (accepted: oncall@example.org)`);
@@ -157,7 +165,9 @@ describe('email receiver', () => {
         done(smtpReply(535, '5.7.8 Authentication credentials invalid'));
       },
     });
-    const err = await rejection(createIntegration('email', plain({ auth_username: 'hub', auth_password: 'wrong' })).send(firingNotification()));
+    const err = await rejection(
+      createIntegration('email', plain({ auth_username: 'hub', auth_password: 'wrong' })).send(firingNotification()),
+    );
     expect(err.code).toBe('smtp');
     expect(err.status).toBe(535);
     expect(err.retryable).toBe(false);
@@ -166,7 +176,11 @@ describe('email receiver', () => {
 
   it('refuses to send in the clear when require_tls is on (the default) and STARTTLS is not offered', async () => {
     smtp = await startSmtp();
-    const err = await rejection(createIntegration('email', { to: 'oncall@example.org', from: 'hub@example.org', smarthost: smtp.smarthost }).send(firingNotification()));
+    const err = await rejection(
+      createIntegration('email', { to: 'oncall@example.org', from: 'hub@example.org', smarthost: smtp.smarthost }).send(
+        firingNotification(),
+      ),
+    );
     expect(err.code).toBe('connection');
     expect(err.retryable).toBe(false);
     expect(err.message).toContain(`email: require_tls is true (the default) but ${smtp.smarthost} does not offer STARTTLS`);
@@ -180,7 +194,11 @@ describe('email receiver', () => {
     const port = (silent.address() as { port: number }).port;
     try {
       const started = Date.now();
-      const err = await rejection(createIntegration('email', { to: 'a@example.org', from: 'b@example.org', smarthost: `127.0.0.1:${port}`, timeout: '300ms' }).send(firingNotification()));
+      const err = await rejection(
+        createIntegration('email', { to: 'a@example.org', from: 'b@example.org', smarthost: `127.0.0.1:${port}`, timeout: '300ms' }).send(
+          firingNotification(),
+        ),
+      );
       expect(Date.now() - started).toBeLessThan(3000);
       expect(err.code).toBe('timeout');
       expect(err.message).toBe(`email: SMTP server 127.0.0.1:${port}: no answer within 300ms (timeout)`);

@@ -64,8 +64,10 @@ export function readEmailConfig(raw: unknown, render?: TemplateRenderer): EmailC
   const username = r.string('auth_username');
   const password = r.string('auth_password');
   const passwordFile = r.string('auth_password_file');
-  if (password !== undefined && passwordFile !== undefined) r.fail('auth_password_file', 'set either auth_password or auth_password_file, not both');
-  if (username === undefined && (password !== undefined || passwordFile !== undefined)) r.fail('auth_username', 'is required when a password is set');
+  if (password !== undefined && passwordFile !== undefined)
+    r.fail('auth_password_file', 'set either auth_password or auth_password_file, not both');
+  if (username === undefined && (password !== undefined || passwordFile !== undefined))
+    r.fail('auth_username', 'is required when a password is set');
   if (username !== undefined) {
     config.auth = { username };
     if (password !== undefined) config.auth.password = password;
@@ -178,9 +180,14 @@ export class EmailIntegration implements Integration {
       });
       if (info.rejected.length) {
         // The others already have it, so a retry would send them a second copy.
-        throw new DeliveryError(this.kind, 'smtp', `${this.where()} rejected recipient ${info.rejected.join(', ')} (accepted: ${info.accepted.join(', ')})`, {
-          retryable: false,
-        });
+        throw new DeliveryError(
+          this.kind,
+          'smtp',
+          `${this.where()} rejected recipient ${info.rejected.join(', ')} (accepted: ${info.accepted.join(', ')})`,
+          {
+            retryable: false,
+          },
+        );
       }
     } catch (err) {
       if (err instanceof DeliveryError) throw err;
@@ -206,7 +213,10 @@ export class EmailIntegration implements Integration {
     try {
       return (await readFile(auth.passwordFile, 'utf8')).trim();
     } catch (err) {
-      throw new DeliveryError(this.kind, 'credentials', `cannot read auth_password_file ${auth.passwordFile}: ${(err as Error).message}`, { retryable: true, cause: err });
+      throw new DeliveryError(this.kind, 'credentials', `cannot read auth_password_file ${auth.passwordFile}: ${(err as Error).message}`, {
+        retryable: true,
+        cause: err,
+      });
     }
   }
 
@@ -218,7 +228,10 @@ export class EmailIntegration implements Integration {
       try {
         out.ca = await readFile(t.caFile, 'utf8');
       } catch (err) {
-        throw new DeliveryError(this.kind, 'credentials', `cannot read tls_config.ca_file ${t.caFile}: ${(err as Error).message}`, { retryable: true, cause: err });
+        throw new DeliveryError(this.kind, 'credentials', `cannot read tls_config.ca_file ${t.caFile}: ${(err as Error).message}`, {
+          retryable: true,
+          cause: err,
+        });
       }
     }
     return out;
@@ -231,13 +244,23 @@ export class EmailIntegration implements Integration {
     const reply = e.response ? excerpt(e.response) : undefined;
     const options = { cause: err, ...(e.responseCode ? { status: e.responseCode } : {}), ...(reply ? { response: reply } : {}) };
     if (code === 'ETIMEDOUT') {
-      return new DeliveryError(this.kind, 'timeout', `${this.where()}: no answer within ${formatDuration(this.config.timeoutMs)} (timeout)`, { ...options, retryable: true });
+      return new DeliveryError(
+        this.kind,
+        'timeout',
+        `${this.where()}: no answer within ${formatDuration(this.config.timeoutMs)} (timeout)`,
+        { ...options, retryable: true },
+      );
     }
     if (this.config.requireTls && code === 'ETLS' && /STARTTLS/i.test(e.message ?? '') && !/certificate|handshake/i.test(e.message ?? '')) {
-      return new DeliveryError(this.kind, 'connection', `require_tls is true (the default) but ${this.config.host}:${this.config.port} does not offer STARTTLS (${e.message})`, {
-        ...options,
-        retryable: false,
-      });
+      return new DeliveryError(
+        this.kind,
+        'connection',
+        `require_tls is true (the default) but ${this.config.host}:${this.config.port} does not offer STARTTLS (${e.message})`,
+        {
+          ...options,
+          retryable: false,
+        },
+      );
     }
     if (e.responseCode) {
       const step = e.command ? ` to ${e.command.replace(/^(AUTH \S+).*/s, '$1')}` : '';
@@ -248,6 +271,9 @@ export class EmailIntegration implements Integration {
         retryable: e.responseCode < 500 && code !== 'EAUTH',
       });
     }
-    return new DeliveryError(this.kind, 'connection', `${this.where()}: ${e.message ?? String(err)}${code ? ` (${code})` : ''}`, { ...options, retryable: true });
+    return new DeliveryError(this.kind, 'connection', `${this.where()}: ${e.message ?? String(err)}${code ? ` (${code})` : ''}`, {
+      ...options,
+      retryable: true,
+    });
   }
 }

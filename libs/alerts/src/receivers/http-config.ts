@@ -16,7 +16,16 @@ export interface HttpConfig {
 }
 
 // Valid in Alertmanager but not implemented here: say so rather than "unknown field".
-const UNSUPPORTED = ['oauth2', 'tls_config', 'proxy_url', 'proxy_from_environment', 'no_proxy', 'proxy_connect_header', 'enable_http2', 'http_headers'];
+const UNSUPPORTED = [
+  'oauth2',
+  'tls_config',
+  'proxy_url',
+  'proxy_from_environment',
+  'no_proxy',
+  'proxy_connect_header',
+  'enable_http2',
+  'http_headers',
+];
 
 export function readHttpConfig(parent: ConfigReader, key = 'http_config'): HttpConfig {
   const r = parent.section(key);
@@ -57,7 +66,8 @@ export function readHttpConfig(parent: ConfigReader, key = 'http_config'): HttpC
     if (scheme.toLowerCase() === 'basic') auth.fail('type', 'use basic_auth for Basic authentication');
     const credentials = auth.string('credentials');
     const file = auth.string('credentials_file');
-    if (credentials !== undefined && file !== undefined) auth.fail('credentials_file', 'set either credentials or credentials_file, not both');
+    if (credentials !== undefined && file !== undefined)
+      auth.fail('credentials_file', 'set either credentials or credentials_file, not both');
     if (credentials === undefined && file === undefined) auth.fail('credentials', 'is required (or credentials_file)');
     config.authorization = {
       scheme,
@@ -66,7 +76,8 @@ export function readHttpConfig(parent: ConfigReader, key = 'http_config'): HttpC
     auth.finish();
   }
 
-  if (chosen.length > 1) r.fail(chosen[1], `set only one of basic_auth, bearer_token, bearer_token_file and authorization (also set: ${chosen[0]})`);
+  if (chosen.length > 1)
+    r.fail(chosen[1], `set only one of basic_auth, bearer_token, bearer_token_file and authorization (also set: ${chosen[0]})`);
   r.finish();
   return config;
 }
@@ -86,6 +97,9 @@ async function resolveSecret(kind: string, secret: Secret): Promise<string> {
   try {
     return (await readFile(secret.file, 'utf8')).trim();
   } catch (err) {
-    throw new DeliveryError(kind, 'credentials', `cannot read ${secret.field} ${secret.file}: ${(err as Error).message}`, { retryable: true, cause: err });
+    throw new DeliveryError(kind, 'credentials', `cannot read ${secret.field} ${secret.file}: ${(err as Error).message}`, {
+      retryable: true,
+      cause: err,
+    });
   }
 }

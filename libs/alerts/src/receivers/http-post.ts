@@ -55,18 +55,26 @@ export async function post(req: PostRequest): Promise<PostReply> {
       body = await readBounded(res);
     } catch (err) {
       if (timedOut) {
-        throw new DeliveryError(req.kind, 'timeout', `${what}: no answer within ${formatDuration(req.timeoutMs)} (timeout)`, { retryable: true, cause: err });
+        throw new DeliveryError(req.kind, 'timeout', `${what}: no answer within ${formatDuration(req.timeoutMs)} (timeout)`, {
+          retryable: true,
+          cause: err,
+        });
       }
       throw new DeliveryError(req.kind, 'connection', `${what} failed: ${networkCause(err)}`, { retryable: true, cause: err });
     }
     if (res.status < 200 || res.status > 299) {
       const said = excerpt(body);
-      throw new DeliveryError(req.kind, 'http_status', `${what} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${said ? `: ${said}` : ''}`, {
-        // Alertmanager's rule: 5xx may pass on a retry, other codes will not; 429 asks for one.
-        retryable: res.status >= 500 || res.status === 429,
-        status: res.status,
-        response: said,
-      });
+      throw new DeliveryError(
+        req.kind,
+        'http_status',
+        `${what} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${said ? `: ${said}` : ''}`,
+        {
+          // Alertmanager's rule: 5xx may pass on a retry, other codes will not; 429 asks for one.
+          retryable: res.status >= 500 || res.status === 429,
+          status: res.status,
+          response: said,
+        },
+      );
     }
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', body };
   } finally {

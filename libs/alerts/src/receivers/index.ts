@@ -5,7 +5,14 @@ export { WebhookIntegration, readWebhookConfig, type WebhookConfig } from './web
 export { encodeWebhookMessage, webhookMessage, type WebhookAlert, type WebhookMessage } from './webhook-payload.ts';
 export { SlackIntegration, readSlackConfig, slackMessage, type SlackConfig } from './slack.ts';
 export { EmailIntegration, readEmailConfig, type EmailConfig } from './email.ts';
-export { DesktopIntegration, readDesktopConfig, defaultDesktopTitle, defaultDesktopBody, urgencyOf, type DesktopConfig } from './desktop.ts';
+export {
+  DesktopIntegration,
+  readDesktopConfig,
+  defaultDesktopTitle,
+  defaultDesktopBody,
+  urgencyOf,
+  type DesktopConfig,
+} from './desktop.ts';
 export type { DesktopNotice, DesktopNotifier, DesktopUrgency } from './desktop-notifier.ts';
 export { LinuxDesktopNotifier, type LinuxDesktopNotifierOptions } from './linux-desktop-notifier.ts';
 export { notificationTemplateData, type TemplateAlert, type TemplateAlerts, type TemplateData } from './template-data.ts';

@@ -5,8 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegration } from './create-integration.ts';
 import { LinuxDesktopNotifier } from './linux-desktop-notifier.ts';
 import { firingNotification, resolvedNotification, rejection } from './testing/fixtures.ts';
-import { notificationDaemonAvailable, notifySendAvailable, startNotificationDaemon, startSessionBus, type NotificationDaemon } from './testing/notification-daemon.ts';
-
+import {
+  notificationDaemonAvailable,
+  notifySendAvailable,
+  startNotificationDaemon,
+  startSessionBus,
+  type NotificationDaemon,
+} from './testing/notification-daemon.ts';
 
 describe.runIf(notificationDaemonAvailable())('LinuxDesktopNotifier with a real notification server (dunst under Xvfb)', () => {
   let daemon: NotificationDaemon;
@@ -33,7 +38,13 @@ describe.runIf(notificationDaemonAvailable())('LinuxDesktopNotifier with a real 
 
     await integration.send(resolvedNotification());
     const [, resolved] = await daemon.waitFor(2);
-    expect(resolved).toEqual({ appName: 'metrics-hub', summary: '[RESOLVED] HostDown (1)', body: 'web-1:9100: web-1 is down', urgency: 'LOW', id: firing.id });
+    expect(resolved).toEqual({
+      appName: 'metrics-hub',
+      summary: '[RESOLVED] HostDown (1)',
+      body: 'web-1:9100: web-1 is down',
+      urgency: 'LOW',
+      id: firing.id,
+    });
   });
 
   it('keeps different groups apart and passes titles that look like options', async () => {
@@ -57,7 +68,9 @@ describe.runIf(notificationDaemonAvailable())('LinuxDesktopNotifier without a no
       const desktop = new LinuxDesktopNotifier({ env: { PATH: process.env.PATH, DBUS_SESSION_BUS_ADDRESS: bus.address } });
       const err = await rejection(desktop.notify({ title: 't', body: 'b', urgency: 'normal' }));
       expect(err.code).toBe('no_notification_server');
-      expect(err.message).toMatch(/^desktop: no notification server on the D-Bus session bus \(nothing owns org\.freedesktop\.Notifications\): run a notification daemon such as dunst/);
+      expect(err.message).toMatch(
+        /^desktop: no notification server on the D-Bus session bus \(nothing owns org\.freedesktop\.Notifications\): run a notification daemon such as dunst/,
+      );
       expect(err.response).toContain('org.freedesktop.DBus.Error.ServiceUnknown');
     } finally {
       await bus.stop();
@@ -70,7 +83,9 @@ describe.runIf(notifySendAvailable())('LinuxDesktopNotifier without a session bu
     const desktop = new LinuxDesktopNotifier({ env: { PATH: process.env.PATH, XDG_RUNTIME_DIR: '/nonexistent' } });
     const err = await rejection(desktop.notify({ title: 't', body: 'b', urgency: 'normal' }));
     expect(err.code).toBe('no_session_bus');
-    expect(err.message).toMatch(/^desktop: no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set; run the hub inside the desktop session/);
+    expect(err.message).toMatch(
+      /^desktop: no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set; run the hub inside the desktop session/,
+    );
   });
 
   it('says which address cannot be reached', async () => {
@@ -96,15 +111,21 @@ describe('LinuxDesktopNotifier failures of the helper itself', () => {
   }
 
   it('names the package to install when notify-send is missing', async () => {
-    const err = await rejection(new LinuxDesktopNotifier({ command: join(dir, 'no-such-notify-send') }).notify({ title: 't', body: 'b', urgency: 'low' }));
+    const err = await rejection(
+      new LinuxDesktopNotifier({ command: join(dir, 'no-such-notify-send') }).notify({ title: 't', body: 'b', urgency: 'low' }),
+    );
     expect(err.code).toBe('not_installed');
-    expect(err.message).toBe(`desktop: ${join(dir, 'no-such-notify-send')} not found: install libnotify-bin (Debian: apt-get install libnotify-bin)`);
+    expect(err.message).toBe(
+      `desktop: ${join(dir, 'no-such-notify-send')} not found: install libnotify-bin (Debian: apt-get install libnotify-bin)`,
+    );
   });
 
   it('kills a helper that hangs and reports the timeout', async () => {
     const hang = script('hang', 'exec sleep 30');
     const started = Date.now();
-    const err = await rejection(new LinuxDesktopNotifier({ command: hang, timeoutMs: 300 }).notify({ title: 't', body: 'b', urgency: 'low' }));
+    const err = await rejection(
+      new LinuxDesktopNotifier({ command: hang, timeoutMs: 300 }).notify({ title: 't', body: 'b', urgency: 'low' }),
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(err.code).toBe('timeout');
     expect(err.message).toBe(`desktop: ${hang} got no answer from the notification server within 300ms (timeout)`);

@@ -73,17 +73,30 @@ export class LinuxDesktopNotifier implements DesktopNotifier {
       child.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         if (err.code === 'ENOENT') {
-          reject(new DeliveryError(KIND, 'not_installed', `${this.command} not found: install libnotify-bin (Debian: apt-get install libnotify-bin)`, { retryable: false, cause: err }));
-        } else reject(new DeliveryError(KIND, 'command_failed', `cannot run ${this.command}: ${err.message}`, { retryable: true, cause: err }));
+          reject(
+            new DeliveryError(
+              KIND,
+              'not_installed',
+              `${this.command} not found: install libnotify-bin (Debian: apt-get install libnotify-bin)`,
+              { retryable: false, cause: err },
+            ),
+          );
+        } else
+          reject(new DeliveryError(KIND, 'command_failed', `cannot run ${this.command}: ${err.message}`, { retryable: true, cause: err }));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         if (timedOut) {
           reject(
-            new DeliveryError(KIND, 'timeout', `${this.command} got no answer from the notification server within ${formatDuration(this.timeoutMs)} (timeout)`, {
-              retryable: true,
-              ...(stderr ? { response: excerpt(stderr) } : {}),
-            }),
+            new DeliveryError(
+              KIND,
+              'timeout',
+              `${this.command} got no answer from the notification server within ${formatDuration(this.timeoutMs)} (timeout)`,
+              {
+                retryable: true,
+                ...(stderr ? { response: excerpt(stderr) } : {}),
+              },
+            ),
           );
         } else if (code === 0) resolve(stdout);
         else reject(explainFailure(this.command, env, stderr, code, signal));
@@ -93,7 +106,13 @@ export class LinuxDesktopNotifier implements DesktopNotifier {
 }
 
 /** Turns GLib/D-Bus error text into what to do about it. */
-export function explainFailure(command: string, env: NodeJS.ProcessEnv, stderr: string, code: number | null, signal: NodeJS.Signals | null): DeliveryError {
+export function explainFailure(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  stderr: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): DeliveryError {
   const said = excerpt(stderr);
   const options = { retryable: true, ...(said ? { response: said } : {}) };
   if (/ServiceUnknown|was not provided by any \.service files|NameHasNoOwner|StartServiceByName/.test(stderr)) {

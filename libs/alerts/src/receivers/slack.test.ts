@@ -5,7 +5,6 @@ import { recorderPerTest } from './testing/http-recorder.ts';
 
 const serve = recorderPerTest();
 
-
 describe('slack receiver', () => {
   it("posts one attachment with Alertmanager's fields and defaults for a firing notification", async () => {
     const s = await serve();
@@ -51,7 +50,9 @@ describe('slack receiver', () => {
     await createIntegration('slack', { api_url: s.url, send_resolved: true }).send(mixedNotification());
     const body = JSON.parse(s.requests[0].body);
     expect(body.attachments[0].title).toBe('[FIRING:1] HostDown (node critical)');
-    expect(body.attachments[0].text).toBe('*Firing*\n• web-1:9100: web-1 is down\n*Resolved*\n• web-2:9100: web-2 is down &lt;since boot&gt;');
+    expect(body.attachments[0].text).toBe(
+      '*Firing*\n• web-1:9100: web-1 is down\n*Resolved*\n• web-2:9100: web-2 is down &lt;since boot&gt;',
+    );
   });
 
   it('renders configured templates and fields, and leaves out what is empty', async () => {
@@ -68,7 +69,10 @@ describe('slack receiver', () => {
         color: '#ff0000',
         link_names: true,
         mrkdwn_in: ['text'],
-        fields: [{ title: 'Severity', value: '{{ .CommonLabels.severity }}', short: true }, { title: 'Runbook', value: '{{ .CommonAnnotations.runbook }}' }],
+        fields: [
+          { title: 'Severity', value: '{{ .CommonLabels.severity }}', short: true },
+          { title: 'Runbook', value: '{{ .CommonAnnotations.runbook }}' },
+        ],
       },
       { render: standInRenderer },
     );
@@ -127,7 +131,9 @@ describe('slack receiver', () => {
 
   it('times out and sends http_config credentials', async () => {
     const s = await serve(() => ({ delayMs: 3000 }));
-    const err = await rejection(createIntegration('slack', { api_url: s.url, timeout: '250ms', http_config: { bearer_token: 'xoxb-1' } }).send(firingNotification()));
+    const err = await rejection(
+      createIntegration('slack', { api_url: s.url, timeout: '250ms', http_config: { bearer_token: 'xoxb-1' } }).send(firingNotification()),
+    );
     expect(err.code).toBe('timeout');
     expect(err.message).toBe(`slack: POST ${s.url}/<secret>: no answer within 250ms (timeout)`);
     expect(s.requests[0].headers.authorization).toBe('Bearer xoxb-1');

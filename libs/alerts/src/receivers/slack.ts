@@ -138,7 +138,10 @@ export class SlackIntegration implements Integration {
     try {
       return (await readFile(this.config.apiUrlFile!, 'utf8')).trim();
     } catch (err) {
-      throw new DeliveryError(this.kind, 'credentials', `cannot read api_url_file ${this.config.apiUrlFile}: ${(err as Error).message}`, { retryable: true, cause: err });
+      throw new DeliveryError(this.kind, 'credentials', `cannot read api_url_file ${this.config.apiUrlFile}: ${(err as Error).message}`, {
+        retryable: true,
+        cause: err,
+      });
     }
   }
 }
@@ -150,7 +153,10 @@ export class SlackIntegration implements Integration {
 export function slackMessage(c: SlackConfig, n: Notification): Record<string, unknown> {
   const data = notificationTemplateData(n);
   const text = (field: TextField | undefined, fallback: () => string) => (field ? field(data) : fallback());
-  const title = truncate(text(c.title, () => defaultSubject(n)), MAX_TITLE_CHARS);
+  const title = truncate(
+    text(c.title, () => defaultSubject(n)),
+    MAX_TITLE_CHARS,
+  );
   const titleLink = text(c.titleLink, () => n.externalURL);
   const attachment = omitEmpty(
     {
@@ -160,7 +166,9 @@ export function slackMessage(c: SlackConfig, n: Notification): Record<string, un
       text: text(c.text, () => defaultText(n)),
       fallback: text(c.fallback, () => (titleLink ? `${title} | ${titleLink}` : title)),
       callback_id: text(c.callbackId, () => ''),
-      fields: c.fields.length ? c.fields.map((f) => ({ title: f.title(data), value: f.value(data), short: f.short ?? c.shortFields })) : undefined,
+      fields: c.fields.length
+        ? c.fields.map((f) => ({ title: f.title(data), value: f.value(data), short: f.short ?? c.shortFields }))
+        : undefined,
       image_url: text(c.imageUrl, () => ''),
       thumb_url: text(c.thumbUrl, () => ''),
       footer: text(c.footer, () => ''),

@@ -26,7 +26,6 @@ const RESOLVED_BODY =
 
 const serve = recorderPerTest();
 
-
 describe('webhook receiver', () => {
   it("POSTs Alertmanager's version 4 message byte for byte for a firing notification", async () => {
     const s = await serve();
@@ -91,8 +90,12 @@ describe('webhook receiver', () => {
   it('sends a bearer token, basic auth, or credentials read from a file at each send', async () => {
     const s = await serve();
     await createIntegration('webhook', { url: s.url, http_config: { bearer_token: 's3cret' } }).send(firingNotification());
-    await createIntegration('webhook', { url: s.url, http_config: { basic_auth: { username: 'hub', password: 'pa:ss' } } }).send(firingNotification());
-    await createIntegration('webhook', { url: s.url, http_config: { authorization: { type: 'Token', credentials: 'abc' } } }).send(firingNotification());
+    await createIntegration('webhook', { url: s.url, http_config: { basic_auth: { username: 'hub', password: 'pa:ss' } } }).send(
+      firingNotification(),
+    );
+    await createIntegration('webhook', { url: s.url, http_config: { authorization: { type: 'Token', credentials: 'abc' } } }).send(
+      firingNotification(),
+    );
     const dir = mkdtempSync(join(tmpdir(), 'webhook-token-'));
     try {
       const file = join(dir, 'token');
@@ -155,7 +158,11 @@ describe('webhook receiver', () => {
     const s = await serve();
     const hook = createIntegration(
       'webhook',
-      { url: s.url, body_template: '{"text": "{{ .Status | toUpper }}: {{ .CommonLabels.alertname }} on {{ len .Alerts }} hosts", "receiver": "{{ .Receiver }}"}' },
+      {
+        url: s.url,
+        body_template:
+          '{"text": "{{ .Status | toUpper }}: {{ .CommonLabels.alertname }} on {{ len .Alerts }} hosts", "receiver": "{{ .Receiver }}"}',
+      },
       { render: standInRenderer },
     );
     await hook.send(firingNotification());

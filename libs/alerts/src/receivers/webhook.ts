@@ -83,7 +83,10 @@ export class WebhookIntegration implements Integration {
     try {
       return (await readFile(this.config.urlFile!, 'utf8')).trim();
     } catch (err) {
-      throw new DeliveryError(this.kind, 'credentials', `cannot read url_file ${this.config.urlFile}: ${(err as Error).message}`, { retryable: true, cause: err });
+      throw new DeliveryError(this.kind, 'credentials', `cannot read url_file ${this.config.urlFile}: ${(err as Error).message}`, {
+        retryable: true,
+        cause: err,
+      });
     }
   }
 }
@@ -93,10 +96,15 @@ function renderJson(template: TextField, n: Notification): string {
   try {
     JSON.parse(body);
   } catch (err) {
-    throw new DeliveryError('webhook', 'template', `body_template did not render valid JSON (${(err as Error).message}): ${excerpt(body)}`, {
-      retryable: false,
-      cause: err,
-    });
+    throw new DeliveryError(
+      'webhook',
+      'template',
+      `body_template did not render valid JSON (${(err as Error).message}): ${excerpt(body)}`,
+      {
+        retryable: false,
+        cause: err,
+      },
+    );
   }
   return body;
 }

@@ -92,7 +92,15 @@ export class AlertingRule {
         existing.keepFiringSince = undefined;
         continue;
       }
-      this.active.set(fp, { ...a, state: 'pending', activeAt: restoredActiveAt?.(fp) ?? ts, firedAt: undefined, resolvedAt: undefined, lastSentAt: undefined, keepFiringSince: undefined });
+      this.active.set(fp, {
+        ...a,
+        state: 'pending',
+        activeAt: restoredActiveAt?.(fp) ?? ts,
+        firedAt: undefined,
+        resolvedAt: undefined,
+        lastSentAt: undefined,
+        keepFiringSince: undefined,
+      });
     }
     for (const [fp, a] of this.active) {
       if (seen.has(fp)) {
@@ -129,7 +137,8 @@ export class AlertingRule {
     const out: Alert[] = [];
     for (const a of this.active.values()) {
       if (a.state === 'pending') continue;
-      const due = a.lastSentAt === undefined || (a.resolvedAt !== undefined && a.resolvedAt > a.lastSentAt) || a.lastSentAt + resendDelayMs <= ts;
+      const due =
+        a.lastSentAt === undefined || (a.resolvedAt !== undefined && a.resolvedAt > a.lastSentAt) || a.lastSentAt + resendDelayMs <= ts;
       if (!due) continue;
       a.lastSentAt = ts;
       out.push({

@@ -15,7 +15,13 @@ export interface RestoreOptions {
  * The activeAt to give an alert found active in the first evaluation after a restart,
  * or undefined to start its `for` afresh. `downAt` is the last evaluation before the stop.
  */
-export function restoredActiveAt(persistedActiveAt: number, downAt: number, ts: number, forMs: number, o: RestoreOptions): number | undefined {
+export function restoredActiveAt(
+  persistedActiveAt: number,
+  downAt: number,
+  ts: number,
+  forMs: number,
+  o: RestoreOptions,
+): number | undefined {
   if (ts - downAt > o.outageToleranceMs) return undefined;
   const remaining = forMs - (downAt - persistedActiveAt);
   // Firing already when the hub stopped: it fires again at once if it still holds.

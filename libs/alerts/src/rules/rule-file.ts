@@ -86,7 +86,8 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
     if (key !== 'groups') problems.push(`${file}:${lineOf(item.key)}: unknown key "${key}": a rule file has only "groups"`);
   }
   const groupsNode = root.get('groups', true);
-  if (groupsNode !== undefined && !isSeq(groupsNode)) problems.push(`${file}:${lineOf(groupsNode)}: "groups" must be a list of groups (- name: ..., rules: [...])`);
+  if (groupsNode !== undefined && !isSeq(groupsNode))
+    problems.push(`${file}:${lineOf(groupsNode)}: "groups" must be a list of groups (- name: ..., rules: [...])`);
   const groups: RuleGroup[] = [];
   const groupNames = new Set<string>();
   for (const [gi, groupNode] of (isSeq(groupsNode) ? groupsNode.items : []).entries()) {
@@ -103,7 +104,8 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
       if (!GROUP_KEYS.has(key)) problems.push(`${where(item.key)}: unknown key "${key}": a group has ${[...GROUP_KEYS].join(', ')}`);
     }
     if (!name) problems.push(`${where(groupNode.get('name', true))}: has no name: every group needs "name:"`);
-    else if (groupNames.has(name)) problems.push(`${where(groupNode.get('name', true))}: the name is used twice in this file: group names must be unique per file`);
+    else if (groupNames.has(name))
+      problems.push(`${where(groupNode.get('name', true))}: the name is used twice in this file: group names must be unique per file`);
     groupNames.add(name);
     const duration = (key: string, raw: unknown, label: string): number => {
       if (raw === undefined || raw === null) return 0;
@@ -126,7 +128,8 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
         if (templated === false || k.startsWith('__')) {
           const p = labelsProblem({ [k]: value });
           if (p || k.startsWith('__')) problems.push(`${label}: label ${JSON.stringify(k)}: ${p ?? 'names starting with __ are reserved'}`);
-        } else if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k)) problems.push(`${label}: invalid label name ${JSON.stringify(k)}: use letters, digits and _, not starting with a digit`);
+        } else if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k))
+          problems.push(`${label}: invalid label name ${JSON.stringify(k)}: use letters, digits and _, not starting with a digit`);
         if (checkTemplate) {
           const p = checkTemplate(value);
           if (p) problems.push(`${label}: template of ${JSON.stringify(k)}: ${p}`);
@@ -149,13 +152,16 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
     for (const [ri, ruleNode] of (isSeq(rulesNode) ? rulesNode.items : []).entries()) {
       const rline = lineOf(ruleNode);
       if (!isMap(ruleNode)) {
-        problems.push(`${file}:${rline}: group ${JSON.stringify(name)}, rule #${ri + 1}: must be a mapping (alert: or record:, expr:, ...)`);
+        problems.push(
+          `${file}:${rline}: group ${JSON.stringify(name)}, rule #${ri + 1}: must be a mapping (alert: or record:, expr:, ...)`,
+        );
         continue;
       }
       const r = ruleNode.toJSON() as Record<string, unknown>;
       const isAlert = r.alert !== undefined;
       const ruleName = String(r.alert ?? r.record ?? '');
-      const at = (key: string) => `${file}:${lineOf(ruleNode.get(key, true) ?? ruleNode)}: group ${JSON.stringify(name)}, rule #${ri + 1}${ruleName ? ` (${isAlert ? 'alert' : 'record'} ${ruleName})` : ''}`;
+      const at = (key: string) =>
+        `${file}:${lineOf(ruleNode.get(key, true) ?? ruleNode)}: group ${JSON.stringify(name)}, rule #${ri + 1}${ruleName ? ` (${isAlert ? 'alert' : 'record'} ${ruleName})` : ''}`;
       if ((r.alert === undefined) === (r.record === undefined)) {
         problems.push(`${at('alert')}: needs exactly one of "alert:" (an alerting rule) or "record:" (a recording rule)`);
         continue;
@@ -163,10 +169,14 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
       const allowed = isAlert ? ALERT_KEYS : RECORD_KEYS;
       for (const item of ruleNode.items) {
         const key = String((item.key as { value?: unknown })?.value);
-        if (!allowed.has(key)) problems.push(`${at(key)}: unknown key "${key}"${isAlert ? '' : ALERT_KEYS.has(key) ? ' (only alerting rules have it)' : ''}: use ${[...allowed].join(', ')}`);
+        if (!allowed.has(key))
+          problems.push(
+            `${at(key)}: unknown key "${key}"${isAlert ? '' : ALERT_KEYS.has(key) ? ' (only alerting rules have it)' : ''}: use ${[...allowed].join(', ')}`,
+          );
       }
       if (!ruleName) problems.push(`${at(isAlert ? 'alert' : 'record')}: the ${isAlert ? 'alert' : 'record'} name is empty`);
-      else if (!isAlert && !METRIC_NAME.test(ruleName)) problems.push(`${at('record')}: ${JSON.stringify(ruleName)} is not a valid metric name: use letters, digits, _ and :`);
+      else if (!isAlert && !METRIC_NAME.test(ruleName))
+        problems.push(`${at('record')}: ${JSON.stringify(ruleName)} is not a valid metric name: use letters, digits, _ and :`);
       const expr = typeof r.expr === 'string' || typeof r.expr === 'number' ? String(r.expr) : '';
       let parsed: Expr | undefined;
       if (!expr) problems.push(`${at('expr')}: has no expr: give the PromQL expression to evaluate`);
@@ -202,7 +212,12 @@ export function parseRuleFile(text: string, file: string, checkTemplate?: (templ
 }
 
 /** Annotations: any names, values are templates. */
-function labelMapLoose(raw: unknown, label: string, problems: string[], checkTemplate?: (t: string) => string | undefined): Record<string, string> {
+function labelMapLoose(
+  raw: unknown,
+  label: string,
+  problems: string[],
+  checkTemplate?: (t: string) => string | undefined,
+): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push(`${label}: must be a mapping of names to texts`);

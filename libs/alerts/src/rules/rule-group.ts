@@ -93,10 +93,12 @@ export class EvaluatedGroup {
       try {
         const vector = instantVector(ctx.engine, ctx.queryable, rule.spec.expr, queryAt);
         if (rule instanceof RecordingRule) {
-          if (this.spec.limit > 0 && vector.length > this.spec.limit) throw new Error(`exceeded limit of ${this.spec.limit} with ${vector.length} series`);
+          if (this.spec.limit > 0 && vector.length > this.spec.limit)
+            throw new Error(`exceeded limit of ${this.spec.limit} with ${vector.length} series`);
           for (const { metric, v } of vector) {
             const labels: Record<string, string> = { ...metric, ...this.spec.labels, ...rule.spec.labels, __name__: rule.spec.name };
-            if (written.has(labelsKey(labels))) throw new Error(`vector contains metrics with the same labelset after applying rule labels: ${labelsKey(labels)}`);
+            if (written.has(labelsKey(labels)))
+              throw new Error(`vector contains metrics with the same labelset after applying rule labels: ${labelsKey(labels)}`);
             emit(labels, v);
           }
         } else {
@@ -104,7 +106,9 @@ export class EvaluatedGroup {
             persisted &&
             ((fp: string) => {
               const before = persisted.alerts.get(fp);
-              return before && before.state !== 'inactive' ? restoredActiveAt(before.activeAt, persisted.lastEvalMs, ts, rule.spec.forMs, ctx.restore) : undefined;
+              return before && before.state !== 'inactive'
+                ? restoredActiveAt(before.activeAt, persisted.lastEvalMs, ts, rule.spec.forMs, ctx.restore)
+                : undefined;
             });
           const problem = rule.evaluate(vector, ts, ctx.expand, this.spec.limit, restore);
           if (problem) throw new Error(problem);
@@ -124,7 +128,8 @@ export class EvaluatedGroup {
         series.length = 0;
         for (const [k, l] of this.previous[i]) written.set(k, l);
       }
-      for (const [k, labels] of this.previous[i]) if (!written.has(k)) series.push({ labels, timestamps: [ts], values: Float64Array.of(STALE_NAN) });
+      for (const [k, labels] of this.previous[i])
+        if (!written.has(k)) series.push({ labels, timestamps: [ts], values: Float64Array.of(STALE_NAN) });
       this.previous[i] = written;
       if (series.length) ctx.appender.append(series);
       rule.lastEvaluationMs = ts;

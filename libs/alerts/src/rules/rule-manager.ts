@@ -113,7 +113,9 @@ export class RuleManager {
       if ((this.nextEvalAt.get(g.key) ?? -Infinity) > ts) continue;
       this.nextEvalAt.set(g.key, ts + g.intervalMs);
       const alerts = g.evaluate(ts, this.ctx);
-      for (const r of g.rules) if (r.health === 'err' && r.lastEvaluationMs === ts) this.o.log(`rules: group ${JSON.stringify(g.spec.name)} rule ${r.name}: ${r.lastError}`);
+      for (const r of g.rules)
+        if (r.health === 'err' && r.lastEvaluationMs === ts)
+          this.o.log(`rules: group ${JSON.stringify(g.spec.name)} rule ${r.name}: ${r.lastError}`);
       if (alerts.length) this.o.notify(alerts, now);
     }
   }
@@ -133,8 +135,14 @@ export class RuleManager {
   rulesApi(filter: RulesQuery = {}): { groups: unknown[]; groupNextToken?: string } {
     const ruleFilters = filter.type !== undefined || filter.ruleNames?.length || filter.ruleLabels !== undefined;
     let list = this.groupList()
-      .filter((g) => (!filter.groupNames?.length || filter.groupNames.includes(g.spec.name)) && (!filter.files?.length || filter.files.includes(g.spec.file)))
-      .sort((a, b) => (a.spec.file < b.spec.file ? -1 : a.spec.file > b.spec.file ? 1 : a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
+      .filter(
+        (g) =>
+          (!filter.groupNames?.length || filter.groupNames.includes(g.spec.name)) &&
+          (!filter.files?.length || filter.files.includes(g.spec.file)),
+      )
+      .sort((a, b) =>
+        a.spec.file < b.spec.file ? -1 : a.spec.file > b.spec.file ? 1 : a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0,
+      );
     const wanted = (r: EvaluatedGroup['rules'][number]) =>
       (!filter.type || (filter.type === 'alert' ? r instanceof AlertingRule : r instanceof RecordingRule)) &&
       (!filter.ruleNames?.length || filter.ruleNames.includes(r.name)) &&
@@ -158,27 +166,34 @@ export class RuleManager {
       limit: g.spec.limit,
       evaluationTime: g.evaluationMs / 1000,
       lastEvaluation: iso(g.lastEvaluationMs),
-      rules: g.rules
-        .filter(wanted)
-        .map((r) =>
-          r instanceof AlertingRule
-            ? {
-                state: r.state(),
-                name: r.name,
-                query: r.spec.expr,
-                duration: r.spec.forMs / 1000,
-                keepFiringFor: r.spec.keepFiringForMs / 1000,
-                labels: r.spec.labels,
-                annotations: r.spec.annotations,
-                ...(filter.excludeAlerts ? {} : { alerts: r.current().map(apiAlert) }),
-                health: r.health,
-                ...(r.lastError ? { lastError: r.lastError } : {}),
-                evaluationTime: r.evaluationMs / 1000,
-                lastEvaluation: iso(r.lastEvaluationMs),
-                type: 'alerting',
-              }
-            : { name: r.name, query: r.spec.expr, labels: r.spec.labels, health: r.health, ...(r.lastError ? { lastError: r.lastError } : {}), evaluationTime: r.evaluationMs / 1000, lastEvaluation: iso(r.lastEvaluationMs), type: 'recording' },
-        ),
+      rules: g.rules.filter(wanted).map((r) =>
+        r instanceof AlertingRule
+          ? {
+              state: r.state(),
+              name: r.name,
+              query: r.spec.expr,
+              duration: r.spec.forMs / 1000,
+              keepFiringFor: r.spec.keepFiringForMs / 1000,
+              labels: r.spec.labels,
+              annotations: r.spec.annotations,
+              ...(filter.excludeAlerts ? {} : { alerts: r.current().map(apiAlert) }),
+              health: r.health,
+              ...(r.lastError ? { lastError: r.lastError } : {}),
+              evaluationTime: r.evaluationMs / 1000,
+              lastEvaluation: iso(r.lastEvaluationMs),
+              type: 'alerting',
+            }
+          : {
+              name: r.name,
+              query: r.spec.expr,
+              labels: r.spec.labels,
+              health: r.health,
+              ...(r.lastError ? { lastError: r.lastError } : {}),
+              evaluationTime: r.evaluationMs / 1000,
+              lastEvaluation: iso(r.lastEvaluationMs),
+              type: 'recording',
+            },
+      ),
     }));
     return nextToken === undefined ? { groups } : { groups, groupNextToken: nextToken };
   }
@@ -231,7 +246,14 @@ function iso(ms: number | undefined): string {
   return new Date(ms ?? 0).toISOString();
 }
 
-function apiAlert(a: { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt: number; value: number; keepFiringSince?: number }) {
+function apiAlert(a: {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: string;
+  activeAt: number;
+  value: number;
+  keepFiringSince?: number;
+}) {
   return {
     labels: a.labels,
     annotations: a.annotations,

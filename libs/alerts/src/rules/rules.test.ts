@@ -43,7 +43,21 @@ function problemsOf(text: string): string[] {
 describe('rule files', () => {
   it('reads alerting and recording rules as Prometheus writes them', () => {
     const f = parseRuleFile(
-      ['groups:', '  - name: node', '    interval: 30s', '    rules:', '      - record: instance:load:avg', '        expr: avg by (instance) (load)', '      - alert: HighLoad', '        expr: instance:load:avg > 2', '        for: 10m', '        keep_firing_for: 1m', '        labels: { severity: warning }', '        annotations:', '          summary: "{{ $labels.instance }} is loaded"'].join('\n'),
+      [
+        'groups:',
+        '  - name: node',
+        '    interval: 30s',
+        '    rules:',
+        '      - record: instance:load:avg',
+        '        expr: avg by (instance) (load)',
+        '      - alert: HighLoad',
+        '        expr: instance:load:avg > 2',
+        '        for: 10m',
+        '        keep_firing_for: 1m',
+        '        labels: { severity: warning }',
+        '        annotations:',
+        '          summary: "{{ $labels.instance }} is loaded"',
+      ].join('\n'),
       'rules.yml',
     );
     expect(f.groups[0]).toMatchObject({ name: 'node', intervalMs: 30_000 });
@@ -51,25 +65,61 @@ describe('rule files', () => {
       ['record', 'instance:load:avg', 5],
       ['alert', 'HighLoad', 7],
     ]);
-    expect(f.groups[0].rules[1]).toMatchObject({ forMs: 10 * MIN, keepFiringForMs: MIN, labels: { severity: 'warning' }, annotations: { summary: '{{ $labels.instance }} is loaded' } });
+    expect(f.groups[0].rules[1]).toMatchObject({
+      forMs: 10 * MIN,
+      keepFiringForMs: MIN,
+      labels: { severity: 'warning' },
+      annotations: { summary: '{{ $labels.instance }} is loaded' },
+    });
   });
 
   it('names file, line, group and rule for every problem at once', () => {
     expect(
       problemsOf(
-        ['groups:', '  - name: g', '    rules:', '      - alert: A', '        expr: rate(x[5m]', '      - record: bad name', '        expr: up', '      - alert: B', '        expr: up', '        for: 5 minutes', '        lables: {}', '      - expr: up', '  - name: g', '    rules: []'].join('\n'),
+        [
+          'groups:',
+          '  - name: g',
+          '    rules:',
+          '      - alert: A',
+          '        expr: rate(x[5m]',
+          '      - record: bad name',
+          '        expr: up',
+          '      - alert: B',
+          '        expr: up',
+          '        for: 5 minutes',
+          '        lables: {}',
+          '      - expr: up',
+          '  - name: g',
+          '    rules: []',
+        ].join('\n'),
       ),
     ).toEqual([
       'rules.yml:5: group "g", rule #1 (alert A): expr: 1:11: parse error: unexpected end of input, expected ")"',
       'rules.yml:6: group "g", rule #2 (record bad name): "bad name" is not a valid metric name: use letters, digits, _ and :',
-      expect.stringMatching(/^rules\.yml:11: group "g", rule #3 \(alert B\): unknown key "lables": use alert, expr, for, keep_firing_for, labels, annotations$/),
+      expect.stringMatching(
+        /^rules\.yml:11: group "g", rule #3 \(alert B\): unknown key "lables": use alert, expr, for, keep_firing_for, labels, annotations$/,
+      ),
       expect.stringMatching(/^rules\.yml:10: group "g", rule #3 \(alert B\): for: not a valid duration string: "5 minutes"/),
       expect.stringMatching(/^rules\.yml:12: group "g", rule #4: needs exactly one of "alert:"/),
       'rules.yml:13: group "g": the name is used twice in this file: group names must be unique per file',
     ]);
     expect(
-      problemsOf(['groups:', '  - name: t', '    rules:', '      - alert: T', '        expr: up == 0', '        annotations:', '          summary: "{{ $labels.instance "'].join('\n')),
-    ).toEqual([expect.stringMatching(/^rules\.yml:7: group "t", rule #1 \(alert T\): annotations: template of "summary": template: __alert:1:1: unclosed action/)]);
+      problemsOf(
+        [
+          'groups:',
+          '  - name: t',
+          '    rules:',
+          '      - alert: T',
+          '        expr: up == 0',
+          '        annotations:',
+          '          summary: "{{ $labels.instance "',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^rules\.yml:7: group "t", rule #1 \(alert T\): annotations: template of "summary": template: __alert:1:1: unclosed action/,
+      ),
+    ]);
     expect(problemsOf('groups: [\n')[0]).toMatch(/^rules\.yml:\d+: .*fix the YAML syntax$/);
     expect(problemsOf('rules: []\n')[0]).toBe('rules.yml:1: unknown key "rules": a rule file has only "groups"');
   });
@@ -95,7 +145,16 @@ function setup(ruleText: string, dir = mkdtempSync(join(tmpdir(), 'rules-'))) {
   return { dir, store, manager, sent, log, load, stateAt };
 }
 
-const HIGH_LOAD = ['groups:', '  - name: g', '    rules:', '      - alert: HighLoad', '        expr: load > 2', '        for: 10m', '        labels: { severity: page }', '        annotations: { summary: "{{ $labels.instance }} at {{ $value }}" }'].join('\n');
+const HIGH_LOAD = [
+  'groups:',
+  '  - name: g',
+  '    rules:',
+  '      - alert: HighLoad',
+  '        expr: load > 2',
+  '        for: 10m',
+  '        labels: { severity: page }',
+  '        annotations: { summary: "{{ $labels.instance }} at {{ $value }}" }',
+].join('\n');
 
 describe('alert state machine', () => {
   it('goes pending, fires after `for`, resolves, and writes ALERTS as it goes', () => {
@@ -117,7 +176,11 @@ describe('alert state machine', () => {
       [13, 'resolved'],
       [14, 'resolved'],
     ]);
-    expect(sent[0].alerts[0]).toMatchObject({ labels: { alertname: 'HighLoad', instance: 'a', severity: 'page' }, annotations: { summary: 'a at 5' }, startsAt: T0 + 10 * MIN });
+    expect(sent[0].alerts[0]).toMatchObject({
+      labels: { alertname: 'HighLoad', instance: 'a', severity: 'page' },
+      annotations: { summary: 'a at 5' },
+      startsAt: T0 + 10 * MIN,
+    });
     const alerts = store.select([{ name: '__name__', type: '=', value: 'ALERTS' }], 0, Infinity);
     const byState = Object.fromEntries(alerts.map((s) => [s.labels.alertstate, valuesOf(s)]));
     expect(Array.from(byState.pending.slice(0, 10))).toEqual(Array(10).fill(1));
@@ -175,7 +238,7 @@ describe('alert state machine', () => {
     expect(late.stateAt()).toEqual([expect.objectContaining({ state: 'pending', activeAt: new Date(T0 + 3 * 60 * MIN).toISOString() })]);
   });
 
-  it('keeps a pending alert\'s clock when its file is edited and reloaded', () => {
+  it("keeps a pending alert's clock when its file is edited and reloaded", () => {
     const { dir, manager, load, stateAt } = setup(HIGH_LOAD);
     for (let m = 0; m <= 5; m++) {
       load(T0 + m * MIN, 5);
@@ -208,7 +271,7 @@ describe('alert state machine', () => {
     expect(sentBefore).toBe(2); // firing, then resolved
   });
 
-  it('follows Prometheus\'s restore arithmetic at the grace period edges', () => {
+  it("follows Prometheus's restore arithmetic at the grace period edges", () => {
     const o = { forGracePeriodMs: 10 * MIN, outageToleranceMs: 60 * MIN };
     // Remaining 2 m < grace 10 m: fires 10 m after the restart.
     expect(restoredActiveAt(T0, T0 + 8 * MIN, T0 + 9 * MIN, 10 * MIN, o)).toBe(T0 + 9 * MIN + 10 * MIN - 10 * MIN);
@@ -221,7 +284,9 @@ describe('alert state machine', () => {
 
 describe('recording rules and reloads', () => {
   it('records series, marks them stale when they go away, and keeps the last good file on a broken reload', () => {
-    const { dir, store, manager, log } = setup(['groups:', '  - name: rec', '    rules:', '      - record: load:doubled', '        expr: load * 2'].join('\n'));
+    const { dir, store, manager, log } = setup(
+      ['groups:', '  - name: rec', '    rules:', '      - record: load:doubled', '        expr: load * 2'].join('\n'),
+    );
     const loadAt = (t: number) => store.append([{ labels: { __name__: 'load', instance: 'a' }, timestamps: [t], values: [3] }]);
     loadAt(T0);
     manager.tick(T0);
@@ -261,7 +326,7 @@ describe('default rules', () => {
     const fs = { device: '/dev/sda1', fstype: 'ext4', mountpoint: '/', instance: 'web-1', job: 'node' };
     for (let m = 0; m <= 7 * 60; m += 1) {
       const t = T0 + m * MIN;
-      const avail = 20e9 - m * 1e9 / 60; // 1 GB an hour off a 100 GB disk at 20% free
+      const avail = 20e9 - (m * 1e9) / 60; // 1 GB an hour off a 100 GB disk at 20% free
       store.append([
         { labels: { __name__: 'up', job: 'node', instance: 'web-1' }, timestamps: [t], values: [m < 6 * 60 ? 1 : 0] },
         { labels: { ...fs, __name__: 'node_filesystem_avail_bytes' }, timestamps: [t], values: [avail] },

@@ -19,7 +19,9 @@ export class AlertStateStore {
     this.stmt = {
       group: db.prepare<[string], { last_eval_ms: number }>('SELECT last_eval_ms FROM alert_groups WHERE group_key = ?'),
       alerts: db.prepare<[string], { alert: string }>('SELECT alert FROM alert_state WHERE group_key = ?'),
-      setGroup: db.prepare('INSERT INTO alert_groups (group_key, last_eval_ms) VALUES (?, ?) ON CONFLICT (group_key) DO UPDATE SET last_eval_ms = excluded.last_eval_ms'),
+      setGroup: db.prepare(
+        'INSERT INTO alert_groups (group_key, last_eval_ms) VALUES (?, ?) ON CONFLICT (group_key) DO UPDATE SET last_eval_ms = excluded.last_eval_ms',
+      ),
       clear: db.prepare('DELETE FROM alert_state WHERE group_key = ?'),
       insert: db.prepare('INSERT OR REPLACE INTO alert_state (group_key, fingerprint, rule, alert) VALUES (?, ?, ?, ?)'),
     };

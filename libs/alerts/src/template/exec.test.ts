@@ -84,7 +84,9 @@ describe('fields and methods', () => {
 
   it('a field of a field, through variables and parenthesised pipelines', () => {
     const data = { Alert: { Labels: { job: 'api' } } };
-    expect(run('{{ .Alert.Labels.job }} {{ $a := .Alert }}{{ $a.Labels.job }} {{ (index .Alert "Labels").job }}', data)).toBe('api api api');
+    expect(run('{{ .Alert.Labels.job }} {{ $a := .Alert }}{{ $a.Labels.job }} {{ (index .Alert "Labels").job }}', data)).toBe(
+      'api api api',
+    );
   });
 
   it('$ is the data the execution started with', () => {
@@ -157,7 +159,15 @@ describe('range', () => {
     expect(run('{{ range $k, $v := . }}{{ $k }}={{ $v }} {{ end }}', { job: 'node', instance: 'h:9100', alertname: 'Down' })).toBe(
       'alertname=Down instance=h:9100 job=node ',
     );
-    expect(run('{{ range . }}{{ . }}{{ end }}', new Map([['b', '2'], ['a', '1']]))).toBe('12');
+    expect(
+      run(
+        '{{ range . }}{{ . }}{{ end }}',
+        new Map([
+          ['b', '2'],
+          ['a', '1'],
+        ]),
+      ),
+    ).toBe('12');
   });
 
   it('over an integer (Go 1.22)', () => {
@@ -222,15 +232,21 @@ describe('define, template, block', () => {
 describe('builtins', () => {
   it('and/or return a deciding argument and short-circuit', () => {
     expect(run('{{ and 1 0 2 }} {{ and 1 2 }} {{ or 0 "" "x" }} {{ or 0 "" }}|')).toBe('0 2 x |');
-    expect(parseTemplate('{{ or true (fail) }} {{ and false (fail) }}', 't').execute(null, { fail: () => { throw new Error('evaluated'); } })).toBe(
-      'true false',
-    );
+    expect(
+      parseTemplate('{{ or true (fail) }} {{ and false (fail) }}', 't').execute(null, {
+        fail: () => {
+          throw new Error('evaluated');
+        },
+      }),
+    ).toBe('true false');
   });
 
   it('not, len, index, slice', () => {
     expect(run('{{ not 0 }} {{ not "x" }}')).toBe('true false');
     expect(run('{{ len "héllo" }} {{ len .a }} {{ len .m }}', { a: [1, 2], m: { x: 'y' } })).toBe('6 2 1');
-    expect(run('{{ index .a 1 }} {{ index .m "k" }} {{ index .n 0 1 }} {{ index "abc" 1 }}', { a: ['x', 'y'], m: { k: 'v' }, n: [['p', 'q']] })).toBe('y v q 98');
+    expect(
+      run('{{ index .a 1 }} {{ index .m "k" }} {{ index .n 0 1 }} {{ index "abc" 1 }}', { a: ['x', 'y'], m: { k: 'v' }, n: [['p', 'q']] }),
+    ).toBe('y v q 98');
     expect(run('{{ slice "abcdef" 1 3 }} {{ slice . 1 }} {{ slice . 0 1 }}', ['a', 'b', 'c'])).toBe('bc [b c] [a]');
   });
 
@@ -272,7 +288,11 @@ describe('runtime errors name the template and the node, with its position', () 
   });
 
   it('a function that fails, and wrong argument counts', () => {
-    const funcs = { boom: () => { throw new Error('kaput'); } };
+    const funcs = {
+      boom: () => {
+        throw new Error('kaput');
+      },
+    };
     expect(execError('{{ boom }}', null, funcs).message).toBe('template: t:1:4: executing "t" at <boom>: error calling boom: kaput');
     expect(execError('{{ len 1 2 }}').detail).toBe('wrong number of args for len: want 1 got 2');
     expect(execError('{{ printf }}').detail).toBe('wrong number of args for printf: want at least 1 got 0');

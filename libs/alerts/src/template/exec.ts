@@ -4,7 +4,21 @@
 // fields resolve to methods first, then struct fields or map keys. Errors name the
 // template being executed and quote the node at fault, as Go's do.
 
-import { nodeString, type AnyNode, type ArgNode, type BranchNode, type ChainNode, type CommandNode, type IdentifierNode, type Node, type NumberNode, type PipeNode, type Source, type TemplateNode, type VariableNode } from './ast.ts';
+import {
+  nodeString,
+  type AnyNode,
+  type ArgNode,
+  type BranchNode,
+  type ChainNode,
+  type CommandNode,
+  type IdentifierNode,
+  type Node,
+  type NumberNode,
+  type PipeNode,
+  type Source,
+  type TemplateNode,
+  type VariableNode,
+} from './ast.ts';
 import { BUILTINS } from './builtins.ts';
 import { ArgTypeError, TemplateError, closest, lineColumn } from './errors.ts';
 import { printArg } from './fmt.ts';
@@ -88,7 +102,15 @@ class State {
   fail(detail: string, hint?: string): never {
     const n = this.node;
     if (!n) {
-      throw new TemplateError({ phase: 'execute', templateName: this.src.name, line: 0, column: 0, detail, hint, message: `template: ${this.tmplName}: ${detail}` });
+      throw new TemplateError({
+        phase: 'execute',
+        templateName: this.src.name,
+        line: 0,
+        column: 0,
+        detail,
+        hint,
+        message: `template: ${this.tmplName}: ${detail}`,
+      });
     }
     const { line, column } = lineColumn(this.src.text, n.pos);
     const chars = [...nodeString(n)];
@@ -211,7 +233,10 @@ class State {
     const tree = this.s.templates.get(t.name);
     if (!tree) {
       const near = closest(t.name, this.s.templates.keys());
-      this.fail(`template ${JSON.stringify(t.name)} not defined`, near ? `did you mean ${JSON.stringify(near)}?` : `define it with {{define ${JSON.stringify(t.name)}}}...{{end}}`);
+      this.fail(
+        `template ${JSON.stringify(t.name)} not defined`,
+        near ? `did you mean ${JSON.stringify(near)}?` : `define it with {{define ${JSON.stringify(t.name)}}}...{{end}}`,
+      );
     }
     if (this.depth >= this.s.maxDepth) this.fail(`exceeded maximum template depth (${this.s.maxDepth})`);
     // The pipeline's variables stay in the caller's scope; the callee sees none of them.
@@ -350,7 +375,16 @@ class State {
     return this.evalCall(dot, fn, builtin, cmd, name, args, final, this.ctx);
   }
 
-  private evalCall(dot: unknown, fn: TemplateFunction, builtin: boolean, node: AnyNode, name: string, args: ArgNode[], final: Final, self: unknown): unknown {
+  private evalCall(
+    dot: unknown,
+    fn: TemplateFunction,
+    builtin: boolean,
+    node: AnyNode,
+    name: string,
+    args: ArgNode[],
+    final: Final,
+    self: unknown,
+  ): unknown {
     const argNodes = args.slice(1);
     const count = argNodes.length + (final === MISSING ? 0 : 1);
     const arity = arityOf(fn);
@@ -440,7 +474,11 @@ class State {
 /** Fields and methods of a struct-like value, for "did you mean" hints. */
 function memberNames(v: object): string[] {
   const names = new Set(Object.keys(v));
-  for (let p = Object.getPrototypeOf(v); p && p !== Object.prototype && p !== Array.prototype && p !== Map.prototype; p = Object.getPrototypeOf(p)) {
+  for (
+    let p = Object.getPrototypeOf(v);
+    p && p !== Object.prototype && p !== Array.prototype && p !== Map.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
     for (const k of Object.getOwnPropertyNames(p)) if (k !== 'constructor') names.add(k);
   }
   return [...names];

@@ -38,9 +38,25 @@ describe('floats', () => {
 
 describe('integers (template int literals and len results are Go ints)', () => {
   it('bases, padding, precision, prefixes', () => {
-    expect(sprintf('%d|%5d|%-5d|%05d|%+d|% d|%.3d|%x|%X|%#x|%o|%#o|%O|%b|%#b', [42n, 42n, 42n, -42n, 5n, 5n, 7n, 255n, 255n, 255n, 8n, 8n, 8n, 5n, 5n])).toBe(
-      '42|   42|42   |-0042|+5| 5|007|ff|FF|0xff|10|010|0o10|101|0b101',
-    );
+    expect(
+      sprintf('%d|%5d|%-5d|%05d|%+d|% d|%.3d|%x|%X|%#x|%o|%#o|%O|%b|%#b', [
+        42n,
+        42n,
+        42n,
+        -42n,
+        5n,
+        5n,
+        7n,
+        255n,
+        255n,
+        255n,
+        8n,
+        8n,
+        8n,
+        5n,
+        5n,
+      ]),
+    ).toBe('42|   42|42   |-0042|+5| 5|007|ff|FF|0xff|10|010|0o10|101|0b101');
   });
 
   it('characters', () => {

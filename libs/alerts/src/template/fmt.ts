@@ -21,7 +21,17 @@ interface Flags {
 }
 
 function noFlags(): Flags {
-  return { plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: undefined, prec: undefined };
+  return {
+    plus: false,
+    minus: false,
+    sharp: false,
+    space: false,
+    zero: false,
+    plusV: false,
+    sharpV: false,
+    wid: undefined,
+    prec: undefined,
+  };
 }
 
 function runeCount(s: string): number {
@@ -170,7 +180,10 @@ function fmtInt(n: bigint, verb: string, f: Flags): string {
     case 'U': {
       // Go prints the operand as uint64, so negative values show their two's complement.
       const u = n < 0n ? n + 2n ** 64n : n;
-      let s = `U+${u.toString(16).toUpperCase().padStart(Math.max(4, f.prec ?? 4), '0')}`;
+      let s = `U+${u
+        .toString(16)
+        .toUpperCase()
+        .padStart(Math.max(4, f.prec ?? 4), '0')}`;
       if (f.sharp && u <= 0x10ffffn && isPrintable(String.fromCodePoint(validRune(u)))) {
         s += ` '${String.fromCodePoint(Number(u))}'`;
       }
@@ -281,9 +294,7 @@ export function printArg(arg: unknown, verb: string, f: Flags = noFlags(), depth
       return f.sharpV ? `${goTypeName(arg)}{${items.join(', ')}}` : `[${items.join(' ')}]`;
     }
     case 'map': {
-      const items = sortedEntries(arg as object).map(
-        ([k, v]) => `${printArg(k, verb, f, depth + 1)}:${printArg(v, verb, f, depth + 1)}`,
-      );
+      const items = sortedEntries(arg as object).map(([k, v]) => `${printArg(k, verb, f, depth + 1)}:${printArg(v, verb, f, depth + 1)}`);
       return f.sharpV ? `${goTypeName(arg)}{${items.join(', ')}}` : `map[${items.join(' ')}]`;
     }
     case 'struct': {

@@ -6,7 +6,6 @@ import { goJsonString as jsonString } from '@metrics-hub/promql';
 import { formatFloat } from './format.ts';
 import { kindOf, sortedEntries, structFields } from './values.ts';
 
-
 function jsonFloat(f: number): string {
   if (!Number.isFinite(f)) throw new Error(`json: unsupported value: ${formatFloat(f, 'g', -1)}`);
   const abs = Math.abs(f);

@@ -104,7 +104,11 @@ class Parser {
       }
       const n = this.textOrAction();
       if (isEnd(n)) {
-        this.fail(n.pos, `unexpected ${nodeString(n)}`, `there is no {{if}}, {{range}}, {{with}} or {{define}} open for this {{${n.type}}}`);
+        this.fail(
+          n.pos,
+          `unexpected ${nodeString(n)}`,
+          `there is no {{if}}, {{range}}, {{with}} or {{define}} open for this {{${n.type}}}`,
+        );
       }
       root.nodes.push(n);
     }
@@ -120,7 +124,11 @@ class Parser {
   }
 
   private unexpected(t: Token, context: string): never {
-    this.fail(t.pos, `unexpected ${describeToken(t)} in ${context}`, t.type === 'define' ? '{{define}} is allowed only at the top level, outside other actions' : undefined);
+    this.fail(
+      t.pos,
+      `unexpected ${describeToken(t)} in ${context}`,
+      t.type === 'define' ? '{{define}} is allowed only at the top level, outside other actions' : undefined,
+    );
   }
 
   // --- token stream ---
@@ -368,7 +376,11 @@ class Parser {
 
   private checkPipeline(pipe: PipeNode, context: string, end: Token): void {
     if (pipe.cmds.length === 0) {
-      this.fail(end.pos, `missing value for ${context}`, context === 'command' ? 'an action needs something to print, e.g. {{ .Labels.job }}' : undefined);
+      this.fail(
+        end.pos,
+        `missing value for ${context}`,
+        context === 'command' ? 'an action needs something to print, e.g. {{ .Labels.job }}' : undefined,
+      );
     }
     pipe.cmds.slice(1).forEach((c, i) => {
       const first = c.args[0].type;
@@ -450,7 +462,10 @@ class Parser {
 
   private useVar(t: Token): VariableNode {
     if (!this.vars.includes(t.val)) {
-      const near = closest(t.val, this.vars.filter((v) => v !== '$'));
+      const near = closest(
+        t.val,
+        this.vars.filter((v) => v !== '$'),
+      );
       const field = ALERT_VARIABLE_FIELDS[t.val];
       const hint = near
         ? `did you mean ${near}?`

@@ -94,9 +94,11 @@ describe('humanizeDuration', () => {
 
 describe('humanizePercentage', () => {
   it("Prometheus's cases", () => {
-    expect(run('{{ -0.22222 | humanizePercentage }}:{{ 0.0 | humanizePercentage }}:{{ 0.1234567 | humanizePercentage }}:{{ 1.23456 | humanizePercentage }}')).toBe(
-      '-22.22%:0%:12.35%:123.5%',
-    );
+    expect(
+      run(
+        '{{ -0.22222 | humanizePercentage }}:{{ 0.0 | humanizePercentage }}:{{ 0.1234567 | humanizePercentage }}:{{ 1.23456 | humanizePercentage }}',
+      ),
+    ).toBe('-22.22%:0%:12.35%:123.5%');
     expect(humanizePercentage(0.1234)).toBe('12.34%');
   });
 });
@@ -129,15 +131,17 @@ describe('humanizeTimestamp', () => {
 
 describe('toTime and parseDuration', () => {
   it('toTime gives a time with Go methods', () => {
-    expect(run('{{ toTime 1435065584.128 }}|{{ (toTime 1435065584.128).Unix }}|{{ (toTime "0").Format "2006-01-02T15:04:05Z07:00" }}')).toBe(
-      '2015-06-23 13:19:44.128 +0000 UTC|1435065584|1970-01-01T00:00:00Z',
-    );
+    expect(
+      run('{{ toTime 1435065584.128 }}|{{ (toTime 1435065584.128).Unix }}|{{ (toTime "0").Format "2006-01-02T15:04:05Z07:00" }}'),
+    ).toBe('2015-06-23 13:19:44.128 +0000 UTC|1435065584|1970-01-01T00:00:00Z');
   });
 
   it('parseDuration reads Prometheus durations as seconds', () => {
-    expect(run('{{ parseDuration "1h30m" }} {{ parseDuration "1d" }} {{ parseDuration "500ms" }} {{ parseDuration "0" }} {{ parseDuration "1w2d" }}')).toBe(
-      '5400 86400 0.5 0 777600',
-    );
+    expect(
+      run(
+        '{{ parseDuration "1h30m" }} {{ parseDuration "1d" }} {{ parseDuration "500ms" }} {{ parseDuration "0" }} {{ parseDuration "1w2d" }}',
+      ),
+    ).toBe('5400 86400 0.5 0 777600');
     expect(runError('{{ parseDuration "1m1h" }}')).toContain('not a valid duration string: "1m1h"');
     expect(runError('{{ parseDuration "5x" }}')).toContain('unknown unit "x" in duration "5x"');
     expect(runError('{{ parseDuration "" }}')).toContain('empty duration string');
@@ -148,13 +152,17 @@ describe('strings', () => {
   it('title, toUpper, toLower (Go maps rune by rune)', () => {
     expect(run('{{ "aa bb CC" | title }}|{{ "aa bb CC" | toUpper }}|{{ "aA bB CC" | toLower }}')).toBe('Aa Bb CC|AA BB CC|aa bb cc');
     expect(run('{{ "straße" | toUpper }}|{{ "hello_world o\'neil-x" | title }}')).toBe("STRAßE|Hello_world O'neil-X");
-    expect(runError('{{ toUpper 3 }}')).toBe('template: test:1:4: executing "test" at <toUpper 3>: wrong type for value; expected string; got int');
+    expect(runError('{{ toUpper 3 }}')).toBe(
+      'template: test:1:4: executing "test" at <toUpper 3>: wrong type for value; expected string; got int',
+    );
   });
 
   it('match and reReplaceAll, with Go regexp and expansion rules', () => {
     expect(run('{{ match "a+" "aa" }} {{ match "a+" "b" }} {{ match "^b" "ab" }}')).toBe('true false false');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's regexp expansion syntax, not JavaScript's
-    expect(run('{{ reReplaceAll "(a)b" "x$1" "ab" }}|{{ reReplaceAll "(a)b" "$1x" "ab" }}|{{ reReplaceAll "(a)b" "${1}x" "ab" }}')).toBe('xa||ax');
+    expect(run('{{ reReplaceAll "(a)b" "x$1" "ab" }}|{{ reReplaceAll "(a)b" "$1x" "ab" }}|{{ reReplaceAll "(a)b" "${1}x" "ab" }}')).toBe(
+      'xa||ax',
+    );
     expect(run('{{ reReplaceAll "a*" "-" "baaac" }}|{{ reReplaceAll ":[0-9]+$" "" "host:9100" }}|{{ reReplaceAll "a" "$$1" "a" }}')).toBe(
       '-b-c-|host|$1',
     );
@@ -171,9 +179,23 @@ describe('strings', () => {
   });
 
   it('stripPort and stripDomain', () => {
-    const hosts = ['example.com:9100', '[::1]:9100', 'example.com', '::1', 'foo.example.com', 'foo.example.com:9100', '192.168.0.1:9100', '[2001:db8::1]:80', 'localhost'];
-    expect(run('{{ range . }}{{ stripPort . }},{{ end }}', hosts)).toBe('example.com,::1,example.com,::1,foo.example.com,foo.example.com,192.168.0.1,2001:db8::1,localhost,');
-    expect(run('{{ range . }}{{ stripDomain . }},{{ end }}', hosts)).toBe('example:9100,[::1]:9100,example,::1,foo,foo:9100,192.168.0.1:9100,[2001:db8::1]:80,localhost,');
+    const hosts = [
+      'example.com:9100',
+      '[::1]:9100',
+      'example.com',
+      '::1',
+      'foo.example.com',
+      'foo.example.com:9100',
+      '192.168.0.1:9100',
+      '[2001:db8::1]:80',
+      'localhost',
+    ];
+    expect(run('{{ range . }}{{ stripPort . }},{{ end }}', hosts)).toBe(
+      'example.com,::1,example.com,::1,foo.example.com,foo.example.com,192.168.0.1,2001:db8::1,localhost,',
+    );
+    expect(run('{{ range . }}{{ stripDomain . }},{{ end }}', hosts)).toBe(
+      'example:9100,[::1]:9100,example,::1,foo,foo:9100,192.168.0.1:9100,[2001:db8::1]:80,localhost,',
+    );
   });
 
   it('safeHtml passes text through (text templates do not escape)', () => {
@@ -216,7 +238,9 @@ describe('query results', () => {
     expect(runError('{{ query "missing" | first }}', null, { query })).toBe(
       'template: test:1:22: executing "test" at <first>: error calling first: first() called on vector with no elements',
     );
-    expect(runError('{{ (query "missing").banana }}', null, { query })).toContain("can't evaluate field banana in type template.queryResult");
+    expect(runError('{{ (query "missing").banana }}', null, { query })).toContain(
+      "can't evaluate field banana in type template.queryResult",
+    );
     expect(runError('{{ query "up" }}')).toContain('error calling query: no query engine is available to this template');
   });
 });
@@ -228,7 +252,9 @@ describe('externalURL and pathPrefix', () => {
   });
 
   it("from the data's ExternalURL otherwise", () => {
-    expect(run('{{ pathPrefix }}|{{ externalURL }}', { ExternalURL: 'https://prom.example.com/prom/' })).toBe('/prom/|https://prom.example.com/prom/');
+    expect(run('{{ pathPrefix }}|{{ externalURL }}', { ExternalURL: 'https://prom.example.com/prom/' })).toBe(
+      '/prom/|https://prom.example.com/prom/',
+    );
     expect(run('[{{ pathPrefix }}]', { ExternalURL: 'http://host:9090' })).toBe('[]');
   });
 });

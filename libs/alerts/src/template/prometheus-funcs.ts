@@ -219,11 +219,7 @@ export function prometheusFuncs(options: PrometheusFuncOptions = {}): Record<str
       // Sorted in place and stable, as Go's sort.Stable over the same slice.
       return samples(v, 'sortByLabel').sort((a, b) => compareStrings(a.Labels[label] ?? '', b.Labels[label] ?? ''));
     }),
-    args: signature(
-      0,
-      (...args: unknown[]) => anyMap(Object.fromEntries(args.map((a, i) => [`arg${i}`, a]))),
-      true,
-    ),
+    args: signature(0, (...args: unknown[]) => anyMap(Object.fromEntries(args.map((a, i) => [`arg${i}`, a]))), true),
     reReplaceAll: signature(3, (pattern: unknown, repl: unknown, text: unknown) =>
       replaceAll(expectString(pattern), expectString(repl), expectString(text)),
     ),

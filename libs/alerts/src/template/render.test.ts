@@ -24,9 +24,9 @@ describe('alert templates (Prometheus)', () => {
     expect(renderAlertTemplate('{{ $labels.instance }} of job {{ $labels.job }} has been down for more than 5 minutes.', labels, 0)).toBe(
       'web-1:9100 of job node has been down for more than 5 minutes.',
     );
-    expect(renderAlertTemplate('{{ $labels.instance }} has a median request latency above 1s (current value: {{ $value }}s)', labels, 1.2345)).toBe(
-      'web-1:9100 has a median request latency above 1s (current value: 1.2345s)',
-    );
+    expect(
+      renderAlertTemplate('{{ $labels.instance }} has a median request latency above 1s (current value: {{ $value }}s)', labels, 1.2345),
+    ).toBe('web-1:9100 has a median request latency above 1s (current value: 1.2345s)');
   });
 
   it('formats $value as Go does', () => {
@@ -177,7 +177,14 @@ const notification = {
   Receiver: 'ops',
   Status: 'firing',
   Alerts: Alerts.from([
-    new Alert('firing', kv({ alertname: 'DiskFull', instance: 'db-1', job: 'node' }), kv({ summary: 'disk 95% full' }), started, GoTime.zero, 'http://prom/g1'),
+    new Alert(
+      'firing',
+      kv({ alertname: 'DiskFull', instance: 'db-1', job: 'node' }),
+      kv({ summary: 'disk 95% full' }),
+      started,
+      GoTime.zero,
+      'http://prom/g1',
+    ),
     new Alert('resolved', kv({ alertname: 'DiskFull', instance: 'db-2', job: 'node' }), kv({}), started, started, 'http://prom/g2'),
   ]) as Alerts,
   GroupLabels: kv({ alertname: 'DiskFull' }),
@@ -232,7 +239,7 @@ describe('Alertmanager notification templates', () => {
     expect(render('{{ define "custom" }}<{{ .Receiver }}>{{ end }}{{ template "custom" . }}', notification)).toBe('<ops>');
   });
 
-  it("the documented custom title with and/or/eq/len", () => {
+  it('the documented custom title with and/or/eq/len', () => {
     const text = `{{ define "__single_message_title" }}{{ range .Alerts.Firing }}{{ .Labels.alertname }} @ {{ .Labels.instance }}{{ end }}{{ range .Alerts.Resolved }}{{ .Labels.alertname }} @ {{ .Labels.instance }}{{ end }}{{ end }}
 {{- define "custom_title" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ if or (and (eq (len .Alerts.Firing) 1) (eq (len .Alerts.Resolved) 0)) (and (eq (len .Alerts.Firing) 0) (eq (len .Alerts.Resolved) 1)) }}{{ template "__single_message_title" . }}{{ else }}{{ len .Alerts }} alerts{{ end }}{{ end }}`;
     const t = parseTemplate(text, 'custom.tmpl', { funcs: ALERTMANAGER_FUNCS });

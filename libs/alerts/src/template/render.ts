@@ -14,7 +14,8 @@ import { stringMap } from './values.ts';
 
 /** The data of an alert rule's templates (Prometheus's AlertTemplateData); a struct to templates. */
 export class AlertTemplateData {
-  static readonly goTypeName = 'struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value interface {} }';
+  static readonly goTypeName =
+    'struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value interface {} }';
 
   constructor(
     readonly Labels: Record<string, string>,
@@ -124,7 +125,10 @@ export interface RendererOptions {
  * alertTemplateData also gets Prometheus's $labels, $externalLabels, $externalURL and
  * $value. Throws TemplateError when a text does not parse or execute.
  */
-export function createRenderer(funcs: Readonly<Record<string, TemplateFunction>> = PROMETHEUS_FUNCS, options: RendererOptions = {}): TemplateRenderer {
+export function createRenderer(
+  funcs: Readonly<Record<string, TemplateFunction>> = PROMETHEUS_FUNCS,
+  options: RendererOptions = {},
+): TemplateRenderer {
   const cache = new LruCache<Parsed>(options.cacheSize ?? 500);
   const name = options.name ?? 'template';
   return (text: string, data: unknown): string => {

@@ -46,6 +46,16 @@ describe('GoTime', () => {
 describe('GoDuration.String', () => {
   it('as time.Duration prints', () => {
     const ns = [0n, 1_500_000_000n, 90_000_000_000n, 3_723_500_000_000n, 1_500_000n, 1_000n, 999n, -90_000_000_000n, 90_000_000_000_000n];
-    expect(ns.map((n) => new GoDuration(n).String())).toEqual(['0s', '1.5s', '1m30s', '1h2m3.5s', '1.5ms', '1µs', '999ns', '-1m30s', '25h0m0s']);
+    expect(ns.map((n) => new GoDuration(n).String())).toEqual([
+      '0s',
+      '1.5s',
+      '1m30s',
+      '1h2m3.5s',
+      '1.5ms',
+      '1µs',
+      '999ns',
+      '-1m30s',
+      '25h0m0s',
+    ]);
   });
 });

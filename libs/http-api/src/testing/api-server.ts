@@ -45,7 +45,8 @@ export function memoryBackend(
   extra: Partial<ApiBackend> & { meta?: Record<string, MetricMetadataEntry> } = {},
 ): ApiBackend {
   const { meta = {}, ...rest } = extra;
-  const all = (): Labels[] => [...queryable.select([{ type: '=~', name: '__name__', value: '.+' }], -Infinity, Infinity)].map((s) => s.labels);
+  const all = (): Labels[] =>
+    [...queryable.select([{ type: '=~', name: '__name__', value: '.+' }], -Infinity, Infinity)].map((s) => s.labels);
   const matching = (matchers: readonly LabelMatcher[] = []) => {
     const compiled = matchers.map(compileMatcher);
     return all().filter((l) => compiled.every((m) => m.matches(l[m.name] ?? '')));

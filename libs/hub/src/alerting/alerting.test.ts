@@ -33,13 +33,53 @@ describe('hub alerting', () => {
   it('a threshold crossed by an agent reaches a webhook within an evaluation interval and a second, and can be acknowledged', async () => {
     const dir = tempDir('hub-alerting-', cleanups).path;
     const hook = await webhookReceiver();
-    writeFileSync(join(dir, 'test.rules.yml'), ['groups:', '  - name: test', '    interval: 1s', '    rules:', '      - alert: TooHigh', '        expr: test_value > 10', '        labels: { severity: critical }', '        annotations: { summary: "{{ $labels.instance }} at {{ $value | humanize }}" }'].join('\n'));
-    writeFileSync(join(dir, 'alerting.yml'), ['route:', '  receiver: hook', '  group_by: [alertname]', '  group_wait: 0s', '  group_interval: 1m', 'receivers:', '  - name: hook', '    webhook_configs:', `      - url: ${hook.url}`].join('\n'));
-    const config = testHubConfig(join(dir, 'data'), ['alerting:', `  rules: [${join(dir, 'test.rules.yml')}]`, `  notifier_config: ${join(dir, 'alerting.yml')}`]);
+    writeFileSync(
+      join(dir, 'test.rules.yml'),
+      [
+        'groups:',
+        '  - name: test',
+        '    interval: 1s',
+        '    rules:',
+        '      - alert: TooHigh',
+        '        expr: test_value > 10',
+        '        labels: { severity: critical }',
+        '        annotations: { summary: "{{ $labels.instance }} at {{ $value | humanize }}" }',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'alerting.yml'),
+      [
+        'route:',
+        '  receiver: hook',
+        '  group_by: [alertname]',
+        '  group_wait: 0s',
+        '  group_interval: 1m',
+        'receivers:',
+        '  - name: hook',
+        '    webhook_configs:',
+        `      - url: ${hook.url}`,
+      ].join('\n'),
+    );
+    const config = testHubConfig(join(dir, 'data'), [
+      'alerting:',
+      `  rules: [${join(dir, 'test.rules.yml')}]`,
+      `  notifier_config: ${join(dir, 'alerting.yml')}`,
+    ]);
     const hub = await Hub.start(config, { log: () => undefined });
     cleanups.push(() => hub.stop());
     const crossedAt = Date.now();
-    await publishAsAgent(hub, 'edge-1', { firstSeq: 1, lastSeq: 1, createdMs: crossedAt, series: [{ labels: { __name__: 'test_value', job: 'node', instance: 'edge-1' }, timestamps: Float64Array.of(crossedAt), values: Float64Array.of(42) }] });
+    await publishAsAgent(hub, 'edge-1', {
+      firstSeq: 1,
+      lastSeq: 1,
+      createdMs: crossedAt,
+      series: [
+        {
+          labels: { __name__: 'test_value', job: 'node', instance: 'edge-1' },
+          timestamps: Float64Array.of(crossedAt),
+          values: Float64Array.of(42),
+        },
+      ],
+    });
     const post = await waitFor(() => hook.posts[0], 'the webhook', { timeoutMs: 5000 });
     // One evaluation interval (1 s) plus 1 s, with for: 0 and group_wait: 0.
     expect(post.at - crossedAt).toBeLessThanOrEqual(2000);
@@ -50,20 +90,35 @@ describe('hub alerting', () => {
       groupLabels: { alertname: 'TooHigh' },
       commonLabels: { alertname: 'TooHigh', instance: 'edge-1', job: 'node', severity: 'critical' },
       commonAnnotations: { summary: 'edge-1 at 42' },
-      alerts: [expect.objectContaining({ status: 'firing', labels: { alertname: 'TooHigh', instance: 'edge-1', job: 'node', severity: 'critical' } })],
+      alerts: [
+        expect.objectContaining({
+          status: 'firing',
+          labels: { alertname: 'TooHigh', instance: 'edge-1', job: 'node', severity: 'critical' },
+        }),
+      ],
     });
     const base = `http://127.0.0.1:${hub.httpAddress.port}`;
-    const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; state: string }[] }[] } };
+    const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; state: string }[] }[] };
+    };
     expect(rules.data.groups[0].rules[0]).toMatchObject({ name: 'TooHigh', state: 'firing' });
-    const alerts = (await (await fetch(`${base}/api/hub/v1/alerts`)).json()) as { alerts: { fingerprint: string; labels: Record<string, string> }[] };
+    const alerts = (await (await fetch(`${base}/api/hub/v1/alerts`)).json()) as {
+      alerts: { fingerprint: string; labels: Record<string, string> }[];
+    };
     const fp = alerts.alerts.find((a) => a.labels.alertname === 'TooHigh')!.fingerprint;
     const ack = await fetch(`${base}/api/hub/v1/alerts/${fp}/ack`, { method: 'POST', body: JSON.stringify({ by: 'tester' }) });
     expect(ack.status).toBe(200);
     const history = (await (await fetch(`${base}/api/hub/v1/history?alertname=TooHigh`)).json()) as { events: { kind: string }[] };
     expect(history.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['firing', 'delivery', 'acked']));
-    const silence = await fetch(`${base}/api/hub/v1/silences`, { method: 'POST', body: JSON.stringify({ matchers: ['alertname="TooHigh"'], for: '1h', createdBy: 'tester', comment: 'maintenance' }) });
+    const silence = await fetch(`${base}/api/hub/v1/silences`, {
+      method: 'POST',
+      body: JSON.stringify({ matchers: ['alertname="TooHigh"'], for: '1h', createdBy: 'tester', comment: 'maintenance' }),
+    });
     expect(silence.status).toBe(201);
-    const bad = await fetch(`${base}/api/hub/v1/silences`, { method: 'POST', body: JSON.stringify({ matchers: ['alertname=~"("'], for: '1h', createdBy: 'tester', comment: 'x' }) });
+    const bad = await fetch(`${base}/api/hub/v1/silences`, {
+      method: 'POST',
+      body: JSON.stringify({ matchers: ['alertname=~"("'], for: '1h', createdBy: 'tester', comment: 'x' }),
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -78,7 +133,12 @@ describe('notifier config from the app', () => {
     const before = (await (await fetch(url)).json()) as { file: string; text: string };
     expect(before.file).toBe(join(dir, 'alerting.yml'));
     expect(before.text).toContain('desktop_configs');
-    const bad = await fetch(url, { method: 'PUT', body: JSON.stringify({ text: 'route:\n  receiver: nobody\nreceivers:\n  - name: ops\n    webhook_configs:\n      - url: http://127.0.0.1:1/hook\n' }) });
+    const bad = await fetch(url, {
+      method: 'PUT',
+      body: JSON.stringify({
+        text: 'route:\n  receiver: nobody\nreceivers:\n  - name: ops\n    webhook_configs:\n      - url: http://127.0.0.1:1/hook\n',
+      }),
+    });
     expect(bad.status).toBe(400);
     const problems = ((await bad.json()) as { problems: string[] }).problems;
     expect(problems.join('\n')).toMatch(/alerting\.yml:2: .*nobody/);

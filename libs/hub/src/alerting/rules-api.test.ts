@@ -14,7 +14,9 @@ let nodeFile: string;
 let appFile: string;
 
 type Group = { name: string; file: string; rules: { name: string; type: string; alerts?: unknown[] }[] };
-async function rules(query = ''): Promise<{ status: number; body: { status: string; data: { groups: Group[]; groupNextToken?: string }; error?: string } }> {
+async function rules(
+  query = '',
+): Promise<{ status: number; body: { status: string; data: { groups: Group[]; groupNextToken?: string }; error?: string } }> {
   const res = await fetch(`${base}/api/v1/rules${query ? `?${query}` : ''}`);
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -44,11 +46,18 @@ beforeAll(async () => {
       '        labels: { severity: ticket, team: infra }',
     ].join('\n'),
   );
-  writeFileSync(appFile, ['groups:', '  - name: app', '    interval: 1s', '    rules:', '      - record: job:requests:rate5m', '        expr: sum(rate(requests_total[5m]))'].join('\n'));
-  hub = await Hub.start(
-    testHubConfig(join(dir, 'data'), ['alerting:', `  rules: [${nodeFile}, ${appFile}]`]),
-    { log: () => undefined },
+  writeFileSync(
+    appFile,
+    [
+      'groups:',
+      '  - name: app',
+      '    interval: 1s',
+      '    rules:',
+      '      - record: job:requests:rate5m',
+      '        expr: sum(rate(requests_total[5m]))',
+    ].join('\n'),
   );
+  hub = await Hub.start(testHubConfig(join(dir, 'data'), ['alerting:', `  rules: [${nodeFile}, ${appFile}]`]), { log: () => undefined });
   base = `http://127.0.0.1:${hub.httpAddress.port}`;
   // Wait for AlwaysFiring's first evaluation.
   for (let i = 0; i < 50; i++) {
@@ -64,7 +73,11 @@ afterAll(async () => {
 
 describe('/api/v1/rules filters', () => {
   it('lists every group, in file then name order', async () => {
-    expect(names((await rules()).body.data.groups)).toEqual(['app:job:requests:rate5m', 'disks:DiskFull', 'node:AlwaysFiring,instance:up:sum']);
+    expect(names((await rules()).body.data.groups)).toEqual([
+      'app:job:requests:rate5m',
+      'disks:DiskFull',
+      'node:AlwaysFiring,instance:up:sum',
+    ]);
   });
 
   it('keeps the rules of one type, and drops groups left empty', async () => {
@@ -75,10 +88,16 @@ describe('/api/v1/rules filters', () => {
   it('selects by rule name, group, file and rule labels', async () => {
     const q = (k: string, v: string) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
     expect(names((await rules(q('rule_name[]', 'DiskFull'))).body.data.groups)).toEqual(['disks:DiskFull']);
-    expect(names((await rules(`${q('rule_group[]', 'node')}&${q('rule_group[]', 'app')}`)).body.data.groups)).toEqual(['app:job:requests:rate5m', 'node:AlwaysFiring,instance:up:sum']);
+    expect(names((await rules(`${q('rule_group[]', 'node')}&${q('rule_group[]', 'app')}`)).body.data.groups)).toEqual([
+      'app:job:requests:rate5m',
+      'node:AlwaysFiring,instance:up:sum',
+    ]);
     expect(names((await rules(q('file[]', appFile))).body.data.groups)).toEqual(['app:job:requests:rate5m']);
     expect(names((await rules(q('match[]', '{severity="page"}'))).body.data.groups)).toEqual(['node:AlwaysFiring']);
-    expect(names((await rules(`${q('match[]', '{severity="page"}')}&${q('match[]', '{severity="ticket"}')}`)).body.data.groups)).toEqual(['disks:DiskFull', 'node:AlwaysFiring']);
+    expect(names((await rules(`${q('match[]', '{severity="page"}')}&${q('match[]', '{severity="ticket"}')}`)).body.data.groups)).toEqual([
+      'disks:DiskFull',
+      'node:AlwaysFiring',
+    ]);
   });
 
   it('leaves the alerts out when asked', async () => {

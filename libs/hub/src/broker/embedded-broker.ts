@@ -54,10 +54,12 @@ export class EmbeddedBroker {
           log(`broker: refused ${username ? `agent "${username}"` : 'a client without a user name'} from ${remoteOf(client)}: ${why}`);
           done(Object.assign(new Error(why), { returnCode: code }) as never, false);
         };
-        if (!username || !tokens.verify(username, password)) return refuse(4, 'bad user name or token (issue a token for this agent id on the hub)');
+        if (!username || !tokens.verify(username, password))
+          return refuse(4, 'bad user name or token (issue a token for this agent id on the hub)');
         if (client.id !== `agent-${username}`) return refuse(2, `client id "${client.id}" must be "agent-${username}"`);
         const will = (client as unknown as { _will?: { topic: string } })._will;
-        if (will && will.topic !== topics.status(prefix, username)) return refuse(5, `last will on "${will.topic}" is outside its own topics`);
+        if (will && will.topic !== topics.status(prefix, username))
+          return refuse(5, `last will on "${will.topic}" is outside its own topics`);
         client.agentId = username;
         done(null, true);
       },
@@ -77,7 +79,18 @@ export class EmbeddedBroker {
           () => {
             done(null);
             const range = batchRange(packet.payload as Buffer);
-            if (range) aedes.publish({ cmd: 'publish', topic: topics.ack(prefix, agentId), payload: Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)), qos: 1, retain: false, dup: false }, () => undefined);
+            if (range)
+              aedes.publish(
+                {
+                  cmd: 'publish',
+                  topic: topics.ack(prefix, agentId),
+                  payload: Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)),
+                  qos: 1,
+                  retain: false,
+                  dup: false,
+                },
+                () => undefined,
+              );
           },
           (e: Error) => done(e),
         );
@@ -99,9 +112,18 @@ export class EmbeddedBroker {
     aedes.on('clientDisconnect', (client: AgentClient) => {
       if (client.agentId) sink.disconnected(client.agentId);
     });
-    aedes.on('clientError', (client: AgentClient, err) => log(`broker: agent "${client.agentId ?? client.id}" from ${remoteOf(client)}: ${err.message}`));
+    aedes.on('clientError', (client: AgentClient, err) =>
+      log(`broker: agent "${client.agentId ?? client.id}" from ${remoteOf(client)}: ${err.message}`),
+    );
     const broker = new EmbeddedBroker(aedes, options);
-    const handle = (socket: Socket) => aedes.handle(guardFrames(socket, options.maxPacketBytes, (size) => log(`broker: ${socket.remoteAddress} sent a ${size} byte packet, over broker.max_packet (${options.maxPacketBytes}); disconnected`)));
+    const handle = (socket: Socket) =>
+      aedes.handle(
+        guardFrames(socket, options.maxPacketBytes, (size) =>
+          log(
+            `broker: ${socket.remoteAddress} sent a ${size} byte packet, over broker.max_packet (${options.maxPacketBytes}); disconnected`,
+          ),
+        ),
+      );
     if (options.listen) {
       const server = createTcpServer(handle);
       broker.addresses.mqtt = await broker.listen(server, options.listen);
@@ -109,7 +131,13 @@ export class EmbeddedBroker {
     if (options.tls) {
       const t = options.tls;
       const server = createTlsServer(
-        { cert: readFileSync(t.certFile), key: readFileSync(t.keyFile), ca: t.caFile ? readFileSync(t.caFile) : undefined, requestCert: !!t.requireClientCertificate, rejectUnauthorized: !!t.requireClientCertificate },
+        {
+          cert: readFileSync(t.certFile),
+          key: readFileSync(t.keyFile),
+          ca: t.caFile ? readFileSync(t.caFile) : undefined,
+          requestCert: !!t.requireClientCertificate,
+          rejectUnauthorized: !!t.requireClientCertificate,
+        },
         handle,
       );
       server.on('tlsClientError', (err, socket) => log(`broker: TLS handshake with ${socket.remoteAddress} failed: ${err.message}`));
@@ -136,11 +164,21 @@ export class EmbeddedBroker {
 
   private async listen(server: Server, at: { host: string; port: number }): Promise<{ host: string; port: number }> {
     server.maxConnections = this.options.maxConnections;
-    server.on('drop', (d?: { remoteAddress?: string }) => this.options.log(`broker: connection from ${d?.remoteAddress ?? 'unknown'} refused: broker.max_connections (${this.options.maxConnections}) reached; raise it if the fleet is that large`));
+    server.on('drop', (d?: { remoteAddress?: string }) =>
+      this.options.log(
+        `broker: connection from ${d?.remoteAddress ?? 'unknown'} refused: broker.max_connections (${this.options.maxConnections}) reached; raise it if the fleet is that large`,
+      ),
+    );
     this.servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new Error(e.code === 'EADDRINUSE' ? `broker: ${at.host}:${at.port} is in use: stop what uses it or set broker.listen to another port` : `broker: cannot listen on ${at.host}:${at.port}: ${e.message}`)),
+        reject(
+          new Error(
+            e.code === 'EADDRINUSE'
+              ? `broker: ${at.host}:${at.port} is in use: stop what uses it or set broker.listen to another port`
+              : `broker: cannot listen on ${at.host}:${at.port}: ${e.message}`,
+          ),
+        ),
       );
       server.listen(at.port, at.host, resolve);
     });

@@ -61,7 +61,8 @@ export class ExternalBroker {
           () => {
             done(0);
             const range = batchRange(message);
-            if (range) client.publish(topics.ack(prefix, parsed.agentId), Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)), { qos: 1 });
+            if (range)
+              client.publish(topics.ack(prefix, parsed.agentId), Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)), { qos: 1 });
           },
           (e: Error) => done(e),
         );
@@ -74,7 +75,8 @@ export class ExternalBroker {
         { [samplesTopic]: { qos: 1 }, [`${prefix}/+/meta`]: { qos: 1 }, [`${prefix}/+/status`]: { qos: 1 } },
         (err, granted) => {
           if (err) o.log(`external broker: subscribe failed: ${err.message}`);
-          for (const g of granted ?? []) if (g.qos === 128) o.log(`external broker: not allowed to subscribe to ${g.topic}: grant the hub's user read access`);
+          for (const g of granted ?? [])
+            if (g.qos === 128) o.log(`external broker: not allowed to subscribe to ${g.topic}: grant the hub's user read access`);
         },
       );
     });

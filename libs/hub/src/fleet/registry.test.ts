@@ -25,7 +25,14 @@ function registry(sharedDelivery: boolean, clock: { now: number }): { fleet: Fle
   const upAt = (t: number) => {
     clock.now = t;
     fleet.heartbeat(t);
-    const [s] = store.select([{ name: '__name__', type: '=', value: 'up' }, { name: 'instance', type: '=', value: 'edge-1' }], t, t);
+    const [s] = store.select(
+      [
+        { name: '__name__', type: '=', value: 'up' },
+        { name: 'instance', type: '=', value: 'edge-1' },
+      ],
+      t,
+      t,
+    );
     const b = [...s.blocks()].pop()!;
     return b.values[b.length - 1];
   };

@@ -76,7 +76,9 @@ export class FleetRegistry {
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS hub_agents (agent_id TEXT PRIMARY KEY, record TEXT NOT NULL)`);
     this.stmt = {
-      save: db.prepare('INSERT INTO hub_agents (agent_id, record) VALUES (?, ?) ON CONFLICT (agent_id) DO UPDATE SET record = excluded.record'),
+      save: db.prepare(
+        'INSERT INTO hub_agents (agent_id, record) VALUES (?, ?) ON CONFLICT (agent_id) DO UPDATE SET record = excluded.record',
+      ),
       remove: db.prepare('DELETE FROM hub_agents WHERE agent_id = ?'),
       all: db.prepare<[], { agent_id: string; record: string }>('SELECT agent_id, record FROM hub_agents'),
     };
@@ -114,10 +116,12 @@ export class FleetRegistry {
     const a = this.touch(agentId);
     a.version = typeof meta.version === 'string' ? meta.version : a.version;
     a.host = typeof meta.host === 'object' && meta.host ? meta.host : a.host;
-    if (meta.labels && typeof meta.labels === 'object') a.labels = Object.fromEntries(Object.entries(meta.labels).map(([k, v]) => [k, String(v)]));
+    if (meta.labels && typeof meta.labels === 'object')
+      a.labels = Object.fromEntries(Object.entries(meta.labels).map(([k, v]) => [k, String(v)]));
     if (typeof meta.intervalMs === 'number' && meta.intervalMs > 0) a.intervalMs = meta.intervalMs;
     for (const [metric, m] of Object.entries(meta.metadata ?? {})) {
-      if (m && typeof m === 'object') this.store.setMetadata(metric, { type: m.type ?? 'unknown', help: String(m.help ?? ''), unit: String(m.unit ?? '') });
+      if (m && typeof m === 'object')
+        this.store.setMetadata(metric, { type: m.type ?? 'unknown', help: String(m.help ?? ''), unit: String(m.unit ?? '') });
     }
     this.changed(a);
     return undefined;
@@ -183,7 +187,11 @@ export class FleetRegistry {
       const labels: Labels = { job: 'node', instance: a.agentId, ...a.labels };
       series.push({ labels: { ...labels, __name__: 'up' }, timestamps: Float64Array.of(nowMs), values: Float64Array.of(up ? 1 : 0) });
       if (up && a.clockOffsetMs !== undefined) {
-        series.push({ labels: { ...labels, __name__: 'metrics_hub_agent_clock_offset_seconds' }, timestamps: Float64Array.of(nowMs), values: Float64Array.of(a.clockOffsetMs / 1000) });
+        series.push({
+          labels: { ...labels, __name__: 'metrics_hub_agent_clock_offset_seconds' },
+          timestamps: Float64Array.of(nowMs),
+          values: Float64Array.of(a.clockOffsetMs / 1000),
+        });
       }
     }
     if (series.length) this.store.append(series);

@@ -18,7 +18,10 @@ import { parsePromDuration as parseDuration } from '@metrics-hub/promql';
 import type { Alerting } from '../alerting/alerting.ts';
 import { fail, json, only, readJson } from './json.ts';
 
-export function createAlertingRoutes(d: { alerting: Alerting; now: () => number }): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createAlertingRoutes(d: {
+  alerting: Alerting;
+  now: () => number;
+}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const { alerting } = d;
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://hub');
@@ -43,14 +46,23 @@ export function createAlertingRoutes(d: { alerting: Alerting; now: () => number 
         return json(res, 200, { fingerprint: m[1], [m[2] === 'ack' ? 'acknowledged' : 'snoozed']: true });
       }
       if (route === 'silences') {
-        if (req.method === 'GET') return json(res, 200, { silences: alerting.notifier.silences.list(now, { state: url.searchParams.get('state') ?? undefined } as never) });
+        if (req.method === 'GET')
+          return json(res, 200, {
+            silences: alerting.notifier.silences.list(now, { state: url.searchParams.get('state') ?? undefined } as never),
+          });
         if (!only(req, res, 'POST')) return true;
         const body = await readJson(req, res);
         if (!body) return true;
         const matchers = Array.isArray(body.matchers) ? body.matchers.map(String) : [];
         const endsAt = body.for !== undefined ? now + parseDuration(String(body.for)) : toMs(body.endsAt);
         const silence = alerting.notifier.silences.create(
-          { matchers, startsAt: body.startsAt !== undefined ? toMs(body.startsAt) : undefined, endsAt, createdBy: String(body.createdBy ?? ''), comment: String(body.comment ?? '') },
+          {
+            matchers,
+            startsAt: body.startsAt !== undefined ? toMs(body.startsAt) : undefined,
+            endsAt,
+            createdBy: String(body.createdBy ?? ''),
+            comment: String(body.comment ?? ''),
+          },
           now,
         );
         return json(res, 201, silence);
@@ -85,7 +97,9 @@ export function createAlertingRoutes(d: { alerting: Alerting; now: () => number 
         if (!body) return true;
         if (typeof body.text !== 'string') return fail(res, 400, 'send {"text": "<the YAML>"}');
         const r = alerting.saveNotifierConfig(body.text);
-        return r.ok ? json(res, 200, { saved: true, ...alerting.notifierConfigText() }) : json(res, 400, { error: 'the notifier config has problems; nothing was saved', problems: r.problems });
+        return r.ok
+          ? json(res, 200, { saved: true, ...alerting.notifierConfigText() })
+          : json(res, 400, { error: 'the notifier config has problems; nothing was saved', problems: r.problems });
       }
       if (route === 'rules/problems') return only(req, res, 'GET') && json(res, 200, { files: alerting.rules.fileProblems() });
       if (route === 'rules/reload') {

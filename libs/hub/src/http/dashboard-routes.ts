@@ -26,16 +26,24 @@ export function loadDashboard(db: Database.Database, id: string): Dashboard | un
 /** Saves (or replaces) a dashboard, as PUT does (for imported incidents). */
 export function saveDashboard(db: Database.Database, dashboard: Dashboard): void {
   db.exec(CREATE);
-  db.prepare('INSERT INTO hub_dashboards (id, dashboard) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET dashboard = excluded.dashboard').run(dashboard.id, JSON.stringify(dashboard));
+  db.prepare('INSERT INTO hub_dashboards (id, dashboard) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET dashboard = excluded.dashboard').run(
+    dashboard.id,
+    JSON.stringify(dashboard),
+  );
 }
 
 const CREATE = 'CREATE TABLE IF NOT EXISTS hub_dashboards (id TEXT PRIMARY KEY, dashboard TEXT NOT NULL)';
 
-export function createDashboardRoutes(db: Database.Database, now: () => number): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createDashboardRoutes(
+  db: Database.Database,
+  now: () => number,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   db.exec(CREATE);
   const stmt = {
     all: db.prepare<[], { dashboard: string }>('SELECT dashboard FROM hub_dashboards ORDER BY id'),
-    put: db.prepare('INSERT INTO hub_dashboards (id, dashboard) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET dashboard = excluded.dashboard'),
+    put: db.prepare(
+      'INSERT INTO hub_dashboards (id, dashboard) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET dashboard = excluded.dashboard',
+    ),
     remove: db.prepare('DELETE FROM hub_dashboards WHERE id = ?'),
   };
   return async (req, res) => {

@@ -24,20 +24,28 @@ afterAll(async () => {
 
 describe('hub data endpoints', () => {
   it('exports a selection as CSV with a file name, and refuses a bad selector before sending a byte', async () => {
-    const res = await fetch(`${base}/export?format=csv-long&selector=${encodeURIComponent('temp_celsius')}&start=${T0 / 1000}&end=${T0 / 1000 + 60}`);
+    const res = await fetch(
+      `${base}/export?format=csv-long&selector=${encodeURIComponent('temp_celsius')}&start=${T0 / 1000}&end=${T0 / 1000 + 60}`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="metrics-.*\.csv"/);
     const text = await res.text();
     // Sized, so that a client can show how far the download is.
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
     const lines = text.trim().split('\r\n');
-    expect(lines).toEqual(['timestamp,unix_ms,value,__name__,room', `2026-11-01T12:00:00.000Z,${T0},21.5,temp_celsius,a`, `2026-11-01T12:01:00.000Z,${T0 + 60_000},22,temp_celsius,a`]);
+    expect(lines).toEqual([
+      'timestamp,unix_ms,value,__name__,room',
+      `2026-11-01T12:00:00.000Z,${T0},21.5,temp_celsius,a`,
+      `2026-11-01T12:01:00.000Z,${T0 + 60_000},22,temp_celsius,a`,
+    ]);
     const bad = await fetch(`${base}/export?format=csv-long&selector=${encodeURIComponent('temp{')}`);
     expect(bad.status).toBe(400);
   });
 
   it('imports exposition text all or nothing: a bad line names itself and nothing is stored', async () => {
-    const text = ['# TYPE door_open gauge', `door_open{door="front"} 1 ${T0 / 1000}`, `door_open{door="back" 0 ${T0 / 1000}`, ''].join('\n');
+    const text = ['# TYPE door_open gauge', `door_open{door="front"} 1 ${T0 / 1000}`, `door_open{door="back" 0 ${T0 / 1000}`, ''].join(
+      '\n',
+    );
     const refused = await fetch(`${base}/import?format=prometheus`, { method: 'POST', body: text });
     expect(refused.status).toBe(400);
     const summary = (await refused.json()) as { committed: boolean; rejected: { line?: number; reason: string }[] };
@@ -56,7 +64,9 @@ describe('hub data endpoints', () => {
   it('takes a whole-hub snapshot while serving, lists it and serves the file', async () => {
     const made = await fetch(`${base}/snapshots`, { method: 'POST' });
     expect(made.status).toBe(201);
-    const list = (await (await fetch(`${base}/snapshots`)).json()) as { snapshots: { name: string; bytes: number; manifest: { format: string } }[] };
+    const list = (await (await fetch(`${base}/snapshots`)).json()) as {
+      snapshots: { name: string; bytes: number; manifest: { format: string } }[];
+    };
     expect(list.snapshots).toHaveLength(1);
     const file = await fetch(`${base}/snapshots/${list.snapshots[0].name}`);
     expect(file.headers.get('content-type')).toBe('application/gzip');

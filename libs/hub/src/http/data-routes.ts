@@ -14,7 +14,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration, parseTime } from '@metrics-hub/http-api';
 import type { Engine } from '@metrics-hub/promql';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
-import { createHubSnapshot, EXPORT_FORMAT_INFO, EXPORT_FORMATS, exportSelection, importText, listHubSnapshot, type ExportFormat, type ImportFormat } from '@metrics-hub/snapshot';
+import {
+  createHubSnapshot,
+  EXPORT_FORMAT_INFO,
+  EXPORT_FORMATS,
+  exportSelection,
+  importText,
+  listHubSnapshot,
+  type ExportFormat,
+  type ImportFormat,
+} from '@metrics-hub/snapshot';
 import { fail, json } from './json.ts';
 
 export interface DataRoutesDeps {
@@ -55,7 +64,11 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         // Checked before the first byte, so a bad selection is an error status, not a cut file.
         let body = '';
         try {
-          exportSelection(d.store, { format, selection: selector ? { selector } : { query: query!, stepMs }, startMs, endMs, engine: d.engine }, (chunk) => (body += chunk));
+          exportSelection(
+            d.store,
+            { format, selection: selector ? { selector } : { query: query!, stepMs }, startMs, endMs, engine: d.engine },
+            (chunk) => (body += chunk),
+          );
         } catch (e) {
           return fail(res, 400, (e as Error).message);
         }
@@ -74,7 +87,12 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         const length = Number(req.headers['content-length']);
         // A stream's format cannot be told from its end (OpenMetrics' # EOF) before reading it all.
         const format = (p.get('format') || formatOfContentType(req.headers['content-type'])) as ImportFormat | undefined;
-        if (!format) return fail(res, 400, 'say which format the body is in: format=prometheus|openmetrics|mhb-json (or a Content-Type of text/plain; version=0.0.4 or application/openmetrics-text)');
+        if (!format)
+          return fail(
+            res,
+            400,
+            'say which format the body is in: format=prometheus|openmetrics|mhb-json (or a Content-Type of text/plain; version=0.0.4 or application/openmetrics-text)',
+          );
         const summary = await importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
           format,
           partial: p.get('partial') === 'true',
@@ -93,7 +111,8 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
       case '/api/hub/v1/archive':
       case '/api/hub/v1/archive/verify': {
         const status = d.store.archiveStatus();
-        if (!status) return fail(res, 404, 'cold storage is off: set store.archive_dir in the hub config to move old data to archive files');
+        if (!status)
+          return fail(res, 404, 'cold storage is off: set store.archive_dir in the hub config to move old data to archive files');
         if (url.pathname.endsWith('/verify')) {
           if (req.method !== 'POST') return fail(res, 405, 'use POST to check every archive file');
           const damaged = d.store.verifyArchive();
@@ -106,9 +125,17 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
       case '/api/hub/v1/snapshots': {
         if (req.method === 'GET') {
           const list = [];
-          for (const name of existsDir(snapshots) ? readdirSync(snapshots).filter((n) => n.endsWith('.tar.gz')).sort() : []) {
+          for (const name of existsDir(snapshots)
+            ? readdirSync(snapshots)
+                .filter((n) => n.endsWith('.tar.gz'))
+                .sort()
+            : []) {
             const file = join(snapshots, name);
-            list.push({ name, bytes: statSync(file).size, manifest: await listHubSnapshot(file).catch((e: Error) => ({ error: e.message })) });
+            list.push({
+              name,
+              bytes: statSync(file).size,
+              manifest: await listHubSnapshot(file).catch((e: Error) => ({ error: e.message })),
+            });
           }
           return json(res, 200, { folder: snapshots, snapshots: list });
         }
@@ -118,7 +145,11 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         try {
           mkdirSync(snapshots, { recursive: true });
           const file = join(snapshots, `hub-${new Date(d.now()).toISOString().replace(/[:.]/g, '-')}.tar.gz`);
-          const summary = await createHubSnapshot(d.store.database, d.dataDir, file, { hubVersion: d.hubVersion, rulePaths: d.rulePaths, notifierConfigFile: d.notifierConfigFile });
+          const summary = await createHubSnapshot(d.store.database, d.dataDir, file, {
+            hubVersion: d.hubVersion,
+            rulePaths: d.rulePaths,
+            notifierConfigFile: d.notifierConfigFile,
+          });
           d.log(`snapshot: ${file} (${summary.archiveBytes} bytes)`);
           return json(res, 201, summary);
         } catch (e) {
@@ -133,7 +164,11 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
     if (req.method !== 'GET') return fail(res, 405, 'use GET');
     const file = join(snapshots, m[1]);
     if (!existsFile(file)) return fail(res, 404, `no snapshot ${m[1]}`);
-    res.writeHead(200, { 'content-type': 'application/gzip', 'content-disposition': `attachment; filename="${m[1]}"`, 'content-length': statSync(file).size });
+    res.writeHead(200, {
+      'content-type': 'application/gzip',
+      'content-disposition': `attachment; filename="${m[1]}"`,
+      'content-length': statSync(file).size,
+    });
     createReadStream(file).pipe(res);
     return true;
   };

@@ -82,7 +82,15 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
       if (problem) return fail(res, 400, `${problem}: send {"agentId": "<id>"}`);
       const token = d.tokens.issue(agentId);
       const brokerUrl = d.agentBrokerUrl();
-      const config = ['agent:', `  id: ${agentId}`, 'hub:', `  url: ${brokerUrl}`, `  topic_prefix: ${d.topicPrefix}`, `  password: ${token}`, ''].join('\n');
+      const config = [
+        'agent:',
+        `  id: ${agentId}`,
+        'hub:',
+        `  url: ${brokerUrl}`,
+        `  topic_prefix: ${d.topicPrefix}`,
+        `  password: ${token}`,
+        '',
+      ].join('\n');
       json(res, 201, {
         agentId,
         token,

@@ -46,7 +46,16 @@ beforeAll(async () => {
     { labels: { __name__: 'g', a: 'x' }, timestamps: ts, values: g },
     { labels: { __name__: 'g', a: 'y' }, timestamps: ts, values: g },
   ]);
-  const put = await fetch(`${api(source)}/dashboards/db`, { method: 'PUT', body: JSON.stringify({ title: 'DB', panels: [{ title: 'rate', expr: 'rate(c_total[5m])' }, { title: 'g', expr: 'g{a="x"}' }] }) });
+  const put = await fetch(`${api(source)}/dashboards/db`, {
+    method: 'PUT',
+    body: JSON.stringify({
+      title: 'DB',
+      panels: [
+        { title: 'rate', expr: 'rate(c_total[5m])' },
+        { title: 'g', expr: 'g{a="x"}' },
+      ],
+    }),
+  });
   expect(put.status).toBe(200);
 });
 afterAll(async () => {
@@ -55,7 +64,10 @@ afterAll(async () => {
 });
 
 async function makeFile(gzip = false): Promise<Uint8Array> {
-  const res = await fetch(`${api(source)}/incidents`, { method: 'POST', body: JSON.stringify({ dashboardId: 'db', title: 'Outage', start: START / 1000, end: END / 1000, gzip }) });
+  const res = await fetch(`${api(source)}/incidents`, {
+    method: 'POST',
+    body: JSON.stringify({ dashboardId: 'db', title: 'Outage', start: START / 1000, end: END / 1000, gzip }),
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="incident-.*\.ndjson/);
   const file = new Uint8Array(await res.arrayBuffer());
@@ -69,7 +81,12 @@ describe('incident endpoints', () => {
     expect(opened.status).toBe(201);
     const { id, series } = (await opened.json()) as { id: string; series: number };
     expect(series).toBe(2);
-    const header = (await (await fetch(`${api(target)}/incidents/${id}`)).json()) as { title: string; startMs: number; endMs: number; dashboard: { panels: unknown[] } };
+    const header = (await (await fetch(`${api(target)}/incidents/${id}`)).json()) as {
+      title: string;
+      startMs: number;
+      endMs: number;
+      dashboard: { panels: unknown[] };
+    };
     expect(header).toMatchObject({ title: 'Outage', startMs: START, endMs: END });
     expect(header.dashboard.panels).toHaveLength(2);
     for (const q of ['rate(c_total[5m])', 'g{a="x"}']) {
@@ -88,7 +105,8 @@ describe('incident endpoints', () => {
   it('keeps at most 5 opened incidents, dropping the oldest', async () => {
     const file = await makeFile();
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push(((await (await fetch(`${api(target)}/incidents/open`, { method: 'POST', body: file })).json()) as { id: string }).id);
+    for (let i = 0; i < 6; i++)
+      ids.push(((await (await fetch(`${api(target)}/incidents/open`, { method: 'POST', body: file })).json()) as { id: string }).id);
     expect((await fetch(`${api(target)}/incidents/${ids[0]}`)).status).toBe(404);
     expect((await fetch(`${api(target)}/incidents/${ids[5]}`)).status).toBe(200);
     expect(((await (await fetch(`${api(target)}/incidents`)).json()) as { incidents: unknown[] }).incidents).toHaveLength(5);
@@ -122,12 +140,17 @@ describe('incident endpoints', () => {
       expect(bits(target.store, name)).toEqual(want);
     }
     expect([...bits(target.store, 'g').values()][0]).toContain(':7ff0000000000002');
-    const list = (await (await fetch(`${api(target)}/dashboards`)).json()) as { dashboards: { id: string; title: string; panels: { expr: string }[] }[] };
+    const list = (await (await fetch(`${api(target)}/dashboards`)).json()) as {
+      dashboards: { id: string; title: string; panels: { expr: string }[] }[];
+    };
     const saved = list.dashboards.find((d) => d.id === 'incident-db');
     expect(saved?.panels.map((p) => p.expr)).toEqual(['rate(c_total[5m])', 'g{a="x"}']);
   });
   it('remembers the file name it was opened from, and stores an opened incident without a second upload', async () => {
-    const opened = await fetch(`${api(target)}/incidents/open?name=${encodeURIComponent('C:\\Users\\me\\outage.ndjson.gz')}`, { method: 'POST', body: await makeFile(true) });
+    const opened = await fetch(`${api(target)}/incidents/open?name=${encodeURIComponent('C:\\Users\\me\\outage.ndjson.gz')}`, {
+      method: 'POST',
+      body: await makeFile(true),
+    });
     const { id, fileName } = (await opened.json()) as { id: string; fileName: string };
     expect(fileName).toBe('outage.ndjson.gz');
     const listed = (await (await fetch(`${api(target)}/incidents`)).json()) as { incidents: { id: string; fileName?: string }[] };

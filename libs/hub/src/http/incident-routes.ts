@@ -19,7 +19,14 @@ import { parseDuration, parseTime, queryDataJson, successJson, toApiError, error
 import type { Engine } from '@metrics-hub/promql';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { basename } from 'node:path';
-import { createIncident, importOpenedIncident, IncidentError, openIncident, type IncidentDashboard, type OpenedIncident } from '@metrics-hub/snapshot';
+import {
+  createIncident,
+  importOpenedIncident,
+  IncidentError,
+  openIncident,
+  type IncidentDashboard,
+  type OpenedIncident,
+} from '@metrics-hub/snapshot';
 import { loadDashboard, saveDashboard } from './dashboard-routes.ts';
 import { fail, json, readBody, readJson } from './json.ts';
 
@@ -87,7 +94,17 @@ interface Opened {
 
 function describe(id: string, { incident: o, fileName }: Opened) {
   const h = o.header;
-  return { id, title: h.title, createdAt: h.createdAt, startMs: h.startMs, endMs: h.endMs, dashboard: h.dashboard, series: o.series, samples: o.samples, ...(fileName ? { fileName } : {}) };
+  return {
+    id,
+    title: h.title,
+    createdAt: h.createdAt,
+    startMs: h.startMs,
+    endMs: h.endMs,
+    dashboard: h.dashboard,
+    series: o.series,
+    samples: o.samples,
+    ...(fileName ? { fileName } : {}),
+  };
 }
 
 async function create(req: IncomingMessage, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {

@@ -6,7 +6,8 @@ describe('renderer files', () => {
     expect(fileWithin('/ui', '/')).toBe('/ui/index.html');
     expect(fileWithin('/ui', '/app.js')).toBe('/ui/app.js');
     expect(fileWithin('/ui', '/a/../app.css')).toBe('/ui/app.css');
-    for (const bad of ['/../etc/passwd', '/%2e%2e/etc/passwd', '/..%2fetc', '/a\\\\b', '/x%00.js', '/%E0%A4%A']) expect([bad, fileWithin('/ui', bad)]).toEqual([bad, undefined]);
+    for (const bad of ['/../etc/passwd', '/%2e%2e/etc/passwd', '/..%2fetc', '/a\\\\b', '/x%00.js', '/%E0%A4%A'])
+      expect([bad, fileWithin('/ui', bad)]).toEqual([bad, undefined]);
     // A sibling folder that shares the prefix is outside too.
     expect(fileWithin('/ui', '/../ui-secrets/key')).toBeUndefined();
   });

@@ -39,7 +39,8 @@ export function fileWithin(dir: string, urlPath: string): string | undefined {
   return file;
 }
 
-export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 export function createStaticFiles(dir: string): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {

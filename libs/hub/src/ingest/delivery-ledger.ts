@@ -23,7 +23,9 @@ export class DeliveryLedger {
     this.stmt = {
       insert: db.prepare('INSERT INTO hub_delivered (agent_id, first_seq, last_seq) VALUES (?, ?, ?)'),
       remove: db.prepare('DELETE FROM hub_delivered WHERE agent_id = ? AND first_seq = ?'),
-      all: db.prepare<[], { agent_id: string; first_seq: number; last_seq: number }>('SELECT agent_id, first_seq, last_seq FROM hub_delivered ORDER BY agent_id, first_seq'),
+      all: db.prepare<[], { agent_id: string; first_seq: number; last_seq: number }>(
+        'SELECT agent_id, first_seq, last_seq FROM hub_delivered ORDER BY agent_id, first_seq',
+      ),
     };
     this.reload();
   }

@@ -16,7 +16,11 @@ function setup(maxPendingBytes: number, maxCommitSamples = 1000) {
   dirs.push(dir);
   const store = TimeSeriesStore.open({ path: join(dir, 'm.db') });
   const log: string[] = [];
-  return { store, log, ingester: new Ingester(store, { maxBatchBytes: 1 << 20, maxCommitSamples, maxPendingBytes, log: (l) => log.push(l) }) };
+  return {
+    store,
+    log,
+    ingester: new Ingester(store, { maxBatchBytes: 1 << 20, maxCommitSamples, maxPendingBytes, log: (l) => log.push(l) }),
+  };
 }
 
 const T0 = Date.UTC(2026, 10, 1);
@@ -26,14 +30,24 @@ function batch(agentId: string, seq: number, samples = 10): Uint8Array {
     firstSeq: seq,
     lastSeq: seq,
     createdMs: T0,
-    series: [{ labels: { __name__: 'x', instance: agentId }, timestamps: Float64Array.from({ length: samples }, (_, i) => T0 + seq * 100_000 + i * 1000), values: Float64Array.from({ length: samples }, (_, i) => i) }],
+    series: [
+      {
+        labels: { __name__: 'x', instance: agentId },
+        timestamps: Float64Array.from({ length: samples }, (_, i) => T0 + seq * 100_000 + i * 1000),
+        values: Float64Array.from({ length: samples }, (_, i) => i),
+      },
+    ],
   });
 }
 
 describe('ingester', () => {
   it('commits what arrives together in one transaction, and each submit resolves after it', async () => {
     const { store, ingester } = setup(1 << 20);
-    const outcomes = await Promise.all([ingester.submit('a', batch('a', 1)), ingester.submit('b', batch('b', 1)), ingester.submit('a', batch('a', 2))]);
+    const outcomes = await Promise.all([
+      ingester.submit('a', batch('a', 1)),
+      ingester.submit('b', batch('b', 1)),
+      ingester.submit('a', batch('a', 2)),
+    ]);
     expect(outcomes.map((o) => o.kind)).toEqual(['stored', 'stored', 'stored']);
     expect(ingester.stats.commits).toBe(1);
     expect(store.stats().samples).toBe(30);

@@ -115,17 +115,24 @@ export class Ingester {
     let batch: Batch;
     try {
       if (payload.byteLength > this.options.maxBatchBytes) {
-        throw new BatchFormatError(`batch of ${payload.byteLength} bytes is over the limit of ${this.options.maxBatchBytes} bytes (ingest.max_batch_bytes)`);
+        throw new BatchFormatError(
+          `batch of ${payload.byteLength} bytes is over the limit of ${this.options.maxBatchBytes} bytes (ingest.max_batch_bytes)`,
+        );
       }
       batch = decodeBatch(payload);
-      if (batch.agentId !== agentId) throw new BatchFormatError(`batch says it is from agent "${batch.agentId}" but came on the topic of agent "${agentId}"`);
+      if (batch.agentId !== agentId)
+        throw new BatchFormatError(`batch says it is from agent "${batch.agentId}" but came on the topic of agent "${agentId}"`);
     } catch (e) {
       const reason = e instanceof BatchFormatError ? e.message : `cannot decode: ${(e as Error).message}`;
       return Promise.resolve(this.finish(agentId, { kind: 'rejected', reason }));
     }
     if (this.stats.pendingBytes + payload.byteLength > this.options.maxPendingBytes && this.pending.length > 0) {
       this.stats.refusedBusy++;
-      return Promise.reject(new Error(`the hub is behind (${this.stats.pendingBytes} bytes waiting for the store, ingest.max_pending ${this.options.maxPendingBytes}); the agent will retry`));
+      return Promise.reject(
+        new Error(
+          `the hub is behind (${this.stats.pendingBytes} bytes waiting for the store, ingest.max_pending ${this.options.maxPendingBytes}); the agent will retry`,
+        ),
+      );
     }
     return new Promise((resolve, reject) => {
       let samples = 0;
@@ -175,7 +182,9 @@ export class Ingester {
     for (const p of group) {
       const { agentId, batch } = p;
       // Two copies of one batch in the same group: the second is a duplicate of the first.
-      const dup = this.ledger.covers(agentId, batch.firstSeq, batch.lastSeq) || toStore.some((q) => q.agentId === agentId && q.batch.firstSeq <= batch.firstSeq && q.batch.lastSeq >= batch.lastSeq);
+      const dup =
+        this.ledger.covers(agentId, batch.firstSeq, batch.lastSeq) ||
+        toStore.some((q) => q.agentId === agentId && q.batch.firstSeq <= batch.firstSeq && q.batch.lastSeq >= batch.lastSeq);
       (dup ? duplicates : toStore).push(p);
     }
     const series: AppendSeries[] = [];

@@ -2,7 +2,12 @@
 // export and PromQL APIs. Skipped where VictoriaMetrics is not installed, except under
 // CI=true, where that is a failure (scripts/install-system-deps.sh installs it).
 import { afterEach, describe, expect, it } from 'vitest';
-import { startVictoriaMetrics, victoriaMetricsAvailable, type ExportedSeries, type VictoriaMetrics } from '@metrics-hub/remote-write/testing';
+import {
+  startVictoriaMetrics,
+  victoriaMetricsAvailable,
+  type ExportedSeries,
+  type VictoriaMetrics,
+} from '@metrics-hub/remote-write/testing';
 import { freePort, tempDir, waitFor } from '@metrics-hub/testing';
 import { Hub } from '../hub.ts';
 import { publishAsAgent, testHubConfig } from '../testing/test-hub-config.ts';
@@ -91,11 +96,17 @@ describe.skipIf(!HAVE_VM)('forwarding to VictoriaMetrics', () => {
     // PromQL over the forwarded data agrees with the hub's own answer.
     const at = series[0].timestamps[599] / 1000;
     const [sum] = await v.query('sum(rw_test_value)', at);
-    const local = (await (await fetch(`http://127.0.0.1:${hub.httpAddress.port}/api/v1/query?query=sum(rw_test_value)&time=${at}`)).json()) as { data: { result: { value: [number, string] }[] } };
+    const local = (await (
+      await fetch(`http://127.0.0.1:${hub.httpAddress.port}/api/v1/query?query=sum(rw_test_value)&time=${at}`)
+    ).json()) as { data: { result: { value: [number, string] }[] } };
     expect(Number(sum.value[1])).toBeCloseTo(Number(local.data.result[0].value[1]), 6);
 
     // The hub's own series go too (written every fleet.up_interval).
-    await waitFor(async () => (await v.exportSeries('{job="metrics-hub", __name__="metrics_hub_store_series"}')).length > 0, 'the hub\'s own metrics', { timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(
+      async () => (await v.exportSeries('{job="metrics-hub", __name__="metrics_hub_store_series"}')).length > 0,
+      "the hub's own metrics",
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
     await waitFor(() => hub.status().remoteWrite.forward!.endpoints[0].pendingSamples === 0, 'an empty queue');
     const st = hub.status().remoteWrite.forward!;
     expect(st.endpoints[0]).toMatchObject({ name: 'vm', shards: 3, failedRequests: 0, droppedSamples: { rejected: 0, queueFull: 0 } });

@@ -18,30 +18,53 @@ it('kill -9 of a forwarding hub: after a restart every committed sample arrives,
   const dir = tempDir('hub-rw-kill-', cleanups).path;
   const ep = await startRecordingEndpoint({ answer: () => ({ status: 204, delayMs: 4 }) });
   cleanups.push(() => ep.close());
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing/hub-append-child.ts'), dir, ep.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing/hub-append-child.ts'), dir, ep.url], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise((r) => child.once('exit', r));
   cleanups.push(() => child.kill('SIGKILL'));
-  await waitFor(() => ep.requests.length >= 10 && (out.match(/stored/g)?.length ?? 0) >= 300, () => `the child hub to store and forward (stderr: ${err})`, { timeoutMs: 60_000 });
+  await waitFor(
+    () => ep.requests.length >= 10 && (out.match(/stored/g)?.length ?? 0) >= 300,
+    () => `the child hub to store and forward (stderr: ${err})`,
+    { timeoutMs: 60_000 },
+  );
   child.kill('SIGKILL');
   await exited;
   const reported = [...out.matchAll(/stored (\d+)/g)].map((m) => Number(m[1]));
   const lastStored = reported[reported.length - 1];
 
-  const hub = await Hub.start(testHubConfig(dir, ['remote_write:', `  - url: ${ep.url}`, '    shards: 2', '    max_samples_per_send: 100', '    batch_send_deadline: 5ms']), { log: () => undefined });
+  const hub = await Hub.start(
+    testHubConfig(dir, [
+      'remote_write:',
+      `  - url: ${ep.url}`,
+      '    shards: 2',
+      '    max_samples_per_send: 100',
+      '    batch_send_deadline: 5ms',
+    ]),
+    { log: () => undefined },
+  );
   cleanups.push(() => hub.stop());
   await waitFor(() => hub.status().remoteWrite.forward!.endpoints[0].pendingSamples === 0, 'the backlog', { timeoutMs: 30_000 });
 
   let total = 0;
   for (let s = 0; s < 3; s++) {
     const received: number[] = [];
-    for (const r of ep.requests) for (const x of r.series) if (x.labels.__name__ === 'kill_hub_test' && x.labels.s === String(s)) received.push(...x.values);
+    for (const r of ep.requests)
+      for (const x of r.series) if (x.labels.__name__ === 'kill_hub_test' && x.labels.s === String(s)) received.push(...x.values);
     total += received.length;
     const distinct = [...new Set(received)].sort((a, b) => a - b);
-    const [stored] = hub.store.select([{ type: '=', name: '__name__', value: 'kill_hub_test' }, { type: '=', name: 's', value: String(s) }], -Infinity, Infinity);
+    const [stored] = hub.store.select(
+      [
+        { type: '=', name: '__name__', value: 'kill_hub_test' },
+        { type: '=', name: 's', value: String(s) },
+      ],
+      -Infinity,
+      Infinity,
+    );
     const inStore = [...stored.blocks()].flatMap((b) => [...b.values.subarray(0, b.length)]);
     // Every commit the child reported is in the store (the store's own guarantee) and was delivered.
     expect(inStore.slice(0, lastStored + 1)).toEqual(Array.from({ length: lastStored + 1 }, (_, i) => i));
@@ -51,6 +74,8 @@ it('kill -9 of a forwarding hub: after a restart every committed sample arrives,
     expect([inStore, inStore.slice(0, -1)], `series ${s}`).toContainEqual(distinct);
   }
   // Repeats: only the request each of the two shards may have had in flight.
-  const stored = hub.store.select([{ type: '=', name: '__name__', value: 'kill_hub_test' }], -Infinity, Infinity).reduce((a, x) => a + [...x.blocks()].reduce((b, k) => b + k.length, 0), 0);
+  const stored = hub.store
+    .select([{ type: '=', name: '__name__', value: 'kill_hub_test' }], -Infinity, Infinity)
+    .reduce((a, x) => a + [...x.blocks()].reduce((b, k) => b + k.length, 0), 0);
   expect(total - stored).toBeLessThanOrEqual(2 * 100);
 });

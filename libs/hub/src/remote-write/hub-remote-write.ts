@@ -53,7 +53,12 @@ export class HubRemoteWrite {
     this.receiveStats = receiver.stats;
     if (!o.endpoints.length) return;
     const writer = RemoteWriter.open({
-      queue: { path: join(o.dataDir, QUEUE_FILE), attachTo: store.database, synchronous: o.durability === 'power' ? 'FULL' : 'NORMAL', now: o.now },
+      queue: {
+        path: join(o.dataDir, QUEUE_FILE),
+        attachTo: store.database,
+        synchronous: o.durability === 'power' ? 'FULL' : 'NORMAL',
+        now: o.now,
+      },
       endpoints: o.endpoints,
       log: o.log,
       now: o.now,
@@ -79,11 +84,16 @@ export class HubRemoteWrite {
         }
       },
     });
-    o.log(`remote write: forwarding every stored sample to ${writer.senders.map((s) => s.config.name).join(', ')} (queue ${join(o.dataDir, QUEUE_FILE)})`);
+    o.log(
+      `remote write: forwarding every stored sample to ${writer.senders.map((s) => s.config.name).join(', ')} (queue ${join(o.dataDir, QUEUE_FILE)})`,
+    );
   }
 
   status(): HubRemoteWriteStatus {
-    return { receive: structuredClone(this.receiveStats), forward: this.writer && { ...this.writer.status(), enqueueFailedSamples: this.enqueueFailedSamples } };
+    return {
+      receive: structuredClone(this.receiveStats),
+      forward: this.writer && { ...this.writer.status(), enqueueFailedSamples: this.enqueueFailedSamples },
+    };
   }
 
   /** For /metrics and the hub's own series. */
@@ -97,24 +107,62 @@ export class HubRemoteWrite {
       samples: samples.map(([labels, value]) => ({ name, labels, value })),
     });
     const out: MetricFamily[] = [
-      family('metrics_hub_remote_write_received_requests_total', 'counter', 'Remote-write requests received (POST /api/v1/write) by outcome.', [
-        [{ outcome: 'stored' }, r.requests.stored],
-        [{ outcome: 'refused' }, r.requests.refused],
-        [{ outcome: 'too_large' }, r.requests.tooLarge],
-        [{ outcome: 'failed' }, r.requests.failed],
+      family(
+        'metrics_hub_remote_write_received_requests_total',
+        'counter',
+        'Remote-write requests received (POST /api/v1/write) by outcome.',
+        [
+          [{ outcome: 'stored' }, r.requests.stored],
+          [{ outcome: 'refused' }, r.requests.refused],
+          [{ outcome: 'too_large' }, r.requests.tooLarge],
+          [{ outcome: 'failed' }, r.requests.failed],
+        ],
+      ),
+      family('metrics_hub_remote_write_received_samples_total', 'counter', 'Samples stored from remote-write requests.', [
+        [{}, r.samplesStored],
       ]),
-      family('metrics_hub_remote_write_received_samples_total', 'counter', 'Samples stored from remote-write requests.', [[{}, r.samplesStored]]),
     ];
     const f = this.writer?.status();
     if (!f) return out;
-    const per = (pick: (e: RemoteWriteStatus['endpoints'][number]) => number): [Record<string, string>, number][] => f.endpoints.map((e) => [{ endpoint: e.name }, pick(e)]);
+    const per = (pick: (e: RemoteWriteStatus['endpoints'][number]) => number): [Record<string, string>, number][] =>
+      f.endpoints.map((e) => [{ endpoint: e.name }, pick(e)]);
     out.push(
-      family('metrics_hub_remote_write_pending_samples', 'gauge', 'Samples queued for an endpoint and not yet acknowledged by it.', per((e) => e.pendingSamples)),
-      family('metrics_hub_remote_write_pending_bytes', 'gauge', 'Queue bytes waiting for an endpoint.', per((e) => e.pendingBytes)),
-      family('metrics_hub_remote_write_queue_full', 'gauge', '1 while an endpoint\'s queue is at queue_max_bytes (its oldest samples are being dropped).', per((e) => (e.queueFull ? 1 : 0))),
-      family('metrics_hub_remote_write_sent_samples_total', 'counter', 'Samples an endpoint acknowledged.', per((e) => e.sentSamples)),
-      family('metrics_hub_remote_write_sent_bytes_total', 'counter', 'Compressed request bytes an endpoint acknowledged.', per((e) => e.sentBytes)),
-      family('metrics_hub_remote_write_failed_requests_total', 'counter', 'Requests that failed and were retried (5xx, 429, network).', per((e) => e.failedRequests)),
+      family(
+        'metrics_hub_remote_write_pending_samples',
+        'gauge',
+        'Samples queued for an endpoint and not yet acknowledged by it.',
+        per((e) => e.pendingSamples),
+      ),
+      family(
+        'metrics_hub_remote_write_pending_bytes',
+        'gauge',
+        'Queue bytes waiting for an endpoint.',
+        per((e) => e.pendingBytes),
+      ),
+      family(
+        'metrics_hub_remote_write_queue_full',
+        'gauge',
+        "1 while an endpoint's queue is at queue_max_bytes (its oldest samples are being dropped).",
+        per((e) => (e.queueFull ? 1 : 0)),
+      ),
+      family(
+        'metrics_hub_remote_write_sent_samples_total',
+        'counter',
+        'Samples an endpoint acknowledged.',
+        per((e) => e.sentSamples),
+      ),
+      family(
+        'metrics_hub_remote_write_sent_bytes_total',
+        'counter',
+        'Compressed request bytes an endpoint acknowledged.',
+        per((e) => e.sentBytes),
+      ),
+      family(
+        'metrics_hub_remote_write_failed_requests_total',
+        'counter',
+        'Requests that failed and were retried (5xx, 429, network).',
+        per((e) => e.failedRequests),
+      ),
       family(
         'metrics_hub_remote_write_dropped_samples_total',
         'counter',
@@ -124,8 +172,15 @@ export class HubRemoteWrite {
           [{ endpoint: e.name, reason: 'queue_full' }, e.droppedSamples.queueFull],
         ]),
       ),
-      family('metrics_hub_remote_write_highest_sent_timestamp_seconds', 'gauge', 'Newest sample time an endpoint acknowledged.', per((e) => (e.highestSentTimestampMs ?? 0) / 1000)),
-      family('metrics_hub_remote_write_queue_bytes', 'gauge', 'Size of the queued segments, all endpoints together.', [[{}, f.queue.bytes]]),
+      family(
+        'metrics_hub_remote_write_highest_sent_timestamp_seconds',
+        'gauge',
+        'Newest sample time an endpoint acknowledged.',
+        per((e) => (e.highestSentTimestampMs ?? 0) / 1000),
+      ),
+      family('metrics_hub_remote_write_queue_bytes', 'gauge', 'Size of the queued segments, all endpoints together.', [
+        [{}, f.queue.bytes],
+      ]),
     );
     return out;
   }

@@ -21,7 +21,18 @@ afterEach(async () => {
 async function startHub(extra: string[] = []): Promise<{ hub: Hub; base: string; lines: string[] }> {
   const dir = tempDir('hub-rw-in-', cleanups).path;
   const lines: string[] = [];
-  const yaml = ['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', `  token: ${TOKEN}`, 'local_agent:', '  enabled: false', ...extra].join('\n');
+  const yaml = [
+    'hub:',
+    `  data_dir: ${dir}`,
+    'broker:',
+    '  listen: 127.0.0.1:0',
+    'http:',
+    '  listen: 127.0.0.1:0',
+    `  token: ${TOKEN}`,
+    'local_agent:',
+    '  enabled: false',
+    ...extra,
+  ].join('\n');
   const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml'), { log: (l) => lines.push(l) });
   cleanups.push(() => hub.stop().catch(() => undefined));
   return { hub, base: `http://127.0.0.1:${hub.httpAddress.port}`, lines };
@@ -36,7 +47,11 @@ function post(base: string, body: Uint8Array, headers: Record<string, string> = 
 
 async function query(base: string, promql: string, time: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}&time=${time}`, { headers: auth });
-  const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (body.status !== 'success') throw new Error(body.error);
   return body.data.result;
 }
@@ -56,8 +71,16 @@ describe('POST /api/v1/write into the hub', () => {
     const { hub, base } = await startHub();
     const body = encodeRemoteWriteBody({
       timeseries: [
-        { labels: { __name__: 'room_temperature_celsius', room: 'kitchen', job: 'sensors' }, timestamps: Float64Array.of(T0, T0 + 15_000, T0 + 30_000), values: Float64Array.of(20.5, 21, 21.25) },
-        { labels: { __name__: 'room_temperature_celsius', room: 'attic', job: 'sensors' }, timestamps: Float64Array.of(T0, T0 + 15_000), values: Float64Array.of(-3.5, -4) },
+        {
+          labels: { __name__: 'room_temperature_celsius', room: 'kitchen', job: 'sensors' },
+          timestamps: Float64Array.of(T0, T0 + 15_000, T0 + 30_000),
+          values: Float64Array.of(20.5, 21, 21.25),
+        },
+        {
+          labels: { __name__: 'room_temperature_celsius', room: 'attic', job: 'sensors' },
+          timestamps: Float64Array.of(T0, T0 + 15_000),
+          values: Float64Array.of(-3.5, -4),
+        },
       ],
       metadata: [{ type: 'gauge', metricFamilyName: 'room_temperature_celsius', help: 'Air temperature.', unit: 'celsius' }],
     });
@@ -69,17 +92,34 @@ describe('POST /api/v1/write into the hub', () => {
       ['attic', '-4'],
       ['kitchen', '21.25'],
     ]);
-    expect((await query(base, 'sum_over_time(room_temperature_celsius{room="kitchen"}[1m])', (T0 + 30_000) / 1000))[0].value[1]).toBe('62.75');
-    expect(hub.store.metadata('room_temperature_celsius').get('room_temperature_celsius')).toEqual({ type: 'gauge', help: 'Air temperature.', unit: 'celsius' });
+    expect((await query(base, 'sum_over_time(room_temperature_celsius{room="kitchen"}[1m])', (T0 + 30_000) / 1000))[0].value[1]).toBe(
+      '62.75',
+    );
+    expect(hub.store.metadata('room_temperature_celsius').get('room_temperature_celsius')).toEqual({
+      type: 'gauge',
+      help: 'Air temperature.',
+      unit: 'celsius',
+    });
     // Sending the same request again (a sender that lost the answer) is harmless.
     expect((await post(base, body)).status).toBe(204);
-    expect(hub.status().remoteWrite.receive).toMatchObject({ requests: { stored: 2, refused: 0, tooLarge: 0, failed: 0 }, samplesStored: 5, metadataStored: 2 });
+    expect(hub.status().remoteWrite.receive).toMatchObject({
+      requests: { stored: 2, refused: 0, tooLarge: 0, failed: 0 },
+      samplesStored: 5,
+      metadataStored: 2,
+    });
   });
 
   it('keeps a staleness marker bit for bit', async () => {
     const { hub, base } = await startHub();
     const values = fromBits([0x4000_0000, 0], [0x7ff0_0000, 2]);
-    expect((await post(base, encodeRemoteWriteBody({ timeseries: [{ labels: { __name__: 'flappy' }, timestamps: Float64Array.of(T0, T0 + 1000), values }] }))).status).toBe(204);
+    expect(
+      (
+        await post(
+          base,
+          encodeRemoteWriteBody({ timeseries: [{ labels: { __name__: 'flappy' }, timestamps: Float64Array.of(T0, T0 + 1000), values }] }),
+        )
+      ).status,
+    ).toBe(204);
     const [stored] = hub.store.select([{ type: '=', name: '__name__', value: 'flappy' }], 0, Infinity);
     const block = [...stored.blocks()][0];
     const u = new Uint32Array(block.values.buffer, block.values.byteOffset, 4);
@@ -92,7 +132,13 @@ describe('POST /api/v1/write into the hub', () => {
     const { hub, base } = await startHub();
     const none = () => hub.store.select([{ type: '=~', name: '__name__', value: 'ok_metric|0bad' }], 0, Infinity);
     const cases: [string, Uint8Array, RegExp][] = [
-      ['not snappy', encodeWriteRequest({ timeseries: [{ labels: { __name__: 'ok_metric' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }] }), /^malformed remote write request: snappy: /],
+      [
+        'not snappy',
+        encodeWriteRequest({
+          timeseries: [{ labels: { __name__: 'ok_metric' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }],
+        }),
+        /^malformed remote write request: snappy: /,
+      ],
       ['empty', new Uint8Array(0), /the body is empty/],
       ['truncated protobuf', snappyCompress(Uint8Array.of(0x0a, 0x05, 0x0a)), /length 5 at byte 1 runs past the end/],
       ['wrong wire type', snappyCompress(Uint8Array.of(0x08, 0x01)), /timeseries\[0\] has wire type varint/],
@@ -118,19 +164,31 @@ describe('POST /api/v1/write into the hub', () => {
 
   it('answers 413 for bodies over ingest.max_batch_bytes, 401 without the token, 405 for GET, 415 for other encodings', async () => {
     const { base } = await startHub(['ingest:', '  max_batch_bytes: 4KiB']);
-    const big = encodeRemoteWriteBody({ timeseries: Array.from({ length: 300 }, (_, i) => ({ labels: { __name__: 'big', i: randomBytes(12).toString('hex') }, timestamps: Float64Array.of(T0), values: Float64Array.of(i) })) });
+    const big = encodeRemoteWriteBody({
+      timeseries: Array.from({ length: 300 }, (_, i) => ({
+        labels: { __name__: 'big', i: randomBytes(12).toString('hex') },
+        timestamps: Float64Array.of(T0),
+        values: Float64Array.of(i),
+      })),
+    });
     expect(big.length).toBeGreaterThan(4096);
     const tooBig = await post(base, big);
     expect(tooBig.status).toBe(413);
     expect(await tooBig.text()).toMatch(/over 4096 bytes \(ingest\.max_batch_bytes\)/);
     // Small when compressed, big when not: refused by its announced size, before inflating it.
-    const inflates = snappyCompress(encodeWriteRequest({ timeseries: [{ labels: { __name__: 'z', pad: '0'.repeat(8000) }, timestamps: Float64Array.of(T0), values: Float64Array.of(0) }] }));
+    const inflates = snappyCompress(
+      encodeWriteRequest({
+        timeseries: [{ labels: { __name__: 'z', pad: '0'.repeat(8000) }, timestamps: Float64Array.of(T0), values: Float64Array.of(0) }],
+      }),
+    );
     expect(inflates.length).toBeLessThan(4096);
     const bomb = await post(base, inflates);
     expect(bomb.status).toBe(413);
     expect(await bomb.text()).toMatch(/decompresses to \d+ bytes, over the limit of 4096/);
 
-    const body = encodeRemoteWriteBody({ timeseries: [{ labels: { __name__: 'm' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }] });
+    const body = encodeRemoteWriteBody({
+      timeseries: [{ labels: { __name__: 'm' }, timestamps: Float64Array.of(T0), values: Float64Array.of(1) }],
+    });
     expect((await post(base, body, protocol)).status).toBe(401);
     expect((await post(base, body, { ...protocol, authorization: 'Bearer wrong-token!' })).status).toBe(401);
     const get = await fetch(`${base}/api/v1/write`, { headers: auth });
@@ -138,13 +196,25 @@ describe('POST /api/v1/write into the hub', () => {
     expect(get.headers.get('allow')).toBe('POST');
     const gz = await post(base, body, { ...auth, ...protocol, 'content-encoding': 'gzip' });
     expect(gz.status).toBe(415);
-    expect((await post(base, body, { ...auth, ...protocol, 'content-type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request' })).status).toBe(415);
+    expect(
+      (await post(base, body, { ...auth, ...protocol, 'content-type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request' }))
+        .status,
+    ).toBe(415);
   });
 
   it('commits the valid samples and says which it refused (too old), so the sender does not resend', async () => {
     const { hub, base } = await startHub();
     const now = Date.now();
-    expect((await post(base, encodeRemoteWriteBody({ timeseries: [{ labels: { __name__: 'late' }, timestamps: Float64Array.of(now), values: Float64Array.of(1) }] }))).status).toBe(204);
+    expect(
+      (
+        await post(
+          base,
+          encodeRemoteWriteBody({
+            timeseries: [{ labels: { __name__: 'late' }, timestamps: Float64Array.of(now), values: Float64Array.of(1) }],
+          }),
+        )
+      ).status,
+    ).toBe(204);
     const res = await post(
       base,
       encodeRemoteWriteBody({
@@ -155,7 +225,9 @@ describe('POST /api/v1/write into the hub', () => {
       }),
     );
     expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/^2 of 3 samples refused: 1 samples too old .*; 1 samples with a different value at a stored timestamp/);
+    expect(await res.text()).toMatch(
+      /^2 of 3 samples refused: 1 samples too old .*; 1 samples with a different value at a stored timestamp/,
+    );
     const [s] = hub.store.select([{ type: '=', name: '__name__', value: 'late' }], 0, Infinity);
     expect([...s.blocks()].flatMap((b) => [...b.values.subarray(0, b.length)])).toEqual([1, 2]);
   });
@@ -165,7 +237,16 @@ describe('POST /api/v1/write into the hub', () => {
     cleanups.push(() => ep.close());
     const { base } = await startHub(['remote_write:', `  url: ${ep.url}`, '  batch_send_deadline: 20ms']);
     const values = Float64Array.of(1, 2, 3);
-    expect((await post(base, encodeRemoteWriteBody({ timeseries: [{ labels: { __name__: 'relayed', via: 'hub' }, timestamps: Float64Array.of(T0, T0 + 1, T0 + 2), values }] }))).status).toBe(204);
+    expect(
+      (
+        await post(
+          base,
+          encodeRemoteWriteBody({
+            timeseries: [{ labels: { __name__: 'relayed', via: 'hub' }, timestamps: Float64Array.of(T0, T0 + 1, T0 + 2), values }],
+          }),
+        )
+      ).status,
+    ).toBe(204);
     await waitFor(() => ep.accepted().get('__name__\u0000relayed\u0001via\u0000hub\u0001') !== undefined, 'the relayed series');
     expect(ep.accepted().get('__name__\u0000relayed\u0001via\u0000hub\u0001')).toEqual({ t: [T0, T0 + 1, T0 + 2], v: [1, 2, 3] });
   });
@@ -175,12 +256,18 @@ describe.skipIf(!HAVE_PROMETHEUS)('a real Prometheus remote-writing into the hub
   it('scrapes a tiny exporter and its samples, up and metadata arrive in the hub', async () => {
     const exporter = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end('# HELP tiny_temperature_celsius A thermometer.\n# TYPE tiny_temperature_celsius gauge\ntiny_temperature_celsius{room="kitchen"} 21.5\n# TYPE tiny_requests_total counter\ntiny_requests_total 7\n');
+      res.end(
+        '# HELP tiny_temperature_celsius A thermometer.\n# TYPE tiny_temperature_celsius gauge\ntiny_temperature_celsius{room="kitchen"} 21.5\n# TYPE tiny_requests_total counter\ntiny_requests_total 7\n',
+      );
     });
     await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => exporter.close(() => r())));
     const { hub, base } = await startHub();
-    const prom = await startPrometheus({ targets: [`127.0.0.1:${(exporter.address() as AddressInfo).port}`], remoteWriteUrl: `${base}/api/v1/write`, bearerToken: TOKEN });
+    const prom = await startPrometheus({
+      targets: [`127.0.0.1:${(exporter.address() as AddressInfo).port}`],
+      remoteWriteUrl: `${base}/api/v1/write`,
+      bearerToken: TOKEN,
+    });
     cleanups.push(() => prom.stop());
 
     let result: Awaited<ReturnType<typeof query>> = [];
@@ -194,9 +281,19 @@ describe.skipIf(!HAVE_PROMETHEUS)('a real Prometheus remote-writing into the hub
     );
     expect(result[0].metric).toMatchObject({ __name__: 'tiny_temperature_celsius', room: 'kitchen', job: 'tiny' });
     expect(result[0].value[1]).toBe('21.5');
-    await waitFor(async () => (await query(base, 'up{job="tiny"}', Date.now() / 1000)).some((r) => r.value[1] === '1'), 'up from Prometheus', { timeoutMs: 30_000, intervalMs: 250 });
-    await waitFor(() => hub.store.metadata('tiny_temperature_celsius').size > 0, 'metadata from Prometheus', { timeoutMs: 30_000, intervalMs: 250 });
-    expect(hub.store.metadata('tiny_temperature_celsius').get('tiny_temperature_celsius')).toMatchObject<Partial<MetricMetadata>>({ type: 'gauge', help: 'A thermometer.' });
+    await waitFor(
+      async () => (await query(base, 'up{job="tiny"}', Date.now() / 1000)).some((r) => r.value[1] === '1'),
+      'up from Prometheus',
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    await waitFor(() => hub.store.metadata('tiny_temperature_celsius').size > 0, 'metadata from Prometheus', {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
+    expect(hub.store.metadata('tiny_temperature_celsius').get('tiny_temperature_celsius')).toMatchObject<Partial<MetricMetadata>>({
+      type: 'gauge',
+      help: 'A thermometer.',
+    });
     expect(hub.status().remoteWrite.receive.requests.stored).toBeGreaterThan(0);
     expect(hub.status().remoteWrite.receive.requests.refused).toBe(0);
   });

@@ -33,8 +33,19 @@ export interface ReceiveStats {
   lastError?: { atMs: number; message: string };
 }
 
-export function createRemoteWriteReceiver(o: { store: TimeSeriesStore; maxBodyBytes: number; log: (line: string) => void; now: () => number }): { route: RouteHandler; stats: ReceiveStats } {
-  const stats: ReceiveStats = { requests: { stored: 0, refused: 0, tooLarge: 0, failed: 0 }, samplesStored: 0, samplesRefused: 0, metadataStored: 0, skipped: { exemplars: 0, histograms: 0 } };
+export function createRemoteWriteReceiver(o: {
+  store: TimeSeriesStore;
+  maxBodyBytes: number;
+  log: (line: string) => void;
+  now: () => number;
+}): { route: RouteHandler; stats: ReceiveStats } {
+  const stats: ReceiveStats = {
+    requests: { stored: 0, refused: 0, tooLarge: 0, failed: 0 },
+    samplesStored: 0,
+    samplesRefused: 0,
+    metadataStored: 0,
+    skipped: { exemplars: 0, histograms: 0 },
+  };
   const answer = (res: ServerResponse, status: number, message?: string): true => {
     if (message) {
       stats.lastError = { atMs: o.now(), message };
@@ -58,14 +69,20 @@ export function createRemoteWriteReceiver(o: { store: TimeSeriesStore; maxBodyBy
       return answer(res, 405, `use POST for ${REMOTE_WRITE_PATH} (a snappy-compressed protobuf WriteRequest)`);
     }
     const encoding = (req.headers['content-encoding'] ?? 'snappy').toLowerCase();
-    if (encoding !== 'snappy') return answer(res, 415, `Content-Encoding ${encoding} is not supported: remote write bodies are snappy-compressed`);
+    if (encoding !== 'snappy')
+      return answer(res, 415, `Content-Encoding ${encoding} is not supported: remote write bodies are snappy-compressed`);
     const type = req.headers['content-type'] ?? '';
-    if (/proto=io\.prometheus\.write\.v2/.test(type)) return answer(res, 415, 'remote write 2.0 is not supported: send remote write 1.0 (prometheus.WriteRequest)');
+    if (/proto=io\.prometheus\.write\.v2/.test(type))
+      return answer(res, 415, 'remote write 2.0 is not supported: send remote write 1.0 (prometheus.WriteRequest)');
 
     const body = await readLimited(req, o.maxBodyBytes);
     if (body === 'too_large') {
       stats.requests.tooLarge++;
-      return answer(res, 413, `request body over ${o.maxBodyBytes} bytes (ingest.max_batch_bytes): send smaller batches (max_samples_per_send)`);
+      return answer(
+        res,
+        413,
+        `request body over ${o.maxBodyBytes} bytes (ingest.max_batch_bytes): send smaller batches (max_samples_per_send)`,
+      );
     }
     let decoded: DecodedWriteRequest;
     try {

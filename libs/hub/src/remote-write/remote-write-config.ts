@@ -23,7 +23,8 @@ const headersKind = (raw: unknown) => {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!HEADER_NAME.test(k)) return { error: `has an invalid header name ${JSON.stringify(k)}` };
-    if (RESERVED_HEADERS.includes(k.toLowerCase())) return { error: `may not set ${k}: the protocol sets it (use bearer_token or username/password for Authorization)` };
+    if (RESERVED_HEADERS.includes(k.toLowerCase()))
+      return { error: `may not set ${k}: the protocol sets it (use bearer_token or username/password for Authorization)` };
     if (typeof v !== 'string' && typeof v !== 'number') return { error: `header ${k} must have a text value` };
     out[k] = String(v);
   }
@@ -32,7 +33,11 @@ const headersKind = (raw: unknown) => {
 
 const KEYS: Record<string, KeySpec> = {
   url: { kind: 'string', default: undefined, help: 'the endpoint, e.g. http://victoria:8428/api/v1/write or https://mimir/api/v1/push' },
-  name: { kind: 'string', default: undefined, help: 'names the endpoint in status and metrics and its place in the queue (default: the url); keep it when changing the url to keep the backlog' },
+  name: {
+    kind: 'string',
+    default: undefined,
+    help: 'names the endpoint in status and metrics and its place in the queue (default: the url); keep it when changing the url to keep the backlog',
+  },
   bearer_token: { kind: 'string', default: undefined, help: 'sent as Authorization: Bearer <token>' },
   bearer_token_file: { kind: 'string', default: undefined, help: 'a file holding the bearer token (read at every request)' },
   username: { kind: 'string', default: undefined, help: 'basic auth user' },
@@ -43,12 +48,28 @@ const KEYS: Record<string, KeySpec> = {
   tls_cert_file: { kind: 'string', default: undefined, help: 'client certificate for an https url' },
   tls_key_file: { kind: 'string', default: undefined, help: 'its private key' },
   tls_insecure_skip_verify: { kind: 'bool', default: false, help: 'accept any server certificate (testing only)' },
-  shards: { kind: 'int', default: ENDPOINT_DEFAULTS.shards, help: `concurrent requests, 1 to ${QUEUE_PARTITIONS}; a series always goes through the same one, in order` },
+  shards: {
+    kind: 'int',
+    default: ENDPOINT_DEFAULTS.shards,
+    help: `concurrent requests, 1 to ${QUEUE_PARTITIONS}; a series always goes through the same one, in order`,
+  },
   max_samples_per_send: { kind: 'int', default: ENDPOINT_DEFAULTS.maxSamplesPerSend, help: 'most samples in one request' },
-  batch_send_deadline: { kind: 'duration', default: `${ENDPOINT_DEFAULTS.batchSendDeadlineMs}ms`, help: 'longest a sample waits for a request to fill up' },
-  queue_max_bytes: { kind: 'bytes', default: `${ENDPOINT_DEFAULTS.queueMaxBytes}`, help: 'queue this endpoint may have waiting on disk; beyond it the oldest samples are dropped (counted and logged)' },
+  batch_send_deadline: {
+    kind: 'duration',
+    default: `${ENDPOINT_DEFAULTS.batchSendDeadlineMs}ms`,
+    help: 'longest a sample waits for a request to fill up',
+  },
+  queue_max_bytes: {
+    kind: 'bytes',
+    default: `${ENDPOINT_DEFAULTS.queueMaxBytes}`,
+    help: 'queue this endpoint may have waiting on disk; beyond it the oldest samples are dropped (counted and logged)',
+  },
   remote_timeout: { kind: 'duration', default: `${ENDPOINT_DEFAULTS.timeoutMs}ms`, help: 'how long one request may take' },
-  min_backoff: { kind: 'duration', default: `${ENDPOINT_DEFAULTS.minBackoffMs}ms`, help: 'first wait before retrying a failed request (doubles up to max_backoff)' },
+  min_backoff: {
+    kind: 'duration',
+    default: `${ENDPOINT_DEFAULTS.minBackoffMs}ms`,
+    help: 'first wait before retrying a failed request (doubles up to max_backoff)',
+  },
   max_backoff: { kind: 'duration', default: `${ENDPOINT_DEFAULTS.maxBackoffMs}ms`, help: 'longest wait between retries' },
 };
 
@@ -69,27 +90,41 @@ export function readRemoteWriteConfig(doc: ConfigDocument): RemoteWriteEndpoint[
       return;
     }
     const e = item as Record<string, unknown>;
-    for (const key of Object.keys(e)) if (!(key in KEYS)) problems.push(`${where(path(key))}: unknown key "${key}" in ${label}: known keys are ${Object.keys(KEYS).join(', ')}`);
+    for (const key of Object.keys(e))
+      if (!(key in KEYS))
+        problems.push(`${where(path(key))}: unknown key "${key}" in ${label}: known keys are ${Object.keys(KEYS).join(', ')}`);
     const get = <T>(key: string, required = false): T => doc.field<T>(e[key], KEYS[key], path(key), `${label} ${key}`, required);
     const url = get<string>('url', true);
-    if (url && !/^https?:\/\/[^/]/.test(url)) problems.push(`${where(path('url'))}: ${label} url ${JSON.stringify(url)} must start with http:// or https://`);
+    if (url && !/^https?:\/\/[^/]/.test(url))
+      problems.push(`${where(path('url'))}: ${label} url ${JSON.stringify(url)} must start with http:// or https://`);
     const bearerToken = get<string | undefined>('bearer_token');
     const bearerTokenFile = get<string | undefined>('bearer_token_file');
     const username = get<string | undefined>('username');
     const password = get<string | undefined>('password');
     const passwordFile = get<string | undefined>('password_file');
-    if (bearerToken && bearerTokenFile) problems.push(`${where(path('bearer_token_file'))}: ${label}: set bearer_token or bearer_token_file, not both`);
-    if ((bearerToken || bearerTokenFile) && username !== undefined) problems.push(`${where(path('username'))}: ${label}: use a bearer token or basic auth (username/password), not both`);
-    if (password !== undefined && passwordFile) problems.push(`${where(path('password_file'))}: ${label}: set password or password_file, not both`);
-    if ((password !== undefined || passwordFile) && username === undefined) problems.push(`${where(path('password'))}: ${label}: a password needs a username`);
-    const tls = { caFile: get<string | undefined>('tls_ca_file'), certFile: get<string | undefined>('tls_cert_file'), keyFile: get<string | undefined>('tls_key_file'), insecureSkipVerify: get<boolean>('tls_insecure_skip_verify') };
-    if (!!tls.certFile !== !!tls.keyFile) problems.push(`${where(path('tls_cert_file'))}: ${label}: tls_cert_file and tls_key_file go together`);
+    if (bearerToken && bearerTokenFile)
+      problems.push(`${where(path('bearer_token_file'))}: ${label}: set bearer_token or bearer_token_file, not both`);
+    if ((bearerToken || bearerTokenFile) && username !== undefined)
+      problems.push(`${where(path('username'))}: ${label}: use a bearer token or basic auth (username/password), not both`);
+    if (password !== undefined && passwordFile)
+      problems.push(`${where(path('password_file'))}: ${label}: set password or password_file, not both`);
+    if ((password !== undefined || passwordFile) && username === undefined)
+      problems.push(`${where(path('password'))}: ${label}: a password needs a username`);
+    const tls = {
+      caFile: get<string | undefined>('tls_ca_file'),
+      certFile: get<string | undefined>('tls_cert_file'),
+      keyFile: get<string | undefined>('tls_key_file'),
+      insecureSkipVerify: get<boolean>('tls_insecure_skip_verify'),
+    };
+    if (!!tls.certFile !== !!tls.keyFile)
+      problems.push(`${where(path('tls_cert_file'))}: ${label}: tls_cert_file and tls_key_file go together`);
     for (const key of ['bearer_token_file', 'password_file', 'tls_ca_file', 'tls_cert_file', 'tls_key_file']) {
       const file = e[key];
       if (typeof file === 'string' && !existsSync(file)) problems.push(`${where(path(key))}: ${label} ${key} ${file} does not exist`);
     }
     const shards = get<number>('shards');
-    if (shards < 1 || shards > QUEUE_PARTITIONS) problems.push(`${where(path('shards'))}: ${label} shards must be 1 to ${QUEUE_PARTITIONS}`);
+    if (shards < 1 || shards > QUEUE_PARTITIONS)
+      problems.push(`${where(path('shards'))}: ${label} shards must be 1 to ${QUEUE_PARTITIONS}`);
     const maxSamples = get<number>('max_samples_per_send');
     if (maxSamples < 1) problems.push(`${where(path('max_samples_per_send'))}: ${label} max_samples_per_send must be at least 1`);
     const endpoint: RemoteWriteEndpoint = {
@@ -107,7 +142,10 @@ export function readRemoteWriteConfig(doc: ConfigDocument): RemoteWriteEndpoint[
       maxBackoffMs: get('max_backoff'),
     };
     const name = endpoint.name ?? url;
-    if (name && names.has(name)) problems.push(`${where(path(endpoint.name ? 'name' : 'url'))}: ${label}: another endpoint has the name ${JSON.stringify(name)}: give them different names`);
+    if (name && names.has(name))
+      problems.push(
+        `${where(path(endpoint.name ? 'name' : 'url'))}: ${label}: another endpoint has the name ${JSON.stringify(name)}: give them different names`,
+      );
     names.add(name);
     endpoints.push(endpoint);
   });

@@ -7,7 +7,17 @@ import { parseHubConfig, type HubConfig } from '../config.ts';
 import type { Hub } from '../hub.ts';
 
 export function testHubYaml(dir: string, extra: readonly string[] = []): string {
-  return ['hub:', `  data_dir: ${dir}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', '  enabled: false', ...extra].join('\n');
+  return [
+    'hub:',
+    `  data_dir: ${dir}`,
+    'broker:',
+    '  listen: 127.0.0.1:0',
+    'http:',
+    '  listen: 127.0.0.1:0',
+    'local_agent:',
+    '  enabled: false',
+    ...extra,
+  ].join('\n');
 }
 
 export function testHubConfig(dir: string, extra: readonly string[] = [], env: Record<string, string> = {}): HubConfig {
@@ -19,7 +29,13 @@ export function testHubConfig(dir: string, extra: readonly string[] = [], env: R
  * issued for it) and resolves at the PUBACK, which the hub sends after the commit.
  */
 export async function publishAsAgent(hub: Hub, agentId: string, batch: Omit<Batch, 'agentId'>): Promise<void> {
-  const client = await mqtt.connectAsync(hub.localBrokerUrl, { clientId: `agent-${agentId}`, username: agentId, password: hub.tokens.issue(agentId), protocolVersion: 4, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(hub.localBrokerUrl, {
+    clientId: `agent-${agentId}`,
+    username: agentId,
+    password: hub.tokens.issue(agentId),
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
   try {
     await client.publishAsync(topics.samples(hub.config.topicPrefix, agentId), Buffer.from(encodeBatch({ agentId, ...batch })), { qos: 1 });
   } finally {

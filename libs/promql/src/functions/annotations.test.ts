@@ -50,7 +50,9 @@ describe('annotation texts', () => {
   it('ratio, sort in range queries, histogram ignored (limit.test:118, :123, range_queries.test:109)', () => {
     expect(invalidRatioWarning(1.1, 1)).toBe('PromQL warning: ratio value should be between -1 and 1, got 1.1, capping to 1');
     expect(invalidRatioWarning(-1.1, -1)).toBe('PromQL warning: ratio value should be between -1 and 1, got -1.1, capping to -1');
-    expect(sortInRangeQueryWarning()).toBe('PromQL warning: sort is ineffective for range queries since results are always ordered by labels');
+    expect(sortInRangeQueryWarning()).toBe(
+      'PromQL warning: sort is ineffective for range queries since results are always ordered by labels',
+    );
     expect(histogramIgnoredInAggregationInfo('stddev')).toBe('PromQL info: ignored histogram in stddev aggregation');
   });
 

@@ -35,10 +35,7 @@ export function lacksCounterSuffix(metricName: string): boolean {
 
 /** `NewBadBucketLabelWarning`: a classic-histogram bucket whose `le` is missing or not a float. */
 export function badBucketLabelWarning(metricName: string | undefined, label: string): string {
-  return maybeAddMetricName(
-    `${WARNING}: bucket label "le" is missing or has a malformed value of ${quote(label)}`,
-    metricName,
-  );
+  return maybeAddMetricName(`${WARNING}: bucket label "le" is missing or has a malformed value of ${quote(label)}`, metricName);
 }
 
 /** `NewMixedClassicNativeHistogramsWarning`. */

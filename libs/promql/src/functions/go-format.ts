@@ -124,7 +124,8 @@ export function formatShortestF(v: number): string {
   const exp = Number(expText);
   const negative = mantissa.startsWith('-');
   const digits = mantissa.replace(/^-/, '').replace('.', '');
-  const pointAt = (mantissa.replace(/^-/, '').indexOf('.') === -1 ? mantissa.replace(/^-/, '').length : mantissa.replace(/^-/, '').indexOf('.')) + exp;
+  const pointAt =
+    (mantissa.replace(/^-/, '').indexOf('.') === -1 ? mantissa.replace(/^-/, '').length : mantissa.replace(/^-/, '').indexOf('.')) + exp;
   let out: string;
   if (pointAt <= 0) out = `0.${'0'.repeat(-pointAt)}${digits}`;
   else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);

@@ -44,7 +44,11 @@ describe('resets and changes', () => {
       ['50m', 3, 1, 0], // :38
     ];
     for (const [range, f, b, z] of cases) {
-      expect([value('resets', foo, '50m', range), value('resets', bar, '50m', range), value('resets', biz, '50m', range)]).toEqual([f, b, z]);
+      expect([value('resets', foo, '50m', range), value('resets', bar, '50m', range), value('resets', biz, '50m', range)]).toEqual([
+        f,
+        b,
+        z,
+      ]);
     }
   });
 
@@ -57,7 +61,11 @@ describe('resets and changes', () => {
       ['50m', 7, 8, 1], // :75
     ];
     for (const [range, f, b, z] of cases) {
-      expect([value('changes', foo, '50m', range), value('changes', bar, '50m', range), value('changes', biz, '50m', range)]).toEqual([f, b, z]);
+      expect([value('changes', foo, '50m', range), value('changes', bar, '50m', range), value('changes', biz, '50m', range)]).toEqual([
+        f,
+        b,
+        z,
+      ]);
     }
   });
 
@@ -244,8 +252,7 @@ describe('double_exponential_smoothing', () => {
   });
 
   it('smooths the float samples of a mixed range (functions.test:913)', () => {
-    const mixed = (notation: string) =>
-      value('double_exponential_smoothing', load('10s', notation), '20010s', '1m', { args: [0.01, 0.1] });
+    const mixed = (notation: string) => value('double_exponential_smoothing', load('10s', notation), '20010s', '1m', { args: [0.01, 0.1] });
     expectSample(mixed('0+10x1000 100+30x1000'), 30100);
     expectSample(mixed('0+20x1000 200+30x1000'), 30200);
     expectSample(mixed('0+30x1000 300+80x1000'), 80300);
@@ -334,7 +341,10 @@ describe('avg_over_time and sum_over_time', () => {
       ['-1.78264E+50 0.76342771 1.9592258 -2.258E+220 7.69805412 -458.90154', -3.76333333333333e219], // :1126
       ['-1.78264E+215 0.76342771 1.9592258 2.258E+220 7.69805412 -458.90154', 3.76330362266667e219], // :1129
       ['-1.78264E+215 0.76342771 1.9592258 2.258E+220 7.69805412 1.78264E+215 -458.90154', 3.225714285714286e219], // :1132
-      ['-1.78264E+219 0.76342771 1.9592258 2.3757689E+217 -2.3757689E+217 2.258E+220 7.69805412 1.78264E+219 -458.90154', 2.5088888888888888e219], // :1135
+      [
+        '-1.78264E+219 0.76342771 1.9592258 2.3757689E+217 -2.3757689E+217 2.258E+220 7.69805412 1.78264E+219 -458.90154',
+        2.5088888888888888e219,
+      ], // :1135
       ['-2.258E+220 -1.78264E+219 0.76342771 1.9592258 2.3757689E+217 -2.3757689E+217 2.258E+220 7.69805412 1.78264E+219 -458.90154', 0], // :1149
     ];
     for (const [notation, expected] of extreme) expectSample(value('avg_over_time', load('5s', notation), '55s', '1m'), expected);
@@ -399,13 +409,16 @@ describe('min, max, first, last and their timestamps', () => {
   it('skip NaN unless all values are NaN (functions.test:1585-1649)', () => {
     for (const [type, notation, min, max, first, last] of data) {
       const s = load('10s', notation);
-      expect([
-        value('min_over_time', s, '1m', '2m'),
-        value('max_over_time', s, '1m', '2m'),
-        value('first_over_time', s, '1m', '2m'),
-        value('last_over_time', s, '1m', '2m'),
-        value('count_over_time', s, '1m', '2m'),
-      ], type).toEqual([min, max, first, last, 3]);
+      expect(
+        [
+          value('min_over_time', s, '1m', '2m'),
+          value('max_over_time', s, '1m', '2m'),
+          value('first_over_time', s, '1m', '2m'),
+          value('last_over_time', s, '1m', '2m'),
+          value('count_over_time', s, '1m', '2m'),
+        ],
+        type,
+      ).toEqual([min, max, first, last, 3]);
     }
   });
 

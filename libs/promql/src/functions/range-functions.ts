@@ -177,11 +177,7 @@ function values(p: RangePoints): Float64Array {
 }
 
 /** `compareOverTime`: the value (or its timestamp) that wins `better` against all others. */
-function compareOverTime(
-  p: RangePoints,
-  better: (cur: number, best: number) => boolean,
-  returnTimestamp: boolean,
-): number | undefined {
+function compareOverTime(p: RangePoints, better: (cur: number, best: number) => boolean, returnTimestamp: boolean): number | undefined {
   if (p.n === 0) return undefined;
   let best = p.vs[0];
   let bestT = p.ts[0];

@@ -9,9 +9,14 @@ describe('promqltest scripts', () => {
   });
 
   it('reads evals with their expectations', () => {
-    const [load, ev] = parseScript('load 5m\n  up{job="a b"} 0+1x10\n\neval range from 0 to 10m step 5m up\n  expect no_warn\n  up{job="a b"} 0 1 2\n');
+    const [load, ev] = parseScript(
+      'load 5m\n  up{job="a b"} 0+1x10\n\neval range from 0 to 10m step 5m up\n  expect no_warn\n  up{job="a b"} 0 1 2\n',
+    );
     expect(load).toMatchObject({ kind: 'load', intervalMs: 300_000 });
-    expect(ev).toMatchObject({ kind: 'eval', eval: { instant: false, stepMs: 300_000, warn: false, expected: [{ labels: { __name__: 'up', job: 'a b' } }] } });
+    expect(ev).toMatchObject({
+      kind: 'eval',
+      eval: { instant: false, stepMs: 300_000, warn: false, expected: [{ labels: { __name__: 'up', job: 'a b' } }] },
+    });
   });
 
   it('fails a case whose expected value is wrong, and passes the right one', () => {
@@ -46,7 +51,9 @@ describe('promqltest scripts', () => {
   });
 
   it('skips what reads native histograms', () => {
-    const out = runScript('load 1m\n  h {{schema:0 sum:1 count:1}}\n  f 1\n\neval instant at 0 h\n  h {{schema:0 sum:1 count:1}}\n\neval instant at 0 f\n  f 1\n');
+    const out = runScript(
+      'load 1m\n  h {{schema:0 sum:1 count:1}}\n  f 1\n\neval instant at 0 h\n  h {{schema:0 sum:1 count:1}}\n\neval instant at 0 f\n  f 1\n',
+    );
     expect(out.map((o) => o.status)).toEqual(['skip', 'pass']);
   });
 });

@@ -9,7 +9,11 @@ import type { Expr } from '../ast.ts';
 import { compileMatcher } from '@metrics-hub/wire';
 import { parseScript, type EvalCase, type SeriesPoints } from './script.ts';
 
-export type Outcome = { line: number; query: string } & ({ status: 'pass' } | { status: 'fail'; reason: string } | { status: 'skip'; reason: string });
+export type Outcome = { line: number; query: string } & (
+  | { status: 'pass' }
+  | { status: 'fail'; reason: string }
+  | { status: 'skip'; reason: string }
+);
 
 const EPSILON = 1e-6;
 
@@ -57,12 +61,14 @@ function runEval(c: EvalCase, store: MemoryQueryable, engine: Engine, histograms
     if (c.expectFail.message !== undefined && !message.includes(c.expectFail.message)) {
       return { ...base, status: 'fail', reason: `error ${JSON.stringify(message)} is not ${JSON.stringify(c.expectFail.message)}` };
     }
-    if (c.expectFail.regex && !c.expectFail.regex.test(message)) return { ...base, status: 'fail', reason: `error ${JSON.stringify(message)} does not match ${c.expectFail.regex}` };
+    if (c.expectFail.regex && !c.expectFail.regex.test(message))
+      return { ...base, status: 'fail', reason: `error ${JSON.stringify(message)} does not match ${c.expectFail.regex}` };
     return { ...base, status: 'pass' };
   }
   if (c.expectFail) return { ...base, status: 'fail', reason: 'expected an error, got a result' };
   if (c.warn === true && result.warnings.length === 0) return { ...base, status: 'fail', reason: 'expected a warning' };
-  if (c.warn === false && result.warnings.length > 0) return { ...base, status: 'fail', reason: `unexpected warning: ${result.warnings[0]}` };
+  if (c.warn === false && result.warnings.length > 0)
+    return { ...base, status: 'fail', reason: `unexpected warning: ${result.warnings[0]}` };
   if (c.info === true && result.infos.length === 0) return { ...base, status: 'fail', reason: 'expected an info annotation' };
   if (c.info === false && result.infos.length > 0) return { ...base, status: 'fail', reason: `unexpected info: ${result.infos[0]}` };
   const problem = compare(c, result);

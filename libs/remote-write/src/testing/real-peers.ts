@@ -29,7 +29,13 @@ interface Daemon {
   output(): string;
 }
 
-async function startDaemon(binary: string, args: (dir: string, port: number) => string[], ready: string, prefix: string, fixedPort?: number): Promise<Daemon> {
+async function startDaemon(
+  binary: string,
+  args: (dir: string, port: number) => string[],
+  ready: string,
+  prefix: string,
+  fixedPort?: number,
+): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const port = fixedPort ?? (await freePort());
   let out = '';
@@ -53,7 +59,10 @@ async function startDaemon(binary: string, args: (dir: string, port: number) => 
       await stop();
       throw new Error(`${binary} exited at start: ${out}`);
     }
-    const ok = await fetch(`${url}${ready}`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}${ready}`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > until) {
       await stop();
@@ -83,7 +92,14 @@ export interface VictoriaMetrics extends Daemon {
 export async function startVictoriaMetrics(port?: number): Promise<VictoriaMetrics> {
   const d = await startDaemon(
     VICTORIA_METRICS,
-    (dir, port) => [`-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-search.latencyOffset=0s', '-search.disableCache', '-loggerLevel=ERROR'],
+    (dir, port) => [
+      `-storageDataPath=${dir}`,
+      `-httpListenAddr=127.0.0.1:${port}`,
+      '-retentionPeriod=100y',
+      '-search.latencyOffset=0s',
+      '-search.disableCache',
+      '-loggerLevel=ERROR',
+    ],
     '/health',
     'vm-test-',
     port,
@@ -104,7 +120,11 @@ export async function startVictoriaMetrics(port?: number): Promise<VictoriaMetri
     },
     query: async (promql, time) => {
       const res = await fetch(`${d.url}/api/v1/query?query=${encodeURIComponent(promql)}${time === undefined ? '' : `&time=${time}`}`);
-      const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const body = (await res.json()) as {
+        status: string;
+        error?: string;
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       if (body.status !== 'success') throw new Error(`query ${promql}: ${body.error}`);
       return body.data.result;
     },
@@ -136,7 +156,17 @@ export async function startPrometheus(o: { targets: string[]; remoteWriteUrl: st
       '',
     ].join('\n'),
   );
-  const d = await startDaemon(PROMETHEUS, (data, port) => [`--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], '/-/ready', 'prom-test-');
+  const d = await startDaemon(
+    PROMETHEUS,
+    (data, port) => [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    '/-/ready',
+    'prom-test-',
+  );
   return {
     ...d,
     stop: async () => {

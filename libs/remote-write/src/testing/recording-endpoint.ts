@@ -38,7 +38,9 @@ export interface RecordingEndpoint {
   close(): Promise<void>;
 }
 
-export async function startRecordingEndpoint(o: { answer?: (n: number, req: ReceivedRequest) => Answer; tls?: { certFile: string; keyFile: string } } = {}): Promise<RecordingEndpoint> {
+export async function startRecordingEndpoint(
+  o: { answer?: (n: number, req: ReceivedRequest) => Answer; tls?: { certFile: string; keyFile: string } } = {},
+): Promise<RecordingEndpoint> {
   const requests: ReceivedRequest[] = [];
   const endpoint: RecordingEndpoint = {
     url: '',
@@ -74,7 +76,13 @@ export async function startRecordingEndpoint(o: { answer?: (n: number, req: Rece
       } catch (e) {
         problem = (e as Error).message;
       }
-      const rec: ReceivedRequest = { n: requests.length + 1, headers: req.headers, series, samples: series.reduce((a, s) => a + s.timestamps.length, 0), status: 0 };
+      const rec: ReceivedRequest = {
+        n: requests.length + 1,
+        headers: req.headers,
+        series,
+        samples: series.reduce((a, s) => a + s.timestamps.length, 0),
+        status: 0,
+      };
       requests.push(rec);
       const a: Answer = problem ? { status: 400, body: problem } : endpoint.answer(rec.n, rec);
       const reply = () => {
@@ -87,7 +95,9 @@ export async function startRecordingEndpoint(o: { answer?: (n: number, req: Rece
       else reply();
     });
   };
-  const server = o.tls ? createHttpsServer({ cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile) }, handle) : createHttpServer(handle);
+  const server = o.tls
+    ? createHttpsServer({ cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile) }, handle)
+    : createHttpServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint.url = `${o.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`;
   endpoint.close = () =>

@@ -14,7 +14,14 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
-import { encodeManifest, MANIFEST_NAME, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type SnapshotManifest, type SnapshotMember } from './manifest.ts';
+import {
+  encodeManifest,
+  MANIFEST_NAME,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotManifest,
+  type SnapshotMember,
+} from './manifest.ts';
 import { memberNameProblem } from './safe-path.ts';
 import { SnapshotError } from './snapshot-error.ts';
 import { TarWriter } from './tar-writer.ts';
@@ -52,7 +59,12 @@ interface PlannedFile {
   data: Buffer;
 }
 
-export async function createHubSnapshot(db: Database.Database, dataDir: string, outFile: string, options: CreateSnapshotOptions = {}): Promise<SnapshotSummary> {
+export async function createHubSnapshot(
+  db: Database.Database,
+  dataDir: string,
+  outFile: string,
+  options: CreateSnapshotOptions = {},
+): Promise<SnapshotSummary> {
   const outDir = dirname(outFile);
   // The staging folder sits beside the archive: same file system, so nothing crosses devices.
   const staging = await mkdtemp(join(outDir, '.snapshot-staging-'));
@@ -151,8 +163,18 @@ async function collectFiles(dataDir: string, options: CreateSnapshotOptions): Pr
   const add = (name: string, data: Buffer, source: string) => {
     // Restore refuses such names, so refuse them here rather than write an unrestorable archive.
     const problem = memberNameProblem(name);
-    if (problem) throw new SnapshotError('source_missing', `${source} cannot be archived as ${name}: ${problem} (extra files must lie inside the data folder)`, source);
-    if (names.has(name)) throw new SnapshotError('source_missing', `two sources would both be archived as ${name} (the second is ${source}): give the rule files distinct names`, source);
+    if (problem)
+      throw new SnapshotError(
+        'source_missing',
+        `${source} cannot be archived as ${name}: ${problem} (extra files must lie inside the data folder)`,
+        source,
+      );
+    if (names.has(name))
+      throw new SnapshotError(
+        'source_missing',
+        `two sources would both be archived as ${name} (the second is ${source}): give the rule files distinct names`,
+        source,
+      );
     names.add(name);
     out.push({ name, data });
   };

@@ -54,8 +54,22 @@ export function decodeManifest(bytes: Buffer, archive: string): SnapshotManifest
     );
   }
   const members = Array.isArray(m.members) ? m.members : undefined;
-  const good = members?.every((x) => x && typeof x.name === 'string' && Number.isSafeInteger(x.size) && x.size >= 0 && typeof x.sha256 === 'string' && /^[0-9a-f]{64}$/.test(x.sha256));
-  if (!members || !good || typeof m.createdAt !== 'string' || typeof m.hubVersion !== 'string' || !(m.newestSampleMs === null || typeof m.newestSampleMs === 'number')) {
+  const good = members?.every(
+    (x) =>
+      x &&
+      typeof x.name === 'string' &&
+      Number.isSafeInteger(x.size) &&
+      x.size >= 0 &&
+      typeof x.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(x.sha256),
+  );
+  if (
+    !members ||
+    !good ||
+    typeof m.createdAt !== 'string' ||
+    typeof m.hubVersion !== 'string' ||
+    !(m.newestSampleMs === null || typeof m.newestSampleMs === 'number')
+  ) {
     throw new SnapshotError('archive_damaged', `${MANIFEST_NAME} is missing fields or has malformed ones`, archive, MANIFEST_NAME);
   }
   const seen = new Set<string>();

@@ -30,11 +30,15 @@ export interface RestoreSummary {
 /** Reads only the manifest (the first member) of a snapshot. */
 export async function listHubSnapshot(archive: string): Promise<SnapshotManifest> {
   let manifest: SnapshotManifest | undefined;
-  await readArchive(archive, (entry) => {
-    if (manifest) return 'stop';
-    if (entry.name !== MANIFEST_NAME || entry.type !== 'file') throw notSnapshot(archive, entry.name);
-    return collectManifest(archive, entry, (m) => (manifest = m));
-  }, () => manifest !== undefined);
+  await readArchive(
+    archive,
+    (entry) => {
+      if (manifest) return 'stop';
+      if (entry.name !== MANIFEST_NAME || entry.type !== 'file') throw notSnapshot(archive, entry.name);
+      return collectManifest(archive, entry, (m) => (manifest = m));
+    },
+    () => manifest !== undefined,
+  );
   if (!manifest) throw new SnapshotError('archive_unsupported', `the archive holds no ${MANIFEST_NAME}: it is not a hub snapshot`, archive);
   return manifest;
 }
@@ -55,7 +59,13 @@ export async function restoreHubSnapshot(archive: string, dataDir: string, optio
           manifest = m;
           for (const member of m.members) {
             const problem = memberNameProblem(member.name);
-            if (problem || member.name === MANIFEST_NAME) throw new SnapshotError('archive_unsafe', `the manifest lists a member that cannot be restored: ${problem ?? 'it reuses the manifest name'}`, archive, member.name);
+            if (problem || member.name === MANIFEST_NAME)
+              throw new SnapshotError(
+                'archive_unsafe',
+                `the manifest lists a member that cannot be restored: ${problem ?? 'it reuses the manifest name'}`,
+                archive,
+                member.name,
+              );
             expected.set(member.name, member);
           }
         });
@@ -67,21 +77,47 @@ export async function restoreHubSnapshot(archive: string, dataDir: string, optio
         return undefined;
       }
       const member = expected.get(entry.name);
-      if (!member) throw new SnapshotError('archive_damaged', 'the member is not listed in the manifest (the archive was altered, or it appears twice)', archive, entry.name);
+      if (!member)
+        throw new SnapshotError(
+          'archive_damaged',
+          'the member is not listed in the manifest (the archive was altered, or it appears twice)',
+          archive,
+          entry.name,
+        );
       expected.delete(entry.name);
-      if (entry.size !== member.size) throw new SnapshotError('archive_damaged', `the member holds ${entry.size} bytes, the manifest says ${member.size}`, archive, entry.name);
+      if (entry.size !== member.size)
+        throw new SnapshotError(
+          'archive_damaged',
+          `the member holds ${entry.size} bytes, the manifest says ${member.size}`,
+          archive,
+          entry.name,
+        );
       const bytesTotal = member.size;
       let memberDone = 0;
-      return verifiedFile(join(staging, entry.name), member, archive, (n) => {
-        memberDone += n;
-        bytesDone += n;
-        options.onProgress?.({ member: entry.name, bytesDone: memberDone, bytesTotal });
-      }, () => restored.push(entry.name));
+      return verifiedFile(
+        join(staging, entry.name),
+        member,
+        archive,
+        (n) => {
+          memberDone += n;
+          bytesDone += n;
+          options.onProgress?.({ member: entry.name, bytesDone: memberDone, bytesTotal });
+        },
+        () => restored.push(entry.name),
+      );
     });
-    if (!manifest) throw new SnapshotError('archive_unsupported', `the archive holds no ${MANIFEST_NAME}: it is not a hub snapshot`, archive);
+    if (!manifest)
+      throw new SnapshotError('archive_unsupported', `the archive holds no ${MANIFEST_NAME}: it is not a hub snapshot`, archive);
     const missing = [...expected.keys()];
-    if (missing.length) throw new SnapshotError('archive_damaged', `the archive lacks members its manifest lists: ${missing.join(', ')}`, archive, missing[0]);
-    if (!restored.includes(DATABASE_MEMBER)) throw new SnapshotError('archive_damaged', `the snapshot holds no ${DATABASE_MEMBER}`, archive, DATABASE_MEMBER);
+    if (missing.length)
+      throw new SnapshotError(
+        'archive_damaged',
+        `the archive lacks members its manifest lists: ${missing.join(', ')}`,
+        archive,
+        missing[0],
+      );
+    if (!restored.includes(DATABASE_MEMBER))
+      throw new SnapshotError('archive_damaged', `the snapshot holds no ${DATABASE_MEMBER}`, archive, DATABASE_MEMBER);
     // An empty target folder (checked above) is replaced; rmdir fails if something appeared meanwhile.
     await rmdir(dataDir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
     await rename(staging, dataDir);
@@ -122,7 +158,12 @@ async function readArchive(archive: string, onEntry: (e: TarEntry) => EntrySink 
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new SnapshotError('archive_unsupported', 'the file does not exist', archive);
     if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
-      throw new SnapshotError('archive_damaged', `the gzip stream is broken${current ? ` inside or after member ${current}` : ''} (${err.message}): the file is damaged or not a snapshot`, archive, current);
+      throw new SnapshotError(
+        'archive_damaged',
+        `the gzip stream is broken${current ? ` inside or after member ${current}` : ''} (${err.message}): the file is damaged or not a snapshot`,
+        archive,
+        current,
+      );
     }
     throw e;
   } finally {
@@ -132,7 +173,13 @@ async function readArchive(archive: string, onEntry: (e: TarEntry) => EntrySink 
 }
 
 function collectManifest(archive: string, entry: TarEntry, onManifest: (m: SnapshotManifest) => void): EntrySink {
-  if (entry.size > MAX_MANIFEST_BYTES) throw new SnapshotError('archive_unsupported', `${MANIFEST_NAME} is ${entry.size} bytes, far more than a manifest`, archive, MANIFEST_NAME);
+  if (entry.size > MAX_MANIFEST_BYTES)
+    throw new SnapshotError(
+      'archive_unsupported',
+      `${MANIFEST_NAME} is ${entry.size} bytes, far more than a manifest`,
+      archive,
+      MANIFEST_NAME,
+    );
   const parts: Buffer[] = [];
   return {
     data: (chunk) => void parts.push(Buffer.from(chunk)),
@@ -163,12 +210,23 @@ function verifiedFile(path: string, member: SnapshotMember, archive: string, onB
         close();
       }
       const got = hash.digest('hex');
-      if (got !== member.sha256) throw new SnapshotError('archive_damaged', `the member's sha256 is ${got}, the manifest says ${member.sha256}: the archive is damaged`, archive, member.name);
+      if (got !== member.sha256)
+        throw new SnapshotError(
+          'archive_damaged',
+          `the member's sha256 is ${got}, the manifest says ${member.sha256}: the archive is damaged`,
+          archive,
+          member.name,
+        );
       onDone();
     },
   };
 }
 
 function notSnapshot(archive: string, first: string): SnapshotError {
-  return new SnapshotError('archive_unsupported', `the first member is ${first}, not ${MANIFEST_NAME}: this is not a hub snapshot`, archive, first);
+  return new SnapshotError(
+    'archive_unsupported',
+    `the first member is ${first}, not ${MANIFEST_NAME}: this is not a hub snapshot`,
+    archive,
+    first,
+  );
 }

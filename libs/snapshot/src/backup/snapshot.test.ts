@@ -38,7 +38,7 @@ function appendSteps(store: TimeSeriesStore, first: number, count: number): numb
       labels: { __name__: 'load', host: `h${s}` },
       timestamps,
       // Irregular values so chunks do not compress to nothing and the file spans many pages.
-      values: timestamps.map((t, i) => Math.sin(t / 7_919 + s) * 1000 + ((first + i) * 31 + s) % 97),
+      values: timestamps.map((t, i) => Math.sin(t / 7_919 + s) * 1000 + (((first + i) * 31 + s) % 97)),
     })),
   );
   return timestamps[timestamps.length - 1];
@@ -65,7 +65,10 @@ function seedConfig(dataDir: string): Record<string, Buffer> {
 }
 
 async function refusal(p: Promise<unknown>): Promise<SnapshotError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(SnapshotError);
   return e as SnapshotError;
 }
@@ -146,7 +149,13 @@ describe('snapshot contents and refusals', () => {
     expect(listed.format).toBe(SNAPSHOT_FORMAT);
     expect(listed.hubVersion).toBe('9.9.9');
     expect(listed.newestSampleMs).toBe(T0 + 49 * STEP);
-    expect(listed.members.map((m) => m.name).sort()).toEqual(['alerting.yml', 'metrics.db', 'rules/extra/cpu.yaml', 'rules/node.yml', 'settings.yaml']);
+    expect(listed.members.map((m) => m.name).sort()).toEqual([
+      'alerting.yml',
+      'metrics.db',
+      'rules/extra/cpu.yaml',
+      'rules/node.yml',
+      'settings.yaml',
+    ]);
 
     const restored = tempDir('snapshot-', removals).file('fresh');
     await restoreHubSnapshot(out, restored);
@@ -192,8 +201,12 @@ describe('snapshot contents and refusals', () => {
     };
     const m = encodeManifest(manifest);
     const tar = Buffer.concat([
-      encodeHeader({ name: 'snapshot.json', size: m.byteLength, type: 'file' }), m, padding(m.byteLength),
-      encodeHeader({ name: actual, size: payload.byteLength, type: 'file' }), payload, padding(payload.byteLength),
+      encodeHeader({ name: 'snapshot.json', size: m.byteLength, type: 'file' }),
+      m,
+      padding(m.byteLength),
+      encodeHeader({ name: actual, size: payload.byteLength, type: 'file' }),
+      payload,
+      padding(payload.byteLength),
       endOfArchive(),
     ]);
     const file = tempDir('snapshot-', removals).file('evil.tar.gz');
@@ -203,7 +216,11 @@ describe('snapshot contents and refusals', () => {
 
   it('refuses ../ and absolute member names, writing nothing outside the target', async () => {
     const parent = tempDir('snapshot-', removals).path;
-    for (const [listed, actual] of [['../evil', '../evil'], ['metrics.db', '../evil'], ['metrics.db', '/tmp/evil-abs']]) {
+    for (const [listed, actual] of [
+      ['../evil', '../evil'],
+      ['metrics.db', '../evil'],
+      ['metrics.db', '/tmp/evil-abs'],
+    ]) {
       const e = await refusal(restoreHubSnapshot(hostileArchive(listed, actual), join(parent, 'target')));
       expect(e.code).toBe('archive_unsafe');
       expect(e.member).toBe(listed === '../evil' ? '../evil' : actual);
@@ -232,7 +249,9 @@ describe('snapshot contents and refusals', () => {
     const src = tempDir('snapshot-', removals).file('data');
     const store = openStore(src);
     writeFileSync(join(src, '..', 'outside'), 'secret');
-    const e = await refusal(createHubSnapshot(store.database, src, tempDir('snapshot-', removals).file('x.tar.gz'), { extraFiles: ['../outside'] }));
+    const e = await refusal(
+      createHubSnapshot(store.database, src, tempDir('snapshot-', removals).file('x.tar.gz'), { extraFiles: ['../outside'] }),
+    );
     expect(e.code).toBe('source_missing');
     expect(e.message).toMatch(/inside the data folder/);
   });
@@ -240,7 +259,10 @@ describe('snapshot contents and refusals', () => {
   it('refuses a file that is not a snapshot', async () => {
     const file = tempDir('snapshot-', removals).file('other.tar.gz');
     const data = Buffer.from('hello');
-    writeFileSync(file, gzipSync(Buffer.concat([encodeHeader({ name: 'readme.txt', size: 5, type: 'file' }), data, padding(5), endOfArchive()])));
+    writeFileSync(
+      file,
+      gzipSync(Buffer.concat([encodeHeader({ name: 'readme.txt', size: 5, type: 'file' }), data, padding(5), endOfArchive()])),
+    );
     expect((await refusal(listHubSnapshot(file))).code).toBe('archive_unsupported');
   });
 });

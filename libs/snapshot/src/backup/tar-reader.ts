@@ -20,7 +20,10 @@ export interface EntrySink {
 }
 
 export class TarFormatError extends Error {
-  constructor(message: string, readonly member?: string) {
+  constructor(
+    message: string,
+    readonly member?: string,
+  ) {
     super(message);
     this.name = 'TarFormatError';
   }
@@ -30,7 +33,10 @@ export class TarFormatError extends Error {
  * Parses `source` and calls `onEntry` for each member. `onEntry` returns a sink for the
  * data, undefined to skip it, or 'stop' to end reading there (listing only needs the first).
  */
-export async function readTar(source: AsyncIterable<Buffer>, onEntry: (entry: TarEntry) => EntrySink | undefined | 'stop' | Promise<EntrySink | undefined | 'stop'>): Promise<void> {
+export async function readTar(
+  source: AsyncIterable<Buffer>,
+  onEntry: (entry: TarEntry) => EntrySink | undefined | 'stop' | Promise<EntrySink | undefined | 'stop'>,
+): Promise<void> {
   let pending: Buffer = Buffer.alloc(0);
   let entry: TarEntry | undefined;
   let sink: EntrySink | undefined;
@@ -84,7 +90,8 @@ export async function readTar(source: AsyncIterable<Buffer>, onEntry: (entry: Ta
     pending = pending.subarray(at);
     if (ended) return;
   }
-  if (remaining > 0 || skip > 0) throw new TarFormatError(`the archive ends inside member ${entry?.name} (${remaining} bytes missing)`, entry?.name);
+  if (remaining > 0 || skip > 0)
+    throw new TarFormatError(`the archive ends inside member ${entry?.name} (${remaining} bytes missing)`, entry?.name);
   if (!ended) throw new TarFormatError('the archive ends without its end marker: it was cut short', entry?.name);
 }
 
@@ -99,7 +106,8 @@ function parseHeader(block: Buffer, previous: string | undefined): TarEntry {
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i];
   const stored = parseInt(cString(block, 148, 8).trim() || 'x', 8);
   if (stored !== sum) throw new TarFormatError(`a member header's checksum is wrong${after}: the archive is damaged`, previous);
-  if (block.toString('latin1', 257, 262) !== 'ustar') throw new TarFormatError(`a member header is not ustar${after}: this is not a hub snapshot`, previous);
+  if (block.toString('latin1', 257, 262) !== 'ustar')
+    throw new TarFormatError(`a member header is not ustar${after}: this is not a hub snapshot`, previous);
   const prefix = cString(block, 345, 155);
   const base = cString(block, 0, 100);
   const name = prefix ? `${prefix}/${base}` : base;
@@ -107,8 +115,18 @@ function parseHeader(block: Buffer, previous: string | undefined): TarEntry {
   let type: TarEntry['type'];
   if (flag === '0' || flag === '\u0000') type = 'file';
   else if (flag === '5') type = 'directory';
-  else throw new TarFormatError(`member ${name} has tar type '${flag}' (links, devices and extended headers are not part of a snapshot)`, name);
-  return { name, size: parseSize(block), type, mode: parseInt(cString(block, 100, 8).trim() || '0', 8), mtimeMs: parseInt(cString(block, 136, 12).trim() || '0', 8) * 1000 };
+  else
+    throw new TarFormatError(
+      `member ${name} has tar type '${flag}' (links, devices and extended headers are not part of a snapshot)`,
+      name,
+    );
+  return {
+    name,
+    size: parseSize(block),
+    type,
+    mode: parseInt(cString(block, 100, 8).trim() || '0', 8),
+    mtimeMs: parseInt(cString(block, 136, 12).trim() || '0', 8) * 1000,
+  };
 }
 
 function parseSize(block: Buffer): number {

@@ -99,7 +99,13 @@ export class TarWriter {
    * Streams `chunks` as a member of `size` bytes. The size goes in the header before the
    * data, so a source that grew or shrank meanwhile is an error rather than a broken archive.
    */
-  async addStream(name: string, size: number, chunks: AsyncIterable<Buffer>, mtimeMs?: number, onBytes?: (n: number) => void): Promise<void> {
+  async addStream(
+    name: string,
+    size: number,
+    chunks: AsyncIterable<Buffer>,
+    mtimeMs?: number,
+    onBytes?: (n: number) => void,
+  ): Promise<void> {
     await this.write(encodeHeader({ name, size, type: 'file', mtimeMs }));
     let written = 0;
     for await (const chunk of chunks) {
@@ -122,11 +128,18 @@ export class TarWriter {
 
   private async write(buf: Buffer): Promise<void> {
     if (buf.byteLength === 0) return;
-    if (!this.out.write(buf)) await new Promise<void>((resolve, reject) => {
-      const onDrain = () => { this.out.off('error', onError); resolve(); };
-      const onError = (e: Error) => { this.out.off('drain', onDrain); reject(e); };
-      this.out.once('drain', onDrain);
-      this.out.once('error', onError);
-    });
+    if (!this.out.write(buf))
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          this.out.off('error', onError);
+          resolve();
+        };
+        const onError = (e: Error) => {
+          this.out.off('drain', onDrain);
+          reject(e);
+        };
+        this.out.once('drain', onDrain);
+        this.out.once('error', onError);
+      });
   }
 }

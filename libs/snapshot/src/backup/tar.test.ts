@@ -8,7 +8,11 @@ function archive(members: { name: string; data?: Buffer; dir?: boolean }[]): Buf
   const parts: Buffer[] = [];
   for (const m of members) {
     const data = m.data ?? Buffer.alloc(0);
-    parts.push(encodeHeader({ name: m.name, size: data.byteLength, type: m.dir ? 'directory' : 'file', mtimeMs: 1_700_000_000_000 }), data, padding(data.byteLength));
+    parts.push(
+      encodeHeader({ name: m.name, size: data.byteLength, type: m.dir ? 'directory' : 'file', mtimeMs: 1_700_000_000_000 }),
+      data,
+      padding(data.byteLength),
+    );
   }
   parts.push(endOfArchive());
   return Buffer.concat(parts);
@@ -72,7 +76,8 @@ describe('ustar writer and reader', () => {
   });
 
   it('judges member names', () => {
-    for (const bad of ['../evil', 'rules/../../x', '/etc/passwd', 'C:/x', 'a\\b', 'a//b', './a', '']) expect(memberNameProblem(bad), bad).toBeDefined();
+    for (const bad of ['../evil', 'rules/../../x', '/etc/passwd', 'C:/x', 'a\\b', 'a//b', './a', ''])
+      expect(memberNameProblem(bad), bad).toBeDefined();
     for (const good of ['metrics.db', 'rules/node.yml', 'rules/a/b.yaml', 'rules/']) expect(memberNameProblem(good), good).toBeUndefined();
   });
 });

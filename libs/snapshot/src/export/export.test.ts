@@ -10,7 +10,11 @@ let ts: TempStore;
 beforeEach(() => {
   ts = tempStore();
   ts.store.append([
-    { labels: { __name__: 'load', instance: 'a' }, timestamps: [T0, T0 + 1000, T0 + 2000], values: Float64Array.of(1.5, STALE_NAN, -Infinity) },
+    {
+      labels: { __name__: 'load', instance: 'a' },
+      timestamps: [T0, T0 + 1000, T0 + 2000],
+      values: Float64Array.of(1.5, STALE_NAN, -Infinity),
+    },
     { labels: { __name__: 'load', instance: 'b,"x"' }, timestamps: [T0 + 1000, T0 + 2500], values: Float64Array.of(1e6, NaN) },
     { labels: { __name__: 'up', job: 'j' }, timestamps: [T0 + 500], values: Float64Array.of(Infinity) },
   ]);
@@ -75,8 +79,12 @@ describe('json', () => {
 
   it('evaluates a query over the range at each step', () => {
     const chunks: string[] = [];
-    exportSelection(ts.store, { format: 'json', selection: { query: 'up * 2', stepMs: 1000 }, startMs: T0 + 1000, endMs: T0 + 2000 }, (c) => chunks.push(c));
-    expect(chunks.join('')).toBe('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"j"},"values":[[1704067201,"+Inf"],[1704067202,"+Inf"]]}]}}');
+    exportSelection(ts.store, { format: 'json', selection: { query: 'up * 2', stepMs: 1000 }, startMs: T0 + 1000, endMs: T0 + 2000 }, (c) =>
+      chunks.push(c),
+    );
+    expect(chunks.join('')).toBe(
+      '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"j"},"values":[[1704067201,"+Inf"],[1704067202,"+Inf"]]}]}}',
+    );
   });
 });
 
@@ -101,7 +109,9 @@ describe('openmetrics', () => {
   it('writes counters as OpenMetrics counter families only when the samples end in _total', () => {
     ts.store.append([{ labels: { __name__: 'req_bytes_total' }, timestamps: [T0], values: [3] }]);
     ts.store.setMetadata('req_bytes_total', { type: 'counter', help: 'Bytes.', unit: 'bytes' });
-    expect(run('openmetrics', 'req_bytes_total').text).toBe('# HELP req_bytes Bytes.\n# TYPE req_bytes counter\n# UNIT req_bytes bytes\nreq_bytes_total 3 1704067200\n# EOF\n');
+    expect(run('openmetrics', 'req_bytes_total').text).toBe(
+      '# HELP req_bytes Bytes.\n# TYPE req_bytes counter\n# UNIT req_bytes bytes\nreq_bytes_total 3 1704067200\n# EOF\n',
+    );
   });
 });
 

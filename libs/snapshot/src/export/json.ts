@@ -42,7 +42,10 @@ export function jsonPointValue(v: number): string {
 
 /** Labels with sorted names, strings escaped as Go's encoder does (<, >, & as \u00XX). */
 export function labelsJson(labels: Labels): string {
-  return `{${Object.keys(labels).sort().map((k) => `${goJson(k)}:${goJson(labels[k])}`).join(',')}}`;
+  return `{${Object.keys(labels)
+    .sort()
+    .map((k) => `${goJson(k)}:${goJson(labels[k])}`)
+    .join(',')}}`;
 }
 
 function goJson(s: string): string {

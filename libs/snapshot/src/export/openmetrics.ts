@@ -52,14 +52,17 @@ export function writeOpenMetrics(series: readonly ExportSeries[], metadata: Map<
 
 export function familyHeader(name: string, meta: MetricMetadata | undefined): FamilyHeader {
   let header: FamilyHeader = { name, type: 'unknown', help: meta?.help ?? '', unit: '' };
-  if (meta?.type === 'counter' && name.endsWith('_total') && name.length > 6) header = { ...header, name: name.slice(0, -6), type: 'counter' };
+  if (meta?.type === 'counter' && name.endsWith('_total') && name.length > 6)
+    header = { ...header, name: name.slice(0, -6), type: 'counter' };
   else if (meta?.type === 'gauge') header.type = 'gauge';
   if (meta?.unit && header.name.endsWith(`_${meta.unit}`)) header.unit = meta.unit;
   return header;
 }
 
 function labelSet(labels: Labels): string {
-  const names = Object.keys(labels).filter((k) => k !== '__name__').sort();
+  const names = Object.keys(labels)
+    .filter((k) => k !== '__name__')
+    .sort();
   if (names.length === 0) return '';
   return `{${names.map((k) => `${k}="${escapeLabelValue(labels[k])}"`).join(',')}}`;
 }

@@ -36,8 +36,15 @@ export class ExportError extends Error {
 }
 
 /** The series a selection covers in [startMs, endMs], sorted by name then labels (families stay together). */
-export function resolveSelection(source: ExportSource, selection: Selection, startMs: number, endMs: number, engine?: Engine): ExportSeries[] {
-  if (!(endMs >= startMs)) throw new ExportError('bad_range', `end (${endMs}) is before start (${startMs}): give a range with start <= end`);
+export function resolveSelection(
+  source: ExportSource,
+  selection: Selection,
+  startMs: number,
+  endMs: number,
+  engine?: Engine,
+): ExportSeries[] {
+  if (!(endMs >= startMs))
+    throw new ExportError('bad_range', `end (${endMs}) is before start (${startMs}): give a range with start <= end`);
   let series: ExportSeries[];
   if ('selector' in selection) {
     series = [...source.select(selectorMatchers(selection.selector), startMs, endMs)];
@@ -55,7 +62,10 @@ function selectorMatchers(selector: string): LabelMatcher[] {
     throw new ExportError('bad_selector', `selector ${JSON.stringify(selector)} does not parse: ${(e as Error).message}`);
   }
   if (expr.type !== 'vectorSelector' || expr.offset || expr.at) {
-    throw new ExportError('bad_selector', `${JSON.stringify(selector)} is not a plain series selector (like node_load1{instance="a"}): export it as a query with a step instead`);
+    throw new ExportError(
+      'bad_selector',
+      `${JSON.stringify(selector)} is not a plain series selector (like node_load1{instance="a"}): export it as a query with a step instead`,
+    );
   }
   return expr.matchers;
 }
@@ -68,9 +78,14 @@ function queryMatrix(source: ExportSource, query: string, stepMs: number, startM
     throw new ExportError('bad_query', `query ${JSON.stringify(query)} failed: ${(e as Error).message}`);
   }
   const data = result.data;
-  if (data.resultType !== 'matrix') throw new ExportError('bad_query', `query ${JSON.stringify(query)} returned a ${data.resultType}, not a range of values`);
+  if (data.resultType !== 'matrix')
+    throw new ExportError('bad_query', `query ${JSON.stringify(query)} returned a ${data.resultType}, not a range of values`);
   return data.result.map((s) => {
-    const block: SampleBlock = { timestamps: new Float64Array(s.points.length), values: new Float64Array(s.points.length), length: s.points.length };
+    const block: SampleBlock = {
+      timestamps: new Float64Array(s.points.length),
+      values: new Float64Array(s.points.length),
+      length: s.points.length,
+    };
     s.points.forEach((p, i) => {
       block.timestamps[i] = p.t;
       block.values[i] = p.v;

@@ -35,7 +35,8 @@ export class ExpositionReader {
   end(): void {
     const result = this.parser.end();
     for (const f of result.families) this.family(f);
-    for (const p of result.problems) this.problems.add(p.line > 0 ? p.line : undefined, p.column ? `column ${p.column}: ${p.message}` : p.message);
+    for (const p of result.problems)
+      this.problems.add(p.line > 0 ? p.line : undefined, p.column ? `column ${p.column}: ${p.message}` : p.message);
   }
 
   private family(f: MetricFamily): void {
@@ -62,7 +63,10 @@ export class ExpositionReader {
     this.missingTimestamps += untimed;
     this.samples += kept;
     if (untimed > 0 && this.defaultTimestamp === undefined) {
-      this.problems.add(undefined, `family ${f.name}: ${untimed} sample(s) without a timestamp: give the import a defaultTimestamp or add timestamps`);
+      this.problems.add(
+        undefined,
+        `family ${f.name}: ${untimed} sample(s) without a timestamp: give the import a defaultTimestamp or add timestamps`,
+      );
     }
     if (kept === 0 && f.samples.length > 0) this.skippedFamilies.push(f.name);
   }

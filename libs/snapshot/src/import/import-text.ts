@@ -53,14 +53,18 @@ export async function importText(input: ImportInput, appender: Appender, options
     store.conflicts += result.conflicts ?? 0;
     store.tooOld += result.tooOld ?? 0;
     store.rejectedSeries += result.rejected.length;
-    for (const r of result.rejected) problems.add(undefined, `series ${formatLabels(batch[r.index].labels as Labels)} refused by the store: ${r.reason}`);
+    for (const r of result.rejected)
+      problems.add(undefined, `series ${formatLabels(batch[r.index].labels as Labels)} refused by the store: ${r.reason}`);
   };
 
   for await (const chunk of opened.chunks) {
     bytesRead += Buffer.byteLength(chunk);
     if (!reader) {
       format ??= await detectFormat(input, chunk);
-      reader = format === 'mhb-json' ? new LosslessReader(staging, problems) : new ExpositionReader(format, staging, problems, options.defaultTimestamp, options.maxProblems ?? 100);
+      reader =
+        format === 'mhb-json'
+          ? new LosslessReader(staging, problems)
+          : new ExpositionReader(format, staging, problems, options.defaultTimestamp, options.maxProblems ?? 100);
     }
     reader.push(chunk);
     if (staging.size > limit) {
@@ -74,7 +78,13 @@ export async function importText(input: ImportInput, appender: Appender, options
     }
   }
   format ??= options.format ?? 'prometheus';
-  reader ??= new ExpositionReader(format === 'mhb-json' ? 'prometheus' : format, staging, problems, options.defaultTimestamp, options.maxProblems ?? 100);
+  reader ??= new ExpositionReader(
+    format === 'mhb-json' ? 'prometheus' : format,
+    staging,
+    problems,
+    options.defaultTimestamp,
+    options.maxProblems ?? 100,
+  );
   if (!error) reader.end();
   // The parser hands over a family only once it is complete, so the last one (or a file
   // of one family) is only counted here.

@@ -10,12 +10,28 @@ beforeEach(() => {
 });
 afterEach(() => ts.cleanup());
 
-const GOOD = ['# HELP temp Temperature.', '# TYPE temp gauge', 'temp{room="a"} 21.5 1000', 'temp{room="a"} 22 2000', 'temp{room="b"} 19 1000', ''].join('\n');
+const GOOD = [
+  '# HELP temp Temperature.',
+  '# TYPE temp gauge',
+  'temp{room="a"} 21.5 1000',
+  'temp{room="a"} 22 2000',
+  'temp{room="b"} 19 1000',
+  '',
+].join('\n');
 
 describe('importText', () => {
   it('imports Prometheus text with timestamps and metadata', async () => {
     const summary = await importText({ text: GOOD }, ts.store);
-    expect(summary).toMatchObject({ format: 'prometheus', committed: true, samples: 3, appended: 3, series: 2, families: 1, rejected: [], problemCount: 0 });
+    expect(summary).toMatchObject({
+      format: 'prometheus',
+      committed: true,
+      samples: 3,
+      appended: 3,
+      series: 2,
+      families: 1,
+      rejected: [],
+      problemCount: 0,
+    });
     expect(dumpBits(ts.store)).toEqual(
       new Map([
         ['temp{room="a"}', '1000:4035800000000000 2000:4036000000000000'],
@@ -60,7 +76,12 @@ describe('importText', () => {
     expect(dumpBits(ts.store).size).toBe(0);
 
     const defaulted = await importText({ text }, ts.store, { defaultTimestamp: 7000 });
-    expect(defaulted).toMatchObject({ committed: true, samples: 2, missingTimestamps: { count: 1, action: 'defaulted' }, skippedFamilies: [] });
+    expect(defaulted).toMatchObject({
+      committed: true,
+      samples: 2,
+      missingTimestamps: { count: 1, action: 'defaulted' },
+      skippedFamilies: [],
+    });
     expect(dumpBits(ts.store)).toEqual(
       new Map([
         ['x', '7000:3ff0000000000000'],

@@ -9,7 +9,16 @@ import { LOSSLESS_FORMAT, LOSSLESS_VERSION } from '../export/lossless.ts';
 import type { Problems } from './problems.ts';
 import type { Staging } from './staging.ts';
 
-const TYPES = new Set<MetricMetadata['type']>(['counter', 'gauge', 'histogram', 'summary', 'info', 'stateset', 'gaugehistogram', 'unknown']);
+const TYPES = new Set<MetricMetadata['type']>([
+  'counter',
+  'gauge',
+  'histogram',
+  'summary',
+  'info',
+  'stateset',
+  'gaugehistogram',
+  'unknown',
+]);
 
 export class LosslessReader {
   readonly families = new Set<string>();
@@ -40,7 +49,11 @@ export class LosslessReader {
   end(): void {
     if (this.pending) this.line(this.pending);
     this.pending = '';
-    if (!this.sawHeader) this.problems.add(undefined, `not an ${LOSSLESS_FORMAT} file: the first line must be {"format":"${LOSSLESS_FORMAT}","version":${LOSSLESS_VERSION}}`);
+    if (!this.sawHeader)
+      this.problems.add(
+        undefined,
+        `not an ${LOSSLESS_FORMAT} file: the first line must be {"format":"${LOSSLESS_FORMAT}","version":${LOSSLESS_VERSION}}`,
+      );
   }
 
   private line(raw: string): void {

@@ -10,7 +10,18 @@ import { dumpBits, tempStore, type TempStore } from '../testing/temp-store.ts';
 const T0 = 1704067200000;
 // Bits written out by hand: the values below, in order.
 const SPECIALS = Float64Array.of(STALE_NAN, NaN, Infinity, -Infinity, -0, 0, 5e-324, 1.7976931348623157e308, 0.1, -1.5);
-const SPECIAL_BITS = ['7ff0000000000002', '7ff8000000000000', '7ff0000000000000', 'fff0000000000000', '8000000000000000', '0', '1', '7fefffffffffffff', '3fb999999999999a', 'bff8000000000000'];
+const SPECIAL_BITS = [
+  '7ff0000000000002',
+  '7ff8000000000000',
+  '7ff0000000000000',
+  'fff0000000000000',
+  '8000000000000000',
+  '0',
+  '1',
+  '7fefffffffffffff',
+  '3fb999999999999a',
+  'bff8000000000000',
+];
 
 let src: TempStore;
 let dst: TempStore;
@@ -41,13 +52,23 @@ afterEach(() => {
 
 function exportAll(format: ExportFormat): string {
   const chunks: string[] = [];
-  exportSelection(src.store, { format, selection: { selector: '{__name__=~".+"}' }, startMs: T0, endMs: T0 + 40_000_000 }, (c) => chunks.push(c));
+  exportSelection(src.store, { format, selection: { selector: '{__name__=~".+"}' }, startMs: T0, endMs: T0 + 40_000_000 }, (c) =>
+    chunks.push(c),
+  );
   return chunks.join('');
 }
 
 /** The source dump with staleness markers removed (what formats without them carry). */
 function withoutStale(dump: Map<string, string>): Map<string, string> {
-  return new Map([...dump].map(([k, v]) => [k, v.split(' ').filter((p) => !p.endsWith(':7ff0000000000002')).join(' ')]));
+  return new Map(
+    [...dump].map(([k, v]) => [
+      k,
+      v
+        .split(' ')
+        .filter((p) => !p.endsWith(':7ff0000000000002'))
+        .join(' '),
+    ]),
+  );
 }
 
 describe('round trips', () => {
@@ -61,7 +82,13 @@ describe('round trips', () => {
     const text = exportAll('mhb-json');
     expect(text).toContain('"7ff0000000000002"');
     const summary = await importText({ text }, dst.store);
-    expect(summary).toMatchObject({ format: 'mhb-json', committed: true, series: 41, problemCount: 0, samples: 40 * 3000 + SPECIALS.length });
+    expect(summary).toMatchObject({
+      format: 'mhb-json',
+      committed: true,
+      series: 41,
+      problemCount: 0,
+      samples: 40 * 3000 + SPECIALS.length,
+    });
     expect(dumpBits(dst.store)).toEqual(dumpBits(src.store));
     expect(dst.store.metadata()).toEqual(src.store.metadata());
   });
@@ -69,7 +96,13 @@ describe('round trips', () => {
   it('openmetrics: every value but the staleness markers round-trips exactly; markers are skipped', async () => {
     const text = exportAll('openmetrics');
     const summary = await importText({ text }, dst.store);
-    expect(summary).toMatchObject({ format: 'openmetrics', committed: true, series: 41, problemCount: 0, samples: 40 * 3000 - 40 * 6 + SPECIALS.length - 1 });
+    expect(summary).toMatchObject({
+      format: 'openmetrics',
+      committed: true,
+      series: 41,
+      problemCount: 0,
+      samples: 40 * 3000 - 40 * 6 + SPECIALS.length - 1,
+    });
     expect(dumpBits(dst.store)).toEqual(withoutStale(dumpBits(src.store)));
     expect(dst.store.metadata().get('odd_total')).toEqual({ type: 'counter', help: 'Odd ones.', unit: '' });
   });
@@ -86,7 +119,11 @@ describe('round trips', () => {
     const list = spawnSync(PROMTOOL, ['tsdb', 'list', out], { encoding: 'utf8' });
     expect(list.status).toBe(0);
     // Columns: BLOCK ULID, MIN TIME, MAX TIME, DURATION, NUM SAMPLES, NUM CHUNKS, NUM SERIES, SIZE.
-    const rows = list.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+    const rows = list.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/));
     const samples = rows.reduce((sum, r) => sum + Number(r[4]), 0);
     const series = new Set(rows.map((r) => r[6]));
     expect(samples).toBe(40 * 3000 - 40 * 6 + SPECIALS.length - 1);

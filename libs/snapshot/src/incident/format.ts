@@ -59,14 +59,27 @@ export function parseHeader(line: string): IncidentHeader {
     throw new IncidentError('bad_file', `not an incident file: the first line must be {"format":"${INCIDENT_FORMAT}",...}`, 1);
   }
   if (obj.version !== INCIDENT_VERSION) {
-    throw new IncidentError('bad_version', `incident file version ${JSON.stringify(obj.version)} is not supported: this hub reads version ${INCIDENT_VERSION}`, 1);
+    throw new IncidentError(
+      'bad_version',
+      `incident file version ${JSON.stringify(obj.version)} is not supported: this hub reads version ${INCIDENT_VERSION}`,
+      1,
+    );
   }
   const { title, createdAt, startMs, endMs } = obj;
-  if (typeof title !== 'string' || typeof createdAt !== 'string') throw new IncidentError('bad_file', 'the header needs string "title" and "createdAt"', 1);
+  if (typeof title !== 'string' || typeof createdAt !== 'string')
+    throw new IncidentError('bad_file', 'the header needs string "title" and "createdAt"', 1);
   if (!Number.isSafeInteger(startMs) || !Number.isSafeInteger(endMs) || (endMs as number) < (startMs as number)) {
     throw new IncidentError('bad_file', 'the header needs integer "startMs" <= "endMs"', 1);
   }
-  return { format: INCIDENT_FORMAT, version: INCIDENT_VERSION, title, createdAt, startMs: startMs as number, endMs: endMs as number, dashboard: checkDashboard(obj.dashboard, 1) };
+  return {
+    format: INCIDENT_FORMAT,
+    version: INCIDENT_VERSION,
+    title,
+    createdAt,
+    startMs: startMs as number,
+    endMs: endMs as number,
+    dashboard: checkDashboard(obj.dashboard, 1),
+  };
 }
 
 /** A dashboard as given by a caller or read from a file; throws IncidentError when it is not one. */
@@ -76,7 +89,8 @@ export function checkDashboard(d: unknown, line?: number): IncidentDashboard {
     throw new IncidentError(line ? 'bad_file' : 'bad_request', 'a dashboard needs {"title", "panels": [{"title", "expr"}]}', line);
   }
   const panels = (o.panels as Record<string, unknown>[]).map((p, i) => {
-    if (typeof p?.expr !== 'string') throw new IncidentError(line ? 'bad_file' : 'bad_request', `dashboard panel #${i + 1} needs a string "expr"`, line);
+    if (typeof p?.expr !== 'string')
+      throw new IncidentError(line ? 'bad_file' : 'bad_request', `dashboard panel #${i + 1} needs a string "expr"`, line);
     return { title: typeof p.title === 'string' ? p.title : p.expr, expr: p.expr, ...(typeof p.unit === 'string' ? { unit: p.unit } : {}) };
   });
   return { ...(typeof o.id === 'string' ? { id: o.id } : {}), title: o.title, panels };

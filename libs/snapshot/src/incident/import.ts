@@ -22,6 +22,10 @@ export async function importIncident(input: IncidentInput, appender: Appender): 
 /** Stores an incident already opened (and checked) by openIncident. */
 export async function importOpenedIncident(opened: OpenedIncident, appender: Appender): Promise<IncidentImportSummary> {
   const samples = await importText({ text: opened.body }, appender, { format: 'mhb-json' });
-  if (!samples.committed) throw new IncidentError('bad_file', `the samples were not imported: ${samples.error ?? samples.rejected[0]?.reason ?? 'unknown reason'}`);
+  if (!samples.committed)
+    throw new IncidentError(
+      'bad_file',
+      `the samples were not imported: ${samples.error ?? samples.rejected[0]?.reason ?? 'unknown reason'}`,
+    );
   return { header: opened.header, dashboard: opened.header.dashboard, samples };
 }

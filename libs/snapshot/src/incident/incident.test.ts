@@ -11,7 +11,14 @@ import { dumpBits, tempStore, type TempStore } from '../testing/temp-store.ts';
 const T0 = 1704067200000;
 const START = T0 + 10 * 60_000;
 const END = T0 + 30 * 60_000;
-const DASHBOARD = { id: 'db', title: 'DB', panels: [{ title: 'rate', expr: 'rate(c_total[5m])' }, { title: 'g', expr: 'g{a="x"}', unit: 'bytes' }] };
+const DASHBOARD = {
+  id: 'db',
+  title: 'DB',
+  panels: [
+    { title: 'rate', expr: 'rate(c_total[5m])' },
+    { title: 'g', expr: 'g{a="x"}', unit: 'bytes' },
+  ],
+};
 
 let src: TempStore;
 let dst: TempStore;
@@ -42,13 +49,20 @@ afterEach(() => {
 
 function make(extra?: string[]): string {
   let text = '';
-  createIncident(src.store, { title: 'Outage', dashboard: DASHBOARD, startMs: START, endMs: END, selectors: extra, now: () => END }, (c) => (text += c));
+  createIncident(
+    src.store,
+    { title: 'Outage', dashboard: DASHBOARD, startMs: START, endMs: END, selectors: extra, now: () => END },
+    (c) => (text += c),
+  );
   return text;
 }
 
 describe('incident snapshots', () => {
   it('finds every selector in the panels, with the range they read before the window', () => {
-    const needs = dashboardSelectors({ title: 't', panels: [{ title: 'p', expr: 'sum(rate(a[10m])) / on() b offset 1m + max_over_time(c[5m:1m])' }] });
+    const needs = dashboardSelectors({
+      title: 't',
+      panels: [{ title: 'p', expr: 'sum(rate(a[10m])) / on() b offset 1m + max_over_time(c[5m:1m])' }],
+    });
     expect(needs.map((n) => [n.matchers.find((m) => m.name === '__name__')?.value, n.extraMs])).toEqual([
       ['a', 600_000],
       ['b', 60_000],
@@ -59,10 +73,21 @@ describe('incident snapshots', () => {
   it('writes a header and only the series the panels read, over the window plus lookback', () => {
     const text = make();
     const lines = text.trim().split('\n');
-    expect(JSON.parse(lines[0])).toEqual({ format: 'metrics-hub-incident', version: 1, title: 'Outage', createdAt: new Date(END).toISOString(), startMs: START, endMs: END, dashboard: DASHBOARD });
+    expect(JSON.parse(lines[0])).toEqual({
+      format: 'metrics-hub-incident',
+      version: 1,
+      title: 'Outage',
+      createdAt: new Date(END).toISOString(),
+      startMs: START,
+      endMs: END,
+      dashboard: DASHBOARD,
+    });
     expect(JSON.parse(lines[1])).toEqual({ format: 'mhb-json', version: 1 });
     const opened = openIncident({ text });
-    expect(opened.queryable.series.map((s) => s.labels)).toEqual([{ __name__: 'c_total', job: 'a' }, { __name__: 'g', a: 'x' }]);
+    expect(opened.queryable.series.map((s) => s.labels)).toEqual([
+      { __name__: 'c_total', job: 'a' },
+      { __name__: 'g', a: 'x' },
+    ]);
     for (const s of opened.queryable.series) {
       expect(s.timestamps[0]).toBeGreaterThanOrEqual(START - 5 * 60_000);
       expect(s.timestamps[s.timestamps.length - 1]).toBeLessThanOrEqual(END);
@@ -91,7 +116,11 @@ describe('incident snapshots', () => {
     const want = dumpBits(src.store);
     const got = dumpBits(dst.store);
     expect([...got.keys()]).toEqual(['c_total{job="a"}', 'g{a="x"}']);
-    const window = (bits: string) => bits.split(' ').filter((p) => Number(p.split(':')[0]) >= START - 300_000 && Number(p.split(':')[0]) <= END).join(' ');
+    const window = (bits: string) =>
+      bits
+        .split(' ')
+        .filter((p) => Number(p.split(':')[0]) >= START - 300_000 && Number(p.split(':')[0]) <= END)
+        .join(' ');
     for (const k of got.keys()) expect(got.get(k)).toBe(window(want.get(k)!));
     expect(got.get('g{a="x"}')).toContain(':7ff0000000000002');
     expect(got.get('g{a="x"}')).toContain(':8000000000000000');
@@ -106,7 +135,10 @@ describe('incident snapshots', () => {
       ['hello\n', /line 1: not an incident file: the first line is not JSON/],
       [text.replace('"version":1,"title"', '"version":2,"title"'), /line 1: incident file version 2 is not supported/],
       [[...lines.slice(0, 3), lines[3].replace('"timestamps":[', '"timestamps":["x",'), ...lines.slice(4)].join('\n'), /line 4: /],
-      [`${lines.slice(0, 3).join('\n')}\n{"labels":{"__name__":"g"},"timestamps":[1,2],"values":[1]}\n`, /line 4: 2 timestamps but 1 values/],
+      [
+        `${lines.slice(0, 3).join('\n')}\n{"labels":{"__name__":"g"},"timestamps":[1,2],"values":[1]}\n`,
+        /line 4: 2 timestamps but 1 values/,
+      ],
     ];
     for (const [bad, message] of cases) {
       expect(() => openIncident({ text: bad })).toThrow(message);

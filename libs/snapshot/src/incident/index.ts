@@ -5,4 +5,11 @@ export { openIncident, incidentText, type IncidentInput, type OpenedIncident } f
 export { importIncident, importOpenedIncident, type IncidentImportSummary } from './import.ts';
 export { IncidentQueryable, type IncidentSeries } from './queryable.ts';
 export { dashboardSelectors, type SelectorNeed } from './selectors.ts';
-export { IncidentError, INCIDENT_FORMAT, INCIDENT_VERSION, type IncidentDashboard, type IncidentHeader, type IncidentPanel } from './format.ts';
+export {
+  IncidentError,
+  INCIDENT_FORMAT,
+  INCIDENT_VERSION,
+  type IncidentDashboard,
+  type IncidentHeader,
+  type IncidentPanel,
+} from './format.ts';

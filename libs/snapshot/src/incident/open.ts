@@ -36,7 +36,11 @@ export function openIncident(input: IncidentInput): OpenedIncident {
   if (problems.count > 0) {
     const p = problems.list[0];
     // The reader counts from the line after the incident header.
-    throw new IncidentError('bad_file', `${p.reason}${problems.count > 1 ? ` (and ${problems.count - 1} more problems)` : ''}`, p.line === undefined ? undefined : p.line + 1);
+    throw new IncidentError(
+      'bad_file',
+      `${p.reason}${problems.count > 1 ? ` (and ${problems.count - 1} more problems)` : ''}`,
+      p.line === undefined ? undefined : p.line + 1,
+    );
   }
   const queryable = new IncidentQueryable(
     staging.take().map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),

@@ -15,7 +15,10 @@ export interface SelectorNeed {
 /** The selectors of every panel plus `extra` (each a PromQL expression, usually a plain selector). */
 export function dashboardSelectors(dashboard: IncidentDashboard, extra: readonly string[] = []): SelectorNeed[] {
   const out: SelectorNeed[] = [];
-  const exprs = [...dashboard.panels.map((p, i) => ({ what: `panel #${i + 1} (${p.title})`, expr: p.expr })), ...extra.map((e) => ({ what: 'selector', expr: e }))];
+  const exprs = [
+    ...dashboard.panels.map((p, i) => ({ what: `panel #${i + 1} (${p.title})`, expr: p.expr })),
+    ...extra.map((e) => ({ what: 'selector', expr: e })),
+  ];
   for (const { what, expr } of exprs) {
     let ast: Expr;
     try {

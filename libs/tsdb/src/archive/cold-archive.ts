@@ -81,7 +81,10 @@ export class ColdArchive {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
-      throw new StoreError('invalid_option', `cannot create the archive folder ${dir} (${(e as Error).message}): check that it is mounted and writable`);
+      throw new StoreError(
+        'invalid_option',
+        `cannot create the archive folder ${dir} (${(e as Error).message}): check that it is mounted and writable`,
+      );
     }
     const marker = join(dir, MARKER);
     if (!existsSync(marker)) {
@@ -155,7 +158,10 @@ export class ColdArchive {
       return { path, ...written };
     } catch (e) {
       await writer?.abort();
-      throw new StoreError('archive_write', `could not write the archive file ${path} (${(e as Error).message}): check that the archive folder is mounted, writable and has space; the day stays in the store until it can be written`);
+      throw new StoreError(
+        'archive_write',
+        `could not write the archive file ${path} (${(e as Error).message}): check that the archive folder is mounted, writable and has space; the day stays in the store until it can be written`,
+      );
     }
   }
 
@@ -175,7 +181,13 @@ export class ColdArchive {
         if (entry.maxT < mint || entry.minT > maxt) return;
         if (!compiled.every((m) => m.matches(entry.labels[m.name] ?? ''))) return;
         matched = true;
-        hits.push({ key: labelsKey(entry.labels), labels: entry.labels, minT: entry.minT, maxT: entry.maxT, load: () => this.readSeries(file, i, notes) });
+        hits.push({
+          key: labelsKey(entry.labels),
+          labels: entry.labels,
+          minT: entry.minT,
+          maxT: entry.maxT,
+          load: () => this.readSeries(file, i, notes),
+        });
       });
       if (matched && !notes.days.includes(info.day)) notes.days.push(info.day);
     }
@@ -231,7 +243,9 @@ export class ColdArchive {
   private markDamaged(path: string, reason: string, bytes: number): void {
     if (this.damaged.get(path)?.reason === reason) return;
     this.damaged.set(path, { reason, bytes });
-    this.log(`archive file ${path} is damaged (${reason}): it is left out of query results; restore it from a backup or move it out of the archive folder`);
+    this.log(
+      `archive file ${path} is damaged (${reason}): it is left out of query results; restore it from a backup or move it out of the archive folder`,
+    );
   }
 
   /** Opens every file and checks its checksums; returns the damaged ones. */

@@ -1,4 +1,17 @@
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STALE_NAN, type Labels } from '@metrics-hub/wire';
@@ -45,7 +58,9 @@ async function feed(store: TimeSeriesStore, days = 6): Promise<void> {
   for (let t = T0 + MINUTE_MS; t <= T0 + days * DAY; t += perBatch * MINUTE_MS) {
     const ts = Float64Array.from({ length: perBatch }, (_, i) => t + i * MINUTE_MS);
     const c = Float64Array.from(ts, (x) => Math.floor((x - T0) / 1000));
-    const g = Float64Array.from(ts, (x, i) => (i === 7 ? Infinity : i === 8 ? -Infinity : i === 9 ? -0 : i === 10 ? STALE_NAN : Math.sin(x / 3.6e6) * 20 + 0.1));
+    const g = Float64Array.from(ts, (x, i) =>
+      i === 7 ? Infinity : i === 8 ? -Infinity : i === 9 ? -0 : i === 10 ? STALE_NAN : Math.sin(x / 3.6e6) * 20 + 0.1,
+    );
     const late = Float64Array.from(ts, (x) => x - 30_000).filter((_, i) => i % 10 === 0);
     const batch = [
       { labels: counter, timestamps: ts, values: c },
@@ -80,7 +95,10 @@ beforeEach(() => {
 afterEach(() => dir.remove());
 
 async function reference(): Promise<TimeSeriesStore> {
-  const ref = TimeSeriesStore.open({ path: dir.file('reference.db'), retention: { rawMs: 30 * DAY, rollup1mMs: 90 * DAY, rollup1hMs: 730 * DAY } });
+  const ref = TimeSeriesStore.open({
+    path: dir.file('reference.db'),
+    retention: { rawMs: 30 * DAY, rollup1mMs: 90 * DAY, rollup1hMs: 730 * DAY },
+  });
   await feed(ref);
   return ref;
 }
@@ -153,7 +171,9 @@ describe('cold storage', () => {
     store.close();
     store = open();
     expect(store.archiveStatus()!.archivedThrough).toBe(T0 + 4 * DAY);
-    const late = store.append([{ labels: { __name__: 'requests_total', host: 'a' }, timestamps: [T0 + 4 * DAY - MINUTE_MS / 2, T0 + 5 * DAY + 1], values: [1, 2] }]);
+    const late = store.append([
+      { labels: { __name__: 'requests_total', host: 'a' }, timestamps: [T0 + 4 * DAY - MINUTE_MS / 2, T0 + 5 * DAY + 1], values: [1, 2] },
+    ]);
     expect(late.tooOld).toBe(1);
     expect(late.outOfOrder).toBe(1);
     expect(contents(store.select(all, T0, T0 + DAY)).size).toBe(3);
@@ -278,7 +298,9 @@ describe('cold storage', () => {
     renameSync(archiveDir, `${archiveDir}.nas`);
     mkdirSync(archiveDir);
     store = open();
-    expect(store.archiveStatus()!.unavailable).toMatch(/has no \.metrics-hub-archive file although days were archived there: is it mounted\?/);
+    expect(store.archiveStatus()!.unavailable).toMatch(
+      /has no \.metrics-hub-archive file although days were archived there: is it mounted\?/,
+    );
     expect(logs.some((l) => l.includes('is it mounted?'))).toBe(true);
     await feed(store);
     expect(readdirSync(archiveDir)).toEqual([]);

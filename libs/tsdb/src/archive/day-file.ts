@@ -108,13 +108,26 @@ export class DayFileWriter {
       n += c.count;
       if (c.endMs > maxT) maxT = c.endMs;
     }
-    this.entries.push({ labels: s.labels, minT: s.chunks[0].startMs, maxT, samples: n, offset: this.offset, length: block.byteLength, crc: crc32c(block) });
+    this.entries.push({
+      labels: s.labels,
+      minT: s.chunks[0].startMs,
+      maxT,
+      samples: n,
+      offset: this.offset,
+      length: block.byteLength,
+      crc: crc32c(block),
+    });
     this.samples += n;
     await this.write(block);
   }
 
   /** Writes the index and footer, syncs, and renames the file into place. */
-  async finish(day: { day: string; startMs: number; endMs: number; createdMs: number }): Promise<{ bytes: number; samples: number; series: number }> {
+  async finish(day: {
+    day: string;
+    startMs: number;
+    endMs: number;
+    createdMs: number;
+  }): Promise<{ bytes: number; samples: number; series: number }> {
     const index: DayFileIndex = { version: FORMAT_VERSION, ...day, samples: this.samples, series: this.entries };
     const indexBytes = deflateRawSync(Buffer.from(JSON.stringify(index)));
     const indexOffset = this.offset;
@@ -200,7 +213,10 @@ export class DayFile {
         throw new ArchiveDamagedError(path, `its index cannot be read (${(e as Error).message})`);
       }
       if (index.version !== FORMAT_VERSION) {
-        throw new ArchiveDamagedError(path, `format version ${index.version}, this build reads ${FORMAT_VERSION}: open it with the hub version that wrote it`);
+        throw new ArchiveDamagedError(
+          path,
+          `format version ${index.version}, this build reads ${FORMAT_VERSION}: open it with the hub version that wrote it`,
+        );
       }
       return new DayFile(path, index, size, fd);
     } catch (e) {
@@ -223,7 +239,8 @@ export class DayFile {
         closeSync(fd);
       }
     }
-    if (crc32c(block) !== entry.crc) throw new ArchiveDamagedError(this.path, `the block of series ${i} changed after the file was verified (crc32c mismatch)`);
+    if (crc32c(block) !== entry.crc)
+      throw new ArchiveDamagedError(this.path, `the block of series ${i} changed after the file was verified (crc32c mismatch)`);
     const raw = inflateRawSync(block);
     const n = raw.readUInt32LE(0);
     const out: SampleBlock[] = [];

@@ -14,7 +14,9 @@ export interface AlertActions {
 
 export function renderAlertList(alerts: AlertView[], groups: RuleGroupView[], act: AlertActions, now = Date.now()): HTMLElement {
   const firing = alerts.filter((a) => a.status === 'firing');
-  const pending = groups.flatMap((g) => g.rules.flatMap((r) => (r.alerts ?? []).filter((a) => a.state === 'pending').map((a) => ({ rule: r.name, ...a }))));
+  const pending = groups.flatMap((g) =>
+    g.rules.flatMap((r) => (r.alerts ?? []).filter((a) => a.state === 'pending').map((a) => ({ rule: r.name, ...a }))),
+  );
   if (firing.length === 0 && pending.length === 0) return h('p', { class: 'muted no-alerts', text: 'Nothing is firing or pending.' });
   const body = h('tbody');
   for (const a of firing) {
@@ -25,9 +27,20 @@ export function renderAlertList(alerts: AlertView[], groups: RuleGroupView[], ac
         { class: `alert ${a.state}`, 'data-fingerprint': a.fingerprint, 'data-alertname': a.labels.alertname ?? '' },
         h('td', {}, h('span', { class: 'badge firing', text: 'firing' }), ' ', h('span', { class: `badge ${a.state}`, text: a.state })),
         h('td', {}, h('strong', { text: a.labels.alertname ?? '(no name)' }), h('div', {}, labelChips(a.labels, ['alertname']))),
-        h('td', {}, a.annotations.summary ?? a.annotations.description ?? '', why.length ? h('div', { class: 'muted mute-reasons', text: why.join(' · ') }) : null),
+        h(
+          'td',
+          {},
+          a.annotations.summary ?? a.annotations.description ?? '',
+          why.length ? h('div', { class: 'muted mute-reasons', text: why.join(' · ') }) : null,
+        ),
         h('td', { title: new Date(a.startsAt).toISOString(), text: formatAgo(a.startsAt, now) }),
-        h('td', { class: 'actions' }, button('Acknowledge', 'ack', () => act.acknowledge(a), a.acked !== undefined), button('Snooze 1h', 'snooze', () => act.snooze(a), a.snoozed !== undefined), button('Silence…', 'silence', () => act.silence(a))),
+        h(
+          'td',
+          { class: 'actions' },
+          button('Acknowledge', 'ack', () => act.acknowledge(a), a.acked !== undefined),
+          button('Snooze 1h', 'snooze', () => act.snooze(a), a.snoozed !== undefined),
+          button('Silence…', 'silence', () => act.silence(a)),
+        ),
       ),
     );
   }
@@ -44,7 +57,12 @@ export function renderAlertList(alerts: AlertView[], groups: RuleGroupView[], ac
       ),
     );
   }
-  return h('table', { class: 'alert-list' }, h('thead', {}, h('tr', {}, ...['State', 'Alert', 'Summary', 'Since', ''].map((t) => h('th', { text: t })))), body);
+  return h(
+    'table',
+    { class: 'alert-list' },
+    h('thead', {}, h('tr', {}, ...['State', 'Alert', 'Summary', 'Since', ''].map((t) => h('th', { text: t })))),
+    body,
+  );
 }
 
 function button(text: string, action: string, onClick: () => void, disabled = false): HTMLButtonElement {

@@ -11,12 +11,17 @@ export function until(ms: number, now = Date.now()): string {
 }
 
 export function timeText(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** Label chips, alertname first. */
 export function labelChips(labels: Labels, skip: string[] = []): HTMLElement {
-  const keys = Object.keys(labels).filter((k) => !skip.includes(k)).sort((a, b) => (a === 'alertname' ? -1 : b === 'alertname' ? 1 : a < b ? -1 : 1));
+  const keys = Object.keys(labels)
+    .filter((k) => !skip.includes(k))
+    .sort((a, b) => (a === 'alertname' ? -1 : b === 'alertname' ? 1 : a < b ? -1 : 1));
   return h('span', { class: 'labels' }, ...keys.map((k) => h('code', { text: `${k}=${labels[k]}` })));
 }
 

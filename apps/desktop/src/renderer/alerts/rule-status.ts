@@ -14,7 +14,16 @@ export function renderRuleStatus(groups: RuleGroupView[], now = Date.now()): HTM
       h(
         'div',
         { class: 'panel rule-group', 'data-group': g.name },
-        h('h3', {}, g.name, ' ', h('span', { class: 'muted', text: `${g.file} · every ${g.interval}s · evaluated ${evaluated(g.lastEvaluation, now)} in ${(g.evaluationTime * 1000).toFixed(1)} ms` })),
+        h(
+          'h3',
+          {},
+          g.name,
+          ' ',
+          h('span', {
+            class: 'muted',
+            text: `${g.file} · every ${g.interval}s · evaluated ${evaluated(g.lastEvaluation, now)} in ${(g.evaluationTime * 1000).toFixed(1)} ms`,
+          }),
+        ),
         h(
           'table',
           {},
@@ -27,8 +36,16 @@ export function renderRuleStatus(groups: RuleGroupView[], now = Date.now()): HTM
                 'tr',
                 { class: 'rule', 'data-rule': r.name },
                 h('td', {}, h('strong', { text: r.name }), h('div', {}, h('code', { class: 'muted', text: r.query }))),
-                h('td', {}, h('span', { class: `badge health ${r.health === 'ok' ? 'ok' : r.health === 'err' ? 'err' : ''}`, text: r.health })),
-                h('td', {}, r.state ? h('span', { class: `badge ${r.state}`, text: r.state }) : h('span', { class: 'muted', text: r.type })),
+                h(
+                  'td',
+                  {},
+                  h('span', { class: `badge health ${r.health === 'ok' ? 'ok' : r.health === 'err' ? 'err' : ''}`, text: r.health }),
+                ),
+                h(
+                  'td',
+                  {},
+                  r.state ? h('span', { class: `badge ${r.state}`, text: r.state }) : h('span', { class: 'muted', text: r.type }),
+                ),
                 h('td', { text: evaluated(r.lastEvaluation, now) }),
                 h('td', { class: 'error', text: r.lastError ?? '' }),
               ),

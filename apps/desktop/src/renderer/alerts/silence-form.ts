@@ -11,28 +11,43 @@ export function renderSilenceForm(api: HubApi, labels: Labels, done: (created: b
   matchers.value = matchersFor(labels).join('\n');
   const duration = h('input', { name: 'for', value: '2h', 'aria-label': 'Duration', size: '8' });
   const comment = h('input', { name: 'comment', placeholder: 'why', 'aria-label': 'Comment', size: '50' });
-  const creator = h('input', { name: 'createdBy', value: localStorage.getItem('silence.createdBy') ?? '', placeholder: 'your name', 'aria-label': 'Created by' });
+  const creator = h('input', {
+    name: 'createdBy',
+    value: localStorage.getItem('silence.createdBy') ?? '',
+    placeholder: 'your name',
+    'aria-label': 'Created by',
+  });
   const error = h('div', { class: 'error' });
   const submit = h('button', { class: 'primary', type: 'submit', text: 'Create silence' });
   const cancel = h('button', { type: 'button', text: 'Cancel' });
   const form = h(
     'form',
     { class: 'inline silence-form panel' },
-    h('label', { text: 'Matchers (one per line)' }), matchers,
-    h('label', { text: 'Duration' }), duration,
-    h('label', { text: 'Comment' }), comment,
-    h('label', { text: 'Created by' }), creator,
-    h('span'), h('span', { class: 'row' }, submit, cancel),
-    h('span'), error,
+    h('label', { text: 'Matchers (one per line)' }),
+    matchers,
+    h('label', { text: 'Duration' }),
+    duration,
+    h('label', { text: 'Comment' }),
+    comment,
+    h('label', { text: 'Created by' }),
+    creator,
+    h('span'),
+    h('span', { class: 'row' }, submit, cancel),
+    h('span'),
+    error,
   );
   cancel.addEventListener('click', () => done(false));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     error.textContent = '';
-    const list = matchers.value.split('\n').map((l) => l.trim()).filter(Boolean);
+    const list = matchers.value
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     // The hub requires these too; saying so here saves a round trip.
     if (!list.length) return void (error.textContent = 'Give at least one matcher, e.g. alertname="HostDown".');
-    if (!creator.value.trim() || !comment.value.trim()) return void (error.textContent = 'A silence needs a comment and who created it, so others know why alerts are quiet.');
+    if (!creator.value.trim() || !comment.value.trim())
+      return void (error.textContent = 'A silence needs a comment and who created it, so others know why alerts are quiet.');
     localStorage.setItem('silence.createdBy', creator.value.trim());
     submit.disabled = true;
     api

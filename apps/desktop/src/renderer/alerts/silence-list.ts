@@ -7,7 +7,9 @@ import { timeText, until } from './format.ts';
 export function renderSilenceList(silences: Silence[], expire: (s: Silence) => void, now = Date.now()): HTMLElement {
   const order = { active: 0, pending: 1, expired: 2 } as const;
   // Expired ones stay listed for a while by the hub; the last few are enough here.
-  const shown = [...silences].sort((a, b) => order[a.state] - order[b.state] || b.endsAt - a.endsAt).filter((s, i) => s.state !== 'expired' || i < 20);
+  const shown = [...silences]
+    .sort((a, b) => order[a.state] - order[b.state] || b.endsAt - a.endsAt)
+    .filter((s, i) => s.state !== 'expired' || i < 20);
   if (!shown.length) return h('p', { class: 'muted', text: 'No silences.' });
   const body = h('tbody');
   for (const s of shown) {
@@ -26,5 +28,10 @@ export function renderSilenceList(silences: Silence[], expire: (s: Silence) => v
       ),
     );
   }
-  return h('table', { class: 'silence-list' }, h('thead', {}, h('tr', {}, ...['State', 'Matchers', 'Comment', 'By', 'Ends', ''].map((t) => h('th', { text: t })))), body);
+  return h(
+    'table',
+    { class: 'silence-list' },
+    h('thead', {}, h('tr', {}, ...['State', 'Matchers', 'Comment', 'By', 'Ends', ''].map((t) => h('th', { text: t })))),
+    body,
+  );
 }

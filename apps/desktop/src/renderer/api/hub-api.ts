@@ -1,7 +1,24 @@
 // Every call the views make, typed, over whichever transport hosts the renderer.
 
 import type { HubTransport } from '../../common/transport.ts';
-import type { AlertView, ArchiveStatus, IncidentImport, Dashboard, MatrixColumnsData, FleetAgent, HistoryEvent, HubStatus, IssuedToken, Labels, OpenedIncident, PromResponse, QueryData, RuleGroupView, Silence, TokenInfo } from './types.ts';
+import type {
+  AlertView,
+  ArchiveStatus,
+  IncidentImport,
+  Dashboard,
+  MatrixColumnsData,
+  FleetAgent,
+  HistoryEvent,
+  HubStatus,
+  IssuedToken,
+  Labels,
+  OpenedIncident,
+  PromResponse,
+  QueryData,
+  RuleGroupView,
+  Silence,
+  TokenInfo,
+} from './types.ts';
 
 export class HubApi {
   constructor(readonly transport: HubTransport) {}
@@ -23,7 +40,13 @@ export class HubApi {
 
   /** A range query on its step grid (the hub's `format=columns`): what charts draw, parsed fast. */
   async queryRangeColumns(expr: string, startMs: number, endMs: number, stepMs: number): Promise<PromResponse<MatrixColumnsData>> {
-    const p = new URLSearchParams({ query: expr, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000), format: 'columns' });
+    const p = new URLSearchParams({
+      query: expr,
+      start: String(startMs / 1000),
+      end: String(endMs / 1000),
+      step: String(stepMs / 1000),
+      format: 'columns',
+    });
     return this.get(`/api/v1/query_range?${p}`);
   }
 
@@ -83,12 +106,22 @@ export class HubApi {
   }
 
   async history(q: { alertname?: string; fingerprint?: string; limit?: number } = {}): Promise<HistoryEvent[]> {
-    const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const p = new URLSearchParams(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     return (await this.get<{ events: HistoryEvent[] }>(`/api/hub/v1/history?${p}`)).events;
   }
 
   /** Addresses and retention: current, and saved for the next start. */
-  settings(): Promise<{ keys: string[]; current: Record<string, string>; saved: Record<string, string>; file: string; configFile: string }> {
+  settings(): Promise<{
+    keys: string[];
+    current: Record<string, string>;
+    saved: Record<string, string>;
+    file: string;
+    configFile: string;
+  }> {
     return this.get('/api/hub/v1/settings');
   }
 
@@ -98,7 +131,10 @@ export class HubApi {
   }
 
   /** Whole-hub snapshots kept in the data folder. */
-  snapshots(): Promise<{ folder: string; snapshots: { name: string; bytes: number; manifest: { createdAt?: string; newestSampleMs?: number | null; error?: string } }[] }> {
+  snapshots(): Promise<{
+    folder: string;
+    snapshots: { name: string; bytes: number; manifest: { createdAt?: string; newestSampleMs?: number | null; error?: string } }[];
+  }> {
     return this.get('/api/hub/v1/snapshots');
   }
 

@@ -124,7 +124,14 @@ export interface Dashboard {
 export interface HubStatus {
   version: string;
   startedMs: number;
-  broker: { mode: string; mqtt?: { host: string; port: number }; mqtts?: { host: string; port: number }; url?: string; connections?: number; connected?: boolean };
+  broker: {
+    mode: string;
+    mqtt?: { host: string; port: number };
+    mqtts?: { host: string; port: number };
+    url?: string;
+    connections?: number;
+    connected?: boolean;
+  };
   http?: { host: string; port: number; tokenRequired?: boolean; tokenFile?: string };
   ingest: Record<string, number>;
   store: Record<string, unknown>;
@@ -136,7 +143,11 @@ export interface HubStatus {
 
 /** Remote write: what came in on POST /api/v1/write, and each remote_write endpoint's queue. */
 export interface RemoteWriteStatus {
-  receive: { requests: { stored: number; refused: number; tooLarge: number; failed: number }; samplesStored: number; samplesRefused: number };
+  receive: {
+    requests: { stored: number; refused: number; tooLarge: number; failed: number };
+    samplesStored: number;
+    samplesRefused: number;
+  };
   forward?: {
     endpoints: {
       name: string;
@@ -190,5 +201,10 @@ export interface IncidentImport {
   startMs: number;
   endMs: number;
   dashboard: Dashboard;
-  summary: { samples: number; appended: number; series: number; store: { duplicates: number; conflicts: number; tooOld: number; rejectedSeries: number } };
+  summary: {
+    samples: number;
+    appended: number;
+    series: number;
+    store: { duplicates: number; conflicts: number; tooOld: number; rejectedSeries: number };
+  };
 }

@@ -44,11 +44,16 @@ try {
       await page.goto(`${ui.url}#/explore/${encodeURIComponent('bench_explore')}/${args.hours}h`);
       await page.waitForFunction(() => performance.getEntriesByName('explore:total').length > 0, undefined, { timeout: 60_000 });
       // No named inner functions here: tsx's keepNames would wrap them in a helper the page lacks.
-      const m = await page.evaluate(() => ({
-        ...Object.fromEntries(['parse', 'transform', 'draw', 'total'].map((n) => [n, performance.getEntriesByName(`explore:${n}`).at(-1)?.duration ?? NaN])),
-        series: Number(document.querySelector<HTMLElement>('.explore-chart')?.dataset.series),
-        info: document.querySelector('.query-info')?.textContent ?? '',
-      }) as { parse: number; transform: number; draw: number; total: number; series: number; info: string });
+      const m = await page.evaluate(
+        () =>
+          ({
+            ...Object.fromEntries(
+              ['parse', 'transform', 'draw', 'total'].map((n) => [n, performance.getEntriesByName(`explore:${n}`).at(-1)?.duration ?? NaN]),
+            ),
+            series: Number(document.querySelector<HTMLElement>('.explore-chart')?.dataset.series),
+            info: document.querySelector('.query-info')?.textContent ?? '',
+          }) as { parse: number; transform: number; draw: number; total: number; series: number; info: string },
+      );
       if (m.series !== args.series) throw new Error(`the chart shows ${m.series} series, not ${args.series}: ${m.info}`);
       if (errors.length) throw new Error(errors.join('\n'));
       const query = Number(/query (\d+) ms/.exec(m.info)?.[1] ?? NaN);
@@ -65,14 +70,17 @@ try {
   };
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   const total = median('total');
-  printTable(`Explore draw: ${args.series} series x ${args.hours} h at 60 s (${(args.series * points).toLocaleString('en-US')} points), median of ${args.runs} fresh loads`, [
-    ['response -> drawn', `${ms(total)} (target <= ${TARGET_MS} ms: ${total <= TARGET_MS ? 'met' : 'NOT met'})`],
-    ['  JSON parse', ms(median('parse'))],
-    ['  transform to columns', ms(median('transform'))],
-    ['  uPlot build + draw', ms(median('draw'))],
-    ['query (request to response end)', ms(median('query'))],
-    ['every run, response -> drawn', `${runs.map((r) => r.total.toFixed(0)).join(', ')} ms`],
-  ]);
+  printTable(
+    `Explore draw: ${args.series} series x ${args.hours} h at 60 s (${(args.series * points).toLocaleString('en-US')} points), median of ${args.runs} fresh loads`,
+    [
+      ['response -> drawn', `${ms(total)} (target <= ${TARGET_MS} ms: ${total <= TARGET_MS ? 'met' : 'NOT met'})`],
+      ['  JSON parse', ms(median('parse'))],
+      ['  transform to columns', ms(median('transform'))],
+      ['  uPlot build + draw', ms(median('draw'))],
+      ['query (request to response end)', ms(median('query'))],
+      ['every run, response -> drawn', `${runs.map((r) => r.total.toFixed(0)).join(', ')} ms`],
+    ],
+  );
   // Figures only: a missed target is reported in the table, not as a failure of `npm run bench`.
 } finally {
   await ui.stop();

@@ -16,11 +16,23 @@ const base = { job: 'node', instance: AGENT };
 /** A node_exporter-shaped host: each series with a generator of its value at second i. */
 function hostSeries(): { labels: Record<string, string>; value: (i: number) => number }[] {
   const out: { labels: Record<string, string>; value: (i: number) => number }[] = [];
-  const modes: Record<string, number> = { idle: 0.6, user: 0.25, system: 0.08, iowait: 0.03, nice: 0.01, irq: 0.01, softirq: 0.01, steal: 0.01 };
+  const modes: Record<string, number> = {
+    idle: 0.6,
+    user: 0.25,
+    system: 0.08,
+    iowait: 0.03,
+    nice: 0.01,
+    irq: 0.01,
+    softirq: 0.01,
+    steal: 0.01,
+  };
   for (const cpu of ['0', '1']) {
     for (const [mode, share] of Object.entries(modes)) {
       let acc = 1e5;
-      out.push({ labels: { __name__: 'node_cpu_seconds_total', ...base, cpu, mode }, value: (i) => (acc += share * (1 + 0.3 * Math.sin(i / 90 + cpu.length))) + 0 * i });
+      out.push({
+        labels: { __name__: 'node_cpu_seconds_total', ...base, cpu, mode },
+        value: (i) => (acc += share * (1 + 0.3 * Math.sin(i / 90 + cpu.length))) + 0 * i,
+      });
     }
   }
   const wave = (period: number, lo: number, hi: number) => (i: number) => lo + ((hi - lo) * (1 + Math.sin(i / period))) / 2;
@@ -28,7 +40,8 @@ function hostSeries(): { labels: Record<string, string>; value: (i: number) => n
     let acc = 1e9;
     return (i: number) => (acc += Math.round(rate * (1.2 + Math.sin(i / period))));
   };
-  const g = (name: string, value: (i: number) => number, extra: Record<string, string> = {}) => out.push({ labels: { __name__: name, ...base, ...extra }, value });
+  const g = (name: string, value: (i: number) => number, extra: Record<string, string> = {}) =>
+    out.push({ labels: { __name__: name, ...base, ...extra }, value });
   g('node_load1', wave(60, 0.2, 3));
   g('node_load5', wave(300, 0.5, 2));
   g('node_load15', wave(900, 0.8, 1.5));
@@ -125,10 +138,14 @@ await page.addInitScript(`
 `);
 const tOpen = performance.now();
 await page.goto(`${ui.url}#/host/${AGENT}/live1h`);
-await page.waitForFunction((min) => {
-  const cs = [...document.querySelectorAll<HTMLElement>('.chart')];
-  return cs.length === 12 && cs.every((c) => Number(c.dataset.points) >= min);
-}, historySec * 0.9, { timeout: 120_000, polling: 200 });
+await page.waitForFunction(
+  (min) => {
+    const cs = [...document.querySelectorAll<HTMLElement>('.chart')];
+    return cs.length === 12 && cs.every((c) => Number(c.dataset.points) >= min);
+  },
+  historySec * 0.9,
+  { timeout: 120_000, polling: 200 },
+);
 const loadMs = performance.now() - tOpen;
 // Measure the steady state only: forget the initial load's frames and tasks.
 await page.waitForTimeout(1500);
@@ -158,7 +175,10 @@ await ui.stop();
 
 const longest = m.longTasks.length ? Math.max(...m.longTasks) : 0;
 printTable(`host view: 12 charts x ${args.hours} h at 1 s, live, ${args.seconds} s measured (Chromium ${process.arch})`, [
-  ['store fed', `${series.length} series x ${historySec} s = ${(series.length * historySec).toLocaleString('en')} samples in ${(feedMs / 1000).toFixed(1)} s`],
+  [
+    'store fed',
+    `${series.length} series x ${historySec} s = ${(series.length * historySec).toLocaleString('en')} samples in ${(feedMs / 1000).toFixed(1)} s`,
+  ],
   ['first load (12 range queries + draw)', ms(loadMs)],
   ['long tasks during first load', `${loadTasks.length}, longest ${ms(Math.max(0, ...loadTasks))}`],
   ['points per chart', `${Math.min(...m.points)}-${Math.max(...m.points)}`],

@@ -33,7 +33,9 @@ export function toColumns(startMs: number, endMs: number, stepMs: number, result
   for (const r of results) {
     if (r.data.resultType !== 'matrix') continue;
     // Sorted by name so that the order (and colours) stay put between refreshes.
-    const series = r.data.result.map((s) => ({ name: legendFor(r.legend, s.metric), values: s.values })).sort((a, b) => a.name.localeCompare(b.name));
+    const series = r.data.result
+      .map((s) => ({ name: legendFor(r.legend, s.metric), values: s.values }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     for (const s of series) {
       const col: Column = new Array<number | null>(n).fill(null);
       for (const [t, v] of s.values) {

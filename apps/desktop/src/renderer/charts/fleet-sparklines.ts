@@ -19,9 +19,27 @@ export interface SparkMetric {
 }
 
 export const SPARK_METRICS: SparkMetric[] = [
-  { key: 'cpu', title: 'CPU', unit: 'percent', max: 100, expr: '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{job="node",mode="idle"}[1m])))' },
-  { key: 'mem', title: 'Memory', unit: 'percent', max: 100, expr: '100 * (1 - max by (instance) (node_memory_MemAvailable_bytes{job="node"}) / max by (instance) (node_memory_MemTotal_bytes{job="node"}))' },
-  { key: 'disk', title: 'Disk', unit: 'percent', max: 100, expr: `max by (instance) (100 * (1 - node_filesystem_avail_bytes{job="node",${FS}} / node_filesystem_size_bytes{job="node",${FS}}))` },
+  {
+    key: 'cpu',
+    title: 'CPU',
+    unit: 'percent',
+    max: 100,
+    expr: '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{job="node",mode="idle"}[1m])))',
+  },
+  {
+    key: 'mem',
+    title: 'Memory',
+    unit: 'percent',
+    max: 100,
+    expr: '100 * (1 - max by (instance) (node_memory_MemAvailable_bytes{job="node"}) / max by (instance) (node_memory_MemTotal_bytes{job="node"}))',
+  },
+  {
+    key: 'disk',
+    title: 'Disk',
+    unit: 'percent',
+    max: 100,
+    expr: `max by (instance) (100 * (1 - node_filesystem_avail_bytes{job="node",${FS}} / node_filesystem_size_bytes{job="node",${FS}}))`,
+  },
   {
     key: 'net',
     title: 'Network',

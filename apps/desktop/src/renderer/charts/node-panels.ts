@@ -23,7 +23,13 @@ export const NODE_PANELS: Panel[] = [
     title: 'CPU by mode',
     unit: 'percent',
     yMin: 0,
-    queries: [{ expr: (s, w) => `sum by (mode) (rate(node_cpu_seconds_total{${s}}[${w}])) / scalar(count(node_cpu_seconds_total{${s},mode="idle"})) * 100`, legend: '{{mode}}' }],
+    queries: [
+      {
+        expr: (s, w) =>
+          `sum by (mode) (rate(node_cpu_seconds_total{${s}}[${w}])) / scalar(count(node_cpu_seconds_total{${s},mode="idle"})) * 100`,
+        legend: '{{mode}}',
+      },
+    ],
   },
   {
     title: 'CPU busy',
@@ -74,7 +80,12 @@ export const NODE_PANELS: Panel[] = [
     unit: 'percent',
     yMin: 0,
     yMax: 100,
-    queries: [{ expr: (s) => `100 * (1 - node_filesystem_avail_bytes{${s},${FS}} / node_filesystem_size_bytes{${s},${FS}})`, legend: '{{mountpoint}}' }],
+    queries: [
+      {
+        expr: (s) => `100 * (1 - node_filesystem_avail_bytes{${s},${FS}} / node_filesystem_size_bytes{${s},${FS}})`,
+        legend: '{{mountpoint}}',
+      },
+    ],
   },
   {
     title: 'Filesystem free',

@@ -14,7 +14,15 @@ export function panelExpr(p: Panel, selector: string, window: string): { expr: s
   return { expr: parts.join(' or '), legend: `{{${TAG}}}` };
 }
 
-export async function fetchPanel(api: HubApi, p: Panel, selector: string, window: string, startMs: number, endMs: number, stepMs: number): Promise<Columns> {
+export async function fetchPanel(
+  api: HubApi,
+  p: Panel,
+  selector: string,
+  window: string,
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+): Promise<Columns> {
   const { expr, legend } = panelExpr(p, selector, window);
   const res = await api.queryRange(expr, startMs, endMs, stepMs);
   const cols = toColumns(startMs, endMs, stepMs, [{ legend, data: res.data }]);

@@ -14,7 +14,12 @@ export function sparkline(values: (number | null)[], unit: Unit, max?: number): 
   canvas.style.height = `${HEIGHT}px`;
   draw(canvas, values, max);
   const last = lastValue(values);
-  return h('span', { class: 'spark', title: `${formatValue(last, unit)} now` }, canvas, h('span', { class: 'spark-value', text: formatValue(last, unit) }));
+  return h(
+    'span',
+    { class: 'spark', title: `${formatValue(last, unit)} now` },
+    canvas,
+    h('span', { class: 'spark-value', text: formatValue(last, unit) }),
+  );
 }
 
 export function lastValue(values: (number | null)[]): number | null {

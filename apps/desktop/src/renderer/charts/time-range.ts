@@ -37,7 +37,10 @@ export function isRangeId(s: string | undefined): s is RangeId {
 /** A step for a custom span: ~300 points, rounded to a step the rollups can serve. */
 export function stepFor(spanMs: number, minStepMs: number): number {
   const raw = Math.max(minStepMs, spanMs / 300);
-  const nice = [1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 86_400_000];
+  const nice = [
+    1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000,
+    86_400_000,
+  ];
   return nice.find((s) => s >= raw) ?? 86_400_000;
 }
 
@@ -69,7 +72,9 @@ export function rangePicker(current: RangeChoice, onPick: (c: RangeChoice) => vo
   const now = Date.now();
   from.value = toLocalInput(current.fromMs ?? now - 3600_000);
   to.value = toLocalInput(current.toMs ?? now);
-  const buttons = PRESETS.map((p) => h('button', { type: 'button', 'data-range': p.id, text: p.label, 'aria-pressed': String(p.id === current.id) }));
+  const buttons = PRESETS.map((p) =>
+    h('button', { type: 'button', 'data-range': p.id, text: p.label, 'aria-pressed': String(p.id === current.id) }),
+  );
   const mark = (id: RangeId) => {
     for (const b of [...buttons, apply]) b.setAttribute('aria-pressed', String(b.dataset.range === id));
   };

@@ -40,7 +40,13 @@ export class TimeSeriesChart {
   ) {
     this.plot = h('div', { class: 'chart-plot' });
     this.note = h('div', { class: 'chart-note muted' });
-    this.el = h('section', { class: 'panel chart', 'data-chart': spec.title, 'data-points': '0' }, h('h2', { text: spec.title }), this.plot, this.note);
+    this.el = h(
+      'section',
+      { class: 'panel chart', 'data-chart': spec.title, 'data-points': '0' },
+      h('h2', { text: spec.title }),
+      this.plot,
+      this.note,
+    );
     parent.append(this.el);
     group.add(this);
     // Follows the panel's width (window resizes, grid reflows). Height changes (the legend
@@ -176,9 +182,25 @@ export class TimeSeriesChart {
       axes: [
         { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false } },
         // Wide enough for the longest label ("95.4 MiB/s"): ~7 px a character at 12 px.
-        { stroke: 'currentColor', size: (_u, values) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)), grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false }, values: (_u, splits) => splits.map(fmt) },
+        {
+          stroke: 'currentColor',
+          size: (_u, values) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
+          grid: { stroke: 'rgba(128,128,128,0.15)' },
+          ticks: { show: false },
+          values: (_u, splits) => splits.map(fmt),
+        },
       ],
-      series: [{}, ...this.names.map((name, i) => ({ label: name, stroke: PALETTE[i % PALETTE.length], width: 1.25, value: (_u: uPlot, v: number | null) => fmt(v), spanGaps: false, points: { show: false } }))],
+      series: [
+        {},
+        ...this.names.map((name, i) => ({
+          label: name,
+          stroke: PALETTE[i % PALETTE.length],
+          width: 1.25,
+          value: (_u: uPlot, v: number | null) => fmt(v),
+          spanGaps: false,
+          points: { show: false },
+        })),
+      ],
       hooks: {
         setSelect: [
           (u) => {

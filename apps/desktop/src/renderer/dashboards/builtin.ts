@@ -11,11 +11,27 @@ export const BUILTIN_DASHBOARDS: Dashboard[] = [
     title: 'Fleet overview',
     builtIn: true,
     panels: [
-      { title: 'CPU busy by instance', expr: '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[1m])))', unit: 'percent' },
-      { title: 'Memory used by instance', expr: '100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)', unit: 'percent' },
+      {
+        title: 'CPU busy by instance',
+        expr: '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[1m])))',
+        unit: 'percent',
+      },
+      {
+        title: 'Memory used by instance',
+        expr: '100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)',
+        unit: 'percent',
+      },
       // The fullest real filesystem per instance: pseudo filesystems report no useful size.
-      { title: 'Disk used by instance (fullest filesystem)', expr: 'max by (instance) (100 * (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|ramfs|overlay|squashfs"} / node_filesystem_size_bytes{fstype!~"tmpfs|ramfs|overlay|squashfs"}))', unit: 'percent' },
-      { title: 'Network received by instance', expr: 'sum by (instance) (rate(node_network_receive_bytes_total{device!="lo"}[1m]))', unit: 'bytes/s' },
+      {
+        title: 'Disk used by instance (fullest filesystem)',
+        expr: 'max by (instance) (100 * (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|ramfs|overlay|squashfs"} / node_filesystem_size_bytes{fstype!~"tmpfs|ramfs|overlay|squashfs"}))',
+        unit: 'percent',
+      },
+      {
+        title: 'Network received by instance',
+        expr: 'sum by (instance) (rate(node_network_receive_bytes_total{device!="lo"}[1m]))',
+        unit: 'bytes/s',
+      },
     ],
   },
   {
@@ -33,6 +49,11 @@ export const BUILTIN_DASHBOARDS: Dashboard[] = [
 
 /** A user dashboard id from a title: the hub's allowed characters, unique enough. */
 export function newDashboardId(title: string): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'dashboard';
+  const slug =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'dashboard';
   return `${slug}-${Date.now().toString(36)}`;
 }

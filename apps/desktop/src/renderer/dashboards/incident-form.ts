@@ -10,7 +10,12 @@ import { stampedName } from '../transfers/file-transfers.ts';
 import { createTransferBar, failedText, savedText, type TransferBar } from '../transfers/transfer-bar.ts';
 
 /** The hub's request for an incident of `d` over the last `rangeS` seconds (whole seconds: the hub wants integer milliseconds). */
-export function incidentRequest(d: Dashboard, title: string, rangeS: number, nowMs = Date.now()): { method: 'POST'; path: string; body: unknown } {
+export function incidentRequest(
+  d: Dashboard,
+  title: string,
+  rangeS: number,
+  nowMs = Date.now(),
+): { method: 'POST'; path: string; body: unknown } {
   const endS = Math.floor(nowMs / 1000);
   return {
     method: 'POST',
@@ -22,12 +27,21 @@ export function incidentRequest(d: Dashboard, title: string, rangeS: number, now
 
 /** A file name from the incident's title: letters, digits and dashes, then the time. */
 export function incidentFileName(title: string, nowMs = Date.now()): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'incident';
+  const slug =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'incident';
   return stampedName(`incident-${slug}`, 'ndjson', nowMs);
 }
 
 /** The toggle button for the toolbar, and the form it opens (placed under the toolbar). */
-export function incidentForm(ctx: ViewContext, d: Dashboard, rangeS: () => number): { button: HTMLButtonElement; form: HTMLElement; bar: TransferBar } {
+export function incidentForm(
+  ctx: ViewContext,
+  d: Dashboard,
+  rangeS: () => number,
+): { button: HTMLButtonElement; form: HTMLElement; bar: TransferBar } {
   const button = h('button', { type: 'button', text: 'Make incident file…', 'data-action': 'make-incident' });
   const title = h('input', { name: 'incident-title', value: `${d.title} incident`, 'aria-label': 'Incident title', size: '40' });
   const windowText = h('span', { class: 'muted incident-window' });
@@ -38,7 +52,10 @@ export function incidentForm(ctx: ViewContext, d: Dashboard, rangeS: () => numbe
     'form',
     { class: 'panel incident-form', hidden: true },
     h('div', { class: 'row' }, h('label', {}, 'Title ', title), windowText, save),
-    h('p', { class: 'muted', text: 'The file holds this dashboard and every series its panels read over the window (plus 5 minutes before it, for rates). Open it read-only on any hub from Incidents, or import it there.' }),
+    h('p', {
+      class: 'muted',
+      text: 'The file holds this dashboard and every series its panels read over the window (plus 5 minutes before it, for rates). Open it read-only on any hub from Incidents, or import it there.',
+    }),
     bar.el,
     note,
   );

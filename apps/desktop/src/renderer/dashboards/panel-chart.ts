@@ -19,7 +19,15 @@ export function createPanelChart(source: PanelSource, panel: Dashboard['panels']
   const chartBox = h('div', { class: 'dash-chart' });
   const note = h('div', { class: 'muted panel-note' });
   const notes = createQueryNotes();
-  const el = h('div', { class: 'panel dash-panel' }, h('div', { class: 'row' }, h('h3', { text: panel.title }), h('span', { class: 'spacer' }), extra), h('code', { class: 'muted expr', text: panel.expr }), chartBox, note, notes);
+  const el = h(
+    'div',
+    { class: 'panel dash-panel' },
+    h('div', { class: 'row' }, h('h3', { text: panel.title }), h('span', { class: 'spacer' }), extra),
+    h('code', { class: 'muted expr', text: panel.expr }),
+    chartBox,
+    note,
+    notes,
+  );
   const chart = createLineChart(chartBox, { height: 220, unit: panel.unit });
   let seq = 0;
   return {

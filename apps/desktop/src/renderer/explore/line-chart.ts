@@ -30,7 +30,16 @@ export function createLineChart(host: HTMLElement, o: { height?: number; unit?: 
   const build = (c: Columns) => {
     plot?.destroy();
     const series: uPlot.Series[] = [{}];
-    c.names.forEach((label, i) => series.push({ label, stroke: PALETTE[i % PALETTE.length], width: 1, spanGaps: false, points: { show: false }, value: (_u, v) => fmt(v) }));
+    c.names.forEach((label, i) =>
+      series.push({
+        label,
+        stroke: PALETTE[i % PALETTE.length],
+        width: 1,
+        spanGaps: false,
+        points: { show: false },
+        value: (_u, v) => fmt(v),
+      }),
+    );
     plot = new uPlot(
       {
         width: width(),
@@ -38,8 +47,19 @@ export function createLineChart(host: HTMLElement, o: { height?: number; unit?: 
         series,
         legend: { show: c.names.length <= LEGEND_MAX, live: c.names.length <= LEGEND_MAX },
         cursor: { points: { show: c.names.length <= LEGEND_MAX } },
-        axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' } }, { stroke: 'currentColor', size: 60, grid: { stroke: 'rgba(128,128,128,0.15)' }, values: (_u, vals) => vals.map((v) => fmt(v)) }],
-        hooks: { draw: [() => { const d = drawn; drawn = undefined; d?.(); }] },
+        axes: [
+          { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' } },
+          { stroke: 'currentColor', size: 60, grid: { stroke: 'rgba(128,128,128,0.15)' }, values: (_u, vals) => vals.map((v) => fmt(v)) },
+        ],
+        hooks: {
+          draw: [
+            () => {
+              const d = drawn;
+              drawn = undefined;
+              d?.();
+            },
+          ],
+        },
       },
       toAligned(c),
       host,

@@ -22,7 +22,10 @@ export interface PromqlEditor {
   destroy(): void;
 }
 
-export function createPromqlEditor(parent: HTMLElement, o: { transport: HubTransport; initial: string; onRun: () => void; onChange?: (text: string) => void }): PromqlEditor {
+export function createPromqlEditor(
+  parent: HTMLElement,
+  o: { transport: HubTransport; initial: string; onRun: () => void; onChange?: (text: string) => void },
+): PromqlEditor {
   const promql = new PromQLExtension().setComplete({
     remote: {
       url: '',
@@ -44,7 +47,12 @@ export function createPromqlEditor(parent: HTMLElement, o: { transport: HubTrans
       extensions: [
         minimalSetup,
         // Ctrl/Cmd+Enter runs; it must win over the completion popup's Enter.
-        Prec.highest(keymap.of([{ key: 'Mod-Enter', run }, { key: 'Shift-Enter', run }])),
+        Prec.highest(
+          keymap.of([
+            { key: 'Mod-Enter', run },
+            { key: 'Shift-Enter', run },
+          ]),
+        ),
         promql.asExtension(),
         autocompletion({ activateOnTyping: true }),
         closeBrackets(),
@@ -68,7 +76,11 @@ export function createPromqlEditor(parent: HTMLElement, o: { transport: HubTrans
       const from = Math.min(offset, len);
       // A zero-width mark at the end still shows a marker.
       const to = Math.min(len, from + 1);
-      view.dispatch(setDiagnostics(view.state, [{ from: to > from ? from : Math.max(0, from - 1), to: Math.max(to, from), severity: 'error', message, source: 'hub' }]));
+      view.dispatch(
+        setDiagnostics(view.state, [
+          { from: to > from ? from : Math.max(0, from - 1), to: Math.max(to, from), severity: 'error', message, source: 'hub' },
+        ]),
+      );
     },
     clearError: () => view.dispatch(setDiagnostics(view.state, [])),
     destroy: () => view.destroy(),
@@ -85,7 +97,10 @@ function transportFetch(transport: HubTransport): (input: RequestInfo, init?: Re
       return new Response(JSON.stringify(data), { status: 200, headers: { 'content-type': 'application/json' } });
     } catch (e) {
       const status = e instanceof HubRequestError ? e.status : 503;
-      return new Response(JSON.stringify({ status: 'error', error: (e as Error).message }), { status, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ status: 'error', error: (e as Error).message }), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      });
     }
   };
 }

@@ -16,7 +16,8 @@ export function createQueryNotes(): HTMLUListElement {
 }
 
 export function showQueryNotes(list: HTMLUListElement, notes: QueryNotes | undefined): void {
-  const item = (kind: 'warning' | 'info', text: string) => h('li', { class: `note-${kind}` }, h('span', { class: 'note-kind', text: kind === 'warning' ? 'Warning' : 'Info' }), ' ', text);
+  const item = (kind: 'warning' | 'info', text: string) =>
+    h('li', { class: `note-${kind}` }, h('span', { class: 'note-kind', text: kind === 'warning' ? 'Warning' : 'Info' }), ' ', text);
   const items = [...(notes?.warnings ?? []).map((w) => item('warning', w)), ...(notes?.infos ?? []).map((i) => item('info', i))];
   list.replaceChildren(...items);
   list.hidden = items.length === 0;

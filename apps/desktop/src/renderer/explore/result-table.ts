@@ -16,7 +16,8 @@ export function renderResultTable(data: QueryData): HTMLElement {
     body.append(h('tr', {}, h('td', { text: `(${data.resultType})` }), h('td', { text: data.result[1] })));
     return table;
   }
-  const rows: { metric: Labels; value?: PromValue; values?: PromValue[] }[] = data.resultType === 'vector' ? data.result : data.resultType === 'matrix' ? data.result : [];
+  const rows: { metric: Labels; value?: PromValue; values?: PromValue[] }[] =
+    data.resultType === 'vector' ? data.result : data.resultType === 'matrix' ? data.result : [];
   if (rows.length === 0) {
     body.append(h('tr', {}, h('td', { colspan: '2', class: 'muted', text: 'No data: the query matched no series at this time.' })));
     return table;
@@ -25,6 +26,7 @@ export function renderResultTable(data: QueryData): HTMLElement {
     const value = s.value ? s.value[1] : (s.values ?? []).map(([t, v]) => `${v} @${t}`).join('\n');
     body.append(h('tr', {}, h('td', {}, h('code', { text: seriesName(s.metric) })), h('td', { class: 'num', text: value })));
   }
-  if (rows.length > MAX_ROWS) body.append(h('tr', {}, h('td', { colspan: '2', class: 'muted', text: `${rows.length - MAX_ROWS} more series not shown` })));
+  if (rows.length > MAX_ROWS)
+    body.append(h('tr', {}, h('td', { colspan: '2', class: 'muted', text: `${rows.length - MAX_ROWS} more series not shown` })));
   return table;
 }

@@ -14,10 +14,22 @@ export const EXPORT_CHOICES: { format: string; label: string; extension: string 
 ];
 
 /** The hub request for a query's data over a window, and the file name to offer. */
-export function exportDownload(o: { format: string; query: string; startMs: number; endMs: number; stepMs: number }): { request: HubFileRequest; suggestedName: string } {
-  const params = new URLSearchParams({ format: o.format, query: o.query, start: String(o.startMs / 1000), end: String(o.endMs / 1000), step: `${Math.max(1, Math.round(o.stepMs / 1000))}s` });
+export function exportDownload(o: { format: string; query: string; startMs: number; endMs: number; stepMs: number }): {
+  request: HubFileRequest;
+  suggestedName: string;
+} {
+  const params = new URLSearchParams({
+    format: o.format,
+    query: o.query,
+    start: String(o.startMs / 1000),
+    end: String(o.endMs / 1000),
+    step: `${Math.max(1, Math.round(o.stepMs / 1000))}s`,
+  });
   const choice = EXPORT_CHOICES.find((c) => c.format === o.format);
-  return { request: { method: 'GET', path: `/api/hub/v1/export?${params}` }, suggestedName: stampedName('metrics', choice?.extension ?? 'txt', o.endMs) };
+  return {
+    request: { method: 'GET', path: `/api/hub/v1/export?${params}` },
+    suggestedName: stampedName('metrics', choice?.extension ?? 'txt', o.endMs),
+  };
 }
 
 /** The file name for a chart saved as a PNG. */

@@ -41,10 +41,23 @@ export interface UiHub {
  * A hub serving the renderer. With `localAgent`, a real agent (its sources, through tsx)
  * reports this machine every second, as a fresh hub's own agent does.
  */
-export async function startUiHub(o: { localAgent?: boolean; rules?: string; notifierConfig?: string; yaml?: (dir: string) => string[] } = {}): Promise<UiHub> {
+export async function startUiHub(
+  o: { localAgent?: boolean; rules?: string; notifierConfig?: string; yaml?: (dir: string) => string[] } = {},
+): Promise<UiHub> {
   buildRenderer();
   const dir = mkdtempSync(join(tmpdir(), 'ui-hub-'));
-  const lines = ['hub:', `  data_dir: ${join(dir, 'data')}`, 'broker:', '  listen: 127.0.0.1:0', 'http:', '  listen: 127.0.0.1:0', 'local_agent:', `  enabled: ${o.localAgent ? 'true' : 'false'}`, '  id: ui-host', '  interval: 1s'];
+  const lines = [
+    'hub:',
+    `  data_dir: ${join(dir, 'data')}`,
+    'broker:',
+    '  listen: 127.0.0.1:0',
+    'http:',
+    '  listen: 127.0.0.1:0',
+    'local_agent:',
+    `  enabled: ${o.localAgent ? 'true' : 'false'}`,
+    '  id: ui-host',
+    '  interval: 1s',
+  ];
   // Extra sections of hub.yaml, given the test's folder (for paths inside it).
   if (o.yaml) lines.push(...o.yaml(dir));
   if (o.rules !== undefined || o.notifierConfig !== undefined) {
@@ -77,13 +90,26 @@ export async function startUiHub(o: { localAgent?: boolean; rules?: string; noti
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
 /** A page that records console errors and uncaught exceptions, in a fixed time zone. */
 export async function newPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC', locale: 'en-US', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    timezoneId: 'UTC',
+    locale: 'en-US',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -104,7 +130,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * One hub and one Chromium for a test file: started before its tests (when Chromium is
  * there), stopped after. Read `.ui` and `.browser` inside the tests.
  */
-export function uiPerFile(options: Parameters<typeof startUiHub>[0] = {}): { available: boolean; readonly ui: UiHub; readonly browser: Browser } {
+export function uiPerFile(options: Parameters<typeof startUiHub>[0] = {}): {
+  available: boolean;
+  readonly ui: UiHub;
+  readonly browser: Browser;
+} {
   const available = chromiumAvailable();
   let ui: UiHub | undefined;
   let browser: Browser | undefined;

@@ -5,7 +5,15 @@
 // progress; cancel aborts it.
 
 import { HubRequestError } from '../../common/transport.ts';
-import { TransferCancelledError, type FileFilter, type FileTransfers, type HubFileRequest, type PickedFile, type ProgressListener, type SavedFile } from './file-transfers.ts';
+import {
+  TransferCancelledError,
+  type FileFilter,
+  type FileTransfers,
+  type HubFileRequest,
+  type PickedFile,
+  type ProgressListener,
+  type SavedFile,
+} from './file-transfers.ts';
 
 export class BrowserFileTransfers implements FileTransfers {
   readonly savesTo = 'downloads' as const;
@@ -13,7 +21,12 @@ export class BrowserFileTransfers implements FileTransfers {
 
   constructor(private readonly base = '') {}
 
-  async saveFromHub(request: HubFileRequest, suggestedName: string, onProgress: ProgressListener, signal: AbortSignal): Promise<SavedFile | null> {
+  async saveFromHub(
+    request: HubFileRequest,
+    suggestedName: string,
+    onProgress: ProgressListener,
+    signal: AbortSignal,
+  ): Promise<SavedFile | null> {
     let res: Response;
     try {
       res = await fetch(`${this.base}${request.path}`, {
@@ -102,7 +115,15 @@ export class BrowserFileTransfers implements FileTransfers {
           parsed = undefined;
         }
         if (xhr.status >= 200 && xhr.status < 300) resolve(parsed as T);
-        else reject(new HubRequestError(xhr.status, (parsed as { error?: string } | undefined)?.error ?? `the hub answered ${xhr.status}`, (parsed as { errorType?: string } | undefined)?.errorType, parsed));
+        else
+          reject(
+            new HubRequestError(
+              xhr.status,
+              (parsed as { error?: string } | undefined)?.error ?? `the hub answered ${xhr.status}`,
+              (parsed as { errorType?: string } | undefined)?.errorType,
+              parsed,
+            ),
+          );
       };
       onProgress(0, blob.size);
       xhr.send(blob);
@@ -131,7 +152,12 @@ async function refusal(res: Response): Promise<HubRequestError> {
   } catch {
     parsed = undefined;
   }
-  return new HubRequestError(res.status, parsed?.error ?? (text.slice(0, 300) || `the hub answered ${res.status} ${res.statusText}`), parsed?.errorType, parsed);
+  return new HubRequestError(
+    res.status,
+    parsed?.error ?? (text.slice(0, 300) || `the hub answered ${res.status} ${res.statusText}`),
+    parsed?.errorType,
+    parsed,
+  );
 }
 
 /** Hands bytes to the browser as a download named `filename`. */

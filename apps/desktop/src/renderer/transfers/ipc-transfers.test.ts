@@ -1,7 +1,15 @@
 // The window's side of file transfers over a fake bridge: outcomes become the errors the
 // views expect, an abort becomes transfer:cancel for that job, chosen files stay opaque.
 import { describe, expect, it } from 'vitest';
-import type { ChooseOutcome, FileFilter, HubFileRequest, ProgressListener, SaveOutcome, TransferBridge, UploadOutcome } from '../../common/file-transfer.ts';
+import type {
+  ChooseOutcome,
+  FileFilter,
+  HubFileRequest,
+  ProgressListener,
+  SaveOutcome,
+  TransferBridge,
+  UploadOutcome,
+} from '../../common/file-transfer.ts';
 import { HubRequestError } from '../../common/transport.ts';
 import { TransferCancelledError } from './file-transfers.ts';
 import { IpcFileTransfers } from './ipc-transfers.ts';
@@ -52,7 +60,10 @@ describe('IpcFileTransfers', () => {
     const bridge = new FakeBridge();
     const t = new IpcFileTransfers(bridge);
     const progress: unknown[] = [];
-    expect(await t.saveFromHub(request, 'x.csv', (b, n) => progress.push([b, n]), new AbortController().signal)).toEqual({ where: '/home/u/x.csv', bytes: 3 });
+    expect(await t.saveFromHub(request, 'x.csv', (b, n) => progress.push([b, n]), new AbortController().signal)).toEqual({
+      where: '/home/u/x.csv',
+      bytes: 3,
+    });
     await t.saveFromHub(request, 'y.csv', () => undefined, new AbortController().signal);
     expect(bridge.calls.map((c) => c[1])).toEqual([1, 2]);
     expect(progress).toEqual([[1, 3]]);
@@ -86,19 +97,25 @@ describe('IpcFileTransfers', () => {
     expect(bridge.calls).toHaveLength(1);
   });
 
-  it('uploads only files chosen through it, by their id, and hands back the hub\'s refusal with its body', async () => {
+  it("uploads only files chosen through it, by their id, and hands back the hub's refusal with its body", async () => {
     const bridge = new FakeBridge();
     const t = new IpcFileTransfers(bridge);
     const signal = new AbortController().signal;
     const file = (await t.chooseFile('Open incident file', [{ name: 'Incidents', extensions: ['ndjson'] }]))!;
     expect(file).toEqual({ name: 'i.ndjson', bytes: 9 });
-    expect(await t.uploadToHub('/api/hub/v1/incidents/open', file, 'application/octet-stream', () => undefined, signal)).toEqual({ committed: true });
+    expect(await t.uploadToHub('/api/hub/v1/incidents/open', file, 'application/octet-stream', () => undefined, signal)).toEqual({
+      committed: true,
+    });
     expect(bridge.calls.at(-1)).toEqual(['upload', 1, 'f'.repeat(24), '/api/hub/v1/incidents/open', 'application/octet-stream']);
     bridge.upload = { status: 'sent', response: { ok: false, status: 400, body: { error: 'line 1: not an incident file', rejected: [] } } };
-    const refusal = await t.uploadToHub('/api/hub/v1/incidents/open', file, 'application/octet-stream', () => undefined, signal).catch((e: HubRequestError) => e);
+    const refusal = await t
+      .uploadToHub('/api/hub/v1/incidents/open', file, 'application/octet-stream', () => undefined, signal)
+      .catch((e: HubRequestError) => e);
     expect(refusal).toBeInstanceOf(HubRequestError);
     expect(refusal).toMatchObject({ status: 400, message: 'line 1: not an incident file', body: { rejected: [] } });
-    await expect(t.uploadToHub('/api/hub/v1/import', { name: 'forged', bytes: 1 }, 'text/plain', () => undefined, signal)).rejects.toThrow(/forged was not chosen in this window: choose it again/);
+    await expect(t.uploadToHub('/api/hub/v1/import', { name: 'forged', bytes: 1 }, 'text/plain', () => undefined, signal)).rejects.toThrow(
+      /forged was not chosen in this window: choose it again/,
+    );
     bridge.choose = { status: 'dismissed' };
     expect(await t.chooseFile('Open', [])).toBeNull();
   });

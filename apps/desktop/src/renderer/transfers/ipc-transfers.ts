@@ -5,7 +5,15 @@
 
 import type { SaveOutcome, TransferBridge } from '../../common/file-transfer.ts';
 import { HubRequestError } from '../../common/transport.ts';
-import { TransferCancelledError, type FileFilter, type FileTransfers, type HubFileRequest, type PickedFile, type ProgressListener, type SavedFile } from './file-transfers.ts';
+import {
+  TransferCancelledError,
+  type FileFilter,
+  type FileTransfers,
+  type HubFileRequest,
+  type PickedFile,
+  type ProgressListener,
+  type SavedFile,
+} from './file-transfers.ts';
 
 export class IpcFileTransfers implements FileTransfers {
   readonly savesTo = 'chosen-place' as const;
@@ -14,7 +22,12 @@ export class IpcFileTransfers implements FileTransfers {
 
   constructor(private readonly bridge: TransferBridge) {}
 
-  async saveFromHub(request: HubFileRequest, suggestedName: string, onProgress: ProgressListener, signal: AbortSignal): Promise<SavedFile | null> {
+  async saveFromHub(
+    request: HubFileRequest,
+    suggestedName: string,
+    onProgress: ProgressListener,
+    signal: AbortSignal,
+  ): Promise<SavedFile | null> {
     if (signal.aborted) throw new TransferCancelledError();
     const job = this.nextJob++;
     return savedOrThrow(await this.whileRunning(job, signal, () => this.bridge.saveFromHub(job, request, suggestedName, onProgress)));
@@ -38,7 +51,8 @@ export class IpcFileTransfers implements FileTransfers {
     if (r.status === 'cancelled') throw new TransferCancelledError();
     if (r.status === 'failed') throw new Error(r.error);
     const body = r.response.body as { error?: string; errorType?: string } | undefined;
-    if (!r.response.ok) throw new HubRequestError(r.response.status, body?.error ?? `the hub answered ${r.response.status}`, body?.errorType, body);
+    if (!r.response.ok)
+      throw new HubRequestError(r.response.status, body?.error ?? `the hub answered ${r.response.status}`, body?.errorType, body);
     return r.response.body as T;
   }
 
@@ -49,7 +63,12 @@ export class IpcFileTransfers implements FileTransfers {
     const box = canvas.getBoundingClientRect();
     const x = Math.max(0, box.left);
     const y = Math.max(0, box.top);
-    return savedOrThrow(await this.bridge.saveCapture({ x, y, width: Math.min(box.right, innerWidth) - x, height: Math.min(box.bottom, innerHeight) - y }, suggestedName));
+    return savedOrThrow(
+      await this.bridge.saveCapture(
+        { x, y, width: Math.min(box.right, innerWidth) - x, height: Math.min(box.bottom, innerHeight) - y },
+        suggestedName,
+      ),
+    );
   }
 
   /** Forwards an abort of `signal` to the main process as transfer:cancel for as long as the job runs. */

@@ -26,7 +26,14 @@ export function createTransferBar(): TransferBar {
   const bar = h('progress', { class: 'transfer-progress' });
   const bytes = h('span', { class: 'transfer-bytes muted' });
   const cancel = h('button', { type: 'button', class: 'transfer-cancel', text: 'Cancel' });
-  const el = h('div', { class: 'transfer row', role: 'status', 'aria-live': 'polite', hidden: true, 'data-state': 'idle' }, label, bar, bytes, cancel);
+  const el = h(
+    'div',
+    { class: 'transfer row', role: 'status', 'aria-live': 'polite', hidden: true, 'data-state': 'idle' },
+    label,
+    bar,
+    bytes,
+    cancel,
+  );
   let controller: AbortController | undefined;
   cancel.addEventListener('click', () => controller?.abort());
 
@@ -82,7 +89,9 @@ export function createTransferBar(): TransferBar {
 export function savedText(what: string, saved: SavedFile | null, savesTo: 'downloads' | 'chosen-place'): string {
   if (!saved) return `${what}: not saved (the save dialog was closed).`;
   const size = formatValue(saved.bytes, 'bytes');
-  return savesTo === 'downloads' ? `${what}: ${saved.where} (${size}) is in your browser's downloads.` : `${what}: saved ${saved.where} (${size}).`;
+  return savesTo === 'downloads'
+    ? `${what}: ${saved.where} (${size}) is in your browser's downloads.`
+    : `${what}: saved ${saved.where} (${size}).`;
 }
 
 /** What to tell the user after a transfer failed or was cancelled. */

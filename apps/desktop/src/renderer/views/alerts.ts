@@ -22,7 +22,12 @@ export const alertsView: View = {
     const alertsBox = h('div', { class: 'alerts-box' });
     const formSlot = h('div', { class: 'silence-form-slot' });
     const silencesBox = h('div', { class: 'silences-box' });
-    const historyFilter = h('input', { type: 'search', placeholder: 'alertname', 'aria-label': 'History alertname filter', class: 'history-filter' });
+    const historyFilter = h('input', {
+      type: 'search',
+      placeholder: 'alertname',
+      'aria-label': 'History alertname filter',
+      class: 'history-filter',
+    });
     const historyBox = h('div', { class: 'history-box' });
     const rulesBox = h('div', { class: 'rules-box' });
     root.append(
@@ -58,7 +63,12 @@ export const alertsView: View = {
 
     async function refresh(): Promise<void> {
       clearTimeout(timer);
-      const [alerts, groups, silences, history] = await Promise.allSettled([api.alerts(), api.rules(), api.silences(), api.history({ alertname: historyFilter.value.trim() || undefined, limit: 100 })]);
+      const [alerts, groups, silences, history] = await Promise.allSettled([
+        api.alerts(),
+        api.rules(),
+        api.silences(),
+        api.history({ alertname: historyFilter.value.trim() || undefined, limit: 100 }),
+      ]);
       if (stopped) return;
       const failed = [alerts, groups, silences, history].find((r) => r.status === 'rejected');
       problem.textContent = failed ? `Could not load everything: ${(failed.reason as Error).message}` : '';
@@ -72,7 +82,8 @@ export const alertsView: View = {
           }),
         );
       }
-      if (silences.status === 'fulfilled') silencesBox.replaceChildren(renderSilenceList(silences.value, (s: Silence) => void act(api.expireSilence(s.id))));
+      if (silences.status === 'fulfilled')
+        silencesBox.replaceChildren(renderSilenceList(silences.value, (s: Silence) => void act(api.expireSilence(s.id))));
       if (history.status === 'fulfilled') historyBox.replaceChildren(renderHistory(history.value));
       if (groups.status === 'fulfilled') rulesBox.replaceChildren(renderRuleStatus(ruleGroups));
       root.dataset.refreshed = String(Date.now());

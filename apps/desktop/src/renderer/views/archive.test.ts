@@ -28,7 +28,9 @@ describe.runIf(available)('cold storage', () => {
     await page.waitForSelector('main[data-ran]', { timeout: 30_000 });
     const notes = page.locator('.explore .query-notes');
     await notes.locator('.note-info').first().waitFor();
-    expect((await notes.locator('li').allTextContents()).join('\n')).toMatch(/samples for \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d were read from the cold archive \(.*archive\)/);
+    expect((await notes.locator('li').allTextContents()).join('\n')).toMatch(
+      /samples for \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d were read from the cold archive \(.*archive\)/,
+    );
     await screenshot(page, 'explore-archive');
     // The last hour is hot data only: nothing to say.
     await page.goto(`${rig.ui.url}#/explore/${encodeURIComponent('archived_temp_celsius')}/1h`);
@@ -40,7 +42,9 @@ describe.runIf(available)('cold storage', () => {
 
   it('Settings shows the archive, and a check names the damaged file', async () => {
     const folder = join(rig.ui.dir, 'archive');
-    const files = readdirSync(folder).filter((f) => f.endsWith('.mharc')).sort();
+    const files = readdirSync(folder)
+      .filter((f) => f.endsWith('.mharc'))
+      .sort();
     expect(files.length).toBeGreaterThanOrEqual(3);
     const victim = join(folder, files[1]);
     const bytes = readFileSync(victim);
@@ -53,7 +57,9 @@ describe.runIf(available)('cold storage', () => {
     expect(await page.textContent('.archive')).toMatch(new RegExp(`${files.length} \\(`));
     await page.click('.archive button.archive-verify');
     await page.waitForSelector('.archive ul.archive-damaged li');
-    expect(await page.locator('.archive ul.archive-damaged li').allTextContents()).toEqual([`${victim}: sha-256 mismatch: its bytes changed after it was written`]);
+    expect(await page.locator('.archive ul.archive-damaged li').allTextContents()).toEqual([
+      `${victim}: sha-256 mismatch: its bytes changed after it was written`,
+    ]);
     expect(await page.textContent('.archive')).toMatch(/1 damaged file, left out of every answer/);
     await screenshot(page, 'settings-archive');
     expect(errors).toEqual([]);

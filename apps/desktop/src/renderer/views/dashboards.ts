@@ -44,14 +44,22 @@ export const dashboardsView: View = {
 
 function showList(root: HTMLElement, ctx: ViewContext, all: Dashboard[]): void {
   const title = h('input', { name: 'title', placeholder: 'New dashboard title', 'aria-label': 'New dashboard title' });
-  const form = h('form', { class: 'row new-dashboard' }, title, h('button', { class: 'primary', type: 'submit', text: 'Create dashboard' }));
+  const form = h(
+    'form',
+    { class: 'row new-dashboard' },
+    title,
+    h('button', { class: 'primary', type: 'submit', text: 'Create dashboard' }),
+  );
   const error = h('div', { class: 'error' });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const t = title.value.trim();
     if (!t) return void (error.textContent = 'Give the dashboard a title.');
     const d: Dashboard = { id: newDashboardId(t), title: t, panels: [] };
-    ctx.api.saveDashboard(d).then(() => ctx.navigate(`dashboards/${encodeURIComponent(d.id)}`), (err: Error) => (error.textContent = err.message));
+    ctx.api.saveDashboard(d).then(
+      () => ctx.navigate(`dashboards/${encodeURIComponent(d.id)}`),
+      (err: Error) => (error.textContent = err.message),
+    );
   });
   const list = h(
     'ul',
@@ -68,36 +76,74 @@ function showList(root: HTMLElement, ctx: ViewContext, all: Dashboard[]): void {
   );
   root.append(
     list,
-    h('p', { class: 'muted' }, 'A dashboard\'s "Make incident file…" saves it with its data over the range shown; such files open read-only in ', h('a', { href: '#/incidents', text: 'Incidents' }), '.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'A dashboard\'s "Make incident file…" saves it with its data over the range shown; such files open read-only in ',
+      h('a', { href: '#/incidents', text: 'Incidents' }),
+      '.',
+    ),
     h('h2', { text: 'New dashboard' }),
     form,
     error,
   );
 }
 
-function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range: string, state: { stopped: boolean; cleanup: (() => void)[] }): void {
-  const rangeSelect = h('select', { 'aria-label': 'Range', class: 'range' }, ...RANGES.map((r) => h('option', { value: r.label, text: `Last ${r.label}`, selected: r.label === range })));
+function showDashboard(
+  root: HTMLElement,
+  ctx: ViewContext,
+  d: Dashboard,
+  range: string,
+  state: { stopped: boolean; cleanup: (() => void)[] },
+): void {
+  const rangeSelect = h(
+    'select',
+    { 'aria-label': 'Range', class: 'range' },
+    ...RANGES.map((r) => h('option', { value: r.label, text: `Last ${r.label}`, selected: r.label === range })),
+  );
   const actions = h('span', { class: 'row' });
   const message = h('div', { class: 'error' });
   const incident = incidentForm(ctx, d, () => rangeSeconds(rangeSelect.value));
   state.cleanup.push(() => incident.bar.cancel());
   root.append(
-    h('div', { class: 'toolbar' }, h('a', { href: '#/dashboards', text: '← All dashboards' }), h('h2', { class: 'dash-title', text: d.title }), d.builtIn ? h('span', { class: 'badge', text: 'built in, read-only' }) : null, h('span', { class: 'spacer' }), incident.button, actions, rangeSelect),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('a', { href: '#/dashboards', text: '← All dashboards' }),
+      h('h2', { class: 'dash-title', text: d.title }),
+      d.builtIn ? h('span', { class: 'badge', text: 'built in, read-only' }) : null,
+      h('span', { class: 'spacer' }),
+      incident.button,
+      actions,
+      rangeSelect,
+    ),
     incident.form,
     message,
   );
-  const save = (next: Dashboard) => ctx.api.saveDashboard(next).then(() => ctx.navigate(`dashboards/${encodeURIComponent(next.id)}/${rangeSelect.value}`), (e: Error) => (message.textContent = e.message));
+  const save = (next: Dashboard) =>
+    ctx.api.saveDashboard(next).then(
+      () => ctx.navigate(`dashboards/${encodeURIComponent(next.id)}/${rangeSelect.value}`),
+      (e: Error) => (message.textContent = e.message),
+    );
 
   if (d.builtIn) {
     const copy = h('button', { text: 'Copy to my dashboards', 'data-action': 'copy' });
-    copy.addEventListener('click', () => void save({ id: newDashboardId(d.title), title: `${d.title} (copy)`, panels: d.panels.map((p) => ({ ...p })) }));
+    copy.addEventListener(
+      'click',
+      () => void save({ id: newDashboardId(d.title), title: `${d.title} (copy)`, panels: d.panels.map((p) => ({ ...p })) }),
+    );
     actions.append(copy);
   } else {
     const del = h('button', { text: 'Delete dashboard', 'data-action': 'delete' });
     del.addEventListener('click', () => {
       const yes = h('button', { class: 'danger', text: `Delete "${d.title}"`, 'data-action': 'confirm-delete' });
       const no = h('button', { text: 'Cancel' });
-      yes.addEventListener('click', () => ctx.api.deleteDashboard(d.id).then(() => ctx.navigate('dashboards'), (e: Error) => (message.textContent = e.message)));
+      yes.addEventListener('click', () =>
+        ctx.api.deleteDashboard(d.id).then(
+          () => ctx.navigate('dashboards'),
+          (e: Error) => (message.textContent = e.message),
+        ),
+      );
       no.addEventListener('click', () => actions.replaceChildren(del));
       actions.replaceChildren(yes, no);
     });
@@ -138,13 +184,30 @@ function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range:
 function addPanelForm(d: Dashboard, save: (next: Dashboard) => Promise<unknown>): HTMLElement {
   const title = h('input', { name: 'panel-title', placeholder: 'Panel title', 'aria-label': 'Panel title' });
   const expr = h('input', { name: 'panel-expr', placeholder: 'PromQL, e.g. node_load1', 'aria-label': 'Panel query', size: '60' });
-  const unit = h('select', { name: 'panel-unit', 'aria-label': 'Unit' }, ...['', 'percent', 'bytes', 'bytes/s'].map((u) => h('option', { value: u, text: u || 'no unit' })));
-  const form = h('form', { class: 'row add-panel' }, title, expr, unit, h('button', { class: 'primary', type: 'submit', text: 'Add panel' }));
+  const unit = h(
+    'select',
+    { name: 'panel-unit', 'aria-label': 'Unit' },
+    ...['', 'percent', 'bytes', 'bytes/s'].map((u) => h('option', { value: u, text: u || 'no unit' })),
+  );
+  const form = h(
+    'form',
+    { class: 'row add-panel' },
+    title,
+    expr,
+    unit,
+    h('button', { class: 'primary', type: 'submit', text: 'Add panel' }),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!expr.value.trim()) return;
     // The hub checks the query parses and answers 400 with the position if not.
-    void save({ ...d, panels: [...d.panels, { title: title.value.trim() || expr.value.trim(), expr: expr.value.trim(), ...(unit.value ? { unit: unit.value } : {}) }] });
+    void save({
+      ...d,
+      panels: [
+        ...d.panels,
+        { title: title.value.trim() || expr.value.trim(), expr: expr.value.trim(), ...(unit.value ? { unit: unit.value } : {}) },
+      ],
+    });
   });
   return form;
 }

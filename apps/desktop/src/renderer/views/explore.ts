@@ -30,12 +30,23 @@ export const exploreView: View = {
     let runId = 0;
     let chart: LineChart | undefined;
 
-    const rangeSelect = h('select', { 'aria-label': 'Range', class: 'range' }, ...RANGES.map((r) => h('option', { value: r.label, text: `Last ${r.label}`, selected: r.label === initialRange })));
+    const rangeSelect = h(
+      'select',
+      { 'aria-label': 'Range', class: 'range' },
+      ...RANGES.map((r) => h('option', { value: r.label, text: `Last ${r.label}`, selected: r.label === initialRange })),
+    );
     const runButton = h('button', { class: 'primary run', text: 'Run', title: 'Ctrl+Enter' });
-    const exportFormat = h('select', { 'aria-label': 'Export format', class: 'export-format' }, ...EXPORT_CHOICES.map((c) => h('option', { value: c.format, text: c.label })));
+    const exportFormat = h(
+      'select',
+      { 'aria-label': 'Export format', class: 'export-format' },
+      ...EXPORT_CHOICES.map((c) => h('option', { value: c.format, text: c.label })),
+    );
     const exportButton = h('button', { class: 'export-data', text: 'Export data' });
     const pngButton = h('button', { class: 'export-png', text: 'Save chart as PNG' });
-    const tabs = { graph: h('button', { class: 'tab active', 'data-tab': 'graph', text: 'Graph' }), table: h('button', { class: 'tab', 'data-tab': 'table', text: 'Table' }) };
+    const tabs = {
+      graph: h('button', { class: 'tab active', 'data-tab': 'graph', text: 'Graph' }),
+      table: h('button', { class: 'tab', 'data-tab': 'table', text: 'Table' }),
+    };
     const editorBox = h('div', { class: 'promql-editor' });
     const errorBox = h('div', { class: 'error query-error', role: 'alert' });
     const info = h('div', { class: 'muted query-info' });
@@ -47,7 +58,29 @@ export const exploreView: View = {
     const tableBox = h('div', { class: 'explore-table', hidden: true });
     root.append(
       h('h1', { text: 'Explore' }),
-      h('div', { class: 'panel explore' }, editorBox, errorBox, h('div', { class: 'toolbar' }, runButton, h('span', { class: 'muted', text: 'Ctrl/Cmd+Enter runs' }), h('span', { class: 'spacer' }), tabs.graph, tabs.table, rangeSelect), info, chartBox, tableBox, notes, h('div', { class: 'toolbar export' }, exportFormat, exportButton, pngButton), exportBar.el, exportNote),
+      h(
+        'div',
+        { class: 'panel explore' },
+        editorBox,
+        errorBox,
+        h(
+          'div',
+          { class: 'toolbar' },
+          runButton,
+          h('span', { class: 'muted', text: 'Ctrl/Cmd+Enter runs' }),
+          h('span', { class: 'spacer' }),
+          tabs.graph,
+          tabs.table,
+          rangeSelect,
+        ),
+        info,
+        chartBox,
+        tableBox,
+        notes,
+        h('div', { class: 'toolbar export' }, exportFormat, exportButton, pngButton),
+        exportBar.el,
+        exportNote,
+      ),
     );
 
     const saveToHash = (q: string) => {
@@ -57,7 +90,9 @@ export const exploreView: View = {
 
     const showError = (editor: PromqlEditor, q: string, message: string) => {
       const pos = queryErrorPosition(message, q);
-      errorBox.replaceChildren(pos ? h('span', {}, h('strong', { text: `line ${pos.line}, column ${pos.column}: ` }), pos.detail) : message);
+      errorBox.replaceChildren(
+        pos ? h('span', {}, h('strong', { text: `line ${pos.line}, column ${pos.column}: ` }), pos.detail) : message,
+      );
       if (pos) editor.markError(pos.offset, message);
     };
 
@@ -106,7 +141,10 @@ export const exploreView: View = {
       showQueryNotes(notes, res);
       // Over HTTP the browser's resource timing says when the last byte arrived (JSON
       // parsing follows it); over IPC there is no such entry and parse counts as 0.
-      const entry = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/query_range')).pop() as PerformanceResourceTiming | undefined;
+      const entry = performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('/api/v1/query_range'))
+        .pop() as PerformanceResourceTiming | undefined;
       const arrived = entry && entry.responseEnd > t0 ? entry.responseEnd : parsed;
       performance.measure('explore:parse', { start: arrived, end: parsed });
       const columns = gridToColumns(res.data);
@@ -143,11 +181,19 @@ export const exploreView: View = {
       if (!q) return void (exportNote.textContent = 'Type a query to export its data.');
       const rangeS = rangeSeconds(rangeSelect.value);
       const w = windowFor(rangeS, stepFor(rangeS));
-      const { request, suggestedName } = exportDownload({ format: exportFormat.value, query: q, startMs: w.startS * 1000, endMs: w.endS * 1000, stepMs: w.stepS * 1000 });
+      const { request, suggestedName } = exportDownload({
+        format: exportFormat.value,
+        query: q,
+        startMs: w.startS * 1000,
+        endMs: w.endS * 1000,
+        stepMs: w.stepS * 1000,
+      });
       exportButton.disabled = true;
       exportNote.textContent = '';
       exportBar
-        .run(`Exporting ${exportFormat.value}`, (onProgress, signal) => ctx.transfers.saveFromHub(request, suggestedName, onProgress, signal))
+        .run(`Exporting ${exportFormat.value}`, (onProgress, signal) =>
+          ctx.transfers.saveFromHub(request, suggestedName, onProgress, signal),
+        )
         .then((saved) => (exportNote.textContent = savedText('Export', saved, ctx.transfers.savesTo)))
         .catch((e: unknown) => (exportNote.textContent = failedText('Export', e)))
         .finally(() => (exportButton.disabled = false));

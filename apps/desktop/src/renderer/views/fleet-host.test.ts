@@ -28,21 +28,30 @@ describe.runIf(available)('fleet and host views', () => {
     await page.goto(`${rig.ui.url}#/fleet`);
     const row = page.locator('tr[data-agent="ui-host"]');
     await row.waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => document.querySelector('tr[data-agent="ui-host"] .badge')?.textContent === 'up', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('tr[data-agent="ui-host"] .badge')?.textContent === 'up', undefined, {
+      timeout: 30_000,
+    });
     expect(await row.locator('td').nth(2).textContent()).not.toBe('–');
     // Sparklines refresh every 10 s; a new agent fills only the right edge of the 15 min
     // span (a dot, then a short line), so a few inked pixels each is what to expect.
     await page.waitForFunction(
       () => {
         const cs = [...document.querySelectorAll<HTMLCanvasElement>('tr[data-agent="ui-host"] canvas.sparkline')];
-        const ink = (c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length;
+        const ink = (c: HTMLCanvasElement) =>
+          c
+            .getContext('2d')!
+            .getImageData(0, 0, c.width, c.height)
+            .data.filter((v, i) => i % 4 === 3 && v > 0).length;
         return cs.length === 4 && cs.every((c) => ink(c) >= 8);
       },
       undefined,
       { timeout: 30_000, polling: 500 },
     );
     const ink = await inkedPixels(page, 'tr[data-agent="ui-host"] canvas.sparkline');
-    expect(ink.every((n) => n >= 8), `sparkline ink ${ink}`).toBe(true);
+    expect(
+      ink.every((n) => n >= 8),
+      `sparkline ink ${ink}`,
+    ).toBe(true);
     await screenshot(page, 'fleet');
 
     const search = page.getByRole('searchbox', { name: 'Search agents' });
@@ -69,18 +78,26 @@ describe.runIf(available)('fleet and host views', () => {
     const steps: number[] = [];
     page.on('request', (r) => {
       const u = new URL(r.url());
-      if (u.pathname === '/api/v1/query_range' && u.searchParams.get('query')?.includes('instance="ui-host"')) steps.push(Number(u.searchParams.get('step')));
+      if (u.pathname === '/api/v1/query_range' && u.searchParams.get('query')?.includes('instance="ui-host"'))
+        steps.push(Number(u.searchParams.get('step')));
     });
     await page.goto(`${rig.ui.url}#/host/ui-host`);
     await page.waitForFunction(() => document.querySelectorAll('.chart').length === 12);
     // Every chart has points and a drawn plot.
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.chart')].every((c) => Number(c.dataset.points) > 0), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLElement>('.chart')].every((c) => Number(c.dataset.points) > 0),
+      undefined,
+      { timeout: 30_000 },
+    );
     const points = await page.$$eval('.chart', (cs) => cs.map((c) => Number((c as HTMLElement).dataset.points)));
     expect(points).toHaveLength(12);
     expect(points.every((n) => n > 0)).toBe(true);
     const ink = await inkedPixels(page, '.chart canvas');
     expect(ink).toHaveLength(12);
-    expect(ink.every((n) => n > 500), `chart ink ${ink}`).toBe(true);
+    expect(
+      ink.every((n) => n > 500),
+      `chart ink ${ink}`,
+    ).toBe(true);
     // And every chart has at least one series with a value (not only gaps).
     const titles = await page.$$eval('.chart h2', (hs) => hs.map((x) => x.textContent));
     expect(titles).toContain('CPU busy');
@@ -92,15 +109,29 @@ describe.runIf(available)('fleet and host views', () => {
       return Number((c as HTMLElement).dataset.lastX);
     });
     await page.waitForTimeout(3500);
-    const after = await page.$eval('.chart[data-chart="CPU busy"]', (c) => ({ lastX: Number((c as HTMLElement).dataset.lastX), same: (c.querySelector('canvas') as HTMLCanvasElement & { __marker?: boolean }).__marker === true }));
+    const after = await page.$eval('.chart[data-chart="CPU busy"]', (c) => ({
+      lastX: Number((c as HTMLElement).dataset.lastX),
+      same: (c.querySelector('canvas') as HTMLCanvasElement & { __marker?: boolean }).__marker === true,
+    }));
     expect(after.lastX - before).toBeGreaterThanOrEqual(2);
     expect(after.same).toBe(true);
     expect(steps.filter((s) => s === 1).length).toBeGreaterThan(12);
 
     // A filesystem mounted mid-stream: its series joins the live chart.
-    const mounted = { __name__: 'node_filesystem_avail_bytes', job: 'node', instance: 'ui-host', mountpoint: '/mnt/hot-added', fstype: 'ext4', device: '/dev/test0' };
+    const mounted = {
+      __name__: 'node_filesystem_avail_bytes',
+      job: 'node',
+      instance: 'ui-host',
+      mountpoint: '/mnt/hot-added',
+      fstype: 'ext4',
+      device: '/dev/test0',
+    };
     rig.ui.hub.store.append([{ labels: mounted, timestamps: [Date.now()], values: [123e9] }]);
-    await page.waitForFunction(() => /\/mnt\/hot-added/.test(document.querySelector('.chart[data-chart="Filesystem free"] .u-legend')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => /\/mnt\/hot-added/.test(document.querySelector('.chart[data-chart="Filesystem free"] .u-legend')?.textContent ?? ''),
+      undefined,
+      { timeout: 15_000 },
+    );
 
     // 1 h: every chart re-queried at a coarser step, and the URL remembers the range.
     steps.length = 0;
@@ -111,7 +142,8 @@ describe.runIf(available)('fleet and host views', () => {
     await screenshot(page, 'host-1h');
 
     // Zoom by dragging on one chart: every chart's x range follows; a double-click resets.
-    const xRanges = () => page.$$eval('.chart', (cs) => cs.map((c) => `${(c as HTMLElement).dataset.xMin}..${(c as HTMLElement).dataset.xMax}`));
+    const xRanges = () =>
+      page.$$eval('.chart', (cs) => cs.map((c) => `${(c as HTMLElement).dataset.xMin}..${(c as HTMLElement).dataset.xMax}`));
     const full = await xRanges();
     expect(new Set(full).size).toBe(1);
     const box = (await page.locator('.chart[data-chart="Memory"] .u-over').boundingBox())!;

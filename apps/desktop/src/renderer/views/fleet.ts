@@ -79,7 +79,9 @@ export const fleetView: View = {
 
     const matches = (a: FleetAgent, q: string): boolean => {
       if (!q) return true;
-      const hay = [a.agentId, a.host?.hostname ?? '', a.version ?? '', ...Object.entries(a.labels).flatMap(([k, v]) => [`${k}=${v}`, v])].join('\n').toLowerCase();
+      const hay = [a.agentId, a.host?.hostname ?? '', a.version ?? '', ...Object.entries(a.labels).flatMap(([k, v]) => [`${k}=${v}`, v])]
+        .join('\n')
+        .toLowerCase();
       return q
         .toLowerCase()
         .split(/\s+/)
@@ -89,7 +91,15 @@ export const fleetView: View = {
     const row = (a: FleetAgent): HTMLElement => {
       const href = `#/host/${encodeURIComponent(a.agentId)}`;
       const cells = [
-        h('td', {}, h('span', { class: `badge ${a.up ? 'up' : 'down'}`, text: a.up ? 'up' : 'down', title: a.connected ? 'connected' : 'disconnected' })),
+        h(
+          'td',
+          {},
+          h('span', {
+            class: `badge ${a.up ? 'up' : 'down'}`,
+            text: a.up ? 'up' : 'down',
+            title: a.connected ? 'connected' : 'disconnected',
+          }),
+        ),
         h('td', {}, h('a', { href, text: a.agentId })),
         h('td', { text: a.host?.hostname ?? '–', title: [a.host?.os, a.host?.release, a.host?.arch].filter(Boolean).join(' ') }),
         h('td', { class: 'num', text: formatAgo(a.lastBatchMs), 'data-ms': String(a.lastBatchMs ?? '') }),
@@ -127,7 +137,8 @@ export const fleetView: View = {
         return (c || a.agentId.localeCompare(b.agentId)) * sort.dir;
       });
       body.replaceChildren(...shown.map(row));
-      if (shown.length === 0) body.append(h('tr', {}, h('td', { colspan: String(COLUMNS.length), class: 'muted', text: 'No agent matches this search.' })));
+      if (shown.length === 0)
+        body.append(h('tr', {}, h('td', { colspan: String(COLUMNS.length), class: 'muted', text: 'No agent matches this search.' })));
       count.textContent = `${shown.length} of ${agents.length} agents`;
     };
 
@@ -153,8 +164,21 @@ export const fleetView: View = {
         h(
           'ol',
           {},
-          h('li', {}, 'Issue a token for it in ', h('a', { href: '#/settings', text: 'Settings' }), ' (or ', h('code', { text: `curl -X POST ${http}/api/hub/v1/agents -d '{"agentId":"web-1"}'` }), ').'),
-          h('li', {}, 'On the machine, from a checkout of metrics-hub, install and start the agent:', h('pre', { class: 'install-command', text: `sudo scripts/install-agent.sh install --hub ${mqtt} --token TOKEN` })),
+          h(
+            'li',
+            {},
+            'Issue a token for it in ',
+            h('a', { href: '#/settings', text: 'Settings' }),
+            ' (or ',
+            h('code', { text: `curl -X POST ${http}/api/hub/v1/agents -d '{"agentId":"web-1"}'` }),
+            ').',
+          ),
+          h(
+            'li',
+            {},
+            'On the machine, from a checkout of metrics-hub, install and start the agent:',
+            h('pre', { class: 'install-command', text: `sudo scripts/install-agent.sh install --hub ${mqtt} --token TOKEN` }),
+          ),
           h('li', { text: 'It shows here within seconds of connecting.' }),
         ),
         h('p', { class: 'muted', text: `This hub: MQTT ${mqtt}, HTTP ${http}.` }),

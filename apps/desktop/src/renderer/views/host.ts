@@ -22,7 +22,10 @@ export const hostView: View = {
   mount(root, ctx) {
     const agentId = ctx.params[0];
     if (!agentId) {
-      root.append(h('h1', { text: 'Host' }), h('p', { class: 'muted' }, 'Pick a host in the ', h('a', { href: '#/fleet', text: 'fleet' }), '.'));
+      root.append(
+        h('h1', { text: 'Host' }),
+        h('p', { class: 'muted' }, 'Pick a host in the ', h('a', { href: '#/fleet', text: 'fleet' }), '.'),
+      );
       return () => undefined;
     }
     const initial = ctx.params[1];
@@ -41,7 +44,13 @@ export const hostView: View = {
       history.replaceState(null, '', `#/host/${encodeURIComponent(agentId)}/${c.id}`);
       void load();
     });
-    root.append(h('div', { class: 'host-head' }, h('a', { href: '#/fleet', class: 'back', text: '← Fleet' }), h('h1', { text: agentId }), info), picker, h('p', { class: 'muted hint', text: 'Drag across a chart to zoom, double-click to reset.' }), error, grid);
+    root.append(
+      h('div', { class: 'host-head' }, h('a', { href: '#/fleet', class: 'back', text: '← Fleet' }), h('h1', { text: agentId }), info),
+      picker,
+      h('p', { class: 'muted hint', text: 'Drag across a chart to zoom, double-click to reset.' }),
+      error,
+      grid,
+    );
 
     const group = new ChartGroup({ kind: 'live', windowSec: liveWindowSec(choice) });
     const charts = NODE_PANELS.map((p) => new TimeSeriesChart(grid, p, group));
@@ -64,7 +73,9 @@ export const hostView: View = {
       const gen = ++generation;
       const r = resolveRange(choice, Date.now());
       range = r;
-      group.setMode(r.live ? { kind: 'live', windowSec: liveWindowSec(choice) } : { kind: 'fixed', fromSec: r.startMs / 1000, toSec: r.endMs / 1000 });
+      group.setMode(
+        r.live ? { kind: 'live', windowSec: liveWindowSec(choice) } : { kind: 'fixed', fromSec: r.startMs / 1000, toSec: r.endMs / 1000 },
+      );
       grid.dataset.step = String(r.stepMs / 1000);
       const w = rateWindow(r.stepMs, intervalMs);
       const failures: string[] = [];

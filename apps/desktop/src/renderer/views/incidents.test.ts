@@ -26,7 +26,9 @@ beforeAll(async () => {
   // Enough reports for rate() to have samples in its minute and for lines, not dots.
   const deadline = Date.now() + 40_000;
   while (Date.now() < deadline) {
-    const r = (await (await fetch(`${rig.ui.url}api/v1/query?query=${encodeURIComponent('count_over_time(node_load1[1m])')}`)).json()) as { data: { result: { value: [number, string] }[] } };
+    const r = (await (await fetch(`${rig.ui.url}api/v1/query?query=${encodeURIComponent('count_over_time(node_load1[1m])')}`)).json()) as {
+      data: { result: { value: [number, string] }[] };
+    };
     if (Number(r.data.result[0]?.value[1] ?? 0) >= 15) break;
     await new Promise((res) => setTimeout(res, 500));
   }
@@ -42,7 +44,8 @@ async function seriesInk(page: Page, selector: string): Promise<number> {
     const canvas = c as HTMLCanvasElement;
     const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
     let n = 0;
-    for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && Math.abs(px[i] - 0x2f) < 40 && Math.abs(px[i + 1] - 0x6f) < 40 && Math.abs(px[i + 2] - 0xed) < 40) n++;
+    for (let i = 0; i < px.length; i += 4)
+      if (px[i + 3] > 0 && Math.abs(px[i] - 0x2f) < 40 && Math.abs(px[i + 1] - 0x6f) < 40 && Math.abs(px[i + 2] - 0xed) < 40) n++;
     return n;
   });
 }
@@ -58,7 +61,9 @@ describe.runIf(available)('incident files', () => {
     // The info PromQL attaches to rate(node_load1[...]) shows under that panel, and only there.
     const rateNotes = page.locator('.dash-panel:has(h3:text-is("Load rate")) .query-notes');
     await rateNotes.locator('.note-info').waitFor();
-    expect(await rateNotes.textContent()).toMatch(/Info PromQL info: metric might not be a counter, name does not end in _total\/_sum\/_count\/_bucket: "node_load1"/);
+    expect(await rateNotes.textContent()).toMatch(
+      /Info PromQL info: metric might not be a counter, name does not end in _total\/_sum\/_count\/_bucket: "node_load1"/,
+    );
     expect(await page.locator('.dash-panel:has(h3:text-is("Load")) .query-notes').isHidden()).toBe(true);
 
     await page.click('button[data-action="make-incident"]');
@@ -69,14 +74,26 @@ describe.runIf(available)('incident files', () => {
     expect(fileName).toMatch(/^incident-load-spike-\d{4}-\d\d-\d\dT[\d-]+Z\.ndjson$/);
     fileBytes = readFileSync((await download.path())!);
     const lines = fileBytes.toString('utf8').trim().split('\n');
-    const header = JSON.parse(lines[0]) as { format: string; title: string; startMs: number; endMs: number; dashboard: { id: string; panels: unknown[] } };
-    expect(header).toMatchObject({ format: 'metrics-hub-incident', title: 'Load spike', dashboard: { id: 'inc-db', panels: DASHBOARD.panels } });
+    const header = JSON.parse(lines[0]) as {
+      format: string;
+      title: string;
+      startMs: number;
+      endMs: number;
+      dashboard: { id: string; panels: unknown[] };
+    };
+    expect(header).toMatchObject({
+      format: 'metrics-hub-incident',
+      title: 'Load spike',
+      dashboard: { id: 'inc-db', panels: DASHBOARD.panels },
+    });
     expect(header.endMs - header.startMs).toBe(5 * 60_000);
     expect(Math.abs(header.endMs - Date.now())).toBeLessThan(60_000);
     // The header, the mhb-json marker, then node_load1's series with its samples.
     expect(lines.some((l) => l.includes('"node_load1"') && l.includes('"timestamps"'))).toBe(true);
     await page.waitForFunction(() => (document.querySelector('.incident-note')?.textContent ?? '') !== '');
-    expect(await page.textContent('.incident-note')).toMatch(/^Incident file: incident-load-spike-.*\.ndjson \([\d.]+ (B|KiB|MiB)\) is in your browser's downloads\.$/);
+    expect(await page.textContent('.incident-note')).toMatch(
+      /^Incident file: incident-load-spike-.*\.ndjson \([\d.]+ (B|KiB|MiB)\) is in your browser's downloads\.$/,
+    );
     expect(await page.getAttribute('.incident-form .transfer', 'data-state')).toBe('done');
     await screenshot(page, 'incident-make');
     expect(errors, errors.join('\n')).toEqual([]);
@@ -114,7 +131,16 @@ describe.runIf(available)('incident files', () => {
     // The query API's notes come through the incident's own query_range too.
     expect(await page.textContent('.incident-panels .dash-panel:nth-child(2) .query-notes')).toMatch(/might not be a counter/);
     // Read-only: no editing of any kind.
-    for (const edit of ['button[data-action="remove-panel"]', 'form.add-panel', 'button[data-action="delete"]', 'button[data-action="copy"]', 'button[data-action="make-incident"]', 'select.range', 'main input', 'main textarea']) {
+    for (const edit of [
+      'button[data-action="remove-panel"]',
+      'form.add-panel',
+      'button[data-action="delete"]',
+      'button[data-action="copy"]',
+      'button[data-action="make-incident"]',
+      'select.range',
+      'main input',
+      'main textarea',
+    ]) {
       expect(await page.locator(edit).count(), edit).toBe(0);
     }
     await screenshot(page, 'incident-open');
@@ -133,12 +159,20 @@ describe.runIf(available)('incident files', () => {
     await page.click('button[data-action="import-incident"]');
     await page.waitForSelector('.import-report a.imported-dashboard', { timeout: 30_000 });
     const report = (await page.textContent('.import-report'))!;
-    expect(report).toMatch(new RegExp(`^Imported into this hub: ${samples.toLocaleString('en-US')} samples stored in \\d+ series \\(${samples.toLocaleString('en-US')} read\\)\\. Its dashboard is saved as Incident load\\.$`));
+    expect(report).toMatch(
+      new RegExp(
+        `^Imported into this hub: ${samples.toLocaleString('en-US')} samples stored in \\d+ series \\(${samples.toLocaleString('en-US')} read\\)\\. Its dashboard is saved as Incident load\\.$`,
+      ),
+    );
     expect(await page.getAttribute('.import-report a.imported-dashboard', 'href')).toBe('#/dashboards/incident-inc-db');
     // Stored for real: the dashboard and the samples are in that hub now.
-    const dashboards = (await (await fetch(`${other!.url}api/hub/v1/dashboards`)).json()) as { dashboards: { id: string; panels: unknown[] }[] };
+    const dashboards = (await (await fetch(`${other!.url}api/hub/v1/dashboards`)).json()) as {
+      dashboards: { id: string; panels: unknown[] }[];
+    };
     expect(dashboards.dashboards.find((d) => d.id === 'incident-inc-db')?.panels).toEqual(DASHBOARD.panels);
-    const stored = (await (await fetch(`${other!.url}api/v1/query?query=${encodeURIComponent('count_over_time(node_load1[10m])')}`)).json()) as { data: { result: { value: [number, string] }[] } };
+    const stored = (await (
+      await fetch(`${other!.url}api/v1/query?query=${encodeURIComponent('count_over_time(node_load1[10m])')}`)
+    ).json()) as { data: { result: { value: [number, string] }[] } };
     expect(Number(stored.data.result[0]?.value[1])).toBeGreaterThan(0);
     await screenshot(page, 'incident-imported');
 
@@ -148,7 +182,9 @@ describe.runIf(available)('incident files', () => {
     const items = await page.locator('.incident-list li[data-id]').allTextContents();
     expect(items.length).toBe(2);
     expect(items.every((t) => t.startsWith('Load spike'))).toBe(true);
-    expect(await page.textContent(`.incident-list li[data-id="${id}"]`)).toMatch(new RegExp(`· from file ${fileName.replace(/\./g, '\\.')}$`));
+    expect(await page.textContent(`.incident-list li[data-id="${id}"]`)).toMatch(
+      new RegExp(`· from file ${fileName.replace(/\./g, '\\.')}$`),
+    );
     expect(errors, errors.join('\n')).toEqual([]);
   });
 });

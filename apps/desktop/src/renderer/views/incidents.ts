@@ -48,7 +48,10 @@ function showOpened(root: HTMLElement, ctx: ViewContext, state: ViewState): void
   const list = h('ul', { class: 'incident-list' });
   root.append(
     h('h1', { text: 'Incidents' }),
-    h('p', { class: 'muted', text: 'An incident file holds a dashboard and its series over a time window (make one on a dashboard: Make incident file…). Opening one shows it read-only, drawn from the file alone; nothing is stored in this hub unless you import it.' }),
+    h('p', {
+      class: 'muted',
+      text: 'An incident file holds a dashboard and its series over a time window (make one on a dashboard: Make incident file…). Opening one shows it read-only, drawn from the file alone; nothing is stored in this hub unless you import it.',
+    }),
     h('div', { class: 'row' }, open, bar.el),
     note,
     h('h2', { text: 'Opened incidents' }),
@@ -67,8 +70,21 @@ function showOpened(root: HTMLElement, ctx: ViewContext, state: ViewState): void
   ctx.api.openedIncidents().then(
     (incidents) => {
       if (state.stopped) return;
-      list.replaceChildren(...incidents.map((i) => h('li', { 'data-id': i.id }, h('a', { href: `#/incidents/${i.id}`, text: i.title }), ' ', h('span', { class: 'muted', text: summary(i) }))));
-      if (!incidents.length) list.replaceChildren(h('li', { class: 'muted', text: 'None. The hub keeps the last 5 opened incidents in memory until it restarts.' }));
+      list.replaceChildren(
+        ...incidents.map((i) =>
+          h(
+            'li',
+            { 'data-id': i.id },
+            h('a', { href: `#/incidents/${i.id}`, text: i.title }),
+            ' ',
+            h('span', { class: 'muted', text: summary(i) }),
+          ),
+        ),
+      );
+      if (!incidents.length)
+        list.replaceChildren(
+          h('li', { class: 'muted', text: 'None. The hub keeps the last 5 opened incidents in memory until it restarts.' }),
+        );
       root.dataset.loaded = 'true';
     },
     (e: Error) => (note.textContent = `Could not list the opened incidents: ${e.message}`),
@@ -80,12 +96,25 @@ async function openIncidentFile(ctx: ViewContext, bar: TransferBar): Promise<Ope
   const file = await ctx.transfers.chooseFile('Open incident file', INCIDENT_FILES);
   if (!file) return undefined;
   // The hub keeps the file's name with the incident, for "from file …" in every window.
-  return bar.run(`Opening ${file.name}`, (onProgress, signal) => ctx.transfers.uploadToHub<OpenedIncident>(`/api/hub/v1/incidents/open?name=${encodeURIComponent(file.name)}`, file, INCIDENT_TYPE, onProgress, signal));
+  return bar.run(`Opening ${file.name}`, (onProgress, signal) =>
+    ctx.transfers.uploadToHub<OpenedIncident>(
+      `/api/hub/v1/incidents/open?name=${encodeURIComponent(file.name)}`,
+      file,
+      INCIDENT_TYPE,
+      onProgress,
+      signal,
+    ),
+  );
 }
 
 function summary(i: OpenedIncident): string {
   const file = i.fileName;
-  return [`${timeText(i.startMs)} – ${timeText(i.endMs)} (${formatDuration(i.endMs - i.startMs)})`, `${i.series.toLocaleString('en-US')} series`, `${i.samples.toLocaleString('en-US')} samples`, ...(file ? [`from file ${file}`] : [])].join(' · ');
+  return [
+    `${timeText(i.startMs)} – ${timeText(i.endMs)} (${formatDuration(i.endMs - i.startMs)})`,
+    `${i.series.toLocaleString('en-US')} series`,
+    `${i.samples.toLocaleString('en-US')} samples`,
+    ...(file ? [`from file ${file}`] : []),
+  ].join(' · ');
 }
 
 function showIncident(root: HTMLElement, ctx: ViewContext, id: string, state: ViewState): void {
@@ -96,7 +125,11 @@ function showIncident(root: HTMLElement, ctx: ViewContext, id: string, state: Vi
       if (!state.stopped) drawIncident(root, ctx, incident, state);
     },
     (e: Error) => {
-      problem.replaceChildren(`This incident is not open in the hub any more (${e.message}). Open its file again: `, h('a', { href: '#/incidents', text: 'Incidents' }), '.');
+      problem.replaceChildren(
+        `This incident is not open in the hub any more (${e.message}). Open its file again: `,
+        h('a', { href: '#/incidents', text: 'Incidents' }),
+        '.',
+      );
       root.dataset.loaded = 'true';
     },
   );
@@ -107,9 +140,33 @@ function drawIncident(root: HTMLElement, ctx: ViewContext, incident: OpenedIncid
   const report = h('div', { class: 'import-report', role: 'status' });
   const file = incident.fileName;
   root.append(
-    h('div', { class: 'toolbar' }, h('a', { href: '#/incidents', text: '← Opened incidents' }), h('h2', { class: 'incident-title', text: incident.title }), h('span', { class: 'badge read-only', text: 'read-only' }), h('span', { class: 'spacer' }), importButton),
-    h('p', { class: 'incident-meta muted' }, file ? h('span', { class: 'incident-file', text: `From file ${file}` }) : h('span', { class: 'incident-file', text: 'From a file opened earlier' }), ` · made ${timeText(Date.parse(incident.createdAt))}`, h('br'), `Window ${timeText(incident.startMs)} – ${timeText(incident.endMs)} (${formatDuration(incident.endMs - incident.startMs)}) · `, h('span', { class: 'incident-counts', text: `${incident.series.toLocaleString('en-US')} series, ${incident.samples.toLocaleString('en-US')} samples` })),
-    h('p', { class: 'muted', text: 'Shown from the file alone, not from this hub\'s data; nothing here can be edited. Import it to keep its samples and dashboard in this hub.' }),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('a', { href: '#/incidents', text: '← Opened incidents' }),
+      h('h2', { class: 'incident-title', text: incident.title }),
+      h('span', { class: 'badge read-only', text: 'read-only' }),
+      h('span', { class: 'spacer' }),
+      importButton,
+    ),
+    h(
+      'p',
+      { class: 'incident-meta muted' },
+      file
+        ? h('span', { class: 'incident-file', text: `From file ${file}` })
+        : h('span', { class: 'incident-file', text: 'From a file opened earlier' }),
+      ` · made ${timeText(Date.parse(incident.createdAt))}`,
+      h('br'),
+      `Window ${timeText(incident.startMs)} – ${timeText(incident.endMs)} (${formatDuration(incident.endMs - incident.startMs)}) · `,
+      h('span', {
+        class: 'incident-counts',
+        text: `${incident.series.toLocaleString('en-US')} series, ${incident.samples.toLocaleString('en-US')} samples`,
+      }),
+    ),
+    h('p', {
+      class: 'muted',
+      text: "Shown from the file alone, not from this hub's data; nothing here can be edited. Import it to keep its samples and dashboard in this hub.",
+    }),
     report,
     h('h3', { class: 'incident-dashboard', text: `Dashboard: ${incident.dashboard.title}` }),
   );
@@ -128,7 +185,7 @@ function drawIncident(root: HTMLElement, ctx: ViewContext, incident: OpenedIncid
   const source = incidentSource(ctx.api, incident.id);
   const charts = incident.dashboard.panels.map((p) => createPanelChart(source, p));
   for (const c of charts) grid.append(c.el);
-  if (!charts.length) grid.append(h('p', { class: 'muted', text: 'The incident\'s dashboard has no panels.' }));
+  if (!charts.length) grid.append(h('p', { class: 'muted', text: "The incident's dashboard has no panels." }));
   state.cleanup.push(...charts.map((c) => () => c.destroy()));
   // An incident never changes: draw once, over its own window.
   const w = fixedWindow(incident.startMs, incident.endMs);
@@ -147,6 +204,7 @@ function importReport(shown: OpenedIncident, r: IncidentImport): (Node | string)
     '.',
   ];
   // The file asked for again may not be the one shown: say so rather than pretend.
-  if (r.title !== shown.title || r.startMs !== shown.startMs || r.endMs !== shown.endMs) out.push(h('span', { class: 'error', text: ` Note: that file is another incident ("${r.title}") than the one shown.` }));
+  if (r.title !== shown.title || r.startMs !== shown.startMs || r.endMs !== shown.endMs)
+    out.push(h('span', { class: 'error', text: ` Note: that file is another incident ("${r.title}") than the one shown.` }));
   return out;
 }

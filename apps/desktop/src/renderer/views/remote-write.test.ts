@@ -20,11 +20,23 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => endpoint.close(() => resolve())));
 
-const rig = uiPerFile({ yaml: () => ['remote_write:', `  - url: ${endpointUrl}`, '    name: long-term', '    batch_send_deadline: 100ms', '    min_backoff: 100ms', '    max_backoff: 1s'] });
+const rig = uiPerFile({
+  yaml: () => [
+    'remote_write:',
+    `  - url: ${endpointUrl}`,
+    '    name: long-term',
+    '    batch_send_deadline: 100ms',
+    '    min_backoff: 100ms',
+    '    max_backoff: 1s',
+  ],
+});
 
 describe.runIf(rig.available)('remote write in Settings', () => {
   it('shows an endpoint that refuses for now: retrying, samples waiting, the last error', async () => {
-    const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=prometheus`, { method: 'POST', body: `rw_gauge{k="1"} 1 ${Math.floor(Date.now() / 1000)}\n` });
+    const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=prometheus`, {
+      method: 'POST',
+      body: `rw_gauge{k="1"} 1 ${Math.floor(Date.now() / 1000)}\n`,
+    });
     expect(res.status).toBe(200);
     const { page, errors } = await newPage(rig.browser);
     // The hub has tried (and been refused) before the page asks.

@@ -25,12 +25,39 @@ export const settingsView: View = {
     const files = h('div', { class: 'panel files' });
     const archive = h('div', { class: 'panel archive' });
     const remoteWrite = h('div', { class: 'panel remote-write' });
-    const agentId = h('input', { name: 'agentId', placeholder: 'agent id, e.g. web-1', 'aria-label': 'Agent id', pattern: '[A-Za-z0-9._\\-]+' });
+    const agentId = h('input', {
+      name: 'agentId',
+      placeholder: 'agent id, e.g. web-1',
+      'aria-label': 'Agent id',
+      pattern: '[A-Za-z0-9._\\-]+',
+    });
     const create = h('button', { class: 'primary', type: 'submit', text: 'Create token' });
     const form = h('form', { class: 'row token-form' }, agentId, create);
     const notifications = notificationsEditor(ctx);
     const cleanup: (() => void)[] = [];
-    root.append(h('h1', { text: 'Settings' }), problem, h('h2', { text: 'Addresses' }), addresses, hubSettingsForm(ctx), h('h2', { text: 'Agent tokens' }), form, issued, tokens, h('h2', { text: 'Notifications: routes and receivers' }), notifications, h('h2', { text: 'Snapshots' }), snapshotsPanel(ctx, cleanup), h('h2', { text: 'Import data' }), importPanel(ctx, cleanup), h('h2', { text: 'Storage and alerting' }), files, h('h2', { text: 'Cold storage' }), archive, h('h2', { text: 'Remote write' }), remoteWrite);
+    root.append(
+      h('h1', { text: 'Settings' }),
+      problem,
+      h('h2', { text: 'Addresses' }),
+      addresses,
+      hubSettingsForm(ctx),
+      h('h2', { text: 'Agent tokens' }),
+      form,
+      issued,
+      tokens,
+      h('h2', { text: 'Notifications: routes and receivers' }),
+      notifications,
+      h('h2', { text: 'Snapshots' }),
+      snapshotsPanel(ctx, cleanup),
+      h('h2', { text: 'Import data' }),
+      importPanel(ctx, cleanup),
+      h('h2', { text: 'Storage and alerting' }),
+      files,
+      h('h2', { text: 'Cold storage' }),
+      archive,
+      h('h2', { text: 'Remote write' }),
+      remoteWrite,
+    );
 
     let stopped = false;
     const loadTokens = async () => {
@@ -65,23 +92,46 @@ export const settingsView: View = {
         const s = status.value;
         const b = s.broker;
         const rows: [string, string][] = [
-          ['MQTT broker', b.mode === 'external' ? `external: ${b.url ?? '?'} (${b.connected ? 'connected' : 'not connected'})` : b.mqtt ? `mqtt://${b.mqtt.host}:${b.mqtt.port}` : 'off'],
+          [
+            'MQTT broker',
+            b.mode === 'external'
+              ? `external: ${b.url ?? '?'} (${b.connected ? 'connected' : 'not connected'})`
+              : b.mqtt
+                ? `mqtt://${b.mqtt.host}:${b.mqtt.port}`
+                : 'off',
+          ],
           ...(b.mqtts ? [['MQTT over TLS', `mqtts://${b.mqtts.host}:${b.mqtts.port}`] as [string, string]] : []),
           ['HTTP API', s.http ? `http://${s.http.host}:${s.http.port}` : 'off'],
           ...(s.http?.tokenRequired
-            ? [['API token', s.http.tokenFile ? `required; in ${s.http.tokenFile} (Grafana: header Authorization: Bearer <it>; the hub commands read it there)` : 'required (http.token in hub.yaml)'] as [string, string]]
+            ? [
+                [
+                  'API token',
+                  s.http.tokenFile
+                    ? `required; in ${s.http.tokenFile} (Grafana: header Authorization: Bearer <it>; the hub commands read it there)`
+                    : 'required (http.token in hub.yaml)',
+                ] as [string, string],
+              ]
             : []),
           ['Hub version', s.version],
           ['Running since', timeText(s.startedMs)],
         ];
-        addresses.replaceChildren(keyValues(rows), h('p', { class: 'muted', text: 'Change them in hub.yaml (broker.listen, http.listen), then restart the hub.' }));
+        addresses.replaceChildren(
+          keyValues(rows),
+          h('p', { class: 'muted', text: 'Change them in hub.yaml (broker.listen, http.listen), then restart the hub.' }),
+        );
         archivePanel(archive, s.archive, ctx);
         remoteWritePanel(remoteWrite, s.remoteWrite);
-      } else addresses.replaceChildren(h('p', { class: 'error', text: status.reason instanceof Error ? status.reason.message : String(status.reason) }));
+      } else
+        addresses.replaceChildren(
+          h('p', { class: 'error', text: status.reason instanceof Error ? status.reason.message : String(status.reason) }),
+        );
       const receivers = alerts.status === 'fulfilled' ? [...new Set(alerts.value.flatMap((a) => a.receivers))] : [];
       files.replaceChildren(
         keyValues([
-          ['Raw sample retention', runtime.status === 'fulfilled' && runtime.value.storageRetention ? runtime.value.storageRetention : 'unknown'],
+          [
+            'Raw sample retention',
+            runtime.status === 'fulfilled' && runtime.value.storageRetention ? runtime.value.storageRetention : 'unknown',
+          ],
           ['Receivers in use', receivers.length ? receivers.join(', ') : 'none by a firing alert right now'],
         ]),
         h(
@@ -91,7 +141,7 @@ export const settingsView: View = {
           h('code', { text: 'hub.yaml' }),
           '; routes, receivers and inhibitions in ',
           h('code', { text: '<data dir>/alerting.yml' }),
-          ' (Alertmanager\'s format) and alert rules in ',
+          " (Alertmanager's format) and alert rules in ",
           h('code', { text: '<data dir>/rules/' }),
           ', where the data dir is hub.data_dir (by default ~/.local/share/metrics-hub). The hub reloads alerting.yml and the rules when they change; retention changes need a restart.',
         ),
@@ -107,7 +157,11 @@ export const settingsView: View = {
 };
 
 function keyValues(rows: [string, string][]): HTMLElement {
-  return h('table', { class: 'kv' }, h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { text: k }), h('td', {}, h('code', { text: v }))))));
+  return h(
+    'table',
+    { class: 'kv' },
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { text: k }), h('td', {}, h('code', { text: v }))))),
+  );
 }
 
 function renderTokens(list: TokenInfo[], ctx: ViewContext, reload: () => Promise<void>, problem: HTMLElement): HTMLElement {
@@ -136,7 +190,13 @@ function renderTokens(list: TokenInfo[], ctx: ViewContext, reload: () => Promise
         { class: `token ${t.revokedMs === undefined ? 'active' : 'revoked'}`, 'data-agent': t.agentId },
         h('td', {}, h('strong', { text: t.agentId })),
         h('td', { text: `issued ${timeText(t.issuedMs)}` }),
-        h('td', {}, t.revokedMs === undefined ? h('span', { class: 'badge ok', text: 'active' }) : h('span', { class: 'badge expired', text: `revoked ${timeText(t.revokedMs)}` })),
+        h(
+          'td',
+          {},
+          t.revokedMs === undefined
+            ? h('span', { class: 'badge ok', text: 'active' })
+            : h('span', { class: 'badge expired', text: `revoked ${timeText(t.revokedMs)}` }),
+        ),
         cell,
       ),
     );
@@ -167,7 +227,12 @@ function copyable(label: string, text: string, name: string): HTMLElement {
       () => (copy.textContent = 'Copy failed: select and copy by hand'),
     );
   });
-  return h('div', { class: `copy-block ${name}` }, h('div', { class: 'row' }, h('span', { class: 'muted', text: label }), copy), h('pre', { class: 'copyable', text }));
+  return h(
+    'div',
+    { class: `copy-block ${name}` },
+    h('div', { class: 'row' }, h('span', { class: 'muted', text: label }), copy),
+    h('pre', { class: 'copyable', text }),
+  );
 }
 
 /**
@@ -250,13 +315,23 @@ function hubSettingsForm(ctx: ViewContext): HTMLElement {
 function archivePanel(el: HTMLElement, status: ArchiveStatus | undefined, ctx: ViewContext): void {
   if (!status) {
     el.replaceChildren(
-      h('p', { class: 'muted' }, 'Off: raw data past its retention is deleted. Set ', h('code', { text: 'store.archive_dir' }), ' in hub.yaml (a NAS or a mounted bucket) to move each past day into a checksummed file there instead; queries over those days read it.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Off: raw data past its retention is deleted. Set ',
+        h('code', { text: 'store.archive_dir' }),
+        ' in hub.yaml (a NAS or a mounted bucket) to move each past day into a checksummed file there instead; queries over those days read it.',
+      ),
     );
     return;
   }
   const render = (s: ArchiveStatus, checked?: number) => {
     const check = h('button', { type: 'button', class: 'archive-verify', text: 'Check every file' });
-    const note = h('span', { class: 'muted archive-note', role: 'status', text: checked === undefined ? '' : s.damaged.length ? '' : `all ${checked} files passed their checksums` });
+    const note = h('span', {
+      class: 'muted archive-note',
+      role: 'status',
+      text: checked === undefined ? '' : s.damaged.length ? '' : `all ${checked} files passed their checksums`,
+    });
     check.addEventListener('click', () => {
       check.disabled = true;
       note.textContent = `Reading ${s.files} files…`;
@@ -275,10 +350,17 @@ function archivePanel(el: HTMLElement, status: ArchiveStatus | undefined, ctx: V
         ['Archived through', s.archivedThrough === undefined ? 'nothing yet' : new Date(s.archivedThrough).toISOString()],
         ['Kept for', s.retentionMs === null ? 'ever (store.archive_retention)' : `${Math.round(s.retentionMs / 86_400_000)} days`],
       ]),
-      ...(s.unavailable ? [h('p', { class: 'error archive-unavailable', text: s.unavailable })] : s.lastError ? [h('p', { class: 'error', text: `The last day could not be archived: ${s.lastError}` })] : []),
+      ...(s.unavailable
+        ? [h('p', { class: 'error archive-unavailable', text: s.unavailable })]
+        : s.lastError
+          ? [h('p', { class: 'error', text: `The last day could not be archived: ${s.lastError}` })]
+          : []),
       ...(s.damaged.length
         ? [
-            h('p', { class: 'error', text: `${s.damaged.length} damaged file${s.damaged.length === 1 ? '' : 's'}, left out of every answer: restore from a backup, or move out of the folder.` }),
+            h('p', {
+              class: 'error',
+              text: `${s.damaged.length} damaged file${s.damaged.length === 1 ? '' : 's'}, left out of every answer: restore from a backup, or move out of the folder.`,
+            }),
             h('ul', { class: 'archive-damaged' }, ...s.damaged.map((d) => h('li', {}, h('code', { text: d.file }), `: ${d.reason}`))),
           ]
         : []),
@@ -294,7 +376,15 @@ function remoteWritePanel(el: HTMLElement, status: RemoteWriteStatus | undefined
   const received = status?.receive;
   const out: (Node | string)[] = [];
   if (!endpoints.length) {
-    out.push(h('p', { class: 'muted' }, 'Out: off. Add ', h('code', { text: 'remote_write:' }), ' to hub.yaml (a list of url: entries, as in Prometheus) to forward every stored sample to VictoriaMetrics, Mimir, Thanos or Prometheus.'));
+    out.push(
+      h(
+        'p',
+        { class: 'muted' },
+        'Out: off. Add ',
+        h('code', { text: 'remote_write:' }),
+        ' to hub.yaml (a list of url: entries, as in Prometheus) to forward every stored sample to VictoriaMetrics, Mimir, Thanos or Prometheus.',
+      ),
+    );
   }
   for (const e of endpoints) {
     const age = e.oldestPendingMs === undefined ? '' : `, oldest waiting since ${timeText(e.oldestPendingMs)}`;
@@ -303,17 +393,30 @@ function remoteWritePanel(el: HTMLElement, status: RemoteWriteStatus | undefined
       keyValues([
         ['Address', e.url],
         ['State', e.state === 'retrying' ? 'retrying a failed request' : e.state],
-        ['Waiting', `${e.pendingSamples.toLocaleString('en-US')} samples${age}${e.queueFull ? ' (queue full: the oldest are being dropped)' : ''}`],
+        [
+          'Waiting',
+          `${e.pendingSamples.toLocaleString('en-US')} samples${age}${e.queueFull ? ' (queue full: the oldest are being dropped)' : ''}`,
+        ],
         ['Sent', `${e.sentSamples.toLocaleString('en-US')} samples${e.lastSentMs ? `, last at ${timeText(e.lastSentMs)}` : ''}`],
         ['Failed requests (retried)', e.failedRequests.toLocaleString('en-US')],
-        ['Dropped', `${e.droppedSamples.rejected.toLocaleString('en-US')} refused by the endpoint, ${e.droppedSamples.queueFull.toLocaleString('en-US')} for a full queue`],
+        [
+          'Dropped',
+          `${e.droppedSamples.rejected.toLocaleString('en-US')} refused by the endpoint, ${e.droppedSamples.queueFull.toLocaleString('en-US')} for a full queue`,
+        ],
       ]),
-      ...(e.lastError ? [h('p', { class: 'error remote-write-error', text: `Last error (${timeText(e.lastError.atMs)}): ${e.lastError.message}` })] : []),
+      ...(e.lastError
+        ? [h('p', { class: 'error remote-write-error', text: `Last error (${timeText(e.lastError.atMs)}): ${e.lastError.message}` })]
+        : []),
     );
   }
   if (received) {
     const r = received.requests;
-    out.push(h('p', { class: 'muted remote-write-in', text: `In (POST /api/v1/write): ${r.stored.toLocaleString('en-US')} requests stored (${received.samplesStored.toLocaleString('en-US')} samples), ${(r.refused + r.tooLarge).toLocaleString('en-US')} refused, ${r.failed.toLocaleString('en-US')} failed.` }));
+    out.push(
+      h('p', {
+        class: 'muted remote-write-in',
+        text: `In (POST /api/v1/write): ${r.stored.toLocaleString('en-US')} requests stored (${received.samplesStored.toLocaleString('en-US')} samples), ${(r.refused + r.tooLarge).toLocaleString('en-US')} refused, ${r.failed.toLocaleString('en-US')} failed.`,
+      }),
+    );
   }
   el.replaceChildren(...out);
 }
@@ -329,7 +432,9 @@ function snapshotsPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement 
     button.disabled = true;
     saveNote.textContent = '';
     bar
-      .run(`Saving ${name}`, (onProgress, signal) => ctx.transfers.saveFromHub({ method: 'GET', path: `/api/hub/v1/snapshots/${encodeURIComponent(name)}` }, name, onProgress, signal))
+      .run(`Saving ${name}`, (onProgress, signal) =>
+        ctx.transfers.saveFromHub({ method: 'GET', path: `/api/hub/v1/snapshots/${encodeURIComponent(name)}` }, name, onProgress, signal),
+      )
       .then((saved) => (saveNote.textContent = savedText('Snapshot', saved, ctx.transfers.savesTo)))
       .catch((e: unknown) => (saveNote.textContent = failedText('Saving the snapshot', e)))
       .finally(() => (button.disabled = false));
@@ -340,9 +445,20 @@ function snapshotsPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement 
         note.textContent = `In ${s.folder}. Restore one with \`hub restore <file> --data-dir <an empty folder>\`.`;
         list.replaceChildren(
           ...s.snapshots.map((x) => {
-            const copy = h('button', { type: 'button', class: 'snapshot-save', text: 'Save a copy…', title: 'Save this snapshot somewhere else, e.g. another disk' });
+            const copy = h('button', {
+              type: 'button',
+              class: 'snapshot-save',
+              text: 'Save a copy…',
+              title: 'Save this snapshot somewhere else, e.g. another disk',
+            });
             copy.addEventListener('click', () => saveCopy(x.name, copy));
-            return h('li', { 'data-name': x.name }, h('code', { text: x.name }), ` ${(x.bytes / 1e6).toFixed(1)} MB${x.manifest.createdAt ? `, taken ${x.manifest.createdAt}` : ''} `, copy);
+            return h(
+              'li',
+              { 'data-name': x.name },
+              h('code', { text: x.name }),
+              ` ${(x.bytes / 1e6).toFixed(1)} MB${x.manifest.createdAt ? `, taken ${x.manifest.createdAt}` : ''} `,
+              copy,
+            );
           }),
         );
       },
@@ -371,7 +487,11 @@ const IMPORT_FORMATS: { format: string; label: string; contentType: string }[] =
 function importPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
   const choose = h('button', { type: 'button', class: 'import-choose', text: 'Choose file…' });
   const chosenName = h('span', { class: 'muted import-file-name', text: 'no file chosen' });
-  const format = h('select', { class: 'import-format', 'aria-label': 'Format' }, ...IMPORT_FORMATS.map((f) => h('option', { value: f.format, text: f.label })));
+  const format = h(
+    'select',
+    { class: 'import-format', 'aria-label': 'Format' },
+    ...IMPORT_FORMATS.map((f) => h('option', { value: f.format, text: f.label })),
+  );
   const partial = h('input', { type: 'checkbox', class: 'import-partial' });
   const go = h('button', { class: 'primary import-go', text: 'Import' });
   const bar = createTransferBar();
@@ -380,16 +500,27 @@ function importPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
   const problems = h('ul', { class: 'error import-problems' });
   let chosen: PickedFile | undefined;
   choose.addEventListener('click', () => {
-    ctx.transfers.chooseFile('Choose a file of samples to import', [{ name: 'Metrics files', extensions: ['om', 'txt', 'prom', 'ndjson'] }, { name: 'All files', extensions: ['*'] }]).then(
-      (file) => {
-        if (!file) return;
-        chosen = file;
-        chosenName.textContent = `${file.name} (${formatValue(file.bytes, 'bytes')})`;
-        const name = file.name;
-        format.value = /\.ndjson$/.test(name) ? 'mhb-json' : /\.(om|openmetrics)(\.txt)?$/.test(name) ? 'openmetrics' : /\.(prom|txt)$/.test(name) ? 'prometheus' : format.value;
-      },
-      (e: Error) => (note.textContent = e.message),
-    );
+    ctx.transfers
+      .chooseFile('Choose a file of samples to import', [
+        { name: 'Metrics files', extensions: ['om', 'txt', 'prom', 'ndjson'] },
+        { name: 'All files', extensions: ['*'] },
+      ])
+      .then(
+        (file) => {
+          if (!file) return;
+          chosen = file;
+          chosenName.textContent = `${file.name} (${formatValue(file.bytes, 'bytes')})`;
+          const name = file.name;
+          format.value = /\.ndjson$/.test(name)
+            ? 'mhb-json'
+            : /\.(om|openmetrics)(\.txt)?$/.test(name)
+              ? 'openmetrics'
+              : /\.(prom|txt)$/.test(name)
+                ? 'prometheus'
+                : format.value;
+        },
+        (e: Error) => (note.textContent = e.message),
+      );
   });
   go.addEventListener('click', () => {
     const file = chosen;
@@ -400,8 +531,13 @@ function importPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
     problems.replaceChildren();
     const query = new URLSearchParams({ format: f.format, ...(partial.checked ? { partial: 'true' } : {}) });
     bar
-      .run(`Sending ${file.name}`, (onProgress, signal) => ctx.transfers.uploadToHub<ImportSummary>(`/api/hub/v1/import?${query}`, file, f.contentType, onProgress, signal))
-      .then((s) => (note.textContent = `Imported ${s.samples} samples in ${s.series} series${s.rejected.length ? ` (${s.rejected.length} lines left out)` : ''}.`))
+      .run(`Sending ${file.name}`, (onProgress, signal) =>
+        ctx.transfers.uploadToHub<ImportSummary>(`/api/hub/v1/import?${query}`, file, f.contentType, onProgress, signal),
+      )
+      .then(
+        (s) =>
+          (note.textContent = `Imported ${s.samples} samples in ${s.series} series${s.rejected.length ? ` (${s.rejected.length} lines left out)` : ''}.`),
+      )
       .catch((e: unknown) => {
         const s = e instanceof HubRequestError ? (e.body as Partial<ImportSummary> | undefined) : undefined;
         if (!s?.rejected) return void (note.textContent = failedText('Import', e));
@@ -410,7 +546,14 @@ function importPanel(ctx: ViewContext, cleanup: (() => void)[]): HTMLElement {
       })
       .finally(() => (go.disabled = false));
   });
-  return h('div', { class: 'panel import' }, h('div', { class: 'row' }, choose, chosenName, format, h('label', {}, partial, ' keep the good lines'), go), bar.el, note, problems);
+  return h(
+    'div',
+    { class: 'panel import' },
+    h('div', { class: 'row' }, choose, chosenName, format, h('label', {}, partial, ' keep the good lines'), go),
+    bar.el,
+    note,
+    problems,
+  );
 }
 
 interface ImportSummary {

@@ -17,7 +17,8 @@ beforeAll(async () => {
   if (!available) return;
   // An hour of xfer_gauge, 40 series, a sample every 3 s: a CSV export of it is megabytes.
   const lines = ['# TYPE xfer_gauge gauge'];
-  for (let k = 0; k < SERIES; k++) for (let t = NOW_S - 3600; t <= NOW_S; t += STEP_S) lines.push(`xfer_gauge{k="${k}"} ${(k + t / 1000) % 17} ${t}`);
+  for (let k = 0; k < SERIES; k++)
+    for (let t = NOW_S - 3600; t <= NOW_S; t += STEP_S) lines.push(`xfer_gauge{k="${k}"} ${(k + t / 1000) % 17} ${t}`);
   lines.push('# EOF', '');
   const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=openmetrics`, { method: 'POST', body: lines.join('\n') });
   expect(((await res.json()) as { committed: boolean }).committed).toBe(true);
@@ -27,7 +28,12 @@ beforeAll(async () => {
 async function throttle(page: Page, bytesPerSecond: number): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: bytesPerSecond,
+    uploadThroughput: bytesPerSecond,
+  });
 }
 
 /** Records every data-bytes value and text the transfer bar under `selector` shows. */
@@ -36,7 +42,13 @@ async function recordProgress(page: Page, selector: string): Promise<void> {
     const bar = document.querySelector<HTMLElement>(sel)!;
     const seen: { bytes: number; text: string; state: string }[] = [];
     (window as unknown as { __progress: typeof seen }).__progress = seen;
-    new MutationObserver(() => seen.push({ bytes: Number(bar.dataset.bytes ?? 0), text: bar.querySelector('.transfer-bytes')?.textContent ?? '', state: bar.dataset.state ?? '' })).observe(bar, { attributes: true, subtree: true, childList: true, characterData: true });
+    new MutationObserver(() =>
+      seen.push({
+        bytes: Number(bar.dataset.bytes ?? 0),
+        text: bar.querySelector('.transfer-bytes')?.textContent ?? '',
+        state: bar.dataset.state ?? '',
+      }),
+    ).observe(bar, { attributes: true, subtree: true, childList: true, characterData: true });
   }, selector);
 }
 
@@ -71,7 +83,11 @@ describe.runIf(available)('export downloads', () => {
     expect(Math.max(...steps)).toBe(bytes.length);
     // The hub sends exports without a Content-Length: bytes so far, no percentage.
     expect(during.some((s) => /^\d[\d.]* (B|KiB|MiB) so far$/.test(s.text))).toBe(true);
-    await page.waitForFunction(() => /^Export: metrics-.*\.csv \([\d.]+ KiB\) is in your browser's downloads\.$/.test(document.querySelector('.export-note')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /^Export: metrics-.*\.csv \([\d.]+ KiB\) is in your browser's downloads\.$/.test(
+        document.querySelector('.export-note')?.textContent ?? '',
+      ),
+    );
     expect(await page.isHidden('.explore .transfer')).toBe(true);
     expect(errors, errors.join('\n')).toEqual([]);
   });
@@ -86,7 +102,9 @@ describe.runIf(available)('export downloads', () => {
     let downloads = 0;
     page.on('download', () => downloads++);
     await page.click('button.export-data');
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.explore .transfer')?.dataset.bytes) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.explore .transfer')?.dataset.bytes) > 0, undefined, {
+      timeout: 30_000,
+    });
     expect(await page.textContent('.explore .transfer .transfer-label')).toBe('Exporting csv-long');
     await screenshot(page, 'export-progress');
     await page.click('.explore .transfer button.transfer-cancel');
@@ -98,7 +116,9 @@ describe.runIf(available)('export downloads', () => {
     expect(aborted).toEqual(['net::ERR_ABORTED']);
     expect(downloads).toBe(0);
     // Far from the whole export, which the hub still gives to anyone who waits for it.
-    const whole = await (await fetch(`${rig.ui.url}api/hub/v1/export?format=csv-long&query=xfer_gauge&start=${NOW_S - 3600}&end=${NOW_S}&step=3s`)).arrayBuffer();
+    const whole = await (
+      await fetch(`${rig.ui.url}api/hub/v1/export?format=csv-long&query=xfer_gauge&start=${NOW_S - 3600}&end=${NOW_S}&step=3s`)
+    ).arrayBuffer();
     expect(atCancel).toBeLessThan(whole.byteLength / 2);
     expect(await page.isEnabled('button.export-data')).toBe(true);
     expect(errors, errors.join('\n')).toEqual([]);
@@ -118,24 +138,30 @@ describe.runIf(available)('uploads', () => {
     await page.waitForFunction(() => /^big\.om \(/.test(document.querySelector('.import-file-name')?.textContent ?? ''));
     await throttle(page, 100_000);
     await page.click('button.import-go');
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.import .transfer')?.dataset.bytes) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.import .transfer')?.dataset.bytes) > 0, undefined, {
+      timeout: 30_000,
+    });
     // An upload's size is known: a percentage.
     expect(await page.textContent('.import .transfer-bytes')).toMatch(/^[\d.]+ (B|KiB|MiB) of [\d.]+ MiB \(\d+%\)$/);
     await page.click('.import .transfer-cancel');
     await page.waitForSelector('.import .transfer[data-state="cancelled"]', { state: 'attached' });
     expect(await page.textContent('.import-note')).toBe('Import: cancelled; nothing was saved or imported.');
     await page.waitForTimeout(1000);
-    const q = (await (await fetch(`${rig.ui.url}api/v1/query?query=${encodeURIComponent('count(xfer_cancelled)')}&time=${NOW_S}`)).json()) as { data: { result: unknown[] } };
+    const q = (await (
+      await fetch(`${rig.ui.url}api/v1/query?query=${encodeURIComponent('count(xfer_cancelled)')}&time=${NOW_S}`)
+    ).json()) as { data: { result: unknown[] } };
     expect(q.data.result).toEqual([]);
   });
 });
 
-describe.runIf(available)('the query API\'s warnings and infos', () => {
+describe.runIf(available)("the query API's warnings and infos", () => {
   it('shows an info and a warning under the graph and the table, and nothing when there are none', async () => {
     const { page, errors } = await openExplore('rate(xfer_gauge{k="1"}[5m])');
     const notes = page.locator('.explore .query-notes');
     await notes.locator('.note-info').waitFor();
-    expect(await notes.locator('li').allTextContents()).toEqual(['Info PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "xfer_gauge" (1:6)']);
+    expect(await notes.locator('li').allTextContents()).toEqual([
+      'Info PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "xfer_gauge" (1:6)',
+    ]);
     await screenshot(page, 'explore-notes');
 
     await page.click('.promql-editor .cm-content');
@@ -144,7 +170,9 @@ describe.runIf(available)('the query API\'s warnings and infos', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Enter');
     await notes.locator('.note-warning').waitFor();
-    expect(await notes.locator('li').allTextContents()).toEqual(['Warning PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)']);
+    expect(await notes.locator('li').allTextContents()).toEqual([
+      'Warning PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)',
+    ]);
     // The table (an instant query) carries them too.
     await page.click('button[data-tab="table"]');
     await page.waitForSelector('.result-table');

@@ -50,7 +50,9 @@ receivers:
   // The local agent's first samples and the hub's first `up` heartbeat: the views read them.
   const deadline = Date.now() + 40_000;
   while (Date.now() < deadline) {
-    const r = (await (await fetch(`${ui.url}api/v1/query?query=${encodeURIComponent('up or node_load1')}`)).json()) as { data: { result: { metric: Record<string, string> }[] } };
+    const r = (await (await fetch(`${ui.url}api/v1/query?query=${encodeURIComponent('up or node_load1')}`)).json()) as {
+      data: { result: { metric: Record<string, string> }[] };
+    };
     if (new Set(r.data.result.map((s) => s.metric.__name__)).size === 2) break;
     await new Promise((res) => setTimeout(res, 300));
   }
@@ -95,7 +97,7 @@ describe.runIf(available)('Explore', () => {
     expect(errors, errors.join('\n')).toEqual([]);
   });
 
-  it('exports the query\'s data as CSV and the chart as a PNG file', async () => {
+  it("exports the query's data as CSV and the chart as a PNG file", async () => {
     const { page, errors } = await open(`explore/${encodeURIComponent('up{instance="ui-host"}')}/15m`);
     await page.waitForSelector('.chart-box canvas, canvas');
     await page.selectOption('select.export-format', 'csv-long');
@@ -111,7 +113,7 @@ describe.runIf(available)('Explore', () => {
     expect(errors, errors.join('\n')).toEqual([]);
   });
 
-  it('shows a bad query\'s error with its position, marked in the editor', async () => {
+  it("shows a bad query's error with its position, marked in the editor", async () => {
     const { page } = await open('explore');
     await page.click('.promql-editor .cm-content');
     await page.keyboard.type('up == == 1');
@@ -183,9 +185,13 @@ describe.runIf(available)('Alerts', () => {
     const row = page.locator('tr.alert[data-alertname="Always"]');
     await row.waitFor({ timeout: 30_000 });
     await row.locator('button[data-action="ack"]').click();
-    await page.waitForFunction(() => /acknowledged/.test(document.querySelector('tr.alert[data-alertname="Always"] .mute-reasons')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /acknowledged/.test(document.querySelector('tr.alert[data-alertname="Always"] .mute-reasons')?.textContent ?? ''),
+    );
     await page.locator('tr.alert[data-alertname="Always"] button[data-action="snooze"]').click();
-    await page.waitForFunction(() => /snoozed/.test(document.querySelector('tr.alert[data-alertname="Always"] .mute-reasons')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /snoozed/.test(document.querySelector('tr.alert[data-alertname="Always"] .mute-reasons')?.textContent ?? ''),
+    );
   });
 });
 
@@ -219,7 +225,9 @@ describe.runIf(available)('Settings: notifications', () => {
   it('edits the notifier config: a broken one is refused with its line and nothing changes, a good one is saved', async () => {
     const { page, errors } = await open('settings');
     const editor = page.locator('textarea.config-editor');
-    await page.waitForFunction(() => ((document.querySelector('textarea.config-editor') as HTMLTextAreaElement | null)?.value ?? '').includes('receivers'));
+    await page.waitForFunction(() =>
+      ((document.querySelector('textarea.config-editor') as HTMLTextAreaElement | null)?.value ?? '').includes('receivers'),
+    );
     const original = await editor.inputValue();
     await editor.fill(original.replace(/receiver: (\S+)/, 'receiver: nobody'));
     await page.click('.notifications button.primary');
@@ -234,7 +242,10 @@ describe.runIf(available)('Settings: notifications', () => {
     const saved = (await (await fetch(`${ui.url}api/hub/v1/alerting-config`)).json()) as { text: string };
     expect(saved.text).toContain('# edited in the app');
     await screenshot(page, 'settings-notifications');
-    expect(errors.filter((e) => !/status of 400/.test(e)), errors.join('\n')).toEqual([]);
+    expect(
+      errors.filter((e) => !/status of 400/.test(e)),
+      errors.join('\n'),
+    ).toEqual([]);
   });
 });
 
@@ -246,12 +257,15 @@ describe.runIf(available)('Settings: addresses and retention', () => {
     await page.click('form.hub-settings button[type="submit"]');
     await page.waitForSelector('.settings-problems li');
     expect(await page.textContent('.settings-problems')).toMatch(/set http\.token/);
-    const http = await (await fetch(`${ui.url}api/hub/v1/settings`)).json() as { current: Record<string, string>; saved: Record<string, string> };
+    const http = (await (await fetch(`${ui.url}api/hub/v1/settings`)).json()) as {
+      current: Record<string, string>;
+      saved: Record<string, string>;
+    };
     await page.fill('form.hub-settings input[name="http.listen"]', http.current['http.listen']);
     await page.fill('form.hub-settings input[name="store.retention"]', '30d');
     await page.click('form.hub-settings button[type="submit"]');
     await page.waitForFunction(() => /restart the hub to apply/.test(document.querySelector('.settings-note')?.textContent ?? ''));
-    const after = await (await fetch(`${ui.url}api/hub/v1/settings`)).json() as { saved: Record<string, string> };
+    const after = (await (await fetch(`${ui.url}api/hub/v1/settings`)).json()) as { saved: Record<string, string> };
     expect(after.saved['store.retention']).toBe('30d');
   });
 });
@@ -269,7 +283,11 @@ describe.runIf(available)('Settings: snapshots', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('.snapshot-list button.snapshot-save')]);
     expect(download.suggestedFilename()).toBe(listed.snapshots[0].name);
     expect(readFileSync((await download.path())!).length).toBe(listed.snapshots[0].bytes);
-    await page.waitForFunction(() => /^Snapshot: hub-.*\.tar\.gz \([\d.]+ (KiB|MiB)\) is in your browser's downloads\.$/.test(document.querySelector('.snapshot-save-note')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /^Snapshot: hub-.*\.tar\.gz \([\d.]+ (KiB|MiB)\) is in your browser's downloads\.$/.test(
+        document.querySelector('.snapshot-save-note')?.textContent ?? '',
+      ),
+    );
     expect(await page.getAttribute('.snapshots .transfer', 'data-total')).toBe(String(listed.snapshots[0].bytes));
     expect(errors, errors.join('\n')).toEqual([]);
   });
@@ -295,13 +313,15 @@ describe.runIf(available)('Settings: import', () => {
     expect(await page.inputValue('select.import-format')).toBe('openmetrics');
     await page.click('button.import-go');
     await page.waitForFunction(() => /Imported 2 samples in 2 series/.test(document.querySelector('.import-note')?.textContent ?? ''));
-    const q = (await (await fetch(`${ui.url}api/v1/query?query=${encodeURIComponent('count(ui_import_gauge)')}&time=${t}`)).json()) as { data: { result: { value: [number, string] }[] } };
+    const q = (await (await fetch(`${ui.url}api/v1/query?query=${encodeURIComponent('count(ui_import_gauge)')}&time=${t}`)).json()) as {
+      data: { result: { value: [number, string] }[] };
+    };
     expect(q.data.result[0].value[1]).toBe('2');
   });
 });
 
 describe.runIf(available)('Dashboards', () => {
-  it('draws a built-in dashboard from the local agent\'s data', async () => {
+  it("draws a built-in dashboard from the local agent's data", async () => {
     const { page, errors } = await open('dashboards');
     await page.click('.dashboard-list a:text-is("Fleet overview")');
     await page.waitForSelector('main[data-drawn]', { timeout: 30_000 });

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemTool, systemTools, waitFor } from '@metrics-hub/testing';
 
-const TOOLS = { Xvfb: 'xvfb', dunst: 'dunst', 'notify-send': 'libnotify-bin', 'dbus-daemon': 'dbus-daemon', 'dbus-send': 'dbus-bin' } as const;
+const TOOLS = {
+  Xvfb: 'xvfb',
+  dunst: 'dunst',
+  'notify-send': 'libnotify-bin',
+  'dbus-daemon': 'dbus-daemon',
+  'dbus-send': 'dbus-bin',
+} as const;
 
 /**
  * True when every tool of the harness is on $PATH. Under CI=true a missing one is a failure
@@ -90,7 +96,9 @@ export async function startNotificationDaemon(): Promise<NotificationDaemon> {
   };
   try {
     // -displayfd: Xvfb picks a free display and writes its number to fd 3.
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
     children.push(xvfb);
     const display = `:${(await firstLine(xvfb, 'Xvfb', 10_000, 3)).trim()}`;
 
@@ -122,7 +130,12 @@ appendFileSync(${JSON.stringify(captureFile)}, JSON.stringify({ appName: e.DUNST
     script = ${script}
 `,
     );
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: bus.address };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DISPLAY: display,
+      DBUS_SESSION_BUS_ADDRESS: bus.address,
+    };
     const dunst = spawn('dunst', ['-config', dunstrc], { env, stdio: 'ignore' });
     children.push(dunst);
     await waitForOwner(bus.address, 'org.freedesktop.Notifications', 10_000, dunst);
@@ -165,7 +178,14 @@ async function waitForOwner(address: string, name: string, timeoutMs: number, se
   for (;;) {
     const r = spawnSync(
       'dbus-send',
-      [`--bus=${address}`, '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${name}`],
+      [
+        `--bus=${address}`,
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        `string:${name}`,
+      ],
       { encoding: 'utf8', timeout: 2000 },
     );
     if (/boolean true/.test(r.stdout ?? '')) return;

@@ -40,7 +40,14 @@ export async function startSmtp(options: SMTPServerOptions = {}): Promise<SmtpRe
         const raw = Buffer.concat(chunks).toString('utf8');
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const user = typeof session.user === 'string' ? session.user : undefined;
-        mails.push({ from, to: session.envelope.rcptTo.map((r) => r.address), secure: session.secure, raw, message: parseMessage(raw), ...(user ? { user } : {}) });
+        mails.push({
+          from,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          secure: session.secure,
+          raw,
+          message: parseMessage(raw),
+          ...(user ? { user } : {}),
+        });
         done();
       });
     },

@@ -18,7 +18,9 @@ const extra = [
 const hub = await Hub.start(testHubConfig(dir, extra), { log: () => undefined });
 const t0 = Date.now() - 3_600_000;
 for (let n = 0; ; n++) {
-  hub.store.append([0, 1, 2].map((s) => ({ labels: { __name__: 'kill_hub_test', s: String(s) }, timestamps: [t0 + n * 1000], values: [n] })));
+  hub.store.append(
+    [0, 1, 2].map((s) => ({ labels: { __name__: 'kill_hub_test', s: String(s) }, timestamps: [t0 + n * 1000], values: [n] })),
+  );
   writeSync(1, `stored ${n}\n`);
   await new Promise((r) => setTimeout(r, 1));
 }
