@@ -17,6 +17,7 @@ const benches = [
   { file: 'apps/e2e/bench/scale-out.bench.ts', takes: ['--agents'] },
   { file: 'apps/desktop/src/renderer/bench/host-frames.bench.ts', takes: ['--seconds'] },
   { file: 'apps/desktop/src/renderer/bench/explore-draw.bench.ts', takes: [] },
+  { file: 'libs/testing/bench/fuzz.bench.ts', takes: ['--runs'] },
 ];
 const extra = process.argv.slice(2);
 let failed = 0;
