@@ -60,6 +60,8 @@ export class ColdArchive {
   private readonly open = new Map<string, DayFile>();
   /** path -> reason; keyed with size so a file replaced from a backup is tried again. */
   private readonly damaged = new Map<string, { reason: string; bytes: number }>();
+  /** The day file being written, if any (its temporary name), and whether it is being renamed into place. */
+  private writing: { tmp: string; finishing: boolean } | undefined;
 
   /**
    * Why days cannot be archived here now (the folder lost its marker: a NAS not mounted),
@@ -94,7 +96,7 @@ export class ColdArchive {
       } else writeFileSync(marker, `${JSON.stringify({ format: 'metrics-hub archive', createdAt: new Date().toISOString() })}\n`);
     }
     // A file being written when the process died: its day is still in the store.
-    for (const name of readdirSync(dir)) if (/^\..+\.mharc\.tmp$/.test(name)) rmSync(join(dir, name), { force: true });
+    for (const name of readdirSync(dir)) if (/^\..+\.mharc(\.[0-9]+-[0-9a-f]+)?\.tmp$/.test(name)) rmSync(join(dir, name), { force: true });
     this.rescan();
   }
 
@@ -140,8 +142,9 @@ export class ColdArchive {
     const part = parts.length ? Math.max(...parts) + 1 : 0;
     const path = join(this.dir, ColdArchive.fileName(day, part));
     let writer: DayFileWriter | undefined;
+    this.writing = { tmp: DayFileWriter.tempPathFor(path), finishing: false };
     try {
-      writer = await DayFileWriter.create(path);
+      writer = await DayFileWriter.create(path, this.writing.tmp);
       let n = 0;
       for (const s of series) {
         await writer.addSeries(s);
@@ -152,6 +155,7 @@ export class ColdArchive {
         await writer.abort();
         return undefined;
       }
+      this.writing.finishing = true;
       const written = await writer.finish({ day, startMs: dayStartMs, endMs: dayStartMs + DAY_MS, createdMs: nowMs });
       this.files.push({ path, day, startMs: dayStartMs, part, bytes: written.bytes });
       this.files.sort((a, b) => a.startMs - b.startMs || a.part - b.part);
@@ -162,6 +166,8 @@ export class ColdArchive {
         'archive_write',
         `could not write the archive file ${path} (${(e as Error).message}): check that the archive folder is mounted, writable and has space; the day stays in the store until it can be written`,
       );
+    } finally {
+      this.writing = undefined;
     }
   }
 
@@ -296,9 +302,16 @@ export class ColdArchive {
     this.open.delete(path);
   }
 
+  /**
+   * Closes the files open for reading and removes a day file being written, now: the
+   * writer notices the close only at its next turn, and a process that exits right after
+   * close() must not leave a half-written file (a file being renamed into place is left
+   * to finish: it is whole).
+   */
   closeAll(): void {
     for (const f of this.open.values()) f.close();
     this.open.clear();
+    if (this.writing && !this.writing.finishing) rmSync(this.writing.tmp, { force: true });
   }
 }
 

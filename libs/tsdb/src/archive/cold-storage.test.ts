@@ -266,8 +266,10 @@ describe('cold storage', () => {
     store.applyRetention();
     const before = contents(store.select([eq('k', '5')], T0, T0 + DAY));
     // Let archiving start and write its first slice of series (file opening takes a few turns).
-    const writing = () => readdirSync(archiveDir).some((n) => n.endsWith('.mharc.tmp'));
-    for (let i = 0; i < 2000 && !writing(); i++) await new Promise((r) => setImmediate(r));
+    const writing = () => readdirSync(archiveDir).some((n) => n.endsWith('.tmp'));
+    // Polled every turn (not on a timer) so the writer cannot finish in between; bounded in
+    // time, not in turns: opening the file waits for the thread pool, slow on a busy machine.
+    for (const until = Date.now() + 20_000; Date.now() < until && !writing(); ) await new Promise((r) => setImmediate(r));
     expect(writing()).toBe(true);
     expect(archiveFiles()).toEqual([]);
     const late = store.append([{ labels: { __name__: 'late_gauge' }, timestamps: [T0 + DAY / 2], values: [1] }]);
@@ -275,8 +277,10 @@ describe('cold storage', () => {
     const fresh = store.append([{ labels: labels[0], timestamps: [T0 + 4 * DAY + 600_000], values: [1] }]);
     expect(fresh.appended).toBe(1);
     store.close();
+    // Nothing half-written is left once close() returns, and the day is still whole in the store.
+    expect(readdirSync(archiveDir)).toEqual(['.metrics-hub-archive']);
+    // The writer, stopped at its next turn, leaves nothing either.
     await new Promise((r) => setTimeout(r, 50));
-    // Nothing half-written is left, and the day is still whole in the store.
     expect(readdirSync(archiveDir)).toEqual(['.metrics-hub-archive']);
     store = open();
     expect(store.archiveStatus()!.archivedThrough).toBeUndefined();

@@ -8,9 +8,9 @@
 // Every block's crc32c is in the index, and the whole file's sha-256 in the footer, so a
 // damaged file is found at open (the sha-256) and a block damaged later at read (its crc).
 // Files are written to a temporary name, fsynced, then renamed: a crash never leaves half
-// a file under an archive name (a leftover `.<name>.tmp` is removed at the next open).
+// a file under an archive name (a leftover `.<name>.<writer>.tmp` is removed at the next open).
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -85,8 +85,16 @@ export class DayFileWriter {
     private readonly file: FileHandle,
   ) {}
 
-  static async create(path: string): Promise<DayFileWriter> {
-    const tmp = `${dirname(path)}/.${basename(path)}.tmp`;
+  /**
+   * Where a file is written before it is renamed into place: a name of its own per writer,
+   * so a writer stopped by close() that cleans up late cannot remove the file of the
+   * writer that took the day over after a reopen.
+   */
+  static tempPathFor(path: string): string {
+    return `${dirname(path)}/.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  }
+
+  static async create(path: string, tmp = DayFileWriter.tempPathFor(path)): Promise<DayFileWriter> {
     const writer = new DayFileWriter(path, tmp, await open(tmp, 'w'));
     await writer.write(MAGIC);
     return writer;
