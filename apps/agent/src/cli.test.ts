@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBrokerUrl } from '@metrics-hub/wire';
+import mqtt from 'mqtt';
 import { startAedes } from './testing/brokers.ts';
 import type { TestBroker } from '@metrics-hub/testing';
 
@@ -13,7 +15,8 @@ const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 let dir = '';
 let broker: TestBroker;
 
-function run(args: string[], killAfterMs?: number): Promise<{ code: number | null; out: string; err: string }> {
+/** Runs the CLI; `stopWhen` resolving sends it SIGTERM (a user's Ctrl-C, systemd's stop). */
+function run(args: string[], stopWhen?: Promise<unknown>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,14 +26,14 @@ function run(args: string[], killAfterMs?: number): Promise<{ code: number | nul
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    if (killAfterMs) setTimeout(() => p.kill('SIGTERM'), killAfterMs);
+    void stopWhen?.then(() => p.kill('SIGTERM'));
     p.on('exit', (code) => resolve({ code, out, err }));
   });
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'agent-cli-'));
-  broker = await startAedes({ 'cli-1': 'tok' });
+  broker = await startAedes({ 'cli-1': 'tok', hub: 'hub-secret' });
   writeFileSync(
     join(dir, 'agent.yaml'),
     ['agent:', '  id: cli-1', `  data_dir: ${dir}/data`, '  interval: 200ms', 'hub:', `  url: ${broker.url}`].join('\n'),
@@ -63,7 +66,14 @@ describe('metrics-agent CLI', () => {
     const before = await run(['status', '--config', join(dir, 'agent.yaml')]);
     expect(before.code).toBe(1);
     expect(before.out).toMatch(/the agent has not run with this data directory/);
-    const ran = await run(['run', '--config', join(dir, 'agent.yaml')], 2500);
+    // Stopped once batches reached the broker, however long the start takes on a busy machine.
+    const hub = await mqtt.connectAsync({ ...parseBrokerUrl(broker.url), username: 'hub', password: 'hub-secret', protocolVersion: 4 });
+    await hub.subscribeAsync('metrics/cli-1/samples', { qos: 1 });
+    // The second batch: by then the first one's PUBACK has reached the agent (status shows it).
+    let batches = 0;
+    const delivered = new Promise((resolve) => hub.on('message', () => ++batches === 2 && resolve(undefined)));
+    const ran = await run(['run', '--config', join(dir, 'agent.yaml')], delivered);
+    await hub.endAsync();
     expect(ran.code).toBe(0);
     expect(ran.err).toMatch(/stopping \(flushing what was collected\)/);
     const after = await run(['status', '--config', join(dir, 'agent.yaml')]);

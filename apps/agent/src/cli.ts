@@ -36,14 +36,16 @@ function defaultConfigPath(): string | undefined {
 }
 
 async function run(config: AgentConfig): Promise<number> {
+  // Listening before the start: a stop asked for while the agent opens its buffer and
+  // connects (systemd stopping it early) waits for the start, then stops cleanly.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const agent = new Agent(config);
   await agent.start();
   console.error(`metrics-agent ${config.agent.id}: collecting every ${config.agent.intervalMs / 1000} s, delivering to ${config.hub.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   console.error('metrics-agent: stopping (flushing what was collected)');
   await agent.stop();
   return 0;
