@@ -122,7 +122,12 @@ const SCHEMA: ConfigSchema = {
         Array.isArray(raw)
           ? { value: raw.map(String) }
           : typeof raw === 'string'
-            ? { value: raw.split(',').map((h) => h.trim()).filter(Boolean) }
+            ? {
+                value: raw
+                  .split(',')
+                  .map((h) => h.trim())
+                  .filter(Boolean),
+              }
             : { error: 'must be a list of host names, e.g. [metrics.example.com]' },
       default: undefined,
       help: 'names the hub is reached by besides its listen address (a reverse proxy, a LAN name), e.g. [metrics.example.com]; requests naming another Host are refused',
@@ -339,7 +344,9 @@ function externalUrlHost(url: string | undefined): ParsedHost | undefined {
   if (!url) return undefined;
   try {
     const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? { hostname: u.hostname, port: u.port ? Number(u.port) : undefined } : undefined;
+    return u.protocol === 'http:' || u.protocol === 'https:'
+      ? { hostname: u.hostname, port: u.port ? Number(u.port) : undefined }
+      : undefined;
   } catch {
     return undefined;
   }

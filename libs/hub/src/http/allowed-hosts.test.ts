@@ -15,7 +15,14 @@ describe('Host names', () => {
       { hostname: 'metrics.example.com', port: undefined },
       { hostname: 'tunnel.example', port: 9000 },
     ]);
-    for (const ok of ['127.0.0.1:9464', 'localhost:9464', '[::1]:9464', 'metrics.example.com', 'metrics.example.com:443', 'tunnel.example:9000'])
+    for (const ok of [
+      '127.0.0.1:9464',
+      'localhost:9464',
+      '[::1]:9464',
+      'metrics.example.com',
+      'metrics.example.com:443',
+      'tunnel.example:9000',
+    ])
       expect(rule.allows(ok), ok).toBe(true);
     for (const no of ['127.0.0.1:9465', 'localhost', 'attacker.example:9464', 'tunnel.example:9001', '10.0.0.5:9464', 'localhost.:9464'])
       expect(rule.allows(no), no).toBe(false);
@@ -58,7 +65,13 @@ describe('content types a page may send without asking', () => {
       'json',
     ])
       expect(isFormContentType(simple), simple).toBe(true);
-    for (const program of ['application/json', 'application/json; charset=utf-8', 'application/x-protobuf', 'application/openmetrics-text; version=1.0.0', 'application/gzip'])
+    for (const program of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/x-protobuf',
+      'application/openmetrics-text; version=1.0.0',
+      'application/gzip',
+    ])
       expect(isFormContentType(program), program).toBe(false);
   });
 });

@@ -4,7 +4,6 @@
 // told about is what keeps such a page out. A Host is read the way browsers read URLs
 // (WHATWG URL), so `LOCALHOST`, `0x7f.1` or `[0:0::1]` compare as the names they stand for.
 
-
 /** A Host value or allowed_hosts entry, canonical: hostname as URL gives it, port (undefined: none written). */
 export interface ParsedHost {
   hostname: string;

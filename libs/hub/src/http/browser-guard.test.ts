@@ -23,7 +23,13 @@ interface Answer {
 }
 
 /** One request with exactly these headers (Host included), as any client could send it. */
-function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string | Uint8Array): Promise<Answer> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Uint8Array,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -122,13 +128,23 @@ describe('browser rules on a hub without a token (the default)', () => {
 
     it('what the browser says came from another site or port (Sec-Fetch-Site cross-site, same-site): 403', async () => {
       for (const site of ['cross-site', 'same-site']) {
-        const post = await send(port, 'POST', '/api/hub/v1/silences', { 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', ...JSON_TYPE }, SILENCE);
+        const post = await send(
+          port,
+          'POST',
+          '/api/hub/v1/silences',
+          { 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', ...JSON_TYPE },
+          SILENCE,
+        );
         expect(post.status, site).toBe(403);
         expect(post.error).toBe(
           `refused: the browser says another site sent this request (Sec-Fetch-Site: "${site}"); only the hub's own pages may use its API, and nothing was done`,
         );
         // An <img> or <script> pointing at a query: not even the work is done.
-        const img = await send(port, 'GET', '/api/v1/query?query=up', { 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' });
+        const img = await send(port, 'GET', '/api/v1/query?query=up', {
+          'sec-fetch-site': site,
+          'sec-fetch-mode': 'no-cors',
+          'sec-fetch-dest': 'image',
+        });
         expect(img.status).toBe(403);
         // A link followed from another site to the API (not the hub's pages).
         const link = await send(port, 'GET', '/api/hub/v1/settings', { 'sec-fetch-site': site, 'sec-fetch-mode': 'navigate' });
@@ -153,7 +169,9 @@ describe('browser rules on a hub without a token (the default)', () => {
       for (const [method, path, headers, body] of cases) {
         const r = await send(port, method, path, headers, body);
         expect(r.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(403);
-        expect(r.error).toMatch(/is what any web page can send, so nothing was done\. Send the body as application\/json .* or add the header X-Metrics-Hub: 1$/);
+        expect(r.error).toMatch(
+          /is what any web page can send, so nothing was done\. Send the body as application\/json .* or add the header X-Metrics-Hub: 1$/,
+        );
       }
       expect(silences()).toBe(0);
       expect(hub.tokens.list()).toEqual([]);
@@ -168,7 +186,12 @@ describe('browser rules on a hub without a token (the default)', () => {
         'access-control-request-headers': 'content-type',
       });
       expect(r.status).toBe(403);
-      const answers = [r, await send(port, 'GET', '/api/v1/query?query=1'), await send(port, 'GET', '/api/hub/v1/status'), await send(port, 'GET', '/')];
+      const answers = [
+        r,
+        await send(port, 'GET', '/api/v1/query?query=1'),
+        await send(port, 'GET', '/api/hub/v1/status'),
+        await send(port, 'GET', '/'),
+      ];
       for (const a of answers) {
         expect(Object.keys(a.headers).filter((k) => k.startsWith('access-control-'))).toEqual([]);
         expect(a.headers['cross-origin-resource-policy']).toBe('same-origin');
@@ -179,15 +202,28 @@ describe('browser rules on a hub without a token (the default)', () => {
 
   describe('lets real clients through', () => {
     it('curl on this machine: JSON bodies, or X-Metrics-Hub with a form-like type or no body', async () => {
-      const silence = await send(port, 'POST', '/api/hub/v1/silences', JSON_TYPE, JSON.stringify({ matchers: ['job="x"'], for: '1h', createdBy: 'me', comment: 'ok' }));
+      const silence = await send(
+        port,
+        'POST',
+        '/api/hub/v1/silences',
+        JSON_TYPE,
+        JSON.stringify({ matchers: ['job="x"'], for: '1h', createdBy: 'me', comment: 'ok' }),
+      );
       expect(silence.status).toBe(201);
-      const imported = await send(port, 'POST', '/api/hub/v1/import?format=prometheus', { 'content-type': 'text/plain; version=0.0.4', 'x-metrics-hub': '1' }, `curl_sent 1 ${Date.now()}\n`);
+      const imported = await send(
+        port,
+        'POST',
+        '/api/hub/v1/import?format=prometheus',
+        { 'content-type': 'text/plain; version=0.0.4', 'x-metrics-hub': '1' },
+        `curl_sent 1 ${Date.now()}\n`,
+      );
       expect(imported.status, imported.text).toBe(200);
       expect(series('curl_sent')).toBe(1);
       const snap = await send(port, 'POST', '/api/hub/v1/snapshots', { 'x-metrics-hub': '1' });
       expect(snap.status).toBe(201);
       // localhost and [::1] are the hub's names too.
-      for (const host of [`localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) expect((await send(port, 'GET', '/api/hub/v1/status', { host })).status, host).toBe(200);
+      for (const host of [`localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`])
+        expect((await send(port, 'GET', '/api/hub/v1/status', { host })).status, host).toBe(200);
       hub.alerting.notifier.silences.expire(JSON.parse(silence.text).id, Date.now());
     });
 
@@ -220,24 +256,42 @@ describe('browser rules on a hub without a token (the default)', () => {
     it("Grafana's server: queries POSTed as forms without Origin, and its POST-then-GET resource calls", async () => {
       const form = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Grafana/11.3.0' };
       for (const path of ['/api/v1/query', '/api/v1/query_range', '/api/v1/series', '/api/v1/labels']) {
-        const body = path === '/api/v1/query_range' ? 'end=4&query=1%2B1&start=1&step=1' : path === '/api/v1/query' ? 'query=1%2B1&time=4' : 'match%5B%5D=up';
+        const body =
+          path === '/api/v1/query_range'
+            ? 'end=4&query=1%2B1&start=1&step=1'
+            : path === '/api/v1/query'
+              ? 'query=1%2B1&time=4'
+              : 'match%5B%5D=up';
         const r = await send(port, 'POST', path, form, body);
         expect(r.status, path).toBe(200);
       }
       // Grafana retries a 405 as GET; a 403 it would not.
       expect((await send(port, 'POST', '/api/v1/status/buildinfo', form, '')).status).toBe(405);
       // A page elsewhere posting the same form is refused before the query runs.
-      const page = await send(port, 'POST', '/api/v1/query', { ...form, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' }, 'query=up');
+      const page = await send(
+        port,
+        'POST',
+        '/api/v1/query',
+        { ...form, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+        'query=up',
+      );
       expect(page.status).toBe(403);
     });
 
     it('remote write from Prometheus or vmagent (snappy protobuf)', async () => {
-      const body = encodeRemoteWriteBody({ timeseries: [{ labels: { __name__: 'rw_sent' }, timestamps: Float64Array.of(Date.now()), values: Float64Array.of(1) }] });
+      const body = encodeRemoteWriteBody({
+        timeseries: [{ labels: { __name__: 'rw_sent' }, timestamps: Float64Array.of(Date.now()), values: Float64Array.of(1) }],
+      });
       const r = await send(
         port,
         'POST',
         '/api/v1/write',
-        { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0', 'user-agent': 'Prometheus/3.0.0' },
+        {
+          'content-type': 'application/x-protobuf',
+          'content-encoding': 'snappy',
+          'x-prometheus-remote-write-version': '0.1.0',
+          'user-agent': 'Prometheus/3.0.0',
+        },
         body,
       );
       expect(r.status).toBe(204);
@@ -272,7 +326,9 @@ describe('browser rules on a hub with a token', () => {
   let port: number;
   const TOKEN = 'a-token-long-enough-for-anyone-0123456789';
   beforeAll(async () => {
-    hub = await Hub.start(testHubConfig(tempDir('hub-browser-guard-token-', cleanups).path, [], { METRICS_HUB_HTTP_TOKEN: TOKEN }), { log: () => undefined });
+    hub = await Hub.start(testHubConfig(tempDir('hub-browser-guard-token-', cleanups).path, [], { METRICS_HUB_HTTP_TOKEN: TOKEN }), {
+      log: () => undefined,
+    });
     port = hub.httpAddress.port;
   });
   afterAll(async () => {
@@ -283,7 +339,13 @@ describe('browser rules on a hub with a token', () => {
   it('still wants the token, and the token does not let a page elsewhere through', async () => {
     const body = JSON.stringify({ agentId: 'web-1' });
     expect((await send(port, 'POST', '/api/hub/v1/agents', JSON_TYPE, body)).status).toBe(401);
-    const foreign = await send(port, 'POST', '/api/hub/v1/agents', { origin: 'http://evil.example', authorization: `Bearer ${TOKEN}`, ...JSON_TYPE }, body);
+    const foreign = await send(
+      port,
+      'POST',
+      '/api/hub/v1/agents',
+      { origin: 'http://evil.example', authorization: `Bearer ${TOKEN}`, ...JSON_TYPE },
+      body,
+    );
     expect(foreign.status).toBe(403);
     expect(hub.tokens.list()).toEqual([]);
     // The Authorization header is itself something no form can send: a bodyless POST with it is a program's.

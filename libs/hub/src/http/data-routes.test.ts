@@ -52,7 +52,11 @@ describe('hub data endpoints', () => {
     expect(summary.committed).toBe(false);
     expect(summary.rejected[0].line).toBe(3);
     expect(hub.store.select([{ name: '__name__', type: '=', value: 'door_open' }], 0, Infinity)).toEqual([]);
-    const ok = await fetch(`${base}/import?format=prometheus`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: text.replace('door="back" 0', 'door="back"} 0') });
+    const ok = await fetch(`${base}/import?format=prometheus`, {
+      method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
+      body: text.replace('door="back" 0', 'door="back"} 0'),
+    });
     expect(ok.status).toBe(200);
     expect(hub.store.select([{ name: '__name__', type: '=', value: 'door_open' }], 0, Infinity)).toHaveLength(2);
     // Without a format (a stream's end is not known in advance), it says what to send.

@@ -79,7 +79,11 @@ async function makeFile(gzip = false): Promise<Uint8Array> {
 
 describe('incident endpoints', () => {
   it('opens an incident read-only: the panels answer as on the source hub, and nothing is stored', async () => {
-    const opened = await fetch(`${api(target)}/incidents/open`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: await makeFile(true) });
+    const opened = await fetch(`${api(target)}/incidents/open`, {
+      method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
+      body: await makeFile(true),
+    });
     expect(opened.status).toBe(201);
     const { id, series } = (await opened.json()) as { id: string; series: number };
     expect(series).toBe(2);
@@ -108,7 +112,13 @@ describe('incident endpoints', () => {
     const file = await makeFile();
     const ids: string[] = [];
     for (let i = 0; i < 6; i++)
-      ids.push(((await (await fetch(`${api(target)}/incidents/open`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: file })).json()) as { id: string }).id);
+      ids.push(
+        (
+          (await (
+            await fetch(`${api(target)}/incidents/open`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: file })
+          ).json()) as { id: string }
+        ).id,
+      );
     expect((await fetch(`${api(target)}/incidents/${ids[0]}`)).status).toBe(404);
     expect((await fetch(`${api(target)}/incidents/${ids[5]}`)).status).toBe(200);
     expect(((await (await fetch(`${api(target)}/incidents`)).json()) as { incidents: unknown[] }).incidents).toHaveLength(5);
@@ -133,7 +143,11 @@ describe('incident endpoints', () => {
   });
 
   it('imports bit-identical samples and saves the dashboard as incident-<id>', async () => {
-    const res = await fetch(`${api(target)}/incidents/import`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: await makeFile() });
+    const res = await fetch(`${api(target)}/incidents/import`, {
+      method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
+      body: await makeFile(),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { dashboard: { id: string } }).dashboard.id).toBe('incident-db');
     for (const name of ['c_total', 'g']) {
