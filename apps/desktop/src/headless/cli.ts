@@ -79,7 +79,7 @@ async function serve(config: HubConfig): Promise<number> {
       `  HTTP API    ${http}/api/v1/query?query=up   (Grafana: a Prometheus data source at ${http})`,
       `  broker      ${hub.localBrokerUrl}`,
       `  data        ${config.dataDir}`,
-      `  agents      POST ${http}/api/hub/v1/agents {"agentId":"<id>"} issues a token`,
+      `  agents      POST ${http}/api/hub/v1/agents with Content-Type: application/json and {"agentId":"<id>"} issues a token`,
       'Ctrl-C stops it.',
     ].join('\n'),
   );
