@@ -165,6 +165,9 @@ describe('browser rules on a hub without a token (the default)', () => {
         ['POST', '/api/hub/v1/import?format=prometheus', { 'content-type': 'text/plain; version=0.0.4' }, `form_sent 1 ${Date.now()}\n`],
         ['POST', '/api/v1/write', { 'content-type': 'text/plain' }, 'x'],
         ['DELETE', '/api/hub/v1/agents/web-1/token', {}, undefined],
+        // Read as the routes read them: not the read-only query API in disguise.
+        ['POST', '/api/v1/../hub/v1/silences', { 'content-type': 'text/plain' }, SILENCE],
+        ['POST', '/api/v1/%2e%2e/hub/v1/silences', { 'content-type': 'text/plain' }, SILENCE],
       ];
       for (const [method, path, headers, body] of cases) {
         const r = await send(port, method, path, headers, body);

@@ -53,7 +53,8 @@ const MAX_SHOWN = 100;
 export function checkBrowserRules(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>, o: BrowserGuardOptions): Refusal | undefined {
   const h = req.headers;
   const method = req.method ?? 'GET';
-  const path = (req.url ?? '/').split('?')[0];
+  // As the routes read it (they take an absolute-form target's path too).
+  const path = pathOf(req.url);
   const host = h.host;
   // HTTP/1.0 allows no Host; no browser sends a request without one.
   if (host !== undefined && !o.hosts.allows(host)) {
@@ -117,6 +118,14 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
     return false;
   }
   return o.host === h.host;
+}
+
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '/', 'http://hub').pathname;
+  } catch {
+    return url ?? '/';
+  }
 }
 
 /** A user following a link (or typing the address) to the hub's pages, not its API. */
