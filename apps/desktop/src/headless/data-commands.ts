@@ -107,6 +107,11 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
     rejected: { line?: number; reason: string }[];
     error?: string;
   };
+  // Refused before reading the file (no token, the hub's guard): its word, not a summary.
+  if (!Array.isArray(summary.rejected)) {
+    console.error(`import refused: ${summary.error ?? `HTTP ${res.status}`}`);
+    return 1;
+  }
   console.log(
     `${summary.committed ? 'imported' : 'NOT imported (nothing was stored)'}: ${summary.samples} samples in ${summary.series} series`,
   );
