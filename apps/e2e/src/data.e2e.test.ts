@@ -87,6 +87,7 @@ describe('hub data commands', () => {
     const hubApi = `${hub.http}/api/hub/v1`;
     await fetch(`${hubApi}/dashboards/rooms`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Rooms', panels: [{ title: 'Temperature', expr: 'room_temp_celsius' }] }),
     });
     const incident = await hubCli(

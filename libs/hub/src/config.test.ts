@@ -16,7 +16,7 @@ describe('hub config', () => {
   it('runs a complete hub from an empty file: embedded broker on 1883, HTTP on loopback, a local agent', () => {
     const c = parseHubConfig('', 'hub.yaml', {});
     expect(c.broker).toMatchObject({ mode: 'embedded', listen: { host: '0.0.0.0', port: 1883 }, tls: undefined });
-    expect(c.http).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, token: undefined });
+    expect(c.http).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, token: undefined, allowedHosts: [] });
     expect(c.localAgent.enabled).toBe(true);
     expect(c.dataDir).toBe(defaultDataDir());
   });
@@ -33,6 +33,24 @@ describe('hub config', () => {
       'hub.yaml:2: http.listen 0.0.0.0 is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1',
     ]);
     expect(problems('http:\n  listen: 0.0.0.0:9464\n  token: s3cret\n')).toEqual([]);
+  });
+
+  it('takes the names the hub is reached by (a proxy, a LAN name), from the file or the environment, and checks them', () => {
+    const c = parseHubConfig('http:\n  allowed_hosts: [metrics.example.com, "hub.lan:8443"]\n', 'hub.yaml', {});
+    expect(c.http.allowedHosts).toEqual([
+      { hostname: 'metrics.example.com', port: undefined },
+      { hostname: 'hub.lan', port: 8443 },
+    ]);
+    expect(parseHubConfig('', 'hub.yaml', { METRICS_HUB_HTTP_ALLOWED_HOSTS: 'a.example, b.example' }).http.allowedHosts).toHaveLength(2);
+    // Links in notifications open the hub by external_url's name.
+    expect(parseHubConfig('alerting:\n  external_url: https://hub.example.com/\n', 'hub.yaml', {}).http.allowedHosts).toEqual([
+      { hostname: 'hub.example.com', port: undefined },
+    ]);
+    expect(problems('http:\n  allowed_hosts: ["*.example.com", "https://hub.example.com"]\n')).toEqual([
+      'hub.yaml:2: http.allowed_hosts: "*.example.com" has a wildcard: list each name the hub is reached by, e.g. metrics.example.com',
+      'hub.yaml:2: http.allowed_hosts: "https://hub.example.com" is a URL: write the host name alone, e.g. metrics.example.com (or metrics.example.com:8443 for that port only)',
+    ]);
+    expect(problems('http:\n  allowed_hosts: 7\n')[0]).toMatch(/^hub\.yaml:2: http\.allowed_hosts must be a list of host names/);
   });
 
   it('turns TLS on with a certificate and key, and wants both', () => {

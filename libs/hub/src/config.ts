@@ -10,6 +10,9 @@ import { defaultDataDir } from './paths.ts';
 import { readAppSettings, withAppSettings } from './app-settings.ts';
 import { readRemoteWriteConfig, REMOTE_WRITE_SECTION } from './remote-write/remote-write-config.ts';
 import type { RemoteWriteEndpoint } from '@metrics-hub/remote-write';
+import { isLoopback, parseAllowedHost, type ParsedHost } from './http/allowed-hosts.ts';
+
+export { isLoopback };
 
 export { ConfigError };
 
@@ -41,7 +44,12 @@ export interface HubConfig {
         sharedGroup?: string;
         tls?: { caFile?: string; certFile?: string; keyFile?: string };
       };
-  http: { listen: HostPort; token: string | undefined };
+  http: {
+    listen: HostPort;
+    token: string | undefined;
+    /** Names the hub is reached by beside its listen address (a proxy's, a LAN name): other Host headers are refused. */
+    allowedHosts: ParsedHost[];
+  };
   store: {
     durability: 'process' | 'power';
     retentionMs: number;
@@ -108,6 +116,22 @@ const SCHEMA: ConfigSchema = {
   http: {
     listen: { kind: 'string', default: '127.0.0.1:9464', help: 'HTTP API address; anything but loopback needs http.token' },
     token: { kind: 'string', default: undefined, help: 'bearer token clients must send (Authorization: Bearer <token>)' },
+    allowed_hosts: {
+      // A list in YAML; the environment gives one line, comma-separated.
+      kind: (raw) =>
+        Array.isArray(raw)
+          ? { value: raw.map(String) }
+          : typeof raw === 'string'
+            ? {
+                value: raw
+                  .split(',')
+                  .map((h) => h.trim())
+                  .filter(Boolean),
+              }
+            : { error: 'must be a list of host names, e.g. [metrics.example.com]' },
+      default: undefined,
+      help: 'names the hub is reached by besides its listen address (a reverse proxy, a LAN name), e.g. [metrics.example.com]; requests naming another Host are refused',
+    },
   },
   store: {
     durability: {
@@ -246,7 +270,16 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       },
     };
   }
-  const http = { listen: address('http', 'listen')!, token: get<string | undefined>('http', 'token') };
+  const allowedHosts: ParsedHost[] = [];
+  for (const entry of get<string[] | undefined>('http', 'allowed_hosts') ?? []) {
+    const parsed = parseAllowedHost(entry);
+    if (typeof parsed === 'string') problems.push(`${where(['http', 'allowed_hosts'])}: http.allowed_hosts: ${parsed}`);
+    else allowedHosts.push(parsed);
+  }
+  // Links in notifications open the hub by external_url's name: it is one of the hub's names.
+  const externalHost = externalUrlHost(get<string | undefined>('alerting', 'external_url'));
+  if (externalHost) allowedHosts.push(externalHost);
+  const http = { listen: address('http', 'listen')!, token: get<string | undefined>('http', 'token'), allowedHosts };
   if (!isLoopback(http.listen.host) && !http.token) {
     problems.push(
       `${where(['http', 'listen'])}: http.listen ${http.listen.host} is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1`,
@@ -306,11 +339,20 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
   return config;
 }
 
+/** The host of alerting.external_url (its port only when one is written), or undefined. */
+function externalUrlHost(url: string | undefined): ParsedHost | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:'
+      ? { hostname: u.hostname, port: u.port ? Number(u.port) : undefined }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How a client on this machine reaches a listener bound to `host` (any address: loopback), URL-ready. */
 export function loopbackFor(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

@@ -154,7 +154,10 @@ describe('hub ingest through the embedded broker', () => {
     const client = await connectAgent(hub, 'edge-1', token);
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     // Revoking through the API also ends the live connection.
-    const res = await fetch(`http://127.0.0.1:${hub.httpAddress.port}/api/hub/v1/agents/edge-1/token`, { method: 'DELETE' });
+    const res = await fetch(`http://127.0.0.1:${hub.httpAddress.port}/api/hub/v1/agents/edge-1/token`, {
+      method: 'DELETE',
+      headers: { 'x-metrics-hub': '1' },
+    });
     expect(await res.json()).toEqual({ agentId: 'edge-1', revoked: true });
     await closed;
     await expect(connectAgent(hub, 'edge-1', token)).rejects.toThrow(/Bad username or password|Not authorized/i);
@@ -329,9 +332,17 @@ describe('hub HTTP API', () => {
   it('issues a token with a ready agent config, and the agent it names gets in', async () => {
     const { hub } = await startHub();
     const base = `http://127.0.0.1:${hub.httpAddress.port}`;
-    const bad = await fetch(`${base}/api/hub/v1/agents`, { method: 'POST', body: JSON.stringify({ agentId: 'no/slashes' }) });
+    const bad = await fetch(`${base}/api/hub/v1/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'no/slashes' }),
+    });
     expect(bad.status).toBe(400);
-    const res = await fetch(`${base}/api/hub/v1/agents`, { method: 'POST', body: JSON.stringify({ agentId: 'edge-9' }) });
+    const res = await fetch(`${base}/api/hub/v1/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'edge-9' }),
+    });
     expect(res.status).toBe(201);
     const issued = (await res.json()) as { token: string; config: string; brokerUrl: string };
     expect(issued.config).toContain(`password: ${issued.token}`);

@@ -23,7 +23,7 @@ import { Ingester } from './ingest/ingester.ts';
 import { AgentTokens } from './tokens.ts';
 import { EventStream } from './http/event-stream.ts';
 import { createHubRoutes } from './http/hub-routes.ts';
-import { startHttpServer, type RouteHandler } from './http/server.ts';
+import { startHttpServer, type RefusedCounts, type RouteHandler } from './http/server.ts';
 import { hubMetricFamilies } from './self-metrics.ts';
 import { LocalAgent } from './local-agent.ts';
 import { Alerting } from './alerting/alerting.ts';
@@ -34,6 +34,7 @@ import { createIncidentRoutes } from './http/incident-routes.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type AppSettings } from './app-settings.ts';
 import { HubRemoteWrite } from './remote-write/hub-remote-write.ts';
+import { REMOTE_WRITE_PATH } from './remote-write/receive-route.ts';
 import { apiTokenFile, readApiToken } from './api-token.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -74,7 +75,7 @@ export class Hub {
   readonly startedMs: number;
   private broker: EmbeddedBroker | ExternalBroker | undefined;
   private tokenInfo: { tokenRequired: boolean; tokenFile?: string } | undefined;
-  private http: { server: Server; address: HostPort } | undefined;
+  private http: { server: Server; address: HostPort; refused: RefusedCounts } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alertClock: NodeJS.Timeout | undefined;
   private localAgent: LocalAgent | undefined;
@@ -205,7 +206,7 @@ export class Hub {
         b.mode === 'embedded'
           ? { mode: b.mode, ...(this.broker as EmbeddedBroker | undefined)?.addresses, connections: this.brokerConnections() }
           : { mode: b.mode, url: b.url, connected: (this.broker as ExternalBroker | undefined)?.connected ?? false },
-      http: this.http && { ...this.http.address, ...this.apiTokenInfo() },
+      http: this.http && { ...this.http.address, ...this.apiTokenInfo(), refused: { ...this.http.refused } },
       ingest: { ...this.ingester.stats },
       store: this.store.stats(),
       archive: this.store.archiveStatus(),
@@ -320,7 +321,15 @@ export class Hub {
         disconnect: (agentId) => (this.broker instanceof EmbeddedBroker ? this.broker.disconnect(agentId) : undefined),
       }),
     );
-    this.http = await startHttpServer({ listen: this.config.http.listen, token: this.config.http.token, handlers, log: this.log });
+    this.http = await startHttpServer({
+      listen: this.config.http.listen,
+      token: this.config.http.token,
+      allowedHosts: this.config.http.allowedHosts,
+      // Prometheus's query API only reads (Grafana posts its queries as forms); remote write stores.
+      readOnlyPost: (path) => path.startsWith('/api/v1/') && path !== REMOTE_WRITE_PATH,
+      handlers,
+      log: this.log,
+    });
     this.heartbeat = setInterval(() => this.beat(), this.config.fleet.upIntervalMs);
     this.beat();
     // Rules and notifications run on the hub's clock, once a second.
@@ -391,6 +400,17 @@ export class Hub {
         version: HUB_VERSION,
       }),
       ...this.remoteWrite.metricFamilies(),
+      {
+        name: 'metrics_hub_http_requests_refused_total',
+        type: 'counter' as const,
+        help: 'HTTP requests refused as coming from a web page elsewhere, by reason (host: DNS rebinding; origin, fetch_site: another site; simple_request: what a form can send).',
+        unit: '',
+        samples: Object.entries(this.http?.refused ?? {}).map(([reason, value]) => ({
+          name: 'metrics_hub_http_requests_refused_total',
+          labels: { reason },
+          value,
+        })),
+      },
     ];
   }
 

@@ -12,3 +12,4 @@ export { EmbeddedBroker } from './broker/embedded-broker.ts';
 export { ExternalBroker } from './broker/external-broker.ts';
 export type { MessageSink } from './broker/message-sink.ts';
 export type { RouteHandler } from './http/server.ts';
+export { CLIENT_HEADER } from './http/browser-guard.ts';

@@ -6,6 +6,12 @@
 
 export type HubMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/**
+ * Sent with every request to the hub: a header no HTML form or no-cors fetch() can set, so
+ * the hub knows a change comes from its own page or a program (libs/hub browser-guard.ts).
+ */
+export const CLIENT_HEADERS: Readonly<Record<string, string>> = { 'x-metrics-hub': '1' };
+
 export interface HubTransport {
   /** A request to the hub's HTTP API (paths under /api/); resolves to the parsed JSON body. */
   request<T = unknown>(method: HubMethod, path: string, body?: unknown): Promise<T>;

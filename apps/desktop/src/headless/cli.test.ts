@@ -38,6 +38,29 @@ describe('hub check', () => {
     expect(text).toContain('store:       raw samples kept 7d, then archived to /mnt/nas/metrics (kept 400d)');
     expect(text).toContain('remote write: https://hub:xxxxx@vm.example:8428/api/v1/write (2 shards)');
     expect(text).not.toContain('s3cret');
+    expect(await check('http:\n  allowed_hosts: [metrics.example.com]\n')).toContain(
+      'HTTP API:    http://127.0.0.1:9464; also answers to metrics.example.com',
+    );
+  });
+});
+
+describe('the hub commands against a hub without a token', () => {
+  it('send what the hub asks of programs (X-Metrics-Hub), so imports and snapshots are not taken for a web page', async () => {
+    const dir = tempDir('hub-cli-open-', removals).path;
+    const listen = `127.0.0.1:${await freePort()}`;
+    const yaml = `hub:\n  data_dir: ${dir}\nbroker:\n  listen: 127.0.0.1:0\nhttp:\n  listen: ${listen}\nlocal_agent:\n  enabled: false\n`;
+    writeFileSync(join(dir, 'hub.yaml'), yaml);
+    // Prometheus text: sent as a body with no type a form could not send too.
+    writeFileSync(join(dir, 'in.prom'), `cli_sent 1 ${Date.now()}\n`);
+    const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml', {}), { log: () => undefined });
+    try {
+      vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      expect(await main(['import', join(dir, 'in.prom'), '--format', 'prometheus', '--config', join(dir, 'hub.yaml')])).toBe(0);
+      expect(hub.store.select([{ name: '__name__', type: '=', value: 'cli_sent' }], 0, Infinity)).toHaveLength(1);
+      expect(await main(['snapshot', '--config', join(dir, 'hub.yaml')])).toBe(0);
+    } finally {
+      await hub.stop();
+    }
   });
 });
 

@@ -50,7 +50,7 @@ function describe(c: HubConfig): string {
     b.mode === 'embedded'
       ? `broker:      embedded, ${b.listen ? `mqtt://${b.listen.host}:${b.listen.port}` : 'no plain MQTT'}${b.tls ? `, mqtts://${b.tls.listen.host}:${b.tls.listen.port}` : ''}; agents need a token (POST /api/hub/v1/agents)`
       : `broker:      external ${b.url} as ${b.clientId}${b.sharedGroup ? `, shared group ${b.sharedGroup}` : ''}`,
-    `HTTP API:    http://${c.http.listen.host}:${c.http.listen.port}${c.http.token ? ' (token required)' : ''}`,
+    `HTTP API:    http://${c.http.listen.host}:${c.http.listen.port}${c.http.token ? ' (token required)' : ''}${c.http.allowedHosts.length ? `; also answers to ${c.http.allowedHosts.map((h) => (h.port === undefined ? h.hostname : `${h.hostname}:${h.port}`)).join(', ')}` : ''}`,
     `local agent: ${c.localAgent.enabled ? `${c.localAgent.id}, every ${c.localAgent.intervalMs / 1000} s` : 'off'}`,
     `store:       raw samples kept ${days(c.store.retentionMs)}${c.store.archive ? `, then archived to ${c.store.archive.dir} (kept ${c.store.archive.retentionMs === undefined ? 'forever' : days(c.store.archive.retentionMs)})` : ', then deleted'}`,
     `remote write: ${c.remoteWrite.endpoints.length ? c.remoteWrite.endpoints.map((e) => `${e.name ?? redactUrl(e.url)} (${e.shards ?? 4} shards)`).join(', ') : 'off'}`,
@@ -79,7 +79,7 @@ async function serve(config: HubConfig): Promise<number> {
       `  HTTP API    ${http}/api/v1/query?query=up   (Grafana: a Prometheus data source at ${http})`,
       `  broker      ${hub.localBrokerUrl}`,
       `  data        ${config.dataDir}`,
-      `  agents      POST ${http}/api/hub/v1/agents {"agentId":"<id>"} issues a token`,
+      `  agents      POST ${http}/api/hub/v1/agents with Content-Type: application/json and {"agentId":"<id>"} issues a token`,
       'Ctrl-C stops it.',
     ].join('\n'),
   );

@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { guessFileFormat, restoreHubSnapshot } from '@metrics-hub/snapshot';
-import { loopbackFor, readApiToken, type HubConfig } from '@metrics-hub/hub';
+import { CLIENT_HEADER, loopbackFor, readApiToken, type HubConfig } from '@metrics-hub/hub';
 
 /** `--name value` pairs after the command. */
 export function flags(argv: string[]): Map<string, string> {
@@ -25,7 +25,9 @@ function hubUrl(config: HubConfig): { base: string; headers: Record<string, stri
   const { host, port } = config.http.listen;
   // hub.yaml's token, or the one the desktop app keeps in the data folder.
   const token = config.http.token ?? readApiToken(config.dataDir);
-  return { base: `http://${loopbackFor(host)}:${port}/api/hub/v1`, headers: token ? { authorization: `Bearer ${token}` } : {} };
+  // The hub refuses changes a web page could send; this header says a program sends them.
+  const headers: Record<string, string> = { [CLIENT_HEADER]: '1', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  return { base: `http://${loopbackFor(host)}:${port}/api/hub/v1`, headers };
 }
 
 function progress(text: string): void {
@@ -105,6 +107,11 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
     rejected: { line?: number; reason: string }[];
     error?: string;
   };
+  // Refused before reading the file (no token, the hub's guard): its word, not a summary.
+  if (!Array.isArray(summary.rejected)) {
+    console.error(`import refused: ${summary.error ?? `HTTP ${res.status}`}`);
+    return 1;
+  }
   console.log(
     `${summary.committed ? 'imported' : 'NOT imported (nothing was stored)'}: ${summary.samples} samples in ${summary.series} series`,
   );

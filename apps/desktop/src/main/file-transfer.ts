@@ -16,6 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { HubFileRequest, ProgressListener, SaveOutcome, UploadOutcome } from '../common/file-transfer.ts';
+import { CLIENT_HEADERS } from '../common/transport.ts';
 import type { HubEndpoint } from './hub-client.ts';
 
 export interface TransferOptions {
@@ -117,7 +118,7 @@ export async function uploadFileToHub(
     let sent = 0;
     const req = httpRequest(`${hub.url}${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${hub.token}`, 'content-type': contentType, 'content-length': String(size) },
+      headers: { ...CLIENT_HEADERS, authorization: `Bearer ${hub.token}`, 'content-type': contentType, 'content-length': String(size) },
       signal,
     });
     const source = createReadStream(file);
@@ -171,7 +172,11 @@ function send(
   signal: AbortSignal | undefined,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${hub.url}${path}`, { method, headers: { authorization: `Bearer ${hub.token}`, ...headers }, signal });
+    const req = httpRequest(`${hub.url}${path}`, {
+      method,
+      headers: { ...CLIENT_HEADERS, authorization: `Bearer ${hub.token}`, ...headers },
+      signal,
+    });
     req.on('response', resolve);
     req.on('error', reject);
     req.end(body);

@@ -3,7 +3,7 @@
 // stream of (event, data). Plain Node (fetch), tested against a real hub.
 
 import type { BridgeResponse } from '../common/ipc-channels.ts';
-import type { HubMethod } from '../common/transport.ts';
+import { CLIENT_HEADERS, type HubMethod } from '../common/transport.ts';
 
 export interface HubEndpoint {
   /** http://127.0.0.1:PORT */
@@ -23,7 +23,11 @@ export async function hubRequest(
   try {
     res = await fetch(`${hub.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${hub.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...CLIENT_HEADERS,
+        authorization: `Bearer ${hub.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       redirect: 'error',
       signal: AbortSignal.timeout(timeoutMs),
@@ -108,7 +112,7 @@ export function followHubEvents(
     while (!abort.signal.aborted) {
       try {
         const res = await fetch(`${hub.url}/api/hub/v1/events`, {
-          headers: { authorization: `Bearer ${hub.token}`, accept: 'text/event-stream' },
+          headers: { ...CLIENT_HEADERS, authorization: `Bearer ${hub.token}`, accept: 'text/event-stream' },
           signal: abort.signal,
         });
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);

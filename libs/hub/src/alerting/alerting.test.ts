@@ -106,17 +106,23 @@ describe('hub alerting', () => {
       alerts: { fingerprint: string; labels: Record<string, string> }[];
     };
     const fp = alerts.alerts.find((a) => a.labels.alertname === 'TooHigh')!.fingerprint;
-    const ack = await fetch(`${base}/api/hub/v1/alerts/${fp}/ack`, { method: 'POST', body: JSON.stringify({ by: 'tester' }) });
+    const ack = await fetch(`${base}/api/hub/v1/alerts/${fp}/ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by: 'tester' }),
+    });
     expect(ack.status).toBe(200);
     const history = (await (await fetch(`${base}/api/hub/v1/history?alertname=TooHigh`)).json()) as { events: { kind: string }[] };
     expect(history.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['firing', 'delivery', 'acked']));
     const silence = await fetch(`${base}/api/hub/v1/silences`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ matchers: ['alertname="TooHigh"'], for: '1h', createdBy: 'tester', comment: 'maintenance' }),
     });
     expect(silence.status).toBe(201);
     const bad = await fetch(`${base}/api/hub/v1/silences`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ matchers: ['alertname=~"("'], for: '1h', createdBy: 'tester', comment: 'x' }),
     });
     expect(bad.status).toBe(400);
@@ -135,6 +141,7 @@ describe('notifier config from the app', () => {
     expect(before.text).toContain('desktop_configs');
     const bad = await fetch(url, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         text: 'route:\n  receiver: nobody\nreceivers:\n  - name: ops\n    webhook_configs:\n      - url: http://127.0.0.1:1/hook\n',
       }),
@@ -144,7 +151,11 @@ describe('notifier config from the app', () => {
     expect(problems.join('\n')).toMatch(/alerting\.yml:2: .*nobody/);
     expect(readFileSync(join(dir, 'alerting.yml'), 'utf8')).toBe(before.text);
     const good = 'route:\n  receiver: ops\nreceivers:\n  - name: ops\n    webhook_configs:\n      - url: http://127.0.0.1:1/hook\n';
-    const saved = await fetch(url, { method: 'PUT', body: JSON.stringify({ text: good }) });
+    const saved = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: good }),
+    });
     expect(saved.status).toBe(200);
     expect(readFileSync(join(dir, 'alerting.yml'), 'utf8')).toBe(good);
     expect(hub.alerting.notifier.groups(Date.now())).toEqual([]);

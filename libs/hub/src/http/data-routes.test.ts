@@ -46,23 +46,27 @@ describe('hub data endpoints', () => {
     const text = ['# TYPE door_open gauge', `door_open{door="front"} 1 ${T0 / 1000}`, `door_open{door="back" 0 ${T0 / 1000}`, ''].join(
       '\n',
     );
-    const refused = await fetch(`${base}/import?format=prometheus`, { method: 'POST', body: text });
+    const refused = await fetch(`${base}/import?format=prometheus`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: text });
     expect(refused.status).toBe(400);
     const summary = (await refused.json()) as { committed: boolean; rejected: { line?: number; reason: string }[] };
     expect(summary.committed).toBe(false);
     expect(summary.rejected[0].line).toBe(3);
     expect(hub.store.select([{ name: '__name__', type: '=', value: 'door_open' }], 0, Infinity)).toEqual([]);
-    const ok = await fetch(`${base}/import?format=prometheus`, { method: 'POST', body: text.replace('door="back" 0', 'door="back"} 0') });
+    const ok = await fetch(`${base}/import?format=prometheus`, {
+      method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
+      body: text.replace('door="back" 0', 'door="back"} 0'),
+    });
     expect(ok.status).toBe(200);
     expect(hub.store.select([{ name: '__name__', type: '=', value: 'door_open' }], 0, Infinity)).toHaveLength(2);
     // Without a format (a stream's end is not known in advance), it says what to send.
-    const unsaid = await fetch(`${base}/import`, { method: 'POST', body: text });
+    const unsaid = await fetch(`${base}/import`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: text });
     expect(unsaid.status).toBe(400);
     expect(((await unsaid.json()) as { error: string }).error).toMatch(/say which format/);
   });
 
   it('takes a whole-hub snapshot while serving, lists it and serves the file', async () => {
-    const made = await fetch(`${base}/snapshots`, { method: 'POST' });
+    const made = await fetch(`${base}/snapshots`, { method: 'POST', headers: { 'x-metrics-hub': '1' } });
     expect(made.status).toBe(201);
     const list = (await (await fetch(`${base}/snapshots`)).json()) as {
       snapshots: { name: string; bytes: number; manifest: { format: string } }[];

@@ -48,6 +48,7 @@ beforeAll(async () => {
   ]);
   const put = await fetch(`${api(source)}/dashboards/db`, {
     method: 'PUT',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       title: 'DB',
       panels: [
@@ -66,6 +67,7 @@ afterAll(async () => {
 async function makeFile(gzip = false): Promise<Uint8Array> {
   const res = await fetch(`${api(source)}/incidents`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ dashboardId: 'db', title: 'Outage', start: START / 1000, end: END / 1000, gzip }),
   });
   expect(res.status).toBe(200);
@@ -77,7 +79,11 @@ async function makeFile(gzip = false): Promise<Uint8Array> {
 
 describe('incident endpoints', () => {
   it('opens an incident read-only: the panels answer as on the source hub, and nothing is stored', async () => {
-    const opened = await fetch(`${api(target)}/incidents/open`, { method: 'POST', body: await makeFile(true) });
+    const opened = await fetch(`${api(target)}/incidents/open`, {
+      method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
+      body: await makeFile(true),
+    });
     expect(opened.status).toBe(201);
     const { id, series } = (await opened.json()) as { id: string; series: number };
     expect(series).toBe(2);
@@ -106,7 +112,13 @@ describe('incident endpoints', () => {
     const file = await makeFile();
     const ids: string[] = [];
     for (let i = 0; i < 6; i++)
-      ids.push(((await (await fetch(`${api(target)}/incidents/open`, { method: 'POST', body: file })).json()) as { id: string }).id);
+      ids.push(
+        (
+          (await (
+            await fetch(`${api(target)}/incidents/open`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: file })
+          ).json()) as { id: string }
+        ).id,
+      );
     expect((await fetch(`${api(target)}/incidents/${ids[0]}`)).status).toBe(404);
     expect((await fetch(`${api(target)}/incidents/${ids[5]}`)).status).toBe(200);
     expect(((await (await fetch(`${api(target)}/incidents`)).json()) as { incidents: unknown[] }).incidents).toHaveLength(5);
@@ -121,7 +133,7 @@ describe('incident endpoints', () => {
       ['{"format":"something-else"}\n', /line 1: not an incident file/],
     ] as const) {
       for (const what of ['open', 'import']) {
-        const res = await fetch(`${api(target)}/incidents/${what}`, { method: 'POST', body });
+        const res = await fetch(`${api(target)}/incidents/${what}`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body });
         expect(res.status).toBe(400);
         expect(((await res.json()) as { error: string }).error).toMatch(message);
       }
@@ -131,7 +143,11 @@ describe('incident endpoints', () => {
   });
 
   it('imports bit-identical samples and saves the dashboard as incident-<id>', async () => {
-    const res = await fetch(`${api(target)}/incidents/import`, { method: 'POST', body: await makeFile() });
+    const res = await fetch(`${api(target)}/incidents/import`, {
+      method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
+      body: await makeFile(),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { dashboard: { id: string } }).dashboard.id).toBe('incident-db');
     for (const name of ['c_total', 'g']) {
@@ -149,6 +165,7 @@ describe('incident endpoints', () => {
   it('remembers the file name it was opened from, and stores an opened incident without a second upload', async () => {
     const opened = await fetch(`${api(target)}/incidents/open?name=${encodeURIComponent('C:\\Users\\me\\outage.ndjson.gz')}`, {
       method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
       body: await makeFile(true),
     });
     const { id, fileName } = (await opened.json()) as { id: string; fileName: string };
@@ -156,7 +173,7 @@ describe('incident endpoints', () => {
     const listed = (await (await fetch(`${api(target)}/incidents`)).json()) as { incidents: { id: string; fileName?: string }[] };
     expect(listed.incidents.find((i) => i.id === id)?.fileName).toBe('outage.ndjson.gz');
     expect((await fetch(`${api(target)}/incidents/${id}/import`)).status).toBe(405);
-    const stored = await fetch(`${api(target)}/incidents/${id}/import`, { method: 'POST' });
+    const stored = await fetch(`${api(target)}/incidents/${id}/import`, { method: 'POST', headers: { 'x-metrics-hub': '1' } });
     expect(stored.status).toBe(200);
     // Imported by the test before: every sample is read again and found stored already.
     const summary = ((await stored.json()) as { summary: { samples: number; appended: number; store: { duplicates: number } } }).summary;

@@ -1,6 +1,7 @@
-// HubTransport over the hub's HTTP API, for a browser served by the headless hub.
+// HubTransport over the hub's HTTP API, for a browser served by the headless hub. Same
+// origin, so the browser sends X-Metrics-Hub without asking; EventSource (a GET) needs none.
 
-import { HubRequestError, type HubMethod, type HubTransport } from '../../common/transport.ts';
+import { CLIENT_HEADERS, HubRequestError, type HubMethod, type HubTransport } from '../../common/transport.ts';
 
 export class HttpTransport implements HubTransport {
   constructor(private readonly base = '') {}
@@ -8,7 +9,7 @@ export class HttpTransport implements HubTransport {
   async request<T>(method: HubMethod, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: body === undefined ? CLIENT_HEADERS : { ...CLIENT_HEADERS, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -87,7 +87,8 @@ export async function startUiHub(
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless; `extraArgs` adds launch flags (e.g. --host-resolver-rules). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -98,6 +99,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
@@ -130,7 +132,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * One hub and one Chromium for a test file: started before its tests (when Chromium is
  * there), stopped after. Read `.ui` and `.browser` inside the tests.
  */
-export function uiPerFile(options: Parameters<typeof startUiHub>[0] = {}): {
+export function uiPerFile(
+  options: Parameters<typeof startUiHub>[0] = {},
+  chromiumArgs: readonly string[] = [],
+): {
   available: boolean;
   readonly ui: UiHub;
   readonly browser: Browser;
@@ -141,7 +146,7 @@ export function uiPerFile(options: Parameters<typeof startUiHub>[0] = {}): {
   beforeAll(async () => {
     if (!available) return;
     ui = await startUiHub(options);
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

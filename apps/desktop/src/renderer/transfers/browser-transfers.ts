@@ -4,7 +4,7 @@
 // offered. Uploads go through XMLHttpRequest, the one browser API that reports upload
 // progress; cancel aborts it.
 
-import { HubRequestError } from '../../common/transport.ts';
+import { CLIENT_HEADERS, HubRequestError } from '../../common/transport.ts';
 import {
   TransferCancelledError,
   type FileFilter,
@@ -31,7 +31,7 @@ export class BrowserFileTransfers implements FileTransfers {
     try {
       res = await fetch(`${this.base}${request.path}`, {
         method: request.method,
-        headers: request.body === undefined ? undefined : { 'content-type': 'application/json' },
+        headers: request.body === undefined ? CLIENT_HEADERS : { ...CLIENT_HEADERS, 'content-type': 'application/json' },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal,
       });
@@ -96,6 +96,8 @@ export class BrowserFileTransfers implements FileTransfers {
       const settle = () => signal.removeEventListener('abort', onAbort);
       xhr.open('POST', `${this.base}${path}`);
       xhr.setRequestHeader('content-type', contentType);
+      // A Prometheus text file goes as text/plain, which a form could send too: the header says it is the hub's page.
+      for (const [name, value] of Object.entries(CLIENT_HEADERS)) xhr.setRequestHeader(name, value);
       xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : blob.size);
       xhr.upload.onload = () => onProgress(blob.size, blob.size);
       xhr.onabort = () => {

@@ -17,7 +17,11 @@ beforeAll(async () => {
   const lines = ['# TYPE archived_temp_celsius gauge'];
   for (let t = NOW_S - 6 * 86_400; t <= NOW_S; t += 600) lines.push(`archived_temp_celsius{room="a"} ${20 + (t % 5)} ${t}`);
   lines.push('# EOF', '');
-  const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=openmetrics`, { method: 'POST', body: lines.join('\n') });
+  const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=openmetrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/openmetrics-text; version=1.0.0' },
+    body: lines.join('\n'),
+  });
   expect(((await res.json()) as { committed: boolean }).committed).toBe(true);
 }, 60_000);
 

@@ -21,7 +21,11 @@ const DASHBOARD = {
 beforeAll(async () => {
   if (!available) return;
   other = await startUiHub();
-  const put = await fetch(`${rig.ui.url}api/hub/v1/dashboards/inc-db`, { method: 'PUT', body: JSON.stringify(DASHBOARD) });
+  const put = await fetch(`${rig.ui.url}api/hub/v1/dashboards/inc-db`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(DASHBOARD),
+  });
   expect(put.status).toBe(200);
   // Enough reports for rate() to have samples in its minute and for lines, not dots.
   const deadline = Date.now() + 40_000;

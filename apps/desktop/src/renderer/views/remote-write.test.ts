@@ -35,6 +35,7 @@ describe.runIf(rig.available)('remote write in Settings', () => {
   it('shows an endpoint that refuses for now: retrying, samples waiting, the last error', async () => {
     const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=prometheus`, {
       method: 'POST',
+      headers: { 'x-metrics-hub': '1' },
       body: `rw_gauge{k="1"} 1 ${Math.floor(Date.now() / 1000)}\n`,
     });
     expect(res.status).toBe(200);

@@ -20,7 +20,11 @@ beforeAll(async () => {
   for (let k = 0; k < SERIES; k++)
     for (let t = NOW_S - 3600; t <= NOW_S; t += STEP_S) lines.push(`xfer_gauge{k="${k}"} ${(k + t / 1000) % 17} ${t}`);
   lines.push('# EOF', '');
-  const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=openmetrics`, { method: 'POST', body: lines.join('\n') });
+  const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=openmetrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/openmetrics-text; version=1.0.0' },
+    body: lines.join('\n'),
+  });
   expect(((await res.json()) as { committed: boolean }).committed).toBe(true);
 }, 60_000);
 
