@@ -205,6 +205,8 @@ export interface IncidentImport {
     samples: number;
     appended: number;
     series: number;
-    store: { duplicates: number; conflicts: number; tooOld: number; rejectedSeries: number };
+    store: { duplicates: number; conflicts: number; tooOld: number; tooFarAhead: number; rejectedSeries: number };
+    /** What the store refused after the file's own checks, with the reason. */
+    rejected?: { line?: number; reason: string }[];
   };
 }
