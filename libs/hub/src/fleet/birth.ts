@@ -16,6 +16,8 @@ export const BIRTH_LIMITS = {
   maxHelpLength: 4096,
   maxUnitLength: 64,
   maxTextLength: 256,
+  /** Notes returned at most (each says what was left out); the rest are counted in the last. */
+  maxNotes: 8,
 } as const;
 
 /** The birth message is not one (too large, not JSON, not an object): it is ignored whole. */
@@ -79,6 +81,10 @@ export function parseBirth(payload: Uint8Array, agentId: string): { birth: Birth
   if (typeof raw.intervalMs === 'number' && raw.intervalMs >= 100 && raw.intervalMs <= 86_400_000) birth.intervalMs = raw.intervalMs;
   if (raw.labels !== undefined) birth.labels = readLabels(raw.labels, agentId, notes);
   if (raw.metadata !== undefined) birth.metadata = readMetadata(raw.metadata, notes);
+  if (notes.length > BIRTH_LIMITS.maxNotes) {
+    const more = notes.length - (BIRTH_LIMITS.maxNotes - 1);
+    notes.splice(BIRTH_LIMITS.maxNotes - 1, notes.length, `and ${more} more things left out`);
+  }
   return { birth, notes };
 }
 
