@@ -336,7 +336,8 @@ function withinClock(s: AppendSeries, acceptThrough: number): AppendSeries {
 export function describeAhead(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
+  // Past an hour, to the nearest minute (a measured offset carries the delivery delay).
+  const m = s >= 3600 ? Math.round(s / 60) : Math.floor(s / 60);
   if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
   if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;

@@ -17,7 +17,13 @@ export interface FleetAgent {
   batches: number;
   samples: number;
   rejectedBatches: number;
+  /** Samples refused for being stamped further ahead of the hub's clock than store.max_future. */
+  samplesTooFarAhead: number;
+  /** Series refused from its batches (invalid, over a limit, or only the hub's to write). */
+  seriesRefused: number;
+  /** Why something from it was last refused, and when. */
   lastRejection?: string;
+  lastRejectionMs?: number;
   version?: string;
   host?: { hostname?: string; os?: string; release?: string; arch?: string };
   labels: Labels;
