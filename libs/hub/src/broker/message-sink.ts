@@ -6,7 +6,7 @@ export interface MessageSink {
    * Resolves when the batch is committed (acknowledge then), with notices for the agent's
    * ack topic (e.g. samples refused: see encodeRefusedNotice); rejects when it is not.
    */
-  samples(agentId: string, payload: Uint8Array): Promise<readonly Uint8Array[] | void>;
+  samples(agentId: string, payload: Uint8Array): Promise<readonly Uint8Array[] | undefined>;
   /** The retained birth message or status. */
   control(agentId: string, kind: 'meta' | 'status', payload: Uint8Array): void;
   /** The broker saw the agent's connection end. */
