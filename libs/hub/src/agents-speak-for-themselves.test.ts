@@ -155,3 +155,26 @@ describe("a birth message claiming another agent's instance (web-2 as db-2)", ()
     expect(lines).toContain('agent web-2: birth message: claims instance="db-2": the hub uses the authenticated agent id "web-2"');
   });
 });
+
+describe("an agent's own scrape targets", () => {
+  it('stay distinct series under its name, each with its host:port as exported_instance', async () => {
+    const { hub, query } = await startHub();
+    const T = Math.floor(Date.now() / 1000) * 1000;
+    const web1 = await agent(hub, 'web-1', {});
+    await web1.send([
+      one({ __name__: 'http_requests_total', job: 'app', instance: '127.0.0.1:8080' }, T, 10),
+      one({ __name__: 'http_requests_total', job: 'app', instance: '127.0.0.1:8081' }, T, 20),
+      one({ __name__: 'up', job: 'app', instance: '127.0.0.1:8080' }, T, 1),
+    ]);
+    const got = (await query('http_requests_total', T)).map((s) => [s.metric, s.value[1]]);
+    expect(got.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      [{ __name__: 'http_requests_total', job: 'app', instance: 'web-1', exported_instance: '127.0.0.1:8080' }, '10'],
+      [{ __name__: 'http_requests_total', job: 'app', instance: 'web-1', exported_instance: '127.0.0.1:8081' }, '20'],
+    ]);
+    // A target's own `up` is the agent's to report (only up{job="node"} is the hub's).
+    expect((await query('up{job="app"}', T)).map((s) => s.metric)).toEqual([
+      { __name__: 'up', job: 'app', instance: 'web-1', exported_instance: '127.0.0.1:8080' },
+    ]);
+    expect(hub.fleet.get('web-1')!.seriesRefused).toBe(0);
+  });
+});
