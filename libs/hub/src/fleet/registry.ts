@@ -118,7 +118,7 @@ export class FleetRegistry {
     } catch (e) {
       if (!(e instanceof BirthFormatError)) throw e;
       const a = this.touch(agentId);
-      this.refused(a, `birth message ignored: ${e.message}`);
+      this.refused(a, `${e.message}; ignored`);
       this.changed(a);
       return `agent ${agentId}: ${e.message}; ignored`;
     }

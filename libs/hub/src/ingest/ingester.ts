@@ -215,6 +215,7 @@ export class Ingester {
     // each agent is told exactly how many of its samples were refused and why.
     const acceptThrough = this.store.latestAcceptedMs();
     const maxFutureMs = this.store.options.maxFutureMs;
+    const clockMs = acceptThrough - maxFutureMs;
     const series: AppendSeries[] = [];
     const spans: { p: Pending; from: number; to: number; tooFarAhead: number; newestStoredMs: number; samples: number }[] = [];
     for (const p of toStore) {
@@ -269,7 +270,7 @@ export class Ingester {
       if (storeReason) refusals.push(`series refused by the store: ${storeReason}`);
       if (tooFarAhead)
         refusals.push(
-          `${tooFarAhead} samples refused: stamped up to ${describeAhead(p.newestMs - (acceptThrough - maxFutureMs))} ahead of the hub's clock, more than store.max_future (${describeAhead(maxFutureMs)}); fix the clock on that host (NTP)`,
+          `${tooFarAhead} samples refused: stamped up to ${describeAhead(p.newestMs - clockMs)} ahead of the hub's clock, more than store.max_future (${describeAhead(maxFutureMs)}); fix the clock on that host (NTP)`,
         );
       p.resolve(
         this.finish(p.agentId, {
@@ -333,7 +334,7 @@ function withinClock(s: AppendSeries, acceptThrough: number): AppendSeries {
 }
 
 /** "3 h 12 min", "45 s": how far a clock is off, for people. */
-export function describeAhead(ms: number): string {
+function describeAhead(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;
   // Past an hour, to the nearest minute (a measured offset carries the delivery delay).
