@@ -82,7 +82,8 @@ export class Hub {
   private localAgent: LocalAgent | undefined;
   private readonly log: (line: string) => void;
   private readonly now: () => number;
-  private readonly ruleRefusals: ThrottledLog;
+  /** Refusals that could repeat often (rule output every evaluation, births in a loop): once per 10 min per key. */
+  private readonly refusalLog: ThrottledLog;
 
   private constructor(
     readonly config: HubConfig,
@@ -91,7 +92,7 @@ export class Hub {
     this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} hub: ${line}\n`));
     this.now = deps.now ?? Date.now;
     this.startedMs = this.now();
-    this.ruleRefusals = new ThrottledLog(this.log, this.now);
+    this.refusalLog = new ThrottledLog(this.log, this.now);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = TimeSeriesStore.open({
       path: join(config.dataDir, 'metrics.db'),
@@ -152,7 +153,7 @@ export class Hub {
       r.conflicts && `${r.conflicts} samples with a different value at a stored time`,
       r.rejected[0] && `${r.rejected.length} series refused (first: ${r.rejected[0].reason})`,
     ].filter(Boolean);
-    if (reasons.length) this.ruleRefusals.note('rules', `alerting: the store refused rule output: ${reasons.join('; ')}`);
+    if (reasons.length) this.refusalLog.note('rules', `alerting: the store refused rule output: ${reasons.join('; ')}`);
     return r;
   }
 
@@ -257,7 +258,7 @@ export class Hub {
       control: (agentId, kind, payload) => {
         if (kind === 'status') return this.fleet.noteStatus(agentId, payload);
         const problem = this.fleet.noteMeta(agentId, payload);
-        if (problem) this.log(problem);
+        if (problem) this.refusalLog.note(`birth ${agentId}`, problem);
       },
       disconnected: (agentId) => this.fleet.noteDisconnected(agentId),
     };
