@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, hostname, platform, release } from 'node:os';
 import { join } from 'node:path';
 import type { MetricFamily } from '@metrics-hub/expfmt';
-import { encodeBatch, topics } from '@metrics-hub/wire';
+import { decodeRefusedNotice, encodeBatch, topics } from '@metrics-hub/wire';
 import { SampleAccumulator, type CollectedSample } from './buffer/accumulator.ts';
 import { SegmentQueue } from './buffer/segment-queue.ts';
 import { collectAll, linuxCollectors, type Collector } from './collect/index.ts';
@@ -38,6 +38,8 @@ export interface AgentStatus {
   buffer: { batches: number; bytes: number; oldestAppendedMs?: number; droppedBatches: number; accumulatedSamples: number };
   delivery: { batchesSent: number; bytesSent: number; lastSuccessMs?: number; lastLatencyMs?: number };
   collected: { samples: number; lastCollectionMs?: number };
+  /** Samples the hub stored the rest of a batch without, and why (the last time). */
+  refused: { samples: number; lastReason?: string; lastMs?: number };
   updatedMs: number;
 }
 
@@ -60,7 +62,13 @@ export class Agent {
   private fsyncTimer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
-  private readonly counters = { samplesCollected: 0, samplesLost: 0, lastCollectionMs: undefined as number | undefined };
+  private readonly counters = {
+    samplesCollected: 0,
+    samplesLost: 0,
+    lastCollectionMs: undefined as number | undefined,
+    samplesRefused: 0,
+    lastRefusal: undefined as { reason: string; atMs: number } | undefined,
+  };
 
   constructor(
     private readonly config: AgentConfig,
@@ -103,7 +111,12 @@ export class Agent {
       connectTimeoutMs: 10_000,
       backoff: config.hub.reconnect,
       birth: () => this.birth(),
-      onHubAck: config.hub.confirm === 'hub' ? (payload) => this.delivery.hubAck(payload) : undefined,
+      // Always read the hub's notices (samples it refused); "stored" confirms batches only with hub.confirm: hub.
+      onHubAck: (payload) => {
+        if (this.noteRefusal(payload)) return;
+        if (config.hub.confirm === 'hub') this.delivery.hubAck(payload);
+      },
+      ackTopicRequired: config.hub.confirm === 'hub',
       log: this.log,
       now: this.now,
     });
@@ -266,6 +279,11 @@ export class Agent {
     return [
       counter('agent_samples_collected_total', 'Samples the agent collected.', this.counters.samplesCollected),
       counter('agent_samples_lost_total', 'Samples that could not be stored (disk full or unwritable).', this.counters.samplesLost),
+      counter(
+        'agent_samples_refused_total',
+        "Samples the hub refused from batches it stored (stamped too far ahead of the hub's clock).",
+        this.counters.samplesRefused,
+      ),
       counter('agent_batches_sent_total', 'Batches the broker acknowledged.', d.batchesSent),
       counter('agent_bytes_sent_total', 'Bytes of batches the broker acknowledged.', d.bytesSent),
       gauge('agent_buffer_bytes', 'Bytes of the on-disk outbox.', q.bytes, 'bytes'),
@@ -310,6 +328,25 @@ export class Agent {
     this.metadataVersion = version;
   }
 
+  /**
+   * The hub's "refused" notice: samples of a batch it stored the rest of. They cannot be
+   * sent again to any effect (the hub would refuse them again), so they are counted and
+   * said in the log and the status, with what the hub's clock read: this host's clock is
+   * the thing to fix. Returns whether the payload was such a notice.
+   */
+  private noteRefusal(payload: Uint8Array): boolean {
+    const notice = decodeRefusedNotice(payload);
+    if (!notice) return false;
+    const now = this.now();
+    const ahead = now - notice.hubMs;
+    const reason = `the hub refused ${notice.samples} samples of batch ${notice.firstSeq}-${notice.lastSeq}: stamped too far ahead of its clock (the hub's clock read ${new Date(notice.hubMs).toISOString()}, this host's ${new Date(now).toISOString()}${ahead > 1000 ? `, ${Math.round(ahead / 1000)} s ahead` : ''}); fix this host's clock (NTP: timedatectl status)`;
+    this.counters.samplesRefused += notice.samples;
+    // Once per clock problem, not every interval: the first notice and then every 10 minutes.
+    if (!this.counters.lastRefusal || now - this.counters.lastRefusal.atMs >= 600_000) this.log(reason);
+    this.counters.lastRefusal = { reason, atMs: now };
+    return true;
+  }
+
   /** The retained birth message: who this agent is and what its metrics mean. */
   private birth(): Uint8Array {
     return new TextEncoder().encode(
@@ -343,6 +380,11 @@ export class Agent {
       },
       delivery: { batchesSent: d.batchesSent, bytesSent: d.bytesSent, lastSuccessMs: d.lastSuccessMs, lastLatencyMs: d.lastLatencyMs },
       collected: { samples: this.counters.samplesCollected, lastCollectionMs: this.counters.lastCollectionMs },
+      refused: {
+        samples: this.counters.samplesRefused,
+        lastReason: this.counters.lastRefusal?.reason,
+        lastMs: this.counters.lastRefusal?.atMs,
+      },
       updatedMs: this.now(),
     };
   }

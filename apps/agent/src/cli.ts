@@ -128,6 +128,8 @@ async function status(config: AgentConfig): Promise<number> {
   console.log(
     `last delivery: ${when(s.delivery.lastSuccessMs)}, ${s.delivery.batchesSent} batches sent, latency ${s.delivery.lastLatencyMs ?? '-'} ms`,
   );
+  if (s.refused?.samples)
+    console.log(`refused by the hub: ${s.refused.samples} samples; last ${when(s.refused.lastMs)}: ${s.refused.lastReason}`);
   console.log(`last collection: ${when(s.collected.lastCollectionMs)}`);
   return running ? 0 : 3;
 }

@@ -54,6 +54,8 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
 export interface AgentProcess {
   /** Values the agent collected (each is the collection time in ms) and stored for delivery. */
   collected: number[];
+  /** The last few kilobytes it wrote to stderr (its log, when it has one). */
+  stderr(): string;
   kill9(): Promise<void>;
   stop(): Promise<void>;
   exited: Promise<void>;
@@ -67,8 +69,10 @@ export function startAgentProcess(
   token: string,
   collected: number[] = [],
   confirm: 'broker' | 'hub' = 'broker',
+  /** How far the agent's clock runs ahead of this machine's (a host with a wrong clock). */
+  clockOffsetMs = 0,
 ): AgentProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CHILD, dir, brokerUrl, agentId, token, confirm], {
+  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CHILD, dir, brokerUrl, agentId, token, confirm, String(clockOffsetMs)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -80,6 +84,7 @@ export function startAgentProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     collected,
+    stderr: () => err,
     exited,
     kill9: async () => {
       child.kill('SIGKILL');

@@ -3,7 +3,7 @@
 //
 //   npx tsx libs/hub/bench/alert-latency.bench.ts [--crossings 12] [--interval-seconds 15]
 //
-// Each crossing is a new host, so a new alert and group (group_by instance, group_wait 0,
+// Each crossing is a new host, so a new alert and group (group_by host, group_wait 0,
 // for 0): the time is the wait for the next evaluation (0 .. interval) plus the hub's own
 // work. Target: at most one evaluation interval + 1 s.
 import { createServer } from 'node:http';
@@ -24,7 +24,7 @@ const server = createServer((req, res) => {
   req.on('data', (d) => (text += d));
   req.on('end', () => {
     const body = JSON.parse(text) as { alerts: { labels: Record<string, string> }[] };
-    for (const a of body.alerts) if (!received.has(a.labels.instance)) received.set(a.labels.instance, Date.now());
+    for (const a of body.alerts) if (!received.has(a.labels.host)) received.set(a.labels.host, Date.now());
     res.end();
   });
 });
@@ -45,7 +45,7 @@ writeFileSync(
   [
     'route:',
     '  receiver: hook',
-    '  group_by: [alertname, instance]',
+    '  group_by: [alertname, host]',
     '  group_wait: 0s',
     'receivers:',
     '  - name: hook',
@@ -97,7 +97,8 @@ for (let i = 0; i < args.crossings; i++) {
     firstSeq: i + 1,
     lastSeq: i + 1,
     createdMs: t,
-    series: [{ labels: { __name__: 'bench_value', instance }, timestamps: Float64Array.of(t), values: Float64Array.of(42) }],
+    // A label of its own: `instance` is the agent's id, whatever it sends (agents speak for themselves).
+    series: [{ labels: { __name__: 'bench_value', host: instance }, timestamps: Float64Array.of(t), values: Float64Array.of(42) }],
   });
   await new Promise<void>((resolve, reject) =>
     client.publish(topics.samples('metrics', 'bench'), Buffer.from(batch), { qos: 1 }, (e) => (e ? reject(e) : resolve())),

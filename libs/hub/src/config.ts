@@ -56,6 +56,8 @@ export interface HubConfig {
     rollup1mRetentionMs: number;
     rollup1hRetentionMs: number;
     maxSeries: number;
+    /** Samples stamped further ahead of the hub's clock are refused, whoever sends them. */
+    maxFutureMs: number;
     /** Cold storage, when on: the archive folder and how long its files are kept (undefined: forever). */
     archive?: { dir: string; retentionMs?: number };
   };
@@ -143,6 +145,11 @@ const SCHEMA: ConfigSchema = {
     rollup_1m_retention: { kind: 'duration', default: '90d', help: 'how long 1-minute rollups are kept' },
     rollup_1h_retention: { kind: 'duration', default: '730d', help: 'how long 1-hour rollups are kept' },
     max_series: { kind: 'int', default: 1_000_000, help: 'most series the store accepts' },
+    max_future: {
+      kind: 'duration',
+      default: '5m',
+      help: "samples stamped further ahead of the hub's clock are refused (agents, remote write, imports, rules), so a wrong clock cannot date the store into the future",
+    },
     archive_dir: {
       kind: 'string',
       default: undefined,
@@ -297,6 +304,11 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       `${where(['store', 'archive_retention'])}: store.archive_retention must be longer than store.retention (files are written once raw data is that old): raise it, or leave it out to keep archive files forever`,
     );
   }
+  const maxFutureMs = get<number>('store', 'max_future');
+  if (!(maxFutureMs >= 1000))
+    problems.push(
+      `${where(['store', 'max_future'])}: store.max_future must be at least 1s: agents' clocks are never exactly the hub's; 5m is the default`,
+    );
   const localId = get<string | undefined>('local_agent', 'id') ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
   const idProblem = agentIdProblem(localId);
   if (idProblem) problems.push(`${where(['local_agent', 'id'])}: local_agent.id: ${idProblem}`);
@@ -311,6 +323,7 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       rollup1mRetentionMs: get('store', 'rollup_1m_retention'),
       rollup1hRetentionMs: get('store', 'rollup_1h_retention'),
       maxSeries: get('store', 'max_series'),
+      maxFutureMs,
       archive:
         archiveDir === undefined
           ? undefined

@@ -13,13 +13,15 @@ import type { Server } from 'node:http';
 import { RulesQueryError, type DesktopNotifier } from '@metrics-hub/alerts';
 import { ApiError, createPrometheusApi, parseRulesFilter } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
-import { TimeSeriesStore } from '@metrics-hub/tsdb';
+import { TimeSeriesStore, type AppendResult, type AppendSeries } from '@metrics-hub/tsdb';
 import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { ExternalBroker } from './broker/external-broker.ts';
 import type { MessageSink } from './broker/message-sink.ts';
 import { FleetRegistry } from './fleet/registry.ts';
+import { agentNotices } from './ingest/agent-notices.ts';
 import { Ingester } from './ingest/ingester.ts';
+import { ThrottledLog } from './ingest/throttled-log.ts';
 import { AgentTokens } from './tokens.ts';
 import { EventStream } from './http/event-stream.ts';
 import { createHubRoutes } from './http/hub-routes.ts';
@@ -81,6 +83,8 @@ export class Hub {
   private localAgent: LocalAgent | undefined;
   private readonly log: (line: string) => void;
   private readonly now: () => number;
+  /** Refusals that could repeat often (rule output every evaluation, births in a loop): once per 10 min per key. */
+  private readonly refusalLog: ThrottledLog;
 
   private constructor(
     readonly config: HubConfig,
@@ -89,6 +93,7 @@ export class Hub {
     this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} hub: ${line}\n`));
     this.now = deps.now ?? Date.now;
     this.startedMs = this.now();
+    this.refusalLog = new ThrottledLog(this.log, this.now);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     this.store = TimeSeriesStore.open({
       path: join(config.dataDir, 'metrics.db'),
@@ -99,6 +104,8 @@ export class Hub {
         rollup1hMs: config.store.rollup1hRetentionMs,
       },
       limits: { maxSeries: config.store.maxSeries },
+      maxFutureMs: config.store.maxFutureMs,
+      now: this.now,
       archive: config.store.archive && { ...config.store.archive, log: (line) => this.log(line) },
     });
     // Before anything appends: it sees every append from here on.
@@ -123,18 +130,32 @@ export class Hub {
     });
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);
-      if (outcome.kind === 'stored') this.events.noteIngest(agentId, outcome.samples, outcome.newestMs);
+      if (outcome.kind === 'stored' && outcome.samples > 0) this.events.noteIngest(agentId, outcome.samples, outcome.newestStoredMs);
     });
     this.fleet.onChange((change) => this.events.publish('fleet', change));
     this.alerting = new Alerting(config, {
       db: this.store.database,
       engine: this.engine,
       queryable: this.store,
-      appender: this.store,
+      appender: { append: (series) => this.appendRuleOutput(series) },
       externalUrl: () => this.externalUrl(),
       desktop: deps.desktopNotifier,
       log: this.log,
     });
+  }
+
+  /** What rules record (recording rules, ALERTS), with what the store refuses of it logged. */
+  private appendRuleOutput(series: AppendSeries[]): AppendResult {
+    const r = this.store.append(series);
+    const reasons = [
+      r.tooFarAhead &&
+        `${r.tooFarAhead} samples stamped too far ahead of the hub's clock (store.max_future): rules were evaluated at a time the store does not accept`,
+      r.tooOld && `${r.tooOld} samples too old`,
+      r.conflicts && `${r.conflicts} samples with a different value at a stored time`,
+      r.rejected[0] && `${r.rejected.length} series refused (first: ${r.rejected[0].reason})`,
+    ].filter(Boolean);
+    if (reasons.length) this.refusalLog.note('rules', `alerting: the store refused rule output: ${reasons.join('; ')}`);
+    return r;
   }
 
   /** The hub's address as links in notifications give it. */
@@ -234,11 +255,11 @@ export class Hub {
 
   private async startServices(): Promise<void> {
     const sink: MessageSink = {
-      samples: (agentId, payload) => this.ingester.submit(agentId, payload).then(() => undefined),
+      samples: (agentId, payload) => this.ingester.submit(agentId, payload).then((outcome) => agentNotices(outcome, this.now())),
       control: (agentId, kind, payload) => {
         if (kind === 'status') return this.fleet.noteStatus(agentId, payload);
         const problem = this.fleet.noteMeta(agentId, payload);
-        if (problem) this.log(problem);
+        if (problem) this.refusalLog.note(`birth ${agentId}`, problem);
       },
       disconnected: (agentId) => this.fleet.noteDisconnected(agentId),
     };

@@ -51,9 +51,16 @@ export function hubMetricFamilies(v: HubVitals): MetricFamily[] {
     counter('metrics_hub_ingest_refused_busy_total', 'Batches refused because the store was behind (the agents retry).', [
       [{}, i.refusedBusy],
     ]),
-    counter('metrics_hub_ingest_series_rejected_total', 'Series the store refused (invalid labels, cardinality limits).', [
-      [{}, i.seriesRejected],
-    ]),
+    counter(
+      'metrics_hub_ingest_series_rejected_total',
+      'Series refused from agents: by the store (invalid labels, cardinality limits) or by the hub (series only the hub writes).',
+      [[{}, i.seriesRejected]],
+    ),
+    counter(
+      'metrics_hub_ingest_samples_too_far_ahead_total',
+      "Samples from agents refused for being stamped further ahead of the hub's clock than store.max_future.",
+      [[{}, i.samplesTooFarAhead]],
+    ),
     gauge('metrics_hub_ingest_pending_batches', 'Batches waiting for the next group commit.', i.pendingBatches),
     gauge('metrics_hub_ingest_pending_bytes', 'Bytes of batches waiting for the next group commit.', i.pendingBytes),
     gauge('metrics_hub_store_series', 'Series in the store.', v.store.series),
@@ -61,6 +68,7 @@ export function hubMetricFamilies(v: HubVitals): MetricFamily[] {
     gauge('metrics_hub_store_file_bytes', 'Size of the store file and its journal.', v.store.fileBytes + v.store.walFileBytes),
     counter('metrics_hub_store_samples_rejected_total', 'Samples the store refused, by reason.', [
       [{ reason: 'too_old' }, v.store.rejected.tooOld],
+      [{ reason: 'too_far_ahead' }, v.store.rejected.tooFarAhead],
       [{ reason: 'conflict' }, v.store.rejected.conflicts],
       [{ reason: 'cardinality' }, v.store.rejected.cardinality],
       [{ reason: 'invalid' }, v.store.rejected.invalid],

@@ -20,6 +20,17 @@ export interface StoreOptions {
   chunkWindowMs?: number;
   /** Samples this much older than a series' newest are still accepted and merged on read. */
   outOfOrderWindowMs?: number;
+  /**
+   * Samples stamped more than this far ahead of `now()` are refused (counted as too far
+   * ahead), whoever appends them: a clock decades off must not be able to date the store
+   * into the future. Default 5 minutes; Infinity turns the check off (tests only).
+   */
+  maxFutureMs?: number;
+  /**
+   * The clock the door and retention go by (default Date.now). Retention, idle sealing and
+   * rollup cut-offs count back from the newest sample or this clock, whichever is earlier.
+   */
+  now?: () => number;
   retention?: {
     /** Raw chunks, relative to the newest sample stored. */
     rawMs?: number;
@@ -63,6 +74,8 @@ export function resolveOptions(o: StoreOptions): ResolvedOptions {
     chunkMaxSamples: o.chunkMaxSamples ?? 2048,
     chunkWindowMs: o.chunkWindowMs ?? 2 * HOUR_MS,
     outOfOrderWindowMs: o.outOfOrderWindowMs ?? 2 * DAY_MS,
+    maxFutureMs: o.maxFutureMs ?? 5 * 60_000,
+    now: o.now ?? Date.now,
     retention: {
       rawMs: o.retention?.rawMs ?? 15 * DAY_MS,
       rollup1mMs: o.retention?.rollup1mMs ?? 90 * DAY_MS,
@@ -84,6 +97,8 @@ export function resolveOptions(o: StoreOptions): ResolvedOptions {
   }
   if (!(r.outOfOrderWindowMs >= 0)) throw bad('outOfOrderWindowMs', 'must be 0 or more');
   if (r.outOfOrderWindowMs > r.retention.rawMs) throw bad('outOfOrderWindowMs', 'must not exceed retention.rawMs');
+  if (!(r.maxFutureMs >= 0)) throw bad('maxFutureMs', 'must be 0 or more (milliseconds a sample may be stamped ahead of the clock)');
+  if (typeof r.now !== 'function') throw bad('now', 'must be a function returning milliseconds since the epoch');
   if (!(r.retention.rawMs >= r.chunkWindowMs)) throw bad('retention.rawMs', 'must be at least one chunk window');
   if (!(r.retention.rollup1mMs >= r.retention.rawMs))
     throw bad('retention.rollup1mMs', 'must be at least retention.rawMs (rollups outlive raw data)');

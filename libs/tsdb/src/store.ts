@@ -50,6 +50,8 @@ export interface AppendResult {
   conflicts: number;
   /** Older than the out-of-order window: rejected. */
   tooOld: number;
+  /** Stamped more than `maxFutureMs` ahead of the store's clock: rejected. */
+  tooFarAhead: number;
   newSeries: number;
   /** Series refused as a whole, with the reason (invalid labels, cardinality limit...). */
   rejected: { index: number; labels?: Labels; reason: string }[];
@@ -131,7 +133,7 @@ export interface StoreStats {
   fileBytes: number;
   walFileBytes: number;
   bytesPerSample: number;
-  rejected: { tooOld: number; conflicts: number; cardinality: number; invalid: number };
+  rejected: { tooOld: number; tooFarAhead: number; conflicts: number; cardinality: number; invalid: number };
   duplicates: number;
   outOfOrder: number;
 }
@@ -145,8 +147,10 @@ export class TimeSeriesStore {
   private index = new SeriesIndex();
   private readonly states = new Map<number, SeriesState>();
   private nextSeq = 1;
-  /** Newest timestamp stored: retention and idle sealing count back from it. */
+  /** Newest timestamp stored (retention and idle sealing count back from it, or from the clock: see `clockedNewest`). */
   private newestT = -Infinity;
+  /** The newest timestamp the append in progress accepts (the clock plus maxFutureMs). */
+  private acceptThrough = Infinity;
   private walRows: { seq: number; bytes: number }[] = [];
   private walBytes = 0;
   private lastRetentionAt = -Infinity;
@@ -154,7 +158,7 @@ export class TimeSeriesStore {
   /** A head or late-sample buffer was sealed since the journal was last truncated. */
   private sealedSinceTruncate = true;
   private closed = false;
-  private readonly counters = { tooOld: 0, conflicts: 0, cardinality: 0, invalid: 0, duplicates: 0, outOfOrder: 0 };
+  private readonly counters = { tooOld: 0, tooFarAhead: 0, conflicts: 0, cardinality: 0, invalid: 0, duplicates: 0, outOfOrder: 0 };
   private readonly stmt: ReturnType<TimeSeriesStore['prepare']>;
   private readonly rollups: RollupStore;
   private readonly chunks: ChunkTable;
@@ -333,10 +337,12 @@ export class TimeSeriesStore {
       duplicates: 0,
       conflicts: 0,
       tooOld: 0,
+      tooFarAhead: 0,
       newSeries: 0,
       rejected: [],
       refs: [],
     };
+    this.acceptThrough = this.latestAcceptedMs();
     const seq = this.nextSeq;
     const wal = new WalRecordBuilder();
     const touchedOoo: SeriesState[] = [];
@@ -383,10 +389,11 @@ export class TimeSeriesStore {
     if (observed) for (const o of this.observers) o.settled(true);
     if (wal.sampleCount > 0) this.nextSeq++;
     this.truncateWal();
-    if (this.newestT - this.lastRetentionAt >= this.options.chunkWindowMs) this.applyRetention();
+    if (this.clockedNewest() - this.lastRetentionAt >= this.options.chunkWindowMs) this.applyRetention();
     this.counters.duplicates += result.duplicates;
     this.counters.conflicts += result.conflicts;
     this.counters.tooOld += result.tooOld;
+    this.counters.tooFarAhead += result.tooFarAhead;
     this.counters.outOfOrder += result.outOfOrder;
     return result;
   }
@@ -405,6 +412,11 @@ export class TimeSeriesStore {
     for (let i = 0; i < timestamps.length; i++) {
       const t = timestamps[i];
       const v = values[i];
+      if (t > this.acceptThrough) {
+        // A clock far ahead (a board without a real-time clock, a bad NTP answer): never stored.
+        result.tooFarAhead++;
+        continue;
+      }
       if (t <= this.closedThrough) {
         // Its day is in an immutable archive file (or being written to one).
         result.tooOld++;
@@ -588,9 +600,10 @@ export class TimeSeriesStore {
    * scan visits every series, so it runs once per minute of data, not on every append.
    */
   private sealIdleHeads(): void {
-    if (this.newestT - this.lastIdleScanAt >= MINUTE_MS) {
-      this.lastIdleScanAt = this.newestT;
-      const cutoff = this.newestT - IDLE_SEAL_GRACE_MS;
+    const newest = this.clockedNewest();
+    if (newest - this.lastIdleScanAt >= MINUTE_MS) {
+      this.lastIdleScanAt = newest;
+      const cutoff = newest - IDLE_SEAL_GRACE_MS;
       for (const state of this.states.values()) {
         if (state.head.length && state.headWindowEnd < cutoff) this.sealHead(state);
       }
@@ -737,7 +750,7 @@ export class TimeSeriesStore {
     this.assertOpen();
     if (this.archive && mint <= this.archivedThrough) {
       const kept = resolution === HOUR_MS ? this.options.retention.rollup1hMs : this.options.retention.rollup1mMs;
-      if (mint < this.newestT - kept) return undefined;
+      if (mint < this.clockedNewest() - kept) return undefined;
     }
     const out: BucketSeries[] = [];
     for (const id of this.index.select(matchers)) {
@@ -825,6 +838,7 @@ export class TimeSeriesStore {
       bytesPerSample: samples ? fileBytes / samples : 0,
       rejected: {
         tooOld: this.counters.tooOld,
+        tooFarAhead: this.counters.tooFarAhead,
         conflicts: this.counters.conflicts,
         cardinality: this.counters.cardinality,
         invalid: this.counters.invalid,
@@ -836,27 +850,43 @@ export class TimeSeriesStore {
 
   // ---------------------------------------------------------------- retention & lifecycle
 
+  /** The newest timestamp an append accepts now: the clock plus `maxFutureMs`. */
+  latestAcceptedMs(): number {
+    return this.options.now() + this.options.maxFutureMs;
+  }
+
+  /**
+   * What retention, idle sealing and rollup cut-offs count back from: the newest sample,
+   * but never past the clock, so that a sample dated in the future (stored before the door
+   * existed, or by a writer with a wrong clock) cannot age everything else out.
+   */
+  private clockedNewest(): number {
+    return Math.min(this.newestT, this.options.now());
+  }
+
   /**
    * Drops raw chunks and rollups past their retention (counted back from the newest
-   * sample), then series left with no data. Freed pages are reused by later writes.
+   * sample, or the clock when that is earlier), then series left with no data. Freed
+   * pages are reused by later writes.
    */
   applyRetention(): { chunksDropped: number; seriesDropped: number; archiveFilesDropped: number } {
     this.assertOpen();
     const { rawMs, rollup1mMs, rollup1hMs } = this.options.retention;
-    this.lastRetentionAt = this.newestT;
-    if (this.newestT === -Infinity) return { chunksDropped: 0, seriesDropped: 0, archiveFilesDropped: 0 };
-    const hourCutoff = this.newestT - rollup1hMs - DAY;
+    const newest = this.clockedNewest();
+    this.lastRetentionAt = newest;
+    if (newest === -Infinity) return { chunksDropped: 0, seriesDropped: 0, archiveFilesDropped: 0 };
+    const hourCutoff = newest - rollup1hMs - DAY;
     let chunksDropped = 0;
     let archiveFilesDropped = 0;
     if (this.archive) {
       this.startArchiving();
-      archiveFilesDropped = this.archive.dropThrough(this.newestT - this.options.archive!.retentionMs);
+      archiveFilesDropped = this.archive.dropThrough(newest - this.options.archive!.retentionMs);
     }
     const gone: SeriesState[] = [];
     this.db.transaction(() => {
       // With cold storage, chunks leave the store only once their day is archived.
-      if (!this.archive) chunksDropped = this.chunks.dropThrough(this.newestT - rawMs);
-      this.rollups.dropBefore(this.newestT - rollup1mMs - this.options.chunkWindowMs, hourCutoff, (id) => {
+      if (!this.archive) chunksDropped = this.chunks.dropThrough(newest - rawMs);
+      this.rollups.dropBefore(newest - rollup1mMs - this.options.chunkWindowMs, hourCutoff, (id) => {
         const state = this.states.get(id);
         return state && { state, kind: this.kindOf(state) };
       });
@@ -901,7 +931,7 @@ export class TimeSeriesStore {
   }
 
   private lastDayToArchive(): number {
-    return Math.floor((this.newestT - this.options.retention.rawMs) / DAY) * DAY;
+    return Math.floor((this.clockedNewest() - this.options.retention.rawMs) / DAY) * DAY;
   }
 
   private async archiveDays(): Promise<ArchiveOutcome> {
@@ -965,7 +995,7 @@ export class TimeSeriesStore {
     if (this.closed) return { daysArchived };
     // Days before the oldest chunk stay open: history imported later is archived next time.
     this.closedThrough = this.archivedThrough;
-    archive.dropThrough(this.newestT - this.options.archive!.retentionMs);
+    archive.dropThrough(this.clockedNewest() - this.options.archive!.retentionMs);
     return { daysArchived };
   }
 

@@ -28,5 +28,16 @@ export {
   type BatchSeries,
 } from './batch.ts';
 export { crc32c } from './crc32c.ts';
-export { agentIdProblem, DEFAULT_TOPIC_PREFIX, decodeStoredAck, encodeStoredAck, parseAgentTopic, topics } from './topics.ts';
+export {
+  agentIdProblem,
+  DEFAULT_TOPIC_PREFIX,
+  decodeRefusedNotice,
+  decodeStoredAck,
+  encodeRefusedNotice,
+  encodeStoredAck,
+  parseAgentTopic,
+  topics,
+  type RefusalReason,
+  type RefusedNotice,
+} from './topics.ts';
 export { parseBrokerUrl, type BrokerAddress } from './broker-url.ts';

@@ -23,7 +23,9 @@ export const topics = {
   /**
    * From the hub to one agent, QoS 1: "stored <first seq> <last seq>" once a batch is
    * committed. Agents that confirm with the hub (behind an external broker, several hubs)
-   * keep a batch until this arrives, not merely until the broker took it.
+   * keep a batch until this arrives, not merely until the broker took it. And
+   * "refused <first> <last> <samples> <reason> <hub clock ms>" when the hub refused samples
+   * of a batch it stored the rest of (see encodeRefusedNotice).
    */
   ack: (prefix: string, agentId: string) => `${prefix}/${agentId}/ack`,
 };
@@ -39,6 +41,31 @@ export function decodeStoredAck(payload: Uint8Array): { firstSeq: number; lastSe
   const firstSeq = Number(m[1]);
   const lastSeq = Number(m[2]);
   return Number.isSafeInteger(firstSeq) && Number.isSafeInteger(lastSeq) && lastSeq >= firstSeq ? { firstSeq, lastSeq } : undefined;
+}
+
+/** Why the hub refused samples of a batch: `too_far_ahead`, stamped further ahead of its clock than it accepts. */
+export type RefusalReason = 'too_far_ahead';
+
+export interface RefusedNotice {
+  firstSeq: number;
+  lastSeq: number;
+  samples: number;
+  reason: RefusalReason;
+  /** The hub's clock when it refused them, so that the agent can say how far off its own is. */
+  hubMs: number;
+}
+
+export function encodeRefusedNotice(n: RefusedNotice): Uint8Array {
+  return Uint8Array.from(`refused ${n.firstSeq} ${n.lastSeq} ${n.samples} ${n.reason} ${n.hubMs}`, (c) => c.charCodeAt(0));
+}
+
+export function decodeRefusedNotice(payload: Uint8Array): RefusedNotice | undefined {
+  if (payload.length > 128) return undefined;
+  const m = /^refused (\d+) (\d+) (\d+) (too_far_ahead) (\d+)$/.exec(String.fromCharCode(...payload));
+  if (!m) return undefined;
+  const [firstSeq, lastSeq, samples, hubMs] = [m[1], m[2], m[3], m[5]].map(Number);
+  if (![firstSeq, lastSeq, samples, hubMs].every(Number.isSafeInteger) || lastSeq < firstSeq) return undefined;
+  return { firstSeq, lastSeq, samples, reason: m[4] as RefusalReason, hubMs };
 }
 
 /** `<prefix>/<agent id>/<kind>` -> its parts, or undefined for another topic. */

@@ -2,12 +2,16 @@
 // whose values are its collection times, and prints "collected <value>" once each
 // interval is stored. Killed with SIGKILL by the parent, or stopped with SIGTERM.
 //
-//   agent-child.ts <data dir> <broker url> [agent id] [token] [confirm: broker|hub]
+//   agent-child.ts <data dir> <broker url> [agent id] [token] [confirm: broker|hub] [clock offset ms]
+//
+// With a clock offset the agent's clock runs that far ahead of (or behind) the machine's,
+// as a host with a wrong clock would; its log lines go to stderr then.
 import { writeSync } from 'node:fs';
 import { Agent } from '../agent.ts';
 import { parseConfig } from '../config.ts';
 
-const [dir, url, id = 'edge-1', token = 'agent-token', confirm = 'broker'] = process.argv.slice(2);
+const [dir, url, id = 'edge-1', token = 'agent-token', confirm = 'broker', offset = '0'] = process.argv.slice(2);
+const clockOffsetMs = Number(offset);
 const config = parseConfig(
   [
     'agent:',
@@ -45,7 +49,8 @@ const agent = new Agent(config, {
       },
     },
   ],
-  log: () => undefined,
+  now: () => Date.now() + clockOffsetMs,
+  log: clockOffsetMs ? (line) => writeSync(2, `agent: ${line}\n`) : () => undefined,
   onCollected: (_seq, samples) => {
     for (const s of samples) if (s.labels.__name__ === 'test_clock') writeSync(1, `collected ${s.value}\n`);
   },

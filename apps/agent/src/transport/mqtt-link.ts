@@ -39,6 +39,8 @@ export interface LinkOptions {
   birth: () => Uint8Array;
   /** Given: the link subscribes to the agent's ack topic and hands each message here. */
   onHubAck?: (payload: Uint8Array) => void;
+  /** Whether delivery depends on the ack topic (hub.confirm: hub): a refused subscription is then an error to fix. */
+  ackTopicRequired?: boolean;
   log: (line: string) => void;
   now?: () => number;
   random?: () => number;
@@ -101,7 +103,9 @@ export class MqttLink {
         client.subscribe(ackTopic, { qos: 1 }, (err, granted) => {
           if (err || granted?.some((g) => g.qos === 128)) {
             o.log(
-              `broker ${o.url} refused the subscription to ${ackTopic} (${err?.message ?? 'not authorised'}): allow this agent to read it, or set hub.confirm: broker`,
+              o.ackTopicRequired
+                ? `broker ${o.url} refused the subscription to ${ackTopic} (${err?.message ?? 'not authorised'}): allow this agent to read it, or set hub.confirm: broker`
+                : `broker ${o.url} refused the subscription to ${ackTopic} (${err?.message ?? 'not authorised'}): the hub's notices (samples it refused) will not reach this agent; allow it to read that topic`,
             );
           }
         });

@@ -227,12 +227,18 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
   const file = rest.find((a) => !a.startsWith('--'));
   if (sub === 'import' && file) {
     const res = await call(config, 'incident import', '/incidents/import', { method: 'POST', body: createReadStream(file) as never });
-    const body = (await res.json()) as { error?: string; dashboard?: { id: string }; summary?: { samples: number } };
+    const body = (await res.json()) as {
+      error?: string;
+      dashboard?: { id: string };
+      summary?: { samples: number; rejected?: { reason: string }[] };
+    };
     if (!res.ok) {
       console.error(`incident NOT imported (nothing was stored): ${body.error}`);
       return 1;
     }
     console.log(`incident imported: ${body.summary?.samples ?? 0} samples; dashboard ${body.dashboard?.id}`);
+    // What the store refused after the file's own checks passed (e.g. samples ahead of the hub's clock).
+    for (const r of body.summary?.rejected ?? []) console.log(`  ${r.reason}`);
     return 0;
   }
   console.error(

@@ -76,21 +76,16 @@ export class EmbeddedBroker {
         }
         // Held until committed: the PUBACK follows done().
         sink.samples(agentId, packet.payload as Buffer).then(
-          () => {
+          (notices) => {
             done(null);
             const range = batchRange(packet.payload as Buffer);
-            if (range)
+            const toAgent = (payload: Uint8Array) =>
               aedes.publish(
-                {
-                  cmd: 'publish',
-                  topic: topics.ack(prefix, agentId),
-                  payload: Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)),
-                  qos: 1,
-                  retain: false,
-                  dup: false,
-                },
+                { cmd: 'publish', topic: topics.ack(prefix, agentId), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
                 () => undefined,
               );
+            if (range) toAgent(encodeStoredAck(range.firstSeq, range.lastSeq));
+            for (const notice of notices ?? []) toAgent(notice);
           },
           (e: Error) => done(e),
         );

@@ -58,11 +58,12 @@ export class ExternalBroker {
         // No PUBACK until committed: a failed commit drops the connection and the broker
         // delivers the message again.
         o.sink.samples(parsed.agentId, message).then(
-          () => {
+          (notices) => {
             done(0);
             const range = batchRange(message);
-            if (range)
-              client.publish(topics.ack(prefix, parsed.agentId), Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)), { qos: 1 });
+            const ackTopic = topics.ack(prefix, parsed.agentId);
+            if (range) client.publish(ackTopic, Buffer.from(encodeStoredAck(range.firstSeq, range.lastSeq)), { qos: 1 });
+            for (const notice of notices ?? []) client.publish(ackTopic, Buffer.from(notice), { qos: 1 });
           },
           (e: Error) => done(e),
         );

@@ -59,3 +59,34 @@ describe('up', () => {
     expect(upAt(T0 + 5 * 60_000 + 1)).toBe(0);
   });
 });
+
+describe('identity', () => {
+  it('writes up under the agent id even for a record saved with a forged instance before the hub checked births', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    dirs.push(dir);
+    const store = TimeSeriesStore.open({ path: join(dir, 'hub.db'), now: () => T0 });
+    stores.push(store);
+    // What an older hub kept for web-2 after its birth claimed db-2.
+    store.database.exec('CREATE TABLE hub_agents (agent_id TEXT PRIMARY KEY, record TEXT NOT NULL)');
+    store.database
+      .prepare('INSERT INTO hub_agents VALUES (?, ?)')
+      .run('web-2', JSON.stringify({ agentId: 'web-2', labels: { job: 'node', instance: 'db-2', env: 'prod' }, intervalMs: 10_000 }));
+    const fleet = new FleetRegistry(store.database, store, () => T0);
+    fleet.noteStatus('web-2', text('online'));
+    expect(fleet.get('web-2')).toMatchObject({
+      labels: { job: 'node', instance: 'web-2', env: 'prod' },
+      samplesTooFarAhead: 0,
+      seriesRefused: 0,
+    });
+    fleet.heartbeat(T0);
+    expect(store.series([{ name: '__name__', type: '=', value: 'up' }])).toEqual([
+      { __name__: 'up', env: 'prod', instance: 'web-2', job: 'node' },
+    ]);
+  });
+
+  it('ignores a birth message that is not one, saying why', () => {
+    const { fleet } = registry(false, { now: T0 });
+    expect(fleet.noteMeta('edge-1', text('{"labels": '))).toMatch(/^agent edge-1: birth message is not valid JSON .*; ignored$/);
+    expect(fleet.get('edge-1')?.lastRejection).toMatch(/^birth message is not valid JSON .*; ignored$/);
+  });
+});

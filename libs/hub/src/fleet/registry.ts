@@ -11,18 +11,11 @@
 // sees alike, so that all hubs (and the long-term store they forward to) agree.
 
 import type Database from 'better-sqlite3';
-import type { MetricMetadata, TimeSeriesStore } from '@metrics-hub/tsdb';
+import type { TimeSeriesStore } from '@metrics-hub/tsdb';
 import type { Labels } from '@metrics-hub/wire';
+import { AGENT_IDENTITY_LABEL } from '../ingest/agent-identity.ts';
 import type { IngestOutcome } from '../ingest/ingester.ts';
-
-export interface AgentMeta {
-  agentId: string;
-  version?: string;
-  host?: { hostname?: string; os?: string; release?: string; arch?: string };
-  labels?: Record<string, string>;
-  intervalMs?: number;
-  metadata?: Record<string, MetricMetadata>;
-}
+import { BirthFormatError, parseBirth, type Birth } from './birth.ts';
 
 export interface FleetAgent {
   agentId: string;
@@ -48,9 +41,16 @@ export interface FleetAgent {
   batches: number;
   samples: number;
   rejectedBatches: number;
+  /** Samples refused for being stamped further ahead of the hub's clock than store.max_future. */
+  samplesTooFarAhead: number;
+  /** Series refused from its batches (invalid labels, limits, series only the hub writes). */
+  seriesRefused: number;
+  /** Why something from it was last refused (a batch, series, samples, a birth's claims), and when. */
   lastRejection: string | undefined;
+  lastRejectionMs: number | undefined;
   version: string | undefined;
-  host: AgentMeta['host'];
+  host: Birth['host'];
+  /** The labels of its `up`: job="node", instance=<its id>, plus the extra labels of its config. */
   labels: Record<string, string>;
   intervalMs: number;
 }
@@ -83,8 +83,10 @@ export class FleetRegistry {
       all: db.prepare<[], { agent_id: string; record: string }>('SELECT agent_id, record FROM hub_agents'),
     };
     for (const row of this.stmt.all.iterate()) {
-      // A restarted hub has not seen anyone connect yet.
-      const agent = { ...(JSON.parse(row.record) as FleetAgent), connected: false, up: false };
+      // A restarted hub has not seen anyone connect yet. (Records from before a field existed get its default.)
+      const saved = JSON.parse(row.record) as Partial<FleetAgent>;
+      const agent = { ...this.blank(row.agent_id), ...saved, connected: false, up: false };
+      agent.labels = hubLabels(agent.labels, row.agent_id);
       this.agents.set(row.agent_id, agent);
     }
   }
@@ -103,28 +105,33 @@ export class FleetRegistry {
     return a && { ...a };
   }
 
-  /** The retained birth message (JSON). A malformed one is reported, not fatal. */
+  /**
+   * The retained birth message (JSON). A malformed one is ignored; what it claims that is
+   * not its to say (another instance, reserved labels) is left out. Returns the lines to
+   * log, if any.
+   */
   noteMeta(agentId: string, payload: Uint8Array): string | undefined {
     if (payload.byteLength === 0) return undefined; // a cleared retained message
-    let meta: AgentMeta;
+    let parsed;
     try {
-      meta = JSON.parse(new TextDecoder().decode(payload)) as AgentMeta;
-      if (typeof meta !== 'object' || meta === null) throw new Error('not an object');
+      parsed = parseBirth(payload, agentId);
     } catch (e) {
-      return `agent ${agentId}: birth message is not valid JSON (${(e as Error).message}); ignored`;
+      if (!(e instanceof BirthFormatError)) throw e;
+      const a = this.touch(agentId);
+      this.refused(a, `${e.message}; ignored`);
+      this.changed(a);
+      return `agent ${agentId}: ${e.message}; ignored`;
     }
+    const { birth, notes } = parsed;
     const a = this.touch(agentId);
-    a.version = typeof meta.version === 'string' ? meta.version : a.version;
-    a.host = typeof meta.host === 'object' && meta.host ? meta.host : a.host;
-    if (meta.labels && typeof meta.labels === 'object')
-      a.labels = Object.fromEntries(Object.entries(meta.labels).map(([k, v]) => [k, String(v)]));
-    if (typeof meta.intervalMs === 'number' && meta.intervalMs > 0) a.intervalMs = meta.intervalMs;
-    for (const [metric, m] of Object.entries(meta.metadata ?? {})) {
-      if (m && typeof m === 'object')
-        this.store.setMetadata(metric, { type: m.type ?? 'unknown', help: String(m.help ?? ''), unit: String(m.unit ?? '') });
-    }
+    a.version = birth.version ?? a.version;
+    a.host = birth.host ?? a.host;
+    if (birth.labels) a.labels = hubLabels(birth.labels, agentId);
+    a.intervalMs = birth.intervalMs ?? a.intervalMs;
+    for (const [metric, meta] of birth.metadata) this.store.setMetadata(metric, meta);
+    if (notes.length) this.refused(a, `birth message: ${notes.join('; ')}`);
     this.changed(a);
-    return undefined;
+    return notes.length ? `agent ${agentId}: birth message: ${notes.join('; ')}` : undefined;
   }
 
   /** The retained status: "online", or "offline" (said on a clean stop, or the last will). */
@@ -150,7 +157,7 @@ export class FleetRegistry {
     const now = this.now();
     if (outcome.kind === 'rejected') {
       a.rejectedBatches++;
-      a.lastRejection = outcome.reason;
+      this.refused(a, outcome.reason);
       this.changed(a);
       return;
     }
@@ -158,16 +165,21 @@ export class FleetRegistry {
     if (outcome.kind === 'duplicate') return;
     a.batches++;
     a.samples += outcome.samples;
+    a.samplesTooFarAhead += outcome.tooFarAhead;
+    a.seriesRefused += outcome.rejectedSeries;
+    if (outcome.refusals.length) this.refused(a, outcome.refusals.join('; '));
     for (const s of outcome.batch.series) {
       const n = s.timestamps.length;
       if (s.labels.__name__ === 'agent_buffer_bytes' && n) a.backlogBytes = s.values[n - 1];
     }
     const newest = outcome.newestMs;
     if (newest > -Infinity) {
+      // Measured on what the agent stamped, stored or not: the offset is what the fleet shows
+      // and the clock skew rule alerts on when samples are refused for being ahead.
       if (outcome.batch.firstSeq === outcome.batch.lastSeq) a.clockOffsetMs = newest - now;
       a.lagMs = Math.max(0, now - newest);
-      a.lastSampleMs = Math.max(a.lastSampleMs ?? -Infinity, newest);
     }
+    if (outcome.newestStoredMs > -Infinity) a.lastSampleMs = Math.max(a.lastSampleMs ?? -Infinity, outcome.newestStoredMs);
     a.up = this.isUp(a);
     this.changed(a);
   }
@@ -184,7 +196,7 @@ export class FleetRegistry {
         a.up = up;
         this.changed(a);
       }
-      const labels: Labels = { job: 'node', instance: a.agentId, ...a.labels };
+      const labels: Labels = hubLabels(a.labels, a.agentId);
       series.push({ labels: { ...labels, __name__: 'up' }, timestamps: Float64Array.of(nowMs), values: Float64Array.of(up ? 1 : 0) });
       if (up && a.clockOffsetMs !== undefined) {
         series.push({
@@ -229,33 +241,50 @@ export class FleetRegistry {
   private touch(agentId: string): FleetAgent {
     let a = this.agents.get(agentId);
     if (!a) {
-      a = {
-        agentId,
-        connected: false,
-        up: false,
-        statusChangedMs: undefined,
-        firstSeenMs: this.now(),
-        lastBatchMs: undefined,
-        lastSampleMs: undefined,
-        lagMs: undefined,
-        backlogBytes: undefined,
-        clockOffsetMs: undefined,
-        batches: 0,
-        samples: 0,
-        rejectedBatches: 0,
-        lastRejection: undefined,
-        version: undefined,
-        host: undefined,
-        labels: { job: 'node', instance: agentId },
-        intervalMs: 10_000,
-      };
+      a = this.blank(agentId);
       this.agents.set(agentId, a);
     }
     return a;
+  }
+
+  private blank(agentId: string): FleetAgent {
+    return {
+      agentId,
+      connected: false,
+      up: false,
+      statusChangedMs: undefined,
+      firstSeenMs: this.now(),
+      lastBatchMs: undefined,
+      lastSampleMs: undefined,
+      lagMs: undefined,
+      backlogBytes: undefined,
+      clockOffsetMs: undefined,
+      batches: 0,
+      samples: 0,
+      rejectedBatches: 0,
+      samplesTooFarAhead: 0,
+      seriesRefused: 0,
+      lastRejection: undefined,
+      lastRejectionMs: undefined,
+      version: undefined,
+      host: undefined,
+      labels: { job: 'node', [AGENT_IDENTITY_LABEL]: agentId },
+      intervalMs: 10_000,
+    };
+  }
+
+  private refused(a: FleetAgent, reason: string): void {
+    a.lastRejection = reason;
+    a.lastRejectionMs = this.now();
   }
 
   private changed(a: FleetAgent): void {
     this.dirty.add(a.agentId);
     for (const l of this.listeners) l({ kind: 'agent', agent: { ...a } });
   }
+}
+
+/** The labels of an agent's `up`: its extra labels under the identity the hub gives it (which wins). */
+function hubLabels(extra: Labels, agentId: string): Record<string, string> {
+  return { ...extra, job: 'node', [AGENT_IDENTITY_LABEL]: agentId };
 }

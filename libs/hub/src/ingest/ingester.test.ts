@@ -11,10 +11,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(maxPendingBytes: number, maxCommitSamples = 1000) {
+function setup(maxPendingBytes: number, maxCommitSamples = 1000, now?: () => number) {
   const dir = mkdtempSync(join(tmpdir(), 'ingest-'));
   dirs.push(dir);
-  const store = TimeSeriesStore.open({ path: join(dir, 'm.db') });
+  const store = TimeSeriesStore.open({ path: join(dir, 'm.db'), now });
   const log: string[] = [];
   return {
     store,
@@ -82,5 +82,38 @@ describe('ingester', () => {
     expect(ingester.stats.batchesStored).toBe(1);
     // The ledger never claims what did not commit.
     expect(ingester.ledger.covers('a', 2, 2)).toBe(false);
+  });
+
+  it('refuses samples too far ahead of the clock per agent, within one group commit, and stores the rest', async () => {
+    const clock = T0 + 10 * 100_000;
+    const { store, ingester, log } = setup(1 << 20, 1000, () => clock);
+    const ahead = (agentId: string, seq: number, offsetMs: number) =>
+      encodeBatch({
+        agentId,
+        firstSeq: seq,
+        lastSeq: seq,
+        createdMs: clock + offsetMs,
+        series: [
+          {
+            labels: { __name__: 'x', instance: agentId },
+            timestamps: Float64Array.of(clock - 1000, clock + offsetMs),
+            values: Float64Array.of(1, 2),
+          },
+        ],
+      });
+    const [a, b] = await Promise.all([
+      ingester.submit('a', ahead('a', 1, 3 * 3_600_000 + 12 * 60_000)),
+      ingester.submit('b', ahead('b', 1, 60_000)),
+    ]);
+    expect(ingester.stats.commits).toBe(1);
+    expect(a).toMatchObject({ kind: 'stored', samples: 1, tooFarAhead: 1, newestMs: clock + 11_520_000, newestStoredMs: clock - 1000 });
+    expect(b).toMatchObject({ kind: 'stored', samples: 2, tooFarAhead: 0, refusals: [] });
+    expect(a.kind === 'stored' && a.refusals).toEqual([
+      "1 samples refused: stamped up to 3 h 12 min ahead of the hub's clock, more than store.max_future (5 min); fix the clock on that host (NTP)",
+    ]);
+    expect(ingester.stats.samplesTooFarAhead).toBe(1);
+    expect(store.stats().samples).toBe(3);
+    expect(log).toEqual([`agent a: ${a.kind === 'stored' && a.refusals[0]}`]);
+    store.close();
   });
 });

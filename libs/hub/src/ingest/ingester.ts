@@ -13,15 +13,25 @@
 
 import { BatchFormatError, decodeBatch, type Batch } from '@metrics-hub/wire';
 import type { AppendSeries, TimeSeriesStore } from '@metrics-hub/tsdb';
+import { stampAgentIdentity } from './agent-identity.ts';
 import { DeliveryLedger } from './delivery-ledger.ts';
+import { ThrottledLog } from './throttled-log.ts';
 
 export type IngestOutcome =
   | {
       kind: 'stored';
+      /** Samples handed to the store (the batch's, less those refused below). */
       samples: number;
-      /** Time of the batch's newest sample (-Infinity for an empty batch). */
+      /** Time of the batch's newest sample, as the agent stamped it (-Infinity for an empty batch). */
       newestMs: number;
+      /** Time of the newest sample handed to the store (-Infinity when none was). */
+      newestStoredMs: number;
+      /** Series refused: by the store (invalid labels, limits) or by the hub (series only the hub writes). */
       rejectedSeries: number;
+      /** Samples stamped further ahead of the hub's clock than store.max_future: refused. */
+      tooFarAhead: number;
+      /** Why something of this batch was refused, one line per reason (empty when nothing was). */
+      refusals: string[];
       batch: Batch;
     }
   /** Covered by the ledger already: a redelivery, acknowledged again and not stored twice. */
@@ -36,6 +46,8 @@ export interface IngestStats {
   samplesStored: number;
   samplesDuplicate: number;
   seriesRejected: number;
+  /** Samples refused for being stamped further ahead of the hub's clock than store.max_future. */
+  samplesTooFarAhead: number;
   commits: number;
   commitErrors: number;
   /** Batches refused because too many bytes were waiting for the store (the agent retries). */
@@ -64,6 +76,10 @@ export interface IngesterOptions {
 interface Pending {
   agentId: string;
   batch: Batch;
+  /** The batch's series under the agent's identity (see agent-identity.ts), refused ones left out. */
+  series: AppendSeries[];
+  /** Why series were left out. */
+  refused: string[];
   bytes: number;
   samples: number;
   newestMs: number;
@@ -73,6 +89,7 @@ interface Pending {
 
 export class Ingester {
   readonly ledger: DeliveryLedger;
+  private readonly refusalLog: ThrottledLog;
   private readonly pending: Pending[] = [];
   private scheduled = false;
   private closed = false;
@@ -84,6 +101,7 @@ export class Ingester {
     samplesStored: 0,
     samplesDuplicate: 0,
     seriesRejected: 0,
+    samplesTooFarAhead: 0,
     commits: 0,
     commitErrors: 0,
     refusedBusy: 0,
@@ -97,6 +115,7 @@ export class Ingester {
     private readonly options: IngesterOptions,
   ) {
     this.ledger = new DeliveryLedger(store.database);
+    this.refusalLog = new ThrottledLog(options.log, options.now ?? Date.now);
   }
 
   /** Called after each batch is stored, found duplicate or rejected (fleet registry, live views). */
@@ -137,12 +156,17 @@ export class Ingester {
     return new Promise((resolve, reject) => {
       let samples = 0;
       let newestMs = -Infinity;
+      const series: AppendSeries[] = [];
+      const refused: string[] = [];
       for (const s of batch.series) {
         const n = s.timestamps.length;
         samples += n;
-        if (n && s.timestamps[n - 1] > newestMs) newestMs = s.timestamps[n - 1];
+        for (let i = 0; i < n; i++) if (s.timestamps[i] > newestMs) newestMs = s.timestamps[i];
+        const stamped = stampAgentIdentity(s.labels, agentId);
+        if (stamped.refused !== undefined) refused.push(stamped.refused);
+        else series.push({ labels: stamped.labels, timestamps: s.timestamps, values: s.values });
       }
-      this.pending.push({ agentId, batch, bytes: payload.byteLength, samples, newestMs, resolve, reject });
+      this.pending.push({ agentId, batch, series, refused, bytes: payload.byteLength, samples, newestMs, resolve, reject });
       this.stats.pendingBatches++;
       this.stats.pendingBytes += payload.byteLength;
       this.schedule();
@@ -187,12 +211,26 @@ export class Ingester {
         toStore.some((q) => q.agentId === agentId && q.batch.firstSeq <= batch.firstSeq && q.batch.lastSeq >= batch.lastSeq);
       (dup ? duplicates : toStore).push(p);
     }
+    // Samples too far ahead of the clock are refused here, by the store's own bound, so that
+    // each agent is told exactly how many of its samples were refused and why.
+    const acceptThrough = this.store.latestAcceptedMs();
+    const maxFutureMs = this.store.options.maxFutureMs;
+    const clockMs = acceptThrough - maxFutureMs;
     const series: AppendSeries[] = [];
-    const spans: { p: Pending; from: number; to: number }[] = [];
+    const spans: { p: Pending; from: number; to: number; tooFarAhead: number; newestStoredMs: number; samples: number }[] = [];
     for (const p of toStore) {
       const from = series.length;
-      for (const s of p.batch.series) series.push({ labels: s.labels, timestamps: s.timestamps, values: s.values });
-      spans.push({ p, from, to: series.length });
+      let tooFarAhead = 0;
+      let newestStoredMs = -Infinity;
+      let samples = 0;
+      for (const s of p.series) {
+        const kept = withinClock(s, acceptThrough);
+        tooFarAhead += s.timestamps.length - kept.timestamps.length;
+        samples += kept.timestamps.length;
+        for (let i = 0; i < kept.timestamps.length; i++) if (kept.timestamps[i] > newestStoredMs) newestStoredMs = kept.timestamps[i];
+        if (kept.timestamps.length) series.push(kept);
+      }
+      spans.push({ p, from, to: series.length, tooFarAhead, newestStoredMs, samples });
     }
     let result;
     try {
@@ -219,15 +257,33 @@ export class Ingester {
     this.stats.lastCommitMs = (this.options.now ?? Date.now)();
     const rejectedAt = new Map<number, string>();
     for (const r of result.rejected) rejectedAt.set(r.index, r.reason);
-    for (const { p, from, to } of spans) {
-      let rejectedSeries = 0;
+    for (const { p, from, to, tooFarAhead, newestStoredMs, samples } of spans) {
+      let rejectedSeries = p.refused.length;
+      const refusals = p.refused.length ? [`${p.refused.length} series refused: ${p.refused[0]}`] : [];
+      let storeReason: string | undefined;
       for (let i = from; i < to; i++) {
         const reason = rejectedAt.get(i);
         if (reason === undefined) continue;
         rejectedSeries++;
-        if (rejectedSeries === 1) this.options.log(`agent ${p.agentId}: series refused by the store: ${reason}`);
+        storeReason ??= reason;
       }
-      p.resolve(this.finish(p.agentId, { kind: 'stored', samples: p.samples, newestMs: p.newestMs, rejectedSeries, batch: p.batch }));
+      if (storeReason) refusals.push(`series refused by the store: ${storeReason}`);
+      if (tooFarAhead)
+        refusals.push(
+          `${tooFarAhead} samples refused: stamped up to ${describeAhead(p.newestMs - clockMs)} ahead of the hub's clock, more than store.max_future (${describeAhead(maxFutureMs)}); fix the clock on that host (NTP)`,
+        );
+      p.resolve(
+        this.finish(p.agentId, {
+          kind: 'stored',
+          samples,
+          newestMs: p.newestMs,
+          newestStoredMs,
+          rejectedSeries,
+          tooFarAhead,
+          refusals,
+          batch: p.batch,
+        }),
+      );
     }
     this.stats.samplesDuplicate += result.duplicates;
     for (const p of duplicates) p.resolve(this.finish(p.agentId, { kind: 'duplicate', batch: p.batch }));
@@ -239,6 +295,8 @@ export class Ingester {
         this.stats.batchesStored++;
         this.stats.samplesStored += outcome.samples;
         this.stats.seriesRejected += outcome.rejectedSeries;
+        this.stats.samplesTooFarAhead += outcome.tooFarAhead;
+        if (outcome.refusals.length) this.refusalLog.note(agentId, `agent ${agentId}: ${outcome.refusals.join('; ')}`);
         break;
       case 'duplicate':
         this.stats.batchesDuplicate++;
@@ -251,4 +309,40 @@ export class Ingester {
     for (const l of this.listeners) l(agentId, outcome);
     return outcome;
   }
+}
+
+/** The series with only its samples stamped at or before `acceptThrough` (itself when that is all of them). */
+function withinClock(s: AppendSeries, acceptThrough: number): AppendSeries {
+  const { timestamps, values } = s;
+  let late = 0;
+  for (let i = 0; i < timestamps.length; i++) if (timestamps[i] > acceptThrough) late++;
+  if (late === 0) return s;
+  const n = timestamps.length - late;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  // Values are copied as bytes, so a staleness marker's NaN payload survives.
+  const from = values instanceof Float64Array ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength) : undefined;
+  const to = new Uint8Array(v.buffer);
+  for (let i = 0, k = 0; i < timestamps.length; i++) {
+    if (timestamps[i] > acceptThrough) continue;
+    t[k] = timestamps[i];
+    if (from) to.set(from.subarray(i * 8, i * 8 + 8), k * 8);
+    else v[k] = values[i];
+    k++;
+  }
+  return { labels: s.labels, timestamps: t, values: v };
+}
+
+/** "3 h 12 min", "45 s": how far a clock is off, for people. */
+function describeAhead(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  // Past an hour, to the nearest minute (a measured offset carries the delivery delay).
+  const m = s >= 3600 ? Math.round(s / 60) : Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  if (d < 730) return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+  return `${Math.floor(d / 365)} years`;
 }

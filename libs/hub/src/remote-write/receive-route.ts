@@ -124,7 +124,8 @@ export function createRemoteWriteReceiver(o: {
       return answer(res, closed ? 503 : 500, message);
     }
     stats.metadataStored += decoded.metadata.length;
-    const refused = result.conflicts + result.tooOld + result.rejected.reduce((n, r) => n + series[r.index].timestamps.length, 0);
+    const refused =
+      result.conflicts + result.tooOld + result.tooFarAhead + result.rejected.reduce((n, r) => n + series[r.index].timestamps.length, 0);
     stats.samplesStored += result.appended;
     stats.samplesRefused += refused;
     if (refused === 0) {
@@ -135,6 +136,7 @@ export function createRemoteWriteReceiver(o: {
     // does not resend (it would be refused again).
     const reasons = [
       result.tooOld && `${result.tooOld} samples too old (before the out-of-order window or archived)`,
+      result.tooFarAhead && `${result.tooFarAhead} samples too far ahead of the hub's clock (store.max_future): check the sender's clock`,
       result.conflicts && `${result.conflicts} samples with a different value at a stored timestamp`,
       ...result.rejected.slice(0, 3).map((r) => r.reason),
     ].filter(Boolean);

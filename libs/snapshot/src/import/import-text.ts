@@ -35,7 +35,7 @@ export async function importText(input: ImportInput, appender: Appender, options
   const problems = new Problems(options.maxProblems ?? 100);
   const staging = new Staging();
   const opened = await openInput(input, options.onProgress);
-  const store = { duplicates: 0, conflicts: 0, tooOld: 0, rejectedSeries: 0 };
+  const store = { duplicates: 0, conflicts: 0, tooOld: 0, tooFarAhead: 0, rejectedSeries: 0 };
   let appended = 0;
   let bytesRead = 0;
   let format: ImportFormat | undefined = options.format;
@@ -52,6 +52,12 @@ export async function importText(input: ImportInput, appender: Appender, options
     store.duplicates += result.duplicates ?? 0;
     store.conflicts += result.conflicts ?? 0;
     store.tooOld += result.tooOld ?? 0;
+    store.tooFarAhead += result.tooFarAhead ?? 0;
+    if (result.tooFarAhead)
+      problems.add(
+        undefined,
+        `${result.tooFarAhead} samples refused by the store: stamped too far ahead of the hub's clock (store.max_future); check the clock of the system that wrote them`,
+      );
     store.rejectedSeries += result.rejected.length;
     for (const r of result.rejected)
       problems.add(undefined, `series ${formatLabels(batch[r.index].labels as Labels)} refused by the store: ${r.reason}`);

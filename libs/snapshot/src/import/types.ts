@@ -10,6 +10,7 @@ export interface Appender {
     duplicates?: number;
     conflicts?: number;
     tooOld?: number;
+    tooFarAhead?: number;
   };
   /** HELP/TYPE/UNIT of a family; optional for appenders without metadata. */
   setMetadata?(metric: string, meta: MetricMetadata): void;
@@ -61,7 +62,7 @@ export interface ImportSummary {
   error?: string;
   /** Samples read from the input and accepted by the import's checks. */
   samples: number;
-  /** Samples the appender stored (excludes duplicates, conflicts, too-old ones). */
+  /** Samples the appender stored (excludes duplicates, conflicts, too-old and too-far-ahead ones). */
   appended: number;
   series: number;
   families: number;
@@ -73,6 +74,6 @@ export interface ImportSummary {
   /** Samples that had no timestamp: given `defaultTimestamp` when set, rejected otherwise. */
   missingTimestamps: { count: number; action: 'defaulted' | 'rejected' };
   /** What the appender refused or ignored after the import's own checks passed. */
-  store: { duplicates: number; conflicts: number; tooOld: number; rejectedSeries: number };
+  store: { duplicates: number; conflicts: number; tooOld: number; tooFarAhead: number; rejectedSeries: number };
   bytesRead: number;
 }

@@ -17,7 +17,13 @@ export interface FleetAgent {
   batches: number;
   samples: number;
   rejectedBatches: number;
+  /** Samples refused for being stamped further ahead of the hub's clock than store.max_future. */
+  samplesTooFarAhead: number;
+  /** Series refused from its batches (invalid, over a limit, or only the hub's to write). */
+  seriesRefused: number;
+  /** Why something from it was last refused, and when. */
   lastRejection?: string;
+  lastRejectionMs?: number;
   version?: string;
   host?: { hostname?: string; os?: string; release?: string; arch?: string };
   labels: Labels;
@@ -205,6 +211,8 @@ export interface IncidentImport {
     samples: number;
     appended: number;
     series: number;
-    store: { duplicates: number; conflicts: number; tooOld: number; rejectedSeries: number };
+    store: { duplicates: number; conflicts: number; tooOld: number; tooFarAhead: number; rejectedSeries: number };
+    /** What the store refused after the file's own checks, with the reason. */
+    rejected?: { line?: number; reason: string }[];
   };
 }

@@ -18,33 +18,39 @@ export interface SparkMetric {
   expr: string;
 }
 
+/**
+ * The agent's own host series: job="node", and no instance it sent moved aside by the hub
+ * (a scrape target's, or one naming another host: see the hub's ingest/agent-identity.ts).
+ */
+const OWN = 'job="node",exported_instance=""';
+
 export const SPARK_METRICS: SparkMetric[] = [
   {
     key: 'cpu',
     title: 'CPU',
     unit: 'percent',
     max: 100,
-    expr: '100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{job="node",mode="idle"}[1m])))',
+    expr: `100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{${OWN},mode="idle"}[1m])))`,
   },
   {
     key: 'mem',
     title: 'Memory',
     unit: 'percent',
     max: 100,
-    expr: '100 * (1 - max by (instance) (node_memory_MemAvailable_bytes{job="node"}) / max by (instance) (node_memory_MemTotal_bytes{job="node"}))',
+    expr: `100 * (1 - max by (instance) (node_memory_MemAvailable_bytes{${OWN}}) / max by (instance) (node_memory_MemTotal_bytes{${OWN}}))`,
   },
   {
     key: 'disk',
     title: 'Disk',
     unit: 'percent',
     max: 100,
-    expr: `max by (instance) (100 * (1 - node_filesystem_avail_bytes{job="node",${FS}} / node_filesystem_size_bytes{job="node",${FS}}))`,
+    expr: `max by (instance) (100 * (1 - node_filesystem_avail_bytes{${OWN},${FS}} / node_filesystem_size_bytes{${OWN},${FS}}))`,
   },
   {
     key: 'net',
     title: 'Network',
     unit: 'bytes/s',
-    expr: 'sum by (instance) (rate(node_network_receive_bytes_total{job="node",device!="lo"}[1m])) + sum by (instance) (rate(node_network_transmit_bytes_total{job="node",device!="lo"}[1m]))',
+    expr: `sum by (instance) (rate(node_network_receive_bytes_total{${OWN},device!="lo"}[1m])) + sum by (instance) (rate(node_network_transmit_bytes_total{${OWN},device!="lo"}[1m]))`,
   },
 ];
 

@@ -1,5 +1,5 @@
 // The host view's twelve charts as PromQL over node_exporter's metric names (what our
-// agent collects). `s` is the host's selector (job="node",instance="<id>") and `w` the
+// agent collects). `s` is the host's selector (job="node",instance="<id>",exported_instance="") and `w` the
 // rate window, which the view sizes from the step and the agent's interval.
 
 import type { ChartSpec } from './time-series-chart.ts';
@@ -133,9 +133,12 @@ export const NODE_PANELS: Panel[] = [
   },
 ];
 
-/** The selector of one agent's node series, with the id escaped for PromQL. */
+/**
+ * The selector of one agent's own node series, with the id escaped for PromQL: not the
+ * series the hub moved aside under it (exported_instance: a scrape target's, or a forgery).
+ */
 export function hostSelector(agentId: string): string {
-  return `job="node",instance="${agentId.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `job="node",instance="${agentId.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}",exported_instance=""`;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The Fleet view: every agent with its state, freshness and four 15-minute sparklines,
-// searchable and sortable; a row opens the host (#/host/<id>). Refreshes on the hub's
+// searchable and sortable, with a note under an agent whose clock is off or whose data the
+// hub refused lately; a row opens the host (#/host/<id>). Refreshes on the hub's
 // `fleet` events and every 10 s. With no agents, it explains how to add the first one.
 
 import type { FleetAgent, HubStatus } from '../api/types.ts';
@@ -8,6 +9,7 @@ import { applyFleetEvent } from '../charts/fleet-events.ts';
 import { fetchSparklines, SPARK_METRICS, type SparkData } from '../charts/fleet-sparklines.ts';
 import { formatAgo, formatDuration, formatValue } from '../charts/format.ts';
 import { lastValue, sparkline } from '../charts/sparkline.ts';
+import { agentNotes } from './fleet-notes.ts';
 import '../charts/charts.css';
 
 type SortKey = 'agent' | 'status' | 'host' | 'seen' | 'lag' | 'backlog' | 'version' | 'cpu' | 'mem' | 'disk' | 'net';
@@ -100,7 +102,12 @@ export const fleetView: View = {
             title: a.connected ? 'connected' : 'disconnected',
           }),
         ),
-        h('td', {}, h('a', { href, text: a.agentId })),
+        h(
+          'td',
+          {},
+          h('a', { href, text: a.agentId }),
+          ...agentNotes(a, Date.now()).map((n) => h('div', { class: 'agent-note', text: n.text, title: n.detail ?? '' })),
+        ),
         h('td', { text: a.host?.hostname ?? '–', title: [a.host?.os, a.host?.release, a.host?.arch].filter(Boolean).join(' ') }),
         h('td', { class: 'num', text: formatAgo(a.lastBatchMs), 'data-ms': String(a.lastBatchMs ?? '') }),
         h('td', { class: 'num', text: a.lagMs === undefined ? '–' : formatDuration(a.lagMs) }),

@@ -203,6 +203,7 @@ function importReport(shown: OpenedIncident, r: IncidentImport): (Node | string)
     h('a', { href: `#/dashboards/${encodeURIComponent(r.dashboard.id)}`, class: 'imported-dashboard', text: r.dashboard.title }),
     '.',
   ];
+  for (const refused of s.rejected ?? []) out.push(h('span', { class: 'error', text: ` ${refused.reason}.` }));
   // The file asked for again may not be the one shown: say so rather than pretend.
   if (r.title !== shown.title || r.startMs !== shown.startMs || r.endMs !== shown.endMs)
     out.push(h('span', { class: 'error', text: ` Note: that file is another incident ("${r.title}") than the one shown.` }));
