@@ -35,6 +35,7 @@ import { createStaticFiles } from './http/static-files.ts';
 import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type AppSettings } from './app-settings.ts';
 import { HubRemoteWrite } from './remote-write/hub-remote-write.ts';
 import { apiTokenFile, readApiToken } from './api-token.ts';
+import { tightenDataDir, tightenedLine } from './file-modes.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -89,6 +90,8 @@ export class Hub {
     this.now = deps.now ?? Date.now;
     this.startedMs = this.now();
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    // Before anything is opened: a folder left readable by an older version is closed first.
+    const tightened = tightenDataDir(config.dataDir);
     this.store = TimeSeriesStore.open({
       path: join(config.dataDir, 'metrics.db'),
       durability: config.store.durability,
@@ -134,6 +137,11 @@ export class Hub {
       desktop: deps.desktopNotifier,
       log: this.log,
     });
+    // After the store and alerting.yml exist: files made before this version, by hand or
+    // just now by SQLite (whose -wal and -shm then follow the database's mode) become 0600.
+    tightened.push(...tightenDataDir(config.dataDir));
+    const line = tightenedLine(config.dataDir, tightened);
+    if (line) this.log(line);
   }
 
   /** The hub's address as links in notifications give it. */

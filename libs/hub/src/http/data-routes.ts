@@ -9,7 +9,7 @@
 //   GET  /api/hub/v1/archive                                            cold storage: folder, files, damaged ones
 //   POST /api/hub/v1/archive/verify                                     read every archive file and check its checksums
 
-import { createReadStream, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration, parseTime } from '@metrics-hub/http-api';
@@ -26,6 +26,7 @@ import {
   type ImportFormat,
 } from '@metrics-hub/snapshot';
 import { fail, json } from './json.ts';
+import { makePrivateDir } from '../file-modes.ts';
 
 export interface DataRoutesDeps {
   store: TimeSeriesStore;
@@ -158,7 +159,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         if (snapshotting) return fail(res, 409, 'a snapshot is being taken already: wait for it');
         snapshotting = true;
         try {
-          mkdirSync(snapshots, { recursive: true });
+          makePrivateDir(snapshots);
           const file = join(snapshots, `hub-${new Date(d.now()).toISOString().replace(/[:.]/g, '-')}.tar.gz`);
           const summary = await createHubSnapshot(d.store.database, d.dataDir, file, {
             hubVersion: d.hubVersion,
