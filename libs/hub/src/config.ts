@@ -90,7 +90,11 @@ const SCHEMA: ConfigSchema = {
       default: false,
       help: 'refuse agents without a client certificate signed by tls_ca_file',
     },
-    max_connections: { kind: 'int', default: 10000, help: 'most agent connections at once' },
+    max_connections: {
+      kind: 'int',
+      default: 1000,
+      help: 'most MQTT connections at once (each costs a file descriptor and its buffers; raise it, and the open-files limit, for a bigger fleet)',
+    },
     max_packet: { kind: 'bytes', default: '16MiB', help: 'largest MQTT packet accepted, e.g. 16MiB' },
     url: { kind: 'string', default: undefined, help: 'external broker, mqtt://host:1883 or mqtts://host:8883' },
     client_id: {

@@ -36,6 +36,7 @@ import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type A
 import { HubRemoteWrite } from './remote-write/hub-remote-write.ts';
 import { apiTokenFile, readApiToken } from './api-token.ts';
 import { tightenDataDir, tightenedLine } from './file-modes.ts';
+import { escapingLog } from './log-line.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -86,7 +87,8 @@ export class Hub {
     readonly config: HubConfig,
     private readonly deps: HubDeps,
   ) {
-    this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} hub: ${line}\n`));
+    // One place every component's lines pass (broker, ingest, HTTP, alerting, remote write).
+    this.log = escapingLog(deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} hub: ${line}\n`)));
     this.now = deps.now ?? Date.now;
     this.startedMs = this.now();
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
