@@ -34,7 +34,11 @@ export function decodeRemoteWriteBody(body: Uint8Array, maxBytes: number): Decod
  * `decodeRemoteWriteBody` one slice of `seriesPerStep` series at a time (see
  * `decodeWriteRequestSteps`); the same errors, thrown from the step that meets them.
  */
-export function* decodeRemoteWriteBodySteps(body: Uint8Array, maxBytes: number, seriesPerStep: number): Generator<void, DecodedWriteRequest> {
+export function* decodeRemoteWriteBodySteps(
+  body: Uint8Array,
+  maxBytes: number,
+  seriesPerStep: number,
+): Generator<void, DecodedWriteRequest> {
   let bytes: Uint8Array;
   try {
     bytes = snappyUncompress(body, maxBytes);

@@ -61,7 +61,13 @@ describe('createIntegration', () => {
       'url',
       'webhook receiver: url: expected an http:// or https:// URL, got ftp:',
     ],
-    ['a url that does not parse', 'webhook', { url: 'not a url' }, 'url', 'webhook receiver: url: is not a URL (its value not shown: it may hold a token)'],
+    [
+      'a url that does not parse',
+      'webhook',
+      { url: 'not a url' },
+      'url',
+      'webhook receiver: url: is not a URL (its value not shown: it may hold a token)',
+    ],
     [
       'a misspelt field',
       'webhook',

@@ -193,7 +193,10 @@ export class EmailIntegration implements Integration {
       const e = err instanceof DeliveryError ? err : this.smtpError(err);
       // An SMTP server may repeat the AUTH line; nodemailer's messages may carry it too.
       const pass = c.auth ? await this.password().catch(() => '') : '';
-      throw withoutSecrets(e, pass ? [pass, Buffer.from(pass).toString('base64'), Buffer.from(`\0${c.auth!.username}\0${pass}`).toString('base64')] : []);
+      throw withoutSecrets(
+        e,
+        pass ? [pass, Buffer.from(pass).toString('base64'), Buffer.from(`\0${c.auth!.username}\0${pass}`).toString('base64')] : [],
+      );
     } finally {
       transport.close();
     }

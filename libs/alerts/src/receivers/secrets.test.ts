@@ -40,8 +40,12 @@ const notification = firingNotification();
 describe('receiver secrets', () => {
   it('are not repeated by config errors', () => {
     const problems = [
-      errorOf(() => createIntegration('email', { to: 'a@b.c', from: 'h@b.c', smarthost: 'smtp:587', auth_username: 'u', auth_password: 12345678 })),
-      errorOf(() => createIntegration('email', { to: 'a@b.c', from: 'h@b.c', smarthost: 'smtp:587', auth_username: 'u', auth_password: [SECRET] })),
+      errorOf(() =>
+        createIntegration('email', { to: 'a@b.c', from: 'h@b.c', smarthost: 'smtp:587', auth_username: 'u', auth_password: 12345678 }),
+      ),
+      errorOf(() =>
+        createIntegration('email', { to: 'a@b.c', from: 'h@b.c', smarthost: 'smtp:587', auth_username: 'u', auth_password: [SECRET] }),
+      ),
       errorOf(() => createIntegration('slack', { api_url: `hooks.slack.com/services/${SECRET}` })),
       errorOf(() => createIntegration('slack', `https://hooks.slack.com/services/${SECRET}`)),
       errorOf(() => createIntegration('webhook', { url: 'http://x', http_config: { authorization: { credentials: 1234567 } } })),

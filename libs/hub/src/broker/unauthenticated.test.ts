@@ -60,7 +60,9 @@ describe('the embedded broker before a client logs in', () => {
     const after = await Promise.all(closed);
     // Well under the 10 s the broker would otherwise hold each one (generous for a loaded machine).
     expect(Math.max(...after)).toBeLessThan(8_000);
-    expect(lines.filter((l) => /announced a 16777216 byte CONNECT, over the 65536 bytes allowed before logging in/.test(l))).toHaveLength(12);
+    expect(lines.filter((l) => /announced a 16777216 byte CONNECT, over the 65536 bytes allowed before logging in/.test(l))).toHaveLength(
+      12,
+    );
   });
 
   it('drops a client whose first packet is not CONNECT', async () => {

@@ -43,7 +43,9 @@ export function openIncident(input: IncidentInput): OpenedIncident {
     );
   }
   const queryable = new IncidentQueryable(
-    [...staging.take()].flat().map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),
+    [...staging.take()]
+      .flat()
+      .map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),
   );
   return { header, queryable, series: queryable.series.length, samples: queryable.samples, body };
 }
