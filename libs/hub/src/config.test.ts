@@ -70,6 +70,8 @@ describe('hub config', () => {
       `  - url: https://vm.example/`,
       `    password: { p: ${SECRET} }`,
       '    username: u',
+      `  - url: https://u:${SECRET}@vm.example/`,
+      `  - url: https://u:${SECRET}@vm.example/`,
     ].join('\n');
     const found = problems(text);
     expect(found.length).toBeGreaterThanOrEqual(5);

@@ -12,7 +12,7 @@
 
 import { existsSync } from 'node:fs';
 import type { ConfigDocument, KeySpec } from '@metrics-hub/config';
-import { ENDPOINT_DEFAULTS, QUEUE_PARTITIONS, RESERVED_HEADERS, type RemoteWriteEndpoint } from '@metrics-hub/remote-write';
+import { ENDPOINT_DEFAULTS, QUEUE_PARTITIONS, RESERVED_HEADERS, redactUrl, type RemoteWriteEndpoint } from '@metrics-hub/remote-write';
 
 export const REMOTE_WRITE_SECTION = 'remote_write';
 
@@ -145,7 +145,7 @@ export function readRemoteWriteConfig(doc: ConfigDocument): RemoteWriteEndpoint[
     const name = endpoint.name ?? url;
     if (name && names.has(name))
       problems.push(
-        `${where(path(endpoint.name ? 'name' : 'url'))}: ${label}: another endpoint has the name ${JSON.stringify(name)}: give them different names`,
+        `${where(path(endpoint.name ? 'name' : 'url'))}: ${label}: another endpoint has the name ${JSON.stringify(endpoint.name ?? redactUrl(url))}: give them different names`,
       );
     names.add(name);
     endpoints.push(endpoint);
