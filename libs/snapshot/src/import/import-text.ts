@@ -28,12 +28,14 @@ export const DEFAULT_MAX_STAGED_SAMPLES = 5_000_000;
 export const SERIES_PER_APPEND = 5_000;
 
 /**
- * The staging budget when the caller sets none: a quarter of the process's heap limit, at
- * most 512 MiB (a desktop's Node has 2 to 4 GiB). The rest of the hub and the import's own
- * transient objects (a parsed piece, the append being made) need the other three quarters.
+ * The staging budget when the caller sets none: an eighth of the process's heap limit, at
+ * most 512 MiB (a desktop's Node has 2 to 4 GiB). The limit V8 reports includes its young
+ * generation (about 192 MiB more than --max-old-space-size), and the rest of the hub, the
+ * parser's garbage and the commit's copy need room too: with a quarter, a hub started with
+ * --max-old-space-size=160 spent its time in garbage collection before refusing.
  */
 export function defaultMaxStagedBytes(): number {
-  return Math.min(512 * 1024 ** 2, Math.floor(getHeapStatistics().heap_size_limit / 4));
+  return Math.min(512 * 1024 ** 2, Math.floor(getHeapStatistics().heap_size_limit / 8));
 }
 
 interface Reader {

@@ -44,7 +44,7 @@ export interface ImportOptions {
   maxStagedSamples?: number;
   /**
    * Estimated bytes of staged samples, series and families before committing (default a
-   * quarter of the heap limit, at most 512 MiB): counted as the input is read, so a file of
+   * an eighth of the heap limit, at most 512 MiB): counted as the input is read, so a file of
    * millions of series fails (or, partial, commits) before it exhausts memory.
    */
   maxStagedBytes?: number;
