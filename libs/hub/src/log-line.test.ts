@@ -4,7 +4,9 @@ import { escapeControlCharacters, escapingLog } from './log-line.ts';
 describe('log lines', () => {
   it('escape every control character, so that a line is one line and the terminal is left alone', () => {
     expect(escapeControlCharacters('a\nb\rc\td')).toBe('a\\nb\\rc\\td');
-    expect(escapeControlCharacters('\u001b[2J\u0000\u007f\u0085\u009b\u2028\u2029')).toBe('\\u001b[2J\\u0000\\u007f\\u0085\\u009b\\u2028\\u2029');
+    expect(escapeControlCharacters('\u001b[2J\u0000\u007f\u0085\u009b\u2028\u2029')).toBe(
+      '\\u001b[2J\\u0000\\u007f\\u0085\\u009b\\u2028\\u2029',
+    );
     expect(escapeControlCharacters('agent "web-1" é 日本 🙂 \\n')).toBe('agent "web-1" é 日本 🙂 \\n');
   });
 

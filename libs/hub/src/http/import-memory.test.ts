@@ -13,7 +13,9 @@ afterEach(async () => {
 
 async function startHubProcess(heapMb: number): Promise<{ base: string; stderr: () => string; exited: Promise<number | null> }> {
   const dir = tempDir('hub-import-mem-', cleanups).path;
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', HUB, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', HUB, dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
