@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, openConfigDocument, readConfigText, type ConfigSchema } from './config-document.ts';
+import { ConfigError, openConfigDocument, readConfigText, shownValue, type ConfigSchema } from './config-document.ts';
 
 const schema: ConfigSchema = {
   http: {
@@ -94,5 +94,17 @@ describe('config document', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('values in messages', () => {
+  it('are shown for ordinary keys, never for secrets, mappings or lists', () => {
+    expect(shownValue('soon', {}, 'http.timeout')).toBe(' (got "soon")');
+    expect(shownValue('hunter22', { secret: true }, 'http.key')).toBe(' (its value not shown: it may be a secret)');
+    for (const label of ['broker.password', 'http.token', 'remote_write #1 bearer_token', 'hub.url', 'remote_write headers'])
+      expect(shownValue('hunter22', {}, label)).not.toContain('hunter22');
+    expect(shownValue({ Authorization: 'Bearer hunter22' }, {}, 'x.extra')).toBe(' (got a mapping)');
+    expect(shownValue(['hunter22'], {}, 'x.extra')).toBe(' (got a list)');
+    expect(shownValue(undefined, {}, 'x.extra')).toBe('');
   });
 });

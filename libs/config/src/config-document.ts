@@ -22,6 +22,22 @@ export interface KeySpec {
   kind: Kind | ((raw: unknown) => Converted);
   default: unknown;
   help: string;
+  /** A password, token or header values: a message about it never shows its value. Keys named like one are secret anyway. */
+  secret?: boolean;
+}
+
+/** Key names whose values are credentials (or hold them, like headers and URLs with a user:password). */
+const SECRET_NAME = /pass|token|secret|credential|auth|header|cookie|api_?key|url/i;
+
+/**
+ * What a message may say a bad value was: scalars of ordinary keys as written; nothing of
+ * a secret key's value, nor of a mapping or list (a `headers:` mapping holds credentials).
+ */
+export function shownValue(raw: unknown, spec: Pick<KeySpec, 'secret'>, label: string): string {
+  if (raw === undefined) return '';
+  if (spec.secret || SECRET_NAME.test(label)) return ' (its value not shown: it may be a secret)';
+  if (typeof raw === 'object' && raw !== null) return Array.isArray(raw) ? ' (got a list)' : ' (got a mapping)';
+  return ` (got ${JSON.stringify(raw)})`;
 }
 
 export type ConfigSchema = Record<string, Record<string, KeySpec>>;
@@ -92,8 +108,7 @@ export function openConfigDocument(
   const field = <T>(raw: unknown, spec: KeySpec, path: (string | number)[], label: string, required = false): T => {
     const r = convertValue(raw ?? spec.default, spec.kind);
     if (r.error || (required && r.value === undefined)) {
-      const got = raw === undefined ? '' : ` (got ${JSON.stringify(raw)})`;
-      problems.push(`${where(path)}: ${label} ${r.error ?? 'is required'}${got}: ${spec.help}`);
+      problems.push(`${where(path)}: ${label} ${r.error ?? 'is required'}${shownValue(raw, spec, label)}: ${spec.help}`);
       return convertValue(spec.default, spec.kind).value as T;
     }
     return r.value as T;

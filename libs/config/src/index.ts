@@ -3,6 +3,7 @@ export {
   openConfigDocument,
   readConfigText,
   convertValue,
+  shownValue,
   type ConfigDocument,
   type ConfigSchema,
   type KeySpec,

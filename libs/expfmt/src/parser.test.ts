@@ -326,3 +326,36 @@ describe('ExpositionParser', () => {
     expect(() => p.end()).toThrow(/twice/);
   });
 });
+
+describe('ExpositionParser.takeOpenSamples', () => {
+  it('hands over the open family piece by piece; with what closes later it makes the whole parse', () => {
+    const text = `${DOC_EXAMPLE}# TYPE late counter\nlate_total 1\nplain 1\n# TYPE plain gauge\n`;
+    const parser = new ExpositionParser();
+    const samples = new Map<string, number[]>();
+    const note = (name: string, values: number[]) => samples.set(name, [...(samples.get(name) ?? []), ...values]);
+    for (let i = 0; i < text.length; i += 7) {
+      for (const f of parser.push(text.slice(i, i + 7)))
+        note(
+          f.name,
+          f.samples.map((s) => s.value),
+        );
+      const open = parser.takeOpenSamples();
+      if (open)
+        note(
+          open.family.name,
+          open.samples.map((s) => s.value),
+        );
+    }
+    const end = parser.end();
+    for (const f of end.families)
+      note(
+        f.name,
+        f.samples.map((s) => s.value),
+      );
+    const whole = parseExposition(text);
+    expect(samples).toEqual(new Map(whole.families.map((f) => [f.name, f.samples.map((s) => s.value)])));
+    // Taking samples changes no check: the TYPE after the samples is still reported.
+    expect(end.problems).toEqual(whole.problems);
+    expect(end.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/TYPE line for "plain" after its samples/));
+  });
+});

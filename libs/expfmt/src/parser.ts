@@ -109,6 +109,8 @@ interface Current {
   /** Where it starts. */
   line: string;
   lineNo: number;
+  /** Samples kept so far, including those already handed over by `takeOpenSamples`. */
+  sampled: number;
 }
 
 const INTERN_SIZE = 4096;
@@ -293,6 +295,20 @@ export class ExpositionParser {
     const out = this.completed;
     this.completed = [];
     return out;
+  }
+
+  /**
+   * The family still open and the samples it gained since the last call, which it then
+   * forgets: a caller that streams one huge family (an import) need not hold it whole.
+   * The same family object comes back from `push` or `end` when it closes, with only the
+   * samples read after the last call.
+   */
+  takeOpenSamples(): { family: MetricFamily; samples: MetricSample[] } | undefined {
+    const cur = this.cur;
+    if (cur === null || cur.fam.samples.length === 0) return undefined;
+    const samples = cur.fam.samples;
+    cur.fam.samples = [];
+    return { family: cur.fam, samples };
   }
 
   /** Ends the input: reads a last line without a line feed, closes the open family. */
@@ -501,7 +517,7 @@ export class ExpositionParser {
   private applyMeta(keyword: 'HELP' | 'TYPE' | 'UNIT', name: string, value: string, line: string, lineNo: number): void {
     let cur = this.cur;
     let same = cur !== null && (name === cur.base || name === cur.fam.name);
-    if (same && cur !== null && this.om && keyword === 'TYPE' && cur.fam.samples.length > 0) {
+    if (same && cur !== null && this.om && keyword === 'TYPE' && cur.sampled > 0) {
       // In OpenMetrics a descriptor after samples opens the next family. Go clients write
       // the gauge go_memstats_alloc_bytes and then the counter go_memstats_alloc_bytes_total,
       // whose TYPE line names it go_memstats_alloc_bytes too.
@@ -509,7 +525,7 @@ export class ExpositionParser {
     }
     if (same && cur !== null) {
       const what = `${keyword} line for ${quote(name)}`;
-      const sampled = cur.fam.samples.length > 0;
+      const sampled = cur.sampled > 0;
       if (keyword === 'TYPE') {
         if (cur.typed) return this.report(lineNo, line, `second ${what}: a family has one TYPE line; line ignored`);
         if (sampled)
@@ -569,6 +585,7 @@ export class ExpositionParser {
       checked: false,
       line,
       lineNo,
+      sampled: 0,
     };
     if (prev !== undefined) {
       fam.help = prev.help;
@@ -660,11 +677,12 @@ export class ExpositionParser {
     } else if (type === 'summary' && name === cur.base) {
       if (!this.checkBound(labels, 'quantile', 'summary quantile', line, lineNo)) return;
     }
-    if (!this.om && type === 'counter' && fam.samples.length === 0 && fam.name === cur.base && name === `${cur.base}_total`) {
+    if (!this.om && type === 'counter' && cur.sampled === 0 && fam.name === cur.base && name === `${cur.base}_total`) {
       fam.name = name; // `# TYPE foo counter` over `foo_total` samples: the family is foo_total
     }
     if (!cur.checked) this.checkRepeat(cur, lineNo, line);
     fam.samples.push(sample);
+    cur.sampled++;
     this.samples++;
   }
 

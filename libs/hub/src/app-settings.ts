@@ -3,10 +3,11 @@
 // still wins over both). They take effect on restart: the broker and HTTP listeners and
 // the store are opened once.
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ConfigError, parseHubConfig, type HubConfig } from './config.ts';
+import { writeSecretFile } from './file-modes.ts';
 
 /** What the app may change, as config keys (section.key). */
 export const APP_SETTINGS = ['broker.listen', 'http.listen', 'store.retention'] as const;
@@ -54,7 +55,7 @@ export function saveAppSettings(
   }
   const config = parseHubConfig(hubYamlText, hubYamlFile, withAppSettings(next, env));
   const file = appSettingsFile(dataDir);
-  writeFileSync(`${file}.tmp`, `# Changed in the app; applied over hub.yaml at the next start.\n${stringify(next)}`);
+  writeSecretFile(`${file}.tmp`, `# Changed in the app; applied over hub.yaml at the next start.\n${stringify(next)}`);
   renameSync(`${file}.tmp`, file);
   return config;
 }

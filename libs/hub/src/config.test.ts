@@ -32,7 +32,51 @@ describe('hub config', () => {
     expect(problems('http:\n  listen: 0.0.0.0:9464\n')).toEqual([
       'hub.yaml:2: http.listen 0.0.0.0 is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1',
     ]);
-    expect(problems('http:\n  listen: 0.0.0.0:9464\n  token: s3cret\n')).toEqual([]);
+    expect(problems(`http:\n  listen: 0.0.0.0:9464\n  token: ${'a1'.repeat(32)}\n`)).toEqual([]);
+  });
+
+  it("refuses a token under 32 random bytes' worth off loopback, saying how to make one; loopback takes any", () => {
+    const [one] = problems('http:\n  listen: 0.0.0.0:9464\n  token: x\n');
+    expect(one).toBe(
+      "hub.yaml:3: http.listen 0.0.0.0 is reachable from other machines, and http.token is 1 characters: it must hold at least 32 random bytes' worth (256 bits: 64 hex characters or 43 base64url ones; this one would need 43); make one with: openssl rand -hex 32",
+    );
+    expect(problems(`http:\n  listen: 0.0.0.0:9464\n  token: ${'ab12'.repeat(15)}\n`)[0]).toMatch(
+      /is 60 characters: .*this one would need 64/,
+    );
+    expect(problems(`http:\n  listen: 0.0.0.0:9464\n  token: ${'ab12'.repeat(16)}\n`)).toEqual([]); // 64 hex
+    expect(problems('http:\n  listen: 0.0.0.0:9464\n  token: 4Qm0lXk1Tz8b-Vq_9eRjN2yHc7WfUoPaLs3dGiK6x5B\n')).toEqual([]); // 43 base64url
+    expect(problems('http:\n  listen: 192.168.1.10:9464\n  token: s3cret\n')).toHaveLength(1);
+    expect(problems('http:\n  listen: 127.0.0.1:9464\n  token: x\n')).toEqual([]);
+    // From the environment too.
+    expect(() => parseHubConfig('http:\n  listen: 0.0.0.0:9464\n', 'hub.yaml', { METRICS_HUB_HTTP_TOKEN: 'short' })).toThrow(
+      /32 random bytes/,
+    );
+  });
+
+  it('never repeats a password, token or header value in a config error', () => {
+    const SECRET = 'Sup3rS3cretValue';
+    const text = [
+      'http:',
+      `  token: [${SECRET}]`,
+      'broker:',
+      '  mode: external',
+      '  url: mqtt://broker:1883',
+      `  password: { p: ${SECRET} }`,
+      'remote_write:',
+      '  - url: https://vm.example/api/v1/write',
+      `    headers: { Authorization: "Bearer ${SECRET}" }`,
+      `    bearer_token: [${SECRET}]`,
+      `  - url: ftp://user:${SECRET}@vm.example/`,
+      `  - url: https://vm.example/`,
+      `    password: { p: ${SECRET} }`,
+      '    username: u',
+      `  - url: https://u:${SECRET}@vm.example/`,
+      `  - url: https://u:${SECRET}@vm.example/`,
+    ].join('\n');
+    const found = problems(text);
+    expect(found.length).toBeGreaterThanOrEqual(5);
+    expect(found.join('\n')).toMatch(/may not set Authorization/);
+    expect(found.join('\n')).not.toContain(SECRET);
   });
 
   it('takes the names the hub is reached by (a proxy, a LAN name), from the file or the environment, and checks them', () => {

@@ -79,6 +79,24 @@ export interface HubConfig {
   remoteWrite: { endpoints: RemoteWriteEndpoint[] };
 }
 
+/** Bits of randomness a token must be able to hold to guard an address other machines reach: 32 random bytes' worth. */
+export const MIN_TOKEN_BITS = 256;
+export const MAKE_TOKEN_COMMAND = 'openssl rand -hex 32';
+
+/**
+ * Why `token` is too weak to guard an API other machines can reach, or undefined. "32
+ * random bytes' worth" is counted as the most its characters could carry: 4 bits each when
+ * all are hex digits (so 64 of them), 6 bits each otherwise, as in base64url (43 of them).
+ * It cannot tell a random token from a chosen word; the command it suggests makes one.
+ */
+export function tokenStrengthProblem(token: string): string | undefined {
+  const chars = token.replace(/=+$/, '');
+  const bitsPerChar = /^[0-9a-fA-F]*$/.test(chars) ? 4 : 6;
+  if (chars.length * bitsPerChar >= MIN_TOKEN_BITS) return undefined;
+  const needed = Math.ceil(MIN_TOKEN_BITS / bitsPerChar);
+  return `http.token is ${chars.length} characters: it must hold at least 32 random bytes' worth (${MIN_TOKEN_BITS} bits: 64 hex characters or 43 base64url ones; this one would need ${needed}); make one with: ${MAKE_TOKEN_COMMAND}`;
+}
+
 const SCHEMA: ConfigSchema = {
   hub: {
     data_dir: { kind: 'string', default: undefined, help: 'folder for the store and hub state (default: the per-user data folder)' },
@@ -100,7 +118,11 @@ const SCHEMA: ConfigSchema = {
       default: false,
       help: 'refuse agents without a client certificate signed by tls_ca_file',
     },
-    max_connections: { kind: 'int', default: 10000, help: 'most agent connections at once' },
+    max_connections: {
+      kind: 'int',
+      default: 1000,
+      help: 'most MQTT connections at once (each costs a file descriptor and its buffers; raise it, and the open-files limit, for a bigger fleet)',
+    },
     max_packet: { kind: 'bytes', default: '16MiB', help: 'largest MQTT packet accepted, e.g. 16MiB' },
     url: { kind: 'string', default: undefined, help: 'external broker, mqtt://host:1883 or mqtts://host:8883' },
     client_id: {
@@ -109,7 +131,7 @@ const SCHEMA: ConfigSchema = {
       help: "the hub's MQTT client id at the external broker (keep it stable: it names the persistent session)",
     },
     username: { kind: 'string', default: undefined, help: "the hub's user at the external broker" },
-    password: { kind: 'string', default: undefined, help: 'its password' },
+    password: { kind: 'string', default: undefined, secret: true, help: 'its password' },
     protocol_version: { kind: 'int', default: 4, help: '4 (MQTT 3.1.1) or 5' },
     shared_group: { kind: 'string', default: undefined, help: 'read samples through $share/<group>/ so several hubs split the fleet' },
     tls_client_cert_file: { kind: 'string', default: undefined, help: 'client certificate for the external broker' },
@@ -117,7 +139,12 @@ const SCHEMA: ConfigSchema = {
   },
   http: {
     listen: { kind: 'string', default: '127.0.0.1:9464', help: 'HTTP API address; anything but loopback needs http.token' },
-    token: { kind: 'string', default: undefined, help: 'bearer token clients must send (Authorization: Bearer <token>)' },
+    token: {
+      kind: 'string',
+      default: undefined,
+      secret: true,
+      help: `bearer token clients must send (Authorization: Bearer <token>); off loopback at least 32 random bytes' worth (${MAKE_TOKEN_COMMAND})`,
+    },
     allowed_hosts: {
       // A list in YAML; the environment gives one line, comma-separated.
       kind: (raw) =>
@@ -291,6 +318,10 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
     problems.push(
       `${where(['http', 'listen'])}: http.listen ${http.listen.host} is reachable from other machines: set http.token (clients send Authorization: Bearer <token>) or listen on 127.0.0.1`,
     );
+  }
+  if (!isLoopback(http.listen.host) && http.token) {
+    const weak = tokenStrengthProblem(http.token);
+    if (weak) problems.push(`${where(['http', 'token'])}: http.listen ${http.listen.host} is reachable from other machines, and ${weak}`);
   }
   const archiveDir = get<string | undefined>('store', 'archive_dir') || undefined;
   if (archiveDir === undefined && get<number | undefined>('store', 'archive_retention') !== undefined) {

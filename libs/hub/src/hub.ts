@@ -38,6 +38,8 @@ import { APP_SETTINGS, appSettingsFile, readAppSettings, saveAppSettings, type A
 import { HubRemoteWrite } from './remote-write/hub-remote-write.ts';
 import { REMOTE_WRITE_PATH } from './remote-write/receive-route.ts';
 import { apiTokenFile, readApiToken } from './api-token.ts';
+import { tightenDataDir, tightenedLine } from './file-modes.ts';
+import { escapingLog } from './log-line.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -90,11 +92,14 @@ export class Hub {
     readonly config: HubConfig,
     private readonly deps: HubDeps,
   ) {
-    this.log = deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} hub: ${line}\n`));
+    // One place every component's lines pass (broker, ingest, HTTP, alerting, remote write).
+    this.log = escapingLog(deps.log ?? ((line) => process.stderr.write(`${new Date().toISOString()} hub: ${line}\n`)));
     this.now = deps.now ?? Date.now;
     this.startedMs = this.now();
     this.refusalLog = new ThrottledLog(this.log, this.now);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    // Before anything is opened: a folder left readable by an older version is closed first.
+    const tightened = tightenDataDir(config.dataDir);
     this.store = TimeSeriesStore.open({
       path: join(config.dataDir, 'metrics.db'),
       durability: config.store.durability,
@@ -142,6 +147,11 @@ export class Hub {
       desktop: deps.desktopNotifier,
       log: this.log,
     });
+    // After the store and alerting.yml exist: files made before this version, by hand or
+    // just now by SQLite (whose -wal and -shm then follow the database's mode) become 0600.
+    tightened.push(...tightenDataDir(config.dataDir));
+    const line = tightenedLine(config.dataDir, tightened);
+    if (line) this.log(line);
   }
 
   /** What rules record (recording rules, ALERTS), with what the store refuses of it logged. */

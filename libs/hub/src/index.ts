@@ -1,6 +1,7 @@
 export { Hub, HUB_VERSION, type HubDeps } from './hub.ts';
 export { loadHubConfig, parseHubConfig, isLoopback, loopbackFor, ConfigError, type HubConfig, type HostPort } from './config.ts';
 export { defaultDataDir } from './paths.ts';
+export { escapeControlCharacters, escapingLog } from './log-line.ts';
 export { apiTokenFile, ensureApiToken, readApiToken } from './api-token.ts';
 // For printing endpoint addresses (hub check): a URL's password hidden.
 export { redactUrl } from '@metrics-hub/remote-write';

@@ -4,7 +4,7 @@
 // backoff if it exits.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeSecretFile, makePrivateDir } from './file-modes.ts';
 import { join } from 'node:path';
 
 export interface LocalAgentOptions {
@@ -27,9 +27,9 @@ export class LocalAgent {
   readonly configPath: string;
 
   constructor(private readonly o: LocalAgentOptions) {
-    mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+    makePrivateDir(o.dir);
     this.configPath = join(o.dir, 'agent.yaml');
-    writeFileSync(
+    writeSecretFile(
       this.configPath,
       [
         '# Written by the hub for its local agent; rewritten at every start.',
@@ -43,7 +43,6 @@ export class LocalAgent {
         `  password: ${JSON.stringify(o.token)}`,
         '',
       ].join('\n'),
-      { mode: 0o600 },
     );
   }
 

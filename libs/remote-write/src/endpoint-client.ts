@@ -50,8 +50,22 @@ export const RESERVED_HEADERS = [
 ];
 
 const MAX_ERROR_BODY = 512;
+/** Shorter strings are not looked for (a one-letter password would blank half a message). */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * `text` with each of `secrets` replaced by xxxxx: an endpoint may answer "invalid token
+ * <the token>", and a reason is logged and shown in the status.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join('xxxxx');
+  return out;
+}
 
 export class EndpointClient {
+  /** What the requests carry that must not appear in a reason: credentials, header values, the URL's password. */
+  private secrets: string[] = [];
   private readonly url: URL;
   private readonly agent: http.Agent;
   private readonly secure: boolean;
@@ -68,6 +82,7 @@ export class EndpointClient {
     },
   ) {
     this.url = new URL(url);
+    if (this.url.password) this.secrets.push(this.url.password, decodeURIComponent(this.url.password));
     this.secure = this.url.protocol === 'https:';
     if (!this.secure && this.url.protocol !== 'http:')
       throw new Error(`remote write url ${redactUrl(url)} must start with http:// or https://`);
@@ -84,8 +99,13 @@ export class EndpointClient {
       : new http.Agent({ keepAlive: true, maxSockets: o.connections });
   }
 
-  /** Posts `body`; never throws (network trouble is an outcome to retry). */
+  /** Posts `body`; never throws (network trouble is an outcome to retry). No reason holds a credential. */
   async send(body: Uint8Array, signal: AbortSignal): Promise<SendOutcome> {
+    const outcome = await this.post(body, signal);
+    return outcome.kind === 'sent' ? outcome : { ...outcome, reason: redactSecrets(outcome.reason, this.secrets) };
+  }
+
+  private async post(body: Uint8Array, signal: AbortSignal): Promise<SendOutcome> {
     let headers: Record<string, string>;
     try {
       headers = await this.headers(body.length);
@@ -133,7 +153,7 @@ export class EndpointClient {
       );
       if (signal.aborted) return onAbort();
       req.end(body);
-    });
+    }).catch((e: Error) => ({ kind: 'retry', reason: `cannot send: ${e.message}` }));
   }
 
   private async headers(length: number): Promise<Record<string, string>> {
@@ -145,11 +165,18 @@ export class EndpointClient {
     };
     const a = this.o.auth ?? {};
     const token = a.bearerTokenFile ? (await readFile(a.bearerTokenFile, 'utf8')).trim() : a.bearerToken;
-    if (token) h.authorization = `Bearer ${token}`;
-    else if (a.username !== undefined) {
+    const secrets = [...(this.url.password ? [this.url.password, decodeURIComponent(this.url.password)] : [])];
+    for (const v of Object.values(this.o.headers ?? {})) secrets.push(String(v));
+    if (token) {
+      h.authorization = `Bearer ${token}`;
+      secrets.push(token);
+    } else if (a.username !== undefined) {
       const password = a.passwordFile ? (await readFile(a.passwordFile, 'utf8')).trim() : (a.password ?? '');
       h.authorization = `Basic ${Buffer.from(`${a.username}:${password}`).toString('base64')}`;
+      secrets.push(password, h.authorization.slice('Basic '.length));
     }
+    // Longest first, so that a secret inside another is not left half shown.
+    this.secrets = secrets.sort((x, y) => y.length - x.length);
     return h;
   }
 

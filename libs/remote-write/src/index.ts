@@ -14,7 +14,7 @@ export {
   type WriteRequest,
 } from './write-request.ts';
 export { checkSnappyBlock, snappyCompress, snappyUncompress } from './snappy-block.ts';
-export { decodeRemoteWriteBody, encodeRemoteWriteBody, REMOTE_WRITE_HEADERS } from './request-body.ts';
+export { decodeRemoteWriteBody, decodeRemoteWriteBodySteps, encodeRemoteWriteBody, REMOTE_WRITE_HEADERS } from './request-body.ts';
 export { DiskQueue, QUEUE_PARTITIONS, type QueueBatch, type QueueOptions, type QueueSeries } from './disk-queue.ts';
 export { EndpointClient, RESERVED_HEADERS, redactUrl, type EndpointAuth, type EndpointTls, type SendOutcome } from './endpoint-client.ts';
 export {

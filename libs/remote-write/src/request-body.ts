@@ -4,8 +4,9 @@
 import { RemoteWriteFormatError } from './errors.ts';
 import { snappyCompress, snappyUncompress } from './snappy-block.ts';
 import {
-  decodeWriteRequest,
+  decodeWriteRequestSteps,
   encodeWriteRequest,
+  runSteps,
   type DecodedWriteRequest,
   type EncodableSeries,
   type MetricMetadata,
@@ -26,10 +27,24 @@ export function encodeRemoteWriteBody(req: { timeseries: readonly EncodableSerie
  * reason) for anything malformed, and for a body decompressing to more than `maxBytes`.
  */
 export function decodeRemoteWriteBody(body: Uint8Array, maxBytes: number): DecodedWriteRequest {
+  return runSteps(decodeRemoteWriteBodySteps(body, maxBytes, Number.POSITIVE_INFINITY));
+}
+
+/**
+ * `decodeRemoteWriteBody` one slice of `seriesPerStep` series at a time (see
+ * `decodeWriteRequestSteps`); the same errors, thrown from the step that meets them.
+ */
+export function* decodeRemoteWriteBodySteps(
+  body: Uint8Array,
+  maxBytes: number,
+  seriesPerStep: number,
+): Generator<void, DecodedWriteRequest> {
+  let bytes: Uint8Array;
   try {
-    return decodeWriteRequest(snappyUncompress(body, maxBytes));
+    bytes = snappyUncompress(body, maxBytes);
   } catch (e) {
     if (e instanceof RemoteWriteFormatError) throw e;
     throw new RemoteWriteFormatError('bad_snappy', `cannot decode the body: ${(e as Error).message}`);
   }
+  return yield* decodeWriteRequestSteps(bytes, seriesPerStep);
 }

@@ -300,10 +300,20 @@ function readMetadata(r: ProtoReader, end: number, index: number): MetricMetadat
 
 /** Decodes protobuf bytes (already decompressed); throws RemoteWriteFormatError only. */
 export function decodeWriteRequest(bytes: Uint8Array): DecodedWriteRequest {
+  return runSteps(decodeWriteRequestSteps(bytes, Number.POSITIVE_INFINITY));
+}
+
+/**
+ * `decodeWriteRequest` one slice at a time: the generator pauses after every
+ * `seriesPerStep` series, so that a caller can let other work run between slices of a
+ * request of hundreds of thousands of series; its return value is the decoded request.
+ */
+export function* decodeWriteRequestSteps(bytes: Uint8Array, seriesPerStep: number): Generator<void, DecodedWriteRequest> {
   const r = new ProtoReader(bytes, 0, bytes.length);
   const out: DecodedWriteRequest = { timeseries: [], metadata: [], skipped: { exemplars: 0, histograms: 0 } };
-  try {
-    while (r.pos < r.end) {
+  let sinceStep = 0;
+  while (r.pos < r.end) {
+    try {
       const at = r.pos;
       const [field, wire] = r.tag('WriteRequest');
       if (field === 1) {
@@ -321,13 +331,25 @@ export function decodeWriteRequest(bytes: Uint8Array): DecodedWriteRequest {
         out.metadata.push(readMetadata(r, end, out.metadata.length));
         r.pos = end;
       } else r.skip(wire, 'WriteRequest');
+    } catch (e) {
+      if (e instanceof RemoteWriteFormatError) throw e;
+      // Not expected; still a reason, never a raw RangeError for the caller to leak.
+      throw new RemoteWriteFormatError('truncated', `cannot decode the WriteRequest at byte ${r.pos}: ${(e as Error).message}`);
     }
-  } catch (e) {
-    if (e instanceof RemoteWriteFormatError) throw e;
-    // Not expected; still a reason, never a raw RangeError for the caller to leak.
-    throw new RemoteWriteFormatError('truncated', `cannot decode the WriteRequest at byte ${r.pos}: ${(e as Error).message}`);
+    if (++sinceStep >= seriesPerStep) {
+      sinceStep = 0;
+      yield;
+    }
   }
   return out;
+}
+
+/** Runs a stepwise decoder to its end, without pausing. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }
 
 /** A series with its labels left encoded: the bytes of its `labels` fields, as `encodeLabels` makes them. */

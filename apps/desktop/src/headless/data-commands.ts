@@ -74,12 +74,16 @@ export async function exportCommand(config: HubConfig, argv: string[]): Promise<
 }
 
 export async function importCommand(config: HubConfig, argv: string[]): Promise<number> {
-  const file = argv.find((a) => !a.startsWith('--'));
+  const f = flags(argv);
+  // The first word that is neither a flag nor the value of one that takes a value.
+  const valued = new Set(['--format', '--default-timestamp', '--max-staged-samples', '--max-staged-bytes']);
+  const file = argv.find((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1]));
   if (!file) {
-    console.error('usage: hub import FILE [--format prometheus|openmetrics|mhb-json] [--partial] [--default-timestamp TIME]');
+    console.error(
+      'usage: hub import FILE [--format prometheus|openmetrics|mhb-json] [--partial] [--default-timestamp TIME] [--max-staged-samples N] [--max-staged-bytes BYTES]',
+    );
     return 2;
   }
-  const f = flags(argv);
   const total = statSync(file).size;
   let sent = 0;
   // The file as the request body, counted as it goes out.
@@ -94,6 +98,8 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
   params.set('format', f.get('format') ?? (await guessFileFormat(file)));
   if (f.has('partial')) params.set('partial', 'true');
   if (f.has('default-timestamp')) params.set('default_timestamp', f.get('default-timestamp')!);
+  if (f.has('max-staged-samples')) params.set('max_staged_samples', f.get('max-staged-samples')!);
+  if (f.has('max-staged-bytes')) params.set('max_staged_bytes', f.get('max-staged-bytes')!);
   const res = await call(config, 'import', `/import?${params}`, {
     method: 'POST',
     body: body as never,
@@ -115,6 +121,8 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
   console.log(
     `${summary.committed ? 'imported' : 'NOT imported (nothing was stored)'}: ${summary.samples} samples in ${summary.series} series`,
   );
+  summary.rejected ??= [];
+  if (summary.error && summary.rejected.length === 0) console.log(`  ${summary.error}`);
   for (const r of summary.rejected.slice(0, 20)) console.log(`  ${r.line !== undefined ? `${file}:${r.line}: ` : ''}${r.reason}`);
   if (summary.rejected.length > 20) console.log(`  ... and ${summary.rejected.length - 20} more`);
   if (!summary.committed) console.log('Fix the lines above, or pass --partial to store the good ones.');

@@ -18,7 +18,7 @@ export class ConfigReader {
 
   static of(kind: string, raw: unknown): ConfigReader {
     if (raw === undefined || raw === null) raw = {};
-    if (!isMapping(raw)) throw new ReceiverConfigError(kind, '', `the config must be a mapping of fields, got ${describe(raw)}`);
+    if (!isMapping(raw)) throw new ReceiverConfigError(kind, '', `the config must be a mapping of fields, got ${describe(raw, 'url')}`);
     return new ConfigReader(kind, raw, '');
   }
 
@@ -45,7 +45,7 @@ export class ConfigReader {
   string(key: string): string | undefined {
     const v = this.take(key);
     if (v === undefined) return undefined;
-    if (typeof v !== 'string') this.fail(key, `expected a string, got ${describe(v)}`);
+    if (typeof v !== 'string') this.fail(key, `expected a string, got ${describe(v, key)}`);
     return v;
   }
 
@@ -58,14 +58,14 @@ export class ConfigReader {
   boolean(key: string, fallback: boolean): boolean {
     const v = this.take(key);
     if (v === undefined) return fallback;
-    if (typeof v !== 'boolean') this.fail(key, `expected true or false, got ${describe(v)}`);
+    if (typeof v !== 'boolean') this.fail(key, `expected true or false, got ${describe(v, key)}`);
     return v;
   }
 
   nonNegativeInteger(key: string, fallback: number): number {
     const v = this.take(key);
     if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) this.fail(key, `expected a whole number >= 0, got ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) this.fail(key, `expected a whole number >= 0, got ${describe(v, key)}`);
     return v;
   }
 
@@ -74,7 +74,7 @@ export class ConfigReader {
     const v = this.take(key);
     if (v === undefined) return fallbackMs;
     const ms = typeof v === 'string' ? tryParsePromDuration(v) : undefined;
-    if (ms === undefined) this.fail(key, `expected a duration such as 10s or 1m30s, got ${describe(v)}`);
+    if (ms === undefined) this.fail(key, `expected a duration such as 10s or 1m30s, got ${describe(v, key)}`);
     return ms;
   }
 
@@ -100,7 +100,7 @@ export class ConfigReader {
     try {
       url = new URL(v);
     } catch {
-      this.fail(key, `"${v}" is not a URL`);
+      this.fail(key, 'is not a URL (its value not shown: it may hold a token)');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') this.fail(key, `expected an http:// or https:// URL, got ${url.protocol}`);
     return v;
@@ -112,7 +112,7 @@ export class ConfigReader {
     if (!isMapping(v)) this.fail(key, `expected a mapping of names to strings, got ${describe(v)}`);
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(v)) {
-      if (typeof value !== 'string') this.fail(`${key}.${name}`, `expected a string, got ${describe(value)}`);
+      if (typeof value !== 'string') this.fail(`${key}.${name}`, `expected a string, got ${describe(value, key)}`);
       out[name] = value;
     }
     return out;
@@ -123,7 +123,7 @@ export class ConfigReader {
     if (v === undefined) return undefined;
     if (!Array.isArray(v)) this.fail(key, `expected a list of strings, got ${describe(v)}`);
     return v.map((item, i) => {
-      if (typeof item !== 'string') this.fail(`${key}[${i}]`, `expected a string, got ${describe(item)}`);
+      if (typeof item !== 'string') this.fail(`${key}[${i}]`, `expected a string, got ${describe(item, key)}`);
       return item;
     });
   }
@@ -160,10 +160,15 @@ function isMapping(v: unknown): v is Mapping {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
+/** Fields whose values are credentials, or hold them (Slack and webhook URLs carry a token). */
+const SECRET_FIELD = /pass|token|secret|credential|auth|url|key|header/i;
+
+/** What a bad value was, for a message: a secret field's value is never shown, only its kind. */
+function describe(v: unknown, key = ''): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (SECRET_FIELD.test(key)) return `a ${typeof v} (its value not shown: it may be a secret)`;
   if (typeof v === 'string') return `"${v}"`;
   return `${typeof v} ${String(v)}`;
 }

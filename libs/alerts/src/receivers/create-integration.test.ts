@@ -51,7 +51,7 @@ describe('createIntegration', () => {
       'webhook',
       'http://x',
       '',
-      'webhook receiver: the config must be a mapping of fields, got "http://x"',
+      'webhook receiver: the config must be a mapping of fields, got a string (its value not shown: it may be a secret)',
     ],
     ['a webhook without url', 'webhook', {}, 'url', 'webhook receiver: url: is required (or url_file)'],
     [
@@ -61,7 +61,13 @@ describe('createIntegration', () => {
       'url',
       'webhook receiver: url: expected an http:// or https:// URL, got ftp:',
     ],
-    ['a url that does not parse', 'webhook', { url: 'not a url' }, 'url', 'webhook receiver: url: "not a url" is not a URL'],
+    [
+      'a url that does not parse',
+      'webhook',
+      { url: 'not a url' },
+      'url',
+      'webhook receiver: url: is not a URL (its value not shown: it may hold a token)',
+    ],
     [
       'a misspelt field',
       'webhook',
@@ -168,7 +174,7 @@ describe('createIntegration', () => {
       'email',
       { ...SMTP, headers: { 'X-Team': 5 } },
       'headers.X-Team',
-      'email receiver: headers.X-Team: expected a string, got number 5',
+      'email receiver: headers.X-Team: expected a string, got a number (its value not shown: it may be a secret)',
     ],
     [
       'the same header twice',

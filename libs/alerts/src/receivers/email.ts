@@ -12,7 +12,7 @@ import { formatPromDuration as formatDuration } from '@metrics-hub/promql';
 import { ConfigReader } from './config-reader.ts';
 import { defaultSubject } from './default-text.ts';
 import { defaultEmailHtml, defaultEmailText } from './email-body.ts';
-import { DeliveryError, excerpt } from './errors.ts';
+import { DeliveryError, excerpt, withoutSecrets } from './errors.ts';
 import { notificationTemplateData } from './template-data.ts';
 import { compileTextField, readTextField, type TextField } from './template-field.ts';
 
@@ -190,8 +190,13 @@ export class EmailIntegration implements Integration {
         );
       }
     } catch (err) {
-      if (err instanceof DeliveryError) throw err;
-      throw this.smtpError(err);
+      const e = err instanceof DeliveryError ? err : this.smtpError(err);
+      // An SMTP server may repeat the AUTH line; nodemailer's messages may carry it too.
+      const pass = c.auth ? await this.password().catch(() => '') : '';
+      throw withoutSecrets(
+        e,
+        pass ? [pass, Buffer.from(pass).toString('base64'), Buffer.from(`\0${c.auth!.username}\0${pass}`).toString('base64')] : [],
+      );
     } finally {
       transport.close();
     }

@@ -76,3 +76,47 @@ export function excerpt(text: string, max = EXCERPT_CHARS): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
+
+/** Shorter strings are not looked for (a one-letter password would blank half a message). */
+const MIN_SECRET_LENGTH = 4;
+
+/** `text` with each of `secrets` replaced by xxxxx. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join('xxxxx');
+  return out;
+}
+
+/**
+ * `err` without the credentials a receiver sent: a far end that answers "bad token <token>"
+ * or an SMTP server that repeats the AUTH line must not put them into the log, the history
+ * or the UI. The cause is dropped (it may hold them too).
+ */
+export function withoutSecrets(err: DeliveryError, secrets: readonly string[]): DeliveryError {
+  const message = redactSecrets(err.message.slice(err.kind.length + 2), secrets);
+  const response = err.response === undefined ? undefined : redactSecrets(err.response, secrets);
+  if (message === err.message.slice(err.kind.length + 2) && response === err.response) return err;
+  return new DeliveryError(err.kind, err.code, message, {
+    retryable: err.retryable,
+    ...(err.status !== undefined ? { status: err.status } : {}),
+    ...(response !== undefined ? { response } : {}),
+  });
+}
+
+/** The credentials in HTTP request headers: each value, a bearer token, a basic-auth password. */
+export function headerSecrets(headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const value of Object.values(headers)) {
+    out.push(value);
+    const m = /^(\S+)\s+(.+)$/.exec(value);
+    if (!m) continue;
+    out.push(m[2]);
+    if (m[1].toLowerCase() === 'basic') {
+      const decoded = Buffer.from(m[2], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0) out.push(decoded.slice(colon + 1));
+    }
+  }
+  return out;
+}

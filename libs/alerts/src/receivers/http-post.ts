@@ -3,7 +3,7 @@
 // headers and body, and errors that say which URL, what status and what the far end said.
 
 import { formatPromDuration as formatDuration } from '@metrics-hub/promql';
-import { DeliveryError, excerpt } from './errors.ts';
+import { DeliveryError, excerpt, headerSecrets, withoutSecrets } from './errors.ts';
 
 export type Fetch = typeof globalThis.fetch;
 
@@ -32,8 +32,27 @@ const MAX_BODY = 64 * 1024;
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 export const USER_AGENT = 'metrics-hub';
 
-/** Resolves on 2xx; rejects with a DeliveryError otherwise. */
+/** Resolves on 2xx; rejects with a DeliveryError otherwise, holding none of the request's credentials. */
 export async function post(req: PostRequest): Promise<PostReply> {
+  try {
+    return await postOnce(req);
+  } catch (err) {
+    if (!(err instanceof DeliveryError)) throw err;
+    const secrets = headerSecrets(req.headers);
+    try {
+      // What shownUrl hides (a Slack webhook's path is its token), and a password in the URL.
+      const u = new URL(req.url);
+      if (u.password) secrets.push(u.password, decodeURIComponent(u.password));
+      if (u.pathname.length > 1 && !req.shownUrl.includes(u.pathname)) secrets.push(u.pathname.slice(1));
+      if (u.search && !req.shownUrl.includes(u.search)) secrets.push(u.search.slice(1));
+    } catch {
+      // Not a URL: nothing more to hide.
+    }
+    throw withoutSecrets(err, secrets);
+  }
+}
+
+async function postOnce(req: PostRequest): Promise<PostReply> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

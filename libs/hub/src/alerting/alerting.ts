@@ -2,7 +2,7 @@
 // the notifier (routes, groups, silences, durable outbox) whose receivers deliver. Both
 // config files are watched; a broken one keeps the last good version and says why.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import {
@@ -22,6 +22,7 @@ import {
 import type { Engine, Queryable } from '@metrics-hub/promql';
 import type { Appender } from '@metrics-hub/alerts';
 import type { HubConfig } from '../config.ts';
+import { writeSecretFile } from '../file-modes.ts';
 
 /** Written on first start: every alert to this machine's desktop. */
 export const DEFAULT_NOTIFIER_CONFIG = `# Where alerts go: routes, receivers and inhibitions in Alertmanager's format.
@@ -139,7 +140,7 @@ export class Alerting {
     const r = this.notifier.reload(text, file);
     if (!r.ok) return r;
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, text);
+    writeSecretFile(tmp, text);
     renameSync(tmp, file);
     this.configStamp = stamp(file);
     this.d.log(`alerting: ${file} saved from the app and loaded`);
@@ -185,6 +186,6 @@ function installDefaults(config: HubConfig): void {
   const file = config.alerting.notifierConfigFile;
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, DEFAULT_NOTIFIER_CONFIG);
+    writeSecretFile(file, DEFAULT_NOTIFIER_CONFIG);
   }
 }

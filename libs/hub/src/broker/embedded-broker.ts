@@ -6,7 +6,9 @@
 //     will too, and subscribes to its own acknowledgements (`<prefix>/<its id>/ack`) only;
 //   - a samples message is acknowledged (PUBACK) only once the ingester has committed it,
 //     and "stored" is published on the agent's ack topic for agents that confirm with the hub;
-//   - connections are capped and oversized packets cut off before they are buffered.
+//   - connections are capped (broker.max_connections, 1,000 by default) and oversized
+//     packets cut off before they are buffered: 64 KiB until a client has logged in,
+//     broker.max_packet after (frame-guard.ts).
 
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -113,9 +115,13 @@ export class EmbeddedBroker {
     const broker = new EmbeddedBroker(aedes, options);
     const handle = (socket: Socket) =>
       aedes.handle(
-        guardFrames(socket, options.maxPacketBytes, (size) =>
+        guardFrames(socket, options.maxPacketBytes, (why) =>
           log(
-            `broker: ${socket.remoteAddress} sent a ${size} byte packet, over broker.max_packet (${options.maxPacketBytes}); disconnected`,
+            'notConnect' in why
+              ? `broker: ${socket.remoteAddress} sent a packet of type ${why.notConnect} before CONNECT; disconnected`
+              : why.beforeConnect
+                ? `broker: ${socket.remoteAddress} announced a ${why.announcedBytes} byte CONNECT, over the ${why.limit} bytes allowed before logging in; disconnected`
+                : `broker: ${socket.remoteAddress} sent a ${why.announcedBytes} byte packet, over broker.max_packet (${options.maxPacketBytes}); disconnected`,
           ),
         ),
       );

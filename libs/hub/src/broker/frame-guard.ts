@@ -2,14 +2,30 @@
 // until it is complete, whatever length its header announces; read from the fixed header
 // as the bytes pass, an oversized packet ends the connection before it is buffered.
 //
+// Before it has logged in, a peer is anyone who can reach the port: its first packet must
+// be a CONNECT of at most `maxConnectBytes` (64 KiB: a user name, a token, a client id and
+// a small will fit with room to spare), so that a thousand unauthenticated connections
+// each announcing a 16 MiB CONNECT hold 64 MiB at most, not 16 GiB. Later packets get the
+// configured `broker.max_packet`.
+//
 // MQTT fixed header: one byte of type and flags, then the remaining length as a varint of
 // one to four bytes (seven bits each, low first, high bit = more).
 
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 
-export function guardFrames(socket: Socket, maxPacketBytes: number, onOversize: (announcedBytes: number) => void): Duplex {
-  return new FrameGuard(socket, maxPacketBytes, onOversize);
+/** The largest first packet (CONNECT) accepted from a peer that has not logged in yet. */
+export const MAX_CONNECT_BYTES = 64 * 1024;
+/** CONNECT's packet type, in the high four bits of the first byte. */
+const CONNECT = 1;
+
+export function guardFrames(
+  socket: Socket,
+  maxPacketBytes: number,
+  onRefused: (why: { announcedBytes: number; limit: number; beforeConnect: boolean } | { notConnect: number }) => void,
+  maxConnectBytes = MAX_CONNECT_BYTES,
+): Duplex {
+  return new FrameGuard(socket, maxPacketBytes, maxConnectBytes, onRefused);
 }
 
 class FrameGuard extends Duplex {
@@ -19,11 +35,14 @@ class FrameGuard extends Duplex {
   private headerAt = -1;
   private length = 0;
   private multiplier = 1;
+  /** Whether the first packet's header has been read (it must be CONNECT, and small). */
+  private sawFirst = false;
 
   constructor(
     private readonly socket: Socket,
     private readonly max: number,
-    private readonly onOversize: (bytes: number) => void,
+    private readonly maxConnect: number,
+    private readonly onRefused: Parameters<typeof guardFrames>[2],
   ) {
     super({ allowHalfOpen: false });
     socket.on('data', (chunk: Buffer) => {
@@ -69,6 +88,11 @@ class FrameGuard extends Duplex {
       }
       const byte = chunk[i++];
       if (this.headerAt < 0) {
+        if (!this.sawFirst && byte >> 4 !== CONNECT) {
+          this.onRefused({ notConnect: byte >> 4 });
+          this.socket.destroy();
+          return false;
+        }
         this.headerAt = 0;
         this.length = 0;
         this.multiplier = 1;
@@ -80,8 +104,11 @@ class FrameGuard extends Duplex {
       if (byte & 0x80 && this.headerAt < 4) continue;
       // Header complete (a fifth length byte is malformed: the parser behind will say so).
       this.headerAt = -1;
-      if (this.length > this.max) {
-        this.onOversize(this.length);
+      const beforeConnect = !this.sawFirst;
+      this.sawFirst = true;
+      const limit = beforeConnect ? Math.min(this.maxConnect, this.max) : this.max;
+      if (this.length > limit) {
+        this.onRefused({ announcedBytes: this.length, limit, beforeConnect });
         this.socket.destroy();
         return false;
       }

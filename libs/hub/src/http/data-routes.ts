@@ -1,14 +1,15 @@
 // Data in and out of the hub over HTTP (what `hub export | import | snapshot` and the app use):
 //
 //   GET  /api/hub/v1/export?format=&selector=|query=&step=&start=&end=   streamed download
-//   POST /api/hub/v1/import?format=&partial=&default_timestamp=          body: the text; the summary back
+//   POST /api/hub/v1/import?format=&partial=&default_timestamp=&max_staged_samples=&max_staged_bytes=
+//                                                                        body: the text; the summary back
 //   POST /api/hub/v1/snapshots                                          a whole-hub snapshot into <data>/snapshots/
 //   GET  /api/hub/v1/snapshots                                          the snapshots there, with their manifests
 //   GET  /api/hub/v1/snapshots/<name>                                   download one
 //   GET  /api/hub/v1/archive                                            cold storage: folder, files, damaged ones
 //   POST /api/hub/v1/archive/verify                                     read every archive file and check its checksums
 
-import { createReadStream, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration, parseTime } from '@metrics-hub/http-api';
@@ -25,6 +26,7 @@ import {
   type ImportFormat,
 } from '@metrics-hub/snapshot';
 import { fail, json } from './json.ts';
+import { makePrivateDir } from '../file-modes.ts';
 
 export interface DataRoutesDeps {
   store: TimeSeriesStore;
@@ -93,10 +95,24 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
             400,
             'say which format the body is in: format=prometheus|openmetrics|mhb-json (or a Content-Type of text/plain; version=0.0.4 or application/openmetrics-text)',
           );
+        const limits: Record<string, number | undefined> = {};
+        for (const name of ['max_staged_samples', 'max_staged_bytes']) {
+          const v = p.get(name);
+          if (v === null || v === '') continue;
+          if (!/^[1-9][0-9]{0,14}$/.test(v)) return fail(res, 400, `${name} must be a positive whole number, not ${JSON.stringify(v)}`);
+          limits[name] = Number(v);
+        }
         const summary = await importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
           format,
           partial: p.get('partial') === 'true',
           defaultTimestamp: p.get('default_timestamp') ? parseTime(p.get('default_timestamp')!) : undefined,
+          maxStagedSamples: limits.max_staged_samples,
+          maxStagedBytes: limits.max_staged_bytes,
+          limitNames: {
+            maxStagedSamples: 'max_staged_samples; hub import --max-staged-samples',
+            maxStagedBytes: 'max_staged_bytes; hub import --max-staged-bytes',
+            partial: 'partial=true (hub import --partial)',
+          },
         });
         // Imported history may be past retention already: settle it now (into the archive
         // when cold storage is on, answering once that is done), not when new data next
@@ -143,7 +159,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         if (snapshotting) return fail(res, 409, 'a snapshot is being taken already: wait for it');
         snapshotting = true;
         try {
-          mkdirSync(snapshots, { recursive: true });
+          makePrivateDir(snapshots);
           const file = join(snapshots, `hub-${new Date(d.now()).toISOString().replace(/[:.]/g, '-')}.tar.gz`);
           const summary = await createHubSnapshot(d.store.database, d.dataDir, file, {
             hubVersion: d.hubVersion,

@@ -252,6 +252,54 @@ describe('POST /api/v1/write into the hub', () => {
   });
 });
 
+describe('a remote write creating many series', () => {
+  it('is stored in slices: the store fills step by step and other requests are answered meanwhile', async () => {
+    const { hub, base } = await startHub();
+    const N = 20_000;
+    const now = Date.now();
+    const body = encodeRemoteWriteBody({
+      timeseries: Array.from({ length: N }, (_, i) => ({
+        labels: { __name__: 'many_series', i: String(i) },
+        timestamps: Float64Array.of(now),
+        values: Float64Array.of(i),
+      })),
+    });
+    let committed = 0;
+    let inTransaction = 0;
+    hub.store.observeAppends({
+      appended: (series) => void (inTransaction += series.length),
+      settled: () => {
+        committed += inTransaction;
+        inTransaction = 0;
+      },
+    });
+    const stored = () => committed;
+    let finished = false;
+    const write = post(base, body).then((r) => {
+      finished = true;
+      return r.status;
+    });
+    // Watch the store from this process (the hub's own): with one transaction for the
+    // whole request, it goes from 0 to N series at once and nothing else runs meanwhile.
+    let partway: number | undefined;
+    let answeredMeanwhile = false;
+    while (!finished) {
+      await new Promise((r) => setTimeout(r, 2));
+      const n = stored();
+      if (partway === undefined && n > 0 && n < N) {
+        partway = n;
+        const res = await fetch(`${base}/api/v1/status/buildinfo`, { headers: auth });
+        answeredMeanwhile = res.status === 200 && !finished;
+      }
+    }
+    expect(await write).toBe(204);
+    expect(stored()).toBe(N);
+    expect(hub.store.select([{ type: '=', name: '__name__', value: 'many_series' }], 0, Infinity)).toHaveLength(N);
+    expect(partway, 'the store seen with some of the series, between two slices').toBeDefined();
+    expect(answeredMeanwhile, 'a request answered while the write was still being stored').toBe(true);
+  }, 120_000);
+});
+
 describe.skipIf(!HAVE_PROMETHEUS)('a real Prometheus remote-writing into the hub', () => {
   it('scrapes a tiny exporter and its samples, up and metadata arrive in the hub', async () => {
     const exporter = createServer((_req, res) => {

@@ -99,7 +99,7 @@ describe('remote_write config', () => {
     expect(p).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^hub\.yaml:6: remote_write #1 url is required: the endpoint, e\.g\./),
-        'hub.yaml:7: remote_write #2 url "ftp://x" must start with http:// or https://',
+        'hub.yaml:7: remote_write #2 url must start with http:// or https://',
         'hub.yaml:8: remote_write #2 shards must be 1 to 32',
         expect.stringMatching(/^hub\.yaml:9: unknown key "colour" in remote_write #2: known keys are url, name, /),
         expect.stringMatching(/^hub\.yaml:10: remote_write #2 headers may not set Authorization: the protocol sets it/),

@@ -12,7 +12,7 @@
 
 import { existsSync } from 'node:fs';
 import type { ConfigDocument, KeySpec } from '@metrics-hub/config';
-import { ENDPOINT_DEFAULTS, QUEUE_PARTITIONS, RESERVED_HEADERS, type RemoteWriteEndpoint } from '@metrics-hub/remote-write';
+import { ENDPOINT_DEFAULTS, QUEUE_PARTITIONS, RESERVED_HEADERS, redactUrl, type RemoteWriteEndpoint } from '@metrics-hub/remote-write';
 
 export const REMOTE_WRITE_SECTION = 'remote_write';
 
@@ -38,12 +38,12 @@ const KEYS: Record<string, KeySpec> = {
     default: undefined,
     help: 'names the endpoint in status and metrics and its place in the queue (default: the url); keep it when changing the url to keep the backlog',
   },
-  bearer_token: { kind: 'string', default: undefined, help: 'sent as Authorization: Bearer <token>' },
+  bearer_token: { kind: 'string', default: undefined, secret: true, help: 'sent as Authorization: Bearer <token>' },
   bearer_token_file: { kind: 'string', default: undefined, help: 'a file holding the bearer token (read at every request)' },
   username: { kind: 'string', default: undefined, help: 'basic auth user' },
-  password: { kind: 'string', default: undefined, help: 'basic auth password' },
+  password: { kind: 'string', default: undefined, secret: true, help: 'basic auth password' },
   password_file: { kind: 'string', default: undefined, help: 'a file holding the basic auth password' },
-  headers: { kind: headersKind, default: undefined, help: 'extra HTTP headers, e.g. { X-Scope-OrgID: tenant-1 }' },
+  headers: { kind: headersKind, default: undefined, secret: true, help: 'extra HTTP headers, e.g. { X-Scope-OrgID: tenant-1 }' },
   tls_ca_file: { kind: 'string', default: undefined, help: 'CA certificate(s) to trust for an https url' },
   tls_cert_file: { kind: 'string', default: undefined, help: 'client certificate for an https url' },
   tls_key_file: { kind: 'string', default: undefined, help: 'its private key' },
@@ -96,7 +96,8 @@ export function readRemoteWriteConfig(doc: ConfigDocument): RemoteWriteEndpoint[
     const get = <T>(key: string, required = false): T => doc.field<T>(e[key], KEYS[key], path(key), `${label} ${key}`, required);
     const url = get<string>('url', true);
     if (url && !/^https?:\/\/[^/]/.test(url))
-      problems.push(`${where(path('url'))}: ${label} url ${JSON.stringify(url)} must start with http:// or https://`);
+      // The URL itself is not repeated: it may carry user:password.
+      problems.push(`${where(path('url'))}: ${label} url must start with http:// or https://`);
     const bearerToken = get<string | undefined>('bearer_token');
     const bearerTokenFile = get<string | undefined>('bearer_token_file');
     const username = get<string | undefined>('username');
@@ -144,7 +145,7 @@ export function readRemoteWriteConfig(doc: ConfigDocument): RemoteWriteEndpoint[
     const name = endpoint.name ?? url;
     if (name && names.has(name))
       problems.push(
-        `${where(path(endpoint.name ? 'name' : 'url'))}: ${label}: another endpoint has the name ${JSON.stringify(name)}: give them different names`,
+        `${where(path(endpoint.name ? 'name' : 'url'))}: ${label}: another endpoint has the name ${JSON.stringify(endpoint.name ?? redactUrl(url))}: give them different names`,
       );
     names.add(name);
     endpoints.push(endpoint);

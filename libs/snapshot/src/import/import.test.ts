@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importText, type ImportProgress } from '../index.ts';
+import { importText, SERIES_PER_APPEND, type ImportProgress } from '../index.ts';
 import { dumpBits, tempStore, type TempStore } from '../testing/temp-store.ts';
 
 let ts: TempStore;
@@ -127,5 +127,31 @@ describe('importText with partial: true and a small staging limit', () => {
     const summary = await importText({ text: lines }, ts.store, { maxStagedSamples: 5, partial: true });
     expect(summary).toMatchObject({ committed: true, samples: 30, appended: 30, series: 3, families: 3 });
     expect([...dumpBits(ts.store).keys()]).toEqual(['m0', 'm1', 'm2']);
+  });
+});
+
+describe('importText committing many series', () => {
+  it('appends slices of SERIES_PER_APPEND series and lets other work run between them', async () => {
+    const text = `${Array.from({ length: 2 * SERIES_PER_APPEND + 10 }, (_, i) => `wide{i="${i}"} 1 1000`).join('\n')}\n`;
+    const slices: number[] = [];
+    let ticks = 0;
+    const ticksAtSlices: number[] = [];
+    const appender = {
+      append: (batch: Parameters<typeof ts.store.append>[0]) => {
+        slices.push(batch.length);
+        ticksAtSlices.push(ticks);
+        return ts.store.append(batch);
+      },
+    };
+    const ticker = setInterval(() => ticks++, 0);
+    try {
+      const summary = await importText({ text }, appender);
+      expect(summary).toMatchObject({ committed: true, appended: 2 * SERIES_PER_APPEND + 10, series: 2 * SERIES_PER_APPEND + 10 });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(slices).toEqual([SERIES_PER_APPEND, SERIES_PER_APPEND, 10]);
+    // Timers fired between the first slice and the last: the event loop was free meanwhile.
+    expect(ticksAtSlices.at(-1)!).toBeGreaterThan(ticksAtSlices[0]);
   });
 });

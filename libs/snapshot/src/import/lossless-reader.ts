@@ -6,6 +6,7 @@ import type { MetricMetadata } from '@metrics-hub/tsdb';
 import { labelsProblem, type Labels } from '@metrics-hub/wire';
 import { writeHexFloat } from '../float-bits.ts';
 import { LOSSLESS_FORMAT, LOSSLESS_VERSION } from '../export/lossless.ts';
+import { familyBytes } from './exposition-reader.ts';
 import type { Problems } from './problems.ts';
 import type { Staging } from './staging.ts';
 
@@ -26,6 +27,8 @@ export class LosslessReader {
   readonly metadata = new Map<string, MetricMetadata>();
   readonly missingTimestamps = 0;
   samples = 0;
+  /** Estimated bytes of the family names kept for the whole import. */
+  bytes = 0;
   private lineNo = 0;
   private pending = '';
   private sawHeader = false;
@@ -119,7 +122,10 @@ export class LosslessReader {
         return;
       }
     }
-    this.families.add(labels.__name__);
+    if (!this.families.has(labels.__name__)) {
+      this.families.add(labels.__name__);
+      this.bytes += familyBytes(labels.__name__);
+    }
     this.staging.addBlock(labels, timestamps, values);
     this.samples += ts.length;
   }

@@ -38,11 +38,19 @@ export interface ImportOptions {
   /** Milliseconds given to samples without a timestamp; without it such samples are rejected. */
   defaultTimestamp?: number;
   /**
-   * Samples held in memory before committing (default 5,000,000, ~80 MB). All-or-nothing
+   * Samples held in memory before committing (default 5,000,000, ~100 MB). All-or-nothing
    * imports must hold the whole file, so a bigger one fails with a message saying so;
    * partial imports commit a batch whenever this many are staged.
    */
   maxStagedSamples?: number;
+  /**
+   * Estimated bytes of staged samples, series and families before committing (default a
+   * an eighth of the heap limit, at most 512 MiB): counted as the input is read, so a file of
+   * millions of series fails (or, partial, commits) before it exhausts memory.
+   */
+  maxStagedBytes?: number;
+  /** How the caller's users name the limits and `partial`, for the error that names them. */
+  limitNames?: { maxStagedSamples?: string; maxStagedBytes?: string; partial?: string };
   /** Problems listed at most (default 100; the count is always complete). */
   maxProblems?: number;
   onProgress?: (progress: ImportProgress) => void;
@@ -64,6 +72,7 @@ export interface ImportSummary {
   samples: number;
   /** Samples the appender stored (excludes duplicates, conflicts, too-old and too-far-ahead ones). */
   appended: number;
+  /** Distinct series (in a partial import committed in several batches, a series counts once per batch it is in). */
   series: number;
   families: number;
   /** Every problem, with its line where known (at most `maxProblems`; `problemCount` has the total). */

@@ -37,7 +37,7 @@ export interface IncidentHeader {
 
 export class IncidentError extends Error {
   constructor(
-    readonly code: 'bad_file' | 'bad_version' | 'bad_request',
+    readonly code: 'bad_file' | 'bad_version' | 'bad_request' | 'too_large',
     message: string,
     /** 1-based line of the file the problem is on, where there is one. */
     readonly line?: number,

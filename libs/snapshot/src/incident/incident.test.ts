@@ -147,3 +147,20 @@ describe('incident snapshots', () => {
     expect(dumpBits(dst.store).size).toBe(0);
   });
 });
+
+describe('an incident file that inflates without end', () => {
+  it('is refused at the decompression limit instead of taking the memory', () => {
+    // 300 MiB of zeros: a few hundred KiB gzipped.
+    const bomb = gzipSync(Buffer.alloc(300 * 1024 * 1024), { level: 9 });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    let error: unknown;
+    try {
+      openIncident({ bytes: bomb });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IncidentError);
+    expect((error as IncidentError).code).toBe('too_large');
+    expect((error as Error).message).toMatch(/decompresses to more than 268435456 bytes/);
+  });
+});

@@ -43,15 +43,35 @@ export function openIncident(input: IncidentInput): OpenedIncident {
     );
   }
   const queryable = new IncidentQueryable(
-    staging.take().map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),
+    [...staging.take()]
+      .flat()
+      .map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),
   );
   return { header, queryable, series: queryable.series.length, samples: queryable.samples, body };
 }
 
+/**
+ * Most an incident file may decompress to (its text is held whole): 256 MiB. A gzip bomb
+ * (a few hundred KiB of zeros that inflate to gigabytes) stops here instead of taking the
+ * hub's memory.
+ */
+export const MAX_INCIDENT_TEXT_BYTES = 256 * 1024 * 1024;
+
 /** The file's text; gzip is recognised by its magic bytes, not the name. */
-export function incidentText(input: IncidentInput): string {
+export function incidentText(input: IncidentInput, maxBytes = MAX_INCIDENT_TEXT_BYTES): string {
   if ('text' in input) return input.text;
   const bytes = 'path' in input ? readFileSync(input.path) : input.bytes;
-  const raw = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  let raw = bytes;
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      raw = gunzipSync(bytes, { maxOutputLength: maxBytes });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new IncidentError('too_large', `the file decompresses to more than ${maxBytes} bytes, more than an incident file may hold`);
+      throw new IncidentError('bad_file', `not a readable gzip file: ${(e as Error).message}`);
+    }
+  }
+  if (raw.length > maxBytes)
+    throw new IncidentError('too_large', `the file holds more than ${maxBytes} bytes, more than an incident file may hold`);
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
 }
