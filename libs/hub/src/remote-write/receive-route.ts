@@ -137,7 +137,7 @@ export function createRemoteWriteReceiver(o: {
     stats.skipped.exemplars += decoded.skipped.exemplars;
     stats.skipped.histograms += decoded.skipped.histograms;
 
-    const result = { appended: 0, conflicts: 0, tooOld: 0, rejected: [] as { index: number; reason: string }[] };
+    const result = { appended: 0, conflicts: 0, tooOld: 0, tooFarAhead: 0, rejected: [] as { index: number; reason: string }[] };
     try {
       for (let from = 0; from < series.length || from === 0; from += SERIES_PER_APPEND) {
         if (from > 0) await nextTurn();
@@ -153,6 +153,7 @@ export function createRemoteWriteReceiver(o: {
         result.appended += r.appended;
         result.conflicts += r.conflicts;
         result.tooOld += r.tooOld;
+        result.tooFarAhead += r.tooFarAhead;
         for (const rejected of r.rejected) result.rejected.push({ index: from + rejected.index, reason: rejected.reason });
         // What is stored need not stay in memory while the rest is.
         for (let i = from; i < from + slice.length; i++) series[i] = STORED;
