@@ -1,7 +1,7 @@
 // Function calls: the engine's side of each function (which argument is the range, which
 // labels survive, what an empty input yields); the arithmetic lives in ./functions.
 
-import { compileAnchoredRegex } from '@metrics-hub/wire';
+import { compileAnchoredRegex, type AnchoredRegex, type RegexMatch } from '@metrics-hub/wire';
 import type { Call, Expr, Matcher } from './ast.ts';
 import type { EvalContext } from './eval-context.ts';
 import { evaluate, lastAtOrBefore, rangeSource, windowBounds, type RangeSource } from './evaluate.ts';
@@ -349,7 +349,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 function labelReplace(e: Call, ctx: EvalContext): Value {
   const input = vectorArg(e.args[0], ctx);
   const [dst, replacement, src, regex] = e.args.slice(1).map((a) => stringArg(a, ctx));
-  let re: RegExp;
+  let re: AnchoredRegex;
   try {
     re = compileAnchoredRegex(regex);
   } catch (err) {
@@ -365,12 +365,12 @@ function labelReplace(e: Call, ctx: EvalContext): Value {
 }
 
 /** Go's regexp.Expand: $1, ${1}, $name, ${name}, $$. */
-function expandTemplate(template: string, m: RegExpExecArray): string {
+function expandTemplate(template: string, m: RegexMatch): string {
   return template.replace(/\$(\$|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))/g, (_all, dollar: string, braced?: string, bare?: string) => {
     if (dollar === '$') return '$';
     const name = braced ?? bare!;
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-    return m.groups?.[name] ?? '';
+    if (/^\d+$/.test(name)) return m.groups[Number(name)] ?? '';
+    return m.named[name] ?? '';
   });
 }
 

@@ -17,7 +17,7 @@ import type {
   VectorMatching,
   VectorSelector,
 } from './ast.ts';
-import { compileAnchoredRegex, compileMatcher } from '@metrics-hub/wire';
+import { compileAnchoredRegex, compileMatcher, MatcherError } from '@metrics-hub/wire';
 import { FUNCTIONS } from './function-signatures.ts';
 import { PromqlError, lineColumn } from './errors.ts';
 
@@ -272,7 +272,11 @@ class Builder {
       try {
         compileAnchoredRegex(m.value);
       } catch (e) {
-        throw this.fail(`parse error: ${(e as Error).message}`, value);
+        // Point at the offending character when the literal has no escapes before it.
+        const offset = e instanceof MatcherError ? e.patternOffset : undefined;
+        const raw = this.text(value).slice(1, -1);
+        const start = offset !== undefined && raw === m.value ? value.from + 1 + offset : value.from;
+        throw new PromqlError('bad_data', `parse error: ${(e as Error).message}`, this.query, { start, end: value.to });
       }
     }
     return m;

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
+import { describe, expect, it } from 'vitest';
+import { compileAnchoredRegex, compileSearchRegex, fastMatcher, RegexSyntaxError } from './regex.ts';
+
+describe('linear-time matching', () => {
+  // Each of these takes V8's backtracking engine 2^n steps on n characters: 32 of them
+  // held the hub's event loop for 15.7 s. In RE2 they are linear; the bound below only
+  // guards against exponential time (which would be years here), not for speed.
+  it.each([
+    ['(a|a)*b', 'a'],
+    ['(a+)+b', 'a'],
+    ['(a|a){1,100}b', 'a'],
+    ['(?:a*){1,50}b', 'a'],
+    ['(.*a){20}', 'a'],
+    ['(\\w|_)*!', 'metric_name_'],
+  ])('%s against a long non-matching value answers at once', (pattern, unit) => {
+    const re = compileAnchoredRegex(pattern);
+    const value = unit.repeat(Math.ceil(5_000 / unit.length));
+    const started = performance.now();
+    expect(re.test(value)).toBe(pattern === '(.*a){20}');
+    expect(re.exec(`${value}!`)?.groups[0] === `${value}!`).toBe(pattern === '(\\w|_)*!');
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('anchored regexes (PromQL label matchers)', () => {
+  it('match the whole value, with . matching newlines', () => {
+    expect(compileAnchoredRegex('ap').test('api')).toBe(false);
+    expect(compileAnchoredRegex('a.b').test('a\nb')).toBe(true);
+    expect(compileAnchoredRegex('a|b').test('ab')).toBe(false);
+  });
+
+  it('keep the anchors even when the pattern has an unbalanced parenthesis', () => {
+    // Prometheus pastes the pattern into ^(?s:...)$, where `a)|(b` would escape the anchors.
+    expect(() => compileAnchoredRegex('a)|(.*')).toThrow(RegexSyntaxError);
+  });
+
+  it('take RE2 spellings: (?i), (?U), \\z, POSIX classes, \\pL, (?P<name>)', () => {
+    expect(compileAnchoredRegex('(?i)API').test('api')).toBe(true);
+    expect(compileAnchoredRegex('(?U)a+').test('aaa')).toBe(true);
+    expect(compileAnchoredRegex('a\\z').test('a')).toBe(true);
+    expect(compileAnchoredRegex('[[:alpha:]]+').test('abc')).toBe(true);
+    expect(compileAnchoredRegex('\\pL+').test('héllo')).toBe(true);
+    expect(compileAnchoredRegex('(?P<x>a+)b').exec('aab')?.named).toEqual({ x: 'aa' });
+  });
+
+  it('give the groups of a whole-value match', () => {
+    const m = compileAnchoredRegex('(?P<host>[^:]+):(\\d+)?(x)?').exec('web-1:9100');
+    expect(m?.groups).toEqual(['web-1:9100', 'web-1', '9100', undefined]);
+    expect(m?.named).toEqual({ host: 'web-1' });
+    expect(compileAnchoredRegex('node_(.*)').exec('node_load1')?.groups).toEqual(['node_load1', 'load1']);
+    expect(compileAnchoredRegex('node_(.*)').exec('up')).toBeUndefined();
+  });
+
+  it('refuse what RE2 refuses, saying where and why', () => {
+    const refusal = (p: string) => {
+      try {
+        compileAnchoredRegex(p);
+      } catch (e) {
+        return e as RegexSyntaxError;
+      }
+      throw new Error(`${p} was accepted`);
+    };
+    expect(refusal('abc(?=d)').message).toBe(
+      'error parsing regexp: invalid or unsupported Perl syntax: `(?=` (at character 4 of the regex): RE2 (the regex dialect of PromQL and Alertmanager) has no lookaheads or lookbehinds; match the label with a second matcher instead',
+    );
+    expect(refusal('abc(?=d)').offset).toBe(3);
+    expect(refusal('x(?<=a)').message).toMatch(/at character 2 .*no lookaheads or lookbehinds/);
+    expect(refusal('(a)\\1').message).toMatch(/invalid escape sequence: `\\1` \(at character 4 of the regex\).*no backreferences/);
+    expect(refusal('a{1001}').message).toMatch(/invalid repeat count/);
+    expect(refusal('((a{100}){100}){100}').message).toMatch(/invalid repeat count/);
+    expect(refusal('[a-').message).toMatch(/missing closing \]/);
+  });
+});
+
+describe('search regexes (Go templates)', () => {
+  it('match anywhere, . not matching a newline unless (?s)', () => {
+    expect(compileSearchRegex('b').test('abc')).toBe(true);
+    expect(compileSearchRegex('a.c').test('a\nc')).toBe(false);
+    expect(compileSearchRegex('(?s)a.c').test('a\nc')).toBe(true);
+  });
+
+  it('find every match by Go rules: no empty match right after a match', () => {
+    expect(compileSearchRegex('a*').matchAll('baaac').map((m) => [m.index, m.end])).toEqual([
+      [0, 0],
+      [1, 4],
+      [5, 5],
+    ]);
+  });
+});
+
+describe('string fast paths', () => {
+  it('cover the shapes label matchers mostly take', () => {
+    for (const p of ['api', 'node_.*', '.*_total', '.*cpu.*', '.+', '.*', 'web-.+|db-.+', 'a.*b.*c', '10\\.0\\..*', '|x'])
+      expect(fastMatcher(p), p).toBeDefined();
+    for (const p of ['a.b', '[ab]', '(?i)x', 'a+', 'x.+.+', '\\d', 'a{2}', '^a', '(a)']) expect(fastMatcher(p), p).toBeUndefined();
+  });
+
+  it('agree with RE2 on every value', () => {
+    const piece = fc.constantFrom('a', 'b', 'ab', '.*', '.+', '\\.', '-', '|');
+    const value = fc.string({ unit: fc.constantFrom('a', 'b', '.', '-', '\n', 'é', '😀'), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 7 }), fc.array(value, { minLength: 1, maxLength: 10 }), (pieces, values) => {
+        const pattern = pieces.join('');
+        const fast = fastMatcher(pattern);
+        if (!fast) return;
+        const re2 = RE2JS.compile(`^(?s:${pattern})$`);
+        for (const v of values) expect(fast(v), `${JSON.stringify(pattern)} on ${JSON.stringify(v)}`).toBe(re2.testExact(v));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});

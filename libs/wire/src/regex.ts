@@ -1,0 +1,236 @@
+// Regular expressions as Prometheus and Go run them: RE2's syntax, and matching in time
+// linear in the input. Every regex that a query, a silence, a route or a rule author
+// writes, and that label values (sent by agents, remote writers, imports) are matched
+// against, goes through here, never through V8's backtracking engine: there
+// `(a|a)*b` against 32 characters held the event loop for 15 s, doubling per character.
+//
+// The engine is re2js (a JavaScript port of RE2: no Node built-ins, so it runs in the
+// renderer as well). It is slower than V8 on ordinary patterns, so the shapes label
+// matchers mostly take (literals, `prefix.*`, `.*suffix`, `.*part.*`, alternations of
+// those) are answered with string operations that give the same result
+// (bench/regex.bench.ts has the figures and the reasons for this choice).
+
+import { RE2JS, RE2JSException } from 're2js';
+
+/** A pattern RE2 refuses: `reason` is Go's text, `offset` where in the pattern it starts. */
+export class RegexSyntaxError extends Error {
+  readonly code = 'invalid_regex';
+  constructor(
+    readonly pattern: string,
+    /** Go's regexp error, e.g. "error parsing regexp: missing closing ): `(a`". */
+    readonly reason: string,
+    /** 0-based offset in the pattern where the problem starts. */
+    readonly offset: number,
+  ) {
+    super(`${reason} (at character ${offset + 1} of the regex)${hint(reason)}`);
+    this.name = 'RegexSyntaxError';
+  }
+}
+
+function hint(reason: string): string {
+  if (/Perl syntax: `\(\?[=!]|invalid named capture: `\(\?<[=!]/.test(reason))
+    return ': RE2 (the regex dialect of PromQL and Alertmanager) has no lookaheads or lookbehinds; match the label with a second matcher instead';
+  if (/invalid escape sequence: `\\[1-9]/.test(reason))
+    return ': RE2 (the regex dialect of PromQL and Alertmanager) has no backreferences; spell out the alternatives instead';
+  return '';
+}
+
+/** One match: the groups by number (0 is the whole match; undefined when a group took no part) and by name. */
+export interface RegexMatch {
+  readonly index: number;
+  readonly end: number;
+  readonly groups: readonly (string | undefined)[];
+  readonly named: Readonly<Record<string, string | undefined>>;
+}
+
+/** A pattern that must match the whole string, with `.` matching newlines: PromQL's `^(?s:pattern)$`. */
+export interface AnchoredRegex {
+  readonly pattern: string;
+  test(s: string): boolean;
+  /** The groups of the whole-string match, or undefined when the string does not match. */
+  exec(s: string): RegexMatch | undefined;
+}
+
+/** A pattern as Go's regexp package runs it: unanchored, `.` not matching newlines unless (?s). */
+export interface SearchRegex {
+  readonly pattern: string;
+  /** Does the pattern match anywhere in s? */
+  test(s: string): boolean;
+  /** Every non-overlapping match, left to right, by Go's rules for empty matches. */
+  matchAll(s: string): RegexMatch[];
+}
+
+const CACHE_LIMIT = 512;
+const anchoredCache = new Map<string, AnchoredRegex>();
+const searchCache = new Map<string, SearchRegex>();
+
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let hit = cache.get(key);
+  if (hit) {
+    // Most recently used last: the first key is the one to evict.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  hit = make();
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, hit);
+  return hit;
+}
+
+/** Parses the pattern alone, so that an error names the user's text (and `a)|(b` cannot escape the anchors). */
+function parse(pattern: string): RE2JS {
+  try {
+    return RE2JS.compile(pattern);
+  } catch (e) {
+    if (!(e instanceof RE2JSException)) throw e;
+    const detail = e as RE2JSException & { input?: string | null };
+    const at = detail.input ? pattern.indexOf(detail.input) : -1;
+    throw new RegexSyntaxError(pattern, e.message, Math.max(0, at));
+  }
+}
+
+export function compileAnchoredRegex(pattern: string): AnchoredRegex {
+  return cached(anchoredCache, pattern, () => {
+    const fast = fastMatcher(pattern);
+    let full: RE2JS | undefined;
+    const engine = () => {
+      if (!full) full = RE2JS.compile(`^(?s:${pattern})$`);
+      return full;
+    };
+    if (!fast) {
+      parse(pattern);
+      engine();
+    }
+    return {
+      pattern,
+      test: fast ?? ((s) => engine().testExact(s)),
+      exec: (s) => {
+        const re = engine();
+        if (fast && !fast(s)) return undefined;
+        const [found] = re.re2().findAllSubmatchIndex(s, 1) ?? [];
+        return found ? toMatch(s, found, re) : undefined;
+      },
+    };
+  });
+}
+
+export function compileSearchRegex(pattern: string): SearchRegex {
+  return cached(searchCache, pattern, () => {
+    const re = parse(pattern);
+    return {
+      pattern,
+      test: (s) => re.test(s),
+      matchAll: (s) => (re.re2().findAllSubmatchIndex(s, -1) ?? []).map((m: number[]) => toMatch(s, m, re)),
+    };
+  });
+}
+
+function toMatch(s: string, at: number[], re: RE2JS): RegexMatch {
+  const groups: (string | undefined)[] = [];
+  for (let g = 0; g < at.length; g += 2) groups.push(at[g] < 0 ? undefined : s.slice(at[g], at[g + 1]));
+  const named: Record<string, string | undefined> = {};
+  for (const [name, g] of Object.entries(re.namedGroups())) named[name] = groups[g];
+  return { index: at[0], end: at[1], groups, named };
+}
+
+// ---------------------------------------------------------------- fast paths
+
+/**
+ * A string-operation matcher for patterns that are alternations of "globs": literal text
+ * with `.*` or `.+` between, around or instead of it (`api`, `node_.*`, `.*_total`,
+ * `.*cpu.*`, `web-.+|db-.+`). Undefined for anything else (the engine answers those).
+ * With `.` matching newlines, `.*` is any string and `.+` any non-empty one.
+ */
+export function fastMatcher(pattern: string): ((s: string) => boolean) | undefined {
+  const alternatives: Glob[] = [];
+  let current: Glob = { parts: [] };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '|') {
+      alternatives.push(current);
+      current = { parts: [] };
+    } else if (c === '.') {
+      const q = pattern[i + 1];
+      if (q !== '*' && q !== '+') return undefined;
+      const min = q === '+' ? 1 : 0;
+      const last = current.parts[current.parts.length - 1];
+      if (typeof last === 'number') {
+        // Two gaps in a row: `.*.*` is `.*`, `.*.+` is `.+`; `.+.+` (two characters at
+        // least) is left to the engine, since a character may be two UTF-16 units.
+        if (last + min > 1) return undefined;
+        current.parts[current.parts.length - 1] = last + min;
+      } else {
+        current.parts.push(min);
+      }
+      i++;
+    } else if (c === '\\') {
+      const e = pattern[i + 1];
+      // A backslash before punctuation is that character; before a letter or digit it is a class or an error.
+      if (e === undefined || !/[!-/:-@[-`{-~]/.test(e)) return undefined;
+      appendLiteral(current, e);
+      i++;
+    } else if ('+*?()[]{}^$'.includes(c)) {
+      return undefined;
+    } else {
+      appendLiteral(current, c);
+    }
+  }
+  alternatives.push(current);
+  const tests = alternatives.map(globTest);
+  if (tests.length === 1) return tests[0];
+  return (s) => tests.some((t) => t(s));
+}
+
+/** Literal text (strings) and gaps (numbers: the least number of characters) in pattern order. */
+interface Glob {
+  parts: (string | number)[];
+}
+
+function appendLiteral(g: Glob, c: string): void {
+  const last = g.parts.length - 1;
+  if (typeof g.parts[last] === 'string') g.parts[last] += c;
+  else g.parts.push(c);
+}
+
+function globTest({ parts }: Glob): (s: string) => boolean {
+  if (parts.length === 0) return (s) => s === '';
+  if (parts.length === 1) {
+    const only = parts[0];
+    if (typeof only === 'string') return (s) => s === only;
+    return only === 0 ? () => true : (s) => s.length > 0;
+  }
+  const leading = typeof parts[0] === 'number' ? parts[0] : undefined;
+  const trailing = typeof parts[parts.length - 1] === 'number' ? (parts[parts.length - 1] as number) : undefined;
+  const literals = parts.filter((p): p is string => typeof p === 'string');
+  // The gap before each literal (the first has none unless the pattern starts with one).
+  const gapsBefore: number[] = [];
+  let gap: number | undefined;
+  for (const p of parts) {
+    if (typeof p === 'number') gap = p;
+    else {
+      gapsBefore.push(gap ?? -1);
+      gap = undefined;
+    }
+  }
+  return (s) => {
+    let pos = 0;
+    let from = 0;
+    if (leading === undefined) {
+      if (!s.startsWith(literals[0])) return false;
+      pos = literals[0].length;
+      from = 1;
+    }
+    // Unbounded gaps make the leftmost place for each literal the best one.
+    const last = trailing === undefined ? literals.length - 1 : literals.length;
+    for (let k = from; k < last; k++) {
+      const at = s.indexOf(literals[k], pos + gapsBefore[k]);
+      if (at < 0) return false;
+      pos = at + literals[k].length;
+    }
+    if (trailing !== undefined) return s.length - pos >= trailing;
+    const end = literals[last];
+    const start = s.length - end.length;
+    return start >= pos + gapsBefore[last] && s.endsWith(end);
+  };
+}
