@@ -20,9 +20,11 @@ import type {
 import { compileAnchoredRegex, compileMatcher, MatcherError } from '@metrics-hub/wire';
 import { FUNCTIONS } from './function-signatures.ts';
 import { PromqlError, lineColumn } from './errors.ts';
+import { checkQueryDepth } from './query-depth.ts';
 
 export function parseExpr(query: string): Expr {
   if (query.trim() === '') throw new PromqlError('bad_data', 'parse error: no expression found in input', query, { start: 0, end: 0 });
+  checkQueryDepth(query);
   const tree = lezer.parse(withoutTrailingDots(query));
   const syntaxError = firstError(tree.topNode);
   if (syntaxError) throw syntaxErrorAt(query, syntaxError);
