@@ -101,10 +101,12 @@ function firstError(node: SyntaxNode): SyntaxNode | undefined {
 function syntaxErrorAt(query: string, node: SyntaxNode): PromqlError {
   const at = node.from;
   // The grammar knows every function by name: `foo(` for an unknown foo fails at the paren.
-  const call = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(query.slice(0, at));
-  if (call && query[at] === '(' && !['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool'].includes(call[1])) {
-    const start = at - call[0].length;
-    return new PromqlError('bad_data', `parse error: unknown function with name ${JSON.stringify(call[1])}`, query, { start, end: at });
+  const call = identifierBefore(query, at);
+  if (call && query[at] === '(' && !['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool'].includes(call.name)) {
+    return new PromqlError('bad_data', `parse error: unknown function with name ${JSON.stringify(call.name)}`, query, {
+      start: call.start,
+      end: at,
+    });
   }
   const rest = query.slice(at).trimStart();
   const what = rest === '' ? 'unexpected end of input' : `unexpected ${JSON.stringify(rest.split(/\s+/)[0].slice(0, 20))}`;
@@ -113,6 +115,19 @@ function syntaxErrorAt(query: string, node: SyntaxNode): PromqlError {
     start: at,
     end: Math.max(at, node.to),
   });
+}
+
+/**
+ * The identifier that ends (blanks aside) just before `at`. Scanned by hand: the regex
+ * /([a-zA-Z_]\w*)\s*$/ retries at every start and takes quadratic time on a long name.
+ */
+function identifierBefore(query: string, at: number): { name: string; start: number } | undefined {
+  let end = at;
+  while (end > 0 && /\s/.test(query[end - 1])) end--;
+  let start = end;
+  while (start > 0 && /[a-zA-Z0-9_]/.test(query[start - 1])) start--;
+  while (start < end && /[0-9]/.test(query[start])) start++;
+  return start < end ? { name: query.slice(start, end), start } : undefined;
 }
 
 /** What would have continued the query at the point it broke off (brackets, operands). */
@@ -130,7 +145,8 @@ function expectedAt(before: string): string | undefined {
     else if ((c === ')' || c === '}' || c === ']') && open[open.length - 1] === c) open.pop();
   }
   if (quote) return `the closing ${quote}`;
-  const trimmed = before.trimEnd();
+  // The hints below look at the last token or two: a bounded tail keeps them linear.
+  const trimmed = before.trimEnd().slice(-1024);
   if (/[{,]\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)$/.test(trimmed)) return 'a quoted label value';
   if (/([-+*/%^<>]|==|!=|\b(and|or|unless|bool))$/.test(trimmed)) return 'an expression after the operator';
   if (open.length) return JSON.stringify(open[open.length - 1]);

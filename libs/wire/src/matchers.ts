@@ -45,20 +45,12 @@ export function compileMatcher(m: LabelMatcher): CompiledMatcher {
       break;
     case '=~':
     case '!~': {
-      const alternatives = literalAlternatives(m.value);
-      let positive: (value: string) => boolean;
-      if (alternatives) {
-        const set = new Set(alternatives);
-        positive = (v) => set.has(v);
-      } else {
-        const re = compileAnchoredRegex(m.value);
-        positive = (v) => re.test(v);
-      }
+      const re = compileAnchoredRegex(m.value);
       if (m.type === '=~') {
-        matches = positive;
-        literals = alternatives;
+        matches = re.test;
+        literals = re.literals;
       } else {
-        matches = (v) => !positive(v);
+        matches = (v) => !re.test(v);
       }
       break;
     }
@@ -79,10 +71,4 @@ export function compileAnchoredRegex(pattern: string): AnchoredRegex {
     if (!(e instanceof RegexSyntaxError)) throw e;
     throw new MatcherError(`regex ${JSON.stringify(pattern)} is invalid: ${e.message}`, e.offset);
   }
-}
-
-/** `a|b|c` with no metacharacters: matched by set lookup instead of a regex. */
-function literalAlternatives(pattern: string): string[] | undefined {
-  if (/[\\^$.|?*+()[\]{}]/.test(pattern.replace(/\|/g, ''))) return undefined;
-  return pattern.split('|');
 }

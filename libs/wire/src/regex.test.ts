@@ -94,7 +94,7 @@ describe('string fast paths', () => {
   it('cover the shapes label matchers mostly take', () => {
     for (const p of ['api', 'node_.*', '.*_total', '.*cpu.*', '.+', '.*', 'web-.+|db-.+', 'a.*b.*c', '10\\.0\\..*', '|x'])
       expect(fastMatcher(p), p).toBeDefined();
-    for (const p of ['a.b', '[ab]', '(?i)x', 'a+', 'x.+.+', '\\d', 'a{2}', '^a', '(a)']) expect(fastMatcher(p), p).toBeUndefined();
+    for (const p of ['a.b', '[ab]', '(?i)x', 'a+', 'x.+.+', '\\d', 'a{2}', '^a', '(a)b']) expect(fastMatcher(p), p).toBeUndefined();
   });
 
   it('agree with RE2 on every value', () => {
@@ -110,5 +110,59 @@ describe('string fast paths', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('shapes that skip the engine', () => {
+  it('list the strings of a literal alternation, in brackets or not, escapes undone', () => {
+    expect(compileAnchoredRegex('a|b|c').literals).toEqual(['a', 'b', 'c']);
+    expect(compileAnchoredRegex('(web\\-1|web\\.2)').literals).toEqual(['web-1', 'web.2']);
+    expect(compileAnchoredRegex('(?:x|)').literals).toEqual(['x', '']);
+    expect(compileAnchoredRegex('(a)|(b)').literals).toBeUndefined();
+    expect(compileAnchoredRegex('a.|b').literals).toBeUndefined();
+    expect(compileAnchoredRegex('(web-1|web-2)').test('web-1')).toBe(true);
+    expect(compileAnchoredRegex('(web-1|web-2)').test('(web-1')).toBe(false);
+  });
+
+  it('agree with RE2 on every value, whatever the pattern', () => {
+    const piece = fc.constantFrom('a', 'b', '-', '.*', '.+', '.', '\\.', '|', '(', ')', '(?:', '*', '?', '[ab]', '{2}', '(?i)');
+    const value = fc.string({ unit: fc.constantFrom('a', 'b', 'A', '.', '-', '\n', '😀'), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.array(value, { minLength: 1, maxLength: 10 }), (pieces, values) => {
+        const pattern = pieces.join('');
+        let re2: RE2JS;
+        try {
+          RE2JS.compile(pattern);
+          re2 = RE2JS.compile(`^(?s:${pattern})$`);
+        } catch {
+          expect(() => compileAnchoredRegex(pattern)).toThrow(RegexSyntaxError);
+          return;
+        }
+        const ours = compileAnchoredRegex(pattern);
+        for (const v of values) {
+          expect(ours.test(v), `${JSON.stringify(pattern)} on ${JSON.stringify(v)}`).toBe(re2.testExact(v));
+          expect(ours.exec(v)?.groups[0], `${JSON.stringify(pattern)} exec ${JSON.stringify(v)}`).toBe(re2.testExact(v) ? v : undefined);
+        }
+        if (ours.literals) for (const l of ours.literals) expect(re2.testExact(l)).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('agree with RE2 when a literal start is checked first', () => {
+    const cases: [string, string, boolean][] = [
+      ['node_(cpu|memory)_.*', 'node_cpu_x', true],
+      ['node_(cpu|memory)_.*', 'nod', false],
+      ['ab*c', 'ac', true],
+      ['ab?', 'a', true],
+      ['ab{2}', 'abb', true],
+      ['a\\.b[0-9]', 'a.b1', true],
+      ['a\\.b[0-9]', 'axb1', false],
+      ['ab|cd', 'cd', true],
+      ['x(?i)Y', 'xy', true],
+      ['x(?i)Y', 'Xy', false],
+      ['(a|b)c', 'bc', true],
+    ];
+    for (const [p, s, want] of cases) expect(compileAnchoredRegex(p).test(s), `${p} on ${s}`).toBe(want);
   });
 });

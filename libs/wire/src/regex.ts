@@ -47,6 +47,8 @@ export interface RegexMatch {
 export interface AnchoredRegex {
   readonly pattern: string;
   test(s: string): boolean;
+  /** For an alternation of plain strings (`a|b`, `(web\\-1|web\\-2)`): every string it matches. */
+  readonly literals: readonly string[] | undefined;
   /** The groups of the whole-string match, or undefined when the string does not match. */
   exec(s: string): RegexMatch | undefined;
 }
@@ -92,19 +94,25 @@ function parse(pattern: string): RE2JS {
 
 export function compileAnchoredRegex(pattern: string): AnchoredRegex {
   return cached(anchoredCache, pattern, () => {
-    const fast = fastMatcher(pattern);
+    const shape = fastShape(pattern);
+    const fast = shape?.test;
     let full: RE2JS | undefined;
     const engine = () => {
       if (!full) full = RE2JS.compile(`^(?s:${pattern})$`);
       return full;
     };
-    if (!fast) {
+    let test = fast;
+    if (!test) {
       parse(pattern);
-      engine();
+      const re = engine();
+      // A literal start rules most values out with one comparison, before the engine runs.
+      const prefix = literalPrefix(pattern);
+      test = prefix ? (s) => s.startsWith(prefix) && re.testExact(s) : (s) => re.testExact(s);
     }
     return {
       pattern,
-      test: fast ?? ((s) => engine().testExact(s)),
+      test,
+      literals: shape?.literals,
       exec: (s) => {
         const re = engine();
         if (fast && !fast(s)) return undefined;
@@ -143,6 +151,97 @@ function toMatch(s: string, at: number[], re: RE2JS): RegexMatch {
  * With `.` matching newlines, `.*` is any string and `.+` any non-empty one.
  */
 export function fastMatcher(pattern: string): ((s: string) => boolean) | undefined {
+  return fastShape(pattern)?.test;
+}
+
+function fastShape(pattern: string): { test: (s: string) => boolean; literals: string[] | undefined } | undefined {
+  const alternatives = globs(unwrapGroup(pattern));
+  if (!alternatives) return undefined;
+  const tests = alternatives.map(globTest);
+  const literals = alternatives.every((g) => g.parts.every((p) => typeof p === 'string'))
+    ? alternatives.map((g) => (g.parts[0] as string | undefined) ?? '')
+    : undefined;
+  if (literals) {
+    const set = new Set(literals);
+    return { test: (s) => set.has(s), literals };
+  }
+  return { test: tests.length === 1 ? tests[0] : (s) => tests.some((t) => t(s)), literals };
+}
+
+/**
+ * Where each bracket of the pattern closes (escapes and character classes skipped), or
+ * undefined when they do not balance.
+ */
+function closers(pattern: string): Map<number, number> | undefined {
+  const open: number[] = [];
+  const close = new Map<number, number>();
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '[') i = skipClass(pattern, i);
+    else if (c === '(') open.push(i);
+    else if (c === ')') {
+      const at = open.pop();
+      if (at === undefined) return undefined;
+      close.set(at, i);
+    }
+  }
+  return open.length ? undefined : close;
+}
+
+/** `(x)` or `(?:x)` around the whole pattern (as Grafana writes multi-value variables): x. */
+function unwrapGroup(pattern: string): string {
+  const plain = pattern.startsWith('(') && !pattern.startsWith('(?');
+  if (!plain && !pattern.startsWith('(?:')) return pattern;
+  if (closers(pattern)?.get(0) !== pattern.length - 1) return pattern;
+  return pattern.slice(plain ? 1 : 3, -1);
+}
+
+/**
+ * The literal text every match starts with, when the pattern has no alternation at its
+ * top level: `node_(cpu|memory)_.*` starts with `node_`.
+ */
+function literalPrefix(pattern: string): string {
+  const close = closers(pattern);
+  // A flag group such as `(?i)` takes no place: `a(?i)*` repeats the `a`.
+  if (!close || /\(\?[a-zA-Z-]*\)/.test(pattern)) return '';
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++;
+    else if (pattern[i] === '(') i = close.get(i)!;
+    else if (pattern[i] === '[') i = skipClass(pattern, i);
+    else if (pattern[i] === '|') return '';
+  }
+  let prefix = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    let literal: string;
+    let next = i + 1;
+    if (c === '\\' && /[!-/:-@[-`{-~]/.test(pattern[i + 1] ?? '')) {
+      literal = pattern[i + 1];
+      next = i + 2;
+    } else if (!'\\.+*?()[]{}^$|'.includes(c)) {
+      literal = c;
+    } else {
+      break;
+    }
+    // A quantifier after it makes the character optional or repeated: it is not part of the prefix.
+    if ('*+?{'.includes(pattern[next] ?? '')) break;
+    prefix += literal;
+    i = next - 1;
+  }
+  return prefix;
+}
+
+function skipClass(pattern: string, i: number): number {
+  let j = i + 1;
+  if (pattern[j] === '^') j++;
+  if (pattern[j] === ']') j++;
+  while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+  return j;
+}
+
+/** The pattern as alternatives of literal text and `.*`/`.+` gaps, or undefined when it is anything more. */
+function globs(pattern: string): Glob[] | undefined {
   const alternatives: Glob[] = [];
   let current: Glob = { parts: [] };
   for (let i = 0; i < pattern.length; i++) {
@@ -177,9 +276,7 @@ export function fastMatcher(pattern: string): ((s: string) => boolean) | undefin
     }
   }
   alternatives.push(current);
-  const tests = alternatives.map(globTest);
-  if (tests.length === 1) return tests[0];
-  return (s) => tests.some((t) => t(s));
+  return alternatives;
 }
 
 /** Literal text (strings) and gaps (numbers: the least number of characters) in pattern order. */
