@@ -39,7 +39,9 @@ describe('hostile queries', () => {
       expect(r.status, path).toBe(200);
       expect(r.ms, path).toBeLessThan(20_000);
     }
-    expect((await get(`/api/v1/query?query=${q('count({__name__="victim", v!~"(a+)+b"})')}&time=60`)).body.data.result[0].value[1]).toBe('1');
+    expect((await get(`/api/v1/query?query=${q('count({__name__="victim", v!~"(a+)+b"})')}&time=60`)).body.data.result[0].value[1]).toBe(
+      '1',
+    );
   });
 
   it('a regex RE2 refuses is bad_data naming the place', async () => {
@@ -50,14 +52,18 @@ describe('hostile queries', () => {
   });
 
   it('a query that would run for minutes answers timeout (503) soon after its timeout', async () => {
-    const r = await get(`/api/v1/query_range?query=${q('quantile_over_time(0.5, vector(1)[7d:1s])')}&start=0&end=${STEPS * STEP_S}&step=${STEP_S}&timeout=1s`);
+    const r = await get(
+      `/api/v1/query_range?query=${q('quantile_over_time(0.5, vector(1)[7d:1s])')}&start=0&end=${STEPS * STEP_S}&step=${STEP_S}&timeout=1s`,
+    );
     expect(r.status).toBe(503);
     expect(r.body).toMatchObject({ status: 'error', errorType: 'timeout' });
     expect(r.ms).toBeLessThan(30_000);
   });
 
   it('count_values over 10,800 steps of distinct values is refused by the sample limit (422)', async () => {
-    const r = await get(`/api/v1/query_range?query=${q('count_values("value", requests_total)')}&start=0&end=${STEPS * STEP_S}&step=${STEP_S}`);
+    const r = await get(
+      `/api/v1/query_range?query=${q('count_values("value", requests_total)')}&start=0&end=${STEPS * STEP_S}&step=${STEP_S}`,
+    );
     expect(r.status).toBe(422);
     expect(r.body.errorType).toBe('execution');
     expect(r.body.error).toMatch(/^query processing would load too many samples into memory in query execution/);

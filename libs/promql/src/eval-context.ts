@@ -41,6 +41,7 @@ export class EvalContext {
   /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
   readonly selectHints: SelectHints = {
     annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message),
+    tick: (units) => this.tick(units),
   };
 
   constructor(

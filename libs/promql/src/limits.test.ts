@@ -1,6 +1,8 @@
 // A query cannot take more memory than its sample limit allows, nor run much past its
 // timeout, whatever part of the evaluation the work is in.
 import { describe, expect, it } from 'vitest';
+import { TimeSeriesStore } from '@metrics-hub/tsdb';
+import { tempDir } from '@metrics-hub/testing';
 import { Engine } from './engine.ts';
 import { PromqlError } from './errors.ts';
 import { MemoryQueryable } from './queryable.ts';
@@ -38,7 +40,7 @@ describe('the sample limit counts the series a query creates', () => {
     expect(peakRss() - before).toBeLessThan(256 * 2 ** 20);
     // The same with few distinct values answers.
     const few = new Engine().rangeQuery(store, 'count_values("parity", requests_total % 2)', 0, END, STEP);
-    expect(few.data.result.map((s) => s.metric)).toEqual([{ parity: '0' }, { parity: '1' }]);
+    expect(few.data.resultType === 'matrix' && few.data.result.map((s) => s.metric)).toEqual([{ parity: '0' }, { parity: '1' }]);
   });
 
   it.each([
@@ -88,10 +90,35 @@ describe('every query honours its timeout, wherever its work is', () => {
 
   it('topk over many series at many steps stops with a timeout', () => {
     const many = new MemoryQueryable();
-    for (let s = 0; s < 3_000; s++) for (let i = 0; i <= 100; i++) many.add({ __name__: 'm', s: String(s) }, i * 100 * STEP, (s * 7919) % 1000);
+    for (let s = 0; s < 3_000; s++)
+      for (let i = 0; i <= 100; i++) many.add({ __name__: 'm', s: String(s) }, i * 100 * STEP, (s * 7919) % 1000);
     const started = performance.now();
     const e = failure(() => new Engine({ timeoutMs: 500 }).rangeQuery(many, 'topk(5, m) and bottomk(5, m)', 0, END, STEP));
     expect(e.type).toBe('timeout');
     expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it('the store tells the engine of every series it reads, so a long selection stops at the deadline', () => {
+    const dir = tempDir('promql-limits-');
+    const store = TimeSeriesStore.open({ path: dir.file('s.db') });
+    try {
+      const t = Date.now() - 60_000;
+      store.append(Array.from({ length: 500 }, (_, s) => ({ labels: { __name__: 'm', s: String(s) }, timestamps: [t], values: [s] })));
+      let ticks = 0;
+      expect(store.select([{ type: '=', name: '__name__', value: 'm' }], t - 1, t + 1, { tick: (n) => void (ticks += n) })).toHaveLength(
+        500,
+      );
+      expect(ticks).toBe(500);
+      expect(() =>
+        store.select([{ type: '=', name: '__name__', value: 'm' }], t - 1, t + 1, {
+          tick: () => {
+            throw new PromqlError('timeout', 'past the deadline');
+          },
+        }),
+      ).toThrow('past the deadline');
+    } finally {
+      store.close();
+      dir.remove();
+    }
   });
 });

@@ -51,10 +51,51 @@ function corpusQueries(): string[] {
 }
 
 const TOKENS = [
-  '(', ')', '{', '}', '[5m]', '[1h:1s]', '[5m:]', ' + ', ' - ', ' / ', ' ^ ', ' or ', ' and on(job) ', ' unless ',
-  ' by (job) ', ' without (le) ', ' group_left ', ' bool ', ', ', '"x"', '`y`', "'z'", '=~"(a|a)*b"', '!~".+"', '="',
-  ' offset -1h', ' @ 1e9', ' @ start()', '1e308', 'NaN', '-Inf', '0x1F', '1h30m', 'up', 'rate(', 'sum(', 'count_values("v", ',
-  'label_replace(', 'histogram_quantile(', 'time()', '#', '\n', '\\', '\u0000', '😀',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[5m]',
+  '[1h:1s]',
+  '[5m:]',
+  ' + ',
+  ' - ',
+  ' / ',
+  ' ^ ',
+  ' or ',
+  ' and on(job) ',
+  ' unless ',
+  ' by (job) ',
+  ' without (le) ',
+  ' group_left ',
+  ' bool ',
+  ', ',
+  '"x"',
+  '`y`',
+  "'z'",
+  '=~"(a|a)*b"',
+  '!~".+"',
+  '="',
+  ' offset -1h',
+  ' @ 1e9',
+  ' @ start()',
+  '1e308',
+  'NaN',
+  '-Inf',
+  '0x1F',
+  '1h30m',
+  'up',
+  'rate(',
+  'sum(',
+  'count_values("v", ',
+  'label_replace(',
+  'histogram_quantile(',
+  'time()',
+  '#',
+  '\n',
+  '\\',
+  '\u0000',
+  '😀',
 ];
 
 function mutate(query: string, edits: { kind: number; at: number; len: number; token: string; times: number }[]): string {
@@ -75,7 +116,7 @@ function mutate(query: string, edits: { kind: number; at: number; len: number; t
         q = q.slice(0, at) + q.slice(at, at + e.len).repeat(e.times) + q.slice(at);
         break;
       default: // flip a character
-        q = q.slice(0, at) + String.fromCharCode((q.charCodeAt(at) || 32) ^ (1 << e.len % 7)) + q.slice(at + 1);
+        q = q.slice(0, at) + String.fromCharCode((q.charCodeAt(at) || 32) ^ (1 << (e.len % 7))) + q.slice(at + 1);
     }
   }
   return q;
@@ -98,7 +139,11 @@ const { vector } = fc.letrec<{ vector: string; scalar: string }>((tie) => ({
       .tuple(fc.constantFrom('rate', 'increase', 'max_over_time', 'quantile_over_time(0.5,', 'mad_over_time', 'changes'), tie('vector'))
       .map(([f, v]) => `${f}${f.endsWith(',') ? ' ' : '('}(${v})[30m:15s])`),
     fc
-      .tuple(fc.constantFrom('sum', 'avg', 'count', 'max', 'stddev', 'group'), fc.constantFrom('', ' by (job)', ' without (instance)'), tie('vector'))
+      .tuple(
+        fc.constantFrom('sum', 'avg', 'count', 'max', 'stddev', 'group'),
+        fc.constantFrom('', ' by (job)', ' without (instance)'),
+        tie('vector'),
+      )
       .map(([op, g, v]) => `${op}${g}(${v})`),
     fc.tuple(fc.constantFrom('topk', 'bottomk', 'limitk'), tie('scalar'), tie('vector')).map(([op, k, v]) => `${op}(${k}, ${v})`),
     tie('vector').map((v) => `count_values("v", ${v})`),
@@ -107,7 +152,11 @@ const { vector } = fc.letrec<{ vector: string; scalar: string }>((tie) => ({
     tie('vector').map((v) => `sort_by_label_desc(${v}, "instance")`),
     tie('vector').map((v) => `histogram_quantile(0.5, ${v})`),
     fc
-      .tuple(tie('vector'), fc.constantFrom(' + ', ' * ', ' > ', ' == bool ', ' or ', ' and ', ' unless ', ' + on(job) group_left '), tie('vector'))
+      .tuple(
+        tie('vector'),
+        fc.constantFrom(' + ', ' * ', ' > ', ' == bool ', ' or ', ' and ', ' unless ', ' + on(job) group_left '),
+        tie('vector'),
+      )
       .map(([a, op, b]) => `(${a})${op}(${b})`),
     fc.tuple(tie('vector'), fc.constantFrom(' + ', ' / ', ' < '), tie('scalar')).map(([a, op, b]) => `${a}${op}${b}`),
   ),
@@ -149,7 +198,7 @@ describe('PromQL fuzzing', () => {
     const timestamps = Array.from({ length: 241 }, (_, i) => start + i * STEP);
     const series = [
       ...['web-1:9100', 'web-2:9100', 'db-1:9100'].flatMap((instance, k) => [
-        { labels: { __name__: 'up', job: 'node', instance }, values: timestamps.map((_, i) => (i + k) % 7 ? 1 : 0) },
+        { labels: { __name__: 'up', job: 'node', instance }, values: timestamps.map((_, i) => ((i + k) % 7 ? 1 : 0)) },
         { labels: { __name__: 'http_requests_total', job: k ? 'api' : 'web', instance }, values: timestamps.map((_, i) => i * (k + 1)) },
       ]),
       ...['0.1', '1', '+Inf'].map((le, k) => ({

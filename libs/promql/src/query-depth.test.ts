@@ -28,7 +28,9 @@ describe('deep expressions', () => {
     const e = refusal(query);
     expect(e.type).toBe('bad_data');
     expect(e.message).toMatch(
-      new RegExp(`^${line}:${column}: parse error: expression too deep: its syntax tree would be more than ${MAX_QUERY_DEPTH} levels deep here`),
+      new RegExp(
+        `^${line}:${column}: parse error: expression too deep: its syntax tree would be more than ${MAX_QUERY_DEPTH} levels deep here`,
+      ),
     );
   });
 
@@ -45,7 +47,9 @@ describe('deep expressions', () => {
     const engine = new Engine();
     const atLimit = [
       Array(MAX_QUERY_DEPTH).fill('up').join(' + '),
-      Array(MAX_QUERY_DEPTH - 1).fill(LONG).join(' or '),
+      Array(MAX_QUERY_DEPTH - 1)
+        .fill(LONG)
+        .join(' or '),
       `${'-'.repeat(MAX_QUERY_DEPTH - 1)}1`,
       `${'sum('.repeat(MAX_QUERY_DEPTH - 1)}up${')'.repeat(MAX_QUERY_DEPTH - 1)}`,
     ];

@@ -82,7 +82,7 @@ for (const p of patterns) {
   console.log(`${p.padEnd(56)} ${a.ms.toFixed(1).padStart(8)} ${b.ms.toFixed(1).padStart(8)} ${c.ms.toFixed(1).padStart(8)}  ${c.hits}`);
 }
 
-console.log('\n(a|a)*b against n a\'s (one match, ms; V8 doubles per character)');
+console.log("\n(a|a)*b against n a's (one match, ms; V8 doubles per character)");
 let v8At24 = 0;
 for (const n of [16, 20, 24, 32, 1_000, 100_000]) {
   const s = 'a'.repeat(n);

@@ -82,7 +82,11 @@ describe('search regexes (Go templates)', () => {
   });
 
   it('find every match by Go rules: no empty match right after a match', () => {
-    expect(compileSearchRegex('a*').matchAll('baaac').map((m) => [m.index, m.end])).toEqual([
+    expect(
+      compileSearchRegex('a*')
+        .matchAll('baaac')
+        .map((m) => [m.index, m.end]),
+    ).toEqual([
       [0, 0],
       [1, 4],
       [5, 5],
