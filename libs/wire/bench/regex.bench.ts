@@ -9,10 +9,11 @@
 // (--enable-experimental-regexp-engine-on-excessive-backtracks) is process-wide, must be
 // set in every process (hub, Electron utility process, agent, renderer, test workers),
 // and does not cover counted repetition: `(a|a){1,100}b` on 32 characters still took 75 s
-// with it. The `re2` native bindings compile RE2 and Abseil from source here (no prebuilt
-// binaries can be fetched), need a rebuild per Electron ABI and cannot run in the
-// renderer; `re2-wasm` pays for copying every string into WASM memory (100-170x slower
-// than V8 on these patterns). re2js is pure JavaScript, runs everywhere libs/wire does,
+// with it. The `re2` native bindings (1.27) do build from source here against .node's
+// headers (RE2_DOWNLOAD_FORCE_BUILD=1: 16 min on a shared 2-core machine), but each call
+// crosses into C++ and converts the string: 140-210 ms per 100,000 short label values,
+// slower than re2js; they need a rebuild per Electron ABI and cannot run in the renderer.
+// `re2-wasm` copies every string into WASM memory: 700-1,400 ms per 100,000. re2js is pure JavaScript, runs everywhere libs/wire does,
 // and the fast paths give back V8's speed on the patterns matchers mostly use.
 import { RE2JS } from 're2js';
 import { compileMatcher } from '../src/index.ts';
