@@ -170,3 +170,21 @@ describe('shapes that skip the engine', () => {
     for (const [p, s, want] of cases) expect(compileAnchoredRegex(p).test(s), `${p} on ${s}`).toBe(want);
   });
 });
+
+describe('size', () => {
+  it('refuses a pattern too long to compile quickly, and saying what to do', () => {
+    const long = '(.*a)'.repeat(4_000);
+    expect(() => compileAnchoredRegex(long)).toThrow(
+      /^regex too long: 20000 characters, where at most 16384 go to the regex engine: split it .* alternation of plain strings/,
+    );
+    expect(() => compileSearchRegex(long)).toThrow(RegexSyntaxError);
+  });
+
+  it('has no limit for alternations of plain strings (thousands of hosts picked in Grafana)', () => {
+    const hosts = Array.from({ length: 5_000 }, (_, i) => `web\\-${i}\\.example\\.org:9100`);
+    const re = compileAnchoredRegex(`(${hosts.join('|')})`);
+    expect(re.literals).toHaveLength(5_000);
+    expect(re.test('web-4999.example.org:9100')).toBe(true);
+    expect(re.test('web-5000.example.org:9100')).toBe(false);
+  });
+});

@@ -22,12 +22,14 @@ export class RegexSyntaxError extends Error {
     /** 0-based offset in the pattern where the problem starts. */
     readonly offset: number,
   ) {
-    super(`${reason} (at character ${offset + 1} of the regex)${hint(reason)}`);
+    super(`${reason}${offset < pattern.length ? ` (at character ${offset + 1} of the regex)` : ''}${hint(reason)}`);
     this.name = 'RegexSyntaxError';
   }
 }
 
 function hint(reason: string): string {
+  if (reason.startsWith('regex too long'))
+    return ': split it into several matchers, or write it as an alternation of plain strings (a|b|c), which has no such limit';
   if (/Perl syntax: `\(\?[=!]|invalid named capture: `\(\?<[=!]/.test(reason))
     return ': RE2 (the regex dialect of PromQL and Alertmanager) has no lookaheads or lookbehinds; match the label with a second matcher instead';
   if (/invalid escape sequence: `\\[1-9]/.test(reason))
@@ -62,26 +64,55 @@ export interface SearchRegex {
   matchAll(s: string): RegexMatch[];
 }
 
-const CACHE_LIMIT = 512;
-const anchoredCache = new Map<string, AnchoredRegex>();
-const searchCache = new Map<string, SearchRegex>();
+/**
+ * Longest pattern the engine compiles. Compiling takes about 15 ms and 200 bytes per
+ * character (a 32 KiB pattern: 0.4-0.7 s, 6.6 MiB), and one query could otherwise hold
+ * the hub that long per regex. Glob-shaped patterns (string operations) have no limit.
+ */
+export const MAX_ENGINE_PATTERN_LENGTH = 16 * 1024;
 
-function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let hit = cache.get(key);
+function checkLength(pattern: string): void {
+  if (pattern.length > MAX_ENGINE_PATTERN_LENGTH)
+    throw new RegexSyntaxError(
+      pattern,
+      `regex too long: ${pattern.length} characters, where at most ${MAX_ENGINE_PATTERN_LENGTH} go to the regex engine`,
+      pattern.length,
+    );
+}
+
+/** Compiled patterns by text, least recently used first, within a memory budget (bytes, roughly). */
+interface Cache<T> {
+  entries: Map<string, { value: T; cost: number }>;
+  cost: number;
+}
+const CACHE_ENTRIES = 512;
+const CACHE_BYTES = 64 * 2 ** 20;
+const anchoredCache: Cache<AnchoredRegex> = { entries: new Map(), cost: 0 };
+const searchCache: Cache<SearchRegex> = { entries: new Map(), cost: 0 };
+
+function cached<T>(cache: Cache<T>, key: string, make: () => T): T {
+  const hit = cache.entries.get(key);
   if (hit) {
-    // Most recently used last: the first key is the one to evict.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
+    cache.entries.delete(key);
+    cache.entries.set(key, hit);
+    return hit.value;
   }
-  hit = make();
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, hit);
-  return hit;
+  const value = make();
+  // What a pattern can cost once the engine has compiled it (see MAX_ENGINE_PATTERN_LENGTH).
+  const cost = 256 + key.length * (key.length > MAX_ENGINE_PATTERN_LENGTH ? 4 : 200);
+  while (cache.entries.size && (cache.entries.size >= CACHE_ENTRIES || cache.cost + cost > CACHE_BYTES)) {
+    const [oldest, entry] = cache.entries.entries().next().value!;
+    cache.entries.delete(oldest);
+    cache.cost -= entry.cost;
+  }
+  cache.entries.set(key, { value, cost });
+  cache.cost += cost;
+  return value;
 }
 
 /** Parses the pattern alone, so that an error names the user's text (and `a)|(b` cannot escape the anchors). */
 function parse(pattern: string): RE2JS {
+  checkLength(pattern);
   try {
     return RE2JS.compile(pattern);
   } catch (e) {
@@ -98,7 +129,10 @@ export function compileAnchoredRegex(pattern: string): AnchoredRegex {
     const fast = shape?.test;
     let full: RE2JS | undefined;
     const engine = () => {
-      if (!full) full = RE2JS.compile(`^(?s:${pattern})$`);
+      if (!full) {
+        checkLength(pattern);
+        full = RE2JS.compile(`^(?s:${pattern})$`);
+      }
       return full;
     };
     let test = fast;
