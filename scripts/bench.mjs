@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const benches = [
   { file: 'libs/wire/bench/codec.bench.ts', takes: ['--hosts', '--hours'] },
+  { file: 'libs/wire/bench/regex.bench.ts', takes: [] },
   { file: 'libs/tsdb/bench/store.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'libs/tsdb/bench/archive.bench.ts', takes: ['--hosts'] },
   { file: 'libs/promql/bench/queries.bench.ts', takes: ['--hosts', '--hours'] },

@@ -27,6 +27,7 @@ export function evalAggregate(e: Aggregate, ctx: EvalContext): Value {
   const groups = new Map<string, Group>();
   const groupOf: Group[] = [];
   for (let k = 0; k < series.length; k++) {
+    ctx.tick();
     const labels = groupLabels(series[k].labels, e.grouping, e.without);
     const key = labelsKey(labels);
     let g = groups.get(key);
@@ -61,8 +62,9 @@ function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Floa
   const out: StepSeries[] = [];
   const values: number[] = [];
   for (const g of groups) {
-    const r = newSeries(g.labels, ctx.steps);
+    const r = ctx.newSeries(g.labels);
     for (let i = 0; i < ctx.steps; i++) {
+      ctx.tick(g.members.length);
       values.length = 0;
       for (const k of g.members) if (series[k].has[i]) values.push(series[k].values[i]);
       if (values.length === 0) continue;
@@ -153,13 +155,15 @@ function average(values: number[]): number {
 }
 
 function selectMembers(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array, ctx: EvalContext): StepSeries[] {
-  const out = series.map((s) => newSeries(s.labels, ctx.steps));
+  const out = series.map((s) => ctx.newSeries(s.labels));
   const order: number[][] = [];
   for (let i = 0; i < ctx.steps; i++) {
     const p = param[i];
     if (p !== p) throw ctx.fail(e.op === 'limit_ratio' ? 'Ratio value is NaN' : `Parameter value is NaN for ${e.op}`, e.param?.pos);
     order[i] = [];
     for (const g of groups) {
+      // topk and bottomk sort the group at every step.
+      ctx.tick(g.members.length * (e.op === 'topk' || e.op === 'bottomk' ? Math.log2(g.members.length + 1) : 1));
       const present = g.members.filter((k) => series[k].has[i]);
       let chosen: number[];
       if (e.op === 'limit_ratio') {
@@ -201,25 +205,43 @@ function selectMembers(e: Aggregate, series: StepSeries[], groups: Group[], para
 
 function countValues(e: Aggregate, series: StepSeries[], groups: Group[], label: string, ctx: EvalContext): StepSeries[] {
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw ctx.fail(`invalid label name ${JSON.stringify(label)}`, e.param?.pos);
-  const results = new Map<string, StepSeries>();
-  for (const g of groups) {
+  // Every distinct value becomes a series with a slot per step: 10,800 steps of values that
+  // all differ would make 10,800 series of 10,800 slots. A first pass only counts the
+  // series to be, so the sample limit refuses such a query before any of them is allocated.
+  const distinct = groups.map(() => new Set<string>());
+  groups.forEach((g, n) => {
     for (let i = 0; i < ctx.steps; i++) {
-      const counts = new Map<string, number>();
+      ctx.tick(g.members.length);
       for (const k of g.members) {
         if (!series[k].has[i]) continue;
         const v = formatShortestF(series[k].values[i]);
-        counts.set(v, (counts.get(v) ?? 0) + 1);
+        if (distinct[n].has(v)) continue;
+        distinct[n].add(v);
+        ctx.hold(ctx.steps);
       }
-      for (const [value, count] of counts) {
-        const labels = { ...g.labels, [label]: value };
-        const key = labelsKey(labels);
-        let r = results.get(key);
-        if (!r) results.set(key, (r = newSeries(labels, ctx.steps)));
-        r.values[i] = count;
+    }
+  });
+  const results = new Map<string, StepSeries>();
+  groups.forEach((g, n) => {
+    const byValue = new Map<string, StepSeries>();
+    for (const value of distinct[n]) {
+      const labels = { ...g.labels, [label]: value };
+      const key = labelsKey(labels);
+      let r = results.get(key);
+      if (!r) results.set(key, (r = newSeries(labels, ctx.steps)));
+      byValue.set(value, r);
+    }
+    for (let i = 0; i < ctx.steps; i++) {
+      ctx.tick(g.members.length);
+      for (const k of g.members) {
+        if (!series[k].has[i]) continue;
+        const r = byValue.get(formatShortestF(series[k].values[i]))!;
+        if (!r.has[i]) r.values[i] = 0;
+        r.values[i]++;
         r.has[i] = 1;
       }
     }
-  }
+  });
   return [...results.values()];
 }
 

@@ -5,7 +5,7 @@ import type { Binary, BinaryOp, VectorMatching } from './ast.ts';
 import { applyOp } from './operators.ts';
 import type { EvalContext } from './eval-context.ts';
 import { evaluate } from './evaluate.ts';
-import { labelsKey, newSeries, signature, withoutName, type StepSeries, type Value } from './values.ts';
+import { labelsKey, signature, withoutName, type StepSeries, type Value } from './values.ts';
 import { mergeSameLabels } from './series-set.ts';
 
 const ARITHMETIC = new Set<BinaryOp>(['+', '-', '*', '/', '%', '^', 'atan2']);
@@ -15,7 +15,7 @@ export function evalBinary(e: Binary, ctx: EvalContext): Value {
   const lhs = evaluate(e.lhs, ctx);
   const rhs = evaluate(e.rhs, ctx);
   if (lhs.kind === 'scalar' && rhs.kind === 'scalar') {
-    const out = new Float64Array(ctx.steps);
+    const out = ctx.newValues();
     for (let i = 0; i < ctx.steps; i++) out[i] = applyOp(e.op, lhs.values[i], rhs.values[i]);
     return { kind: 'scalar', values: out };
   }
@@ -36,7 +36,8 @@ function vectorScalar(e: Binary, vec: StepSeries[], scalar: Float64Array, scalar
   const dropName = ARITHMETIC.has(e.op) || e.returnBool;
   const out: StepSeries[] = [];
   for (const s of vec) {
-    const r = newSeries(dropName ? withoutName(s.labels) : s.labels, ctx.steps);
+    const r = ctx.newSeries(dropName ? withoutName(s.labels) : s.labels);
+    ctx.tick(ctx.steps);
     for (let i = 0; i < ctx.steps; i++) {
       if (!s.has[i]) continue;
       const a = scalarLeft ? scalar[i] : s.values[i];
@@ -60,9 +61,10 @@ function setOp(op: 'and' | 'or' | 'unless', lhs: StepSeries[], rhs: StepSeries[]
   const rsig = rhs.map((s) => signature(s.labels, m.labels, m.on));
   const out: StepSeries[] = [];
   const present = new Set<string>();
-  const lhsOut = lhs.map((s) => newSeries(s.labels, ctx.steps));
-  const rhsOut = op === 'or' ? rhs.map((s) => newSeries(s.labels, ctx.steps)) : [];
+  const lhsOut = lhs.map((s) => ctx.newSeries(s.labels));
+  const rhsOut = op === 'or' ? rhs.map((s) => ctx.newSeries(s.labels)) : [];
   for (let i = 0; i < ctx.steps; i++) {
+    ctx.tick(lhs.length + rhs.length);
     present.clear();
     const other = op === 'or' ? lhs : rhs;
     const otherSig = op === 'or' ? lsig : rsig;
@@ -99,6 +101,7 @@ function vectorVector(e: Binary, lhs: StepSeries[], rhs: StepSeries[], m: Vector
   const bySig = new Map<string, number>();
   const seenMany = new Map<string, number>();
   for (let i = 0; i < ctx.steps; i++) {
+    ctx.tick(one.length + many.length);
     bySig.clear();
     for (let k = 0; k < one.length; k++) {
       if (!one[k].has[i]) continue;
@@ -130,7 +133,7 @@ function vectorVector(e: Binary, lhs: StepSeries[], rhs: StepSeries[], m: Vector
       const labels = resultLabels(l.labels, r.labels, m, dropName, swap);
       const key = labelsKey(labels);
       let out = results.get(key);
-      if (!out) results.set(key, (out = newSeries(labels, ctx.steps)));
+      if (!out) results.set(key, (out = ctx.newSeries(labels)));
       if (out.has[i]) {
         if (m.card === 'one-to-one') {
           throw ctx.fail('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)', e.pos);

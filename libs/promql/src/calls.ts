@@ -1,7 +1,7 @@
 // Function calls: the engine's side of each function (which argument is the range, which
 // labels survive, what an empty input yields); the arithmetic lives in ./functions.
 
-import { compileAnchoredRegex } from '@metrics-hub/wire';
+import { compileAnchoredRegex, type AnchoredRegex, type RegexMatch } from '@metrics-hub/wire';
 import type { Call, Expr, Matcher } from './ast.ts';
 import type { EvalContext } from './eval-context.ts';
 import { evaluate, lastAtOrBefore, rangeSource, windowBounds, type RangeSource } from './evaluate.ts';
@@ -21,14 +21,14 @@ import {
 import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
 import { FUNCTIONS } from './function-signatures.ts';
 import { mergeSameLabels } from './series-set.ts';
-import { labelsKey, newSeries, withLabel, withoutName, type StepSeries, type Value } from './values.ts';
+import { labelsKey, withLabel, withoutName, type StepSeries, type Value } from './values.ts';
 
 /** Range functions whose output keeps the metric name (they return a sample as it was). */
 const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
 
 export function evalCall(e: Call, ctx: EvalContext): Value {
   const scalar = (values: (i: number) => number): Value => {
-    const out = new Float64Array(ctx.steps);
+    const out = ctx.newValues();
     for (let i = 0; i < ctx.steps; i++) out[i] = values(i);
     return { kind: 'scalar', values: out };
   };
@@ -47,7 +47,7 @@ export function evalCall(e: Call, ctx: EvalContext): Value {
       return scalar(() => ctx.queryEnd / 1000);
     case 'vector': {
       const v = scalarArg(e.args[0], ctx);
-      const s = newSeries({}, ctx.steps);
+      const s = ctx.newSeries({});
       s.values.set(v);
       s.has.fill(1);
       return { kind: 'vector', series: [s] };
@@ -55,6 +55,7 @@ export function evalCall(e: Call, ctx: EvalContext): Value {
     case 'scalar': {
       const v = vectorArg(e.args[0], ctx);
       return scalar((i) => {
+        ctx.tick(v.length);
         let found = NaN;
         let count = 0;
         for (const s of v) {
@@ -144,7 +145,14 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
   const ends = Float64Array.from({ length: ctx.steps }, (_, i) => ctx.effectiveTime(i, sel.at, offsetMs));
   const resolution = ([3_600_000, 60_000] as const).find((r) => rangeMs >= r && rangeMs % r === 0 && ends.every((t) => t % r === 0));
   if (!resolution) return undefined;
-  const found = queryable.selectBuckets(sel.matchers, Math.min(...ends) - rangeMs, Math.max(...ends), resolution);
+  // A loop, not Math.min(...ends): a subquery's millions of steps would overflow the stack as arguments.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of ends) {
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution);
   if (!found) return undefined;
   const selections = [...found];
   const fns = selections.map((s) => bucketFunction(e.name, s.kind));
@@ -156,8 +164,9 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if ((e.name === 'rate' || e.name === 'increase') && lacksCounterSuffix(s.labels.__name__)) {
       ctx.annotate('info', possibleNonCounterInfo(s.labels.__name__!), arg.pos);
     }
-    const r = newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels), ctx.steps);
+    const r = ctx.newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels));
     const b = s.buckets;
+    ctx.tick(ctx.steps);
     for (let i = 0; i < ctx.steps; i++) {
       const end = ends[i];
       const to = lastAtOrBefore(b.ends, b.length, end) + 1;
@@ -192,7 +201,7 @@ function rangeFunction(e: Call, ctx: EvalContext): Value {
   const out: StepSeries[] = [];
   const args: number[] = [];
   for (const p of src.series) {
-    const r = newSeries(keepName ? p.labels : withoutName(p.labels), ctx.steps);
+    const r = ctx.newSeries(keepName ? p.labels : withoutName(p.labels));
     const window: RangeWindow = {
       start: 0,
       end: 0,
@@ -203,6 +212,8 @@ function rangeFunction(e: Call, ctx: EvalContext): Value {
     for (let i = 0; i < ctx.steps; i++) {
       const end = src.ends[i];
       const [lo, hi] = windowBounds(p.ts, p.n, end, src.rangeMs + ctx.windowSlackMs);
+      // Some functions (quantile_over_time, mad_over_time) sort or scan the whole window.
+      ctx.tick(1 + hi - lo);
       if (hi === lo) continue;
       args.length = 0;
       for (const s of scalars) if (s) args.push(s[i]);
@@ -221,7 +232,6 @@ function rangeFunction(e: Call, ctx: EvalContext): Value {
       r.has[i] = 1;
     }
     out.push(r);
-    ctx.checkTime();
   }
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
 }
@@ -230,14 +240,21 @@ function instantFunction(e: Call, ctx: EvalContext): Value {
   const fn = INSTANT_FUNCTIONS[e.name];
   if (!fn) throw ctx.fail(`function ${e.name} is not implemented`, e.pos);
   // Date functions default to the evaluation time: vector(time()).
-  const input: StepSeries[] = e.args.length
-    ? vectorArg(e.args[0], ctx)
-    : [{ labels: {}, values: Float64Array.from(ctx.times, (t) => t / 1000), has: new Uint8Array(ctx.steps).fill(1) }];
+  let input: StepSeries[];
+  if (e.args.length) {
+    input = vectorArg(e.args[0], ctx);
+  } else {
+    const now = ctx.newSeries({});
+    for (let i = 0; i < ctx.steps; i++) now.values[i] = ctx.times[i] / 1000;
+    now.has.fill(1);
+    input = [now];
+  }
   const scalars = e.args.slice(1).map((a) => scalarArg(a, ctx));
   const out: StepSeries[] = [];
   const args: number[] = [];
   for (const s of input) {
-    const r = newSeries(withoutName(s.labels), ctx.steps);
+    const r = ctx.newSeries(withoutName(s.labels));
+    ctx.tick(ctx.steps);
     for (let i = 0; i < ctx.steps; i++) {
       if (!s.has[i]) continue;
       args.length = 0;
@@ -269,8 +286,9 @@ function absentLabels(arg: Expr): Record<string, string> {
 }
 
 function absent(e: Call, input: StepSeries[], ctx: EvalContext): Value {
-  const r = newSeries(absentLabels(e.args[0]), ctx.steps);
+  const r = ctx.newSeries(absentLabels(e.args[0]));
   for (let i = 0; i < ctx.steps; i++) {
+    ctx.tick(input.length);
     if (input.some((s) => s.has[i])) continue;
     r.values[i] = 1;
     r.has[i] = 1;
@@ -280,8 +298,9 @@ function absent(e: Call, input: StepSeries[], ctx: EvalContext): Value {
 
 function absentOverTime(e: Call, ctx: EvalContext): Value {
   const src = rangeArg(e.args[0], ctx);
-  const r = newSeries(absentLabels(e.args[0]), ctx.steps);
+  const r = ctx.newSeries(absentLabels(e.args[0]));
   for (let i = 0; i < ctx.steps; i++) {
+    ctx.tick(src.series.length);
     const any = src.series.some((p) => {
       const [lo, hi] = windowBounds(p.ts, p.n, src.ends[i], src.rangeMs + ctx.windowSlackMs);
       return hi > lo;
@@ -296,7 +315,8 @@ function absentOverTime(e: Call, ctx: EvalContext): Value {
 function timestamp(e: Call, ctx: EvalContext): Value {
   const input = vectorArg(e.args[0], ctx);
   const out = input.map((s) => {
-    const r = newSeries(withoutName(s.labels), ctx.steps);
+    const r = ctx.newSeries(withoutName(s.labels));
+    ctx.tick(ctx.steps);
     for (let i = 0; i < ctx.steps; i++) {
       if (!s.has[i]) continue;
       r.values[i] = (s.sampleTimes ? s.sampleTimes[i] : ctx.times[i]) / 1000;
@@ -315,10 +335,12 @@ function sort(e: Call, ctx: EvalContext): Value {
     return { kind: 'vector', series: input };
   }
   const present = input.filter((s) => s.has[0]);
+  ctx.hold(present.length);
   const desc = e.name.endsWith('_desc');
   let sorted: StepSeries[];
   if (e.name.startsWith('sort_by_label')) {
     sorted = [...present].sort((a, b) => {
+      ctx.tick();
       for (const n of names) {
         const c = naturalCompare(a.labels[n] ?? '', b.labels[n] ?? '');
         if (c) return desc ? -c : c;
@@ -329,6 +351,7 @@ function sort(e: Call, ctx: EvalContext): Value {
   } else {
     // NaN sorts last either way, as in Prometheus.
     sorted = [...present].sort((a, b) => {
+      ctx.tick();
       const va = a.values[0];
       const vb = b.values[0];
       if (va !== va) return vb !== vb ? 0 : 1;
@@ -349,7 +372,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 function labelReplace(e: Call, ctx: EvalContext): Value {
   const input = vectorArg(e.args[0], ctx);
   const [dst, replacement, src, regex] = e.args.slice(1).map((a) => stringArg(a, ctx));
-  let re: RegExp;
+  let re: AnchoredRegex;
   try {
     re = compileAnchoredRegex(regex);
   } catch (err) {
@@ -357,20 +380,26 @@ function labelReplace(e: Call, ctx: EvalContext): Value {
   }
   if (!LABEL_NAME.test(dst)) throw ctx.fail(`invalid destination label name in label_replace(): ${dst}`, e.pos);
   const out = input.map((s) => {
-    const m = re.exec(s.labels[src] ?? '');
+    const value = s.labels[src] ?? '';
+    ctx.tick(1 + value.length);
+    const m = re.exec(value);
     if (!m) return s;
-    return { ...s, labels: withLabel(s.labels, dst, expandTemplate(replacement, m)) };
+    const replaced = expandTemplate(replacement, m);
+    // A new series each: counted like one, and its text too ("$1$1$1..." can be long).
+    ctx.hold(ctx.steps);
+    ctx.holdText(replaced.length);
+    return { ...s, labels: withLabel(s.labels, dst, replaced) };
   });
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
 }
 
 /** Go's regexp.Expand: $1, ${1}, $name, ${name}, $$. */
-function expandTemplate(template: string, m: RegExpExecArray): string {
+function expandTemplate(template: string, m: RegexMatch): string {
   return template.replace(/\$(\$|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))/g, (_all, dollar: string, braced?: string, bare?: string) => {
     if (dollar === '$') return '$';
     const name = braced ?? bare!;
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-    return m.groups?.[name] ?? '';
+    if (/^\d+$/.test(name)) return m.groups[Number(name)] ?? '';
+    return m.named[name] ?? '';
   });
 }
 
@@ -380,7 +409,13 @@ function labelJoin(e: Call, ctx: EvalContext): Value {
   if (!LABEL_NAME.test(dst)) throw ctx.fail(`invalid destination label name in label_join(): ${dst}`, e.pos);
   for (const s of srcs)
     if (!LABEL_NAME.test(s) && s !== '__name__') throw ctx.fail(`invalid source label name in label_join(): ${s}`, e.pos);
-  const out = input.map((s) => ({ ...s, labels: withLabel(s.labels, dst, srcs.map((n) => s.labels[n] ?? '').join(sep)) }));
+  const out = input.map((s) => {
+    const joined = srcs.map((n) => s.labels[n] ?? '').join(sep);
+    ctx.tick(1 + srcs.length);
+    ctx.hold(ctx.steps);
+    ctx.holdText(joined.length);
+    return { ...s, labels: withLabel(s.labels, dst, joined) };
+  });
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
 }
 
@@ -455,8 +490,9 @@ function histogramQuantile(e: Call, ctx: EvalContext): Value {
   const groups = bucketGroups(vectorArg(e.args[1], ctx), e, ctx);
   const out: StepSeries[] = [];
   for (const g of groups) {
-    const r = newSeries(g.labels, ctx.steps);
+    const r = ctx.newSeries(g.labels);
     for (let i = 0; i < ctx.steps; i++) {
+      ctx.tick(g.members.length);
       const v = quantileAt(g, i, q[i], e, ctx);
       if (v === undefined) continue;
       r.values[i] = v;
@@ -483,11 +519,12 @@ function histogramQuantiles(e: Call, ctx: EvalContext): Value {
     const perQ = new Map<string, StepSeries>();
     for (let i = 0; i < ctx.steps; i++) {
       for (const q of qs) {
+        ctx.tick(g.members.length);
         const v = quantileAt(g, i, q[i], e, ctx);
         if (v === undefined) continue;
         const text = formatOpenMetricsFloat(q[i]);
         let r = perQ.get(text);
-        if (!r) perQ.set(text, (r = newSeries({ ...g.labels, [label]: text }, ctx.steps)));
+        if (!r) perQ.set(text, (r = ctx.newSeries({ ...g.labels, [label]: text })));
         r.values[i] = v;
         r.has[i] = 1;
       }
@@ -503,8 +540,9 @@ function histogramFraction(e: Call, ctx: EvalContext): Value {
   const groups = bucketGroups(vectorArg(e.args[2], ctx), e, ctx);
   const out: StepSeries[] = [];
   for (const g of groups) {
-    const r = newSeries(g.labels, ctx.steps);
+    const r = ctx.newSeries(g.labels);
     for (let i = 0; i < ctx.steps; i++) {
+      ctx.tick(g.members.length);
       const buckets: Bucket[] = [];
       for (const m of g.members) if (m.series.has[i]) buckets.push({ upperBound: m.upperBound, count: m.series.values[i] });
       if (buckets.length === 0) continue;

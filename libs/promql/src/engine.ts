@@ -58,15 +58,17 @@ export class Engine {
       case 'matrix':
         data = {
           resultType: 'matrix',
-          result: value.series
-            .map((s) => {
-              const [lo, hi] = windowBounds(s.ts, s.n, value.offsets[0], value.rangeMs + ctx.windowSlackMs);
-              const points: { t: number; v: number }[] = [];
-              for (let i = lo; i < hi; i++) points.push({ t: s.ts[i], v: s.vs[i] });
-              return { metric: s.labels, points };
-            })
-            .filter((s) => s.points.length > 0)
-            .sort(byLabels),
+          result: sortByLabels(
+            value.series
+              .map((s) => {
+                const [lo, hi] = windowBounds(s.ts, s.n, value.offsets[0], value.rangeMs + ctx.windowSlackMs);
+                ctx.tick(1 + hi - lo);
+                const points: { t: number; v: number }[] = [];
+                for (let i = lo; i < hi; i++) points.push({ t: s.ts[i], v: s.vs[i] });
+                return { metric: s.labels, points };
+              })
+              .filter((s) => s.points.length > 0),
+          ),
         };
         break;
     }
@@ -103,20 +105,23 @@ export class Engine {
         : value.kind === 'vector'
           ? value.series
           : [];
-    const result = series
-      .map((s) => {
-        const points: { t: number; v: number }[] = [];
-        for (let i = 0; i < steps; i++) if (s.has[i]) points.push({ t: times[i], v: s.values[i] });
-        return { metric: s.labels, points };
-      })
-      .filter((s) => s.points.length > 0)
-      .sort(byLabels);
+    const result = sortByLabels(
+      series
+        .map((s) => {
+          ctx.tick(steps);
+          const points: { t: number; v: number }[] = [];
+          for (let i = 0; i < steps; i++) if (s.has[i]) points.push({ t: times[i], v: s.values[i] });
+          return { metric: s.labels, points };
+        })
+        .filter((s) => s.points.length > 0),
+    );
     return { data: { resultType: 'matrix', result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
   }
 }
 
-function byLabels(a: { metric: Labels }, b: { metric: Labels }): number {
-  const ka = labelsKey(a.metric);
-  const kb = labelsKey(b.metric);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Sorted by label set, each key worked out once rather than at every comparison. */
+function sortByLabels<T extends { metric: Labels }>(series: T[]): T[] {
+  const keyed = series.map((s) => ({ s, key: labelsKey(s.metric) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.s);
 }

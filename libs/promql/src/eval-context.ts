@@ -5,10 +5,20 @@ import type { AtModifier, Duration, Position } from './ast.ts';
 import { lineColumn, PromqlError } from './errors.ts';
 import { applyOp } from './operators.ts';
 import type { Queryable, SelectHints } from './queryable.ts';
+import type { Labels } from '@metrics-hub/wire';
+import { newSeries, type StepSeries } from './values.ts';
+
+/** Units of work (samples or steps visited) between two looks at the clock. */
+const WORK_BETWEEN_CLOCK_CHECKS = 16_384;
 
 export interface EngineLimits {
   lookbackDeltaMs: number;
-  /** Samples (raw points plus per-step values) one query may hold at once. */
+  /**
+   * Samples one query may load or create: raw points read, and one per step for every
+   * series an expression produces (selectors, functions, aggregations, count_values and
+   * label_replace alike), plus label text a query writes at 16 bytes a sample. Counted as
+   * they are allocated and never given back, so it bounds the query's memory from above.
+   */
   maxSamples: number;
   timeoutMs: number;
   /** Step of a subquery written without one (`x[1h:]`), like Prometheus's evaluation_interval. */
@@ -25,11 +35,13 @@ export interface EngineLimits {
 export class EvalContext {
   readonly steps: number;
   private samples = 0;
+  private work = 0;
   private readonly deadline: number;
   readonly annotations = { warnings: new Set<string>(), infos: new Set<string>() };
   /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
   readonly selectHints: SelectHints = {
     annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message),
+    tick: (units) => this.tick(units),
   };
 
   constructor(
@@ -85,14 +97,40 @@ export class EvalContext {
     }
   }
 
-  release(n: number): void {
-    this.root().samples -= n;
+  /** A series with a slot per step, counted (before it is allocated) toward the sample limit. */
+  newSeries(labels: Labels): StepSeries {
+    this.hold(this.steps);
+    return newSeries(labels, this.steps);
+  }
+
+  /** A scalar's per-step values, counted like a series. */
+  newValues(): Float64Array {
+    this.hold(this.steps);
+    return new Float64Array(this.steps);
+  }
+
+  /** Label text the query writes (label_replace, label_join), counted at 16 bytes a sample. */
+  holdText(chars: number): void {
+    this.hold(Math.ceil(chars / 16));
   }
 
   checkTime(): void {
     if (Date.now() > this.deadline) {
       throw new PromqlError('timeout', `query timed out after ${this.limits.timeoutMs} ms: narrow the query or raise the timeout`);
     }
+  }
+
+  /**
+   * Counts `units` of work done (samples or steps visited) and looks at the clock every
+   * few thousand: cheap enough for inner loops, so that no part of an evaluation runs
+   * long past the deadline.
+   */
+  tick(units = 1): void {
+    const root = this.parent ?? this;
+    root.work += units;
+    if (root.work < WORK_BETWEEN_CLOCK_CHECKS) return;
+    root.work = 0;
+    this.checkTime();
   }
 
   annotate(level: 'warning' | 'info', message: string, pos: Position | undefined): void {

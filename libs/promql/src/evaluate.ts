@@ -8,13 +8,13 @@ import { evalBinary } from './binary.ts';
 import { evalCall } from './calls.ts';
 import type { EvalContext } from './eval-context.ts';
 import { mergeSameLabels } from './series-set.ts';
-import { newSeries, withoutName, type PointSeries, type StepSeries, type Value } from './values.ts';
+import { withoutName, type PointSeries, type StepSeries, type Value } from './values.ts';
 
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   ctx.checkTime();
   switch (e.type) {
     case 'number':
-      return { kind: 'scalar', values: new Float64Array(ctx.steps).fill(e.value) };
+      return { kind: 'scalar', values: ctx.newValues().fill(e.value) };
     case 'string':
       return { kind: 'string', value: e.value };
     case 'paren':
@@ -22,9 +22,16 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     case 'unary': {
       const v = evaluate(e.expr, ctx);
       if (e.op === '+') return v;
-      if (v.kind === 'scalar') return { kind: 'scalar', values: v.values.map((x) => -x) };
+      if (v.kind === 'scalar') {
+        ctx.hold(ctx.steps);
+        return { kind: 'scalar', values: v.values.map((x) => -x) };
+      }
       if (v.kind !== 'vector') throw ctx.fail('unary minus needs a scalar or an instant vector', e.pos);
-      const negated = v.series.map((s) => ({ labels: withoutName(s.labels), values: s.values.map((x) => -x), has: s.has }));
+      const negated = v.series.map((s) => {
+        ctx.hold(ctx.steps);
+        ctx.tick(ctx.steps);
+        return { labels: withoutName(s.labels), values: s.values.map((x) => -x), has: s.has };
+      });
       return { kind: 'vector', series: mergeSameLabels(negated, ctx, e.pos) };
     }
     case 'vectorSelector':
@@ -45,11 +52,13 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
 function loadSeries(sel: VectorSelector, mint: number, maxt: number, ctx: EvalContext): PointSeries[] {
   const out: PointSeries[] = [];
   for (const s of ctx.queryable.select(sel.matchers, mint, maxt, ctx.selectHints)) {
+    ctx.tick();
     const blocks = [...s.blocks()];
     let n = 0;
     for (const b of blocks) n += b.length;
     if (n === 0) continue;
     ctx.hold(n);
+    ctx.tick(n);
     if (blocks.length === 1) {
       out.push({ labels: s.labels, ts: blocks[0].timestamps, vs: blocks[0].values, n });
       continue;
@@ -86,7 +95,8 @@ export function selectVector(sel: VectorSelector, ctx: EvalContext): StepSeries[
   const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
   const out: StepSeries[] = [];
   for (const p of loadSeries(sel, lo - lookback + 1, hi, ctx)) {
-    const s: StepSeries = { ...newSeries(p.labels, ctx.steps), sampleTimes: new Float64Array(ctx.steps) };
+    const s: StepSeries = { ...ctx.newSeries(p.labels), sampleTimes: new Float64Array(ctx.steps) };
+    ctx.tick(ctx.steps);
     let any = false;
     let j = -1;
     let prevT = -Infinity;
@@ -108,7 +118,6 @@ export function selectVector(sel: VectorSelector, ctx: EvalContext): StepSeries[
       any = true;
     }
     if (any) out.push(s);
-    ctx.hold(ctx.steps);
   }
   return out;
 }
@@ -146,17 +155,19 @@ export function rangeSource(e: MatrixSelector | Subquery, ctx: EvalContext): Ran
     for (let i = 0; i < ctx.steps; i++) ends[i] = ctx.effectiveTime(i, sel.at, offsetMs);
     const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
     const series = loadSeries(sel, lo - rangeMs - ctx.windowSlackMs + 1, hi, ctx)
-      .map(dropStale)
+      .map((p) => dropStale(p, ctx))
       .filter((s) => s.n > 0);
     return { series, rangeMs, ends, pos: e.pos };
   }
   return subquerySource(e, ctx);
 }
 
-function dropStale(p: PointSeries): PointSeries {
+function dropStale(p: PointSeries, ctx: EvalContext): PointSeries {
+  ctx.tick(p.n);
   let stale = 0;
   for (let i = 0; i < p.n; i++) if (p.vs[i] !== p.vs[i] && isStaleNaN(p.vs[i])) stale++;
   if (stale === 0) return p;
+  ctx.hold(p.n - stale);
   const ts = new Float64Array(p.n - stale);
   const vs = new Float64Array(p.n - stale);
   let k = 0;
@@ -184,15 +195,21 @@ function subquerySource(e: Subquery, ctx: EvalContext): RangeSource {
   // subquery gives the same points whatever the outer query's start.
   let first = Math.floor((lo - rangeMs) / stepMs) * stepMs;
   if (first <= lo - rangeMs - ctx.windowSlackMs) first += stepMs;
-  const times: number[] = [];
-  for (let t = first; t <= hi; t += stepMs) times.push(t);
-  const inner = ctx.child(Float64Array.from(times));
+  // Every inner step is a slot in each series the inner expression makes: a subquery
+  // over years at a 1 s step is refused here, before its times are even listed.
+  const count = hi < first ? 0 : Math.floor((hi - first) / stepMs) + 1;
+  ctx.hold(count);
+  const times = new Float64Array(count);
+  for (let k = 0; k < count; k++) times[k] = first + k * stepMs;
+  const inner = ctx.child(times);
   const value = evaluate(e.expr, inner);
   if (value.kind !== 'vector') throw ctx.fail('subquery is only allowed on instant vector', e.pos);
   const series: PointSeries[] = [];
   for (const s of value.series) {
+    ctx.tick(inner.steps);
     let n = 0;
     for (let i = 0; i < inner.steps; i++) n += s.has[i];
+    ctx.hold(n);
     const ts = new Float64Array(n);
     const vs = new Float64Array(n);
     let k = 0;

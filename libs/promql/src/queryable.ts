@@ -38,6 +38,11 @@ export interface Queryable {
 
 export interface SelectHints {
   annotate?(level: 'info' | 'warning', message: string): void;
+  /**
+   * For a store to call as it reads (units: series looked at, samples decoded): throws
+   * the query's timeout once its deadline has passed, so a long read stops there.
+   */
+  tick?(units: number): void;
 }
 
 export interface BucketSelection {

@@ -7,24 +7,28 @@ import type { EvalContext } from './eval-context.ts';
 import { labelsKey, type StepSeries } from './values.ts';
 
 export function mergeSameLabels(series: StepSeries[], ctx: EvalContext, pos: Position | undefined): StepSeries[] {
-  const byKey = new Map<string, StepSeries>();
+  const byKey = new Map<string, number>();
+  const copies = new Set<StepSeries>();
   const out: StepSeries[] = [];
   for (const s of series) {
+    ctx.tick();
     if (!s.has.includes(1)) continue;
     const key = labelsKey(s.labels);
-    const prev = byKey.get(key);
-    if (!prev) {
-      byKey.set(key, s);
+    const at = byKey.get(key);
+    if (at === undefined) {
+      byKey.set(key, out.length);
       out.push(s);
       continue;
     }
-    // Copy before merging: `prev` may share arrays with an input series.
-    const merged: StepSeries = {
-      labels: prev.labels,
-      values: prev.values.slice(),
-      has: prev.has.slice(),
-      sampleTimes: prev.sampleTimes?.slice(),
-    };
+    const prev = out[at];
+    // Copy before the first merge: `prev` may share arrays with an input series.
+    let merged = prev;
+    if (!copies.has(prev)) {
+      ctx.hold(s.has.length);
+      merged = { labels: prev.labels, values: prev.values.slice(), has: prev.has.slice(), sampleTimes: prev.sampleTimes?.slice() };
+      copies.add(merged);
+    }
+    ctx.tick(s.has.length);
     for (let i = 0; i < s.has.length; i++) {
       if (!s.has[i]) continue;
       if (merged.has[i]) throw ctx.fail('vector cannot contain metrics with the same labelset', pos);
@@ -32,8 +36,7 @@ export function mergeSameLabels(series: StepSeries[], ctx: EvalContext, pos: Pos
       merged.values[i] = s.values[i];
       if (merged.sampleTimes && s.sampleTimes) merged.sampleTimes[i] = s.sampleTimes[i];
     }
-    byKey.set(key, merged);
-    out[out.indexOf(prev)] = merged;
+    out[at] = merged;
   }
   return out;
 }

@@ -91,6 +91,8 @@ export interface StoredSeries {
 /** What a read may tell its caller beside the samples (the query engine turns them into annotations). */
 export interface SelectHints {
   annotate?(level: 'info' | 'warning', message: string): void;
+  /** Told of the work done as the read goes (one unit a series): it may throw to stop the read (a query past its deadline). */
+  tick?(units: number): void;
 }
 
 /** What one run of archiving did. */
@@ -657,6 +659,7 @@ export class TimeSeriesStore {
     const archived = this.archiveHits(matchers, mint, maxt, hints);
     const out: StoredSeries[] = [];
     for (const id of this.index.select(matchers)) {
+      hints?.tick?.(1);
       const state = this.states.get(id)!;
       const rows = this.chunks.inRange(id, mint, maxt);
       const head = snapshot(state.head, mint, maxt);

@@ -14,6 +14,7 @@ export {
   type Labels,
 } from './labels.ts';
 export { compileMatcher, compileAnchoredRegex, MatcherError, type CompiledMatcher, type LabelMatcher, type MatchType } from './matchers.ts';
+export { compileSearchRegex, RegexSyntaxError, type AnchoredRegex, type RegexMatch, type SearchRegex } from './regex.ts';
 export * from './rollup-columns.ts';
 export {
   BATCH_LIMITS,

@@ -50,6 +50,25 @@ describe('matchers in Alertmanager string form', () => {
     expect(matchesAll(ms, { severity: 'xcritical' })).toBe(false);
   });
 
+  it('match in linear time: a silence, route or inhibition regex cannot stall the hub on a long label', () => {
+    // A backtracking engine takes 2^40 steps on each of these; RE2 takes a moment. The
+    // bound is generous: it guards against exponential time, not for speed.
+    const labels = { alertname: 'HostDown', instance: 'a'.repeat(40) };
+    const started = performance.now();
+    for (const m of [
+      'instance=~"(a|a)*b"',
+      'instance!~"(a+)+b"',
+      'instance=~"(a|a){1,100}b"',
+      '{alertname="HostDown", instance=~"(.*a){30}b"}',
+    ])
+      expect(matchesAll(compileMatchers(parseMatchers(m)), labels), m).toBe(m.includes('!~'));
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuse what RE2 refuses, saying where', () => {
+    expect(() => compileMatchers(parseMatchers('job=~"a(?!b)"'))).toThrow(/at character 2 of the regex\): RE2 .* no lookaheads/);
+  });
+
   it('prints matchers and label sets the way Alertmanager builds keys', () => {
     expect(formatMatchers(sortMatchers(parseMatchers('team="ops",env=~"prod|stage"')))).toBe('{env=~"prod|stage",team="ops"}');
     expect(formatLabelSet({ instance: 'a:9100', alertname: 'Down' })).toBe('{alertname="Down", instance="a:9100"}');

@@ -170,6 +170,17 @@ describe('strings', () => {
     expect(run('{{ reReplaceAll "(?P<host>[^:]+):(?P<port>\\\\d+)" "${port}@${host}" "h:80" }}')).toBe('80@h');
     expect(run('{{ match "(?i)ERROR" "an error" }}')).toBe('true');
     expect(runError('{{ match "(" "x" }}')).toContain('error calling match: regexp: Compile(`(`)');
+    expect(runError('{{ match "a(?=b)" "x" }}')).toContain(
+      'regexp: Compile(`a(?=b)`): error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+    );
+  });
+
+  it('match and reReplaceAll run in linear time over label values agents send', () => {
+    // 2^40 steps for a backtracking engine; the bound only guards against that.
+    const started = performance.now();
+    const v = 'a'.repeat(40);
+    expect(run('{{ match "^(a|a)*b$" .v }}|{{ reReplaceAll "(a+)+b" "x" .v }}', { v })).toBe(`false|${v}`);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('graphLink and tableLink escape the expression', () => {

@@ -1,44 +1,29 @@
-// Go's regexp as the template functions match and reReplaceAll use it: unanchored, '.'
-// not matching a newline unless (?s), $1/${name} in replacements expanded by Go's rules
-// ($1x is the group named "1x"). The RE2-to-JavaScript translation is libs/wire's, which
-// PromQL's matchers use; here its anchoring is taken off again.
+// Go's regexp as the template functions match and reReplaceAll use it: RE2 syntax and
+// linear-time matching (libs/wire's compileSearchRegex), unanchored, '.' not matching a
+// newline unless (?s), $1/${name} in replacements expanded by Go's rules ($1x is the
+// group named "1x"). Rule authors write these patterns, but alert labels (which agents
+// send) are what they run over, so a backtracking engine would let one label stall the hub.
 
-import { compileAnchoredRegex } from '@metrics-hub/wire';
+import { compileSearchRegex, RegexSyntaxError, type SearchRegex } from '@metrics-hub/wire';
 import { quote } from './fmt.ts';
-
-const compiled = new Map<string, RegExp>();
-const CACHE_LIMIT = 500;
 
 function goQuoteRegexp(s: string): string {
   return /[`\x00-\x08\x0a-\x1f\x7f\ufeff]/.test(s) ? quote(s) : `\`${s}\``;
 }
 
-/** A global, unanchored RegExp for an RE2 pattern; throws with Go's "regexp: Compile(...)" wording. */
-export function compileRegexp(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    let anchored: RegExp;
-    try {
-      anchored = compileAnchoredRegex(pattern);
-    } catch (e) {
-      throw new Error(`regexp: Compile(${goQuoteRegexp(pattern)}): ${(e as Error).message}`);
-    }
-    // Strip the "^(?:" and ")$" compileAnchoredRegex wraps the pattern in.
-    const source = anchored.source.slice(4, -2);
-    re = new RegExp(source, /\(\?[a-zA-Z]*s[a-zA-Z]*[:)]/.test(pattern) ? 'gs' : 'g');
-    if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value!);
-    compiled.set(pattern, re);
+/** The compiled pattern; throws with Go's "regexp: Compile(...)" wording. */
+export function compileRegexp(pattern: string): SearchRegex {
+  try {
+    return compileSearchRegex(pattern);
+  } catch (e) {
+    if (!(e instanceof RegexSyntaxError)) throw e;
+    throw new Error(`regexp: Compile(${goQuoteRegexp(pattern)}): ${e.reason}`);
   }
-  re.lastIndex = 0;
-  return re;
 }
 
 /** regexp.MatchString: does the pattern match anywhere in s? */
 export function matchString(pattern: string, s: string): boolean {
-  const re = compileRegexp(pattern);
-  const found = re.test(s);
-  re.lastIndex = 0;
-  return found;
+  return compileRegexp(pattern).test(s);
 }
 
 /** `$name` or `${name}` at the start of `s` (Go's extract); undefined when malformed. */
@@ -57,7 +42,7 @@ function extract(s: string): { name: string; rest: string } | undefined {
 }
 
 /** Regexp.Expand: the replacement text for one match. */
-function expand(template: string, groups: (string | undefined)[], named: Record<string, string | undefined> | undefined): string {
+function expand(template: string, groups: readonly (string | undefined)[], named: Readonly<Record<string, string | undefined>>): string {
   let out = '';
   for (;;) {
     const i = template.indexOf('$');
@@ -77,25 +62,17 @@ function expand(template: string, groups: (string | undefined)[], named: Record<
     }
     template = ref.rest;
     const numeric = /^(0|[1-9][0-9]{0,7})$/.test(ref.name);
-    out += (numeric ? groups[Number(ref.name)] : named?.[ref.name]) ?? '';
+    out += (numeric ? groups[Number(ref.name)] : named[ref.name]) ?? '';
   }
 }
 
 /** Regexp.ReplaceAllString(src, repl) with Go's expansion of repl. */
 export function replaceAll(pattern: string, repl: string, src: string): string {
-  const re = compileRegexp(pattern);
-  let previousEnd = -1;
-  const out = src.replace(re, (...m: unknown[]) => {
-    const hasNamed = typeof m[m.length - 1] === 'object' && m[m.length - 1] !== undefined;
-    const named = hasNamed ? (m[m.length - 1] as Record<string, string | undefined>) : undefined;
-    const offset = m[m.length - (hasNamed ? 3 : 2)] as number;
-    const whole = m[0] as string;
-    // Go skips an empty match right where the previous match ended.
-    if (whole === '' && offset === previousEnd) return '';
-    previousEnd = offset + whole.length;
-    const groups = m.slice(0, m.length - (hasNamed ? 3 : 2)) as (string | undefined)[];
-    return expand(repl, groups, named);
-  });
-  re.lastIndex = 0;
-  return out;
+  let out = '';
+  let last = 0;
+  for (const m of compileRegexp(pattern).matchAll(src)) {
+    out += src.slice(last, m.index) + expand(repl, m.groups, m.named);
+    last = m.end;
+  }
+  return out + src.slice(last);
 }
