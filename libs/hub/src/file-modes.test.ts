@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@metrics-hub/testing';
 import { Hub } from './hub.ts';
-import { parseHubConfig } from './config.ts';
+import { testHubConfig, testHubYaml } from './testing/test-hub-config.ts';
 import { saveAppSettings } from './app-settings.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -19,16 +19,6 @@ describe.skipIf(process.platform === 'win32')('the data folder at start', () => 
   it('becomes 0700 with its files 0600, existing ones included, and says so in one line', async () => {
     const dir = join(tempDir('hub-modes-', cleanups).path, 'data');
     mkdirSync(join(dir, 'snapshots'), { recursive: true });
-    const yaml = [
-      'hub:',
-      `  data_dir: ${dir}`,
-      'broker:',
-      '  listen: 127.0.0.1:0',
-      'http:',
-      '  listen: 127.0.0.1:0',
-      'local_agent:',
-      '  enabled: false',
-    ].join('\n');
     // As an older version left it: everything readable by everyone.
     writeFileSync(
       join(dir, 'alerting.yml'),
@@ -36,14 +26,14 @@ describe.skipIf(process.platform === 'win32')('the data folder at start', () => 
     );
     writeFileSync(join(dir, 'http-token'), 'x'.repeat(43));
     writeFileSync(join(dir, 'snapshots', 'hub-old.tar.gz'), 'old');
-    const first = await Hub.start(parseHubConfig(yaml, 'hub.yaml', {}), { log: () => undefined });
+    const first = await Hub.start(testHubConfig(dir), { log: () => undefined });
     await first.stop();
     for (const f of ['metrics.db', 'alerting.yml', 'http-token', 'snapshots/hub-old.tar.gz']) chmodSync(join(dir, f), 0o644);
     chmodSync(join(dir, 'snapshots'), 0o755);
     chmodSync(dir, 0o755);
 
     const lines: string[] = [];
-    const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml', {}), { log: (l) => lines.push(l) });
+    const hub = await Hub.start(testHubConfig(dir), { log: (l) => lines.push(l) });
     cleanups.push(() => hub.stop());
     expect(mode(dir)).toBe('700');
     expect(mode(join(dir, 'snapshots'))).toBe('700');
@@ -57,17 +47,8 @@ describe.skipIf(process.platform === 'win32')('the data folder at start', () => 
 
   it('writes the files it makes later 0600: settings, alerting.yml from the app', async () => {
     const dir = tempDir('hub-modes-', cleanups).path;
-    const yaml = [
-      'hub:',
-      `  data_dir: ${dir}`,
-      'broker:',
-      '  listen: 127.0.0.1:0',
-      'http:',
-      '  listen: 127.0.0.1:0',
-      'local_agent:',
-      '  enabled: false',
-    ].join('\n');
-    const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml', {}), { log: () => undefined });
+    const yaml = testHubYaml(dir);
+    const hub = await Hub.start(testHubConfig(dir), { log: () => undefined });
     cleanups.push(() => hub.stop());
     const old = process.umask(0o022);
     try {
