@@ -40,6 +40,7 @@ module.exports = {
           '^$1/$2/',
           '^libs/[^/]+/src/index\\.ts$',
           '^libs/remote-write/src/testing/index\\.ts$',
+          '^libs/hub/src/testing/index\\.ts$',
           '^libs/hub/src/http/static-files\\.ts$',
         ],
       },
@@ -53,10 +54,10 @@ module.exports = {
     },
     {
       name: 'test-helpers-stay-in-tests',
-      comment: '@metrics-hub/testing is for tests and benchmarks only (a dev dependency).',
+      comment: "@metrics-hub/testing and every package's testing/ folder are for tests and benchmarks only.",
       severity: 'error',
       from: { path: '^(libs|apps)/', pathNot: [...notProduction, '^libs/testing/'] },
-      to: { path: '^libs/testing/' },
+      to: { path: ['^libs/testing/', '^(libs|apps)/[^/]+/src/testing/'] },
     },
     {
       name: 'no-unresolvable-imports',

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { encodeBatch, topics } from '@metrics-hub/wire';
 import { parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
-import { Hub, parseHubConfig } from '../src/index.ts';
+import { Hub } from '../src/index.ts';
+import { testHubConfig } from '../src/testing/index.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { crossings: 12, intervalSeconds: 15 });
 const interval = args.intervalSeconds * 1000;
@@ -54,22 +55,11 @@ writeFileSync(
   ].join('\n'),
 );
 const hub = await Hub.start(
-  parseHubConfig(
-    [
-      'hub:',
-      `  data_dir: ${join(dir, 'data')}`,
-      'broker:',
-      '  listen: 127.0.0.1:0',
-      'http:',
-      '  listen: 127.0.0.1:0',
-      'local_agent:',
-      '  enabled: false',
-      'alerting:',
-      `  rules: [${join(dir, 'bench.rules.yml')}]`,
-      `  notifier_config: ${join(dir, 'alerting.yml')}`,
-    ].join('\n'),
-    'bench.yaml',
-  ),
+  testHubConfig(join(dir, 'data'), [
+    'alerting:',
+    `  rules: [${join(dir, 'bench.rules.yml')}]`,
+    `  notifier_config: ${join(dir, 'alerting.yml')}`,
+  ]),
   { log: () => undefined },
 );
 const token = hub.tokens.issue('bench');

@@ -3,23 +3,11 @@
 // agents and prints {brokerUrl, httpPort, tokens} as one JSON line. SIGTERM stops it.
 //
 //   node --import tsx libs/hub/bench/hub-child.ts <data dir> <agents>
-import { Hub, parseHubConfig } from '../src/index.ts';
+import { Hub } from '../src/index.ts';
+import { testHubConfig } from '../src/testing/index.ts';
 
 const [dir, agents] = process.argv.slice(2);
-const config = parseHubConfig(
-  [
-    'hub:',
-    `  data_dir: ${dir}`,
-    'broker:',
-    '  listen: 127.0.0.1:0',
-    'http:',
-    '  listen: 127.0.0.1:0',
-    'local_agent:',
-    '  enabled: false',
-  ].join('\n'),
-  'bench.yaml',
-  process.env,
-);
+const config = testHubConfig(dir, [], process.env);
 const hub = await Hub.start(config, { log: (line) => process.stderr.write(`hub: ${line}\n`) });
 const tokens: Record<string, string> = {};
 for (let i = 0; i < Number(agents); i++) tokens[`bench-${i}`] = hub.tokens.issue(`bench-${i}`);

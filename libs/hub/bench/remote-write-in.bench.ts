@@ -9,29 +9,12 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { encodeRemoteWriteBody } from '@metrics-hub/remote-write';
 import { parseBenchArgs, printTable, tempDir } from '@metrics-hub/testing';
-import { Hub, parseHubConfig } from '../src/index.ts';
+import { Hub } from '../src/index.ts';
+import { testHubConfig } from '../src/testing/index.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), { series: 260_000 });
 const dir = tempDir('rw-in-bench-');
-const hub = await Hub.start(
-  parseHubConfig(
-    [
-      'hub:',
-      `  data_dir: ${dir.path}`,
-      'broker:',
-      '  listen: 127.0.0.1:0',
-      'http:',
-      '  listen: 127.0.0.1:0',
-      'ingest:',
-      '  max_batch_bytes: 64MiB',
-      'local_agent:',
-      '  enabled: false',
-    ].join('\n'),
-    'bench.yaml',
-    {},
-  ),
-  { log: () => undefined },
-);
+const hub = await Hub.start(testHubConfig(dir.path, ['ingest:', '  max_batch_bytes: 64MiB']), { log: () => undefined });
 const base = `http://127.0.0.1:${hub.httpAddress.port}`;
 const now = Date.now();
 const body = encodeRemoteWriteBody({

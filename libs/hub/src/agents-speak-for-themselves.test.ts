@@ -4,12 +4,11 @@
 // series and `up` are untouched, HostDown does not fire for connected db-1, the default
 // inhibition cannot be set off from another agent, and the forged data is either refused
 // with a counted reason or stored under the forger's own name.
-import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '@metrics-hub/testing';
 import { encodeBatch, topics, type BatchSeries } from '@metrics-hub/wire';
 import { Hub } from './hub.ts';
-import { testHubConfig } from './testing/test-hub-config.ts';
+import { connectAsAgent, testHubConfig } from './testing/test-hub-config.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -35,12 +34,7 @@ type Sample = { metric: Record<string, string>; value: [number, string] };
 /** A connected agent: status "online", its birth, then batches (each resolved at its PUBACK, after the commit). */
 async function agent(hub: Hub, agentId: string, birth: object) {
   const prefix = hub.config.topicPrefix;
-  const client = await mqtt.connectAsync(hub.localBrokerUrl, {
-    clientId: `agent-${agentId}`,
-    username: agentId,
-    password: hub.tokens.issue(agentId),
-    protocolVersion: 4,
-    reconnectPeriod: 0,
+  const client = await connectAsAgent(hub, agentId, {
     will: { topic: topics.status(prefix, agentId), payload: Buffer.from('offline'), qos: 1, retain: true },
   });
   cleanups.push(() => client.endAsync(true));

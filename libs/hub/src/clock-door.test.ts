@@ -3,7 +3,6 @@
 // recording rule) is refused with its reason where that way reports refusals, and every
 // series the hub held before is still there afterwards.
 import { writeFileSync } from 'node:fs';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRemoteWriteBody } from '@metrics-hub/remote-write';
 import { createIncident } from '@metrics-hub/snapshot';
@@ -11,7 +10,7 @@ import { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { tempDir, waitFor, type TempDir } from '@metrics-hub/testing';
 import { decodeRefusedNotice, encodeBatch, topics } from '@metrics-hub/wire';
 import { Hub } from './hub.ts';
-import { publishAsAgent, testHubConfig } from './testing/test-hub-config.ts';
+import { connectAsAgent, publishAsAgent, testHubConfig } from './testing/test-hub-config.ts';
 
 /** 2100-01-01T00:00:00Z, the sample of the report. */
 const Y2100 = 4102444800000;
@@ -67,13 +66,7 @@ afterAll(async () => {
 
 describe('the year-2100 sample, through every way in', () => {
   it('an agent batch over MQTT: refused and counted for that agent, the agent told, the rest of the batch stored', async () => {
-    const client = await mqtt.connectAsync(hub.localBrokerUrl, {
-      clientId: 'agent-web-1',
-      username: 'web-1',
-      password: hub.tokens.issue('web-1'),
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
+    const client = await connectAsAgent(hub, 'web-1');
     try {
       const notices: string[] = [];
       client.on('message', (_topic, payload) => notices.push(payload.toString()));

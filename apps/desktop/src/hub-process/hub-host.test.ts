@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '@metrics-hub/alerts';
-import { apiTokenFile, parseHubConfig, readApiToken } from '@metrics-hub/hub';
+import { apiTokenFile, readApiToken } from '@metrics-hub/hub';
+import { testHubConfig } from '@metrics-hub/hub/testing';
 import { hubRequest } from '../main/hub-client.ts';
 import { countFiring, hubHostOptionsFromEnv, runHubHost, type HubHost } from './hub-host.ts';
 import { ForwardingNotifier } from './forwarding-notifier.ts';
@@ -59,23 +60,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function testConfig(dir = mkdtempSync(join(tmpdir(), 'hub-process-')), extra: string[] = []) {
+/** A test hub's config; `httpLines` go under `http:`. */
+function testConfig(dir = mkdtempSync(join(tmpdir(), 'hub-process-')), httpLines: string[] = []) {
   dirs.push(dir);
-  return parseHubConfig(
-    [
-      'hub:',
-      `  data_dir: ${dir}`,
-      'broker:',
-      '  listen: 127.0.0.1:0',
-      'http:',
-      '  listen: 127.0.0.1:0',
-      ...extra,
-      'local_agent:',
-      '  enabled: false',
-    ].join('\n'),
-    'hub.yaml',
-    {},
-  );
+  return testHubConfig(dir, [], {}, { http: httpLines });
 }
 
 describe('the hub process with a real hub', () => {

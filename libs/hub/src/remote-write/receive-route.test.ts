@@ -9,7 +9,7 @@ import { encodeRemoteWriteBody, encodeWriteRequest, snappyCompress, type MetricM
 import { prometheusAvailable, startPrometheus, startRecordingEndpoint } from '@metrics-hub/remote-write/testing';
 import { tempDir, waitFor } from '@metrics-hub/testing';
 import { Hub } from '../hub.ts';
-import { parseHubConfig } from '../config.ts';
+import { testHubConfig } from '../testing/test-hub-config.ts';
 
 const HAVE_PROMETHEUS = prometheusAvailable();
 const TOKEN = 'hub-token-123';
@@ -21,19 +21,7 @@ afterEach(async () => {
 async function startHub(extra: string[] = []): Promise<{ hub: Hub; base: string; lines: string[] }> {
   const dir = tempDir('hub-rw-in-', cleanups).path;
   const lines: string[] = [];
-  const yaml = [
-    'hub:',
-    `  data_dir: ${dir}`,
-    'broker:',
-    '  listen: 127.0.0.1:0',
-    'http:',
-    '  listen: 127.0.0.1:0',
-    `  token: ${TOKEN}`,
-    'local_agent:',
-    '  enabled: false',
-    ...extra,
-  ].join('\n');
-  const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml'), { log: (l) => lines.push(l) });
+  const hub = await Hub.start(testHubConfig(dir, extra, {}, { http: [`  token: ${TOKEN}`] }), { log: (l) => lines.push(l) });
   cleanups.push(() => hub.stop().catch(() => undefined));
   return { hub, base: `http://127.0.0.1:${hub.httpAddress.port}`, lines };
 }

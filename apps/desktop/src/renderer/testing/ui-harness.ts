@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Hub, parseHubConfig } from '@metrics-hub/hub';
+import { Hub } from '@metrics-hub/hub';
+import { testHubConfig } from '@metrics-hub/hub/testing';
 import { systemTool } from '@metrics-hub/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -46,18 +47,7 @@ export async function startUiHub(
 ): Promise<UiHub> {
   buildRenderer();
   const dir = mkdtempSync(join(tmpdir(), 'ui-hub-'));
-  const lines = [
-    'hub:',
-    `  data_dir: ${join(dir, 'data')}`,
-    'broker:',
-    '  listen: 127.0.0.1:0',
-    'http:',
-    '  listen: 127.0.0.1:0',
-    'local_agent:',
-    `  enabled: ${o.localAgent ? 'true' : 'false'}`,
-    '  id: ui-host',
-    '  interval: 1s',
-  ];
+  const lines: string[] = [];
   // Extra sections of hub.yaml, given the test's folder (for paths inside it).
   if (o.yaml) lines.push(...o.yaml(dir));
   if (o.rules !== undefined || o.notifierConfig !== undefined) {
@@ -71,7 +61,8 @@ export async function startUiHub(
       lines.push(`  notifier_config: ${join(dir, 'alerting.yml')}`);
     }
   }
-  const hub = await Hub.start(parseHubConfig(lines.join('\n'), 'ui-test.yaml'), {
+  const localAgent = [`  enabled: ${o.localAgent ? 'true' : 'false'}`, '  id: ui-host', '  interval: 1s'];
+  const hub = await Hub.start(testHubConfig(join(dir, 'data'), lines, {}, { localAgent }), {
     log: () => undefined,
     uiDir: UI_DIR,
     localAgentCommand: [process.execPath, '--import', 'tsx', join(ROOT, 'apps/agent/src/cli.ts')],
