@@ -52,6 +52,7 @@ export type {
 export class TimeSeriesStore {
   private readonly st: StoreState;
 
+  /** The options in force; they live in the state, so that every job sees one replaced or changed here. */
   get options(): ResolvedOptions {
     return this.st.options;
   }
