@@ -1,6 +1,6 @@
-// The in-memory inverted index: label name -> value -> ascending series ids. It is the
-// read side of the persisted `postings` table and is rebuilt from it on open, so that a
-// selection by matchers touches only the postings it needs and never the samples.
+// The in-memory inverted index: label name -> value -> ascending series ids. It is built
+// from the `series` table at open (the file does not store it twice), so that a selection
+// by matchers touches only the postings it needs and never the samples.
 
 import { compileMatcher, labelsKey, type CompiledMatcher, type LabelMatcher, type Labels } from '@metrics-hub/wire';
 import { intersect, subtract, unionAll } from './postings.ts';
