@@ -1,6 +1,8 @@
 // The remote-write queue on disk: samples waiting to be sent, in a SQLite file of its own
 // (docs/formats/remote-write-queue.md). Shared by every endpoint, read through a cursor
-// per endpoint and partition.
+// per endpoint and partition. This class moves the cursors and keeps the counts; the file's
+// tables and statements are queue-file.ts, loading cursors endpoint-cursors.ts, a segment's
+// encoding segments.ts, merging a batch's series queue-batch.ts.
 //
 //   enqueue(series) ─► segments (id ascending; partition = hash(labels) % 32; ≤ segmentSamples)
 //                         │                      ▲ drop oldest (an endpoint over its byte limit)
@@ -12,14 +14,12 @@
 // count regroups whole partitions). Attached to the store's connection (`attachTo`), an
 // enqueue inside the store's append transaction commits with the samples or not at all.
 
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import type { Labels } from '@metrics-hub/wire';
-import { decodeRawSeries, encodeLabels, encodeWriteRequest, type EncodableSeries, type RawSeries } from './write-request.ts';
-
-export const QUEUE_PARTITIONS = 32;
-const FORMAT_VERSION = '1';
-const ATTACHED_SCHEMA = 'remote_write';
+import { loadEndpointState, recountPending, type EndpointState } from './endpoint-cursors.ts';
+import { mergePieces, type Piece, type QueueBatch } from './queue-batch.ts';
+import { QUEUE_PARTITIONS, QueueFile, type QueueFileOptions, type QueueTotals } from './queue-file.ts';
+import { encodeSegments, Partitioner, SegmentReader } from './segments.ts';
+import type { EncodableSeries } from './write-request.ts';
 
 export interface QueueSeries {
   labels: Labels;
@@ -27,56 +27,10 @@ export interface QueueSeries {
   values: Float64Array;
 }
 
-export interface QueueOptions {
-  /** The queue file. */
-  path: string;
-  /**
-   * A connection to share (the store's): the file is attached to it, so that `enqueue`
-   * inside the caller's transaction commits with it. Without it, the queue opens its own.
-   */
-  attachTo?: Database.Database;
-  /** NORMAL: survives the process being killed; FULL: also power loss. */
-  synchronous?: 'NORMAL' | 'FULL';
+export interface QueueOptions extends QueueFileOptions {
   /** Largest number of samples in one segment (default 2000). */
   segmentSamples?: number;
   now?: () => number;
-}
-
-interface Cursor {
-  /** Segments of this partition below this id are done. */
-  nextId: number;
-  /** Samples of segment `nextId` already done. */
-  done: number;
-}
-
-interface EndpointState {
-  cursors: Cursor[];
-  pendingSamples: number[];
-  /** Bytes of segments not yet wholly done, per partition. */
-  pendingBytes: number[];
-  /** Bumped whenever cursors move by a drop: a batch read before it may be stale. */
-  dropEpoch: number;
-}
-
-/** One segment's part in a batch. */
-interface Piece {
-  id: number;
-  partition: number;
-  skip: number;
-  take: number;
-  total: number;
-  bytes: number;
-}
-
-/** Samples read for one request; acknowledge (or drop) it with `ack`. */
-export interface QueueBatch {
-  endpoint: string;
-  series: EncodableSeries[];
-  samples: number;
-  /** Newest sample time in the batch. */
-  newestMs: number;
-  pieces: Piece[];
-  dropEpoch: number;
 }
 
 interface Staged {
@@ -87,119 +41,34 @@ interface Staged {
 
 export class DiskQueue {
   readonly path: string;
-  private readonly db: Database.Database;
-  private readonly own: boolean;
+  private readonly file: QueueFile;
+  private readonly db: QueueFile['db'];
   private readonly schema: string;
+  private readonly stmt: QueueFile['stmt'];
   private readonly segmentSamples: number;
-  /**
-   * Segments are deflated (files made since this was added; older ones say nothing and
-   * are read as they are): labels repeat from segment to segment, and a segment of one
-   * sample per series shrinks about six times, so a byte limit holds that much more outage.
-   */
-  private readonly compressed: boolean;
   private readonly now: () => number;
   private readonly endpoints = new Map<string, EndpointState>();
-  private readonly labelCache = new WeakMap<Labels, { partition: number; bytes: Uint8Array }>();
-  private readonly decoded = new Map<number, RawSeries[]>();
+  private readonly partitioner = new Partitioner();
+  private readonly segments: SegmentReader;
   private staged: Staged[] = [];
   private readonly listeners = new Set<() => void>();
   private closed = false;
-  private totals = { segments: 0, samples: 0, bytes: 0 };
-  private readonly stmt: ReturnType<DiskQueue['prepare']>;
+  private totals: QueueTotals;
 
   private constructor(o: QueueOptions) {
     this.path = o.path;
     this.segmentSamples = o.segmentSamples ?? 2000;
     this.now = o.now ?? Date.now;
-    const sync = o.synchronous ?? 'NORMAL';
-    if (o.attachTo) {
-      this.db = o.attachTo;
-      this.own = false;
-      this.schema = ATTACHED_SCHEMA;
-      this.db.prepare(`ATTACH DATABASE ? AS ${ATTACHED_SCHEMA}`).run(o.path);
-    } else {
-      this.db = new Database(o.path);
-      this.own = true;
-      this.schema = 'main';
-    }
-    try {
-      const s = this.schema;
-      this.db.pragma(`${s}.auto_vacuum = INCREMENTAL`);
-      this.db.pragma(`${s}.locking_mode = EXCLUSIVE`);
-      this.db.pragma(`${s}.journal_mode = WAL`);
-      this.db.pragma(`${s}.synchronous = ${sync}`);
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS ${s}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS ${s}.segments (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          partition INTEGER NOT NULL,
-          samples INTEGER NOT NULL,
-          created_ms INTEGER NOT NULL,
-          data BLOB NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ${s}.segments_partition ON segments (partition, id);
-        CREATE TABLE IF NOT EXISTS ${s}.cursors (
-          endpoint TEXT NOT NULL,
-          partition INTEGER NOT NULL,
-          next_id INTEGER NOT NULL,
-          done INTEGER NOT NULL,
-          PRIMARY KEY (endpoint, partition)
-        ) WITHOUT ROWID;
-      `);
-      const meta = new Map(
-        (this.db.prepare(`SELECT key, value FROM ${s}.meta`).all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
-      );
-      if (meta.size === 0) {
-        const put = this.db.prepare(`INSERT INTO ${s}.meta (key, value) VALUES (?, ?)`);
-        put.run('format', FORMAT_VERSION);
-        put.run('partitions', String(QUEUE_PARTITIONS));
-        put.run('compression', 'deflate-raw');
-        meta.set('compression', 'deflate-raw');
-      } else if (meta.get('format') !== FORMAT_VERSION || meta.get('partitions') !== String(QUEUE_PARTITIONS)) {
-        throw new Error(
-          `${o.path}: remote-write queue format ${meta.get('format')} with ${meta.get('partitions')} partitions is not this version's (${FORMAT_VERSION}, ${QUEUE_PARTITIONS}): move the file away (its unsent samples are lost) and restart`,
-        );
-      }
-      const compression = meta.get('compression');
-      if (compression !== undefined && compression !== 'deflate-raw')
-        throw new Error(
-          `${o.path}: remote-write queue compression ${compression} is not one this version reads: move the file away (its unsent samples are lost) and restart`,
-        );
-      this.compressed = compression === 'deflate-raw';
-      this.stmt = this.prepare();
-      const t = this.db
-        .prepare(
-          `SELECT count(*) AS segments, coalesce(sum(samples), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM ${s}.segments`,
-        )
-        .get() as typeof this.totals;
-      this.totals = t;
-    } catch (e) {
-      this.closeConnection();
-      throw e;
-    }
+    this.file = new QueueFile(o);
+    this.db = this.file.db;
+    this.schema = this.file.schema;
+    this.stmt = this.file.stmt;
+    this.segments = new SegmentReader((id) => this.stmt.data.get(id) as Uint8Array | undefined, this.file.compressed);
+    this.totals = { ...this.file.totalsAtOpen };
   }
 
   static open(o: QueueOptions): DiskQueue {
     return new DiskQueue(o);
-  }
-
-  private prepare() {
-    const s = this.schema;
-    return {
-      insert: this.db.prepare(`INSERT INTO ${s}.segments (partition, samples, created_ms, data) VALUES (?, ?, ?, ?)`),
-      scan: this.db.prepare(
-        `SELECT id, partition, samples, length(data) AS bytes FROM ${s}.segments WHERE id >= ? AND partition % ? = ? ORDER BY id`,
-      ),
-      scanAll: this.db.prepare(`SELECT id, partition, samples, length(data) AS bytes FROM ${s}.segments WHERE id >= ? ORDER BY id`),
-      data: this.db.prepare(`SELECT data FROM ${s}.segments WHERE id = ?`).pluck(),
-      putCursor: this.db.prepare(`INSERT OR REPLACE INTO ${s}.cursors (endpoint, partition, next_id, done) VALUES (?, ?, ?, ?)`),
-      deleteBelow: this.db.prepare(`DELETE FROM ${s}.segments WHERE partition = ? AND id < ? RETURNING samples, length(data) AS bytes`),
-      oldest: this.db.prepare(`SELECT created_ms FROM ${s}.segments WHERE partition = ? AND id >= ? ORDER BY id LIMIT 1`).pluck(),
-      pendingFrom: this.db.prepare(
-        `SELECT coalesce(sum(samples), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM ${s}.segments WHERE partition = ? AND id >= ?`,
-      ),
-      lastId: this.db.prepare(`SELECT coalesce((SELECT seq FROM ${s}.sqlite_sequence WHERE name = 'segments'), 0)`).pluck(),
-    };
   }
 
   // ------------------------------------------------------------------ endpoints
@@ -217,25 +86,7 @@ export class DiskQueue {
       for (const n of removed) this.db.prepare(`DELETE FROM ${s}.cursors WHERE endpoint = ?`).run(n);
       const start = (this.stmt.lastId.get() as number) + 1;
       for (const name of names) {
-        const rows = new Map(
-          (
-            this.db.prepare(`SELECT partition, next_id, done FROM ${s}.cursors WHERE endpoint = ?`).all(name) as {
-              partition: number;
-              next_id: number;
-              done: number;
-            }[]
-          ).map((r) => [r.partition, r]),
-        );
-        const state: EndpointState = { cursors: [], pendingSamples: [], pendingBytes: [], dropEpoch: 0 };
-        for (let p = 0; p < QUEUE_PARTITIONS; p++) {
-          const row = rows.get(p);
-          const cursor = row ? { nextId: row.next_id, done: row.done } : { nextId: start, done: 0 };
-          if (!row) this.stmt.putCursor.run(name, p, cursor.nextId, 0);
-          state.cursors.push(cursor);
-          const pending = this.stmt.pendingFrom.get(p, cursor.nextId) as { samples: number; bytes: number };
-          state.pendingSamples.push(pending.samples - cursor.done);
-          state.pendingBytes.push(pending.bytes);
-        }
+        const state = loadEndpointState(this.file, name, start);
         this.endpoints.set(name, state);
       }
       for (const name of [...this.endpoints.keys()]) if (!names.includes(name)) this.endpoints.delete(name);
@@ -245,19 +96,6 @@ export class DiskQueue {
   }
 
   // ------------------------------------------------------------------ writing
-
-  private labelInfo(labels: Labels): { partition: number; bytes: Uint8Array } {
-    let info = this.labelCache.get(labels);
-    if (!info) {
-      const bytes = encodeLabels(labels);
-      // FNV-1a over the encoded (sorted) labels.
-      let h = 0x811c9dc5;
-      for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-      info = { partition: (h >>> 0) % QUEUE_PARTITIONS, bytes };
-      this.labelCache.set(labels, info);
-    }
-    return info;
-  }
 
   /**
    * Writes series as segments. Inside a transaction of the shared connection it joins it
@@ -269,7 +107,7 @@ export class DiskQueue {
     const byPartition: EncodableSeries[][] = Array.from({ length: QUEUE_PARTITIONS }, () => []);
     for (const s of series) {
       if (s.timestamps.length === 0) continue;
-      const info = this.labelInfo(s.labels);
+      const info = this.partitioner.of(s.labels);
       byPartition[info.partition].push({ labelBytes: info.bytes, timestamps: s.timestamps, values: s.values });
     }
     const now = this.now();
@@ -279,32 +117,11 @@ export class DiskQueue {
       for (let p = 0; p < QUEUE_PARTITIONS; p++) {
         const list = byPartition[p];
         if (!list.length) continue;
-        // Cut into segments of at most segmentSamples (a long series may span several).
-        let parts: EncodableSeries[] = [];
-        let count = 0;
-        const flush = () => {
-          if (!count) return;
-          const plain = encodeWriteRequest({ timeseries: parts });
-          // Level 1: about as small as level 6 here, and faster (it runs in the store's append).
-          const data = this.compressed ? deflateRawSync(plain, { level: 1 }) : plain;
+        encodeSegments(list, this.segmentSamples, this.file.compressed, (count, data) => {
           this.stmt.insert.run(p, count, now, data);
           staged.push({ partition: p, samples: count, bytes: data.length });
           samples += count;
-          parts = [];
-          count = 0;
-        };
-        for (const s of list) {
-          let from = 0;
-          const n = s.timestamps.length;
-          while (from < n) {
-            const take = Math.min(n - from, this.segmentSamples - count);
-            parts.push({ ...s, from, to: from + take });
-            count += take;
-            from += take;
-            if (count >= this.segmentSamples) flush();
-          }
-        }
-        flush();
+        });
       }
     })();
     this.staged.push(...staged);
@@ -374,50 +191,7 @@ export class DiskQueue {
       if (budget === 0) break;
     }
     if (!pieces.length) return undefined;
-    // Merge pieces of the same series, in segment order.
-    const merged = new Map<string, { labelBytes: Uint8Array; parts: { s: RawSeries; from: number; to: number }[]; n: number }>();
-    let newestMs = -Infinity;
-    for (const piece of pieces) {
-      let skip = piece.skip;
-      let take = piece.take;
-      for (const s of this.segment(piece.id)) {
-        const n = s.timestamps.length;
-        if (skip >= n) {
-          skip -= n;
-          continue;
-        }
-        const to = Math.min(n, skip + take);
-        // The encoded labels are the series' identity (sorted, written once per series).
-        const lb = s.labelBytes;
-        const key = Buffer.from(lb.buffer, lb.byteOffset, lb.length).toString('latin1');
-        let m = merged.get(key);
-        if (!m) merged.set(key, (m = { labelBytes: lb, parts: [], n: 0 }));
-        m.parts.push({ s, from: skip, to });
-        m.n += to - skip;
-        if (s.timestamps[to - 1] > newestMs) newestMs = s.timestamps[to - 1];
-        take -= to - skip;
-        skip = 0;
-        if (take === 0) break;
-      }
-    }
-    const series: EncodableSeries[] = [];
-    for (const m of merged.values()) {
-      if (m.parts.length === 1) {
-        const { s, from, to } = m.parts[0];
-        series.push({ labelBytes: m.labelBytes, timestamps: s.timestamps, values: s.values, from, to });
-        continue;
-      }
-      const timestamps = new Float64Array(m.n);
-      const values = new Float64Array(m.n);
-      let at = 0;
-      for (const { s, from, to } of m.parts) {
-        // Same-type typed-array copies move bytes: NaN payloads survive.
-        timestamps.set(s.timestamps.subarray(from, to), at);
-        values.set(s.values.subarray(from, to), at);
-        at += to - from;
-      }
-      series.push({ labelBytes: m.labelBytes, timestamps, values });
-    }
+    const { series, newestMs } = mergePieces(pieces, (id) => this.segments.get(id));
     return { endpoint, series, samples: maxSamples - budget, newestMs, pieces, dropEpoch: e.dropEpoch };
   }
 
@@ -426,29 +200,12 @@ export class DiskQueue {
    * counts said there was something; they should never disagree).
    */
   recount(endpoint: string): void {
-    const e = this.endpoint(endpoint);
-    for (let p = 0; p < QUEUE_PARTITIONS; p++) {
-      const pending = this.stmt.pendingFrom.get(p, e.cursors[p].nextId) as { samples: number; bytes: number };
-      e.pendingSamples[p] = Math.max(0, pending.samples - e.cursors[p].done);
-      e.pendingBytes[p] = pending.bytes;
-    }
+    recountPending(this.file, this.endpoint(endpoint));
   }
 
   /** True when a drop moved the endpoint's cursors since `batch` was read (re-read it). */
   isStale(batch: QueueBatch): boolean {
     return this.endpoint(batch.endpoint).dropEpoch !== batch.dropEpoch;
-  }
-
-  private segment(id: number): RawSeries[] {
-    let s = this.decoded.get(id);
-    if (!s) {
-      const data = this.stmt.data.get(id) as Uint8Array | undefined;
-      if (!data) throw new Error(`remote-write queue: segment ${id} vanished while being read`);
-      s = decodeRawSeries(this.compressed ? inflateRawSync(data) : data);
-      this.decoded.set(id, s);
-      if (this.decoded.size > 256) this.decoded.delete(this.decoded.keys().next().value!);
-    }
-    return s;
   }
 
   /**
@@ -565,28 +322,14 @@ export class DiskQueue {
   /** Gives free pages back to the file system when many have piled up. */
   compact(): void {
     if (this.closed) return;
-    const free = this.db.pragma(`${this.schema}.freelist_count`, { simple: true }) as number;
-    if (free > 256) this.db.pragma(`${this.schema}.incremental_vacuum`);
+    this.file.compact();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
-    this.closeConnection();
-  }
-
-  private closeConnection(): void {
-    if (this.own) {
-      if (this.db.open) this.db.close();
-    } else if (this.db.open) {
-      try {
-        this.db.pragma(`${ATTACHED_SCHEMA}.wal_checkpoint(TRUNCATE)`);
-        this.db.prepare(`DETACH DATABASE ${ATTACHED_SCHEMA}`).run();
-      } catch {
-        // Detaching fails inside a transaction; the connection's close detaches it anyway.
-      }
-    }
+    this.file.close();
   }
 
   private endpoint(name: string): EndpointState {

@@ -11,9 +11,10 @@
 // A batch is acknowledged in the queue only after the endpoint answered 2xx (or refused it
 // for good), so a crash resends at most the requests that were in flight.
 
-import type { DiskQueue, QueueBatch } from './disk-queue.ts';
+import type { DiskQueue } from './disk-queue.ts';
 import { EndpointClient, redactUrl, type EndpointAuth, type EndpointTls } from './endpoint-client.ts';
-import { QUEUE_PARTITIONS } from './disk-queue.ts';
+import type { QueueBatch } from './queue-batch.ts';
+import { QUEUE_PARTITIONS } from './queue-file.ts';
 import { encodeRemoteWriteBody } from './request-body.ts';
 
 export interface RemoteWriteEndpoint {

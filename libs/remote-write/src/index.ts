@@ -15,7 +15,9 @@ export {
 } from './write-request.ts';
 export { checkSnappyBlock, snappyCompress, snappyUncompress } from './snappy-block.ts';
 export { decodeRemoteWriteBody, decodeRemoteWriteBodySteps, encodeRemoteWriteBody, REMOTE_WRITE_HEADERS } from './request-body.ts';
-export { DiskQueue, QUEUE_PARTITIONS, type QueueBatch, type QueueOptions, type QueueSeries } from './disk-queue.ts';
+export { DiskQueue, type QueueOptions, type QueueSeries } from './disk-queue.ts';
+export { QUEUE_PARTITIONS } from './queue-file.ts';
+export type { QueueBatch } from './queue-batch.ts';
 export { EndpointClient, RESERVED_HEADERS, redactUrl, type EndpointAuth, type EndpointTls, type SendOutcome } from './endpoint-client.ts';
 export {
   ENDPOINT_DEFAULTS,

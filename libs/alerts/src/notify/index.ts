@@ -1,17 +1,15 @@
 export {
   Notifier,
   NotifyError,
-  DEFAULT_RETENTION,
-  type AlertView,
-  type GroupView,
-  type IntegrationFactory,
   type NotifierOptions,
   type NotifyErrorCode,
   type PutResult,
   type ReloadResult,
-  type Retention,
   type SilenceApi,
 } from './notifier.ts';
+export type { AlertView, GroupView } from './alert-views.ts';
+export type { IntegrationFactory } from './load-config.ts';
+export { DEFAULT_RETENTION, type Retention } from './retention.ts';
 export {
   parseNotifierConfig,
   checkNotifierConfig,

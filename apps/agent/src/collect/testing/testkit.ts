@@ -62,6 +62,11 @@ export function fakeStatfs(rootfs: string, table: Record<string, StatFs | Error>
   };
 }
 
+/** The families' names, in order. */
+export function names(families: MetricFamily[]): string[] {
+  return families.map((f) => f.name);
+}
+
 export function family(families: MetricFamily[], name: string): MetricFamily {
   const f = families.find((x) => x.name === name);
   if (!f) throw new Error(`no family ${name} in ${families.map((x) => x.name).join(', ')}`);

@@ -1,0 +1,121 @@
+// Range functions (rate, avg_over_time, ...): the window of samples behind each step,
+// handed to the arithmetic in ./functions, or whole rollup buckets when they give the
+// same answer.
+
+import type { Call, Expr } from './ast.ts';
+import { rangeArg, scalarArg, unparen } from './call-args.ts';
+import type { EvalContext } from './eval-context.ts';
+import { lastAtOrBefore, windowBounds } from './evaluate.ts';
+import { FunctionArgumentError, lacksCounterSuffix, possibleNonCounterInfo, RANGE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
+import { FUNCTIONS } from './function-signatures.ts';
+import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
+import { mergeSameLabels } from './series-set.ts';
+import { withoutName, type StepSeries, type Value } from './values.ts';
+
+/** Range functions whose output keeps the metric name (they return a sample as it was). */
+const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
+
+/**
+ * A range function over whole buckets of the store's rollups, when that gives the same
+ * answer as the samples (see rollup-functions.ts); undefined to use the samples.
+ */
+function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | undefined {
+  const queryable = ctx.queryable;
+  if (
+    !ctx.limits.useRollups ||
+    ctx.limits.leftClosedWindows ||
+    !queryable.selectBuckets ||
+    arg.type !== 'matrixSelector' ||
+    !ROLLUP_CAPABLE.has(e.name)
+  )
+    return undefined;
+  const sel = arg.selector;
+  const rangeMs = ctx.ms(arg.range);
+  const offsetMs = ctx.ms(sel.offset);
+  const ends = Float64Array.from({ length: ctx.steps }, (_, i) => ctx.effectiveTime(i, sel.at, offsetMs));
+  const resolution = ([3_600_000, 60_000] as const).find((r) => rangeMs >= r && rangeMs % r === 0 && ends.every((t) => t % r === 0));
+  if (!resolution) return undefined;
+  // A loop, not Math.min(...ends): a subquery's millions of steps would overflow the stack as arguments.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of ends) {
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution);
+  if (!found) return undefined;
+  const selections = [...found];
+  const fns = selections.map((s) => bucketFunction(e.name, s.kind));
+  // A series whose buckets lack what the function needs sends the whole call to the samples.
+  if (fns.some((f) => !f)) return undefined;
+  const out: StepSeries[] = [];
+  selections.forEach((s, k) => {
+    const fn = fns[k]!;
+    if ((e.name === 'rate' || e.name === 'increase') && lacksCounterSuffix(s.labels.__name__)) {
+      ctx.annotate('info', possibleNonCounterInfo(s.labels.__name__!), arg.pos);
+    }
+    const r = ctx.newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels));
+    const b = s.buckets;
+    ctx.tick(ctx.steps);
+    for (let i = 0; i < ctx.steps; i++) {
+      const end = ends[i];
+      const to = lastAtOrBefore(b.ends, b.length, end) + 1;
+      const from = lastAtOrBefore(b.ends, to, end - rangeMs) + 1;
+      if (to === from) continue;
+      const v = fn(b, from, to, end - rangeMs, end);
+      if (v === undefined) continue;
+      r.values[i] = v;
+      r.has[i] = 1;
+    }
+    out.push(r);
+  });
+  return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
+}
+
+export function rangeFunction(e: Call, ctx: EvalContext): Value {
+  const fn = RANGE_FUNCTIONS[e.name];
+  if (!fn) throw ctx.fail(`function ${e.name} is not implemented`, e.pos);
+  const sig = FUNCTIONS[e.name];
+  const matrixAt = sig.args.indexOf('matrix');
+  const fromRollups = rollupRangeFunction(e, unparen(e.args[matrixAt]), ctx);
+  if (fromRollups) return fromRollups;
+  const src = rangeArg(e.args[matrixAt], ctx);
+  const scalars = e.args.map((a, k) => (k === matrixAt ? undefined : scalarArg(a, ctx)));
+  const keepName = KEEPS_NAME.has(e.name);
+  const out: StepSeries[] = [];
+  const args: number[] = [];
+  for (const p of src.series) {
+    const r = ctx.newSeries(keepName ? p.labels : withoutName(p.labels));
+    const window: RangeWindow = {
+      start: 0,
+      end: 0,
+      evalTime: 0,
+      metricName: p.labels.__name__,
+      annotate: (level: 'warning' | 'info', message: string) => ctx.annotate(level, message, src.pos),
+    };
+    for (let i = 0; i < ctx.steps; i++) {
+      const end = src.ends[i];
+      const [lo, hi] = windowBounds(p.ts, p.n, end, src.rangeMs + ctx.windowSlackMs);
+      // Some functions (quantile_over_time, mad_over_time) sort or scan the whole window.
+      ctx.tick(1 + hi - lo);
+      if (hi === lo) continue;
+      args.length = 0;
+      for (const s of scalars) if (s) args.push(s[i]);
+      window.start = end - src.rangeMs;
+      window.end = end;
+      window.evalTime = ctx.times[i];
+      let v: number | undefined;
+      try {
+        v = fn({ ts: p.ts.subarray(lo, hi), vs: p.vs.subarray(lo, hi), n: hi - lo }, window, args);
+      } catch (err) {
+        if (err instanceof FunctionArgumentError) throw ctx.fail(err.message, e.pos);
+        throw err;
+      }
+      if (v === undefined) continue;
+      r.values[i] = v;
+      r.has[i] = 1;
+    }
+    out.push(r);
+  }
+  return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
+}
