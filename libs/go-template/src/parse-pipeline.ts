@@ -106,7 +106,6 @@ export abstract class PipelineParser {
     }
   }
 
-  /** A body of its own: fresh variables ($ only) and no enclosing range. */
   // --- pipelines ---
 
   protected pipeline(context: string, end: 'rightDelim' | 'rightParen'): PipeNode {

@@ -17,8 +17,6 @@ import {
 import type { Token } from './lexer.ts';
 import { PipelineParser, type ParseSettings } from './parse-pipeline.ts';
 
-export type { ParseSettings } from './parse-pipeline.ts';
-
 export interface ParsedTree {
   readonly name: string;
   readonly root: ListNode;
@@ -88,6 +86,7 @@ class Parser extends PipelineParser {
     return this.unquote(t);
   }
 
+  /** A body of its own: fresh variables ($ only) and no enclosing range. */
   private separateBody<T>(parse: () => T): T {
     const vars = this.vars;
     const rangeDepth = this.rangeDepth;
