@@ -2,7 +2,8 @@
 // libraries) switch on `errorType`, and on the status code Prometheus pairs with it, so
 // both follow web/api/v1 exactly; the message is what a user reads.
 
-import { goQuote, PromqlError } from '@metrics-hub/promql';
+import { quote as goQuote } from '@metrics-hub/go-format';
+import { PromqlError } from '@metrics-hub/promql';
 
 export type ApiErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found' | 'not_acceptable';
 

@@ -11,7 +11,8 @@
 //   scalar timestamp  a JSON number of float64(ms)/1000 (1500 ms -> 1.5)
 //   scalar value      strconv.FormatFloat(v, 'f', -1, 64), never an exponent
 
-import { formatShortestF, goJsonString, type QueryData } from '@metrics-hub/promql';
+import { formatFloat, goJsonString } from '@metrics-hub/go-format';
+import type { QueryData } from '@metrics-hub/promql';
 import type { Labels } from '@metrics-hub/wire';
 
 /** jsonutil.MarshalTimestamp: integer milliseconds as seconds with a fixed 3-digit fraction. */
@@ -42,7 +43,7 @@ export function formatPointValue(v: number): string {
 
 /** Scalar.MarshalJSON's value: strconv.FormatFloat(v, 'f', -1, 64). */
 export function formatScalarValue(v: number): string {
-  return Object.is(v, -0) ? '-0' : formatShortestF(v);
+  return formatFloat(v, 'f', -1);
 }
 
 /** A JSON string as Go's encoder writes it: HTML-significant characters and line separators escaped. */

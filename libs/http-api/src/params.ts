@@ -2,7 +2,7 @@
 // durations (Prometheus duration strings or float seconds) and limits, with its error
 // texts, so that a client sees the same message from us as from Prometheus.
 
-import { goQuote } from '@metrics-hub/promql';
+import { quote as goQuote } from '@metrics-hub/go-format';
 import { invalidParam } from './api-error.ts';
 import type { Form } from './form.ts';
 

@@ -2,7 +2,8 @@
 // match[] is one series selector (the PromQL parser's, so line:column errors and
 // Prometheus 3's quoted UTF-8 names come for free), several are a union.
 
-import { goQuote, parseExpr, PromqlError } from '@metrics-hub/promql';
+import { quote as goQuote } from '@metrics-hub/go-format';
+import { parseExpr, PromqlError } from '@metrics-hub/promql';
 import type { LabelMatcher } from '@metrics-hub/wire';
 import { ApiError, invalidParam } from './api-error.ts';
 

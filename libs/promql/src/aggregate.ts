@@ -1,10 +1,11 @@
 // Aggregation operators, grouped `by`/`without` labels, evaluated step by step with the
 // same numerics as Prometheus (Kahan sums, incremental mean on overflow, Welford variance).
 
+import { formatFloat } from '@metrics-hub/go-format';
 import type { Aggregate } from './ast.ts';
 import type { EvalContext } from './eval-context.ts';
 import { evaluate } from './evaluate.ts';
-import { formatShortestF, invalidQuantileWarning, invalidRatioWarning, kahanSumInc, quantile } from './functions/index.ts';
+import { invalidQuantileWarning, invalidRatioWarning, kahanSumInc, quantile } from './functions/index.ts';
 import { labelsKey, newSeries, type StepSeries, type Value } from './values.ts';
 
 interface Group {
@@ -214,7 +215,7 @@ function countValues(e: Aggregate, series: StepSeries[], groups: Group[], label:
       ctx.tick(g.members.length);
       for (const k of g.members) {
         if (!series[k].has[i]) continue;
-        const v = formatShortestF(series[k].values[i]);
+        const v = formatFloat(series[k].values[i], 'f', -1);
         if (distinct[n].has(v)) continue;
         distinct[n].add(v);
         ctx.hold(ctx.steps);
@@ -235,7 +236,7 @@ function countValues(e: Aggregate, series: StepSeries[], groups: Group[], label:
       ctx.tick(g.members.length);
       for (const k of g.members) {
         if (!series[k].has[i]) continue;
-        const r = byValue.get(formatShortestF(series[k].values[i]))!;
+        const r = byValue.get(formatFloat(series[k].values[i], 'f', -1))!;
         if (!r.has[i]) r.values[i] = 0;
         r.values[i]++;
         r.has[i] = 1;

@@ -2,8 +2,6 @@ export { Engine, DEFAULT_LIMITS, type QueryData, type QueryResult } from './engi
 export type { EngineLimits } from './eval-context.ts';
 export { PromqlError, type PromqlErrorType } from './errors.ts';
 export { parseExpr, typeOf } from './parser.ts';
-// Go's number and string formatting, for callers that must print values as Prometheus does.
-export { formatShortestF, goHtmlSafeJson, goJsonString, quote as goQuote } from './functions/go-format.ts';
 export {
   MemoryQueryable,
   type Queryable,

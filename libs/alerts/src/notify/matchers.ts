@@ -4,6 +4,7 @@
 // RE2-style regexes); a label the alert lacks is matched as the empty string, as in
 // Alertmanager.
 
+import { quote as goQuote } from '@metrics-hub/go-format';
 import { compileMatcher, MatcherError, type CompiledMatcher, type LabelMatcher, type Labels, type MatchType } from '@metrics-hub/wire';
 
 export type { CompiledMatcher, LabelMatcher };
@@ -160,9 +161,4 @@ export function compileMatchers(ms: readonly LabelMatcher[]): CompiledMatcher[] 
 export function matchesAll(ms: readonly CompiledMatcher[], labels: Labels): boolean {
   for (const m of ms) if (!m.matches(labels[m.name] ?? '')) return false;
   return true;
-}
-
-/** Go's strconv.Quote for the characters label values hold in practice. */
-function goQuote(s: string): string {
-  return JSON.stringify(s).replace(/\\u00([0-9a-f]{2})/g, '\\x$1');
 }

@@ -4,12 +4,12 @@
 // ("good") when resolved; unlike Alertmanager the default text lists the alerts.
 
 import { readFile } from 'node:fs/promises';
+import { goJson } from '@metrics-hub/go-format';
 import type { Integration, Notification, TemplateRenderer } from '../model.ts';
 import { selectForSendResolved } from './alert-selection.ts';
 import { ConfigReader } from './config-reader.ts';
 import { alertLine, defaultSubject, firingAndResolved } from './default-text.ts';
 import { DeliveryError, excerpt } from './errors.ts';
-import { goJson } from './go-encoding.ts';
 import { authorizationHeader, readHttpConfig, type HttpConfig } from './http-config.ts';
 import { DEFAULT_HTTP_TIMEOUT_MS, describeUrl, post, type Fetch, type PostReply } from './http-post.ts';
 import { notificationTemplateData } from './template-data.ts';

@@ -2,8 +2,8 @@
 // Field order is Go's struct order: the embedded Data's fields first, then version,
 // groupKey and truncatedAlerts.
 
+import { GoTime, goJson, sortedKeys } from '@metrics-hub/go-format';
 import type { Notification, NotifiedAlert } from '../model.ts';
-import { GO_ZERO_TIME, goJson, rfc3339, sortedKeys } from './go-encoding.ts';
 
 export interface WebhookAlert {
   status: 'firing' | 'resolved';
@@ -48,9 +48,9 @@ function webhookAlert(a: NotifiedAlert): WebhookAlert {
     status: a.status,
     labels: sortedKeys(a.labels),
     annotations: sortedKeys(a.annotations),
-    startsAt: rfc3339(a.startsAt),
+    startsAt: GoTime.fromMillis(a.startsAt).toJSON(),
     // A firing alert has no end yet; Alertmanager sends Go's zero time.
-    endsAt: a.status === 'firing' || a.endsAt === 0 ? GO_ZERO_TIME : rfc3339(a.endsAt),
+    endsAt: (a.status === 'firing' || a.endsAt === 0 ? GoTime.zero : GoTime.fromMillis(a.endsAt)).toJSON(),
     generatorURL: a.generatorURL,
     fingerprint: a.fingerprint,
   };

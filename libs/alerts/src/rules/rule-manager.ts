@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { formatFloat } from '@metrics-hub/go-format';
 import type { Engine, Queryable } from '@metrics-hub/promql';
 import type { Alert } from '../model.ts';
 import { AlertingRule, type AlertTemplateExpander } from './alerting-rule.ts';
@@ -261,16 +262,8 @@ function apiAlert(a: {
     activeAt: iso(a.activeAt),
     ...(a.keepFiringSince !== undefined ? { keepFiringSince: iso(a.keepFiringSince) } : {}),
     // Prometheus prints the value with strconv.FormatFloat(v, 'e', -1, 64).
-    value: goExponent(a.value),
+    value: formatFloat(a.value, 'e', -1),
   };
-}
-
-function goExponent(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  const [mant, exp] = v.toExponential().split('e');
-  const e = Number(exp);
-  return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
 /** Prometheus's /api/v1/rules filters, already checked. */

@@ -1,38 +1,16 @@
 // The functions Alertmanager gives notification templates (template.DefaultFuncs). Data
 // such as .Alerts.Firing, .CommonLabels.SortedPairs or .StartsAt comes with the data
-// itself (methods of its classes; see values.ts), not from here.
+// itself (methods of its classes; see @metrics-hub/go-format's values.ts), not from here.
 
-import { marshalJSON } from './json.ts';
+import { GoDuration, GoTime, marshalJSON, queryUnescape, UTC, type Zone } from '@metrics-hub/go-format';
+import { expectString, expectStrings, signature, wrongType, type TemplateFunction } from '@metrics-hub/go-template';
 import { humanizeDuration } from './prometheus-funcs.ts';
 import { matchString, replaceAll } from './regexp.ts';
-import { expectString, expectStrings, signature, wrongType, type TemplateFunction } from './signature.ts';
 import { title, toLower, toUpper, trimSpace } from './strings.ts';
-import { GoDuration, GoTime, UTC, type Zone } from './time.ts';
 
 function expectTime(v: unknown): GoTime {
   if (!(v instanceof GoTime)) throw wrongType('time.Time', v);
   return v;
-}
-
-/** url.QueryUnescape: '+' is a space, %XX a byte; a malformed escape is an error. */
-export function queryUnescape(s: string): string {
-  const bad = /%(?![0-9a-fA-F]{2})/.exec(s);
-  if (bad) throw new Error(`invalid URL escape ${JSON.stringify(s.slice(bad.index, bad.index + 3))}`);
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; ) {
-    if (s[i] === '%') {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 3;
-    } else if (s[i] === '+') {
-      bytes.push(0x20);
-      i++;
-    } else {
-      const ch = String.fromCodePoint(s.codePointAt(i)!);
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      i += ch.length;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 /**

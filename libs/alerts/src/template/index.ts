@@ -1,10 +1,6 @@
-// Go's text/template as Prometheus (alert annotations) and Alertmanager (notification
-// texts) use it: parse, execute, their function sets, and Go's number formatting.
+// Templates as Prometheus (alert annotations) and Alertmanager (notification texts) use
+// them: their function sets and data, registered into @metrics-hub/go-template's engine.
 
-export { TemplateError, type TemplatePhase } from './errors.ts';
-export { parseTemplate, Template, type ExecuteOptions, type ParseOptions } from './template.ts';
-export type { FuncContext, MissingKey } from './exec.ts';
-export type { TemplateFunction } from './signature.ts';
 export {
   PROMETHEUS_FUNCS,
   prometheusFuncs,
@@ -28,7 +24,3 @@ export {
   type AlertTemplateOptions,
   type RendererOptions,
 } from './render.ts';
-export { GoTime, GoDuration, UTC, type Zone } from './time.ts';
-export { sprintf, sprint } from './fmt.ts';
-export { formatFloat } from './format.ts';
-export { anyMap, stringMap } from './values.ts';

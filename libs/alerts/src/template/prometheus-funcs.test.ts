@@ -3,15 +3,14 @@
 // cases worked out by hand from the algorithm (divide by 1000 until below 1000, then %.4g).
 
 import { describe, expect, it } from 'vitest';
+import { TemplateError, parseTemplate } from '@metrics-hub/go-template';
 import {
   PROMETHEUS_FUNCS,
-  TemplateError,
   humanize,
   humanize1024,
   humanizeDuration,
   humanizePercentage,
   humanizeTimestamp,
-  parseTemplate,
   prometheusFuncs,
   type PrometheusFuncOptions,
   type QuerySample,
@@ -31,6 +30,21 @@ function runError(text: string, data?: unknown, options?: PrometheusFuncOptions)
   }
   throw new Error(`expected ${JSON.stringify(text)} to fail`);
 }
+
+describe("parsing against Prometheus's function set", () => {
+  it('unknown functions when the function set is known, with a suggestion', () => {
+    let e: unknown;
+    try {
+      parseTemplate('{{ $value | humanise }}', 't', { funcs: PROMETHEUS_FUNCS, variables: ['$value'] });
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(TemplateError);
+    expect((e as TemplateError).message).toBe('template: t:1:13: function "humanise" not defined (did you mean "humanize"?)');
+    // Without a function set, unknown names wait for execution (see exec tests).
+    expect(() => parseTemplate('{{ humanise 1 }}')).not.toThrow();
+  });
+});
 
 describe('humanize', () => {
   it("Prometheus's cases", () => {

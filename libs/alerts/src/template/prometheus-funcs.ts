@@ -2,16 +2,22 @@
 // prometheus/common's helpers/templates), with their numbers formatted exactly as Go's
 // fmt does, so that an annotation reads the same here as in Prometheus.
 
-import type { FuncContext } from './exec.ts';
-import { formatFloatV } from './format.ts';
-import { sprintf } from './fmt.ts';
-import { queryEscape } from './builtins.ts';
-import { parseGoFloat } from './literals.ts';
+import {
+  anyMap,
+  compareStrings,
+  formatFloat,
+  GoDuration,
+  GoTime,
+  goTypeName,
+  parseGoFloat,
+  queryEscape,
+  sprintf,
+  stringMap,
+  structField,
+} from '@metrics-hub/go-format';
+import { expectString, signature, type FuncContext, type TemplateFunction } from '@metrics-hub/go-template';
 import { matchString, replaceAll } from './regexp.ts';
-import { expectString, signature, type TemplateFunction } from './signature.ts';
 import { stripDomain, stripPort, title, toLower, toUpper } from './strings.ts';
-import { GoDuration, GoTime } from './time.ts';
-import { anyMap, compareStrings, goTypeName, structField, stringMap } from './values.ts';
 
 /** One element of a query result, as the injected query callback returns it. */
 export interface QuerySample {
@@ -124,7 +130,7 @@ export function floatToTime(v: number): GoTime {
   if (!Number.isFinite(v)) throw new Error('value is NaN or Inf');
   const ns = v * 1e9;
   if (ns > 2 ** 63 || ns < -(2 ** 63)) {
-    throw new Error(`${formatFloatV(v)} cannot be represented as a nanoseconds timestamp since it overflows int64`);
+    throw new Error(`${formatFloat(v, 'g', -1)} cannot be represented as a nanoseconds timestamp since it overflows int64`);
   }
   const ms = BigInt(Math.trunc(ns)) / 1_000_000n;
   return new GoTime(ms * 1_000_000n);

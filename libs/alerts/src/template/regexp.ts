@@ -4,11 +4,12 @@
 // group named "1x"). Rule authors write these patterns, but alert labels (which agents
 // send) are what they run over, so a backtracking engine would let one label stall the hub.
 
+import { canBackquote, quote } from '@metrics-hub/go-format';
 import { compileSearchRegex, RegexSyntaxError, type SearchRegex } from '@metrics-hub/wire';
-import { quote } from './fmt.ts';
 
+/** regexp's quote: back quotes when strconv.CanBackquote allows them, else strconv.Quote. */
 function goQuoteRegexp(s: string): string {
-  return /[`\x00-\x08\x0a-\x1f\x7f\ufeff]/.test(s) ? quote(s) : `\`${s}\``;
+  return canBackquote(s) ? `\`${s}\`` : quote(s);
 }
 
 /** The compiled pattern; throws with Go's "regexp: Compile(...)" wording. */

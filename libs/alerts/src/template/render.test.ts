@@ -3,16 +3,15 @@
 // {{define}}d pieces over data with methods (.Alerts.Firing, .CommonLabels.SortedPairs).
 
 import { describe, expect, it } from 'vitest';
+import { GoTime } from '@metrics-hub/go-format';
+import { TemplateError, parseTemplate } from '@metrics-hub/go-template';
 import type { TemplateRenderer } from '../model.ts';
 import {
   ALERTMANAGER_FUNCS,
   AlertTemplateData,
-  GoTime,
-  TemplateError,
   alertTemplateData,
   alertmanagerFuncs,
   createRenderer,
-  parseTemplate,
   renderAlertTemplate,
 } from './index.ts';
 
@@ -108,6 +107,17 @@ describe('createRenderer', () => {
         expect([(e as TemplateError).line, (e as TemplateError).column]).toEqual([1, 7]);
       }
     }
+  });
+
+  it('a text without the alert preamble that uses $labels is told where the labels are', () => {
+    let e: unknown;
+    try {
+      createRenderer()('{{ $labels.job }}', {});
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(TemplateError);
+    expect((e as TemplateError).hint).toBe('$labels exists only in alert rule templates; elsewhere use .Labels');
   });
 
   it('serves the same text again without parsing it again', () => {

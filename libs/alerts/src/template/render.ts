@@ -4,13 +4,10 @@
 // TemplateRenderer that keeps parsed templates, since the same few annotation and
 // notification texts are rendered over and over.
 
+import { stringMap } from '@metrics-hub/go-format';
+import { parseTemplate, TemplateError, type MissingKey, type Template, type TemplateFunction } from '@metrics-hub/go-template';
 import type { Labels, TemplateRenderer } from '../model.ts';
-import { TemplateError } from './errors.ts';
-import type { MissingKey } from './exec.ts';
 import { PROMETHEUS_FUNCS, prometheusFuncs, type QuerySample } from './prometheus-funcs.ts';
-import type { TemplateFunction } from './signature.ts';
-import { parseTemplate, type Template } from './template.ts';
-import { stringMap } from './values.ts';
 
 /** The data of an alert rule's templates (Prometheus's AlertTemplateData); a struct to templates. */
 export class AlertTemplateData {
@@ -34,6 +31,14 @@ export function alertTemplateData(labels: Labels, value: number, externalLabels:
  * here as variables instead, so that positions in errors count from the user's own text.
  */
 const ALERT_VARIABLES = ['$labels', '$externalLabels', '$externalURL', '$value'];
+
+/** The hint when a template without that preamble (a notification text) uses one of its variables. */
+const ALERT_VARIABLE_HINTS: Readonly<Record<string, string>> = {
+  $labels: '$labels exists only in alert rule templates; elsewhere use .Labels',
+  $value: '$value exists only in alert rule templates; elsewhere use .Value',
+  $externalLabels: '$externalLabels exists only in alert rule templates; elsewhere use .ExternalLabels',
+  $externalURL: '$externalURL exists only in alert rule templates; elsewhere use .ExternalURL',
+};
 
 function alertVariables(d: AlertTemplateData): Record<string, unknown> {
   return { $labels: d.Labels, $externalLabels: d.ExternalLabels, $externalURL: d.ExternalURL, $value: d.Value };
@@ -99,7 +104,7 @@ export function renderAlertTemplate(text: string, labels: Labels, value: number,
   const name = `__alert_${options.ruleName ?? ''}`;
   const funcs = { ...prometheusFuncs({ query: options.query, externalURL: options.externalURL }), ...options.funcs };
   try {
-    const parse = () => parseTemplate(text, name, { funcs, variables: ALERT_VARIABLES });
+    const parse = () => parseTemplate(text, name, { funcs, variables: ALERT_VARIABLES, variableHints: ALERT_VARIABLE_HINTS });
     const template = options.funcs ? parse() : parseCached(alertCache, `${name}\0${text}`, parse);
     return template.execute(data, funcs, { variables: alertVariables(data) });
   } catch (e) {
@@ -134,7 +139,12 @@ export function createRenderer(
   return (text: string, data: unknown): string => {
     const alert = data instanceof AlertTemplateData;
     const template = parseCached(cache, `${alert ? 'alert' : 'plain'}\0${text}`, () =>
-      parseTemplate(text, name, { funcs, library: options.library, variables: alert ? ALERT_VARIABLES : undefined }),
+      parseTemplate(text, name, {
+        funcs,
+        library: options.library,
+        variables: alert ? ALERT_VARIABLES : undefined,
+        variableHints: ALERT_VARIABLE_HINTS,
+      }),
     );
     return template.execute(data, undefined, { missingKey: options.missingKey, variables: alert ? alertVariables(data) : undefined });
   };
@@ -143,7 +153,7 @@ export function createRenderer(
 /** Why an alert template (an annotation, a templated label) does not parse, or undefined. */
 export function checkAlertTemplate(text: string): string | undefined {
   try {
-    parseTemplate(text, '__alert', { funcs: PROMETHEUS_FUNCS, variables: ALERT_VARIABLES });
+    parseTemplate(text, '__alert', { funcs: PROMETHEUS_FUNCS, variables: ALERT_VARIABLES, variableHints: ALERT_VARIABLE_HINTS });
     return undefined;
   } catch (e) {
     if (e instanceof TemplateError) return e.message;

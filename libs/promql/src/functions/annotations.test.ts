@@ -11,9 +11,9 @@ import {
   lacksCounterSuffix,
   mixedClassicNativeHistogramsWarning,
   possibleNonCounterInfo,
+  rfc3339Seconds,
   sortInRangeQueryWarning,
 } from './annotations.ts';
-import { formatF, formatG, formatOpenMetricsFloat, quote, rfc3339Seconds } from './go-format.ts';
 
 describe('annotation texts', () => {
   it('invalid quantile (histograms.test:701, aggregators.test:544)', () => {
@@ -81,64 +81,8 @@ describe('annotation texts', () => {
   });
 });
 
-describe('Go formatting', () => {
-  it('%g', () => {
-    const cases: [number, string][] = [
-      [0, '0'],
-      [-0, '-0'],
-      [1, '1'],
-      [-0.1, '-0.1'],
-      [1.01, '1.01'],
-      [123456, '123456'],
-      [1e6, '1e+06'],
-      [1234567, '1.234567e+06'],
-      [0.0001, '0.0001'],
-      [0.00001, '1e-05'],
-      [1e21, '1e+21'],
-      [5e-324, '5e-324'],
-      [1 / 3, '0.3333333333333333'],
-      [NaN, 'NaN'],
-      [Infinity, '+Inf'],
-      [-Infinity, '-Inf'],
-    ];
-    for (const [x, s] of cases) expect(formatG(x), String(x)).toBe(s);
-  });
-
-  it('%.2g', () => {
-    const cases: [number, string][] = [
-      [10, '10'],
-      [7.5, '7.5'],
-      [0.01, '0.01'],
-      [0.5, '0.5'],
-      [12, '12'],
-      [100, '1e+02'],
-      [123, '1.2e+02'],
-      [999, '1e+03'],
-      [0.000123, '0.00012'],
-      [0.0000123, '1.2e-05'],
-      [Infinity, '+Inf'],
-    ];
-    for (const [x, s] of cases) expect(formatG(x, 2), String(x)).toBe(s);
-  });
-
-  it('OpenMetrics floats for quantile labels (histograms.test:614, :647, :691)', () => {
-    expect([0, 0.25, 0.5, 1, -0.1, 1.01, NaN, 2, 1e6].map(formatOpenMetricsFloat)).toEqual([
-      '0.0',
-      '0.25',
-      '0.5',
-      '1.0',
-      '-0.1',
-      '1.01',
-      'NaN',
-      '2.0',
-      '1e+06',
-    ]);
-  });
-
-  it('%f, %q and RFC 3339 seconds', () => {
-    expect(formatF(0.5)).toBe('0.500000');
-    expect(formatF(-Infinity)).toBe('-Inf');
-    expect(quote('a"b\\c\n\x01é')).toBe('"a\\"b\\\\c\\n\\x01é"');
+describe('RFC 3339 seconds', () => {
+  it('truncates toward zero as Go divides', () => {
     expect(rfc3339Seconds(1703462400999)).toBe('2023-12-25T00:00:00Z');
     expect(rfc3339Seconds(-1001)).toBe('1969-12-31T23:59:59Z');
   });

@@ -3,7 +3,12 @@
 // the trailing " (line:col)" position, which the engine appends from the query text.
 // Upstream deduplicates annotations by this text, so the engine should too.
 
-import { formatG, quote, rfc3339Seconds } from './go-format.ts';
+import { formatFloat, GoTime, quote, RFC3339 } from '@metrics-hub/go-format';
+
+/** `time.Unix(ms/1000, 0).UTC().Format(time.RFC3339)`, with Go's truncating division. */
+export function rfc3339Seconds(ms: number): string {
+  return GoTime.fromMillis(Math.trunc(ms / 1000) * 1000).Format(RFC3339);
+}
 
 const INFO = 'PromQL info';
 const WARNING = 'PromQL warning';
@@ -14,7 +19,7 @@ function maybeAddMetricName(message: string, metricName: string | undefined): st
 
 /** `NewInvalidQuantileWarning`: φ of quantile, quantile_over_time or histogram_quantile outside [0, 1] or NaN. */
 export function invalidQuantileWarning(q: number): string {
-  return `${WARNING}: quantile value should be between 0 and 1, got ${formatG(q)}`;
+  return `${WARNING}: quantile value should be between 0 and 1, got ${formatFloat(q, 'g', -1)}`;
 }
 
 /** `NewPossibleNonCounterInfo`: rate/increase over a metric whose name lacks a counter suffix. */
@@ -50,7 +55,7 @@ export function histogramIgnoredInAggregationInfo(aggregation: string): string {
 
 /** `NewInvalidRatioWarning` (limit_ratio). */
 export function invalidRatioWarning(ratio: number, cappedTo: number): string {
-  return `${WARNING}: ratio value should be between -1 and 1, got ${formatG(ratio)}, capping to ${formatG(cappedTo)}`;
+  return `${WARNING}: ratio value should be between -1 and 1, got ${formatFloat(ratio, 'g', -1)}, capping to ${formatFloat(cappedTo, 'g', -1)}`;
 }
 
 /** `NewSortInRangeQueryWarning`. */
@@ -104,8 +109,8 @@ export class ForcedMonotonicityInfo {
   /** The full text as the query API reports it (before the position suffix). */
   message(): string {
     return (
-      `${this.key()}, from buckets ${formatG(this.minBucket)} to ${formatG(this.maxBucket)}` +
-      `, with a max diff of ${formatG(this.maxDiff, 2)}, over ${this.samples} samples` +
+      `${this.key()}, from buckets ${formatFloat(this.minBucket, 'g', -1)} to ${formatFloat(this.maxBucket, 'g', -1)}` +
+      `, with a max diff of ${formatFloat(this.maxDiff, 'g', 2)}, over ${this.samples} samples` +
       ` from ${rfc3339Seconds(this.minTs)} to ${rfc3339Seconds(this.maxTs)}`
     );
   }

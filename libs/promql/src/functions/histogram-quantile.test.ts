@@ -2,7 +2,7 @@
 // as file:line of the `eval`); bucket counts are the loaded series' values at the eval time.
 
 import { describe, expect, it } from 'vitest';
-import { bucketFraction, bucketQuantile, type Bucket } from './histogram-quantile.ts';
+import { bucketFraction, bucketQuantile, formatOpenMetricsFloat, type Bucket } from './histogram-quantile.ts';
 import { RANGE_FUNCTIONS } from './range-functions.ts';
 import { expectSample } from './testing/expect-sample.ts';
 import { load, makeWindow, windowPoints } from './testing/series-notation.ts';
@@ -385,5 +385,21 @@ describe('bucketFraction', () => {
     ]);
     expect(bucketFraction(0, 0.5, input)).toBe(0.1);
     expect(input).toHaveLength(3);
+  });
+});
+
+describe('formatOpenMetricsFloat', () => {
+  it('OpenMetrics floats for quantile labels (histograms.test:614, :647, :691)', () => {
+    expect([0, 0.25, 0.5, 1, -0.1, 1.01, NaN, 2, 1e6].map(formatOpenMetricsFloat)).toEqual([
+      '0.0',
+      '0.25',
+      '0.5',
+      '1.0',
+      '-0.1',
+      '1.01',
+      'NaN',
+      '2.0',
+      '1e+06',
+    ]);
   });
 });

@@ -3,6 +3,8 @@
 // promql/quantile.go; the engine groups the buckets and parses `le` (see annotations.ts for
 // the texts it emits when that fails).
 
+import { formatFloat } from '@metrics-hub/go-format';
+
 export interface Bucket {
   upperBound: number;
   count: number;
@@ -192,4 +194,15 @@ export function bucketFraction(lower: number, upper: number, buckets: readonly B
   if (!lowerSet || lowerRank > total) lowerRank = total;
   if (!upperSet || upperRank > total) upperRank = total;
   return (upperRank - lowerRank) / total;
+}
+
+/**
+ * `labels.FormatOpenMetricsFloat`, which histogram_quantiles uses for its quantile label:
+ * `%g` with ".0" appended to integers (so 0 is "0.0", 1 is "1.0").
+ */
+export function formatOpenMetricsFloat(x: number): string {
+  if (x === 0) return '0.0';
+  const s = formatFloat(x, 'g', -1);
+  if (s === 'NaN' || s === '+Inf' || s === '-Inf') return s;
+  return s.includes('.') || s.includes('e') ? s : `${s}.0`;
 }

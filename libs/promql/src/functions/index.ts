@@ -3,7 +3,6 @@
 export * from './aggregation-math.ts';
 export * from './annotations.ts';
 export * from './civil-time.ts';
-export * from './go-format.ts';
 export * from './histogram-quantile.ts';
 export * from './instant-functions.ts';
 export * from './range-functions.ts';

@@ -3,9 +3,9 @@
 // Each mirrors its upstream counterpart in promql/functions.go (named per function below),
 // restricted to float samples: the engine drops native histograms before calling.
 
+import { formatFloat } from '@metrics-hub/go-format';
 import { AverageAccumulator, compensatedVariance, kahanSumInc, quantile } from './aggregation-math.ts';
 import { invalidQuantileWarning, lacksCounterSuffix, possibleNonCounterInfo } from './annotations.ts';
-import { formatF } from './go-format.ts';
 
 /** Samples of one series inside one range window, ascending, staleness markers already removed. */
 export interface RangePoints {
@@ -154,8 +154,9 @@ function doubleExponentialSmoothing(p: RangePoints, _w: RangeWindow, args: reado
   const tf = args[1];
   if (sf === undefined || tf === undefined) return undefined;
   // A NaN factor passes both checks, as upstream's, and makes the result NaN.
-  if (sf <= 0 || sf >= 1) throw new FunctionArgumentError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatF(sf)}`);
-  if (tf <= 0 || tf >= 1) throw new FunctionArgumentError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatF(tf)}`);
+  if (sf <= 0 || sf >= 1)
+    throw new FunctionArgumentError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatFloat(sf, 'f', 6)}`);
+  if (tf <= 0 || tf >= 1) throw new FunctionArgumentError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatFloat(tf, 'f', 6)}`);
   const { vs, n } = p;
   if (n < 2) return undefined;
   let s0 = 0;

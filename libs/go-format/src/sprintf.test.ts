@@ -1,9 +1,9 @@
-// Go's fmt verbs as printf in templates uses them. Expected strings are what Go prints;
+// fmt.Sprintf's verbs, as printf in templates uses them. Expected strings are what Go prints;
 // float digits were checked against the exact decimal value of each double (e.g. 2.675 is
 // 2.67499999999999982236431605997495353221893310546875, so %.2f gives 2.67).
 
 import { describe, expect, it } from 'vitest';
-import { GoTime, anyMap, formatFloat, parseTemplate, sprint, sprintf } from './index.ts';
+import { GoTime, anyMap, sprint, sprintf } from './index.ts';
 
 describe('floats', () => {
   it('%f, %e, %g with precision round the exact binary value, ties to even', () => {
@@ -27,12 +27,6 @@ describe('floats', () => {
 
   it('%x and %b show the binary form', () => {
     expect(sprintf('%x %x %X %.1x %b', [1, 3, -0.5, 1.75, 1])).toBe('0x1p+00 0x1.8p+01 -0X1P-01 0x1.cp+00 4503599627370496p-52');
-  });
-
-  it('formatFloat for callers who need strconv directly', () => {
-    expect(formatFloat(1e6, 'g', -1)).toBe('1e+06');
-    expect(formatFloat(0.000001234, 'f', -1)).toBe('0.000001234');
-    expect(formatFloat(1234.5678, 'e', 2)).toBe('1.23e+03');
   });
 });
 
@@ -117,13 +111,5 @@ describe("Go's in-band errors", () => {
 describe('Sprint spacing', () => {
   it('adds a space between operands when neither is a string', () => {
     expect(sprint([1n, 2n, 'a', 3n, 'b', 'c', 1.5, true])).toBe('1 2a3bc1.5 true');
-  });
-});
-
-describe('printf in templates', () => {
-  it('$value-style floats and int literals', () => {
-    // An int literal is no float64: Go reports the verb, printing the operand under the same flags.
-    const t = parseTemplate('{{ printf "%.2f" . }} {{ printf "%d" 3 }} {{ printf "%.2f" 3 }} {{ printf "%5.1f%%" . }}', 't');
-    expect(t.execute(0.4567)).toBe('0.46 3 %!f(int=03)   0.5%');
   });
 });

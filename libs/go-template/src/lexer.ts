@@ -4,7 +4,7 @@
 // token list with an 'error' token, which the parser reports when it reaches it, so that
 // an earlier syntax error is reported first, as in Go.
 
-import { isPrintable } from './fmt.ts';
+import { isPrintable } from '@metrics-hub/go-format';
 
 export type TokenType =
   | 'error'

@@ -1,4 +1,5 @@
-// How JavaScript values stand in for Go's, since a template behaves by Go's types:
+// How JavaScript values stand in for Go's, since fmt prints them and templates treat them
+// by Go's types:
 //
 //   string -> string        number -> float64        bigint -> int        boolean -> bool
 //   null, undefined -> nil  Array -> slice            plain object, Map -> map[string]...
@@ -166,31 +167,4 @@ export function goTypeName(v: unknown): string {
     return isStringMap(v as object) ? 'map[string]string' : 'map[string]interface {}';
   }
   return ctor?.name || 'struct';
-}
-
-/** Go's truth for if, with, and, or, not: zero values and empty collections are false. */
-export function truth(v: unknown): boolean {
-  switch (kindOf(v)) {
-    case 'nil':
-      return false;
-    case 'bool':
-      return v as boolean;
-    case 'int':
-      return v !== 0n;
-    case 'float':
-      return v !== 0;
-    case 'string':
-      return (v as string).length > 0;
-    case 'slice':
-      return (v as unknown[]).length > 0;
-    case 'map':
-      return mapSize(v as object) > 0;
-    default:
-      return true;
-  }
-}
-
-/** Number of bytes Go's len gives a string (UTF-8). */
-export function utf8Length(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
 }

@@ -4,7 +4,7 @@
 // helpers and fail as Go does ("wrong type for value; expected string; got int").
 
 import { ArgTypeError } from './errors.ts';
-import { goTypeName } from './values.ts';
+import { goTypeName } from '@metrics-hub/go-format';
 
 // biome-ignore lint/complexity/noBannedTypes: template functions take any arity and types, checked at call time as Go does
 export type TemplateFunction = Function;

@@ -18,6 +18,11 @@ export interface ParseOptions {
   library?: Template | undefined;
   /** Variables the template may use without declaring them (Prometheus's $labels and $value). */
   variables?: readonly string[] | undefined;
+  /**
+   * Hints for variables used without being declared, by name, when no declared name is
+   * close enough to suggest ("$labels" -> "use .Labels outside alert rules").
+   */
+  variableHints?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ExecuteOptions {
@@ -97,7 +102,7 @@ export function parseTemplate(text: string, name = 'template', options: ParseOpt
   const library = options.library;
   const funcs = { ...library?.functions(), ...options.funcs };
   const functions = options.funcs ? new Set([...BUILTINS.keys(), ...Object.keys(funcs)]) : undefined;
-  const own = parseTrees(text, name, { functions, variables: options.variables });
+  const own = parseTrees(text, name, { functions, variables: options.variables, variableHints: options.variableHints });
   const trees = new Map(library?.definitions());
   for (const [n, tree] of own) {
     // As Go's AddParseTree: an empty definition does not replace one with content.

@@ -2,7 +2,8 @@
 // if/with/range/template/block, builtins, truth, missing keys, methods and runtime errors.
 
 import { describe, expect, it } from 'vitest';
-import { TemplateError, anyMap, parseTemplate, type ExecuteOptions } from './index.ts';
+import { anyMap } from '@metrics-hub/go-format';
+import { TemplateError, parseTemplate, type ExecuteOptions } from './index.ts';
 
 const run = (text: string, data?: unknown, options?: ExecuteOptions) => parseTemplate(text, 't').execute(data, undefined, options);
 
@@ -321,5 +322,13 @@ describe('runtime errors name the template and the node, with its position', () 
   it('errors inside a defined template name it and point into its text', () => {
     const e = execError('{{ define "inner" }}\n{{ .x.y }}{{ end }}{{ template "inner" . }}', { x: 1 });
     expect(e.message).toBe('template: t:2:4: executing "inner" at <.x.y>: can\'t evaluate field y in type float64');
+  });
+});
+
+describe('printf in templates', () => {
+  it('$value-style floats and int literals', () => {
+    // An int literal is no float64: Go reports the verb, printing the operand under the same flags.
+    const t = parseTemplate('{{ printf "%.2f" . }} {{ printf "%d" 3 }} {{ printf "%.2f" 3 }} {{ printf "%5.1f%%" . }}', 't');
+    expect(t.execute(0.4567)).toBe('0.46 3 %!f(int=03)   0.5%');
   });
 });

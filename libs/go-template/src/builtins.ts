@@ -2,9 +2,46 @@
 // slice print printf println eq ne lt le gt ge html js urlquery call. `and` and `or` are
 // evaluated lazily by the executor; the versions here serve `call` and direct use.
 
-import { isPrintable, sprint, sprintf, sprintln } from './fmt.ts';
+import {
+  compareStrings,
+  goTypeName,
+  htmlEscape,
+  jsEscape,
+  kindOf,
+  mapLookup,
+  mapSize,
+  mapZero,
+  queryEscape,
+  sprint,
+  sprintf,
+  sprintln,
+  utf8Bytes,
+  utf8Decode,
+  utf8Length,
+} from '@metrics-hub/go-format';
 import { expectString, signature, type TemplateFunction } from './signature.ts';
-import { compareStrings, goTypeName, kindOf, mapLookup, mapSize, mapZero, truth, utf8Length } from './values.ts';
+
+/** Go's truth for if, with, and, or, not: zero values and empty collections are false. */
+export function truth(v: unknown): boolean {
+  switch (kindOf(v)) {
+    case 'nil':
+      return false;
+    case 'bool':
+      return v as boolean;
+    case 'int':
+      return v !== 0n;
+    case 'float':
+      return v !== 0;
+    case 'string':
+      return (v as string).length > 0;
+    case 'slice':
+      return (v as unknown[]).length > 0;
+    case 'map':
+      return mapSize(v as object) > 0;
+    default:
+      return true;
+  }
+}
 
 type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'nil' | 'other';
 
@@ -65,7 +102,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
     const kind = kindOf(item);
     if (kind === 'nil') throw new Error('index of nil pointer');
     if (kind === 'slice' || kind === 'string') {
-      const bytes = kind === 'string' ? Buffer.from(item as string, 'utf8') : undefined;
+      const bytes = kind === 'string' ? utf8Bytes(item as string) : undefined;
       const length = bytes ? bytes.length : (item as unknown[]).length;
       const x = indexArg(i, length);
       if (x >= length) throw new Error(`index out of range: ${x}`);
@@ -89,13 +126,13 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   const kind = kindOf(item);
   if (kind !== 'string' && kind !== 'slice') throw new Error(`can't slice item of type ${goTypeName(item)}`);
   if (kind === 'string' && indexes.length === 3) throw new Error('cannot 3-index slice a string');
-  const bytes = kind === 'string' ? Buffer.from(item as string, 'utf8') : undefined;
+  const bytes = kind === 'string' ? utf8Bytes(item as string) : undefined;
   const length = bytes ? bytes.length : (item as unknown[]).length;
   const idx = [0, length, length];
   indexes.forEach((x, n) => (idx[n] = indexArg(x, length)));
   if (idx[0] > idx[1]) throw new Error(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1] > idx[2]) throw new Error(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  return bytes ? bytes.subarray(idx[0], idx[1]).toString('utf8') : (item as unknown[]).slice(idx[0], idx[1]);
+  return bytes ? utf8Decode(bytes.subarray(idx[0], idx[1])) : (item as unknown[]).slice(idx[0], idx[1]);
 }
 
 function len(item: unknown): bigint {
@@ -117,42 +154,6 @@ function len(item: unknown): bigint {
 function evalArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
   return sprint(args.map((a) => (a === undefined || a === null ? '<no value>' : a)));
-}
-
-const HTML_ESCAPES: Record<string, string> = { '\0': '\uFFFD', '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
-export function htmlEscape(s: string): string {
-  return s.replace(/[\0"'&<>]/g, (c) => HTML_ESCAPES[c]);
-}
-
-const JS_ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  "'": "\\'",
-  '"': '\\"',
-  '<': '\\u003C',
-  '>': '\\u003E',
-  '&': '\\u0026',
-  '=': '\\u003D',
-};
-
-export function jsEscape(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch in JS_ESCAPES) out += JS_ESCAPES[ch];
-    else if (cp < 0x20) out += `\\u00${cp.toString(16).toUpperCase().padStart(2, '0')}`;
-    else if (cp >= 0x80 && !isPrintable(ch)) out += `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out;
-}
-
-/** url.QueryEscape: only A-Z a-z 0-9 - _ . ~ stay, space becomes '+'. */
-export function queryEscape(s: string): string {
-  const wellFormed = s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-  return encodeURIComponent(wellFormed)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+');
 }
 
 /** and/or: the first argument whose truth decides the result, else the last. */

@@ -2,9 +2,8 @@
 // any precision. Annotations such as "{{ printf "%.2f" $value }}" or humanize's "%.4g" must
 // print the digits Go prints, and Go rounds the exact binary value half to even, which
 // JavaScript's toFixed/toPrecision (half up) do not. So digits come from the exact decimal
-// expansion of the double. libs/promql's formatG covers shortest and %.Ng only, rounds
-// ties up, and is not part of its public API; its exported helpers (formatShortestF,
-// goQuote) are reused where they fit (literals.ts, fmt.ts).
+// expansion of the double. The shortest digits that read back (precision -1) are the same
+// in both languages; only the notation differs.
 
 /** value = 0.d × 10^dp; `d` has no trailing zeros, '' is zero. */
 interface Decimal {
@@ -136,6 +135,12 @@ export function formatFloat(x: number, fmt: FloatFormat, prec: number): string {
   if (x !== x) return 'NaN';
   if (x === Infinity) return '+Inf';
   if (x === -Infinity) return '-Inf';
+  if (prec < 0 && x !== 0) {
+    // Where JavaScript writes the shortest digits without an exponent, so does Go: the
+    // common case, and count_values formats every sample this way.
+    const abs = x < 0 ? -x : x;
+    if (fmt === 'f' ? abs >= 1e-6 && abs < 1e21 : (fmt === 'g' || fmt === 'G') && abs >= 1e-4 && abs < 1e6) return String(x);
+  }
   if (fmt === 'b') return fmtB(x);
   if (fmt === 'x' || fmt === 'X') return fmtX(x, prec, fmt === 'X');
   const neg = x < 0 || Object.is(x, -0);
@@ -167,9 +172,4 @@ export function formatFloat(x: number, fmt: FloatFormat, prec: number): string {
     return fmtE(neg, digs, Math.min(prec, nd) - 1, fmt === 'G' ? 'E' : 'e');
   }
   return fmtF(neg, digs, Math.max((prec > digs.dp ? nd : prec) - digs.dp, 0));
-}
-
-/** Go's %v for a float64 (strconv 'g' with the shortest digits): 1e+06, 0.1, 1.5e-07. */
-export function formatFloatV(x: number): string {
-  return formatFloat(x, 'g', -1);
 }

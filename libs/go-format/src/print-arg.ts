@@ -1,12 +1,13 @@
-// Go's fmt: Sprint, Sprintln and Sprintf with verbs, flags, width, precision and explicit
-// argument indexes, including Go's in-band error forms (%!d(string=x), %!v(MISSING),
-// %!(EXTRA ...)), because template authors see exactly those when a printf is wrong.
+// fmt's printing of one operand under one verb (printArg/printValue): verbs, flags, width
+// and precision for floats, ints, strings, bools and composite values, and Go's in-band
+// error form (%!d(string=x)) for a verb that does not fit the operand.
 
-import { goQuote } from '@metrics-hub/promql';
-import { formatFloat, type FloatFormat } from './format.ts';
+import { formatFloat, type FloatFormat } from './format-float.ts';
+import { canBackquote, isPrintable, quote, quoteRune } from './quote.ts';
+import { utf8Bytes } from './utf8.ts';
 import { findMethod, goTypeName, kindOf, sortedEntries, structFields } from './values.ts';
 
-interface Flags {
+export interface Flags {
   plus: boolean;
   minus: boolean;
   sharp: boolean;
@@ -20,7 +21,7 @@ interface Flags {
   prec: number | undefined;
 }
 
-function noFlags(): Flags {
+export function noFlags(): Flags {
   return {
     plus: false,
     minus: false,
@@ -57,38 +58,6 @@ function badVerb(verb: string, arg: unknown, f: Flags): string {
   return `%!${verb}(${goTypeName(arg)}=${printArg(arg, 'v', f)})`;
 }
 
-/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-export function isPrintable(ch: string): boolean {
-  return ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch);
-}
-
-function escapeRune(cp: number): string {
-  if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;
-  return `\\U${cp.toString(16).padStart(8, '0')}`;
-}
-
-/** strconv.Quote: goQuote covers ASCII; non-printable Unicode gets \u escapes here. */
-export function quote(s: string, asciiOnly = false): string {
-  let out = '';
-  for (const ch of goQuote(s)) {
-    const cp = ch.codePointAt(0)!;
-    out += cp >= 0x80 && (asciiOnly || !isPrintable(ch)) ? escapeRune(cp) : ch;
-  }
-  return out;
-}
-
-function quoteRune(cp: number, asciiOnly: boolean): string {
-  if (cp === 0x27) return `'\\''`;
-  if (cp === 0x22) return `'"'`;
-  const ch = String.fromCodePoint(cp);
-  const body = quote(ch, asciiOnly).slice(1, -1);
-  return `'${body}'`;
-}
-
-function canBackquote(s: string): boolean {
-  return !/[`\x00-\x08\x0a-\x1f\x7f\ufeff]/.test(s);
-}
-
 function truncate(s: string, f: Flags): string {
   if (f.prec === undefined) return s;
   let out = '';
@@ -101,7 +70,7 @@ function truncate(s: string, f: Flags): string {
 }
 
 function hexString(s: string, f: Flags, upper: boolean): string {
-  let bytes = Buffer.from(s, 'utf8');
+  let bytes = utf8Bytes(s);
   if (f.prec !== undefined && f.prec < bytes.length) bytes = bytes.subarray(0, f.prec);
   if (bytes.length === 0) return padding(f.wid ?? 0, f.zero);
   const x = upper ? 'X' : 'x';
@@ -305,142 +274,4 @@ export function printArg(arg: unknown, verb: string, f: Flags = noFlags(), depth
     default:
       return verb === 'v' ? pad('<func>', f) : badVerb(verb, arg, f);
   }
-}
-
-/** fmt.Sprint: operands printed with %v, a space between two operands when neither is a string. */
-export function sprint(args: readonly unknown[]): string {
-  let out = '';
-  let prevString = false;
-  args.forEach((arg, i) => {
-    const isString = typeof arg === 'string';
-    if (i > 0 && !isString && !prevString) out += ' ';
-    out += printArg(arg, 'v');
-    prevString = isString;
-  });
-  return out;
-}
-
-/** fmt.Sprintln: spaces between all operands and a newline at the end. */
-export function sprintln(args: readonly unknown[]): string {
-  return `${args.map((a) => printArg(a, 'v')).join(' ')}\n`;
-}
-
-/** `[n]` argument index (one-based in the format): the 0-based index, or undefined when malformed. */
-function parseArgIndex(format: string, i: number): { index: number | undefined; next: number } {
-  const close = format.indexOf(']', i + 1);
-  if (format.length - i < 3 || close < 0) return { index: undefined, next: i + 1 };
-  const text = format.slice(i + 1, close);
-  return { index: /^[0-9]+$/.test(text) ? Number(text) - 1 : undefined, next: close + 1 };
-}
-
-function intArg(args: readonly unknown[], n: number): number | undefined {
-  const arg = args[n];
-  if (typeof arg !== 'bigint' || arg > 1_000_000n || arg < -1_000_000n) return undefined;
-  return Number(arg);
-}
-
-/** fmt.Sprintf. */
-export function sprintf(format: string, args: readonly unknown[]): string {
-  let out = '';
-  let argNum = 0;
-  let reordered = false;
-  let i = 0;
-  while (i < format.length) {
-    const pct = format.indexOf('%', i);
-    if (pct < 0) {
-      out += format.slice(i);
-      break;
-    }
-    out += format.slice(i, pct);
-    i = pct + 1;
-    const f = noFlags();
-    for (; i < format.length; i++) {
-      const c = format[i];
-      if (c === '#') f.sharp = true;
-      else if (c === '0') f.zero = !f.minus;
-      else if (c === '+') f.plus = true;
-      else if (c === '-') {
-        f.minus = true;
-        f.zero = false;
-      } else if (c === ' ') f.space = true;
-      else break;
-    }
-    let goodArgNum = true;
-    // An explicit [n] index: returns whether one was found and well formed.
-    const argNumber = (): boolean => {
-      if (format[i] !== '[') return false;
-      reordered = true;
-      const { index, next } = parseArgIndex(format, i);
-      i = next;
-      if (index !== undefined && index >= 0 && index < args.length) {
-        argNum = index;
-        return true;
-      }
-      goodArgNum = false;
-      return index !== undefined;
-    };
-    let afterIndex = argNumber();
-    if (format[i] === '*') {
-      i++;
-      const w = argNum < args.length ? intArg(args, argNum++) : undefined;
-      if (w === undefined) out += '%!(BADWIDTH)';
-      else if (w < 0) {
-        f.minus = true;
-        f.zero = false;
-        f.wid = -w;
-      } else f.wid = w;
-      afterIndex = false;
-    } else {
-      const m = /^[0-9]+/.exec(format.slice(i));
-      if (m) {
-        f.wid = Number(m[0]);
-        i += m[0].length;
-        if (afterIndex) goodArgNum = false;
-      }
-    }
-    if (i + 1 < format.length && format[i] === '.') {
-      i++;
-      if (afterIndex) goodArgNum = false;
-      afterIndex = argNumber();
-      if (format[i] === '*') {
-        i++;
-        const p = argNum < args.length ? intArg(args, argNum++) : undefined;
-        if (p === undefined || p < 0) {
-          if (p === undefined) out += '%!(BADPREC)';
-        } else f.prec = p;
-        afterIndex = false;
-      } else {
-        const m = /^[0-9]+/.exec(format.slice(i));
-        f.prec = m ? Number(m[0]) : 0;
-        if (m) i += m[0].length;
-      }
-    }
-    if (!afterIndex) afterIndex = argNumber();
-    if (i >= format.length) {
-      out += '%!(NOVERB)';
-      break;
-    }
-    const verb = String.fromCodePoint(format.codePointAt(i)!);
-    i += verb.length;
-    if (verb === '%') {
-      out += '%';
-    } else if (!goodArgNum) {
-      out += `%!${verb}(BADINDEX)`;
-    } else if (argNum >= args.length) {
-      out += `%!${verb}(MISSING)`;
-    } else {
-      if (verb === 'v') {
-        f.sharpV = f.sharp;
-        f.sharp = false;
-        f.plusV = f.plus;
-        f.plus = false;
-      }
-      out += printArg(args[argNum++], verb, f);
-    }
-  }
-  if (!reordered && argNum < args.length) {
-    const extra = args.slice(argNum).map((a) => (a === undefined || a === null ? '<nil>' : `${goTypeName(a)}=${printArg(a, 'v')}`));
-    out += `%!(EXTRA ${extra.join(', ')})`;
-  }
-  return out;
 }

@@ -3,7 +3,7 @@
 // parser reads its constants with these, and Prometheus's functions read numbers given as
 // strings with ParseFloat, so both must accept exactly what Go accepts.
 
-import { goQuote } from '@metrics-hub/promql';
+import { quote } from './quote.ts';
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   a: '\x07',
@@ -122,7 +122,7 @@ export function parseGoInt(s: string): bigint | undefined {
 export class NumberSyntaxError extends Error {}
 
 function floatError(s: string, why: 'invalid syntax' | 'value out of range'): NumberSyntaxError {
-  return new NumberSyntaxError(`strconv.ParseFloat: parsing ${goQuote(s)}: ${why}`);
+  return new NumberSyntaxError(`strconv.ParseFloat: parsing ${quote(s)}: ${why}`);
 }
 
 /** strconv.ParseFloat(s, 64), with Go's error texts. */

@@ -59,3 +59,14 @@ describe('GoDuration.String', () => {
     ]);
   });
 });
+
+describe('GoTime.toJSON (encoding/json, RFC 3339 with nanoseconds)', () => {
+  const rfc3339 = (ms: number) => GoTime.fromMillis(ms).toJSON();
+
+  it('formats times as Go marshals time.Time: fraction only when non-zero, trailing zeros dropped', () => {
+    expect(rfc3339(Date.UTC(2026, 0, 15, 10, 0, 0))).toBe('2026-01-15T10:00:00Z');
+    expect(rfc3339(Date.UTC(2026, 0, 15, 10, 0, 0, 250))).toBe('2026-01-15T10:00:00.25Z');
+    expect(rfc3339(Date.UTC(2026, 0, 15, 10, 0, 0, 7))).toBe('2026-01-15T10:00:00.007Z');
+    expect(rfc3339(Date.UTC(2026, 0, 15, 10, 0, 0, 100))).toBe('2026-01-15T10:00:00.1Z');
+  });
+});

@@ -19,12 +19,11 @@ import {
   type TemplateNode,
   type VariableNode,
 } from './ast.ts';
-import { BUILTINS } from './builtins.ts';
+import { findMethod, goTypeName, kindOf, mapLookup, mapZero, printArg, sortedEntries, structField } from '@metrics-hub/go-format';
+import { BUILTINS, truth } from './builtins.ts';
 import { ArgTypeError, TemplateError, closest, lineColumn } from './errors.ts';
-import { printArg } from './fmt.ts';
 import type { ParsedTree } from './parser.ts';
 import { arityOf, type TemplateFunction } from './signature.ts';
-import { findMethod, goTypeName, kindOf, mapLookup, mapZero, sortedEntries, structField, truth } from './values.ts';
 
 /**
  * What a missing map key yields (Go's "missingkey" option): 'default' nil (printed as

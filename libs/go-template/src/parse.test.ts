@@ -2,7 +2,7 @@
 // its line, column and hint. Expected texts follow Go's text/template messages.
 
 import { describe, expect, it } from 'vitest';
-import { PROMETHEUS_FUNCS, TemplateError, parseTemplate } from './index.ts';
+import { TemplateError, parseTemplate } from './index.ts';
 
 const run = (text: string, data?: unknown) => parseTemplate(text, 't').execute(data);
 
@@ -82,7 +82,6 @@ describe('syntax errors carry line, column and hint', () => {
   it('undefined variables, with a suggestion', () => {
     const e = parseError('{{ $host := .x }}\n{{ $hots }}');
     expect(e.message).toBe('template: t:2:4: undefined variable "$hots" (did you mean $host?)');
-    expect(parseError('{{ $labels.job }}').hint).toBe('$labels exists only in alert rule templates; elsewhere use .Labels');
   });
 
   it('variables end with the structure that declared them', () => {
@@ -91,10 +90,15 @@ describe('syntax errors carry line, column and hint', () => {
   });
 
   it('unknown functions when the function set is known, with a suggestion', () => {
-    const e = parseError('{{ $value | humanise }}', { funcs: PROMETHEUS_FUNCS, variables: ['$value'] });
+    const e = parseError('{{ $value | humanise }}', { funcs: { humanize: (v: unknown) => v }, variables: ['$value'] });
     expect(e.message).toBe('template: t:1:13: function "humanise" not defined (did you mean "humanize"?)');
-    // Without a function set, unknown names wait for execution (see exec tests).
     expect(() => parseTemplate('{{ humanise 1 }}')).not.toThrow();
+  });
+
+  it('hints for undeclared variables the caller names', () => {
+    const hints = { $labels: 'only in alert rules; elsewhere use .Labels' };
+    expect(parseError('{{ $labels.job }}', { variableHints: hints }).hint).toBe('only in alert rules; elsewhere use .Labels');
+    expect(parseError('{{ $labels.job }}').hint).toBe('declare it first: {{ $labels := ... }}');
   });
 
   it('lexical errors', () => {
