@@ -11,4 +11,4 @@ export {
   sniffFormat,
 } from './parser.ts';
 export { writeExposition } from './writer.ts';
-export { formatFloat } from './numbers.ts';
+export { formatFloat, formatSeconds } from './numbers.ts';

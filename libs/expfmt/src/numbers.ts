@@ -1,6 +1,7 @@
 // Numbers of the exposition formats: sample values (Go's ParseFloat without hex floats or
 // underscores, as Prometheus accepts them), timestamps (Prometheus text: integer
 // milliseconds; OpenMetrics: seconds as a decimal number) and Go's float formatting.
+import { formatFloat as goFormatFloat } from '@metrics-hub/go-format';
 
 const MAX_INT64 = 9223372036854775807n;
 const MIN_INT64 = -9223372036854775808n;
@@ -207,24 +208,11 @@ export function parseSecondsTimestamp(s: string): number | undefined | null {
 }
 
 /**
- * Go's `strconv.FormatFloat(v, 'g', -1, 64)` with Prometheus's spellings of the special
- * values: the shortest digits that read back to the same float, plain notation for
- * exponents -4 to 5 and `d.ddde±XX` otherwise (`1e+06`, `1.5e-07`), `+Inf`, `-Inf`,
- * `NaN`, and `-0` for negative zero.
+ * A sample value as Prometheus writes it: Go's `strconv.FormatFloat(v, 'g', -1, 64)`, the
+ * shortest digits that read back (`1e+06`, `1.5e-07`, `+Inf`, `NaN`, `-0`).
  */
 export function formatFloat(v: number): string {
-  if (v !== v) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const abs = v < 0 ? -v : v;
-  // JavaScript's shortest round-trip digits match Go's; only the notation differs.
-  if (abs >= 1e-4 && abs < 1e6) return String(v);
-  const e = abs.toExponential();
-  const at = e.indexOf('e');
-  const exp = Number(e.slice(at + 1));
-  const mag = exp < 0 ? -exp : exp;
-  return (v < 0 ? '-' : '') + e.slice(0, at) + (exp < 0 ? 'e-' : 'e+') + (mag < 10 ? '0' : '') + mag;
+  return goFormatFloat(v, 'g', -1);
 }
 
 /** Milliseconds as the Prometheus text format writes them: an integer, no exponent. */

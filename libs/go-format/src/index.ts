@@ -8,6 +8,7 @@ export { NumberSyntaxError, parseGoFloat, parseGoInt, unquote, unquoteRune } fro
 export { printArg } from './print-arg.ts';
 export { sprint, sprintf, sprintln } from './sprintf.ts';
 export { goJson, goJsonString, marshalJSON, sortedKeys } from './json.ts';
+export { jsonLabels, jsonPointTime, jsonPointValue } from './prometheus-json.ts';
 export { htmlEscape, jsEscape, queryEscape, queryUnescape } from './escape.ts';
 export { GoDuration, GoTime } from './time.ts';
 export { RFC3339, UTC, type Zone } from './time-layout.ts';

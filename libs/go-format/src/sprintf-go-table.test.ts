@@ -390,4 +390,13 @@ describe("Go's fmt_test.go table", () => {
     expect(sprintf('%010.2', ['12345'])).toBe('%!(NOVERB)%!(EXTRA string=12345)');
     expect(sprintf('%.', [3n])).toBe('%!.(int=3)');
   });
+
+  it('widths and precisions past a million end the format instead of padding', () => {
+    // fmt_test.go's "crazy" widths, and parsenum's overflow: the rest of the format is consumed.
+    expect(sprintf('%.1000000000000000000000000000000000000000000000000f', [1.0])).toBe('%!(NOVERB)%!(EXTRA float64=1)');
+    expect(sprintf('%1000000000v tail', ['x'])).toBe('%!(NOVERB)%!(EXTRA string=x)');
+    expect(sprintf('%*d', [10_000_000n, 42n])).toBe('%!(BADWIDTH)42');
+    expect(sprintf('%.*d', [10_000_000n, 42n])).toBe('%!(BADPREC)42');
+    expect(sprintf('%3v|', ['x'])).toBe('  x|');
+  });
 });

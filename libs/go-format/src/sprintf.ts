@@ -31,6 +31,23 @@ function parseArgIndex(format: string, i: number): { index: number | undefined; 
   return { index: /^[0-9]+$/.test(text) ? Number(text) - 1 : undefined, next: close + 1 };
 }
 
+/**
+ * fmt's parsenum: the digits at `start`. A number past a million (checked before each
+ * digit, as Go does) consumes the rest of the format, which then reports %!(NOVERB):
+ * "%1000000000v" must not ask for a gigabyte of padding.
+ */
+function parseNum(format: string, start: number): { num: number; isNum: boolean; next: number } {
+  let num = 0;
+  let isNum = false;
+  let i = start;
+  for (; i < format.length && format[i] >= '0' && format[i] <= '9'; i++) {
+    if (num > 1_000_000) return { num: 0, isNum: false, next: format.length };
+    num = num * 10 + (format.charCodeAt(i) - 48);
+    isNum = true;
+  }
+  return { num, isNum, next: i };
+}
+
 function intArg(args: readonly unknown[], n: number): number | undefined {
   const arg = args[n];
   if (typeof arg !== 'bigint' || arg > 1_000_000n || arg < -1_000_000n) return undefined;
@@ -89,10 +106,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       } else f.wid = w;
       afterIndex = false;
     } else {
-      const m = /^[0-9]+/.exec(format.slice(i));
-      if (m) {
-        f.wid = Number(m[0]);
-        i += m[0].length;
+      const w = parseNum(format, i);
+      i = w.next;
+      if (w.isNum) {
+        f.wid = w.num;
         if (afterIndex) goodArgNum = false;
       }
     }
@@ -108,9 +125,9 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         } else f.prec = p;
         afterIndex = false;
       } else {
-        const m = /^[0-9]+/.exec(format.slice(i));
-        f.prec = m ? Number(m[0]) : 0;
-        if (m) i += m[0].length;
+        const p = parseNum(format, i);
+        i = p.next;
+        f.prec = p.isNum ? p.num : 0;
       }
     }
     if (!afterIndex) afterIndex = argNumber();

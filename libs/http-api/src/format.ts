@@ -11,35 +11,12 @@
 //   scalar timestamp  a JSON number of float64(ms)/1000 (1500 ms -> 1.5)
 //   scalar value      strconv.FormatFloat(v, 'f', -1, 64), never an exponent
 
-import { formatFloat, goJsonString } from '@metrics-hub/go-format';
+import { formatFloat, goJsonString, jsonLabels, jsonPointTime, jsonPointValue } from '@metrics-hub/go-format';
 import type { QueryData } from '@metrics-hub/promql';
 import type { Labels } from '@metrics-hub/wire';
 
-/** jsonutil.MarshalTimestamp: integer milliseconds as seconds with a fixed 3-digit fraction. */
-export function formatPointTime(ms: number): string {
-  if (!Number.isInteger(ms)) return String(ms / 1000);
-  const sign = ms < 0 ? '-' : '';
-  const abs = Math.abs(ms);
-  const frac = abs % 1000;
-  const whole = (abs - frac) / 1000;
-  return frac === 0 ? `${sign}${whole}` : `${sign}${whole}.${String(frac).padStart(3, '0')}`;
-}
-
-/** jsonutil.MarshalFloat, without the quotes. */
-export function formatPointValue(v: number): string {
-  if (v !== v) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const abs = Math.abs(v);
-  if (abs < 1e-6 || abs >= 1e21) {
-    // Go's shortest 'e' form pads the exponent to two digits (1e-07); JavaScript does not.
-    return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  }
-  // Inside [1e-6, 1e21) JavaScript prints plain decimals with the shortest round-trip
-  // digits, which is what Go's 'f' with precision -1 prints.
-  return String(v);
-}
+/** jsonutil.MarshalTimestamp and MarshalFloat (without the quotes). */
+export { jsonPointTime as formatPointTime, jsonPointValue as formatPointValue } from '@metrics-hub/go-format';
 
 /** Scalar.MarshalJSON's value: strconv.FormatFloat(v, 'f', -1, 64). */
 export function formatScalarValue(v: number): string {
@@ -50,18 +27,10 @@ export function formatScalarValue(v: number): string {
 export const jsonString = goJsonString;
 
 /** A label set as an object with names in sorted order, as Prometheus's sorted labels print. */
-export function labelsJson(labels: Labels): string {
-  const names = Object.keys(labels).sort();
-  let out = '{';
-  for (let i = 0; i < names.length; i++) {
-    if (i > 0) out += ',';
-    out += `${jsonString(names[i])}:${jsonString(labels[names[i]])}`;
-  }
-  return `${out}}`;
-}
+export const labelsJson: (labels: Labels) => string = jsonLabels;
 
 function point(t: number, v: number): string {
-  return `[${formatPointTime(t)},"${formatPointValue(v)}"]`;
+  return `[${jsonPointTime(t)},"${jsonPointValue(v)}"]`;
 }
 
 /** The `result` of a query: vector, matrix, scalar or string. */

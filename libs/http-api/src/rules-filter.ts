@@ -2,6 +2,7 @@
 // file[], match[], exclude_alerts, group_limit, group_next_token), checked here so that
 // every backend gets the same errors; Grafana's alert list sends most of them.
 
+import { quote } from '@metrics-hub/go-format';
 import { compileMatcher, type LabelMatcher } from '@metrics-hub/wire';
 import { ApiError, invalidParam } from './api-error.ts';
 import type { Form } from './form.ts';
@@ -22,14 +23,14 @@ export interface RulesFilter {
 export function parseRulesFilter(form: Form): RulesFilter {
   const type = form.get('type');
   if (type && type !== 'alert' && type !== 'record')
-    throw new ApiError('bad_data', `unsupported type ${JSON.stringify(type)}: use type=alert or type=record`);
+    throw new ApiError('bad_data', `unsupported type ${quote(type)}: use type=alert or type=record`);
   const excludeAlerts = parseBool(form.get('exclude_alerts'), 'exclude_alerts');
   const limitText = form.get('group_limit');
   let groupLimit: number | undefined;
   if (limitText) {
     groupLimit = Number(limitText);
     if (!Number.isInteger(groupLimit) || groupLimit <= 0)
-      throw new ApiError('bad_data', `group_limit needs to be greater than 0 (got ${JSON.stringify(limitText)})`);
+      throw new ApiError('bad_data', `group_limit needs to be greater than 0 (got ${quote(limitText)})`);
   }
   const token = form.get('group_next_token');
   if (token && groupLimit === undefined)
@@ -57,5 +58,5 @@ function parseBool(text: string, param: string): boolean {
   if (text === '') return false;
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
-  throw invalidParam(param, `strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`);
+  throw invalidParam(param, `strconv.ParseBool: parsing ${quote(text)}: invalid syntax`);
 }

@@ -13,12 +13,11 @@
 // would come back as a real NaN sample. Every other value round-trips exactly
 // (shortest round-trip digits, `+Inf`, `-Inf`, `NaN`, `-0`).
 
-import { formatFloat } from '@metrics-hub/expfmt';
+import { formatFloat, formatSeconds } from '@metrics-hub/expfmt';
 import type { MetricMetadata } from '@metrics-hub/tsdb';
 import { isStaleNaN, type Labels } from '@metrics-hub/wire';
 import type { ChunkedWriter } from './chunked-writer.ts';
 import type { ExportSeries } from './selection.ts';
-import { secondsText } from './time-text.ts';
 
 interface FamilyHeader {
   name: string;
@@ -43,7 +42,7 @@ export function writeOpenMetrics(series: readonly ExportSeries[], metadata: Map<
       for (let i = 0; i < block.length; i++) {
         const v = block.values[i];
         if (isStaleNaN(v)) continue;
-        out.add(`${prefix}${formatFloat(v)} ${secondsText(block.timestamps[i])}\n`);
+        out.add(`${prefix}${formatFloat(v)} ${formatSeconds(block.timestamps[i])}\n`);
       }
     }
   }
