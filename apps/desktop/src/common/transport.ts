@@ -13,8 +13,11 @@ export type HubMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export const CLIENT_HEADERS: Readonly<Record<string, string>> = { 'x-metrics-hub': '1' };
 
 export interface HubTransport {
-  /** A request to the hub's HTTP API (paths under /api/); resolves to the parsed JSON body. */
-  request<T = unknown>(method: HubMethod, path: string, body?: unknown): Promise<T>;
+  /**
+   * A request to the hub's HTTP API (paths under /api/); resolves to the parsed JSON body.
+   * An abort of `signal` rejects it with the signal's reason (an AbortError).
+   */
+  request<T = unknown>(method: HubMethod, path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
   /** The hub's server-sent events (`fleet`, `ingest`); returns the unsubscribe function. */
   subscribe(onEvent: (event: string, data: unknown) => void): () => void;
 }

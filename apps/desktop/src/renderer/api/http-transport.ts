@@ -6,9 +6,10 @@ import { CLIENT_HEADERS, HubRequestError, type HubMethod, type HubTransport } fr
 export class HttpTransport implements HubTransport {
   constructor(private readonly base = '') {}
 
-  async request<T>(method: HubMethod, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: HubMethod, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const res = await fetch(`${this.base}${path}`, {
       method,
+      signal,
       headers: body === undefined ? CLIENT_HEADERS : { ...CLIENT_HEADERS, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

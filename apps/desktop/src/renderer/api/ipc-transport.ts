@@ -13,8 +13,9 @@ export interface PreloadBridge extends TransferBridge {
 export class IpcTransport implements HubTransport {
   constructor(private readonly bridge: PreloadBridge) {}
 
-  async request<T>(method: HubMethod, path: string, body?: unknown): Promise<T> {
-    const r = await this.bridge.request(method, path, body);
+  async request<T>(method: HubMethod, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    const r = await untilAborted(this.bridge.request(method, path, body), signal);
     if (!r.ok) {
       const e = r.body as { error?: string; errorType?: string } | undefined;
       throw new HubRequestError(r.status, e?.error ?? `request failed (${r.status})`, e?.errorType, r.body);
@@ -25,4 +26,14 @@ export class IpcTransport implements HubTransport {
   subscribe(onEvent: (event: string, data: unknown) => void): () => void {
     return this.bridge.subscribe(onEvent);
   }
+}
+
+/** The bridge cannot cancel a request: an abort stops the wait, and the answer is dropped when it comes. */
+function untilAborted<T>(answer: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return answer;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -1,11 +1,16 @@
 // What every view is: a title for the navigation and a mount function that fills its
-// element and returns how to stop it (timers, subscriptions, charts).
+// element. What it starts (timers, subscriptions, charts, reads) registers with its
+// context's scope, which the shell disposes when the user leaves the view.
 
 import type { HubApi } from '../api/hub-api.ts';
+import type { Scope } from '../lifecycle/scope.ts';
 import type { FileTransfers } from '../transfers/file-transfers.ts';
 
 export interface ViewContext {
+  /** The hub, for this view: its reads are aborted when the view is left. */
   api: HubApi;
+  /** The view's lifetime: disposed when the user leaves it. */
+  scope: Scope;
   /** Saving the hub's files and sending the user's (exports, incidents, imports). */
   transfers: FileTransfers;
   /** The route's parameters, e.g. the host id of #/host/<id>. */
@@ -21,7 +26,7 @@ export interface View {
   title: string;
   /** Shown in the navigation (views reached only by link, like a host, are not). */
   inNav: boolean;
-  mount(root: HTMLElement, ctx: ViewContext): () => void;
+  mount(root: HTMLElement, ctx: ViewContext): void;
 }
 
 /** Creates an element with attributes and children: the views build their DOM with it. */

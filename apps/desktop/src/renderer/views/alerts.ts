@@ -17,7 +17,7 @@ export const alertsView: View = {
   title: 'Alerts',
   inNav: true,
   mount(root, ctx) {
-    const { api } = ctx;
+    const { api, scope } = ctx;
     const problem = h('div', { class: 'error', role: 'alert' });
     const alertsBox = h('div', { class: 'alerts-box' });
     const formSlot = h('div', { class: 'silence-form-slot' });
@@ -43,8 +43,7 @@ export const alertsView: View = {
       rulesBox,
     );
 
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelNext = () => {};
     const act = (p: Promise<unknown>) =>
       p.then(refresh, (e: Error) => {
         problem.textContent = e.message;
@@ -62,14 +61,14 @@ export const alertsView: View = {
     };
 
     async function refresh(): Promise<void> {
-      clearTimeout(timer);
+      cancelNext();
       const [alerts, groups, silences, history] = await Promise.allSettled([
         api.alerts(),
         api.rules(),
         api.silences(),
         api.history({ alertname: historyFilter.value.trim() || undefined, limit: 100 }),
       ]);
-      if (stopped) return;
+      if (scope.disposed) return;
       const failed = [alerts, groups, silences, history].find((r) => r.status === 'rejected');
       problem.textContent = failed ? `Could not load everything: ${(failed.reason as Error).message}` : '';
       const ruleGroups: RuleGroupView[] = groups.status === 'fulfilled' ? groups.value : [];
@@ -87,19 +86,14 @@ export const alertsView: View = {
       if (history.status === 'fulfilled') historyBox.replaceChildren(renderHistory(history.value));
       if (groups.status === 'fulfilled') rulesBox.replaceChildren(renderRuleStatus(ruleGroups));
       root.dataset.refreshed = String(Date.now());
-      timer = setTimeout(() => void refresh(), REFRESH_MS);
+      cancelNext = scope.timeout(() => void refresh(), REFRESH_MS);
     }
 
-    let filterTimer: ReturnType<typeof setTimeout> | undefined;
+    let cancelFilter = () => {};
     historyFilter.addEventListener('input', () => {
-      clearTimeout(filterTimer);
-      filterTimer = setTimeout(() => void refresh(), 250);
+      cancelFilter();
+      cancelFilter = scope.timeout(() => void refresh(), 250);
     });
     void refresh();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      clearTimeout(filterTimer);
-    };
   },
 };

@@ -19,26 +19,21 @@ export const dashboardsView: View = {
   inNav: true,
   mount(root, ctx) {
     const [id, range = '1h'] = ctx.params;
-    const state = { stopped: false, cleanup: [] as (() => void)[] };
     root.append(h('h1', { text: 'Dashboards' }));
     const problem = h('div', { class: 'error', role: 'alert' });
     root.append(problem);
     void ctx.api.dashboards().then(
       (user) => {
-        if (state.stopped) return;
+        if (ctx.scope.disposed) return;
         const all = [...BUILTIN_DASHBOARDS, ...user];
         const d = id ? all.find((x) => x.id === id) : undefined;
         if (id && !d) problem.textContent = `There is no dashboard "${id}" (it may have been deleted).`;
-        if (d) showDashboard(root, ctx, d, range, state);
+        if (d) showDashboard(root, ctx, d, range);
         else showList(root, ctx, all);
         root.dataset.loaded = 'true';
       },
       (e: Error) => (problem.textContent = `Could not load dashboards: ${e.message}`),
     );
-    return () => {
-      state.stopped = true;
-      for (const c of state.cleanup) c();
-    };
   },
 };
 
@@ -89,13 +84,8 @@ function showList(root: HTMLElement, ctx: ViewContext, all: Dashboard[]): void {
   );
 }
 
-function showDashboard(
-  root: HTMLElement,
-  ctx: ViewContext,
-  d: Dashboard,
-  range: string,
-  state: { stopped: boolean; cleanup: (() => void)[] },
-): void {
+function showDashboard(root: HTMLElement, ctx: ViewContext, d: Dashboard, range: string): void {
+  const { scope } = ctx;
   const rangeSelect = h(
     'select',
     { 'aria-label': 'Range', class: 'range' },
@@ -104,7 +94,7 @@ function showDashboard(
   const actions = h('span', { class: 'row' });
   const message = h('div', { class: 'error' });
   const incident = incidentForm(ctx, d, () => rangeSeconds(rangeSelect.value));
-  state.cleanup.push(() => incident.bar.cancel());
+  scope.defer(() => incident.bar.cancel());
   root.append(
     h(
       'div',
@@ -160,7 +150,7 @@ function showDashboard(
       remove = h('button', { text: 'Remove', title: 'Remove this panel', 'data-action': 'remove-panel' });
       remove.addEventListener('click', () => void save({ ...d, panels: d.panels.filter((_, j) => j !== i) }));
     }
-    const chart = createPanelChart(source, p, remove);
+    const chart = scope.own(createPanelChart(source, p, remove));
     panels.push(chart);
     grid.append(chart.el);
   });
@@ -168,17 +158,17 @@ function showDashboard(
   if (!d.builtIn) root.append(h('h2', { text: 'Add a panel' }), addPanelForm(d, save));
 
   const refresh = () => {
-    if (state.stopped) return;
     const w = recentWindow(rangeSeconds(rangeSelect.value));
-    void Promise.all(panels.map((p) => p.refresh(w))).then(() => (root.dataset.drawn = String(Date.now())));
+    void Promise.all(panels.map((p) => p.refresh(w))).then(() => {
+      if (!scope.disposed) root.dataset.drawn = String(Date.now());
+    });
   };
   rangeSelect.addEventListener('change', () => {
     history.replaceState(null, '', `#/dashboards/${encodeURIComponent(d.id)}/${rangeSelect.value}`);
     refresh();
   });
   refresh();
-  const timer = setInterval(refresh, REFRESH_MS);
-  state.cleanup.push(() => clearInterval(timer), ...panels.map((p) => () => p.destroy()));
+  scope.interval(refresh, REFRESH_MS);
 }
 
 function addPanelForm(d: Dashboard, save: (next: Dashboard) => Promise<unknown>): HTMLElement {

@@ -26,8 +26,11 @@ export const exploreView: View = {
   inNav: true,
   mount(root, ctx) {
     const [initialQuery = '', initialRange = DEFAULT_RANGE] = ctx.params;
+    const { scope } = ctx;
     let tab: Tab = 'graph';
     let runId = 0;
+    // A run's answer is shown only if no newer run started and the view is still there.
+    const stale = (id: number) => id !== runId || scope.disposed;
     let chart: LineChart | undefined;
 
     const rangeSelect = h(
@@ -53,6 +56,8 @@ export const exploreView: View = {
     // The API's warnings and infos, under the result they are about.
     const notes = createQueryNotes();
     const exportBar = createTransferBar();
+    // What the user can no longer see or cancel does not keep running.
+    scope.defer(() => exportBar.cancel());
     const exportNote = h('div', { class: 'muted export-note', role: 'status' });
     const chartBox = h('div', { class: 'explore-chart' });
     const tableBox = h('div', { class: 'explore-table', hidden: true });
@@ -112,7 +117,7 @@ export const exploreView: View = {
         if (tab === 'table') {
           const t0 = performance.now();
           const res = await ctx.api.query(q);
-          if (id !== runId) return;
+          if (stale(id)) return;
           tableBox.replaceChildren(renderResultTable(res.data));
           showQueryNotes(notes, res);
           const n = res.data.resultType === 'vector' || res.data.resultType === 'matrix' ? res.data.result.length : 1;
@@ -120,9 +125,9 @@ export const exploreView: View = {
         } else {
           await runGraph(q, id);
         }
-        if (id === runId) root.dataset.ran = String(id);
+        if (!stale(id)) root.dataset.ran = String(id);
       } catch (e) {
-        if (id !== runId) return;
+        if (stale(id)) return;
         info.textContent = '';
         showError(editor, q, (e as Error).message);
         root.dataset.ran = String(id);
@@ -136,7 +141,7 @@ export const exploreView: View = {
       performance.clearResourceTimings();
       const res = await ctx.api.queryRangeColumns(q, w.startS * 1000, w.endS * 1000, w.stepS * 1000);
       const parsed = performance.now();
-      if (id !== runId) return;
+      if (stale(id)) return;
       if (res.data.resultType !== 'matrix') throw new Error(`a range query gave a ${res.data.resultType}`);
       showQueryNotes(notes, res);
       // Over HTTP the browser's resource timing says when the last byte arrived (JSON
@@ -150,7 +155,7 @@ export const exploreView: View = {
       const columns = gridToColumns(res.data);
       const transformed = performance.now();
       performance.measure('explore:transform', { start: parsed, end: transformed });
-      chart ??= createLineChart(chartBox, { height: 360 });
+      chart ??= scope.own(createLineChart(chartBox, { height: 360 }));
       const points = columns.ys.length * columns.xs.length;
       await new Promise<void>((resolve) =>
         chart!.setData(columns, () => {
@@ -174,7 +179,9 @@ export const exploreView: View = {
       void run();
     };
 
-    const editor = createPromqlEditor(editorBox, { transport: ctx.api.transport, initial: initialQuery, onRun: () => void run() });
+    const editor = scope.own(
+      createPromqlEditor(editorBox, { transport: ctx.api.transport, initial: initialQuery, onRun: () => void run() }),
+    );
     runButton.addEventListener('click', () => void run());
     exportButton.addEventListener('click', () => {
       const q = editor.value().trim();
@@ -211,13 +218,5 @@ export const exploreView: View = {
     rangeSelect.addEventListener('change', () => void run());
     if (initialQuery.trim()) void run();
     editor.view.focus();
-
-    return () => {
-      runId++;
-      // What the user can no longer see or cancel does not keep running.
-      exportBar.cancel();
-      chart?.destroy();
-      editor.destroy();
-    };
   },
 };

@@ -32,7 +32,7 @@ export const fleetView: View = {
   title: 'Fleet',
   inNav: true,
   mount(root, ctx) {
-    let stopped = false;
+    const { scope } = ctx;
     let agents: FleetAgent[] | undefined;
     let sparks: SparkData | undefined;
     let sort: { key: SortKey; dir: 1 | -1 } = { key: 'agent', dir: 1 };
@@ -124,7 +124,7 @@ export const fleetView: View = {
     };
 
     const render = () => {
-      if (stopped || !agents) return;
+      if (scope.disposed || !agents) return;
       const none = agents.length === 0;
       table.hidden = none;
       empty.hidden = !none;
@@ -160,7 +160,7 @@ export const fleetView: View = {
       } catch {
         // The command keeps a placeholder then.
       }
-      if (stopped) return;
+      if (scope.disposed) return;
       const broker = status?.broker.mqtt;
       const host = !broker || broker.host === '0.0.0.0' || broker.host === '::' ? location.hostname || 'HUB-ADDRESS' : broker.host;
       const mqtt = status?.broker.url ?? `mqtt://${host}:${broker?.port ?? 1883}`;
@@ -195,23 +195,23 @@ export const fleetView: View = {
     const refreshAgents = async () => {
       try {
         const fleet = await ctx.api.fleet();
-        if (stopped) return;
+        if (scope.disposed) return;
         agents = fleet.agents;
         error.textContent = '';
         render();
       } catch (e) {
-        if (!stopped) error.textContent = `The fleet could not be loaded: ${(e as Error).message}`;
+        if (!scope.disposed) error.textContent = `The fleet could not be loaded: ${(e as Error).message}`;
       }
     };
     const refreshSparks = async () => {
       if (!agents?.length) return;
       try {
         const s = await fetchSparklines(ctx.api, Date.now());
-        if (stopped) return;
+        if (scope.disposed) return;
         sparks = s;
         render();
       } catch (e) {
-        if (!stopped) error.textContent = `Sparklines failed: ${(e as Error).message}`;
+        if (!scope.disposed) error.textContent = `Sparklines failed: ${(e as Error).message}`;
       }
     };
     const refresh = async () => {
@@ -222,24 +222,21 @@ export const fleetView: View = {
     // Fleet events carry the agents themselves: no request needed. They can come once a
     // second per agent, so the table re-renders at most twice a second; sparklines keep
     // their 10 s pace.
-    let renderTimer: ReturnType<typeof setTimeout> | undefined;
+    let renderPending = false;
     ctx.onHubEvent((event, data) => {
-      if (stopped || event !== 'fleet') return;
+      if (event !== 'fleet') return;
       const had = agents?.length ?? 0;
       agents = applyFleetEvent(agents, data);
-      renderTimer ??= setTimeout(() => {
-        renderTimer = undefined;
-        render();
-      }, 500);
+      if (!renderPending) {
+        renderPending = true;
+        scope.timeout(() => {
+          renderPending = false;
+          render();
+        }, 500);
+      }
       if (had === 0 && (agents?.length ?? 0) > 0) void refreshSparks();
     });
-    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    scope.interval(() => void refresh(), REFRESH_MS);
     void refresh();
-
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-      clearTimeout(renderTimer);
-    };
   },
 };

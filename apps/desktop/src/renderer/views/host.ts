@@ -1,7 +1,7 @@
 // The Host view (#/host/<agent id>[/<range>]): twelve synced uPlot charts of one agent.
 // A range loads each chart once; live ranges then append only the newest points (one
 // short range query per chart after each ingest of this agent, or each second) to the
-// same uPlot instances. Everything fetched after the view is left is dropped.
+// same uPlot instances. Leaving the view aborts what is still being fetched.
 
 import type { FleetAgent } from '../api/types.ts';
 import { h, type View } from '../shell/view.ts';
@@ -26,11 +26,11 @@ export const hostView: View = {
         h('h1', { text: 'Host' }),
         h('p', { class: 'muted' }, 'Pick a host in the ', h('a', { href: '#/fleet', text: 'fleet' }), '.'),
       );
-      return () => undefined;
+      return;
     }
+    const { scope } = ctx;
     const initial = ctx.params[1];
     let choice: RangeChoice = { id: isRangeId(initial) ? initial : 'live' };
-    let stopped = false;
     let generation = 0;
     let intervalMs = DEFAULT_INTERVAL_MS;
     let range: ResolvedRange | undefined;
@@ -52,8 +52,8 @@ export const hostView: View = {
       grid,
     );
 
-    const group = new ChartGroup({ kind: 'live', windowSec: liveWindowSec(choice) });
-    const charts = NODE_PANELS.map((p) => new TimeSeriesChart(grid, p, group));
+    const group = scope.own(new ChartGroup({ kind: 'live', windowSec: liveWindowSec(choice) }));
+    const charts = NODE_PANELS.map((p) => scope.own(new TimeSeriesChart(grid, p, group)));
 
     // The agent's interval sizes the rate windows; the header shows its state.
     const showAgent = (a: FleetAgent | undefined) => {
@@ -83,13 +83,13 @@ export const hostView: View = {
         NODE_PANELS.map(async (p, i) => {
           try {
             const cols = await fetchPanel(ctx.api, p, selector, w, r.startMs, r.endMs, r.stepMs);
-            if (!stopped && gen === generation) charts[i].setColumns(cols, r.stepMs);
+            if (!scope.disposed && gen === generation) charts[i].setColumns(cols, r.stepMs);
           } catch (e) {
             failures.push(`${p.title}: ${(e as Error).message}`);
           }
         }),
       );
-      if (stopped || gen !== generation) return;
+      if (scope.disposed || gen !== generation) return;
       error.textContent = failures.join('\n');
       liveEnd = r.endMs;
     };
@@ -101,7 +101,7 @@ export const hostView: View = {
     let busy = false;
     let again = false;
     const tick = async () => {
-      if (stopped || !range?.live || liveEnd === 0) return;
+      if (scope.disposed || !range?.live || liveEnd === 0) return;
       if (busy) {
         again = true;
         return;
@@ -116,23 +116,22 @@ export const hostView: View = {
       try {
         const w = rateWindow(r.stepMs, intervalMs);
         const all = await Promise.all(NODE_PANELS.map((p) => fetchPanel(ctx.api, p, selector, w, start, end, r.stepMs)));
-        if (stopped || gen !== generation) return;
+        if (scope.disposed || gen !== generation) return;
         const windowSec = liveWindowSec(choice);
         all.forEach((cols, i) => charts[i].append(cols, windowSec));
         liveEnd = end;
         error.textContent = '';
       } catch (e) {
-        if (!stopped) error.textContent = `Live update failed: ${(e as Error).message}`;
+        if (!scope.disposed) error.textContent = `Live update failed: ${(e as Error).message}`;
       } finally {
         busy = false;
-        if (again && !stopped) {
+        if (again && !scope.disposed) {
           again = false;
           void tick();
         }
       }
     };
     ctx.onHubEvent((event, data) => {
-      if (stopped) return;
       if (event === 'ingest') {
         const a = (data as { agents?: Record<string, { newestMs: number }> }).agents?.[agentId];
         if (a) {
@@ -145,23 +144,16 @@ export const hostView: View = {
         if (d.agents || d.agent?.agentId === agentId) showAgent(applyFleetEvent([], data)?.find((x) => x.agentId === agentId));
       }
     });
-    const timer = setInterval(() => void tick(), 1000);
+    scope.interval(() => void tick(), 1000);
 
     void (async () => {
       try {
         const fleet = await ctx.api.fleet();
-        if (!stopped) showAgent(fleet.agents.find((a) => a.agentId === agentId));
+        if (!scope.disposed) showAgent(fleet.agents.find((a) => a.agentId === agentId));
       } catch {
         // The charts still work from the store; the header stays empty.
       }
-      if (!stopped) await load();
+      if (!scope.disposed) await load();
     })();
-
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-      for (const c of charts) c.destroy();
-      group.destroy();
-    };
   },
 };

@@ -19,31 +19,22 @@ const INCIDENT_FILES: FileFilter[] = [
 // The hub reads the file's first bytes to tell gzip from plain text, so one type does.
 const INCIDENT_TYPE = 'application/octet-stream';
 
-interface ViewState {
-  stopped: boolean;
-  cleanup: (() => void)[];
-}
-
 export const incidentsView: View = {
   id: 'incidents',
   title: 'Incidents',
   inNav: true,
   mount(root, ctx) {
-    const state: ViewState = { stopped: false, cleanup: [] };
     const [id] = ctx.params;
-    if (id) showIncident(root, ctx, id, state);
-    else showOpened(root, ctx, state);
-    return () => {
-      state.stopped = true;
-      for (const c of state.cleanup) c();
-    };
+    if (id) showIncident(root, ctx, id);
+    else showOpened(root, ctx);
   },
 };
 
-function showOpened(root: HTMLElement, ctx: ViewContext, state: ViewState): void {
+function showOpened(root: HTMLElement, ctx: ViewContext): void {
+  const { scope } = ctx;
   const open = h('button', { class: 'primary', type: 'button', text: 'Open incident file…', 'data-action': 'open-incident' });
   const bar = createTransferBar();
-  state.cleanup.push(() => bar.cancel());
+  scope.defer(() => bar.cancel());
   const note = h('div', { class: 'muted open-note', role: 'status' });
   const list = h('ul', { class: 'incident-list' });
   root.append(
@@ -62,14 +53,14 @@ function showOpened(root: HTMLElement, ctx: ViewContext, state: ViewState): void
     note.textContent = '';
     openIncidentFile(ctx, bar)
       .then((opened) => {
-        if (opened && !state.stopped) ctx.navigate(`incidents/${opened.id}`);
+        if (opened && !scope.disposed) ctx.navigate(`incidents/${opened.id}`);
       })
       .catch((e: unknown) => (note.textContent = failedText('Opening the incident file', e)))
       .finally(() => (open.disabled = false));
   });
   ctx.api.openedIncidents().then(
     (incidents) => {
-      if (state.stopped) return;
+      if (scope.disposed) return;
       list.replaceChildren(
         ...incidents.map((i) =>
           h(
@@ -117,14 +108,15 @@ function summary(i: OpenedIncident): string {
   ].join(' · ');
 }
 
-function showIncident(root: HTMLElement, ctx: ViewContext, id: string, state: ViewState): void {
+function showIncident(root: HTMLElement, ctx: ViewContext, id: string): void {
   const problem = h('div', { class: 'error', role: 'alert' });
   root.append(problem);
   ctx.api.incident(id).then(
     (incident) => {
-      if (!state.stopped) drawIncident(root, ctx, incident, state);
+      if (!ctx.scope.disposed) drawIncident(root, ctx, incident);
     },
     (e: Error) => {
+      if (ctx.scope.disposed) return;
       problem.replaceChildren(
         `This incident is not open in the hub any more (${e.message}). Open its file again: `,
         h('a', { href: '#/incidents', text: 'Incidents' }),
@@ -135,7 +127,8 @@ function showIncident(root: HTMLElement, ctx: ViewContext, id: string, state: Vi
   );
 }
 
-function drawIncident(root: HTMLElement, ctx: ViewContext, incident: OpenedIncident, state: ViewState): void {
+function drawIncident(root: HTMLElement, ctx: ViewContext, incident: OpenedIncident): void {
+  const { scope } = ctx;
   const importButton = h('button', { class: 'primary', type: 'button', text: 'Import into this hub', 'data-action': 'import-incident' });
   const report = h('div', { class: 'import-report', role: 'status' });
   const file = incident.fileName;
@@ -183,14 +176,13 @@ function drawIncident(root: HTMLElement, ctx: ViewContext, incident: OpenedIncid
   const grid = h('div', { class: 'grid dash-grid incident-panels' });
   root.append(grid);
   const source = incidentSource(ctx.api, incident.id);
-  const charts = incident.dashboard.panels.map((p) => createPanelChart(source, p));
+  const charts = incident.dashboard.panels.map((p) => scope.own(createPanelChart(source, p)));
   for (const c of charts) grid.append(c.el);
   if (!charts.length) grid.append(h('p', { class: 'muted', text: "The incident's dashboard has no panels." }));
-  state.cleanup.push(...charts.map((c) => () => c.destroy()));
   // An incident never changes: draw once, over its own window.
   const w = fixedWindow(incident.startMs, incident.endMs);
   void Promise.all(charts.map((c) => c.refresh(w))).then(() => {
-    if (!state.stopped) root.dataset.drawn = String(Date.now());
+    if (!scope.disposed) root.dataset.drawn = String(Date.now());
   });
   root.dataset.loaded = 'true';
 }

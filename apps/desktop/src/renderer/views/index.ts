@@ -6,6 +6,6 @@ import { exploreView } from './explore.ts';
 import { alertsView } from './alerts.ts';
 import { dashboardsView } from './dashboards.ts';
 import { incidentsView } from './incidents.ts';
-import { settingsView } from './settings.ts';
+import { settingsView } from './settings/index.ts';
 
 export const VIEWS: View[] = [fleetView, hostView, exploreView, alertsView, dashboardsView, incidentsView, settingsView];
