@@ -5,7 +5,7 @@
 // found damaged, a check of every file); whole-hub snapshots (take, save a copy) and file
 // imports, with progress and cancel.
 
-import type { ArchiveStatus, IssuedToken, RemoteWriteStatus, TokenInfo } from '../api/types.ts';
+import type { ArchiveStatus, IssuedToken, RemoteWriteStatus, TokenInfo } from '@metrics-hub/hub-api';
 import { HubRequestError } from '../../common/transport.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import { timeText } from '../alerts/format.ts';
