@@ -2,7 +2,7 @@
 // Production code is everything but tests, test rigs (`testing/`) and benchmarks.
 const notProduction = ['\\.test\\.ts$', '/testing/', '/bench/', '/conformance/'];
 // Code that also runs in a browser (the renderer, and what it bundles) or anywhere.
-const portable = '^(libs/(wire|expfmt|promql|go-format|go-template)/src|apps/desktop/src/renderer)/';
+const portable = '^(libs/(wire|expfmt|promql|go-format|go-template|hub-api)/src|apps/desktop/src/renderer)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -17,7 +17,7 @@ module.exports = {
     {
       name: 'portable-code-has-no-node-builtins',
       comment:
-        'libs/wire, libs/expfmt, libs/promql, libs/go-format, libs/go-template and the renderer run in browsers and in the agent as well: take what Node gives (files, sockets, crypto) as an argument from the caller.',
+        'libs/wire, libs/expfmt, libs/promql, libs/go-format, libs/go-template, libs/hub-api and the renderer run in browsers and in the agent as well: take what Node gives (files, sockets, crypto) as an argument from the caller.',
       severity: 'error',
       from: { path: portable, pathNot: notProduction },
       to: { dependencyTypes: ['core'] },

@@ -2,6 +2,7 @@
 // TimeSeriesStore satisfies the store half as it is), and later the rule evaluator's
 // rules and alerts. The API knows nothing of MQTT, agents or how the hub is wired.
 
+import type { RuntimeInfo } from '@metrics-hub/hub-api';
 import type { Engine, Queryable } from '@metrics-hub/promql';
 import type { LabelMatcher, Labels } from '@metrics-hub/wire';
 import type { Form } from './form.ts';
@@ -34,12 +35,12 @@ export interface ApiBackend {
   labelValues(name: string, matchers?: readonly LabelMatcher[]): string[];
   /** Metadata per metric family, of one family when named. */
   metadata(metric?: string): Map<string, MetricMetadataEntry>;
-  /** /api/v1/rules data (`{groups: [...]}`); the request's form carries filters such as `type`. Default: no groups. */
+  /** /api/v1/rules data (`{groups: [...]}`, @metrics-hub/hub-api's RulesData); the request's form carries filters such as `type`. Default: no groups. */
   rules?(form: Form): unknown;
-  /** /api/v1/alerts data (`{alerts: [...]}`). Default: no alerts. */
+  /** /api/v1/alerts data (`{alerts: [...]}`, @metrics-hub/hub-api's AlertsData). Default: no alerts. */
   alerts?(form: Form): unknown;
   /** Fields of /api/v1/status/runtimeinfo to add or override (`storageRetention`, ...). */
-  runtimeInfo?(): Record<string, unknown>;
+  runtimeInfo?(): Partial<RuntimeInfo>;
   buildInfo: BuildInfo;
   /** The clock in milliseconds (tests pin it). */
   now?: () => number;

@@ -2,11 +2,12 @@
 // when a data source is saved and reads `version` to decide which features it may use;
 // rules and alerts belong to the rule evaluator, which fills them in through the backend.
 
+import type { BuildInfoData, RuntimeInfo } from '@metrics-hub/hub-api';
 import type { EndpointRequest, EndpointResult } from './endpoint.ts';
 
 export function buildInfo(req: EndpointRequest): EndpointResult {
   const b = req.backend.buildInfo;
-  const data = {
+  const data: BuildInfoData = {
     version: b.version,
     revision: b.revision ?? '',
     branch: b.branch ?? '',
@@ -20,7 +21,7 @@ export function buildInfo(req: EndpointRequest): EndpointResult {
 /** The fields of Prometheus's RuntimeInfo that mean something here; the backend adds the rest. */
 export function runtimeInfo(req: EndpointRequest): EndpointResult {
   const started = new Date(req.startedAt).toISOString();
-  const data = {
+  const data: RuntimeInfo = {
     startTime: started,
     CWD: process.cwd(),
     reloadConfigSuccess: true,

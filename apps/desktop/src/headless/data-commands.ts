@@ -7,6 +7,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { guessFileFormat, restoreHubSnapshot } from '@metrics-hub/snapshot';
 import { CLIENT_HEADER, loopbackFor, readApiToken, type HubConfig } from '@metrics-hub/hub';
+import type {
+  ArchiveStatus,
+  HubError,
+  ImportSummary,
+  IncidentImport,
+  IncidentRequest,
+  SnapshotList,
+  SnapshotTaken,
+} from '@metrics-hub/hub-api';
 
 /** `--name value` pairs after the command. */
 export function flags(argv: string[]): Map<string, string> {
@@ -58,7 +67,7 @@ export async function exportCommand(config: HubConfig, argv: string[]): Promise<
   for (const k of ['format', 'selector', 'query', 'step', 'start', 'end']) if (f.has(k)) params.set(k, f.get(k)!);
   const res = await call(config, 'export', `/export?${params}`);
   if (!res.ok) {
-    console.error(`export refused: ${((await res.json()) as { error: string }).error}`);
+    console.error(`export refused: ${((await res.json()) as HubError).error}`);
     return 1;
   }
   const out = f.get('out');
@@ -106,13 +115,7 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
     headers: { 'content-length': String(total) },
   });
   progress('');
-  const summary = (await res.json()) as {
-    committed: boolean;
-    samples: number;
-    series: number;
-    rejected: { line?: number; reason: string }[];
-    error?: string;
-  };
+  const summary = (await res.json()) as Pick<ImportSummary, 'committed' | 'samples' | 'series' | 'rejected' | 'error'>;
   // Refused before reading the file (no token, the hub's guard): its word, not a summary.
   if (!Array.isArray(summary.rejected)) {
     console.error(`import refused: ${summary.error ?? `HTTP ${res.status}`}`);
@@ -132,7 +135,7 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
 export async function snapshotCommand(config: HubConfig, argv: string[]): Promise<number> {
   if (argv[0] === 'list') {
     const res = await call(config, 'snapshot list', '/snapshots');
-    const body = (await res.json()) as { folder: string; snapshots: { name: string; bytes: number }[] };
+    const body = (await res.json()) as SnapshotList;
     console.log(`${body.folder}:`);
     for (const s of body.snapshots) console.log(`  ${s.name}  ${(s.bytes / 1e6).toFixed(1)} MB`);
     return 0;
@@ -140,7 +143,7 @@ export async function snapshotCommand(config: HubConfig, argv: string[]): Promis
   progress('snapshot: copying the database while the hub keeps running');
   const res = await call(config, 'snapshot', '/snapshots', { method: 'POST' });
   progress('');
-  const body = (await res.json()) as { file?: string; archiveBytes?: number; error?: string };
+  const body = (await res.json()) as Partial<SnapshotTaken & HubError>;
   if (!res.ok) {
     console.error(body.error);
     return 1;
@@ -161,17 +164,7 @@ export async function archiveCommand(config: HubConfig, argv: string[]): Promise
   if (verify) progress('archive: reading every file and checking its checksums');
   const res = await call(config, 'archive', verify ? '/archive/verify' : '/archive', verify ? { method: 'POST' } : {});
   if (verify) progress('');
-  const body = (await res.json()) as {
-    error?: string;
-    dir: string;
-    files: number;
-    bytes: number;
-    firstDay?: string;
-    lastDay?: string;
-    archivedThrough?: number;
-    lastError?: string;
-    damaged: { file: string; reason: string }[];
-  };
+  const body = (await res.json()) as ArchiveStatus & Partial<HubError>;
   if (!res.ok) {
     console.error(`archive: ${body.error}`);
     return 1;
@@ -220,10 +213,10 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
         start,
         end,
         gzip: true,
-      }),
+      } satisfies IncidentRequest),
     });
     if (!res.ok) {
-      console.error(`incident refused: ${((await res.json()) as { error: string }).error}`);
+      console.error(`incident refused: ${((await res.json()) as HubError).error}`);
       return 1;
     }
     await pipeline(Readable.fromWeb(res.body as never), createWriteStream(f.get('out')!));
@@ -235,11 +228,7 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
   const file = rest.find((a) => !a.startsWith('--'));
   if (sub === 'import' && file) {
     const res = await call(config, 'incident import', '/incidents/import', { method: 'POST', body: createReadStream(file) as never });
-    const body = (await res.json()) as {
-      error?: string;
-      dashboard?: { id: string };
-      summary?: { samples: number; rejected?: { reason: string }[] };
-    };
+    const body = (await res.json()) as Partial<Pick<IncidentImport, 'dashboard' | 'summary'> & HubError>;
     if (!res.ok) {
       console.error(`incident NOT imported (nothing was stored): ${body.error}`);
       return 1;

@@ -9,10 +9,14 @@ import {
   externalUrlToOpen,
   isAllowedNavigation,
   isAppUrl,
+  isFromAppPage,
+  isFromWindow,
   isJobNumber,
   MAX_FILE_NAME_CHARS,
   MAX_REQUEST_BODY_BYTES,
+  MAX_UPLOAD_BYTES,
   safeFileName,
+  uploadSizeProblem,
 } from './ipc-policy.ts';
 
 const FRAME = `${APP_ENTRY}#/explore`;
@@ -261,5 +265,27 @@ describe('job numbers', () => {
     [Number.MAX_VALUE, false],
   ])('%j is a job number: %j', (job, ok) => {
     expect(isJobNumber(job)).toBe(ok);
+  });
+});
+
+describe('IPC senders', () => {
+  const contents = { id: 1 };
+  it('accepts the app window only, and its own pages for the sender-frame checks', () => {
+    expect(isFromWindow(contents, { sender: contents, senderFrame: { url: 'https://example.com/' } })).toBe(true);
+    expect(isFromWindow(contents, { sender: { id: 2 } })).toBe(false);
+    expect(isFromWindow(undefined, { sender: undefined })).toBe(false);
+    expect(isFromAppPage(contents, { sender: contents, senderFrame: { url: FRAME } })).toBe(true);
+    expect(isFromAppPage(contents, { sender: contents, senderFrame: { url: 'https://example.com/' } })).toBe(false);
+    expect(isFromAppPage(contents, { sender: contents, senderFrame: null })).toBe(false);
+    expect(isFromAppPage(undefined, { sender: undefined, senderFrame: { url: FRAME } })).toBe(false);
+  });
+});
+
+describe('upload sizes', () => {
+  it('refuses a chosen file over the limit, naming it without its folders', () => {
+    expect(uploadSizeProblem('/home/u/big.prom', MAX_UPLOAD_BYTES)).toBeUndefined();
+    expect(uploadSizeProblem('/home/u/big.prom', MAX_UPLOAD_BYTES + 1)).toBe(
+      `big.prom is ${MAX_UPLOAD_BYTES + 1} bytes, over the ${MAX_UPLOAD_BYTES} this window sends: use \`hub import\` on the hub's machine`,
+    );
   });
 });

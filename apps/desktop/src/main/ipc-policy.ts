@@ -3,6 +3,7 @@
 // checklist: validate every IPC sender, no navigation, no new windows, careful
 // shell.openExternal).
 
+import { basename } from 'node:path';
 import type { CaptureRect, FileFilter, HubFileRequest } from '../common/file-transfer.ts';
 import { isHubApiPath, type HubMethod } from '../common/transport.ts';
 import { FILE_ID_PATTERN } from './transfer-jobs.ts';
@@ -30,6 +31,22 @@ function parse(url: string | undefined): URL | undefined {
 export function isAppUrl(url: string | undefined): boolean {
   const u = parse(url);
   return !!u && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '' && u.port === '';
+}
+
+/** The parts of an IPC event the sender checks read (Electron's IpcMainEvent and IpcMainInvokeEvent have them). */
+export interface IpcSender {
+  sender: unknown;
+  senderFrame?: { url: string } | null;
+}
+
+/** Whether a message came from the app's window (`windowContents`, its webContents; undefined before it exists). */
+export function isFromWindow(windowContents: object | undefined, event: IpcSender): boolean {
+  return !!windowContents && event.sender === windowContents;
+}
+
+/** Whether a message came from the app's window and from one of the app's own pages there. */
+export function isFromAppPage(windowContents: object | undefined, event: IpcSender): boolean {
+  return isFromWindow(windowContents, event) && isAppUrl(event.senderFrame?.url);
 }
 
 export type HubRequestCheck = { ok: true; method: HubMethod; path: string; body: unknown } | { ok: false; status: number; error: string };
@@ -167,6 +184,12 @@ export function checkChooseRequest(
     checked.push({ name: f.name, extensions: [...f.extensions] });
   }
   return { ok: true, title, filters: checked };
+}
+
+/** Why a chosen file cannot be sent through the window (over MAX_UPLOAD_BYTES), or undefined. */
+export function uploadSizeProblem(path: string, bytes: number): string | undefined {
+  if (bytes <= MAX_UPLOAD_BYTES) return undefined;
+  return `${basename(path)} is ${bytes} bytes, over the ${MAX_UPLOAD_BYTES} this window sends: use \`hub import\` on the hub's machine`;
 }
 
 export function checkUploadRequest(

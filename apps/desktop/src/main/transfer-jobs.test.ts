@@ -15,6 +15,19 @@ describe('TransferJobs', () => {
     expect(jobs.cancel(3, 7)).toBe(false);
   });
 
+  it('runs a job to its end, refuses the same number meanwhile, and forgets it after', async () => {
+    const jobs = new TransferJobs();
+    let release!: () => void;
+    const first = jobs.run(1, 5, (signal) => new Promise<string>((r) => (release = () => r(signal.aborted ? 'aborted' : 'done'))), 'busy');
+    await expect(jobs.run(1, 5, async () => 'second', 'busy')).resolves.toBe('busy');
+    expect(jobs.cancel(1, 5)).toBe(true);
+    release();
+    await expect(first).resolves.toBe('aborted');
+    expect(jobs.size).toBe(0);
+    await expect(jobs.run(1, 5, () => Promise.reject(new Error('failed')), 'busy')).rejects.toThrow('failed');
+    expect(jobs.size).toBe(0);
+  });
+
   it('stops everything of a window that went away', () => {
     const jobs = new TransferJobs();
     const signals = [jobs.start(1, 1)!, jobs.start(1, 2)!, jobs.start(11, 1)!];

@@ -29,6 +29,17 @@ export class TransferJobs {
     this.running.delete(`${owner}:${job}`);
   }
 
+  /** Runs `run` as job `job` of `owner`, so that a cancel or the owner going away stops it; `busy` when that job runs already. */
+  async run<T>(owner: number, job: number, run: (signal: AbortSignal) => Promise<T>, busy: T): Promise<T> {
+    const signal = this.start(owner, job);
+    if (!signal) return busy;
+    try {
+      return await run(signal);
+    } finally {
+      this.finish(owner, job);
+    }
+  }
+
   /** Stops everything of one owner (its window closed or crashed); returns how many. */
   cancelAllOf(owner: number): number {
     let n = 0;

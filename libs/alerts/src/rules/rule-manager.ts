@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { formatFloat } from '@metrics-hub/go-format';
+import type { AlertsData, RuleAlert, RuleGroupView, RulesData } from '@metrics-hub/hub-api';
 import type { Engine, Queryable } from '@metrics-hub/promql';
 import type { Alert } from '../model.ts';
 import { AlertingRule, type AlertTemplateExpander } from './alerting-rule.ts';
@@ -133,7 +134,7 @@ export class RuleManager {
    * /api/v1/rules data, with Prometheus's filters: rule type, names, groups, files, labels,
    * alerts left out, and pages of `groupLimit` groups (groups in file, then name order).
    */
-  rulesApi(filter: RulesQuery = {}): { groups: unknown[]; groupNextToken?: string } {
+  rulesApi(filter: RulesQuery = {}): RulesData {
     const ruleFilters = filter.type !== undefined || filter.ruleNames?.length || filter.ruleLabels !== undefined;
     let list = this.groupList()
       .filter(
@@ -160,7 +161,7 @@ export class RuleManager {
       nextToken = groupToken(list[filter.groupLimit].spec.file, list[filter.groupLimit].spec.name);
       list = list.slice(0, filter.groupLimit);
     }
-    const groups = list.map((g) => ({
+    const groups: RuleGroupView[] = list.map((g) => ({
       name: g.spec.name,
       file: g.spec.file,
       interval: g.intervalMs / 1000,
@@ -200,8 +201,8 @@ export class RuleManager {
   }
 
   /** /api/v1/alerts data. */
-  alertsApi(): unknown {
-    const alerts = [];
+  alertsApi(): AlertsData {
+    const alerts: RuleAlert[] = [];
     for (const g of this.groups.values()) for (const r of g.rules) if (r instanceof AlertingRule) alerts.push(...r.current().map(apiAlert));
     return { alerts };
   }
@@ -254,7 +255,7 @@ function apiAlert(a: {
   activeAt: number;
   value: number;
   keepFiringSince?: number;
-}) {
+}): RuleAlert {
   return {
     labels: a.labels,
     annotations: a.annotations,

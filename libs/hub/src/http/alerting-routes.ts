@@ -14,9 +14,28 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseMatchers, type HistoryQuery } from '@metrics-hub/alerts';
+import type {
+  AckRequest,
+  AlertAcknowledged,
+  AlertGroupsResponse,
+  AlertingConfig,
+  AlertingConfigRequest,
+  AlertingConfigSaved,
+  AlertSnoozed,
+  AlertsResponse,
+  HistoryParams,
+  HistoryResponse,
+  HubError,
+  RuleFileProblems,
+  RulesReloaded,
+  Silence,
+  SilenceRequest,
+  SilencesResponse,
+  SnoozeRequest,
+} from '@metrics-hub/hub-api';
 import { parsePromDuration as parseDuration } from '@metrics-hub/promql';
 import type { Alerting } from '../alerting/alerting.ts';
-import { fail, json, only, readJson } from './json.ts';
+import { fail, json, only, readJson, type SearchParamsOf } from './json.ts';
 
 export function createAlertingRoutes(d: {
   alerting: Alerting;
@@ -29,12 +48,13 @@ export function createAlertingRoutes(d: {
     if (route === undefined) return false;
     const now = d.now();
     try {
-      if (route === 'alerts') return only(req, res, 'GET') && json(res, 200, { alerts: alerting.notifier.alerts(now) });
-      if (route === 'alert-groups') return only(req, res, 'GET') && json(res, 200, { groups: alerting.notifier.groups(now) });
+      if (route === 'alerts') return only(req, res, 'GET') && json<AlertsResponse>(res, 200, { alerts: alerting.notifier.alerts(now) });
+      if (route === 'alert-groups')
+        return only(req, res, 'GET') && json<AlertGroupsResponse>(res, 200, { groups: alerting.notifier.groups(now) });
       let m = /^alerts\/([0-9a-f]{16})\/(ack|snooze)$/.exec(route);
       if (m) {
         if (!only(req, res, 'POST')) return true;
-        const body = await readJson(req, res);
+        const body = await readJson<AckRequest & SnoozeRequest>(req, res);
         if (!body) return true;
         const by = typeof body.by === 'string' && body.by ? body.by : 'hub user';
         if (m[2] === 'ack') alerting.notifier.acknowledge(m[1], by, now);
@@ -43,15 +63,17 @@ export function createAlertingRoutes(d: {
           if (!Number.isFinite(until)) return fail(res, 400, 'give "for" (a duration like 1h) or "until" (ms or RFC 3339)');
           alerting.notifier.snooze(m[1], until, by, now);
         }
-        return json(res, 200, { fingerprint: m[1], [m[2] === 'ack' ? 'acknowledged' : 'snoozed']: true });
+        return m[2] === 'ack'
+          ? json<AlertAcknowledged>(res, 200, { fingerprint: m[1], acknowledged: true })
+          : json<AlertSnoozed>(res, 200, { fingerprint: m[1], snoozed: true });
       }
       if (route === 'silences') {
         if (req.method === 'GET')
-          return json(res, 200, {
+          return json<SilencesResponse>(res, 200, {
             silences: alerting.notifier.silences.list(now, { state: url.searchParams.get('state') ?? undefined } as never),
           });
         if (!only(req, res, 'POST')) return true;
-        const body = await readJson(req, res);
+        const body = await readJson<SilenceRequest>(req, res);
         if (!body) return true;
         const matchers = Array.isArray(body.matchers) ? body.matchers.map(String) : [];
         const endsAt = body.for !== undefined ? now + parseDuration(String(body.for)) : toMs(body.endsAt);
@@ -65,19 +87,19 @@ export function createAlertingRoutes(d: {
           },
           now,
         );
-        return json(res, 201, silence);
+        return json<Silence>(res, 201, silence);
       }
       m = /^silences\/([^/]+)$/.exec(route);
       if (m) {
         const id = decodeURIComponent(m[1]);
-        if (req.method === 'DELETE') return json(res, 200, alerting.notifier.silences.expire(id, now));
+        if (req.method === 'DELETE') return json<Silence>(res, 200, alerting.notifier.silences.expire(id, now));
         if (!only(req, res, 'GET')) return true;
         const s = alerting.notifier.silences.get(id, now);
-        return s ? json(res, 200, s) : fail(res, 404, `no silence ${id}`);
+        return s ? json<Silence>(res, 200, s) : fail(res, 404, `no silence ${id}`);
       }
       if (route === 'history') {
         if (!only(req, res, 'GET')) return true;
-        const p = url.searchParams;
+        const p: SearchParamsOf<HistoryParams> = url.searchParams;
         const q: HistoryQuery = {
           alertname: p.get('alertname') ?? undefined,
           fingerprint: p.get('fingerprint') ?? undefined,
@@ -88,25 +110,26 @@ export function createAlertingRoutes(d: {
           limit: p.has('limit') ? Number(p.get('limit')) : undefined,
           labelMatchers: p.getAll('match[]').length ? parseMatchers(p.getAll('match[]').join(',')) : undefined,
         };
-        return json(res, 200, { events: alerting.notifier.history.search(q) });
+        return json<HistoryResponse>(res, 200, { events: alerting.notifier.history.search(q) });
       }
       if (route === 'alerting-config') {
-        if (req.method === 'GET') return json(res, 200, alerting.notifierConfigText());
+        if (req.method === 'GET') return json<AlertingConfig>(res, 200, alerting.notifierConfigText());
         if (!only(req, res, 'PUT')) return true;
-        const body = await readJson(req, res);
+        const body = await readJson<AlertingConfigRequest>(req, res);
         if (!body) return true;
         if (typeof body.text !== 'string') return fail(res, 400, 'send {"text": "<the YAML>"}');
         const r = alerting.saveNotifierConfig(body.text);
         return r.ok
-          ? json(res, 200, { saved: true, ...alerting.notifierConfigText() })
-          : json(res, 400, { error: 'the notifier config has problems; nothing was saved', problems: r.problems });
+          ? json<AlertingConfigSaved>(res, 200, { saved: true, ...alerting.notifierConfigText() })
+          : json<HubError>(res, 400, { error: 'the notifier config has problems; nothing was saved', problems: r.problems });
       }
-      if (route === 'rules/problems') return only(req, res, 'GET') && json(res, 200, { files: alerting.rules.fileProblems() });
+      if (route === 'rules/problems')
+        return only(req, res, 'GET') && json<RuleFileProblems>(res, 200, { files: alerting.rules.fileProblems() });
       if (route === 'rules/reload') {
         if (!only(req, res, 'POST')) return true;
         const rules = alerting.rules.reload(true);
         const notifier = alerting.reloadNotifierConfig(true);
-        return json(res, 200, { rules, notifier });
+        return json<RulesReloaded>(res, 200, { rules, notifier });
       }
     } catch (e) {
       // Bad input the alerting library names (unknown silence, bad matcher, resolved alert, ...).

@@ -6,15 +6,9 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
+import type { DashboardDeleted, DashboardSave, DashboardsResponse, SavedDashboard as Dashboard } from '@metrics-hub/hub-api';
 import { parseExpr } from '@metrics-hub/promql';
 import { fail, json, readJson } from './json.ts';
-
-export interface Dashboard {
-  id: string;
-  title: string;
-  panels: { title: string; expr: string; unit?: string }[];
-  updatedMs: number;
-}
 
 /** A saved dashboard by id (for incidents made from one). */
 export function loadDashboard(db: Database.Database, id: string): Dashboard | undefined {
@@ -50,7 +44,7 @@ export function createDashboardRoutes(
     const path = new URL(req.url ?? '/', 'http://hub').pathname;
     if (path === '/api/hub/v1/dashboards') {
       if (req.method !== 'GET') return fail(res, 405, 'use GET for the list, PUT or DELETE on /api/hub/v1/dashboards/<id>');
-      json(res, 200, { dashboards: stmt.all.all().map((r) => JSON.parse(r.dashboard) as Dashboard) });
+      json<DashboardsResponse>(res, 200, { dashboards: stmt.all.all().map((r) => JSON.parse(r.dashboard) as Dashboard) });
       return true;
     }
     const m = /^\/api\/hub\/v1\/dashboards\/([A-Za-z0-9._-]{1,64})$/.exec(path);
@@ -58,11 +52,11 @@ export function createDashboardRoutes(
     const id = m[1];
     if (req.method === 'DELETE') {
       if (stmt.remove.run(id).changes === 0) return fail(res, 404, `no dashboard ${id}`);
-      json(res, 200, { id, deleted: true });
+      json<DashboardDeleted>(res, 200, { id, deleted: true });
       return true;
     }
     if (req.method !== 'PUT') return fail(res, 405, 'use PUT to save a dashboard, DELETE to remove it');
-    const body = await readJson(req, res);
+    const body = await readJson<DashboardSave>(req, res);
     if (!body) return true;
     const title = typeof body.title === 'string' ? body.title.trim() : '';
     if (!title) return fail(res, 400, 'a dashboard needs a "title"');
@@ -79,7 +73,7 @@ export function createDashboardRoutes(
     }
     const dashboard: Dashboard = { id, title, panels, updatedMs: now() };
     stmt.put.run(id, JSON.stringify(dashboard));
-    json(res, 200, dashboard);
+    json<Dashboard>(res, 200, dashboard);
     return true;
   };
 }

@@ -13,6 +13,7 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration, parseTime } from '@metrics-hub/http-api';
+import type { ArchiveStatus, ArchiveVerified, ImportSummary, SnapshotList, SnapshotTaken } from '@metrics-hub/hub-api';
 import type { Engine } from '@metrics-hub/promql';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
 import {
@@ -121,7 +122,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           d.store.applyRetention();
           await d.store.archiveSettled();
         }
-        json(res, summary.committed ? 200 : 400, summary);
+        json<ImportSummary>(res, summary.committed ? 200 : 400, summary);
         return true;
       }
       case '/api/hub/v1/archive':
@@ -133,14 +134,14 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           if (req.method !== 'POST') return fail(res, 405, 'use POST to check every archive file');
           const damaged = d.store.verifyArchive();
           d.log(`archive verify: ${status.files} files, ${damaged.length} damaged`);
-          return json(res, 200, { ...d.store.archiveStatus(), checked: status.files, damaged });
+          return json<ArchiveVerified>(res, 200, { ...d.store.archiveStatus()!, checked: status.files, damaged });
         }
         if (req.method !== 'GET') return fail(res, 405, 'use GET');
-        return json(res, 200, status);
+        return json<ArchiveStatus>(res, 200, status);
       }
       case '/api/hub/v1/snapshots': {
         if (req.method === 'GET') {
-          const list = [];
+          const list: SnapshotList['snapshots'] = [];
           for (const name of existsDir(snapshots)
             ? readdirSync(snapshots)
                 .filter((n) => n.endsWith('.tar.gz'))
@@ -153,7 +154,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
               manifest: await listHubSnapshot(file).catch((e: Error) => ({ error: e.message })),
             });
           }
-          return json(res, 200, { folder: snapshots, snapshots: list });
+          return json<SnapshotList>(res, 200, { folder: snapshots, snapshots: list });
         }
         if (req.method !== 'POST') return fail(res, 405, 'use POST to take a snapshot, GET to list them');
         if (snapshotting) return fail(res, 409, 'a snapshot is being taken already: wait for it');
@@ -167,7 +168,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
             notifierConfigFile: d.notifierConfigFile,
           });
           d.log(`snapshot: ${file} (${summary.archiveBytes} bytes)`);
-          return json(res, 201, summary);
+          return json<SnapshotTaken>(res, 201, summary);
         } catch (e) {
           return fail(res, 500, `snapshot failed: ${(e as Error).message}`);
         } finally {

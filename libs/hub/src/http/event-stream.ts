@@ -4,6 +4,10 @@
 // than buffered without bound.
 
 import type { ServerResponse } from 'node:http';
+import type { HubEvents } from '@metrics-hub/hub-api';
+
+/** One event of the stream: its name and its data, as @metrics-hub/hub-api's HubEvents pairs them. */
+export type HubEventMessage = { [E in keyof HubEvents]: { event: E; data: HubEvents[E] } }[keyof HubEvents];
 
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -19,7 +23,7 @@ export class EventStream {
     this.keepAlive.unref();
   }
 
-  attach(res: ServerResponse, initial: { event: string; data: unknown }[]): void {
+  attach(res: ServerResponse, initial: HubEventMessage[]): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
     for (const m of initial) res.write(format(m.event, m.data));
@@ -27,7 +31,7 @@ export class EventStream {
     res.on('close', () => this.clients.delete(res));
   }
 
-  publish(event: string, data: unknown): void {
+  publish<E extends keyof HubEvents>(event: E, data: HubEvents[E]): void {
     this.write(format(event, data));
   }
 

@@ -14,6 +14,18 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeExposition } from '@metrics-hub/expfmt';
+import type {
+  AgentRemoved,
+  FleetResponse,
+  HubError,
+  HubSettings,
+  HubStatus,
+  IssuedToken,
+  IssueTokenRequest,
+  SettingsChanges,
+  SettingsSaved,
+  TokenRevoked,
+} from '@metrics-hub/hub-api';
 import { agentIdProblem } from '@metrics-hub/wire';
 import type { FleetRegistry } from '../fleet/registry.ts';
 import type { AgentTokens } from '../tokens.ts';
@@ -25,7 +37,7 @@ export interface HubRoutesDeps {
   fleet: FleetRegistry;
   tokens: AgentTokens;
   events: EventStream;
-  status: () => unknown;
+  status: () => HubStatus;
   metrics: () => MetricFamily[];
   /** How agents reach this hub's broker, for the config handed out with a token. */
   agentBrokerUrl: () => string;
@@ -33,7 +45,7 @@ export interface HubRoutesDeps {
   /** Ends an agent's live connection (embedded broker only). */
   disconnect: (agentId: string) => void;
   /** Settings the app may change (applied at the next start). */
-  settings: { get: () => unknown; save: (changes: Record<string, string>) => unknown };
+  settings: { get: () => HubSettings; save: (changes: SettingsChanges) => SettingsSaved };
 }
 
 export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
@@ -49,24 +61,24 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
     if (!path.startsWith('/api/hub/v1/')) return false;
     const route = path.slice('/api/hub/v1/'.length);
     if (route === 'status') {
-      if (only(req, res, 'GET')) json(res, 200, d.status());
+      if (only(req, res, 'GET')) json<HubStatus>(res, 200, d.status());
       return true;
     }
     if (route === 'settings') {
-      if (req.method === 'GET') return json(res, 200, d.settings.get());
+      if (req.method === 'GET') return json<HubSettings>(res, 200, d.settings.get());
       if (!only(req, res, 'PUT')) return true;
-      const body = await readJson(req, res);
+      const body = await readJson<SettingsChanges>(req, res);
       if (!body) return true;
       try {
-        json(res, 200, d.settings.save(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v ?? '')]))));
+        json<SettingsSaved>(res, 200, d.settings.save(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v ?? '')]))));
       } catch (e) {
         const problems = (e as { problems?: string[] }).problems ?? [(e as Error).message];
-        json(res, 400, { error: 'not saved: the settings have problems', problems });
+        json<HubError>(res, 400, { error: 'not saved: the settings have problems', problems });
       }
       return true;
     }
     if (route === 'fleet') {
-      if (only(req, res, 'GET')) json(res, 200, { agents: d.fleet.list(), tokens: d.tokens.list() });
+      if (only(req, res, 'GET')) json<FleetResponse>(res, 200, { agents: d.fleet.list(), tokens: d.tokens.list() });
       return true;
     }
     if (route === 'events') {
@@ -75,7 +87,7 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
     }
     if (route === 'agents') {
       if (!only(req, res, 'POST')) return true;
-      const body = await readJson(req, res);
+      const body = await readJson<IssueTokenRequest>(req, res);
       if (body === undefined) return true;
       const agentId = typeof body.agentId === 'string' ? body.agentId : '';
       const problem = agentIdProblem(agentId);
@@ -91,7 +103,7 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
         `  password: ${token}`,
         '',
       ].join('\n');
-      json(res, 201, {
+      json<IssuedToken>(res, 201, {
         agentId,
         token,
         brokerUrl,
@@ -109,10 +121,10 @@ export function createHubRoutes(d: HubRoutesDeps): (req: IncomingMessage, res: S
         const revoked = d.tokens.revoke(agentId);
         d.disconnect(agentId);
         if (!revoked) return fail(res, 404, `agent "${agentId}" has no active token`);
-        json(res, 200, { agentId, revoked: true });
+        json<TokenRevoked>(res, 200, { agentId, revoked: true });
       } else {
         if (!d.fleet.remove(agentId)) return fail(res, 404, `agent "${agentId}" is not in the fleet`);
-        json(res, 200, { agentId, removed: true });
+        json<AgentRemoved>(res, 200, { agentId, removed: true });
       }
       return true;
     }

@@ -16,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { parseDuration, parseTime, queryDataJson, successJson, toApiError, errorJson } from '@metrics-hub/http-api';
+import type { IncidentImport, IncidentRequest, OpenedIncident as OpenedIncidentView, OpenedIncidentsResponse } from '@metrics-hub/hub-api';
 import type { Engine } from '@metrics-hub/promql';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
 import { basename } from 'node:path';
@@ -51,7 +52,8 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
     if (!path.startsWith('/api/hub/v1/incidents')) return false;
     try {
       if (path === '/api/hub/v1/incidents') {
-        if (req.method === 'GET') return json(res, 200, { incidents: [...opened].map(([id, o]) => describe(id, o)) });
+        if (req.method === 'GET')
+          return json<OpenedIncidentsResponse>(res, 200, { incidents: [...opened].map(([id, o]) => describe(id, o)) });
         if (req.method !== 'POST') return fail(res, 405, 'use POST to make an incident file, GET to list the opened ones');
         return await create(req, res, d);
       }
@@ -67,7 +69,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
         opened.set(id, { incident, fileName: name ? basename(name.replaceAll('\\', '/')).slice(0, 200) : undefined });
         while (opened.size > MAX_OPEN_INCIDENTS) opened.delete(opened.keys().next().value!);
         d.log(`incident opened: ${id} "${incident.header.title}" (${incident.series} series, ${incident.samples} samples)`);
-        return json(res, 201, describe(id, opened.get(id)!));
+        return json<OpenedIncidentView>(res, 201, describe(id, opened.get(id)!));
       }
       const m = /^\/api\/hub\/v1\/incidents\/([0-9a-f]{12})(\/query_range|\/import)?$/.exec(path);
       if (!m) return fail(res, 404, `unknown incident endpoint ${path}`);
@@ -78,7 +80,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
         return await importOpened(entry.incident, res, d);
       }
       if (req.method !== 'GET') return fail(res, 405, 'use GET');
-      if (!m[2]) return json(res, 200, describe(m[1], entry));
+      if (!m[2]) return json<OpenedIncidentView>(res, 200, describe(m[1], entry));
       return queryRange(url.searchParams, entry.incident, res, d.engine);
     } catch (e) {
       if (e instanceof IncidentError) return fail(res, 400, e.message);
@@ -92,7 +94,7 @@ interface Opened {
   fileName?: string;
 }
 
-function describe(id: string, { incident: o, fileName }: Opened) {
+function describe(id: string, { incident: o, fileName }: Opened): OpenedIncidentView {
   const h = o.header;
   return {
     id,
@@ -108,7 +110,7 @@ function describe(id: string, { incident: o, fileName }: Opened) {
 }
 
 async function create(req: IncomingMessage, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
-  const body = await readJson(req, res);
+  const body = await readJson<IncidentRequest>(req, res);
   if (!body) return true;
   let dashboard: IncidentDashboard | undefined;
   if (typeof body.dashboardId === 'string') {
@@ -149,7 +151,7 @@ async function importOpened(incident: OpenedIncident, res: ServerResponse, d: In
   const dashboard = { id: `incident-${base}`, title: h.dashboard.title, panels: h.dashboard.panels, updatedMs: d.now() };
   saveDashboard(d.db, dashboard);
   d.log(`incident imported: "${h.title}" (${summary.samples.appended} samples), dashboard ${dashboard.id}`);
-  return json(res, 200, { title: h.title, startMs: h.startMs, endMs: h.endMs, dashboard, summary: summary.samples });
+  return json<IncidentImport>(res, 200, { title: h.title, startMs: h.startMs, endMs: h.endMs, dashboard, summary: summary.samples });
 }
 
 function queryRange(p: URLSearchParams, incident: OpenedIncident, res: ServerResponse, engine: Engine): true {

@@ -1,18 +1,32 @@
-// Small JSON request/response helpers for the hub's own endpoints.
+// Small JSON request/response helpers for the hub's own endpoints. What goes over the
+// wire is @metrics-hub/hub-api's: every answer names its type there, every request body
+// is read by the names its type gives.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HubError, Unchecked } from '@metrics-hub/hub-api';
 
 const MAX_BODY = 64 * 1024;
 
-/** Answers with `body` as JSON; true, as the routes say "handled". */
-export function json(res: ServerResponse, status: number, body: unknown): true {
+/**
+ * Answers with `body` as JSON; true, as the routes say "handled". The answer's type is
+ * named at every call, `json<FleetResponse>(res, 200, ...)` (from @metrics-hub/hub-api):
+ * without it `T` is `never` and the call does not compile, so no answer goes out undeclared.
+ */
+export function json<T = never>(res: ServerResponse, status: number, body: NoInfer<T>): true {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
   return true;
 }
 
 export function fail(res: ServerResponse, status: number, error: string): true {
-  return json(res, status, { error });
+  return json<HubError>(res, status, { error });
+}
+
+/** A query string read by the parameter names `T` (from @metrics-hub/hub-api) gives. */
+export interface SearchParamsOf<T> {
+  get(name: keyof T & string): string | null;
+  getAll(name: keyof T & string): string[];
+  has(name: keyof T & string): boolean;
 }
 
 /** True when the method is the one the endpoint takes; otherwise answers 405. */
@@ -61,14 +75,14 @@ export function readLimited(req: IncomingMessage, max: number): Promise<Buffer |
   });
 }
 
-/** The JSON body, or undefined after answering 400/413. */
-export async function readJson(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | undefined> {
+/** The JSON body, a `T` (from @metrics-hub/hub-api) still to be checked, or undefined after answering 400/413. */
+export async function readJson<T extends object = never>(req: IncomingMessage, res: ServerResponse): Promise<Unchecked<T> | undefined> {
   const raw = await readBody(req, res, MAX_BODY);
   if (!raw) return undefined;
   try {
     const body = JSON.parse(raw.toString('utf8') || '{}') as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected an object');
-    return body as Record<string, unknown>;
+    return body as Unchecked<T>;
   } catch (e) {
     fail(res, 400, `body is not a JSON object (${(e as Error).message})`);
     return undefined;

@@ -1,7 +1,7 @@
 // Firing alerts (the notifier's view: suppressed by a silence, an inhibition, an ack or
 // a snooze) and pending ones (the rules' view: their `for` clock still running).
 
-import type { AlertView, RuleGroupView } from '../api/types.ts';
+import type { AlertView, RuleGroupView } from '@metrics-hub/hub-api';
 import { h } from '../shell/view.ts';
 import { labelChips, until } from './format.ts';
 import { formatAgo } from '../charts/format.ts';
@@ -15,7 +15,9 @@ export interface AlertActions {
 export function renderAlertList(alerts: AlertView[], groups: RuleGroupView[], act: AlertActions, now = Date.now()): HTMLElement {
   const firing = alerts.filter((a) => a.status === 'firing');
   const pending = groups.flatMap((g) =>
-    g.rules.flatMap((r) => (r.alerts ?? []).filter((a) => a.state === 'pending').map((a) => ({ rule: r.name, ...a }))),
+    g.rules.flatMap((r) =>
+      r.type === 'alerting' ? (r.alerts ?? []).filter((a) => a.state === 'pending').map((a) => ({ rule: r.name, ...a })) : [],
+    ),
   );
   if (firing.length === 0 && pending.length === 0) return h('p', { class: 'muted no-alerts', text: 'Nothing is firing or pending.' });
   const body = h('tbody');

@@ -1,6 +1,6 @@
 // Small text helpers shared by the alert lists: times left, label sets, matchers.
 
-import type { Labels } from '../api/types.ts';
+import type { Labels } from '@metrics-hub/hub-api';
 import { h } from '../shell/view.ts';
 
 export function until(ms: number, now = Date.now()): string {

@@ -1,7 +1,7 @@
 // The notifier's history: transitions (firing, resolved, silenced, acked...) and delivery
 // attempts, newest first.
 
-import type { HistoryEvent, Labels } from '../api/types.ts';
+import type { HistoryEvent, Labels } from '@metrics-hub/hub-api';
 import { h } from '../shell/view.ts';
 import { labelChips, timeText } from './format.ts';
 

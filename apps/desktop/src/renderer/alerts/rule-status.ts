@@ -1,7 +1,7 @@
 // Rule groups as the evaluator sees them: each rule's health, state, last evaluation
 // and last error (a rule that fails to evaluate alerts nobody, so it must be visible).
 
-import type { RuleGroupView } from '../api/types.ts';
+import type { RuleGroupView } from '@metrics-hub/hub-api';
 import { h } from '../shell/view.ts';
 import { formatAgo } from '../charts/format.ts';
 
@@ -44,7 +44,9 @@ export function renderRuleStatus(groups: RuleGroupView[], now = Date.now()): HTM
                 h(
                   'td',
                   {},
-                  r.state ? h('span', { class: `badge ${r.state}`, text: r.state }) : h('span', { class: 'muted', text: r.type }),
+                  r.type === 'alerting' && r.state
+                    ? h('span', { class: `badge ${r.state}`, text: r.state })
+                    : h('span', { class: 'muted', text: r.type }),
                 ),
                 h('td', { text: evaluated(r.lastEvaluation, now) }),
                 h('td', { class: 'error', text: r.lastError ?? '' }),

@@ -2,7 +2,7 @@
 // a duration, a comment and who is creating it.
 
 import type { HubApi } from '../api/hub-api.ts';
-import type { Labels } from '../api/types.ts';
+import type { Labels } from '@metrics-hub/hub-api';
 import { h } from '../shell/view.ts';
 import { matchersFor } from './format.ts';
 

@@ -1,6 +1,6 @@
 // Silences, active and pending first, each with its matchers and an Expire button.
 
-import type { Silence } from '../api/types.ts';
+import type { Silence } from '@metrics-hub/hub-api';
 import { h } from '../shell/view.ts';
 import { timeText, until } from './format.ts';
 

@@ -2,7 +2,7 @@
 // is evaluated on the same grid (aligned start, same step), so a sample's column is
 // simply (t - start) / step; a missing sample is null (uPlot draws a gap).
 
-import type { Labels, QueryData } from '../api/types.ts';
+import type { Labels, QueryData } from '@metrics-hub/hub-api';
 
 export type Column = (number | null)[];
 

@@ -3,7 +3,7 @@
 // ids contain ':' which user dashboard ids cannot (the hub allows [A-Za-z0-9._-]), so
 // the two never collide.
 
-import type { Dashboard } from '../api/types.ts';
+import type { Dashboard } from './dashboard.ts';
 
 export const BUILTIN_DASHBOARDS: Dashboard[] = [
   {

@@ -2,7 +2,8 @@
 // written by the hub (POST /api/hub/v1/incidents) into one file the user saves, to open
 // read-only on any hub later (Incidents → Open incident file…) or to import there.
 
-import type { Dashboard } from '../api/types.ts';
+import type { IncidentRequest } from '@metrics-hub/hub-api';
+import type { Dashboard } from './dashboard.ts';
 import { timeText } from '../alerts/format.ts';
 import { formatDuration } from '../charts/format.ts';
 import { h, type ViewContext } from '../shell/view.ts';
@@ -21,7 +22,12 @@ export function incidentRequest(
     method: 'POST',
     path: '/api/hub/v1/incidents',
     // The dashboard itself, not its id: built-in dashboards live in the renderer, not the hub.
-    body: { dashboard: { id: d.id, title: d.title, panels: d.panels.map((p) => ({ ...p })) }, title, start: endS - rangeS, end: endS },
+    body: {
+      dashboard: { id: d.id, title: d.title, panels: d.panels.map((p) => ({ ...p })) },
+      title,
+      start: endS - rangeS,
+      end: endS,
+    } satisfies IncidentRequest,
   };
 }
 

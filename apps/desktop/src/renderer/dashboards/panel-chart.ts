@@ -3,7 +3,7 @@
 // not blank the others). Where the data comes from is the caller's: the live store or an
 // opened incident (panel-sources.ts).
 
-import type { Dashboard } from '../api/types.ts';
+import type { Dashboard } from './dashboard.ts';
 import { h } from '../shell/view.ts';
 import { createLineChart } from '../explore/line-chart.ts';
 import { createQueryNotes, showQueryNotes } from '../explore/query-notes.ts';

@@ -3,7 +3,7 @@
 // per series, null where a series has no point at that step. The hub sends it that way
 // (query_range with format=columns), so this is little more than naming the series.
 
-import type { Labels, MatrixColumnsData, QueryData } from '../api/types.ts';
+import type { Labels, MatrixColumnsData, QueryData } from '@metrics-hub/hub-api';
 
 export interface Columns {
   /** Seconds since 1970 (uPlot's default time scale), ascending. */

@@ -2,7 +2,7 @@
 // single scalar/string.
 
 import { h } from '../shell/view.ts';
-import type { Labels, PromValue, QueryData } from '../api/types.ts';
+import type { Labels, PromValue, QueryData } from '@metrics-hub/hub-api';
 import { seriesName } from './matrix-columns.ts';
 
 /** Rows past this are not rendered: a table of thousands of series is unreadable and slow. */

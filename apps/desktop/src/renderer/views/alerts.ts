@@ -2,7 +2,7 @@
 // the notifier's history and the rules' health. Polls every 5 s; an open silence form
 // lives outside the refreshed parts so a refresh never eats what the user is typing.
 
-import type { AlertView, RuleGroupView, Silence } from '../api/types.ts';
+import type { AlertView, RuleGroupView, Silence } from '@metrics-hub/hub-api';
 import { h, type View } from '../shell/view.ts';
 import { renderAlertList } from '../alerts/alert-list.ts';
 import { renderHistory } from '../alerts/history-list.ts';

@@ -3,7 +3,7 @@
 // lists them; #/dashboards/<id>[/<range>] shows one with a chart per panel, and makes an
 // incident file of it over the range shown.
 
-import type { Dashboard } from '../api/types.ts';
+import type { Dashboard } from '../dashboards/dashboard.ts';
 import { h, type View, type ViewContext } from '../shell/view.ts';
 import { BUILTIN_DASHBOARDS, newDashboardId } from '../dashboards/builtin.ts';
 import { incidentForm } from '../dashboards/incident-form.ts';

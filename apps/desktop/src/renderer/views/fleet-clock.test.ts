@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '@metrics-hub/wire';
 import { newPage, screenshot, uiPerFile } from '../testing/ui-harness.ts';
 import { agentNotes, formatClock } from './fleet-notes.ts';
-import type { FleetAgent } from '../api/types.ts';
+import type { FleetAgent } from '@metrics-hub/hub-api';
 
 const rig = uiPerFile();
 const AHEAD_MS = (3 * 60 + 12) * 60_000;

@@ -2,7 +2,7 @@
 // its clock is off (the hub measures it from live batches; past max_future its samples are
 // refused), or the hub refused something it sent lately (samples, series, a birth's claims).
 
-import type { FleetAgent } from '../api/types.ts';
+import type { FleetAgent } from '@metrics-hub/hub-api';
 import { formatDuration } from '../charts/format.ts';
 
 /** Where the clock skew rule starts to complain (HostClockSkew: 30 s). */

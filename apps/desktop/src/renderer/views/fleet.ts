@@ -3,7 +3,7 @@
 // hub refused lately; a row opens the host (#/host/<id>). Refreshes on the hub's
 // `fleet` events and every 10 s. With no agents, it explains how to add the first one.
 
-import type { FleetAgent, HubStatus } from '../api/types.ts';
+import type { FleetAgent, HubStatus } from '@metrics-hub/hub-api';
 import { h, type View } from '../shell/view.ts';
 import { applyFleetEvent } from '../charts/fleet-events.ts';
 import { fetchSparklines, SPARK_METRICS, type SparkData } from '../charts/fleet-sparklines.ts';

@@ -3,7 +3,7 @@
 // short range query per chart after each ingest of this agent, or each second) to the
 // same uPlot instances. Leaving the view aborts what is still being fetched.
 
-import type { FleetAgent } from '../api/types.ts';
+import type { FleetAgent } from '@metrics-hub/hub-api';
 import { h, type View } from '../shell/view.ts';
 import { applyFleetEvent } from '../charts/fleet-events.ts';
 import { ChartGroup } from '../charts/chart-group.ts';

@@ -3,7 +3,7 @@
 // #/incidents/<id> shows one: its dashboard drawn from the file's series alone, over the
 // incident's window, with nothing to edit, and "Import into this hub" to store it.
 
-import type { IncidentImport, OpenedIncident } from '../api/types.ts';
+import type { IncidentImport, OpenedIncident } from '@metrics-hub/hub-api';
 import { timeText } from '../alerts/format.ts';
 import { formatDuration } from '../charts/format.ts';
 import { createPanelChart } from '../dashboards/panel-chart.ts';

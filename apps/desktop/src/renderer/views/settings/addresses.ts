@@ -1,7 +1,7 @@
 // Settings' Addresses panel: where agents and programs reach this hub (broker, HTTP, the API
 // token's file), its version and start, from the hub's status.
 
-import type { HubStatus } from '../../api/types.ts';
+import type { HubStatus } from '@metrics-hub/hub-api';
 import { timeText } from '../../alerts/format.ts';
 import { h } from '../../shell/view.ts';
 import { keyValues } from './key-values.ts';

@@ -1,7 +1,7 @@
 // Settings' Cold storage panel: what the archive folder holds, the files found damaged (left
 // out of answers), and a check of every file's checksums on request.
 
-import type { ArchiveStatus } from '../../api/types.ts';
+import type { ArchiveStatus } from '@metrics-hub/hub-api';
 import { formatValue } from '../../charts/format.ts';
 import { h, type ViewContext } from '../../shell/view.ts';
 import { keyValues } from './key-values.ts';

@@ -1,7 +1,7 @@
 // Settings' Remote write panel: where samples are forwarded (each endpoint's queue, sends,
 // drops, last error) and what came in by remote write.
 
-import type { RemoteWriteStatus } from '../../api/types.ts';
+import type { RemoteWriteStatus } from '@metrics-hub/hub-api';
 import { timeText } from '../../alerts/format.ts';
 import { h } from '../../shell/view.ts';
 import { keyValues } from './key-values.ts';

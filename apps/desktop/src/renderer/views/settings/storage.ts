@@ -1,7 +1,7 @@
 // Settings' "Storage and alerting" panel: what is configured in files (raw sample retention,
 // the receivers in use), read-only here, with where to change each.
 
-import type { AlertView } from '../../api/types.ts';
+import type { AlertView } from '@metrics-hub/hub-api';
 import { h } from '../../shell/view.ts';
 import { keyValues } from './key-values.ts';
 

@@ -2,7 +2,7 @@
 // with copy buttons), the list of tokens, and revoke after an inline confirmation. Problems
 // go to the page's problem line.
 
-import type { IssuedToken, TokenInfo } from '../../api/types.ts';
+import type { IssuedToken, TokenInfo } from '@metrics-hub/hub-api';
 import { timeText } from '../../alerts/format.ts';
 import { h, type ViewContext } from '../../shell/view.ts';
 
