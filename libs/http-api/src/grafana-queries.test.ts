@@ -4,7 +4,7 @@
 
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { rawRequest } from './testing/api-server.ts';
+import { rawRequest, type ApiBody } from './testing/api-server.ts';
 import { grafanaHub, FORM, GO_HEADERS, HOUR, S0 } from './testing/grafana-hub.ts';
 
 const { grafana, url } = grafanaHub();
