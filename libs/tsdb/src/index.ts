@@ -12,6 +12,7 @@ export type {
   ArchiveState,
   ArchiveOutcome,
 } from './store.ts';
+export { METRIC_TYPES, isMetricType } from './store/types.ts';
 export { ArchiveDamagedError } from './archive/day-file.ts';
 export type { StoreOptions } from './options.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';

@@ -5,7 +5,7 @@
 // (the broker authenticated the agent), so `instance` and `job` in its labels are the hub's.
 
 import { LABEL_LIMITS, labelsProblem, type Labels } from '@metrics-hub/wire';
-import type { MetricMetadata } from '@metrics-hub/tsdb';
+import { isMetricType, type MetricMetadata } from '@metrics-hub/tsdb';
 import { AGENT_IDENTITY_LABEL } from '../ingest/agent-identity.ts';
 
 /** What a birth message may hold at most; a larger one is refused whole. */
@@ -37,16 +37,6 @@ export interface Birth {
   metadata: [metric: string, meta: MetricMetadata][];
 }
 
-const TYPES = new Set<MetricMetadata['type']>([
-  'counter',
-  'gauge',
-  'histogram',
-  'summary',
-  'info',
-  'stateset',
-  'gaugehistogram',
-  'unknown',
-]);
 /** Labels of the agent's series that the hub sets: a birth cannot choose them. */
 const HUB_LABELS = new Set([AGENT_IDENTITY_LABEL, 'job']);
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -135,7 +125,7 @@ function readMetadata(raw: unknown, notes: string[]): Birth['metadata'] {
       dropped++;
       continue;
     }
-    const type = TYPES.has(m.type as MetricMetadata['type']) ? (m.type as MetricMetadata['type']) : 'unknown';
+    const type = isMetricType(m.type) ? m.type : 'unknown';
     const help = typeof m.help === 'string' ? m.help.slice(0, BIRTH_LIMITS.maxHelpLength) : '';
     const unit = typeof m.unit === 'string' ? m.unit.slice(0, BIRTH_LIMITS.maxUnitLength) : '';
     out.push([metric, { type, help, unit }]);

@@ -2,7 +2,7 @@
 // samples. Values given as 16 hex digits are written into the staging arrays bit for
 // bit, so staleness markers and NaN payloads survive.
 
-import type { MetricMetadata } from '@metrics-hub/tsdb';
+import { isMetricType, type MetricMetadata } from '@metrics-hub/tsdb';
 import { labelsProblem, type Labels } from '@metrics-hub/wire';
 import { writeHexFloat } from '../float-bits.ts';
 import { LOSSLESS_FORMAT, LOSSLESS_VERSION } from '../export/lossless.ts';
@@ -10,16 +10,6 @@ import { familyBytes } from './exposition-reader.ts';
 import type { Problems } from './problems.ts';
 import type { Staging } from './staging.ts';
 
-const TYPES = new Set<MetricMetadata['type']>([
-  'counter',
-  'gauge',
-  'histogram',
-  'summary',
-  'info',
-  'stateset',
-  'gaugehistogram',
-  'unknown',
-]);
 
 export class LosslessReader {
   readonly families = new Set<string>();
@@ -78,8 +68,8 @@ export class LosslessReader {
       return;
     }
     if (typeof obj.metadata === 'string') {
-      const type = obj.type as MetricMetadata['type'];
-      if (!TYPES.has(type) || typeof obj.help !== 'string' || typeof obj.unit !== 'string') {
+      const type = obj.type;
+      if (!isMetricType(type) || typeof obj.help !== 'string' || typeof obj.unit !== 'string') {
         this.problems.add(n, 'metadata needs a known type and string help and unit');
         return;
       }

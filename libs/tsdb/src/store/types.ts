@@ -92,8 +92,15 @@ export interface BucketSeries {
   readonly buckets: RollupBuckets;
 }
 
+/** The metric types OpenMetrics names (Prometheus's text format uses the first five and `untyped`, stored as unknown). */
+export const METRIC_TYPES = ['counter', 'gauge', 'histogram', 'summary', 'info', 'stateset', 'gaugehistogram', 'unknown'] as const;
+
+export function isMetricType(type: unknown): type is MetricMetadata['type'] {
+  return (METRIC_TYPES as readonly unknown[]).includes(type);
+}
+
 export interface MetricMetadata {
-  type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'info' | 'stateset' | 'gaugehistogram' | 'unknown';
+  type: (typeof METRIC_TYPES)[number];
   help: string;
   unit: string;
 }
