@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../model.ts';
-import { firing, HOUR, MIN, openHarness, resolved, SEC, T0, type Harness } from './test-kit.ts';
+import { firing, HOUR, MIN, openHarness, resolved, SEC, T0, type Harness } from './testing/notifier-harness.ts';
 
 const TEAM = `
 route:

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../model.ts';
 import type { HistoryEvent } from './history.ts';
-import { firing, MIN, openHarness, resolved, SEC, T0, type Harness } from './test-kit.ts';
+import { firing, MIN, openHarness, resolved, SEC, T0, type Harness } from './testing/notifier-harness.ts';
 
 const CONFIG = `
 route:

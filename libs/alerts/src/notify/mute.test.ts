@@ -3,7 +3,7 @@ import { fingerprint } from '../model.ts';
 import { Inhibitor } from './inhibit.ts';
 import { parseMatchers } from './matchers.ts';
 import { SilenceError } from './silences.ts';
-import { firing, HOUR, MIN, openHarness, resolved, SEC, T0, type Harness } from './test-kit.ts';
+import { firing, HOUR, MIN, openHarness, resolved, SEC, T0, type Harness } from './testing/notifier-harness.ts';
 
 const CONFIG = `
 route:

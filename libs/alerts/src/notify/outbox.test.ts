@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_RETRY } from './outbox.ts';
-import { firing, HOUR, MIN, openHarness, SEC, T0, type Harness } from './test-kit.ts';
+import { firing, HOUR, MIN, openHarness, SEC, T0, type Harness } from './testing/notifier-harness.ts';
 
 const TWO_HOOKS = `
 route:

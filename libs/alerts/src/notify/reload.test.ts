@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotifierConfigError } from './config.ts';
 import { Notifier } from './notifier.ts';
-import { firing, MIN, openHarness, SEC, T0, type Harness } from './test-kit.ts';
+import { firing, MIN, openHarness, SEC, T0, type Harness } from './testing/notifier-harness.ts';
 
 const TEAM = `
 route:

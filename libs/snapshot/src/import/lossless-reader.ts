@@ -10,7 +10,6 @@ import { familyBytes } from './exposition-reader.ts';
 import type { Problems } from './problems.ts';
 import type { Staging } from './staging.ts';
 
-
 export class LosslessReader {
   readonly families = new Set<string>();
   readonly skippedFamilies: string[] = [];

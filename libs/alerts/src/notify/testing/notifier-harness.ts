@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert, Integration, Notification } from '../model.ts';
-import { Notifier, type NotifierOptions } from './notifier.ts';
+import type { Alert, Integration, Notification } from '../../model.ts';
+import { Notifier, type NotifierOptions } from '../notifier.ts';
 
 /** 2025-01-01T00:00:00Z: tests count from here. */
 export const T0 = Date.UTC(2025, 0, 1);
