@@ -1,9 +1,11 @@
-// `npm test` runs this first: formatting and lint (Biome, biome.jsonc) and the layers of
-// the tree (dependency-cruiser, .dependency-cruiser.cjs). Each failure says how to fix it.
+// `npm test` runs this first: formatting and lint (Biome, biome.jsonc), the layers of the
+// tree (dependency-cruiser, .dependency-cruiser.cjs) and file sizes (file-sizes.mjs).
+// Each failure says how to fix it.
 //   node scripts/check-style.mjs          check
 //   node scripts/check-style.mjs --fix    format and apply safe lint fixes, then check
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MAX_LINES, oversizedFiles } from './file-sizes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fix = process.argv.includes('--fix');
@@ -21,6 +23,13 @@ export function checkStyle() {
   console.log('layers: imports between packages (dependency-cruiser)');
   if (run(['depcruise', 'libs', 'apps', 'scripts', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']) !== 0) {
     console.error('layers: an import crosses a boundary (above; the rules and why are in .dependency-cruiser.cjs)');
+    return 1;
+  }
+  console.log(`sizes: no source file over ${MAX_LINES} lines`);
+  const oversized = oversizedFiles(root);
+  if (oversized.length > 0) {
+    for (const f of oversized) console.error(`${f.path}: ${f.lines} lines`);
+    console.error(`sizes: split each file above by job, into files of at most ${MAX_LINES} lines (scripts/file-sizes.mjs says why)`);
     return 1;
   }
   return 0;

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@metrics-hub/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LONG_FILES_ALLOWED, MAX_LINES, oversizedFiles } from './file-sizes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cleanups: (() => void)[] = [];
@@ -88,5 +89,27 @@ describe('formatting and lint (biome)', () => {
     const res = biome(tree({ 'libs/a/src/a.ts': "import { readFileSync } from 'node:fs';\n\nexport const a = 1;\n" }));
     expect(res.status).not.toBe(0);
     expect(res.output).toMatch(/lint\/correctness\/noUnusedImports/);
+  });
+});
+
+describe('file sizes', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const x${i} = ${i};\n`).join('');
+
+  it('refuse a source file over the limit, anywhere under libs, apps or scripts, tests included', () => {
+    const dir = tree({
+      'libs/a/src/fits.ts': lines(MAX_LINES),
+      'libs/a/src/long.ts': lines(MAX_LINES + 1),
+      'apps/b/src/long.test.ts': lines(MAX_LINES + 20),
+      'libs/a/src/fixtures/recorded.ts': lines(MAX_LINES * 2),
+    });
+    expect(oversizedFiles(dir)).toEqual([
+      { path: 'libs/a/src/long.ts', lines: MAX_LINES + 1 },
+      { path: 'apps/b/src/long.test.ts', lines: MAX_LINES + 20 },
+    ]);
+  });
+
+  it('let the two parsers be as long as their grammars', () => {
+    const dir = tree(Object.fromEntries([...LONG_FILES_ALLOWED.keys()].map((path) => [path, lines(MAX_LINES * 2)])));
+    expect(oversizedFiles(dir)).toEqual([]);
   });
 });
