@@ -75,7 +75,13 @@ export interface FieldSpec<T> {
 // biome-ignore lint/suspicious/noExplicitAny: a field of any value type
 type AnyField = Schema<any> | FieldSpec<any>;
 type FieldValue<F> =
-  F extends FieldSpec<infer T> ? (F extends { default: unknown } | { required: true } ? T : T | undefined) : F extends Schema<infer T> ? T | undefined : never;
+  F extends FieldSpec<infer T>
+    ? F extends { default: unknown } | { required: true }
+      ? T
+      : T | undefined
+    : F extends Schema<infer T>
+      ? T | undefined
+      : never;
 export type ObjectOf<F extends Record<string, AnyField>> = { [K in keyof F]: FieldValue<F[K]> };
 
 export type Converted<T = unknown> = { value?: T; error?: string };
@@ -154,8 +160,14 @@ export function object<F extends Record<string, AnyField>>(
   };
 }
 
-/** A list; items that cannot be read are reported and left out. `itemLabel` names an item (`group "g"`) instead of `groups[0]`. */
-export function list<T>(item: Schema<T>, options: { itemLabel?: (node: ConfigNode, index: number, list: Place) => string } = {}): Schema<T[]> {
+/**
+ * A list; items that cannot be read are reported and left out. `itemLabel` names an item
+ * (`group "g"`) instead of `groups[0]` (undefined: by its index).
+ */
+export function list<T>(
+  item: Schema<T>,
+  options: { itemLabel?: (node: ConfigNode, index: number, list: Place) => string | undefined } = {},
+): Schema<T[]> {
   return {
     read(place, reading) {
       const items = place.node.items;
@@ -166,7 +178,10 @@ export function list<T>(item: Schema<T>, options: { itemLabel?: (node: ConfigNod
       const out: T[] = [];
       items.forEach((node, i) => {
         const name = options.itemLabel?.(node, i, place);
-        const value = item.read({ node, line: node.line ?? place.line, label: name ?? `${place.label}[${i}]`, named: name !== undefined }, reading);
+        const value = item.read(
+          { node, line: node.line ?? place.line, label: name ?? `${place.label}[${i}]`, named: name !== undefined },
+          reading,
+        );
         if (value !== undefined) out.push(value);
       });
       return out;
@@ -234,10 +249,12 @@ export function readYaml<T>(text: string, file: string, schema: Schema<T>): { va
 }
 
 /** Reads data built in code (or handed on from a file as plain data): problems have no line. */
-export function readValue<T>(value: unknown, schema: Schema<T>, root: Omit<Place, 'node'> = { label: '' }): { value?: T; problems: Problem[] } {
+export function readValue<T>(
+  value: unknown,
+  schema: Schema<T>,
+  root: Omit<Place, 'node'> = { label: '' },
+): { value?: T; problems: Problem[] } {
   const reading = new Reading();
   const node = nodeFromValue(value === undefined || value === null ? {} : value);
   return { value: schema.read({ ...root, node }, reading), problems: reading.problems };
 }
-
-
