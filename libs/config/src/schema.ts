@@ -21,6 +21,8 @@ export interface Place {
   help?: string;
   /** Never show its value. */
   secret?: boolean;
+  /** The mapping it is a key of (to name a list item after what holds the list). */
+  parent?: Place;
 }
 export type Present = Place & { node: ConfigNode };
 
@@ -91,13 +93,13 @@ export function childPlace(parent: Place, key: string, spec: { help?: string; se
   const entry = entryOf(parent.node, key);
   const label = parent.label === '' ? key : parent.named ? `${parent.label}: ${key}` : `${parent.label}.${key}`;
   const line = entry ? (entry.line ?? parent.line) : parent.label === '' ? undefined : (parent.node?.line ?? parent.line);
-  return { node: entry?.node, line, label, ...spec };
+  return { node: entry?.node, line, label, parent, ...spec };
 }
 
 /** Reads `key` of the mapping at `parent` by its field spec. */
 export function readField<T>(parent: Place, key: string, field: Schema<T> | FieldSpec<T>, reading: Reading): T | undefined {
   const spec: FieldSpec<T> = 'schema' in field ? field : { schema: field };
-  const place = childPlace(parent, key, spec);
+  const place = childPlace(parent, key, { help: spec.help, secret: spec.secret });
   if (!place.node || place.node.value === null) {
     if (spec.required) reading.report(place, missingText(place.label, spec));
     return spec.default;
