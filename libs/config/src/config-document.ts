@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { invalidText, missingText, shownValue, unknownKeyText } from './messages.ts';
-import type { Converted } from './schema.ts';
+import { kind, type Converted, type Schema } from './schema.ts';
 import { isMapping, lineAt, parseYamlTree, type Path } from './yaml-tree.ts';
 
 export { shownValue };
@@ -135,10 +135,15 @@ export function readConfigText(path: string, option = '--config'): string {
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
-export function convertValue(raw: unknown, kind: KeySpec['kind']): Converted {
+/** A key kind of hub.yaml and agent.yaml (`duration`, `bytes`, ...) as a schema, for files read with schemas. */
+export function kindSchema<T>(keyKind: KeySpec['kind']): Schema<T> {
+  return kind<T>((raw) => convertValue(raw, keyKind) as Converted<T>);
+}
+
+export function convertValue(raw: unknown, keyKind: KeySpec['kind']): Converted {
   if (raw === undefined || raw === null) return { value: undefined };
-  if (typeof kind === 'function') return kind(raw);
-  switch (kind) {
+  if (typeof keyKind === 'function') return keyKind(raw);
+  switch (keyKind) {
     case 'string':
       return typeof raw === 'string' || typeof raw === 'number' ? { value: String(raw) } : { error: 'must be text' };
     case 'int': {

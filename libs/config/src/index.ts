@@ -3,6 +3,7 @@ export {
   openConfigDocument,
   readConfigText,
   convertValue,
+  kindSchema,
   type ConfigDocument,
   type ConfigSchema,
   type KeySpec,
