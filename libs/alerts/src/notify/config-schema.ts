@@ -4,6 +4,7 @@
 // other receiver kinds and time intervals are named as not supported rather than unknown.
 
 import {
+  anything,
   bool,
   childPlace,
   custom,
@@ -135,7 +136,7 @@ function integration(kindName: string): Schema<IntegrationConfig> {
 
 const receiverFields = object(
   {
-    name: { schema: custom((place) => place.node.value) },
+    name: anything,
     webhook_configs: list(integration('webhook')),
     email_configs: list(integration('email')),
     slack_configs: list(integration('slack')),

@@ -119,6 +119,29 @@ receivers:
     ]);
   });
 
+  it('names nested keys by their path and suggests the key a typo meant', () => {
+    expect(
+      problems(`route:
+  receiver: ops
+  routes:
+    - receiver: ops
+      match: { "bad name": x }
+      group_wait: 5x
+receivers:
+  - name: ops
+    webhook_config: [{ url: http://x }]
+inhibit_rules:
+  - source_matchers: [a=b]
+    equals: [cluster]
+`),
+    ).toEqual([
+      'am.yml:9: unknown key "webhook_config" in receiver "ops": did you mean "webhook_configs"? Known keys are name, webhook_configs, email_configs, slack_configs, desktop_configs',
+      'am.yml:6: route.routes[0].group_wait must be a duration like 30s, 5m or 1h30m (got "5x"): how long a new group waits for more alerts before its first notification',
+      'am.yml:5: route.routes[0].match: "bad name" is not a valid label name: use letters, digits and _, not starting with a digit',
+      'am.yml:12: unknown key "inhibit_rules[0].equals": did you mean "equal"? Known keys are source_matchers, target_matchers, source_match, source_match_re, target_match, target_match_re, equal',
+    ]);
+  });
+
   it('checks the root route, grouping and intervals', () => {
     expect(
       problems(`route:
