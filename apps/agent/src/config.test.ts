@@ -81,7 +81,9 @@ describe('agent config', () => {
     expect(problems('agent:\n  interval: soon\n')).toEqual([
       'agent.yaml:2: agent.interval must be a duration like 500ms, 10s, 5m, 1h or 7d (got "soon"): collection interval, e.g. 10s',
     ]);
-    expect(problems('hub:\n  urll: mqtt://x\n')[0]).toMatch(/^agent\.yaml:2: unknown key "hub\.urll": known keys are url, /);
+    expect(problems('hub:\n  urll: mqtt://x\n')[0]).toMatch(
+      /^agent\.yaml:2: unknown key "hub\.urll": did you mean "url"\? Known keys are url, /,
+    );
     expect(problems('agent:\n  id: "bad/id"\n')[0]).toMatch(/^agent\.yaml:2: agent id "bad\/id" is invalid/);
     expect(problems('scrape:\n  - job: a\n    url: ftp://x\n')[0]).toMatch(/^agent\.yaml:3: scrape target #1 url must start with http/);
     expect(problems('scrape:\n  - url: http://x/metrics\n')[0]).toMatch(/^agent\.yaml:2: scrape target #1 job is required/);

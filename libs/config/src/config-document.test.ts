@@ -55,8 +55,8 @@ describe('config document', () => {
       doc.finish();
     });
     expect(problems).toEqual([
-      'hub.yaml:2: unknown key "http.listn": known keys are listen, timeout',
-      'hub.yaml:4: unknown section "storage": use one of http, store',
+      'hub.yaml:2: unknown key "http.listn": did you mean "listen"? Known keys are listen, timeout',
+      'hub.yaml:4: unknown section "storage": did you mean "store"? Use one of http, store',
       'hub.yaml:3: http.timeout must be a duration like 500ms, 10s, 5m, 1h or 7d (got "soon"): query timeout, e.g. 2m',
       'hub.yaml: store.mode (from TEST_STORE_MODE) must be fast or safe (got "reckless"): write mode',
     ]);

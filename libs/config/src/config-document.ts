@@ -5,7 +5,11 @@
 // unknown sections and keys are mistakes too (a typo must not silently become a default).
 
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { invalidText, missingText, shownValue, unknownKeyText } from './messages.ts';
+import { kind, type Converted, type Schema } from './schema.ts';
+import { isMapping, lineAt, parseYamlTree, type Path } from './yaml-tree.ts';
+
+export { shownValue };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -15,7 +19,6 @@ export class ConfigError extends Error {
 }
 
 export type Kind = 'string' | 'duration' | 'bytes' | 'int' | 'bool' | 'labels' | 'strings';
-export type Converted = { value?: unknown; error?: string };
 
 export interface KeySpec {
   /** A built-in kind, or a converter of its own (returning `error` to say what is expected). */
@@ -26,20 +29,6 @@ export interface KeySpec {
   secret?: boolean;
 }
 
-/** Key names whose values are credentials (or hold them, like headers and URLs with a user:password). */
-const SECRET_NAME = /pass|token|secret|credential|auth|header|cookie|api_?key|url/i;
-
-/**
- * What a message may say a bad value was: scalars of ordinary keys as written; nothing of
- * a secret key's value, nor of a mapping or list (a `headers:` mapping holds credentials).
- */
-export function shownValue(raw: unknown, spec: Pick<KeySpec, 'secret'>, label: string): string {
-  if (raw === undefined) return '';
-  if (spec.secret || SECRET_NAME.test(label)) return ' (its value not shown: it may be a secret)';
-  if (typeof raw === 'object' && raw !== null) return Array.isArray(raw) ? ' (got a list)' : ' (got a mapping)';
-  return ` (got ${JSON.stringify(raw)})`;
-}
-
 export type ConfigSchema = Record<string, Record<string, KeySpec>>;
 
 export interface ConfigDocument {
@@ -47,13 +36,13 @@ export interface ConfigDocument {
   root: Record<string, unknown>;
   /** Mistakes so far; callers add their own checks, then call `finish()`. */
   problems: string[];
-  /** "file:line" of a key (its value node, or the nearest enclosing node that exists). */
-  where(path: (string | number)[]): string;
-  has(path: (string | number)[]): boolean;
+  /** "file:line" of a key (or of the mapping or list it is missing from). */
+  where(path: Path): string;
+  has(path: Path): boolean;
   /** A schema key's value, converted; a bad value is reported and its default returned. */
   get<T>(section: string, key: string): T;
   /** Converts `raw` by `spec`, reporting a problem at `path` as `label ...` on failure. */
-  field<T>(raw: unknown, spec: KeySpec, path: (string | number)[], label: string, required?: boolean): T;
+  field<T>(raw: unknown, spec: KeySpec, path: Path, label: string, required?: boolean): T;
   /** Throws a ConfigError with every problem, if there are any. */
   finish(): void;
 }
@@ -68,47 +57,37 @@ export function openConfigDocument(
   options: { schema: ConfigSchema; envPrefix: string; env?: NodeJS.ProcessEnv; listSections?: string[] },
 ): ConfigDocument {
   const { schema, envPrefix, env = {}, listSections = [] } = options;
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const problems: string[] = [];
-  const at = (offset: number | undefined) => (offset === undefined ? file : `${file}:${lines.linePos(offset).line}`);
-  for (const e of doc.errors) problems.push(`${at(e.pos[0])}: ${e.message.split('\n')[0]}: fix the YAML syntax`);
-  if (problems.length) throw new ConfigError(problems);
-  const root = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const parsed = parseYamlTree(text, file);
+  if (parsed.problems.length) throw new ConfigError(parsed.problems);
+  const tree = parsed.root;
+  const root = (tree?.value ?? {}) as Record<string, unknown>;
   const sections = [...Object.keys(schema), ...listSections];
-  if (typeof root !== 'object' || Array.isArray(root))
-    throw new ConfigError([`${file}: the config must be a mapping of sections (${sections.join(', ')})`]);
+  if (!isMapping(root)) throw new ConfigError([`${file}: the config must be a mapping of sections (${sections.join(', ')})`]);
+  const problems: string[] = [];
 
-  const where = (path: (string | number)[]): string => {
-    for (let n = path.length; n > 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number] } | undefined;
-      if (node?.range) return at(node.range[0]);
-    }
-    return file;
+  const where = (path: Path): string => {
+    const line = lineAt(tree, path);
+    return line === undefined ? file : `${file}:${line}`;
   };
-  for (const section of Object.keys(root)) {
+  for (const { key: section, node } of tree?.entries ?? []) {
     if (listSections.includes(section)) continue;
-    if (!(section in schema)) {
-      problems.push(`${where([section])}: unknown section "${section}": use one of ${sections.join(', ')}`);
+    if (!Object.hasOwn(schema, section)) {
+      problems.push(`${where([section])}: ${unknownKeyText(section, sections, { label: '' }, 'section')}`);
       continue;
     }
-    const sec = root[section];
-    if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) {
+    if (!node.entries) {
       problems.push(`${where([section])}: section "${section}" must be a mapping of keys`);
       continue;
     }
-    for (const key of Object.keys(sec)) {
-      if (!(key in schema[section]))
-        problems.push(
-          `${where([section, key])}: unknown key "${section}.${key}": known keys are ${Object.keys(schema[section]).join(', ')}`,
-        );
-    }
+    for (const { key } of node.entries)
+      if (!Object.hasOwn(schema[section], key))
+        problems.push(`${where([section, key])}: ${unknownKeyText(key, Object.keys(schema[section]), { label: section })}`);
   }
 
-  const field = <T>(raw: unknown, spec: KeySpec, path: (string | number)[], label: string, required = false): T => {
+  const field = <T>(raw: unknown, spec: KeySpec, path: Path, label: string, required = false): T => {
     const r = convertValue(raw ?? spec.default, spec.kind);
     if (r.error || (required && r.value === undefined)) {
-      problems.push(`${where(path)}: ${label} ${r.error ?? 'is required'}${shownValue(raw, spec, label)}: ${spec.help}`);
+      problems.push(`${where(path)}: ${r.error ? invalidText(label, r.error, raw, spec) : missingText(label, spec)}`);
       return convertValue(spec.default, spec.kind).value as T;
     }
     return r.value as T;
@@ -118,7 +97,7 @@ export function openConfigDocument(
     const envName = `${envPrefix}_${section}_${key}`.toUpperCase();
     const fromEnv = env[envName];
     const sec = root[section] as Record<string, unknown> | undefined;
-    const raw = fromEnv ?? sec?.[key];
+    const raw = fromEnv ?? (isMapping(sec) ? sec[key] : undefined);
     const label = fromEnv !== undefined ? `${section}.${key} (from ${envName})` : `${section}.${key}`;
     return field<T>(raw, spec, [section, key], label);
   };
@@ -126,13 +105,22 @@ export function openConfigDocument(
     root,
     problems,
     where,
-    has: (path) => doc.hasIn(path),
+    has: (path) => pathExists(root, path),
     get,
     field,
     finish: () => {
       if (problems.length) throw new ConfigError(problems);
     },
   };
+}
+
+function pathExists(root: unknown, path: Path): boolean {
+  let v = root;
+  for (const step of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, step)) return false;
+    v = (v as Record<string | number, unknown>)[step];
+  }
+  return true;
 }
 
 /** The text of a config file, or a ConfigError saying how to point at the right one. */
@@ -147,10 +135,15 @@ export function readConfigText(path: string, option = '--config'): string {
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
-export function convertValue(raw: unknown, kind: KeySpec['kind']): Converted {
+/** A key kind of hub.yaml and agent.yaml (`duration`, `bytes`, ...) as a schema, for files read with schemas. */
+export function kindSchema<T>(keyKind: KeySpec['kind']): Schema<T> {
+  return kind<T>((raw) => convertValue(raw, keyKind) as Converted<T>);
+}
+
+export function convertValue(raw: unknown, keyKind: KeySpec['kind']): Converted {
   if (raw === undefined || raw === null) return { value: undefined };
-  if (typeof kind === 'function') return kind(raw);
-  switch (kind) {
+  if (typeof keyKind === 'function') return keyKind(raw);
+  switch (keyKind) {
     case 'string':
       return typeof raw === 'string' || typeof raw === 'number' ? { value: String(raw) } : { error: 'must be text' };
     case 'int': {

@@ -5,7 +5,8 @@
 
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { kindSchema, object, readYaml, type FieldSpec } from '@metrics-hub/config';
 import { ConfigError, parseHubConfig, type HubConfig } from './config.ts';
 import { writeSecretFile } from './file-modes.ts';
 
@@ -14,16 +15,25 @@ export const APP_SETTINGS = ['broker.listen', 'http.listen', 'store.retention'] 
 export type AppSettingKey = (typeof APP_SETTINGS)[number];
 export type AppSettings = Partial<Record<AppSettingKey, string>>;
 
+// Values are checked where they apply, against the whole config (parseHubConfig): here
+// they are text, as the app writes them, and a key the app does not write is a mistake.
+const setting: FieldSpec<string> = { schema: kindSchema<string>('string'), help: 'as in hub.yaml' };
+const SETTINGS = object(Object.fromEntries(APP_SETTINGS.map((key) => [key, setting])) as Record<AppSettingKey, FieldSpec<string>>, {
+  expected: `a mapping of settings (${APP_SETTINGS.join(', ')})`,
+});
+
 export function appSettingsFile(dataDir: string): string {
   return join(dataDir, 'settings.yaml');
 }
 
+/** The saved settings; a ConfigError (file, line, fix) for a file the app would not have written. */
 export function readAppSettings(dataDir: string): AppSettings {
   const file = appSettingsFile(dataDir);
   if (!existsSync(file)) return {};
-  const raw = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  const read = readYaml(readFileSync(file, 'utf8'), file, SETTINGS);
+  if (read.problems.length) throw new ConfigError(read.problems);
   const out: AppSettings = {};
-  for (const key of APP_SETTINGS) if (typeof raw[key] === 'string') out[key] = raw[key] as string;
+  for (const key of APP_SETTINGS) if (read.value?.[key] !== undefined) out[key] = read.value[key];
   return out;
 }
 

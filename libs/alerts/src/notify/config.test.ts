@@ -110,12 +110,35 @@ receivers:
     webhook_configs: [{ url: x, send_resolved: yes }]
 `),
     ).toEqual([
-      'am.yml:10: pagerduty_configs is not supported here: use webhook_configs, email_configs, slack_configs, desktop_configs',
-      'am.yml:12: send_resolved must be true or false',
-      'am.yml:3: group_wait must be a duration like 30s, 5m, 4h or 1h30m (got 30)',
-      'am.yml:6: bad matcher "severity=~\\"crit": a quoted string is not closed: write matchers like severity=~"critical|warning" or alertname="HostDown"',
-      'am.yml:7: unknown key "group_intervall" in a route: known keys are receiver, group_by, group_wait, group_interval, repeat_interval, matchers, match, match_re, continue, routes',
+      'am.yml:10: receiver "ops": pagerduty_configs is not supported: use webhook_configs, email_configs, slack_configs, desktop_configs',
+      'am.yml:12: receiver "pager": webhook_configs[0].send_resolved must be true or false (got "yes"): whether resolved alerts are sent too',
+      'am.yml:3: route.group_wait must be a duration like 30s, 5m or 1h30m (got 30): how long a new group waits for more alerts before its first notification',
+      'am.yml:6: route.routes[0].matchers[0]: bad matcher "severity=~\\"crit": a quoted string is not closed: write matchers like severity=~"critical|warning" or alertname="HostDown"',
+      'am.yml:7: unknown key "route.routes[1].group_intervall": did you mean "group_interval"? Known keys are receiver, group_by, group_wait, group_interval, repeat_interval, matchers, match, match_re, continue, routes',
       'am.yml:5: route receiver "pagr" is not defined: add a receiver with that name under receivers, or use one of ops, pager',
+    ]);
+  });
+
+  it('names nested keys by their path and suggests the key a typo meant', () => {
+    expect(
+      problems(`route:
+  receiver: ops
+  routes:
+    - receiver: ops
+      match: { "bad name": x }
+      group_wait: 5x
+receivers:
+  - name: ops
+    webhook_config: [{ url: http://x }]
+inhibit_rules:
+  - source_matchers: [a=b]
+    equals: [cluster]
+`),
+    ).toEqual([
+      'am.yml:9: unknown key "webhook_config" in receiver "ops": did you mean "webhook_configs"? Known keys are name, webhook_configs, email_configs, slack_configs, desktop_configs',
+      'am.yml:6: route.routes[0].group_wait must be a duration like 30s, 5m or 1h30m (got "5x"): how long a new group waits for more alerts before its first notification',
+      'am.yml:5: route.routes[0].match: "bad name" is not a valid label name: use letters, digits and _, not starting with a digit',
+      'am.yml:12: unknown key "inhibit_rules[0].equals": did you mean "equal"? Known keys are source_matchers, target_matchers, source_match, source_match_re, target_match, target_match_re, equal',
     ]);
   });
 
@@ -129,14 +152,16 @@ receivers: [{ name: ops }, { name: ops }]
 time_intervals: []
 `),
     ).toEqual([
-      'am.yml:6: time intervals are not supported: remove the section',
+      'am.yml:6: time_intervals is not supported: remove the section (use silences for planned quiet times)',
       'am.yml:5: receiver "ops" is defined twice (also at am.yml:5): give each receiver its own name',
       'am.yml:1: the root route needs a receiver: add receiver: <one of ops>',
       'am.yml:2: the root route must not have matchers (it catches every alert): move them to a route under routes',
       "am.yml:3: group_by '...' means every label and cannot be combined with other names: write group_by: ['...'] alone",
       'am.yml:4: repeat_interval cannot be zero: use e.g. 4h',
     ]);
-    expect(problems('route: [a]\n')).toEqual(['am.yml:1: a route must be a mapping with receiver, group_by, matchers, routes, ...']);
+    expect(problems('route: [a]\n')).toEqual([
+      'am.yml:1: route must be a mapping with receiver, group_by, matchers, routes, ... (got a list)',
+    ]);
     expect(problems('receivers: []\n')).toEqual(['am.yml:1: there is no route: add `route:` with at least `receiver: <name>`']);
     expect(problems('route: {receiver: a\n')[0]).toMatch(/^am\.yml:\d+: .*: fix the YAML syntax$/);
   });

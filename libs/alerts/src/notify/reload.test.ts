@@ -30,7 +30,7 @@ describe('config reload', () => {
     expect(r).toEqual({
       ok: false,
       problems: [
-        '/etc/hub/alertmanager.yml:3: group_wait must be a duration like 30s, 5m, 4h or 1h30m (got "soon")',
+        '/etc/hub/alertmanager.yml:3: route.group_wait must be a duration like 30s, 5m or 1h30m (got "soon"): how long a new group waits for more alerts before its first notification',
         '/etc/hub/alertmanager.yml:2: route receiver "nobody" is not defined: add a receiver with that name under receivers, or use one of team',
       ],
     });

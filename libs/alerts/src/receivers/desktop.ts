@@ -4,11 +4,12 @@
 
 import type { AlertStatus, Integration, Notification, NotifiedAlert, TemplateRenderer } from '../model.ts';
 import { selectForSendResolved } from './alert-selection.ts';
-import { ConfigReader } from './config-reader.ts';
+import { bool, object, oneOf, transform } from '@metrics-hub/config';
 import { alertLine, firingAndResolved, groupName } from './default-text.ts';
 import type { DesktopNotifier, DesktopUrgency } from './desktop-notifier.ts';
+import { readReceiverConfig } from './receiver-config.ts';
 import { notificationTemplateData } from './template-data.ts';
-import { readTextField, type TextField } from './template-field.ts';
+import { templateText, type TextField } from './template-field.ts';
 
 export interface DesktopConfig {
   title?: TextField;
@@ -21,16 +22,20 @@ export interface DesktopConfig {
 const URGENCIES = ['low', 'normal', 'critical'] as const;
 
 export function readDesktopConfig(raw: unknown, render?: TemplateRenderer): DesktopConfig {
-  const r = ConfigReader.of('desktop', raw);
-  const config: DesktopConfig = { sendResolved: r.boolean('send_resolved', true) };
-  const title = readTextField(r, 'title', render);
-  const body = readTextField(r, 'body', render);
-  const urgency = r.oneOf('urgency', URGENCIES);
-  if (title) config.title = title;
-  if (body) config.body = body;
-  if (urgency) config.urgency = urgency;
-  r.finish();
-  return config;
+  const schema = object({
+    send_resolved: { schema: bool, default: true },
+    title: templateText('desktop', render),
+    body: templateText('desktop', render),
+    urgency: { schema: oneOf(URGENCIES), help: 'a fixed urgency; by default it follows the severity label' },
+  });
+  const desktop = transform(schema, (v): DesktopConfig => {
+    const config: DesktopConfig = { sendResolved: v.send_resolved };
+    if (v.title) config.title = v.title;
+    if (v.body) config.body = v.body;
+    if (v.urgency) config.urgency = v.urgency;
+    return config;
+  });
+  return readReceiverConfig('desktop', raw, desktop);
 }
 
 /** Lines in the default body; a notification bubble shows little more. */

@@ -9,12 +9,13 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { Integration, Notification, TemplateRenderer } from '../model.ts';
 import { selectForSendResolved } from './alert-selection.ts';
 import { formatPromDuration as formatDuration } from '@metrics-hub/promql';
-import { ConfigReader } from './config-reader.ts';
+import { bool, childPlace, custom, kind, mapOf, object, text, transform, type Schema } from '@metrics-hub/config';
 import { defaultSubject } from './default-text.ts';
 import { defaultEmailHtml, defaultEmailText } from './email-body.ts';
 import { DeliveryError, excerpt, withoutSecrets } from './errors.ts';
+import { notImplemented, positiveDuration, readReceiverConfig, requiredText } from './receiver-config.ts';
 import { notificationTemplateData } from './template-data.ts';
-import { compileTextField, readTextField, type TextField } from './template-field.ts';
+import { compileTextField, templateText, type TextField } from './template-field.ts';
 
 export interface EmailConfig {
   to: TextField;
@@ -40,91 +41,104 @@ export const DEFAULT_SMTP_TIMEOUT_MS = 30_000;
 
 const UNSUPPORTED = ['auth_secret', 'auth_identity', 'auth_secret_file', 'threading'];
 
+/** `host:port` of the SMTP server. */
+const smarthost = kind<{ host: string; port: number }>((raw) => {
+  const m = typeof raw === 'string' ? /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(raw) : null;
+  const port = m ? Number(m[3]) : Number.NaN;
+  return m && port >= 1 && port <= 65535 ? { value: { host: m[1] ?? m[2], port } } : { error: 'must be host:port' };
+});
+
+/** To or From: its addresses are checked now, unless it is a template. */
+function addressField(render: TemplateRenderer | undefined, count: 'one' | 'many'): Schema<TextField> {
+  return custom((place, reading) => {
+    const source = text.read(place, reading);
+    if (source === undefined) return undefined;
+    const parsed = source.includes('{{') ? undefined : parseAddresses(source, count);
+    if (parsed && 'problem' in parsed) {
+      reading.report(place, `${place.label}: ${parsed.problem}`);
+      return undefined;
+    }
+    return compileTextField('email', place, source, render, reading);
+  });
+}
+
 export function readEmailConfig(raw: unknown, render?: TemplateRenderer): EmailConfig {
-  const r = ConfigReader.of('email', raw);
-  for (const field of UNSUPPORTED) if (r.has(field)) r.fail(field, 'is not supported by metrics-hub receivers');
-  const to = addressField(r, 'to', render, 'many');
-  const from = addressField(r, 'from', render, 'one');
-  const { host, port } = smarthost(r);
-  const forceImplicit = r.has('force_implicit_tls') ? r.boolean('force_implicit_tls', false) : undefined;
-  const config: EmailConfig = {
-    to,
-    from,
-    host,
-    port,
-    implicitTls: forceImplicit ?? port === 465,
-    requireTls: r.boolean('require_tls', true),
-    hello: r.string('hello') ?? 'localhost',
-    tls: { insecureSkipVerify: false },
-    headers: [],
-    sendResolved: r.boolean('send_resolved', false),
-    timeoutMs: r.positiveDuration('timeout', DEFAULT_SMTP_TIMEOUT_MS),
-  };
-
-  const username = r.string('auth_username');
-  const password = r.string('auth_password');
-  const passwordFile = r.string('auth_password_file');
-  if (password !== undefined && passwordFile !== undefined)
-    r.fail('auth_password_file', 'set either auth_password or auth_password_file, not both');
-  if (username === undefined && (password !== undefined || passwordFile !== undefined))
-    r.fail('auth_username', 'is required when a password is set');
-  if (username !== undefined) {
-    config.auth = { username };
-    if (password !== undefined) config.auth.password = password;
-    if (passwordFile !== undefined) config.auth.passwordFile = passwordFile;
-  }
-
-  const tls = r.section('tls_config');
-  if (tls) {
-    config.tls.insecureSkipVerify = tls.boolean('insecure_skip_verify', false);
-    const ca = tls.string('ca_file');
-    const serverName = tls.string('server_name');
-    if (ca !== undefined) config.tls.caFile = ca;
-    if (serverName !== undefined) config.tls.serverName = serverName;
-    tls.finish();
-  }
-
-  const seen = new Map<string, string>();
-  for (const [name, value] of Object.entries(r.stringMap('headers') ?? {})) {
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) r.fail(`headers.${name}`, `duplicate header (also set as ${seen.get(lower)})`);
-    seen.set(lower, name);
-    const field = compileTextField(r, `headers.${name}`, value, render);
-    if (lower === 'subject') config.subject = field;
-    else config.headers.push({ name, value: field });
-  }
-
-  const html = readTextField(r, 'html', render);
-  const text = readTextField(r, 'text', render);
-  if (html) config.html = html;
-  if (text) config.text = text;
-  r.finish();
-  return config;
+  const schema = object(
+    {
+      to: requiredText('the recipients, comma separated', addressField(render, 'many')),
+      from: requiredText('the sender address', addressField(render, 'one')),
+      smarthost: requiredText('the SMTP server as host:port, e.g. smtp.example.org:587', smarthost),
+      force_implicit_tls: bool,
+      require_tls: { schema: bool, default: true },
+      hello: { schema: text, default: 'localhost' },
+      send_resolved: { schema: bool, default: false },
+      timeout: { schema: positiveDuration, default: DEFAULT_SMTP_TIMEOUT_MS, help: 'how long the SMTP server may take to answer' },
+      auth_username: text,
+      auth_password: text,
+      auth_password_file: text,
+      tls_config: object({ insecure_skip_verify: { schema: bool, default: false }, ca_file: text, server_name: text }),
+      headers: mapOf(templateText('email', render), { expected: 'a mapping of header names to text' }),
+      html: templateText('email', render),
+      text: templateText('email', render),
+    },
+    { notSupported: notImplemented(UNSUPPORTED) },
+  );
+  const email = transform(schema, (v, place, reading): EmailConfig => {
+    const { host, port } = v.smarthost ?? { host: '', port: 0 };
+    const config: EmailConfig = {
+      to: v.to,
+      from: v.from,
+      host,
+      port,
+      implicitTls: v.force_implicit_tls ?? port === 465,
+      requireTls: v.require_tls,
+      hello: v.hello,
+      tls: { insecureSkipVerify: v.tls_config?.insecure_skip_verify ?? false },
+      headers: [],
+      sendResolved: v.send_resolved,
+      timeoutMs: v.timeout,
+    };
+    if (v.tls_config?.ca_file !== undefined) config.tls.caFile = v.tls_config.ca_file;
+    if (v.tls_config?.server_name !== undefined) config.tls.serverName = v.tls_config.server_name;
+    const { auth_username: username, auth_password: password, auth_password_file: passwordFile } = v;
+    if (password !== undefined && passwordFile !== undefined) {
+      const at = childPlace(place, 'auth_password_file');
+      reading.report(at, `${at.label} is set together with auth_password: set either auth_password or auth_password_file, not both`);
+    }
+    if (username === undefined && (password !== undefined || passwordFile !== undefined)) {
+      const at = childPlace(place, 'auth_username');
+      reading.report(at, `${at.label} is required when a password is set: add the user name the password is for`);
+    }
+    if (username !== undefined) {
+      config.auth = { username };
+      if (password !== undefined) config.auth.password = password;
+      if (passwordFile !== undefined) config.auth.passwordFile = passwordFile;
+    }
+    const seen = new Map<string, string>();
+    for (const [name, value] of Object.entries(v.headers ?? {})) {
+      const lower = name.toLowerCase();
+      const at = childPlace(childPlace(place, 'headers'), name);
+      if (seen.has(lower)) reading.report(at, `${at.label} repeats the header ${seen.get(lower)} (names are case-insensitive): keep one`);
+      seen.set(lower, name);
+      if (lower === 'subject') config.subject = value;
+      else config.headers.push({ name, value });
+    }
+    if (v.html) config.html = v.html;
+    if (v.text) config.text = v.text;
+    return config;
+  });
+  return readReceiverConfig('email', raw, email);
 }
 
-function addressField(r: ConfigReader, key: 'to' | 'from', render: TemplateRenderer | undefined, count: 'one' | 'many'): TextField {
-  const source = r.requiredString(key, key === 'to' ? 'the recipients, comma separated' : 'the sender address');
-  if (!source.includes('{{')) checkAddresses(source, count, (problem) => r.fail(key, problem));
-  return compileTextField(r, key, source, render);
-}
-
-/** The addresses in `text`; anything wrong with them goes to `fail`. */
-function checkAddresses(text: string, count: 'one' | 'many', fail: (problem: string) => never): string[] {
+/** The addresses in `text`, or what is wrong with them. */
+function parseAddresses(text: string, count: 'one' | 'many'): { addresses: string[] } | { problem: string } {
   const parsed = addressparser(text, { flatten: true });
   const addresses = parsed.map((a) => a.address).filter((a): a is string => !!a);
   const bad = addresses.find((a) => !/^[^@\s]+@[^@\s]+$/.test(a));
-  if (addresses.length === 0) fail(`"${text}" holds no email address`);
-  if (bad) fail(`"${bad}" is not an email address`);
-  if (count === 'one' && addresses.length !== 1) fail(`must be exactly one address, got ${addresses.length}`);
-  return addresses;
-}
-
-function smarthost(r: ConfigReader): { host: string; port: number } {
-  const value = r.requiredString('smarthost', 'host:port of the SMTP server');
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(value);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) r.fail('smarthost', `expected host:port (e.g. smtp.example.org:587), got "${value}"`);
-  return { host: m[1] ?? m[2], port };
+  if (addresses.length === 0) return { problem: `"${text}" holds no email address` };
+  if (bad) return { problem: `"${bad}" is not an email address` };
+  if (count === 'one' && addresses.length !== 1) return { problem: `must be exactly one address, got ${addresses.length}` };
+  return { addresses };
 }
 
 export class EmailIntegration implements Integration {
@@ -207,9 +221,10 @@ export class EmailIntegration implements Integration {
   }
 
   private addresses(key: 'to' | 'from', text: string, count: 'one' | 'many'): string[] {
-    return checkAddresses(text, count, (problem) => {
-      throw new DeliveryError(this.kind, 'template', `${key} rendered "${excerpt(text, 100)}": ${problem}`, { retryable: false });
-    });
+    const parsed = parseAddresses(text, count);
+    if ('problem' in parsed)
+      throw new DeliveryError(this.kind, 'template', `${key} rendered "${excerpt(text, 100)}": ${parsed.problem}`, { retryable: false });
+    return parsed.addresses;
   }
 
   private async password(): Promise<string> {

@@ -3,15 +3,18 @@
 
 export type ReceiverKind = 'webhook' | 'email' | 'slack' | 'desktop';
 
-/** A receiver config that cannot work; `field` is the YAML path, e.g. `http_config.basic_auth.username`. */
+/**
+ * A receiver config that cannot work; `field` is the YAML path of (the first) problem, e.g.
+ * `http_config.basic_auth.username`, and the message says what is wrong with it and how to fix it.
+ */
 export class ReceiverConfigError extends Error {
   override readonly name = 'ReceiverConfigError';
   constructor(
     readonly kind: string,
     readonly field: string,
-    problem: string,
+    problems: string,
   ) {
-    super(`${kind} receiver: ${field ? `${field}: ` : ''}${problem}`);
+    super(`${kind} receiver: ${problems}`);
   }
 }
 

@@ -4,8 +4,9 @@
 // without a reload.
 
 import { readFile } from 'node:fs/promises';
-import type { ConfigReader } from './config-reader.ts';
+import { bool, childPlace, object, text, transform, type Schema } from '@metrics-hub/config';
 import { DeliveryError } from './errors.ts';
+import { notImplemented, requiredText } from './receiver-config.ts';
 
 type Secret = { value: string } | { file: string; field: string };
 
@@ -15,7 +16,7 @@ export interface HttpConfig {
   followRedirects: boolean;
 }
 
-// Valid in Alertmanager but not implemented here: say so rather than "unknown field".
+// Valid in Alertmanager but not implemented here: say so rather than "unknown key".
 const UNSUPPORTED = [
   'oauth2',
   'tls_config',
@@ -26,61 +27,74 @@ const UNSUPPORTED = [
   'enable_http2',
   'http_headers',
 ];
+const CREDENTIALS = 'basic_auth, bearer_token, bearer_token_file and authorization';
 
-export function readHttpConfig(parent: ConfigReader, key = 'http_config'): HttpConfig {
-  const r = parent.section(key);
-  if (!r) return { followRedirects: true };
-  for (const field of UNSUPPORTED) if (r.has(field)) r.fail(field, 'is not supported by metrics-hub receivers');
+const basicAuth = object({ username: requiredText('the user name sent with every request'), password: text, password_file: text });
+const authorization = object({ type: text, credentials: text, credentials_file: text });
 
-  const config: HttpConfig = { followRedirects: r.boolean('follow_redirects', true) };
-  const chosen: string[] = [];
-
-  const basic = r.section('basic_auth');
-  if (basic) {
-    chosen.push('basic_auth');
-    const username = basic.requiredString('username');
-    const password = basic.string('password');
-    const passwordFile = basic.string('password_file');
-    if (password !== undefined && passwordFile !== undefined) basic.fail('password_file', 'set either password or password_file, not both');
-    config.basicAuth = { username };
-    if (password !== undefined) config.basicAuth.password = { value: password };
-    if (passwordFile !== undefined) config.basicAuth.password = { file: passwordFile, field: basic.path('password_file') };
-    basic.finish();
-  }
-
-  const token = r.string('bearer_token');
-  const tokenFile = r.string('bearer_token_file');
-  if (token !== undefined && tokenFile !== undefined) r.fail('bearer_token_file', 'set either bearer_token or bearer_token_file, not both');
-  if (token !== undefined || tokenFile !== undefined) {
-    chosen.push(token !== undefined ? 'bearer_token' : 'bearer_token_file');
-    config.authorization = {
-      scheme: 'Bearer',
-      credentials: token !== undefined ? { value: token } : { file: tokenFile!, field: r.path('bearer_token_file') },
+/** `http_config:` of a webhook or Slack receiver. */
+export const httpConfig: Schema<HttpConfig> = transform(
+  object(
+    {
+      follow_redirects: { schema: bool, default: true },
+      basic_auth: basicAuth,
+      bearer_token: text,
+      bearer_token_file: text,
+      authorization,
+    },
+    { notSupported: notImplemented(UNSUPPORTED) },
+  ),
+  (v, place, reading) => {
+    const config: HttpConfig = { followRedirects: v.follow_redirects };
+    const fileOf = (parent: string, key: string, file: string) => ({ file, field: childPlace(childPlace(place, parent), key).label });
+    const notBoth = (parent: string | undefined, a: string, b: string) => {
+      const at = parent ? childPlace(childPlace(place, parent), b) : childPlace(place, b);
+      reading.report(at, `${at.label} is set together with ${a}: set either ${a} or ${b}, not both`);
     };
-  }
-
-  const auth = r.section('authorization');
-  if (auth) {
-    chosen.push('authorization');
-    const scheme = auth.string('type') ?? 'Bearer';
-    if (scheme.toLowerCase() === 'basic') auth.fail('type', 'use basic_auth for Basic authentication');
-    const credentials = auth.string('credentials');
-    const file = auth.string('credentials_file');
-    if (credentials !== undefined && file !== undefined)
-      auth.fail('credentials_file', 'set either credentials or credentials_file, not both');
-    if (credentials === undefined && file === undefined) auth.fail('credentials', 'is required (or credentials_file)');
-    config.authorization = {
-      scheme,
-      credentials: credentials !== undefined ? { value: credentials } : { file: file!, field: auth.path('credentials_file') },
-    };
-    auth.finish();
-  }
-
-  if (chosen.length > 1)
-    r.fail(chosen[1], `set only one of basic_auth, bearer_token, bearer_token_file and authorization (also set: ${chosen[0]})`);
-  r.finish();
-  return config;
-}
+    const chosen: string[] = [];
+    if (v.basic_auth) {
+      chosen.push('basic_auth');
+      const { username, password, password_file } = v.basic_auth;
+      if (password !== undefined && password_file !== undefined) notBoth('basic_auth', 'password', 'password_file');
+      config.basicAuth = { username };
+      if (password !== undefined) config.basicAuth.password = { value: password };
+      if (password_file !== undefined) config.basicAuth.password = fileOf('basic_auth', 'password_file', password_file);
+    }
+    if (v.bearer_token !== undefined && v.bearer_token_file !== undefined) notBoth(undefined, 'bearer_token', 'bearer_token_file');
+    if (v.bearer_token !== undefined || v.bearer_token_file !== undefined) {
+      chosen.push(v.bearer_token !== undefined ? 'bearer_token' : 'bearer_token_file');
+      config.authorization = {
+        scheme: 'Bearer',
+        credentials:
+          v.bearer_token !== undefined
+            ? { value: v.bearer_token }
+            : { file: v.bearer_token_file!, field: childPlace(place, 'bearer_token_file').label },
+      };
+    }
+    if (v.authorization) {
+      chosen.push('authorization');
+      const { type: scheme = 'Bearer', credentials, credentials_file: file } = v.authorization;
+      const at = (key: string) => childPlace(childPlace(place, 'authorization'), key);
+      if (scheme.toLowerCase() === 'basic')
+        reading.report(at('type'), `${at('type').label} is Basic: use basic_auth for Basic authentication`);
+      if (credentials !== undefined && file !== undefined) notBoth('authorization', 'credentials', 'credentials_file');
+      if (credentials === undefined && file === undefined)
+        reading.report(
+          at('credentials'),
+          `${at('credentials').label} is required: the credentials sent after the scheme (or credentials_file)`,
+        );
+      config.authorization = {
+        scheme,
+        credentials: credentials !== undefined ? { value: credentials } : fileOf('authorization', 'credentials_file', file ?? ''),
+      };
+    }
+    if (chosen.length > 1) {
+      const at = childPlace(place, chosen[1]);
+      reading.report(at, `${at.label} is set together with ${chosen[0]}: set only one of ${CREDENTIALS}`);
+    }
+    return config;
+  },
+);
 
 /** The Authorization header for one request, reading credential files now. */
 export async function authorizationHeader(kind: string, config: HttpConfig): Promise<string | undefined> {

@@ -7,13 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { goJson } from '@metrics-hub/go-format';
 import type { Integration, Notification, TemplateRenderer } from '../model.ts';
 import { selectForSendResolved } from './alert-selection.ts';
-import { ConfigReader } from './config-reader.ts';
+import { bool, list, object, text, transform } from '@metrics-hub/config';
 import { alertLine, defaultSubject, firingAndResolved } from './default-text.ts';
 import { DeliveryError, excerpt } from './errors.ts';
-import { authorizationHeader, readHttpConfig, type HttpConfig } from './http-config.ts';
+import { authorizationHeader, httpConfig, type HttpConfig } from './http-config.ts';
 import { DEFAULT_HTTP_TIMEOUT_MS, describeUrl, post, type Fetch, type PostReply } from './http-post.ts';
+import { eitherKey, httpUrl, notImplemented, positiveDuration, readReceiverConfig, requiredText } from './receiver-config.ts';
 import { notificationTemplateData } from './template-data.ts';
-import { compileTextField, readTextField, type TextField } from './template-field.ts';
+import { templateText, type TextField } from './template-field.ts';
 
 /** Each text field is either configured (a constant or a template) or takes the default. */
 export interface SlackConfig {
@@ -42,58 +43,74 @@ export interface SlackConfig {
   mrkdwnIn: string[];
 }
 
-const TEXT_FIELDS = {
-  channel: 'channel',
-  username: 'username',
-  iconEmoji: 'icon_emoji',
-  iconUrl: 'icon_url',
-  color: 'color',
-  title: 'title',
-  titleLink: 'title_link',
-  pretext: 'pretext',
-  text: 'text',
-  fallback: 'fallback',
-  callbackId: 'callback_id',
-  footer: 'footer',
-  imageUrl: 'image_url',
-  thumbUrl: 'thumb_url',
-} as const;
-
 const UNSUPPORTED = ['actions', 'update_message', 'edit_messages', 'app_token', 'app_url'];
 
 export function readSlackConfig(raw: unknown, render?: TemplateRenderer): SlackConfig {
-  const r = ConfigReader.of('slack', raw);
-  for (const field of UNSUPPORTED) if (r.has(field)) r.fail(field, 'is not supported by metrics-hub receivers');
-  const apiUrl = r.httpUrl('api_url');
-  const apiUrlFile = r.string('api_url_file');
-  if (apiUrl === undefined && apiUrlFile === undefined) r.fail('api_url', 'is required (the incoming webhook URL; or api_url_file)');
-  if (apiUrl !== undefined && apiUrlFile !== undefined) r.fail('api_url_file', 'set either api_url or api_url_file, not both');
-  const config: SlackConfig = {
-    sendResolved: r.boolean('send_resolved', false),
-    timeoutMs: r.positiveDuration('timeout', DEFAULT_HTTP_TIMEOUT_MS),
-    http: readHttpConfig(r),
-    linkNames: r.boolean('link_names', false),
-    shortFields: r.boolean('short_fields', false),
-    mrkdwnIn: r.stringList('mrkdwn_in') ?? ['fallback', 'pretext', 'text'],
-    fields: [],
-  };
-  if (apiUrl !== undefined) config.apiUrl = apiUrl;
-  if (apiUrlFile !== undefined) config.apiUrlFile = apiUrlFile;
-  for (const [prop, key] of Object.entries(TEXT_FIELDS) as [keyof typeof TEXT_FIELDS, string][]) {
-    const field = readTextField(r, key, render);
-    if (field) config[prop] = field;
-  }
-  for (const f of r.sections('fields') ?? []) {
-    const short = f.has('short') ? f.boolean('short', false) : undefined;
-    config.fields.push({
-      title: compileTextField(f, 'title', f.requiredString('title'), render),
-      value: compileTextField(f, 'value', f.requiredString('value'), render),
-      ...(short === undefined ? {} : { short }),
-    });
-    f.finish();
-  }
-  r.finish();
-  return config;
+  const textField = templateText('slack', render);
+  const schema = object(
+    {
+      api_url: { schema: httpUrl, help: 'the incoming webhook URL' },
+      api_url_file: text,
+      send_resolved: { schema: bool, default: false },
+      timeout: { schema: positiveDuration, default: DEFAULT_HTTP_TIMEOUT_MS, help: 'how long one request may take' },
+      http_config: { schema: httpConfig, default: { followRedirects: true } },
+      link_names: { schema: bool, default: false },
+      short_fields: { schema: bool, default: false },
+      mrkdwn_in: { schema: list(text), default: ['fallback', 'pretext', 'text'] },
+      channel: textField,
+      username: textField,
+      icon_emoji: textField,
+      icon_url: textField,
+      color: textField,
+      title: textField,
+      title_link: textField,
+      pretext: textField,
+      text: textField,
+      fallback: textField,
+      callback_id: textField,
+      footer: textField,
+      image_url: textField,
+      thumb_url: textField,
+      fields: {
+        schema: list(object({ title: requiredText(undefined, textField), value: requiredText(undefined, textField), short: bool })),
+        default: [],
+      },
+    },
+    { notSupported: notImplemented(UNSUPPORTED) },
+  );
+  const slack = transform(schema, (v, place, reading): SlackConfig => {
+    eitherKey(place, reading, 'api_url', 'api_url_file', 'the incoming webhook URL');
+    const config: SlackConfig = {
+      sendResolved: v.send_resolved,
+      timeoutMs: v.timeout,
+      http: v.http_config,
+      linkNames: v.link_names,
+      shortFields: v.short_fields,
+      mrkdwnIn: v.mrkdwn_in,
+      fields: v.fields.map((f) => ({ title: f.title, value: f.value, ...(f.short === undefined ? {} : { short: f.short }) })),
+    };
+    if (v.api_url !== undefined) config.apiUrl = v.api_url;
+    if (v.api_url_file !== undefined) config.apiUrlFile = v.api_url_file;
+    const texts = {
+      channel: v.channel,
+      username: v.username,
+      iconEmoji: v.icon_emoji,
+      iconUrl: v.icon_url,
+      color: v.color,
+      title: v.title,
+      titleLink: v.title_link,
+      pretext: v.pretext,
+      text: v.text,
+      fallback: v.fallback,
+      callbackId: v.callback_id,
+      footer: v.footer,
+      imageUrl: v.image_url,
+      thumbUrl: v.thumb_url,
+    };
+    for (const [prop, field] of Object.entries(texts)) if (field) config[prop as keyof typeof texts] = field;
+    return config;
+  });
+  return readReceiverConfig('slack', raw, slack);
 }
 
 /** Slack's limit for an attachment title. */

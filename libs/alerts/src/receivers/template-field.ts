@@ -2,29 +2,41 @@
 // as is unless it contains `{{`, which needs the Go-template engine. A template without an
 // engine is a config error at load time, not a surprise at 3 a.m.
 
+import { custom, text, type Place, type Reading, type Schema } from '@metrics-hub/config';
 import type { TemplateRenderer } from '../model.ts';
-import type { ConfigReader } from './config-reader.ts';
 import { DeliveryError } from './errors.ts';
 import type { TemplateData } from './template-data.ts';
 
 /** A configured text field: renders against the template data of one notification. */
 export type TextField = (data: TemplateData) => string;
 
-export function readTextField(reader: ConfigReader, key: string, render: TemplateRenderer | undefined): TextField | undefined {
-  const source = reader.string(key);
-  if (source === undefined) return undefined;
-  return compileTextField(reader, key, source, render);
+/** A text field of receiver `kind`, compiled for `render`. */
+export function templateText(kind: string, render: TemplateRenderer | undefined): Schema<TextField> {
+  return custom((place, reading) => {
+    const source = text.read(place, reading);
+    return source === undefined ? undefined : compileTextField(kind, place, source, render, reading);
+  });
 }
 
-export function compileTextField(reader: ConfigReader, key: string, source: string, render: TemplateRenderer | undefined): TextField {
+/** `source` as a TextField; undefined (reported) when it is a template and there is no engine. */
+export function compileTextField(
+  kind: string,
+  place: Place,
+  source: string,
+  render: TemplateRenderer | undefined,
+  reading: Reading,
+): TextField | undefined {
   if (!source.includes('{{')) return () => source;
-  if (!render) reader.fail(key, 'is a template ({{ ... }}) but no template renderer was given to createIntegration');
-  const field = reader.path(key);
+  if (!render) {
+    reading.report(place, `${place.label} is a template ({{ ... }}) but no template renderer was given to createIntegration`);
+    return undefined;
+  }
+  const field = place.label;
   return (data) => {
     try {
       return render(source, data);
     } catch (err) {
-      throw new DeliveryError(reader.kind, 'template', `template ${field} failed: ${(err as Error).message ?? String(err)}`, {
+      throw new DeliveryError(kind, 'template', `template ${field} failed: ${(err as Error).message ?? String(err)}`, {
         retryable: false,
         cause: err,
       });

@@ -5,12 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Integration, Notification, TemplateRenderer } from '../model.ts';
 import { selectForSendResolved, truncateAlerts } from './alert-selection.ts';
-import { ConfigReader } from './config-reader.ts';
+import { bool, object, text, transform, wholeNumber } from '@metrics-hub/config';
 import { DeliveryError, excerpt } from './errors.ts';
-import { authorizationHeader, readHttpConfig, type HttpConfig } from './http-config.ts';
+import { authorizationHeader, httpConfig, type HttpConfig } from './http-config.ts';
 import { DEFAULT_HTTP_TIMEOUT_MS, describeUrl, post, type Fetch } from './http-post.ts';
+import { eitherKey, httpUrl, positiveDuration, readReceiverConfig } from './receiver-config.ts';
 import { notificationTemplateData } from './template-data.ts';
-import { readTextField, type TextField } from './template-field.ts';
+import { templateText, type TextField } from './template-field.ts';
 import { encodeWebhookMessage } from './webhook-payload.ts';
 
 export interface WebhookConfig {
@@ -27,23 +28,24 @@ export interface WebhookConfig {
 }
 
 export function readWebhookConfig(raw: unknown, render?: TemplateRenderer): WebhookConfig {
-  const r = ConfigReader.of('webhook', raw);
-  const url = r.httpUrl('url');
-  const urlFile = r.string('url_file');
-  if (url === undefined && urlFile === undefined) r.fail('url', 'is required (or url_file)');
-  if (url !== undefined && urlFile !== undefined) r.fail('url_file', 'set either url or url_file, not both');
-  const config: WebhookConfig = {
-    sendResolved: r.boolean('send_resolved', true),
-    maxAlerts: r.nonNegativeInteger('max_alerts', 0),
-    timeoutMs: r.positiveDuration('timeout', DEFAULT_HTTP_TIMEOUT_MS),
-    http: readHttpConfig(r),
-  };
-  if (url !== undefined) config.url = url;
-  if (urlFile !== undefined) config.urlFile = urlFile;
-  const body = readTextField(r, 'body_template', render);
-  if (body) config.bodyTemplate = body;
-  r.finish();
-  return config;
+  const schema = object({
+    url: { schema: httpUrl, help: 'the address alerts are posted to, e.g. https://hooks.example.org/alerts' },
+    url_file: text,
+    send_resolved: { schema: bool, default: true },
+    max_alerts: { schema: wholeNumber, default: 0, help: 'most alerts in one message; 0 for all' },
+    timeout: { schema: positiveDuration, default: DEFAULT_HTTP_TIMEOUT_MS, help: 'how long one request may take' },
+    http_config: { schema: httpConfig, default: { followRedirects: true } },
+    body_template: templateText('webhook', render),
+  });
+  const webhook = transform(schema, (v, place, reading): WebhookConfig => {
+    eitherKey(place, reading, 'url', 'url_file', 'the address alerts are posted to');
+    const config: WebhookConfig = { sendResolved: v.send_resolved, maxAlerts: v.max_alerts, timeoutMs: v.timeout, http: v.http_config };
+    if (v.url !== undefined) config.url = v.url;
+    if (v.url_file !== undefined) config.urlFile = v.url_file;
+    if (v.body_template) config.bodyTemplate = v.body_template;
+    return config;
+  });
+  return readReceiverConfig('webhook', raw, webhook);
 }
 
 export class WebhookIntegration implements Integration {

@@ -97,9 +97,11 @@ describe('rule files', () => {
       'rules.yml:5: group "g", rule #1 (alert A): expr: 1:11: parse error: unexpected end of input, expected ")"',
       'rules.yml:6: group "g", rule #2 (record bad name): "bad name" is not a valid metric name: use letters, digits, _ and :',
       expect.stringMatching(
-        /^rules\.yml:11: group "g", rule #3 \(alert B\): unknown key "lables": use alert, expr, for, keep_firing_for, labels, annotations$/,
+        /^rules\.yml:11: unknown key "lables" in group "g", rule #3 \(alert B\): did you mean "labels"\? Known keys are alert, expr, for, keep_firing_for, labels, annotations$/,
       ),
-      expect.stringMatching(/^rules\.yml:10: group "g", rule #3 \(alert B\): for: not a valid duration string: "5 minutes"/),
+      expect.stringMatching(
+        /^rules\.yml:10: group "g", rule #3 \(alert B\): for must be a duration like 30s, 5m or 1h30m \(got "5 minutes"\)/,
+      ),
       expect.stringMatching(/^rules\.yml:12: group "g", rule #4: needs exactly one of "alert:"/),
       'rules.yml:13: group "g": the name is used twice in this file: group names must be unique per file',
     ]);
@@ -121,7 +123,7 @@ describe('rule files', () => {
       ),
     ]);
     expect(problemsOf('groups: [\n')[0]).toMatch(/^rules\.yml:\d+: .*fix the YAML syntax$/);
-    expect(problemsOf('rules: []\n')[0]).toBe('rules.yml:1: unknown key "rules": a rule file has only "groups"');
+    expect(problemsOf('rules: []\n')[0]).toBe('rules.yml:1: unknown key "rules": known keys are groups');
   });
 });
 
