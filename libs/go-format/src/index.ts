@@ -4,7 +4,7 @@
 
 export { formatFloat, type FloatFormat } from './format-float.ts';
 export { canBackquote, isPrintable, quote, quoteRune } from './quote.ts';
-export { NumberSyntaxError, parseGoFloat, parseGoInt, unquote, unquoteRune } from './parse.ts';
+export { NumberSyntaxError, parseGoFloat, parseGoInt, unquote, unquotePrometheus, unquoteRune } from './parse.ts';
 export { printArg } from './print-arg.ts';
 export { sprint, sprintf, sprintln } from './sprintf.ts';
 export { goJson, goJsonString, marshalJSON, sortedKeys } from './json.ts';

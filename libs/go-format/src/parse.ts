@@ -47,19 +47,32 @@ function unquoteChar(s: string, i: number, quote: string): { value: string; next
 
 /** strconv.Unquote for "..." and `...` literals; throws SyntaxError('invalid syntax'). */
 export function unquote(literal: string): string {
+  return unquoteWith(literal, false);
+}
+
+/**
+ * Prometheus's util/strutil.Unquote, which PromQL reads its string literals with:
+ * strconv.Unquote that also takes '...' as a string (not a character) and keeps carriage
+ * returns in raw strings.
+ */
+export function unquotePrometheus(literal: string): string {
+  return unquoteWith(literal, true);
+}
+
+function unquoteWith(literal: string, prometheus: boolean): string {
   const q = literal[0];
   if (literal.length < 2 || literal[literal.length - 1] !== q) throw new SyntaxError('invalid syntax');
   const body = literal.slice(1, -1);
   if (q === '`') {
     if (body.includes('`')) throw new SyntaxError('invalid syntax');
     // Go drops carriage returns from raw strings so that files with CRLF read the same.
-    return body.replace(/\r/g, '');
+    return prometheus ? body : body.replace(/\r/g, '');
   }
-  if (q !== '"') throw new SyntaxError('invalid syntax');
+  if (q !== '"' && !(prometheus && q === "'")) throw new SyntaxError('invalid syntax');
   let out = '';
   for (let i = 0; i < body.length; ) {
     if (body[i] === '\n') throw new SyntaxError('invalid syntax');
-    const { value, next } = unquoteChar(body, i, '"');
+    const { value, next } = unquoteChar(body, i, q);
     out += value;
     i = next;
   }

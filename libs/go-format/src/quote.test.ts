@@ -3,7 +3,7 @@
 // (those whose input is valid UTF-8, the only kind a JavaScript string holds).
 
 import { describe, expect, it } from 'vitest';
-import { canBackquote, quote, quoteRune, unquote, unquoteRune } from './index.ts';
+import { canBackquote, quote, quoteRune, unquote, unquotePrometheus, unquoteRune } from './index.ts';
 
 describe('Quote', () => {
   it('escapes as PromQL messages show label names and values', () => {
@@ -118,5 +118,23 @@ describe('Unquote', () => {
     ];
     for (const [q, r] of cases) expect(unquoteRune(q), q).toBe(r);
     for (const q of ["'\\'", "'\\9'", "'\\19'", "'\\129'", "'ab'", "'\\\"'"]) expect(() => unquoteRune(q), q).toThrow();
+  });
+});
+
+describe("Prometheus's strutil.Unquote (PromQL string literals)", () => {
+  it('reads single-quoted strings as strings, double-quoted and raw ones as Go does', () => {
+    expect(unquotePrometheus("'it\\'s'")).toBe("it's");
+    expect(unquotePrometheus("'a\"b'")).toBe('a"b');
+    expect(unquotePrometheus('"\\u00e9\\x41\\101\\t"')).toBe('éAA\t');
+    expect(unquotePrometheus('`a\\b`')).toBe('a\\b');
+    expect(unquotePrometheus('`a\r\nb`')).toBe('a\r\nb');
+  });
+
+  it('refuses what strutil refuses', () => {
+    for (const bad of ["'abc", '"a\nb"', '"\\q"', '`a`b`', 'abc', "'a'b'"]) expect(() => unquotePrometheus(bad), bad).toThrow(SyntaxError);
+  });
+
+  it('leaves strconv.Unquote as Go has it: no single-quoted strings', () => {
+    expect(() => unquote("'ab'")).toThrow(SyntaxError);
   });
 });

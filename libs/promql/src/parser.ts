@@ -17,6 +17,7 @@ import type {
   VectorMatching,
   VectorSelector,
 } from './ast.ts';
+import { unquotePrometheus } from '@metrics-hub/go-format';
 import { compileAnchoredRegex, compileMatcher, MatcherError } from '@metrics-hub/wire';
 import { FUNCTIONS } from './function-signatures.ts';
 import { PromqlError, lineColumn } from './errors.ts';
@@ -549,51 +550,13 @@ export function parseNumber(text: string, fail: () => Error): number {
   throw fail();
 }
 
-/** Go's strconv.Unquote for the three PromQL quote styles. */
+/** A PromQL string literal's value (Prometheus reads them with util/strutil.Unquote). */
 export function unquoteString(text: string): string {
-  const q = text[0];
-  if (text.length < 2 || text[text.length - 1] !== q) throw new Error(`unterminated string ${text}`);
-  const body = text.slice(1, -1);
-  if (q === '`') return body;
-  if (q !== '"' && q !== "'") throw new Error(`bad string ${text}`);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const e = body[++i];
-    const simple: Record<string, string> = {
-      a: '\x07',
-      b: '\b',
-      f: '\f',
-      n: '\n',
-      r: '\r',
-      t: '\t',
-      v: '\v',
-      '\\': '\\',
-      '"': '"',
-      "'": "'",
-    };
-    if (e in simple) {
-      out += simple[e];
-    } else if (e === 'x' || e === 'u' || e === 'U') {
-      const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + len);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new Error(`invalid escape \\${e}${hex}`);
-      out += e === 'x' ? String.fromCharCode(parseInt(hex, 16)) : String.fromCodePoint(parseInt(hex, 16));
-      i += len;
-    } else if (/[0-7]/.test(e)) {
-      const oct = body.slice(i, i + 3);
-      if (!/^[0-7]{3}$/.test(oct)) throw new Error(`invalid escape \\${oct}`);
-      out += String.fromCharCode(parseInt(oct, 8));
-      i += 2;
-    } else {
-      throw new Error(`unknown escape sequence \\${e}`);
-    }
+  try {
+    return unquotePrometheus(text);
+  } catch {
+    throw new Error(`invalid string literal ${text}: check its quotes and escape sequences`);
   }
-  return out;
 }
 
 // ---------------------------------------------------------------- type checks
