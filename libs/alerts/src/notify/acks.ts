@@ -4,19 +4,10 @@
 // rows, so that a snooze outlives a flapping alert's resolved-and-garbage-collected rows.
 
 import type Database from 'better-sqlite3';
+import type { Ack, Snooze } from '@metrics-hub/hub-api';
 
-export interface Ack {
-  fingerprint: string;
-  by: string;
-  at: number;
-}
-
-export interface Snooze {
-  fingerprint: string;
-  until: number;
-  by: string;
-  at: number;
-}
+// The API's shapes are the records' own: what the hub serves is what is stored.
+export type { Ack, Snooze } from '@metrics-hub/hub-api';
 
 export class Acks {
   private readonly stmt;

@@ -1,39 +1,12 @@
 // What the notifier shows of an alert and a group: its state and every reason it is or is
 // not notified (the HTTP API and the desktop's alert list read these).
 
-import type { AlertStatus, Labels } from '../model.ts';
-import type { Ack, Snooze } from './acks.ts';
+import type { AlertGroup, AlertView } from '@metrics-hub/hub-api';
 import type { Evaluated } from './evaluate.ts';
 import { matchRoutes, type Route } from './route.ts';
 
-export interface AlertView {
-  fingerprint: string;
-  labels: Labels;
-  annotations: Readonly<Record<string, string>>;
-  startsAt: number;
-  endsAt: number;
-  generatorURL: string;
-  updatedAt: number;
-  status: AlertStatus;
-  /** Alertmanager's state: suppressed when silenced, inhibited, acknowledged or snoozed. */
-  state: 'active' | 'suppressed';
-  silencedBy: string[];
-  inhibitedBy: string[];
-  acked?: Ack;
-  snoozed?: Snooze;
-  /** The receivers its routes lead to. */
-  receivers: string[];
-}
-
-export interface GroupView {
-  groupKey: string;
-  routeId: string;
-  receiver: string;
-  groupLabels: Record<string, string>;
-  nextFlushAt: number;
-  flushed: boolean;
-  alerts: AlertView[];
-}
+// The API's shapes are the notifier's own: what the hub serves is what it computes.
+export type { AlertView, AlertGroup as GroupView };
 
 export function alertView(e: Evaluated, root: Route): AlertView {
   const { alert, mute } = e;

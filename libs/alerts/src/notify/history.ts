@@ -5,43 +5,14 @@
 // a delivery) in a side table, so searching by alert finds its deliveries too.
 
 import type Database from 'better-sqlite3';
+import type { HistoryEvent, HistoryKind } from '@metrics-hub/hub-api';
 import type { Labels } from '../model.ts';
 import { compileMatchers, matchesAll, parseMatchers, type LabelMatcher } from './matchers.ts';
 
-export type HistoryKind =
-  | 'firing'
-  | 'resolved'
-  | 'silenced'
-  | 'unsilenced'
-  | 'inhibited'
-  | 'uninhibited'
-  | 'acked'
-  | 'unacked'
-  | 'snoozed'
-  | 'unsnoozed'
-  | 'queued'
-  | 'delivery'
-  | 'gave_up';
+export type HistoryAlert = HistoryEvent['alerts'][number];
 
-export interface HistoryAlert {
-  fingerprint: string;
-  labels: Labels;
-}
-
-export interface HistoryEvent {
-  id: number;
-  at: number;
-  kind: HistoryKind;
-  alerts: HistoryAlert[];
-  receiver?: string;
-  integration?: string;
-  groupKey?: string;
-  /** Delivery attempts: whether the far end accepted it. */
-  ok?: boolean;
-  error?: string;
-  /** Per kind: silence ids, inhibiting fingerprints, who acked, snooze end, attempt number, outbox id... */
-  detail?: Record<string, unknown>;
-}
+// The API's shapes are the history's own: what the hub serves is what is stored.
+export type { HistoryEvent, HistoryKind };
 
 export type NewHistoryEvent = Omit<HistoryEvent, 'id'>;
 
