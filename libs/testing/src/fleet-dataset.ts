@@ -52,3 +52,11 @@ export function benchQueries(): string[] {
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
 }
+
+/** When the fleet's first scrape is due (its timestamps are this plus whole intervals, plus jitter when asked for). */
+export async function fleetStartMs(): Promise<number> {
+  const { fleetSeries } = (await import(pathToFileURL(datasetPath()).href)) as {
+    fleetSeries: (o: { hosts: number; hours: number; jitterMs: number }) => Iterator<FleetSeries>;
+  };
+  return fleetSeries({ hosts: 1, hours: 1, jitterMs: 0 }).next().value!.timestamps[0];
+}

@@ -2,7 +2,7 @@
 // only: production code never imports it. Node-only.
 export { makeCertificates, type TestCertificates } from './certificates.ts';
 export { median, parseBenchArgs, percentile, printTable, progress } from './bench-output.ts';
-export { benchQueries, datasetPath, loadFleet, type Fleet, type FleetSeries } from './fleet-dataset.ts';
+export { benchQueries, datasetPath, fleetStartMs, loadFleet, type Fleet, type FleetSeries } from './fleet-dataset.ts';
 export { benchCacheDir, fleetFile, type FleetFile, type FleetFileOptions } from './fleet-files.ts';
 export { freePort } from './free-port.ts';
 export { fuzz, fuzzRuns, type FuzzLimits, type FuzzReport } from './fuzz.ts';
