@@ -29,6 +29,7 @@ import {
   sampleRss,
   startPrometheus,
   startVictoriaMetrics,
+  storedSamples,
   waitForIdle,
   type PeerServer,
   type RssFigures,
@@ -51,6 +52,8 @@ const firstDue = await fleetStartMs();
 const stepMs = args.step * 1000;
 const endMs = Math.floor((firstDue + args.hours * 3_600_000 - 10_000) / stepMs) * stepMs;
 const window: Window = { startMs: endMs - args.hours * 3_600_000, endMs, stepMs };
+// Where every sample of the fleet lies, for the checks that a load kept them all.
+const span = { startMs: firstDue - 60_000, endMs: firstDue + args.hours * 3_600_000 };
 
 const work = mkdtempSync(join(args.dir ?? tmpdir(), 'query-http-bench-'));
 const running: (HubServe | PeerServer)[] = [];
@@ -61,10 +64,14 @@ try {
   const hub = await startHubServe(work, ['store:', '  retention: 3650d', '  rollup_1m_retention: 3650d', '  rollup_1h_retention: 3650d']);
   running.push(hub);
   const imported = await hubImport(hub.config, om.path);
-  if (imported.samples !== om.samples) throw new Error(`hub import stored ${imported.samples} samples, the file holds ${om.samples}`);
+  const kept = await storedSamples(hub.http, span.startMs, span.endMs);
+  if (kept.samples !== om.samples || kept.series !== om.series)
+    throw new Error(
+      `the hub answers with ${kept.series} series and ${kept.samples} samples; the file holds ${om.series} and ${om.samples}`,
+    );
   loading.push([
     'hub: hub import',
-    `${(imported.samples / imported.seconds / 1000).toFixed(0)} k samples/s (${imported.samples.toLocaleString('en')} samples, ${imported.series} series, ${mb(om.bytes)} of OpenMetrics in ${imported.seconds.toFixed(1)} s, CLI start to exit)`,
+    `${(imported.samples / imported.seconds / 1000).toFixed(0)} k samples/s (${imported.samples.toLocaleString('en')} samples, ${imported.series} series, ${mb(om.bytes)} of OpenMetrics in ${imported.seconds.toFixed(1)} s, CLI start to exit; every sample queryable after)`,
   ]);
   await settle('hub', hub.pid);
   const systems: QuerySystem[] = [{ name: 'hub', url: hub.http }];
@@ -83,7 +90,7 @@ try {
   if (peers.victoriaMetrics && promText) {
     const vm = await startVictoriaMetrics(join(work, 'victoria-metrics'));
     running.push(vm);
-    const seconds = await importIntoVictoriaMetrics(vm, promText.path, { series: promText.series, ...window, startMs: firstDue - 60_000 });
+    const seconds = await importIntoVictoriaMetrics(vm, promText.path, { series: promText.series, samples: promText.samples, ...span });
     loading.push([
       'VictoriaMetrics: import API',
       `${(promText.samples / seconds / 1000).toFixed(0)} k samples/s (${mb(promText.bytes)} of Prometheus text, until a query sees every series)`,
@@ -112,8 +119,15 @@ try {
   );
   const notes: [string, string][] = [];
   if (systems.some((s) => s.name === 'VM'))
-    notes.push(['VM, VM cached', 'VM: nocache=1 on every query (its rollup result cache off); VM cached: as it runs by default, warm after a first run']);
-  if (prom) notes.push(['answers', "the hub's last answer to each query against Prometheus's: same series, values within 1e-6 (topk: step by step)"]);
+    notes.push([
+      'VM, VM cached',
+      'VM: nocache=1 on every query (its rollup result cache off); VM cached: as it runs by default, warm after a first run',
+    ]);
+  if (prom)
+    notes.push([
+      'answers',
+      "the hub's last answer to each query against Prometheus's: same series, values within 1e-6 (topk: step by step)",
+    ]);
   if (notes.length) printTable('Notes', notes);
   printTable(
     'Resident memory (from /proc) while the queries ran',
@@ -135,7 +149,8 @@ function choosePeers(spec: string): { prometheus: boolean; victoriaMetrics: bool
     if (name !== 'prometheus' && name !== 'victoria-metrics')
       throw new Error(`--peers ${spec}: name auto, none, or peers from prometheus,victoria-metrics (comma-separated)`);
   const want = { prometheus: asked.has('prometheus'), victoriaMetrics: asked.has('victoria-metrics') };
-  if (want.prometheus && !installed.prometheus) throw new Error('--peers prometheus: prometheus and promtool are not installed (Debian package prometheus)');
+  if (want.prometheus && !installed.prometheus)
+    throw new Error('--peers prometheus: prometheus and promtool are not installed (Debian package prometheus)');
   if (want.victoriaMetrics && !installed.victoriaMetrics)
     throw new Error('--peers victoria-metrics: victoria-metrics is not installed (Debian package victoria-metrics)');
   return want;
@@ -143,6 +158,8 @@ function choosePeers(spec: string): { prometheus: boolean; victoriaMetrics: bool
 
 /** Waits until a server is done with what loading left it (sealing, compaction, merges). */
 async function settle(name: string, pid: number): Promise<void> {
-  await waitForIdle(pid, { onBusy: (cores, ms) => progress(`${name}: settling after the load (${cores.toFixed(1)} cores), ${(ms / 1000).toFixed(0)} s`) });
+  await waitForIdle(pid, {
+    onBusy: (cores, ms) => progress(`${name}: settling after the load (${cores.toFixed(1)} cores), ${(ms / 1000).toFixed(0)} s`),
+  });
   progress('');
 }

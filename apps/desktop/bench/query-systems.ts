@@ -93,7 +93,10 @@ export async function agreement(
     const ours = m.answers.get(system.name)?.get(query);
     const theirs = m.answers.get(reference.name)?.get(query);
     if (!ours || !theirs || 'error' in ours || 'error' in theirs) {
-      out.set(query, `not compared: ${ours && 'error' in ours ? `${system.name}: ${ours.error}` : ''}${theirs && 'error' in theirs ? ` ${reference.name}: ${theirs.error}` : ''}`);
+      out.set(
+        query,
+        `not compared: ${ours && 'error' in ours ? `${system.name}: ${ours.error}` : ''}${theirs && 'error' in theirs ? ` ${reference.name}: ${theirs.error}` : ''}`,
+      );
       continue;
     }
     const options = { ties: mayTie(query), names };
@@ -104,8 +107,7 @@ export async function agreement(
     }
     const moved = { ...w, startMs: w.startMs + 5000, endMs: w.endMs + 5000 };
     const [a, b] = [await rangeQuery(system, query, moved), await rangeQuery(reference, query, moved)];
-    const off =
-      'error' in a.answer || 'error' in b.answer ? 'an error off the minute' : compareMatrices(a.answer, b.answer, options).text;
+    const off = 'error' in a.answer || 'error' in b.answer ? 'an error off the minute' : compareMatrices(a.answer, b.answer, options).text;
     out.set(query, `${aligned.text}; 5 s off the minute: ${off}`);
   }
   progress('');
@@ -124,7 +126,10 @@ export function tableRows(m: Measured, systems: QuerySystem[], queries: string[]
   rows.push(['whole set', totals.map(cell).join('')]);
   for (const [i, s] of systems.entries()) {
     if (i === 0) continue;
-    rows.push([`${hub} / ${s.name}`, `${(totals[0] / totals[i]).toFixed(2)} (total ${totals[0].toFixed(0)} ms vs ${totals[i].toFixed(0)} ms)`]);
+    rows.push([
+      `${hub} / ${s.name}`,
+      `${(totals[0] / totals[i]).toFixed(2)} (total ${totals[0].toFixed(0)} ms vs ${totals[i].toFixed(0)} ms)`,
+    ]);
   }
   const slowest = [...queries].sort((x, y) => med(hub, y) - med(hub, x))[0];
   rows.push([

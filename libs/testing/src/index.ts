@@ -23,7 +23,7 @@ export {
   type IdleOptions,
   type RssFigures,
 } from './process-stats.ts';
-export { compareMatrices, mayTie, type Agreement, type AgreementOptions, type MatrixSeries } from './query-answers.ts';
+export { compareMatrices, mayTie, storedSamples, type Agreement, type AgreementOptions, type MatrixSeries } from './query-answers.ts';
 export { findProgram, systemTool, systemTools } from './system-tools.ts';
 export { tempDir, type TempDir } from './temp-dir.ts';
 export { waitFor, type WaitForOptions } from './wait-for.ts';

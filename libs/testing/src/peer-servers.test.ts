@@ -30,7 +30,7 @@ describe.runIf(systemTool('victoria-metrics', 'victoria-metrics', 'the peer test
       file,
       `# TYPE load gauge\nload{host="a"} 1.5 ${T0}\nload{host="a"} 2.5 ${T0 + 10_000}\nload{host="b"} 7 ${T0 + 10_000}\n`,
     );
-    const seconds = await importIntoVictoriaMetrics(vm, file, { series: 2, startMs: T0, endMs: T0 + 10_000 });
+    const seconds = await importIntoVictoriaMetrics(vm, file, { series: 2, samples: 3, startMs: T0, endMs: T0 + 10_000 });
     expect(seconds).toBeGreaterThan(0);
     const answer = await instant(vm, 'load', T0 + 10_000);
     expect(answer.data.result.map((r) => [r.metric.host, r.value[1]]).sort()).toEqual([

@@ -9,6 +9,7 @@ import { progress } from './bench-output.ts';
 import { benchCacheDir } from './fleet-files.ts';
 import { freePort } from './free-port.ts';
 import { waitForIdle } from './process-stats.ts';
+import { storedSamples } from './query-answers.ts';
 import { findProgram } from './system-tools.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -98,13 +99,14 @@ export async function prometheusBlocks(openMetricsFile: string, cacheDir = bench
 
 /**
  * Loads a Prometheus text file (timestamps in ms) into VictoriaMetrics through its import
- * API, makes it searchable (`/internal/force_flush`) and waits until a query sees all
- * `series` over [startMs, endMs]. Resolves with the seconds from the first byte sent to then.
+ * API, makes it searchable (`/internal/force_flush`) and waits until queries see all its
+ * series and samples, which lie in [startMs, endMs]. Resolves with the seconds from the
+ * first byte sent to then.
  */
 export async function importIntoVictoriaMetrics(
   vm: PeerServer,
   file: string,
-  expected: { series: number; startMs: number; endMs: number },
+  expected: { series: number; samples: number; startMs: number; endMs: number },
 ): Promise<number> {
   const total = statSync(file).size;
   let sent = 0;
@@ -118,21 +120,16 @@ export async function importIntoVictoriaMetrics(
   })();
   const res = await fetch(`${vm.url}/api/v1/import/prometheus`, { method: 'POST', body: body as never, duplex: 'half' } as RequestInit);
   if (!res.ok) throw new Error(`VictoriaMetrics refused the import of ${file}: HTTP ${res.status} ${await res.text()}`);
-  const hours = Math.ceil((expected.endMs - expected.startMs) / 3_600_000) + 1;
-  const query = new URLSearchParams({
-    query: `count(count_over_time({__name__=~".+"}[${hours}h]))`,
-    time: String(expected.endMs / 1000 + 60),
-  });
-  let seen = 0;
+  let seen = { series: 0, samples: 0 };
   await waitFor(
     async () => {
       await fetch(`${vm.url}/internal/force_flush`);
-      const answer = (await (await fetch(`${vm.url}/api/v1/query?${query}`)).json()) as { data: { result: { value: [number, string] }[] } };
-      seen = Number(answer.data.result[0]?.value[1] ?? 0);
-      progress(`VictoriaMetrics: ${seen} of ${expected.series} series searchable`);
-      return seen >= expected.series;
+      seen = await storedSamples(vm.url, expected.startMs, expected.endMs);
+      progress(`VictoriaMetrics: ${seen.series} of ${expected.series} series, ${seen.samples} of ${expected.samples} samples searchable`);
+      return seen.series >= expected.series && seen.samples >= expected.samples;
     },
-    () => `VictoriaMetrics to show all ${expected.series} series (it shows ${seen}); its log: ${vm.log().slice(-500)}`,
+    () =>
+      `VictoriaMetrics to show all ${expected.series} series and ${expected.samples} samples (it shows ${seen.series} and ${seen.samples}); its log: ${vm.log().slice(-500)}`,
     { timeoutMs: 300_000, intervalMs: 500 },
   );
   progress('');

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { compareMatrices, mayTie, type MatrixSeries } from './query-answers.ts';
+import { compareMatrices, mayTie, storedSamples, type MatrixSeries } from './query-answers.ts';
 
 const series = (metric: Record<string, string>, values: [number, string][]): MatrixSeries => ({ metric, values });
 const names: [string, string] = ['hub', 'prometheus'];
@@ -81,5 +83,36 @@ describe('mayTie', () => {
     expect(mayTie('bottomk (3, y)')).toBe(true);
     expect(mayTie('sum(rate(x[5m]))')).toBe(false);
     expect(mayTie('my_topk_metric')).toBe(false);
+  });
+});
+
+describe('storedSamples', () => {
+  it('asks a metric name at a time for its series and samples over the whole span, the end included', async () => {
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const params = new URL(req.url!, 'http://x').searchParams;
+        if (req.url!.startsWith('/api/v1/label/__name__/values')) return res.end(JSON.stringify({ status: 'success', data: ['a', 'b'] }));
+        const query = params.get('query')!;
+        asked.push(`${query} @${params.get('time')}`);
+        const name = /"(\w)"/.exec(query)![1];
+        const value = query.startsWith('count(') ? { a: 2, b: 1 }[name] : { a: 17, b: 5 }[name];
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(value)] }] } }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await storedSamples(url, 1_000_000, 1_060_500)).toEqual({ series: 3, samples: 22 });
+      expect(asked).toEqual([
+        'count(count_over_time({__name__="a"}[62s])) @1060.5',
+        'sum(count_over_time({__name__="a"}[62s])) @1060.5',
+        'count(count_over_time({__name__="b"}[62s])) @1060.5',
+        'sum(count_over_time({__name__="b"}[62s])) @1060.5',
+      ]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -144,3 +144,33 @@ function same(x: number, y: number, tolerance: number): boolean {
   // (where no relative tolerance helps): below 1e-12 apart is the same.
   return Math.abs(x - y) <= Math.max(tolerance * Math.max(Math.abs(x), Math.abs(y)), 1e-12);
 }
+
+/**
+ * How many series and samples a server speaking Prometheus's API holds from `startMs` to
+ * `endMs` (both included), by instant queries of count_over_time over that span, a metric
+ * name at a time (count_over_time drops the name, so series of several names would
+ * collide): to check that a load kept everything (nothing refused, nothing deleted by retention).
+ */
+export async function storedSamples(url: string, startMs: number, endMs: number): Promise<{ series: number; samples: number }> {
+  const seconds = Math.ceil((endMs - startMs) / 1000) + 1;
+  const ask = async <T>(path: string, params: Record<string, string>): Promise<T> => {
+    const res = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
+    const body = (await res.json()) as { status: string; error?: string; data: T };
+    if (body.status !== 'success') throw new Error(`${url}${path} refused ${JSON.stringify(params)}: ${body.error}`);
+    return body.data;
+  };
+  const value = async (query: string) =>
+    Number(
+      (await ask<{ result: { value: [number, string] }[] }>('/api/v1/query', { query, time: String(endMs / 1000) })).result[0]?.value[1] ??
+        0,
+    );
+  const names = await ask<string[]>('/api/v1/label/__name__/values', {});
+  let series = 0;
+  let samples = 0;
+  for (const name of names) {
+    const selector = `count_over_time({__name__=${JSON.stringify(name)}}[${seconds}s])`;
+    series += await value(`count(${selector})`);
+    samples += await value(`sum(${selector})`);
+  }
+  return { series, samples };
+}
