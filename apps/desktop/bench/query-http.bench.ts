@@ -93,7 +93,7 @@ try {
     const seconds = await importIntoVictoriaMetrics(vm, promText.path, { series: promText.series, samples: promText.samples, ...span });
     loading.push([
       'VictoriaMetrics: import API',
-      `${(promText.samples / seconds / 1000).toFixed(0)} k samples/s (${mb(promText.bytes)} of Prometheus text, until a query sees every series)`,
+      `${(promText.samples / seconds / 1000).toFixed(0)} k samples/s (${mb(promText.bytes)} of Prometheus text, until queries see every sample)`,
     ]);
     await settle('VictoriaMetrics', vm.pid);
     // Its rollup result cache answers a repeated range query from earlier results: the

@@ -132,12 +132,7 @@ export function tableRows(m: Measured, systems: QuerySystem[], queries: string[]
     ]);
   }
   const slowest = [...queries].sort((x, y) => med(hub, y) - med(hub, x))[0];
-  rows.push([
-    `slowest on ${hub}`,
-    `${med(hub, slowest).toFixed(0)} ms: ${slowest} (${systems
-      .slice(1)
-      .map((s) => `${s.name} ${med(s.name, slowest).toFixed(0)} ms`)
-      .join(', ')})`,
-  ]);
+  const others = systems.slice(1).map((s) => `${s.name} ${med(s.name, slowest).toFixed(0)} ms`);
+  rows.push([`slowest on ${hub}`, `${med(hub, slowest).toFixed(0)} ms: ${slowest}${others.length ? ` (${others.join(', ')})` : ''}`]);
   return rows;
 }
