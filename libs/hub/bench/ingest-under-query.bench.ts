@@ -118,7 +118,7 @@ try {
   log.phase = 'drain';
   agents.stop();
   progress('waiting for the last PUBACKs and queries');
-  await Promise.all([queryClients.stop(), probe.stop()]);
+  const [, probed] = await Promise.all([queryClients.stop(), probe.stop()]);
   for (let i = 0; i < 300 && agents.pending() > 0; i++) await new Promise((r) => setTimeout(r, 100));
   const unacknowledged = agents.pending();
   for (const c of [...clients, probeClient]) c.client.end(true);
@@ -157,8 +157,9 @@ try {
     rows.push(['  hub', `CPU ${(p.cpu * 100).toFixed(0)}% of one core; RSS median ${mb(p.rss.medianBytes)}, max ${mb(p.rss.maxBytes)}`]);
   }
   if (unacknowledged) rows.push(['unacknowledged', `${unacknowledged} batches had no PUBACK 30 s after the agents stopped`]);
-  const probeErrors = log.get('baseline', 'probe errors').length + log.get('loaded', 'probe errors').length;
-  if (probeErrors) rows.push(['probe errors', `${probeErrors} instant queries of the probe failed`]);
+  if (probed.unseen) rows.push(['probe unseen', `${probed.unseen} probe samples not queryable 30 s after the agents stopped`]);
+  const probeErrors = ['baseline', 'loaded', 'drain'].reduce((n, p) => n + log.get(p, 'probe errors').length, 0);
+  if (probeErrors) rows.push(['probe errors', `${probeErrors} instant queries of the probe failed; the last: ${probed.lastError}`]);
   printTable(`Ingest under query load: hub in its own process (durability on), ${args.clients} query clients`, rows);
 } finally {
   await stopHub();

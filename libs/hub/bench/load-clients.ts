@@ -97,14 +97,16 @@ export function startAgents(
  * The probe: an agent publishing `bench_probe` (value = its timestamp) every second, and a
  * watcher asking the hub for it by an instant query every 50 ms. A sample's latency is
  * from its timestamp to the answer that first shows it (or a later one), logged as
- * `queryable`.
+ * `queryable` under the phase it was sent in. `stop` ends the publishing, then watches
+ * until every sample sent was seen (at most 30 s) and says how many never were, and the
+ * last error of a watching query.
  */
 export function startProbe(
   probe: { client: mqtt.MqttClient; agentId: string },
   http: string,
   log: PhaseLog,
   prefix = 'metrics',
-): { stop: () => Promise<void> } {
+): { stop: () => Promise<{ unseen: number; lastError?: string }> } {
   const sent: { t: number; phase: string }[] = [];
   let seq = 0;
   const timer = setInterval(() => {
@@ -120,20 +122,24 @@ export function startProbe(
     });
     probe.client.publish(topics.samples(prefix, probe.agentId), Buffer.from(payload), { qos: 1 });
   }, 1000);
-  let running = true;
+  let stopAt = Infinity;
+  let lastError: string | undefined;
   const watching = (async () => {
-    while (running) {
+    while (Date.now() < stopAt || (sent.length && Date.now() < stopAt + 30_000)) {
       const asked = Date.now();
       try {
         const res = await fetch(`${http}/api/v1/query?${new URLSearchParams({ query: 'bench_probe', time: String(asked / 1000) })}`);
-        const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
+        const text = await res.text();
+        const body = JSON.parse(text) as { status?: string; data?: { result?: { value: [number, string] }[] } };
+        if (body.status !== 'success') throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
         const seen = Number(body.data?.result?.[0]?.value[1] ?? 0);
         const answered = Date.now();
         while (sent.length && sent[0].t <= seen) {
           const s = sent.shift()!;
           log.add('queryable', answered - s.t, s.phase);
         }
-      } catch {
+      } catch (e) {
+        lastError = (e as Error).message;
         log.add('probe errors', 1);
       }
       await new Promise((r) => setTimeout(r, Math.max(0, asked + 50 - Date.now())));
@@ -142,8 +148,9 @@ export function startProbe(
   return {
     stop: async () => {
       clearInterval(timer);
-      running = false;
+      stopAt = Date.now();
       await watching;
+      return { unseen: sent.length, lastError };
     },
   };
 }
