@@ -6,12 +6,12 @@
 // runs the same queries over its HTTP API and compares times and answers side by side.
 //
 //   npx tsx libs/promql/bench/queries.bench.ts [--hosts 50] [--hours 24] [--runs 3] [--prometheus-data DIR]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TimeSeriesStore, type AppendSeries } from '@metrics-hub/tsdb';
-import { datasetPath, loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
+import { benchQueries, loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { Engine, type QueryResult } from '../src/index.ts';
 import { versusPrometheus } from './versus-prometheus.ts';
 
@@ -19,10 +19,7 @@ const argv = process.argv.slice(2);
 const promIndex = argv.indexOf('--prometheus-data');
 const prometheusData = promIndex >= 0 ? argv.splice(promIndex, 2)[1] : undefined;
 const args = parseBenchArgs(argv, { hosts: 50, hours: 24, runs: 3 });
-const queries = readFileSync(join(datasetPath(), '..', 'queries.txt'), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith('#'));
+const queries = benchQueries();
 
 const fleet = await loadFleet(args.hosts, args.hours);
 const dir = mkdtempSync(join(tmpdir(), 'promql-bench-'));

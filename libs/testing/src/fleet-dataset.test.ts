@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { datasetPath, loadFleet } from './fleet-dataset.ts';
+import { benchQueries, datasetPath, fleetStartMs, loadFleet } from './fleet-dataset.ts';
 import { tempDir } from './temp-dir.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -53,5 +53,21 @@ describe('the fleet dataset', () => {
     expect(fleet.steps).toBe(8);
     expect(fleet.samples).toBe(24);
     expect(fleet.end).toBe(1000 * (7 + 2));
+    expect(await fleetStartMs()).toBe(0);
+  });
+
+  it('starts the real fleet on the first of January 2026', async () => {
+    vi.stubEnv('METRICS_HUB_SHARED', undefined);
+    if (!existsSync(join(checkout, '..', 'shared', 'bench', 'dataset.mjs'))) return;
+    expect(new Date(await fleetStartMs()).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('reads the query set beside the dataset, one expression a line, without comments and blank lines', () => {
+    const shared = tempDir('fleet-dataset-test-', cleanups);
+    mkdirSync(shared.file('bench'));
+    writeFileSync(shared.file('bench/dataset.mjs'), '');
+    writeFileSync(shared.file('bench/queries.txt'), '# a comment\nup\n\n  sum(rate(x[5m]))  \n# another\n');
+    vi.stubEnv('METRICS_HUB_SHARED', shared.path);
+    expect(benchQueries()).toEqual(['up', 'sum(rate(x[5m]))']);
   });
 });

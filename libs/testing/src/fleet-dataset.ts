@@ -1,6 +1,6 @@
 // The benchmarks' shared, deterministic fleet: ../shared/bench/dataset.mjs beside the
 // checkout (or in $METRICS_HUB_SHARED), loaded into memory.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { progress } from './bench-output.ts';
@@ -43,4 +43,20 @@ export async function loadFleet(hosts: number, hours: number): Promise<Fleet> {
   for (const s of series) end = Math.max(end, s.timestamps[steps - 1]);
   progress('');
   return { series, steps, samples: series.length * steps, end };
+}
+
+/** The shared query set: each PromQL line of ../shared/bench/queries.txt (beside dataset.mjs), comments and blank lines left out. */
+export function benchQueries(): string[] {
+  return readFileSync(join(dirname(datasetPath()), 'queries.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+/** When the fleet's first scrape is due (its timestamps are this plus whole intervals, plus jitter when asked for). */
+export async function fleetStartMs(): Promise<number> {
+  const { fleetSeries } = (await import(pathToFileURL(datasetPath()).href)) as {
+    fleetSeries: (o: { hosts: number; hours: number; jitterMs: number }) => Iterator<FleetSeries>;
+  };
+  return fleetSeries({ hosts: 1, hours: 1, jitterMs: 0 }).next().value!.timestamps[0];
 }
