@@ -35,6 +35,9 @@ export function applyRetention(st: StoreState): { chunksDropped: number; seriesD
         gone.push(state);
     }
     for (const state of gone) st.stmt.deleteSeries.run(state.id);
+    // Readers on other connections (replica.ts) rebuild their index when this changes: a
+    // deleted id can be given to a new series.
+    if (gone.length) st.stmt.countSeriesRemoved.run(gone.length);
   })();
   for (const state of gone) st.states.delete(state.id);
   st.index.remove(gone.map((s) => s.id));
