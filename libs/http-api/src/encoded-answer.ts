@@ -10,12 +10,16 @@ import { errorJson, successJson } from './format.ts';
 
 function encode(status: number, json: string, encoding: AnswerEncoding): EncodedAnswer {
   const body = new TextEncoder().encode(json);
-  if (encoding.gzip && body.byteLength >= encoding.gzipMinBytes) {
-    const gz = gzipSync(body);
-    // Its own buffer (not a slice of a pool), so that it can be transferred between threads.
-    return { status, body: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength).slice(), gzip: true };
-  }
-  return { status, body, gzip: false };
+  const gzip = encoding.gzip && body.byteLength >= encoding.gzipMinBytes;
+  return { status, body: ownBuffer(gzip ? gzipSync(body) : body), gzip };
+}
+
+/**
+ * The bytes in an ArrayBuffer of their own, so that they can be transferred between threads
+ * (a Buffer's memory may be part of Node's pool, which cannot be).
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return !Buffer.isBuffer(bytes) && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 export function encodeSuccess(data: EndpointData, encoding: AnswerEncoding): EncodedAnswer {

@@ -3,9 +3,17 @@
 // evaluation and encoding (`runQueryJob`), which the hub runs in a worker thread. A job is
 // plain data, so that it can be posted to one.
 
-import { Engine, PromqlError, type EngineLimits, type QueryData, type QueryOptions, type QueryResult } from '@metrics-hub/promql';
+import {
+  Engine,
+  PromqlError,
+  type EngineLimits,
+  type QueryData,
+  type QueryOptions,
+  type Queryable,
+  type QueryResult,
+} from '@metrics-hub/promql';
 import { ApiError, invalidParam } from './api-error.ts';
-import { TRUNCATED_WARNING, type EndpointResult } from './endpoint.ts';
+import { TRUNCATED_WARNING, type EndpointData } from './endpoint.ts';
 import type { Form } from './form.ts';
 import { matrixColumnsJson, queryDataJson } from './format.ts';
 import { durationParam, limitParam, optionalTimeParam, parseDuration, requiredTimeParam } from './params.ts';
@@ -97,12 +105,7 @@ export function jobLimits(base: EngineLimits, job: QueryJob): EngineLimits {
 }
 
 /** Evaluates a job: the `data` of its answer as JSON text, with its annotations. */
-export function runQueryJob(
-  job: QueryJob,
-  base: Engine,
-  queryable: Parameters<Engine['instantQuery']>[0],
-  options?: QueryOptions,
-): EndpointResult {
+export function runQueryJob(job: QueryJob, base: Engine, queryable: Queryable, options?: QueryOptions): EndpointData {
   const limits = jobLimits(base.limits, job);
   const engine = job.timeoutMs === undefined && job.lookbackDeltaMs === undefined ? base : new Engine(limits);
   if (job.kind === 'range') {
@@ -125,7 +128,7 @@ export function runQueryJob(
   return respond(result, job.limit);
 }
 
-function respond(result: QueryResult, limit: number, toJson: (data: QueryData) => string = queryDataJson): EndpointResult {
+function respond(result: QueryResult, limit: number, toJson: (data: QueryData) => string = queryDataJson): EndpointData {
   const warnings = capAnnotations(result.warnings, 'warning');
   const data = limit > 0 ? truncate(result.data, limit) : result.data;
   if (data !== result.data) warnings.push(TRUNCATED_WARNING);

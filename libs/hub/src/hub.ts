@@ -4,14 +4,14 @@
 //
 //   broker (embedded aedes, or a client of an external one)
 //     └─ MessageSink ─► Ingester (decode, check, de-duplicate, group commit, then PUBACK)
-//                         └─► TimeSeriesStore ◄─ Engine (PromQL) ◄─ HTTP API
+//                         └─► TimeSeriesStore ◄─ query workers (PromQL, read-only replicas) ◄─ HTTP API
 //                         └─► FleetRegistry (status, lag, backlog; writes `up`)
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { RulesQueryError, type DesktopNotifier } from '@metrics-hub/alerts';
-import { ApiError, createPrometheusApi, parseRulesFilter } from '@metrics-hub/http-api';
+import { ApiError, createPrometheusApi, parseRulesFilter, type AnswerEncoding, type QueryJob } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore, type AppendResult, type AppendSeries } from '@metrics-hub/tsdb';
 import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
@@ -40,6 +40,7 @@ import { REMOTE_WRITE_PATH } from './remote-write/receive-route.ts';
 import { apiTokenFile, readApiToken } from './api-token.ts';
 import { tightenDataDir, tightenedLine } from './file-modes.ts';
 import { escapingLog } from './log-line.ts';
+import { QueryPool } from './query/query-pool.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -72,6 +73,8 @@ export class Hub {
   readonly fleet: FleetRegistry;
   readonly ingester: Ingester;
   readonly engine: Engine;
+  /** /api/v1/query and query_range, in worker threads; undefined with query.max_concurrency 0. */
+  readonly queries: QueryPool | undefined;
   readonly alerting: Alerting;
   /** Remote write: POST /api/v1/write in, and every stored sample out to remote_write endpoints. */
   readonly remoteWrite: HubRemoteWrite;
@@ -133,6 +136,18 @@ export class Hub {
       maxSamples: config.query.maxSamples,
       lookbackDeltaMs: config.query.lookbackDeltaMs,
     });
+    this.queries =
+      config.query.maxConcurrency > 0
+        ? new QueryPool({
+            dbPath: join(config.dataDir, 'metrics.db'),
+            retention: this.store.options.retention,
+            archiveDir: config.store.archive?.dir,
+            limits: this.engine.limits,
+            maxConcurrency: config.query.maxConcurrency,
+            maxQueued: config.query.maxQueued,
+            log: this.log,
+          })
+        : undefined;
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);
       if (outcome.kind === 'stored' && outcome.samples > 0) this.events.noteIngest(agentId, outcome.samples, outcome.newestStoredMs);
@@ -260,6 +275,8 @@ export class Hub {
     await this.ingester.close();
     this.fleet.save();
     await this.remoteWrite.stop();
+    // Before the store: its readers go first, so that closing checkpoints the journal whole.
+    await this.queries?.close();
     this.store.close();
   }
 
@@ -301,6 +318,7 @@ export class Hub {
         {
           engine: this.engine,
           queryable: this.store,
+          ...(this.queries && { runQuery: (job, context) => this.runQuery(job, context) }),
           series: (matchers, mint, maxt) => this.store.series(matchers, mint, maxt),
           labelNames: (matchers) => this.store.labelNames(matchers),
           labelValues: (name, matchers) => this.store.labelValues(name, matchers),
@@ -387,6 +405,10 @@ export class Hub {
     );
   }
 
+  private async runQuery(job: QueryJob, context: { signal: AbortSignal; encoding: AnswerEncoding }) {
+    return { encoded: await this.queries!.run(job, context) };
+  }
+
   private async alertTick(): Promise<void> {
     try {
       await this.alerting.tick(this.now());
@@ -431,6 +453,7 @@ export class Hub {
         version: HUB_VERSION,
       }),
       ...this.remoteWrite.metricFamilies(),
+      ...(this.queries?.metricFamilies() ?? []),
       {
         name: 'metrics_hub_http_requests_refused_total',
         type: 'counter' as const,

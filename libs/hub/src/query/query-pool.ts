@@ -1,0 +1,253 @@
+// The hub's queries, off its main thread: a bounded pool of worker threads (query-worker.ts),
+// each with its own read-only replica of the store, and a FIFO queue in front of them.
+//
+//   run(job) ─> queue (at most maxQueued waiting; beyond: 503 unavailable)
+//                 └─> an idle worker (at most maxConcurrency, started on demand)
+//                       └─> parse, evaluate, encode, gzip ─> the answer's bytes, transferred
+//
+// A query's timeout counts from when it was asked, as Prometheus counts its queue wait: one
+// still waiting at its deadline is answered with a timeout. A client that goes away
+// (`signal`) takes its query out of the queue, or stops it in its worker (a shared flag the
+// evaluation looks at with the clock). A worker that dies fails its query alone and is
+// replaced when the next query needs it.
+
+import { Worker } from 'node:worker_threads';
+import { ApiError, encodeError, jobLimits, type AnswerEncoding, type EncodedAnswer, type QueryJob } from '@metrics-hub/http-api';
+import type { MetricFamily } from '@metrics-hub/expfmt';
+import type { EngineLimits } from '@metrics-hub/promql';
+import type { QueryOutcome, QueryRequest, WorkerMessage, WorkerSetup } from './protocol.ts';
+import { QueryPoolStats } from './query-stats.ts';
+import { queryWorkerEntry } from './worker-entry.ts';
+
+export interface QueryPoolOptions {
+  /** The store's SQLite file (the workers open it read-only). */
+  dbPath: string;
+  retention: WorkerSetup['retention'];
+  archiveDir?: string;
+  limits: EngineLimits;
+  /** Queries evaluated at once, one per worker thread (hub.yaml query.max_concurrency). */
+  maxConcurrency: number;
+  /** Queries waiting beyond those (query.max_queued); more are refused with 503. */
+  maxQueued: number;
+  log: (line: string) => void;
+}
+
+interface Pending {
+  id: number;
+  job: QueryJob;
+  encoding: AnswerEncoding;
+  deadline: number;
+  enqueuedMs: number;
+  signal: AbortSignal;
+  resolve: (answer: EncodedAnswer) => void;
+  /** Undoes the abort listener and the queue timer. */
+  settle: () => void;
+  timer?: NodeJS.Timeout;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  cancel: Int32Array;
+  ready: boolean;
+  running: Pending | undefined;
+}
+
+export class QueryPool {
+  private readonly queue: Pending[] = [];
+  private readonly workers: PoolWorker[] = [];
+  private nextId = 1;
+  private closed = false;
+  readonly stats = new QueryPoolStats();
+
+  constructor(private readonly o: QueryPoolOptions) {
+    if (!(o.maxConcurrency >= 1)) throw new Error('query pool: maxConcurrency must be at least 1');
+  }
+
+  /** Queries being evaluated now. */
+  get running(): number {
+    return this.workers.filter((w) => w.running).length;
+  }
+
+  /** Queries waiting for a worker. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Answers a query (success or Prometheus's error, as bytes); never rejects. */
+  run(job: QueryJob, context: { signal: AbortSignal; encoding: AnswerEncoding }): Promise<EncodedAnswer> {
+    const { signal, encoding } = context;
+    if (this.closed) return Promise.resolve(this.fail(new ApiError('unavailable', 'the hub is stopping: retry when it is back'), encoding));
+    if (signal.aborted) return Promise.resolve(this.finish('canceled', canceledAnswer(encoding)));
+    const idle = this.workers.some((w) => w.ready && !w.running) || this.workers.length < this.o.maxConcurrency;
+    if (!idle && this.queue.length >= this.o.maxQueued) {
+      this.stats.count('rejected');
+      return Promise.resolve(
+        encodeError(
+          new ApiError(
+            'unavailable',
+            `too many queries at once: ${this.running} running and ${this.queue.length} waiting (query.max_concurrency ${this.o.maxConcurrency}, query.max_queued ${this.o.maxQueued}): retry in a moment, or raise query.max_queued in hub.yaml`,
+          ),
+          encoding,
+        ).answer,
+      );
+    }
+    const timeoutMs = jobLimits(this.o.limits, job).timeoutMs;
+    return new Promise<EncodedAnswer>((resolve) => {
+      const p: Pending = {
+        id: this.takeId(),
+        job,
+        encoding,
+        deadline: Date.now() + timeoutMs,
+        enqueuedMs: performance.now(),
+        signal,
+        resolve,
+        settle: () => {
+          signal.removeEventListener('abort', onAbort);
+          clearTimeout(p.timer);
+        },
+      };
+      const onAbort = () => this.abort(p);
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Still waiting at its deadline: answered as Prometheus answers a query timed out in its queue.
+      p.timer = setTimeout(() => this.expire(p), Math.max(0, timeoutMs) + 1);
+      p.timer.unref();
+      this.queue.push(p);
+      this.pump();
+    });
+  }
+
+  /** The pool's figures for the hub's own metrics. */
+  metricFamilies(): MetricFamily[] {
+    return this.stats.metricFamilies({
+      running: this.running,
+      queued: this.queued,
+      maxConcurrency: this.o.maxConcurrency,
+      maxQueued: this.o.maxQueued,
+    });
+  }
+
+  /** Stops every worker; queries waiting or running are answered 503. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopping = new ApiError('unavailable', 'the hub is stopping: retry when it is back');
+    for (const p of this.queue.splice(0)) this.answer(p, 'error', encodeError(stopping, p.encoding).answer);
+    const workers = this.workers.splice(0);
+    for (const w of workers) if (w.running) this.answer(w.running, 'error', encodeError(stopping, w.running.encoding).answer);
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+
+  private takeId(): number {
+    const id = this.nextId;
+    // Int32 for the shared cancel flag; 0 means none.
+    this.nextId = this.nextId >= 0x7fffffff ? 1 : this.nextId + 1;
+    return id;
+  }
+
+  /** Hands waiting queries to idle workers, starting workers up to the limit. */
+  private pump(): void {
+    while (this.queue.length) {
+      const w = this.workers.find((x) => x.ready && !x.running);
+      if (!w) {
+        const starting = this.workers.filter((x) => !x.ready).length;
+        if (this.workers.length < this.o.maxConcurrency && starting < this.queue.length) this.startWorker();
+        return;
+      }
+      const p = this.queue.shift()!;
+      this.stats.waited((performance.now() - p.enqueuedMs) / 1000);
+      w.running = p;
+      const request: QueryRequest = { type: 'query', id: p.id, job: p.job, deadline: p.deadline, encoding: p.encoding };
+      w.worker.postMessage(request);
+    }
+  }
+
+  private startWorker(): void {
+    const entry = queryWorkerEntry();
+    const cancel = new SharedArrayBuffer(4);
+    const setup: WorkerSetup = {
+      dbPath: this.o.dbPath,
+      retention: this.o.retention,
+      archiveDir: this.o.archiveDir,
+      limits: this.o.limits,
+      cancel,
+    };
+    const worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv, name: 'query-worker' });
+    const w: PoolWorker = { worker, cancel: new Int32Array(cancel), ready: false, running: undefined };
+    this.workers.push(w);
+    worker.on('message', (m: WorkerMessage) => this.onMessage(w, m));
+    worker.on('error', (e) => this.onGone(w, `it failed: ${e.stack ?? e.message}`));
+    worker.on('exit', (code) => this.onGone(w, `it exited with code ${code}`));
+  }
+
+  private onMessage(w: PoolWorker, m: WorkerMessage): void {
+    if (m.type === 'ready') {
+      w.ready = true;
+      this.pump();
+    } else if (m.type === 'failed') {
+      this.onGone(w, `it could not open the store: ${m.message}`);
+    } else if (w.running?.id === m.id) {
+      const p = w.running;
+      w.running = undefined;
+      if (m.internal) this.o.log(`query: ${JSON.stringify(p.job.query)}: ${m.internal}`);
+      this.answer(p, m.outcome, m.answer);
+      this.pump();
+    }
+  }
+
+  /** A worker that died or could not start: its query (or, if none started, the oldest waiting one) fails. */
+  private onGone(w: PoolWorker, why: string): void {
+    const i = this.workers.indexOf(w);
+    if (i < 0) return;
+    this.workers.splice(i, 1);
+    if (this.closed) return;
+    this.o.log(`query: a query worker stopped (${why})`);
+    void w.worker.terminate();
+    const failed = w.running ?? (w.ready ? undefined : this.queue.shift());
+    if (failed) {
+      const error = new ApiError('internal', `the query worker stopped (${why}): the query was not answered; try again`);
+      this.answer(failed, 'error', encodeError(error, failed.encoding).answer);
+    }
+    this.pump();
+  }
+
+  private abort(p: Pending): void {
+    const i = this.queue.indexOf(p);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      this.answer(p, 'canceled', canceledAnswer(p.encoding));
+      return;
+    }
+    // Running: the worker stops at its next look at the flag, and answers `canceled`.
+    const w = this.workers.find((x) => x.running === p);
+    if (w) Atomics.store(w.cancel, 0, p.id);
+  }
+
+  private expire(p: Pending): void {
+    const i = this.queue.indexOf(p);
+    if (i < 0) return;
+    this.queue.splice(i, 1);
+    const waited = Math.round(performance.now() - p.enqueuedMs);
+    const error = new ApiError(
+      'timeout',
+      `query timed out in query queue after ${waited} ms: the hub is busy with other queries; retry, raise the timeout, or raise query.max_concurrency`,
+    );
+    this.answer(p, 'timeout', encodeError(error, p.encoding).answer);
+  }
+
+  private answer(p: Pending, outcome: QueryOutcome, answer: EncodedAnswer): void {
+    p.settle();
+    p.resolve(this.finish(outcome, answer));
+  }
+
+  private finish(outcome: QueryOutcome, answer: EncodedAnswer): EncodedAnswer {
+    this.stats.count(outcome);
+    return answer;
+  }
+
+  private fail(e: ApiError, encoding: AnswerEncoding): EncodedAnswer {
+    return this.finish('error', encodeError(e, encoding).answer);
+  }
+}
+
+function canceledAnswer(encoding: AnswerEncoding): EncodedAnswer {
+  return encodeError(new ApiError('canceled', 'query was canceled: the client went away'), encoding).answer;
+}
