@@ -25,7 +25,7 @@ beforeAll(async () => {
   const series: AppendSeries[] = [];
   for (let i = 0; i < 40; i++) {
     const ts = Array.from({ length: DAY / 10_000 }, (_, k) => END - DAY + k * 10_000);
-    series.push({ labels: { __name__: 'heavy_load', host: `h${i}` }, timestamps: ts, values: ts.map((t, k) => (k * 7 + i) % 101) });
+    series.push({ labels: { __name__: 'heavy_load', host: `h${i}` }, timestamps: ts, values: ts.map((_, k) => (k * 7 + i) % 101) });
   }
   hub.store.append(series);
 });
@@ -43,8 +43,14 @@ function ask(path: string): { done: Promise<Response | Error>; settled: () => bo
   const ac = new AbortController();
   let settled = false;
   const done = fetch(url(path), { signal: ac.signal }).then(
-    (r) => ((settled = true), r),
-    (e: Error) => ((settled = true), e),
+    (r) => {
+      settled = true;
+      return r;
+    },
+    (e: Error) => {
+      settled = true;
+      return e;
+    },
   );
   return { done, settled: () => settled, abort: () => ac.abort() };
 }
