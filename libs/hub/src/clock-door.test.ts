@@ -57,6 +57,9 @@ beforeAll(async () => {
     })),
   });
   hub.fleet.heartbeat(NOW - 30_000);
+  // The recording rule also runs on the real clock (its output is stamped at the start of its
+  // interval): counted from after its first evaluation, its series is in `before`.
+  await waitFor(() => hub.alerting.rules.groupList()[0]?.lastEvaluationMs !== undefined, 'the first rule evaluation');
   countAt = Date.now();
   before = await seriesNow();
   // The agent's three, its up, and the hub's own metrics.

@@ -157,6 +157,7 @@ export class Hub {
       db: this.store.database,
       engine: this.engine,
       queryable: this.store,
+      query: this.queries && ((expr, timeMs) => this.queries!.instant(expr, timeMs)),
       appender: { append: (series) => this.appendRuleOutput(series) },
       externalUrl: () => this.externalUrl(),
       desktop: deps.desktopNotifier,

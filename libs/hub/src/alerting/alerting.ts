@@ -19,7 +19,7 @@ import {
   type TemplateRenderer,
   type AlertTemplateExpander,
 } from '@metrics-hub/alerts';
-import type { Engine, Queryable } from '@metrics-hub/promql';
+import type { Engine, Queryable, QueryData } from '@metrics-hub/promql';
 import type { Appender } from '@metrics-hub/alerts';
 import type { HubConfig } from '../config.ts';
 import { writeSecretFile } from '../file-modes.ts';
@@ -49,6 +49,8 @@ export interface AlertingDeps {
   db: Database.Database;
   engine: Engine;
   queryable: Queryable;
+  /** Rules' queries in the hub's query workers; without it, on `engine` on this thread. */
+  query?: (expr: string, timeMs: number) => Promise<QueryData>;
   appender: Appender;
   externalUrl: () => string;
   log: (line: string) => void;
@@ -74,6 +76,7 @@ export class Alerting {
     this.rules = new RuleManager(d.db, {
       engine: d.engine,
       queryable: d.queryable,
+      query: d.query,
       appender: d.appender,
       notify: (alerts, now) => {
         const r = this.notifier.put(alerts, now);
@@ -117,7 +120,7 @@ export class Alerting {
         this.lastConfigCheck = now;
         this.reloadNotifierConfig(false);
       }
-      this.rules.tick(now);
+      await this.rules.tick(now);
       await this.notifier.tick(now);
     } finally {
       this.ticking = false;

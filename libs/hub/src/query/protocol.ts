@@ -2,7 +2,7 @@
 // Jobs and answers are plain data; an answer's body is transferred, not copied.
 
 import type { AnswerEncoding, EncodedAnswer, QueryJob } from '@metrics-hub/http-api';
-import type { EngineLimits } from '@metrics-hub/promql';
+import type { EngineLimits, QueryData } from '@metrics-hub/promql';
 
 /** A worker's `workerData`: where the store is and how queries are limited. */
 export interface WorkerSetup {
@@ -27,6 +27,17 @@ export interface QueryRequest {
   encoding: AnswerEncoding;
 }
 
+/** A rule's instant query: its data back as the engine gives it, or its error's message. */
+export interface RuleRequest {
+  type: 'rule';
+  id: number;
+  query: string;
+  time: number;
+  deadline: number;
+}
+
+export type WorkerRequest = QueryRequest | RuleRequest;
+
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
@@ -38,6 +49,7 @@ export type WorkerMessage =
       outcome: QueryOutcome;
       /** An unexpected error's stack, for the hub's log (the client got a 500). */
       internal?: string;
-    };
+    }
+  | { type: 'rule-answer'; id: number; data?: QueryData; error?: string; outcome: QueryOutcome };
 
 export type QueryOutcome = 'success' | 'error' | 'timeout' | 'canceled';

@@ -2,6 +2,7 @@
 // published meanwhile is acknowledged (PUBACK after its commit) before the query ends; the
 // queue is bounded and visible in /metrics; a client that goes away stops its query; and
 // the time and sample limits keep Prometheus's errors through the pool.
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, waitFor, type TempDir } from '@metrics-hub/testing';
 import type { AppendSeries } from '@metrics-hub/tsdb';
@@ -18,8 +19,19 @@ let dir: TempDir;
 let hub: Hub;
 beforeAll(async () => {
   dir = tempDir('query-ingest-');
+  mkdirSync(dir.file('no-rules'));
+  // No rules: their queries would share the one worker and its queue, and the counts here.
   hub = await Hub.start(
-    testHubConfig(dir.path, ['query:', '  max_concurrency: 1', '  max_queued: 1', '  max_samples: 500000', 'fleet:', '  up_interval: 1h']),
+    testHubConfig(dir.path, [
+      'query:',
+      '  max_concurrency: 1',
+      '  max_queued: 1',
+      '  max_samples: 500000',
+      'fleet:',
+      '  up_interval: 1h',
+      'alerting:',
+      `  rules: [${dir.file('no-rules')}]`,
+    ]),
     { log: () => {} },
   );
   const series: AppendSeries[] = [];

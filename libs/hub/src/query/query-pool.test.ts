@@ -1,9 +1,10 @@
 // Queries in the hub's worker pool answer byte for byte what the engine on the main thread
 // answers over the same store: sealed chunks, rollups, heads, late samples, and after
 // seals and journal truncation between queries; and limits keep Prometheus's errors.
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Form, instantJob, rangeJob, runQueryJob, successJson } from '@metrics-hub/http-api';
-import { tempDir, type TempDir } from '@metrics-hub/testing';
+import { tempDir, waitFor, type TempDir } from '@metrics-hub/testing';
 import type { AppendSeries } from '@metrics-hub/tsdb';
 import { Hub } from '../hub.ts';
 import { testHubConfig } from '../testing/test-hub-config.ts';
@@ -16,7 +17,24 @@ let dir: TempDir;
 let hub: Hub;
 beforeAll(async () => {
   dir = tempDir('query-pool-');
-  hub = await Hub.start(testHubConfig(dir.path, ['query:', '  max_concurrency: 2']), { now: () => NOW, log: () => {} });
+  // A rule that reads what the rule before it recorded at the same instant.
+  writeFileSync(
+    dir.file('chain.yml'),
+    [
+      'groups:',
+      '  - name: chain',
+      '    interval: 1m',
+      '    rules:',
+      '      - record: pool:load:sum',
+      '        expr: sum(pool_load)',
+      '      - record: pool:load:sum_doubled',
+      '        expr: pool:load:sum * 2',
+    ].join('\n'),
+  );
+  hub = await Hub.start(testHubConfig(dir.path, ['query:', '  max_concurrency: 2', 'alerting:', `  rules: [${dir.file('chain.yml')}]`]), {
+    now: () => NOW,
+    log: () => {},
+  });
 });
 afterAll(async () => {
   await hub.stop();
@@ -121,5 +139,23 @@ describe('the query pool', () => {
     const notVector = await viaPool('query_range', { query: 'pool_load[5m]', start: '0', end: '60', step: '15' });
     expect(notVector.status).toBe(400);
     expect(JSON.parse(notVector.text).error).toMatch(/invalid expression type "range vector" for range query/);
+  });
+
+  it('evaluates rules in the workers: a rule reads what the rule before it recorded at the same instant', async () => {
+    const before = hub.queries!.stats.outcomes.success;
+    // The next minute on the hub's (fixed) clock; a tick of its own may be running, so ask until ours ran.
+    const at = Math.floor(NOW / 60_000) * 60_000 + 60_000;
+    await waitFor(async () => {
+      await hub.alerting.tick(at);
+      return hub.alerting.rules.groupList()[0]?.lastEvaluationMs === at;
+    }, 'the chain evaluated at the next minute');
+    const value = (name: string) => {
+      const [s] = hub.store.select([{ type: '=', name: '__name__', value: name }], at, at);
+      return s && [...s.blocks()][0].values[0];
+    };
+    expect(hub.alerting.rules.groupList()[0].rules.map((r) => r.health)).toEqual(['ok', 'ok']);
+    expect(value('pool:load:sum')).toBeGreaterThan(0);
+    expect(value('pool:load:sum_doubled')).toBe(2 * value('pool:load:sum')!);
+    expect(hub.queries!.stats.outcomes.success).toBeGreaterThanOrEqual(before + 2);
   });
 });

@@ -4,6 +4,7 @@
 //   run(job) ─> queue (at most maxQueued waiting; beyond: 503 unavailable)
 //                 └─> an idle worker (at most maxConcurrency, started on demand)
 //                       └─> parse, evaluate, encode, gzip ─> the answer's bytes, transferred
+//   instant(expr, t) (rules) ─> the same queue, never refused ─> the engine's data
 //
 // A query's timeout counts from when it was asked, as Prometheus counts its queue wait: one
 // still waiting at its deadline is answered with a timeout. A client that goes away
@@ -14,8 +15,8 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError, encodeError, jobLimits, type AnswerEncoding, type EncodedAnswer, type QueryJob } from '@metrics-hub/http-api';
 import type { MetricFamily } from '@metrics-hub/expfmt';
-import type { EngineLimits } from '@metrics-hub/promql';
-import type { QueryOutcome, QueryRequest, WorkerMessage, WorkerSetup } from './protocol.ts';
+import type { EngineLimits, QueryData } from '@metrics-hub/promql';
+import type { QueryOutcome, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
 import { QueryPoolStats } from './query-stats.ts';
 import { queryWorkerEntry } from './worker-entry.ts';
 
@@ -32,14 +33,16 @@ export interface QueryPoolOptions {
   log: (line: string) => void;
 }
 
+/** What a queued query is, and where its answer goes. */
+type Task =
+  | { kind: 'query'; job: QueryJob; encoding: AnswerEncoding; resolve: (answer: EncodedAnswer) => void }
+  | { kind: 'rule'; query: string; time: number; resolve: (result: { data?: QueryData; error?: string }) => void };
+
 interface Pending {
   id: number;
-  job: QueryJob;
-  encoding: AnswerEncoding;
+  task: Task;
   deadline: number;
   enqueuedMs: number;
-  signal: AbortSignal;
-  resolve: (answer: EncodedAnswer) => void;
   /** Undoes the abort listener and the queue timer. */
   settle: () => void;
   timer?: NodeJS.Timeout;
@@ -76,44 +79,58 @@ export class QueryPool {
   /** Answers a query (success or Prometheus's error, as bytes); never rejects. */
   run(job: QueryJob, context: { signal: AbortSignal; encoding: AnswerEncoding }): Promise<EncodedAnswer> {
     const { signal, encoding } = context;
-    if (this.closed) return Promise.resolve(this.fail(new ApiError('unavailable', 'the hub is stopping: retry when it is back'), encoding));
+    if (this.closed) return Promise.resolve(this.finish('error', encodeError(stoppingError(), encoding).answer));
     if (signal.aborted) return Promise.resolve(this.finish('canceled', canceledAnswer(encoding)));
-    const idle = this.workers.some((w) => w.ready && !w.running) || this.workers.length < this.o.maxConcurrency;
-    if (!idle && this.queue.length >= this.o.maxQueued) {
+    if (!this.canStart() && this.queue.length >= this.o.maxQueued) {
       this.stats.count('rejected');
-      return Promise.resolve(
-        encodeError(
-          new ApiError(
-            'unavailable',
-            `too many queries at once: ${this.running} running and ${this.queue.length} waiting (query.max_concurrency ${this.o.maxConcurrency}, query.max_queued ${this.o.maxQueued}): retry in a moment, or raise query.max_queued in hub.yaml`,
-          ),
-          encoding,
-        ).answer,
+      const e = new ApiError(
+        'unavailable',
+        `too many queries at once: ${this.running} running and ${this.queue.length} waiting (query.max_concurrency ${this.o.maxConcurrency}, query.max_queued ${this.o.maxQueued}): retry in a moment, or raise query.max_queued in hub.yaml`,
       );
+      return Promise.resolve(encodeError(e, encoding).answer);
     }
-    const timeoutMs = jobLimits(this.o.limits, job).timeoutMs;
     return new Promise<EncodedAnswer>((resolve) => {
-      const p: Pending = {
-        id: this.takeId(),
-        job,
-        encoding,
-        deadline: Date.now() + timeoutMs,
-        enqueuedMs: performance.now(),
-        signal,
-        resolve,
-        settle: () => {
-          signal.removeEventListener('abort', onAbort);
-          clearTimeout(p.timer);
-        },
-      };
+      const p = this.enqueue({ kind: 'query', job, encoding, resolve }, jobLimits(this.o.limits, job).timeoutMs);
       const onAbort = () => this.abort(p);
       signal.addEventListener('abort', onAbort, { once: true });
-      // Still waiting at its deadline: answered as Prometheus answers a query timed out in its queue.
-      p.timer = setTimeout(() => this.expire(p), Math.max(0, timeoutMs) + 1);
-      p.timer.unref();
-      this.queue.push(p);
-      this.pump();
+      const settle = p.settle;
+      p.settle = () => {
+        settle();
+        signal.removeEventListener('abort', onAbort);
+      };
     });
+  }
+
+  /**
+   * A rule's instant query: the engine's data, or rejects with the query's error. Rules
+   * wait in the same queue as everything else but are never refused for its length.
+   */
+  instant(query: string, timeMs: number): Promise<QueryData> {
+    if (this.closed) return Promise.reject(stoppingError());
+    return new Promise<{ data?: QueryData; error?: string }>((resolve) =>
+      this.enqueue({ kind: 'rule', query, time: timeMs, resolve }, this.o.limits.timeoutMs),
+    ).then((r) => (r.error !== undefined ? Promise.reject(new Error(r.error)) : r.data!));
+  }
+
+  private enqueue(task: Task, timeoutMs: number): Pending {
+    const p: Pending = {
+      id: this.takeId(),
+      task,
+      deadline: Date.now() + timeoutMs,
+      enqueuedMs: performance.now(),
+      settle: () => clearTimeout(p.timer),
+    };
+    // Still waiting at its deadline: answered as Prometheus answers a query timed out in its queue.
+    p.timer = setTimeout(() => this.expire(p), Math.max(0, timeoutMs) + 1);
+    p.timer.unref();
+    this.queue.push(p);
+    this.pump();
+    return p;
+  }
+
+  /** Whether a query asked now would find a worker free (or one could be started). */
+  private canStart(): boolean {
+    return this.workers.some((w) => w.ready && !w.running) || this.workers.length < this.o.maxConcurrency;
   }
 
   /** The pool's figures for the hub's own metrics. */
@@ -129,10 +146,9 @@ export class QueryPool {
   /** Stops every worker; queries waiting or running are answered 503. */
   async close(): Promise<void> {
     this.closed = true;
-    const stopping = new ApiError('unavailable', 'the hub is stopping: retry when it is back');
-    for (const p of this.queue.splice(0)) this.answer(p, 'error', encodeError(stopping, p.encoding).answer);
+    for (const p of this.queue.splice(0)) this.fail(p, 'error', stoppingError());
     const workers = this.workers.splice(0);
-    for (const w of workers) if (w.running) this.answer(w.running, 'error', encodeError(stopping, w.running.encoding).answer);
+    for (const w of workers) if (w.running) this.fail(w.running, 'error', stoppingError());
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 
@@ -155,7 +171,11 @@ export class QueryPool {
       const p = this.queue.shift()!;
       this.stats.waited((performance.now() - p.enqueuedMs) / 1000);
       w.running = p;
-      const request: QueryRequest = { type: 'query', id: p.id, job: p.job, deadline: p.deadline, encoding: p.encoding };
+      const t = p.task;
+      const request: WorkerRequest =
+        t.kind === 'query'
+          ? { type: 'query', id: p.id, job: t.job, deadline: p.deadline, encoding: t.encoding }
+          : { type: 'rule', id: p.id, query: t.query, time: t.time, deadline: p.deadline };
       w.worker.postMessage(request);
     }
   }
@@ -187,8 +207,14 @@ export class QueryPool {
     } else if (w.running?.id === m.id) {
       const p = w.running;
       w.running = undefined;
-      if (m.internal) this.o.log(`query: ${JSON.stringify(p.job.query)}: ${m.internal}`);
-      this.answer(p, m.outcome, m.answer);
+      p.settle();
+      this.stats.count(m.outcome);
+      if (m.type === 'answer' && p.task.kind === 'query') {
+        if (m.internal) this.o.log(`query: ${JSON.stringify(p.task.job.query)}: ${m.internal}`);
+        p.task.resolve(m.answer);
+      } else if (m.type === 'rule-answer' && p.task.kind === 'rule') {
+        p.task.resolve({ data: m.data, error: m.error });
+      }
       this.pump();
     }
   }
@@ -202,10 +228,8 @@ export class QueryPool {
     this.o.log(`query: a query worker stopped (${why})`);
     void w.worker.terminate();
     const failed = w.running ?? (w.ready ? undefined : this.queue.shift());
-    if (failed) {
-      const error = new ApiError('internal', `the query worker stopped (${why}): the query was not answered; try again`);
-      this.answer(failed, 'error', encodeError(error, failed.encoding).answer);
-    }
+    if (failed)
+      this.fail(failed, 'error', new ApiError('internal', `the query worker stopped (${why}): the query was not answered; try again`));
     this.pump();
   }
 
@@ -213,7 +237,7 @@ export class QueryPool {
     const i = this.queue.indexOf(p);
     if (i >= 0) {
       this.queue.splice(i, 1);
-      this.answer(p, 'canceled', canceledAnswer(p.encoding));
+      this.fail(p, 'canceled', new ApiError('canceled', 'query was canceled: the client went away'));
       return;
     }
     // Running: the worker stops at its next look at the flag, and answers `canceled`.
@@ -230,22 +254,25 @@ export class QueryPool {
       'timeout',
       `query timed out in query queue after ${waited} ms: the hub is busy with other queries; retry, raise the timeout, or raise query.max_concurrency`,
     );
-    this.answer(p, 'timeout', encodeError(error, p.encoding).answer);
+    this.fail(p, 'timeout', error);
   }
 
-  private answer(p: Pending, outcome: QueryOutcome, answer: EncodedAnswer): void {
+  /** Ends a query that no worker answered: Prometheus's error for a client, the message for a rule. */
+  private fail(p: Pending, outcome: QueryOutcome, e: ApiError): void {
     p.settle();
-    p.resolve(this.finish(outcome, answer));
+    this.stats.count(outcome);
+    if (p.task.kind === 'query') p.task.resolve(encodeError(e, p.task.encoding).answer);
+    else p.task.resolve({ error: e.message });
   }
 
   private finish(outcome: QueryOutcome, answer: EncodedAnswer): EncodedAnswer {
     this.stats.count(outcome);
     return answer;
   }
+}
 
-  private fail(e: ApiError, encoding: AnswerEncoding): EncodedAnswer {
-    return this.finish('error', encodeError(e, encoding).answer);
-  }
+function stoppingError(): ApiError {
+  return new ApiError('unavailable', 'the hub is stopping: retry when it is back');
 }
 
 function canceledAnswer(encoding: AnswerEncoding): EncodedAnswer {
