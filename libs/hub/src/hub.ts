@@ -40,7 +40,8 @@ import { REMOTE_WRITE_PATH } from './remote-write/receive-route.ts';
 import { apiTokenFile, readApiToken } from './api-token.ts';
 import { tightenDataDir, tightenedLine } from './file-modes.ts';
 import { escapingLog } from './log-line.ts';
-import { QueryPool } from './query/query-pool.ts';
+import { hubQueryPool } from './query/hub-queries.ts';
+import type { QueryPool } from './query/query-pool.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -85,6 +86,7 @@ export class Hub {
   private http: { server: Server; address: HostPort; refused: RefusedCounts } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alertClock: NodeJS.Timeout | undefined;
+  private alertTicking: Promise<void> | undefined;
   private localAgent: LocalAgent | undefined;
   private readonly log: (line: string) => void;
   private readonly now: () => number;
@@ -136,18 +138,7 @@ export class Hub {
       maxSamples: config.query.maxSamples,
       lookbackDeltaMs: config.query.lookbackDeltaMs,
     });
-    this.queries =
-      config.query.maxConcurrency > 0
-        ? new QueryPool({
-            dbPath: join(config.dataDir, 'metrics.db'),
-            retention: this.store.options.retention,
-            archiveDir: config.store.archive?.dir,
-            limits: this.engine.limits,
-            maxConcurrency: config.query.maxConcurrency,
-            maxQueued: config.query.maxQueued,
-            log: this.log,
-          })
-        : undefined;
+    this.queries = hubQueryPool(config, { limits: this.engine.limits, retention: this.store.options.retention, log: this.log });
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);
       if (outcome.kind === 'stored' && outcome.samples > 0) this.events.noteIngest(agentId, outcome.samples, outcome.newestStoredMs);
@@ -276,8 +267,10 @@ export class Hub {
     await this.ingester.close();
     this.fleet.save();
     await this.remoteWrite.stop();
-    // Before the store: its readers go first, so that closing checkpoints the journal whole.
+    // Before the store: its readers go first, so that closing checkpoints the journal whole;
+    // a rule evaluation waiting for a worker ends (its query failed) before the store closes.
     await this.queries?.close();
+    await this.alertTicking;
     this.store.close();
   }
 
@@ -383,7 +376,7 @@ export class Hub {
     this.heartbeat = setInterval(() => this.beat(), this.config.fleet.upIntervalMs);
     this.beat();
     // Rules and notifications run on the hub's clock, once a second.
-    this.alertClock = setInterval(() => void this.alertTick(), 1000);
+    this.alertClock = setInterval(() => this.alertTick(), 1000);
     const command = this.deps.localAgentCommand;
     if (this.config.localAgent.enabled && command) {
       const id = this.config.localAgent.id;
@@ -410,12 +403,13 @@ export class Hub {
     return { encoded: await this.queries!.run(job, context) };
   }
 
-  private async alertTick(): Promise<void> {
-    try {
-      await this.alerting.tick(this.now());
-    } catch (e) {
-      this.log(`alerting: ${(e as Error).stack ?? (e as Error).message}`);
-    }
+  /** The clock's tick: skipped while the last one runs (slow rules or receivers must not stack ticks). */
+  private alertTick(): void {
+    if (this.alertTicking) return;
+    this.alertTicking = this.alerting
+      .tick(this.now())
+      .catch((e: Error) => this.log(`alerting: ${e.stack ?? e.message}`))
+      .finally(() => (this.alertTicking = undefined));
   }
 
   private brokerConnections(): number {

@@ -74,7 +74,8 @@ export class ReplicaFollower {
     const removed = this.stmt.meta.get('series_removed') as string | undefined;
     const version = this.stmt.dataVersion.get() as number;
     if (version === this.dataVersion) return;
-    this.dataVersion = version;
+    // Set only once caught up: a catch-up that failed is tried again by the next read.
+    this.dataVersion = -1;
     this.generation++;
     if (removed !== this.seriesRemoved) {
       this.seriesRemoved = removed;
@@ -97,6 +98,7 @@ export class ReplicaFollower {
       st.archivedThrough = through === undefined ? -Infinity : Number(through);
       st.archive.rescan();
     }
+    this.dataVersion = version;
   }
 
   /** Forgets everything: the next catch-up loads the store as `loadStore` does. */
@@ -149,7 +151,6 @@ export class ReplicaFollower {
     const st = this.st;
     for (const row of this.stmt.newWal.iterate(this.lastWalSeq) as Iterable<{ seq: number; data: Uint8Array }>) {
       const seq = row.seq;
-      this.lastWalSeq = seq;
       const rec = decodeWalRecord(row.data, seq);
       let k = 0;
       for (let e = 0; e < rec.seriesIds.length; e++) {
@@ -187,6 +188,7 @@ export class ReplicaFollower {
             values: late.values.slice(0, lateCount),
           });
       }
+      this.lastWalSeq = seq;
     }
   }
 
