@@ -18,7 +18,7 @@ import type { MetricFamily } from '@metrics-hub/expfmt';
 import type { EngineLimits, QueryData } from '@metrics-hub/promql';
 import type { QueryOutcome, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
 import { QueryPoolStats } from './query-stats.ts';
-import { queryWorkerEntry } from './worker-entry.ts';
+import { queryWorkerEntry, type WorkerEntry } from './worker-entry.ts';
 
 export interface QueryPoolOptions {
   /** The store's SQLite file (the workers open it read-only). */
@@ -31,6 +31,13 @@ export interface QueryPoolOptions {
   /** Queries waiting beyond those (query.max_queued); more are refused with 503. */
   maxQueued: number;
   log: (line: string) => void;
+  /**
+   * How long past its deadline a query may hold its worker before the worker is stopped
+   * and replaced (evaluation looks at the clock, so only a fault gets there; default 5 s).
+   */
+  watchdogGraceMs?: number;
+  /** Another worker program (tests). */
+  workerEntry?: WorkerEntry;
 }
 
 /** What a queued query is, and where its answer goes. */
@@ -43,9 +50,10 @@ interface Pending {
   task: Task;
   deadline: number;
   enqueuedMs: number;
-  /** Undoes the abort listener and the queue timer. */
+  /** Undoes the abort listener and the timers. */
   settle: () => void;
   timer?: NodeJS.Timeout;
+  watchdog?: NodeJS.Timeout;
 }
 
 interface PoolWorker {
@@ -60,6 +68,8 @@ export class QueryPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 1;
   private closed = false;
+  /** Callers of `warm` waiting for a worker to be ready (or to have failed). */
+  private warming: (() => void)[] = [];
   readonly stats = new QueryPoolStats();
 
   constructor(private readonly o: QueryPoolOptions) {
@@ -118,7 +128,10 @@ export class QueryPool {
       task,
       deadline: Date.now() + timeoutMs,
       enqueuedMs: performance.now(),
-      settle: () => clearTimeout(p.timer),
+      settle: () => {
+        clearTimeout(p.timer);
+        clearTimeout(p.watchdog);
+      },
     };
     // Still waiting at its deadline: answered as Prometheus answers a query timed out in its queue.
     p.timer = setTimeout(() => this.expire(p), Math.max(0, timeoutMs) + 1);
@@ -131,6 +144,17 @@ export class QueryPool {
   /** Whether a query asked now would find a worker free (or one could be started). */
   private canStart(): boolean {
     return this.workers.some((w) => w.ready && !w.running) || this.workers.length < this.o.maxConcurrency;
+  }
+
+  /** Starts a worker ahead of the first query (its start and the replica's load); resolves once one is ready or failed. */
+  warm(): Promise<void> {
+    if (this.closed || this.workers.some((w) => w.ready)) return Promise.resolve();
+    if (this.workers.length === 0) this.startWorker();
+    return new Promise((resolve) => this.warming.push(resolve));
+  }
+
+  private warmed(): void {
+    for (const resolve of this.warming.splice(0)) resolve();
   }
 
   /** The pool's figures for the hub's own metrics. */
@@ -171,6 +195,7 @@ export class QueryPool {
       const p = this.queue.shift()!;
       this.stats.waited((performance.now() - p.enqueuedMs) / 1000);
       w.running = p;
+      this.watch(w, p);
       const t = p.task;
       const request: WorkerRequest =
         t.kind === 'query'
@@ -180,8 +205,27 @@ export class QueryPool {
     }
   }
 
+  /** A query still running well past its deadline: its worker is stopped and replaced, the query answered as timed out. */
+  private watch(w: PoolWorker, p: Pending): void {
+    const grace = this.o.watchdogGraceMs ?? 5000;
+    p.watchdog = setTimeout(
+      () => {
+        if (w.running !== p) return;
+        w.running = undefined;
+        this.fail(
+          p,
+          'timeout',
+          new ApiError('timeout', 'query timed out: it ran past its deadline and its worker was stopped; narrow the query'),
+        );
+        this.onGone(w, `a query ran ${grace} ms past its deadline`);
+      },
+      Math.max(0, p.deadline - Date.now()) + grace,
+    );
+    p.watchdog.unref();
+  }
+
   private startWorker(): void {
-    const entry = queryWorkerEntry();
+    const entry = this.o.workerEntry ?? queryWorkerEntry();
     const cancel = new SharedArrayBuffer(4);
     const setup: WorkerSetup = {
       dbPath: this.o.dbPath,
@@ -201,6 +245,7 @@ export class QueryPool {
   private onMessage(w: PoolWorker, m: WorkerMessage): void {
     if (m.type === 'ready') {
       w.ready = true;
+      this.warmed();
       this.pump();
     } else if (m.type === 'failed') {
       this.onGone(w, `it could not open the store: ${m.message}`);
@@ -224,6 +269,7 @@ export class QueryPool {
     const i = this.workers.indexOf(w);
     if (i < 0) return;
     this.workers.splice(i, 1);
+    this.warmed();
     if (this.closed) return;
     this.o.log(`query: a query worker stopped (${why})`);
     void w.worker.terminate();
