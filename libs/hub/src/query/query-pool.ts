@@ -33,7 +33,8 @@ export interface QueryPoolOptions {
   log: (line: string) => void;
   /**
    * How long past its deadline a query may hold its worker before the worker is stopped
-   * and replaced (evaluation looks at the clock, so only a fault gets there; default 5 s).
+   * and replaced (evaluation looks at the clock, so only a fault or a huge answer being
+   * encoded gets there; default 30 s).
    */
   watchdogGraceMs?: number;
   /** Another worker program (tests). */
@@ -207,7 +208,7 @@ export class QueryPool {
 
   /** A query still running well past its deadline: its worker is stopped and replaced, the query answered as timed out. */
   private watch(w: PoolWorker, p: Pending): void {
-    const grace = this.o.watchdogGraceMs ?? 5000;
+    const grace = this.o.watchdogGraceMs ?? 30_000;
     p.watchdog = setTimeout(
       () => {
         if (w.running !== p) return;
