@@ -36,6 +36,10 @@ for (let step = 0; step < fleet.steps; step++) {
 }
 store.close();
 progress('');
+// The samples are in the store now: dropped here, so that collecting them does not pause
+// the hub's thread (this process hosts the hub) while PUBACKs are timed.
+fleet.series.length = 0;
+(globalThis as { gc?: () => void }).gc?.();
 
 const end = Math.floor(fleet.end / 60_000) * 60_000;
 const start = end - args.hours * 3_600_000;
