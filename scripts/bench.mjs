@@ -21,6 +21,7 @@ const benches = [
   { file: 'libs/alerts/bench/rules.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'libs/hub/bench/alert-latency.bench.ts', takes: [] },
   { file: 'libs/hub/bench/remote-write-in.bench.ts', takes: ['--series'] },
+  { file: 'libs/hub/bench/query-pool.bench.ts', takes: ['--hosts', '--hours'] },
   { file: 'apps/e2e/bench/scale-out.bench.ts', takes: ['--agents'] },
   { file: 'apps/desktop/src/renderer/bench/host-frames.bench.ts', takes: ['--seconds'] },
   { file: 'apps/desktop/src/renderer/bench/explore-draw.bench.ts', takes: [] },

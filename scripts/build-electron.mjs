@@ -1,8 +1,8 @@
-// Builds the Electron shell into apps/desktop/dist/electron: the main process and the hub's
-// utility process as ES modules, the sandboxed preload script as one CommonJS file (a
-// sandboxed preload cannot load modules), and the tray icon. electron and the native
-// modules stay external (better-sqlite3 must be rebuilt against Electron's headers for a
-// package: electron-builder install-app-deps).
+// Builds the Electron shell into apps/desktop/dist/electron: the main process, the hub's
+// utility process and its query worker threads as ES modules, the sandboxed preload script
+// as one CommonJS file (a sandboxed preload cannot load modules), and the tray icon.
+// electron and the native modules stay external (better-sqlite3 must be rebuilt against
+// Electron's headers for a package: electron-builder install-app-deps).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,12 @@ const common = { bundle: true, platform: 'node', target: 'node22', external, sou
 await Promise.all([
   build({
     ...common,
-    entryPoints: { main: `${src}/main/main.ts`, 'hub-process': `${src}/hub-process/hub-process.ts` },
+    // The hub's query workers (libs/hub/src/query) start query-worker.mjs beside hub-process.mjs.
+    entryPoints: {
+      main: `${src}/main/main.ts`,
+      'hub-process': `${src}/hub-process/hub-process.ts`,
+      'query-worker': `${root}libs/hub/src/query/query-worker.ts`,
+    },
     outdir: out,
     outExtension: { '.js': '.mjs' },
     format: 'esm',

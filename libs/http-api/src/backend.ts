@@ -5,7 +5,9 @@
 import type { RuntimeInfo } from '@metrics-hub/hub-api';
 import type { Engine, Queryable } from '@metrics-hub/promql';
 import type { LabelMatcher, Labels } from '@metrics-hub/wire';
+import type { AnswerEncoding, EncodedAnswer, EndpointData } from './endpoint.ts';
 import type { Form } from './form.ts';
+import type { QueryJob } from './query-job.ts';
 
 export interface MetricMetadataEntry {
   type: string;
@@ -27,6 +29,13 @@ export interface ApiBackend {
   engine: Engine;
   /** What queries read (the TimeSeriesStore satisfies it). */
   queryable: Queryable;
+  /**
+   * Runs /query and /query_range elsewhere (the hub: a pool of worker threads), answering
+   * with the response's data, or the whole response encoded (`encodeSuccess`,
+   * `encodeError`). `signal` aborts when the client goes away. Without it, queries run on
+   * `engine` over `queryable`, on the calling thread.
+   */
+  runQuery?(job: QueryJob, context: { signal: AbortSignal; encoding: AnswerEncoding }): Promise<EndpointData | { encoded: EncodedAnswer }>;
   /** Label sets of the series matching every matcher, with data in [mint, maxt] when given. */
   series(matchers: readonly LabelMatcher[], mint?: number, maxt?: number): Labels[];
   /** Label names of every series, or of those matching every matcher. */

@@ -18,7 +18,8 @@ import { ApiError, toApiError } from './api-error.ts';
 import type { ApiBackend, ApiOptions } from './backend.ts';
 import { DEFAULT_MAX_BODY_BYTES, readForm } from './form.ts';
 import { successJson } from './format.ts';
-import { sendError, sendJson } from './responses.ts';
+import { sendEncoded } from './encoded-answer.ts';
+import { acceptsGzip, DEFAULT_GZIP_MIN_BYTES, sendError, sendJson } from './responses.ts';
 import { findRoute } from './routes.ts';
 
 export type PrometheusApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -51,8 +52,15 @@ export function createPrometheusApi(backend: ApiBackend, options: ApiOptions = {
         });
       }
       const form = await readForm(req, q < 0 ? '' : url.slice(q + 1), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-      const result = await found.route.endpoint({ form, params: found.params, backend, now, startedAt });
-      await sendJson(req, res, 200, successJson(result.dataJson, result.warnings, result.infos), send);
+      const gone = new AbortController();
+      // Closed before the answer was written: the client went away (a query it asked for stops).
+      res.once('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
+      const encoding = { gzip: acceptsGzip(req), gzipMinBytes: options.gzipMinBytes ?? DEFAULT_GZIP_MIN_BYTES };
+      const result = await found.route.endpoint({ form, params: found.params, backend, now, startedAt, signal: gone.signal, encoding });
+      if ('encoded' in result) sendEncoded(res, result.encoded);
+      else await sendJson(req, res, 200, successJson(result.dataJson, result.warnings, result.infos), send);
     } catch (e) {
       const error = toApiError(e);
       if (error.type === 'internal') reportInternal(options, e, req);

@@ -1,61 +1,25 @@
 // /query, /query_range and /query_exemplars: parameters checked in Prometheus's order
-// and with its wording, then the engine. Per-request `timeout` and `lookback_delta` get an
-// engine of their own, as cheap as an object: the shared one keeps the hub's settings.
+// and with its wording (query-job.ts), then the query run where the backend runs them: a
+// pool of worker threads (`runQuery`), or here on the engine when it has none.
 
-import { Engine, parseExpr, PromqlError, type QueryData, type QueryResult } from '@metrics-hub/promql';
-import { ApiError, invalidParam } from './api-error.ts';
-import { TRUNCATED_WARNING, type EndpointRequest, type EndpointResult } from './endpoint.ts';
-import type { Form } from './form.ts';
-import { matrixColumnsJson, queryDataJson } from './format.ts';
-import { durationParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, optionalTimeParam, parseDuration, requiredTimeParam } from './params.ts';
+import { parseExpr } from '@metrics-hub/promql';
+import { ApiError } from './api-error.ts';
+import type { EndpointRequest, EndpointResult } from './endpoint.ts';
+import { MAX_TIME_MS, MIN_TIME_MS, optionalTimeParam } from './params.ts';
+import { instantJob, rangeJob, runQueryJob, type QueryJob } from './query-job.ts';
 
-/** Prometheus keeps ten of each kind of annotation and says how many it left out. */
-const MAX_ANNOTATIONS = 10;
-/** Step intervals a range query may span: Prometheus's limit (11,000 pass, 11,001 points). */
-const MAX_INTERVALS = 11_000;
-
-export function instantQuery(req: EndpointRequest): EndpointResult {
-  const { form, backend } = req;
-  const time = optionalTimeParam(form, 'time', req.now());
-  const engine = engineFor(backend.engine, form);
-  const limit = limitParam(form);
-  let result: QueryResult;
-  try {
-    result = engine.instantQuery(backend.queryable, form.get('query'), time);
-  } catch (e) {
-    // Parse and type errors come before evaluation in Prometheus, named as the parameter's.
-    if (e instanceof PromqlError && e.type === 'bad_data') throw invalidParam('query', e.message);
-    throw e;
-  }
-  return respond(result, limit);
+export function instantQuery(req: EndpointRequest): EndpointResult | Promise<EndpointResult> {
+  return run(req, instantJob(req.form, req.now()));
 }
 
-export function rangeQuery(req: EndpointRequest): EndpointResult {
-  const { form, backend } = req;
-  const start = requiredTimeParam(form, 'start');
-  const end = requiredTimeParam(form, 'end');
-  if (end < start) throw invalidParam('end', 'end timestamp must not be before start time');
-  const step = durationParam(form, 'step');
-  // The engine steps in whole milliseconds; a step below one is as useless as zero.
-  const stepMs = Math.trunc(step);
-  if (stepMs <= 0) throw invalidParam('step', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
-  if (Math.floor((end - start) / stepMs) > MAX_INTERVALS) {
-    throw new ApiError(
-      'bad_data',
-      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
-    );
-  }
-  const engine = engineFor(backend.engine, form);
-  const limit = limitParam(form);
-  const format = form.get('format');
-  if (format !== '' && format !== 'columns')
-    throw invalidParam('format', `unknown format ${JSON.stringify(format)}: leave it out (Prometheus's shape) or use "columns"`);
-  const count = Math.floor((end - start) / stepMs) + 1;
-  return respond(
-    engine.rangeQuery(backend.queryable, form.get('query'), start, end, stepMs),
-    limit,
-    format === 'columns' ? (data) => matrixColumnsJson(data, start, stepMs, count) : queryDataJson,
-  );
+export function rangeQuery(req: EndpointRequest): EndpointResult | Promise<EndpointResult> {
+  return run(req, rangeJob(req.form));
+}
+
+function run(req: EndpointRequest, job: QueryJob): EndpointResult | Promise<EndpointResult> {
+  const { backend } = req;
+  if (backend.runQuery) return backend.runQuery(job, { signal: req.signal, encoding: req.encoding });
+  return runQueryJob(job, backend.engine, backend.queryable);
 }
 
 /** We keep no exemplars: the parameters are checked as Prometheus checks them, the answer is empty. */
@@ -66,45 +30,4 @@ export function queryExemplars(req: EndpointRequest): EndpointResult {
   if (end < start) throw new ApiError('bad_data', 'end timestamp must not be before start timestamp');
   parseExpr(form.get('query'));
   return { dataJson: '[]' };
-}
-
-/** The shared engine, or one with this request's timeout (capped by the hub's) and lookback. */
-function engineFor(base: Engine, form: Form): Engine {
-  let timeoutMs: number | undefined;
-  if (form.get('timeout') !== '') timeoutMs = Math.min(Math.max(0, durationParam(form, 'timeout')), base.limits.timeoutMs);
-  let lookbackMs: number | undefined;
-  const lookback = form.get('lookback_delta');
-  if (lookback !== '') {
-    try {
-      lookbackMs = parseDuration(lookback);
-    } catch (e) {
-      throw new ApiError('bad_data', `error parsing lookback delta duration: ${(e as Error).message}`);
-    }
-    // As in Prometheus, zero or less means the engine's default.
-    if (!(lookbackMs >= 1)) lookbackMs = undefined;
-  }
-  if (timeoutMs === undefined && lookbackMs === undefined) return base;
-  return new Engine({
-    ...base.limits,
-    ...(timeoutMs !== undefined && { timeoutMs }),
-    ...(lookbackMs !== undefined && { lookbackDeltaMs: Math.trunc(lookbackMs) }),
-  });
-}
-
-function respond(result: QueryResult, limit: number, toJson: (data: QueryData) => string = queryDataJson): EndpointResult {
-  const warnings = capAnnotations(result.warnings, 'warning');
-  const data = limit > 0 ? truncate(result.data, limit) : result.data;
-  if (data !== result.data) warnings.push(TRUNCATED_WARNING);
-  return { dataJson: toJson(data), warnings, infos: capAnnotations(result.infos, 'info') };
-}
-
-function truncate(data: QueryData, limit: number): QueryData {
-  if (data.resultType === 'vector' && data.result.length > limit) return { resultType: 'vector', result: data.result.slice(0, limit) };
-  if (data.resultType === 'matrix' && data.result.length > limit) return { resultType: 'matrix', result: data.result.slice(0, limit) };
-  return data;
-}
-
-function capAnnotations(list: readonly string[], kind: 'warning' | 'info'): string[] {
-  if (list.length <= MAX_ANNOTATIONS) return [...list];
-  return [...list.slice(0, MAX_ANNOTATIONS), `${list.length - MAX_ANNOTATIONS} more ${kind} annotations omitted`];
 }

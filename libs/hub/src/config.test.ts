@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseHubConfig } from './config.ts';
 import { defaultDataDir } from './paths.ts';
@@ -19,6 +20,16 @@ describe('hub config', () => {
     expect(c.http).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, token: undefined, allowedHosts: [] });
     expect(c.localAgent.enabled).toBe(true);
     expect(c.dataDir).toBe(defaultDataDir());
+  });
+
+  it('runs queries in worker threads, one per core up to four, with a bounded queue; 0 keeps them on the main thread', () => {
+    const c = parseHubConfig('', 'hub.yaml', {});
+    expect(c.query).toMatchObject({ maxConcurrency: Math.min(availableParallelism(), 4), maxQueued: 64 });
+    expect(parseHubConfig('query:\n  max_concurrency: 0\n  max_queued: 3\n', 'hub.yaml', {}).query).toMatchObject({
+      maxConcurrency: 0,
+      maxQueued: 3,
+    });
+    expect(problems('query:\n  max_concurrency: -1\n')[0]).toMatch(/query\.max_concurrency.*must be a whole number/);
   });
 
   it('puts data where each OS keeps per-user application data', () => {

@@ -2,7 +2,7 @@
 // runs a complete hub: embedded broker on 1883, HTTP API on 127.0.0.1:9464, the store in
 // the per-user data folder and a local agent. Environment overrides: METRICS_HUB_<SECTION>_<KEY>.
 
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError, openConfigDocument, readConfigText, type ConfigSchema } from '@metrics-hub/config';
 import { agentIdProblem, DEFAULT_TOPIC_PREFIX } from '@metrics-hub/wire';
@@ -64,7 +64,15 @@ export interface HubConfig {
   ingest: { maxBatchBytes: number; maxCommitSamples: number; maxPendingBytes: number };
   fleet: { upIntervalMs: number };
   localAgent: { enabled: boolean; id: string; intervalMs: number };
-  query: { timeoutMs: number; maxSamples: number; lookbackDeltaMs: number };
+  query: {
+    timeoutMs: number;
+    maxSamples: number;
+    lookbackDeltaMs: number;
+    /** Queries evaluated at once, each in a worker thread; 0: on the main thread, one at a time. */
+    maxConcurrency: number;
+    /** Queries waiting for a worker; more are refused (503). */
+    maxQueued: number;
+  };
   alerting: {
     /** Rule files or folders of them; the default folder gets the default rules on first start. */
     rulePaths: string[];
@@ -224,6 +232,12 @@ const SCHEMA: ConfigSchema = {
     timeout: { kind: 'duration', default: '2m', help: 'longest a query may run' },
     max_samples: { kind: 'int', default: 50_000_000, help: 'most samples a query may load' },
     lookback_delta: { kind: 'duration', default: '5m', help: 'how far back an instant selector looks' },
+    max_concurrency: {
+      kind: 'int',
+      default: undefined,
+      help: "queries evaluated at once, each in a worker thread beside ingest (default: the machine's cores, at most 4); 0 evaluates them on the hub's main thread, where a long query holds up ingest",
+    },
+    max_queued: { kind: 'int', default: 64, help: 'queries waiting for a worker; more are answered 503 (the client retries)' },
   },
 };
 
@@ -367,7 +381,13 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
     },
     fleet: { upIntervalMs: get('fleet', 'up_interval') },
     localAgent: { enabled: get('local_agent', 'enabled'), id: localId, intervalMs: get('local_agent', 'interval') },
-    query: { timeoutMs: get('query', 'timeout'), maxSamples: get('query', 'max_samples'), lookbackDeltaMs: get('query', 'lookback_delta') },
+    query: {
+      timeoutMs: get('query', 'timeout'),
+      maxSamples: get('query', 'max_samples'),
+      lookbackDeltaMs: get('query', 'lookback_delta'),
+      maxConcurrency: get<number | undefined>('query', 'max_concurrency') ?? Math.min(availableParallelism(), 4),
+      maxQueued: get('query', 'max_queued'),
+    },
     alerting: {
       rulePaths: (get<string[] | undefined>('alerting', 'rules') ?? [join(dataDir, 'rules')]).map((p) =>
         isAbsolute(p) ? p : join(process.cwd(), p),

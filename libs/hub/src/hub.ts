@@ -4,14 +4,14 @@
 //
 //   broker (embedded aedes, or a client of an external one)
 //     └─ MessageSink ─► Ingester (decode, check, de-duplicate, group commit, then PUBACK)
-//                         └─► TimeSeriesStore ◄─ Engine (PromQL) ◄─ HTTP API
+//                         └─► TimeSeriesStore ◄─ query workers (PromQL, read-only replicas) ◄─ HTTP API
 //                         └─► FleetRegistry (status, lag, backlog; writes `up`)
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { RulesQueryError, type DesktopNotifier } from '@metrics-hub/alerts';
-import { ApiError, createPrometheusApi, parseRulesFilter } from '@metrics-hub/http-api';
+import { ApiError, createPrometheusApi, parseRulesFilter, type AnswerEncoding, type QueryJob } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore, type AppendResult, type AppendSeries } from '@metrics-hub/tsdb';
 import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
@@ -40,6 +40,8 @@ import { REMOTE_WRITE_PATH } from './remote-write/receive-route.ts';
 import { apiTokenFile, readApiToken } from './api-token.ts';
 import { tightenDataDir, tightenedLine } from './file-modes.ts';
 import { escapingLog } from './log-line.ts';
+import { hubQueryPool } from './query/hub-queries.ts';
+import type { QueryPool } from './query/query-pool.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -72,6 +74,8 @@ export class Hub {
   readonly fleet: FleetRegistry;
   readonly ingester: Ingester;
   readonly engine: Engine;
+  /** /api/v1/query and query_range, in worker threads; undefined with query.max_concurrency 0. */
+  readonly queries: QueryPool | undefined;
   readonly alerting: Alerting;
   /** Remote write: POST /api/v1/write in, and every stored sample out to remote_write endpoints. */
   readonly remoteWrite: HubRemoteWrite;
@@ -82,6 +86,7 @@ export class Hub {
   private http: { server: Server; address: HostPort; refused: RefusedCounts } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alertClock: NodeJS.Timeout | undefined;
+  private alertTicking: Promise<void> | undefined;
   private localAgent: LocalAgent | undefined;
   private readonly log: (line: string) => void;
   private readonly now: () => number;
@@ -133,6 +138,7 @@ export class Hub {
       maxSamples: config.query.maxSamples,
       lookbackDeltaMs: config.query.lookbackDeltaMs,
     });
+    this.queries = hubQueryPool(config, { limits: this.engine.limits, retention: this.store.options.retention, log: this.log });
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);
       if (outcome.kind === 'stored' && outcome.samples > 0) this.events.noteIngest(agentId, outcome.samples, outcome.newestStoredMs);
@@ -142,6 +148,7 @@ export class Hub {
       db: this.store.database,
       engine: this.engine,
       queryable: this.store,
+      query: this.queries && ((expr, timeMs) => this.queries!.instant(expr, timeMs)),
       appender: { append: (series) => this.appendRuleOutput(series) },
       externalUrl: () => this.externalUrl(),
       desktop: deps.desktopNotifier,
@@ -260,6 +267,10 @@ export class Hub {
     await this.ingester.close();
     this.fleet.save();
     await this.remoteWrite.stop();
+    // Before the store: its readers go first, so that closing checkpoints the journal whole;
+    // a rule evaluation waiting for a worker ends (its query failed) before the store closes.
+    await this.queries?.close();
+    await this.alertTicking;
     this.store.close();
   }
 
@@ -301,6 +312,7 @@ export class Hub {
         {
           engine: this.engine,
           queryable: this.store,
+          ...(this.queries && { runQuery: (job, context) => this.runQuery(job, context) }),
           series: (matchers, mint, maxt) => this.store.series(matchers, mint, maxt),
           labelNames: (matchers) => this.store.labelNames(matchers),
           labelValues: (name, matchers) => this.store.labelValues(name, matchers),
@@ -364,7 +376,7 @@ export class Hub {
     this.heartbeat = setInterval(() => this.beat(), this.config.fleet.upIntervalMs);
     this.beat();
     // Rules and notifications run on the hub's clock, once a second.
-    this.alertClock = setInterval(() => void this.alertTick(), 1000);
+    this.alertClock = setInterval(() => this.alertTick(), 1000);
     const command = this.deps.localAgentCommand;
     if (this.config.localAgent.enabled && command) {
       const id = this.config.localAgent.id;
@@ -387,12 +399,17 @@ export class Hub {
     );
   }
 
-  private async alertTick(): Promise<void> {
-    try {
-      await this.alerting.tick(this.now());
-    } catch (e) {
-      this.log(`alerting: ${(e as Error).stack ?? (e as Error).message}`);
-    }
+  private async runQuery(job: QueryJob, context: { signal: AbortSignal; encoding: AnswerEncoding }) {
+    return { encoded: await this.queries!.run(job, context) };
+  }
+
+  /** The clock's tick: skipped while the last one runs (slow rules or receivers must not stack ticks). */
+  private alertTick(): void {
+    if (this.alertTicking) return;
+    this.alertTicking = this.alerting
+      .tick(this.now())
+      .catch((e: Error) => this.log(`alerting: ${e.stack ?? e.message}`))
+      .finally(() => (this.alertTicking = undefined));
   }
 
   private brokerConnections(): number {
@@ -431,6 +448,7 @@ export class Hub {
         version: HUB_VERSION,
       }),
       ...this.remoteWrite.metricFamilies(),
+      ...(this.queries?.metricFamilies() ?? []),
       {
         name: 'metrics_hub_http_requests_refused_total',
         type: 'counter' as const,

@@ -2,7 +2,7 @@
 // shapes (times in milliseconds here; the HTTP layer formats them) and annotations.
 
 import type { Labels } from '@metrics-hub/wire';
-import { EvalContext, type EngineLimits } from './eval-context.ts';
+import { EvalContext, type EngineLimits, type QueryOptions } from './eval-context.ts';
 import { PromqlError } from './errors.ts';
 import { evaluate, windowBounds } from './evaluate.ts';
 import { parseExpr, typeOf } from './parser.ts';
@@ -37,9 +37,16 @@ export class Engine {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  instantQuery(queryable: Queryable, query: string, timeMs: number): QueryResult {
+  instantQuery(queryable: Queryable, query: string, timeMs: number, options?: QueryOptions): QueryResult {
     const expr = parseExpr(query);
-    const ctx = new EvalContext(queryable, query, Float64Array.of(timeMs), timeMs, timeMs, 0, this.limits);
+    const ctx = EvalContext.forQuery(
+      queryable,
+      query,
+      Float64Array.of(timeMs),
+      { start: timeMs, end: timeMs, step: 0 },
+      this.limits,
+      options,
+    );
     const value = evaluate(expr, ctx);
     let data: QueryData;
     switch (value.kind) {
@@ -75,7 +82,7 @@ export class Engine {
     return { data, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
   }
 
-  rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number): QueryResult {
+  rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number, options?: QueryOptions): QueryResult {
     if (!(stepMs > 0))
       throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
     if (endMs < startMs) throw new PromqlError('bad_data', 'end timestamp must not be before start time');
@@ -97,7 +104,7 @@ export class Engine {
     }
     const times = new Float64Array(steps);
     for (let i = 0; i < steps; i++) times[i] = startMs + i * stepMs;
-    const ctx = new EvalContext(queryable, query, times, startMs, endMs, stepMs, this.limits);
+    const ctx = EvalContext.forQuery(queryable, query, times, { start: startMs, end: endMs, step: stepMs }, this.limits, options);
     const value = evaluate(expr, ctx);
     const series =
       value.kind === 'scalar'

@@ -32,6 +32,17 @@ export interface EngineLimits {
   leftClosedWindows: boolean;
 }
 
+/** Per query, beside the engine's limits: when it must end, and whether its caller still wants it. */
+export interface QueryOptions {
+  /** Date.now() milliseconds past which the query fails with a timeout (default: now + timeoutMs). */
+  deadline?: number;
+  /**
+   * Looked at with the clock (every few thousand units of work): true stops the query with
+   * errorType `canceled` (a client that went away, a pool shutting down).
+   */
+  cancelled?: () => boolean;
+}
+
 export class EvalContext {
   readonly steps: number;
   private samples = 0;
@@ -56,9 +67,35 @@ export class EvalContext {
     readonly limits: EngineLimits,
     deadline?: number,
     private readonly parent?: EvalContext,
+    private readonly cancelled?: () => boolean,
   ) {
     this.steps = times.length;
     this.deadline = deadline ?? Date.now() + limits.timeoutMs;
+  }
+
+  /** The root context of a query run with `options`. */
+  static forQuery(
+    queryable: Queryable,
+    query: string,
+    times: Float64Array,
+    range: { start: number; end: number; step: number },
+    limits: EngineLimits,
+    options: QueryOptions = {},
+  ): EvalContext {
+    const ctx = new EvalContext(
+      queryable,
+      query,
+      times,
+      range.start,
+      range.end,
+      range.step,
+      limits,
+      options.deadline,
+      undefined,
+      options.cancelled,
+    );
+    ctx.checkTime();
+    return ctx;
   }
 
   /** A context for a subquery's inner expression at other times, sharing limits and notes. */
@@ -115,6 +152,7 @@ export class EvalContext {
   }
 
   checkTime(): void {
+    if (this.root().cancelled?.()) throw new PromqlError('canceled', 'query was canceled in expression evaluation');
     if (Date.now() > this.deadline) {
       throw new PromqlError('timeout', `query timed out after ${this.limits.timeoutMs} ms: narrow the query or raise the timeout`);
     }

@@ -1,5 +1,5 @@
 export { Engine, DEFAULT_LIMITS, type QueryData, type QueryResult } from './engine.ts';
-export type { EngineLimits } from './eval-context.ts';
+export type { EngineLimits, QueryOptions } from './eval-context.ts';
 export { PromqlError, type PromqlErrorType } from './errors.ts';
 export { parseExpr, typeOf } from './parser.ts';
 export {

@@ -122,3 +122,26 @@ describe('every query honours its timeout, wherever its work is', () => {
     }
   });
 });
+
+describe('a query its caller no longer wants stops', () => {
+  const store = new MemoryQueryable();
+  for (let h = 0; h < 20; h++) for (let i = 0; i <= 2000; i++) store.add({ __name__: 'load', host: `h${h}` }, i * STEP, i % 7);
+
+  it('with errorType canceled, soon after the flag is raised', () => {
+    let looks = 0;
+    const e = failure(() =>
+      new Engine().rangeQuery(store, 'quantile_over_time(0.9, load[1h])', 0, 2000 * STEP, STEP, {
+        // Raised after a few looks: the evaluation is well under way by then.
+        cancelled: () => ++looks > 3,
+      }),
+    );
+    expect(e.type).toBe('canceled');
+    expect(e.message).toBe('query was canceled in expression evaluation');
+    expect(looks).toBe(4);
+  });
+
+  it('with a timeout when its deadline passed before it started (it waited in a queue)', () => {
+    const e = failure(() => new Engine().instantQuery(store, 'load', END, { deadline: Date.now() - 1 }));
+    expect(e.type).toBe('timeout');
+  });
+});

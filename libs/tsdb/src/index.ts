@@ -1,4 +1,5 @@
 export { TimeSeriesStore } from './store.ts';
+export { StoreReplica, type ReplicaOptions } from './store-replica.ts';
 export type {
   AppendSeries,
   AppendResult,

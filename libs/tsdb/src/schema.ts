@@ -1,6 +1,10 @@
 // The SQLite layout (docs/formats/store.md draws it). One writer process holds the file;
-// WAL journal mode so that a commit is one append to the journal, and an exclusive lock so
-// that a second hub on the same folder fails fast instead of corrupting the head.
+// WAL journal mode so that a commit is one append to the journal and readers on their own
+// connections (the hub's query workers, see replica.ts) read a consistent snapshot beside
+// it. One writer at a time: the writer holds an exclusive lock on a companion file
+// (`<file>-lock`) for as long as it is open, so that a second hub on the same folder fails
+// fast instead of corrupting the heads; the database itself keeps SQLite's normal locking,
+// which readers need.
 
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.ts';
@@ -45,6 +49,8 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 
 export interface OpenedDatabase {
   db: Database.Database;
+  /** The writer's lock (see the top of this file): closed with `db`. */
+  lock: Database.Database;
   created: boolean;
   /** The chunk window the file was created with. */
   chunkWindowMs: number;
@@ -54,10 +60,12 @@ export function openDatabase(
   path: string,
   options: { pageSize: number; synchronous: 'NORMAL' | 'FULL'; chunkWindowMs: number; windowExplicit: boolean },
 ): OpenedDatabase {
+  const lock = takeWriterLock(path);
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: 1000 });
   } catch (e) {
+    lock.close();
     throw translateSqliteError(e, path);
   }
   try {
@@ -67,12 +75,11 @@ export function openDatabase(
       db.pragma(`page_size = ${options.pageSize}`);
       db.pragma('auto_vacuum = INCREMENTAL');
     }
-    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous}`);
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
-    // Taking the write lock now makes a second process fail here, with a clear message.
+    // A writer of an older version holds the file itself exclusively: fail here, with a clear message.
     db.exec('BEGIN IMMEDIATE; COMMIT;');
     db.exec(DDL);
     const stored = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
@@ -94,7 +101,56 @@ export function openDatabase(
         path,
       );
     }
-    return { db, created: fresh, chunkWindowMs: window };
+    return { db, lock, created: fresh, chunkWindowMs: window };
+  } catch (e) {
+    db.close();
+    lock.close();
+    throw translateSqliteError(e, path);
+  }
+}
+
+/**
+ * The companion file `<path>-lock`, locked exclusively for as long as the returned
+ * connection is open. The operating system drops the lock when the process dies, kill -9
+ * included, so a stale file never keeps a hub out.
+ */
+function takeWriterLock(path: string): Database.Database {
+  let lock: Database.Database | undefined;
+  try {
+    lock = new Database(`${path}-lock`, { timeout: 1000 });
+    lock.pragma('locking_mode = EXCLUSIVE');
+    // In exclusive locking mode the lock taken here is kept after the (empty) transaction.
+    lock.exec('BEGIN EXCLUSIVE; COMMIT;');
+    return lock;
+  } catch (e) {
+    lock?.close();
+    throw translateSqliteError(e, path);
+  }
+}
+
+/**
+ * A read-only connection beside the writer (its own snapshot per read transaction). The
+ * file must exist: readers never create a store.
+ */
+export function openReadOnly(path: string): { db: Database.Database; chunkWindowMs: number } {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 1000 });
+  } catch (e) {
+    throw translateSqliteError(e, path);
+  }
+  try {
+    db.pragma('cache_size = -16384');
+    const stored = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
+    if (stored === undefined || Number(stored) > SCHEMA_VERSION) {
+      throw new StoreError(
+        'store_version',
+        `the database has no schema this build reads (schema ${stored ?? 'none'}, this build reads up to ${SCHEMA_VERSION}): open it with the hub that wrote it`,
+        path,
+      );
+    }
+    const window = Number(db.prepare("SELECT value FROM meta WHERE key = 'chunk_window_ms'").pluck().get() as string);
+    return { db, chunkWindowMs: window };
   } catch (e) {
     db.close();
     throw translateSqliteError(e, path);

@@ -16,6 +16,11 @@ export class SeriesState {
   oooFirstSeq = 0;
   /** Counter or gauge, worked out on first need (metadata can change it). */
   kind: SeriesKind | undefined;
+  /**
+   * The newest write-ahead row holding samples of this series: retention keeps the series
+   * until that row is truncated, so that replay never meets a row naming a series gone.
+   */
+  lastSeq = 0;
 
   constructor(
     readonly id: number,

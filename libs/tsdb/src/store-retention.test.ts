@@ -1,8 +1,10 @@
 // Retention: raw chunks and rollups dropped after their own times, space reused, and
-// series left with no data forgotten.
+// series left with no data forgotten (never one a journal row still names).
+import { copyFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from './rollup.ts';
 import type { StoreOptions } from './options.ts';
+import { TimeSeriesStore } from './store.ts';
 import { eq, storePerTest, T0 } from './testing/store-fixture.ts';
 
 const { open } = storePerTest();
@@ -59,6 +61,51 @@ describe('retention', () => {
     s.applyRetention();
     expect(s.labelValues('__name__')).toEqual(['stays']);
     expect(s.select([eq('__name__', 'gone')], 0, Infinity)).toEqual([]);
+    s.close();
+  });
+});
+
+describe('retention beside the journal', () => {
+  const { open: openHere, dir } = storePerTest();
+  /** The file and its journal as kill -9 would leave them, opened as the next start opens them. */
+  const reopenCopy = () => {
+    copyFileSync(dir.file('hub.db'), dir.file('copy.db'));
+    if (existsSync(dir.file('hub.db-wal'))) copyFileSync(dir.file('hub.db-wal'), dir.file('copy.db-wal'));
+    return TimeSeriesStore.open({ path: dir.file('copy.db'), now: () => T0 });
+  };
+
+  it('forgets a series whose samples were all refused, and the store still opens after a crash', () => {
+    const s = openHere({ maxFutureMs: 60_000, now: () => T0 });
+    // `pin` keeps the journal row (its head is open); `ahead` has only a refused sample.
+    s.append([
+      { labels: { __name__: 'pin' }, timestamps: [T0], values: [1] },
+      { labels: { __name__: 'ahead' }, timestamps: [T0 + 24 * HOUR_MS], values: [1] },
+    ]);
+    s.applyRetention();
+    expect(s.labelValues('__name__')).toEqual(['pin']);
+    const again = reopenCopy();
+    expect(again.labelValues('__name__')).toEqual(['pin']);
+    again.close();
+    s.close();
+  });
+
+  it('keeps a series past retention while a journal row holds its samples', () => {
+    const s = openHere({ now: () => T0 });
+    // Three-year-old history of a new series, sealed at once (its window is long over),
+    // in the same row as `pin`'s open head.
+    s.append([
+      { labels: { __name__: 'pin' }, timestamps: [T0], values: [1] },
+      { labels: { __name__: 'history' }, timestamps: [T0 - 3 * 365 * 24 * HOUR_MS], values: [1] },
+    ]);
+    s.applyRetention();
+    expect(s.labelValues('__name__')).toEqual(['history', 'pin']);
+    const again = reopenCopy();
+    expect(again.labelValues('__name__')).toEqual(['history', 'pin']);
+    again.close();
+    // Once the row is gone, so is the series.
+    s.flush();
+    s.applyRetention();
+    expect(s.labelValues('__name__')).toEqual(['pin']);
     s.close();
   });
 });

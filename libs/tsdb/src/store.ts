@@ -51,6 +51,8 @@ export type {
 
 export class TimeSeriesStore {
   private readonly st: StoreState;
+  /** The writer's lock on `<path>-lock` (schema.ts), released at close. */
+  private readonly lock: Database.Database;
 
   /** The options in force; they live in the state, so that every job sees one replaced or changed here. */
   get options(): ResolvedOptions {
@@ -80,12 +82,14 @@ export class TimeSeriesStore {
       chunkWindowMs: options.chunkWindowMs,
       windowExplicit: options.windowExplicit,
     });
+    this.lock = opened.lock;
     this.st = createStoreState(opened.db, { ...options, chunkWindowMs: opened.chunkWindowMs }, readSealed);
     try {
       openColdArchive(this.st);
       loadStore(this.st);
     } catch (e) {
       this.st.db.close();
+      this.lock.close();
       throw translate(this.st, e);
     }
   }
@@ -217,6 +221,7 @@ export class TimeSeriesStore {
       st.closed = true;
       st.archive?.closeAll();
       st.db.close();
+      this.lock.close();
     }
   }
 }

@@ -39,7 +39,16 @@ export class WalRecordBuilder {
   }
 
   encode(): Uint8Array {
-    const entries = this.ids.length;
+    // A series whose samples were all refused has no entry: retention may forget such a
+    // series while the row is still kept, and replay must not meet its id then.
+    const ids: number[] = [];
+    const counts: number[] = [];
+    for (let e = 0; e < this.ids.length; e++) {
+      if (this.counts[e] === 0) continue;
+      ids.push(this.ids[e]);
+      counts.push(this.counts[e]);
+    }
+    const entries = ids.length;
     const samples = this.n;
     const headerBytes = 12 + entries * 8 + samples;
     const floatsAt = Math.ceil(headerBytes / 8) * 8;
@@ -48,8 +57,8 @@ export class WalRecordBuilder {
     u32[0] = VERSION;
     u32[1] = entries;
     u32[2] = samples;
-    u32.set(this.ids, 3);
-    u32.set(this.counts, 3 + entries);
+    u32.set(ids, 3);
+    u32.set(counts, 3 + entries);
     new Uint8Array(buf, 12 + entries * 8, samples).set(this.flags.subarray(0, samples));
     new Float64Array(buf, floatsAt, samples).set(this.ts.subarray(0, samples));
     new Float64Array(buf, floatsAt + samples * 8, samples).set(this.vs.subarray(0, samples));

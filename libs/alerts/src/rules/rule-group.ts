@@ -2,8 +2,12 @@
 // rules before it recorded at `ts`), the outputs appended to the store (recorded series,
 // ALERTS and ALERTS_FOR_STATE) with staleness markers for series that went away, the
 // state persisted, and the alerts due to be sent handed on.
+//
+// The evaluation is a generator that yields each rule's query: run on the engine here
+// (`evaluate`, synchronous) or elsewhere (`evaluateAsync` with the context's `query`: the
+// hub's query workers), the rest of the evaluation is the same code.
 
-import type { Engine, Queryable } from '@metrics-hub/promql';
+import type { Engine, Queryable, QueryData } from '@metrics-hub/promql';
 import { labelsKey, STALE_NAN, type Labels } from '@metrics-hub/wire';
 import type { Alert } from '../model.ts';
 import { AlertingRule, type AlertTemplateExpander } from './alerting-rule.ts';
@@ -18,6 +22,11 @@ export interface Appender {
 export interface GroupContext {
   engine: Engine;
   queryable: Queryable;
+  /**
+   * Runs a rule's instant query elsewhere (a worker thread); rejects with the query's error.
+   * Without it, rules run on `engine` over `queryable`, on the calling thread.
+   */
+  query?: (expr: string, timeMs: number) => Promise<QueryData>;
   appender: Appender;
   expand: AlertTemplateExpander;
   state: AlertStateStore;
@@ -75,14 +84,48 @@ export class EvaluatedGroup {
     this.lastEvaluationMs = old.lastEvaluationMs;
   }
 
-  /** Evaluates every rule at `ts`; returns the alerts to send. */
+  /** Evaluates every rule at `ts` on the engine, on this thread; returns the alerts to send. */
   evaluate(ts: number, ctx: GroupContext): Alert[] {
+    const steps = this.steps(ts, ctx);
+    let next = steps.next();
+    while (!next.done) {
+      const { expr, at } = next.value;
+      let answer: RuleAnswer;
+      try {
+        answer = { data: ctx.engine.instantQuery(ctx.queryable, expr, at).data };
+      } catch (e) {
+        answer = { error: e as Error };
+      }
+      next = steps.next(answer);
+    }
+    return next.value;
+  }
+
+  /** Evaluates every rule at `ts` through `ctx.query`; resolves to the alerts to send. */
+  async evaluateAsync(ts: number, ctx: GroupContext & { query: NonNullable<GroupContext['query']> }): Promise<Alert[]> {
+    const steps = this.steps(ts, ctx);
+    let next = steps.next();
+    while (!next.done) {
+      const { expr, at } = next.value;
+      let answer: RuleAnswer;
+      try {
+        answer = { data: await ctx.query(expr, at) };
+      } catch (e) {
+        answer = { error: e as Error };
+      }
+      next = steps.next(answer);
+    }
+    return next.value;
+  }
+
+  private *steps(ts: number, ctx: GroupContext): Generator<RuleQuery, Alert[], RuleAnswer> {
     const started = performance.now();
     const persisted = this.persisted;
     this.persisted = undefined;
     const out: Alert[] = [];
     const queryAt = ts - this.spec.queryOffsetMs;
-    this.rules.forEach((rule, i) => {
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i];
       const ruleStarted = performance.now();
       const written = new Map<string, Labels>();
       const series: { labels: Labels; timestamps: ArrayLike<number>; values: ArrayLike<number> }[] = [];
@@ -91,7 +134,9 @@ export class EvaluatedGroup {
         series.push({ labels, timestamps: [ts], values: Float64Array.of(value) });
       };
       try {
-        const vector = instantVector(ctx.engine, ctx.queryable, rule.spec.expr, queryAt);
+        const answer = yield { expr: rule.spec.expr, at: queryAt };
+        if (answer.error) throw answer.error;
+        const vector = instantVector(answer.data!);
         if (rule instanceof RecordingRule) {
           if (this.spec.limit > 0 && vector.length > this.spec.limit)
             throw new Error(`exceeded limit of ${this.spec.limit} with ${vector.length} series`);
@@ -134,7 +179,7 @@ export class EvaluatedGroup {
       if (series.length) ctx.appender.append(series);
       rule.lastEvaluationMs = ts;
       rule.evaluationMs = performance.now() - ruleStarted;
-    });
+    }
     ctx.state.store(
       this.key,
       ts,
@@ -146,8 +191,15 @@ export class EvaluatedGroup {
   }
 }
 
-function instantVector(engine: Engine, queryable: Queryable, expr: string, ts: number): { metric: Labels; v: number }[] {
-  const { data } = engine.instantQuery(queryable, expr, ts);
+/** What a group's evaluation asks for: a rule's instant query at `at`. */
+interface RuleQuery {
+  expr: string;
+  at: number;
+}
+
+type RuleAnswer = { data: QueryData; error?: undefined } | { data?: undefined; error: Error };
+
+function instantVector(data: QueryData): { metric: Labels; v: number }[] {
   if (data.resultType === 'vector') return data.result.map((s) => ({ metric: s.metric, v: s.v }));
   if (data.resultType === 'scalar') return [{ metric: {}, v: data.result.v }];
   throw new Error(`rule expression must give an instant vector or a scalar, not a ${data.resultType}`);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { formatFloat } from '@metrics-hub/go-format';
 import type { AlertsData, RuleAlert, RuleGroupView, RulesData } from '@metrics-hub/hub-api';
-import type { Engine, Queryable } from '@metrics-hub/promql';
+import type { Engine, Queryable, QueryData } from '@metrics-hub/promql';
 import type { Alert } from '../model.ts';
 import { AlertingRule, type AlertTemplateExpander } from './alerting-rule.ts';
 import { EvaluatedGroup, RecordingRule, type Appender, type GroupContext } from './rule-group.ts';
@@ -21,6 +21,11 @@ import { AlertStateStore } from './state-store.ts';
 export interface RuleManagerOptions {
   engine: Engine;
   queryable: Queryable;
+  /**
+   * Runs rules' queries elsewhere (the hub's query workers): then `tick` evaluates
+   * asynchronously. Without it, on `engine` over `queryable`, synchronously.
+   */
+  query?: (expr: string, timeMs: number) => Promise<QueryData>;
   appender: Appender;
   /** Receives alerts to send (the notifier's put). */
   notify: (alerts: Alert[], now: number) => void;
@@ -63,6 +68,7 @@ export class RuleManager {
     this.ctx = {
       engine: o.engine,
       queryable: o.queryable,
+      query: o.query,
       appender: o.appender,
       expand: o.expand ?? ((t, labels, value) => renderAlertTemplate(t, labels, value, { externalURL: o.externalURL?.() })),
       state: this.state,
@@ -103,23 +109,39 @@ export class RuleManager {
     return [...this.files.values()].map((f) => ({ file: f.path, error: f.error }));
   }
 
-  /** Evaluates the groups that are due; checks the files for changes every few seconds. */
-  tick(now: number): void {
+  /**
+   * Evaluates the groups that are due; checks the files for changes every few seconds.
+   * With `query` it resolves once they are evaluated (the caller does not start another
+   * tick meanwhile); without, it has evaluated them when it returns.
+   */
+  tick(now: number): void | Promise<void> {
     if (now - this.lastCheckMs >= 5000) {
       this.lastCheckMs = now;
       this.reload();
     }
+    const due: { g: EvaluatedGroup; ts: number }[] = [];
     for (const g of this.groups.values()) {
       // Evaluation times are multiples of the interval: the same instants on every run.
       const ts = Math.floor(now / g.intervalMs) * g.intervalMs;
       if ((this.nextEvalAt.get(g.key) ?? -Infinity) > ts) continue;
       this.nextEvalAt.set(g.key, ts + g.intervalMs);
-      const alerts = g.evaluate(ts, this.ctx);
-      for (const r of g.rules)
-        if (r.health === 'err' && r.lastEvaluationMs === ts)
-          this.o.log(`rules: group ${JSON.stringify(g.spec.name)} rule ${r.name}: ${r.lastError}`);
-      if (alerts.length) this.o.notify(alerts, now);
+      due.push({ g, ts });
     }
+    const query = this.ctx.query;
+    if (!query) {
+      for (const { g, ts } of due) this.evaluated(g, ts, g.evaluate(ts, this.ctx), now);
+      return;
+    }
+    return (async () => {
+      for (const { g, ts } of due) this.evaluated(g, ts, await g.evaluateAsync(ts, { ...this.ctx, query }), now);
+    })();
+  }
+
+  private evaluated(g: EvaluatedGroup, ts: number, alerts: Alert[], now: number): void {
+    for (const r of g.rules)
+      if (r.health === 'err' && r.lastEvaluationMs === ts)
+        this.o.log(`rules: group ${JSON.stringify(g.spec.name)} rule ${r.name}: ${r.lastError}`);
+    if (alerts.length) this.o.notify(alerts, now);
   }
 
   groupList(): EvaluatedGroup[] {

@@ -127,15 +127,29 @@ describe('rule files', () => {
   });
 });
 
-function setup(ruleText: string, dir = mkdtempSync(join(tmpdir(), 'rules-'))) {
+function setup(ruleText: string, dir = mkdtempSync(join(tmpdir(), 'rules-')), o: { async?: boolean } = {}) {
   if (!dirs.includes(dir)) dirs.push(dir);
   writeFileSync(join(dir, 'rules.yml'), ruleText);
   const store = TimeSeriesStore.open({ path: join(dir, 'm.db') });
   const sent: { at: number; alerts: Alert[] }[] = [];
   const log: string[] = [];
+  const engine = new Engine();
   const manager = new RuleManager(store.database, {
-    engine: new Engine(),
+    engine,
     queryable: store,
+    // As the hub's query workers answer: later, on another turn of the event loop.
+    ...(o.async && {
+      query: (expr: string, t: number) =>
+        new Promise((resolve, reject) =>
+          setImmediate(() => {
+            try {
+              resolve(engine.instantQuery(store, expr, t).data);
+            } catch (e) {
+              reject(e);
+            }
+          }),
+        ),
+    }),
     appender: store,
     notify: (alerts, at) => sent.push({ at, alerts }),
     paths: [join(dir, 'rules.yml')],
@@ -339,5 +353,48 @@ describe('default rules', () => {
     }
     const firing = stateAt().filter((a) => a.state === 'firing') as unknown as { labels: Record<string, string> }[];
     expect(firing.map((a) => a.labels.alertname).sort()).toEqual(['HostDiskWillFillIn24Hours', 'HostDown']);
+  });
+});
+
+describe('rules through an asynchronous query (as the hub runs them, in its query workers)', () => {
+  it('record, alert, fail and resend exactly as rules evaluated on the engine do', async () => {
+    const rules = [
+      'groups:',
+      '  - name: g',
+      '    rules:',
+      '      - record: load:doubled',
+      '        expr: load * 2',
+      // Sees the rule before it at the same instant.
+      '      - alert: HighLoad',
+      '        expr: load:doubled > 4',
+      '        for: 3m',
+      '      - record: broken',
+      // Two right-hand series for one match group: an error at every evaluation.
+      '        expr: vector(1) + on () group_left () (load or label_replace(load, "instance", "b", "", ""))',
+    ].join('\n');
+    const sync = setup(rules);
+    const async = setup(rules, undefined, { async: true });
+    for (let m = 0; m <= 12; m++) {
+      for (const r of [sync, async]) r.load(T0 + m * MIN, m <= 8 ? 5 : 1);
+      const pending = async.manager.tick(T0 + m * MIN + 1000);
+      expect(pending).toBeInstanceOf(Promise);
+      await pending;
+      expect(sync.manager.tick(T0 + m * MIN + 1000)).toBeUndefined();
+      expect(async.stateAt(), `minute ${m}`).toEqual(sync.stateAt());
+    }
+    const contents = (r: typeof sync) =>
+      Object.fromEntries(
+        r.store
+          .select([{ name: '__name__', type: '=~', value: 'ALERTS|load:doubled' }], 0, Infinity)
+          .map((s) => [JSON.stringify(s.labels), Array.from(valuesOf(s), (v) => (isStaleNaN(v) ? 'stale' : v))]),
+      );
+    expect(contents(async)).toEqual(contents(sync));
+    expect(Object.keys(contents(sync))).toHaveLength(3);
+    expect(async.sent).toEqual(sync.sent);
+    expect(async.sent.length).toBeGreaterThan(0);
+    const health = (r: typeof sync) => r.manager.groupList()[0].rules.map((x) => [x.name, x.health, x.lastError]);
+    expect(health(async)).toEqual(health(sync));
+    expect(health(sync)[2][1]).toBe('err');
+    for (const r of [sync, async]) r.store.close();
   });
 });

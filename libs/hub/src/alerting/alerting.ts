@@ -19,7 +19,7 @@ import {
   type TemplateRenderer,
   type AlertTemplateExpander,
 } from '@metrics-hub/alerts';
-import type { Engine, Queryable } from '@metrics-hub/promql';
+import type { Engine, Queryable, QueryData } from '@metrics-hub/promql';
 import type { Appender } from '@metrics-hub/alerts';
 import type { HubConfig } from '../config.ts';
 import { writeSecretFile } from '../file-modes.ts';
@@ -49,6 +49,8 @@ export interface AlertingDeps {
   db: Database.Database;
   engine: Engine;
   queryable: Queryable;
+  /** Rules' queries in the hub's query workers; without it, on `engine` on this thread. */
+  query?: (expr: string, timeMs: number) => Promise<QueryData>;
   appender: Appender;
   externalUrl: () => string;
   log: (line: string) => void;
@@ -64,7 +66,8 @@ export class Alerting {
   readonly notifier: Notifier;
   private configStamp = '';
   private lastConfigCheck = -Infinity;
-  private ticking = false;
+  /** The tick running or last run: ticks run one after the other, never at once. */
+  private lastTick: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: HubConfig,
@@ -74,6 +77,7 @@ export class Alerting {
     this.rules = new RuleManager(d.db, {
       engine: d.engine,
       queryable: d.queryable,
+      query: d.query,
       appender: d.appender,
       notify: (alerts, now) => {
         const r = this.notifier.put(alerts, now);
@@ -108,20 +112,24 @@ export class Alerting {
     }
   }
 
-  /** Evaluates due rule groups, delivers due notifications; reloads changed config files. */
-  async tick(now: number): Promise<void> {
-    if (this.ticking) return; // a slow receiver must not stack ticks
-    this.ticking = true;
-    try {
-      if (now - this.lastConfigCheck >= 5000) {
-        this.lastConfigCheck = now;
-        this.reloadNotifierConfig(false);
-      }
-      this.rules.tick(now);
-      await this.notifier.tick(now);
-    } finally {
-      this.ticking = false;
+  /**
+   * Evaluates due rule groups, delivers due notifications; reloads changed config files.
+   * A tick asked for while one runs (rules waiting for the query workers, a slow receiver)
+   * runs after it: the hub's clock skips instead (hub.ts), so that ticks never stack up.
+   */
+  tick(now: number): Promise<void> {
+    const run = this.lastTick.then(() => this.runTick(now));
+    this.lastTick = run.catch(() => {});
+    return run;
+  }
+
+  private async runTick(now: number): Promise<void> {
+    if (now - this.lastConfigCheck >= 5000) {
+      this.lastConfigCheck = now;
+      this.reloadNotifierConfig(false);
     }
+    await this.rules.tick(now);
+    await this.notifier.tick(now);
   }
 
   /** The notifier config file and its text, for editing in the app. */

@@ -79,7 +79,13 @@ export class ColdArchive {
     readonly dir: string,
     private readonly log: (line: string) => void = () => {},
     usedBefore = false,
+    /** A reader beside the writer (a query worker): it creates, writes and removes nothing. */
+    readonly readOnly = false,
   ) {
+    if (readOnly) {
+      this.rescan();
+      return;
+    }
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
@@ -107,7 +113,15 @@ export class ColdArchive {
   /** Re-reads the folder's listing (files restored or removed by hand appear on the next read). */
   rescan(): void {
     const found: ArchiveFileInfo[] = [];
-    for (const name of readdirSync(this.dir)) {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch (e) {
+      // Only a reader gets here (the writer made the folder): a folder not mounted reads as empty.
+      if (!this.readOnly) throw e;
+      names = [];
+    }
+    for (const name of names) {
       const m = FILE_PATTERN.exec(name);
       if (!m) continue;
       const path = join(this.dir, name);

@@ -57,7 +57,9 @@ export function append(st: StoreState, batch: readonly AppendSeries[], options: 
       }
       wal.beginSeries(state.id);
       const kept = observed && new SampleCollector(entry.values);
+      const before = result.appended;
       appendSeriesSamples(st, state, entry, seq, wal, result, touchedOoo, kept);
+      if (result.appended > before) state.lastSeq = seq;
       if (kept?.length)
         observed!.push({
           labels: state.labels,

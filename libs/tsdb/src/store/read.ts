@@ -19,6 +19,7 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
   for (const id of st.index.select(matchers)) {
     hints?.tick?.(1);
     const state = st.states.get(id)!;
+    st.prepareRead?.(state);
     const rows = st.chunks.inRange(id, mint, maxt);
     const head = snapshot(state.head, mint, maxt);
     const ooo = snapshot(state.ooo, mint, maxt);
@@ -111,6 +112,7 @@ export function selectBuckets(
   const out: BucketSeries[] = [];
   for (const id of st.index.select(matchers)) {
     const state = st.states.get(id)!;
+    st.prepareRead?.(state);
     const buckets = readBuckets(st, state, mint, maxt, resolution);
     if (buckets.length) out.push({ ref: id, labels: state.labels, kind: kindOf(st, state), buckets });
   }

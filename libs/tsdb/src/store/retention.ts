@@ -30,11 +30,23 @@ export function applyRetention(st: StoreState): { chunksDropped: number; seriesD
     });
     // A series whose newest sample is older than the longest-kept rollup has no data left
     // (with cold storage, once its chunks are in the archive: archiving reads the series here).
+    // Not while a journal row still holds samples of it (sealed, the row kept for other
+    // series): replay after a crash must find every series its rows name.
+    const firstRow = st.wal.firstSeq;
     for (const state of st.states.values()) {
-      if (state.maxT < hourCutoff && state.head.length === 0 && state.ooo.length === 0 && (!st.archive || state.maxT <= st.archivedThrough))
+      if (
+        state.maxT < hourCutoff &&
+        state.head.length === 0 &&
+        state.ooo.length === 0 &&
+        state.lastSeq < firstRow &&
+        (!st.archive || state.maxT <= st.archivedThrough)
+      )
         gone.push(state);
     }
     for (const state of gone) st.stmt.deleteSeries.run(state.id);
+    // Readers on other connections (replica.ts) rebuild their index when this changes: a
+    // deleted id can be given to a new series.
+    if (gone.length) st.stmt.countSeriesRemoved.run(gone.length);
   })();
   for (const state of gone) st.states.delete(state.id);
   st.index.remove(gone.map((s) => s.id));

@@ -60,6 +60,11 @@ export interface StoreState {
   archiving: Promise<ArchiveOutcome> | undefined;
   lastArchiveError: string | undefined;
   readonly observers: Set<AppendObserver>;
+  /**
+   * Called by reads before they look at a series' head and late-sample buffer. A replica
+   * (replica.ts) brings them up to its snapshot there; the writer's are always current.
+   */
+  prepareRead?: (state: SeriesState) => void;
 }
 
 /**
@@ -106,6 +111,9 @@ function prepareStatements(db: Database.Database) {
     insertWal: db.prepare('INSERT INTO wal (seq, data) VALUES (?, ?)'),
     truncateWal: db.prepare('DELETE FROM wal WHERE seq < ?'),
     deleteSeries: db.prepare('DELETE FROM series WHERE id = ?'),
+    countSeriesRemoved: db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('series_removed', ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
+    ),
     putMetadata: db.prepare('INSERT OR REPLACE INTO metadata (metric, type, help, unit) VALUES (?, ?, ?, ?)'),
     putCounter: db.prepare('INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)'),
   };

@@ -18,6 +18,11 @@ export class WalLedger {
     return bytes;
   }
 
+  /** The oldest row held (Infinity when none). */
+  get firstSeq(): number {
+    return this.rows.length ? this.rows[0].seq : Infinity;
+  }
+
   /** Whether any row held comes before `seq`. */
   anyBefore(seq: number): boolean {
     return !(this.rows.length === 0 || this.rows[0].seq >= seq);

@@ -59,11 +59,15 @@ function replayRow(st: StoreState, seq: number, data: Uint8Array): void {
   for (let e = 0; e < rec.seriesIds.length; e++) {
     const state = st.states.get(rec.seriesIds[e]);
     const n = rec.counts[e];
+    // Rows written before empty entries were left out name series whose samples were all
+    // refused; retention may have forgotten those series since.
+    if (!state && n === 0) continue;
     if (!state)
       throw new StoreError(
         'store_corrupt',
         `write-ahead row ${seq} names series ${rec.seriesIds[e]}, which does not exist: restore from a snapshot`,
       );
+    if (n > 0) state.lastSeq = seq;
     for (let i = 0; i < n; i++, k++) {
       const t = rec.timestamps[k];
       const v = rec.values[k];

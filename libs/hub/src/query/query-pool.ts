@@ -1,0 +1,327 @@
+// The hub's queries, off its main thread: a bounded pool of worker threads (query-worker.ts),
+// each with its own read-only replica of the store, and a FIFO queue in front of them.
+//
+//   run(job) ─> queue (at most maxQueued waiting; beyond: 503 unavailable)
+//                 └─> an idle worker (at most maxConcurrency, started on demand)
+//                       └─> parse, evaluate, encode, gzip ─> the answer's bytes, transferred
+//   instant(expr, t) (rules) ─> the same queue, never refused ─> the engine's data
+//
+// A query's timeout counts from when it was asked, as Prometheus counts its queue wait: one
+// still waiting at its deadline is answered with a timeout. A client that goes away
+// (`signal`) takes its query out of the queue, or stops it in its worker (a shared flag the
+// evaluation looks at with the clock). A worker that dies fails its query alone and is
+// replaced when the next query needs it.
+
+import { Worker } from 'node:worker_threads';
+import { ApiError, encodeError, jobLimits, type AnswerEncoding, type EncodedAnswer, type QueryJob } from '@metrics-hub/http-api';
+import type { MetricFamily } from '@metrics-hub/expfmt';
+import type { EngineLimits, QueryData } from '@metrics-hub/promql';
+import type { QueryOutcome, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
+import { QueryPoolStats } from './query-stats.ts';
+import { queryWorkerEntry, type WorkerEntry } from './worker-entry.ts';
+
+export interface QueryPoolOptions {
+  /** The store's SQLite file (the workers open it read-only). */
+  dbPath: string;
+  retention: WorkerSetup['retention'];
+  archiveDir?: string;
+  limits: EngineLimits;
+  /** Queries evaluated at once, one per worker thread (hub.yaml query.max_concurrency). */
+  maxConcurrency: number;
+  /** Queries waiting beyond those (query.max_queued); more are refused with 503. */
+  maxQueued: number;
+  log: (line: string) => void;
+  /**
+   * How long past its deadline a query may hold its worker before the worker is stopped
+   * and replaced (evaluation looks at the clock, so only a fault or a huge answer being
+   * encoded gets there; default 30 s).
+   */
+  watchdogGraceMs?: number;
+  /** Another worker program (tests). */
+  workerEntry?: WorkerEntry;
+}
+
+/** What a queued query is, and where its answer goes. */
+type Task =
+  | { kind: 'query'; job: QueryJob; encoding: AnswerEncoding; resolve: (answer: EncodedAnswer) => void }
+  | { kind: 'rule'; query: string; time: number; resolve: (result: { data?: QueryData; error?: string }) => void };
+
+interface Pending {
+  id: number;
+  task: Task;
+  deadline: number;
+  enqueuedMs: number;
+  /** Undoes the abort listener and the timers. */
+  settle: () => void;
+  timer?: NodeJS.Timeout;
+  watchdog?: NodeJS.Timeout;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  cancel: Int32Array;
+  ready: boolean;
+  running: Pending | undefined;
+}
+
+export class QueryPool {
+  private readonly queue: Pending[] = [];
+  private readonly workers: PoolWorker[] = [];
+  private nextId = 1;
+  private closed = false;
+  /** Callers of `warm` waiting for a worker to be ready (or to have failed). */
+  private warming: (() => void)[] = [];
+  readonly stats = new QueryPoolStats();
+
+  constructor(private readonly o: QueryPoolOptions) {
+    if (!(o.maxConcurrency >= 1)) throw new Error('query pool: maxConcurrency must be at least 1');
+  }
+
+  /** Queries being evaluated now. */
+  get running(): number {
+    return this.workers.filter((w) => w.running).length;
+  }
+
+  /** Queries waiting for a worker. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Answers a query (success or Prometheus's error, as bytes); never rejects. */
+  run(job: QueryJob, context: { signal: AbortSignal; encoding: AnswerEncoding }): Promise<EncodedAnswer> {
+    const { signal, encoding } = context;
+    if (this.closed) return Promise.resolve(this.finish('error', encodeError(stoppingError(), encoding).answer));
+    if (signal.aborted) return Promise.resolve(this.finish('canceled', canceledAnswer(encoding)));
+    if (!this.canStart() && this.queue.length >= this.o.maxQueued) {
+      this.stats.count('rejected');
+      const e = new ApiError(
+        'unavailable',
+        `too many queries at once: ${this.running} running and ${this.queue.length} waiting (query.max_concurrency ${this.o.maxConcurrency}, query.max_queued ${this.o.maxQueued}): retry in a moment, or raise query.max_queued in hub.yaml`,
+      );
+      return Promise.resolve(encodeError(e, encoding).answer);
+    }
+    return new Promise<EncodedAnswer>((resolve) => {
+      const p = this.enqueue({ kind: 'query', job, encoding, resolve }, jobLimits(this.o.limits, job).timeoutMs);
+      const onAbort = () => this.abort(p);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = p.settle;
+      p.settle = () => {
+        settle();
+        signal.removeEventListener('abort', onAbort);
+      };
+    });
+  }
+
+  /**
+   * A rule's instant query: the engine's data, or rejects with the query's error. Rules
+   * wait in the same queue as everything else but are never refused for its length.
+   */
+  instant(query: string, timeMs: number): Promise<QueryData> {
+    if (this.closed) return Promise.reject(stoppingError());
+    return new Promise<{ data?: QueryData; error?: string }>((resolve) =>
+      this.enqueue({ kind: 'rule', query, time: timeMs, resolve }, this.o.limits.timeoutMs),
+    ).then((r) => (r.error !== undefined ? Promise.reject(new Error(r.error)) : r.data!));
+  }
+
+  private enqueue(task: Task, timeoutMs: number): Pending {
+    const p: Pending = {
+      id: this.takeId(),
+      task,
+      deadline: Date.now() + timeoutMs,
+      enqueuedMs: performance.now(),
+      settle: () => {
+        clearTimeout(p.timer);
+        clearTimeout(p.watchdog);
+      },
+    };
+    // Still waiting at its deadline: answered as Prometheus answers a query timed out in its queue.
+    p.timer = setTimeout(() => this.expire(p), Math.max(0, timeoutMs) + 1);
+    p.timer.unref();
+    this.queue.push(p);
+    this.pump();
+    return p;
+  }
+
+  /** Whether a query asked now would find a worker free (or one could be started). */
+  private canStart(): boolean {
+    return this.workers.some((w) => w.ready && !w.running) || this.workers.length < this.o.maxConcurrency;
+  }
+
+  /** Starts a worker ahead of the first query (its start and the replica's load); resolves once one is ready or failed. */
+  warm(): Promise<void> {
+    if (this.closed || this.workers.some((w) => w.ready)) return Promise.resolve();
+    if (this.workers.length === 0) this.startWorker();
+    return new Promise((resolve) => this.warming.push(resolve));
+  }
+
+  private warmed(): void {
+    for (const resolve of this.warming.splice(0)) resolve();
+  }
+
+  /** The pool's figures for the hub's own metrics. */
+  metricFamilies(): MetricFamily[] {
+    return this.stats.metricFamilies({
+      running: this.running,
+      queued: this.queued,
+      maxConcurrency: this.o.maxConcurrency,
+      maxQueued: this.o.maxQueued,
+    });
+  }
+
+  /** Stops every worker; queries waiting or running are answered 503. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) this.fail(p, 'error', stoppingError());
+    const workers = this.workers.splice(0);
+    for (const w of workers) if (w.running) this.fail(w.running, 'error', stoppingError());
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+
+  private takeId(): number {
+    const id = this.nextId;
+    // Int32 for the shared cancel flag; 0 means none.
+    this.nextId = this.nextId >= 0x7fffffff ? 1 : this.nextId + 1;
+    return id;
+  }
+
+  /** Hands waiting queries to idle workers, starting workers up to the limit. */
+  private pump(): void {
+    while (this.queue.length) {
+      const w = this.workers.find((x) => x.ready && !x.running);
+      if (!w) {
+        const starting = this.workers.filter((x) => !x.ready).length;
+        if (this.workers.length < this.o.maxConcurrency && starting < this.queue.length) this.startWorker();
+        return;
+      }
+      const p = this.queue.shift()!;
+      this.stats.waited((performance.now() - p.enqueuedMs) / 1000);
+      w.running = p;
+      this.watch(w, p);
+      const t = p.task;
+      const request: WorkerRequest =
+        t.kind === 'query'
+          ? { type: 'query', id: p.id, job: t.job, deadline: p.deadline, encoding: t.encoding }
+          : { type: 'rule', id: p.id, query: t.query, time: t.time, deadline: p.deadline };
+      w.worker.postMessage(request);
+    }
+  }
+
+  /** A query still running well past its deadline: its worker is stopped and replaced, the query answered as timed out. */
+  private watch(w: PoolWorker, p: Pending): void {
+    const grace = this.o.watchdogGraceMs ?? 30_000;
+    p.watchdog = setTimeout(
+      () => {
+        if (w.running !== p) return;
+        w.running = undefined;
+        this.fail(
+          p,
+          'timeout',
+          new ApiError('timeout', 'query timed out: it ran past its deadline and its worker was stopped; narrow the query'),
+        );
+        this.onGone(w, `a query ran ${grace} ms past its deadline`);
+      },
+      Math.max(0, p.deadline - Date.now()) + grace,
+    );
+    p.watchdog.unref();
+  }
+
+  private startWorker(): void {
+    const entry = this.o.workerEntry ?? queryWorkerEntry();
+    const cancel = new SharedArrayBuffer(4);
+    const setup: WorkerSetup = {
+      dbPath: this.o.dbPath,
+      retention: this.o.retention,
+      archiveDir: this.o.archiveDir,
+      limits: this.o.limits,
+      cancel,
+    };
+    const worker = new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv, name: 'query-worker' });
+    const w: PoolWorker = { worker, cancel: new Int32Array(cancel), ready: false, running: undefined };
+    this.workers.push(w);
+    worker.on('message', (m: WorkerMessage) => this.onMessage(w, m));
+    worker.on('error', (e) => this.onGone(w, `it failed: ${e.stack ?? e.message}`));
+    worker.on('exit', (code) => this.onGone(w, `it exited with code ${code}`));
+  }
+
+  private onMessage(w: PoolWorker, m: WorkerMessage): void {
+    if (m.type === 'ready') {
+      w.ready = true;
+      this.warmed();
+      this.pump();
+    } else if (m.type === 'failed') {
+      this.onGone(w, `it could not open the store: ${m.message}`);
+    } else if (w.running?.id === m.id) {
+      const p = w.running;
+      w.running = undefined;
+      p.settle();
+      this.stats.count(m.outcome);
+      if (m.type === 'answer' && p.task.kind === 'query') {
+        if (m.internal) this.o.log(`query: ${JSON.stringify(p.task.job.query)}: ${m.internal}`);
+        p.task.resolve(m.answer);
+      } else if (m.type === 'rule-answer' && p.task.kind === 'rule') {
+        p.task.resolve({ data: m.data, error: m.error });
+      }
+      this.pump();
+    }
+  }
+
+  /** A worker that died or could not start: its query (or, if none started, the oldest waiting one) fails. */
+  private onGone(w: PoolWorker, why: string): void {
+    const i = this.workers.indexOf(w);
+    if (i < 0) return;
+    this.workers.splice(i, 1);
+    this.warmed();
+    if (this.closed) return;
+    this.o.log(`query: a query worker stopped (${why})`);
+    void w.worker.terminate();
+    const failed = w.running ?? (w.ready ? undefined : this.queue.shift());
+    if (failed)
+      this.fail(failed, 'error', new ApiError('internal', `the query worker stopped (${why}): the query was not answered; try again`));
+    this.pump();
+  }
+
+  private abort(p: Pending): void {
+    const i = this.queue.indexOf(p);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      this.fail(p, 'canceled', new ApiError('canceled', 'query was canceled: the client went away'));
+      return;
+    }
+    // Running: the worker stops at its next look at the flag, and answers `canceled`.
+    const w = this.workers.find((x) => x.running === p);
+    if (w) Atomics.store(w.cancel, 0, p.id);
+  }
+
+  private expire(p: Pending): void {
+    const i = this.queue.indexOf(p);
+    if (i < 0) return;
+    this.queue.splice(i, 1);
+    const waited = Math.round(performance.now() - p.enqueuedMs);
+    const error = new ApiError(
+      'timeout',
+      `query timed out in query queue after ${waited} ms: the hub is busy with other queries; retry, raise the timeout, or raise query.max_concurrency`,
+    );
+    this.fail(p, 'timeout', error);
+  }
+
+  /** Ends a query that no worker answered: Prometheus's error for a client, the message for a rule. */
+  private fail(p: Pending, outcome: QueryOutcome, e: ApiError): void {
+    p.settle();
+    this.stats.count(outcome);
+    if (p.task.kind === 'query') p.task.resolve(encodeError(e, p.task.encoding).answer);
+    else p.task.resolve({ error: e.message });
+  }
+
+  private finish(outcome: QueryOutcome, answer: EncodedAnswer): EncodedAnswer {
+    this.stats.count(outcome);
+    return answer;
+  }
+}
+
+function stoppingError(): ApiError {
+  return new ApiError('unavailable', 'the hub is stopping: retry when it is back');
+}
+
+function canceledAnswer(encoding: AnswerEncoding): EncodedAnswer {
+  return encodeError(new ApiError('canceled', 'query was canceled: the client went away'), encoding).answer;
+}

@@ -1,0 +1,62 @@
+// A query worker thread: its own read-only connection and replica of the store
+// (StoreReplica), and the PromQL engine. It parses, evaluates and encodes (gzip included)
+// one query at a time, each on one consistent cut of the store, and posts back the bytes
+// of the answer (a rule's query: its data), so that the hub's main thread, which commits
+// agent batches and sends their PUBACKs, never evaluates a query. Started by query-pool.ts.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { encodeError, encodeSuccess, runQueryJob } from '@metrics-hub/http-api';
+import { Engine, PromqlError } from '@metrics-hub/promql';
+import { StoreReplica } from '@metrics-hub/tsdb';
+import type { QueryOutcome, QueryRequest, RuleRequest, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('query-worker.ts runs as a worker thread of the hub (query-pool.ts), not on its own');
+const setup = workerData as WorkerSetup;
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+let replica: StoreReplica;
+try {
+  replica = StoreReplica.open({
+    path: setup.dbPath,
+    retention: setup.retention,
+    archive: setup.archiveDir ? { dir: setup.archiveDir } : undefined,
+  });
+  post({ type: 'ready' });
+} catch (e) {
+  post({ type: 'failed', message: (e as Error).message });
+  process.exit(1);
+}
+const engine = new Engine(setup.limits);
+const cancel = new Int32Array(setup.cancel);
+
+port.on('message', (m: WorkerRequest) => (m.type === 'rule' ? rule(m) : query(m)));
+
+function query(m: QueryRequest): void {
+  const cancelled = () => Atomics.load(cancel, 0) === m.id;
+  let message: WorkerMessage;
+  try {
+    const data = replica.read(() => runQueryJob(m.job, engine, replica, { deadline: m.deadline, cancelled }));
+    message = { type: 'answer', id: m.id, answer: encodeSuccess(data, m.encoding), outcome: 'success' };
+  } catch (e) {
+    const { answer, internal } = encodeError(e, m.encoding);
+    message = { type: 'answer', id: m.id, answer, outcome: outcomeOf(e), ...(internal && { internal: (e as Error)?.stack ?? String(e) }) };
+  }
+  post(message, message.type === 'answer' ? [message.answer.body.buffer as ArrayBuffer] : []);
+}
+
+/** A rule's query: the data as the engine gives it (the rule manager on the main thread does the rest). */
+function rule(m: RuleRequest): void {
+  const cancelled = () => Atomics.load(cancel, 0) === m.id;
+  try {
+    const { data } = replica.read(() => engine.instantQuery(replica, m.query, m.time, { deadline: m.deadline, cancelled }));
+    post({ type: 'rule-answer', id: m.id, data, outcome: 'success' });
+  } catch (e) {
+    post({ type: 'rule-answer', id: m.id, error: (e as Error).message ?? String(e), outcome: outcomeOf(e) });
+  }
+}
+
+function outcomeOf(e: unknown): QueryOutcome {
+  if (e instanceof PromqlError && (e.type === 'timeout' || e.type === 'canceled')) return e.type;
+  return 'error';
+}
