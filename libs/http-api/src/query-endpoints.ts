@@ -2,12 +2,14 @@
 // and with its wording, then the engine. Per-request `timeout` and `lookback_delta` get an
 // engine of their own, as cheap as an object: the shared one keeps the hub's settings.
 
-import { Engine, parseExpr, PromqlError, type QueryData, type QueryResult } from '@metrics-hub/promql';
+import { performance } from 'node:perf_hooks';
+import { Engine, newQueryStats, parseExpr, PromqlError, type QueryData, type QueryResult, type QueryStats } from '@metrics-hub/promql';
 import { ApiError, invalidParam } from './api-error.ts';
 import { TRUNCATED_WARNING, type EndpointRequest, type EndpointResult } from './endpoint.ts';
 import type { Form } from './form.ts';
-import { matrixColumnsJson, queryDataJson } from './format.ts';
+import { matrixColumnsJson, queryDataJson, stepMatrixJson } from './format.ts';
 import { durationParam, limitParam, MAX_TIME_MS, MIN_TIME_MS, optionalTimeParam, parseDuration, requiredTimeParam } from './params.ts';
+import { statsJson, withStats } from './stats-json.ts';
 
 /** Prometheus keeps ten of each kind of annotation and says how many it left out. */
 const MAX_ANNOTATIONS = 10;
@@ -19,15 +21,19 @@ export function instantQuery(req: EndpointRequest): EndpointResult {
   const time = optionalTimeParam(form, 'time', req.now());
   const engine = engineFor(backend.engine, form);
   const limit = limitParam(form);
+  const stats = statsFor(form);
   let result: QueryResult;
   try {
-    result = engine.instantQuery(backend.queryable, form.get('query'), time);
+    result = engine.instantQuery(backend.queryable, form.get('query'), time, { stats });
   } catch (e) {
     // Parse and type errors come before evaluation in Prometheus, named as the parameter's.
     if (e instanceof PromqlError && e.type === 'bad_data') throw invalidParam('query', e.message);
     throw e;
   }
-  return respond(result, limit);
+  const t0 = performance.now();
+  const data = limit > 0 ? truncate(result.data, limit) : result.data;
+  const dataJson = queryDataJson(data);
+  return answer(result, data !== result.data, stats ? withStats(dataJson, statsJson(stats, performance.now() - t0)) : dataJson);
 }
 
 export function rangeQuery(req: EndpointRequest): EndpointResult {
@@ -50,12 +56,14 @@ export function rangeQuery(req: EndpointRequest): EndpointResult {
   const format = form.get('format');
   if (format !== '' && format !== 'columns')
     throw invalidParam('format', `unknown format ${JSON.stringify(format)}: leave it out (Prometheus's shape) or use "columns"`);
-  const count = Math.floor((end - start) / stepMs) + 1;
-  return respond(
-    engine.rangeQuery(backend.queryable, form.get('query'), start, end, stepMs),
-    limit,
-    format === 'columns' ? (data) => matrixColumnsJson(data, start, stepMs, count) : queryDataJson,
-  );
+  const stats = statsFor(form);
+  const result = engine.rangeQuerySteps(backend.queryable, form.get('query'), start, end, stepMs, { stats });
+  const t0 = performance.now();
+  const { times } = result.data;
+  const all = result.data.series;
+  const series = limit > 0 && all.length > limit ? all.slice(0, limit) : all;
+  const dataJson = format === 'columns' ? matrixColumnsJson(times, series, start, stepMs) : stepMatrixJson(times, series);
+  return answer(result, series !== all, stats ? withStats(dataJson, statsJson(stats, performance.now() - t0)) : dataJson);
 }
 
 /** We keep no exemplars: the parameters are checked as Prometheus checks them, the answer is empty. */
@@ -91,11 +99,15 @@ function engineFor(base: Engine, form: Form): Engine {
   });
 }
 
-function respond(result: QueryResult, limit: number, toJson: (data: QueryData) => string = queryDataJson): EndpointResult {
+/** Prometheus's `stats` parameter: any value asks for them. */
+function statsFor(form: Form): QueryStats | undefined {
+  return form.get('stats') === '' ? undefined : newQueryStats(() => performance.now());
+}
+
+function answer(result: { warnings: readonly string[]; infos: readonly string[] }, truncated: boolean, dataJson: string): EndpointResult {
   const warnings = capAnnotations(result.warnings, 'warning');
-  const data = limit > 0 ? truncate(result.data, limit) : result.data;
-  if (data !== result.data) warnings.push(TRUNCATED_WARNING);
-  return { dataJson: toJson(data), warnings, infos: capAnnotations(result.infos, 'info') };
+  if (truncated) warnings.push(TRUNCATED_WARNING);
+  return { dataJson, warnings, infos: capAnnotations(result.infos, 'info') };
 }
 
 function truncate(data: QueryData, limit: number): QueryData {

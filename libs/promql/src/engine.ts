@@ -7,7 +7,8 @@ import { PromqlError } from './errors.ts';
 import { evaluate, windowBounds } from './evaluate.ts';
 import { parseExpr, typeOf } from './parser.ts';
 import type { Queryable } from './queryable.ts';
-import { labelsKey } from './values.ts';
+import type { QueryStats } from './query-stats.ts';
+import { labelsKey, type StepSeries } from './values.ts';
 
 export type QueryData =
   | { resultType: 'vector'; result: { metric: Labels; t: number; v: number }[] }
@@ -19,6 +20,25 @@ export interface QueryResult {
   data: QueryData;
   warnings: string[];
   infos: string[];
+}
+
+/** One series of a range query: a value per step where `has` is 1. */
+export interface RangeSeries {
+  metric: Labels;
+  values: Float64Array;
+  has: Uint8Array;
+}
+
+/** A range query's answer on its step grid: series sorted by labels, each with at least one value. */
+export interface RangeQueryResult {
+  data: { times: Float64Array; series: RangeSeries[] };
+  warnings: string[];
+  infos: string[];
+}
+
+export interface QueryOptions {
+  /** Filled with where the query's time went (Prometheus's `stats` parameter). */
+  stats?: QueryStats;
 }
 
 export const DEFAULT_LIMITS: EngineLimits = {
@@ -37,10 +57,15 @@ export class Engine {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  instantQuery(queryable: Queryable, query: string, timeMs: number): QueryResult {
+  instantQuery(queryable: Queryable, query: string, timeMs: number, options: QueryOptions = {}): QueryResult {
+    const stats = options.stats;
+    const t0 = stats?.clock() ?? 0;
     const expr = parseExpr(query);
     const ctx = new EvalContext(queryable, query, Float64Array.of(timeMs), timeMs, timeMs, 0, this.limits);
+    ctx.stats = stats;
+    const t1 = stats?.clock() ?? 0;
     const value = evaluate(expr, ctx);
+    const t2 = stats?.clock() ?? 0;
     let data: QueryData;
     switch (value.kind) {
       case 'scalar':
@@ -72,10 +97,33 @@ export class Engine {
         };
         break;
     }
+    if (stats) finishStats(stats, ctx, t0, t1, t2, stats.clock());
     return { data, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
   }
 
-  rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number): QueryResult {
+  /** A range query's matrix as points, Prometheus's shape. */
+  rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number, options: QueryOptions = {}): QueryResult {
+    const { data, warnings, infos } = this.rangeQuerySteps(queryable, query, startMs, endMs, stepMs, options);
+    const result = data.series.map((s) => {
+      const points: { t: number; v: number }[] = [];
+      for (let i = 0; i < data.times.length; i++) if (s.has[i]) points.push({ t: data.times[i], v: s.values[i] });
+      return { metric: s.metric, points };
+    });
+    return { data: { resultType: 'matrix', result }, warnings, infos };
+  }
+
+  /**
+   * A range query's matrix on its step grid: one slot per step and series, as the engine
+   * computes it, without a point object per value (what the HTTP API writes from).
+   */
+  rangeQuerySteps(
+    queryable: Queryable,
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    options: QueryOptions = {},
+  ): RangeQueryResult {
     if (!(stepMs > 0))
       throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
     if (endMs < startMs) throw new PromqlError('bad_data', 'end timestamp must not be before start time');
@@ -87,6 +135,8 @@ export class Engine {
         'exceeded maximum resolution of 11,000 points per timeseries: try decreasing the query resolution (?step=XX)',
       );
     }
+    const stats = options.stats;
+    const t0 = stats?.clock() ?? 0;
     const expr = parseExpr(query);
     const type = typeOf(expr);
     if (type !== 'scalar' && type !== 'vector') {
@@ -98,25 +148,32 @@ export class Engine {
     const times = new Float64Array(steps);
     for (let i = 0; i < steps; i++) times[i] = startMs + i * stepMs;
     const ctx = new EvalContext(queryable, query, times, startMs, endMs, stepMs, this.limits);
+    ctx.stats = stats;
+    const t1 = stats?.clock() ?? 0;
     const value = evaluate(expr, ctx);
-    const series =
+    const t2 = stats?.clock() ?? 0;
+    const series: StepSeries[] =
       value.kind === 'scalar'
         ? [{ labels: {}, values: value.values, has: new Uint8Array(steps).fill(1) }]
         : value.kind === 'vector'
           ? value.series
           : [];
-    const result = sortByLabels(
-      series
-        .map((s) => {
-          ctx.tick(steps);
-          const points: { t: number; v: number }[] = [];
-          for (let i = 0; i < steps; i++) if (s.has[i]) points.push({ t: times[i], v: s.values[i] });
-          return { metric: s.labels, points };
-        })
-        .filter((s) => s.points.length > 0),
-    );
-    return { data: { resultType: 'matrix', result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
+    const present: RangeSeries[] = [];
+    for (const s of series) {
+      ctx.tick(steps);
+      if (s.has.includes(1)) present.push({ metric: s.labels, values: s.values, has: s.has });
+    }
+    const result = sortByLabels(present);
+    if (stats) finishStats(stats, ctx, t0, t1, t2, stats.clock());
+    return { data: { times, series: result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
   }
+}
+
+function finishStats(stats: QueryStats, ctx: EvalContext, t0: number, t1: number, t2: number, t3: number): void {
+  stats.parseMs += t1 - t0;
+  stats.evalMs += t2 - t1;
+  stats.sortMs += t3 - t2;
+  stats.peakSamples = Math.max(stats.peakSamples, ctx.samplesHeld);
 }
 
 /** Sorted by label set, each key worked out once rather than at every comparison. */

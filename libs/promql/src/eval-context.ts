@@ -5,6 +5,7 @@ import type { AtModifier, Duration, Position } from './ast.ts';
 import { lineColumn, PromqlError } from './errors.ts';
 import { applyOp } from './operators.ts';
 import type { Queryable, SelectHints } from './queryable.ts';
+import type { QueryStats } from './query-stats.ts';
 import type { Labels } from '@metrics-hub/wire';
 import { newSeries, type StepSeries } from './values.ts';
 
@@ -38,6 +39,8 @@ export class EvalContext {
   private work = 0;
   private readonly deadline: number;
   readonly annotations = { warnings: new Set<string>(), infos: new Set<string>() };
+  /** Where the time goes, when the caller asked (set on the top-level context). */
+  private ownStats: QueryStats | undefined;
   /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
   readonly selectHints: SelectHints = {
     annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message),
@@ -83,6 +86,19 @@ export class EvalContext {
 
   get notes(): EvalContext['annotations'] {
     return this.root().annotations;
+  }
+
+  get stats(): QueryStats | undefined {
+    return this.root().ownStats;
+  }
+
+  set stats(stats: QueryStats | undefined) {
+    this.root().ownStats = stats;
+  }
+
+  /** Samples counted toward the limit so far (the query's peak: nothing is given back). */
+  get samplesHeld(): number {
+    return this.root().samples;
   }
 
   /** Counts samples held; fails the query once the limit is passed. */

@@ -7,6 +7,7 @@ import { evalAggregate } from './aggregate.ts';
 import { evalBinary } from './binary.ts';
 import { evalCall } from './calls.ts';
 import type { EvalContext } from './eval-context.ts';
+import type { QueryableSeries } from './queryable.ts';
 import { mergeSameLabels } from './series-set.ts';
 import { withoutName, type PointSeries, type StepSeries, type Value } from './values.ts';
 
@@ -50,8 +51,23 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
 
 /** Raw samples of the series a selector matches, covering [mint, maxt]. */
 function loadSeries(sel: VectorSelector, mint: number, maxt: number, ctx: EvalContext): PointSeries[] {
+  const stats = ctx.stats;
+  const t0 = stats?.clock() ?? 0;
+  const selected = [...ctx.queryable.select(sel.matchers, mint, maxt, ctx.selectHints)];
+  const t1 = stats?.clock() ?? 0;
+  const out = readSeries(selected, ctx);
+  if (stats) {
+    const t2 = stats.clock();
+    stats.selectMs += t1 - t0;
+    stats.decodeMs += t2 - t1;
+    for (const p of out) stats.samplesRead += p.n;
+  }
+  return out;
+}
+
+function readSeries(selected: readonly QueryableSeries[], ctx: EvalContext): PointSeries[] {
   const out: PointSeries[] = [];
-  for (const s of ctx.queryable.select(sel.matchers, mint, maxt, ctx.selectHints)) {
+  for (const s of selected) {
     ctx.tick();
     const blocks = [...s.blocks()];
     let n = 0;

@@ -42,9 +42,15 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if (t < first) first = t;
     if (t > last) last = t;
   }
+  const t0 = ctx.stats?.clock() ?? 0;
   const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution);
+  const selections = found ? [...found] : [];
+  // Reading buckets is reading samples, summarised: it counts as decoding.
+  if (ctx.stats) {
+    ctx.stats.decodeMs += ctx.stats.clock() - t0;
+    for (const s of selections) ctx.stats.samplesRead += s.buckets.length;
+  }
   if (!found) return undefined;
-  const selections = [...found];
   const fns = selections.map((s) => bucketFunction(e.name, s.kind));
   // A series whose buckets lack what the function needs sends the whole call to the samples.
   if (fns.some((f) => !f)) return undefined;
