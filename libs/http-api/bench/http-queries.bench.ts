@@ -54,6 +54,8 @@ const port = (server.address() as AddressInfo).port;
 
 interface Split {
   total: number;
+  /** CPU time of this process (all threads) during the request: steadier than wall time on a busy machine. */
+  cpu: number;
   select: number;
   decode: number;
   evaluate: number;
@@ -62,13 +64,13 @@ interface Split {
   rest: number;
 }
 const rows: [string, string][] = [];
-const sums: Split = { total: 0, select: 0, decode: 0, evaluate: 0, sort: 0, encode: 0, rest: 0 };
+const sums: Split = { total: 0, cpu: 0, select: 0, decode: 0, evaluate: 0, sort: 0, encode: 0, rest: 0 };
 let slowest = 0;
 for (const q of chosen) {
   const runs: Split[] = [];
   for (let r = 0; r < args.runs; r++) runs.push(await timed(q));
   const median = (k: keyof Split) => runs.map((s) => s[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-  const m: Split = { total: median('total'), select: median('select'), decode: median('decode'), evaluate: median('evaluate'), sort: median('sort'), encode: median('encode'), rest: median('rest') };
+  const m: Split = { total: median('total'), cpu: median('cpu'), select: median('select'), decode: median('decode'), evaluate: median('evaluate'), sort: median('sort'), encode: median('encode'), rest: median('rest') };
   for (const k of Object.keys(sums) as (keyof Split)[]) sums[k] += m[k];
   slowest = Math.max(slowest, m.total);
   const plain = await get(q, false);
@@ -77,7 +79,7 @@ for (const q of chosen) {
 }
 rows.push(['whole set', `${fmtSplit(sums)}  slowest ${slowest.toFixed(0)} ms`]);
 printTable(
-  `/api/v1/query_range over HTTP: ${store.series} series, ${args.hours} h, jitter ${args.jitterMs} ms, 60 s step, median of ${args.runs} (ms: total = select + decode + eval + sort + encode + rest)`,
+  `/api/v1/query_range over HTTP: ${store.series} series, ${args.hours} h, jitter ${args.jitterMs} ms, 60 s step, median of ${args.runs} (ms: total (process CPU) = select + decode + eval + sort + encode + rest: gzip, socket, client)`,
   rows,
 );
 server.close();
@@ -85,13 +87,16 @@ store.store.close();
 
 function fmtSplit(s: Split): string {
   const f = (v: number, w = 6) => v.toFixed(0).padStart(w);
-  return `${f(s.total)} = ${f(s.select, 4)} + ${f(s.decode, 4)} + ${f(s.evaluate, 5)} + ${f(s.sort, 3)} + ${f(s.encode, 4)} + ${f(s.rest, 4)}`;
+  return `${f(s.total)} (cpu ${f(s.cpu, 5)}) = ${f(s.select, 4)} + ${f(s.decode, 4)} + ${f(s.evaluate, 5)} + ${f(s.sort, 3)} + ${f(s.encode, 4)} + ${f(s.rest, 4)}`;
 }
 
 async function timed(q: string): Promise<Split> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const { body, gzipped } = await get(q, true);
   const total = performance.now() - t0;
+  const used = process.cpuUsage(c0);
+  const cpu = (used.user + used.system) / 1000;
   const json = JSON.parse((gzipped ? gunzipSync(body) : body).toString('utf8')) as {
     status: string;
     error?: string;
@@ -100,14 +105,14 @@ async function timed(q: string): Promise<Split> {
   if (json.status !== 'success') throw new Error(`${q}: ${json.error}`);
   const t = json.data.stats?.timings;
   const hub = json.data.stats?.hub;
-  if (!t || !hub) return { total, select: 0, decode: 0, evaluate: 0, sort: 0, encode: 0, rest: total };
+  if (!t || !hub) return { total, cpu, select: 0, decode: 0, evaluate: 0, sort: 0, encode: 0, rest: total };
   const ms = (s: number | undefined) => (s ?? 0) * 1000;
   const select = ms(hub.selectTime);
   const decode = ms(hub.decodeTime);
   const sort = ms(t.resultSortTime);
   const evaluate = ms(t.execTotalTime) - select - decode - sort;
   const encode = ms(hub.encodeTime);
-  return { total, select, decode, evaluate, sort, encode, rest: total - select - decode - evaluate - sort - encode };
+  return { total, cpu, select, decode, evaluate, sort, encode, rest: total - select - decode - evaluate - sort - encode };
 }
 
 function get(q: string, stats: boolean): Promise<{ body: Buffer; gzipped: boolean }> {

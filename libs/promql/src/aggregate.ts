@@ -62,8 +62,16 @@ function groupLabels(labels: Record<string, string>, grouping: string[], without
 function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array | undefined, ctx: EvalContext): StepSeries[] {
   const out: StepSeries[] = [];
   const values: number[] = [];
+  const byMember = MEMBER_BY_MEMBER[e.op];
   for (const g of groups) {
     const r = ctx.newSeries(g.labels);
+    if (byMember) {
+      // Member by member over all steps: each step still sees its values in member order.
+      ctx.tick(g.members.length * ctx.steps);
+      byMember(g.members.map((k) => series[k]), r, ctx.steps);
+      out.push(r);
+      continue;
+    }
     for (let i = 0; i < ctx.steps; i++) {
       ctx.tick(g.members.length);
       values.length = 0;
@@ -76,6 +84,72 @@ function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Floa
   }
   return out.filter((s) => s.has.includes(1));
 }
+
+/**
+ * Aggregations whose value at a step is built one member at a time in member order, as
+ * `reduceValues` builds it from the step's list: the same floats, without a list per step.
+ */
+const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSeries, steps: number) => void>> = {
+  sum: (members, r, steps) => {
+    const sum = r.values;
+    const c = new Float64Array(steps);
+    for (const m of members) {
+      const { has, values } = m;
+      for (let i = 0; i < steps; i++) {
+        if (!has[i]) continue;
+        // kahanSumInc, written out.
+        const v = values[i];
+        const s0 = sum[i];
+        const t = s0 + v;
+        if (t === Infinity || t === -Infinity) c[i] = 0;
+        else if (Math.abs(s0) >= Math.abs(v)) c[i] += s0 - t + v;
+        else c[i] += v - t + s0;
+        sum[i] = t;
+        r.has[i] = 1;
+      }
+    }
+    for (let i = 0; i < steps; i++) if (r.has[i]) sum[i] += c[i];
+  },
+  count: (members, r, steps) => {
+    for (const m of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!m.has[i]) continue;
+        r.values[i]++;
+        r.has[i] = 1;
+      }
+    }
+  },
+  group: (members, r, steps) => {
+    for (const m of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!m.has[i]) continue;
+        r.values[i] = 1;
+        r.has[i] = 1;
+      }
+    }
+  },
+  // The first value seeds; a NaN so far gives way to any value.
+  min: (members, r, steps) => {
+    for (const { has, values } of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!has[i]) continue;
+        const v = values[i];
+        if (!r.has[i] || r.values[i] > v || r.values[i] !== r.values[i]) r.values[i] = v;
+        r.has[i] = 1;
+      }
+    }
+  },
+  max: (members, r, steps) => {
+    for (const { has, values } of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!has[i]) continue;
+        const v = values[i];
+        if (!r.has[i] || r.values[i] < v || r.values[i] !== r.values[i]) r.values[i] = v;
+        r.has[i] = 1;
+      }
+    }
+  },
+};
 
 function reduceValues(e: Aggregate, values: number[], param: number | undefined, ctx: EvalContext): number {
   switch (e.op) {

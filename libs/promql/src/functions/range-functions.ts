@@ -59,29 +59,45 @@ function rangeSeconds(ms: number): number {
 function extrapolatedRate(p: RangePoints, w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
   const { ts, vs, n } = p;
   if (n < 2) return undefined;
-  const firstT = ts[0];
-  const lastT = ts[n - 1];
   let result = vs[n - 1] - vs[0];
   if (isCounter) {
     for (let i = 1; i < n; i++) {
       if (vs[i] < vs[i - 1]) result += vs[i - 1];
     }
   }
-  let durationToStart = (firstT - w.start) / 1000;
-  let durationToEnd = (w.end - lastT) / 1000;
+  return extrapolateIncrease(result, ts[0], ts[n - 1], vs[0], n, w.start, w.end, isCounter, isRate);
+}
+
+/**
+ * The rest of `extrapolatedRate` once the increase over the window's `n` samples is known
+ * (last minus first, plus for counters the value before every reset, added in order).
+ */
+export function extrapolateIncrease(
+  increase: number,
+  firstT: number,
+  lastT: number,
+  firstV: number,
+  n: number,
+  start: number,
+  end: number,
+  isCounter: boolean,
+  isRate: boolean,
+): number {
+  let durationToStart = (firstT - start) / 1000;
+  let durationToEnd = (end - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
   const averageDurationBetweenSamples = sampledInterval / (n - 1);
   const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
   if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
   if (isCounter) {
     let durationToZero = durationToStart;
-    if (result > 0 && vs[0] >= 0) durationToZero = sampledInterval * (vs[0] / result);
+    if (increase > 0 && firstV >= 0) durationToZero = sampledInterval * (firstV / increase);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;
   let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-  if (isRate) factor /= rangeSeconds(w.end - w.start);
-  return result * factor;
+  if (isRate) factor /= rangeSeconds(end - start);
+  return increase * factor;
 }
 
 /** rate()/increase() flag metrics that do not look like counters (upstream does it in the engine). */
@@ -124,14 +140,34 @@ function linearRegression(p: RangePoints, interceptTime: number): [number, numbe
   let cX2 = 0;
   const initY = vs[0];
   let constY = true;
+  // kahanSumInc written out four times: the same operations in the same order, without a
+  // pair returned per addition (this loop runs once per sample of every window).
   for (let i = 0; i < n; i++) {
     const y = vs[i];
     if (constY && i > 0 && y !== initY) constY = false;
     const x = (ts[i] - interceptTime) / 1e3;
-    [sumX, cX] = kahanSumInc(x, sumX, cX);
-    [sumY, cY] = kahanSumInc(y, sumY, cY);
-    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
-    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+    let t = sumX + x;
+    if (t === Infinity || t === -Infinity) cX = 0;
+    else if (Math.abs(sumX) >= Math.abs(x)) cX += sumX - t + x;
+    else cX += x - t + sumX;
+    sumX = t;
+    t = sumY + y;
+    if (t === Infinity || t === -Infinity) cY = 0;
+    else if (Math.abs(sumY) >= Math.abs(y)) cY += sumY - t + y;
+    else cY += y - t + sumY;
+    sumY = t;
+    const xy = x * y;
+    t = sumXY + xy;
+    if (t === Infinity || t === -Infinity) cXY = 0;
+    else if (Math.abs(sumXY) >= Math.abs(xy)) cXY += sumXY - t + xy;
+    else cXY += xy - t + sumXY;
+    sumXY = t;
+    const x2 = x * x;
+    t = sumX2 + x2;
+    if (t === Infinity || t === -Infinity) cX2 = 0;
+    else if (Math.abs(sumX2) >= Math.abs(x2)) cX2 += sumX2 - t + x2;
+    else cX2 += x2 - t + sumX2;
+    sumX2 = t;
   }
   if (constY) {
     if (initY === Infinity || initY === -Infinity) return [NaN, NaN];
