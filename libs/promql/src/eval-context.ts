@@ -45,6 +45,7 @@ export class EvalContext {
   readonly selectHints: SelectHints = {
     annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message),
     tick: (units) => this.tick(units),
+    readsAll: true,
   };
 
   constructor(

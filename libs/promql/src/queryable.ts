@@ -14,6 +14,8 @@ export interface SampleBlock {
 export interface QueryableSeries {
   readonly labels: Labels;
   blocks(): Iterable<SampleBlock>;
+  /** Optional: all samples as one block, which a store may read into one buffer without copying. */
+  samples?(): SampleBlock;
 }
 
 export interface Queryable {
@@ -43,6 +45,8 @@ export interface SelectHints {
    * the query's timeout once its deadline has passed, so a long read stops there.
    */
   tick?(units: number): void;
+  /** Set by the engine: it reads the samples of every series it selects right away, so a store may fetch them together. */
+  readsAll?: boolean;
 }
 
 export interface BucketSelection {

@@ -13,6 +13,8 @@ export interface ChunkRow {
   start_ms: number;
   end_ms: number;
   count: number;
+  /** The chunk itself, when it was read with the row. */
+  data?: Uint8Array;
 }
 
 interface StoredRow {
@@ -20,7 +22,14 @@ interface StoredRow {
   start_offset: number;
   end_offset: number;
   count: number;
+  data?: Uint8Array;
 }
+
+/**
+ * A selection covering at least this share of the series ids between its lowest and
+ * highest reads each window in one scan of that id range, instead of one lookup a series.
+ */
+const SCAN_DENSITY = 1 / 4;
 
 export class ChunkTable {
   private readonly stmt;
@@ -35,6 +44,7 @@ export class ChunkTable {
     this.stmt = {
       insert: db.prepare('INSERT INTO chunks (key, start_offset, end_offset, count, data) VALUES (?, ?, ?, ?, ?)'),
       inKeyRange: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?'),
+      withDataInKeyRange: db.prepare('SELECT key, start_offset, end_offset, count, data FROM chunks WHERE key >= ? AND key < ?'),
       anyInKeyRange: db.prepare('SELECT 1 FROM chunks WHERE key >= ? AND key < ? LIMIT 1').pluck(),
       lastKeyIn: db.prepare('SELECT max(key) FROM chunks WHERE key >= ? AND key < ?').pluck(),
       data: db.prepare('SELECT data FROM chunks WHERE key = ?').pluck(),
@@ -115,8 +125,49 @@ export class ChunkTable {
     return out;
   }
 
+  /**
+   * The chunks of each series in `ids` (ascending) that overlap [mint, maxt], in time
+   * order. A dense selection is read a window at a time in one scan, and with `withData`
+   * the chunks come with their rows (the caller is about to read them all); a sparse one
+   * series by series, as `inRange`. `tick` is told of each row scanned (it may throw to stop).
+   */
+  inRangeMany(
+    ids: readonly number[],
+    mint: number,
+    maxt: number,
+    withData: boolean,
+    tick?: (units: number) => void,
+  ): Map<number, ChunkRow[]> {
+    const out = new Map<number, ChunkRow[]>();
+    if (ids.length === 0) return out;
+    const first = ids[0];
+    const last = ids[ids.length - 1];
+    if (ids.length < 2 || ids.length < SCAN_DENSITY * (last - first + 1)) {
+      for (const id of ids) out.set(id, this.inRange(id, mint, maxt));
+      return out;
+    }
+    for (const id of ids) out.set(id, []);
+    const from = Math.max(this.windowOf(mint), this.firstWindow);
+    const to = Math.min(this.windowOf(maxt), this.lastWindow);
+    const stmt = withData ? this.stmt.withDataInKeyRange : this.stmt.inKeyRange;
+    const perSeries = chunkKey(0, 1, 0) - chunkKey(0, 0, 0);
+    for (let w = from; w <= to; w++) {
+      const base = chunkKey(w, 0, 0);
+      for (const row of stmt.iterate(chunkKey(w, first, 0), chunkKey(w, last + 1, 0)) as IterableIterator<StoredRow>) {
+        tick?.(1);
+        const list = out.get(Math.floor((row.key - base) / perSeries));
+        if (list === undefined) continue;
+        const start = this.startOf(w) + row.start_offset;
+        const end = this.startOf(w) + row.end_offset;
+        if (end >= mint && start <= maxt) list.push({ key: row.key, start_ms: start, end_ms: end, count: row.count, data: row.data });
+      }
+    }
+    for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.start_ms - b.start_ms);
+    return out;
+  }
+
   data(row: ChunkRow): Uint8Array | undefined {
-    return this.stmt.data.get(row.key) as Uint8Array | undefined;
+    return row.data ?? (this.stmt.data.get(row.key) as Uint8Array | undefined);
   }
 
   /** The end of the oldest window holding chunks (Infinity when there are none). */

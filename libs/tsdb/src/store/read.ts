@@ -16,25 +16,38 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
   assertOpen(st);
   const archived = archiveHits(st, matchers, mint, maxt, hints);
   const out: StoredSeries[] = [];
-  for (const id of st.index.select(matchers)) {
+  const ids = st.index.select(matchers);
+  const chunkRows = st.chunks.inRangeMany(ids, mint, maxt, hints?.readsAll === true, hints?.tick);
+  for (const id of ids) {
     hints?.tick?.(1);
     const state = st.states.get(id)!;
-    const rows = st.chunks.inRange(id, mint, maxt);
+    const rows = chunkRows.get(id)!;
     const head = snapshot(state.head, mint, maxt);
     const ooo = snapshot(state.ooo, mint, maxt);
     const old = archived?.byId.get(id) ?? [];
     if (rows.length === 0 && !head && !ooo && old.length === 0) continue;
     // Archived days first, then sealed chunks, late samples and the head.
     const sources: BlockSource[] = old.map(archiveSource);
-    for (const r of rows) sources.push({ start: r.start_ms, end: r.end_ms, load: () => decodeStored(st, r, state) });
-    for (const block of [ooo, head]) {
-      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], load: () => block });
+    for (const r of rows) {
+      sources.push({
+        start: r.start_ms,
+        end: r.end_ms,
+        count: r.count,
+        load: (into) => {
+          const block = decodeStored(st, r, state, into);
+          r.data = undefined; // read once: the chunk's bytes need not outlive its samples
+          return block;
+        },
+      });
     }
-    out.push({ ref: id, labels: state.labels, blocks: () => readSources(sources, mint, maxt) });
+    for (const block of [ooo, head]) {
+      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], count: block.length, load: copyTo(block) });
+    }
+    out.push({ ref: id, labels: state.labels, blocks: () => readSources(sources, mint, maxt), samples: () => readWhole(sources, mint, maxt) });
   }
   for (const hits of archived?.only.values() ?? []) {
     const sources = hits.map(archiveSource);
-    out.push({ ref: -1, labels: hits[0].labels, blocks: () => readSources(sources, mint, maxt) });
+    out.push({ ref: -1, labels: hits[0].labels, blocks: () => readSources(sources, mint, maxt), samples: () => readWhole(sources, mint, maxt) });
   }
   return out;
 }
@@ -66,7 +79,8 @@ function archiveHits(st: StoreState, matchers: readonly LabelMatcher[], mint: nu
   return { byId, only };
 }
 
-export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState): SampleBlock {
+/** A stored chunk's samples; into `into` at its start when given (it must have room for row.count). */
+export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState, into?: SampleBlock): SampleBlock {
   const data = st.chunks.data(row);
   if (!data)
     throw new StoreError(
@@ -75,7 +89,7 @@ export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState):
       st.options.path,
     );
   try {
-    const d = decodeChunk(data);
+    const d = decodeChunk(data, into);
     return { timestamps: d.timestamps, values: d.values, length: d.count };
   } catch (e) {
     throw chunkError(st, e, `the chunk of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
@@ -154,7 +168,62 @@ function snapshot(
   };
 }
 
-type BlockSource = { start: number; end: number; load: () => SampleBlock };
+type BlockSource = {
+  start: number;
+  end: number;
+  /** Samples it holds, when known before loading (a stored chunk's row says). */
+  count?: number;
+  /** Its samples; a source with a count writes them into `into` when given. */
+  load: (into?: SampleBlock) => SampleBlock;
+};
+
+/**
+ * The sources' samples in [mint, maxt] as one block. When none overlap and each knows its
+ * count (stored chunks, the usual case), they are decoded straight into one buffer, which
+ * spares a copy and an allocation per chunk; otherwise the blocks are joined.
+ */
+function readWhole(list: readonly BlockSource[], mint: number, maxt: number): SampleBlock {
+  const sources = [...list].sort((a, b) => a.start - b.start);
+  let total = 0;
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i];
+    if (s.count === undefined || (i > 0 && s.start <= sources[i - 1].end)) return joinBlocks([...readSources(list, mint, maxt)]);
+    total += s.count;
+  }
+  const whole: SampleBlock = { timestamps: new Float64Array(total), values: new Float64Array(total), length: 0 };
+  for (const s of sources) {
+    const at = whole.length;
+    const block = s.load({ timestamps: whole.timestamps.subarray(at), values: whole.values.subarray(at), length: 0 });
+    // A chunk holding more than its row said would not fit: read the blocks one by one instead.
+    if (block.timestamps.buffer !== whole.timestamps.buffer) return joinBlocks([...readSources(list, mint, maxt)]);
+    whole.length += block.length;
+  }
+  return whole.length ? clipBlock(whole, mint, maxt) : whole;
+}
+
+/** A block already in memory as a source: copied into `into` when asked to. */
+function copyTo(block: SampleBlock): BlockSource['load'] {
+  return (into) => {
+    if (!into) return block;
+    into.timestamps.set(block.timestamps.subarray(0, block.length));
+    into.values.set(block.values.subarray(0, block.length));
+    return { timestamps: into.timestamps, values: into.values, length: block.length };
+  };
+}
+
+function joinBlocks(blocks: SampleBlock[]): SampleBlock {
+  if (blocks.length === 1) return blocks[0];
+  let total = 0;
+  for (const b of blocks) total += b.length;
+  const out: SampleBlock = { timestamps: new Float64Array(total), values: new Float64Array(total), length: total };
+  let at = 0;
+  for (const b of blocks) {
+    out.timestamps.set(b.timestamps.subarray(0, b.length), at);
+    out.values.set(b.values.subarray(0, b.length), at);
+    at += b.length;
+  }
+  return out;
+}
 
 /**
  * The sources' samples in [mint, maxt], ascending: sources that do not overlap are passed
