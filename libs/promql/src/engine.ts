@@ -2,6 +2,7 @@
 // shapes (times in milliseconds here; the HTTP layer formats them) and annotations.
 
 import type { Labels } from '@metrics-hub/wire';
+import type { Expr } from './ast.ts';
 import { EvalContext, type EngineLimits } from './eval-context.ts';
 import { PromqlError } from './errors.ts';
 import { evaluate, windowBounds } from './evaluate.ts';
@@ -63,6 +64,7 @@ export class Engine {
     const expr = parseExpr(query);
     const ctx = new EvalContext(queryable, query, Float64Array.of(timeMs), timeMs, timeMs, 0, this.limits);
     ctx.stats = stats;
+    ctx.keepsSampleTimes = calls(expr, 'timestamp');
     const t1 = stats?.clock() ?? 0;
     const value = evaluate(expr, ctx);
     const t2 = stats?.clock() ?? 0;
@@ -149,6 +151,7 @@ export class Engine {
     for (let i = 0; i < steps; i++) times[i] = startMs + i * stepMs;
     const ctx = new EvalContext(queryable, query, times, startMs, endMs, stepMs, this.limits);
     ctx.stats = stats;
+    ctx.keepsSampleTimes = calls(expr, 'timestamp');
     const t1 = stats?.clock() ?? 0;
     const value = evaluate(expr, ctx);
     const t2 = stats?.clock() ?? 0;
@@ -166,6 +169,27 @@ export class Engine {
     const result = sortByLabels(present);
     if (stats) finishStats(stats, ctx, t0, t1, t2, stats.clock());
     return { data: { times, series: result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
+  }
+}
+
+/** Whether the expression calls the function anywhere. */
+function calls(e: Expr, name: string): boolean {
+  switch (e.type) {
+    case 'call':
+      return e.name === name || e.args.some((a) => calls(a, name));
+    case 'aggregate':
+      return calls(e.expr, name) || (e.param !== undefined && calls(e.param, name));
+    case 'binary':
+      return calls(e.lhs, name) || calls(e.rhs, name);
+    case 'unary':
+    case 'paren':
+    case 'subquery':
+      return calls(e.expr, name);
+    case 'matrixSelector':
+    case 'vectorSelector':
+    case 'number':
+    case 'string':
+      return false;
   }
 }
 

@@ -39,6 +39,11 @@ export class EvalContext {
   private work = 0;
   private readonly deadline: number;
   readonly annotations = { warnings: new Set<string>(), infos: new Set<string>() };
+  /**
+   * Whether vector selectors keep each step's sample time: only timestamp() reads them, so
+   * the engine clears it for queries that do not call it.
+   */
+  keepsSampleTimes = true;
   /** Where the time goes, when the caller asked (set on the top-level context). */
   private ownStats: QueryStats | undefined;
   /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
@@ -78,6 +83,7 @@ export class EvalContext {
       this.deadline,
       this.root(),
     );
+    c.keepsSampleTimes = this.keepsSampleTimes;
     return c;
   }
 

@@ -14,8 +14,12 @@ export interface SampleBlock {
 export interface QueryableSeries {
   readonly labels: Labels;
   blocks(): Iterable<SampleBlock>;
-  /** Optional: all samples as one block, which a store may read into one buffer without copying. */
-  samples?(): SampleBlock;
+  /**
+   * Optional: all samples as one block, which a store may read into one buffer without
+   * copying. When `scratch` has room, the store may write the samples there (the caller
+   * reuses it for the next series).
+   */
+  samples?(scratch?: { timestamps: Float64Array; values: Float64Array }): SampleBlock;
 }
 
 export interface Queryable {

@@ -117,8 +117,9 @@ const slidingQuantile: SeriesFunction = (s) => {
     const a = lo[i];
     const b = hi[i];
     const changes = a - from + (b - to);
-    if (a >= to || changes > len / 4) {
-      // Little overlap with the previous window: sort this one afresh.
+    // Each insertion or removal may move the whole window, a sort costs about
+    // len * log2(len): slide only while the changes stay below 2 log2(len).
+    if (a >= to || changes > 2 * Math.log2(len + 2)) {
       s.tick(1 + (b - a) * Math.log2(2 + b - a));
       sorted.set(vs.subarray(a, b));
       sorted.subarray(0, b - a).sort();

@@ -43,11 +43,11 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
     for (const block of [ooo, head]) {
       if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], count: block.length, load: copyTo(block) });
     }
-    out.push({ ref: id, labels: state.labels, blocks: () => readSources(sources, mint, maxt), samples: () => readWhole(sources, mint, maxt) });
+    out.push({ ref: id, labels: state.labels, blocks: () => readSources(sources, mint, maxt), samples: (scratch) => readWhole(sources, mint, maxt, scratch) });
   }
   for (const hits of archived?.only.values() ?? []) {
     const sources = hits.map(archiveSource);
-    out.push({ ref: -1, labels: hits[0].labels, blocks: () => readSources(sources, mint, maxt), samples: () => readWhole(sources, mint, maxt) });
+    out.push({ ref: -1, labels: hits[0].labels, blocks: () => readSources(sources, mint, maxt), samples: (scratch) => readWhole(sources, mint, maxt, scratch) });
   }
   return out;
 }
@@ -177,12 +177,14 @@ type BlockSource = {
   load: (into?: SampleBlock) => SampleBlock;
 };
 
+type Scratch = { timestamps: Float64Array; values: Float64Array };
+
 /**
- * The sources' samples in [mint, maxt] as one block. When none overlap and each knows its
+ * The sources' samples in [mint, maxt] as one block, in `scratch` when it has room. When none overlap and each knows its
  * count (stored chunks, the usual case), they are decoded straight into one buffer, which
  * spares a copy and an allocation per chunk; otherwise the blocks are joined.
  */
-function readWhole(list: readonly BlockSource[], mint: number, maxt: number): SampleBlock {
+function readWhole(list: readonly BlockSource[], mint: number, maxt: number, scratch?: Scratch): SampleBlock {
   const sources = [...list].sort((a, b) => a.start - b.start);
   let total = 0;
   for (let i = 0; i < sources.length; i++) {
@@ -190,7 +192,10 @@ function readWhole(list: readonly BlockSource[], mint: number, maxt: number): Sa
     if (s.count === undefined || (i > 0 && s.start <= sources[i - 1].end)) return joinBlocks([...readSources(list, mint, maxt)]);
     total += s.count;
   }
-  const whole: SampleBlock = { timestamps: new Float64Array(total), values: new Float64Array(total), length: 0 };
+  const room = scratch !== undefined && scratch.timestamps.length >= total && scratch.values.length >= total;
+  const whole: SampleBlock = room
+    ? { timestamps: scratch.timestamps, values: scratch.values, length: 0 }
+    : { timestamps: new Float64Array(total), values: new Float64Array(total), length: 0 };
   for (const s of sources) {
     const at = whole.length;
     const block = s.load({ timestamps: whole.timestamps.subarray(at), values: whole.values.subarray(at), length: 0 });

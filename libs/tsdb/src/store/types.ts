@@ -60,8 +60,11 @@ export interface StoredSeries {
   readonly labels: Labels;
   /** Sample blocks in ascending time, decoded one chunk at a time as they are pulled. */
   blocks(): Generator<SampleBlock>;
-  /** All samples in one block: chunks that do not overlap are decoded straight into place. */
-  samples(): SampleBlock;
+  /**
+   * All samples in one block: chunks that do not overlap are decoded straight into place,
+   * into `scratch` when it has room (then the block is only good until the caller reuses it).
+   */
+  samples(scratch?: { timestamps: Float64Array; values: Float64Array }): SampleBlock;
 }
 
 /** What a read may tell its caller beside the samples (the query engine turns them into annotations). */
