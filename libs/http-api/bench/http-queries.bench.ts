@@ -6,11 +6,12 @@
 // answer (asked once without stats), so that two runs can be checked byte for byte.
 //
 //   npx tsx libs/http-api/bench/http-queries.bench.ts [--hosts 50] [--hours 24] [--jitter-ms 250]
-//     [--runs 3] [--only N] [--dir DIR]
+//     [--runs 3] [--only N] [--rollups 0|1] [--dir DIR]
 //
 // The store is loaded once per (hosts, hours, jitter) and kept in DIR (default
 // $TMPDIR/metrics-hub-bench) for the next run; delete the folder to load it again.
-// `--only N` runs the Nth query of the set alone (for `node --cpu-prof`).
+// `--only N` runs the Nth query of the set alone (for `node --cpu-prof`); `--rollups 0`
+// makes the engine read raw samples where it would read the store's 1 m or 1 h buckets.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
@@ -24,7 +25,7 @@ import { TimeSeriesStore, type AppendSeries } from '@metrics-hub/tsdb';
 import { datasetPath, loadFleet, parseBenchArgs, printTable, progress } from '@metrics-hub/testing';
 import { createPrometheusApi } from '../src/index.ts';
 
-const args = parseBenchArgs(process.argv.slice(2), { hosts: 50, hours: 24, jitterMs: 250, runs: 3, only: 0 });
+const args = parseBenchArgs(process.argv.slice(2), { hosts: 50, hours: 24, jitterMs: 250, runs: 3, only: 0, rollups: 1 });
 const queries = readFileSync(join(datasetPath(), '..', 'queries.txt'), 'utf8')
   .split('\n')
   .map((l) => l.trim())
@@ -36,7 +37,7 @@ const store = await openFleetStore();
 const end = Math.floor(store.end / 60_000) * 60_000;
 const start = end - args.hours * 3_600_000;
 const api = createPrometheusApi({
-  engine: new Engine(),
+  engine: new Engine({ useRollups: args.rollups !== 0 }),
   queryable: store.store,
   series: (m, mint, maxt) => store.store.series(m, mint, maxt),
   labelNames: (m) => store.store.labelNames(m),

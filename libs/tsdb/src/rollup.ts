@@ -152,7 +152,11 @@ export function coarsen(fine: RollupBuckets, resolution: number): RollupBuckets 
  * middle of a bucket, then continued): those halves are merged, the earlier one first.
  */
 export function joinBuckets(parts: readonly RollupBuckets[]): RollupBuckets {
-  const all = concatBuckets(parts.filter((p) => p.length));
+  return joinInPlace(concatBuckets(parts.filter((p) => p.length)));
+}
+
+/** joinBuckets of runs already side by side in one buffer: the shared edge buckets merged in place. */
+export function joinInPlace(all: RollupBuckets): RollupBuckets {
   if (all.length < 2) return all;
   const c = all.columns;
   let w = 0;
@@ -166,6 +170,13 @@ export function joinBuckets(parts: readonly RollupBuckets[]): RollupBuckets {
     }
   }
   return sliceBuckets(all, 0, w + 1);
+}
+
+/** Copies `src`'s buckets into `dst` from bucket `at` on (dst has room). */
+export function copyBuckets(src: RollupBuckets, dst: RollupBuckets, at: number): void {
+  dst.ends.set(src.ends.subarray(0, src.length), at);
+  for (let c = 0; c < dst.columns.length; c++) dst.columns[c].set(src.columns[c].subarray(0, src.length), at);
+  dst.length = Math.max(dst.length, at + src.length);
 }
 
 export function sliceBuckets(b: RollupBuckets, from: number, to: number): RollupBuckets {

@@ -5,7 +5,7 @@ import { ChunkFormatError, decodeChunk, formatLabels, type LabelMatcher, type La
 import type { ArchiveHit, ArchiveReadNotes } from '../archive/cold-archive.ts';
 import type { ChunkRow } from '../chunk-table.ts';
 import { StoreError } from '../errors.ts';
-import { HOUR_MS, MINUTE_MS, type RollupBuckets } from '../rollup.ts';
+import { HOUR_MS, MINUTE_MS } from '../rollup.ts';
 import { clipBlock, mergeBlocks, type SampleBlock } from '../sample-merge.ts';
 import type { SeriesState } from '../series-state.ts';
 import { kindOf } from './metadata.ts';
@@ -122,18 +122,17 @@ export function selectBuckets(
     const kept = resolution === HOUR_MS ? st.options.retention.rollup1hMs : st.options.retention.rollup1mMs;
     if (mint < clockedNewest(st) - kept) return undefined;
   }
-  const out: BucketSeries[] = [];
-  for (const id of st.index.select(matchers)) {
-    const state = st.states.get(id)!;
-    const buckets = readBuckets(st, state, mint, maxt, resolution);
-    if (buckets.length) out.push({ ref: id, labels: state.labels, kind: kindOf(st, state), buckets });
-  }
-  return out;
-}
-
-function readBuckets(st: StoreState, state: SeriesState, mint: number, maxt: number, resolution: number): RollupBuckets {
   // Rollups cover every sealed sample; the open head is rolled up on the fly.
-  return st.rollups.read(state, kindOf(st, state), mint, maxt, resolution, snapshot(state.head, -Infinity, Infinity));
+  const series = st.index.select(matchers).map((id) => {
+    const state = st.states.get(id)!;
+    return { state, kind: kindOf(st, state), head: snapshot(state.head, -Infinity, Infinity) };
+  });
+  const buckets = st.rollups.readMany(series, mint, maxt, resolution);
+  const out: BucketSeries[] = [];
+  series.forEach(({ state, kind }, k) => {
+    if (buckets[k].length) out.push({ ref: state.id, labels: state.labels, kind, buckets: buckets[k] });
+  });
+  return out;
 }
 
 export function labelNames(st: StoreState, matchers?: readonly LabelMatcher[]): string[] {
