@@ -5,7 +5,6 @@
 import type { Call, Expr } from './ast.ts';
 import { rangeArg, scalarArg, unparen } from './call-args.ts';
 import type { EvalContext } from './eval-context.ts';
-import { lastAtOrBefore } from './evaluate.ts';
 import { FunctionArgumentError, lacksCounterSuffix, possibleNonCounterInfo, RANGE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
 import { FUNCTIONS } from './function-signatures.ts';
 import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
@@ -64,10 +63,11 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     const r = ctx.newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels));
     const b = s.buckets;
     ctx.tick(ctx.steps);
+    const { lo, hi } = windowIndexes(b.ends, b.length, ends, rangeMs);
     for (let i = 0; i < ctx.steps; i++) {
       const end = ends[i];
-      const to = lastAtOrBefore(b.ends, b.length, end) + 1;
-      const from = lastAtOrBefore(b.ends, to, end - rangeMs) + 1;
+      const to = hi[i];
+      const from = lo[i];
       if (to === from) continue;
       const v = fn(b, from, to, end - rangeMs, end);
       if (v === undefined) continue;

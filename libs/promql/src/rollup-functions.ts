@@ -23,21 +23,40 @@ import {
   type RollupBuckets,
   type SeriesKind,
 } from '@metrics-hub/wire';
-import { kahanSumInc } from './functions/index.ts';
 
 export type BucketFunction = (b: RollupBuckets, from: number, to: number, rangeStart: number, rangeEnd: number) => number | undefined;
 
 const sumOf = (b: RollupBuckets, col: number, from: number, to: number) => {
+  const values = b.columns[col];
   let sum = 0;
   let c = 0;
-  for (let i = from; i < to; i++) [sum, c] = kahanSumInc(b.columns[col][i], sum, c);
+  for (let i = from; i < to; i++) {
+    // kahanSumInc, written out.
+    const v = values[i];
+    const t = sum + v;
+    if (t === Infinity || t === -Infinity) c = 0;
+    else if (Math.abs(sum) >= Math.abs(v)) c += sum - t + v;
+    else c += v - t + sum;
+    sum = t;
+  }
   return sum + c;
+};
+
+/**
+ * The samples in buckets [from, to). Counts are whole numbers far below 2^53, so every
+ * partial sum is exact and a plain sum is the compensated one to the bit.
+ */
+const countOf = (b: RollupBuckets, from: number, to: number) => {
+  const counts = b.columns[COUNT];
+  let n = 0;
+  for (let i = from; i < to; i++) n += counts[i];
+  return n;
 };
 
 /** Prometheus's extrapolatedRate over the samples the buckets summarise. */
 function extrapolated(isRate: boolean): BucketFunction {
   return (b, from, to, rangeStart, rangeEnd) => {
-    const count = sumOf(b, COUNT, from, to);
+    const count = countOf(b, from, to);
     if (count < 2) return undefined;
     const firstT = b.ends[from] - b.columns[FIRST_OFFSET][from];
     const lastT = b.ends[to - 1] - b.columns[LAST_OFFSET][to - 1];
@@ -65,14 +84,14 @@ const BY_KIND: Record<SeriesKind, Readonly<Record<string, BucketFunction>>> = {
   counter: {
     rate: extrapolated(true),
     increase: extrapolated(false),
-    count_over_time: (b, from, to) => sumOf(b, COUNT, from, to),
+    count_over_time: countOf,
     last_over_time: (b, _from, to) => b.columns[LAST][to - 1],
   },
   gauge: {
-    count_over_time: (b, from, to) => sumOf(b, COUNT, from, to),
+    count_over_time: countOf,
     last_over_time: (b, _from, to) => b.columns[LAST][to - 1],
     sum_over_time: (b, from, to) => sumOf(b, SUM, from, to),
-    avg_over_time: (b, from, to) => sumOf(b, SUM, from, to) / sumOf(b, COUNT, from, to),
+    avg_over_time: (b, from, to) => sumOf(b, SUM, from, to) / countOf(b, from, to),
     min_over_time: (b, from, to) => {
       let m = b.columns[MIN][from];
       for (let i = from; i < to; i++) if (m > b.columns[MIN][i] || m !== m) m = b.columns[MIN][i];
