@@ -71,12 +71,24 @@ for (const q of chosen) {
   const runs: Split[] = [];
   for (let r = 0; r < args.runs; r++) runs.push(await timed(q));
   const median = (k: keyof Split) => runs.map((s) => s[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-  const m: Split = { total: median('total'), cpu: median('cpu'), select: median('select'), decode: median('decode'), evaluate: median('evaluate'), sort: median('sort'), encode: median('encode'), rest: median('rest') };
+  const m: Split = {
+    total: median('total'),
+    cpu: median('cpu'),
+    select: median('select'),
+    decode: median('decode'),
+    evaluate: median('evaluate'),
+    sort: median('sort'),
+    encode: median('encode'),
+    rest: median('rest'),
+  };
   for (const k of Object.keys(sums) as (keyof Split)[]) sums[k] += m[k];
   slowest = Math.max(slowest, m.total);
   const plain = await get(q, false);
   const digest = createHash('sha256').update(plain.body).digest('hex').slice(0, 12);
-  rows.push([q.length > 60 ? `${q.slice(0, 57)}...` : q, `${fmtSplit(m)}  ${(plain.body.length / 1024).toFixed(0).padStart(6)} KiB  ${digest}`]);
+  rows.push([
+    q.length > 60 ? `${q.slice(0, 57)}...` : q,
+    `${fmtSplit(m)}  ${(plain.body.length / 1024).toFixed(0).padStart(6)} KiB  ${digest}`,
+  ]);
 }
 rows.push(['whole set', `${fmtSplit(sums)}  slowest ${slowest.toFixed(0)} ms`]);
 printTable(

@@ -9,5 +9,5 @@ for (let run = 0; run < 5; run++) {
   let n = 0;
   for (const r of rows) n += decodeChunk(r, out).count;
   const t = performance.now() - t0;
-  console.log(`decode only (reused arrays): ${n} samples ${t.toFixed(0)} ms ${(t * 1e6 / n).toFixed(1)} ns/sample`);
+  console.log(`decode only (reused arrays): ${n} samples ${t.toFixed(0)} ms ${((t * 1e6) / n).toFixed(1)} ns/sample`);
 }

@@ -68,7 +68,11 @@ function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Floa
     if (byMember) {
       // Member by member over all steps: each step still sees its values in member order.
       ctx.tick(g.members.length * ctx.steps);
-      byMember(g.members.map((k) => series[k]), r, ctx.steps);
+      byMember(
+        g.members.map((k) => series[k]),
+        r,
+        ctx.steps,
+      );
       out.push(r);
       continue;
     }
@@ -230,7 +234,8 @@ function average(values: number[]): number {
 }
 
 function selectMembers(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array, ctx: EvalContext): StepSeries[] {
-  const out = series.map((s) => ctx.newSeries(s.labels));
+  // An output series exists (and counts toward the sample limit) once it is chosen at some step.
+  const out: (StepSeries | undefined)[] = new Array(series.length);
   const order: number[][] = [];
   for (let i = 0; i < ctx.steps; i++) {
     const p = param[i];
@@ -267,15 +272,16 @@ function selectMembers(e: Aggregate, series: StepSeries[], groups: Group[], para
         }
       }
       for (const k of chosen) {
-        out[k].values[i] = series[k].values[i];
-        out[k].has[i] = 1;
+        const r = (out[k] ??= ctx.newSeries(series[k].labels));
+        r.values[i] = series[k].values[i];
+        r.has[i] = 1;
         order[i].push(k);
       }
     }
   }
   // For an instant query, the order within each group is the selection order (ordered tests).
-  if (ctx.steps === 1) return order[0].map((k) => out[k]);
-  return out.filter((s) => s.has.includes(1));
+  if (ctx.steps === 1) return order[0].map((k) => out[k]!);
+  return out.filter((s): s is StepSeries => s !== undefined);
 }
 
 function countValues(e: Aggregate, series: StepSeries[], groups: Group[], label: string, ctx: EvalContext): StepSeries[] {

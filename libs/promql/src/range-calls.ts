@@ -7,7 +7,7 @@ import { rangeArg, scalarArg, unparen } from './call-args.ts';
 import type { EvalContext } from './eval-context.ts';
 import { FunctionArgumentError, lacksCounterSuffix, possibleNonCounterInfo, RANGE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
 import { FUNCTIONS } from './function-signatures.ts';
-import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
+import { BucketWindows, bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
 import { mergeSameLabels } from './series-set.ts';
 import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
 import { withoutName, type StepSeries, type Value } from './values.ts';
@@ -64,12 +64,13 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     const b = s.buckets;
     ctx.tick(ctx.steps);
     const { lo, hi } = windowIndexes(b.ends, b.length, ends, rangeMs);
+    const w = e.name === 'rate' || e.name === 'increase' ? new BucketWindows(b) : undefined;
     for (let i = 0; i < ctx.steps; i++) {
       const end = ends[i];
       const to = hi[i];
       const from = lo[i];
       if (to === from) continue;
-      const v = fn(b, from, to, end - rangeMs, end);
+      const v = fn(b, from, to, end - rangeMs, end, w);
       if (v === undefined) continue;
       r.values[i] = v;
       r.has[i] = 1;

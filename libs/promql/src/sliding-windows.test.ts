@@ -48,7 +48,14 @@ function compare(name: string, p: PointSeries, ends: Float64Array, rangeMs: numb
     const hi = w.hi[i];
     window.start = ends[i] - rangeMs;
     window.end = ends[i];
-    const v = hi === lo ? undefined : RANGE_FUNCTIONS[name]({ ts: p.ts.subarray(lo, hi), vs: p.vs.subarray(lo, hi), n: hi - lo }, window, args.map((a) => a[i]));
+    const v =
+      hi === lo
+        ? undefined
+        : RANGE_FUNCTIONS[name](
+            { ts: p.ts.subarray(lo, hi), vs: p.vs.subarray(lo, hi), n: hi - lo },
+            window,
+            args.map((a) => a[i]),
+          );
     if (!answered) continue;
     expect(has[i], `${name} step ${i}`).toBe(v === undefined ? 0 : 1);
     if (v !== undefined) expect(Object.is(values[i], v), `${name} step ${i}: ${values[i]} vs ${v}`).toBe(true);

@@ -211,7 +211,10 @@ export class RollupStore {
     const b = this.bounds.get(MINUTE_MS)!;
     for (let w = Math.max(from, b.first); w < to && w <= b.last; w += this.windowMs) {
       const base = this.key(MINUTE_MS, w, 0);
-      for (const row of this.stmt.inKeyRange.iterate(base + first, base + last + 1) as IterableIterator<{ key: number; data: Uint8Array }>) {
+      for (const row of this.stmt.inKeyRange.iterate(base + first, base + last + 1) as IterableIterator<{
+        key: number;
+        data: Uint8Array;
+      }>) {
         out.get(row.key - base)?.push({ window_start: w, data: row.data });
       }
     }

@@ -127,7 +127,8 @@ export function decodeColumns(bytes: Uint8Array, out?: { timestamps: Float64Arra
   const r = openChunk(bytes);
   const head = readHead(r);
   const n = head.count;
-  const room = out !== undefined && out.timestamps.length >= n && out.columns.length === head.columns && out.columns.every((c) => c.length >= n);
+  const room =
+    out !== undefined && out.timestamps.length >= n && out.columns.length === head.columns && out.columns.every((c) => c.length >= n);
   const timestamps = room ? out.timestamps : new Float64Array(n);
   const columns: Float64Array[] = [];
   for (let c = 0; c < head.columns; c++) columns.push(room ? out.columns[c] : new Float64Array(n));

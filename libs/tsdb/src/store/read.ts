@@ -41,13 +41,24 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
       });
     }
     for (const block of [ooo, head]) {
-      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], count: block.length, load: copyTo(block) });
+      if (block)
+        sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], count: block.length, load: copyTo(block) });
     }
-    out.push({ ref: id, labels: state.labels, blocks: () => readSources(sources, mint, maxt), samples: (scratch) => readWhole(sources, mint, maxt, scratch) });
+    out.push({
+      ref: id,
+      labels: state.labels,
+      blocks: () => readSources(sources, mint, maxt),
+      samples: (scratch) => readWhole(sources, mint, maxt, scratch),
+    });
   }
   for (const hits of archived?.only.values() ?? []) {
     const sources = hits.map(archiveSource);
-    out.push({ ref: -1, labels: hits[0].labels, blocks: () => readSources(sources, mint, maxt), samples: (scratch) => readWhole(sources, mint, maxt, scratch) });
+    out.push({
+      ref: -1,
+      labels: hits[0].labels,
+      blocks: () => readSources(sources, mint, maxt),
+      samples: (scratch) => readWhole(sources, mint, maxt, scratch),
+    });
   }
   return out;
 }
