@@ -5,7 +5,7 @@
 
 import type Database from 'better-sqlite3';
 import { decodeChunk, encodeChunk } from '@metrics-hub/wire';
-import { CHUNK_SEQ_LIMIT, chunkKey, firstChunkKeyOf } from './row-keys.ts';
+import { CHUNK_SEQ_LIMIT, chunkKey, firstChunkKeyOf, idRuns } from './row-keys.ts';
 import { mergeBlocks } from './sample-merge.ts';
 
 export interface ChunkRow {
@@ -25,12 +25,6 @@ interface StoredRow {
   data?: Uint8Array;
 }
 
-/**
- * A selection covering at least this share of the series ids between its lowest and
- * highest reads each window in one scan of that id range, instead of one lookup a series.
- */
-const SCAN_DENSITY = 1 / 4;
-
 export class ChunkTable {
   private readonly stmt;
   /** Window indexes present in the table: reads never seek outside them. */
@@ -44,7 +38,8 @@ export class ChunkTable {
     this.stmt = {
       insert: db.prepare('INSERT INTO chunks (key, start_offset, end_offset, count, data) VALUES (?, ?, ?, ?, ?)'),
       inKeyRange: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?'),
-      withDataInKeyRange: db.prepare('SELECT key, start_offset, end_offset, count, data FROM chunks WHERE key >= ? AND key < ?'),
+      scan: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?').raw(true),
+      scanWithData: db.prepare('SELECT key, start_offset, end_offset, count, data FROM chunks WHERE key >= ? AND key < ?').raw(true),
       anyInKeyRange: db.prepare('SELECT 1 FROM chunks WHERE key >= ? AND key < ? LIMIT 1').pluck(),
       lastKeyIn: db.prepare('SELECT max(key) FROM chunks WHERE key >= ? AND key < ?').pluck(),
       data: db.prepare('SELECT data FROM chunks WHERE key = ?').pluck(),
@@ -127,9 +122,9 @@ export class ChunkTable {
 
   /**
    * The chunks of each series in `ids` (ascending) that overlap [mint, maxt], in time
-   * order. A dense selection is read a window at a time in one scan, and with `withData`
-   * the chunks come with their rows (the caller is about to read them all); a sparse one
-   * series by series, as `inRange`. `tick` is told of each row scanned (it may throw to stop).
+   * order: per window, one range scan per run of nearby ids rather than one lookup per
+   * series, and with `withData` the chunks come with their rows (the caller is about to
+   * read them all). `tick` is told of each row scanned (it may throw to stop).
    */
   inRangeMany(
     ids: readonly number[],
@@ -139,27 +134,25 @@ export class ChunkTable {
     tick?: (units: number) => void,
   ): Map<number, ChunkRow[]> {
     const out = new Map<number, ChunkRow[]>();
-    if (ids.length === 0) return out;
-    const first = ids[0];
-    const last = ids[ids.length - 1];
-    if (ids.length < 2 || ids.length < SCAN_DENSITY * (last - first + 1)) {
-      for (const id of ids) out.set(id, this.inRange(id, mint, maxt));
-      return out;
-    }
     for (const id of ids) out.set(id, []);
+    if (ids.length === 0) return out;
+    const runs = idRuns(ids);
     const from = Math.max(this.windowOf(mint), this.firstWindow);
     const to = Math.min(this.windowOf(maxt), this.lastWindow);
-    const stmt = withData ? this.stmt.withDataInKeyRange : this.stmt.inKeyRange;
+    const stmt = withData ? this.stmt.scanWithData : this.stmt.scan;
     const perSeries = chunkKey(0, 1, 0) - chunkKey(0, 0, 0);
     for (let w = from; w <= to; w++) {
       const base = chunkKey(w, 0, 0);
-      for (const row of stmt.iterate(chunkKey(w, first, 0), chunkKey(w, last + 1, 0)) as IterableIterator<StoredRow>) {
-        tick?.(1);
-        const list = out.get(Math.floor((row.key - base) / perSeries));
-        if (list === undefined) continue;
-        const start = this.startOf(w) + row.start_offset;
-        const end = this.startOf(w) + row.end_offset;
-        if (end >= mint && start <= maxt) list.push({ key: row.key, start_ms: start, end_ms: end, count: row.count, data: row.data });
+      const windowStart = this.startOf(w);
+      for (const [first, last] of runs) {
+        for (const row of stmt.iterate(chunkKey(w, first, 0), chunkKey(w, last + 1, 0)) as IterableIterator<[number, number, number, number, Uint8Array?]>) {
+          tick?.(1);
+          const list = out.get(Math.floor((row[0] - base) / perSeries));
+          if (list === undefined) continue;
+          const start = windowStart + row[1];
+          const end = windowStart + row[2];
+          if (end >= mint && start <= maxt) list.push({ key: row[0], start_ms: start, end_ms: end, count: row[3], data: row[4] });
+        }
       }
     }
     for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.start_ms - b.start_ms);

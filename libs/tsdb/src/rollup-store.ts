@@ -33,7 +33,7 @@ import {
   scaleValues,
   type SeriesKind,
 } from './rollup-codec.ts';
-import { rollupKey, rollupKeyParts } from './row-keys.ts';
+import { idRuns, rollupKey, rollupKeyParts } from './row-keys.ts';
 import type { SampleBlock } from './sample-merge.ts';
 import type { SeriesState } from './series-state.ts';
 
@@ -59,7 +59,7 @@ export class RollupStore {
     this.stmt = {
       put: db.prepare('INSERT OR REPLACE INTO rollups (key, data) VALUES (?, ?)'),
       get: db.prepare('SELECT data FROM rollups WHERE key = ?').pluck(),
-      inKeyRange: db.prepare('SELECT key, data FROM rollups WHERE key >= ? AND key < ?'),
+      inKeyRange: db.prepare('SELECT key, data FROM rollups WHERE key >= ? AND key < ?').raw(true),
       first: db.prepare('SELECT min(key) FROM rollups WHERE key >= ? AND key < ?').pluck(),
       last: db.prepare('SELECT max(key) FROM rollups WHERE key >= ? AND key < ?').pluck(),
       keysIn: db.prepare('SELECT key FROM rollups WHERE key >= ? AND key < ?').pluck(),
@@ -157,8 +157,8 @@ export class RollupStore {
   }
 
   /**
-   * `read` for many series at once (ids ascending). At 1 m, the rows of a dense set are
-   * fetched a window at a time in one scan, and each series' rows are decoded straight
+   * `read` for many series at once (ids ascending). At 1 m, rows are fetched a window at
+   * a time, one scan per run of nearby ids, and each series' rows are decoded straight
    * into one buffer; the same buckets as `read` series by series.
    */
   readMany(
@@ -197,25 +197,21 @@ export class RollupStore {
     });
   }
 
-  /** Stored 1 m rows with window_start in [from, to) of each series in `ids` (ascending), in window order. */
+  /**
+   * Stored 1 m rows with window_start in [from, to) of each series in `ids` (ascending),
+   * in window order: per window, one range scan per run of nearby ids.
+   */
   private rowsMany(ids: readonly number[], from: number, to: number): Map<number, Row[]> {
     const out = new Map<number, Row[]>();
-    const first = ids[0];
-    const last = ids[ids.length - 1];
-    // A sparse set is read series by series, as `rows` does.
-    if (ids.length < (last - first + 1) / 4) {
-      for (const id of ids) out.set(id, this.rows(MINUTE_MS, id, from, to, this.windowMs));
-      return out;
-    }
     for (const id of ids) out.set(id, []);
+    const runs = idRuns(ids);
     const b = this.bounds.get(MINUTE_MS)!;
     for (let w = Math.max(from, b.first); w < to && w <= b.last; w += this.windowMs) {
       const base = this.key(MINUTE_MS, w, 0);
-      for (const row of this.stmt.inKeyRange.iterate(base + first, base + last + 1) as IterableIterator<{
-        key: number;
-        data: Uint8Array;
-      }>) {
-        out.get(row.key - base)?.push({ window_start: w, data: row.data });
+      for (const [first, last] of runs) {
+        for (const row of this.stmt.inKeyRange.iterate(base + first, base + last + 1) as IterableIterator<[number, Uint8Array]>) {
+          out.get(row[0] - base)?.push({ window_start: w, data: row[1] });
+        }
       }
     }
     return out;
