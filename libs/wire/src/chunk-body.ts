@@ -14,6 +14,7 @@ import {
   TAG_XOR,
 } from './format.ts';
 import { readTimestamps } from './timestamp-column.ts';
+import { readTimestampsMemo } from './timestamp-memo.ts';
 
 const bitReader = new BitReader();
 
@@ -58,7 +59,7 @@ function expectEnd(r: ByteReader): void {
 }
 
 export function readSingleBody(r: ByteReader, head: ChunkHead, timestamps: Float64Array, values: Float64Array): void {
-  readTimestamps(r, bitReader, timestamps, head.count);
+  readTimestampsMemo(r, bitReader, timestamps, head.count);
   readFloatColumn(r, bitReader, head.kind, values, head.count, null);
   expectEnd(r);
 }
