@@ -4,7 +4,8 @@
 import { formatFloat } from '@metrics-hub/go-format';
 import type { Aggregate } from './ast.ts';
 import type { EvalContext } from './eval-context.ts';
-import { evaluate } from './evaluate.ts';
+import { unparen } from './call-args.ts';
+import { evaluate, selectVector } from './evaluate.ts';
 import { invalidQuantileWarning, invalidRatioWarning, kahanSumInc, quantile } from './functions/index.ts';
 import { labelsKey, newSeries, type StepSeries, type Value } from './values.ts';
 
@@ -14,7 +15,12 @@ interface Group {
 }
 
 export function evalAggregate(e: Aggregate, ctx: EvalContext): Value {
-  const input = evaluate(e.expr, ctx);
+  // count and group read only which steps have a value: a selector below them need not decode values.
+  const inner = unparen(e.expr);
+  const input =
+    (e.op === 'count' || e.op === 'group') && inner.type === 'vectorSelector'
+      ? { kind: 'vector' as const, series: selectVector(inner, ctx, true) }
+      : evaluate(e.expr, ctx);
   if (input.kind !== 'vector') throw ctx.fail('aggregation needs an instant vector', e.pos);
   const series = input.series;
   let param: Float64Array | string | undefined;

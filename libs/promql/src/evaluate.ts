@@ -76,6 +76,7 @@ export function eachSeries(
   ctx: EvalContext,
   scratch: Scratch | undefined,
   each: (p: PointSeries) => void,
+  timesOnly = false,
 ): void {
   const stats = ctx.stats;
   const t0 = stats?.clock() ?? 0;
@@ -84,7 +85,7 @@ export function eachSeries(
   for (const s of selected) {
     ctx.tick();
     const t1 = stats?.clock() ?? 0;
-    const p = readSeries(s, scratch);
+    const p = readSeries(s, scratch, timesOnly);
     if (stats) {
       stats.decodeMs += stats.clock() - t1;
       stats.samplesRead += p.n;
@@ -104,9 +105,9 @@ export function eachSeries(
   }
 }
 
-function readSeries(s: QueryableSeries, scratch: Scratch | undefined): PointSeries {
+function readSeries(s: QueryableSeries, scratch: Scratch | undefined, timesOnly: boolean): PointSeries {
   if (s.samples) {
-    const whole = s.samples(scratch);
+    const whole = s.samples(scratch, { timesOnly });
     return { labels: s.labels, ts: whole.timestamps, vs: whole.values, n: whole.length };
   }
   const blocks = [...s.blocks()];
@@ -143,8 +144,13 @@ function timeBounds(ctx: EvalContext, at: VectorSelector['at'], offsetMs: number
   return [lo, hi];
 }
 
-/** An instant vector selector: at each step the newest sample within the lookback, unless stale. */
-export function selectVector(sel: VectorSelector, ctx: EvalContext): StepSeries[] {
+/**
+ * An instant vector selector: at each step the newest sample within the lookback, unless
+ * stale. With `presence`, the caller uses only which steps have a value (count, group):
+ * the store may then skip decoding values that cannot be staleness markers, and values
+ * may read as 0.
+ */
+export function selectVector(sel: VectorSelector, ctx: EvalContext, presence = false): StepSeries[] {
   const offsetMs = ctx.ms(sel.offset);
   const lookback = ctx.limits.lookbackDeltaMs + ctx.windowSlackMs;
   const { times, lo, hi } = stepTimes(ctx, sel.at, offsetMs);
@@ -152,34 +158,42 @@ export function selectVector(sel: VectorSelector, ctx: EvalContext): StepSeries[
   const keepTimes = ctx.keepsSampleTimes;
   const out: StepSeries[] = [];
   const scratch: Scratch = { timestamps: new Float64Array(1024), values: new Float64Array(1024) };
-  eachSeries(sel, lo - lookback + 1, hi, ctx, scratch, ({ labels, ts, vs, n }) => {
-    const s: StepSeries = ctx.newSeries(labels);
-    const sampleTimes = keepTimes ? new Float64Array(steps) : undefined;
-    const { values, has } = s;
-    ctx.tick(steps);
-    let any = false;
-    let j = -1;
-    let prevT = -Infinity;
-    for (let i = 0; i < steps; i++) {
-      const t = times[i];
-      // Steps move forward, so the sample pointer does too (a binary search otherwise).
-      if (t >= prevT) {
-        while (j + 1 < n && ts[j + 1] <= t) j++;
-      } else {
-        j = lastAtOrBefore(ts, n, t);
+  eachSeries(
+    sel,
+    lo - lookback + 1,
+    hi,
+    ctx,
+    scratch,
+    ({ labels, ts, vs, n }) => {
+      const s: StepSeries = ctx.newSeries(labels);
+      const sampleTimes = keepTimes ? new Float64Array(steps) : undefined;
+      const { values, has } = s;
+      ctx.tick(steps);
+      let any = false;
+      let j = -1;
+      let prevT = -Infinity;
+      for (let i = 0; i < steps; i++) {
+        const t = times[i];
+        // Steps move forward, so the sample pointer does too (a binary search otherwise).
+        if (t >= prevT) {
+          while (j + 1 < n && ts[j + 1] <= t) j++;
+        } else {
+          j = lastAtOrBefore(ts, n, t);
+        }
+        prevT = t;
+        if (j < 0 || ts[j] <= t - lookback) continue;
+        const v = vs[j];
+        if (v !== v && isStaleNaN(v)) continue;
+        values[i] = v;
+        has[i] = 1;
+        if (sampleTimes) sampleTimes[i] = ts[j];
+        any = true;
       }
-      prevT = t;
-      if (j < 0 || ts[j] <= t - lookback) continue;
-      const v = vs[j];
-      if (v !== v && isStaleNaN(v)) continue;
-      values[i] = v;
-      has[i] = 1;
-      if (sampleTimes) sampleTimes[i] = ts[j];
-      any = true;
-    }
-    if (sampleTimes) s.sampleTimes = sampleTimes;
-    if (any) out.push(s);
-  });
+      if (sampleTimes) s.sampleTimes = sampleTimes;
+      if (any) out.push(s);
+    },
+    presence,
+  );
   return out;
 }
 

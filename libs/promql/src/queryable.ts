@@ -17,9 +17,10 @@ export interface QueryableSeries {
   /**
    * Optional: all samples as one block, which a store may read into one buffer without
    * copying. When `scratch` has room, the store may write the samples there (the caller
-   * reuses it for the next series).
+   * reuses it for the next series). With `timesOnly` the caller needs only the sample
+   * times and which samples are staleness markers: other values may read as 0.
    */
-  samples?(scratch?: { timestamps: Float64Array; values: Float64Array }): SampleBlock;
+  samples?(scratch?: { timestamps: Float64Array; values: Float64Array }, options?: { timesOnly?: boolean }): SampleBlock;
 }
 
 export interface Queryable {

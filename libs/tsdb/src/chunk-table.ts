@@ -145,7 +145,9 @@ export class ChunkTable {
       const base = chunkKey(w, 0, 0);
       const windowStart = this.startOf(w);
       for (const [first, last] of runs) {
-        for (const row of stmt.iterate(chunkKey(w, first, 0), chunkKey(w, last + 1, 0)) as IterableIterator<[number, number, number, number, Uint8Array?]>) {
+        for (const row of stmt.iterate(chunkKey(w, first, 0), chunkKey(w, last + 1, 0)) as IterableIterator<
+          [number, number, number, number, Uint8Array?]
+        >) {
           tick?.(1);
           const list = out.get(Math.floor((row[0] - base) / perSeries));
           if (list === undefined) continue;

@@ -1,7 +1,7 @@
 // Chunks whose timestamp columns are byte for byte the same share one decoding; any
 // difference, however late in the column, and the column is decoded on its own.
 import { describe, expect, it } from 'vitest';
-import { decodeChunk, encodeChunk } from './index.ts';
+import { decodeChunk, encodeChunk, isStaleNaN, STALE_NAN } from './index.ts';
 import { expectSameBits, random } from './test-helpers.ts';
 
 function jittered(n: number, seed: number, from = 1_767_225_600_000): Float64Array {
@@ -44,5 +44,26 @@ describe('timestamps decoded once for series scraped together', () => {
     expect(part.count).toBe(299);
     expect(Array.from(part.timestamps)).toEqual(Array.from(ts.subarray(0, 299)));
     expect(Array.from(whole.timestamps)).toEqual(Array.from(ts));
+  });
+});
+
+describe('decoding sample times only', () => {
+  it('leaves out values that cannot be staleness markers, and decodes those that can', () => {
+    const ts = jittered(500, 3);
+    const plain = Float64Array.from({ length: 500 }, (_, i) => i * 0.25);
+    const stale = plain.slice();
+    stale[77] = STALE_NAN;
+    const arbitrary = Float64Array.from({ length: 500 }, (_, i) => Math.sqrt(i + 0.1));
+    for (const [values, skipped] of [
+      [plain, true],
+      [stale, false],
+      [arbitrary, false],
+    ] as const) {
+      const d = decodeChunk(encodeChunk(ts, values), undefined, { timesOnly: true });
+      expect(Array.from(d.timestamps)).toEqual(Array.from(ts));
+      if (skipped) expect(Array.from(d.values)).toEqual(new Array(500).fill(0));
+      else expectSameBits(d.values, values);
+    }
+    expect(isStaleNaN(decodeChunk(encodeChunk(ts, stale), undefined, { timesOnly: true }).values[77])).toBe(true);
   });
 });

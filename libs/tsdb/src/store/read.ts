@@ -33,8 +33,8 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
         start: r.start_ms,
         end: r.end_ms,
         count: r.count,
-        load: (into) => {
-          const block = decodeStored(st, r, state, into);
+        load: (into, timesOnly) => {
+          const block = decodeStored(st, r, state, into, timesOnly);
           r.data = undefined; // read once: the chunk's bytes need not outlive its samples
           return block;
         },
@@ -48,7 +48,7 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
       ref: id,
       labels: state.labels,
       blocks: () => readSources(sources, mint, maxt),
-      samples: (scratch) => readWhole(sources, mint, maxt, scratch),
+      samples: (scratch, options) => readWhole(sources, mint, maxt, scratch, options?.timesOnly),
     });
   }
   for (const hits of archived?.only.values() ?? []) {
@@ -57,7 +57,7 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
       ref: -1,
       labels: hits[0].labels,
       blocks: () => readSources(sources, mint, maxt),
-      samples: (scratch) => readWhole(sources, mint, maxt, scratch),
+      samples: (scratch, options) => readWhole(sources, mint, maxt, scratch, options?.timesOnly),
     });
   }
   return out;
@@ -90,8 +90,11 @@ function archiveHits(st: StoreState, matchers: readonly LabelMatcher[], mint: nu
   return { byId, only };
 }
 
-/** A stored chunk's samples; into `into` at its start when given (it must have room for row.count). */
-export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState, into?: SampleBlock): SampleBlock {
+/**
+ * A stored chunk's samples; into `into` at its start when given (it must have room for
+ * row.count); with `timesOnly`, values that cannot be staleness markers may read as 0.
+ */
+export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState, into?: SampleBlock, timesOnly = false): SampleBlock {
   const data = st.chunks.data(row);
   if (!data)
     throw new StoreError(
@@ -100,7 +103,7 @@ export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState, 
       st.options.path,
     );
   try {
-    const d = decodeChunk(data, into);
+    const d = decodeChunk(data, into, { timesOnly });
     return { timestamps: d.timestamps, values: d.values, length: d.count };
   } catch (e) {
     throw chunkError(st, e, `the chunk of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
@@ -184,7 +187,7 @@ type BlockSource = {
   /** Samples it holds, when known before loading (a stored chunk's row says). */
   count?: number;
   /** Its samples; a source with a count writes them into `into` when given. */
-  load: (into?: SampleBlock) => SampleBlock;
+  load: (into?: SampleBlock, timesOnly?: boolean) => SampleBlock;
 };
 
 type Scratch = { timestamps: Float64Array; values: Float64Array };
@@ -194,7 +197,7 @@ type Scratch = { timestamps: Float64Array; values: Float64Array };
  * count (stored chunks, the usual case), they are decoded straight into one buffer, which
  * spares a copy and an allocation per chunk; otherwise the blocks are joined.
  */
-function readWhole(list: readonly BlockSource[], mint: number, maxt: number, scratch?: Scratch): SampleBlock {
+function readWhole(list: readonly BlockSource[], mint: number, maxt: number, scratch?: Scratch, timesOnly = false): SampleBlock {
   const sources = [...list].sort((a, b) => a.start - b.start);
   let total = 0;
   for (let i = 0; i < sources.length; i++) {
@@ -208,7 +211,7 @@ function readWhole(list: readonly BlockSource[], mint: number, maxt: number, scr
     : { timestamps: new Float64Array(total), values: new Float64Array(total), length: 0 };
   for (const s of sources) {
     const at = whole.length;
-    const block = s.load({ timestamps: whole.timestamps.subarray(at), values: whole.values.subarray(at), length: 0 });
+    const block = s.load({ timestamps: whole.timestamps.subarray(at), values: whole.values.subarray(at), length: 0 }, timesOnly);
     // A chunk holding more than its row said would not fit: read the blocks one by one instead.
     if (block.timestamps.buffer !== whole.timestamps.buffer) return joinBlocks([...readSources(list, mint, maxt)]);
     whole.length += block.length;

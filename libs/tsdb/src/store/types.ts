@@ -62,9 +62,10 @@ export interface StoredSeries {
   blocks(): Generator<SampleBlock>;
   /**
    * All samples in one block: chunks that do not overlap are decoded straight into place,
-   * into `scratch` when it has room (then the block is only good until the caller reuses it).
+   * into `scratch` when it has room (then the block is only good until the caller reuses
+   * it). With `timesOnly`, values that cannot be staleness markers may read as 0.
    */
-  samples(scratch?: { timestamps: Float64Array; values: Float64Array }): SampleBlock;
+  samples(scratch?: { timestamps: Float64Array; values: Float64Array }, options?: { timesOnly?: boolean }): SampleBlock;
 }
 
 /** What a read may tell its caller beside the samples (the query engine turns them into annotations). */
