@@ -105,6 +105,7 @@ export function rangeFunction(e: Call, ctx: EvalContext): Value {
         p,
         w: bounds,
         ends: src.ends,
+        evalTimes: ctx.times,
         rangeMs: src.rangeMs,
         args: scalarArgs,
         values: r.values,

@@ -40,7 +40,7 @@ function compare(name: string, p: PointSeries, ends: Float64Array, rangeMs: numb
   const has = new Uint8Array(ends.length);
   const notes = new Set<string>();
   const annotate = (level: string, message: string) => void notes.add(`${level}: ${message}`);
-  const answered = SERIES_FUNCTIONS[name]({ p, w, ends, rangeMs, args, values, has, annotate, tick: () => {} });
+  const answered = SERIES_FUNCTIONS[name]({ p, w, ends, evalTimes: ends, rangeMs, args, values, has, annotate, tick: () => {} });
   const stepNotes = new Set<string>();
   const window: RangeWindow = { start: 0, end: 0, metricName: p.labels.__name__, annotate: (l, m) => void stepNotes.add(`${l}: ${m}`) };
   for (let i = 0; i < ends.length; i++) {
@@ -48,6 +48,7 @@ function compare(name: string, p: PointSeries, ends: Float64Array, rangeMs: numb
     const hi = w.hi[i];
     window.start = ends[i] - rangeMs;
     window.end = ends[i];
+    window.evalTime = ends[i];
     const v =
       hi === lo
         ? undefined
@@ -101,6 +102,28 @@ describe('whole-series range functions', () => {
         expect(compare('quantile_over_time', p, ends, range, [q])).toBe(true);
       }
     }
+  });
+
+  it.each(['deriv', 'predict_linear'])('%s gives the step-by-step floats, with and without room for overflow', (name) => {
+    const rnd = random(13);
+    for (let k = 0; k < 6; k++) {
+      const p = series(rnd, 1500, k % 2 ? 'counter' : 'gauge');
+      // Values so large that sums could overflow take the loop that watches for it.
+      if (k === 4) for (let i = 0; i < p.n; i++) p.vs[i] *= 1e300;
+      if (k === 5) p.vs[700] = NaN;
+      const ends = grid(1_000_000, 60_000, 300);
+      const horizon = Float64Array.from(ends, (_, i) => [3600, 0, -60, 1e6][i % 4]);
+      expect(compare(name, p, ends, 3_600_000, name === 'deriv' ? [] : [horizon])).toBe(true);
+    }
+    const flat = series(random(1), 200, 'gauge');
+    flat.vs.fill(7);
+    expect(compare(name, flat, grid(1_000_000, 60_000, 30), 600_000, name === 'deriv' ? [] : [new Float64Array(30).fill(60)])).toBe(true);
+  });
+
+  it('deriv and predict_linear leave series holding an infinity to the step-by-step function', () => {
+    const p = series(random(17), 300, 'gauge');
+    p.vs[100] = Infinity;
+    expect(compare('deriv', p, grid(1_000_000, 60_000, 40), 600_000, [])).toBe(false);
   });
 
   it('quantile_over_time leaves series with NaN or -0 to the step-by-step function, which sorts them its way', () => {

@@ -11,8 +11,10 @@ import {
   extrapolateIncrease,
   invalidQuantileWarning,
   lacksCounterSuffix,
+  linearRegression,
   possibleNonCounterInfo,
   sortedQuantile,
+  sumsStayFinite,
 } from './functions/index.ts';
 import type { PointSeries } from './values.ts';
 
@@ -51,6 +53,8 @@ export interface SeriesWindows {
   p: PointSeries;
   w: WindowIndexes;
   ends: Float64Array;
+  /** Each step's evaluation time before offset and @ (predict_linear predicts from it). */
+  evalTimes: Float64Array;
   rangeMs: number;
   /** Scalar arguments per step, in order. */
   args: readonly Float64Array[];
@@ -167,7 +171,37 @@ function remove(sorted: Float64Array, len: number, v: number): number {
   return len - 1;
 }
 
+/**
+ * deriv and predict_linear: each window's regression computed afresh, as upstream does,
+ * but without the overflow test where the series' values show no sum can overflow.
+ */
+function regression(predict: boolean): SeriesFunction {
+  return (s) => {
+    const { ts, vs, n } = s.p;
+    let maxAbsY = 0;
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(vs[i]);
+      if (a === Infinity) return false;
+      if (a > maxAbsY) maxAbsY = a;
+    }
+    const { lo, hi } = s.w;
+    for (let i = 0; i < lo.length; i++) {
+      const a = lo[i];
+      const b = hi[i];
+      s.tick(1 + b - a);
+      if (b - a < 2) continue;
+      const at = predict ? s.evalTimes[i] : ts[a];
+      const [slope, intercept] = linearRegression(ts, vs, a, b, at, sumsStayFinite(ts, a, b, at, maxAbsY));
+      s.values[i] = predict ? slope * s.args[0][i] + intercept : slope;
+      s.has[i] = 1;
+    }
+    return true;
+  };
+}
+
 export const SERIES_FUNCTIONS: Readonly<Record<string, SeriesFunction>> = {
+  deriv: regression(false),
+  predict_linear: regression(true),
   rate: slidingIncrease(true, true),
   increase: slidingIncrease(true, false),
   delta: slidingIncrease(false, false),

@@ -6,6 +6,7 @@
 import { formatFloat } from '@metrics-hub/go-format';
 import { AverageAccumulator, compensatedVariance, kahanSumInc, quantile } from './aggregation-math.ts';
 import { invalidQuantileWarning, lacksCounterSuffix, possibleNonCounterInfo } from './annotations.ts';
+import { linearRegression } from './linear-regression.ts';
 
 /** Samples of one series inside one range window, ascending, staleness markers already removed. */
 export interface RangePoints {
@@ -123,67 +124,6 @@ function instantValue(p: RangePoints, isRate: boolean): number | undefined {
   return result;
 }
 
-/**
- * `linearRegression`: least-squares slope per second and the intercept at `interceptTime`,
- * with Kahan-compensated sums. A constant series has slope 0 exactly (NaN if the constant is
- * infinite), which keeps deriv() of a flat line free of rounding noise.
- */
-function linearRegression(p: RangePoints, interceptTime: number): [number, number] {
-  const { ts, vs, n } = p;
-  let sumX = 0;
-  let cX = 0;
-  let sumY = 0;
-  let cY = 0;
-  let sumXY = 0;
-  let cXY = 0;
-  let sumX2 = 0;
-  let cX2 = 0;
-  const initY = vs[0];
-  let constY = true;
-  // kahanSumInc written out four times: the same operations in the same order, without a
-  // pair returned per addition (this loop runs once per sample of every window).
-  for (let i = 0; i < n; i++) {
-    const y = vs[i];
-    if (constY && i > 0 && y !== initY) constY = false;
-    const x = (ts[i] - interceptTime) / 1e3;
-    let t = sumX + x;
-    if (t === Infinity || t === -Infinity) cX = 0;
-    else if (Math.abs(sumX) >= Math.abs(x)) cX += sumX - t + x;
-    else cX += x - t + sumX;
-    sumX = t;
-    t = sumY + y;
-    if (t === Infinity || t === -Infinity) cY = 0;
-    else if (Math.abs(sumY) >= Math.abs(y)) cY += sumY - t + y;
-    else cY += y - t + sumY;
-    sumY = t;
-    const xy = x * y;
-    t = sumXY + xy;
-    if (t === Infinity || t === -Infinity) cXY = 0;
-    else if (Math.abs(sumXY) >= Math.abs(xy)) cXY += sumXY - t + xy;
-    else cXY += xy - t + sumXY;
-    sumXY = t;
-    const x2 = x * x;
-    t = sumX2 + x2;
-    if (t === Infinity || t === -Infinity) cX2 = 0;
-    else if (Math.abs(sumX2) >= Math.abs(x2)) cX2 += sumX2 - t + x2;
-    else cX2 += x2 - t + sumX2;
-    sumX2 = t;
-  }
-  if (constY) {
-    if (initY === Infinity || initY === -Infinity) return [NaN, NaN];
-    return [0, initY];
-  }
-  sumX += cX;
-  sumY += cY;
-  sumXY += cXY;
-  sumX2 += cX2;
-  const covXY = sumXY - (sumX * sumY) / n;
-  const varX = sumX2 - (sumX * sumX) / n;
-  const slope = covXY / varX;
-  const intercept = sumY / n - (slope * sumX) / n;
-  return [slope, intercept];
-}
-
 /** `funcDoubleExponentialSmoothing`: Holt's linear method; sf and tf must lie in (0, 1). */
 function doubleExponentialSmoothing(p: RangePoints, _w: RangeWindow, args: readonly number[]): number | undefined {
   const sf = args[0];
@@ -238,10 +178,10 @@ const table: Record<string, RangeFunction> = {
   irate: (p) => instantValue(p, true),
   idelta: (p) => instantValue(p, false),
 
-  deriv: (p) => (p.n < 2 ? undefined : linearRegression(p, p.ts[0])[0]),
+  deriv: (p) => (p.n < 2 ? undefined : linearRegression(p.ts, p.vs, 0, p.n, p.ts[0], false)[0]),
   predict_linear: (p, w, args) => {
     if (p.n < 2 || args[0] === undefined) return undefined;
-    const [slope, intercept] = linearRegression(p, w.evalTime ?? w.end);
+    const [slope, intercept] = linearRegression(p.ts, p.vs, 0, p.n, w.evalTime ?? w.end, false);
     return slope * args[0] + intercept;
   },
   double_exponential_smoothing: doubleExponentialSmoothing,
