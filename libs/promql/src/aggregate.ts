@@ -100,7 +100,7 @@ function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Floa
  * `reduceValues` builds it from the step's list: the same floats, without a list per step.
  */
 const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSeries, steps: number) => void>> = {
-  sum: (members, r, steps) => {
+  sum: function sumByMember(members, r, steps) {
     const sum = r.values;
     const c = new Float64Array(steps);
     for (const m of members) {
@@ -120,7 +120,7 @@ const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSe
     }
     for (let i = 0; i < steps; i++) if (r.has[i]) sum[i] += c[i];
   },
-  count: (members, r, steps) => {
+  count: function countByMember(members, r, steps) {
     for (const m of members) {
       for (let i = 0; i < steps; i++) {
         if (!m.has[i]) continue;
@@ -129,7 +129,7 @@ const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSe
       }
     }
   },
-  group: (members, r, steps) => {
+  group: function groupByMember(members, r, steps) {
     for (const m of members) {
       for (let i = 0; i < steps; i++) {
         if (!m.has[i]) continue;
@@ -139,7 +139,7 @@ const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSe
     }
   },
   // The first value seeds; a NaN so far gives way to any value.
-  min: (members, r, steps) => {
+  min: function minByMember(members, r, steps) {
     for (const { has, values } of members) {
       for (let i = 0; i < steps; i++) {
         if (!has[i]) continue;
@@ -149,7 +149,7 @@ const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSe
       }
     }
   },
-  max: (members, r, steps) => {
+  max: function maxByMember(members, r, steps) {
     for (const { has, values } of members) {
       for (let i = 0; i < steps; i++) {
         if (!has[i]) continue;
