@@ -131,8 +131,12 @@ const slidingQuantile: SeriesFunction = (s) => {
     } else {
       // Each insertion or removal moves at most the values above it.
       s.tick(1 + changes * len);
-      for (let k = from; k < a; k++) len = remove(sorted, len, vs[k]);
-      for (let k = to; k < b; k++) len = insert(sorted, len, vs[k]);
+      // A value leaving and one entering together move only the values between them.
+      let out = from;
+      let into = to;
+      for (; out < a && into < b; out++, into++) replace(sorted, len, vs[out], vs[into]);
+      for (; out < a; out++) len = remove(sorted, len, vs[out]);
+      for (; into < b; into++) len = insert(sorted, len, vs[into]);
     }
     from = a;
     to = b;
@@ -163,6 +167,27 @@ function insert(sorted: Float64Array, len: number, v: number): number {
   sorted.copyWithin(at + 1, at, len);
   sorted[at] = v;
   return len + 1;
+}
+
+/** remove(old) then insert(v), in one move of the values between the two places. */
+function replace(sorted: Float64Array, len: number, old: number, v: number): void {
+  const from = upperBound(sorted, len, old) - 1;
+  if (v >= old) {
+    // The values in (from, to) move down one; v goes just below the first value above it.
+    let to = from + 1;
+    while (to < len && sorted[to] <= v) {
+      sorted[to - 1] = sorted[to];
+      to++;
+    }
+    sorted[to - 1] = v;
+  } else {
+    let to = from;
+    while (to > 0 && sorted[to - 1] > v) {
+      sorted[to] = sorted[to - 1];
+      to--;
+    }
+    sorted[to] = v;
+  }
 }
 
 function remove(sorted: Float64Array, len: number, v: number): number {
