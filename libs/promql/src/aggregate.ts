@@ -159,7 +159,49 @@ const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSe
       }
     }
   },
+  avg: avgByMember,
 };
+
+/** `average` of each step's values, member by member: its state per step in arrays. */
+function avgByMember(members: StepSeries[], r: StepSeries, steps: number): void {
+  const sum = new Float64Array(steps);
+  const c = new Float64Array(steps);
+  const mean = new Float64Array(steps);
+  const n = new Float64Array(steps);
+  const incremental = new Uint8Array(steps);
+  for (const { has, values } of members) {
+    for (let i = 0; i < steps; i++) {
+      if (!has[i]) continue;
+      const v = values[i];
+      const count = ++n[i];
+      if (!incremental[i]) {
+        const [s2, c2] = kahanSumInc(v, sum[i], c[i]);
+        if (Number.isFinite(s2) || !Number.isFinite(v)) {
+          sum[i] = s2;
+          c[i] = c2;
+          continue;
+        }
+        incremental[i] = 1;
+        mean[i] = sum[i] / (count - 1);
+        c[i] /= count - 1;
+      }
+      const m = mean[i];
+      if (!Number.isFinite(m)) {
+        if (!Number.isFinite(v) && v > 0 === m > 0) continue;
+        if (v === v && Number.isFinite(v)) continue;
+      }
+      const current = m + c[i];
+      const [m2, c2] = kahanSumInc(v / count - current / count, m, c[i]);
+      mean[i] = m2;
+      c[i] = c2;
+    }
+  }
+  for (let i = 0; i < steps; i++) {
+    if (n[i] === 0) continue;
+    r.values[i] = incremental[i] ? mean[i] + c[i] : (sum[i] + c[i]) / n[i];
+    r.has[i] = 1;
+  }
+}
 
 function reduceValues(e: Aggregate, values: number[], param: number | undefined, ctx: EvalContext): number {
   switch (e.op) {
