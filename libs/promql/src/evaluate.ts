@@ -90,9 +90,10 @@ export function eachSeries(
       stats.decodeMs += stats.clock() - t1;
       stats.samplesRead += p.n;
     }
-    const needed = p.ts.buffer.byteLength / 8;
+    // Room for a series this long next time, with the parts of two chunks a store may
+    // read past the range's edges before cutting them off.
+    const needed = p.n + 4096;
     if (scratch && p.ts.buffer !== scratch.timestamps.buffer && needed > scratch.timestamps.length) {
-      // Room for a series this long next time.
       const size = 2 ** Math.ceil(Math.log2(needed));
       scratch.timestamps = new Float64Array(size);
       scratch.values = new Float64Array(size);
