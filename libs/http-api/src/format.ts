@@ -12,7 +12,7 @@
 //   scalar value      strconv.FormatFloat(v, 'f', -1, 64), never an exponent
 
 import { formatFloat, goJsonString, jsonLabels, jsonPointTime, jsonPointValue } from '@metrics-hub/go-format';
-import type { QueryData } from '@metrics-hub/promql';
+import type { QueryData, RangeSeries } from '@metrics-hub/promql';
 import type { Labels } from '@metrics-hub/wire';
 
 /** jsonutil.MarshalTimestamp and MarshalFloat (without the quotes). */
@@ -72,23 +72,46 @@ export function errorJson(errorType: string, message: string): string {
 }
 
 /**
+ * A range query's matrix from the engine's step grid, as `queryDataJson` writes the same
+ * matrix as points: the grid's times are shared by every series, so each `[<time>,"`
+ * is written once and reused.
+ */
+export function stepMatrixJson(times: Float64Array, series: readonly RangeSeries[]): string {
+  const heads = new Array<string>(times.length);
+  for (let i = 0; i < times.length; i++) heads[i] = `[${jsonPointTime(times[i])},"`;
+  const parts = new Array<string>(series.length);
+  for (let k = 0; k < series.length; k++) {
+    const { has, values } = series[k];
+    let out = `{"metric":${labelsJson(series[k].metric)},"values":[`;
+    let sep = '';
+    for (let i = 0; i < heads.length; i++) {
+      if (!has[i]) continue;
+      out += `${sep}${heads[i]}${jsonPointValue(values[i])}"]`;
+      sep = ',';
+    }
+    parts[k] = `${out}]}`;
+  }
+  return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
+}
+
+/**
  * A range query's matrix on its step grid, for clients that draw it (our renderer asks
  * with `format=columns`; Prometheus has no such parameter and ignores it): one value per
  * step, `null` where a series has no point, numbers as JSON numbers (`"NaN"`, `"+Inf"`,
  * `"-Inf"` as strings). A third of the bytes of the standard shape and no per-point
  * arrays, so a browser parses it several times faster.
  */
-export function matrixColumnsJson(data: QueryData, startMs: number, stepMs: number, count: number): string {
-  if (data.resultType !== 'matrix') return queryDataJson(data);
-  const series: string[] = [];
+export function matrixColumnsJson(times: Float64Array, series: readonly RangeSeries[], startMs: number, stepMs: number): string {
+  const count = times.length;
+  const parts = new Array<string>(series.length);
   const cells: string[] = new Array<string>(count);
-  for (const s of data.result) {
-    cells.fill('null');
-    for (const p of s.points) {
-      const i = Math.round((p.t - startMs) / stepMs);
-      if (i >= 0 && i < count) cells[i] = Number.isFinite(p.v) ? String(p.v) : Number.isNaN(p.v) ? '"NaN"' : p.v > 0 ? '"+Inf"' : '"-Inf"';
+  for (let k = 0; k < series.length; k++) {
+    const { has, values } = series[k];
+    for (let i = 0; i < count; i++) {
+      const v = values[i];
+      cells[i] = !has[i] ? 'null' : Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"+Inf"' : '"-Inf"';
     }
-    series.push(`{"metric":${labelsJson(s.metric)},"values":[${cells.join(',')}]}`);
+    parts[k] = `{"metric":${labelsJson(series[k].metric)},"values":[${cells.join(',')}]}`;
   }
-  return `{"resultType":"matrix","format":"columns","start":${startMs / 1000},"step":${stepMs / 1000},"count":${count},"result":[${series.join(',')}]}`;
+  return `{"resultType":"matrix","format":"columns","start":${startMs / 1000},"step":${stepMs / 1000},"count":${count},"result":[${parts.join(',')}]}`;
 }

@@ -5,6 +5,7 @@
 
 import {
   Engine,
+  newQueryStats,
   PromqlError,
   type EngineLimits,
   type QueryData,
@@ -15,8 +16,9 @@ import {
 import { ApiError, invalidParam } from './api-error.ts';
 import { TRUNCATED_WARNING, type EndpointData } from './endpoint.ts';
 import type { Form } from './form.ts';
-import { matrixColumnsJson, queryDataJson } from './format.ts';
+import { matrixColumnsJson, queryDataJson, stepMatrixJson } from './format.ts';
 import { durationParam, limitParam, optionalTimeParam, parseDuration, requiredTimeParam } from './params.ts';
+import { statsJson, withStats } from './stats-json.ts';
 
 /** Prometheus keeps ten of each kind of annotation and says how many it left out. */
 const MAX_ANNOTATIONS = 10;
@@ -31,6 +33,8 @@ interface JobCommon {
   timeoutMs?: number;
   /** `lookback_delta` as asked (undefined: the engine's). */
   lookbackDeltaMs?: number;
+  /** `stats`: any value asks for where the time went (Prometheus's parameter). */
+  stats?: boolean;
 }
 
 export type QueryJob =
@@ -42,7 +46,7 @@ export function instantJob(form: Form, now: number): QueryJob {
   const time = optionalTimeParam(form, 'time', now);
   const overrides = engineOverrides(form);
   const limit = limitParam(form);
-  return { kind: 'instant', query: form.get('query'), time, limit, ...overrides };
+  return { kind: 'instant', query: form.get('query'), time, limit, stats: form.get('stats') !== '', ...overrides };
 }
 
 /** /query_range's parameters. */
@@ -73,6 +77,7 @@ export function rangeJob(form: Form): QueryJob {
     step: stepMs,
     limit,
     format: format === 'columns' ? 'columns' : 'prometheus',
+    stats: form.get('stats') !== '',
     ...overrides,
   };
 }
@@ -105,34 +110,38 @@ export function jobLimits(base: EngineLimits, job: QueryJob): EngineLimits {
 }
 
 /** Evaluates a job: the `data` of its answer as JSON text, with its annotations. */
-export function runQueryJob(job: QueryJob, base: Engine, queryable: Queryable, options?: QueryOptions): EndpointData {
+export function runQueryJob(job: QueryJob, base: Engine, queryable: Queryable, options: QueryOptions = {}): EndpointData {
   const limits = jobLimits(base.limits, job);
   const engine = job.timeoutMs === undefined && job.lookbackDeltaMs === undefined ? base : new Engine(limits);
+  const stats = job.stats ? newQueryStats(() => performance.now()) : undefined;
+  const run: QueryOptions = stats ? { ...options, stats } : options;
   if (job.kind === 'range') {
-    const count = Math.floor((job.end - job.start) / job.step) + 1;
-    const { start, step } = job;
-    return respond(
-      engine.rangeQuery(queryable, job.query, job.start, job.end, job.step, options),
-      job.limit,
-      job.format === 'columns' ? (data) => matrixColumnsJson(data, start, step, count) : queryDataJson,
-    );
+    const result = engine.rangeQuerySteps(queryable, job.query, job.start, job.end, job.step, run);
+    const t0 = performance.now();
+    const { times } = result.data;
+    const all = result.data.series;
+    const series = job.limit > 0 && all.length > job.limit ? all.slice(0, job.limit) : all;
+    const dataJson = job.format === 'columns' ? matrixColumnsJson(times, series, job.start, job.step) : stepMatrixJson(times, series);
+    return answer(result, series !== all, stats ? withStats(dataJson, statsJson(stats, performance.now() - t0)) : dataJson);
   }
   let result: QueryResult;
   try {
-    result = engine.instantQuery(queryable, job.query, job.time, options);
+    result = engine.instantQuery(queryable, job.query, job.time, run);
   } catch (e) {
     // Parse and type errors come before evaluation in Prometheus, named as the parameter's.
     if (e instanceof PromqlError && e.type === 'bad_data') throw invalidParam('query', e.message);
     throw e;
   }
-  return respond(result, job.limit);
+  const t0 = performance.now();
+  const data = job.limit > 0 ? truncate(result.data, job.limit) : result.data;
+  const dataJson = queryDataJson(data);
+  return answer(result, data !== result.data, stats ? withStats(dataJson, statsJson(stats, performance.now() - t0)) : dataJson);
 }
 
-function respond(result: QueryResult, limit: number, toJson: (data: QueryData) => string = queryDataJson): EndpointData {
+function answer(result: { warnings: readonly string[]; infos: readonly string[] }, truncated: boolean, dataJson: string): EndpointData {
   const warnings = capAnnotations(result.warnings, 'warning');
-  const data = limit > 0 ? truncate(result.data, limit) : result.data;
-  if (data !== result.data) warnings.push(TRUNCATED_WARNING);
-  return { dataJson: toJson(data), warnings, infos: capAnnotations(result.infos, 'info') };
+  if (truncated) warnings.push(TRUNCATED_WARNING);
+  return { dataJson, warnings, infos: capAnnotations(result.infos, 'info') };
 }
 
 function truncate(data: QueryData, limit: number): QueryData {

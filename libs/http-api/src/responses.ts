@@ -29,8 +29,14 @@ export function acceptsGzip(req: IncomingMessage): boolean {
   return false;
 }
 
+/**
+ * Level 3: on a 2.4 MB matrix it takes half the default level's time (about 40 ms against
+ * 80 here) for a body 7% larger, and that time is the client's wait.
+ */
+const GZIP_LEVEL = 3;
+
 function gzipAsync(body: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => gzip(body, (err, out) => (err ? reject(err) : resolve(out))));
+  return new Promise((resolve, reject) => gzip(body, { level: GZIP_LEVEL }, (err, out) => (err ? reject(err) : resolve(out))));
 }
 
 /** Sends JSON text with `status`, gzipped when the client accepts it and it is large. */

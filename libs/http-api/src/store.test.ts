@@ -107,6 +107,40 @@ describe('queries read the store', () => {
   });
 });
 
+describe('stats', () => {
+  const TIMINGS = ['evalTotalTime', 'resultSortTime', 'queryPreparationTime', 'innerEvalTime', 'execQueueTime', 'execTotalTime'];
+  const SPLIT = ['parseTime', 'selectTime', 'decodeTime', 'evalTime', 'sortTime', 'encodeTime'];
+
+  it("are Prometheus's timings and sample counts after the result, with our split of the time, when stats= is given", async () => {
+    const path = `/api/v1/query_range?query=${q('sum(irate(http_requests_total[1m]))')}&start=${S0 + 60}&end=${S0 + 300}&step=60`;
+    const plain = await json(path);
+    expect(Object.keys(plain.body.data)).toEqual(['resultType', 'result']);
+    const { status, body } = await json(`${path}&stats=all`);
+    expect(status).toBe(200);
+    expect(Object.keys(body.data)).toEqual(['resultType', 'result', 'stats']);
+    expect(body.data.result).toEqual(plain.body.data.result);
+    const { timings, samples, hub } = body.data.stats;
+    expect(Object.keys(timings)).toEqual(TIMINGS);
+    expect(Object.keys(hub)).toEqual(SPLIT);
+    for (const v of [...Object.values(timings), ...Object.values(hub)]) expect(v).toBeGreaterThanOrEqual(0);
+    expect(timings.evalTotalTime).toBeGreaterThan(0);
+    expect(timings.execTotalTime).toBe(timings.evalTotalTime);
+    // Preparation is parsing and selecting; the rest of the evaluation is inner evaluation.
+    expect(timings.queryPreparationTime).toBeCloseTo(hub.parseTime + hub.selectTime, 9);
+    expect(timings.evalTotalTime).toBeCloseTo(timings.queryPreparationTime + timings.innerEvalTime + timings.resultSortTime, 9);
+    // The first step's window is (T0, T0+60s]: of the 21 samples from T0, 15 s apart, 20 are read, each once.
+    expect(samples).toEqual({ totalQueryableSamples: 20, peakSamples: expect.any(Number) });
+    expect(samples.peakSamples).toBeGreaterThanOrEqual(20);
+  });
+
+  it('come with instant queries too', async () => {
+    const { body } = await json(`/api/v1/query?query=node_load1&time=${S0 + 60}&stats=1`);
+    expect(body.data.result).toHaveLength(2);
+    expect(Object.keys(body.data.stats)).toEqual(['timings', 'samples', 'hub']);
+    expect(body.data.stats.samples.totalQueryableSamples).toBeGreaterThan(0);
+  });
+});
+
 describe('/api/v1/series', () => {
   it('lists the series matching a selector, sorted', async () => {
     expect(await json(`/api/v1/series?match[]=node_load1`)).toEqual({ status: 200, body: { status: 'success', data: [LOAD_A, LOAD_B] } });

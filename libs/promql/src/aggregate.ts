@@ -4,7 +4,8 @@
 import { formatFloat } from '@metrics-hub/go-format';
 import type { Aggregate } from './ast.ts';
 import type { EvalContext } from './eval-context.ts';
-import { evaluate } from './evaluate.ts';
+import { unparen } from './call-args.ts';
+import { evaluate, selectVector } from './evaluate.ts';
 import { invalidQuantileWarning, invalidRatioWarning, kahanSumInc, quantile } from './functions/index.ts';
 import { labelsKey, newSeries, type StepSeries, type Value } from './values.ts';
 
@@ -14,7 +15,12 @@ interface Group {
 }
 
 export function evalAggregate(e: Aggregate, ctx: EvalContext): Value {
-  const input = evaluate(e.expr, ctx);
+  // count and group read only which steps have a value: a selector below them need not decode values.
+  const inner = unparen(e.expr);
+  const input =
+    (e.op === 'count' || e.op === 'group') && inner.type === 'vectorSelector'
+      ? { kind: 'vector' as const, series: selectVector(inner, ctx, true) }
+      : evaluate(e.expr, ctx);
   if (input.kind !== 'vector') throw ctx.fail('aggregation needs an instant vector', e.pos);
   const series = input.series;
   let param: Float64Array | string | undefined;
@@ -62,8 +68,20 @@ function groupLabels(labels: Record<string, string>, grouping: string[], without
 function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array | undefined, ctx: EvalContext): StepSeries[] {
   const out: StepSeries[] = [];
   const values: number[] = [];
+  const byMember = MEMBER_BY_MEMBER[e.op];
   for (const g of groups) {
     const r = ctx.newSeries(g.labels);
+    if (byMember) {
+      // Member by member over all steps: each step still sees its values in member order.
+      ctx.tick(g.members.length * ctx.steps);
+      byMember(
+        g.members.map((k) => series[k]),
+        r,
+        ctx.steps,
+      );
+      out.push(r);
+      continue;
+    }
     for (let i = 0; i < ctx.steps; i++) {
       ctx.tick(g.members.length);
       values.length = 0;
@@ -75,6 +93,114 @@ function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Floa
     out.push(r);
   }
   return out.filter((s) => s.has.includes(1));
+}
+
+/**
+ * Aggregations whose value at a step is built one member at a time in member order, as
+ * `reduceValues` builds it from the step's list: the same floats, without a list per step.
+ */
+const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSeries, steps: number) => void>> = {
+  sum: function sumByMember(members, r, steps) {
+    const sum = r.values;
+    const c = new Float64Array(steps);
+    for (const m of members) {
+      const { has, values } = m;
+      for (let i = 0; i < steps; i++) {
+        if (!has[i]) continue;
+        // kahanSumInc, written out.
+        const v = values[i];
+        const s0 = sum[i];
+        const t = s0 + v;
+        if (t === Infinity || t === -Infinity) c[i] = 0;
+        else if (Math.abs(s0) >= Math.abs(v)) c[i] += s0 - t + v;
+        else c[i] += v - t + s0;
+        sum[i] = t;
+        r.has[i] = 1;
+      }
+    }
+    for (let i = 0; i < steps; i++) if (r.has[i]) sum[i] += c[i];
+  },
+  count: function countByMember(members, r, steps) {
+    for (const m of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!m.has[i]) continue;
+        r.values[i]++;
+        r.has[i] = 1;
+      }
+    }
+  },
+  group: function groupByMember(members, r, steps) {
+    for (const m of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!m.has[i]) continue;
+        r.values[i] = 1;
+        r.has[i] = 1;
+      }
+    }
+  },
+  // The first value seeds; a NaN so far gives way to any value.
+  min: function minByMember(members, r, steps) {
+    for (const { has, values } of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!has[i]) continue;
+        const v = values[i];
+        if (!r.has[i] || r.values[i] > v || r.values[i] !== r.values[i]) r.values[i] = v;
+        r.has[i] = 1;
+      }
+    }
+  },
+  max: function maxByMember(members, r, steps) {
+    for (const { has, values } of members) {
+      for (let i = 0; i < steps; i++) {
+        if (!has[i]) continue;
+        const v = values[i];
+        if (!r.has[i] || r.values[i] < v || r.values[i] !== r.values[i]) r.values[i] = v;
+        r.has[i] = 1;
+      }
+    }
+  },
+  avg: avgByMember,
+};
+
+/** `average` of each step's values, member by member: its state per step in arrays. */
+function avgByMember(members: StepSeries[], r: StepSeries, steps: number): void {
+  const sum = new Float64Array(steps);
+  const c = new Float64Array(steps);
+  const mean = new Float64Array(steps);
+  const n = new Float64Array(steps);
+  const incremental = new Uint8Array(steps);
+  for (const { has, values } of members) {
+    for (let i = 0; i < steps; i++) {
+      if (!has[i]) continue;
+      const v = values[i];
+      const count = ++n[i];
+      if (!incremental[i]) {
+        const [s2, c2] = kahanSumInc(v, sum[i], c[i]);
+        if (Number.isFinite(s2) || !Number.isFinite(v)) {
+          sum[i] = s2;
+          c[i] = c2;
+          continue;
+        }
+        incremental[i] = 1;
+        mean[i] = sum[i] / (count - 1);
+        c[i] /= count - 1;
+      }
+      const m = mean[i];
+      if (!Number.isFinite(m)) {
+        if (!Number.isFinite(v) && v > 0 === m > 0) continue;
+        if (v === v && Number.isFinite(v)) continue;
+      }
+      const current = m + c[i];
+      const [m2, c2] = kahanSumInc(v / count - current / count, m, c[i]);
+      mean[i] = m2;
+      c[i] = c2;
+    }
+  }
+  for (let i = 0; i < steps; i++) {
+    if (n[i] === 0) continue;
+    r.values[i] = incremental[i] ? mean[i] + c[i] : (sum[i] + c[i]) / n[i];
+    r.has[i] = 1;
+  }
 }
 
 function reduceValues(e: Aggregate, values: number[], param: number | undefined, ctx: EvalContext): number {
@@ -156,7 +282,8 @@ function average(values: number[]): number {
 }
 
 function selectMembers(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array, ctx: EvalContext): StepSeries[] {
-  const out = series.map((s) => ctx.newSeries(s.labels));
+  // An output series exists (and counts toward the sample limit) once it is chosen at some step.
+  const out: (StepSeries | undefined)[] = new Array(series.length);
   const order: number[][] = [];
   for (let i = 0; i < ctx.steps; i++) {
     const p = param[i];
@@ -193,15 +320,16 @@ function selectMembers(e: Aggregate, series: StepSeries[], groups: Group[], para
         }
       }
       for (const k of chosen) {
-        out[k].values[i] = series[k].values[i];
-        out[k].has[i] = 1;
+        const r = (out[k] ??= ctx.newSeries(series[k].labels));
+        r.values[i] = series[k].values[i];
+        r.has[i] = 1;
         order[i].push(k);
       }
     }
   }
   // For an instant query, the order within each group is the selection order (ordered tests).
-  if (ctx.steps === 1) return order[0].map((k) => out[k]);
-  return out.filter((s) => s.has.includes(1));
+  if (ctx.steps === 1) return order[0].map((k) => out[k]!);
+  return out.filter((s): s is StepSeries => s !== undefined);
 }
 
 function countValues(e: Aggregate, series: StepSeries[], groups: Group[], label: string, ctx: EvalContext): StepSeries[] {

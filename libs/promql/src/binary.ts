@@ -95,45 +95,77 @@ function vectorVector(e: Binary, lhs: StepSeries[], rhs: StepSeries[], m: Vector
   const swap = m.card === 'one-to-many';
   const many = swap ? rhs : lhs;
   const one = swap ? lhs : rhs;
-  const manySig = many.map((s) => signature(s.labels, m.labels, m.on));
-  const oneSig = one.map((s) => signature(s.labels, m.labels, m.on));
+  // Signatures do not change from step to step: series are grouped by them once, and at
+  // each step only the members of a group are looked at.
+  const oneBySig = new Map<string, number[]>();
+  for (let k = 0; k < one.length; k++) {
+    const sig = signature(one[k].labels, m.labels, m.on);
+    const group = oneBySig.get(sig);
+    if (group) group.push(k);
+    else oneBySig.set(sig, [k]);
+  }
+  const shared = [...oneBySig.values()].filter((g) => g.length > 1);
+  const manySig: string[] = [];
+  const candidates: (number[] | undefined)[] = [];
+  const manyBySig = new Map<string, number>();
+  for (let k = 0; k < many.length; k++) {
+    const sig = signature(many[k].labels, m.labels, m.on);
+    manySig.push(sig);
+    candidates.push(oneBySig.get(sig));
+  }
   const results = new Map<string, StepSeries>();
-  const bySig = new Map<string, number>();
-  const seenMany = new Map<string, number>();
+  /** The output series of a (many, one) pair, found once per pair. */
+  const pairs = new Map<number, StepSeries>();
   for (let i = 0; i < ctx.steps; i++) {
     ctx.tick(one.length + many.length);
-    bySig.clear();
-    for (let k = 0; k < one.length; k++) {
-      if (!one[k].has[i]) continue;
-      const prev = bySig.get(oneSig[k]);
-      if (prev !== undefined) {
+    for (const group of shared) {
+      let prev = -1;
+      for (const k of group) {
+        if (!one[k].has[i]) continue;
+        if (prev < 0) {
+          prev = k;
+          continue;
+        }
+        // As found by a scan of the one side in order: the earliest second member of any group.
+        const clash = earliestClash(shared, one, i);
         const side = swap ? 'left' : 'right';
         throw ctx.fail(
-          `found duplicate series for the match group ${describeGroup(one[k].labels, m)} on the ${side} hand-side of the operation: [${fmt(one[prev].labels)}, ${fmt(one[k].labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
+          `found duplicate series for the match group ${describeGroup(one[clash[1]].labels, m)} on the ${side} hand-side of the operation: [${fmt(one[clash[0]].labels)}, ${fmt(one[clash[1]].labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
           e.pos,
         );
       }
-      bySig.set(oneSig[k], k);
     }
-    seenMany.clear();
+    if (m.card === 'one-to-one') manyBySig.clear();
     for (let k = 0; k < many.length; k++) {
-      if (!many[k].has[i]) continue;
-      const j = bySig.get(manySig[k]);
-      if (j === undefined) continue;
+      const group = candidates[k];
+      if (group === undefined || !many[k].has[i]) continue;
+      let j = -1;
+      for (const c of group) {
+        if (one[c].has[i]) {
+          j = c;
+          break;
+        }
+      }
+      if (j < 0) continue;
       if (m.card === 'one-to-one') {
-        if (seenMany.has(manySig[k])) {
+        if (manyBySig.has(manySig[k])) {
           throw ctx.fail('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)', e.pos);
         }
-        seenMany.set(manySig[k], k);
+        manyBySig.set(manySig[k], k);
       }
       const l = swap ? one[j] : many[k];
       const r = swap ? many[k] : one[j];
       const value = applyOp(e.op, l.values[i], r.values[i]);
       if (comparison && !e.returnBool && value === 0) continue;
-      const labels = resultLabels(l.labels, r.labels, m, dropName, swap);
-      const key = labelsKey(labels);
-      let out = results.get(key);
-      if (!out) results.set(key, (out = ctx.newSeries(labels)));
+      const pair = k * one.length + j;
+      let out = pairs.get(pair);
+      if (!out) {
+        const labels = resultLabels(l.labels, r.labels, m, dropName, swap);
+        const key = labelsKey(labels);
+        out = results.get(key);
+        if (!out) results.set(key, (out = ctx.newSeries(labels)));
+        pairs.set(pair, out);
+      }
       if (out.has[i]) {
         if (m.card === 'one-to-one') {
           throw ctx.fail('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)', e.pos);
@@ -145,6 +177,16 @@ function vectorVector(e: Binary, lhs: StepSeries[], rhs: StepSeries[], m: Vector
     }
   }
   return [...results.values()];
+}
+
+/** The first two members present at step i of the group whose second present member comes first. */
+function earliestClash(groups: readonly number[][], one: readonly StepSeries[], i: number): [number, number] {
+  let best: [number, number] = [-1, Infinity];
+  for (const group of groups) {
+    const present = group.filter((k) => one[k].has[i]);
+    if (present.length > 1 && present[1] < best[1]) best = [present[0], present[1]];
+  }
+  return best;
 }
 
 /** Prometheus's resultMetric: the "many" side's labels, reduced for one-to-one, plus included ones. */

@@ -2,12 +2,14 @@
 // shapes (times in milliseconds here; the HTTP layer formats them) and annotations.
 
 import type { Labels } from '@metrics-hub/wire';
+import type { Expr } from './ast.ts';
 import { EvalContext, type EngineLimits, type QueryOptions } from './eval-context.ts';
 import { PromqlError } from './errors.ts';
 import { evaluate, windowBounds } from './evaluate.ts';
 import { parseExpr, typeOf } from './parser.ts';
 import type { Queryable } from './queryable.ts';
-import { labelsKey } from './values.ts';
+import type { QueryStats } from './query-stats.ts';
+import { labelsKey, type StepSeries } from './values.ts';
 
 export type QueryData =
   | { resultType: 'vector'; result: { metric: Labels; t: number; v: number }[] }
@@ -17,6 +19,20 @@ export type QueryData =
 
 export interface QueryResult {
   data: QueryData;
+  warnings: string[];
+  infos: string[];
+}
+
+/** One series of a range query: a value per step where `has` is 1. */
+export interface RangeSeries {
+  metric: Labels;
+  values: Float64Array;
+  has: Uint8Array;
+}
+
+/** A range query's answer on its step grid: series sorted by labels, each with at least one value. */
+export interface RangeQueryResult {
+  data: { times: Float64Array; series: RangeSeries[] };
   warnings: string[];
   infos: string[];
 }
@@ -37,7 +53,9 @@ export class Engine {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  instantQuery(queryable: Queryable, query: string, timeMs: number, options?: QueryOptions): QueryResult {
+  instantQuery(queryable: Queryable, query: string, timeMs: number, options: QueryOptions = {}): QueryResult {
+    const stats = options.stats;
+    const t0 = stats?.clock() ?? 0;
     const expr = parseExpr(query);
     const ctx = EvalContext.forQuery(
       queryable,
@@ -47,7 +65,11 @@ export class Engine {
       this.limits,
       options,
     );
+    ctx.stats = stats;
+    ctx.keepsSampleTimes = calls(expr, 'timestamp');
+    const t1 = stats?.clock() ?? 0;
     const value = evaluate(expr, ctx);
+    const t2 = stats?.clock() ?? 0;
     let data: QueryData;
     switch (value.kind) {
       case 'scalar':
@@ -79,10 +101,33 @@ export class Engine {
         };
         break;
     }
+    if (stats) finishStats(stats, ctx, t0, t1, t2, stats.clock());
     return { data, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
   }
 
-  rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number, options?: QueryOptions): QueryResult {
+  /** A range query's matrix as points, Prometheus's shape. */
+  rangeQuery(queryable: Queryable, query: string, startMs: number, endMs: number, stepMs: number, options: QueryOptions = {}): QueryResult {
+    const { data, warnings, infos } = this.rangeQuerySteps(queryable, query, startMs, endMs, stepMs, options);
+    const result = data.series.map((s) => {
+      const points: { t: number; v: number }[] = [];
+      for (let i = 0; i < data.times.length; i++) if (s.has[i]) points.push({ t: data.times[i], v: s.values[i] });
+      return { metric: s.metric, points };
+    });
+    return { data: { resultType: 'matrix', result }, warnings, infos };
+  }
+
+  /**
+   * A range query's matrix on its step grid: one slot per step and series, as the engine
+   * computes it, without a point object per value (what the HTTP API writes from).
+   */
+  rangeQuerySteps(
+    queryable: Queryable,
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    options: QueryOptions = {},
+  ): RangeQueryResult {
     if (!(stepMs > 0))
       throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
     if (endMs < startMs) throw new PromqlError('bad_data', 'end timestamp must not be before start time');
@@ -94,6 +139,8 @@ export class Engine {
         'exceeded maximum resolution of 11,000 points per timeseries: try decreasing the query resolution (?step=XX)',
       );
     }
+    const stats = options.stats;
+    const t0 = stats?.clock() ?? 0;
     const expr = parseExpr(query);
     const type = typeOf(expr);
     if (type !== 'scalar' && type !== 'vector') {
@@ -105,25 +152,54 @@ export class Engine {
     const times = new Float64Array(steps);
     for (let i = 0; i < steps; i++) times[i] = startMs + i * stepMs;
     const ctx = EvalContext.forQuery(queryable, query, times, { start: startMs, end: endMs, step: stepMs }, this.limits, options);
+    ctx.stats = stats;
+    ctx.keepsSampleTimes = calls(expr, 'timestamp');
+    const t1 = stats?.clock() ?? 0;
     const value = evaluate(expr, ctx);
-    const series =
+    const t2 = stats?.clock() ?? 0;
+    const series: StepSeries[] =
       value.kind === 'scalar'
         ? [{ labels: {}, values: value.values, has: new Uint8Array(steps).fill(1) }]
         : value.kind === 'vector'
           ? value.series
           : [];
-    const result = sortByLabels(
-      series
-        .map((s) => {
-          ctx.tick(steps);
-          const points: { t: number; v: number }[] = [];
-          for (let i = 0; i < steps; i++) if (s.has[i]) points.push({ t: times[i], v: s.values[i] });
-          return { metric: s.labels, points };
-        })
-        .filter((s) => s.points.length > 0),
-    );
-    return { data: { resultType: 'matrix', result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
+    const present: RangeSeries[] = [];
+    for (const s of series) {
+      ctx.tick(steps);
+      if (s.has.includes(1)) present.push({ metric: s.labels, values: s.values, has: s.has });
+    }
+    const result = sortByLabels(present);
+    if (stats) finishStats(stats, ctx, t0, t1, t2, stats.clock());
+    return { data: { times, series: result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
   }
+}
+
+/** Whether the expression calls the function anywhere. */
+function calls(e: Expr, name: string): boolean {
+  switch (e.type) {
+    case 'call':
+      return e.name === name || e.args.some((a) => calls(a, name));
+    case 'aggregate':
+      return calls(e.expr, name) || (e.param !== undefined && calls(e.param, name));
+    case 'binary':
+      return calls(e.lhs, name) || calls(e.rhs, name);
+    case 'unary':
+    case 'paren':
+    case 'subquery':
+      return calls(e.expr, name);
+    case 'matrixSelector':
+    case 'vectorSelector':
+    case 'number':
+    case 'string':
+      return false;
+  }
+}
+
+function finishStats(stats: QueryStats, ctx: EvalContext, t0: number, t1: number, t2: number, t3: number): void {
+  stats.parseMs += t1 - t0;
+  stats.evalMs += t2 - t1;
+  stats.sortMs += t3 - t2;
+  stats.peakSamples = Math.max(stats.peakSamples, ctx.samplesHeld);
 }
 
 /** Sorted by label set, each key worked out once rather than at every comparison. */

@@ -5,6 +5,7 @@ import type { AtModifier, Duration, Position } from './ast.ts';
 import { lineColumn, PromqlError } from './errors.ts';
 import { applyOp } from './operators.ts';
 import type { Queryable, SelectHints } from './queryable.ts';
+import type { QueryStats } from './query-stats.ts';
 import type { Labels } from '@metrics-hub/wire';
 import { newSeries, type StepSeries } from './values.ts';
 
@@ -41,6 +42,8 @@ export interface QueryOptions {
    * errorType `canceled` (a client that went away, a pool shutting down).
    */
   cancelled?: () => boolean;
+  /** Filled with where the query's time went (Prometheus's `stats` parameter). */
+  stats?: QueryStats;
 }
 
 export class EvalContext {
@@ -49,10 +52,18 @@ export class EvalContext {
   private work = 0;
   private readonly deadline: number;
   readonly annotations = { warnings: new Set<string>(), infos: new Set<string>() };
+  /**
+   * Whether vector selectors keep each step's sample time: only timestamp() reads them, so
+   * the engine clears it for queries that do not call it.
+   */
+  keepsSampleTimes = true;
+  /** Where the time goes, when the caller asked (set on the top-level context). */
+  private ownStats: QueryStats | undefined;
   /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
   readonly selectHints: SelectHints = {
     annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message),
     tick: (units) => this.tick(units),
+    readsAll: true,
   };
 
   constructor(
@@ -111,6 +122,7 @@ export class EvalContext {
       this.deadline,
       this.root(),
     );
+    c.keepsSampleTimes = this.keepsSampleTimes;
     return c;
   }
 
@@ -120,6 +132,19 @@ export class EvalContext {
 
   get notes(): EvalContext['annotations'] {
     return this.root().annotations;
+  }
+
+  get stats(): QueryStats | undefined {
+    return this.root().ownStats;
+  }
+
+  set stats(stats: QueryStats | undefined) {
+    this.root().ownStats = stats;
+  }
+
+  /** Samples counted toward the limit so far (the query's peak: nothing is given back). */
+  get samplesHeld(): number {
+    return this.root().samples;
   }
 
   /** Counts samples held; fails the query once the limit is passed. */

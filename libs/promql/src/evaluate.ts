@@ -7,6 +7,7 @@ import { evalAggregate } from './aggregate.ts';
 import { evalBinary } from './binary.ts';
 import { evalCall } from './calls.ts';
 import type { EvalContext } from './eval-context.ts';
+import type { QueryableSeries } from './queryable.ts';
 import { mergeSameLabels } from './series-set.ts';
 import { withoutName, type PointSeries, type StepSeries, type Value } from './values.ts';
 
@@ -48,77 +49,152 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
   }
 }
 
-/** Raw samples of the series a selector matches, covering [mint, maxt]. */
+/** Raw samples of the series a selector matches, covering [mint, maxt], each in arrays of its own. */
 function loadSeries(sel: VectorSelector, mint: number, maxt: number, ctx: EvalContext): PointSeries[] {
   const out: PointSeries[] = [];
-  for (const s of ctx.queryable.select(sel.matchers, mint, maxt, ctx.selectHints)) {
-    ctx.tick();
-    const blocks = [...s.blocks()];
-    let n = 0;
-    for (const b of blocks) n += b.length;
-    if (n === 0) continue;
-    ctx.hold(n);
-    ctx.tick(n);
-    if (blocks.length === 1) {
-      out.push({ labels: s.labels, ts: blocks[0].timestamps, vs: blocks[0].values, n });
-      continue;
-    }
-    const ts = new Float64Array(n);
-    const vs = new Float64Array(n);
-    let k = 0;
-    for (const b of blocks) {
-      ts.set(b.timestamps.subarray(0, b.length), k);
-      vs.set(b.values.subarray(0, b.length), k);
-      k += b.length;
-    }
-    out.push({ labels: s.labels, ts, vs, n });
-    ctx.checkTime();
-  }
+  eachSeries(sel, mint, maxt, ctx, undefined, (p) => out.push(p));
   return out;
 }
 
-function timeBounds(ctx: EvalContext, at: VectorSelector['at'], offsetMs: number): [number, number] {
+/** Where a selector's samples are read into when the caller is done with them before the next series. */
+export interface Scratch {
+  timestamps: Float64Array;
+  values: Float64Array;
+}
+
+/**
+ * Calls `each` with the raw samples of every series a selector matches, covering [mint,
+ * maxt]. With `scratch`, a store may write them there: they are then valid only until
+ * `each` returns (the next series reuses the buffer), which keeps a selection over
+ * thousands of series from holding all their samples at once. The samples still count
+ * toward the query's limit as if they were all kept.
+ */
+export function eachSeries(
+  sel: VectorSelector,
+  mint: number,
+  maxt: number,
+  ctx: EvalContext,
+  scratch: Scratch | undefined,
+  each: (p: PointSeries) => void,
+  timesOnly = false,
+): void {
+  const stats = ctx.stats;
+  const t0 = stats?.clock() ?? 0;
+  const selected = [...ctx.queryable.select(sel.matchers, mint, maxt, ctx.selectHints)];
+  if (stats) stats.selectMs += stats.clock() - t0;
+  for (const s of selected) {
+    ctx.tick();
+    const t1 = stats?.clock() ?? 0;
+    const p = readSeries(s, scratch, timesOnly);
+    if (stats) {
+      stats.decodeMs += stats.clock() - t1;
+      stats.samplesRead += p.n;
+    }
+    // Room for a series this long next time, with the parts of two chunks a store may
+    // read past the range's edges before cutting them off.
+    const needed = p.n + 4096;
+    if (scratch && p.ts.buffer !== scratch.timestamps.buffer && needed > scratch.timestamps.length) {
+      const size = 2 ** Math.ceil(Math.log2(needed));
+      scratch.timestamps = new Float64Array(size);
+      scratch.values = new Float64Array(size);
+    }
+    if (p.n === 0) continue;
+    ctx.hold(p.n);
+    ctx.tick(p.n);
+    each(p);
+    ctx.checkTime();
+  }
+}
+
+function readSeries(s: QueryableSeries, scratch: Scratch | undefined, timesOnly: boolean): PointSeries {
+  if (s.samples) {
+    const whole = s.samples(scratch, { timesOnly });
+    return { labels: s.labels, ts: whole.timestamps, vs: whole.values, n: whole.length };
+  }
+  const blocks = [...s.blocks()];
+  let n = 0;
+  for (const b of blocks) n += b.length;
+  if (blocks.length === 1) return { labels: s.labels, ts: blocks[0].timestamps, vs: blocks[0].values, n };
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let k = 0;
+  for (const b of blocks) {
+    ts.set(b.timestamps.subarray(0, b.length), k);
+    vs.set(b.values.subarray(0, b.length), k);
+    k += b.length;
+  }
+  return { labels: s.labels, ts, vs, n };
+}
+
+/** The times a selector or subquery looks at, step by step (after @ and offset), and their bounds. */
+function stepTimes(ctx: EvalContext, at: VectorSelector['at'], offsetMs: number): { times: Float64Array; lo: number; hi: number } {
+  const times = new Float64Array(ctx.steps);
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < ctx.steps; i++) {
     const t = ctx.effectiveTime(i, at, offsetMs);
+    times[i] = t;
     if (t < lo) lo = t;
     if (t > hi) hi = t;
   }
+  return { times, lo, hi };
+}
+
+function timeBounds(ctx: EvalContext, at: VectorSelector['at'], offsetMs: number): [number, number] {
+  const { lo, hi } = stepTimes(ctx, at, offsetMs);
   return [lo, hi];
 }
 
-/** An instant vector selector: at each step the newest sample within the lookback, unless stale. */
-export function selectVector(sel: VectorSelector, ctx: EvalContext): StepSeries[] {
+/**
+ * An instant vector selector: at each step the newest sample within the lookback, unless
+ * stale. With `presence`, the caller uses only which steps have a value (count, group):
+ * the store may then skip decoding values that cannot be staleness markers, and values
+ * may read as 0.
+ */
+export function selectVector(sel: VectorSelector, ctx: EvalContext, presence = false): StepSeries[] {
   const offsetMs = ctx.ms(sel.offset);
   const lookback = ctx.limits.lookbackDeltaMs + ctx.windowSlackMs;
-  const [lo, hi] = timeBounds(ctx, sel.at, offsetMs);
+  const { times, lo, hi } = stepTimes(ctx, sel.at, offsetMs);
+  const steps = ctx.steps;
+  const keepTimes = ctx.keepsSampleTimes;
   const out: StepSeries[] = [];
-  for (const p of loadSeries(sel, lo - lookback + 1, hi, ctx)) {
-    const s: StepSeries = { ...ctx.newSeries(p.labels), sampleTimes: new Float64Array(ctx.steps) };
-    ctx.tick(ctx.steps);
-    let any = false;
-    let j = -1;
-    let prevT = -Infinity;
-    for (let i = 0; i < ctx.steps; i++) {
-      const t = ctx.effectiveTime(i, sel.at, offsetMs);
-      // Steps move forward, so the sample pointer does too (a binary search otherwise).
-      if (t >= prevT) {
-        while (j + 1 < p.n && p.ts[j + 1] <= t) j++;
-      } else {
-        j = lastAtOrBefore(p.ts, p.n, t);
+  const scratch: Scratch = { timestamps: new Float64Array(1024), values: new Float64Array(1024) };
+  eachSeries(
+    sel,
+    lo - lookback + 1,
+    hi,
+    ctx,
+    scratch,
+    ({ labels, ts, vs, n }) => {
+      const s: StepSeries = ctx.newSeries(labels);
+      const sampleTimes = keepTimes ? new Float64Array(steps) : undefined;
+      const { values, has } = s;
+      ctx.tick(steps);
+      let any = false;
+      let j = -1;
+      let prevT = -Infinity;
+      for (let i = 0; i < steps; i++) {
+        const t = times[i];
+        // Steps move forward, so the sample pointer does too (a binary search otherwise).
+        if (t >= prevT) {
+          while (j + 1 < n && ts[j + 1] <= t) j++;
+        } else {
+          j = lastAtOrBefore(ts, n, t);
+        }
+        prevT = t;
+        if (j < 0 || ts[j] <= t - lookback) continue;
+        const v = vs[j];
+        if (v !== v && isStaleNaN(v)) continue;
+        values[i] = v;
+        has[i] = 1;
+        if (sampleTimes) sampleTimes[i] = ts[j];
+        any = true;
       }
-      prevT = t;
-      if (j < 0 || p.ts[j] <= t - lookback) continue;
-      const v = p.vs[j];
-      if (v !== v && isStaleNaN(v)) continue;
-      s.values[i] = v;
-      s.has[i] = 1;
-      s.sampleTimes![i] = p.ts[j];
-      any = true;
-    }
-    if (any) out.push(s);
-  }
+      if (sampleTimes) s.sampleTimes = sampleTimes;
+      if (any) out.push(s);
+    },
+    presence,
+  );
   return out;
 }
 

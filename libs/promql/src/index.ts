@@ -1,4 +1,12 @@
-export { Engine, DEFAULT_LIMITS, type QueryData, type QueryResult } from './engine.ts';
+export {
+  Engine,
+  DEFAULT_LIMITS,
+  type QueryData,
+  type QueryResult,
+  type RangeQueryResult,
+  type RangeSeries,
+} from './engine.ts';
+export { newQueryStats, type QueryStats } from './query-stats.ts';
 export type { EngineLimits, QueryOptions } from './eval-context.ts';
 export { PromqlError, type PromqlErrorType } from './errors.ts';
 export { parseExpr, typeOf } from './parser.ts';

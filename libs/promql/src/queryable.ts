@@ -14,6 +14,13 @@ export interface SampleBlock {
 export interface QueryableSeries {
   readonly labels: Labels;
   blocks(): Iterable<SampleBlock>;
+  /**
+   * Optional: all samples as one block, which a store may read into one buffer without
+   * copying. When `scratch` has room, the store may write the samples there (the caller
+   * reuses it for the next series). With `timesOnly` the caller needs only the sample
+   * times and which samples are staleness markers: other values may read as 0.
+   */
+  samples?(scratch?: { timestamps: Float64Array; values: Float64Array }, options?: { timesOnly?: boolean }): SampleBlock;
 }
 
 export interface Queryable {
@@ -43,6 +50,8 @@ export interface SelectHints {
    * the query's timeout once its deadline has passed, so a long read stops there.
    */
   tick?(units: number): void;
+  /** Set by the engine: it reads the samples of every series it selects right away, so a store may fetch them together. */
+  readsAll?: boolean;
 }
 
 export interface BucketSelection {

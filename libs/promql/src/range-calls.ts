@@ -5,11 +5,11 @@
 import type { Call, Expr } from './ast.ts';
 import { rangeArg, scalarArg, unparen } from './call-args.ts';
 import type { EvalContext } from './eval-context.ts';
-import { lastAtOrBefore, windowBounds } from './evaluate.ts';
 import { FunctionArgumentError, lacksCounterSuffix, possibleNonCounterInfo, RANGE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
 import { FUNCTIONS } from './function-signatures.ts';
-import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
+import { BucketWindows, bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
 import { mergeSameLabels } from './series-set.ts';
+import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
 import { withoutName, type StepSeries, type Value } from './values.ts';
 
 /** Range functions whose output keeps the metric name (they return a sample as it was). */
@@ -42,9 +42,15 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if (t < first) first = t;
     if (t > last) last = t;
   }
+  const t0 = ctx.stats?.clock() ?? 0;
   const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution);
+  const selections = found ? [...found] : [];
+  // Reading buckets is reading samples, summarised: it counts as decoding.
+  if (ctx.stats) {
+    ctx.stats.decodeMs += ctx.stats.clock() - t0;
+    for (const s of selections) ctx.stats.samplesRead += s.buckets.length;
+  }
   if (!found) return undefined;
-  const selections = [...found];
   const fns = selections.map((s) => bucketFunction(e.name, s.kind));
   // A series whose buckets lack what the function needs sends the whole call to the samples.
   if (fns.some((f) => !f)) return undefined;
@@ -57,12 +63,14 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     const r = ctx.newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels));
     const b = s.buckets;
     ctx.tick(ctx.steps);
+    const { lo, hi } = windowIndexes(b.ends, b.length, ends, rangeMs);
+    const w = e.name === 'rate' || e.name === 'increase' ? new BucketWindows(b) : undefined;
     for (let i = 0; i < ctx.steps; i++) {
       const end = ends[i];
-      const to = lastAtOrBefore(b.ends, b.length, end) + 1;
-      const from = lastAtOrBefore(b.ends, to, end - rangeMs) + 1;
+      const to = hi[i];
+      const from = lo[i];
       if (to === from) continue;
-      const v = fn(b, from, to, end - rangeMs, end);
+      const v = fn(b, from, to, end - rangeMs, end, w);
       if (v === undefined) continue;
       r.values[i] = v;
       r.has[i] = 1;
@@ -82,25 +90,42 @@ export function rangeFunction(e: Call, ctx: EvalContext): Value {
   const src = rangeArg(e.args[matrixAt], ctx);
   const scalars = e.args.map((a, k) => (k === matrixAt ? undefined : scalarArg(a, ctx)));
   const keepName = KEEPS_NAME.has(e.name);
+  const whole = SERIES_FUNCTIONS[e.name];
+  const annotate = (level: 'warning' | 'info', message: string) => ctx.annotate(level, message, src.pos);
   const out: StepSeries[] = [];
   const args: number[] = [];
   for (const p of src.series) {
     const r = ctx.newSeries(keepName ? p.labels : withoutName(p.labels));
-    const window: RangeWindow = {
-      start: 0,
-      end: 0,
-      evalTime: 0,
-      metricName: p.labels.__name__,
-      annotate: (level: 'warning' | 'info', message: string) => ctx.annotate(level, message, src.pos),
-    };
+    out.push(r);
+    const bounds = windowIndexes(p.ts, p.n, src.ends, src.rangeMs + ctx.windowSlackMs);
+    ctx.tick(ctx.steps);
+    const scalarArgs = scalars.filter((a) => a !== undefined);
+    if (
+      whole?.({
+        p,
+        w: bounds,
+        ends: src.ends,
+        evalTimes: ctx.times,
+        rangeMs: src.rangeMs,
+        args: scalarArgs,
+        values: r.values,
+        has: r.has,
+        annotate,
+        tick: (n) => ctx.tick(n),
+      })
+    ) {
+      continue;
+    }
+    const window: RangeWindow = { start: 0, end: 0, evalTime: 0, metricName: p.labels.__name__, annotate };
     for (let i = 0; i < ctx.steps; i++) {
       const end = src.ends[i];
-      const [lo, hi] = windowBounds(p.ts, p.n, end, src.rangeMs + ctx.windowSlackMs);
+      const lo = bounds.lo[i];
+      const hi = bounds.hi[i];
       // Some functions (quantile_over_time, mad_over_time) sort or scan the whole window.
       ctx.tick(1 + hi - lo);
       if (hi === lo) continue;
       args.length = 0;
-      for (const s of scalars) if (s) args.push(s[i]);
+      for (const s of scalarArgs) args.push(s[i]);
       window.start = end - src.rangeMs;
       window.end = end;
       window.evalTime = ctx.times[i];
@@ -115,7 +140,6 @@ export function rangeFunction(e: Call, ctx: EvalContext): Value {
       r.values[i] = v;
       r.has[i] = 1;
     }
-    out.push(r);
   }
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
 }

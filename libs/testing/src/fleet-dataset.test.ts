@@ -70,4 +70,22 @@ describe('the fleet dataset', () => {
     vi.stubEnv('METRICS_HUB_SHARED', shared.path);
     expect(benchQueries()).toEqual(['up', 'sum(rate(x[5m]))']);
   });
+
+  it('passes jitter to the dataset, so that scrapes land off their ticks as the shared figures assume', async () => {
+    const shared = tempDir('fleet-dataset-test-', cleanups);
+    mkdirSync(shared.file('bench'));
+    writeFileSync(
+      shared.file('bench/dataset.mjs'),
+      `export function* fleetSeries({ hosts, hours, jitterMs = 0 }) {
+  for (let h = 0; h < hosts; h++) {
+    const timestamps = Float64Array.from({ length: hours }, (_, i) => 10000 * i + (i % 2 ? jitterMs : -jitterMs));
+    yield { labels: { __name__: 'load', host: 'h' + h }, timestamps, values: new Float64Array(hours) };
+  }
+}
+`,
+    );
+    vi.stubEnv('METRICS_HUB_SHARED', shared.path);
+    expect([...(await loadFleet(1, 3)).series[0].timestamps]).toEqual([0, 10000, 20000]);
+    expect([...(await loadFleet(1, 3, { jitterMs: 250 })).series[0].timestamps]).toEqual([-250, 10250, 19750]);
+  });
 });

@@ -31,13 +31,18 @@ export function datasetPath(): string {
   return file;
 }
 
-/** `hosts` hosts' series over `hours` hours, with the step count, sample count and last timestamp. */
-export async function loadFleet(hosts: number, hours: number): Promise<Fleet> {
+/**
+ * `hosts` hosts' series over `hours` hours, with the step count, sample count and last
+ * timestamp. `jitterMs` moves each scrape up to that far either way of its 10 s tick, as
+ * real scrapes land (the shared figures use 250 ms: `dataset.mjs --jitter-ms 250`).
+ */
+export async function loadFleet(hosts: number, hours: number, options: { jitterMs?: number } = {}): Promise<Fleet> {
   const { fleetSeries } = (await import(pathToFileURL(datasetPath()).href)) as {
-    fleetSeries: (o: { hosts: number; hours: number }) => Iterable<FleetSeries>;
+    fleetSeries: (o: { hosts: number; hours: number; jitterMs?: number }) => Iterable<FleetSeries>;
   };
-  progress(`generating ${hosts} hosts x ${hours} h`);
-  const series = [...fleetSeries({ hosts, hours })];
+  const jitterMs = options.jitterMs ?? 0;
+  progress(`generating ${hosts} hosts x ${hours} h${jitterMs ? `, jitter ${jitterMs} ms` : ''}`);
+  const series = [...fleetSeries({ hosts, hours, ...(jitterMs && { jitterMs }) })];
   const steps = series[0].timestamps.length;
   let end = -Infinity;
   for (const s of series) end = Math.max(end, s.timestamps[steps - 1]);

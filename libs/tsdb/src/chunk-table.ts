@@ -5,7 +5,7 @@
 
 import type Database from 'better-sqlite3';
 import { decodeChunk, encodeChunk } from '@metrics-hub/wire';
-import { CHUNK_SEQ_LIMIT, chunkKey, firstChunkKeyOf } from './row-keys.ts';
+import { CHUNK_SEQ_LIMIT, chunkKey, firstChunkKeyOf, idRuns } from './row-keys.ts';
 import { mergeBlocks } from './sample-merge.ts';
 
 export interface ChunkRow {
@@ -13,6 +13,8 @@ export interface ChunkRow {
   start_ms: number;
   end_ms: number;
   count: number;
+  /** The chunk itself, when it was read with the row. */
+  data?: Uint8Array;
 }
 
 interface StoredRow {
@@ -20,6 +22,7 @@ interface StoredRow {
   start_offset: number;
   end_offset: number;
   count: number;
+  data?: Uint8Array;
 }
 
 export class ChunkTable {
@@ -35,6 +38,8 @@ export class ChunkTable {
     this.stmt = {
       insert: db.prepare('INSERT INTO chunks (key, start_offset, end_offset, count, data) VALUES (?, ?, ?, ?, ?)'),
       inKeyRange: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?'),
+      scan: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?').raw(true),
+      scanWithData: db.prepare('SELECT key, start_offset, end_offset, count, data FROM chunks WHERE key >= ? AND key < ?').raw(true),
       anyInKeyRange: db.prepare('SELECT 1 FROM chunks WHERE key >= ? AND key < ? LIMIT 1').pluck(),
       lastKeyIn: db.prepare('SELECT max(key) FROM chunks WHERE key >= ? AND key < ?').pluck(),
       data: db.prepare('SELECT data FROM chunks WHERE key = ?').pluck(),
@@ -115,8 +120,49 @@ export class ChunkTable {
     return out;
   }
 
+  /**
+   * The chunks of each series in `ids` (ascending) that overlap [mint, maxt], in time
+   * order: per window, one range scan per run of nearby ids rather than one lookup per
+   * series, and with `withData` the chunks come with their rows (the caller is about to
+   * read them all). `tick` is told of each row scanned (it may throw to stop).
+   */
+  inRangeMany(
+    ids: readonly number[],
+    mint: number,
+    maxt: number,
+    withData: boolean,
+    tick?: (units: number) => void,
+  ): Map<number, ChunkRow[]> {
+    const out = new Map<number, ChunkRow[]>();
+    for (const id of ids) out.set(id, []);
+    if (ids.length === 0) return out;
+    const runs = idRuns(ids);
+    const from = Math.max(this.windowOf(mint), this.firstWindow);
+    const to = Math.min(this.windowOf(maxt), this.lastWindow);
+    const stmt = withData ? this.stmt.scanWithData : this.stmt.scan;
+    const perSeries = chunkKey(0, 1, 0) - chunkKey(0, 0, 0);
+    for (let w = from; w <= to; w++) {
+      const base = chunkKey(w, 0, 0);
+      const windowStart = this.startOf(w);
+      for (const [first, last] of runs) {
+        for (const row of stmt.iterate(chunkKey(w, first, 0), chunkKey(w, last + 1, 0)) as IterableIterator<
+          [number, number, number, number, Uint8Array?]
+        >) {
+          tick?.(1);
+          const list = out.get(Math.floor((row[0] - base) / perSeries));
+          if (list === undefined) continue;
+          const start = windowStart + row[1];
+          const end = windowStart + row[2];
+          if (end >= mint && start <= maxt) list.push({ key: row[0], start_ms: start, end_ms: end, count: row[3], data: row[4] });
+        }
+      }
+    }
+    for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.start_ms - b.start_ms);
+    return out;
+  }
+
   data(row: ChunkRow): Uint8Array | undefined {
-    return this.stmt.data.get(row.key) as Uint8Array | undefined;
+    return row.data ?? (this.stmt.data.get(row.key) as Uint8Array | undefined);
   }
 
   /** The end of the oldest window holding chunks (Infinity when there are none). */

@@ -204,6 +204,64 @@ export function decodeRollupRow(bytes: Uint8Array): { kind: SeriesKind; buckets:
   return { kind, buckets: out };
 }
 
+/**
+ * Decodes a row into `out` from bucket `at` on, the same floats `decodeRollupRow` gives;
+ * returns the number of buckets. `out` must have room for them (a 1 m row holds at most a
+ * chunk window's minutes, a 1 h row a day's hours): a row that does not fit throws.
+ */
+export function decodeRollupRowInto(bytes: Uint8Array, out: RollupBuckets, at: number): number {
+  if (bytes.length < 4 || bytes[0] !== FORMAT) throw new RollupFormatError(`unknown rollup row format ${bytes[0]}`);
+  const kind: SeriesKind = bytes[1] === 1 ? 'counter' : 'gauge';
+  const scale = (bytes[2] << 24) >> 24;
+  const mask = bytes[3];
+  const kept = KEPT[kind];
+  const constants: number[] = [];
+  let pos = 4;
+  for (let k = 0; k < kept.length; k++) {
+    if (!(mask & (1 << k))) continue;
+    const c = readConstant(bytes, pos);
+    constants[k] = c.value;
+    pos = c.next;
+  }
+  const varying = kept.filter((_, k) => constants[k] === undefined).map((c) => out.columns[c].subarray(at));
+  const ends = out.ends.subarray(at);
+  const d = decodeColumns(bytes.subarray(pos), { timestamps: ends, columns: varying });
+  if (d.columns.length !== varying.length)
+    throw new RollupFormatError(`expected ${kept.length} columns, found ${d.columns.length + kept.length - varying.length}`);
+  const n = d.count;
+  if (d.timestamps !== ends) throw new RangeError(`a rollup row of ${n} buckets does not fit at ${at} of ${out.ends.length}`);
+  const end = at + n;
+  const c = out.columns;
+  for (let col = 0; col < c.length; col++) if (!kept.includes(col)) c[col].fill(NaN, at, end);
+  kept.forEach((col, k) => {
+    if (constants[k] !== undefined) c[col].fill(constants[k], at, end);
+  });
+  if (scale >= 0) {
+    // fromDifferences and divide of decodeRollupRow, over this row's buckets.
+    let prevLast = 0;
+    for (let i = at; i < end; i++) {
+      if (kind === 'counter') {
+        c[FIRST][i] += prevLast;
+        c[LAST][i] += c[FIRST][i];
+      } else {
+        c[LAST][i] += prevLast;
+        c[SUM][i] += c[COUNT][i] * c[LAST][i];
+        c[MIN][i] += c[LAST][i];
+        c[MAX][i] += c[LAST][i];
+      }
+      prevLast = c[LAST][i];
+    }
+    const p = POW10[scale];
+    for (const col of kept) {
+      if (!isValueColumn(col)) continue;
+      const values = c[col];
+      for (let i = at; i < end; i++) values[i] = values[i] / p;
+    }
+  }
+  out.length = Math.max(out.length, end);
+  return n;
+}
+
 function isValueColumn(c: number): boolean {
   return c !== COUNT && c !== FIRST_OFFSET && c !== LAST_OFFSET;
 }

@@ -64,9 +64,11 @@ export function counterStep(prev: number, next: number): number {
 }
 
 export function emptyBuckets(capacity = 0): RollupBuckets {
+  // One allocation for all columns: a read makes these for every series it touches.
+  const all = new Float64Array(capacity * (ROLLUP_COLUMNS.length + 1));
   const columns: Float64Array[] = [];
-  for (let c = 0; c < ROLLUP_COLUMNS.length; c++) columns.push(new Float64Array(capacity));
-  return { length: 0, ends: new Float64Array(capacity), columns };
+  for (let c = 0; c < ROLLUP_COLUMNS.length; c++) columns.push(all.subarray((c + 1) * capacity, (c + 2) * capacity));
+  return { length: 0, ends: all.subarray(0, capacity), columns };
 }
 
 /**
@@ -152,7 +154,11 @@ export function coarsen(fine: RollupBuckets, resolution: number): RollupBuckets 
  * middle of a bucket, then continued): those halves are merged, the earlier one first.
  */
 export function joinBuckets(parts: readonly RollupBuckets[]): RollupBuckets {
-  const all = concatBuckets(parts.filter((p) => p.length));
+  return joinInPlace(concatBuckets(parts.filter((p) => p.length)));
+}
+
+/** joinBuckets of runs already side by side in one buffer: the shared edge buckets merged in place. */
+export function joinInPlace(all: RollupBuckets): RollupBuckets {
   if (all.length < 2) return all;
   const c = all.columns;
   let w = 0;
@@ -161,11 +167,19 @@ export function joinBuckets(parts: readonly RollupBuckets[]): RollupBuckets {
       foldInto(c, w, c, r, 0);
     } else if (all.ends[r] > all.ends[w]) {
       w++;
+      if (w === r) continue; // nothing merged so far: already in place
       all.ends[w] = all.ends[r];
       for (let k = 0; k < c.length; k++) c[k][w] = c[k][r];
     }
   }
-  return sliceBuckets(all, 0, w + 1);
+  return w + 1 === all.length ? all : sliceBuckets(all, 0, w + 1);
+}
+
+/** Copies `src`'s buckets into `dst` from bucket `at` on (dst has room). */
+export function copyBuckets(src: RollupBuckets, dst: RollupBuckets, at: number): void {
+  dst.ends.set(src.ends.subarray(0, src.length), at);
+  for (let c = 0; c < dst.columns.length; c++) dst.columns[c].set(src.columns[c].subarray(0, src.length), at);
+  dst.length = Math.max(dst.length, at + src.length);
 }
 
 export function sliceBuckets(b: RollupBuckets, from: number, to: number): RollupBuckets {

@@ -38,6 +38,24 @@ export function rollupKeyParts(key: number): { windowIndex: number; seriesId: nu
   return { windowIndex: biased - ROLLUP_WINDOW_BIAS, seriesId };
 }
 
+/**
+ * Selected series ids at most this far apart are read in one range scan per window (the
+ * rows of the few series between them are read and dropped): a query costs more than a
+ * few rows.
+ */
+const MAX_GAP = 4;
+
+/** Runs [first, last] of ascending series ids, each id at most MAX_GAP after the one before: one scan each. */
+export function idRuns(ids: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const id of ids) {
+    const run = runs[runs.length - 1];
+    if (run && id - run[1] <= MAX_GAP) run[1] = id;
+    else runs.push([id, id]);
+  }
+  return runs;
+}
+
 function outOfRange(): StoreError {
   return new StoreError('invalid_append', 'timestamp outside the supported range: keep sample times within two centuries of 1970');
 }

@@ -137,6 +137,44 @@ describe('rollups', () => {
     });
   }
 
+  it('read for many series at once are the buckets read series by series, sparse windows and heads included', () => {
+    const opts = { chunkMaxSamples: 100, chunkWindowMs: 2 * HOUR_MS, outOfOrderWindowMs: 7 * HOUR_MS };
+    const s = open(opts);
+    const names = ['a_total', 'b', 'c_total', 'd', 'sparse'];
+    const samples = (k: number) => {
+      const list = k === 4 ? fixture('gauge').filter((_, i) => i % 13 === 0) : fixture(k % 2 ? 'gauge' : 'counter');
+      return list.map(([t, v]) => [t + k * 500, v] as [number, number]);
+    };
+    const all = names.map((name, k) => ({ name, list: samples(k) }));
+    for (let i = 0; i < 6 * 360; i += 90) {
+      s.append(
+        all.map(({ name, list }) => ({
+          labels: { __name__: name, job: 'x' },
+          timestamps: list.slice(i, i + 90).map((x) => x[0]),
+          values: list.slice(i, i + 90).map((x) => x[1]),
+        })),
+      );
+      if (i === 1800) s.flush();
+    }
+    // Late samples into a sealed window, and the rest of the data left in the heads.
+    s.append([{ labels: { __name__: 'b', job: 'x' }, timestamps: [T0 + 30 * MINUTE_MS + 123], values: [7] }]);
+    for (const [mint, maxt] of [
+      [T0 - HOUR_MS, T0 + 7 * HOUR_MS],
+      [T0 + 37 * MINUTE_MS, T0 + 5 * HOUR_MS + 3 * MINUTE_MS],
+    ]) {
+      const together = s.selectBuckets([eq('job', 'x')], mint, maxt, MINUTE_MS)!;
+      expect(together.map((x) => x.labels.__name__)).toEqual(names);
+      for (const x of together) {
+        const [alone] = s.selectBuckets([eq('__name__', x.labels.__name__!)], mint, maxt, MINUTE_MS)!;
+        expect(x.kind).toBe(alone.kind);
+        expect(x.buckets.length).toBe(alone.buckets.length);
+        expect(Array.from(x.buckets.ends)).toEqual(Array.from(alone.buckets.ends));
+        x.buckets.columns.forEach((col, c) => expect([c, Array.from(col)]).toEqual([c, Array.from(alone.buckets.columns[c])]));
+      }
+    }
+    s.close();
+  });
+
   it('take the kind from metadata over the name', () => {
     const s = open();
     s.setMetadata('requests', { type: 'counter', help: 'Requests served.', unit: '' });

@@ -64,6 +64,57 @@ export class BitReader {
     return this.bits(width - 32) * TWO32 + lo;
   }
 
+  /**
+   * out[i] = lo + the next packed value, for i in [s, e): plain `width`-bit fields when
+   * `short` is 0, else truncated binary codes (width - 1 bits, one more when the first
+   * width - 1 read at least `short`; see packed-ints.ts). 1 <= width <= 31. The loop keeps
+   * the bit buffer in locals and decides the extra bit without a branch: the hot loop of
+   * every chunk read.
+   */
+  unpack(out: Float64Array, s: number, e: number, lo: number, width: number, short: number): void {
+    const bytes = this.bytes;
+    const limit = this.limit;
+    let cur = this.cur;
+    let avail = this.avail;
+    let pos = this.pos;
+    const k = short === 0 ? width : width - 1;
+    const mask = (1 << k) - 1;
+    for (let i = s; i < e; i++) {
+      let x: number;
+      if (avail >= k) {
+        x = cur & mask;
+        cur >>>= k;
+        avail -= k;
+      } else {
+        const next =
+          pos + 4 <= limit ? bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24) : tail(bytes, pos, limit);
+        pos += 4;
+        x = (cur | (next << avail)) & mask;
+        cur = next >>> (k - avail);
+        avail += 32 - k;
+      }
+      if (short !== 0) {
+        // 1 when x >= short: then one more bit follows and the value is 2x - short + bit.
+        const ext = (short - 1 - x) >>> 31;
+        if (avail === 0) {
+          cur =
+            pos + 4 <= limit
+              ? bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24)
+              : tail(bytes, pos, limit);
+          pos += 4;
+          avail = 32;
+        }
+        x += ext * (x - short + (cur & 1));
+        cur >>>= ext;
+        avail -= ext;
+      }
+      out[i] = lo + x;
+    }
+    this.cur = cur;
+    this.avail = avail;
+    this.pos = pos;
+  }
+
   /** Whether more bits were consumed than there are before `limit` (the rest read as zeros). */
   overran(): boolean {
     return this.pos * 8 - this.avail > this.limit * 8;
@@ -80,8 +131,13 @@ export class BitReader {
     const p = this.pos;
     this.pos = p + 4;
     if (p + 4 <= this.limit) return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-    let w = 0;
-    for (let i = 0; i < 4; i++) if (p + i < this.limit) w |= b[p + i] << (8 * i);
-    return w;
+    return tail(b, p, this.limit);
   }
+}
+
+/** The word at p when fewer than four bytes are left before `limit`: the missing ones read as zeros. */
+function tail(b: Uint8Array, p: number, limit: number): number {
+  let w = 0;
+  for (let i = 0; i < 4; i++) if (p + i < limit) w |= b[p + i] << (8 * i);
+  return w;
 }

@@ -1,5 +1,6 @@
 import { BitReader } from './bit-reader.ts';
 import type { ByteReader } from './byte-buffer.ts';
+import { decimalWithoutExceptions } from './decimal-column.ts';
 import { ChunkFormatError, corrupt } from './errors.ts';
 import { readFloatColumn } from './float-column.ts';
 import {
@@ -14,6 +15,7 @@ import {
   TAG_XOR,
 } from './format.ts';
 import { readTimestamps } from './timestamp-column.ts';
+import { readTimestampsMemo } from './timestamp-memo.ts';
 
 const bitReader = new BitReader();
 
@@ -57,8 +59,17 @@ function expectEnd(r: ByteReader): void {
   if (r.pos !== r.end) throw corrupt(`${r.end - r.pos} unexpected bytes after the last column`);
 }
 
-export function readSingleBody(r: ByteReader, head: ChunkHead, timestamps: Float64Array, values: Float64Array): void {
-  readTimestamps(r, bitReader, timestamps, head.count);
+/**
+ * With `timesOnly`, a value column that cannot hold a NaN (decimal, without exceptions) is
+ * not decoded and its values read as 0: for readers that only need the sample times and
+ * which samples are staleness markers.
+ */
+export function readSingleBody(r: ByteReader, head: ChunkHead, timestamps: Float64Array, values: Float64Array, timesOnly = false): void {
+  readTimestampsMemo(r, bitReader, timestamps, head.count);
+  if (timesOnly && head.kind === TAG_DECIMAL && decimalWithoutExceptions(r.bytes, r.pos)) {
+    values.fill(0, 0, head.count);
+    return;
+  }
   readFloatColumn(r, bitReader, head.kind, values, head.count, null);
   expectEnd(r);
 }

@@ -58,16 +58,22 @@ function notSingle(): TypeError {
 /**
  * Decodes a chunk. When `out` arrays hold at least `count` elements they are filled and
  * returned (reuse them on hot paths); otherwise new arrays of exactly `count` are allocated.
- * Throws ChunkFormatError for any damaged chunk; never returns data that differs.
+ * Throws ChunkFormatError for any damaged chunk; never returns data that differs. With
+ * `timesOnly`, values that cannot be NaN are left out (read as 0): for a reader that only
+ * needs which samples exist and which are staleness markers.
  */
-export function decodeChunk(bytes: Uint8Array, out?: { timestamps: Float64Array; values: Float64Array }): DecodedChunk {
+export function decodeChunk(
+  bytes: Uint8Array,
+  out?: { timestamps: Float64Array; values: Float64Array },
+  options: { timesOnly?: boolean } = {},
+): DecodedChunk {
   const r = openChunk(bytes);
   const head = readHead(r);
   if (head.kind === KIND_COLUMNS) throw notSingle();
   const n = head.count;
   const timestamps = out !== undefined && out.timestamps.length >= n ? out.timestamps : new Float64Array(n);
   const values = out !== undefined && out.values.length >= n ? out.values : new Float64Array(n);
-  readSingleBody(r, head, timestamps, values);
+  readSingleBody(r, head, timestamps, values, options.timesOnly === true);
   return { count: n, timestamps, values };
 }
 

@@ -45,6 +45,22 @@ describe('multi-column chunks', () => {
     expect(columnsHeader(bytes)).toEqual({ count: 288, minT: timestamps[0], maxT: timestamps[287], columns: 6 });
   });
 
+  it('decode into arrays the caller gives when they have room, relative columns included', () => {
+    const { timestamps, columns } = rollup(100, 3);
+    const bytes = encodeColumns(timestamps, columns);
+    const big = { timestamps: new Float64Array(300), columns: columns.map(() => new Float64Array(300)) };
+    const into = { timestamps: big.timestamps.subarray(150), columns: big.columns.map((c) => c.subarray(150)) };
+    const d = decodeColumns(bytes, into);
+    expect(d.timestamps).toBe(into.timestamps);
+    d.columns.forEach((c, k) => expect(c).toBe(into.columns[k]));
+    expect(Array.from(big.timestamps.subarray(150, 250))).toEqual(Array.from(timestamps));
+    columns.forEach((c, k) => expectSameBits(big.columns[k].subarray(150, 250), c));
+    // Too short, or a column missing: new arrays, the given ones untouched.
+    const short = { timestamps: new Float64Array(99), columns: columns.map(() => new Float64Array(100)) };
+    expect(decodeColumns(bytes, short).timestamps).not.toBe(short.timestamps);
+    expect(decodeColumns(bytes, { timestamps: new Float64Array(100), columns: columns.slice(1) }).columns).toHaveLength(columns.length);
+  });
+
   it('store a column as its difference from a related one when that is smaller', () => {
     const rnd = random(2);
     const n = 288;

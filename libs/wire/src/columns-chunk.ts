@@ -118,14 +118,20 @@ export interface DecodedColumns {
   columns: Float64Array[];
 }
 
-/** Decodes a multi-column chunk (a single-series chunk reads as one column). */
-export function decodeColumns(bytes: Uint8Array): DecodedColumns {
+/**
+ * Decodes a multi-column chunk (a single-series chunk reads as one column). When `out`
+ * has room (as many columns, each and the timestamps at least `count` long) the values
+ * are written there and its arrays returned; otherwise new arrays of exactly `count` are.
+ */
+export function decodeColumns(bytes: Uint8Array, out?: { timestamps: Float64Array; columns: readonly Float64Array[] }): DecodedColumns {
   const r = openChunk(bytes);
   const head = readHead(r);
   const n = head.count;
-  const timestamps = new Float64Array(n);
+  const room =
+    out !== undefined && out.timestamps.length >= n && out.columns.length === head.columns && out.columns.every((c) => c.length >= n);
+  const timestamps = room ? out.timestamps : new Float64Array(n);
   const columns: Float64Array[] = [];
-  for (let c = 0; c < head.columns; c++) columns.push(new Float64Array(n));
+  for (let c = 0; c < head.columns; c++) columns.push(room ? out.columns[c] : new Float64Array(n));
   if (head.kind === KIND_COLUMNS) readColumnsBody(r, head, timestamps, columns);
   else readSingleBody(r, head, timestamps, columns[0]);
   return { count: n, timestamps, columns };

@@ -30,6 +30,11 @@ const MODE_DOD = 1;
 const MODE_LEVEL = 2;
 const FLAG_FACTOR = 64;
 const FLAG_EXCEPTIONS = 128;
+
+/** Whether the decimal column starting at bytes[at] has no exceptions, so holds no NaN (staleness markers are NaNs). */
+export function decimalWithoutExceptions(bytes: Uint8Array, at: number): boolean {
+  return at < bytes.length && (bytes[at] & FLAG_EXCEPTIONS) === 0;
+}
 const TWO32 = 4294967296;
 
 export interface IntPlan {

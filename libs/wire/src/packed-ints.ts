@@ -367,7 +367,9 @@ export function readPacked(r: ByteReader, br: BitReader, out: Float64Array, star
     }
     const width = bitLength(range);
     const short = shortCodes(range);
-    if (short === 0) {
+    if (width <= 31) {
+      br.unpack(out, s, e, lo, width, short);
+    } else if (short === 0) {
       if (width <= 32) for (let i = s; i < e; i++) out[i] = lo + br.bits(width);
       else for (let i = s; i < e; i++) out[i] = lo + br.wide(width);
     } else if (width <= 32) {

@@ -169,12 +169,22 @@ export function quantile(q: number, values: ArrayLike<number>): number {
   const sorted = Float64Array.from(values).sort();
   let nans = 0;
   while (nans < n && sorted[n - 1 - nans] !== sorted[n - 1 - nans]) nans++;
+  if (nans === 0) return sortedQuantile(q, sorted, n);
   const at = (rank: number) => (rank < nans ? NaN : sorted[rank - nans]);
   const rank = q * (n - 1);
   const lowerIndex = Math.max(0, Math.floor(rank));
   const upperIndex = Math.min(n - 1, lowerIndex + 1);
   const weight = rank - Math.floor(rank);
   return at(lowerIndex) * (1 - weight) + at(upperIndex) * weight;
+}
+
+/** `quantile` of the first n values of an ascending array without NaNs, 0 <= q <= 1. */
+export function sortedQuantile(q: number, sorted: Float64Array, n: number): number {
+  const rank = q * (n - 1);
+  const lowerIndex = Math.max(0, Math.floor(rank));
+  const upperIndex = Math.min(n - 1, lowerIndex + 1);
+  const weight = rank - Math.floor(rank);
+  return sorted[lowerIndex] * (1 - weight) + sorted[upperIndex] * weight;
 }
 
 /** One step of the `max` aggregator and `max_over_time`: a NaN so far is always replaced. */

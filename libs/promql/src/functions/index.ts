@@ -5,4 +5,5 @@ export * from './annotations.ts';
 export * from './civil-time.ts';
 export * from './histogram-quantile.ts';
 export * from './instant-functions.ts';
+export * from './linear-regression.ts';
 export * from './range-functions.ts';

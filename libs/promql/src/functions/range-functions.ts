@@ -6,6 +6,7 @@
 import { formatFloat } from '@metrics-hub/go-format';
 import { AverageAccumulator, compensatedVariance, kahanSumInc, quantile } from './aggregation-math.ts';
 import { invalidQuantileWarning, lacksCounterSuffix, possibleNonCounterInfo } from './annotations.ts';
+import { linearRegression } from './linear-regression.ts';
 
 /** Samples of one series inside one range window, ascending, staleness markers already removed. */
 export interface RangePoints {
@@ -59,29 +60,45 @@ function rangeSeconds(ms: number): number {
 function extrapolatedRate(p: RangePoints, w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
   const { ts, vs, n } = p;
   if (n < 2) return undefined;
-  const firstT = ts[0];
-  const lastT = ts[n - 1];
   let result = vs[n - 1] - vs[0];
   if (isCounter) {
     for (let i = 1; i < n; i++) {
       if (vs[i] < vs[i - 1]) result += vs[i - 1];
     }
   }
-  let durationToStart = (firstT - w.start) / 1000;
-  let durationToEnd = (w.end - lastT) / 1000;
+  return extrapolateIncrease(result, ts[0], ts[n - 1], vs[0], n, w.start, w.end, isCounter, isRate);
+}
+
+/**
+ * The rest of `extrapolatedRate` once the increase over the window's `n` samples is known
+ * (last minus first, plus for counters the value before every reset, added in order).
+ */
+export function extrapolateIncrease(
+  increase: number,
+  firstT: number,
+  lastT: number,
+  firstV: number,
+  n: number,
+  start: number,
+  end: number,
+  isCounter: boolean,
+  isRate: boolean,
+): number {
+  let durationToStart = (firstT - start) / 1000;
+  let durationToEnd = (end - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
   const averageDurationBetweenSamples = sampledInterval / (n - 1);
   const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
   if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
   if (isCounter) {
     let durationToZero = durationToStart;
-    if (result > 0 && vs[0] >= 0) durationToZero = sampledInterval * (vs[0] / result);
+    if (increase > 0 && firstV >= 0) durationToZero = sampledInterval * (firstV / increase);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;
   let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-  if (isRate) factor /= rangeSeconds(w.end - w.start);
-  return result * factor;
+  if (isRate) factor /= rangeSeconds(end - start);
+  return increase * factor;
 }
 
 /** rate()/increase() flag metrics that do not look like counters (upstream does it in the engine). */
@@ -105,47 +122,6 @@ function instantValue(p: RangePoints, isRate: boolean): number | undefined {
   let result = isRate && last < prev ? last : last - prev;
   if (isRate) result /= interval / 1000;
   return result;
-}
-
-/**
- * `linearRegression`: least-squares slope per second and the intercept at `interceptTime`,
- * with Kahan-compensated sums. A constant series has slope 0 exactly (NaN if the constant is
- * infinite), which keeps deriv() of a flat line free of rounding noise.
- */
-function linearRegression(p: RangePoints, interceptTime: number): [number, number] {
-  const { ts, vs, n } = p;
-  let sumX = 0;
-  let cX = 0;
-  let sumY = 0;
-  let cY = 0;
-  let sumXY = 0;
-  let cXY = 0;
-  let sumX2 = 0;
-  let cX2 = 0;
-  const initY = vs[0];
-  let constY = true;
-  for (let i = 0; i < n; i++) {
-    const y = vs[i];
-    if (constY && i > 0 && y !== initY) constY = false;
-    const x = (ts[i] - interceptTime) / 1e3;
-    [sumX, cX] = kahanSumInc(x, sumX, cX);
-    [sumY, cY] = kahanSumInc(y, sumY, cY);
-    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
-    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
-  }
-  if (constY) {
-    if (initY === Infinity || initY === -Infinity) return [NaN, NaN];
-    return [0, initY];
-  }
-  sumX += cX;
-  sumY += cY;
-  sumXY += cXY;
-  sumX2 += cX2;
-  const covXY = sumXY - (sumX * sumY) / n;
-  const varX = sumX2 - (sumX * sumX) / n;
-  const slope = covXY / varX;
-  const intercept = sumY / n - (slope * sumX) / n;
-  return [slope, intercept];
 }
 
 /** `funcDoubleExponentialSmoothing`: Holt's linear method; sf and tf must lie in (0, 1). */
@@ -202,10 +178,10 @@ const table: Record<string, RangeFunction> = {
   irate: (p) => instantValue(p, true),
   idelta: (p) => instantValue(p, false),
 
-  deriv: (p) => (p.n < 2 ? undefined : linearRegression(p, p.ts[0])[0]),
+  deriv: (p) => (p.n < 2 ? undefined : linearRegression(p.ts, p.vs, 0, p.n, p.ts[0], false)[0]),
   predict_linear: (p, w, args) => {
     if (p.n < 2 || args[0] === undefined) return undefined;
-    const [slope, intercept] = linearRegression(p, w.evalTime ?? w.end);
+    const [slope, intercept] = linearRegression(p.ts, p.vs, 0, p.n, w.evalTime ?? w.end, false);
     return slope * args[0] + intercept;
   },
   double_exponential_smoothing: doubleExponentialSmoothing,

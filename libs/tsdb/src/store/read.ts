@@ -5,7 +5,7 @@ import { ChunkFormatError, decodeChunk, formatLabels, type LabelMatcher, type La
 import type { ArchiveHit, ArchiveReadNotes } from '../archive/cold-archive.ts';
 import type { ChunkRow } from '../chunk-table.ts';
 import { StoreError } from '../errors.ts';
-import { HOUR_MS, MINUTE_MS, type RollupBuckets } from '../rollup.ts';
+import { HOUR_MS, MINUTE_MS } from '../rollup.ts';
 import { clipBlock, mergeBlocks, type SampleBlock } from '../sample-merge.ts';
 import type { SeriesState } from '../series-state.ts';
 import { kindOf } from './metadata.ts';
@@ -16,26 +16,50 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
   assertOpen(st);
   const archived = archiveHits(st, matchers, mint, maxt, hints);
   const out: StoredSeries[] = [];
-  for (const id of st.index.select(matchers)) {
+  const ids = st.index.select(matchers);
+  const chunkRows = st.chunks.inRangeMany(ids, mint, maxt, hints?.readsAll === true, hints?.tick);
+  for (const id of ids) {
     hints?.tick?.(1);
     const state = st.states.get(id)!;
     st.prepareRead?.(state);
-    const rows = st.chunks.inRange(id, mint, maxt);
+    const rows = chunkRows.get(id)!;
     const head = snapshot(state.head, mint, maxt);
     const ooo = snapshot(state.ooo, mint, maxt);
     const old = archived?.byId.get(id) ?? [];
     if (rows.length === 0 && !head && !ooo && old.length === 0) continue;
     // Archived days first, then sealed chunks, late samples and the head.
     const sources: BlockSource[] = old.map(archiveSource);
-    for (const r of rows) sources.push({ start: r.start_ms, end: r.end_ms, load: () => decodeStored(st, r, state) });
-    for (const block of [ooo, head]) {
-      if (block) sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], load: () => block });
+    for (const r of rows) {
+      sources.push({
+        start: r.start_ms,
+        end: r.end_ms,
+        count: r.count,
+        load: (into, timesOnly) => {
+          const block = decodeStored(st, r, state, into, timesOnly);
+          r.data = undefined; // read once: the chunk's bytes need not outlive its samples
+          return block;
+        },
+      });
     }
-    out.push({ ref: id, labels: state.labels, blocks: () => readSources(sources, mint, maxt) });
+    for (const block of [ooo, head]) {
+      if (block)
+        sources.push({ start: block.timestamps[0], end: block.timestamps[block.length - 1], count: block.length, load: copyTo(block) });
+    }
+    out.push({
+      ref: id,
+      labels: state.labels,
+      blocks: () => readSources(sources, mint, maxt),
+      samples: (scratch, options) => readWhole(sources, mint, maxt, scratch, options?.timesOnly),
+    });
   }
   for (const hits of archived?.only.values() ?? []) {
     const sources = hits.map(archiveSource);
-    out.push({ ref: -1, labels: hits[0].labels, blocks: () => readSources(sources, mint, maxt) });
+    out.push({
+      ref: -1,
+      labels: hits[0].labels,
+      blocks: () => readSources(sources, mint, maxt),
+      samples: (scratch, options) => readWhole(sources, mint, maxt, scratch, options?.timesOnly),
+    });
   }
   return out;
 }
@@ -67,7 +91,11 @@ function archiveHits(st: StoreState, matchers: readonly LabelMatcher[], mint: nu
   return { byId, only };
 }
 
-export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState): SampleBlock {
+/**
+ * A stored chunk's samples; into `into` at its start when given (it must have room for
+ * row.count); with `timesOnly`, values that cannot be staleness markers may read as 0.
+ */
+export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState, into?: SampleBlock, timesOnly = false): SampleBlock {
   const data = st.chunks.data(row);
   if (!data)
     throw new StoreError(
@@ -76,7 +104,7 @@ export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState):
       st.options.path,
     );
   try {
-    const d = decodeChunk(data);
+    const d = decodeChunk(data, into, { timesOnly });
     return { timestamps: d.timestamps, values: d.values, length: d.count };
   } catch (e) {
     throw chunkError(st, e, `the chunk of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
@@ -109,19 +137,18 @@ export function selectBuckets(
     const kept = resolution === HOUR_MS ? st.options.retention.rollup1hMs : st.options.retention.rollup1mMs;
     if (mint < clockedNewest(st) - kept) return undefined;
   }
-  const out: BucketSeries[] = [];
-  for (const id of st.index.select(matchers)) {
+  // Rollups cover every sealed sample; the open head is rolled up on the fly.
+  const series = st.index.select(matchers).map((id) => {
     const state = st.states.get(id)!;
     st.prepareRead?.(state);
-    const buckets = readBuckets(st, state, mint, maxt, resolution);
-    if (buckets.length) out.push({ ref: id, labels: state.labels, kind: kindOf(st, state), buckets });
-  }
+    return { state, kind: kindOf(st, state), head: snapshot(state.head, -Infinity, Infinity) };
+  });
+  const buckets = st.rollups.readMany(series, mint, maxt, resolution);
+  const out: BucketSeries[] = [];
+  series.forEach(({ state, kind }, k) => {
+    if (buckets[k].length) out.push({ ref: state.id, labels: state.labels, kind, buckets: buckets[k] });
+  });
   return out;
-}
-
-function readBuckets(st: StoreState, state: SeriesState, mint: number, maxt: number, resolution: number): RollupBuckets {
-  // Rollups cover every sealed sample; the open head is rolled up on the fly.
-  return st.rollups.read(state, kindOf(st, state), mint, maxt, resolution, snapshot(state.head, -Infinity, Infinity));
 }
 
 export function labelNames(st: StoreState, matchers?: readonly LabelMatcher[]): string[] {
@@ -156,7 +183,67 @@ function snapshot(
   };
 }
 
-type BlockSource = { start: number; end: number; load: () => SampleBlock };
+type BlockSource = {
+  start: number;
+  end: number;
+  /** Samples it holds, when known before loading (a stored chunk's row says). */
+  count?: number;
+  /** Its samples; a source with a count writes them into `into` when given. */
+  load: (into?: SampleBlock, timesOnly?: boolean) => SampleBlock;
+};
+
+type Scratch = { timestamps: Float64Array; values: Float64Array };
+
+/**
+ * The sources' samples in [mint, maxt] as one block, in `scratch` when it has room. When none overlap and each knows its
+ * count (stored chunks, the usual case), they are decoded straight into one buffer, which
+ * spares a copy and an allocation per chunk; otherwise the blocks are joined.
+ */
+function readWhole(list: readonly BlockSource[], mint: number, maxt: number, scratch?: Scratch, timesOnly = false): SampleBlock {
+  const sources = [...list].sort((a, b) => a.start - b.start);
+  let total = 0;
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i];
+    if (s.count === undefined || (i > 0 && s.start <= sources[i - 1].end)) return joinBlocks([...readSources(list, mint, maxt)]);
+    total += s.count;
+  }
+  const room = scratch !== undefined && scratch.timestamps.length >= total && scratch.values.length >= total;
+  const whole: SampleBlock = room
+    ? { timestamps: scratch.timestamps, values: scratch.values, length: 0 }
+    : { timestamps: new Float64Array(total), values: new Float64Array(total), length: 0 };
+  for (const s of sources) {
+    const at = whole.length;
+    const block = s.load({ timestamps: whole.timestamps.subarray(at), values: whole.values.subarray(at), length: 0 }, timesOnly);
+    // A chunk holding more than its row said would not fit: read the blocks one by one instead.
+    if (block.timestamps.buffer !== whole.timestamps.buffer) return joinBlocks([...readSources(list, mint, maxt)]);
+    whole.length += block.length;
+  }
+  return whole.length ? clipBlock(whole, mint, maxt) : whole;
+}
+
+/** A block already in memory as a source: copied into `into` when asked to. */
+function copyTo(block: SampleBlock): BlockSource['load'] {
+  return (into) => {
+    if (!into) return block;
+    into.timestamps.set(block.timestamps.subarray(0, block.length));
+    into.values.set(block.values.subarray(0, block.length));
+    return { timestamps: into.timestamps, values: into.values, length: block.length };
+  };
+}
+
+function joinBlocks(blocks: SampleBlock[]): SampleBlock {
+  if (blocks.length === 1) return blocks[0];
+  let total = 0;
+  for (const b of blocks) total += b.length;
+  const out: SampleBlock = { timestamps: new Float64Array(total), values: new Float64Array(total), length: total };
+  let at = 0;
+  for (const b of blocks) {
+    out.timestamps.set(b.timestamps.subarray(0, b.length), at);
+    out.values.set(b.values.subarray(0, b.length), at);
+    at += b.length;
+  }
+  return out;
+}
 
 /**
  * The sources' samples in [mint, maxt], ascending: sources that do not overlap are passed

@@ -60,6 +60,12 @@ export interface StoredSeries {
   readonly labels: Labels;
   /** Sample blocks in ascending time, decoded one chunk at a time as they are pulled. */
   blocks(): Generator<SampleBlock>;
+  /**
+   * All samples in one block: chunks that do not overlap are decoded straight into place,
+   * into `scratch` when it has room (then the block is only good until the caller reuses
+   * it). With `timesOnly`, values that cannot be staleness markers may read as 0.
+   */
+  samples(scratch?: { timestamps: Float64Array; values: Float64Array }, options?: { timesOnly?: boolean }): SampleBlock;
 }
 
 /** What a read may tell its caller beside the samples (the query engine turns them into annotations). */
@@ -67,6 +73,8 @@ export interface SelectHints {
   annotate?(level: 'info' | 'warning', message: string): void;
   /** Told of the work done as the read goes (one unit a series): it may throw to stop the read (a query past its deadline). */
   tick?(units: number): void;
+  /** The caller reads the samples of every selected series right away (a query does): they are then fetched together. */
+  readsAll?: boolean;
 }
 
 /** What one run of archiving did. */
