@@ -4,21 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { COUNT, FIRST, increaseOver, LAST, RESETS, ROLLUP_COLUMNS, type RollupBuckets } from '@metrics-hub/wire';
 import { BucketWindows } from './rollup-functions.ts';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@metrics-hub/testing';
 
 /** Counter buckets with resets inside buckets and at seams, and a few NaNs. */
 function buckets(n: number, seed: number): RollupBuckets {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const columns = ROLLUP_COLUMNS.map(() => new Float64Array(n));
   const ends = Float64Array.from({ length: n }, (_, i) => (i + 1) * 60_000);
   let v = 10;

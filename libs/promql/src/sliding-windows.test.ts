@@ -5,17 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RANGE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
 import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
 import type { PointSeries } from './values.ts';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@metrics-hub/testing';
 
 /** Samples about every 10 s with jitter and gaps; counters with resets, or gauges with repeated values. */
 function series(rnd: () => number, n: number, kind: 'counter' | 'gauge'): PointSeries {
@@ -69,7 +59,7 @@ const grid = (from: number, step: number, count: number) => Float64Array.from({ 
 
 describe('whole-series range functions', () => {
   it.each(['rate', 'increase', 'delta'])('%s gives the step-by-step floats, resets and gaps included', (name) => {
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     for (let k = 0; k < 6; k++) {
       const p = series(rnd, 2000, k % 2 ? 'counter' : 'gauge');
       for (const [range, step] of [
@@ -84,12 +74,12 @@ describe('whole-series range functions', () => {
   });
 
   it('say so for rate over a name that is not a counter, as the step-by-step function does', () => {
-    const p = series(random(3), 500, 'gauge');
+    const p = series(seededRandom(3), 500, 'gauge');
     expect(compare('rate', p, grid(1_000_000, 60_000, 100), 300_000, [])).toBe(true);
   });
 
   it('quantile_over_time gives the step-by-step floats, whatever the quantile and the overlap', () => {
-    const rnd = random(11);
+    const rnd = seededRandom(11);
     for (let k = 0; k < 6; k++) {
       const p = series(rnd, 2000, k % 2 ? 'counter' : 'gauge');
       for (const [range, step] of [
@@ -105,7 +95,7 @@ describe('whole-series range functions', () => {
   });
 
   it.each(['deriv', 'predict_linear'])('%s gives the step-by-step floats, with and without room for overflow', (name) => {
-    const rnd = random(13);
+    const rnd = seededRandom(13);
     for (let k = 0; k < 6; k++) {
       const p = series(rnd, 1500, k % 2 ? 'counter' : 'gauge');
       // Values so large that sums could overflow take the loop that watches for it.
@@ -115,19 +105,19 @@ describe('whole-series range functions', () => {
       const horizon = Float64Array.from(ends, (_, i) => [3600, 0, -60, 1e6][i % 4]);
       expect(compare(name, p, ends, 3_600_000, name === 'deriv' ? [] : [horizon])).toBe(true);
     }
-    const flat = series(random(1), 200, 'gauge');
+    const flat = series(seededRandom(1), 200, 'gauge');
     flat.vs.fill(7);
     expect(compare(name, flat, grid(1_000_000, 60_000, 30), 600_000, name === 'deriv' ? [] : [new Float64Array(30).fill(60)])).toBe(true);
   });
 
   it('deriv and predict_linear leave series holding an infinity to the step-by-step function', () => {
-    const p = series(random(17), 300, 'gauge');
+    const p = series(seededRandom(17), 300, 'gauge');
     p.vs[100] = Infinity;
     expect(compare('deriv', p, grid(1_000_000, 60_000, 40), 600_000, [])).toBe(false);
   });
 
   it('quantile_over_time leaves series with NaN or -0 to the step-by-step function, which sorts them its way', () => {
-    const p = series(random(5), 200, 'gauge');
+    const p = series(seededRandom(5), 200, 'gauge');
     p.vs[50] = NaN;
     const ends = grid(1_000_000, 60_000, 30);
     const q = new Float64Array(30).fill(0.5);
@@ -137,7 +127,7 @@ describe('whole-series range functions', () => {
   });
 
   it('windows move back when the step times do (an @ or a subquery can order them so)', () => {
-    const p = series(random(9), 300, 'counter');
+    const p = series(seededRandom(9), 300, 'counter');
     const ends = Float64Array.from([2_000_000, 1_500_000, 2_500_000, 1_200_000, 3_000_000]);
     const w = windowIndexes(p.ts, p.n, ends, 300_000);
     expect(w.forward).toBe(false);

@@ -27,3 +27,4 @@ export { compareMatrices, mayTie, storedSamples, type Agreement, type AgreementO
 export { findProgram, systemTool, systemTools } from './system-tools.ts';
 export { tempDir, type TempDir } from './temp-dir.ts';
 export { waitFor, type WaitForOptions } from './wait-for.ts';
+export { seededRandom } from './seeded-random.ts';

@@ -8,6 +8,7 @@ import { HOUR_MS, MINUTE_MS } from './rollup.ts';
 import type { TimeSeriesStore } from './store.ts';
 import { StoreReplica } from './store-replica.ts';
 import { eq, readAll, storePerTest, T0 } from './testing/store-fixture.ts';
+import { seededRandom } from '@metrics-hub/testing';
 
 const { open, dir } = storePerTest();
 const ALL = [{ type: '=~' as const, name: '__name__', value: '.+' }];
@@ -29,24 +30,13 @@ function buckets(s: Pick<TimeSeriesStore, 'selectBuckets'>, mint: number, maxt: 
   return out;
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('StoreReplica', () => {
   it('reads what the writer reads after every kind of change', () => {
     let now = T0;
     const s = open({ chunkMaxSamples: 16, walMaxBytes: 64 * 1024, now: () => now });
     s.append([{ labels: { __name__: 'up', job: 'a' }, timestamps: [T0], values: [1] }]);
     const r = StoreReplica.open({ path: dir.file('hub.db'), now: () => now });
-    const rnd = mulberry(7);
+    const rnd = seededRandom(7);
     const newest = new Map<string, number>();
     let t = T0;
     const check = (step: string) => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc32c } from './crc32c.ts';
 import { ChunkFormatError, STALE_NAN, chunkHeader, decodeChunk, decodeColumns, encodeChunk, encodeColumns } from './index.ts';
-import { random, regularTimestamps } from './test-helpers.ts';
+import { regularTimestamps } from './test-helpers.ts';
+import { seededRandom as random } from '@metrics-hub/testing';
 
 function withChecksum(body: number[]): Uint8Array {
   const bytes = new Uint8Array(body.length + 4);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STALE_NAN, chunkHeader, decodeChunk, encodeChunk, isStaleNaN, type ChunkEncoding } from './index.ts';
-import { T0, bitsOf, expectSameBits, floatsFromBits, random, regularTimestamps } from './test-helpers.ts';
+import { T0, bitsOf, expectSameBits, floatsFromBits, regularTimestamps } from './test-helpers.ts';
+import { seededRandom as random } from '@metrics-hub/testing';
 
 function roundTrip(timestamps: Float64Array, values: Float64Array, encoding?: ChunkEncoding): Uint8Array {
   const bytes = encodeChunk(timestamps, values);

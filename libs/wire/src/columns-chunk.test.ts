@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STALE_NAN, chunkHeader, columnsHeader, decodeColumns, encodeChunk, encodeColumns, isStaleNaN } from './index.ts';
-import { expectSameBits, random, regularTimestamps } from './test-helpers.ts';
+import { expectSameBits, regularTimestamps } from './test-helpers.ts';
+import { seededRandom as random } from '@metrics-hub/testing';
 
 /** 5-minute rollups of a 10 s gauge: count, sum, min, max, first, last per bucket. */
 function rollup(buckets: number, seed: number): { timestamps: Float64Array; columns: Float64Array[] } {

@@ -36,15 +36,3 @@ export function floatsFromBits(hexes: string[]): Float64Array {
 export function regularTimestamps(n: number, stepMs = 10_000, t0 = T0): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => t0 + i * stepMs);
 }
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

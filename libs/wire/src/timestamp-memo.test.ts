@@ -2,7 +2,8 @@
 // difference, however late in the column, and the column is decoded on its own.
 import { describe, expect, it } from 'vitest';
 import { decodeChunk, encodeChunk, isStaleNaN, STALE_NAN } from './index.ts';
-import { expectSameBits, random } from './test-helpers.ts';
+import { expectSameBits } from './test-helpers.ts';
+import { seededRandom as random } from '@metrics-hub/testing';
 
 function jittered(n: number, seed: number, from = 1_767_225_600_000): Float64Array {
   const rnd = random(seed);
