@@ -252,7 +252,7 @@ function reduceValues(e: Aggregate, values: number[], param: number | undefined,
 }
 
 /** Prometheus's avg: a Kahan sum divided at the end, or an incremental mean once the sum overflows. */
-function average(values: number[]): number {
+export function average(values: number[]): number {
   let sum = 0;
   let c = 0;
   let mean = 0;
