@@ -1,5 +1,6 @@
 // The hub's queries, off its main thread: a bounded pool of worker threads (query-worker.ts),
-// each with its own read-only replica of the store, and a FIFO queue in front of them.
+// each with its own read-only replica of the store, and a queue in front of them (instant
+// queries and rules ahead of range queries, first come first served within each).
 //
 //   run(job) ─> queue (at most maxQueued waiting; beyond: 503 unavailable)
 //                 └─> an idle worker (at most maxConcurrency, started on demand)
@@ -137,7 +138,12 @@ export class QueryPool {
     // Still waiting at its deadline: answered as Prometheus answers a query timed out in its queue.
     p.timer = setTimeout(() => this.expire(p), Math.max(0, timeoutMs) + 1);
     p.timer.unref();
-    this.queue.push(p);
+    // Instant queries and rules (one step: a stat, a live value, an alert) wait ahead of the
+    // range queries (graphs over hours), first come first served within each, so that a
+    // cheap question is never held behind a dashboard's long ones.
+    const behind = isOneStep(task) ? this.queue.findIndex((q) => !isOneStep(q.task)) : -1;
+    if (behind >= 0) this.queue.splice(behind, 0, p);
+    else this.queue.push(p);
     this.pump();
     return p;
   }
@@ -324,4 +330,8 @@ function stoppingError(): ApiError {
 
 function canceledAnswer(encoding: AnswerEncoding): EncodedAnswer {
   return encodeError(new ApiError('canceled', 'query was canceled: the client went away'), encoding).answer;
+}
+
+function isOneStep(task: Task): boolean {
+  return task.kind === 'rule' || task.job.kind === 'instant';
 }
