@@ -18,7 +18,7 @@ export function evalAggregate(e: Aggregate, ctx: EvalContext): Value {
   // count and group read only which steps have a value: a selector below them need not decode values.
   const inner = unparen(e.expr);
   const input =
-    (e.op === 'count' || e.op === 'group') && inner.type === 'vectorSelector'
+    (e.op === 'count' || e.op === 'group') && inner.type === 'vectorSelector' && !ctx.given?.has(inner)
       ? { kind: 'vector' as const, series: selectVector(inner, ctx, true) }
       : evaluate(e.expr, ctx);
   if (input.kind !== 'vector') throw ctx.fail('aggregation needs an instant vector', e.pos);

@@ -9,7 +9,10 @@ import { evaluate, windowBounds } from './evaluate.ts';
 import { parseExpr, typeOf } from './parser.ts';
 import type { Queryable } from './queryable.ts';
 import type { QueryStats } from './query-stats.ts';
-import { labelsKey, type StepSeries } from './values.ts';
+import { packPart, unpackParts, type ShardAnswer } from './shard-parts.ts';
+import { planShards } from './shard-plan.ts';
+import { shardQueryable } from './shard-queryable.ts';
+import { labelsKey, type StepSeries, type Value } from './values.ts';
 
 export type QueryData =
   | { resultType: 'vector'; result: { metric: Labels; t: number; v: number }[] }
@@ -128,6 +131,72 @@ export class Engine {
     stepMs: number,
     options: QueryOptions = {},
   ): RangeQueryResult {
+    const run = this.prepareRange(queryable, query, startMs, endMs, stepMs, options);
+    return finishRange(run, evaluate(run.expr, run.ctx));
+  }
+
+  /**
+   * One shard's share of a range query split by series across workers (see shard-plan.ts):
+   * the plan's parts over the series of shard `index` of `count`, packed for posting.
+   */
+  rangeQueryShard(
+    queryable: Queryable,
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    shard: { index: number; count: number },
+    options: QueryOptions = {},
+  ): ShardAnswer {
+    const plan = planShards(parseExpr(query));
+    if (!plan) throw new PromqlError('execution', `the query does not split across workers: ${query}`);
+    const spec = { ...shard, key: plan.key };
+    const run = this.prepareRange(shardQueryable(queryable, spec), query, startMs, endMs, stepMs, options);
+    const t1 = options.stats?.clock() ?? 0;
+    const parts = plan.parts.map((p) => packPart(evaluate(p, run.ctx), run.ctx));
+    if (options.stats) finishStats(options.stats, run.ctx, run.t0, t1, options.stats.clock(), options.stats.clock());
+    return { parts, warnings: [...run.ctx.notes.warnings], infos: [...run.ctx.notes.infos] };
+  }
+
+  /** A range query split across workers, from the answers of all its shards (index order). */
+  rangeQueryMerged(
+    queryable: Queryable,
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    shards: readonly ShardAnswer[],
+    options: QueryOptions = {},
+  ): RangeQueryResult {
+    const run = this.prepareRange(queryable, query, startMs, endMs, stepMs, options);
+    const plan = planShards(run.expr);
+    if (!plan) throw new PromqlError('execution', `the query does not split across workers: ${query}`);
+    const { ctx } = run;
+    ctx.given = new Map(
+      plan.placeholders.map((p, i) => [
+        p,
+        unpackParts(
+          shards.map((s) => s.parts[i]),
+          ctx,
+        ),
+      ]),
+    );
+    for (const s of shards) {
+      for (const w of s.warnings) ctx.notes.warnings.add(w);
+      for (const i of s.infos) ctx.notes.infos.add(i);
+    }
+    return finishRange(run, evaluate(plan.outer, ctx));
+  }
+
+  /** A range query's checks, its parsed expression and its evaluation context. */
+  private prepareRange(
+    queryable: Queryable,
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    options: QueryOptions,
+  ): RangeRun {
     if (!(stepMs > 0))
       throw new PromqlError('bad_data', 'zero or negative query resolution step widths are not accepted: try a positive integer');
     if (endMs < startMs) throw new PromqlError('bad_data', 'end timestamp must not be before start time');
@@ -154,24 +223,39 @@ export class Engine {
     const ctx = EvalContext.forQuery(queryable, query, times, { start: startMs, end: endMs, step: stepMs }, this.limits, options);
     ctx.stats = stats;
     ctx.keepsSampleTimes = calls(expr, 'timestamp');
-    const t1 = stats?.clock() ?? 0;
-    const value = evaluate(expr, ctx);
-    const t2 = stats?.clock() ?? 0;
-    const series: StepSeries[] =
-      value.kind === 'scalar'
-        ? [{ labels: {}, values: value.values, has: new Uint8Array(steps).fill(1) }]
-        : value.kind === 'vector'
-          ? value.series
-          : [];
-    const present: RangeSeries[] = [];
-    for (const s of series) {
-      ctx.tick(steps);
-      if (s.has.includes(1)) present.push({ metric: s.labels, values: s.values, has: s.has });
-    }
-    const result = sortByLabels(present);
-    if (stats) finishStats(stats, ctx, t0, t1, t2, stats.clock());
-    return { data: { times, series: result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
+    return { expr, ctx, times, steps, t0, t1: stats?.clock() ?? 0 };
   }
+}
+
+interface RangeRun {
+  expr: Expr;
+  ctx: EvalContext;
+  times: Float64Array;
+  steps: number;
+  /** Clock readings (stats): before parsing, before evaluating. */
+  t0: number;
+  t1: number;
+}
+
+/** The evaluated value as a range query's answer: series with a value somewhere, sorted by labels. */
+function finishRange(run: RangeRun, value: Value): RangeQueryResult {
+  const { ctx, steps, times } = run;
+  const stats = ctx.stats;
+  const t2 = stats?.clock() ?? 0;
+  const series: StepSeries[] =
+    value.kind === 'scalar'
+      ? [{ labels: {}, values: value.values, has: new Uint8Array(steps).fill(1) }]
+      : value.kind === 'vector'
+        ? value.series
+        : [];
+  const present: RangeSeries[] = [];
+  for (const s of series) {
+    ctx.tick(steps);
+    if (s.has.includes(1)) present.push({ metric: s.labels, values: s.values, has: s.has });
+  }
+  const result = sortByLabels(present);
+  if (stats) finishStats(stats, ctx, run.t0, run.t1, t2, stats.clock());
+  return { data: { times, series: result }, warnings: [...ctx.notes.warnings], infos: [...ctx.notes.infos] };
 }
 
 /** Whether the expression calls the function anywhere. */

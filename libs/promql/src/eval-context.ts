@@ -1,13 +1,13 @@
 // What every node's evaluation shares: the step times, the query's bounds, the store, the
 // annotations collected so far, and the limits that keep one query from taking the hub down.
 
-import type { AtModifier, Duration, Position } from './ast.ts';
+import type { AtModifier, Duration, Expr, Position } from './ast.ts';
 import { lineColumn, PromqlError } from './errors.ts';
 import { applyOp } from './operators.ts';
 import type { Queryable, SelectHints } from './queryable.ts';
 import type { QueryStats } from './query-stats.ts';
 import type { Labels } from '@metrics-hub/wire';
-import { newSeries, type StepSeries } from './values.ts';
+import { newSeries, type StepSeries, type Value } from './values.ts';
 
 /** Units of work (samples or steps visited) between two looks at the clock. */
 const WORK_BETWEEN_CLOCK_CHECKS = 16_384;
@@ -44,6 +44,17 @@ export interface QueryOptions {
   cancelled?: () => boolean;
   /** Filled with where the query's time went (Prometheus's `stats` parameter). */
   stats?: QueryStats;
+  /**
+   * The sample count of a query split across workers, shared by all of them: each adds
+   * what it holds, and the limit applies to the sum (see SampleCounter).
+   */
+  samples?: SampleCounter;
+}
+
+/** A count of samples held that several evaluations add to (Atomics on shared memory, across threads). */
+export interface SampleCounter {
+  /** Adds n; returns the new total. */
+  add(n: number): number;
 }
 
 export class EvalContext {
@@ -59,6 +70,13 @@ export class EvalContext {
   keepsSampleTimes = true;
   /** Where the time goes, when the caller asked (set on the top-level context). */
   private ownStats: QueryStats | undefined;
+  /** The count the limit applies to when the query is split across workers (root context). */
+  private sharedSamples: SampleCounter | undefined;
+  /**
+   * Values already known for nodes of the expression (set on the root context): the shards'
+   * parts of a query split across workers, which evaluate() returns instead of evaluating.
+   */
+  private givenValues: Map<Expr, Value> | undefined;
   /** Passed to the store's reads: what it reports joins the query's annotations as it is. */
   readonly selectHints: SelectHints = {
     annotate: (level, message) => void (level === 'warning' ? this.notes.warnings : this.notes.infos).add(message),
@@ -105,6 +123,7 @@ export class EvalContext {
       undefined,
       options.cancelled,
     );
+    ctx.sharedSamples = options.samples;
     ctx.checkTime();
     return ctx;
   }
@@ -142,6 +161,14 @@ export class EvalContext {
     this.root().ownStats = stats;
   }
 
+  get given(): Map<Expr, Value> | undefined {
+    return this.root().givenValues;
+  }
+
+  set given(values: Map<Expr, Value> | undefined) {
+    this.root().givenValues = values;
+  }
+
   /** Samples counted toward the limit so far (the query's peak: nothing is given back). */
   get samplesHeld(): number {
     return this.root().samples;
@@ -151,7 +178,8 @@ export class EvalContext {
   hold(n: number): void {
     const root = this.root();
     root.samples += n;
-    if (root.samples > this.limits.maxSamples) {
+    const total = root.sharedSamples ? root.sharedSamples.add(n) : root.samples;
+    if (total > this.limits.maxSamples) {
       throw new PromqlError(
         'too_many_samples',
         `query processing would load too many samples into memory in query execution (limit ${this.limits.maxSamples}): narrow the selectors or the time range, or use a larger step`,

@@ -13,6 +13,8 @@ import { withoutName, type PointSeries, type StepSeries, type Value } from './va
 
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   ctx.checkTime();
+  const given = ctx.given?.get(e);
+  if (given) return given;
   switch (e.type) {
     case 'number':
       return { kind: 'scalar', values: ctx.newValues().fill(e.value) };

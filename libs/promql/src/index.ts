@@ -7,7 +7,9 @@ export {
   type RangeSeries,
 } from './engine.ts';
 export { newQueryStats, type QueryStats } from './query-stats.ts';
-export type { EngineLimits, QueryOptions } from './eval-context.ts';
+export type { EngineLimits, QueryOptions, SampleCounter } from './eval-context.ts';
+export { planShards, type ShardPlan } from './shard-plan.ts';
+export { shardAnswerBuffers, type ShardAnswer, type ShardPart } from './shard-parts.ts';
 export { PromqlError, type PromqlErrorType } from './errors.ts';
 export { parseExpr, typeOf } from './parser.ts';
 export {

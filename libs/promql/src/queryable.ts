@@ -2,7 +2,7 @@
 // range, their samples as ascending blocks. libs/tsdb's TimeSeriesStore satisfies it; the
 // in-memory one below serves tests and the conformance runner.
 
-import { compileMatcher, labelsKey, type Labels, type RollupBuckets, type SeriesKind } from '@metrics-hub/wire';
+import { compileMatcher, labelsKey, type Labels, type RollupBuckets, type SeriesKind, type ShardSpec } from '@metrics-hub/wire';
 import type { Matcher } from './ast.ts';
 
 export interface SampleBlock {
@@ -40,6 +40,7 @@ export interface Queryable {
     mint: number,
     maxt: number,
     resolution: 60_000 | 3_600_000,
+    hints?: Pick<SelectHints, 'shard'>,
   ): Iterable<BucketSelection> | undefined;
 }
 
@@ -52,6 +53,11 @@ export interface SelectHints {
   tick?(units: number): void;
   /** Set by the engine: it reads the samples of every series it selects right away, so a store may fetch them together. */
   readsAll?: boolean;
+  /**
+   * Only the series of this shard of a query split across workers (shardOf their labels).
+   * A store should leave the others unread; the engine drops any it returns anyway.
+   */
+  shard?: ShardSpec;
 }
 
 export interface BucketSelection {

@@ -92,8 +92,9 @@ export class StoreReplica {
     mint: number,
     maxt: number,
     resolution: typeof MINUTE_MS | typeof HOUR_MS,
+    hints?: Pick<SelectHints, 'shard'>,
   ): BucketSeries[] | undefined {
-    return this.read(() => selectBuckets(this.st, matchers, mint, maxt, resolution));
+    return this.read(() => selectBuckets(this.st, matchers, mint, maxt, resolution, hints));
   }
 
   /** Series the replica knows (as of its last read). */

@@ -138,8 +138,9 @@ export class TimeSeriesStore {
     mint: number,
     maxt: number,
     resolution: typeof MINUTE_MS | typeof HOUR_MS,
+    hints?: Pick<SelectHints, 'shard'>,
   ): BucketSeries[] | undefined {
-    return selectBuckets(this.st, matchers, mint, maxt, resolution);
+    return selectBuckets(this.st, matchers, mint, maxt, resolution, hints);
   }
 
   labelNames(matchers?: readonly LabelMatcher[]): string[] {

@@ -29,6 +29,7 @@ export {
   type BatchSeries,
 } from './batch.ts';
 export { crc32c } from './crc32c.ts';
+export { shardOf, type ShardKey, type ShardSpec } from './shard.ts';
 export {
   agentIdProblem,
   DEFAULT_TOPIC_PREFIX,

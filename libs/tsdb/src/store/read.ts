@@ -1,7 +1,7 @@
 // Reads: series by label matchers, their samples merged from archived days, sealed chunks,
 // late-sample buffers and heads; downsampled buckets; label names and values.
 
-import { ChunkFormatError, decodeChunk, formatLabels, type LabelMatcher, type Labels } from '@metrics-hub/wire';
+import { ChunkFormatError, decodeChunk, formatLabels, shardOf, type LabelMatcher, type Labels, type ShardSpec } from '@metrics-hub/wire';
 import type { ArchiveHit, ArchiveReadNotes } from '../archive/cold-archive.ts';
 import type { ChunkRow } from '../chunk-table.ts';
 import { StoreError } from '../errors.ts';
@@ -16,7 +16,7 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
   assertOpen(st);
   const archived = archiveHits(st, matchers, mint, maxt, hints);
   const out: StoredSeries[] = [];
-  const ids = st.index.select(matchers);
+  const ids = inShard(st, st.index.select(matchers), hints?.shard);
   const chunkRows = st.chunks.inRangeMany(ids, mint, maxt, hints?.readsAll === true, hints?.tick);
   for (const id of ids) {
     hints?.tick?.(1);
@@ -53,6 +53,7 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
     });
   }
   for (const hits of archived?.only.values() ?? []) {
+    if (hints?.shard && !isInShard(hits[0].labels, hints.shard)) continue;
     const sources = hits.map(archiveSource);
     out.push({
       ref: -1,
@@ -62,6 +63,15 @@ export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: 
     });
   }
   return out;
+}
+
+/** The ids whose series belong to the shard (all without one). */
+function inShard(st: StoreState, ids: number[], shard: ShardSpec | undefined): number[] {
+  return shard ? ids.filter((id) => isInShard(st.states.get(id)!.labels, shard)) : ids;
+}
+
+function isInShard(labels: Labels, shard: ShardSpec): boolean {
+  return shardOf(labels, shard.count, shard.key) === shard.index;
 }
 
 /** Archive hits over [mint, maxt], split into series the store still has (by id) and series only the archive has. */
@@ -130,6 +140,7 @@ export function selectBuckets(
   mint: number,
   maxt: number,
   resolution: typeof MINUTE_MS | typeof HOUR_MS,
+  hints?: Pick<SelectHints, 'shard'>,
 ): BucketSeries[] | undefined {
   assertOpen(st);
   // Archived days past the rollups' retention have only the archive's raw samples: the caller reads those.
@@ -138,7 +149,7 @@ export function selectBuckets(
     if (mint < clockedNewest(st) - kept) return undefined;
   }
   // Rollups cover every sealed sample; the open head is rolled up on the fly.
-  const series = st.index.select(matchers).map((id) => {
+  const series = inShard(st, st.index.select(matchers), hints?.shard).map((id) => {
     const state = st.states.get(id)!;
     st.prepareRead?.(state);
     return { state, kind: kindOf(st, state), head: snapshot(state.head, -Infinity, Infinity) };

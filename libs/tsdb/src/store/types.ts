@@ -1,6 +1,6 @@
 // The store's public types: what callers pass to and get from TimeSeriesStore.
 
-import type { Labels } from '@metrics-hub/wire';
+import type { Labels, ShardSpec } from '@metrics-hub/wire';
 import type { ArchiveStatus } from '../archive/cold-archive.ts';
 import type { RollupBuckets } from '../rollup.ts';
 import type { SeriesKind } from '../rollup-codec.ts';
@@ -75,6 +75,8 @@ export interface SelectHints {
   tick?(units: number): void;
   /** The caller reads the samples of every selected series right away (a query does): they are then fetched together. */
   readsAll?: boolean;
+  /** Only the series of this shard (a query split by series across workers): the others are not read at all. */
+  shard?: ShardSpec;
 }
 
 /** What one run of archiving did. */
