@@ -12,6 +12,7 @@ import {
   type QueryOptions,
   type Queryable,
   type QueryResult,
+  type RangeQueryResult,
 } from '@metrics-hub/promql';
 import { ApiError, invalidParam } from './api-error.ts';
 import { TRUNCATED_WARNING, type EndpointData } from './endpoint.ts';
@@ -109,14 +110,32 @@ export function jobLimits(base: EngineLimits, job: QueryJob): EngineLimits {
   };
 }
 
+/** A range job's evaluation: the engine's own by default, or the merge of a query split across workers. */
+export type RangeEvaluator = (engine: Engine, queryable: Queryable, job: RangeJob, options: QueryOptions) => RangeQueryResult;
+
+type RangeJob = Extract<QueryJob, { kind: 'range' }>;
+
+const evaluateWhole: RangeEvaluator = (engine, queryable, job, options) =>
+  engine.rangeQuerySteps(queryable, job.query, job.start, job.end, job.step, options);
+
+/** The engine a job runs on: `base`, or one with the job's own timeout and lookback. */
+export function jobEngine(base: Engine, job: QueryJob): Engine {
+  return job.timeoutMs === undefined && job.lookbackDeltaMs === undefined ? base : new Engine(jobLimits(base.limits, job));
+}
+
 /** Evaluates a job: the `data` of its answer as JSON text, with its annotations. */
-export function runQueryJob(job: QueryJob, base: Engine, queryable: Queryable, options: QueryOptions = {}): EndpointData {
-  const limits = jobLimits(base.limits, job);
-  const engine = job.timeoutMs === undefined && job.lookbackDeltaMs === undefined ? base : new Engine(limits);
+export function runQueryJob(
+  job: QueryJob,
+  base: Engine,
+  queryable: Queryable,
+  options: QueryOptions = {},
+  evaluateRange: RangeEvaluator = evaluateWhole,
+): EndpointData {
+  const engine = jobEngine(base, job);
   const stats = job.stats ? newQueryStats(() => performance.now()) : undefined;
   const run: QueryOptions = stats ? { ...options, stats } : options;
   if (job.kind === 'range') {
-    const result = engine.rangeQuerySteps(queryable, job.query, job.start, job.end, job.step, run);
+    const result = evaluateRange(engine, queryable, job, run);
     const t0 = performance.now();
     const { times } = result.data;
     const all = result.data.series;

@@ -275,6 +275,9 @@ export class Hub {
   }
 
   private async startServices(): Promise<void> {
+    // The query workers start (and load their replicas) now, not on the first query: a
+    // dashboard opened with the hub then gets its answers at once, its big queries split.
+    void this.queries?.warm();
     const sink: MessageSink = {
       samples: (agentId, payload) => this.ingester.submit(agentId, payload).then((outcome) => agentNotices(outcome, this.now())),
       control: (agentId, kind, payload) => {

@@ -2,6 +2,7 @@
 // with their bytes; other reads go series by series. Both must see the very same samples,
 // late chunks, heads and range edges included.
 import { describe, expect, it } from 'vitest';
+import { shardOf } from '@metrics-hub/wire';
 import { HOUR_MS, MINUTE_MS } from './rollup.ts';
 import type { AppendSeries, TimeSeriesStore } from './store.ts';
 import { eq, readAll, storePerTest, T0 } from './testing/store-fixture.ts';
@@ -76,5 +77,31 @@ describe('reads of a dense selection', () => {
       if (++units > 50) throw stop;
     };
     expect(() => s.select([eq('__name__', 'metric')], T0, T0 + 8 * HOUR_MS, { readsAll: true, tick })).toThrow(stop);
+  });
+});
+
+describe('reads of one shard of a query split across workers', () => {
+  it('return exactly the shard’s series, samples and buckets as the whole read has them', () => {
+    const s = open();
+    fill(s);
+    const matchers = [eq('__name__', 'metric')];
+    const whole = read(s, matchers, T0, T0 + 8 * HOUR_MS, true);
+    const wholeBuckets = s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS)!;
+    const seen: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const shard = { index, count: 3, key: undefined };
+      const mine = s
+        .select(matchers, T0, T0 + 8 * HOUR_MS, { readsAll: true, shard })
+        .map((x) => ({ labels: x.labels, samples: readAll(x) }));
+      expect(mine.every((x) => shardOf(x.labels, 3, undefined) === index)).toBe(true);
+      expect(mine).toEqual(whole.filter((x) => shardOf(x.labels, 3, undefined) === index));
+      const buckets = s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS, { shard })!;
+      expect(buckets).toEqual(wholeBuckets.filter((x) => shardOf(x.labels, 3, undefined) === index));
+      seen.push(...mine.map((x) => x.labels.k));
+    }
+    expect(seen.sort()).toEqual(whole.map((x) => x.labels.k).sort());
+    // The key: series that agree on `k` modulo nothing else share a shard.
+    const byK = s.select(matchers, T0, T0 + 8 * HOUR_MS, { shard: { index: 0, count: 2, key: ['k'] } });
+    expect(byK.every((x) => shardOf({ k: x.labels.k }, 2, ['k']) === 0)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // Jobs and answers are plain data; an answer's body is transferred, not copied.
 
 import type { AnswerEncoding, EncodedAnswer, QueryJob } from '@metrics-hub/http-api';
-import type { EngineLimits, QueryData } from '@metrics-hub/promql';
+import type { EngineLimits, PromqlErrorType, QueryData, ShardAnswer } from '@metrics-hub/promql';
 
 /** A worker's `workerData`: where the store is and how queries are limited. */
 export interface WorkerSetup {
@@ -25,6 +25,36 @@ export interface QueryRequest {
   /** Date.now() milliseconds: the query's timeout counts from when it was asked, queue included. */
   deadline: number;
   encoding: AnswerEncoding;
+  /**
+   * Idle workers the pool set aside for this query: a range query that splits by series
+   * (planShards) runs on them and on this worker at once (see query-pool.ts); 0: alone.
+   */
+  helpers: number;
+}
+
+/** One shard of a query split across workers, for a helper: the job, which shard, and the shared sample count. */
+export interface ShardRequest {
+  type: 'shard';
+  /** The query's id (its cancel flag's value). */
+  id: number;
+  job: QueryJob;
+  index: number;
+  count: number;
+  deadline: number;
+  /** One BigInt64 every shard adds the samples it holds to (the limit applies to the sum). */
+  samples: SharedArrayBuffer;
+}
+
+/** A helper's answer for one shard, passed on by the pool to the query's worker. */
+export interface ShardAnswerMessage {
+  type: 'shard-answer';
+  id: number;
+  index: number;
+  answer?: ShardAnswer;
+  /** The shard failed as the query must: Prometheus's error type and message. */
+  error?: { type: PromqlErrorType; message: string };
+  /** The helper died before answering: the query's worker evaluates the shard itself. */
+  lost?: boolean;
 }
 
 /** A rule's instant query: its data back as the engine gives it, or its error's message. */
@@ -36,7 +66,7 @@ export interface RuleRequest {
   deadline: number;
 }
 
-export type WorkerRequest = QueryRequest | RuleRequest;
+export type WorkerRequest = QueryRequest | RuleRequest | ShardRequest | ShardAnswerMessage;
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -50,6 +80,12 @@ export type WorkerMessage =
       /** An unexpected error's stack, for the hub's log (the client got a 500). */
       internal?: string;
     }
-  | { type: 'rule-answer'; id: number; data?: QueryData; error?: string; outcome: QueryOutcome };
+  | { type: 'rule-answer'; id: number; data?: QueryData; error?: string; outcome: QueryOutcome }
+  /**
+   * From a query's worker once it has planned: into how many shards the query splits (1:
+   * not at all; the helpers set aside go back to the pool), with the shared sample count.
+   */
+  | { type: 'split'; id: number; shards: number; samples?: SharedArrayBuffer }
+  | ShardAnswerMessage;
 
 export type QueryOutcome = 'success' | 'error' | 'timeout' | 'canceled';

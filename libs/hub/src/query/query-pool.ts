@@ -7,6 +7,12 @@
 //                       └─> parse, evaluate, encode, gzip ─> the answer's bytes, transferred
 //   instant(expr, t) (rules) ─> the same queue, never refused ─> the engine's data
 //
+// A range query that finds the queue empty and other workers idle takes them along as
+// helpers: its worker plans (split-query.ts) and, if the query splits by series, the pool
+// gives each helper a shard and passes the helpers' answers back to it (buffers
+// transferred, never read here); otherwise the helpers go back at once. So one user's
+// big query has every core, and a busy hub runs one query per worker, unsplit.
+//
 // A query's timeout counts from when it was asked, as Prometheus counts its queue wait: one
 // still waiting at its deadline is answered with a timeout. A client that goes away
 // (`signal`) takes its query out of the queue, or stops it in its worker (a shared flag the
@@ -16,8 +22,8 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError, encodeError, jobLimits, type AnswerEncoding, type EncodedAnswer, type QueryJob } from '@metrics-hub/http-api';
 import type { MetricFamily } from '@metrics-hub/expfmt';
-import type { EngineLimits, QueryData } from '@metrics-hub/promql';
-import type { QueryOutcome, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
+import { shardAnswerBuffers, type EngineLimits, type QueryData } from '@metrics-hub/promql';
+import type { QueryOutcome, ShardAnswerMessage, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
 import { QueryPoolStats } from './query-stats.ts';
 import { queryWorkerEntry, type WorkerEntry } from './worker-entry.ts';
 
@@ -54,6 +60,10 @@ interface Pending {
   enqueuedMs: number;
   /** Undoes the abort listener and the timers. */
   settle: () => void;
+  /** The worker evaluating it (and merging its shards). */
+  worker?: PoolWorker;
+  /** Workers set aside for its shards, until they answer. */
+  helpers: PoolWorker[];
   timer?: NodeJS.Timeout;
   watchdog?: NodeJS.Timeout;
 }
@@ -62,7 +72,11 @@ interface PoolWorker {
   worker: Worker;
   cancel: Int32Array;
   ready: boolean;
+  /** The query it works on: its own, or one it evaluates a shard of (then `shard` is set). */
   running: Pending | undefined;
+  shard?: number;
+  /** A helper's watchdog over its shard. */
+  watchdog?: NodeJS.Timeout;
 }
 
 export class QueryPool {
@@ -78,9 +92,9 @@ export class QueryPool {
     if (!(o.maxConcurrency >= 1)) throw new Error('query pool: maxConcurrency must be at least 1');
   }
 
-  /** Queries being evaluated now. */
+  /** Queries being evaluated now (a split query counts once). */
   get running(): number {
-    return this.workers.filter((w) => w.running).length;
+    return new Set(this.workers.map((w) => w.running).filter((p) => p !== undefined)).size;
   }
 
   /** Queries waiting for a worker. */
@@ -130,6 +144,7 @@ export class QueryPool {
       task,
       deadline: Date.now() + timeoutMs,
       enqueuedMs: performance.now(),
+      helpers: [],
       settle: () => {
         clearTimeout(p.timer);
         clearTimeout(p.watchdog);
@@ -153,14 +168,19 @@ export class QueryPool {
     return this.workers.some((w) => w.ready && !w.running) || this.workers.length < this.o.maxConcurrency;
   }
 
-  /** Starts a worker ahead of the first query (its start and the replica's load); resolves once one is ready or failed. */
+  /**
+   * Starts every worker ahead of the first query (their start and their replicas' load), so
+   * that the first big query already splits; resolves once none is still starting.
+   */
   warm(): Promise<void> {
-    if (this.closed || this.workers.some((w) => w.ready)) return Promise.resolve();
-    if (this.workers.length === 0) this.startWorker();
+    if (this.closed) return Promise.resolve();
+    while (this.workers.length < this.o.maxConcurrency) this.startWorker();
+    if (this.workers.every((w) => w.ready)) return Promise.resolve();
     return new Promise((resolve) => this.warming.push(resolve));
   }
 
   private warmed(): void {
+    if (this.workers.some((w) => !w.ready)) return;
     for (const resolve of this.warming.splice(0)) resolve();
   }
 
@@ -202,23 +222,83 @@ export class QueryPool {
       const p = this.queue.shift()!;
       this.stats.waited((performance.now() - p.enqueuedMs) / 1000);
       w.running = p;
-      this.watch(w, p);
+      p.worker = w;
+      p.watchdog = this.watch(w, p);
       const t = p.task;
+      if (t.kind === 'query' && t.job.kind === 'range') p.helpers = this.setAside(p);
       const request: WorkerRequest =
         t.kind === 'query'
-          ? { type: 'query', id: p.id, job: t.job, deadline: p.deadline, encoding: t.encoding }
+          ? { type: 'query', id: p.id, job: t.job, deadline: p.deadline, encoding: t.encoding, helpers: p.helpers.length }
           : { type: 'rule', id: p.id, query: t.query, time: t.time, deadline: p.deadline };
       w.worker.postMessage(request);
     }
   }
 
+  /**
+   * Idle workers a range query may split across: all of them when nothing else waits.
+   * The first range query starts the rest of the pool, for the next one to split over.
+   */
+  private setAside(p: Pending): PoolWorker[] {
+    if (this.workers.length < this.o.maxConcurrency && this.workers.every((x) => x.ready)) this.startWorker();
+    if (this.queue.length > 0) return [];
+    const idle = this.workers.filter((x) => x.ready && !x.running);
+    for (const h of idle) h.running = p;
+    return idle;
+  }
+
+  /** The query's worker has planned: shards to the helpers it needs, the others back to the pool. */
+  private onSplit(p: Pending, shards: number, samples: SharedArrayBuffer | undefined): void {
+    const wanted = Math.max(0, shards - 1);
+    const used = p.helpers.slice(0, wanted);
+    for (const h of p.helpers.slice(used.length)) h.running = undefined;
+    p.helpers = used;
+    const t = p.task;
+    if (t.kind === 'query' && samples) {
+      this.stats.split(shards);
+      for (let index = 1; index <= wanted; index++) {
+        const h = used[index - 1];
+        if (!h) {
+          // Its helper died while the query was being planned: the query's worker does its shard.
+          const lost: ShardAnswerMessage = { type: 'shard-answer', id: p.id, index, lost: true };
+          p.worker?.worker.postMessage(lost);
+          continue;
+        }
+        h.shard = index;
+        h.watchdog = this.watch(h, p);
+        const request: WorkerRequest = { type: 'shard', id: p.id, job: t.job, index, count: shards, deadline: p.deadline, samples };
+        h.worker.postMessage(request);
+      }
+    }
+    this.pump();
+  }
+
+  /** A helper is done with its shard: it goes back to the pool, its answer to the query's worker (if still at it). */
+  private onShardAnswer(h: PoolWorker, m: ShardAnswerMessage): void {
+    const p = h.running;
+    h.running = undefined;
+    h.shard = undefined;
+    clearTimeout(h.watchdog);
+    if (p) {
+      p.helpers = p.helpers.filter((x) => x !== h);
+      if (p.worker?.running === p) p.worker.worker.postMessage(m, m.answer ? shardAnswerBuffers(m.answer) : []);
+    }
+    this.pump();
+  }
+
+  /** A query ended: helpers still on its shards stop at their next look at the flag. */
+  private releaseHelpers(p: Pending): void {
+    for (const h of p.helpers) Atomics.store(h.cancel, 0, p.id);
+  }
+
   /** A query still running well past its deadline: its worker is stopped and replaced, the query answered as timed out. */
-  private watch(w: PoolWorker, p: Pending): void {
+  private watch(w: PoolWorker, p: Pending): NodeJS.Timeout {
     const grace = this.o.watchdogGraceMs ?? 30_000;
-    p.watchdog = setTimeout(
+    const watchdog = setTimeout(
       () => {
         if (w.running !== p) return;
+        if (w.shard !== undefined) return this.onGone(w, `its shard of a query ran ${grace} ms past the deadline`);
         w.running = undefined;
+        this.releaseHelpers(p);
         this.fail(
           p,
           'timeout',
@@ -228,7 +308,8 @@ export class QueryPool {
       },
       Math.max(0, p.deadline - Date.now()) + grace,
     );
-    p.watchdog.unref();
+    watchdog.unref();
+    return watchdog;
   }
 
   private startWorker(): void {
@@ -256,9 +337,14 @@ export class QueryPool {
       this.pump();
     } else if (m.type === 'failed') {
       this.onGone(w, `it could not open the store: ${m.message}`);
+    } else if (m.type === 'shard-answer') {
+      this.onShardAnswer(w, m);
+    } else if (m.type === 'split') {
+      if (w.running?.id === m.id) this.onSplit(w.running, m.shards, m.samples);
     } else if (w.running?.id === m.id) {
       const p = w.running;
       w.running = undefined;
+      this.releaseHelpers(p);
       p.settle();
       this.stats.count(m.outcome);
       if (m.type === 'answer' && p.task.kind === 'query') {
@@ -280,6 +366,19 @@ export class QueryPool {
     if (this.closed) return;
     this.o.log(`query: a query worker stopped (${why})`);
     void w.worker.terminate();
+    const helped = w.running && w.running.worker !== w ? w.running : undefined;
+    if (helped) {
+      if (w.shard === undefined) {
+        // Set aside, no shard given yet: the query splits over the helpers left (see onSplit).
+        helped.helpers = helped.helpers.filter((x) => x !== w);
+        this.pump();
+      } else {
+        // Its shard is evaluated by the query's worker itself.
+        this.onShardAnswer(w, { type: 'shard-answer', id: helped.id, index: w.shard, lost: true });
+      }
+      return;
+    }
+    if (w.running) this.releaseHelpers(w.running);
     const failed = w.running ?? (w.ready ? undefined : this.queue.shift());
     if (failed)
       this.fail(failed, 'error', new ApiError('internal', `the query worker stopped (${why}): the query was not answered; try again`));
@@ -293,9 +392,8 @@ export class QueryPool {
       this.fail(p, 'canceled', new ApiError('canceled', 'query was canceled: the client went away'));
       return;
     }
-    // Running: the worker stops at its next look at the flag, and answers `canceled`.
-    const w = this.workers.find((x) => x.running === p);
-    if (w) Atomics.store(w.cancel, 0, p.id);
+    // Running: its workers stop at their next look at the flag, and answer `canceled`.
+    for (const w of this.workers) if (w.running === p) Atomics.store(w.cancel, 0, p.id);
   }
 
   private expire(p: Pending): void {

@@ -1,5 +1,6 @@
 // What the query pool counts, as the hub's own metrics (/metrics, and its store): queries
-// running and waiting now, how long they waited for a worker, and how they ended.
+// running and waiting now, how long they waited for a worker, how many were split across
+// workers, and how they ended.
 
 import type { MetricFamily } from '@metrics-hub/expfmt';
 import type { QueryOutcome } from './protocol.ts';
@@ -14,9 +15,18 @@ export class QueryPoolStats {
   private readonly waitCounts = new Array<number>(WAIT_BUCKETS.length).fill(0);
   private waitSum = 0;
   private waitCount = 0;
+  /** Queries split across workers, and the shards they were split into. */
+  splits = 0;
+  shards = 0;
 
   count(outcome: CountedOutcome): void {
     this.outcomes[outcome]++;
+  }
+
+  /** A query was split into `shards`, one per worker. */
+  split(shards: number): void {
+    this.splits++;
+    this.shards += shards;
   }
 
   /** A query left the queue for a worker after `seconds`. */
@@ -51,6 +61,20 @@ export class QueryPoolStats {
           { name: `${wait}_sum`, labels: {}, value: this.waitSum },
           { name: `${wait}_count`, labels: {}, value: this.waitCount },
         ],
+      },
+      {
+        name: 'metrics_hub_query_splits_total',
+        type: 'counter',
+        help: 'Range queries split by series across idle query workers (each worker one shard).',
+        unit: '',
+        samples: [{ name: 'metrics_hub_query_splits_total', labels: {}, value: this.splits }],
+      },
+      {
+        name: 'metrics_hub_query_shards_total',
+        type: 'counter',
+        help: 'Shards the split queries were evaluated in (the split query worker included).',
+        unit: '',
+        samples: [{ name: 'metrics_hub_query_shards_total', labels: {}, value: this.shards }],
       },
       {
         name: 'metrics_hub_queries_total',

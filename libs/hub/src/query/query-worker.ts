@@ -3,12 +3,15 @@
 // one query at a time, each on one consistent cut of the store, and posts back the bytes
 // of the answer (a rule's query: its data), so that the hub's main thread, which commits
 // agent batches and sends their PUBACKs, never evaluates a query. Started by query-pool.ts.
+// A range query given helpers may split across them (split-query.ts); a worker set aside
+// as a helper evaluates one shard of another's query.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeError, encodeSuccess, runQueryJob } from '@metrics-hub/http-api';
+import { encodeError, encodeSuccess, runQueryJob, type EndpointData } from '@metrics-hub/http-api';
 import { Engine, PromqlError } from '@metrics-hub/promql';
 import { StoreReplica } from '@metrics-hub/tsdb';
 import type { QueryOutcome, QueryRequest, RuleRequest, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
+import { answerShard, overLimit, QuerySplitter } from './split-query.ts';
 
 const port = parentPort;
 if (!port) throw new Error('query-worker.ts runs as a worker thread of the hub (query-pool.ts), not on its own');
@@ -29,14 +32,30 @@ try {
 }
 const engine = new Engine(setup.limits);
 const cancel = new Int32Array(setup.cancel);
+const splitter = new QuerySplitter(post, replica, engine);
+const cancelledFlag = (id: number) => () => Atomics.load(cancel, 0) === id;
 
-port.on('message', (m: WorkerRequest) => (m.type === 'rule' ? rule(m) : query(m)));
+port.on('message', (m: WorkerRequest) => {
+  if (m.type === 'rule') rule(m);
+  else if (m.type === 'query') void query(m);
+  else if (m.type === 'shard') answerShard(m, engine, replica, cancelledFlag(m.id), post);
+  else splitter.onAnswer(m);
+});
 
-function query(m: QueryRequest): void {
-  const cancelled = () => Atomics.load(cancel, 0) === m.id;
+async function query(m: QueryRequest): Promise<void> {
+  const cancelled = cancelledFlag(m.id);
   let message: WorkerMessage;
   try {
-    const data = replica.read(() => runQueryJob(m.job, engine, replica, { deadline: m.deadline, cancelled }));
+    const options = { deadline: m.deadline, cancelled };
+    let data: EndpointData | undefined;
+    try {
+      const merged = m.helpers > 0 ? await splitter.split(m, options) : undefined;
+      if (merged) data = replica.read(() => runQueryJob(m.job, engine, replica, options, merged));
+    } catch (e) {
+      // Split, past the sample limit: whole, the query may be within it.
+      if (!overLimit(e)) throw e;
+    }
+    data ??= replica.read(() => runQueryJob(m.job, engine, replica, options));
     message = { type: 'answer', id: m.id, answer: encodeSuccess(data, m.encoding), outcome: 'success' };
   } catch (e) {
     const { answer, internal } = encodeError(e, m.encoding);
@@ -47,7 +66,7 @@ function query(m: QueryRequest): void {
 
 /** A rule's query: the data as the engine gives it (the rule manager on the main thread does the rest). */
 function rule(m: RuleRequest): void {
-  const cancelled = () => Atomics.load(cancel, 0) === m.id;
+  const cancelled = cancelledFlag(m.id);
   try {
     const { data } = replica.read(() => engine.instantQuery(replica, m.query, m.time, { deadline: m.deadline, cancelled }));
     post({ type: 'rule-answer', id: m.id, data, outcome: 'success' });
