@@ -174,20 +174,14 @@ function insert(sorted: Float64Array, len: number, v: number): number {
 /** remove(old) then insert(v), in one move of the values between the two places. */
 function replace(sorted: Float64Array, len: number, old: number, v: number): void {
   const from = upperBound(sorted, len, old) - 1;
-  if (v >= old) {
-    // The values in (from, to) move down one; v goes just below the first value above it.
-    let to = from + 1;
-    while (to < len && sorted[to] <= v) {
-      sorted[to - 1] = sorted[to];
-      to++;
-    }
+  // v goes just above the values <= v (after old left); copyWithin moves the values
+  // between the two places in one memmove, faster than moving them one by one.
+  const to = upperBound(sorted, len, v);
+  if (to > from) {
+    sorted.copyWithin(from, from + 1, to);
     sorted[to - 1] = v;
   } else {
-    let to = from;
-    while (to > 0 && sorted[to - 1] > v) {
-      sorted[to] = sorted[to - 1];
-      to--;
-    }
+    sorted.copyWithin(to + 1, to, from);
     sorted[to] = v;
   }
 }
