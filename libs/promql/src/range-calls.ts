@@ -12,6 +12,8 @@ import { mergeSameLabels } from './series-set.ts';
 import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
 import { withoutName, type StepSeries, type Value } from './values.ts';
 
+const NO_WINDOWS = { lo: new Int32Array(0), hi: new Int32Array(0) };
+
 /** Range functions whose output keeps the metric name (they return a sample as it was). */
 const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
 
@@ -63,12 +65,20 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     const r = ctx.newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels));
     const b = s.buckets;
     ctx.tick(ctx.steps);
-    const { lo, hi } = windowIndexes(b.ends, b.length, ends, rangeMs);
+    // Buckets every `resolution` without a gap (the common case) place each window by
+    // arithmetic; others are searched for.
+    const n = b.length;
+    const e0 = n > 0 ? b.ends[0] : 0;
+    let dense = n > 0 && e0 % resolution === 0;
+    for (let k = 1; dense && k < n; k++) dense = b.ends[k] === e0 + k * resolution;
+    const { lo, hi } = dense ? NO_WINDOWS : windowIndexes(b.ends, n, ends, rangeMs);
     const w = e.name === 'rate' || e.name === 'increase' ? new BucketWindows(b) : undefined;
     for (let i = 0; i < ctx.steps; i++) {
       const end = ends[i];
-      const to = hi[i];
-      const from = lo[i];
+      // How many bucket ends are <= end, and <= end - range: whole numbers, as every end
+      // here is a multiple of the resolution.
+      const to = dense ? Math.min(n, Math.max(0, (end - e0) / resolution + 1)) : hi[i];
+      const from = dense ? Math.min(n, Math.max(0, (end - rangeMs - e0) / resolution + 1)) : lo[i];
       if (to === from) continue;
       const v = fn(b, from, to, end - rangeMs, end, w);
       if (v === undefined) continue;

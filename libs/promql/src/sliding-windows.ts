@@ -5,17 +5,19 @@
 // first plus the value before each reset in order (only the resets are remembered), and
 // a quantile still reads ranks of the window's sorted values (the sorted window is
 // updated rather than sorted again). Sums are not slid: a compensated sum depends on the
-// order it was built in, so avg_over_time and friends start over at every step.
+// order it was built in, so avg_over_time and friends start over at every step. deriv and
+// predict_linear are the exception (sliding-regression.ts): upstream's sums cancel so badly
+// that its own floats are off by far more than sliding ones, so there only the answer up
+// to rounding is kept, not the floats.
 
 import {
   extrapolateIncrease,
   invalidQuantileWarning,
   lacksCounterSuffix,
-  linearRegression,
   possibleNonCounterInfo,
   sortedQuantile,
-  sumsStayFinite,
 } from './functions/index.ts';
+import { slidingRegression } from './sliding-regression.ts';
 import type { PointSeries } from './values.ts';
 
 /** Every step's window (end - range, end] of ascending timestamps, as index bounds [lo[i], hi[i]). */
@@ -172,20 +174,14 @@ function insert(sorted: Float64Array, len: number, v: number): number {
 /** remove(old) then insert(v), in one move of the values between the two places. */
 function replace(sorted: Float64Array, len: number, old: number, v: number): void {
   const from = upperBound(sorted, len, old) - 1;
-  if (v >= old) {
-    // The values in (from, to) move down one; v goes just below the first value above it.
-    let to = from + 1;
-    while (to < len && sorted[to] <= v) {
-      sorted[to - 1] = sorted[to];
-      to++;
-    }
+  // v goes just above the values <= v (after old left); copyWithin moves the values
+  // between the two places in one memmove, faster than moving them one by one.
+  const to = upperBound(sorted, len, v);
+  if (to > from) {
+    sorted.copyWithin(from, from + 1, to);
     sorted[to - 1] = v;
   } else {
-    let to = from;
-    while (to > 0 && sorted[to - 1] > v) {
-      sorted[to] = sorted[to - 1];
-      to--;
-    }
+    sorted.copyWithin(to + 1, to, from);
     sorted[to] = v;
   }
 }
@@ -196,37 +192,9 @@ function remove(sorted: Float64Array, len: number, v: number): number {
   return len - 1;
 }
 
-/**
- * deriv and predict_linear: each window's regression computed afresh, as upstream does,
- * but without the overflow test where the series' values show no sum can overflow.
- */
-function regression(predict: boolean): SeriesFunction {
-  return (s) => {
-    const { ts, vs, n } = s.p;
-    let maxAbsY = 0;
-    for (let i = 0; i < n; i++) {
-      const a = Math.abs(vs[i]);
-      if (a === Infinity) return false;
-      if (a > maxAbsY) maxAbsY = a;
-    }
-    const { lo, hi } = s.w;
-    for (let i = 0; i < lo.length; i++) {
-      const a = lo[i];
-      const b = hi[i];
-      s.tick(1 + b - a);
-      if (b - a < 2) continue;
-      const at = predict ? s.evalTimes[i] : ts[a];
-      const [slope, intercept] = linearRegression(ts, vs, a, b, at, sumsStayFinite(ts, a, b, at, maxAbsY));
-      s.values[i] = predict ? slope * s.args[0][i] + intercept : slope;
-      s.has[i] = 1;
-    }
-    return true;
-  };
-}
-
 export const SERIES_FUNCTIONS: Readonly<Record<string, SeriesFunction>> = {
-  deriv: regression(false),
-  predict_linear: regression(true),
+  deriv: (s) => slidingRegression(s, false),
+  predict_linear: (s) => slidingRegression(s, true),
   rate: slidingIncrease(true, true),
   increase: slidingIncrease(true, false),
   delta: slidingIncrease(false, false),
