@@ -128,7 +128,9 @@ try {
       'answers',
       "the hub's last answer to each query against Prometheus's: same series, values within 1e-6 (topk: step by step). Where they " +
         "differ, both are asked again 5 s off the minute, where no sample sits on a window's left edge: Prometheus 2.42 counts a " +
-        'sample there, the hub (as Prometheus 3) does not, so a difference that goes away there is that rule',
+        'sample there, the hub (as Prometheus 3) does not, so a difference that goes away there is that rule. One more: in the ' +
+        "first minutes of a counter that starts near zero, rate() caps its extrapolation at the counter's zero point before " +
+        'the half-interval rule in 2.42 and after it since 2.51 (prometheus/prometheus#13725), as the hub does',
     ]);
   if (notes.length) printTable('Notes', notes);
   printTable(
