@@ -209,8 +209,11 @@ export function readDecimal(r: ByteReader, br: BitReader, out: Float64Array, cou
     }
   }
   out[0] = n0;
+  // x / 1 is x bit for bit: integer columns (rollup rows, counts) skip the division.
   if (ref === null) {
-    for (let i = 0; i < count; i++) out[i] = out[i] / p;
+    if (p !== 1) for (let i = 0; i < count; i++) out[i] = out[i] / p;
+  } else if (p === 1) {
+    for (let i = 0; i < count; i++) out[i] = out[i] + Math.round(ref[i]);
   } else {
     for (let i = 0; i < count; i++) out[i] = (out[i] + Math.round(ref[i] * p)) / p;
   }
