@@ -33,6 +33,7 @@ import {
   scaleValues,
   type SeriesKind,
 } from './rollup-codec.ts';
+import { prepareRangeScan, scanRanges } from './key-ranges.ts';
 import { idRuns, rollupKey, rollupKeyParts } from './row-keys.ts';
 import type { SampleBlock } from './sample-merge.ts';
 import type { SeriesState } from './series-state.ts';
@@ -59,7 +60,7 @@ export class RollupStore {
     this.stmt = {
       put: db.prepare('INSERT OR REPLACE INTO rollups (key, data) VALUES (?, ?)'),
       get: db.prepare('SELECT data FROM rollups WHERE key = ?').pluck(),
-      inKeyRange: db.prepare('SELECT key, data FROM rollups WHERE key >= ? AND key < ?').raw(true),
+      inKeyRanges: prepareRangeScan(db, 'rollups', ['key', 'data']),
       first: db.prepare('SELECT min(key) FROM rollups WHERE key >= ? AND key < ?').pluck(),
       last: db.prepare('SELECT max(key) FROM rollups WHERE key >= ? AND key < ?').pluck(),
       keysIn: db.prepare('SELECT key FROM rollups WHERE key >= ? AND key < ?').pluck(),
@@ -199,21 +200,32 @@ export class RollupStore {
 
   /**
    * Stored 1 m rows with window_start in [from, to) of each series in `ids` (ascending),
-   * in window order: per window, one range scan per run of nearby ids.
+   * in window order: one statement over a key range per window and run of nearby ids.
    */
   private rowsMany(ids: readonly number[], from: number, to: number): Map<number, Row[]> {
     const out = new Map<number, Row[]>();
     for (const id of ids) out.set(id, []);
     const runs = idRuns(ids);
     const b = this.bounds.get(MINUTE_MS)!;
+    const lo: number[] = [];
+    const hi: number[] = [];
     for (let w = Math.max(from, b.first); w < to && w <= b.last; w += this.windowMs) {
       const base = this.key(MINUTE_MS, w, 0);
       for (const [first, last] of runs) {
-        for (const row of this.stmt.inKeyRange.iterate(base + first, base + last + 1) as IterableIterator<[number, Uint8Array]>) {
-          out.get(row[0] - base)?.push({ window_start: w, data: row[1] });
-        }
+        lo.push(base + first);
+        hi.push(base + last + 1);
       }
     }
+    let ordered = true;
+    scanRanges<[number, Uint8Array]>(this.stmt.inKeyRanges, lo, hi, (row) => {
+      const { windowIndex, seriesId } = rollupKeyParts(row[0]);
+      const list = out.get(seriesId);
+      if (list === undefined) return;
+      const windowStart = windowIndex * this.windowMs;
+      if (list.length && list[list.length - 1].window_start >= windowStart) ordered = false;
+      list.push({ window_start: windowStart, data: row[1] });
+    });
+    if (!ordered) for (const list of out.values()) list.sort((x, y) => x.window_start - y.window_start);
     return out;
   }
 

@@ -101,9 +101,7 @@ export class BitReader {
       const ext = (short - 1 - x) >>> 31;
       if (avail === 0) {
         cur =
-          pos + 4 <= limit
-            ? bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24)
-            : tail(bytes, pos, limit);
+          pos + 4 <= limit ? bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24) : tail(bytes, pos, limit);
         pos += 4;
         avail = 32;
       }
