@@ -43,8 +43,8 @@ const EMPTY = new Uint8Array(0);
 const MIN_WINDOW_INDEX = -(2 ** 25);
 const MAX_WINDOW_INDEX = 2 ** 25 - 1;
 
-/** Sealed raw samples of a series in (fromExclusive, to], merged. */
-export type RawReader = (state: SeriesState, fromExclusive: number, to: number) => SampleBlock;
+/** Sealed raw samples of each series in (fromExclusive, to], merged (one read for them all). */
+export type RawReader = (states: readonly SeriesState[], fromExclusive: number, to: number) => SampleBlock[];
 
 export class RollupStore {
   private readonly stmt;
@@ -177,25 +177,50 @@ export class RollupStore {
     );
     // A row holds the minutes of one chunk window at most.
     const perRow = Math.ceil(this.windowMs / MINUTE_MS) + 1;
-    return series.map(({ state, kind, head }) => {
+    const raw = this.rawWindows(series, rows);
+    return series.map(({ state, kind, head }, s) => {
       const mine = rows.get(state.id) ?? [];
-      const raw = mine.map((row) =>
-        row.data.byteLength === 0
-          ? maskToKind(bucketsOfRaw(this.readRaw(state, row.window_start, row.window_start + this.windowMs), MINUTE_MS), kind)
-          : undefined,
-      );
       const fromHead = head?.length ? maskToKind(bucketsOfRaw(head, MINUTE_MS), kind) : undefined;
       let capacity = fromHead?.length ?? 0;
-      for (let k = 0; k < mine.length; k++) capacity += raw[k]?.length ?? perRow;
+      for (let k = 0; k < mine.length; k++) capacity += raw[s]?.get(k)?.length ?? perRow;
       const all = emptyBuckets(capacity);
       mine.forEach((row, k) => {
-        const computed = raw[k];
+        const computed = raw[s]?.get(k);
         if (computed) copyBuckets(computed, all, all.length);
         else all.length += this.decodeInto(row.data, state, all, all.length);
       });
       if (fromHead) copyBuckets(fromHead, all, all.length);
       return clipBuckets(joinInPlace(all), mint, maxt);
     });
+  }
+
+  /**
+   * 1 m buckets of the raw samples of the windows whose rows say to read those (empty rows:
+   * sparse data), by series and row: one read per window for all the series it has them for.
+   */
+  private rawWindows(
+    series: readonly { state: SeriesState; kind: SeriesKind }[],
+    rows: Map<number, Row[]>,
+  ): (Map<number, RollupBuckets> | undefined)[] {
+    const wanted = new Map<number, { s: number; k: number }[]>();
+    series.forEach(({ state }, s) => {
+      rows.get(state.id)?.forEach((row, k) => {
+        if (row.data.byteLength === 0) pushTo(wanted, row.window_start, { s, k });
+      });
+    });
+    const out: (Map<number, RollupBuckets> | undefined)[] = [];
+    for (const [windowStart, list] of wanted) {
+      const blocks = this.readRaw(
+        list.map(({ s }) => series[s].state),
+        windowStart,
+        windowStart + this.windowMs,
+      );
+      list.forEach(({ s, k }, j) => {
+        const byRow = (out[s] ??= new Map());
+        byRow.set(k, maskToKind(bucketsOfRaw(blocks[j], MINUTE_MS), series[s].kind));
+      });
+    }
+    return out;
   }
 
   /**
@@ -280,7 +305,7 @@ export class RollupStore {
     for (const row of rows) {
       parts.push(
         row.data.byteLength === 0
-          ? maskToKind(bucketsOfRaw(this.readRaw(state, row.window_start, row.window_start + this.windowMs), MINUTE_MS), kind)
+          ? maskToKind(bucketsOfRaw(this.readRaw([state], row.window_start, row.window_start + this.windowMs)[0], MINUTE_MS), kind)
           : this.decode(row.data, state),
       );
     }
@@ -316,4 +341,10 @@ interface Row {
 export function bucketsOfRaw(block: SampleBlock, resolution: number): RollupBuckets {
   const minutes = rollupSamples(block.timestamps, block.values, block.length, MINUTE_MS);
   return resolution === MINUTE_MS ? minutes : coarsen(minutes, resolution);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
