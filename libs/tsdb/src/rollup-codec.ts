@@ -16,7 +16,20 @@
 // own decimal decoding.
 
 import { decodeColumns, encodeColumns, isStaleNaN } from '@metrics-hub/wire';
-import { COUNT, emptyBuckets, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, RESETS, SUM, type RollupBuckets } from './rollup.ts';
+import {
+  COUNT,
+  emptyBuckets,
+  FIRST,
+  FIRST_OFFSET,
+  LAST,
+  LAST_OFFSET,
+  MAX,
+  MIN,
+  RESETS,
+  ROLLUP_COLUMNS,
+  SUM,
+  type RollupBuckets,
+} from './rollup.ts';
 
 export type { SeriesKind } from '@metrics-hub/wire';
 import type { SeriesKind } from '@metrics-hub/wire';
@@ -234,11 +247,30 @@ export function decodeRollupRowInto(bytes: Uint8Array, out: RollupBuckets, at: n
   if (d.timestamps !== ends) throw new RangeError(`a rollup row of ${n} buckets does not fit at ${at} of ${out.ends.length}`);
   const end = at + n;
   const unkept = counter ? UNKEPT.counter : UNKEPT.gauge;
-  for (let k = 0; k < unkept.length; k++) c[unkept[k]].fill(NaN, at, end);
+  // Columns of bucketsFor share one array: filled once.
+  for (let k = 0; k < unkept.length; k++) if (k === 0 || c[unkept[k]] !== c[unkept[k - 1]]) c[unkept[k]].fill(NaN, at, end);
   for (let k = 0, j = 0; k < kept.length; k++) if (mask & (1 << k)) c[kept[k]].fill(constantScratch[j++], at, end);
   if (scale >= 0) undoDifferences(c, counter, at, end, POW10[scale]);
   out.length = Math.max(out.length, end);
   return n;
+}
+
+/**
+ * Room for `capacity` buckets of a series of `kind`, in one allocation: the columns the kind
+ * does not keep (NaN throughout) share one array. Fewer bytes to clear and collect for a
+ * read of many series; a reader must not write a number into those columns.
+ */
+export function bucketsFor(kind: SeriesKind, capacity: number): RollupBuckets {
+  const kept = KEPT[kind];
+  const all = new Float64Array(capacity * (kept.length + 2));
+  const column = (k: number) => all.subarray(k * capacity, (k + 1) * capacity);
+  const shared = column(kept.length + 1).fill(NaN);
+  const columns: Float64Array[] = [];
+  for (let c = 0; c < ROLLUP_COLUMNS.length; c++) {
+    const k = kept.indexOf(c);
+    columns.push(k < 0 ? shared : column(k + 1));
+  }
+  return { length: 0, ends: column(0), columns };
 }
 
 const constantScratch: number[] = [];

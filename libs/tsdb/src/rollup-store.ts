@@ -23,6 +23,7 @@ import {
   type RollupBuckets,
 } from './rollup.ts';
 import {
+  bucketsFor,
   decimalScale,
   decodeRollupRow,
   decodeRollupRowInto,
@@ -183,7 +184,7 @@ export class RollupStore {
       const fromHead = head?.length ? maskToKind(bucketsOfRaw(head, MINUTE_MS), kind) : undefined;
       let capacity = fromHead?.length ?? 0;
       for (let k = 0; k < mine.length; k++) capacity += raw[s]?.get(k)?.length ?? perRow;
-      const all = emptyBuckets(capacity);
+      const all = bucketsFor(kind, capacity);
       mine.forEach((row, k) => {
         const computed = raw[s]?.get(k);
         if (computed) copyBuckets(computed, all, all.length);
