@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@metrics-hub/testing';
-import { decimalScale, decodeRollupRow, decodeRollupRowInto, encodeRollupRow, scaleValues } from './rollup-codec.ts';
+import { decimalScale, decodeRollupRow, decodeRollupRowInto, encodeRollupRow, rollupRowLength, scaleValues } from './rollup-codec.ts';
 import { emptyBuckets, MINUTE_MS, rollupSamples } from './rollup.ts';
 
 describe('rollup rows', () => {
@@ -12,7 +12,9 @@ describe('rollup rows', () => {
       b.length = 3;
       b.ends.set([60_000, 120_000, 180_000]);
       for (const col of b.columns) col.fill(value);
-      const d = decodeRollupRow(encodeRollupRow(b, 'gauge', -1)).buckets;
+      const row = encodeRollupRow(b, 'gauge', -1);
+      const d = decodeRollupRow(row).buckets;
+      expect(rollupRowLength(row, 100)).toBe(3);
       expect(Array.from(d.columns[0])).toEqual([value, value, value]);
       expect(Object.is(d.columns[7][0], value)).toBe(true);
     },
@@ -29,7 +31,7 @@ describe('decodeRollupRowInto', () => {
     ['gauge', false],
   ] as const)('matches decodeRollupRow for a %s (decimal values: %s)', (kind, decimal) => {
     const random = seededRandom(decimal ? 7 : 8);
-    const n = 700;
+    const n = 1300; // over 127 buckets: a two-byte count
     const ts = new Float64Array(n);
     const vs = new Float64Array(n);
     let v = 1000;
@@ -46,6 +48,8 @@ describe('decodeRollupRowInto', () => {
     const out = emptyBuckets(expected.length + 5);
     out.length = 5;
     expect(decodeRollupRowInto(row, out, 5)).toBe(expected.length);
+    expect(rollupRowLength(row, 1000)).toBe(expected.length);
+    expect(rollupRowLength(row, 10)).toBe(10);
     expect(out.length).toBe(expected.length + 5);
     const bits = (a: Float64Array) => Array.from(new Uint32Array(a.slice().buffer));
     expect(bits(out.ends.subarray(5))).toEqual(bits(expected.ends));

@@ -273,6 +273,35 @@ export function bucketsFor(kind: SeriesKind, capacity: number): RollupBuckets {
   return { length: 0, ends: column(0), columns };
 }
 
+/**
+ * The number of buckets a row says it holds, read from its header without checking the
+ * row (decodeRollupRowInto does), or `atMost` when the header is cut short or says more:
+ * room to allocate before decoding.
+ */
+export function rollupRowLength(bytes: Uint8Array, atMost: number): number {
+  if (bytes.length < 4 || bytes[0] !== FORMAT) return atMost;
+  const kept = bytes[1] === 1 ? KEPT.counter : KEPT.gauge;
+  let pos = 4;
+  for (let k = 0; k < kept.length; k++) {
+    if (!(bytes[3] & (1 << k))) continue;
+    if (bytes[pos] === 1) pos += 9;
+    else {
+      pos++;
+      while (pos < bytes.length && bytes[pos] >= 0x80) pos++;
+      pos++;
+    }
+  }
+  // The columns chunk: u8 version, u8 kind, uvarint count.
+  pos += 2;
+  let count = 0;
+  for (let shift = 1; pos < bytes.length && shift < 2 ** 21; shift *= 0x80) {
+    const byte = bytes[pos++];
+    count += (byte & 0x7f) * shift;
+    if (byte < 0x80) return Math.min(count, atMost);
+  }
+  return atMost;
+}
+
 const constantScratch: number[] = [];
 const UNKEPT: Record<SeriesKind, readonly number[]> = {
   counter: [SUM, MIN, MAX],

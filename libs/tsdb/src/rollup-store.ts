@@ -31,6 +31,7 @@ import {
   encodeRollupRow,
   maskToKind,
   RollupFormatError,
+  rollupRowLength,
   scaleValues,
   type SeriesKind,
 } from './rollup-codec.ts';
@@ -183,7 +184,7 @@ export class RollupStore {
       const mine = rows.get(state.id) ?? [];
       const fromHead = head?.length ? maskToKind(bucketsOfRaw(head, MINUTE_MS), kind) : undefined;
       let capacity = fromHead?.length ?? 0;
-      for (let k = 0; k < mine.length; k++) capacity += raw[s]?.get(k)?.length ?? perRow;
+      for (let k = 0; k < mine.length; k++) capacity += raw[s]?.get(k)?.length ?? rollupRowLength(mine[k].data, perRow);
       const all = bucketsFor(kind, capacity);
       mine.forEach((row, k) => {
         const computed = raw[s]?.get(k);
