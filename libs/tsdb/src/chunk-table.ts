@@ -142,15 +142,17 @@ export class ChunkTable {
     const to = Math.min(this.windowOf(maxt), this.lastWindow);
     const lo: number[] = [];
     const hi: number[] = [];
+    const rows: number[] = [];
     for (let w = from; w <= to; w++) {
       for (const [first, last] of runs) {
         lo.push(chunkKey(w, first, 0));
         hi.push(chunkKey(w, last + 1, 0));
+        rows.push(last - first + 1);
       }
     }
     const perSeries = chunkKey(0, 1, 0) - chunkKey(0, 0, 0);
     const perWindow = chunkKey(1, 0, 0) - chunkKey(0, 0, 0);
-    scanRanges<[number, number, number, number, Uint8Array?]>(withData ? this.stmt.scanWithData : this.stmt.scan, lo, hi, (row) => {
+    scanRanges<[number, number, number, number, Uint8Array?]>(withData ? this.stmt.scanWithData : this.stmt.scan, lo, hi, rows, (row) => {
       tick?.(1);
       const w = Math.floor(row[0] / perWindow);
       const list = out.get(Math.floor((row[0] - w * perWindow) / perSeries));

@@ -13,7 +13,7 @@ describe('scanRanges', () => {
     db.transaction(() => {
       for (let k = 0; k < 30_000; k++) insert.run(base + k, `v${k}`);
     })();
-    // 9,000 ranges of two keys each, every third pair, listed from the last to the first.
+    // 9,000 ranges of two keys each (several statements), every third pair, listed from the last to the first.
     const lo: number[] = [];
     const hi: number[] = [];
     for (let k = 26_997; k >= 0; k -= 3) {
@@ -21,7 +21,13 @@ describe('scanRanges', () => {
       hi.push(base + k + 2);
     }
     const seen: [number, string][] = [];
-    scanRanges<[number, string]>(prepareRangeScan(db, 't', ['key', 'v']), lo, hi, (row) => seen.push(row));
+    scanRanges<[number, string]>(
+      prepareRangeScan(db, 't', ['key', 'v']),
+      lo,
+      hi,
+      lo.map(() => 2),
+      (row) => seen.push(row),
+    );
     const expected = lo.flatMap((l) => [l, l + 1]).map((key) => [key, `v${key - base}`]);
     expect(seen).toEqual(expected);
     db.close();
@@ -32,7 +38,7 @@ describe('scanRanges', () => {
     db.exec('CREATE TABLE t (key INTEGER PRIMARY KEY, v TEXT NOT NULL)');
     db.prepare('INSERT INTO t (key, v) VALUES (1, ?)').run('x');
     const seen: unknown[] = [];
-    scanRanges(prepareRangeScan(db, 't', ['key', 'v']), [], [], (row) => seen.push(row));
+    scanRanges(prepareRangeScan(db, 't', ['key', 'v']), [], [], [], (row) => seen.push(row));
     expect(seen).toEqual([]);
     db.close();
   });

@@ -7,8 +7,12 @@
 
 import type Database from 'better-sqlite3';
 
-/** Ranges per statement: bounds the JSON text of a read over a long time span. */
-const BATCH = 4096;
+/**
+ * Rows (as the callers estimate them) per statement: a statement's rows are fetched at once
+ * (faster than one call per row), so this bounds how long a read runs before its visitor
+ * sees a row and may stop it (a query past its deadline), and the JSON text of the ranges.
+ */
+const BATCH_ROWS = 4096;
 
 /**
  * A statement over `table` that returns `columns` of the rows whose rowid lies in any
@@ -21,19 +25,29 @@ export function prepareRangeScan(db: Database.Database, table: string, columns: 
     .raw(true);
 }
 
-/** Rows of `stmt` (from prepareRangeScan) over the ranges [lo[k], hi[k]), handed to `visit` in the order of the ranges. */
+/**
+ * Rows of `stmt` (from prepareRangeScan) over the ranges [lo[k], hi[k]), handed to `visit`
+ * in the order of the ranges; `rows[k]` is about how many rows range k holds (one per
+ * series, for the callers' ranges), which sizes the batches.
+ */
 export function scanRanges<Row extends unknown[]>(
   stmt: Database.Statement,
   lo: readonly number[],
   hi: readonly number[],
+  rows: readonly number[],
   visit: (row: Row) => void,
 ): void {
-  for (let from = 0; from < lo.length; from += BATCH) {
-    const to = Math.min(lo.length, from + BATCH);
+  let from = 0;
+  while (from < lo.length) {
     let json = '[';
-    for (let k = from; k < to; k++) json += `${k > from ? ',' : ''}[${lo[k]},${hi[k]}]`;
+    let batch = 0;
+    let k = from;
+    for (; k < lo.length && (k === from || batch + rows[k] <= BATCH_ROWS); k++) {
+      json += `${k > from ? ',' : ''}[${lo[k]},${hi[k]}]`;
+      batch += rows[k];
+    }
     json += ']';
-    // Streamed, so that a visitor that stops the read (a query past its deadline) stops it at once.
-    for (const row of stmt.iterate(json) as IterableIterator<Row>) visit(row);
+    for (const row of stmt.all(json) as Row[]) visit(row);
+    from = k;
   }
 }

@@ -236,15 +236,17 @@ export class RollupStore {
     const b = this.bounds.get(MINUTE_MS)!;
     const lo: number[] = [];
     const hi: number[] = [];
+    const rows: number[] = [];
     for (let w = Math.max(from, b.first); w < to && w <= b.last; w += this.windowMs) {
       const base = this.key(MINUTE_MS, w, 0);
       for (const [first, last] of runs) {
         lo.push(base + first);
         hi.push(base + last + 1);
+        rows.push(last - first + 1);
       }
     }
     let ordered = true;
-    scanRanges<[number, Uint8Array]>(this.stmt.inKeyRanges, lo, hi, (row) => {
+    scanRanges<[number, Uint8Array]>(this.stmt.inKeyRanges, lo, hi, rows, (row) => {
       const { windowIndex, seriesId } = rollupKeyParts(row[0]);
       const list = out.get(seriesId);
       if (list === undefined) return;
