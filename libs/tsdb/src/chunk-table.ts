@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { decodeChunk, encodeChunk } from '@metrics-hub/wire';
 import { CHUNK_SEQ_LIMIT, chunkKey, firstChunkKeyOf, idRuns } from './row-keys.ts';
+import { prepareRangeScan, scanRanges } from './key-ranges.ts';
 import { mergeBlocks } from './sample-merge.ts';
 
 export interface ChunkRow {
@@ -38,8 +39,8 @@ export class ChunkTable {
     this.stmt = {
       insert: db.prepare('INSERT INTO chunks (key, start_offset, end_offset, count, data) VALUES (?, ?, ?, ?, ?)'),
       inKeyRange: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?'),
-      scan: db.prepare('SELECT key, start_offset, end_offset, count FROM chunks WHERE key >= ? AND key < ?').raw(true),
-      scanWithData: db.prepare('SELECT key, start_offset, end_offset, count, data FROM chunks WHERE key >= ? AND key < ?').raw(true),
+      scan: prepareRangeScan(db, 'chunks', ['key', 'start_offset', 'end_offset', 'count']),
+      scanWithData: prepareRangeScan(db, 'chunks', ['key', 'start_offset', 'end_offset', 'count', 'data']),
       anyInKeyRange: db.prepare('SELECT 1 FROM chunks WHERE key >= ? AND key < ? LIMIT 1').pluck(),
       lastKeyIn: db.prepare('SELECT max(key) FROM chunks WHERE key >= ? AND key < ?').pluck(),
       data: db.prepare('SELECT data FROM chunks WHERE key = ?').pluck(),
@@ -122,9 +123,9 @@ export class ChunkTable {
 
   /**
    * The chunks of each series in `ids` (ascending) that overlap [mint, maxt], in time
-   * order: per window, one range scan per run of nearby ids rather than one lookup per
-   * series, and with `withData` the chunks come with their rows (the caller is about to
-   * read them all). `tick` is told of each row scanned (it may throw to stop).
+   * order: one statement over a rowid range per window and run of nearby ids rather than
+   * one lookup per series, and with `withData` the chunks come with their rows (the caller
+   * is about to read them all). `tick` is told of each row scanned (it may throw to stop).
    */
   inRangeMany(
     ids: readonly number[],
@@ -139,24 +140,28 @@ export class ChunkTable {
     const runs = idRuns(ids);
     const from = Math.max(this.windowOf(mint), this.firstWindow);
     const to = Math.min(this.windowOf(maxt), this.lastWindow);
-    const stmt = withData ? this.stmt.scanWithData : this.stmt.scan;
-    const perSeries = chunkKey(0, 1, 0) - chunkKey(0, 0, 0);
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const rows: number[] = [];
     for (let w = from; w <= to; w++) {
-      const base = chunkKey(w, 0, 0);
-      const windowStart = this.startOf(w);
       for (const [first, last] of runs) {
-        for (const row of stmt.iterate(chunkKey(w, first, 0), chunkKey(w, last + 1, 0)) as IterableIterator<
-          [number, number, number, number, Uint8Array?]
-        >) {
-          tick?.(1);
-          const list = out.get(Math.floor((row[0] - base) / perSeries));
-          if (list === undefined) continue;
-          const start = windowStart + row[1];
-          const end = windowStart + row[2];
-          if (end >= mint && start <= maxt) list.push({ key: row[0], start_ms: start, end_ms: end, count: row[3], data: row[4] });
-        }
+        lo.push(chunkKey(w, first, 0));
+        hi.push(chunkKey(w, last + 1, 0));
+        rows.push(last - first + 1);
       }
     }
+    const perSeries = chunkKey(0, 1, 0) - chunkKey(0, 0, 0);
+    const perWindow = chunkKey(1, 0, 0) - chunkKey(0, 0, 0);
+    scanRanges<[number, number, number, number, Uint8Array?]>(withData ? this.stmt.scanWithData : this.stmt.scan, lo, hi, rows, (row) => {
+      tick?.(1);
+      const w = Math.floor(row[0] / perWindow);
+      const list = out.get(Math.floor((row[0] - w * perWindow) / perSeries));
+      if (list === undefined) return;
+      const windowStart = this.startOf(w);
+      const start = windowStart + row[1];
+      const end = windowStart + row[2];
+      if (end >= mint && start <= maxt) list.push({ key: row[0], start_ms: start, end_ms: end, count: row[3], data: row[4] });
+    });
     for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.start_ms - b.start_ms);
     return out;
   }

@@ -16,7 +16,20 @@
 // own decimal decoding.
 
 import { decodeColumns, encodeColumns, isStaleNaN } from '@metrics-hub/wire';
-import { COUNT, emptyBuckets, FIRST, FIRST_OFFSET, LAST, LAST_OFFSET, MAX, MIN, RESETS, SUM, type RollupBuckets } from './rollup.ts';
+import {
+  COUNT,
+  emptyBuckets,
+  FIRST,
+  FIRST_OFFSET,
+  LAST,
+  LAST_OFFSET,
+  MAX,
+  MIN,
+  RESETS,
+  ROLLUP_COLUMNS,
+  SUM,
+  type RollupBuckets,
+} from './rollup.ts';
 
 export type { SeriesKind } from '@metrics-hub/wire';
 import type { SeriesKind } from '@metrics-hub/wire';
@@ -211,19 +224,21 @@ export function decodeRollupRow(bytes: Uint8Array): { kind: SeriesKind; buckets:
  */
 export function decodeRollupRowInto(bytes: Uint8Array, out: RollupBuckets, at: number): number {
   if (bytes.length < 4 || bytes[0] !== FORMAT) throw new RollupFormatError(`unknown rollup row format ${bytes[0]}`);
-  const kind: SeriesKind = bytes[1] === 1 ? 'counter' : 'gauge';
+  const counter = bytes[1] === 1;
   const scale = (bytes[2] << 24) >> 24;
   const mask = bytes[3];
-  const kept = KEPT[kind];
-  const constants: number[] = [];
+  const kept = counter ? KEPT.counter : KEPT.gauge;
+  const c = out.columns;
+  const varying: Float64Array[] = [];
   let pos = 4;
+  let constants = 0;
   for (let k = 0; k < kept.length; k++) {
-    if (!(mask & (1 << k))) continue;
-    const c = readConstant(bytes, pos);
-    constants[k] = c.value;
-    pos = c.next;
+    if (mask & (1 << k)) {
+      const constant = readConstant(bytes, pos);
+      constantScratch[constants++] = constant.value;
+      pos = constant.next;
+    } else varying.push(c[kept[k]].subarray(at));
   }
-  const varying = kept.filter((_, k) => constants[k] === undefined).map((c) => out.columns[c].subarray(at));
   const ends = out.ends.subarray(at);
   const d = decodeColumns(bytes.subarray(pos), { timestamps: ends, columns: varying });
   if (d.columns.length !== varying.length)
@@ -231,35 +246,100 @@ export function decodeRollupRowInto(bytes: Uint8Array, out: RollupBuckets, at: n
   const n = d.count;
   if (d.timestamps !== ends) throw new RangeError(`a rollup row of ${n} buckets does not fit at ${at} of ${out.ends.length}`);
   const end = at + n;
-  const c = out.columns;
-  for (let col = 0; col < c.length; col++) if (!kept.includes(col)) c[col].fill(NaN, at, end);
-  kept.forEach((col, k) => {
-    if (constants[k] !== undefined) c[col].fill(constants[k], at, end);
-  });
-  if (scale >= 0) {
-    // fromDifferences and divide of decodeRollupRow, over this row's buckets.
-    let prevLast = 0;
-    for (let i = at; i < end; i++) {
-      if (kind === 'counter') {
-        c[FIRST][i] += prevLast;
-        c[LAST][i] += c[FIRST][i];
-      } else {
-        c[LAST][i] += prevLast;
-        c[SUM][i] += c[COUNT][i] * c[LAST][i];
-        c[MIN][i] += c[LAST][i];
-        c[MAX][i] += c[LAST][i];
-      }
-      prevLast = c[LAST][i];
-    }
-    const p = POW10[scale];
-    for (const col of kept) {
-      if (!isValueColumn(col)) continue;
-      const values = c[col];
-      for (let i = at; i < end; i++) values[i] = values[i] / p;
-    }
-  }
+  const unkept = counter ? UNKEPT.counter : UNKEPT.gauge;
+  // Columns of bucketsFor share one array: filled once.
+  for (let k = 0; k < unkept.length; k++) if (k === 0 || c[unkept[k]] !== c[unkept[k - 1]]) c[unkept[k]].fill(NaN, at, end);
+  for (let k = 0, j = 0; k < kept.length; k++) if (mask & (1 << k)) c[kept[k]].fill(constantScratch[j++], at, end);
+  if (scale >= 0) undoDifferences(c, counter, at, end, POW10[scale]);
   out.length = Math.max(out.length, end);
   return n;
+}
+
+/**
+ * Room for `capacity` buckets of a series of `kind`, in one allocation: the columns the kind
+ * does not keep (NaN throughout) share one array. Fewer bytes to clear and collect for a
+ * read of many series; a reader must not write a number into those columns.
+ */
+export function bucketsFor(kind: SeriesKind, capacity: number): RollupBuckets {
+  const kept = KEPT[kind];
+  const all = new Float64Array(capacity * (kept.length + 2));
+  const column = (k: number) => all.subarray(k * capacity, (k + 1) * capacity);
+  const shared = column(kept.length + 1).fill(NaN);
+  const columns: Float64Array[] = [];
+  for (let c = 0; c < ROLLUP_COLUMNS.length; c++) {
+    const k = kept.indexOf(c);
+    columns.push(k < 0 ? shared : column(k + 1));
+  }
+  return { length: 0, ends: column(0), columns };
+}
+
+/**
+ * The number of buckets a row says it holds, read from its header without checking the
+ * row (decodeRollupRowInto does), or `atMost` when the header is cut short or says more:
+ * room to allocate before decoding.
+ */
+export function rollupRowLength(bytes: Uint8Array, atMost: number): number {
+  if (bytes.length < 4 || bytes[0] !== FORMAT) return atMost;
+  const kept = bytes[1] === 1 ? KEPT.counter : KEPT.gauge;
+  let pos = 4;
+  for (let k = 0; k < kept.length; k++) {
+    if (!(bytes[3] & (1 << k))) continue;
+    if (bytes[pos] === 1) pos += 9;
+    else {
+      pos++;
+      while (pos < bytes.length && bytes[pos] >= 0x80) pos++;
+      pos++;
+    }
+  }
+  // The columns chunk: u8 version, u8 kind, uvarint count.
+  pos += 2;
+  let count = 0;
+  for (let shift = 1; pos < bytes.length && shift < 2 ** 21; shift *= 0x80) {
+    const byte = bytes[pos++];
+    count += (byte & 0x7f) * shift;
+    if (byte < 0x80) return Math.min(count, atMost);
+  }
+  return atMost;
+}
+
+const constantScratch: number[] = [];
+const UNKEPT: Record<SeriesKind, readonly number[]> = {
+  counter: [SUM, MIN, MAX],
+  gauge: [FIRST, RESETS],
+};
+
+/**
+ * fromDifferences and divide of decodeRollupRow over buckets [from, to), in one pass per
+ * kind with the columns in locals (the hot loop of every rollup read).
+ */
+function undoDifferences(c: Float64Array[], counter: boolean, from: number, to: number, p: number): void {
+  const last = c[LAST];
+  let prevLast = 0;
+  if (counter) {
+    const first = c[FIRST];
+    const resets = c[RESETS];
+    for (let i = from; i < to; i++) {
+      const f = first[i] + prevLast;
+      const l = last[i] + f;
+      prevLast = l;
+      first[i] = f / p;
+      last[i] = l / p;
+      resets[i] = resets[i] / p;
+    }
+    return;
+  }
+  const count = c[COUNT];
+  const sum = c[SUM];
+  const min = c[MIN];
+  const max = c[MAX];
+  for (let i = from; i < to; i++) {
+    const l = last[i] + prevLast;
+    prevLast = l;
+    sum[i] = (sum[i] + count[i] * l) / p;
+    min[i] = (min[i] + l) / p;
+    max[i] = (max[i] + l) / p;
+    last[i] = l / p;
+  }
 }
 
 function isValueColumn(c: number): boolean {

@@ -23,6 +23,7 @@ import {
   type RollupBuckets,
 } from './rollup.ts';
 import {
+  bucketsFor,
   decimalScale,
   decodeRollupRow,
   decodeRollupRowInto,
@@ -30,9 +31,11 @@ import {
   encodeRollupRow,
   maskToKind,
   RollupFormatError,
+  rollupRowLength,
   scaleValues,
   type SeriesKind,
 } from './rollup-codec.ts';
+import { prepareRangeScan, scanRanges } from './key-ranges.ts';
 import { idRuns, rollupKey, rollupKeyParts } from './row-keys.ts';
 import type { SampleBlock } from './sample-merge.ts';
 import type { SeriesState } from './series-state.ts';
@@ -42,8 +45,8 @@ const EMPTY = new Uint8Array(0);
 const MIN_WINDOW_INDEX = -(2 ** 25);
 const MAX_WINDOW_INDEX = 2 ** 25 - 1;
 
-/** Sealed raw samples of a series in (fromExclusive, to], merged. */
-export type RawReader = (state: SeriesState, fromExclusive: number, to: number) => SampleBlock;
+/** Sealed raw samples of each series in (fromExclusive, to], merged (one read for them all). */
+export type RawReader = (states: readonly SeriesState[], fromExclusive: number, to: number) => SampleBlock[];
 
 export class RollupStore {
   private readonly stmt;
@@ -59,7 +62,7 @@ export class RollupStore {
     this.stmt = {
       put: db.prepare('INSERT OR REPLACE INTO rollups (key, data) VALUES (?, ?)'),
       get: db.prepare('SELECT data FROM rollups WHERE key = ?').pluck(),
-      inKeyRange: db.prepare('SELECT key, data FROM rollups WHERE key >= ? AND key < ?').raw(true),
+      inKeyRanges: prepareRangeScan(db, 'rollups', ['key', 'data']),
       first: db.prepare('SELECT min(key) FROM rollups WHERE key >= ? AND key < ?').pluck(),
       last: db.prepare('SELECT max(key) FROM rollups WHERE key >= ? AND key < ?').pluck(),
       keysIn: db.prepare('SELECT key FROM rollups WHERE key >= ? AND key < ?').pluck(),
@@ -176,19 +179,15 @@ export class RollupStore {
     );
     // A row holds the minutes of one chunk window at most.
     const perRow = Math.ceil(this.windowMs / MINUTE_MS) + 1;
-    return series.map(({ state, kind, head }) => {
+    const raw = this.rawWindows(series, rows);
+    return series.map(({ state, kind, head }, s) => {
       const mine = rows.get(state.id) ?? [];
-      const raw = mine.map((row) =>
-        row.data.byteLength === 0
-          ? maskToKind(bucketsOfRaw(this.readRaw(state, row.window_start, row.window_start + this.windowMs), MINUTE_MS), kind)
-          : undefined,
-      );
       const fromHead = head?.length ? maskToKind(bucketsOfRaw(head, MINUTE_MS), kind) : undefined;
       let capacity = fromHead?.length ?? 0;
-      for (let k = 0; k < mine.length; k++) capacity += raw[k]?.length ?? perRow;
-      const all = emptyBuckets(capacity);
+      for (let k = 0; k < mine.length; k++) capacity += raw[s]?.get(k)?.length ?? rollupRowLength(mine[k].data, perRow);
+      const all = bucketsFor(kind, capacity);
       mine.forEach((row, k) => {
-        const computed = raw[k];
+        const computed = raw[s]?.get(k);
         if (computed) copyBuckets(computed, all, all.length);
         else all.length += this.decodeInto(row.data, state, all, all.length);
       });
@@ -198,22 +197,64 @@ export class RollupStore {
   }
 
   /**
+   * 1 m buckets of the raw samples of the windows whose rows say to read those (empty rows:
+   * sparse data), by series and row: one read per window for all the series it has them for.
+   */
+  private rawWindows(
+    series: readonly { state: SeriesState; kind: SeriesKind }[],
+    rows: Map<number, Row[]>,
+  ): (Map<number, RollupBuckets> | undefined)[] {
+    const wanted = new Map<number, { s: number; k: number }[]>();
+    series.forEach(({ state }, s) => {
+      rows.get(state.id)?.forEach((row, k) => {
+        if (row.data.byteLength === 0) pushTo(wanted, row.window_start, { s, k });
+      });
+    });
+    const out: (Map<number, RollupBuckets> | undefined)[] = [];
+    for (const [windowStart, list] of wanted) {
+      const blocks = this.readRaw(
+        list.map(({ s }) => series[s].state),
+        windowStart,
+        windowStart + this.windowMs,
+      );
+      list.forEach(({ s, k }, j) => {
+        const byRow = (out[s] ??= new Map());
+        byRow.set(k, maskToKind(bucketsOfRaw(blocks[j], MINUTE_MS), series[s].kind));
+      });
+    }
+    return out;
+  }
+
+  /**
    * Stored 1 m rows with window_start in [from, to) of each series in `ids` (ascending),
-   * in window order: per window, one range scan per run of nearby ids.
+   * in window order: one statement over a key range per window and run of nearby ids.
    */
   private rowsMany(ids: readonly number[], from: number, to: number): Map<number, Row[]> {
     const out = new Map<number, Row[]>();
     for (const id of ids) out.set(id, []);
     const runs = idRuns(ids);
     const b = this.bounds.get(MINUTE_MS)!;
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const rows: number[] = [];
     for (let w = Math.max(from, b.first); w < to && w <= b.last; w += this.windowMs) {
       const base = this.key(MINUTE_MS, w, 0);
       for (const [first, last] of runs) {
-        for (const row of this.stmt.inKeyRange.iterate(base + first, base + last + 1) as IterableIterator<[number, Uint8Array]>) {
-          out.get(row[0] - base)?.push({ window_start: w, data: row[1] });
-        }
+        lo.push(base + first);
+        hi.push(base + last + 1);
+        rows.push(last - first + 1);
       }
     }
+    let ordered = true;
+    scanRanges<[number, Uint8Array]>(this.stmt.inKeyRanges, lo, hi, rows, (row) => {
+      const { windowIndex, seriesId } = rollupKeyParts(row[0]);
+      const list = out.get(seriesId);
+      if (list === undefined) return;
+      const windowStart = windowIndex * this.windowMs;
+      if (list.length && list[list.length - 1].window_start >= windowStart) ordered = false;
+      list.push({ window_start: windowStart, data: row[1] });
+    });
+    if (!ordered) for (const list of out.values()) list.sort((x, y) => x.window_start - y.window_start);
     return out;
   }
 
@@ -268,7 +309,7 @@ export class RollupStore {
     for (const row of rows) {
       parts.push(
         row.data.byteLength === 0
-          ? maskToKind(bucketsOfRaw(this.readRaw(state, row.window_start, row.window_start + this.windowMs), MINUTE_MS), kind)
+          ? maskToKind(bucketsOfRaw(this.readRaw([state], row.window_start, row.window_start + this.windowMs)[0], MINUTE_MS), kind)
           : this.decode(row.data, state),
       );
     }
@@ -304,4 +345,10 @@ interface Row {
 export function bucketsOfRaw(block: SampleBlock, resolution: number): RollupBuckets {
   const minutes = rollupSamples(block.timestamps, block.values, block.length, MINUTE_MS);
   return resolution === MINUTE_MS ? minutes : coarsen(minutes, resolution);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

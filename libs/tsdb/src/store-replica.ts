@@ -13,7 +13,7 @@ import { ColdArchive } from './archive/cold-archive.ts';
 import { resolveOptions, type StoreOptions } from './options.ts';
 import type { HOUR_MS, MINUTE_MS } from './rollup.ts';
 import { openReadOnly, translateSqliteError } from './schema.ts';
-import { readSealed } from './store/heads.ts';
+import { readSealedMany } from './store/heads.ts';
 import { resolutionFor, select, selectBuckets } from './store/read.ts';
 import { ReplicaFollower } from './store/replica.ts';
 import { createStoreState, translate, type StoreState } from './store/state.ts';
@@ -43,7 +43,7 @@ export class StoreReplica {
     const opened = openReadOnly(o.path);
     try {
       const options = resolveOptions({ path: o.path, retention: o.retention, now: o.now, chunkWindowMs: opened.chunkWindowMs });
-      this.st = createStoreState(opened.db, options, readSealed);
+      this.st = createStoreState(opened.db, options, readSealedMany);
       if (o.archive) this.st.archive = new ColdArchive(o.archive.dir, o.archive.log, true, true);
       this.follower = new ReplicaFollower(this.st);
       this.read(() => {});

@@ -140,9 +140,13 @@ describe('rollups', () => {
   it('read for many series at once are the buckets read series by series, sparse windows and heads included', () => {
     const opts = { chunkMaxSamples: 100, chunkWindowMs: 2 * HOUR_MS, outOfOrderWindowMs: 7 * HOUR_MS };
     const s = open(opts);
-    const names = ['a_total', 'b', 'c_total', 'd', 'sparse'];
+    // Two sparse series: their raw samples are read together, window by window.
+    const names = ['a_total', 'b', 'c_total', 'd', 'sparse', 'sparse_total'];
     const samples = (k: number) => {
-      const list = k === 4 ? fixture('gauge').filter((_, i) => i % 13 === 0) : fixture(k % 2 ? 'gauge' : 'counter');
+      const list =
+        k >= 4
+          ? fixture(k === 4 ? 'gauge' : 'counter').filter((_, i) => i % (k === 4 ? 13 : 7) === 0)
+          : fixture(k % 2 ? 'gauge' : 'counter');
       return list.map(([t, v]) => [t + k * 500, v] as [number, number]);
     };
     const all = names.map((name, k) => ({ name, list: samples(k) }));

@@ -15,7 +15,7 @@ import type { HOUR_MS, MINUTE_MS } from './rollup.ts';
 import { openDatabase } from './schema.ts';
 import { append, latestAcceptedMs, observeAppends } from './store/append.ts';
 import { archiveSettled, archiveStatus, openColdArchive, verifyArchive } from './store/archiving.ts';
-import { readSealed, sealAll } from './store/heads.ts';
+import { readSealedMany, sealAll } from './store/heads.ts';
 import { readMetadata, setMetadata } from './store/metadata.ts';
 import { labelNames, labelValues, resolutionFor, select, selectBuckets, series } from './store/read.ts';
 import { applyRetention } from './store/retention.ts';
@@ -83,7 +83,7 @@ export class TimeSeriesStore {
       windowExplicit: options.windowExplicit,
     });
     this.lock = opened.lock;
-    this.st = createStoreState(opened.db, { ...options, chunkWindowMs: opened.chunkWindowMs }, readSealed);
+    this.st = createStoreState(opened.db, { ...options, chunkWindowMs: opened.chunkWindowMs }, readSealedMany);
     try {
       openColdArchive(this.st);
       loadStore(this.st);

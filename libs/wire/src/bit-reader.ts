@@ -72,12 +72,16 @@ export class BitReader {
    * every chunk read.
    */
   unpack(out: Float64Array, s: number, e: number, lo: number, width: number, short: number): void {
+    if (short === 0) {
+      this.unpackPlain(out, s, e, lo, width);
+      return;
+    }
     const bytes = this.bytes;
     const limit = this.limit;
     let cur = this.cur;
     let avail = this.avail;
     let pos = this.pos;
-    const k = short === 0 ? width : width - 1;
+    const k = width - 1;
     const mask = (1 << k) - 1;
     for (let i = s; i < e; i++) {
       let x: number;
@@ -93,22 +97,45 @@ export class BitReader {
         cur = next >>> (k - avail);
         avail += 32 - k;
       }
-      if (short !== 0) {
-        // 1 when x >= short: then one more bit follows and the value is 2x - short + bit.
-        const ext = (short - 1 - x) >>> 31;
-        if (avail === 0) {
-          cur =
-            pos + 4 <= limit
-              ? bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24)
-              : tail(bytes, pos, limit);
-          pos += 4;
-          avail = 32;
-        }
-        x += ext * (x - short + (cur & 1));
-        cur >>>= ext;
-        avail -= ext;
+      // 1 when x >= short: then one more bit follows and the value is 2x - short + bit.
+      const ext = (short - 1 - x) >>> 31;
+      if (avail === 0) {
+        cur =
+          pos + 4 <= limit ? bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24) : tail(bytes, pos, limit);
+        pos += 4;
+        avail = 32;
       }
+      x += ext * (x - short + (cur & 1));
+      cur >>>= ext;
+      avail -= ext;
       out[i] = lo + x;
+    }
+    this.cur = cur;
+    this.avail = avail;
+    this.pos = pos;
+  }
+
+  /** unpack of plain `width`-bit fields (no truncated binary codes). */
+  private unpackPlain(out: Float64Array, s: number, e: number, lo: number, width: number): void {
+    const bytes = this.bytes;
+    const limit = this.limit;
+    let cur = this.cur;
+    let avail = this.avail;
+    let pos = this.pos;
+    const mask = (1 << width) - 1;
+    for (let i = s; i < e; i++) {
+      if (avail >= width) {
+        out[i] = lo + (cur & mask);
+        cur >>>= width;
+        avail -= width;
+      } else {
+        const next =
+          pos + 4 <= limit ? bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16) | (bytes[pos + 3] << 24) : tail(bytes, pos, limit);
+        pos += 4;
+        out[i] = lo + ((cur | (next << avail)) & mask);
+        cur = next >>> (width - avail);
+        avail += 32 - width;
+      }
     }
     this.cur = cur;
     this.avail = avail;

@@ -184,35 +184,53 @@ export function readDecimal(r: ByteReader, br: BitReader, out: Float64Array, cou
   }
   const n0 = r.svarint();
 
-  // Unpack the stream into out, then integrate in place.
+  // Unpack the stream into out, then integrate in place, dividing by 10^e on the way
+  // unless a reference column is still to be added to the integers. x / 1 is x bit for
+  // bit: integer columns (rollup rows, counts) skip the division.
+  const q = ref === null ? p : 1;
   if (count >= 2) {
     if (mode === MODE_DOD) {
       let d = g * r.svarint();
       if (count >= 3) readPacked(r, br, out, 2, count - 2);
       let n = n0 + d;
-      out[1] = n;
-      for (let i = 2; i < count; i++) {
-        d += g * out[i];
-        n += d;
-        out[i] = n;
+      out[1] = n / q;
+      if (q === 1) {
+        for (let i = 2; i < count; i++) {
+          d += g * out[i];
+          n += d;
+          out[i] = n;
+        }
+      } else {
+        for (let i = 2; i < count; i++) {
+          d += g * out[i];
+          n += d;
+          out[i] = n / q;
+        }
       }
     } else if (mode === MODE_DELTA) {
       readPacked(r, br, out, 1, count - 1);
       let n = n0;
-      for (let i = 1; i < count; i++) {
-        n += g * out[i];
-        out[i] = n;
+      if (q === 1) {
+        for (let i = 1; i < count; i++) {
+          n += g * out[i];
+          out[i] = n;
+        }
+      } else {
+        for (let i = 1; i < count; i++) {
+          n += g * out[i];
+          out[i] = n / q;
+        }
       }
     } else {
       readPacked(r, br, out, 1, count - 1);
-      for (let i = 1; i < count; i++) out[i] = n0 + g * out[i];
+      if (q === 1) for (let i = 1; i < count; i++) out[i] = n0 + g * out[i];
+      else for (let i = 1; i < count; i++) out[i] = (n0 + g * out[i]) / q;
     }
   }
-  out[0] = n0;
-  if (ref === null) {
-    for (let i = 0; i < count; i++) out[i] = out[i] / p;
-  } else {
-    for (let i = 0; i < count; i++) out[i] = (out[i] + Math.round(ref[i] * p)) / p;
+  out[0] = n0 / q;
+  if (ref !== null) {
+    if (p === 1) for (let i = 0; i < count; i++) out[i] = out[i] + Math.round(ref[i]);
+    else for (let i = 0; i < count; i++) out[i] = (out[i] + Math.round(ref[i] * p)) / p;
   }
 
   if (near) {

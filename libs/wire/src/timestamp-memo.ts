@@ -55,6 +55,14 @@ export function readTimestampsMemo(r: ByteReader, br: BitReader, out: Float64Arr
 function sameBytes(bytes: Uint8Array, at: number, end: number, column: Uint8Array): boolean {
   const n = column.length;
   if (end - at < n) return false;
-  for (let i = 0; i < n; i++) if (bytes[at + i] !== column[i]) return false;
+  // Columns that differ mostly differ in their first bytes (t0): those are compared one by
+  // one, the rest of a likely match four at a time (DataView reads need no alignment).
+  const head = Math.min(n, MIN_BYTES);
+  for (let i = 0; i < head; i++) if (bytes[at + i] !== column[i]) return false;
+  const x = new DataView(bytes.buffer, bytes.byteOffset + at, n);
+  const y = new DataView(column.buffer, column.byteOffset, n);
+  let i = head;
+  for (; i + 4 <= n; i += 4) if (x.getInt32(i, true) !== y.getInt32(i, true)) return false;
+  for (; i < n; i++) if (bytes[at + i] !== column[i]) return false;
   return true;
 }

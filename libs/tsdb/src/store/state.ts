@@ -69,12 +69,12 @@ export interface StoreState {
 
 /**
  * The state of a store just opened, before `loadStore` fills it from the file. `readSealed`
- * is how rollups read the sealed raw samples they are rebuilt from.
+ * is how rollups read the sealed raw samples they are rebuilt from (of many series at once).
  */
 export function createStoreState(
   db: Database.Database,
   options: ResolvedOptions,
-  readSealed: (st: StoreState, state: SeriesState, fromExclusive: number, to: number) => SampleBlock,
+  readSealed: (st: StoreState, states: readonly SeriesState[], fromExclusive: number, to: number) => SampleBlock[],
 ): StoreState {
   const st: StoreState = {
     options,
@@ -92,7 +92,7 @@ export function createStoreState(
     counters: { tooOld: 0, tooFarAhead: 0, conflicts: 0, cardinality: 0, invalid: 0, duplicates: 0, outOfOrder: 0 },
     stmt: prepareStatements(db),
     chunks: new ChunkTable(db, options.chunkWindowMs),
-    rollups: new RollupStore(db, options.chunkWindowMs, (state, from, to) => readSealed(st, state, from, to)),
+    rollups: new RollupStore(db, options.chunkWindowMs, (states, from, to) => readSealed(st, states, from, to)),
     familyTypes: new Map(),
     archivedThrough: -Infinity,
     closedThrough: -Infinity,
