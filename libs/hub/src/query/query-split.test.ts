@@ -155,8 +155,9 @@ describe('a range query split across idle query workers', () => {
   it('stops every shard when the client goes away, and gives the helpers back', async () => {
     const p = pool();
     await p.warm();
-    // A regression over a 6 h window every 15 s on every series: seconds of work, split three ways.
-    const heavy = rangeJob('predict_linear({__name__=~"cpu_seconds_total|load"}[6h], 0)', 15);
+    // Smoothing over an 8 h window every 5 s on every series (no window slides from the one
+    // before): seconds of work, split three ways.
+    const heavy = rangeJob('double_exponential_smoothing({__name__=~"cpu_seconds_total|load"}[8h], 0.5, 0.5)', 5);
     const ac = new AbortController();
     const asked = ask(p, heavy, ac.signal);
     await waitFor(() => p.stats.splits === 1, 'the heavy query to split');
