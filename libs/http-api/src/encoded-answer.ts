@@ -7,11 +7,12 @@ import { gzipSync } from 'node:zlib';
 import { toApiError } from './api-error.ts';
 import type { AnswerEncoding, EncodedAnswer, EndpointData } from './endpoint.ts';
 import { errorJson, successJson } from './format.ts';
+import { GZIP_LEVEL } from './responses.ts';
 
 function encode(status: number, json: string, encoding: AnswerEncoding): EncodedAnswer {
   const body = new TextEncoder().encode(json);
   const gzip = encoding.gzip && body.byteLength >= encoding.gzipMinBytes;
-  return { status, body: ownBuffer(gzip ? gzipSync(body) : body), gzip };
+  return { status, body: ownBuffer(gzip ? gzipSync(body, { level: GZIP_LEVEL }) : body), gzip };
 }
 
 /**

@@ -200,7 +200,7 @@ describe('gzip', () => {
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.headers.vary).toBe('Accept-Encoding');
     expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length);
-    expect(zipped.body.length).toBeLessThan(plain.body.length / 5);
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 4);
     expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
   });
 
