@@ -1,10 +1,10 @@
 import { Engine, newQueryStats } from '@metrics-hub/promql';
 import { StoreReplica } from '@metrics-hub/tsdb';
 import { benchQueries } from '@metrics-hub/testing';
-const path = '/tmp/metrics-hub-bench/fleet-50h-24h-j250.db';
+const path = process.env.DB ?? '/tmp/metrics-hub-bench/fleet-50h-24h-j250.db';
 const r = StoreReplica.open({ path, retention: { rawMs: 1e13, rollup1mMs: 1e13, rollup1hMs: 1e13 } });
 const e = new Engine();
-const meta = JSON.parse((await import('node:fs')).readFileSync(path.replace('.db', '.json'), 'utf8'));
+const meta = JSON.parse((await import('node:fs')).readFileSync('/tmp/metrics-hub-bench/fleet-50h-24h-j250.json', 'utf8'));
 const end = Math.floor(meta.end / 60_000) * 60_000;
 const start = end - 86_400_000;
 const only = process.argv[2] ? [benchQueries()[Number(process.argv[2]) - 1]] : benchQueries();

@@ -133,9 +133,11 @@ describe('over the real store', () => {
     let bucketReads = 0;
     const spy: Queryable = {
       select: (m, a, b) => store.select(m, a, b),
-      selectBuckets: (m, a, b, r) => {
+      selectBuckets: (m, a, b, r, hints) => {
         bucketReads++;
-        return store.selectBuckets(m, a, b, r);
+        // Streamed as the engine asks: each series decoded into the buffer of the one before.
+        expect(hints?.streaming).toBe(true);
+        return store.selectBuckets(m, a, b, r, hints);
       },
     };
     const raw = new Engine({ useRollups: false });

@@ -18,6 +18,7 @@ export {
   type QueryableSeries,
   type SampleBlock,
   type SelectHints,
+  type BucketHints,
   type BucketSelection,
 } from './queryable.ts';
 export type * from './ast.ts';

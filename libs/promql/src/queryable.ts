@@ -40,7 +40,7 @@ export interface Queryable {
     mint: number,
     maxt: number,
     resolution: 60_000 | 3_600_000,
-    hints?: Pick<SelectHints, 'shard'>,
+    hints?: BucketHints,
   ): Iterable<BucketSelection> | undefined;
 }
 
@@ -58,6 +58,16 @@ export interface SelectHints {
    * A store should leave the others unread; the engine drops any it returns anyway.
    */
   shard?: ShardSpec;
+}
+
+export interface BucketHints {
+  /** As SelectHints.shard. */
+  shard?: ShardSpec;
+  /**
+   * Set by the engine: it is done with each series' buckets before it takes the next, so
+   * a store may decode them into one buffer that the next series overwrites.
+   */
+  streaming?: boolean;
 }
 
 export interface BucketSelection {

@@ -44,21 +44,23 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if (t < first) first = t;
     if (t > last) last = t;
   }
-  const t0 = ctx.stats?.clock() ?? 0;
-  const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution);
-  const selections = found ? [...found] : [];
-  // Reading buckets is reading samples, summarised: it counts as decoding.
-  if (ctx.stats) {
-    ctx.stats.decodeMs += ctx.stats.clock() - t0;
-    for (const s of selections) ctx.stats.samplesRead += s.buckets.length;
-  }
+  const stats = ctx.stats;
+  // Reading buckets is reading samples, summarised: it counts as decoding. The store
+  // decodes each series as it is taken (`streaming`), into a buffer the next overwrites.
+  let t0 = stats?.clock() ?? 0;
+  const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution, { streaming: true });
   if (!found) return undefined;
-  const fns = selections.map((s) => bucketFunction(e.name, s.kind));
-  // A series whose buckets lack what the function needs sends the whole call to the samples.
-  if (fns.some((f) => !f)) return undefined;
   const out: StepSeries[] = [];
-  selections.forEach((s, k) => {
-    const fn = fns[k]!;
+  const selections = found[Symbol.iterator]();
+  for (;;) {
+    const next = selections.next();
+    if (stats) stats.decodeMs += stats.clock() - t0;
+    if (next.done) break;
+    const s = next.value;
+    if (stats) stats.samplesRead += s.buckets.length;
+    const fn = bucketFunction(e.name, s.kind);
+    // A series whose buckets lack what the function needs sends the whole call to the samples.
+    if (!fn) return undefined;
     if ((e.name === 'rate' || e.name === 'increase') && lacksCounterSuffix(s.labels.__name__)) {
       ctx.annotate('info', possibleNonCounterInfo(s.labels.__name__!), arg.pos);
     }
@@ -86,7 +88,8 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
       r.has[i] = 1;
     }
     out.push(r);
-  });
+    t0 = stats?.clock() ?? 0;
+  }
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
 }
 

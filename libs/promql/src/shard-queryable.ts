@@ -6,6 +6,11 @@ import { shardOf, type ShardSpec } from '@metrics-hub/wire';
 import type { Matcher } from './ast.ts';
 import type { BucketSelection, Queryable, QueryableSeries, SelectHints } from './queryable.ts';
 
+/** Lazily: a streamed selection's buckets are valid only until the next one is taken. */
+function* filtered(found: Iterable<BucketSelection>, keep: (s: BucketSelection) => boolean): Iterable<BucketSelection> {
+  for (const s of found) if (keep(s)) yield s;
+}
+
 export function shardQueryable(inner: Queryable, shard: ShardSpec): Queryable {
   const mine = (s: { labels: QueryableSeries['labels'] }) => shardOf(s.labels, shard.count, shard.key) === shard.index;
   const sharded: Queryable = {
@@ -15,9 +20,9 @@ export function shardQueryable(inner: Queryable, shard: ShardSpec): Queryable {
   };
   const selectBuckets = inner.selectBuckets?.bind(inner);
   if (selectBuckets) {
-    sharded.selectBuckets = (matchers, mint, maxt, resolution) => {
-      const found = selectBuckets(matchers, mint, maxt, resolution, { shard });
-      return found && [...found].filter((s: BucketSelection) => mine(s));
+    sharded.selectBuckets = (matchers, mint, maxt, resolution, hints) => {
+      const found = selectBuckets(matchers, mint, maxt, resolution, { ...hints, shard });
+      return found && filtered(found, mine);
     };
   }
   return sharded;

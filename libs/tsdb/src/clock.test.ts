@@ -104,7 +104,7 @@ describe('retention by the clock', () => {
     s.applyRetention();
     expect(counts(s, NOW - 2 * DAY_MS)).toEqual({ 'm{k=a}': 606, 'm{k=b}': 606, 'm{k=c}': 606 });
     // Rollups are still there and still used for the range.
-    const minutes = s.selectBuckets([name('m')], NOW - 2 * DAY_MS, NOW, MINUTE_MS);
+    const minutes = [...(s.selectBuckets([name('m')], NOW - 2 * DAY_MS, NOW, MINUTE_MS) ?? [])];
     expect(minutes?.length).toBe(3);
     // The future sample is kept too (data is not deleted for being odd), and the series it is in alone.
     expect(s.select([name('x_future')], 0, Infinity).length).toBe(1);

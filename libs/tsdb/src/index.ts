@@ -6,6 +6,7 @@ export type {
   AppendedSeries,
   AppendObserver,
   StoredSeries,
+  BucketHints,
   BucketSeries,
   MetricMetadata,
   StoreStats,

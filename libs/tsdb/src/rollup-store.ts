@@ -162,14 +162,19 @@ export class RollupStore {
   /**
    * `read` for many series at once (ids ascending). At 1 m, rows are fetched a window at
    * a time, one scan per run of nearby ids, and each series' rows are decoded straight
-   * into one buffer; the same buckets as `read` series by series.
+   * into one buffer; the same buckets as `read` series by series. Everything is read from
+   * the database at once; the rows are decoded as the result is iterated, in series order,
+   * and with `reuse` into one buffer per kind that the next series overwrites (a query
+   * that is done with each series before the next: a few MB instead of ~140 MB for a
+   * thousand series over a day).
    */
   readMany(
     series: readonly { state: SeriesState; kind: SeriesKind; head: SampleBlock | undefined }[],
     mint: number,
     maxt: number,
     resolution: number,
-  ): RollupBuckets[] {
+    reuse = false,
+  ): Iterable<RollupBuckets> {
     if (resolution !== MINUTE_MS || series.length < 2) return series.map((s) => this.read(s.state, s.kind, mint, maxt, resolution, s.head));
     const from = Math.floor(mint / this.windowMs) * this.windowMs;
     const rows = this.rowsMany(
@@ -180,20 +185,30 @@ export class RollupStore {
     // A row holds the minutes of one chunk window at most.
     const perRow = Math.ceil(this.windowMs / MINUTE_MS) + 1;
     const raw = this.rawWindows(series, rows);
-    return series.map(({ state, kind, head }, s) => {
-      const mine = rows.get(state.id) ?? [];
-      const fromHead = head?.length ? maskToKind(bucketsOfRaw(head, MINUTE_MS), kind) : undefined;
-      let capacity = fromHead?.length ?? 0;
-      for (let k = 0; k < mine.length; k++) capacity += raw[s]?.get(k)?.length ?? rollupRowLength(mine[k].data, perRow);
-      const all = bucketsFor(kind, capacity);
-      mine.forEach((row, k) => {
-        const computed = raw[s]?.get(k);
-        if (computed) copyBuckets(computed, all, all.length);
-        else all.length += this.decodeInto(row.data, state, all, all.length);
-      });
-      if (fromHead) copyBuckets(fromHead, all, all.length);
-      return clipBuckets(joinInPlace(all), mint, maxt);
-    });
+    const decodeInto = this.decodeInto.bind(this);
+    const scratch: Partial<Record<SeriesKind, RollupBuckets>> = {};
+    return (function* () {
+      for (let s = 0; s < series.length; s++) {
+        const { state, kind, head } = series[s];
+        const mine = rows.get(state.id) ?? [];
+        const fromHead = head?.length ? maskToKind(bucketsOfRaw(head, MINUTE_MS), kind) : undefined;
+        let capacity = fromHead?.length ?? 0;
+        for (let k = 0; k < mine.length; k++) capacity += raw[s]?.get(k)?.length ?? rollupRowLength(mine[k].data, perRow);
+        let all = scratch[kind];
+        if (!all || all.ends.length < capacity) {
+          all = bucketsFor(kind, reuse ? Math.max(capacity, 2 * (all?.ends.length ?? 0)) : capacity);
+          if (reuse) scratch[kind] = all;
+        }
+        all.length = 0;
+        for (let k = 0; k < mine.length; k++) {
+          const computed = raw[s]?.get(k);
+          if (computed) copyBuckets(computed, all, all.length);
+          else all.length += decodeInto(mine[k].data, state, all, all.length);
+        }
+        if (fromHead) copyBuckets(fromHead, all, all.length);
+        yield clipBuckets(joinInPlace(all), mint, maxt);
+      }
+    })();
   }
 
   /**

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { shardOf } from '@metrics-hub/wire';
 import { HOUR_MS, MINUTE_MS } from './rollup.ts';
-import type { AppendSeries, TimeSeriesStore } from './store.ts';
+import type { AppendSeries, BucketSeries, TimeSeriesStore } from './store.ts';
 import { eq, readAll, storePerTest, T0 } from './testing/store-fixture.ts';
 
 const { open } = storePerTest();
@@ -86,7 +86,7 @@ describe('reads of one shard of a query split across workers', () => {
     fill(s);
     const matchers = [eq('__name__', 'metric')];
     const whole = read(s, matchers, T0, T0 + 8 * HOUR_MS, true);
-    const wholeBuckets = s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS)!;
+    const wholeBuckets = [...s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS)!];
     const seen: string[] = [];
     for (let index = 0; index < 3; index++) {
       const shard = { index, count: 3, key: undefined };
@@ -95,7 +95,7 @@ describe('reads of one shard of a query split across workers', () => {
         .map((x) => ({ labels: x.labels, samples: readAll(x) }));
       expect(mine.every((x) => shardOf(x.labels, 3, undefined) === index)).toBe(true);
       expect(mine).toEqual(whole.filter((x) => shardOf(x.labels, 3, undefined) === index));
-      const buckets = s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS, { shard })!;
+      const buckets = [...s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS, { shard })!];
       expect(buckets).toEqual(wholeBuckets.filter((x) => shardOf(x.labels, 3, undefined) === index));
       seen.push(...mine.map((x) => x.labels.k));
     }
@@ -103,5 +103,28 @@ describe('reads of one shard of a query split across workers', () => {
     // The key: series that agree on `k` modulo nothing else share a shard.
     const byK = s.select(matchers, T0, T0 + 8 * HOUR_MS, { shard: { index: 0, count: 2, key: ['k'] } });
     expect(byK.every((x) => shardOf({ k: x.labels.k }, 2, ['k']) === 0)).toBe(true);
+  });
+});
+
+describe('bucket reads streamed to a query', () => {
+  it('give each series the buckets a whole read gives, decoded into one reused buffer', () => {
+    const s = open();
+    fill(s);
+    const matchers = [eq('__name__', 'metric')];
+    const copy = (x: BucketSeries) => ({
+      ...x,
+      buckets: { length: x.buckets.length, ends: x.buckets.ends.slice(), columns: x.buckets.columns.map((c) => c.slice()) },
+    });
+    const whole = [...s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS)!].map(copy);
+    const streamed: BucketSeries[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for (const x of s.selectBuckets(matchers, T0, T0 + 8 * HOUR_MS, MINUTE_MS, { streaming: true })!) {
+      buffers.add(x.buckets.ends.buffer);
+      streamed.push(copy(x));
+    }
+    expect(whole.length).toBeGreaterThan(20);
+    expect(streamed).toEqual(whole);
+    // Series of one kind share a buffer (grown at most a few times), instead of one each.
+    expect(buffers.size).toBeLessThan(4);
   });
 });

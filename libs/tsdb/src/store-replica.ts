@@ -17,7 +17,7 @@ import { readSealedMany } from './store/heads.ts';
 import { resolutionFor, select, selectBuckets } from './store/read.ts';
 import { ReplicaFollower } from './store/replica.ts';
 import { createStoreState, translate, type StoreState } from './store/state.ts';
-import type { BucketSeries, SelectHints, StoredSeries } from './store/types.ts';
+import type { BucketHints, BucketSeries, SelectHints, StoredSeries } from './store/types.ts';
 
 export interface ReplicaOptions {
   /** The store's SQLite file (it must exist: a replica never creates one). */
@@ -92,8 +92,8 @@ export class StoreReplica {
     mint: number,
     maxt: number,
     resolution: typeof MINUTE_MS | typeof HOUR_MS,
-    hints?: Pick<SelectHints, 'shard'>,
-  ): BucketSeries[] | undefined {
+    hints?: BucketHints,
+  ): Iterable<BucketSeries> | undefined {
     return this.read(() => selectBuckets(this.st, matchers, mint, maxt, resolution, hints));
   }
 

@@ -35,10 +35,10 @@ describe('retention', () => {
     const raw = s.select([eq('k', '1')], T0, end);
     const firstRaw = raw[0].blocks().next().value!.timestamps[0];
     expect(firstRaw).toBeGreaterThanOrEqual(end - 4 * HOUR_MS);
-    const minutes = s.selectBuckets([eq('k', '1')], T0, end, MINUTE_MS)![0].buckets;
+    const minutes = [...s.selectBuckets([eq('k', '1')], T0, end, MINUTE_MS)!][0].buckets;
     expect(minutes.ends[0]).toBeGreaterThanOrEqual(end - 8 * HOUR_MS);
     expect(minutes.ends[0]).toBeLessThan(end - 5 * HOUR_MS);
-    const hours = s.selectBuckets([eq('k', '1')], T0, end, HOUR_MS)![0].buckets;
+    const hours = [...s.selectBuckets([eq('k', '1')], T0, end, HOUR_MS)!][0].buckets;
     expect(hours.length).toBe(24);
     write(24, 24);
     s.flush();

@@ -166,7 +166,7 @@ describe('rollups', () => {
       [T0 - HOUR_MS, T0 + 7 * HOUR_MS],
       [T0 + 37 * MINUTE_MS, T0 + 5 * HOUR_MS + 3 * MINUTE_MS],
     ]) {
-      const together = s.selectBuckets([eq('job', 'x')], mint, maxt, MINUTE_MS)!;
+      const together = [...s.selectBuckets([eq('job', 'x')], mint, maxt, MINUTE_MS)!];
       expect(together.map((x) => x.labels.__name__)).toEqual(names);
       for (const x of together) {
         const [alone] = s.selectBuckets([eq('__name__', x.labels.__name__!)], mint, maxt, MINUTE_MS)!;

@@ -27,6 +27,7 @@ import type {
   AppendSeries,
   ArchiveOutcome,
   ArchiveState,
+  BucketHints,
   BucketSeries,
   MetricMetadata,
   SelectHints,
@@ -44,6 +45,7 @@ export type {
   SelectHints,
   ArchiveOutcome,
   ArchiveState,
+  BucketHints,
   BucketSeries,
   MetricMetadata,
   StoreStats,
@@ -138,8 +140,8 @@ export class TimeSeriesStore {
     mint: number,
     maxt: number,
     resolution: typeof MINUTE_MS | typeof HOUR_MS,
-    hints?: Pick<SelectHints, 'shard'>,
-  ): BucketSeries[] | undefined {
+    hints?: BucketHints,
+  ): Iterable<BucketSeries> | undefined {
     return selectBuckets(this.st, matchers, mint, maxt, resolution, hints);
   }
 

@@ -10,7 +10,7 @@ import { clipBlock, mergeBlocks, type SampleBlock } from '../sample-merge.ts';
 import type { SeriesState } from '../series-state.ts';
 import { kindOf } from './metadata.ts';
 import { assertOpen, clockedNewest, translate, type StoreState } from './state.ts';
-import type { BucketSeries, SelectHints, StoredSeries } from './types.ts';
+import type { BucketHints, BucketSeries, SelectHints, StoredSeries } from './types.ts';
 
 export function select(st: StoreState, matchers: readonly LabelMatcher[], mint: number, maxt: number, hints?: SelectHints): StoredSeries[] {
   assertOpen(st);
@@ -140,8 +140,8 @@ export function selectBuckets(
   mint: number,
   maxt: number,
   resolution: typeof MINUTE_MS | typeof HOUR_MS,
-  hints?: Pick<SelectHints, 'shard'>,
-): BucketSeries[] | undefined {
+  hints?: BucketHints,
+): Iterable<BucketSeries> | undefined {
   assertOpen(st);
   // Archived days past the rollups' retention have only the archive's raw samples: the caller reads those.
   if (st.archive && mint <= st.archivedThrough) {
@@ -154,12 +154,16 @@ export function selectBuckets(
     st.prepareRead?.(state);
     return { state, kind: kindOf(st, state), head: snapshot(state.head, -Infinity, Infinity) };
   });
-  const buckets = st.rollups.readMany(series, mint, maxt, resolution);
-  const out: BucketSeries[] = [];
-  series.forEach(({ state, kind }, k) => {
-    if (buckets[k].length) out.push({ ref: state.id, labels: state.labels, kind, buckets: buckets[k] });
-  });
-  return out;
+  const streaming = hints?.streaming === true;
+  const buckets = st.rollups.readMany(series, mint, maxt, resolution, streaming);
+  const found = (function* () {
+    let k = 0;
+    for (const b of buckets) {
+      const { state, kind } = series[k++];
+      if (b.length) yield { ref: state.id, labels: state.labels, kind, buckets: b };
+    }
+  })();
+  return streaming ? found : [...found];
 }
 
 export function labelNames(st: StoreState, matchers?: readonly LabelMatcher[]): string[] {

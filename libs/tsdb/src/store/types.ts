@@ -94,6 +94,18 @@ export interface ArchiveState extends ArchiveStatus {
   lastError?: string;
 }
 
+/** How a caller of `selectBuckets` reads the buckets. */
+export interface BucketHints {
+  /** Only the series of this shard of a query split across workers. */
+  shard?: ShardSpec;
+  /**
+   * The caller is done with each series' buckets before it takes the next from the
+   * iterable (a query is): they are then decoded as it goes into one reused buffer, so a
+   * series' buckets are valid only until the next is taken.
+   */
+  streaming?: boolean;
+}
+
 export interface BucketSeries {
   readonly ref: number;
   readonly labels: Labels;
