@@ -58,13 +58,9 @@ export class QuerySplitter {
       const engine = jobEngine(this.engine, job);
       const shard = (index: number) =>
         this.replica.read(() => engine.rangeQueryShard(this.replica, job.query, job.start, job.end, job.step, { index, count }, run));
-      const tA = performance.now();
       const own = shard(0);
-      const tB = performance.now();
-      const got = await Promise.all(answers);
-      if (process.env.SPLIT_DEBUG) console.error(`split: own ${(tB - tA).toFixed(0)} ms, waited ${(performance.now() - tB).toFixed(0)} ms`);
       const others: ShardAnswer[] = [];
-      for (const message of got) {
+      for (const message of await Promise.all(answers)) {
         if (message.error) throw new PromqlError(message.error.type, message.error.message);
         others.push(message.answer ?? shard(message.index));
       }
@@ -102,7 +98,6 @@ function splits(query: string): boolean {
 /** A helper's work: one shard of a query, posted back with its buffers transferred. */
 export function answerShard(m: ShardRequest, engine: Engine, replica: StoreReplica, cancelled: () => boolean, post: Post): void {
   const job = m.job as Extract<QueryJob, { kind: 'range' }>;
-  const t0 = performance.now();
   try {
     const answer = replica.read(() =>
       jobEngine(engine, job).rangeQueryShard(
@@ -115,7 +110,6 @@ export function answerShard(m: ShardRequest, engine: Engine, replica: StoreRepli
         { deadline: m.deadline, cancelled, samples: sharedSampleCounter(m.samples) },
       ),
     );
-    if (process.env.SPLIT_DEBUG) console.error(`shard ${m.index}: ${(performance.now() - t0).toFixed(0)} ms`);
     post({ type: 'shard-answer', id: m.id, index: m.index, answer }, shardAnswerBuffers(answer));
   } catch (e) {
     // Anything but PromQL's own errors is a fault: the query's worker evaluates the shard
