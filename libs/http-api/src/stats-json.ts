@@ -11,7 +11,8 @@
 // whose window holds it), `peakSamples`
 // the samples the sample limit counted: read points plus a slot per step of every series
 // a node made, never given back, so an upper bound of what was held at once. Per-step
-// counts (`stats=all` in Prometheus) are not kept.
+// counts (`stats=all` in Prometheus) are not kept. A query split across worker threads
+// adds up its shards' figures: its times are then CPU time summed over the threads.
 
 import type { QueryStats } from '@metrics-hub/promql';
 

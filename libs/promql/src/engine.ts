@@ -9,7 +9,7 @@ import { evaluate, windowBounds } from './evaluate.ts';
 import { parseExpr, typeOf } from './parser.ts';
 import type { Queryable } from './queryable.ts';
 import type { QueryStats } from './query-stats.ts';
-import { packPart, unpackParts, type ShardAnswer } from './shard-parts.ts';
+import { packPart, unpackParts, type ShardAnswer, type ShardStats } from './shard-parts.ts';
 import { planShards } from './shard-plan.ts';
 import { shardQueryable } from './shard-queryable.ts';
 import { labelsKey, type StepSeries, type Value } from './values.ts';
@@ -154,8 +154,15 @@ export class Engine {
     const run = this.prepareRange(shardQueryable(queryable, spec), query, startMs, endMs, stepMs, options);
     const t1 = options.stats?.clock() ?? 0;
     const parts = plan.parts.map((p) => packPart(evaluate(p, run.ctx), run.ctx));
-    if (options.stats) finishStats(options.stats, run.ctx, run.t0, t1, options.stats.clock(), options.stats.clock());
-    return { parts, warnings: [...run.ctx.notes.warnings], infos: [...run.ctx.notes.infos] };
+    const stats = options.stats;
+    if (stats) finishStats(stats, run.ctx, run.t0, t1, stats.clock(), stats.clock());
+    const { clock: _clock, ...figures } = stats ?? {};
+    return {
+      parts,
+      warnings: [...run.ctx.notes.warnings],
+      infos: [...run.ctx.notes.infos],
+      ...(stats && { stats: figures as ShardStats }),
+    };
   }
 
   /** A range query split across workers, from the answers of all its shards (index order). */
@@ -172,6 +179,7 @@ export class Engine {
     const plan = planShards(run.expr);
     if (!plan) throw new PromqlError('execution', `the query does not split across workers: ${query}`);
     const { ctx } = run;
+    if (options.stats) addShardStats(options.stats, shards);
     ctx.given = new Map(
       plan.placeholders.map((p, i) => [
         p,
@@ -276,6 +284,22 @@ function calls(e: Expr, name: string): boolean {
     case 'number':
     case 'string':
       return false;
+  }
+}
+
+/**
+ * The shards' figures added to the merging worker's: times are CPU time summed over the
+ * threads (more than the wall time the query took), samples the sum of what each held.
+ */
+function addShardStats(stats: QueryStats, shards: readonly ShardAnswer[]): void {
+  for (const { stats: s } of shards) {
+    if (!s) continue;
+    stats.parseMs += s.parseMs;
+    stats.selectMs += s.selectMs;
+    stats.decodeMs += s.decodeMs;
+    stats.evalMs += s.evalMs;
+    stats.samplesRead += s.samplesRead;
+    stats.peakSamples += s.peakSamples;
   }
 }
 

@@ -5,6 +5,7 @@
 
 import type { Labels } from '@metrics-hub/wire';
 import type { EvalContext } from './eval-context.ts';
+import type { QueryStats } from './query-stats.ts';
 import type { Value } from './values.ts';
 
 export interface ShardPart {
@@ -14,12 +15,16 @@ export interface ShardPart {
   has: Uint8Array;
 }
 
-/** What one shard answers: its parts in the plan's order, and its annotations. */
+/** What one shard answers: its parts in the plan's order, its annotations, and (asked for) where its time went. */
 export interface ShardAnswer {
   parts: ShardPart[];
   warnings: string[];
   infos: string[];
+  stats?: ShardStats;
 }
+
+/** A shard's QueryStats without its clock (plain data, to post). */
+export type ShardStats = Omit<QueryStats, 'clock'>;
 
 /** The buffers a shard's answer can hand over (postMessage's transfer list). */
 export function shardAnswerBuffers(answer: ShardAnswer): ArrayBuffer[] {

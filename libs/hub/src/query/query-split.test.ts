@@ -124,11 +124,19 @@ describe('a range query split across idle query workers', () => {
       expect(p.stats.splits, `${query} split`).toBe(before + 1);
     }
     expect(p.stats.shards).toBe(3 * QUERIES.length);
+    // Asked for stats, a split query adds up its shards': every series was read once, by one of them.
+    const withStats = { ...rangeJob(QUERIES[0]), stats: true };
+    const split = await ask(p, withStats);
+    const samples = (body: { data: { stats: { samples: { totalQueryableSamples: number } } } }) =>
+      body.data.stats.samples.totalQueryableSamples;
+    expect(samples(split.body)).toBeGreaterThan(0);
+    expect(samples(split.body)).toBe(samples(whole(withStats)));
+    expect(p.stats.splits).toBe(QUERIES.length + 1);
     // Not split: an instant query, and a range query that has no series-wise part.
     const instant = await ask(p, { kind: 'instant', query: 'sum(load)', time: END, limit: 0 });
     expect(instant.status).toBe(200);
     await ask(p, rangeJob('absent(load{instance="none"})'));
-    expect(p.stats.splits).toBe(QUERIES.length);
+    expect(p.stats.splits).toBe(QUERIES.length + 1);
     expect(p.running).toBe(0);
   });
 

@@ -14,11 +14,13 @@
 import { jobEngine, type QueryJob, type RangeEvaluator } from '@metrics-hub/http-api';
 import {
   type Engine,
+  newQueryStats,
   parseExpr,
   planShards,
   PromqlError,
   shardAnswerBuffers,
   type QueryOptions,
+  type QueryStats,
   type SampleCounter,
   type ShardAnswer,
 } from '@metrics-hub/promql';
@@ -57,7 +59,9 @@ export class QuerySplitter {
     try {
       const engine = jobEngine(this.engine, job);
       const shard = (index: number) =>
-        this.replica.read(() => engine.rangeQueryShard(this.replica, job.query, job.start, job.end, job.step, { index, count }, run));
+        this.replica.read(() =>
+          engine.rangeQueryShard(this.replica, job.query, job.start, job.end, job.step, { index, count }, { ...run, stats: statsFor(job) }),
+        );
       const own = shard(0);
       const others: ShardAnswer[] = [];
       for (const message of await Promise.all(answers)) {
@@ -79,6 +83,11 @@ export class QuerySplitter {
     this.waiting.delete(m.index);
     resolve?.(m);
   }
+}
+
+/** A shard's own stats when the query asks for them (`stats=`): the merge adds them up. */
+function statsFor(job: QueryJob): QueryStats | undefined {
+  return job.stats ? newQueryStats(() => performance.now()) : undefined;
 }
 
 /** Whether a split query failed only for the sample limit, which the query whole may keep. */
@@ -107,7 +116,7 @@ export function answerShard(m: ShardRequest, engine: Engine, replica: StoreRepli
         job.end,
         job.step,
         { index: m.index, count: m.count },
-        { deadline: m.deadline, cancelled, samples: sharedSampleCounter(m.samples) },
+        { deadline: m.deadline, cancelled, samples: sharedSampleCounter(m.samples), stats: statsFor(job) },
       ),
     );
     post({ type: 'shard-answer', id: m.id, index: m.index, answer }, shardAnswerBuffers(answer));
