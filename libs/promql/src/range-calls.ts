@@ -7,12 +7,15 @@ import { rangeArg, scalarArg, unparen } from './call-args.ts';
 import type { EvalContext } from './eval-context.ts';
 import { FunctionArgumentError, lacksCounterSuffix, possibleNonCounterInfo, RANGE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
 import { FUNCTIONS } from './function-signatures.ts';
-import { BucketWindows, bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
+import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
+import { extrapolatedSteps } from './rollup-rate.ts';
 import { mergeSameLabels } from './series-set.ts';
 import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
 import { withoutName, type StepSeries, type Value } from './values.ts';
 
-const NO_WINDOWS = { lo: new Int32Array(0), hi: new Int32Array(0) };
+// Each step's bucket bounds for series whose buckets have no gaps, reused from series to series.
+let denseFrom = new Int32Array(0);
+let denseTo = new Int32Array(0);
 
 /** Range functions whose output keeps the metric name (they return a sample as it was). */
 const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
@@ -73,19 +76,31 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     const e0 = n > 0 ? b.ends[0] : 0;
     let dense = n > 0 && e0 % resolution === 0;
     for (let k = 1; dense && k < n; k++) dense = b.ends[k] === e0 + k * resolution;
-    const { lo, hi } = dense ? NO_WINDOWS : windowIndexes(b.ends, n, ends, rangeMs);
-    const w = e.name === 'rate' || e.name === 'increase' ? new BucketWindows(b) : undefined;
-    for (let i = 0; i < ctx.steps; i++) {
-      const end = ends[i];
-      // How many bucket ends are <= end, and <= end - range: whole numbers, as every end
-      // here is a multiple of the resolution.
-      const to = dense ? Math.min(n, Math.max(0, (end - e0) / resolution + 1)) : hi[i];
-      const from = dense ? Math.min(n, Math.max(0, (end - rangeMs - e0) / resolution + 1)) : lo[i];
-      if (to === from) continue;
-      const v = fn(b, from, to, end - rangeMs, end, w);
-      if (v === undefined) continue;
-      r.values[i] = v;
-      r.has[i] = 1;
+    if (dense && denseFrom.length < ctx.steps) {
+      denseFrom = new Int32Array(ctx.steps);
+      denseTo = new Int32Array(ctx.steps);
+    }
+    const { lo, hi } = dense ? { lo: denseFrom, hi: denseTo } : windowIndexes(b.ends, n, ends, rangeMs);
+    if (dense) {
+      for (let i = 0; i < ctx.steps; i++) {
+        // How many bucket ends are <= end, and <= end - range: whole numbers, as every end
+        // here is a multiple of the resolution.
+        const end = ends[i];
+        hi[i] = Math.min(n, Math.max(0, (end - e0) / resolution + 1));
+        lo[i] = Math.min(n, Math.max(0, (end - rangeMs - e0) / resolution + 1));
+      }
+    }
+    if (s.kind === 'counter' && (e.name === 'rate' || e.name === 'increase')) {
+      extrapolatedSteps(b, lo, hi, ends, rangeMs, e.name === 'rate', r.values, r.has);
+    } else {
+      for (let i = 0; i < ctx.steps; i++) {
+        const end = ends[i];
+        if (hi[i] === lo[i]) continue;
+        const v = fn(b, lo[i], hi[i], end - rangeMs, end);
+        if (v === undefined) continue;
+        r.values[i] = v;
+        r.has[i] = 1;
+      }
     }
     out.push(r);
     t0 = stats?.clock() ?? 0;
