@@ -47,7 +47,10 @@ describe('extrapolatedSteps', () => {
       const b = buckets(400, seed);
       const rnd = seededRandom(100 + seed);
       const forward = Array.from({ length: 420 }, (_, i) => i - 10);
-      const shuffled = forward.map((s) => [rnd(), s]).sort((x, y) => x[0] - y[0]).map(([, s]) => s);
+      const shuffled = forward
+        .map((s) => [rnd(), s])
+        .sort((x, y) => x[0] - y[0])
+        .map(([, s]) => s);
       for (const order of [forward, shuffled]) {
         for (const width of [1, 2, 5, 60, 400]) {
           const { from, to, ends } = windows(b, order, width);
@@ -60,7 +63,8 @@ describe('extrapolatedSteps', () => {
               const want = to[i] === from[i] ? undefined : fn(b, from[i], to[i], ends[i] - width * 60_000, ends[i]);
               const got = has[i] ? values[i] : undefined;
               if (want !== undefined) answered++;
-              expect(got === undefined ? want === undefined : Object.is(got, want), `${name} ${from[i]}..${to[i]}: ${got} != ${want}`).toBe(true);
+              const same = got === undefined ? want === undefined : Object.is(got, want);
+              expect(same, `${name} ${from[i]}..${to[i]}: ${got} != ${want}`).toBe(true);
             }
           }
         }
