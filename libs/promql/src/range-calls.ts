@@ -47,6 +47,10 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if (t < first) first = t;
     if (t > last) last = t;
   }
+  // Every end and the range are whole multiples of the resolution: counted in buckets
+  // they place windows without a division per step.
+  const endBuckets = ends.map((t) => t / resolution);
+  const rangeBuckets = rangeMs / resolution;
   const stats = ctx.stats;
   // Reading buckets is reading samples, summarised: it counts as decoding. The store
   // decodes each series as it is taken (`streaming`), into a buffer the next overwrites.
@@ -82,12 +86,13 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     }
     const { lo, hi } = dense ? { lo: denseFrom, hi: denseTo } : windowIndexes(b.ends, n, ends, rangeMs);
     if (dense) {
+      // How many bucket ends are <= end, and <= end - range, counted in whole buckets.
+      const firstBucket = e0 / resolution;
       for (let i = 0; i < ctx.steps; i++) {
-        // How many bucket ends are <= end, and <= end - range: whole numbers, as every end
-        // here is a multiple of the resolution.
-        const end = ends[i];
-        hi[i] = Math.min(n, Math.max(0, (end - e0) / resolution + 1));
-        lo[i] = Math.min(n, Math.max(0, (end - rangeMs - e0) / resolution + 1));
+        const to = endBuckets[i] - firstBucket + 1;
+        const from = to - rangeBuckets;
+        hi[i] = to < 0 ? 0 : to > n ? n : to;
+        lo[i] = from < 0 ? 0 : from > n ? n : from;
       }
     }
     if (s.kind === 'counter' && (e.name === 'rate' || e.name === 'increase')) {
