@@ -91,8 +91,8 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
       for (let i = 0; i < ctx.steps; i++) {
         const to = endBuckets[i] - firstBucket + 1;
         const from = to - rangeBuckets;
-        hi[i] = to < 0 ? 0 : to > n ? n : to;
-        lo[i] = from < 0 ? 0 : from > n ? n : from;
+        hi[i] = Math.min(n, Math.max(0, to));
+        lo[i] = Math.min(n, Math.max(0, from));
       }
     }
     if (s.kind === 'counter' && (e.name === 'rate' || e.name === 'increase')) {
