@@ -11,7 +11,7 @@ import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
 import { extrapolatedSteps } from './rollup-rate.ts';
 import { mergeSameLabels } from './series-set.ts';
 import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
-import { withoutName, type StepSeries, type Value } from './values.ts';
+import { newSeries, withoutName, type StepSeries, type Value } from './values.ts';
 
 // Each step's bucket bounds for series whose buckets have no gaps, reused from series to series.
 let denseFrom = new Int32Array(0);
@@ -21,10 +21,23 @@ let denseTo = new Int32Array(0);
 const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
 
 /**
- * A range function over whole buckets of the store's rollups, when that gives the same
- * answer as the samples (see rollup-functions.ts); undefined to use the samples.
+ * A range call over rollup buckets (see rollupRangeFunction) with each series handed to
+ * `sink` as it is computed, in one scratch series that the next overwrites: for a caller
+ * that folds the series into something smaller (sum by). False when the call is not
+ * answered from buckets; the sink must then forget what it was given.
  */
-function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | undefined {
+export function rollupRangeEach(e: Call, ctx: EvalContext, sink: (s: StepSeries) => void): boolean {
+  const sig = FUNCTIONS[e.name];
+  if (!RANGE_FUNCTIONS[e.name] || sig.args.length !== 1 || sig.args[0] !== 'matrix') return false;
+  return rollupRangeFunction(e, unparen(e.args[0]), ctx, sink) !== undefined;
+}
+
+/**
+ * A range function over whole buckets of the store's rollups, when that gives the same
+ * answer as the samples (see rollup-functions.ts); undefined to use the samples. With a
+ * sink, the series go there (see rollupRangeEach) and the vector returned is empty.
+ */
+function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext, sink?: (s: StepSeries) => void): Value | undefined {
   const queryable = ctx.queryable;
   if (
     !ctx.limits.useRollups ||
@@ -58,6 +71,7 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
   const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution, { streaming: true });
   if (!found) return undefined;
   const out: StepSeries[] = [];
+  let scratch: StepSeries | undefined;
   const selections = found[Symbol.iterator]();
   for (;;) {
     const next = selections.next();
@@ -71,7 +85,17 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if ((e.name === 'rate' || e.name === 'increase') && lacksCounterSuffix(s.labels.__name__)) {
       ctx.annotate('info', possibleNonCounterInfo(s.labels.__name__!), arg.pos);
     }
-    const r = ctx.newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels));
+    const labels = KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels);
+    let r: StepSeries;
+    if (sink) {
+      // Counted as if kept, so a query meets the same sample limit either way.
+      ctx.hold(ctx.steps);
+      scratch ??= newSeries(labels, ctx.steps);
+      scratch.labels = labels;
+      scratch.values.fill(0);
+      scratch.has.fill(0);
+      r = scratch;
+    } else r = ctx.newSeries(labels);
     const b = s.buckets;
     ctx.tick(ctx.steps);
     // Buckets every `resolution` without a gap (the common case) place each window by
@@ -107,7 +131,8 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
         r.has[i] = 1;
       }
     }
-    out.push(r);
+    if (sink) sink(r);
+    else out.push(r);
     t0 = stats?.clock() ?? 0;
   }
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };
