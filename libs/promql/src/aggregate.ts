@@ -7,6 +7,8 @@ import type { EvalContext } from './eval-context.ts';
 import { unparen } from './call-args.ts';
 import { evaluate, selectVector } from './evaluate.ts';
 import { invalidQuantileWarning, invalidRatioWarning, kahanSumInc, quantile } from './functions/index.ts';
+import { addToSum, finishSum, sumOfRollupCall } from './fused-sum.ts';
+import { groupLabels } from './series-set.ts';
 import { labelsKey, newSeries, type StepSeries, type Value } from './values.ts';
 
 interface Group {
@@ -15,6 +17,8 @@ interface Group {
 }
 
 export function evalAggregate(e: Aggregate, ctx: EvalContext): Value {
+  const fused = sumOfRollupCall(e, ctx);
+  if (fused) return fused;
   // count and group read only which steps have a value: a selector below them need not decode values.
   const inner = unparen(e.expr);
   const input =
@@ -55,16 +59,6 @@ export function evalAggregate(e: Aggregate, ctx: EvalContext): Value {
   }
 }
 
-function groupLabels(labels: Record<string, string>, grouping: string[], without: boolean): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (without) {
-    for (const n in labels) if (n !== '__name__' && !grouping.includes(n)) out[n] = labels[n];
-  } else {
-    for (const n of grouping) if (labels[n] !== undefined && labels[n] !== '') out[n] = labels[n];
-  }
-  return out;
-}
-
 function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Float64Array | undefined, ctx: EvalContext): StepSeries[] {
   const out: StepSeries[] = [];
   const values: number[] = [];
@@ -101,24 +95,9 @@ function reduce(e: Aggregate, series: StepSeries[], groups: Group[], param: Floa
  */
 const MEMBER_BY_MEMBER: Partial<Record<string, (members: StepSeries[], r: StepSeries, steps: number) => void>> = {
   sum: function sumByMember(members, r, steps) {
-    const sum = r.values;
     const c = new Float64Array(steps);
-    for (const m of members) {
-      const { has, values } = m;
-      for (let i = 0; i < steps; i++) {
-        if (!has[i]) continue;
-        // kahanSumInc, written out.
-        const v = values[i];
-        const s0 = sum[i];
-        const t = s0 + v;
-        if (t === Infinity || t === -Infinity) c[i] = 0;
-        else if (Math.abs(s0) >= Math.abs(v)) c[i] += s0 - t + v;
-        else c[i] += v - t + s0;
-        sum[i] = t;
-        r.has[i] = 1;
-      }
-    }
-    for (let i = 0; i < steps; i++) if (r.has[i]) sum[i] += c[i];
+    for (const m of members) addToSum(r, c, m, steps);
+    finishSum(r, c, steps);
   },
   count: function countByMember(members, r, steps) {
     for (const m of members) {

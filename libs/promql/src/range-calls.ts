@@ -7,21 +7,37 @@ import { rangeArg, scalarArg, unparen } from './call-args.ts';
 import type { EvalContext } from './eval-context.ts';
 import { FunctionArgumentError, lacksCounterSuffix, possibleNonCounterInfo, RANGE_FUNCTIONS, type RangeWindow } from './functions/index.ts';
 import { FUNCTIONS } from './function-signatures.ts';
-import { BucketWindows, bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
+import { bucketFunction, ROLLUP_CAPABLE } from './rollup-functions.ts';
+import { extrapolatedSteps } from './rollup-rate.ts';
 import { mergeSameLabels } from './series-set.ts';
 import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
-import { withoutName, type StepSeries, type Value } from './values.ts';
+import { newSeries, withoutName, type StepSeries, type Value } from './values.ts';
 
-const NO_WINDOWS = { lo: new Int32Array(0), hi: new Int32Array(0) };
+// Each step's bucket bounds for series whose buckets have no gaps, reused from series to series.
+let denseFrom = new Int32Array(0);
+let denseTo = new Int32Array(0);
 
 /** Range functions whose output keeps the metric name (they return a sample as it was). */
 const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
 
 /**
- * A range function over whole buckets of the store's rollups, when that gives the same
- * answer as the samples (see rollup-functions.ts); undefined to use the samples.
+ * A range call over rollup buckets (see rollupRangeFunction) with each series handed to
+ * `sink` as it is computed, in one scratch series that the next overwrites: for a caller
+ * that folds the series into something smaller (sum by). False when the call is not
+ * answered from buckets; the sink must then forget what it was given.
  */
-function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | undefined {
+export function rollupRangeEach(e: Call, ctx: EvalContext, sink: (s: StepSeries) => void): boolean {
+  const sig = FUNCTIONS[e.name];
+  if (!RANGE_FUNCTIONS[e.name] || sig.args.length !== 1 || sig.args[0] !== 'matrix') return false;
+  return rollupRangeFunction(e, unparen(e.args[0]), ctx, sink) !== undefined;
+}
+
+/**
+ * A range function over whole buckets of the store's rollups, when that gives the same
+ * answer as the samples (see rollup-functions.ts); undefined to use the samples. With a
+ * sink, the series go there (see rollupRangeEach) and the vector returned is empty.
+ */
+function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext, sink?: (s: StepSeries) => void): Value | undefined {
   const queryable = ctx.queryable;
   if (
     !ctx.limits.useRollups ||
@@ -44,6 +60,10 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if (t < first) first = t;
     if (t > last) last = t;
   }
+  // Every end and the range are whole multiples of the resolution: counted in buckets
+  // they place windows without a division per step.
+  const endBuckets = ends.map((t) => t / resolution);
+  const rangeBuckets = rangeMs / resolution;
   const stats = ctx.stats;
   // Reading buckets is reading samples, summarised: it counts as decoding. The store
   // decodes each series as it is taken (`streaming`), into a buffer the next overwrites.
@@ -51,6 +71,7 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
   const found = queryable.selectBuckets(sel.matchers, first - rangeMs, last, resolution, { streaming: true });
   if (!found) return undefined;
   const out: StepSeries[] = [];
+  let scratch: StepSeries | undefined;
   const selections = found[Symbol.iterator]();
   for (;;) {
     const next = selections.next();
@@ -64,7 +85,17 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     if ((e.name === 'rate' || e.name === 'increase') && lacksCounterSuffix(s.labels.__name__)) {
       ctx.annotate('info', possibleNonCounterInfo(s.labels.__name__!), arg.pos);
     }
-    const r = ctx.newSeries(KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels));
+    const labels = KEEPS_NAME.has(e.name) ? s.labels : withoutName(s.labels);
+    let r: StepSeries;
+    if (sink) {
+      // Counted as if kept, so a query meets the same sample limit either way.
+      ctx.hold(ctx.steps);
+      scratch ??= newSeries(labels, ctx.steps);
+      scratch.labels = labels;
+      scratch.values.fill(0);
+      scratch.has.fill(0);
+      r = scratch;
+    } else r = ctx.newSeries(labels);
     const b = s.buckets;
     ctx.tick(ctx.steps);
     // Buckets every `resolution` without a gap (the common case) place each window by
@@ -73,21 +104,35 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext): Value | unde
     const e0 = n > 0 ? b.ends[0] : 0;
     let dense = n > 0 && e0 % resolution === 0;
     for (let k = 1; dense && k < n; k++) dense = b.ends[k] === e0 + k * resolution;
-    const { lo, hi } = dense ? NO_WINDOWS : windowIndexes(b.ends, n, ends, rangeMs);
-    const w = e.name === 'rate' || e.name === 'increase' ? new BucketWindows(b) : undefined;
-    for (let i = 0; i < ctx.steps; i++) {
-      const end = ends[i];
-      // How many bucket ends are <= end, and <= end - range: whole numbers, as every end
-      // here is a multiple of the resolution.
-      const to = dense ? Math.min(n, Math.max(0, (end - e0) / resolution + 1)) : hi[i];
-      const from = dense ? Math.min(n, Math.max(0, (end - rangeMs - e0) / resolution + 1)) : lo[i];
-      if (to === from) continue;
-      const v = fn(b, from, to, end - rangeMs, end, w);
-      if (v === undefined) continue;
-      r.values[i] = v;
-      r.has[i] = 1;
+    if (dense && denseFrom.length < ctx.steps) {
+      denseFrom = new Int32Array(ctx.steps);
+      denseTo = new Int32Array(ctx.steps);
     }
-    out.push(r);
+    const { lo, hi } = dense ? { lo: denseFrom, hi: denseTo } : windowIndexes(b.ends, n, ends, rangeMs);
+    if (dense) {
+      // How many bucket ends are <= end, and <= end - range, counted in whole buckets.
+      const firstBucket = e0 / resolution;
+      for (let i = 0; i < ctx.steps; i++) {
+        const to = endBuckets[i] - firstBucket + 1;
+        const from = to - rangeBuckets;
+        hi[i] = Math.min(n, Math.max(0, to));
+        lo[i] = Math.min(n, Math.max(0, from));
+      }
+    }
+    if (s.kind === 'counter' && (e.name === 'rate' || e.name === 'increase')) {
+      extrapolatedSteps(b, lo, hi, ends, rangeMs, e.name === 'rate', r.values, r.has);
+    } else {
+      for (let i = 0; i < ctx.steps; i++) {
+        const end = ends[i];
+        if (hi[i] === lo[i]) continue;
+        const v = fn(b, lo[i], hi[i], end - rangeMs, end);
+        if (v === undefined) continue;
+        r.values[i] = v;
+        r.has[i] = 1;
+      }
+    }
+    if (sink) sink(r);
+    else out.push(r);
     t0 = stats?.clock() ?? 0;
   }
   return { kind: 'vector', series: mergeSameLabels(out, ctx, e.pos) };

@@ -19,78 +19,12 @@ import {
   LAST_OFFSET,
   MAX,
   MIN,
-  RESETS,
   SUM,
   type RollupBuckets,
   type SeriesKind,
 } from '@metrics-hub/wire';
 
-/** `w`, when given, answers counts and increases of any window of `b` without walking it. */
-export type BucketFunction = (
-  b: RollupBuckets,
-  from: number,
-  to: number,
-  rangeStart: number,
-  rangeEnd: number,
-  w?: BucketWindows,
-) => number | undefined;
-
-/**
- * Sample counts and counter increases of any window of one series' buckets, in constant
- * time: the same floats as `countOf` and `increaseOver`. Counts are whole numbers, so
- * differences of prefix sums are exact; the increase's correction adds its non-zero terms
- * (the values before resets, inside buckets and at seams) in the order increaseOver adds
- * them, and the zero terms it also adds change nothing.
- */
-export class BucketWindows {
-  private readonly prefix: Float64Array;
-  /** Bucket index of each non-zero correction term, its value, and whether it is a seam's (skipped at a window's first bucket). */
-  private readonly at: number[] = [];
-  private readonly value: number[] = [];
-  private readonly seam: boolean[] = [];
-
-  constructor(private readonly b: RollupBuckets) {
-    const n = b.length;
-    const counts = b.columns[COUNT];
-    const resets = b.columns[RESETS];
-    const first = b.columns[FIRST];
-    const last = b.columns[LAST];
-    this.prefix = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      this.prefix[i + 1] = this.prefix[i] + counts[i];
-      if (resets[i] !== 0) this.term(i, resets[i], false);
-      if (i > 0 && first[i] < last[i - 1] && last[i - 1] !== 0) this.term(i, last[i - 1], true);
-    }
-  }
-
-  private term(i: number, value: number, seam: boolean): void {
-    this.at.push(i);
-    this.value.push(value);
-    this.seam.push(seam);
-  }
-
-  count(from: number, to: number): number {
-    return this.prefix[to] - this.prefix[from];
-  }
-
-  increase(from: number, to: number): number {
-    const c = this.b.columns;
-    let correction = 0;
-    const at = this.at;
-    let lo = 0;
-    let hi = at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (at[mid] < from) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < at.length && at[k] < to; k++) {
-      if (this.seam[k] && at[k] === from) continue;
-      correction += this.value[k];
-    }
-    return c[LAST][to - 1] - c[FIRST][from] + correction;
-  }
-}
+export type BucketFunction = (b: RollupBuckets, from: number, to: number, rangeStart: number, rangeEnd: number) => number | undefined;
 
 const sumOf = (b: RollupBuckets, col: number, from: number, to: number) => {
   const values = b.columns[col];
@@ -119,14 +53,17 @@ const countOf = (b: RollupBuckets, from: number, to: number) => {
   return n;
 };
 
-/** Prometheus's extrapolatedRate over the samples the buckets summarise. */
+/**
+ * Prometheus's extrapolatedRate over the samples the buckets summarise. A query's steps use
+ * extrapolatedSteps (rollup-rate.ts), the same arithmetic in one loop: keep the two in step.
+ */
 function extrapolated(isRate: boolean): BucketFunction {
-  return (b, from, to, rangeStart, rangeEnd, w) => {
-    const count = w ? w.count(from, to) : countOf(b, from, to);
+  return (b, from, to, rangeStart, rangeEnd) => {
+    const count = countOf(b, from, to);
     if (count < 2) return undefined;
     const firstT = b.ends[from] - b.columns[FIRST_OFFSET][from];
     const lastT = b.ends[to - 1] - b.columns[LAST_OFFSET][to - 1];
-    let result = w ? w.increase(from, to) : increaseOver(b, from, to);
+    let result = increaseOver(b, from, to);
     let durationToStart = (firstT - rangeStart) / 1000;
     let durationToEnd = (rangeEnd - lastT) / 1000;
     const sampledInterval = (lastT - firstT) / 1000;

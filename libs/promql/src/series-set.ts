@@ -40,3 +40,14 @@ export function mergeSameLabels(series: StepSeries[], ctx: EvalContext, pos: Pos
   }
   return out;
 }
+
+/** The labels of a series' group under `by (grouping)` or `without (grouping)`. */
+export function groupLabels(labels: Record<string, string>, grouping: string[], without: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (without) {
+    for (const n in labels) if (n !== '__name__' && !grouping.includes(n)) out[n] = labels[n];
+  } else {
+    for (const n of grouping) if (labels[n] !== undefined && labels[n] !== '') out[n] = labels[n];
+  }
+  return out;
+}
