@@ -68,9 +68,9 @@ describe('sum over a rollup range call', () => {
           const fused = engine.rangeQuerySteps(store, q, from, T0 + 12 * HOUR, step);
           const whole = engine.rangeQuerySteps(store, `${agg} (${call} * 1)`, from, T0 + 12 * HOUR, step);
           expect(
-            fused.data.series.map((s) => s.labels),
+            fused.data.series.map((s) => s.metric),
             q,
-          ).toEqual(whole.data.series.map((s) => s.labels));
+          ).toEqual(whole.data.series.map((s) => s.metric));
           fused.data.series.forEach((s, k) => {
             const w = whole.data.series[k];
             expect([...s.has], q).toEqual([...w.has]);
