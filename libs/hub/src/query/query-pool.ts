@@ -380,6 +380,8 @@ export class QueryPool {
     }
     if (w.running) this.releaseHelpers(w.running);
     const failed = w.running ?? (w.ready ? undefined : this.queue.shift());
+    // A split query's helpers answer later: their shards must not be passed to this worker.
+    w.running = undefined;
     if (failed)
       this.fail(failed, 'error', new ApiError('internal', `the query worker stopped (${why}): the query was not answered; try again`));
     this.pump();
