@@ -1,7 +1,7 @@
 // A range query that finds other workers idle splits by series across them: it answers as
 // the engine does whole on the main thread, is refused for the sample limit only when the
 // query whole is, stops every shard when its client goes away, and is answered even when a
-// helper dies on its shard.
+// helper dies on its shard (with an error, the pool going on, when its own worker dies).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQueryJob, successJson, type QueryJob } from '@metrics-hub/http-api';
 import { DEFAULT_LIMITS, Engine } from '@metrics-hub/promql';
@@ -194,5 +194,23 @@ describe('a range query split across idle query workers', () => {
     expectSameMatrix(got.body, whole(rangeJob(QUERIES[0])));
     expect(p.stats.splits).toBe(1);
     expect(lines.some((l) => /a query worker stopped \(it exited with code 3\)/.test(l))).toBe(true);
+  });
+
+  it('answers with an error when its own worker dies while merging, and goes on with the next query', async () => {
+    const lines: string[] = [];
+    const real = queryWorkerEntry();
+    const p = pool({
+      maxConcurrency: 2,
+      log: (l) => lines.push(l),
+      workerEntry: { url: new URL('./testing/dying-coordinator.ts', import.meta.url), execArgv: real.execArgv },
+    });
+    await p.warm();
+    const got = await ask(p, rangeJob(QUERIES[0]));
+    expect(got.status).toBe(500);
+    expect(got.body).toMatchObject({ status: 'error', errorType: 'internal' });
+    expect(got.body.error).toMatch(/the query worker stopped \(it exited with code 4\).*try again/);
+    await waitFor(() => p.running === 0, 'every worker to be free');
+    const next = await ask(p, { kind: 'instant', query: 'sum(load)', time: END, limit: 0 });
+    expect(next.status).toBe(200);
   });
 });
