@@ -66,7 +66,17 @@ export interface RuleRequest {
   deadline: number;
 }
 
-export type WorkerRequest = QueryRequest | RuleRequest | ShardRequest | ShardAnswerMessage;
+/**
+ * The pool is closing: the worker closes its replica and its port and so ends by itself.
+ * Stopping a thread from outside (terminate) while it is inside native code (SQLite, zlib,
+ * its modules loading) can abort the whole process; that stays the way out for a worker
+ * that does not end in time.
+ */
+export interface CloseRequest {
+  type: 'close';
+}
+
+export type WorkerRequest = QueryRequest | RuleRequest | ShardRequest | ShardAnswerMessage | CloseRequest;
 
 export type WorkerMessage =
   | { type: 'ready' }

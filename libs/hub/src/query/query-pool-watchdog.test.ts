@@ -1,5 +1,6 @@
 // A worker that never answers (a fault: evaluation looks at the clock) holds its query only
-// until shortly past its deadline: the query is answered as timed out, the worker replaced.
+// until shortly past its deadline: the query is answered as timed out, the worker replaced;
+// and a pool closing stops it from outside once it has not ended by itself.
 import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@metrics-hub/promql';
 import { QueryPool } from './query-pool.ts';
@@ -21,6 +22,7 @@ it('answers a query whose worker never does as timed out, and replaces the worke
     maxQueued: 4,
     log: (l) => lines.push(l),
     watchdogGraceMs: 100,
+    closeGraceMs: 100,
     workerEntry: { url: new URL('./testing/stuck-worker.ts', import.meta.url), execArgv: real.execArgv },
   });
   // Started first, so that the query reaches a worker before its deadline.
@@ -35,4 +37,10 @@ it('answers a query whose worker never does as timed out, and replaces the worke
   await pool.warm();
   await expect(pool.instant('up', 0)).rejects.toThrow(/ran past its deadline/);
   expect(pool.stats.outcomes.timeout).toBe(2);
+  // A worker asked to end that does not either: stopped from outside once the grace is over.
+  await pool.warm();
+  await pool.close();
+  expect(
+    lines.filter((l) => /a query worker had not ended 100 ms after the hub began to stop; stopping it from outside/.test(l)),
+  ).toHaveLength(1);
 });

@@ -44,6 +44,8 @@ export interface QueryPoolOptions {
    * encoded gets there; default 30 s).
    */
   watchdogGraceMs?: number;
+  /** How long a closing pool waits for a worker to end by itself before stopping it (default 5 s). */
+  closeGraceMs?: number;
   /** Another worker program (tests). */
   workerEntry?: WorkerEntry;
 }
@@ -194,13 +196,37 @@ export class QueryPool {
     });
   }
 
-  /** Stops every worker; queries waiting or running are answered 503. */
+  /**
+   * Stops every worker; queries waiting or running are answered 503. Each worker is asked to
+   * end (its query stopped by the cancel flag first) and stopped from outside only if it has
+   * not within `closeGraceMs` (see CloseRequest for why).
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) this.fail(p, 'error', stoppingError());
     const workers = this.workers.splice(0);
-    for (const w of workers) if (w.running) this.fail(w.running, 'error', stoppingError());
-    await Promise.all(workers.map((w) => w.worker.terminate()));
+    for (const w of workers) {
+      clearTimeout(w.watchdog);
+      if (!w.running) continue;
+      Atomics.store(w.cancel, 0, w.running.id);
+      if (w.running.worker === w || !w.running.worker) this.fail(w.running, 'error', stoppingError());
+    }
+    await Promise.all(workers.map((w) => this.endWorker(w.worker)));
+  }
+
+  private async endWorker(worker: Worker): Promise<void> {
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+    const graceMs = this.o.closeGraceMs ?? 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    if ((await Promise.race([exited, late])) === 'late') {
+      this.o.log(`query: a query worker had not ended ${graceMs} ms after the hub began to stop; stopping it from outside`);
+      await worker.terminate();
+    }
+    clearTimeout(timer);
   }
 
   private takeId(): number {

@@ -39,6 +39,7 @@ port.on('message', (m: WorkerRequest) => {
   if (m.type === 'rule') rule(m);
   else if (m.type === 'query') void query(m);
   else if (m.type === 'shard') answerShard(m, engine, replica, cancelledFlag(m.id), post);
+  else if (m.type === 'close') close();
   else splitter.onAnswer(m);
 });
 
@@ -73,6 +74,12 @@ function rule(m: RuleRequest): void {
   } catch (e) {
     post({ type: 'rule-answer', id: m.id, error: (e as Error).message ?? String(e), outcome: outcomeOf(e) });
   }
+}
+
+/** Ends the thread from inside: nothing left open, so it exits once its event loop is empty. */
+function close(): void {
+  replica.close();
+  port.close();
 }
 
 function outcomeOf(e: unknown): QueryOutcome {
