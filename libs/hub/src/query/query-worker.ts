@@ -34,6 +34,11 @@ const engine = new Engine(setup.limits);
 const cancel = new Int32Array(setup.cancel);
 const splitter = new QuerySplitter(post, replica, engine);
 const cancelledFlag = (id: number) => () => Atomics.load(cancel, 0) === id;
+/** Ends the thread from inside: nothing left open, so it exits once its event loop is empty. */
+const close = () => {
+  replica.close();
+  port.close();
+};
 
 port.on('message', (m: WorkerRequest) => {
   if (m.type === 'rule') rule(m);
@@ -76,11 +81,6 @@ function rule(m: RuleRequest): void {
   }
 }
 
-/** Ends the thread from inside: nothing left open, so it exits once its event loop is empty. */
-function close(): void {
-  replica.close();
-  port.close();
-}
 
 function outcomeOf(e: unknown): QueryOutcome {
   if (e instanceof PromqlError && (e.type === 'timeout' || e.type === 'canceled')) return e.type;
