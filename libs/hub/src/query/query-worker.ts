@@ -81,7 +81,6 @@ function rule(m: RuleRequest): void {
   }
 }
 
-
 function outcomeOf(e: unknown): QueryOutcome {
   if (e instanceof PromqlError && (e.type === 'timeout' || e.type === 'canceled')) return e.type;
   return 'error';
