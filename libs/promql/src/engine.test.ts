@@ -108,7 +108,7 @@ describe('over the real store', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A day of counters (with a reset and a gap) and gauges, at 10 s with jitter. */
+  /** A day of counters (with a reset, a gap, a late start) and gauges, at 10 s with jitter. */
   function fill(store: TimeSeriesStore, memory: MemoryQueryable): void {
     for (let i = 0; i < 8640; i++) {
       const t = T0 + i * 10_000 + ((i * 7919) % 2000);
@@ -118,6 +118,9 @@ describe('over the real store', () => {
         const gauge = Math.round(Math.sin(i / 100 + h) * 1000) / 10;
         const inGap = h === 2 && i > 6000 && i < 6100;
         if (!inGap) batch.push({ labels: { __name__: 'work_total', host: `h${h}` }, timestamps: [t], values: [counter] });
+        // One more, started late and stopped early: other bucket bounds than its neighbours'.
+        if (h === 0 && i >= 2000 && i < 7000)
+          batch.push({ labels: { __name__: 'work_total', host: 'h3' }, timestamps: [t], values: [i * 1.5] });
         batch.push({ labels: { __name__: 'temperature', host: `h${h}` }, timestamps: [t], values: [i === 7000 ? STALE_NAN : gauge] });
       }
       store.append(batch);

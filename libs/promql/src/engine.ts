@@ -10,7 +10,7 @@ import { parseExpr, typeOf } from './parser.ts';
 import type { Queryable } from './queryable.ts';
 import type { QueryStats } from './query-stats.ts';
 import { packPart, unpackParts, type ShardAnswer, type ShardStats } from './shard-parts.ts';
-import { planShards } from './shard-plan.ts';
+import { planShards, sharedPartInputs } from './shard-plan.ts';
 import { shardQueryable } from './shard-queryable.ts';
 import { labelsKey, type StepSeries, type Value } from './values.ts';
 
@@ -153,6 +153,8 @@ export class Engine {
     const spec = { ...shard, key: plan.key };
     const run = this.prepareRange(shardQueryable(queryable, spec), query, startMs, endMs, stepMs, options);
     const t1 = options.stats?.clock() ?? 0;
+    const shared = sharedPartInputs(plan.parts);
+    if (shared.length > 0) run.ctx.given = new Map(shared.map((x) => [x, evaluate(x, run.ctx)]));
     const parts = plan.parts.map((p) => packPart(evaluate(p, run.ctx), run.ctx));
     const stats = options.stats;
     if (stats) finishStats(stats, run.ctx, run.t0, t1, stats.clock(), stats.clock());

@@ -13,9 +13,11 @@ import { mergeSameLabels } from './series-set.ts';
 import { SERIES_FUNCTIONS, windowIndexes } from './sliding-windows.ts';
 import { newSeries, withoutName, type StepSeries, type Value } from './values.ts';
 
-// Each step's bucket bounds for series whose buckets have no gaps, reused from series to series.
+// Each step's bucket bounds for series whose buckets have no gaps, reused from series to
+// series: series scraped alike have the same first bucket and count, so the same bounds.
 let denseFrom = new Int32Array(0);
 let denseTo = new Int32Array(0);
+let denseFor: { endBuckets: Float64Array; firstBucket: number; n: number; rangeBuckets: number } | undefined;
 
 /** Range functions whose output keeps the metric name (they return a sample as it was). */
 const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
@@ -107,11 +109,14 @@ function rollupRangeFunction(e: Call, arg: Expr, ctx: EvalContext, sink?: (s: St
     if (dense && denseFrom.length < ctx.steps) {
       denseFrom = new Int32Array(ctx.steps);
       denseTo = new Int32Array(ctx.steps);
+      denseFor = undefined;
     }
     const { lo, hi } = dense ? { lo: denseFrom, hi: denseTo } : windowIndexes(b.ends, n, ends, rangeMs);
-    if (dense) {
+    const firstBucket = e0 / resolution;
+    const f = denseFor;
+    if (dense && !(f?.endBuckets === endBuckets && f.firstBucket === firstBucket && f.n === n && f.rangeBuckets === rangeBuckets)) {
+      denseFor = { endBuckets, firstBucket, n, rangeBuckets };
       // How many bucket ends are <= end, and <= end - range, counted in whole buckets.
-      const firstBucket = e0 / resolution;
       for (let i = 0; i < ctx.steps; i++) {
         const to = endBuckets[i] - firstBucket + 1;
         const from = to - rangeBuckets;

@@ -18,6 +18,7 @@
 // the coordinator, over shard parts found further down where there are any.
 
 import type { Aggregate, AggregateOp, Binary, Call, Expr, VectorSelector } from './ast.ts';
+import { unparen } from './call-args.ts';
 import { typeOf } from './parser.ts';
 
 export interface ShardPlan {
@@ -100,6 +101,22 @@ export function planShards(expr: Expr): ShardPlan | undefined {
   const key = shardKey(constraints);
   if (key === null) return undefined;
   return { outer, parts, placeholders, key };
+}
+
+/**
+ * The inputs that more than one part aggregates (avg's sum and count take the same X): a
+ * shard evaluates each of them once and gives the value to every part that reads it.
+ */
+export function sharedPartInputs(parts: readonly Expr[]): Expr[] {
+  const seen = new Set<Expr>();
+  const shared = new Set<Expr>();
+  for (const p of parts) {
+    if (p.type !== 'aggregate') continue;
+    const input = unparen(p.expr);
+    if (seen.has(input)) shared.add(input);
+    seen.add(input);
+  }
+  return [...shared];
 }
 
 function splitAggregate(

@@ -10,6 +10,7 @@ import { parseExpr } from './parser.ts';
 import { MemoryQueryable } from './queryable.ts';
 import type { RangeQueryResult } from './engine.ts';
 import { planShards } from './shard-plan.ts';
+import { newQueryStats } from './query-stats.ts';
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
@@ -158,6 +159,20 @@ describe('a range query split by series across shards', () => {
     const query = 'rate({__name__=~"req_total|other_total"}[5m])';
     expect(() => new Engine().rangeQuerySteps(dup, query, start, end, 60_000)).toThrow(/same labelset/);
     expect(() => answers(dup, query, 2, start, end, 60_000)).toThrow(/same labelset/);
+  });
+
+  it("reads avg's input once in each shard, as its sum does (the sum and count parts share it)", () => {
+    const engine = new Engine();
+    const read = (query: string) =>
+      [0, 1].reduce((n, index) => {
+        const stats = newQueryStats(() => 0);
+        engine.rangeQueryShard(q, query, start, end, 60_000, { index, count: 2 }, { stats });
+        return n + stats.samplesRead;
+      }, 0);
+    const sum = read('sum by (instance) (rate(req_total[5m]))');
+    expect(sum).toBeGreaterThan(0);
+    expect(read('avg by (instance) (rate(req_total[5m]))')).toBe(sum);
+    expect(read('avg(load)')).toBe(read('sum(load)'));
   });
 
   it('holds the sample limit over all shards together', () => {
