@@ -3,11 +3,18 @@
 // it, so that the thread holding the socket only writes bytes.
 
 import type { ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { toApiError } from './api-error.ts';
 import type { AnswerEncoding, EncodedAnswer, EndpointData } from './endpoint.ts';
-import { errorJson, successJson } from './format.ts';
+import { errorJson, successJson, successPieces } from './format.ts';
+import type { AnswerPieces } from './query-job.ts';
 import { GZIP_LEVEL } from './responses.ts';
+
+/**
+ * Text handed to gzip at a time: big enough that a piece is one task for zlib, small enough
+ * that a large answer is compressed (on libuv's threads) while the rest is still written.
+ */
+const GZIP_PIECE_CHARS = 1 << 17;
 
 function encode(status: number, json: string, encoding: AnswerEncoding): EncodedAnswer {
   const body = new TextEncoder().encode(json);
@@ -25,6 +32,55 @@ function ownBuffer(bytes: Uint8Array): Uint8Array {
 
 export function encodeSuccess(data: EndpointData, encoding: AnswerEncoding): EncodedAnswer {
   return encode(200, successJson(data.dataJson, data.warnings, data.infos), encoding);
+}
+
+/**
+ * encodeSuccess for an answer in pieces: a large one is gzipped as it is written, zlib
+ * compressing each 128 K characters on libuv's thread pool while this thread writes the next (the
+ * two halves of the work on two cores); the bytes are those of one gzip stream over the
+ * whole text. Small answers and clients without gzip get what encodeSuccess gives.
+ */
+export async function encodeSuccessPieces(answer: AnswerPieces, encoding: AnswerEncoding): Promise<EncodedAnswer> {
+  const encoder = new TextEncoder();
+  let text = '';
+  let gzip: ReturnType<typeof startGzip> | undefined;
+  try {
+    for (const piece of successPieces(answer.data, answer.warnings, answer.infos)) {
+      text += piece;
+      if (!encoding.gzip || text.length < GZIP_PIECE_CHARS) continue;
+      gzip ??= startGzip();
+      gzip.stream.write(encoder.encode(text));
+      text = '';
+      // Lets zlib's callbacks run, so that the next piece starts as soon as this one is done.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!gzip) return encode(200, text, encoding);
+    gzip.stream.end(encoder.encode(text));
+    return { status: 200, body: await gzip.done, gzip: true };
+  } catch (e) {
+    gzip?.stream.destroy();
+    throw e;
+  }
+}
+
+function startGzip() {
+  // An output buffer as large as a piece's input: zlib then answers each write in one task.
+  const stream = createGzip({ level: GZIP_LEVEL, chunkSize: 4 * GZIP_PIECE_CHARS });
+  const chunks: Buffer[] = [];
+  stream.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.once('end', () => {
+      const body = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+      let at = 0;
+      for (const c of chunks) {
+        body.set(c, at);
+        at += c.byteLength;
+      }
+      resolve(body);
+    });
+  });
+  return { stream, done };
 }
 
 /** An error as the API reports it; `internal` says it was unexpected (to be logged, as a 500 is). */

@@ -61,10 +61,17 @@ export function queryDataJson(data: QueryData): string {
 
 /** The success envelope; warnings and infos appear only when there are some. */
 export function successJson(dataJson: string, warnings: readonly string[] = [], infos: readonly string[] = []): string {
-  let out = `{"status":"success","data":${dataJson}`;
+  return [...successPieces([dataJson], warnings, infos)].join('');
+}
+
+/** successJson around `data` given in pieces. */
+export function* successPieces(data: Iterable<string>, warnings: readonly string[] = [], infos: readonly string[] = []): Generator<string> {
+  yield '{"status":"success","data":';
+  yield* data;
+  let out = '';
   if (warnings.length) out += `,"warnings":[${warnings.map(jsonString).join(',')}]`;
   if (infos.length) out += `,"infos":[${infos.map(jsonString).join(',')}]`;
-  return `${out}}`;
+  yield `${out}}`;
 }
 
 export function errorJson(errorType: string, message: string): string {
@@ -77,21 +84,26 @@ export function errorJson(errorType: string, message: string): string {
  * is written once and reused.
  */
 export function stepMatrixJson(times: Float64Array, series: readonly RangeSeries[]): string {
+  return [...stepMatrixPieces(times, series)].join('');
+}
+
+/** stepMatrixJson in pieces, a series each, for an encoder that compresses as they come. */
+export function* stepMatrixPieces(times: Float64Array, series: readonly RangeSeries[]): Generator<string> {
   const heads = new Array<string>(times.length);
   for (let i = 0; i < times.length; i++) heads[i] = `[${jsonPointTime(times[i])},"`;
-  const parts = new Array<string>(series.length);
+  yield '{"resultType":"matrix","result":[';
   for (let k = 0; k < series.length; k++) {
     const { has, values } = series[k];
-    let out = `{"metric":${labelsJson(series[k].metric)},"values":[`;
+    let out = `${k > 0 ? ',' : ''}{"metric":${labelsJson(series[k].metric)},"values":[`;
     let sep = '';
     for (let i = 0; i < heads.length; i++) {
       if (!has[i]) continue;
       out += `${sep}${heads[i]}${jsonPointValue(values[i])}"]`;
       sep = ',';
     }
-    parts[k] = `${out}]}`;
+    yield `${out}]}`;
   }
-  return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
+  yield ']}';
 }
 
 /**
@@ -102,16 +114,26 @@ export function stepMatrixJson(times: Float64Array, series: readonly RangeSeries
  * arrays, so a browser parses it several times faster.
  */
 export function matrixColumnsJson(times: Float64Array, series: readonly RangeSeries[], startMs: number, stepMs: number): string {
+  return [...matrixColumnsPieces(times, series, startMs, stepMs)].join('');
+}
+
+/** matrixColumnsJson in pieces, a series each. */
+export function* matrixColumnsPieces(
+  times: Float64Array,
+  series: readonly RangeSeries[],
+  startMs: number,
+  stepMs: number,
+): Generator<string> {
   const count = times.length;
-  const parts = new Array<string>(series.length);
   const cells: string[] = new Array<string>(count);
+  yield `{"resultType":"matrix","format":"columns","start":${startMs / 1000},"step":${stepMs / 1000},"count":${count},"result":[`;
   for (let k = 0; k < series.length; k++) {
     const { has, values } = series[k];
     for (let i = 0; i < count; i++) {
       const v = values[i];
       cells[i] = !has[i] ? 'null' : Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"+Inf"' : '"-Inf"';
     }
-    parts[k] = `{"metric":${labelsJson(series[k].metric)},"values":[${cells.join(',')}]}`;
+    yield `${k > 0 ? ',' : ''}{"metric":${labelsJson(series[k].metric)},"values":[${cells.join(',')}]}`;
   }
-  return `{"resultType":"matrix","format":"columns","start":${startMs / 1000},"step":${stepMs / 1000},"count":${count},"result":[${parts.join(',')}]}`;
+  yield ']}';
 }

@@ -7,6 +7,16 @@ export { parseTime, parseDuration, MIN_TIME_MS, MAX_TIME_MS } from './params.ts'
 export { parseMatchers, unescapeLabelName } from './selectors.ts';
 export { parseRulesFilter, type RulesFilter } from './rules-filter.ts';
 export { formatPointTime, formatPointValue, formatScalarValue, queryDataJson, successJson, errorJson } from './format.ts';
-export { instantJob, rangeJob, runQueryJob, jobEngine, jobLimits, type QueryJob, type RangeEvaluator } from './query-job.ts';
-export { encodeSuccess, encodeError, sendEncoded } from './encoded-answer.ts';
+export {
+  instantJob,
+  rangeJob,
+  runQueryJob,
+  queryJobPieces,
+  jobEngine,
+  jobLimits,
+  type AnswerPieces,
+  type QueryJob,
+  type RangeEvaluator,
+} from './query-job.ts';
+export { encodeSuccess, encodeSuccessPieces, encodeError, sendEncoded } from './encoded-answer.ts';
 export type { AnswerEncoding, EncodedAnswer, EndpointData } from './endpoint.ts';

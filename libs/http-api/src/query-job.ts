@@ -11,13 +11,14 @@ import {
   type QueryData,
   type QueryOptions,
   type Queryable,
+  type QueryStats,
   type QueryResult,
   type RangeQueryResult,
 } from '@metrics-hub/promql';
 import { ApiError, invalidParam } from './api-error.ts';
 import { TRUNCATED_WARNING, type EndpointData } from './endpoint.ts';
 import type { Form } from './form.ts';
-import { matrixColumnsJson, queryDataJson, stepMatrixJson } from './format.ts';
+import { matrixColumnsPieces, queryDataJson, stepMatrixPieces } from './format.ts';
 import { durationParam, limitParam, optionalTimeParam, parseDuration, requiredTimeParam } from './params.ts';
 import { statsJson, withStats } from './stats-json.ts';
 
@@ -131,17 +132,39 @@ export function runQueryJob(
   options: QueryOptions = {},
   evaluateRange: RangeEvaluator = evaluateWhole,
 ): EndpointData {
+  const { data, warnings, infos } = queryJobPieces(job, base, queryable, options, evaluateRange);
+  return { dataJson: [...data].join(''), warnings, infos };
+}
+
+/** A job's answer with its `data` still to be written: the text comes in pieces as they are iterated (see encodeSuccessPieces). */
+export interface AnswerPieces {
+  data: Iterable<string>;
+  warnings: string[];
+  infos: string[];
+}
+
+/**
+ * Evaluates a job (the store is read here, not later) and returns its answer's `data` as
+ * pieces written when iterated: a series each for a matrix, so that an encoder can
+ * compress the first while the next are written.
+ */
+export function queryJobPieces(
+  job: QueryJob,
+  base: Engine,
+  queryable: Queryable,
+  options: QueryOptions = {},
+  evaluateRange: RangeEvaluator = evaluateWhole,
+): AnswerPieces {
   const engine = jobEngine(base, job);
   const stats = job.stats ? newQueryStats(() => performance.now()) : undefined;
   const run: QueryOptions = stats ? { ...options, stats } : options;
   if (job.kind === 'range') {
     const result = evaluateRange(engine, queryable, job, run);
-    const t0 = performance.now();
     const { times } = result.data;
     const all = result.data.series;
     const series = job.limit > 0 && all.length > job.limit ? all.slice(0, job.limit) : all;
-    const dataJson = job.format === 'columns' ? matrixColumnsJson(times, series, job.start, job.step) : stepMatrixJson(times, series);
-    return answer(result, series !== all, stats ? withStats(dataJson, statsJson(stats, performance.now() - t0)) : dataJson);
+    const pieces = job.format === 'columns' ? matrixColumnsPieces(times, series, job.start, job.step) : stepMatrixPieces(times, series);
+    return answer(result, series !== all, stats ? withStatsPieces(pieces, stats) : pieces);
   }
   let result: QueryResult;
   try {
@@ -151,16 +174,32 @@ export function runQueryJob(
     if (e instanceof PromqlError && e.type === 'bad_data') throw invalidParam('query', e.message);
     throw e;
   }
-  const t0 = performance.now();
   const data = job.limit > 0 ? truncate(result.data, job.limit) : result.data;
-  const dataJson = queryDataJson(data);
-  return answer(result, data !== result.data, stats ? withStats(dataJson, statsJson(stats, performance.now() - t0)) : dataJson);
+  const pieces = (function* () {
+    yield queryDataJson(data);
+  })();
+  return answer(result, data !== result.data, stats ? withStatsPieces(pieces, stats) : pieces);
 }
 
-function answer(result: { warnings: readonly string[]; infos: readonly string[] }, truncated: boolean, dataJson: string): EndpointData {
+/** `data` pieces (an object) with `"stats":...` as its last member, the encoding timed from the first piece to the last. */
+function* withStatsPieces(pieces: Iterable<string>, stats: QueryStats): Generator<string> {
+  const t0 = performance.now();
+  let held: string | undefined;
+  for (const piece of pieces) {
+    if (held !== undefined) yield held;
+    held = piece;
+  }
+  yield withStats(held ?? '{}', statsJson(stats, performance.now() - t0));
+}
+
+function answer(
+  result: { warnings: readonly string[]; infos: readonly string[] },
+  truncated: boolean,
+  data: Iterable<string>,
+): AnswerPieces {
   const warnings = capAnnotations(result.warnings, 'warning');
   if (truncated) warnings.push(TRUNCATED_WARNING);
-  return { dataJson, warnings, infos: capAnnotations(result.infos, 'info') };
+  return { data, warnings, infos: capAnnotations(result.infos, 'info') };
 }
 
 function truncate(data: QueryData, limit: number): QueryData {

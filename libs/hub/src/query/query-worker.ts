@@ -7,7 +7,7 @@
 // as a helper evaluates one shard of another's query.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeError, encodeSuccess, runQueryJob, type EndpointData } from '@metrics-hub/http-api';
+import { encodeError, encodeSuccessPieces, queryJobPieces, type AnswerPieces } from '@metrics-hub/http-api';
 import { Engine, PromqlError } from '@metrics-hub/promql';
 import { StoreReplica } from '@metrics-hub/tsdb';
 import type { QueryOutcome, QueryRequest, RuleRequest, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
@@ -53,16 +53,16 @@ async function query(m: QueryRequest): Promise<void> {
   let message: WorkerMessage;
   try {
     const options = { deadline: m.deadline, cancelled };
-    let data: EndpointData | undefined;
+    let data: AnswerPieces | undefined;
     try {
       const merged = m.helpers > 0 ? await splitter.split(m, options) : undefined;
-      if (merged) data = replica.read(() => runQueryJob(m.job, engine, replica, options, merged));
+      if (merged) data = replica.read(() => queryJobPieces(m.job, engine, replica, options, merged));
     } catch (e) {
       // Split, past the sample limit: whole, the query may be within it.
       if (!overLimit(e)) throw e;
     }
-    data ??= replica.read(() => runQueryJob(m.job, engine, replica, options));
-    message = { type: 'answer', id: m.id, answer: encodeSuccess(data, m.encoding), outcome: 'success' };
+    data ??= replica.read(() => queryJobPieces(m.job, engine, replica, options));
+    message = { type: 'answer', id: m.id, answer: await encodeSuccessPieces(data, m.encoding), outcome: 'success' };
   } catch (e) {
     const { answer, internal } = encodeError(e, m.encoding);
     message = { type: 'answer', id: m.id, answer, outcome: outcomeOf(e), ...(internal && { internal: (e as Error)?.stack ?? String(e) }) };
