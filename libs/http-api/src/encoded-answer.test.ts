@@ -28,15 +28,16 @@ describe('encodeSuccessPieces', () => {
   const engine = new Engine();
 
   it.each([
-    ['a large matrix, gzip', range('m'), true],
-    ['a large matrix, no gzip', range('m'), false],
-    ['a large matrix in columns, gzip', range('m', { format: 'columns' } as Partial<QueryJob>), true],
-    ['a small answer, gzip', range('m{s="3"} * 0', { start: T0, end: T0 + 15_000 } as Partial<QueryJob>), true],
-    ['an instant vector, gzip', { kind: 'instant', query: 'm', time: T0 + 60_000, limit: 0 } as QueryJob, true],
-  ])('%s: the text encodeSuccess gives', async (_, job, gzip) => {
+    ['a large matrix, gzip', range('m'), true, true],
+    ['a large matrix, gzip, no core to overlap on', range('m'), true, false],
+    ['a large matrix, no gzip', range('m'), false, true],
+    ['a large matrix in columns, gzip', range('m', { format: 'columns' } as Partial<QueryJob>), true, true],
+    ['a small answer, gzip', range('m{s="3"} * 0', { start: T0, end: T0 + 15_000 } as Partial<QueryJob>), true, true],
+    ['an instant vector, gzip', { kind: 'instant', query: 'm', time: T0 + 60_000, limit: 0 } as QueryJob, true, true],
+  ])('%s: the text encodeSuccess gives', async (_, job, gzip, overlap) => {
     const encoding = { gzip, gzipMinBytes: 1024 };
     const whole = encodeSuccess(runQueryJob(job, engine, q), encoding);
-    const pieces = await encodeSuccessPieces(queryJobPieces(job, engine, q), encoding);
+    const pieces = await encodeSuccessPieces(queryJobPieces(job, engine, q), encoding, { overlap });
     expect(pieces.status).toBe(200);
     expect(pieces.gzip).toBe(whole.gzip);
     expect(text(pieces.body, pieces.gzip)).toBe(text(whole.body, whole.gzip));

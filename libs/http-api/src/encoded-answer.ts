@@ -38,16 +38,21 @@ export function encodeSuccess(data: EndpointData, encoding: AnswerEncoding): Enc
  * encodeSuccess for an answer in pieces: a large one is gzipped as it is written, zlib
  * compressing each 128 K characters on libuv's thread pool while this thread writes the next (the
  * two halves of the work on two cores); the bytes are those of one gzip stream over the
- * whole text. Small answers and clients without gzip get what encodeSuccess gives.
+ * whole text. Small answers, clients without gzip and `overlap: false` (no idle core to
+ * gzip on) get what encodeSuccess gives.
  */
-export async function encodeSuccessPieces(answer: AnswerPieces, encoding: AnswerEncoding): Promise<EncodedAnswer> {
+export async function encodeSuccessPieces(
+  answer: AnswerPieces,
+  encoding: AnswerEncoding,
+  { overlap = true }: { overlap?: boolean } = {},
+): Promise<EncodedAnswer> {
   const encoder = new TextEncoder();
   let text = '';
   let gzip: ReturnType<typeof startGzip> | undefined;
   try {
     for (const piece of successPieces(answer.data, answer.warnings, answer.infos)) {
       text += piece;
-      if (!encoding.gzip || text.length < GZIP_PIECE_CHARS) continue;
+      if (!overlap || !encoding.gzip || text.length < GZIP_PIECE_CHARS) continue;
       gzip ??= startGzip();
       gzip.stream.write(encoder.encode(text));
       text = '';

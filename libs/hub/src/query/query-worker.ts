@@ -6,6 +6,7 @@
 // A range query given helpers may split across them (split-query.ts); a worker set aside
 // as a helper evaluates one shard of another's query.
 
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeError, encodeSuccessPieces, queryJobPieces, type AnswerPieces } from '@metrics-hub/http-api';
 import { Engine, PromqlError } from '@metrics-hub/promql';
@@ -13,10 +14,14 @@ import { StoreReplica } from '@metrics-hub/tsdb';
 import type { QueryOutcome, QueryRequest, RuleRequest, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
 import { answerShard, overLimit, QuerySplitter } from './split-query.ts';
 
+/** A query thread's nice value (0 is the hub's; 19 the lowest priority). */
+const QUERY_NICE = 10;
+
 const port = parentPort;
 if (!port) throw new Error('query-worker.ts runs as a worker thread of the hub (query-pool.ts), not on its own');
 const setup = workerData as WorkerSetup;
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+yieldToIngest();
 
 let replica: StoreReplica;
 try {
@@ -62,7 +67,10 @@ async function query(m: QueryRequest): Promise<void> {
       if (!overLimit(e)) throw e;
     }
     data ??= replica.read(() => queryJobPieces(m.job, engine, replica, options));
-    message = { type: 'answer', id: m.id, answer: await encodeSuccessPieces(data, m.encoding), outcome: 'success' };
+    // Gzip beside the JSON writing only when other cores were idle (the pool gave helpers):
+    // on a busy hub that thread would take CPU from the hub's main thread.
+    const answer = await encodeSuccessPieces(data, m.encoding, { overlap: m.helpers > 0 });
+    message = { type: 'answer', id: m.id, answer, outcome: 'success' };
   } catch (e) {
     const { answer, internal } = encodeError(e, m.encoding);
     message = { type: 'answer', id: m.id, answer, outcome: outcomeOf(e), ...(internal && { internal: (e as Error)?.stack ?? String(e) }) };
@@ -78,6 +86,21 @@ function rule(m: RuleRequest): void {
     post({ type: 'rule-answer', id: m.id, data, outcome: 'success' });
   } catch (e) {
     post({ type: 'rule-answer', id: m.id, error: (e as Error).message ?? String(e), outcome: outcomeOf(e) });
+  }
+}
+
+/**
+ * Lowers this thread's scheduling priority (nice QUERY_NICE), so that on a machine whose
+ * cores are all busy with queries the hub's main thread (batches committed, PUBACKs sent)
+ * still runs when it has work. Linux only: there the nice value is a thread's own, while
+ * elsewhere it would lower the whole hub.
+ */
+function yieldToIngest(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(QUERY_NICE);
+  } catch {
+    // Not allowed (a sandbox): queries then share the cores evenly with ingest.
   }
 }
 
