@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { RulesQueryError, type DesktopNotifier } from '@metrics-hub/alerts';
 import { ApiError, createPrometheusApi, parseRulesFilter, type AnswerEncoding, type QueryJob } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
-import { TimeSeriesStore, type AppendResult, type AppendSeries } from '@metrics-hub/tsdb';
+import { TimeSeriesStore, type AppendResult, type AppendSeries, type StoreTotals } from '@metrics-hub/tsdb';
 import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { ExternalBroker } from './broker/external-broker.ts';
@@ -85,6 +85,13 @@ export class Hub {
   private tokenInfo: { tokenRequired: boolean; tokenFile?: string } | undefined;
   private http: { server: Server; address: HostPort; refused: RefusedCounts } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /**
+   * The sums of the store's sealed data as a query worker last scanned them (refreshed at
+   * every heartbeat): the scan grows with the store, so it never runs on this thread, the one
+   * that sends PUBACKs, once the workers are up.
+   */
+  private totals: StoreTotals | undefined;
+  private totalsPending = false;
   private alertClock: NodeJS.Timeout | undefined;
   private alertTicking: Promise<void> | undefined;
   private localAgent: LocalAgent | undefined;
@@ -246,7 +253,7 @@ export class Hub {
           : { mode: b.mode, url: b.url, connected: (this.broker as ExternalBroker | undefined)?.connected ?? false },
       http: this.http && { ...this.http.address, ...this.apiTokenInfo(), refused: { ...this.http.refused } },
       ingest: { ...this.ingester.stats },
-      store: this.store.stats(),
+      store: this.store.stats(this.totals),
       archive: this.store.archiveStatus(),
       agents: this.fleet.list().length,
       remoteWrite: this.remoteWrite.status(),
@@ -444,7 +451,7 @@ export class Hub {
     return [
       ...hubMetricFamilies({
         ingest: this.ingester.stats,
-        store: this.store.stats(),
+        store: this.store.stats(this.totals),
         agents: this.fleet.list(),
         brokerConnections: this.brokerConnections(),
         startedMs: this.startedMs,
@@ -467,7 +474,19 @@ export class Hub {
   }
 
   /** `up` for every agent, and the hub's own metrics into its store. */
+  private refreshTotals(): void {
+    if (!this.queries || this.totalsPending) return;
+    this.totalsPending = true;
+    this.queries
+      .totals()
+      .then((t) => (this.totals = t))
+      // A scan that fails (the hub stopping, a worker gone: the pool logs that) keeps the last figures.
+      .catch(() => {})
+      .finally(() => (this.totalsPending = false));
+  }
+
   private beat(): void {
+    this.refreshTotals();
     const now = this.now();
     try {
       this.fleet.heartbeat(now);

@@ -10,6 +10,7 @@ export type {
   BucketSeries,
   MetricMetadata,
   StoreStats,
+  StoreTotals,
   SelectHints,
   ArchiveState,
   ArchiveOutcome,

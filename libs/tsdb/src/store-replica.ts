@@ -17,7 +17,8 @@ import { readSealedMany } from './store/heads.ts';
 import { resolutionFor, select, selectBuckets } from './store/read.ts';
 import { ReplicaFollower } from './store/replica.ts';
 import { createStoreState, translate, type StoreState } from './store/state.ts';
-import type { BucketHints, BucketSeries, SelectHints, StoredSeries } from './store/types.ts';
+import { storeTotals } from './store/stats.ts';
+import type { BucketHints, BucketSeries, SelectHints, StoredSeries, StoreTotals } from './store/types.ts';
 
 export interface ReplicaOptions {
   /** The store's SQLite file (it must exist: a replica never creates one). */
@@ -95,6 +96,11 @@ export class StoreReplica {
     hints?: BucketHints,
   ): Iterable<BucketSeries> | undefined {
     return this.read(() => selectBuckets(this.st, matchers, mint, maxt, resolution, hints));
+  }
+
+  /** The sums of the store's sealed data (a scan: see storeTotals), as of now. */
+  totals(): StoreTotals {
+    return this.read(() => storeTotals(this.st.db));
   }
 
   /** Series the replica knows (as of its last read). */

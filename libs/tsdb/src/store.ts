@@ -33,6 +33,7 @@ import type {
   SelectHints,
   StoredSeries,
   StoreStats,
+  StoreTotals,
 } from './store/types.ts';
 import { loadStore, truncateWal } from './store/wal.ts';
 
@@ -49,6 +50,7 @@ export type {
   BucketSeries,
   MetricMetadata,
   StoreStats,
+  StoreTotals,
 } from './store/types.ts';
 
 export class TimeSeriesStore {
@@ -166,8 +168,9 @@ export class TimeSeriesStore {
     return readMetadata(this.st, metric);
   }
 
-  stats(): StoreStats {
-    return stats(this.st);
+  /** The store's figures; its sealed data's sums as `totals` says (a replica computed them), else scanned now. */
+  stats(totals?: StoreTotals): StoreStats {
+    return stats(this.st, totals);
   }
 
   /** The newest timestamp an append accepts now: the clock plus `maxFutureMs`. */

@@ -3,6 +3,7 @@
 
 import type { AnswerEncoding, EncodedAnswer, QueryJob } from '@metrics-hub/http-api';
 import type { EngineLimits, PromqlErrorType, QueryData, ShardAnswer } from '@metrics-hub/promql';
+import type { StoreTotals } from '@metrics-hub/tsdb';
 
 /** A worker's `workerData`: where the store is and how queries are limited. */
 export interface WorkerSetup {
@@ -66,6 +67,12 @@ export interface RuleRequest {
   deadline: number;
 }
 
+/** The sums of the store's sealed data (a table scan, kept off the hub's main thread). */
+export interface TotalsRequest {
+  type: 'totals';
+  id: number;
+}
+
 /**
  * The pool is closing: the worker closes its replica and its port and so ends by itself.
  * Stopping a thread from outside (terminate) while it is inside native code (SQLite, zlib,
@@ -76,7 +83,7 @@ export interface CloseRequest {
   type: 'close';
 }
 
-export type WorkerRequest = QueryRequest | RuleRequest | ShardRequest | ShardAnswerMessage | CloseRequest;
+export type WorkerRequest = QueryRequest | RuleRequest | TotalsRequest | ShardRequest | ShardAnswerMessage | CloseRequest;
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -91,6 +98,7 @@ export type WorkerMessage =
       internal?: string;
     }
   | { type: 'rule-answer'; id: number; data?: QueryData; error?: string; outcome: QueryOutcome }
+  | { type: 'totals-answer'; id: number; totals?: StoreTotals; error?: string; outcome: QueryOutcome }
   /**
    * From a query's worker once it has planned: into how many shards the query splits (1:
    * not at all; the helpers set aside go back to the pool), with the shared sample count.

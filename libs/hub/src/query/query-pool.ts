@@ -23,6 +23,7 @@ import { Worker } from 'node:worker_threads';
 import { ApiError, encodeError, jobLimits, type AnswerEncoding, type EncodedAnswer, type QueryJob } from '@metrics-hub/http-api';
 import type { MetricFamily } from '@metrics-hub/expfmt';
 import { shardAnswerBuffers, type EngineLimits, type QueryData } from '@metrics-hub/promql';
+import type { StoreTotals } from '@metrics-hub/tsdb';
 import type { QueryOutcome, ShardAnswerMessage, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol.ts';
 import { QueryPoolStats } from './query-stats.ts';
 import { queryWorkerEntry, type WorkerEntry } from './worker-entry.ts';
@@ -53,7 +54,8 @@ export interface QueryPoolOptions {
 /** What a queued query is, and where its answer goes. */
 type Task =
   | { kind: 'query'; job: QueryJob; encoding: AnswerEncoding; resolve: (answer: EncodedAnswer) => void }
-  | { kind: 'rule'; query: string; time: number; resolve: (result: { data?: QueryData; error?: string }) => void };
+  | { kind: 'rule'; query: string; time: number; resolve: (result: { data?: QueryData; error?: string }) => void }
+  | { kind: 'totals'; resolve: (result: { totals?: StoreTotals; error?: string }) => void };
 
 interface Pending {
   id: number;
@@ -138,6 +140,14 @@ export class QueryPool {
     return new Promise<{ data?: QueryData; error?: string }>((resolve) =>
       this.enqueue({ kind: 'rule', query, time: timeMs, resolve }, this.o.limits.timeoutMs),
     ).then((r) => (r.error !== undefined ? Promise.reject(new Error(r.error)) : r.data!));
+  }
+
+  /** The sums of the store's sealed data, scanned by a worker (never refused for the queue's length, like rules). */
+  totals(): Promise<StoreTotals> {
+    if (this.closed) return Promise.reject(stoppingError());
+    return new Promise<{ totals?: StoreTotals; error?: string }>((resolve) =>
+      this.enqueue({ kind: 'totals', resolve }, this.o.limits.timeoutMs),
+    ).then((r) => (r.error !== undefined ? Promise.reject(new Error(r.error)) : r.totals!));
   }
 
   private enqueue(task: Task, timeoutMs: number): Pending {
@@ -246,7 +256,8 @@ export class QueryPool {
         return;
       }
       const p = this.queue.shift()!;
-      this.stats.waited((performance.now() - p.enqueuedMs) / 1000);
+      // The store's totals are the hub's own bookkeeping, not a query: not in the query figures.
+      if (p.task.kind !== 'totals') this.stats.waited((performance.now() - p.enqueuedMs) / 1000);
       w.running = p;
       p.worker = w;
       p.watchdog = this.watch(w, p);
@@ -255,7 +266,9 @@ export class QueryPool {
       const request: WorkerRequest =
         t.kind === 'query'
           ? { type: 'query', id: p.id, job: t.job, deadline: p.deadline, encoding: t.encoding, helpers: p.helpers.length }
-          : { type: 'rule', id: p.id, query: t.query, time: t.time, deadline: p.deadline };
+          : t.kind === 'rule'
+            ? { type: 'rule', id: p.id, query: t.query, time: t.time, deadline: p.deadline }
+            : { type: 'totals', id: p.id };
       w.worker.postMessage(request);
     }
   }
@@ -372,12 +385,14 @@ export class QueryPool {
       w.running = undefined;
       this.releaseHelpers(p);
       p.settle();
-      this.stats.count(m.outcome);
+      if (p.task.kind !== 'totals') this.stats.count(m.outcome);
       if (m.type === 'answer' && p.task.kind === 'query') {
         if (m.internal) this.o.log(`query: ${JSON.stringify(p.task.job.query)}: ${m.internal}`);
         p.task.resolve(m.answer);
       } else if (m.type === 'rule-answer' && p.task.kind === 'rule') {
         p.task.resolve({ data: m.data, error: m.error });
+      } else if (m.type === 'totals-answer' && p.task.kind === 'totals') {
+        p.task.resolve({ totals: m.totals, error: m.error });
       }
       this.pump();
     }
@@ -439,7 +454,7 @@ export class QueryPool {
   /** Ends a query that no worker answered: Prometheus's error for a client, the message for a rule. */
   private fail(p: Pending, outcome: QueryOutcome, e: ApiError): void {
     p.settle();
-    this.stats.count(outcome);
+    if (p.task.kind !== 'totals') this.stats.count(outcome);
     if (p.task.kind === 'query') p.task.resolve(encodeError(e, p.task.encoding).answer);
     else p.task.resolve({ error: e.message });
   }
@@ -459,5 +474,5 @@ function canceledAnswer(encoding: AnswerEncoding): EncodedAnswer {
 }
 
 function isOneStep(task: Task): boolean {
-  return task.kind === 'rule' || task.job.kind === 'instant';
+  return task.kind !== 'query' || task.job.kind === 'instant';
 }

@@ -47,6 +47,7 @@ const close = () => {
 
 port.on('message', (m: WorkerRequest) => {
   if (m.type === 'rule') rule(m);
+  else if (m.type === 'totals') totals(m.id);
   else if (m.type === 'query') void query(m);
   else if (m.type === 'shard') answerShard(m, engine, replica, cancelledFlag(m.id), post);
   else if (m.type === 'close') close();
@@ -86,6 +87,14 @@ function rule(m: RuleRequest): void {
     post({ type: 'rule-answer', id: m.id, data, outcome: 'success' });
   } catch (e) {
     post({ type: 'rule-answer', id: m.id, error: (e as Error).message ?? String(e), outcome: outcomeOf(e) });
+  }
+}
+
+function totals(id: number): void {
+  try {
+    post({ type: 'totals-answer', id, totals: replica.totals(), outcome: 'success' });
+  } catch (e) {
+    post({ type: 'totals-answer', id, error: (e as Error).message ?? String(e), outcome: 'error' });
   }
 }
 

@@ -3,7 +3,7 @@
 
 import { statSync } from 'node:fs';
 import { assertOpen, type StoreState } from './state.ts';
-import type { AppendResult, StoreStats } from './types.ts';
+import type { AppendResult, StoreStats, StoreTotals } from './types.ts';
 
 /** At open: the counters as the last flush left them. */
 export function loadCounters(st: StoreState): void {
@@ -26,21 +26,28 @@ export function countAppend(st: StoreState, result: AppendResult): void {
   st.counters.outOfOrder += result.outOfOrder;
 }
 
-export function stats(st: StoreState): StoreStats {
-  assertOpen(st);
-  const chunkAgg = st.db
+/**
+ * What the store's sealed data adds up to: a scan of the chunk and rollup tables, which
+ * grows with the store (tens of milliseconds for twenty million samples), so a caller that
+ * asks often (the hub's own metrics) computes it off its main thread (StoreReplica.totals).
+ */
+export function storeTotals(db: StoreState['db']): StoreTotals {
+  const chunks = db
     .prepare('SELECT count(*) AS chunks, coalesce(sum(count), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM chunks')
-    .get() as {
-    chunks: number;
-    samples: number;
-    bytes: number;
-  };
-  const rollupBytes = (st.db.prepare('SELECT coalesce(sum(length(data)), 0) FROM rollups').pluck().get() as number) ?? 0;
+    .get() as { chunks: number; samples: number; bytes: number };
+  const rollupBytes = (db.prepare('SELECT coalesce(sum(length(data)), 0) FROM rollups').pluck().get() as number) ?? 0;
+  return { chunks: chunks.chunks, sealedSamples: chunks.samples, chunkBytes: chunks.bytes, rollupBytes };
+}
+
+/** The store's figures; `totals` as computed elsewhere (storeTotals), else scanned now. */
+export function stats(st: StoreState, totals?: StoreTotals): StoreStats {
+  assertOpen(st);
+  const sealed = totals ?? storeTotals(st.db);
   let headSamples = 0;
   for (const s of st.states.values()) headSamples += s.head.length + s.ooo.length;
   const pageSize = st.db.pragma('page_size', { simple: true }) as number;
   const pages = st.db.pragma('page_count', { simple: true }) as number;
-  const samples = chunkAgg.samples + headSamples;
+  const samples = sealed.sealedSamples + headSamples;
   const fileBytes = pageSize * pages;
   let walFileBytes = 0;
   try {
@@ -52,9 +59,9 @@ export function stats(st: StoreState): StoreStats {
     series: st.index.size,
     samples,
     headSamples,
-    chunks: chunkAgg.chunks,
-    chunkBytes: chunkAgg.bytes,
-    rollupBytes,
+    chunks: sealed.chunks,
+    chunkBytes: sealed.chunkBytes,
+    rollupBytes: sealed.rollupBytes,
     fileBytes,
     walFileBytes,
     bytesPerSample: samples ? fileBytes / samples : 0,

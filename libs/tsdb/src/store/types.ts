@@ -127,6 +127,14 @@ export interface MetricMetadata {
   unit: string;
 }
 
+/** The sealed data's sums (see storeTotals). */
+export interface StoreTotals {
+  chunks: number;
+  sealedSamples: number;
+  chunkBytes: number;
+  rollupBytes: number;
+}
+
 export interface StoreStats {
   series: number;
   samples: number;
