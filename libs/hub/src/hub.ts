@@ -473,7 +473,7 @@ export class Hub {
     ];
   }
 
-  /** `up` for every agent, and the hub's own metrics into its store. */
+  /** Asks a query worker for the store's totals, unless it is still scanning them. */
   private refreshTotals(): void {
     if (!this.queries || this.totalsPending) return;
     this.totalsPending = true;
@@ -485,6 +485,7 @@ export class Hub {
       .finally(() => (this.totalsPending = false));
   }
 
+  /** `up` for every agent, and the hub's own metrics into its store. */
   private beat(): void {
     this.refreshTotals();
     const now = this.now();
