@@ -125,14 +125,8 @@ export function jobEngine(base: Engine, job: QueryJob): Engine {
 }
 
 /** Evaluates a job: the `data` of its answer as JSON text, with its annotations. */
-export function runQueryJob(
-  job: QueryJob,
-  base: Engine,
-  queryable: Queryable,
-  options: QueryOptions = {},
-  evaluateRange: RangeEvaluator = evaluateWhole,
-): EndpointData {
-  const { data, warnings, infos } = queryJobPieces(job, base, queryable, options, evaluateRange);
+export function runQueryJob(...job: Parameters<typeof queryJobPieces>): EndpointData {
+  const { data, warnings, infos } = queryJobPieces(...job);
   return { dataJson: [...data].join(''), warnings, infos };
 }
 

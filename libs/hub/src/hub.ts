@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { RulesQueryError, type DesktopNotifier } from '@metrics-hub/alerts';
 import { ApiError, createPrometheusApi, parseRulesFilter, type AnswerEncoding, type QueryJob } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
-import { TimeSeriesStore, type AppendResult, type AppendSeries, type StoreTotals } from '@metrics-hub/tsdb';
+import { TimeSeriesStore, type AppendResult, type AppendSeries } from '@metrics-hub/tsdb';
 import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { ExternalBroker } from './broker/external-broker.ts';
@@ -41,6 +41,7 @@ import { apiTokenFile, readApiToken } from './api-token.ts';
 import { tightenDataDir, tightenedLine } from './file-modes.ts';
 import { escapingLog } from './log-line.ts';
 import { hubQueryPool } from './query/hub-queries.ts';
+import { ScannedTotals } from './query/store-totals.ts';
 import type { QueryPool } from './query/query-pool.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -85,13 +86,8 @@ export class Hub {
   private tokenInfo: { tokenRequired: boolean; tokenFile?: string } | undefined;
   private http: { server: Server; address: HostPort; refused: RefusedCounts } | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
-  /**
-   * The sums of the store's sealed data as a query worker last scanned them (refreshed at
-   * every heartbeat): the scan grows with the store, so it never runs on this thread, the one
-   * that sends PUBACKs, once the workers are up.
-   */
-  private totals: StoreTotals | undefined;
-  private totalsPending = false;
+  /** The store's totals, scanned by a query worker at every heartbeat. */
+  private readonly totals: ScannedTotals;
   private alertClock: NodeJS.Timeout | undefined;
   private alertTicking: Promise<void> | undefined;
   private localAgent: LocalAgent | undefined;
@@ -146,6 +142,7 @@ export class Hub {
       lookbackDeltaMs: config.query.lookbackDeltaMs,
     });
     this.queries = hubQueryPool(config, { limits: this.engine.limits, retention: this.store.options.retention, log: this.log });
+    this.totals = new ScannedTotals(this.queries);
     this.ingester.onOutcome((agentId, outcome) => {
       this.fleet.noteOutcome(agentId, outcome);
       if (outcome.kind === 'stored' && outcome.samples > 0) this.events.noteIngest(agentId, outcome.samples, outcome.newestStoredMs);
@@ -253,7 +250,7 @@ export class Hub {
           : { mode: b.mode, url: b.url, connected: (this.broker as ExternalBroker | undefined)?.connected ?? false },
       http: this.http && { ...this.http.address, ...this.apiTokenInfo(), refused: { ...this.http.refused } },
       ingest: { ...this.ingester.stats },
-      store: this.store.stats(this.totals),
+      store: this.store.stats(this.totals.current),
       archive: this.store.archiveStatus(),
       agents: this.fleet.list().length,
       remoteWrite: this.remoteWrite.status(),
@@ -451,7 +448,7 @@ export class Hub {
     return [
       ...hubMetricFamilies({
         ingest: this.ingester.stats,
-        store: this.store.stats(this.totals),
+        store: this.store.stats(this.totals.current),
         agents: this.fleet.list(),
         brokerConnections: this.brokerConnections(),
         startedMs: this.startedMs,
@@ -473,21 +470,9 @@ export class Hub {
     ];
   }
 
-  /** Asks a query worker for the store's totals, unless it is still scanning them. */
-  private refreshTotals(): void {
-    if (!this.queries || this.totalsPending) return;
-    this.totalsPending = true;
-    this.queries
-      .totals()
-      .then((t) => (this.totals = t))
-      // A scan that fails (the hub stopping, a worker gone: the pool logs that) keeps the last figures.
-      .catch(() => {})
-      .finally(() => (this.totalsPending = false));
-  }
-
   /** `up` for every agent, and the hub's own metrics into its store. */
   private beat(): void {
-    this.refreshTotals();
+    this.totals.refresh();
     const now = this.now();
     try {
       this.fleet.heartbeat(now);
