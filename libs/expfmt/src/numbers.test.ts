@@ -7,6 +7,7 @@ import {
   parseFloatText,
   parseIntegerTimestamp,
   parseSecondsTimestamp,
+  parseSecondsTimestampRange,
 } from './numbers.ts';
 
 describe('sample values', () => {
@@ -123,6 +124,32 @@ describe('timestamps', () => {
     expect(parseSecondsTimestamp('9223372036854775.807')).toBe(9223372036854775807);
     expect(parseSecondsTimestamp('9223372036854775.808')).toBeNull();
     for (const bad of ['', '.', 'NaN', '+Inf', '-Inf', '1e', '1x', '0x10', '1_0']) expect(parseSecondsTimestamp(bad)).toBeUndefined();
+  });
+
+  it('reads seconds inside a line as it reads them alone', () => {
+    const forms = [
+      '0',
+      '-0',
+      '+7',
+      '.5',
+      '5.',
+      '.',
+      '-.5',
+      '1767225719.8470001',
+      '-0.0005',
+      '0.0015',
+      '123456789012',
+      '1234567890123',
+      '1e3',
+      '1x',
+      '',
+      '-',
+      '9223372036854775.807',
+    ];
+    let seed = 1;
+    const next = (below: number) => (seed = (seed * 48271) % 2147483647) % below;
+    for (let i = 0; i < 2000; i++) forms.push(`${next(1e6) * 1e6 + next(1e6)}.${String(next(1e9)).padStart(i % 10, '0')}`);
+    for (const f of forms) expect(parseSecondsTimestampRange(`ab ${f} cd`, 3, 3 + f.length), f).toBe(parseSecondsTimestamp(f));
   });
 
   it('writes milliseconds and seconds exactly', () => {

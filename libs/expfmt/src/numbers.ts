@@ -208,6 +208,40 @@ export function parseSecondsTimestamp(s: string): number | undefined | null {
 }
 
 /**
+ * `parseSecondsTimestamp(s.slice(start, end))` without the slice for the common case, plain
+ * `digits[.digits]` of at most 12 whole digits: whole * 1000 plus the first three
+ * fraction digits is exact, and dropping the rest truncates toward zero as Prometheus does.
+ */
+export function parseSecondsTimestampRange(s: string, start: number, end: number): number | undefined | null {
+  let i = start;
+  let c = s.charCodeAt(i);
+  const negative = c === 45;
+  if (c === 45 || c === 43) c = s.charCodeAt(++i);
+  const intStart = i;
+  let whole = 0;
+  while (i < end && c >= 48 && c <= 57) {
+    whole = whole * 10 + (c - 48);
+    c = s.charCodeAt(++i);
+  }
+  if (i - intStart > 12) return parseSecondsTimestamp(s.slice(start, end));
+  let ms = whole * 1000;
+  if (i < end && c === 46) {
+    c = s.charCodeAt(++i);
+    const fracStart = i;
+    let scale = 100;
+    while (i < end && c >= 48 && c <= 57) {
+      ms += (c - 48) * scale;
+      scale /= 10;
+      if (scale < 1) scale = 0;
+      c = s.charCodeAt(++i);
+    }
+    if (i === fracStart && i - 1 === intStart) return undefined;
+  } else if (i === intStart) return parseSecondsTimestamp(s.slice(start, end));
+  if (i !== end) return parseSecondsTimestamp(s.slice(start, end));
+  return negative ? -ms || 0 : ms;
+}
+
+/**
  * A sample value as Prometheus writes it: Go's `strconv.FormatFloat(v, 'g', -1, 64)`, the
  * shortest digits that read back (`1e+06`, `1.5e-07`, `+Inf`, `NaN`, `-0`).
  */

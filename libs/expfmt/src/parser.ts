@@ -6,7 +6,22 @@
 
 import { type ExpositionFormat, formatFromContentType } from './format.ts';
 import { isLegacyMetricName, quote, unescapeText } from './names.ts';
-import { OUT_OF_RANGE, parseFloatRange, parseFloatText, parseIntegerTimestampRange, parseSecondsTimestamp } from './numbers.ts';
+import {
+  OUT_OF_RANGE,
+  parseFloatRange,
+  parseFloatText,
+  parseIntegerTimestampRange,
+  parseSecondsTimestamp,
+  parseSecondsTimestampRange,
+} from './numbers.ts';
+import { readPlainSample, type PlainSample } from './plain-sample.ts';
+
+// In browsers and Node alike; the ES library types this package compiles with do not declare them.
+declare const TextEncoder: { new (): { encode(s: string): Uint8Array } };
+declare const TextDecoder: {
+  new (label?: string): { decode(b?: Uint8Array, options?: { stream?: boolean }): string };
+};
+const textEncoder = new TextEncoder();
 import type { MetricFamily, MetricSample, MetricType } from './model.ts';
 
 export interface ParseProblem {
@@ -37,6 +52,11 @@ export interface ParseOptions {
   maxProblems?: number;
   /** Longer lines are reported and skipped without being assembled (default 65536 characters). */
   maxLineLength?: number;
+  /**
+   * Consecutive samples of one series (a file of history: a series' lines one after the
+   * other) share one labels object, read once: the caller must not change it.
+   */
+  shareLabels?: boolean;
 }
 
 export const DEFAULT_MAX_PROBLEMS = 100;
@@ -111,6 +131,8 @@ interface Current {
   lineNo: number;
   /** Samples kept so far, including those already handed over by `takeOpenSamples`. */
   sampled: number;
+  /** The last sample name found to belong (most lines repeat the one before). */
+  member: string;
 }
 
 const INTERN_SIZE = 4096;
@@ -253,6 +275,22 @@ export class ExpositionParser {
   // Label values seen recently, by a hash of their text: a repeated value costs no
   // allocation and all its samples share one string.
   private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SIZE);
+  // With shareLabels: the name-and-labels text of the previous sample line, its name and
+  // labels. A line that starts with the same text (then a space) is the same series.
+  private readonly shareLabels: boolean;
+  private seriesText = '';
+  private seriesName = '';
+  private seriesLabels: Record<string, string> = {};
+  // Whether the line just read was a sample of that series, kept: a next line of the same
+  // series then passes the same checks, and pushBytes may keep it without them.
+  private seriesKept = false;
+  // pushBytes: the decoder of the lines it hands to the text path, the series text as
+  // bytes, whether the last piece ended inside a line, and the value and time it read.
+  private readonly decoder = new TextDecoder('utf-8');
+  private seriesBytes: Uint8Array = new Uint8Array(0);
+  private seriesBytesOf = '';
+  private midLine = false;
+  private readonly plain: PlainSample = { value: 0, timestampMs: undefined };
 
   constructor(options: ParseOptions = {}) {
     this.format = options.format ?? formatFromContentType(options.contentType);
@@ -260,11 +298,78 @@ export class ExpositionParser {
     this.types = this.om ? OPENMETRICS_TYPES : PROMETHEUS_TYPES;
     this.maxProblems = Math.max(0, Math.floor(options.maxProblems ?? DEFAULT_MAX_PROBLEMS));
     this.maxLineLength = Math.max(1, Math.floor(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH));
+    this.shareLabels = options.shareLabels ?? false;
   }
 
   /** Feeds the next piece of text; returns the families it completed (maybe none). */
   push(chunk: string): MetricFamily[] {
     if (this.ended) throw new Error('ExpositionParser: push() after end()');
+    this.text(chunk);
+    return this.takeCompleted();
+  }
+
+  /**
+   * `push` for UTF-8 bytes. With shareLabels, a line of the same series as the line before
+   * with a plain value and timestamp (most lines of a file of history) is read from the
+   * bytes, without decoding it; every other line is decoded and read as text.
+   */
+  pushBytes(bytes: Uint8Array): MetricFamily[] {
+    if (this.ended) throw new Error('ExpositionParser: pushBytes() after end()');
+    const n = bytes.length;
+    let pos = 0;
+    if (this.midLine) {
+      const nl = bytes.indexOf(10);
+      const to = nl < 0 ? n : nl + 1;
+      this.text(this.decoder.decode(bytes.subarray(0, to), { stream: true }));
+      this.midLine = nl < 0;
+      pos = to;
+    }
+    while (pos < n) {
+      const nl = bytes.indexOf(10, pos);
+      if (nl < 0) {
+        this.text(this.decoder.decode(bytes.subarray(pos), { stream: true }));
+        this.midLine = true;
+        break;
+      }
+      if (!this.repeatedLine(bytes, pos, nl)) this.text(this.decoder.decode(bytes.subarray(pos, nl + 1), { stream: true }));
+      pos = nl + 1;
+    }
+    return this.takeCompleted();
+  }
+
+  /** Keeps the line in bytes[pos, nl) when it is a plain sample of the series just kept. */
+  private repeatedLine(bytes: Uint8Array, pos: number, nl: number): boolean {
+    if (!this.seriesKept || nl - pos > this.maxLineLength) return false;
+    if (this.seriesBytesOf !== this.seriesText) {
+      this.seriesBytes = textEncoder.encode(this.seriesText);
+      this.seriesBytesOf = this.seriesText;
+    }
+    const series = this.seriesBytes;
+    const len = series.length;
+    if (nl - pos <= len) return false;
+    // From the end: the labels that differ between neighbouring series come last.
+    for (let k = len - 1; k >= 0; k--) if (bytes[pos + k] !== series[k]) return false;
+    const c = bytes[pos + len];
+    if (c !== 32 && c !== 9) return false;
+    if (!readPlainSample(bytes, pos + len + 1, nl, this.om, this.plain)) return false;
+    this.lineNo++;
+    const sample: MetricSample = { name: this.seriesName, labels: this.seriesLabels, value: this.plain.value };
+    if (this.plain.timestampMs !== undefined) sample.timestampMs = this.plain.timestampMs;
+    const cur = this.cur!;
+    cur.fam.samples.push(sample);
+    cur.sampled++;
+    this.samples++;
+    return true;
+  }
+
+  private takeCompleted(): MetricFamily[] {
+    const out = this.completed;
+    this.completed = [];
+    return out;
+  }
+
+  /** Reads the lines of a piece of text, holding back a last one without its line feed. */
+  private text(chunk: string): void {
     const n = chunk.length;
     let pos = 0;
     while (pos < n) {
@@ -292,9 +397,6 @@ export class ExpositionParser {
       }
       pos = nl + 1;
     }
-    const out = this.completed;
-    this.completed = [];
-    return out;
   }
 
   /**
@@ -314,6 +416,8 @@ export class ExpositionParser {
   /** Ends the input: reads a last line without a line feed, closes the open family. */
   end(): ParseResult {
     if (this.ended) throw new Error('ExpositionParser: end() called twice');
+    const rest = this.decoder.decode();
+    if (rest) this.text(rest);
     if (this.overflow) this.longLine(this.pendingLen, this.overflowText);
     else if (this.pendingLen > 0) this.line(this.pending.join(''));
     this.pending = [];
@@ -357,6 +461,7 @@ export class ExpositionParser {
 
   private longLine(length: number, text: string): void {
     const lineNo = ++this.lineNo;
+    this.seriesKept = false;
     if (this.sawEof) return this.afterEof(lineNo, text);
     this.report(lineNo, text, `line too long: ${length} characters, more than the limit of ${this.maxLineLength}; line skipped`);
   }
@@ -369,6 +474,7 @@ export class ExpositionParser {
 
   private line(line: string): void {
     const lineNo = ++this.lineNo;
+    this.seriesKept = false;
     let n = line.length;
     if (n > 0 && line.charCodeAt(n - 1) === 13) {
       line = line.slice(0, --n);
@@ -559,6 +665,7 @@ export class ExpositionParser {
   private setType(cur: Current, type: MetricType): void {
     cur.fam.type = type;
     cur.suffixes = suffixesOf(type, this.om);
+    cur.member = '';
     // MetricFamily.name is the Prometheus text format's TYPE-line name: OpenMetrics
     // counters and infos take the suffix their samples carry.
     if (this.om) cur.fam.name = type === 'counter' ? `${cur.base}_total` : type === 'info' ? `${cur.base}_info` : cur.base;
@@ -586,6 +693,7 @@ export class ExpositionParser {
       line,
       lineNo,
       sampled: 0,
+      member: '',
     };
     if (prev !== undefined) {
       fam.help = prev.help;
@@ -643,12 +751,15 @@ export class ExpositionParser {
 
   private belongs(name: string, cur: Current): boolean {
     const base = cur.base;
-    if (name === base) return true;
+    if (name === base || name === cur.member) return true;
     const suffixes = cur.suffixes;
     if (suffixes.length === 0 || name.length <= base.length || !name.startsWith(base)) return false;
     for (let i = 0; i < suffixes.length; i++) {
       const s = suffixes[i];
-      if (name.length === base.length + s.length && name.endsWith(s)) return true;
+      if (name.length === base.length + s.length && name.endsWith(s)) {
+        cur.member = name;
+        return true;
+      }
     }
     return false;
   }
@@ -656,9 +767,9 @@ export class ExpositionParser {
   // ---- samples -----------------------------------------------------------------------
 
   private sampleLine(line: string, i: number, lineNo: number): void {
-    const labels: Record<string, string> = {};
-    const sample = this.parseSample(line, i, labels);
+    const sample = this.parseSample(line, i);
     if (sample === undefined) return this.report(lineNo, line, this.err, this.errAt);
+    const labels = sample.labels;
     if (this.note !== '') {
       this.report(lineNo, line, this.note, this.noteAt);
       this.note = '';
@@ -684,6 +795,7 @@ export class ExpositionParser {
     fam.samples.push(sample);
     cur.sampled++;
     this.samples++;
+    this.seriesKept = this.shareLabels && sample.labels === this.seriesLabels && sample.name === this.seriesName;
   }
 
   private checkBound(labels: Record<string, string>, label: 'le' | 'quantile', what: string, line: string, lineNo: number): boolean {
@@ -704,8 +816,17 @@ export class ExpositionParser {
   }
 
   /** Reads `name{labels} value [timestamp] [# exemplar]` from `i`; sets err/errAt when it cannot. */
-  private parseSample(line: string, i: number, labels: Record<string, string>): MetricSample | undefined {
+  private parseSample(line: string, i: number): MetricSample | undefined {
     const n = line.length;
+    const series = this.seriesText;
+    // (A bare name then a space may still have braces to come: `foo {a="b"} 1`. The slice
+    // compares as memory, many times faster than startsWith.)
+    if (series !== '' && line.slice(i, i + series.length) === series && isWs(line.charCodeAt(i + series.length))) {
+      const after = skipWs(line, i + series.length);
+      if (line.charCodeAt(after) !== LBRACE) return this.valueAndTime(line, after, this.seriesName, this.seriesLabels);
+    }
+    const seriesStart = i;
+    const labels: Record<string, string> = {};
     let name: string | undefined;
     const c0 = line.charCodeAt(i);
     if (c0 === QUOTE) {
@@ -747,6 +868,17 @@ export class ExpositionParser {
     }
     if (name === undefined)
       return this.failU('metric name missing: put it before the braces or as a quoted string inside them, like {"my.metric",a="b"}', i);
+    if (this.shareLabels) {
+      this.seriesText = line.slice(seriesStart, i);
+      this.seriesName = name;
+      this.seriesLabels = labels;
+    }
+    return this.valueAndTime(line, i, name, labels);
+  }
+
+  /** The rest of a sample line after its name and labels: value, timestamp, exemplar. */
+  private valueAndTime(line: string, i: number, name: string, labels: Record<string, string>): MetricSample | undefined {
+    const n = line.length;
     i = skipWs(line, i);
     if (i >= n) return this.failU('missing value: expected a float after the metric name and labels', i);
     let j = i;
@@ -761,7 +893,7 @@ export class ExpositionParser {
     if (line.charCodeAt(i) !== HASH) {
       j = i;
       while (j < n && !isWs(line.charCodeAt(j))) j++;
-      const ts = this.om ? parseSecondsTimestamp(line.slice(i, j)) : parseIntegerTimestampRange(line, i, j);
+      const ts = this.om ? parseSecondsTimestampRange(line, i, j) : parseIntegerTimestampRange(line, i, j);
       if (ts === undefined) {
         const expected = this.om ? 'a number of seconds such as 1520879607.789' : 'an integer number of milliseconds';
         return this.failU(`invalid timestamp ${quote(line.slice(i, j))}: expected ${expected}`, i);

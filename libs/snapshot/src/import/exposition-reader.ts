@@ -28,6 +28,8 @@ export class ExpositionReader {
   bytes = 0;
   /** Label checks of recent series, by key; emptied past LABEL_CACHE entries so it stays small. */
   private readonly labelProblems = new Map<string, string | undefined>();
+  /** The series of the previous sample: the parser's labels object, its name, and its staging slot or problem. */
+  private last: { labels: Record<string, string>; name: string; slot: number; problem: string | undefined; generation: number } | undefined;
   /** The family being read and what was kept of it so far. */
   private open: { family: MetricFamily; kept: number; untimed: number; total: number } | undefined;
 
@@ -38,11 +40,12 @@ export class ExpositionReader {
     private readonly defaultTimestamp: number | undefined,
     maxProblems: number,
   ) {
-    this.parser = new ExpositionParser({ format, maxProblems });
+    // Consecutive lines of one series share their labels: checked and staged once.
+    this.parser = new ExpositionParser({ format, maxProblems, shareLabels: true });
   }
 
-  push(chunk: string): void {
-    for (const f of this.parser.push(chunk)) this.family(f);
+  push(chunk: string | Uint8Array): void {
+    for (const f of typeof chunk === 'string' ? this.parser.push(chunk) : this.parser.pushBytes(chunk)) this.family(f);
     const open = this.parser.takeOpenSamples();
     if (open) this.samplesOf(open.family, open.samples);
   }
@@ -84,13 +87,18 @@ export class ExpositionReader {
         if (this.defaultTimestamp === undefined) continue;
         t = this.defaultTimestamp;
       }
-      const labels: Labels = { __name__: s.name, ...s.labels };
-      const problem = this.labelProblem(labels);
-      if (problem) {
-        this.problems.add(undefined, `series ${s.name}${JSON.stringify(s.labels)}: ${problem}`);
+      let last = this.last;
+      if (last === undefined || last.labels !== s.labels || last.name !== s.name || last.generation !== this.staging.generation) {
+        const labels: Labels = { __name__: s.name, ...s.labels };
+        const problem = this.labelProblem(labels);
+        const slot = problem ? -1 : this.staging.slot(labels);
+        last = this.last = { labels: s.labels, name: s.name, problem, slot, generation: this.staging.generation };
+      }
+      if (last.problem) {
+        this.problems.add(undefined, `series ${s.name}${JSON.stringify(s.labels)}: ${last.problem}`);
         continue;
       }
-      this.staging.add(labels, t, s.value);
+      this.staging.addTo(last.slot, t, s.value);
       state.kept++;
       this.samples++;
     }

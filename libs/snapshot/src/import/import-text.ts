@@ -39,7 +39,7 @@ export function defaultMaxStagedBytes(): number {
 }
 
 interface Reader {
-  push(chunk: string): void;
+  push(chunk: string | Uint8Array): void;
   /** Estimated bytes held for the whole import (the families seen), which no commit frees. */
   readonly bytes: number;
   end(): void;
@@ -98,9 +98,9 @@ export async function importText(input: ImportInput, appender: Appender, options
     return undefined;
   };
   for await (const chunk of opened.chunks) {
-    bytesRead += Buffer.byteLength(chunk);
+    bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     if (!reader) {
-      format ??= await detectFormat(input, chunk);
+      format ??= await detectFormat(input, typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk.subarray(0, 256)));
       reader =
         format === 'mhb-json'
           ? new LosslessReader(staging, problems)

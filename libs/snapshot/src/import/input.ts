@@ -1,6 +1,5 @@
-// Reads an import's input as text pieces, counting bytes for the progress callback.
-// Bytes are decoded with a streaming UTF-8 decoder, so a character split across two
-// file reads is decoded once, whole.
+// Reads an import's input in pieces (text as given, files and streams as bytes: the readers
+// decode what they cannot read as bytes), counting bytes for the progress callback.
 
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -10,7 +9,7 @@ const TEXT_SLICE = 64 * 1024;
 
 export interface OpenedInput {
   totalBytes: number | undefined;
-  chunks: AsyncGenerator<string>;
+  chunks: AsyncGenerator<string | Uint8Array>;
 }
 
 export async function openInput(input: ImportInput, onProgress?: (p: ImportProgress) => void): Promise<OpenedInput> {
@@ -44,21 +43,13 @@ async function* byteChunks(
   stream: AsyncIterable<Buffer | Uint8Array | string>,
   totalBytes: number | undefined,
   onProgress?: (p: ImportProgress) => void,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
+): AsyncGenerator<string | Uint8Array> {
   let bytesRead = 0;
   for await (const chunk of stream) {
-    if (typeof chunk === 'string') {
-      bytesRead += Buffer.byteLength(chunk);
-      yield chunk;
-    } else {
-      bytesRead += chunk.byteLength;
-      yield decoder.decode(chunk, { stream: true });
-    }
+    bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    yield chunk;
     onProgress?.({ bytesRead, totalBytes });
   }
-  const rest = decoder.decode();
-  if (rest) yield rest;
 }
 
 /** The last bytes of a file, to see whether it ends with OpenMetrics' `# EOF`. */

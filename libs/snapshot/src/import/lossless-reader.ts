@@ -27,8 +27,10 @@ export class LosslessReader {
     private readonly problems: Problems,
   ) {}
 
-  push(chunk: string): void {
-    const text = this.pending + chunk;
+  private readonly decoder = new TextDecoder('utf-8');
+
+  push(chunk: string | Uint8Array): void {
+    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
     let at = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', at)) >= 0) {

@@ -35,6 +35,8 @@ export class Staging {
   private seriesBytes = 0;
   /** Samples currently staged. */
   size = 0;
+  /** Counts the times the staging was emptied (which renumbers its slots). */
+  generation = 0;
   /** Series in the batches taken so far plus those staged (a series split across batches counts once per batch). */
   seriesCount = 0;
 
@@ -44,7 +46,11 @@ export class Staging {
   }
 
   add(labels: Labels, t: number, v: number): void {
-    const slot = this.slot(labels);
+    this.addTo(this.slot(labels), t, v);
+  }
+
+  /** `add` for a series already given its slot. */
+  addTo(slot: number, t: number, v: number): void {
     const at = this.size % BLOCK;
     if (at === 0 && this.size / BLOCK === this.blocks.length) this.grow();
     const b = this.blocks[(this.size - at) / BLOCK];
@@ -101,6 +107,7 @@ export class Staging {
 
   /** Drops everything staged. */
   clear(): void {
+    this.generation++;
     this.slots.clear();
     this.labels = [];
     this.blocks.length = 0;
@@ -121,7 +128,8 @@ export class Staging {
     this.blocks.push({ series: new Int32Array(BLOCK), times: new Float64Array(BLOCK), values, valueWords: new Uint32Array(values.buffer) });
   }
 
-  private slot(labels: Labels): number {
+  /** The series' number in the staging (added when new). A `take` or `clear` renumbers. */
+  slot(labels: Labels): number {
     const key = labelsKey(labels);
     let slot = this.slots.get(key);
     if (slot === undefined) {
