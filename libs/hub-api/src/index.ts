@@ -37,6 +37,8 @@ export type {
   HttpStatus,
   HubSettings,
   HubStatus,
+  ImportLine,
+  ImportProgress,
   ImportSummary,
   IngestStats,
   RemoteWriteEndpointStatus,

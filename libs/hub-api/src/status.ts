@@ -8,7 +8,8 @@
 //   POST /api/hub/v1/archive/verify    ArchiveVerified
 //   GET  /api/hub/v1/snapshots         SnapshotList
 //   POST /api/hub/v1/snapshots         SnapshotTaken (201)
-//   POST /api/hub/v1/import            ImportSummary (400 when nothing was committed)
+//   POST /api/hub/v1/import            ImportSummary (400 when nothing was committed); with Accept:
+//                                      application/x-ndjson, ImportLine lines (200: see committed)
 
 export interface HostPort {
   host: string;
@@ -184,3 +185,17 @@ export interface ImportSummary {
   store: { duplicates: number; conflicts: number; tooOld: number; tooFarAhead: number; rejectedSeries: number };
   bytesRead: number;
 }
+
+/** Where a running import is: reading (and checking) the body, then committing it to the store. */
+export interface ImportProgress {
+  phase: 'reading' | 'committing';
+  bytesRead: number;
+  totalBytes: number | undefined;
+  /** Samples read and accepted by the import's checks so far. */
+  samples: number;
+  /** Samples appended to the store so far (committing). */
+  committed: number;
+}
+
+/** One line of a streamed import: progress lines while it runs, the summary last. */
+export type ImportLine = { progress: ImportProgress; summary?: undefined } | { summary: ImportSummary; progress?: undefined };

@@ -14,6 +14,7 @@ import { RulesQueryError, type DesktopNotifier } from '@metrics-hub/alerts';
 import { ApiError, createPrometheusApi, parseRulesFilter, type AnswerEncoding, type QueryJob } from '@metrics-hub/http-api';
 import { Engine } from '@metrics-hub/promql';
 import { TimeSeriesStore, type AppendResult, type AppendSeries } from '@metrics-hub/tsdb';
+import { resumeImports } from '@metrics-hub/snapshot';
 import { loopbackFor, type HostPort, type HubConfig } from './config.ts';
 import { EmbeddedBroker } from './broker/embedded-broker.ts';
 import { ExternalBroker } from './broker/external-broker.ts';
@@ -42,6 +43,7 @@ import { tightenDataDir, tightenedLine } from './file-modes.ts';
 import { escapingLog } from './log-line.ts';
 import { hubQueryPool } from './query/hub-queries.ts';
 import { ScannedTotals } from './query/store-totals.ts';
+import { importStagingDir } from './paths.ts';
 import type { QueryPool } from './query/query-pool.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -279,6 +281,8 @@ export class Hub {
   }
 
   private async startServices(): Promise<void> {
+    // An import the hub stopped in is finished (or dropped) before anything else is stored.
+    for (const line of await resumeImports(importStagingDir(this.config.dataDir), this.store)) this.log(line);
     // The query workers start (and load their replicas) now, not on the first query: a
     // dashboard opened with the hub then gets its answers at once, its big queries split.
     void this.queries?.warm();

@@ -19,3 +19,8 @@ export function defaultDataDir(
       return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'metrics-hub');
   }
 }
+
+/** Where imports stage their samples before committing (each a file, deleted when it ends). */
+export function importStagingDir(dataDir: string): string {
+  return join(dataDir, 'imports');
+}

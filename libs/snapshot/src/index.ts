@@ -17,7 +17,7 @@ export {
 export { ExportError, type ExportSeries, type ExportSource, type Selection } from './export/selection.ts';
 export type { WriteChunk } from './export/chunked-writer.ts';
 export { LOSSLESS_FORMAT, LOSSLESS_VERSION } from './export/lossless.ts';
-export { importText, guessFileFormat, DEFAULT_MAX_STAGED_SAMPLES, SERIES_PER_APPEND, defaultMaxStagedBytes } from './import/import-text.ts';
+export { importText, guessFileFormat, resumeImports, SERIES_PER_APPEND, defaultMaxStagedBytes } from './import/import-text.ts';
 export type { Appender, ImportFormat, ImportInput, ImportOptions, ImportProgress, ImportRejection, ImportSummary } from './import/types.ts';
 export {
   createHubSnapshot,

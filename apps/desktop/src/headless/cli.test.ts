@@ -1,5 +1,5 @@
 // `hub check`: what serve would do, said from the config alone, secrets hidden.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ensureApiToken, Hub, parseHubConfig } from '@metrics-hub/hub';
@@ -86,25 +86,25 @@ describe("the hub commands against the desktop app's hub", () => {
   });
 });
 
-describe('hub import past the staging limit', () => {
-  it('says which limit stopped it and how to raise it, and stores nothing', async () => {
+describe('hub import past its memory limit', () => {
+  it('says which limit stopped it and how to raise it, stores nothing, and leaves no staging file', async () => {
     const dir = tempDir('hub-cli-', removals).path;
     const listen = `127.0.0.1:${await freePort()}`;
     const yaml = `hub:\n  data_dir: ${dir}\nbroker:\n  listen: 127.0.0.1:0\nhttp:\n  listen: ${listen}\nlocal_agent:\n  enabled: false\n`;
     writeFileSync(join(dir, 'hub.yaml'), yaml);
     const file = join(dir, 'one-family.prom');
-    // One family: the parser completes it only at the end of the file.
     writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `big_family{i="${i}"} 1 ${1_700_000_000_000 + i}\n`).join(''));
     const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml', {}), { log: () => undefined });
     try {
       const out: string[] = [];
       vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
       vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-      expect(await main(['import', '--max-staged-samples', '1000', file, '--config', join(dir, 'hub.yaml')])).toBe(1);
-      expect(out.join('\n')).toMatch(/NOT imported[\s\S]*more than 1000 samples \(max_staged_samples; hub import --max-staged-samples\)/);
+      expect(await main(['import', '--max-staged-bytes', '100000', file, '--config', join(dir, 'hub.yaml')])).toBe(1);
+      expect(out.join('\n')).toMatch(/NOT imported[\s\S]*memory limit of 0 MiB \(max_staged_bytes; hub import --max-staged-bytes\)/);
       expect(hub.store.select([{ type: '=', name: '__name__', value: 'big_family' }], 0, 2e12)).toHaveLength(0);
+      expect(readdirSync(join(dir, 'imports'))).toEqual([]);
       out.length = 0;
-      expect(await main(['import', file, '--partial', '--max-staged-samples', '1000', '--config', join(dir, 'hub.yaml')])).toBe(0);
+      expect(await main(['import', file, '--config', join(dir, 'hub.yaml')])).toBe(0);
       expect(hub.store.select([{ type: '=', name: '__name__', value: 'big_family' }], 0, 2e12)).toHaveLength(5000);
     } finally {
       await hub.stop();

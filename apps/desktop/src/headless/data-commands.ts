@@ -10,6 +10,7 @@ import { CLIENT_HEADER, loopbackFor, readApiToken, type HubConfig } from '@metri
 import type {
   ArchiveStatus,
   HubError,
+  ImportLine,
   ImportSummary,
   IncidentImport,
   IncidentRequest,
@@ -85,37 +86,27 @@ export async function exportCommand(config: HubConfig, argv: string[]): Promise<
 export async function importCommand(config: HubConfig, argv: string[]): Promise<number> {
   const f = flags(argv);
   // The first word that is neither a flag nor the value of one that takes a value.
-  const valued = new Set(['--format', '--default-timestamp', '--max-staged-samples', '--max-staged-bytes']);
+  const valued = new Set(['--format', '--default-timestamp', '--max-staged-bytes']);
   const file = argv.find((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1]));
   if (!file) {
     console.error(
-      'usage: hub import FILE [--format prometheus|openmetrics|mhb-json] [--partial] [--default-timestamp TIME] [--max-staged-samples N] [--max-staged-bytes BYTES]',
+      'usage: hub import FILE [--format prometheus|openmetrics|mhb-json] [--partial] [--default-timestamp TIME] [--max-staged-bytes BYTES]',
     );
     return 2;
   }
   const total = statSync(file).size;
-  let sent = 0;
-  // The file as the request body, counted as it goes out.
-  const body = (async function* () {
-    for await (const chunk of createReadStream(file)) {
-      sent += (chunk as Buffer).length;
-      progress(`import: ${Math.round((sent / Math.max(1, total)) * 100)}% of ${(total / 1e6).toFixed(1)} MB sent`);
-      yield chunk as Buffer;
-    }
-  })();
   const params = new URLSearchParams();
   params.set('format', f.get('format') ?? (await guessFileFormat(file)));
   if (f.has('partial')) params.set('partial', 'true');
   if (f.has('default-timestamp')) params.set('default_timestamp', f.get('default-timestamp')!);
-  if (f.has('max-staged-samples')) params.set('max_staged_samples', f.get('max-staged-samples')!);
   if (f.has('max-staged-bytes')) params.set('max_staged_bytes', f.get('max-staged-bytes')!);
   const res = await call(config, 'import', `/import?${params}`, {
     method: 'POST',
-    body: body as never,
-    headers: { 'content-length': String(total) },
+    body: createReadStream(file) as never,
+    headers: { 'content-length': String(total), accept: 'application/x-ndjson' },
   });
+  const summary = await importAnswer(res);
   progress('');
-  const summary = (await res.json()) as Pick<ImportSummary, 'committed' | 'samples' | 'series' | 'rejected' | 'error'>;
   // Refused before reading the file (no token, the hub's guard): its word, not a summary.
   if (!Array.isArray(summary.rejected)) {
     console.error(`import refused: ${summary.error ?? `HTTP ${res.status}`}`);
@@ -128,8 +119,51 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
   if (summary.error && summary.rejected.length === 0) console.log(`  ${summary.error}`);
   for (const r of summary.rejected.slice(0, 20)) console.log(`  ${r.line !== undefined ? `${file}:${r.line}: ` : ''}${r.reason}`);
   if (summary.rejected.length > 20) console.log(`  ... and ${summary.rejected.length - 20} more`);
-  if (!summary.committed) console.log('Fix the lines above, or pass --partial to store the good ones.');
+  if (!summary.committed && summary.rejected.length > 0) console.log('Fix the lines above, or pass --partial to store the good ones.');
   return summary.committed ? 0 : 1;
+}
+
+/**
+ * The summary of an import, showing the hub's progress lines on the way (a hub that
+ * refuses before reading answers with a plain JSON error instead).
+ */
+async function importAnswer(res: Response): Promise<Partial<ImportSummary> & { error?: string }> {
+  if (!(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson')) return (await res.json()) as HubError;
+  const started = performance.now();
+  let committingSince = 0;
+  let summary: ImportSummary | undefined;
+  let rest = '';
+  for await (const piece of res.body as unknown as AsyncIterable<Uint8Array>) {
+    const lines = (rest + Buffer.from(piece).toString('utf8')).split('\n');
+    rest = lines.pop()!;
+    for (const text of lines) {
+      if (!text) continue;
+      const line = JSON.parse(text) as ImportLine;
+      if (line.summary) summary = line.summary;
+      const p = line.progress;
+      if (!p) continue;
+      const seconds = (performance.now() - started) / 1000;
+      if (p.phase === 'reading') {
+        const share = p.totalBytes ? ` (${Math.round((100 * p.bytesRead) / p.totalBytes)}%)` : '';
+        progress(
+          `import: reading ${mb(p.bytesRead)}${p.totalBytes ? ` of ${mb(p.totalBytes)}` : ''}${share}, ${millions(p.samples)} samples, ${millions(p.samples / seconds)} samples/s`,
+        );
+      } else {
+        committingSince ||= performance.now();
+        const rate = p.committed / Math.max(0.001, (performance.now() - committingSince) / 1000);
+        progress(`import: committing ${millions(p.committed)} of ${millions(p.samples)} samples, ${millions(rate)} samples/s`);
+      }
+    }
+  }
+  return summary ?? { error: 'the hub ended the answer without a summary: see its log' };
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(0)} MB`;
+}
+
+function millions(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : String(Math.round(n));
 }
 
 export async function snapshotCommand(config: HubConfig, argv: string[]): Promise<number> {

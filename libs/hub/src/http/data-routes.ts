@@ -1,8 +1,9 @@
 // Data in and out of the hub over HTTP (what `hub export | import | snapshot` and the app use):
 //
 //   GET  /api/hub/v1/export?format=&selector=|query=&step=&start=&end=   streamed download
-//   POST /api/hub/v1/import?format=&partial=&default_timestamp=&max_staged_samples=&max_staged_bytes=
-//                                                                        body: the text; the summary back
+//   POST /api/hub/v1/import?format=&partial=&default_timestamp=&max_staged_bytes=
+//                                                                        body: the text; the summary back (with
+//                                                                        Accept: application/x-ndjson, progress lines first)
 //   POST /api/hub/v1/snapshots                                          a whole-hub snapshot into <data>/snapshots/
 //   GET  /api/hub/v1/snapshots                                          the snapshots there, with their manifests
 //   GET  /api/hub/v1/snapshots/<name>                                   download one
@@ -13,7 +14,7 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration, parseTime } from '@metrics-hub/http-api';
-import type { ArchiveStatus, ArchiveVerified, ImportSummary, SnapshotList, SnapshotTaken } from '@metrics-hub/hub-api';
+import type { ArchiveStatus, ArchiveVerified, ImportLine, ImportSummary, SnapshotList, SnapshotTaken } from '@metrics-hub/hub-api';
 import type { Engine } from '@metrics-hub/promql';
 import type { TimeSeriesStore } from '@metrics-hub/tsdb';
 import {
@@ -28,6 +29,10 @@ import {
 } from '@metrics-hub/snapshot';
 import { fail, json } from './json.ts';
 import { makePrivateDir } from '../file-modes.ts';
+import { importStagingDir } from '../paths.ts';
+
+/** Progress lines of a streamed import at most this often. */
+const PROGRESS_EVERY_MS = 250;
 
 export interface DataRoutesDeps {
   store: TimeSeriesStore;
@@ -97,24 +102,39 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
             'say which format the body is in: format=prometheus|openmetrics|mhb-json (or a Content-Type of text/plain; version=0.0.4 or application/openmetrics-text)',
           );
         const limits: Record<string, number | undefined> = {};
-        for (const name of ['max_staged_samples', 'max_staged_bytes']) {
+        for (const name of ['max_staged_bytes']) {
           const v = p.get(name);
           if (v === null || v === '') continue;
           if (!/^[1-9][0-9]{0,14}$/.test(v)) return fail(res, 400, `${name} must be a positive whole number, not ${JSON.stringify(v)}`);
           limits[name] = Number(v);
         }
+        // A client that asks for NDJSON gets progress lines while the import runs, then the
+        // summary (the status is sent first, so it is 200 either way: see `committed`).
+        const streaming = (req.headers.accept ?? '').includes('application/x-ndjson');
+        let lastProgress = 0;
+        if (streaming) res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
         const summary = await importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
           format,
           partial: p.get('partial') === 'true',
           defaultTimestamp: p.get('default_timestamp') ? parseTime(p.get('default_timestamp')!) : undefined,
-          maxStagedSamples: limits.max_staged_samples,
           maxStagedBytes: limits.max_staged_bytes,
+          stagingDir: importStagingDir(d.dataDir),
           limitNames: {
-            maxStagedSamples: 'max_staged_samples; hub import --max-staged-samples',
             maxStagedBytes: 'max_staged_bytes; hub import --max-staged-bytes',
             partial: 'partial=true (hub import --partial)',
           },
+          onProgress: (progress) => {
+            if (!streaming || performance.now() - lastProgress < PROGRESS_EVERY_MS) return;
+            lastProgress = performance.now();
+            res.write(`${JSON.stringify({ progress } satisfies ImportLine)}\n`);
+          },
+          onCommit: ({ samples, series }) => d.log(`import: ${samples} samples in ${series} series read and checked; committing`),
         });
+        d.log(
+          summary.committed
+            ? `import: committed, ${summary.appended} samples stored`
+            : `import: refused, nothing stored: ${summary.error ?? `${summary.problemCount} problems`}`,
+        );
         // Imported history may be past retention already: settle it now (into the archive
         // when cold storage is on, answering once that is done), not when new data next
         // crosses a chunk window.
@@ -122,7 +142,8 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           d.store.applyRetention();
           await d.store.archiveSettled();
         }
-        json<ImportSummary>(res, summary.committed ? 200 : 400, summary);
+        if (streaming) res.end(`${JSON.stringify({ summary } satisfies ImportLine)}\n`);
+        else json<ImportSummary>(res, summary.committed ? 200 : 400, summary);
         return true;
       }
       case '/api/hub/v1/archive':

@@ -29,7 +29,7 @@ export class ExpositionReader {
   /** Label checks of recent series, by key; emptied past LABEL_CACHE entries so it stays small. */
   private readonly labelProblems = new Map<string, string | undefined>();
   /** The series of the previous sample: the parser's labels object, its name, and its staging slot or problem. */
-  private last: { labels: Record<string, string>; name: string; slot: number; problem: string | undefined; generation: number } | undefined;
+  private last: { labels: Record<string, string>; name: string; slot: number; problem: string | undefined } | undefined;
   /** The family being read and what was kept of it so far. */
   private open: { family: MetricFamily; kept: number; untimed: number; total: number } | undefined;
 
@@ -88,11 +88,11 @@ export class ExpositionReader {
         t = this.defaultTimestamp;
       }
       let last = this.last;
-      if (last === undefined || last.labels !== s.labels || last.name !== s.name || last.generation !== this.staging.generation) {
+      if (last === undefined || last.labels !== s.labels || last.name !== s.name) {
         const labels: Labels = { __name__: s.name, ...s.labels };
         const problem = this.labelProblem(labels);
         const slot = problem ? -1 : this.staging.slot(labels);
-        last = this.last = { labels: s.labels, name: s.name, problem, slot, generation: this.staging.generation };
+        last = this.last = { labels: s.labels, name: s.name, problem, slot };
       }
       if (last.problem) {
         this.problems.add(undefined, `series ${s.name}${JSON.stringify(s.labels)}: ${last.problem}`);

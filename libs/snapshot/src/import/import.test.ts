@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importText, SERIES_PER_APPEND, type ImportProgress } from '../index.ts';
@@ -90,26 +90,62 @@ describe('importText', () => {
     );
   });
 
-  it('fails an all-or-nothing import that exceeds the staging limit, commits in batches when partial', async () => {
-    const lines = `${Array.from({ length: 50 }, (_, i) => `m{i="${i % 5}"} ${i} ${1000 + i}`).join('\n')}\n`;
-    const big = await importText({ text: lines }, ts.store, { maxStagedSamples: 10 });
+  it('refuses an import whose series take more memory than its limit, naming the limit and what to do', async () => {
+    const lines = `${Array.from({ length: 50 }, (_, i) => `m{i="${i}"} ${i} ${1000 + i}`).join('\n')}\n`;
+    const big = await importText({ text: lines }, ts.store, { maxStagedBytes: 2000, stagingDir: join(ts.dir, 'staging') });
     expect(big.committed).toBe(false);
-    expect(big.error).toMatch(/more than 10 samples.*partial: true/);
+    expect(big.error).toMatch(/memory limit of 0 MiB \(maxStagedBytes\).*split the file by series/);
     expect(dumpBits(ts.store).size).toBe(0);
+    expect(readdirSync(join(ts.dir, 'staging'))).toEqual([]);
   });
 
-  it('streams a file with increasing progress ending at its size', async () => {
+  it('stages on disk in the staging folder, and leaves nothing there when done', async () => {
+    const staging = join(ts.dir, 'staging');
+    const seen: string[][] = [];
+    const appender = {
+      append: (batch: Parameters<typeof ts.store.append>[0]) => {
+        seen.push(readdirSync(staging));
+        return ts.store.append(batch);
+      },
+    };
+    const text = `${Array.from({ length: 5000 }, (_, i) => `d{k="${i % 3}"} ${i} ${1000 + i}`).join('\n')}\n`;
+    const summary = await importText({ text }, appender, { stagingDir: staging });
+    expect(summary).toMatchObject({ committed: true, samples: 5000, appended: 5000, series: 3 });
+    expect(seen[0]).toEqual([expect.stringMatching(/^import-.*\.db$/)]);
+    expect(readdirSync(staging)).toEqual([]);
+    const bad = await importText({ text: `${text}d{k="0"} x 1\n` }, appender, { stagingDir: staging });
+    expect(bad.committed).toBe(false);
+    expect(readdirSync(staging)).toEqual([]);
+  });
+
+  it('streams a file with progress in bytes and samples while reading, then samples committed', async () => {
     const lines: string[] = [];
-    for (let i = 0; i < 20_000; i++) lines.push(`big{k="${i % 7}"} ${i * 0.25} ${1_000_000 + i}`);
+    for (let i = 0; i < 300_000; i++) lines.push(`big{k="${i % 7}"} ${i * 0.25} ${1_000_000 + i}`);
     const path = join(ts.dir, 'big.prom');
     const text = `${lines.join('\n')}\n`;
     writeFileSync(path, text);
     const seen: ImportProgress[] = [];
-    const summary = await importText({ path }, ts.store, { onProgress: (p) => seen.push(p) });
-    expect(summary).toMatchObject({ committed: true, samples: 20_000, series: 7, bytesRead: Buffer.byteLength(text) });
-    expect(seen.length).toBeGreaterThan(2);
-    for (let i = 1; i < seen.length; i++) expect(seen[i].bytesRead).toBeGreaterThan(seen[i - 1].bytesRead);
-    expect(seen.at(-1)).toEqual({ bytesRead: Buffer.byteLength(text), totalBytes: Buffer.byteLength(text) });
+    const committing: { samples: number; series: number }[] = [];
+    const summary = await importText({ path }, ts.store, {
+      stagingDir: join(ts.dir, 'staging'),
+      onProgress: (p) => seen.push(p),
+      onCommit: (c) => committing.push(c),
+    });
+    const size = Buffer.byteLength(text);
+    expect(summary).toMatchObject({ committed: true, samples: 300_000, series: 7, bytesRead: size });
+    expect(committing).toEqual([{ samples: 300_000, series: 7 }]);
+    const reading = seen.filter((p) => p.phase === 'reading');
+    const commit = seen.filter((p) => p.phase === 'committing');
+    expect(seen).toEqual([...reading, ...commit]);
+    expect(reading.length).toBeGreaterThan(2);
+    for (let i = 1; i < reading.length; i++) {
+      expect(reading[i].bytesRead).toBeGreaterThan(reading[i - 1].bytesRead);
+      expect(reading[i].samples).toBeGreaterThan(reading[i - 1].samples);
+    }
+    expect(reading.at(-1)).toEqual({ phase: 'reading', bytesRead: size, totalBytes: size, samples: 300_000, committed: 0 });
+    expect(commit.length).toBeGreaterThan(1);
+    for (let i = 1; i < commit.length; i++) expect(commit[i].committed).toBeGreaterThan(commit[i - 1].committed);
+    expect(commit.at(-1)).toEqual({ phase: 'committing', bytesRead: size, totalBytes: size, samples: 300_000, committed: 300_000 });
   });
 
   it('reports lossless lines that are broken, by number', async () => {
@@ -118,15 +154,6 @@ describe('importText', () => {
     expect(summary.format).toBe('mhb-json');
     expect(summary.rejected.map((r) => r.line)).toEqual([2, 3]);
     expect(summary.committed).toBe(false);
-  });
-});
-
-describe('importText with partial: true and a small staging limit', () => {
-  it('commits in batches', async () => {
-    const lines = `${Array.from({ length: 3 }, (_, f) => Array.from({ length: 10 }, (_, i) => `m${f} ${i} ${1000 + i}`).join('\n')).join('\n')}\n`;
-    const summary = await importText({ text: lines }, ts.store, { maxStagedSamples: 5, partial: true });
-    expect(summary).toMatchObject({ committed: true, samples: 30, appended: 30, series: 3, families: 3 });
-    expect([...dumpBits(ts.store).keys()]).toEqual(['m0', 'm1', 'm2']);
   });
 });
 

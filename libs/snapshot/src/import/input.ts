@@ -1,9 +1,9 @@
 // Reads an import's input in pieces (text as given, files and streams as bytes: the readers
-// decode what they cannot read as bytes), counting bytes for the progress callback.
+// decode what they cannot read as bytes).
 
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import type { ImportInput, ImportProgress } from './types.ts';
+import type { ImportInput } from './types.ts';
 
 const TEXT_SLICE = 64 * 1024;
 
@@ -12,20 +12,19 @@ export interface OpenedInput {
   chunks: AsyncGenerator<string | Uint8Array>;
 }
 
-export async function openInput(input: ImportInput, onProgress?: (p: ImportProgress) => void): Promise<OpenedInput> {
+export async function openInput(input: ImportInput): Promise<OpenedInput> {
   if ('text' in input) {
     const totalBytes = Buffer.byteLength(input.text);
-    return { totalBytes, chunks: textChunks(input.text, totalBytes, onProgress) };
+    return { totalBytes, chunks: textChunks(input.text) };
   }
   if ('path' in input) {
     const totalBytes = (await stat(input.path)).size;
-    return { totalBytes, chunks: byteChunks(createReadStream(input.path), totalBytes, onProgress) };
+    return { totalBytes, chunks: byteChunks(createReadStream(input.path)) };
   }
-  return { totalBytes: input.totalBytes, chunks: byteChunks(input.stream, input.totalBytes, onProgress) };
+  return { totalBytes: input.totalBytes, chunks: byteChunks(input.stream) };
 }
 
-async function* textChunks(text: string, totalBytes: number, onProgress?: (p: ImportProgress) => void): AsyncGenerator<string> {
-  let bytesRead = 0;
+async function* textChunks(text: string): AsyncGenerator<string> {
   let at = 0;
   while (at < text.length) {
     // Do not cut a surrogate pair in two.
@@ -33,23 +32,12 @@ async function* textChunks(text: string, totalBytes: number, onProgress?: (p: Im
     if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1])) end++;
     const piece = text.slice(at, end);
     at = end;
-    bytesRead += Buffer.byteLength(piece);
     yield piece;
-    onProgress?.({ bytesRead, totalBytes });
   }
 }
 
-async function* byteChunks(
-  stream: AsyncIterable<Buffer | Uint8Array | string>,
-  totalBytes: number | undefined,
-  onProgress?: (p: ImportProgress) => void,
-): AsyncGenerator<string | Uint8Array> {
-  let bytesRead = 0;
-  for await (const chunk of stream) {
-    bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    yield chunk;
-    onProgress?.({ bytesRead, totalBytes });
-  }
+async function* byteChunks(stream: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<string | Uint8Array> {
+  yield* stream;
 }
 
 /** The last bytes of a file, to see whether it ends with OpenMetrics' `# EOF`. */

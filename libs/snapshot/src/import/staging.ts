@@ -1,48 +1,114 @@
-// Samples held in memory until they are committed. Columnar (a series number, a time and
-// a value per sample, in blocks of typed arrays added as it fills: plain JS arrays would
-// let V8 quieten the staleness NaN's payload), so a sample costs 20 bytes however many
-// series there are, and a series costs its labels once. `bytes` estimates what the
-// staging holds as samples and series arrive, so that the import can stop before it
-// exhausts memory rather than after. `take` groups the samples by series into one copy
-// (16 bytes a sample), after which the blocks are let go of.
+// Samples held between reading an import and committing it, on disk: a SQLite file of its
+// own in the staging folder (or an in-memory database when the caller gives none), so an
+// all-or-nothing import of any size holds in memory only its series' labels and a few
+// thousand samples per series being read. Samples are written as rows of up to ROW_SAMPLES
+// raw float64 times and values per series (copied as bytes: NaN payloads survive).
+//
+// The file is also the import's redo log. `markCommitting` makes it durable and says so in
+// the file before the first sample reaches the store; a hub that stops mid-commit finds it
+// on its next start and commits it again (stored samples come back as duplicates), so an
+// import is either wholly stored or not at all. A file still staging is an import nobody
+// was told about: it is deleted.
 
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { AppendSeries } from '@metrics-hub/tsdb';
 import { labelsKey, type Labels } from '@metrics-hub/wire';
 
 /**
- * What one staged series costs besides its samples, on top of twice its key's length: the
- * key string and its Map entry, the labels object, its slot in the list. Measured on V8
- * (Node 24) with one and five labels: 150 to 300 bytes; the estimate errs high.
+ * What one staged series costs in memory besides its buffer, on top of twice its key's
+ * length: the key string and its Map entry, the labels object, its slots in the lists.
+ * Measured on V8 (Node 24) with one and five labels: 150 to 300 bytes; the estimate errs high.
  */
 const SERIES_OVERHEAD_BYTES = 200;
-/** A sample: series number (4), time (8), value (8). */
-const SAMPLE_BYTES = 20;
-/** Samples per block: staging grows a block at a time, never copying what it holds. */
-const BLOCK = 65_536;
+/** Samples of one series per row. */
+const ROW_SAMPLES = 4096;
+/** Samples held in buffers across all series before they are all written out. */
+const MAX_BUFFERED = 1 << 18;
+const FIRST_BUFFER = 64;
 
-interface Block {
-  series: Int32Array;
-  times: Float64Array;
-  values: Float64Array;
-  /** `values` as 32-bit words: copied as integers, NaN payloads survive. */
-  valueWords: Uint32Array;
-}
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS series (slot INTEGER PRIMARY KEY, labels TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS samples (
+    slot INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, ts BLOB NOT NULL, vs BLOB NOT NULL,
+    PRIMARY KEY (slot, seq)
+  ) WITHOUT ROWID;
+`;
+
+export type StagingPhase = 'staging' | 'committing';
 
 export class Staging {
+  private readonly db: Database.Database;
   private readonly slots = new Map<string, number>();
-  private labels: Labels[] = [];
-  private readonly blocks: Block[] = [];
+  private readonly bufTimes: (Float64Array | undefined)[] = [];
+  private readonly bufValues: (Float64Array | undefined)[] = [];
+  private readonly bufCount: number[] = [];
+  private readonly rows: number[] = [];
+  private buffered = 0;
   private seriesBytes = 0;
-  /** Samples currently staged. */
+  private readonly insertSeries: Database.Statement;
+  private readonly insertRow: Database.Statement;
+  /** Samples staged. */
   size = 0;
-  /** Counts the times the staging was emptied (which renumbers its slots). */
-  generation = 0;
-  /** Series in the batches taken so far plus those staged (a series split across batches counts once per batch). */
+  /** Series staged. */
   seriesCount = 0;
 
-  /** Estimated bytes the staged samples and series take (the blocks as allocated). */
+  /** A new staging file in `dir` (created if missing), or an in-memory one without a dir. */
+  static create(dir?: string): Staging {
+    if (dir === undefined) return new Staging(':memory:', undefined);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `import-${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.db`);
+    return new Staging(path, path);
+  }
+
+  /** A staging file left by an earlier run (see `pendingImports`). */
+  static reopen(path: string): Staging {
+    return new Staging(path, path);
+  }
+
+  private constructor(
+    location: string,
+    /** The file, when on disk. */
+    readonly path: string | undefined,
+  ) {
+    this.db = new Database(location);
+    // Nothing here needs to survive a crash until markCommitting, which syncs the file: no
+    // journal file (OFF would be the same, but SQLite's defensive mode refuses it).
+    this.db.pragma('journal_mode = MEMORY');
+    this.db.pragma('synchronous = OFF');
+    this.db.exec(SCHEMA);
+    this.db.prepare(`INSERT OR IGNORE INTO meta VALUES ('phase', 'staging')`).run();
+    this.insertSeries = this.db.prepare('INSERT INTO series VALUES (?, ?)');
+    this.insertRow = this.db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?)');
+    this.db.exec('BEGIN');
+  }
+
+  get phase(): StagingPhase {
+    return (this.db.prepare(`SELECT value FROM meta WHERE key = 'phase'`).pluck().get() as StagingPhase) ?? 'staging';
+  }
+
+  /** Estimated bytes held in memory: the series (their labels, kept to find them), the buffers, and in memory the samples. */
   get bytes(): number {
-    return this.blocks.length * BLOCK * SAMPLE_BYTES + this.seriesBytes;
+    return this.seriesBytes + 16 * (this.path === undefined ? this.size : this.buffered);
+  }
+
+  /** The series' number in the staging, added when new. */
+  slot(labels: Labels): number {
+    const key = labelsKey(labels);
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.seriesCount++;
+      this.slots.set(key, slot);
+      this.insertSeries.run(slot, JSON.stringify(labels));
+      this.bufCount.push(0);
+      this.bufTimes.push(undefined);
+      this.bufValues.push(undefined);
+      this.rows.push(0);
+      this.seriesBytes += SERIES_OVERHEAD_BYTES + 2 * key.length;
+    }
+    return slot;
   }
 
   add(labels: Labels, t: number, v: number): void {
@@ -51,115 +117,194 @@ export class Staging {
 
   /** `add` for a series already given its slot. */
   addTo(slot: number, t: number, v: number): void {
-    const at = this.size % BLOCK;
-    if (at === 0 && this.size / BLOCK === this.blocks.length) this.grow();
-    const b = this.blocks[(this.size - at) / BLOCK];
-    b.series[at] = slot;
-    b.times[at] = t;
-    b.values[at] = v;
+    let times = this.bufTimes[slot];
+    let n = this.bufCount[slot];
+    if (times === undefined || n === times.length) {
+      if (n === ROW_SAMPLES) {
+        this.writeRow(slot);
+        n = 0;
+      } else this.grow(slot);
+      times = this.bufTimes[slot]!;
+    }
+    times[n] = t;
+    this.bufValues[slot]![n] = v;
+    this.bufCount[slot] = n + 1;
     this.size++;
+    if (++this.buffered > MAX_BUFFERED) this.flush();
   }
 
-  /** Copies a block; typed-array to typed-array copies keep NaN payloads. */
+  /** Stages a block of one series; typed-array copies keep NaN payloads. */
   addBlock(labels: Labels, timestamps: Float64Array, values: Float64Array): void {
     const slot = this.slot(labels);
-    let from = 0;
-    while (from < timestamps.length) {
-      const at = this.size % BLOCK;
-      if (at === 0 && this.size / BLOCK === this.blocks.length) this.grow();
-      const b = this.blocks[(this.size - at) / BLOCK];
-      const n = Math.min(BLOCK - at, timestamps.length - from);
-      b.series.fill(slot, at, at + n);
-      b.times.set(timestamps.subarray(from, from + n), at);
-      b.values.set(values.subarray(from, from + n), at);
-      this.size += n;
-      from += n;
+    this.writeRow(slot);
+    for (let from = 0; from < timestamps.length; from += ROW_SAMPLES) {
+      const to = Math.min(from + ROW_SAMPLES, timestamps.length);
+      this.insert(slot, timestamps.subarray(from, to), values.subarray(from, to));
     }
+    this.size += timestamps.length;
+  }
+
+  /** Writes every buffered sample to the file. */
+  flush(): void {
+    for (let slot = 0; slot < this.seriesCount; slot++) if (this.bufCount[slot] > 0) this.writeRow(slot);
+    this.db.exec('COMMIT; BEGIN');
+  }
+
+  /** Keeps a value (metadata, options) with the staged samples, for whoever commits them. */
+  setMeta(key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)').run(key, JSON.stringify(value));
+  }
+
+  meta<T>(key: string): T | undefined {
+    const text = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
+    return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
   /**
-   * Empties the staging into append batches of at most `seriesPerBatch` series (each
-   * series' samples sorted by time), so the caller can append them one at a time and let
-   * other work run between them. The batches are made as they are iterated: only the one
-   * being appended holds its per-series arrays.
+   * Writes everything out, records that committing begins and syncs the file to disk: from
+   * here on a crash means the import is committed again on the next start, not lost.
    */
-  take(seriesPerBatch = Number.POSITIVE_INFINITY): Iterable<AppendSeries[]> {
-    const seriesN = this.labels.length;
-    const n = this.size;
-    // Group by series with a counting sort: one pass to count, one to place.
-    const start = new Int32Array(seriesN + 1);
-    this.forEach((slot) => start[slot + 1]++);
-    for (let s = 0; s < seriesN; s++) start[s + 1] += start[s];
-    const next = start.slice(0, seriesN);
-    const ts = new Float64Array(n);
-    const vs = new Float64Array(n);
-    const vsWords = new Uint32Array(vs.buffer);
-    this.forEach((slot, b, i) => {
-      const to = next[slot]++;
-      ts[to] = b.times[i];
-      vsWords[2 * to] = b.valueWords[2 * i];
-      vsWords[2 * to + 1] = b.valueWords[2 * i + 1];
-    });
-    const labels = this.labels;
-    this.clear();
-    return batchesOf(labels, start, ts, vs, seriesPerBatch);
+  markCommitting(): void {
+    this.flush();
+    this.db.prepare(`UPDATE meta SET value = 'committing' WHERE key = 'phase'`).run();
+    this.db.exec('COMMIT');
+    if (this.path !== undefined) {
+      const fd = openSync(this.path, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    this.db.exec('BEGIN');
   }
 
-  /** Drops everything staged. */
-  clear(): void {
-    this.generation++;
-    this.slots.clear();
-    this.labels = [];
-    this.blocks.length = 0;
-    this.seriesBytes = 0;
-    this.size = 0;
+  /**
+   * The staged series in append batches of at most `maxSeries` series and about
+   * `maxSamples` samples (a bigger series comes in pieces, in the order it was read),
+   * each series' samples sorted by time.
+   */
+  *batches(maxSamples: number, maxSeries: number): Generator<AppendSeries[]> {
+    this.flush();
+    let batch: AppendSeries[] = [];
+    let inBatch = 0;
+    let labels: Labels | undefined;
+    let slot = -1;
+    let pieces: { ts: Uint8Array; vs: Uint8Array; n: number }[] = [];
+    let pieceSamples = 0;
+    const emit = () => {
+      if (pieces.length === 0) return;
+      batch.push({ labels: labels!, ...sortByTime(concat(pieces, pieceSamples, 'ts'), concat(pieces, pieceSamples, 'vs')) });
+      inBatch += pieceSamples;
+      pieces = [];
+      pieceSamples = 0;
+    };
+    const rows = this.db
+      .prepare(
+        'SELECT x.slot AS slot, s.labels AS labels, x.n AS n, x.ts AS ts, x.vs AS vs FROM samples x JOIN series s USING (slot) ORDER BY x.slot, x.seq',
+      )
+      .iterate() as IterableIterator<{ slot: number; labels: string; n: number; ts: Uint8Array; vs: Uint8Array }>;
+    for (const row of rows) {
+      if (row.slot !== slot) {
+        emit();
+        if (batch.length >= maxSeries) {
+          yield batch;
+          batch = [];
+          inBatch = 0;
+        }
+        labels = JSON.parse(row.labels) as Labels;
+        slot = row.slot;
+      }
+      if (inBatch + pieceSamples + row.n > maxSamples) {
+        // The series goes whole into the next batch; one bigger than a batch, in pieces.
+        if (inBatch > 0) {
+          yield batch;
+          batch = [];
+          inBatch = 0;
+        }
+        if (pieceSamples + row.n > maxSamples) {
+          emit();
+          yield batch;
+          batch = [];
+          inBatch = 0;
+        }
+      }
+      pieces.push(row);
+      pieceSamples += row.n;
+    }
+    emit();
+    if (batch.length > 0) yield batch;
   }
 
-  private forEach(f: (slot: number, block: Block, i: number) => void): void {
-    for (let k = 0; k < this.blocks.length; k++) {
-      const b = this.blocks[k];
-      const n = Math.min(BLOCK, this.size - k * BLOCK);
-      for (let i = 0; i < n; i++) f(b.series[i], b, i);
+  /** Closes the staging and deletes its file. */
+  discard(): void {
+    if (this.db.open) this.db.close();
+    if (this.path !== undefined) Staging.remove(this.path);
+  }
+
+  /** Deletes a staging file (one that could not be opened, too). */
+  static remove(path: string): void {
+    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+
+  private grow(slot: number): void {
+    const old = this.bufTimes[slot];
+    const cap = old === undefined ? FIRST_BUFFER : Math.min(ROW_SAMPLES, old.length * 4);
+    const times = new Float64Array(cap);
+    const values = new Float64Array(cap);
+    if (old !== undefined) {
+      times.set(old);
+      values.set(this.bufValues[slot]!);
+    }
+    this.bufTimes[slot] = times;
+    this.bufValues[slot] = values;
+  }
+
+  private writeRow(slot: number): void {
+    const n = this.bufCount[slot];
+    if (n === 0) return;
+    this.insert(slot, this.bufTimes[slot]!.subarray(0, n), this.bufValues[slot]!.subarray(0, n));
+    this.buffered -= n;
+    this.bufCount[slot] = 0;
+    // A series read once is done with: its buffer goes; one still arriving keeps it.
+    if (n < ROW_SAMPLES) {
+      this.bufTimes[slot] = undefined;
+      this.bufValues[slot] = undefined;
     }
   }
 
-  private grow(): void {
-    const values = new Float64Array(BLOCK);
-    this.blocks.push({ series: new Int32Array(BLOCK), times: new Float64Array(BLOCK), values, valueWords: new Uint32Array(values.buffer) });
-  }
-
-  /** The series' number in the staging (added when new). A `take` or `clear` renumbers. */
-  slot(labels: Labels): number {
-    const key = labelsKey(labels);
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      slot = this.labels.length;
-      this.slots.set(key, slot);
-      this.labels.push(labels);
-      this.seriesCount++;
-      this.seriesBytes += SERIES_OVERHEAD_BYTES + 2 * key.length;
-    }
-    return slot;
+  private insert(slot: number, times: Float64Array, values: Float64Array): void {
+    this.insertRow.run(slot, this.rows[slot]++, times.length, bytesOf(times), bytesOf(values));
   }
 }
 
-function* batchesOf(
-  labels: Labels[],
-  start: Int32Array,
-  ts: Float64Array,
-  vs: Float64Array,
-  seriesPerBatch: number,
-): Generator<AppendSeries[]> {
-  let batch: AppendSeries[] = [];
-  for (let s = 0; s < labels.length; s++) {
-    const sorted = sortByTime(ts.subarray(start[s], start[s + 1]), vs.subarray(start[s], start[s + 1]));
-    batch.push({ labels: labels[s], timestamps: sorted.timestamps, values: sorted.values });
-    if (batch.length >= seriesPerBatch) {
-      yield batch;
-      batch = [];
-    }
+/** Staging files in `dir` left by imports that did not finish (see `Staging.phase`). */
+export function pendingImports(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
   }
-  if (batch.length > 0) yield batch;
+  return names
+    .filter((n) => /^import-.*\.db$/.test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+function bytesOf(a: Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function concat(pieces: { ts: Uint8Array; vs: Uint8Array; n: number }[], n: number, column: 'ts' | 'vs'): Float64Array {
+  const out = new Float64Array(n);
+  const bytes = new Uint8Array(out.buffer);
+  let at = 0;
+  for (const p of pieces) {
+    bytes.set(p[column].subarray(0, p.n * 8), at);
+    at += p.n * 8;
+  }
+  return out;
 }
 
 function sortByTime(ts: Float64Array, vs: Float64Array): { timestamps: Float64Array; values: Float64Array } {

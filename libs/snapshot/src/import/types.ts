@@ -25,9 +25,15 @@ export type ImportInput =
   | { stream: AsyncIterable<Buffer | Uint8Array | string>; totalBytes?: number };
 
 export interface ImportProgress {
+  /** Reading and checking the input, then (all read and checked) appending it to the store. */
+  phase: 'reading' | 'committing';
   bytesRead: number;
   /** Undefined for a stream of unknown length. */
   totalBytes: number | undefined;
+  /** Samples read and accepted by the import's checks so far. */
+  samples: number;
+  /** Samples handed to the store so far (committing). */
+  committed: number;
 }
 
 export interface ImportOptions {
@@ -38,22 +44,24 @@ export interface ImportOptions {
   /** Milliseconds given to samples without a timestamp; without it such samples are rejected. */
   defaultTimestamp?: number;
   /**
-   * Samples held in memory before committing (default 5,000,000, ~100 MB). All-or-nothing
-   * imports must hold the whole file, so a bigger one fails with a message saying so;
-   * partial imports commit a batch whenever this many are staged.
+   * A folder for the import's staging file (deleted when the import ends). Without it the
+   * samples are staged in memory, which bounds the import by memory.
    */
-  maxStagedSamples?: number;
+  stagingDir?: string;
   /**
-   * Estimated bytes of staged samples, series and families before committing (default a
-   * an eighth of the heap limit, at most 512 MiB): counted as the input is read, so a file of
-   * millions of series fails (or, partial, commits) before it exhausts memory.
+   * Estimated bytes of the series and families an import keeps in memory (default an
+   * eighth of the heap limit, at most 512 MiB): counted as the input is read, so a file of
+   * millions of series fails before it exhausts memory.
    */
   maxStagedBytes?: number;
-  /** How the caller's users name the limits and `partial`, for the error that names them. */
-  limitNames?: { maxStagedSamples?: string; maxStagedBytes?: string; partial?: string };
+  /** How the caller's users name the limit and `partial`, for the error that names them. */
+  limitNames?: { maxStagedBytes?: string; partial?: string };
   /** Problems listed at most (default 100; the count is always complete). */
   maxProblems?: number;
+  /** After each piece read, and after each store append of the commit. */
   onProgress?: (progress: ImportProgress) => void;
+  /** When everything is read and checked, right before the first sample is appended. */
+  onCommit?: (staged: { samples: number; series: number }) => void;
 }
 
 export interface ImportRejection {

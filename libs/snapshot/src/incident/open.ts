@@ -28,7 +28,7 @@ export function openIncident(input: IncidentInput): OpenedIncident {
   const first = nl < 0 ? text : text.slice(0, nl);
   const header = parseHeader(first.endsWith('\r') ? first.slice(0, -1) : first);
   const body = nl < 0 ? '' : text.slice(nl + 1);
-  const staging = new Staging();
+  const staging = Staging.create();
   const problems = new Problems(1);
   const reader = new LosslessReader(staging, problems);
   reader.push(body);
@@ -42,10 +42,10 @@ export function openIncident(input: IncidentInput): OpenedIncident {
       p.line === undefined ? undefined : p.line + 1,
     );
   }
+  const staged = [...staging.batches(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)].flat();
+  staging.discard();
   const queryable = new IncidentQueryable(
-    [...staging.take()]
-      .flat()
-      .map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),
+    staged.map((s) => ({ labels: s.labels!, timestamps: s.timestamps as Float64Array, values: s.values as Float64Array })),
   );
   return { header, queryable, series: queryable.series.length, samples: queryable.samples, body };
 }
