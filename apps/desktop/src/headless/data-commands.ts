@@ -3,6 +3,7 @@
 // progress on stderr; `restore` works offline, into a fresh data folder.
 
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { guessFileFormat, restoreHubSnapshot } from '@metrics-hub/snapshot';
@@ -11,6 +12,7 @@ import type {
   ArchiveStatus,
   HubError,
   ImportLine,
+  ImportProgress,
   ImportSummary,
   IncidentImport,
   IncidentRequest,
@@ -42,6 +44,42 @@ function hubUrl(config: HubConfig): { base: string; headers: Record<string, stri
 
 function progress(text: string): void {
   if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
+}
+
+/**
+ * POSTs a file as the body, read as fast as the hub takes it (fetch would read a big file
+ * into memory ahead of a slow hub: gigabytes).
+ */
+function upload(
+  config: HubConfig,
+  what: string,
+  path: string,
+  file: string,
+  extra: Record<string, string> = {},
+): Promise<{ req: ClientRequest; res: IncomingMessage }> {
+  const { base, headers } = hubUrl(config);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${base}${path}`,
+      { method: 'POST', headers: { ...headers, ...extra, 'content-length': statSync(file).size } },
+      (res) => resolve({ req, res }),
+    );
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          `${what}: the hub is not reachable at ${base} (${e.code ?? e.message}): start it with \`hub serve\` (or npm start) using the same config`,
+        ),
+      ),
+    );
+    createReadStream(file).on('error', reject).pipe(req);
+  });
+}
+
+async function text(res: IncomingMessage): Promise<string> {
+  let out = '';
+  res.setEncoding('utf8');
+  for await (const piece of res as AsyncIterable<string>) out += piece;
+  return out;
 }
 
 async function call(config: HubConfig, what: string, path: string, init: RequestInit = {}): Promise<Response> {
@@ -94,22 +132,18 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
     );
     return 2;
   }
-  const total = statSync(file).size;
   const params = new URLSearchParams();
   params.set('format', f.get('format') ?? (await guessFileFormat(file)));
   if (f.has('partial')) params.set('partial', 'true');
   if (f.has('default-timestamp')) params.set('default_timestamp', f.get('default-timestamp')!);
   if (f.has('max-staged-bytes')) params.set('max_staged_bytes', f.get('max-staged-bytes')!);
-  const res = await call(config, 'import', `/import?${params}`, {
-    method: 'POST',
-    body: createReadStream(file) as never,
-    headers: { 'content-length': String(total), accept: 'application/x-ndjson' },
-  });
-  const summary = await importAnswer(res);
+  const { req, res } = await upload(config, 'import', `/import?${params}`, file, { accept: 'application/x-ndjson' });
+  // The summary can come before the whole file is sent (a refusal): then the rest is not.
+  const summary = await importAnswer(res, () => req.destroy());
   progress('');
   // Refused before reading the file (no token, the hub's guard): its word, not a summary.
   if (!Array.isArray(summary.rejected)) {
-    console.error(`import refused: ${summary.error ?? `HTTP ${res.status}`}`);
+    console.error(`import refused: ${summary.error ?? `HTTP ${res.statusCode}`}`);
     return 1;
   }
   console.log(
@@ -127,35 +161,50 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
  * The summary of an import, showing the hub's progress lines on the way (a hub that
  * refuses before reading answers with a plain JSON error instead).
  */
-async function importAnswer(res: Response): Promise<Partial<ImportSummary> & { error?: string }> {
-  if (!(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson')) return (await res.json()) as HubError;
-  const started = performance.now();
-  let committingSince = 0;
+async function importAnswer(res: IncomingMessage, onSummary: () => void): Promise<Partial<ImportSummary> & { error?: string }> {
+  if (!(res.headers['content-type'] ?? '').startsWith('application/x-ndjson')) return JSON.parse(await text(res)) as HubError;
+  const shown = new ImportProgressLine();
   let summary: ImportSummary | undefined;
   let rest = '';
-  for await (const piece of res.body as unknown as AsyncIterable<Uint8Array>) {
-    const lines = (rest + Buffer.from(piece).toString('utf8')).split('\n');
-    rest = lines.pop()!;
-    for (const text of lines) {
-      if (!text) continue;
-      const line = JSON.parse(text) as ImportLine;
-      if (line.summary) summary = line.summary;
-      const p = line.progress;
-      if (!p) continue;
-      const seconds = (performance.now() - started) / 1000;
-      if (p.phase === 'reading') {
-        const share = p.totalBytes ? ` (${Math.round((100 * p.bytesRead) / p.totalBytes)}%)` : '';
-        progress(
-          `import: reading ${mb(p.bytesRead)}${p.totalBytes ? ` of ${mb(p.totalBytes)}` : ''}${share}, ${millions(p.samples)} samples, ${millions(p.samples / seconds)} samples/s`,
-        );
-      } else {
-        committingSince ||= performance.now();
-        const rate = p.committed / Math.max(0.001, (performance.now() - committingSince) / 1000);
-        progress(`import: committing ${millions(p.committed)} of ${millions(p.samples)} samples, ${millions(rate)} samples/s`);
+  res.setEncoding('utf8');
+  try {
+    for await (const piece of res as AsyncIterable<string>) {
+      const lines = (rest + piece).split('\n');
+      rest = lines.pop()!;
+      for (const text of lines) {
+        if (!text) continue;
+        const line = JSON.parse(text) as ImportLine;
+        if (line.summary) summary = line.summary;
+        else shown.show(line.progress);
+      }
+      if (summary) {
+        onSummary();
+        break;
       }
     }
+  } catch (e) {
+    // The connection cut once the summary is in is the upload stopping: not an error.
+    if (!summary) throw e;
   }
   return summary ?? { error: 'the hub ended the answer without a summary: see its log' };
+}
+
+/** An import's progress on one terminal line, with its rate in each phase. */
+class ImportProgressLine {
+  private readonly started = performance.now();
+  private committingSince = 0;
+
+  show(p: ImportProgress): void {
+    if (p.phase === 'reading') {
+      const seconds = (performance.now() - this.started) / 1000;
+      const of = p.totalBytes ? ` of ${mb(p.totalBytes)} (${Math.round((100 * p.bytesRead) / p.totalBytes)}%)` : '';
+      progress(`import: reading ${mb(p.bytesRead)}${of}, ${millions(p.samples)} samples, ${millions(p.samples / seconds)} samples/s`);
+    } else {
+      this.committingSince ||= performance.now();
+      const rate = p.committed / Math.max(0.001, (performance.now() - this.committingSince) / 1000);
+      progress(`import: committing ${millions(p.committed)} of ${millions(p.samples)} samples, ${millions(rate)} samples/s`);
+    }
+  }
 }
 
 function mb(bytes: number): string {
@@ -261,9 +310,9 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
   }
   const file = rest.find((a) => !a.startsWith('--'));
   if (sub === 'import' && file) {
-    const res = await call(config, 'incident import', '/incidents/import', { method: 'POST', body: createReadStream(file) as never });
-    const body = (await res.json()) as Partial<Pick<IncidentImport, 'dashboard' | 'summary'> & HubError>;
-    if (!res.ok) {
+    const { res } = await upload(config, 'incident import', '/incidents/import', file);
+    const body = JSON.parse(await text(res)) as Partial<Pick<IncidentImport, 'dashboard' | 'summary'> & HubError>;
+    if (res.statusCode !== 200) {
       console.error(`incident NOT imported (nothing was stored): ${body.error}`);
       return 1;
     }

@@ -112,7 +112,11 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         // summary (the status is sent first, so it is 200 either way: see `committed`).
         const streaming = (req.headers.accept ?? '').includes('application/x-ndjson');
         let lastProgress = 0;
-        if (streaming) res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+        if (streaming) {
+          res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+          // Sent now: the client has the answer open before a refusal can come.
+          res.flushHeaders();
+        }
         const summary = await importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
           format,
           partial: p.get('partial') === 'true',
@@ -142,8 +146,14 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           d.store.applyRetention();
           await d.store.archiveSettled();
         }
-        if (streaming) res.end(`${JSON.stringify({ summary } satisfies ImportLine)}\n`);
+        // A refusal can come before the whole body is read: what is left is read and dropped,
+        // so the client gets the answer rather than a reset connection (hub import stops
+        // sending when it sees the summary).
+        const rest = req.complete ? Promise.resolve() : new Promise((resolve) => req.on('end', resolve).on('close', resolve).resume());
+        if (streaming) res.write(`${JSON.stringify({ summary } satisfies ImportLine)}\n`);
         else json<ImportSummary>(res, summary.committed ? 200 : 400, summary);
+        await rest;
+        if (streaming) res.end();
         return true;
       }
       case '/api/hub/v1/archive':
