@@ -140,6 +140,25 @@ describe('hub config', () => {
     );
   });
 
+  it('takes the rollup retentions along with a longer store.retention, and names the keys when they are set shorter', () => {
+    const day = 86_400_000;
+    const store = (yaml: string, env = {}) => parseHubConfig(yaml, 'hub.yaml', env).store;
+    expect(store('')).toMatchObject({ retentionMs: 15 * day, rollup1mRetentionMs: 90 * day, rollup1hRetentionMs: 730 * day });
+    expect(store('store:\n  retention: 3650d\n')).toMatchObject({
+      retentionMs: 3650 * day,
+      rollup1mRetentionMs: 3650 * day,
+      rollup1hRetentionMs: 3650 * day,
+    });
+    expect(store('store:\n  retention: 200d\n')).toMatchObject({ rollup1mRetentionMs: 200 * day, rollup1hRetentionMs: 730 * day });
+    expect(store('', { METRICS_HUB_STORE_RETENTION: '400d' })).toMatchObject({ rollup1mRetentionMs: 400 * day });
+    expect(problems('store:\n  retention: 200d\n  rollup_1m_retention: 30d\n')).toEqual([
+      'hub.yaml:3: store.rollup_1m_retention (30d) must be at least store.retention (200d): rollups outlive the data they summarise; raise it, or leave it out to follow store.retention',
+    ]);
+    expect(problems('store:\n  rollup_1h_retention: 12h\n')).toEqual([
+      'hub.yaml:2: store.rollup_1h_retention (12h) must be at least store.rollup_1m_retention (90d): rollups outlive the data they summarise; raise it, or leave it out to follow store.rollup_1m_retention',
+    ]);
+  });
+
   it('names bad addresses and values with their line', () => {
     expect(problems('broker:\n  listen: 1883\nstore:\n  durability: maybe\n')).toEqual([
       'hub.yaml:2: broker.listen "1883" is not host:port: write it like 127.0.0.1:9464 or 0.0.0.0:1883',

@@ -4,7 +4,7 @@
 
 import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { ConfigError, openConfigDocument, readConfigText, type ConfigSchema } from '@metrics-hub/config';
+import { ConfigError, openConfigDocument, readConfigText, type ConfigDocument, type ConfigSchema } from '@metrics-hub/config';
 import { agentIdProblem, DEFAULT_TOPIC_PREFIX } from '@metrics-hub/wire';
 import { defaultDataDir } from './paths.ts';
 import { readAppSettings, withAppSettings } from './app-settings.ts';
@@ -349,6 +349,7 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
       `${where(['store', 'archive_retention'])}: store.archive_retention must be longer than store.retention (files are written once raw data is that old): raise it, or leave it out to keep archive files forever`,
     );
   }
+  const retention = storeRetention(doc, env);
   const maxFutureMs = get<number>('store', 'max_future');
   if (!(maxFutureMs >= 1000))
     problems.push(
@@ -364,9 +365,7 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
     http,
     store: {
       durability: get('store', 'durability'),
-      retentionMs: get('store', 'retention'),
-      rollup1mRetentionMs: get('store', 'rollup_1m_retention'),
-      rollup1hRetentionMs: get('store', 'rollup_1h_retention'),
+      ...retention,
       maxSeries: get('store', 'max_series'),
       maxFutureMs,
       archive:
@@ -401,6 +400,38 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
   };
   doc.finish();
   return config;
+}
+
+/**
+ * Raw data, then 1 m rollups, then 1 h rollups: each kept at least as long as the one
+ * before (rollups answer for the data they summarise once it is gone). A rollup retention
+ * left out follows a longer one before it; one set shorter is a problem naming both keys.
+ */
+function storeRetention(
+  doc: ConfigDocument,
+  env: NodeJS.ProcessEnv,
+): Pick<HubConfig['store'], 'retentionMs' | 'rollup1mRetentionMs' | 'rollup1hRetentionMs'> {
+  const given = (key: string) => doc.has(['store', key]) || env[`METRICS_HUB_STORE_${key}`.toUpperCase()] !== undefined;
+  const chain = ['retention', 'rollup_1m_retention', 'rollup_1h_retention'];
+  const ms: number[] = [];
+  chain.forEach((key, k) => {
+    const value = doc.get<number>('store', key);
+    if (k === 0 || value >= ms[k - 1]) ms.push(value);
+    else if (!given(key)) ms.push(ms[k - 1]);
+    else {
+      doc.problems.push(
+        `${doc.where(['store', key])}: store.${key} (${durationText(value)}) must be at least store.${chain[k - 1]} (${durationText(ms[k - 1])}): rollups outlive the data they summarise; raise it, or leave it out to follow store.${chain[k - 1]}`,
+      );
+      ms.push(ms[k - 1]);
+    }
+  });
+  return { retentionMs: ms[0], rollup1mRetentionMs: ms[1], rollup1hRetentionMs: ms[2] };
+}
+
+function durationText(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  return `${ms / 1000}s`;
 }
 
 /** The host of alerting.external_url (its port only when one is written), or undefined. */
