@@ -139,12 +139,18 @@ describe('hub data commands', () => {
     }));
     const hub: HubProcess = await startHubProcess(env);
     cleanups.push(() => hub.stop());
-    // Five days of a gauge every 5 minutes, up to now: the oldest days go to the archive on import.
+    // Five days of a gauge every 5 minutes, up to now: the oldest days go to the archive on
+    // import, which says so first (and refuses), then with --allow-old says where they went.
     const now = Math.floor(Date.now() / 1000);
     const lines = ['# TYPE room_temp_celsius gauge'];
     for (let t = now - 5 * 86_400; t <= now; t += 300) lines.push(`room_temp_celsius{room="a"} ${(t % 7) + 20} ${t}`);
     writeFileSync(join(dir, 'week.om'), [...lines, '# EOF', ''].join('\n'));
-    expect((await hubCli(env, 'import', join(dir, 'week.om'))).code).toBe(0);
+    const refused = await hubCli(env, 'import', join(dir, 'week.om'));
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/are older than the hub keeps raw data .*: they would be moved to cold storage in .*--allow-old/);
+    const allowed = await hubCli(env, 'import', join(dir, 'week.om'), '--allow-old');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/\n {2}\d+ samples older than store\.retention \(at or before \S+\): moved to cold storage in /);
     const files = readdirSync(join(dir, 'archive'))
       .filter((f) => f.endsWith('.mharc'))
       .sort();

@@ -183,6 +183,8 @@ export interface ImportSummary {
   missingTimestamps: { count: number; action: 'defaulted' | 'rejected' };
   /** What the store refused or ignored after the import's own checks passed. */
   store: { duplicates: number; conflicts: number; tooOld: number; tooFarAhead: number; rejectedSeries: number };
+  /** Samples older than the hub keeps raw data (at or before cutoffMs), and what becomes of them. */
+  pastRetention?: { samples: number; cutoffMs: number; fate: string };
   bytesRead: number;
 }
 

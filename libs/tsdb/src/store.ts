@@ -18,7 +18,7 @@ import { archiveSettled, archiveStatus, openColdArchive, verifyArchive } from '.
 import { readSealedMany, sealAll } from './store/heads.ts';
 import { readMetadata, setMetadata } from './store/metadata.ts';
 import { labelNames, labelValues, resolutionFor, select, selectBuckets, series } from './store/read.ts';
-import { applyRetention } from './store/retention.ts';
+import { applyRetention, rawRetentionCutoff } from './store/retention.ts';
 import { assertOpen, createStoreState, translate, type StoreState } from './store/state.ts';
 import { saveCounters, stats } from './store/stats.ts';
 import type {
@@ -176,6 +176,14 @@ export class TimeSeriesStore {
   /** The newest timestamp an append accepts now: the clock plus `maxFutureMs`. */
   latestAcceptedMs(): number {
     return latestAcceptedMs(this.st);
+  }
+
+  /**
+   * The time at or before which raw samples go at the next retention pass (to the archive
+   * when cold storage is on), were the store's newest sample at least `newestToCome`.
+   */
+  rawRetentionCutoff(newestToCome = Number.NEGATIVE_INFINITY): number {
+    return rawRetentionCutoff(this.st, newestToCome);
   }
 
   /**

@@ -93,7 +93,8 @@ describe('hub import past its memory limit', () => {
     const yaml = `hub:\n  data_dir: ${dir}\nbroker:\n  listen: 127.0.0.1:0\nhttp:\n  listen: ${listen}\nlocal_agent:\n  enabled: false\n`;
     writeFileSync(join(dir, 'hub.yaml'), yaml);
     const file = join(dir, 'one-family.prom');
-    writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `big_family{i="${i}"} 1 ${1_700_000_000_000 + i}\n`).join(''));
+    const t0 = Date.now() - 60_000;
+    writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `big_family{i="${i}"} 1 ${t0 + i}\n`).join(''));
     const hub = await Hub.start(parseHubConfig(yaml, 'hub.yaml', {}), { log: () => undefined });
     try {
       const out: string[] = [];

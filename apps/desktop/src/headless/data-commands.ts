@@ -128,13 +128,14 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
   const file = argv.find((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1]));
   if (!file) {
     console.error(
-      'usage: hub import FILE [--format prometheus|openmetrics|mhb-json] [--partial] [--default-timestamp TIME] [--max-staged-bytes BYTES]',
+      'usage: hub import FILE [--format prometheus|openmetrics|mhb-json] [--partial] [--allow-old] [--default-timestamp TIME] [--max-staged-bytes BYTES]',
     );
     return 2;
   }
   const params = new URLSearchParams();
   params.set('format', f.get('format') ?? (await guessFileFormat(file)));
   if (f.has('partial')) params.set('partial', 'true');
+  if (f.has('allow-old')) params.set('allow_old', 'true');
   if (f.has('default-timestamp')) params.set('default_timestamp', f.get('default-timestamp')!);
   if (f.has('max-staged-bytes')) params.set('max_staged_bytes', f.get('max-staged-bytes')!);
   const { req, res } = await upload(config, 'import', `/import?${params}`, file, { accept: 'application/x-ndjson' });
@@ -150,6 +151,9 @@ export async function importCommand(config: HubConfig, argv: string[]): Promise<
     `${summary.committed ? 'imported' : 'NOT imported (nothing was stored)'}: ${summary.samples} samples in ${summary.series} series`,
   );
   summary.rejected ??= [];
+  const old = summary.pastRetention;
+  if (summary.committed && old)
+    console.log(`  ${old.samples} samples older than store.retention (at or before ${new Date(old.cutoffMs).toISOString()}): ${old.fate}`);
   if (summary.error && summary.rejected.length === 0) console.log(`  ${summary.error}`);
   for (const r of summary.rejected.slice(0, 20)) console.log(`  ${r.line !== undefined ? `${file}:${r.line}: ` : ''}${r.reason}`);
   if (summary.rejected.length > 20) console.log(`  ... and ${summary.rejected.length - 20} more`);
@@ -310,7 +314,7 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
   }
   const file = rest.find((a) => !a.startsWith('--'));
   if (sub === 'import' && file) {
-    const { res } = await upload(config, 'incident import', '/incidents/import', file);
+    const { res } = await upload(config, 'incident import', `/incidents/import${f.has('allow-old') ? '?allow_old=true' : ''}`, file);
     const body = JSON.parse(await text(res)) as Partial<Pick<IncidentImport, 'dashboard' | 'summary'> & HubError>;
     if (res.statusCode !== 200) {
       console.error(`incident NOT imported (nothing was stored): ${body.error}`);
@@ -322,7 +326,7 @@ export async function incidentCommand(config: HubConfig, argv: string[]): Promis
     return 0;
   }
   console.error(
-    'usage: hub incident create --dashboard ID [--start TIME] [--end TIME] [--title TEXT] --out FILE\n       hub incident import FILE',
+    'usage: hub incident create --dashboard ID [--start TIME] [--end TIME] [--title TEXT] --out FILE\n       hub incident import FILE [--allow-old]',
   );
   return 2;
 }

@@ -43,9 +43,8 @@ describe('hub data endpoints', () => {
   });
 
   it('imports exposition text all or nothing: a bad line names itself and nothing is stored', async () => {
-    const text = ['# TYPE door_open gauge', `door_open{door="front"} 1 ${T0 / 1000}`, `door_open{door="back" 0 ${T0 / 1000}`, ''].join(
-      '\n',
-    );
+    const now = Date.now();
+    const text = ['# TYPE door_open gauge', `door_open{door="front"} 1 ${now}`, `door_open{door="back" 0 ${now}`, ''].join('\n');
     const refused = await fetch(`${base}/import?format=prometheus`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: text });
     expect(refused.status).toBe(400);
     const summary = (await refused.json()) as { committed: boolean; rejected: { line?: number; reason: string }[] };
@@ -63,6 +62,37 @@ describe('hub data endpoints', () => {
     const unsaid = await fetch(`${base}/import`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: text });
     expect(unsaid.status).toBe(400);
     expect(((await unsaid.json()) as { error: string }).error).toMatch(/say which format/);
+  });
+
+  it('says how many samples are older than retention keeps and what would become of them, and refuses unless allowed', async () => {
+    const day = 86_400_000;
+    // The hub's newest sample is its own, now: raw data is kept 15 days back from it.
+    const now = Date.now();
+    const text = `old_temp{room="a"} 20 ${now - 40 * day}\nold_temp{room="a"} 21 ${now - 30 * day}\nold_temp{room="a"} 22 ${now - 60_000}\n`;
+    const post = (query: string) =>
+      fetch(`${base}/import?format=prometheus${query}`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: text });
+    const refused = await post('');
+    expect(refused.status).toBe(400);
+    const said = (await refused.json()) as { committed: boolean; error: string };
+    expect(said.committed).toBe(false);
+    const [, cutoff, rest] =
+      /^2 of the 3 samples are older than the hub keeps raw data \(at or before (\S+)\): (.*)$/.exec(said.error) ?? [];
+    expect(Math.abs(Date.parse(cutoff) - (now - 15 * day))).toBeLessThan(10_000);
+    expect(rest).toBe(
+      'they would be deleted right after the import (raw samples past store.retention, 15d); their 1-minute rollups stay for store.rollup_1m_retention (90d), 1-hour rollups for store.rollup_1h_retention (730d). Nothing was imported: import them anyway with allow_old=true (hub import --allow-old), or keep them longer with store.retention (hub.yaml)',
+    );
+    expect(hub.store.select([{ name: '__name__', type: '=', value: 'old_temp' }], 0, Infinity)).toEqual([]);
+    const allowed = await post('&allow_old=true');
+    expect(allowed.status).toBe(200);
+    const summary = (await allowed.json()) as { committed: boolean; appended: number; pastRetention: { samples: number; fate: string } };
+    expect(summary).toMatchObject({
+      committed: true,
+      appended: 3,
+      pastRetention: { samples: 2, fate: expect.stringMatching(/^deleted right after/) },
+    });
+    // As said: the raw samples past retention went with the import.
+    const kept = hub.store.select([{ name: '__name__', type: '=', value: 'old_temp' }], 0, Infinity);
+    expect([...kept[0].blocks()].flatMap((b) => [...b.timestamps.subarray(0, b.length)])).toEqual([now - 60_000]);
   });
 
   it('takes a whole-hub snapshot while serving, lists it and serves the file', async () => {

@@ -1,7 +1,7 @@
 // Data in and out of the hub over HTTP (what `hub export | import | snapshot` and the app use):
 //
 //   GET  /api/hub/v1/export?format=&selector=|query=&step=&start=&end=   streamed download
-//   POST /api/hub/v1/import?format=&partial=&default_timestamp=&max_staged_bytes=
+//   POST /api/hub/v1/import?format=&partial=&default_timestamp=&max_staged_bytes=&allow_old=
 //                                                                        body: the text; the summary back (with
 //                                                                        Accept: application/x-ndjson, progress lines first)
 //   POST /api/hub/v1/snapshots                                          a whole-hub snapshot into <data>/snapshots/
@@ -30,6 +30,7 @@ import {
 import { fail, json } from './json.ts';
 import { makePrivateDir } from '../file-modes.ts';
 import { importStagingDir } from '../paths.ts';
+import { importRetention } from './import-retention.ts';
 
 /** Progress lines of a streamed import at most this often. */
 const PROGRESS_EVERY_MS = 250;
@@ -132,6 +133,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
             lastProgress = performance.now();
             res.write(`${JSON.stringify({ progress } satisfies ImportLine)}\n`);
           },
+          retention: importRetention(d.store, p.get('allow_old') === 'true', 'allow_old=true (hub import --allow-old)'),
           onCommit: ({ samples, series }) => d.log(`import: ${samples} samples in ${series} series read and checked; committing`),
         });
         d.log(

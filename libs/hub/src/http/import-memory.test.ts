@@ -63,7 +63,7 @@ describe('an import bigger than the hub can stage', () => {
       expect(res.status).toBe(400);
       const summary = (await res.json()) as { committed: boolean; error: string };
       expect(summary.committed).toBe(false);
-      expect(summary.error).toMatch(/staging limit of \d+ MiB \(max_staged_bytes; hub import --max-staged-bytes\)/);
+      expect(summary.error).toMatch(/memory limit of \d+ MiB \(max_staged_bytes; hub import --max-staged-bytes\)/);
     }
     const alive = await fetch(`${hub.base}/api/v1/status/buildinfo`);
     expect(alive.status).toBe(200);

@@ -5,8 +5,9 @@
 //   GET  /api/hub/v1/incidents                 the opened incidents
 //   GET  /api/hub/v1/incidents/<id>            header of an opened incident
 //   GET  /api/hub/v1/incidents/<id>/query_range?query=&start=&end=&step=   Prometheus JSON over the incident only
-//   POST /api/hub/v1/incidents/<id>/import     store an opened incident (no second upload)
-//   POST /api/hub/v1/incidents/import          body: the file -> samples stored, dashboard saved as incident-<id>
+//   POST /api/hub/v1/incidents/<id>/import[?allow_old=true]   store an opened incident (no second upload)
+//   POST /api/hub/v1/incidents/import[?allow_old=true]        body: the file -> samples stored, dashboard saved as incident-<id>
+//   (samples older than store.retention keeps are refused, saying how many, unless allow_old=true)
 //
 // Opened incidents live in memory only (read-only views, never the store), at most
 // MAX_OPEN of them, the oldest dropped, so a hub cannot be filled by opening files.
@@ -30,6 +31,7 @@ import {
 } from '@metrics-hub/snapshot';
 import { loadDashboard, saveDashboard } from './dashboard-routes.ts';
 import { fail, json, readBody, readJson } from './json.ts';
+import { importRetention } from './import-retention.ts';
 
 export const MAX_OPEN_INCIDENTS = 5;
 /** Incident files are a window of a few series; a bigger upload is refused before it fills memory. */
@@ -62,7 +64,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
         const bytes = await readBody(req, res, MAX_INCIDENT_BYTES);
         if (!bytes) return true;
         const incident = openIncident({ bytes });
-        if (path.endsWith('/import')) return await importOpened(incident, res, d);
+        if (path.endsWith('/import')) return await importOpened(incident, url, res, d);
         const id = randomBytes(6).toString('hex');
         // The file's name, for "from file …" in every window that shows it; a name only, no folders.
         const name = url.searchParams.get('name');
@@ -77,7 +79,7 @@ export function createIncidentRoutes(d: IncidentRoutesDeps): (req: IncomingMessa
       if (!entry) return fail(res, 404, `no opened incident ${m[1]} (at most ${MAX_OPEN_INCIDENTS} are kept: open the file again)`);
       if (m[2] === '/import') {
         if (req.method !== 'POST') return fail(res, 405, 'use POST to store the opened incident in this hub');
-        return await importOpened(entry.incident, res, d);
+        return await importOpened(entry.incident, url, res, d);
       }
       if (req.method !== 'GET') return fail(res, 405, 'use GET');
       if (!m[2]) return json<OpenedIncidentView>(res, 200, describe(m[1], entry));
@@ -143,8 +145,11 @@ async function create(req: IncomingMessage, res: ServerResponse, d: IncidentRout
   return true;
 }
 
-async function importOpened(incident: OpenedIncident, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
-  const summary = await importOpenedIncident(incident, d.store);
+async function importOpened(incident: OpenedIncident, url: URL, res: ServerResponse, d: IncidentRoutesDeps): Promise<true> {
+  const allow = url.searchParams.get('allow_old') === 'true';
+  const summary = await importOpenedIncident(incident, d.store, {
+    retention: importRetention(d.store, allow, 'allow_old=true (hub incident import --allow-old)'),
+  });
   const h = summary.header;
   // Prefixed so an imported incident never overwrites one of this hub's own dashboards.
   const base = (h.dashboard.id ?? h.title).replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 55) || 'dashboard';

@@ -97,6 +97,15 @@ export async function importText(input: ImportInput, appender: Appender, options
     if (!error && problems.count > 0 && !partial) {
       error = `${problems.count} problem(s) in the input, so nothing was imported (first: ${describe(problems.list[0])}); fix them or import with partial: true`;
     }
+    let pastRetention: ImportSummary['pastRetention'];
+    if (!error && options.retention && staging.size > 0) {
+      const r = options.retention;
+      const cutoffMs = r.cutoff(staging.newest());
+      const old = staging.countAtOrBefore(cutoffMs);
+      if (old > 0) pastRetention = { samples: old, cutoffMs, fate: r.fate };
+      if (old > 0 && !r.allow)
+        error = `${old} of the ${staging.size} samples are older than the hub keeps raw data (at or before ${new Date(cutoffMs).toISOString()}): they would be ${r.fate}. Nothing was imported: import them anyway with ${r.allowName}, or keep them longer with store.retention (hub.yaml)`;
+    }
     const store = { duplicates: 0, conflicts: 0, tooOld: 0, tooFarAhead: 0, rejectedSeries: 0 };
     let appended = 0;
     if (!error) {
@@ -132,6 +141,7 @@ export async function importText(input: ImportInput, appender: Appender, options
       skippedFamilies: reader.skippedFamilies,
       missingTimestamps: { count: reader.missingTimestamps, action: options.defaultTimestamp === undefined ? 'rejected' : 'defaulted' },
       store,
+      ...(pastRetention ? { pastRetention } : {}),
       bytesRead,
     };
   } finally {

@@ -118,6 +118,40 @@ describe('importText', () => {
     expect(readdirSync(staging)).toEqual([]);
   });
 
+  it('counts exactly the samples at or before the retention cutoff, refusing unless allowed', async () => {
+    // 3 series of 10,000 samples: many staged rows wholly before, wholly after and across the cutoff.
+    const lines: string[] = [];
+    for (let k = 0; k < 3; k++) for (let i = 0; i < 10_000; i++) lines.push(`r{k="${k}"} ${i} ${1_000_000 + i * 1000 + k}`);
+    const text = `${lines.join('\n')}\n`;
+    const cutoffs: number[] = [];
+    const retention = (allow: boolean) => ({
+      cutoff: (newest: number) => {
+        cutoffs.push(newest);
+        return newest - 2_500_000;
+      },
+      fate: 'gone',
+      allow,
+      allowName: 'allowOld',
+    });
+    const refused = await importText({ text }, ts.store, { stagingDir: join(ts.dir, 'staging'), retention: retention(false) });
+    expect(cutoffs).toEqual([1_000_000 + 9_999_000 + 2]);
+    // The cutoff is 10,999,002 - 2,500,000: samples 1,000,000 + i * 1000 + k at or before it.
+    const expected = [0, 1, 2].reduce((n, k) => n + Math.floor((8_499_002 - 1_000_000 - k) / 1000) + 1, 0);
+    expect(refused.committed).toBe(false);
+    expect(refused.error).toMatch(
+      new RegExp(
+        `^${expected} of the 30000 samples are older than the hub keeps raw data .*would be gone\\. Nothing was imported: import them anyway with allowOld`,
+      ),
+    );
+    expect(dumpBits(ts.store).size).toBe(0);
+    const allowed = await importText({ text }, ts.store, { stagingDir: join(ts.dir, 'staging'), retention: retention(true) });
+    expect(allowed).toMatchObject({
+      committed: true,
+      appended: 30_000,
+      pastRetention: { samples: expected, cutoffMs: 8_499_002, fate: 'gone' },
+    });
+  });
+
   it('streams a file with progress in bytes and samples while reading, then samples committed', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 300_000; i++) lines.push(`big{k="${i % 7}"} ${i * 0.25} ${1_000_000 + i}`);

@@ -32,7 +32,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS series (slot INTEGER PRIMARY KEY, labels TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS samples (
-    slot INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, ts BLOB NOT NULL, vs BLOB NOT NULL,
+    slot INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, min_t REAL NOT NULL, max_t REAL NOT NULL,
+    ts BLOB NOT NULL, vs BLOB NOT NULL,
     PRIMARY KEY (slot, seq)
   ) WITHOUT ROWID;
 `;
@@ -52,6 +53,7 @@ export class Staging {
   private readonly insertRow: Database.Statement;
   /** Samples staged. */
   size = 0;
+  private newestT = Number.NEGATIVE_INFINITY;
   /** Series staged. */
   seriesCount = 0;
 
@@ -81,7 +83,7 @@ export class Staging {
     this.db.exec(SCHEMA);
     this.db.prepare(`INSERT OR IGNORE INTO meta VALUES ('phase', 'staging')`).run();
     this.insertSeries = this.db.prepare('INSERT INTO series VALUES (?, ?)');
-    this.insertRow = this.db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?)');
+    this.insertRow = this.db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.db.exec('BEGIN');
   }
 
@@ -274,7 +276,36 @@ export class Staging {
   }
 
   private insert(slot: number, times: Float64Array, values: Float64Array): void {
-    this.insertRow.run(slot, this.rows[slot]++, times.length, bytesOf(times), bytesOf(values));
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < times.length; i++) {
+      const t = times[i];
+      if (t < min) min = t;
+      if (t > max) max = t;
+    }
+    if (max > this.newestT) this.newestT = max;
+    this.insertRow.run(slot, this.rows[slot]++, times.length, min, max, bytesOf(times), bytesOf(values));
+  }
+
+  /** The newest sample time staged. */
+  newest(): number {
+    this.flush();
+    return this.newestT;
+  }
+
+  /** Samples staged with times at or before `t`. */
+  countAtOrBefore(t: number): number {
+    this.flush();
+    let n = (this.db.prepare('SELECT total(n) FROM samples WHERE max_t <= ?').pluck().get(t) as number) ?? 0;
+    const straddling = this.db.prepare('SELECT n, ts FROM samples WHERE min_t <= ? AND max_t > ?').iterate(t, t) as IterableIterator<{
+      n: number;
+      ts: Uint8Array;
+    }>;
+    for (const row of straddling) {
+      const times = concat([{ ts: row.ts, vs: row.ts, n: row.n }], row.n, 'ts');
+      for (let i = 0; i < row.n; i++) if (times[i] <= t) n++;
+    }
+    return n;
   }
 }
 

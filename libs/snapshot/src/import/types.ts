@@ -56,6 +56,19 @@ export interface ImportOptions {
   maxStagedBytes?: number;
   /** How the caller's users name the limit and `partial`, for the error that names them. */
   limitNames?: { maxStagedBytes?: string; partial?: string };
+  /**
+   * What the store keeps. Samples at or before `cutoff(newest sample imported)` would not
+   * stay in the store (see `fate`): an import holding any is refused saying how many,
+   * unless `allow`; then the summary says where they went.
+   */
+  retention?: {
+    cutoff: (newestImported: number) => number;
+    /** What becomes of such samples, e.g. "deleted right after the import (raw samples; ...)". */
+    fate: string;
+    allow: boolean;
+    /** How the caller's users say `allow`, for the refusal. */
+    allowName: string;
+  };
   /** Problems listed at most (default 100; the count is always complete). */
   maxProblems?: number;
   /** After each piece read, and after each store append of the commit. */
@@ -92,5 +105,7 @@ export interface ImportSummary {
   missingTimestamps: { count: number; action: 'defaulted' | 'rejected' };
   /** What the appender refused or ignored after the import's own checks passed. */
   store: { duplicates: number; conflicts: number; tooOld: number; tooFarAhead: number; rejectedSeries: number };
+  /** Samples older than what the store keeps (see ImportOptions.retention), and what becomes of them. */
+  pastRetention?: { samples: number; cutoffMs: number; fate: string };
   bytesRead: number;
 }

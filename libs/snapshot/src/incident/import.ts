@@ -4,7 +4,7 @@
 // back for the caller to save (the store knows nothing of dashboards).
 
 import { importText } from '../import/import-text.ts';
-import type { Appender, ImportSummary } from '../import/types.ts';
+import type { Appender, ImportOptions, ImportSummary } from '../import/types.ts';
 import { IncidentError, type IncidentDashboard, type IncidentHeader } from './format.ts';
 import { openIncident, type IncidentInput, type OpenedIncident } from './open.ts';
 
@@ -15,13 +15,21 @@ export interface IncidentImportSummary {
 }
 
 /** Throws IncidentError when the file is damaged or unknown; nothing is appended then. */
-export async function importIncident(input: IncidentInput, appender: Appender): Promise<IncidentImportSummary> {
-  return importOpenedIncident(openIncident(input), appender);
+export async function importIncident(
+  input: IncidentInput,
+  appender: Appender,
+  options: Pick<ImportOptions, 'retention'> = {},
+): Promise<IncidentImportSummary> {
+  return importOpenedIncident(openIncident(input), appender, options);
 }
 
 /** Stores an incident already opened (and checked) by openIncident. */
-export async function importOpenedIncident(opened: OpenedIncident, appender: Appender): Promise<IncidentImportSummary> {
-  const samples = await importText({ text: opened.body }, appender, { format: 'mhb-json' });
+export async function importOpenedIncident(
+  opened: OpenedIncident,
+  appender: Appender,
+  options: Pick<ImportOptions, 'retention'> = {},
+): Promise<IncidentImportSummary> {
+  const samples = await importText({ text: opened.body }, appender, { format: 'mhb-json', ...options });
   if (!samples.committed)
     throw new IncidentError(
       'bad_file',

@@ -7,6 +7,10 @@ import { startArchiving } from './archiving.ts';
 import { kindOf } from './metadata.ts';
 import { assertOpen, clockedNewest, type StoreState } from './state.ts';
 
+export function rawRetentionCutoff(st: StoreState, newestToCome: number): number {
+  return Math.min(Math.max(st.newestT, newestToCome), st.options.now()) - st.options.retention.rawMs;
+}
+
 export function applyRetention(st: StoreState): { chunksDropped: number; seriesDropped: number; archiveFilesDropped: number } {
   assertOpen(st);
   const { rawMs, rollup1mMs, rollup1hMs } = st.options.retention;

@@ -17,12 +17,15 @@ beforeAll(async () => {
   const lines = ['# TYPE archived_temp_celsius gauge'];
   for (let t = NOW_S - 6 * 86_400; t <= NOW_S; t += 600) lines.push(`archived_temp_celsius{room="a"} ${20 + (t % 5)} ${t}`);
   lines.push('# EOF', '');
-  const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=openmetrics`, {
+  // Older than store.retention: said, and allowed (allow_old) to go to the archive.
+  const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=openmetrics&allow_old=true`, {
     method: 'POST',
     headers: { 'content-type': 'application/openmetrics-text; version=1.0.0' },
     body: lines.join('\n'),
   });
-  expect(((await res.json()) as { committed: boolean }).committed).toBe(true);
+  const summary = (await res.json()) as { committed: boolean; pastRetention: { fate: string } };
+  expect(summary.committed).toBe(true);
+  expect(summary.pastRetention.fate).toMatch(/^moved to cold storage in /);
 }, 60_000);
 
 describe.runIf(available)('cold storage', () => {

@@ -36,7 +36,7 @@ describe.runIf(rig.available)('remote write in Settings', () => {
     const res = await fetch(`${rig.ui.url}api/hub/v1/import?format=prometheus`, {
       method: 'POST',
       headers: { 'x-metrics-hub': '1' },
-      body: `rw_gauge{k="1"} 1 ${Math.floor(Date.now() / 1000)}\n`,
+      body: `rw_gauge{k="1"} 1 ${Date.now()}\n`,
     });
     expect(res.status).toBe(200);
     const { page, errors } = await newPage(rig.browser);

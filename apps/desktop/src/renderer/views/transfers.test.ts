@@ -158,6 +158,32 @@ describe.runIf(available)('uploads', () => {
   });
 });
 
+describe.runIf(available)('an import of samples older than the hub keeps', () => {
+  it('is refused saying so, and with the box ticked stored saying where they went', async () => {
+    const { page, errors } = await newPage(rig.browser);
+    await page.goto(`${rig.ui.url}#/settings`);
+    await page.waitForSelector('button.import-choose');
+    const day = 86_400;
+    const text = ['# TYPE xfer_old gauge', ...[40, 30, 0].map((d, i) => `xfer_old 1${i} ${NOW_S - d * day - 60}`), '# EOF', ''].join('\n');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('button.import-choose')]);
+    await chooser.setFiles({ name: 'old.om', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page.waitForFunction(() => /^old\.om \(/.test(document.querySelector('.import-file-name')?.textContent ?? ''));
+    await page.click('button.import-go');
+    await page.waitForFunction(() => /^Not imported/.test(document.querySelector('.import-note')?.textContent ?? ''));
+    expect(await page.textContent('.import-note')).toMatch(
+      /^Not imported: nothing was stored\. 2 of the 3 samples are older than the hub keeps raw data \(at or before .*\): they would be (deleted|moved to cold storage)/,
+    );
+    await page.check('input.import-allow-old');
+    await page.click('button.import-go');
+    await page.waitForFunction(() => /^Imported/.test(document.querySelector('.import-note')?.textContent ?? ''));
+    expect(await page.textContent('.import-note')).toMatch(
+      /^Imported 3 samples in 1 series\. 2 of them are older than the hub keeps raw data: (deleted|moved to cold storage)/,
+    );
+    // The refusal's 400, and nothing else.
+    expect(errors).toEqual([expect.stringMatching(/status of 400/)]);
+  });
+});
+
 describe.runIf(available)("the query API's warnings and infos", () => {
   it('shows an info and a warning under the graph and the table, and nothing when there are none', async () => {
     const { page, errors } = await openExplore('rate(xfer_gauge{k="1"}[5m])');

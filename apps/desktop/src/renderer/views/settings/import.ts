@@ -1,6 +1,7 @@
 // Settings' Import data panel: a file of samples into the hub, checked whole first (nothing
-// stored if a line is bad, unless asked to keep the good lines), with progress and cancel;
-// leaving the view cancels the upload.
+// stored if a line is bad, unless asked to keep the good lines; nothing if samples are older
+// than the hub keeps, unless asked to import them anyway), with progress and cancel; leaving
+// the view cancels the upload.
 
 import { HubRequestError } from '../../../common/transport.ts';
 import { formatValue } from '../../charts/format.ts';
@@ -16,9 +17,11 @@ const IMPORT_FORMATS: { format: string; label: string; contentType: string }[] =
 
 interface ImportSummary {
   committed: boolean;
+  error?: string;
   samples: number;
   series: number;
   rejected: { line?: number; reason: string }[];
+  pastRetention?: { samples: number; fate: string };
 }
 
 export function importPanel(ctx: ViewContext): HTMLElement {
@@ -30,6 +33,7 @@ export function importPanel(ctx: ViewContext): HTMLElement {
     ...IMPORT_FORMATS.map((f) => h('option', { value: f.format, text: f.label })),
   );
   const partial = h('input', { type: 'checkbox', class: 'import-partial' });
+  const allowOld = h('input', { type: 'checkbox', class: 'import-allow-old' });
   const go = h('button', { class: 'primary import-go', text: 'Import' });
   const bar = createTransferBar();
   ctx.scope.defer(() => bar.cancel());
@@ -59,19 +63,28 @@ export function importPanel(ctx: ViewContext): HTMLElement {
     go.disabled = true;
     note.textContent = '';
     problems.replaceChildren();
-    const query = new URLSearchParams({ format: f.format, ...(partial.checked ? { partial: 'true' } : {}) });
+    const query = new URLSearchParams({
+      format: f.format,
+      ...(partial.checked ? { partial: 'true' } : {}),
+      ...(allowOld.checked ? { allow_old: 'true' } : {}),
+    });
     bar
       .run(`Sending ${file.name}`, (onProgress, signal) =>
         ctx.transfers.uploadToHub<ImportSummary>(`/api/hub/v1/import?${query}`, file, f.contentType, onProgress, signal),
       )
-      .then(
-        (s) =>
-          (note.textContent = `Imported ${s.samples} samples in ${s.series} series${s.rejected.length ? ` (${s.rejected.length} lines left out)` : ''}.`),
-      )
+      .then((s) => {
+        const old = s.pastRetention
+          ? ` ${s.pastRetention.samples} of them are older than the hub keeps raw data: ${s.pastRetention.fate}.`
+          : '';
+        note.textContent = `Imported ${s.samples} samples in ${s.series} series${s.rejected.length ? ` (${s.rejected.length} lines left out)` : ''}.${old}`;
+      })
       .catch((e: unknown) => {
         const s = e instanceof HubRequestError ? (e.body as Partial<ImportSummary> | undefined) : undefined;
         if (!s?.rejected) return void (note.textContent = failedText('Import', e));
-        note.textContent = 'Not imported: nothing was stored. Fix these lines, or tick "keep the good lines".';
+        note.textContent =
+          s.rejected.length > 0
+            ? 'Not imported: nothing was stored. Fix these lines, or tick "keep the good lines".'
+            : `Not imported: nothing was stored. ${s.error ?? ''}`;
         for (const r of s.rejected) problems.append(h('li', { text: `${r.line !== undefined ? `line ${r.line}: ` : ''}${r.reason}` }));
       })
       .finally(() => (go.disabled = false));
@@ -79,7 +92,21 @@ export function importPanel(ctx: ViewContext): HTMLElement {
   return h(
     'div',
     { class: 'panel import' },
-    h('div', { class: 'row' }, choose, chosenName, format, h('label', {}, partial, ' keep the good lines'), go),
+    h(
+      'div',
+      { class: 'row' },
+      choose,
+      chosenName,
+      format,
+      h('label', {}, partial, ' keep the good lines'),
+      h(
+        'label',
+        { title: 'Samples older than store.retention are deleted (or moved to cold storage) right after the import' },
+        allowOld,
+        ' also samples older than the hub keeps',
+      ),
+      go,
+    ),
     bar.el,
     note,
     problems,
