@@ -61,7 +61,7 @@ export interface HubConfig {
     /** Cold storage, when on: the archive folder and how long its files are kept (undefined: forever). */
     archive?: { dir: string; retentionMs?: number };
   };
-  ingest: { maxBatchBytes: number; maxCommitSamples: number; maxPendingBytes: number };
+  ingest: { maxBatchBytes: number; maxCommitSamples: number; maxPendingBytes: number; acceptPastRetention: boolean };
   fleet: { upIntervalMs: number };
   localAgent: { enabled: boolean; id: string; intervalMs: number };
   query: {
@@ -195,6 +195,11 @@ const SCHEMA: ConfigSchema = {
   ingest: {
     max_batch_bytes: { kind: 'bytes', default: '16MiB', help: 'largest batch accepted from an agent' },
     max_commit_samples: { kind: 'int', default: 500_000, help: 'most samples one store transaction takes' },
+    accept_past_retention: {
+      kind: 'bool',
+      default: false,
+      help: 'store samples remote-written in that are older than store.retention keeps (deleted, or archived, right after); by default they are refused with that reason',
+    },
     max_pending: {
       kind: 'bytes',
       default: '256MiB',
@@ -376,6 +381,7 @@ export function parseHubConfig(text: string, file: string, env: NodeJS.ProcessEn
     ingest: {
       maxBatchBytes: get('ingest', 'max_batch_bytes'),
       maxCommitSamples: get('ingest', 'max_commit_samples'),
+      acceptPastRetention: get('ingest', 'accept_past_retention'),
       maxPendingBytes: get('ingest', 'max_pending'),
     },
     fleet: { upIntervalMs: get('fleet', 'up_interval') },

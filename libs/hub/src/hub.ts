@@ -129,6 +129,7 @@ export class Hub {
       endpoints: config.remoteWrite.endpoints,
       durability: config.store.durability,
       maxBodyBytes: config.ingest.maxBatchBytes,
+      acceptPastRetention: config.ingest.acceptPastRetention,
       userAgent: `metrics-hub/${HUB_VERSION}`,
       log: this.log,
       now: this.now,

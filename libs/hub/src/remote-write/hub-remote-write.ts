@@ -43,12 +43,19 @@ export class HubRemoteWrite {
       endpoints: RemoteWriteEndpoint[];
       durability: 'process' | 'power';
       maxBodyBytes: number;
+      acceptPastRetention: boolean;
       userAgent: string;
       log: (line: string) => void;
       now: () => number;
     },
   ) {
-    const receiver = createRemoteWriteReceiver({ store, maxBodyBytes: o.maxBodyBytes, log: o.log, now: o.now });
+    const receiver = createRemoteWriteReceiver({
+      store,
+      maxBodyBytes: o.maxBodyBytes,
+      acceptPastRetention: o.acceptPastRetention,
+      log: o.log,
+      now: o.now,
+    });
     this.route = receiver.route;
     this.receiveStats = receiver.stats;
     if (!o.endpoints.length) return;

@@ -220,6 +220,32 @@ describe('POST /api/v1/write into the hub', () => {
     expect([...s.blocks()].flatMap((b) => [...b.values.subarray(0, b.length)])).toEqual([1, 2]);
   });
 
+  it('refuses samples older than store.retention keeps, saying so, and stores them when ingest.accept_past_retention says', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const body = encodeRemoteWriteBody({
+      timeseries: [
+        {
+          labels: { __name__: 'backfill', k: 'a' },
+          timestamps: Float64Array.of(now - 40 * day, now - 60_000),
+          values: Float64Array.of(1, 2),
+        },
+        { labels: { __name__: 'backfill', k: 'b' }, timestamps: Float64Array.of(now - 30 * day), values: Float64Array.of(3) },
+      ],
+    });
+    const { hub, base } = await startHub();
+    const res = await post(base, body);
+    expect(res.status).toBe(400);
+    expect((await res.text()).trim()).toBe(
+      '2 of 3 samples refused: 2 samples older than the hub keeps raw data (store.retention): not stored; keep them longer with store.retention, or store them anyway (deleted or archived right after) with ingest.accept_past_retention: true',
+    );
+    // The rest is stored; a series left with nothing is not created.
+    const stored = hub.store.select([{ type: '=', name: '__name__', value: 'backfill' }], 0, Infinity);
+    expect(stored.map((s) => [s.labels.k, [...s.blocks()].flatMap((b) => [...b.values.subarray(0, b.length)])])).toEqual([['a', [2]]]);
+    const accepting = await startHub(['ingest:', '  accept_past_retention: true']);
+    expect((await post(accepting.base, body)).status).toBe(204);
+  });
+
   it('forwards what it receives to remote_write endpoints like any stored sample', async () => {
     const ep = await startRecordingEndpoint();
     cleanups.push(() => ep.close());

@@ -6,7 +6,8 @@
 //   not snappy / not a WriteRequest / invalid labels              400 + reason, nothing stored
 //   stored                                                        204
 //   stored, but some samples refused (too old, a conflicting      400 + reason (the rest is
-//     value, a series over the store's limit)                       committed; a resend is not)
+//     value, a series over the store's limit, older than          committed; a resend is not)
+//     store.retention keeps unless ingest.accept_past_retention)
 //   the store failed (disk, shutting down)                        500/503: the sender retries
 //
 // Every series is checked before anything is stored. A request of up to SERIES_PER_APPEND
@@ -51,6 +52,8 @@ function nextTurn(): Promise<void> {
 export function createRemoteWriteReceiver(o: {
   store: TimeSeriesStore;
   maxBodyBytes: number;
+  /** Store samples older than retention keeps (else refused, saying so). */
+  acceptPastRetention?: boolean;
   log: (line: string) => void;
   now: () => number;
 }): { route: RouteHandler; stats: ReceiveStats } {
@@ -132,6 +135,7 @@ export function createRemoteWriteReceiver(o: {
       sampleCounts.push(s.timestamps.length);
       samples += s.timestamps.length;
     }
+    const pastRetention = o.acceptPastRetention ? 0 : dropPastRetention(series, sampleCounts, o.store);
     // From here `series` holds the samples; slices are let go of as they are stored.
     decoded.timeseries = [];
     stats.skipped.exemplars += decoded.skipped.exemplars;
@@ -166,7 +170,12 @@ export function createRemoteWriteReceiver(o: {
       return answer(res, closed ? 503 : 500, message);
     }
     stats.metadataStored += decoded.metadata.length;
-    const refused = result.conflicts + result.tooOld + result.tooFarAhead + result.rejected.reduce((n, r) => n + sampleCounts[r.index], 0);
+    const refused =
+      pastRetention +
+      result.conflicts +
+      result.tooOld +
+      result.tooFarAhead +
+      result.rejected.reduce((n, r) => n + sampleCounts[r.index], 0);
     stats.samplesStored += result.appended;
     stats.samplesRefused += refused;
     if (refused === 0) {
@@ -176,6 +185,8 @@ export function createRemoteWriteReceiver(o: {
     // Like Mimir: the valid samples are committed; the sender learns what was refused and
     // does not resend (it would be refused again).
     const reasons = [
+      pastRetention &&
+        `${pastRetention} samples older than the hub keeps raw data (store.retention): not stored; keep them longer with store.retention, or store them anyway (deleted or archived right after) with ingest.accept_past_retention: true`,
       result.tooOld && `${result.tooOld} samples too old (before the out-of-order window or archived)`,
       result.tooFarAhead && `${result.tooFarAhead} samples too far ahead of the hub's clock (store.max_future): check the sender's clock`,
       result.conflicts && `${result.conflicts} samples with a different value at a stored timestamp`,
@@ -184,4 +195,34 @@ export function createRemoteWriteReceiver(o: {
     return refuse(res, `${refused} of ${samples} samples refused: ${reasons.join('; ')}`);
   };
   return { route, stats };
+}
+
+/**
+ * Takes the samples at or before the store's retention cutoff out of `series` (their counts
+ * with them); returns how many. Retention would drop them at once: the sender is told.
+ */
+function dropPastRetention(series: AppendSeries[], sampleCounts: number[], store: TimeSeriesStore): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const s of series) for (let i = 0; i < s.timestamps.length; i++) if (s.timestamps[i] > newest) newest = s.timestamps[i];
+  const cutoff = store.rawRetentionCutoff(newest);
+  let dropped = 0;
+  let kept = 0;
+  for (let k = 0; k < series.length; k++) {
+    let s = series[k];
+    const ts = s.timestamps as number[] | Float64Array;
+    let old = 0;
+    for (let i = 0; i < ts.length; i++) if (ts[i] <= cutoff) old++;
+    dropped += old;
+    // A series left with nothing is not created.
+    if (old === ts.length) continue;
+    if (old > 0) {
+      const keep = (_: number, i: number) => ts[i] > cutoff;
+      s = { ...s, timestamps: ts.filter(keep), values: (s.values as number[] | Float64Array).filter(keep) };
+    }
+    series[kept] = s;
+    sampleCounts[kept++] = ts.length - old;
+  }
+  series.length = kept;
+  sampleCounts.length = kept;
+  return dropped;
 }
