@@ -1,5 +1,5 @@
 // Export, import and snapshots through the hub's HTTP API.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,8 @@ describe('hub data endpoints', () => {
     ]);
     const bad = await fetch(`${base}/export?format=csv-long&selector=${encodeURIComponent('temp{')}`);
     expect(bad.status).toBe(400);
+    // Written to a file before it is sent (never held whole in memory), which then goes.
+    expect(readdirSync(join(dir, 'imports')).filter((f) => f.startsWith('export-'))).toEqual([]);
   });
 
   it('imports exposition text all or nothing: a bad line names itself and nothing is stored', async () => {

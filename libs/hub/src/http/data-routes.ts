@@ -10,8 +10,10 @@
 //   GET  /api/hub/v1/archive                                            cold storage: folder, files, damaged ones
 //   POST /api/hub/v1/archive/verify                                     read every archive file and check its checksums
 
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration, parseTime } from '@metrics-hub/http-api';
 import type { ArchiveStatus, ArchiveVerified, ImportLine, ImportSummary, SnapshotList, SnapshotTaken } from '@metrics-hub/hub-api';
@@ -48,6 +50,9 @@ export interface DataRoutesDeps {
 
 export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const snapshots = join(d.dataDir, 'snapshots');
+  // Exports a stopped hub was writing.
+  for (const name of listDir(importStagingDir(d.dataDir)))
+    if (/^export-.*\.tmp$/.test(name)) rmSync(join(importStagingDir(d.dataDir), name), { force: true });
   let snapshotting = false;
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://hub');
@@ -70,25 +75,39 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         } catch (e) {
           return fail(res, 400, `${(e as Error).message}: times are RFC 3339 or Unix seconds, steps durations like 15s`);
         }
-        // Checked before the first byte, so a bad selection is an error status, not a cut file.
-        let body = '';
+        // Written to a file first: checked before the first byte (a bad selection is an error
+        // status, not a cut file), its length known (a client shows how far a download is),
+        // and never held in memory (a day of a fleet is gigabytes of text).
+        makePrivateDir(importStagingDir(d.dataDir));
+        const file = join(importStagingDir(d.dataDir), `export-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+        const fd = openSync(file, 'w', 0o600);
+        let bytes = 0;
         try {
           exportSelection(
             d.store,
             { format, selection: selector ? { selector } : { query: query!, stepMs }, startMs, endMs, engine: d.engine },
-            (chunk) => (body += chunk),
+            (chunk) => {
+              const b = Buffer.from(chunk);
+              writeSync(fd, b);
+              bytes += b.length;
+            },
           );
         } catch (e) {
+          rmSync(file, { force: true });
           return fail(res, 400, (e as Error).message);
+        } finally {
+          closeSync(fd);
         }
         const info = EXPORT_FORMAT_INFO[format];
-        // The length lets a client show how far a download is.
         res.writeHead(200, {
           'content-type': info.contentType,
           'content-disposition': `attachment; filename="metrics-${new Date(endMs).toISOString().replace(/[:.]/g, '-')}.${info.extension}"`,
-          'content-length': Buffer.byteLength(body),
+          'content-length': bytes,
         });
-        res.end(body);
+        // A client that goes away ends the read; the file goes either way.
+        await pipeline(createReadStream(file), res)
+          .catch(() => undefined)
+          .finally(() => rmSync(file, { force: true }));
         return true;
       }
       case '/api/hub/v1/import': {
@@ -230,6 +249,14 @@ function formatOfContentType(type: string | undefined): ImportFormat | undefined
   if (type.startsWith('application/x-ndjson')) return 'mhb-json';
   if (type.startsWith('text/plain') && /version=0\.0\.4/.test(type)) return 'prometheus';
   return undefined;
+}
+
+function listDir(p: string): string[] {
+  try {
+    return readdirSync(p);
+  } catch {
+    return [];
+  }
 }
 
 function existsDir(p: string): boolean {
