@@ -13,6 +13,7 @@ const benches = [
     file: 'apps/desktop/bench/query-http.bench.ts',
     takes: ['--hosts', '--hours', '--jitter-ms', '--rounds', '--runs', '--step', '--peers'],
   },
+  { file: 'apps/desktop/bench/import.bench.ts', takes: ['--hosts', '--hours', '--jitter-ms', '--peers'] },
   { file: 'apps/agent/bench/outage.bench.ts', takes: [] },
   { file: 'apps/agent/bench/resources.bench.ts', takes: ['--seconds'] },
   { file: 'libs/hub/bench/ingest.bench.ts', takes: ['--hours', '--agents'] },

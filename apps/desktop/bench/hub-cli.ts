@@ -71,15 +71,41 @@ export interface HubImport {
 }
 
 /**
- * `hub import FILE --partial` against the hub of `config`, timed from start to exit. The
- * fleet is more samples than an all-or-nothing import holds in memory, so it is committed
- * in batches; anything the command reports refused fails the benchmark, since the data
- * compared must be the same everywhere.
+ * `hub import FILE` (all or nothing) against the hub of `config`, timed from start to exit.
+ * Anything the command reports refused fails the benchmark, since the data compared must
+ * be the same everywhere.
  */
 export async function hubImport(config: string, file: string): Promise<HubImport> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', file, '--partial', '--config', config], {
-    // On a terminal the command shows its own progress (how much of the file is sent).
+  const { code, output } = await hubCommand(['import', file, '--config', config], 'hub import', t0);
+  const seconds = (performance.now() - t0) / 1000;
+  const m = /^imported: (\d+) samples in (\d+) series\s*$/.exec(output.trim());
+  if (code !== 0 || !m) throw new Error(`hub import ${file} did not store everything (exit ${code}):\n${output}`);
+  return { seconds, samples: Number(m[1]), series: Number(m[2]), output };
+}
+
+/** `hub export --format openmetrics` of every series in [startMs, endMs] into `out`; seconds from start to exit. */
+export async function hubExport(config: string, out: string, startMs: number, endMs: number): Promise<number> {
+  const t0 = performance.now();
+  const args = [
+    'export',
+    '--format',
+    'openmetrics',
+    '--selector',
+    '{__name__=~".+"}',
+    '--start',
+    String(startMs / 1000),
+    '--end',
+    String(endMs / 1000),
+  ];
+  const { code, output } = await hubCommand([...args, '--out', out, '--config', config], 'hub export', t0);
+  if (code !== 0) throw new Error(`hub export failed (exit ${code}):\n${output}`);
+  return (performance.now() - t0) / 1000;
+}
+
+/** Runs a hub command to its end; on a terminal it shows its own progress, else a ticker does. */
+async function hubCommand(args: string[], what: string, t0: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     stdio: ['ignore', 'pipe', process.stderr.isTTY ? 'inherit' : 'pipe'],
   });
   let output = '';
@@ -87,14 +113,11 @@ export async function hubImport(config: string, file: string): Promise<HubImport
   child.stderr?.on('data', (d) => (output += d));
   const ticker = process.stderr.isTTY
     ? undefined
-    : setInterval(() => progress(`hub import: ${((performance.now() - t0) / 1000).toFixed(0)} s`), 1000);
+    : setInterval(() => progress(`${what}: ${((performance.now() - t0) / 1000).toFixed(0)} s`), 1000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(ticker);
   progress('');
-  const seconds = (performance.now() - t0) / 1000;
-  const m = /^imported: (\d+) samples in (\d+) series\s*$/.exec(output.trim());
-  if (code !== 0 || !m) throw new Error(`hub import ${file} did not store everything (exit ${code}):\n${output}`);
-  return { seconds, samples: Number(m[1]), series: Number(m[2]), output };
+  return { code, output };
 }
 
 async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
