@@ -22,6 +22,7 @@ const ui = spawnSync(process.execPath, ['scripts/build-renderer.mjs'], { cwd: ro
 if (ui.status !== 0) process.exit(ui.status ?? 1);
 const { tsImport } = await import('tsx/esm/api');
 const { decideLaunch } = await tsImport('../apps/desktop/src/main/launch-decision.ts', import.meta.url);
+const { HUB_NODE_FLAGS } = await tsImport('../apps/desktop/src/main/hub-launch.ts', import.meta.url);
 const args = process.argv.slice(2);
 let electron = electronBinary();
 // npm install leaves Electron's binary out (package.json allowScripts: CI and tests must
@@ -54,7 +55,7 @@ if (decision.mode === 'electron') {
   app.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`desktop window: not started: ${decision.reason}. Serving the hub headless.`);
-  const hub = spawn(process.execPath, ['--import', 'tsx', 'apps/desktop/src/headless/cli.ts', 'serve', ...args], {
+  const hub = spawn(process.execPath, [...HUB_NODE_FLAGS, '--import', 'tsx', 'apps/desktop/src/headless/cli.ts', 'serve', ...args], {
     cwd: root,
     stdio: 'inherit',
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort, progress } from '@metrics-hub/testing';
+import { HUB_NODE_FLAGS } from '../src/main/hub-launch.ts';
 
 const CLI = fileURLToPath(new URL('../src/headless/cli.ts', import.meta.url));
 
@@ -42,7 +43,9 @@ export async function startHubServe(dir: string, extra: readonly string[] = []):
       '',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, '--import', 'tsx', CLI, 'serve', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stderr!.on('data', (d) => (log = (log + d).slice(-8000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerHubIpc } from './hub-ipc.ts';
-import { hubConfigPath, hubProcessEnv, localAgentCommand } from './hub-launch.ts';
+import { HUB_NODE_FLAGS, hubConfigPath, hubProcessEnv, localAgentCommand } from './hub-launch.ts';
 import { HubSubscriptions } from './hub-subscriptions.ts';
 import { HubSupervisor } from './hub-supervisor.ts';
 import { Notifications } from './notifications.ts';
@@ -62,6 +62,7 @@ const hub: HubSupervisor = new HubSupervisor({
         }),
       }),
       serviceName: 'Metrics hub',
+      execArgv: [...HUB_NODE_FLAGS],
       stdio: 'inherit',
     }),
   log,
