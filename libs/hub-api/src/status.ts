@@ -200,4 +200,8 @@ export interface ImportProgress {
 }
 
 /** One line of a streamed import: progress lines while it runs, the summary last. */
-export type ImportLine = { progress: ImportProgress; summary?: undefined } | { summary: ImportSummary; progress?: undefined };
+export type ImportLine =
+  | { progress: ImportProgress; summary?: undefined; error?: undefined }
+  | { summary: ImportSummary; progress?: undefined; error?: undefined }
+  /** The import failed (the store or the disk): nothing of it was acknowledged. */
+  | { error: string; progress?: undefined; summary?: undefined };

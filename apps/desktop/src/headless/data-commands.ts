@@ -178,6 +178,7 @@ async function importAnswer(res: IncomingMessage, onSummary: () => void): Promis
       for (const text of lines) {
         if (!text) continue;
         const line = JSON.parse(text) as ImportLine;
+        if (line.error !== undefined) return { error: line.error };
         if (line.summary) summary = line.summary;
         else shown.show(line.progress);
       }

@@ -137,7 +137,7 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           // Sent now: the client has the answer open before a refusal can come.
           res.flushHeaders();
         }
-        const summary = await importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
+        const running = importText({ stream: req, totalBytes: Number.isFinite(length) ? length : undefined }, d.store, {
           format,
           partial: p.get('partial') === 'true',
           defaultTimestamp: p.get('default_timestamp') ? parseTime(p.get('default_timestamp')!) : undefined,
@@ -155,6 +155,15 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
           retention: importRetention(d.store, p.get('allow_old') === 'true', 'allow_old=true (hub import --allow-old)'),
           onCommit: ({ samples, series }) => d.log(`import: ${samples} samples in ${series} series read and checked; committing`),
         });
+        const summary = await running.catch((e: Error) => e);
+        // The store or the staging failed (a full disk...): said, in the stream once it is open.
+        if (summary instanceof Error) {
+          const error = `the import failed, nothing of it was acknowledged: ${summary.message}`;
+          d.log(`import: ${error}`);
+          if (!streaming) return fail(res, 500, error);
+          res.end(`${JSON.stringify({ error } satisfies ImportLine)}\n`);
+          return true;
+        }
         d.log(
           summary.committed
             ? `import: committed, ${summary.appended} samples stored`

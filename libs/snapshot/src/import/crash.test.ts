@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '@metrics-hub/testing';
 import { TimeSeriesStore } from '@metrics-hub/tsdb';
-import { resumeImports } from './import-text.ts';
+import { importText, resumeImports } from './import-text.ts';
 
 const CHILD = fileURLToPath(new URL('../testing/crash-child.ts', import.meta.url));
 const LINES = 600_000;
@@ -66,6 +66,36 @@ describe('an import killed part-way', () => {
       expect(said).toEqual([expect.stringMatching(/never acknowledged .*; deleted/)]);
       expect(storedCount(store)).toBe(0);
       expect(readdirSync(paths.staging)).toEqual([]);
+    } finally {
+      store.close();
+    }
+  }, 180_000);
+});
+
+describe('an import whose store fails part-way (in the same process)', () => {
+  it('says so, keeps its staging file, and the next start commits the rest', async () => {
+    dir = tempDir('import-fail-');
+    const staging = join(dir.path, 'imports');
+    const store = TimeSeriesStore.open({ path: dir.file('store.db') });
+    try {
+      let appends = 0;
+      const failing = {
+        append(batch: Parameters<TimeSeriesStore['append']>[0]) {
+          if (++appends === 2) throw new Error('database or disk is full');
+          return store.append(batch);
+        },
+      };
+      const text = Array.from(
+        { length: LINES },
+        (_, n) => `crash_test{i="${n % SERIES}"} ${n} ${1_700_000_000_000 + Math.floor(n / SERIES) * 1000}\n`,
+      ).join('');
+      await expect(importText({ text }, failing, { format: 'prometheus', stagingDir: staging })).rejects.toThrow(
+        /^database or disk is full; what is not stored yet is stored when the hub next starts \(.*import-.*\.db\)$/,
+      );
+      expect(storedCount(store)).toBeLessThan(LINES);
+      expect(await resumeImports(staging, store)).toEqual([expect.stringMatching(/committed again/)]);
+      expect(storedCount(store)).toBe(LINES);
+      expect(readdirSync(staging)).toEqual([]);
     } finally {
       store.close();
     }

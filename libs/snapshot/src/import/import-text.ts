@@ -58,6 +58,7 @@ export async function importText(input: ImportInput, appender: Appender, options
   const names = { ...DEFAULT_LIMIT_NAMES, ...options.limitNames };
   const problems = new Problems(options.maxProblems ?? 100);
   const staging = Staging.create(options.stagingDir);
+  let committing = false;
   try {
     const opened = await openInput(input);
     let bytesRead = 0;
@@ -111,6 +112,7 @@ export async function importText(input: ImportInput, appender: Appender, options
     if (!error) {
       staging.setMeta('metadata', [...reader.metadata]);
       staging.markCommitting();
+      committing = true;
       const read = { bytesRead, totalBytes: opened.totalBytes, samples: reader.samples };
       options.onCommit?.({ samples: reader.samples, series: staging.seriesCount });
       let committed = 0;
@@ -127,6 +129,7 @@ export async function importText(input: ImportInput, appender: Appender, options
       });
       appended = done.appended;
       Object.assign(store, done.store);
+      committing = false;
     }
     return {
       format,
@@ -144,8 +147,16 @@ export async function importText(input: ImportInput, appender: Appender, options
       ...(pastRetention ? { pastRetention } : {}),
       bytesRead,
     };
+  } catch (e) {
+    // The store failed mid-commit (a full disk...): the staging file stays, and the next
+    // start of the hub (resumeImports) commits the rest, so the import ends whole.
+    if (committing && staging.path !== undefined) {
+      staging.close();
+      throw new Error(`${(e as Error).message}; what is not stored yet is stored when the hub next starts (${staging.path})`);
+    }
+    throw e;
   } finally {
-    staging.discard();
+    if (!committing || staging.path === undefined) staging.discard();
   }
 }
 

@@ -238,6 +238,11 @@ export class Staging {
     if (batch.length > 0) yield batch;
   }
 
+  /** Closes the staging, keeping its file (for resumeImports). */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
   /** Closes the staging and deletes its file. */
   discard(): void {
     if (this.db.open) this.db.close();
