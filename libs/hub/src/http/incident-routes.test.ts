@@ -18,10 +18,10 @@ let source: Hub;
 let target: Hub;
 const api = (h: Hub) => `http://127.0.0.1:${h.httpAddress.port}/api/hub/v1`;
 
-async function startHub(): Promise<Hub> {
+async function startHub(now?: () => number): Promise<Hub> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-incident-'));
   dirs.push(dir);
-  return Hub.start(testHubConfig(dir), { log: () => undefined });
+  return Hub.start(testHubConfig(dir), { log: () => undefined, now });
 }
 
 function bits(store: TimeSeriesStore, name: string): Map<string, string> {
@@ -164,6 +164,28 @@ describe('incident endpoints', () => {
     const saved = list.dashboards.find((d) => d.id === 'incident-db');
     expect(saved?.panels.map((p) => p.expr)).toEqual(['rate(c_total[5m])', 'g{a="x"}']);
   });
+  it('says how many samples are older than the hub keeps, and stores them only when allowed', async () => {
+    // A hub whose clock is 20 days on: the incident's samples are past its 15 days of raw data.
+    const later = await startHub(() => Date.now() + 20 * 86_400_000);
+    try {
+      const file = await makeFile();
+      const post = (query: string) =>
+        fetch(`${api(later)}/incidents/import${query}`, { method: 'POST', headers: { 'x-metrics-hub': '1' }, body: file });
+      const refused = await post('');
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toMatch(
+        /^the samples were not imported: \d+ of the \d+ samples are older than the hub keeps raw data .*: they would be deleted right after the import .*allow_old=true \(hub incident import --allow-old\)/,
+      );
+      expect(bits(later.store, 'c_total').size).toBe(0);
+      const allowed = await post('?allow_old=true');
+      expect(allowed.status).toBe(200);
+      const summary = ((await allowed.json()) as { summary: { samples: number; pastRetention: { samples: number } } }).summary;
+      expect(summary.pastRetention.samples).toBe(summary.samples);
+    } finally {
+      await later.stop();
+    }
+  });
+
   it('remembers the file name it was opened from, and stores an opened incident without a second upload', async () => {
     const opened = await fetch(`${api(target)}/incidents/open?name=${encodeURIComponent('C:\\Users\\me\\outage.ndjson.gz')}`, {
       method: 'POST',
