@@ -2,12 +2,44 @@
 // row-keys.ts. Chunks are sealed window by window, so new rows append and pages fill up;
 // a series' chunks over a time range are one short rowid range per window; retention
 // deletes whole windows from the front.
+//
+// Series scraped together have the same timestamps, and jittered ones cost as much as the
+// values: a chunk's timestamps are kept once per window in the `timelines` table (keyed
+// like the window's chunks, by an index within the window) and the chunk names them.
 
 import type Database from 'better-sqlite3';
-import { decodeChunk, encodeChunk } from '@metrics-hub/wire';
+import {
+  ChunkFormatError,
+  decodeChunk,
+  decodeTimeline,
+  encodeChunk,
+  encodeChunkOnTimeline,
+  encodeTimeline,
+  timelineChecksum,
+  type DecodedChunk,
+  type Timeline,
+  type TimelineLookup,
+  type TimelineRef,
+} from '@metrics-hub/wire';
 import { CHUNK_SEQ_LIMIT, chunkKey, firstChunkKeyOf, idRuns } from './row-keys.ts';
 import { prepareRangeScan, scanRanges } from './key-ranges.ts';
 import { mergeBlocks } from './sample-merge.ts';
+
+/** Timestamp columns shorter than this (a regular scrape's few bytes) stay in their chunk. */
+const MIN_SHARED_BYTES = 24;
+/** Timelines per window: indexes within a window stay below the chunk key's span. */
+const TIMELINES_PER_WINDOW = chunkKey(1, 0, 0) - chunkKey(0, 0, 0);
+/** Bytes of timelines the writer remembers to find repeats (older windows are forgotten first). */
+const WRITER_MEMORY_BYTES = 16 * 2 ** 20;
+/** Decoded timelines a reader keeps: a host's series, read one after another, share them. */
+const READ_CACHE_ENTRIES = 512;
+
+interface WindowTimelines {
+  next: number;
+  /** By checksum: the timelines of the window with their encoded bytes. */
+  byChecksum: Map<number, { ref: number; bytes: Uint8Array }[]>;
+  bytes: number;
+}
 
 export interface ChunkRow {
   key: number;
@@ -17,6 +49,9 @@ export interface ChunkRow {
   /** The chunk itself, when it was read with the row. */
   data?: Uint8Array;
 }
+
+/** A chunk's row key, and its bytes when they were read with it. */
+type StoredChunk = Pick<ChunkRow, 'key' | 'data'>;
 
 interface StoredRow {
   key: number;
@@ -31,6 +66,11 @@ export class ChunkTable {
   /** Window indexes present in the table: reads never seek outside them. */
   private firstWindow = Infinity;
   private lastWindow = -Infinity;
+  /** The writer's index of recent windows' timelines, to write each one once. */
+  private readonly written = new Map<number, WindowTimelines>();
+  private writtenBytes = 0;
+  /** Decoded timelines by key; each use checks the checksum, so a replaced row is re-read. */
+  private readonly decoded = new Map<number, Timeline>();
 
   constructor(
     db: Database.Database,
@@ -48,6 +88,10 @@ export class ChunkTable {
       last: db.prepare('SELECT max(key) FROM chunks').pluck(),
       dropBelow: db.prepare('DELETE FROM chunks WHERE key < ?'),
       dropRange: db.prepare('DELETE FROM chunks WHERE key >= ? AND key < ?'),
+      insertTimeline: db.prepare('INSERT INTO timelines (key, data) VALUES (?, ?)'),
+      timeline: db.prepare('SELECT data FROM timelines WHERE key = ?').pluck(),
+      timelinesIn: db.prepare('SELECT key, data FROM timelines WHERE key >= ? AND key < ?').raw(),
+      dropTimelinesBelow: db.prepare('DELETE FROM timelines WHERE key < ?'),
     };
     this.reload();
   }
@@ -62,15 +106,116 @@ export class ChunkTable {
     return Math.ceil(t / this.windowMs);
   }
 
-  insert(seriesId: number, startMs: number, endMs: number, count: number, data: Uint8Array): void {
+  /** Seals `count` samples (time-ordered, at least one) of a series as a chunk. */
+  insert(seriesId: number, timestamps: Float64Array, values: Float64Array, count: number): void {
+    const startMs = timestamps[0];
+    const endMs = timestamps[count - 1];
     const window = this.windowOf(endMs);
     const base = chunkKey(window, seriesId, 0);
     const last = this.stmt.lastKeyIn.get(base, base + CHUNK_SEQ_LIMIT) as number | null;
     let seq = last === null ? 0 : last - base + 1;
     if (seq >= CHUNK_SEQ_LIMIT) seq = this.compact(base);
+    const data = this.encode(window, timestamps, values, count);
     this.stmt.insert.run(base + seq, startMs - this.startOf(window), endMs - this.startOf(window), count, data);
     if (window < this.firstWindow) this.firstWindow = window;
     if (window > this.lastWindow) this.lastWindow = window;
+  }
+
+  private encode(window: number, timestamps: Float64Array, values: Float64Array, count: number): Uint8Array {
+    const timeline = encodeTimeline(timestamps, count);
+    const ref = timeline.length >= MIN_SHARED_BYTES ? this.timelineFor(window, timeline) : undefined;
+    return ref === undefined ? encodeChunk(timestamps, values, count) : encodeChunkOnTimeline(values, count, ref);
+  }
+
+  /** The window's timeline with these bytes, written now if it is not there yet. */
+  private timelineFor(window: number, bytes: Uint8Array): TimelineRef | undefined {
+    const known = this.writtenIn(window);
+    const checksum = timelineChecksum(bytes);
+    const same = known.byChecksum.get(checksum);
+    const found = same?.find((t) => sameBytes(t.bytes, bytes));
+    if (found) return { ref: found.ref, checksum };
+    if (known.next >= TIMELINES_PER_WINDOW) return undefined;
+    const ref = known.next++;
+    this.stmt.insertTimeline.run(firstChunkKeyOf(window) + ref, bytes);
+    if (this.writtenBytes + bytes.length <= WRITER_MEMORY_BYTES || this.forgetOldestBut(window)) {
+      if (same) same.push({ ref, bytes });
+      else known.byChecksum.set(checksum, [{ ref, bytes }]);
+      known.bytes += bytes.length;
+      this.writtenBytes += bytes.length;
+    }
+    return { ref, checksum };
+  }
+
+  private writtenIn(window: number): WindowTimelines {
+    let known = this.written.get(window);
+    if (known) return known;
+    known = { next: 0, byChecksum: new Map(), bytes: 0 };
+    const base = firstChunkKeyOf(window);
+    for (const [key, bytes] of this.stmt.timelinesIn.all(base, base + TIMELINES_PER_WINDOW) as [number, Uint8Array][]) {
+      const checksum = timelineChecksum(bytes);
+      const ref = key - base;
+      const same = known.byChecksum.get(checksum);
+      if (same) same.push({ ref, bytes });
+      else known.byChecksum.set(checksum, [{ ref, bytes }]);
+      known.next = Math.max(known.next, ref + 1);
+      known.bytes += bytes.length;
+    }
+    this.written.set(window, known);
+    this.writtenBytes += known.bytes;
+    return known;
+  }
+
+  /** Frees writer memory from the oldest-touched windows but `keep`; whether there is room now. */
+  private forgetOldestBut(keep: number): boolean {
+    for (const [window, known] of this.written) {
+      if (this.writtenBytes <= WRITER_MEMORY_BYTES / 2) break;
+      if (window === keep) continue;
+      this.written.delete(window);
+      this.writtenBytes -= known.bytes;
+    }
+    return this.writtenBytes <= WRITER_MEMORY_BYTES / 2;
+  }
+
+  /**
+   * A stored chunk's samples (into `out` when it has room), or undefined when its row is
+   * gone. ChunkFormatError when it or its timeline is damaged or missing.
+   */
+  decode(row: StoredChunk, out?: { timestamps: Float64Array; values: Float64Array }, timesOnly = false): DecodedChunk | undefined {
+    const data = this.data(row);
+    if (data === undefined) return undefined;
+    return decodeChunk(data, out, { timesOnly, timeline: this.timelinesOf(this.windowOfKey(row.key)) });
+  }
+
+  /** The chunk as bytes that decode alone (for the cold archive, which has no timelines). */
+  selfContained(row: StoredChunk): Uint8Array | undefined {
+    const data = this.data(row);
+    if (data === undefined) return undefined;
+    const d = decodeChunk(data, undefined, { timeline: this.timelinesOf(this.windowOfKey(row.key)) });
+    return encodeChunk(d.timestamps, d.values, d.count);
+  }
+
+  private windowOfKey(key: number): number {
+    return Math.floor(key / TIMELINES_PER_WINDOW);
+  }
+
+  private timelinesOf(window: number): TimelineLookup {
+    return (ref) => {
+      const key = firstChunkKeyOf(window) + ref.ref;
+      const cached = this.decoded.get(key);
+      if (cached !== undefined && cached.checksum === ref.checksum) return cached;
+      const bytes = this.stmt.timeline.get(key) as Uint8Array | undefined;
+      if (bytes === undefined) {
+        throw new ChunkFormatError(
+          'chunk_corrupt',
+          `the timeline the chunk takes its timestamps from (window ${window}, timeline ${ref.ref}) is missing from the store`,
+        );
+      }
+      const timeline = decodeTimeline(bytes);
+      this.decoded.delete(key);
+      this.decoded.set(key, timeline);
+      if (this.decoded.size > READ_CACHE_ENTRIES) this.decoded.delete(this.decoded.keys().next().value!);
+      return timeline;
+    };
   }
 
   /**
@@ -80,19 +225,20 @@ export class ChunkTable {
   private compact(base: number): number {
     const rows = this.stmt.inKeyRange.all(base, base + CHUNK_SEQ_LIMIT) as StoredRow[];
     const blocks = rows.map((r) => {
-      const d = decodeChunk(this.stmt.data.get(r.key) as Uint8Array);
+      const d = this.decode(r)!;
       return { timestamps: d.timestamps, values: d.values, length: d.count };
     });
     const merged = mergeBlocks(blocks.sort((a, b) => a.timestamps[0] - b.timestamps[0]));
     this.stmt.dropRange.run(base, base + CHUNK_SEQ_LIMIT);
     const n = merged.length;
-    const start = this.startOf(this.windowOf(merged.timestamps[n - 1]));
+    const window = this.windowOf(merged.timestamps[n - 1]);
+    const start = this.startOf(window);
     this.stmt.insert.run(
       base,
       merged.timestamps[0] - start,
       merged.timestamps[n - 1] - start,
       n,
-      encodeChunk(merged.timestamps, merged.values, n),
+      this.encode(window, merged.timestamps, merged.values, n),
     );
     return 1;
   }
@@ -166,7 +312,7 @@ export class ChunkTable {
     return out;
   }
 
-  data(row: ChunkRow): Uint8Array | undefined {
+  data(row: StoredChunk): Uint8Array | undefined {
     return row.data ?? (this.stmt.data.get(row.key) as Uint8Array | undefined);
   }
 
@@ -184,17 +330,27 @@ export class ChunkTable {
 
   /** Deletes every window ending at or before `cutoff`; returns the chunks deleted. */
   dropThrough(cutoff: number): number {
-    const changes = this.stmt.dropBelow.run(firstChunkKeyOf(Math.floor(cutoff / this.windowMs) + 1)).changes;
-    if (changes) this.reload();
+    const below = firstChunkKeyOf(Math.floor(cutoff / this.windowMs) + 1);
+    const changes = this.stmt.dropBelow.run(below).changes;
+    const timelines = this.stmt.dropTimelinesBelow.run(below).changes;
+    if (changes || timelines) this.reload();
     return changes;
   }
 
   /** Re-reads the bounds (after a rolled-back transaction or a deletion). */
   reload(): void {
+    this.written.clear();
+    this.writtenBytes = 0;
     const perWindow = chunkKey(1, 0, 0) - chunkKey(0, 0, 0);
     const first = this.stmt.first.get() as number | null;
     const last = this.stmt.last.get() as number | null;
     this.firstWindow = first === null ? Infinity : Math.floor(first / perWindow);
     this.lastWindow = last === null ? -Infinity : Math.floor(last / perWindow);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

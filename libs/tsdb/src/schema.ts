@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS chunks (
   data BLOB NOT NULL
 );
 
+-- Timestamp columns that chunks of one window share, keyed (window, index in the window)
+-- the way chunks are; a chunk on one names it and its checksum (chunk-table.ts).
+CREATE TABLE IF NOT EXISTS timelines (key INTEGER PRIMARY KEY, data BLOB NOT NULL);
+
 -- Downsampled buckets, one row per (resolution, window, series), keyed the same way.
 CREATE TABLE IF NOT EXISTS rollups (key INTEGER PRIMARY KEY, data BLOB NOT NULL);
 

@@ -11,6 +11,8 @@ import {
   MAX_VALUES,
   TAG_DECIMAL,
   TAG_DECIMAL_RELATIVE,
+  KIND_TIMELINE,
+  ON_TIMELINE,
   TAG_NEAR_DECIMAL,
   TAG_XOR,
 } from './format.ts';
@@ -27,21 +29,37 @@ export function streamOverran(): boolean {
   return bitReader.overran();
 }
 
+/** Which timeline a chunk takes its timestamps from (timeline.ts). */
+export interface TimelineRef {
+  ref: number;
+  /** The timeline's own checksum: a chunk never decodes against another timeline. */
+  checksum: number;
+}
+
 export interface ChunkHead {
+  /** The value tag, KIND_COLUMNS or KIND_TIMELINE (without ON_TIMELINE). */
   kind: number;
   count: number;
-  /** Value columns: 1 for single-series chunks. */
+  /** Value columns: 1 for single-series chunks, 0 for a timeline. */
   columns: number;
+  /** Set when the timestamps are a timeline's rather than the chunk's own. */
+  timeline: TimelineRef | null;
 }
 
 /** Reads version, kind, count and (for multi-column chunks) the column count. */
 export function readHead(r: ByteReader): ChunkHead {
   r.u8(); // version, checked by openChunk
-  const kind = r.u8();
+  const byte = r.u8();
+  const onTimeline = byte < KIND_COLUMNS && (byte & ON_TIMELINE) !== 0;
+  const kind = onTimeline ? byte & ~ON_TIMELINE : byte;
   const count = r.uvarint();
   if (count > MAX_SAMPLES) throw corrupt(`sample count ${count} is above the limit of ${MAX_SAMPLES}`);
   let columns = 1;
-  if (kind === KIND_COLUMNS) {
+  let timeline: TimelineRef | null = null;
+  if (onTimeline) timeline = { ref: r.uvarint(), checksum: r.u32le() };
+  if (kind === KIND_TIMELINE) {
+    columns = 0;
+  } else if (kind === KIND_COLUMNS) {
     columns = r.uvarint();
     if (columns > MAX_COLUMNS) throw corrupt(`column count ${columns} is above the limit of ${MAX_COLUMNS}`);
     if (count * (columns + 1) > MAX_VALUES)
@@ -52,7 +70,7 @@ export function readHead(r: ByteReader): ChunkHead {
       `chunk kind ${kind} is not part of chunk format version ${FORMAT_VERSION}; it was written by a newer codec, upgrade @metrics-hub/wire to read it`,
     );
   }
-  return { kind, count, columns };
+  return { kind, count, columns, timeline };
 }
 
 function expectEnd(r: ByteReader): void {
@@ -65,12 +83,18 @@ function expectEnd(r: ByteReader): void {
  * which samples are staleness markers.
  */
 export function readSingleBody(r: ByteReader, head: ChunkHead, timestamps: Float64Array, values: Float64Array, timesOnly = false): void {
-  readTimestampsMemo(r, bitReader, timestamps, head.count);
+  // A chunk on a timeline has no timestamp column: its caller copied the timeline's.
+  if (head.timeline === null) readTimestampsMemo(r, bitReader, timestamps, head.count);
   if (timesOnly && head.kind === TAG_DECIMAL && decimalWithoutExceptions(r.bytes, r.pos)) {
     values.fill(0, 0, head.count);
     return;
   }
   readFloatColumn(r, bitReader, head.kind, values, head.count, null);
+  expectEnd(r);
+}
+
+export function readTimelineBody(r: ByteReader, head: ChunkHead, timestamps: Float64Array): void {
+  readTimestamps(r, bitReader, timestamps, head.count);
   expectEnd(r);
 }
 

@@ -1,9 +1,9 @@
 import { BitWriter } from './bit-writer.ts';
 import { ByteReader, ByteWriter } from './byte-buffer.ts';
-import { readColumnsBody, readHead, readSingleBody, streamOverran } from './chunk-body.ts';
+import { readColumnsBody, readHead, readSingleBody, readTimelineBody, streamOverran } from './chunk-body.ts';
 import { crc32c } from './crc32c.ts';
 import { ChunkFormatError, corrupt, truncatedAt } from './errors.ts';
-import { CHECKSUM_BYTES, FORMAT_VERSION, KIND_COLUMNS, MIN_CHUNK_BYTES } from './format.ts';
+import { CHECKSUM_BYTES, FORMAT_VERSION, KIND_COLUMNS, KIND_TIMELINE, MIN_CHUNK_BYTES } from './format.ts';
 
 // Framing shared by both chunk kinds: version, kind and count up front, CRC-32C of
 // everything else at the end. The checksum is verified before anything is parsed, so a
@@ -27,6 +27,12 @@ export function finishChunk(w: ByteWriter): Uint8Array {
 
 const hex = (v: number) => v.toString(16).padStart(8, '0');
 
+/** The checksum a chunk ends with (its bytes must be at least MIN_CHUNK_BYTES long). */
+export function storedChecksum(bytes: Uint8Array): number {
+  const end = bytes.length - CHECKSUM_BYTES;
+  return (bytes[end] | (bytes[end + 1] << 8) | (bytes[end + 2] << 16) | (bytes[end + 3] << 24)) >>> 0;
+}
+
 /** Verifies length, checksum and version; returns a reader over the checked bytes. */
 export function openChunk(bytes: Uint8Array): ByteReader {
   const len = bytes.length;
@@ -37,7 +43,7 @@ export function openChunk(bytes: Uint8Array): ByteReader {
     );
   }
   const end = len - CHECKSUM_BYTES;
-  const stored = (bytes[end] | (bytes[end + 1] << 8) | (bytes[end + 2] << 16) | (bytes[end + 3] << 24)) >>> 0;
+  const stored = storedChecksum(bytes);
   const actual = crc32c(bytes, 0, end);
   if (stored !== actual) throw diagnose(bytes, stored, actual);
   if (bytes[0] !== FORMAT_VERSION) {
@@ -76,6 +82,8 @@ function diagnose(bytes: Uint8Array, stored: number, actual: number): ChunkForma
       const columns: Float64Array[] = [];
       for (let c = 0; c < head.columns; c++) columns.push(column(c));
       readColumnsBody(r, head, column(-1), columns);
+    } else if (head.kind === KIND_TIMELINE) {
+      readTimelineBody(r, head, column(-1));
     } else {
       readSingleBody(r, head, column(-1), column(0));
     }

@@ -4,7 +4,7 @@ import { sampleCount } from './chunk.ts';
 import { INT_LIMIT, analyzeDecimal, exceptionLimit, fillExceptions } from './decimal-analysis.ts';
 import { exceptionBytes, planInts, writeDecimal } from './decimal-column.ts';
 import { writeInexactColumn } from './float-column.ts';
-import { KIND_COLUMNS, MAX_COLUMNS, TAG_DECIMAL, TAG_DECIMAL_RELATIVE } from './format.ts';
+import { KIND_COLUMNS, KIND_TIMELINE, MAX_COLUMNS, TAG_DECIMAL, TAG_DECIMAL_RELATIVE } from './format.ts';
 import { uvarintLength } from './packed-ints.ts';
 import { timestampRange, writeTimestamps } from './timestamp-column.ts';
 
@@ -126,6 +126,7 @@ export interface DecodedColumns {
 export function decodeColumns(bytes: Uint8Array, out?: { timestamps: Float64Array; columns: readonly Float64Array[] }): DecodedColumns {
   const r = openChunk(bytes);
   const head = readHead(r);
+  if (head.kind === KIND_TIMELINE || head.timeline !== null) throw timelineChunk();
   const n = head.count;
   const room =
     out !== undefined && out.timestamps.length >= n && out.columns.length === head.columns && out.columns.every((c) => c.length >= n);
@@ -141,6 +142,11 @@ export function decodeColumns(bytes: Uint8Array, out?: { timestamps: Float64Arra
 export function columnsHeader(bytes: Uint8Array): { count: number; minT: number; maxT: number; columns: number } {
   const r = openChunk(bytes);
   const head = readHead(r);
+  if (head.kind === KIND_TIMELINE || head.timeline !== null) throw timelineChunk();
   const { minT, maxT } = timestampRange(r, head.count);
   return { count: head.count, minT, maxT, columns: head.columns };
+}
+
+function timelineChunk(): TypeError {
+  return new TypeError('these bytes are a timeline or a chunk on one; read them with decodeTimeline or decodeChunk');
 }

@@ -12,6 +12,13 @@ export const TAG_DECIMAL_RELATIVE = 4;
 
 /** Chunk kind (byte 1): the tag of a single-series chunk's value column (1 to 3), or this. */
 export const KIND_COLUMNS = 0x80;
+/** Chunk kind of a timeline: a timestamp column alone, which chunks on it refer to. */
+export const KIND_TIMELINE = 0x81;
+/**
+ * Set on a single-series kind (1 to 3): the chunk has no timestamp column of its own but
+ * names a timeline (reference and the timeline's checksum) whose timestamps it takes.
+ */
+export const ON_TIMELINE = 0x40;
 
 /** Upper bounds that keep a hostile header from causing huge allocations. */
 export const MAX_SAMPLES = 1 << 20;

@@ -1,6 +1,16 @@
 export { STALE_NAN, isStaleNaN } from './stale-nan.ts';
 export { ChunkFormatError, type ChunkErrorCode } from './errors.ts';
-export { encodeChunk, decodeChunk, chunkHeader, type ChunkEncoding, type DecodedChunk, type ChunkHeader } from './chunk.ts';
+export {
+  encodeChunk,
+  encodeChunkOnTimeline,
+  decodeChunk,
+  chunkHeader,
+  type ChunkEncoding,
+  type DecodedChunk,
+  type ChunkHeader,
+  type TimelineLookup,
+} from './chunk.ts';
+export { encodeTimeline, decodeTimeline, timelineChecksum, type Timeline, type TimelineRef } from './timeline.ts';
 export { encodeColumns, decodeColumns, columnsHeader, type DecodedColumns } from './columns-chunk.ts';
 export {
   LabelError,

@@ -46,7 +46,7 @@ function notes(): SelectHints & { infos: string[]; warnings: string[] } {
 }
 
 /**
- * Six days at one sample a minute for three series: a counter, a gauge with special
+ * Six days at one sample a minute (jittered) for three series: a counter, a gauge with special
  * floats and a staleness marker, and one that stops after day 2 (only the archive keeps it);
  * plus late samples for the gauge, appended after their minute.
  */
@@ -56,7 +56,10 @@ async function feed(store: TimeSeriesStore, days = 6): Promise<void> {
   const gone: Labels = { __name__: 'temperature_celsius', host: 'retired' };
   const perBatch = 60;
   for (let t = T0 + MINUTE_MS; t <= T0 + days * DAY; t += perBatch * MINUTE_MS) {
-    const ts = Float64Array.from({ length: perBatch }, (_, i) => t + i * MINUTE_MS);
+    // Jittered, as real scrapes are (the store keeps such timestamps as shared timelines,
+    // which archived chunks must carry inline); the last, on an hour, stays there.
+    const jitter = (i: number) => (i === perBatch - 1 ? 0 : ((i * 7919) % 401) - 200);
+    const ts = Float64Array.from({ length: perBatch }, (_, i) => t + i * MINUTE_MS + jitter(i));
     const c = Float64Array.from(ts, (x) => Math.floor((x - T0) / 1000));
     const g = Float64Array.from(ts, (x, i) =>
       i === 7 ? Infinity : i === 8 ? -Infinity : i === 9 ? -0 : i === 10 ? STALE_NAN : Math.sin(x / 3.6e6) * 20 + 0.1,

@@ -1,7 +1,9 @@
 // Archiving to cold storage: whole UTC days past raw retention move from the store's
 // chunks into immutable per-day files (libs/tsdb/src/archive), in the background.
 
-import { formatLabels } from '@metrics-hub/wire';
+import { ChunkFormatError, formatLabels } from '@metrics-hub/wire';
+import type { ChunkRow } from '../chunk-table.ts';
+import type { SeriesState } from '../series-state.ts';
 import { ColdArchive, dayName } from '../archive/cold-archive.ts';
 import type { ArchiveSeriesInput } from '../archive/day-file.ts';
 import { StoreError } from '../errors.ts';
@@ -125,7 +127,24 @@ function closeThrough(st: StoreState, dayEnd: number): void {
   st.archivedThrough = dayEnd;
 }
 
-/** The chunks of one day, series by series, as stored (no decoding). */
+function selfContained(st: StoreState, state: SeriesState, row: ChunkRow): Uint8Array | undefined {
+  try {
+    return st.chunks.selfContained(row);
+  } catch (e) {
+    if (!(e instanceof ChunkFormatError)) throw e;
+    throw new StoreError(
+      'store_corrupt',
+      `the chunk of ${formatLabels(state.labels)} at ${iso(row.start_ms)} is damaged (${e.message}): restore the database from a snapshot, then archive again`,
+      st.options.path,
+    );
+  }
+}
+
+/**
+ * The chunks of one day, series by series, as bytes that decode alone: a chunk on a
+ * timeline (chunk-table.ts) is written out with its timestamps, since the archive keeps
+ * no timelines.
+ */
 function* dayChunks(st: StoreState, dayStart: number, dayEnd: number): Generator<ArchiveSeriesInput> {
   for (const state of st.states.values()) {
     // The writer awaits between series: the store may have been closed meanwhile.
@@ -135,7 +154,7 @@ function* dayChunks(st: StoreState, dayStart: number, dayEnd: number): Generator
     yield {
       labels: state.labels,
       chunks: rows.map((r) => {
-        const data = st.chunks.data(r);
+        const data = selfContained(st, state, r);
         if (!data)
           throw new StoreError(
             'store_corrupt',

@@ -2,7 +2,6 @@
 // its window's rollups rebuilt) when it fills, crosses a window, sits idle or pins too much
 // of the write-ahead table; late samples are flushed as chunks of the windows they touch.
 
-import { encodeChunk } from '@metrics-hub/wire';
 import type { ChunkRow } from '../chunk-table.ts';
 import { MINUTE_MS } from '../rollup.ts';
 import { clipBlock, mergeBlocks, type SampleBlock } from '../sample-merge.ts';
@@ -31,7 +30,7 @@ export function sealHead(st: StoreState, state: SeriesState): void {
   st.sealedSinceTruncate = true;
   const ts = head.timestamps.subarray(0, n);
   const vs = head.values.subarray(0, n);
-  st.chunks.insert(state.id, ts[0], ts[n - 1], n, encodeChunk(ts, vs, n));
+  st.chunks.insert(state.id, ts, vs, n);
   state.sealedMaxT = ts[n - 1];
   st.stmt.updateSealed.run(state.sealedMaxT, state.id);
   rebuildRollups(st, state, state.headWindowEnd, { timestamps: ts, values: vs, length: n });
@@ -50,7 +49,7 @@ export function flushOutOfOrder(st: StoreState, state: SeriesState, seq: number)
     while (to < ooo.length && ooo.timestamps[to] <= windowEnd) to++;
     const ts = ooo.timestamps.subarray(from, to);
     const vs = ooo.values.subarray(from, to);
-    st.chunks.insert(state.id, ts[0], ts[to - from - 1], to - from, encodeChunk(ts, vs, to - from));
+    st.chunks.insert(state.id, ts, vs, to - from);
     rebuildRollups(st, state, windowEnd, undefined);
     from = to;
   }

@@ -1,7 +1,15 @@
 // Reads: series by label matchers, their samples merged from archived days, sealed chunks,
 // late-sample buffers and heads; downsampled buckets; label names and values.
 
-import { ChunkFormatError, decodeChunk, formatLabels, shardOf, type LabelMatcher, type Labels, type ShardSpec } from '@metrics-hub/wire';
+import {
+  ChunkFormatError,
+  type DecodedChunk,
+  formatLabels,
+  shardOf,
+  type LabelMatcher,
+  type Labels,
+  type ShardSpec,
+} from '@metrics-hub/wire';
 import type { ArchiveHit, ArchiveReadNotes } from '../archive/cold-archive.ts';
 import type { ChunkRow } from '../chunk-table.ts';
 import { StoreError } from '../errors.ts';
@@ -106,19 +114,19 @@ function archiveHits(st: StoreState, matchers: readonly LabelMatcher[], mint: nu
  * row.count); with `timesOnly`, values that cannot be staleness markers may read as 0.
  */
 export function decodeStored(st: StoreState, row: ChunkRow, state: SeriesState, into?: SampleBlock, timesOnly = false): SampleBlock {
-  const data = st.chunks.data(row);
-  if (!data)
+  let d: DecodedChunk | undefined;
+  try {
+    d = st.chunks.decode(row, into, timesOnly);
+  } catch (e) {
+    throw chunkError(st, e, `the chunk of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
+  }
+  if (!d)
     throw new StoreError(
       'store_corrupt',
       `the chunk of ${formatLabels(state.labels)} at ${iso(row.start_ms)} vanished while reading`,
       st.options.path,
     );
-  try {
-    const d = decodeChunk(data, into, { timesOnly });
-    return { timestamps: d.timestamps, values: d.values, length: d.count };
-  } catch (e) {
-    throw chunkError(st, e, `the chunk of ${formatLabels(state.labels)} covering ${iso(row.start_ms)}..${iso(row.end_ms)}`);
-  }
+  return { timestamps: d.timestamps, values: d.values, length: d.count };
 }
 
 function chunkError(st: StoreState, e: unknown, what: string): Error {

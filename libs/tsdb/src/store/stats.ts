@@ -36,7 +36,9 @@ export function storeTotals(db: StoreState['db']): StoreTotals {
     .prepare('SELECT count(*) AS chunks, coalesce(sum(count), 0) AS samples, coalesce(sum(length(data)), 0) AS bytes FROM chunks')
     .get() as { chunks: number; samples: number; bytes: number };
   const rollupBytes = (db.prepare('SELECT coalesce(sum(length(data)), 0) FROM rollups').pluck().get() as number) ?? 0;
-  return { chunks: chunks.chunks, sealedSamples: chunks.samples, chunkBytes: chunks.bytes, rollupBytes };
+  // Timestamps shared by a window's chunks are part of what the chunks take.
+  const timelineBytes = db.prepare('SELECT coalesce(sum(length(data)), 0) FROM timelines').pluck().get() as number;
+  return { chunks: chunks.chunks, sealedSamples: chunks.samples, chunkBytes: chunks.bytes + timelineBytes, rollupBytes };
 }
 
 /** The store's figures; `totals` as computed elsewhere (storeTotals), else scanned now. */

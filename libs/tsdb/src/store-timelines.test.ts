@@ -1,0 +1,145 @@
+// Timelines: series scraped together share their timestamps, which the store keeps once
+// per chunk window (chunk-table.ts). What is read back must not change, in the writer, a
+// replica or after a restart; a timeline is written once per window however the chunks
+// on it arrive; retention takes timelines with their windows; a missing one is reported.
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@metrics-hub/testing';
+import { STALE_NAN } from '@metrics-hub/wire';
+import { HOUR_MS } from './rollup.ts';
+import type { AppendSeries, TimeSeriesStore } from './store.ts';
+import { StoreReplica } from './store-replica.ts';
+import { readAll, storePerTest, T0 } from './testing/store-fixture.ts';
+
+const { open, dir } = storePerTest();
+const ALL = [{ type: '=~' as const, name: '__name__', value: '.+' }];
+const WINDOW = 2 * HOUR_MS;
+
+/** `hosts` hosts scraped every 10 s with ±250 ms jitter, 8 series each, over `hours`. */
+function fleet(hosts: number, hours: number, shareTimes = true): AppendSeries[] {
+  const n = (hours * HOUR_MS) / 10_000;
+  const out: AppendSeries[] = [];
+  for (let h = 0; h < hosts; h++) {
+    const rnd = seededRandom(h + 1);
+    const jittered = () => Array.from({ length: n }, (_, i) => T0 + 1 + i * 10_000 + Math.round((rnd() - 0.5) * 500));
+    const ts = jittered();
+    for (let k = 0; k < 8; k++) {
+      let x = 100 * k;
+      const values = Array.from({ length: n }, () => (x = Math.round((x + rnd() * 5) * 100) / 100));
+      if (k === 3) values[17] = STALE_NAN;
+      out.push({ labels: { __name__: `m${k}`, host: `h${h}` }, timestamps: shareTimes ? ts : jittered(), values });
+    }
+  }
+  return out;
+}
+
+function contents(s: Pick<TimeSeriesStore, 'select'>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const x of s.select(ALL, -Infinity, Infinity)) {
+    out.set(
+      JSON.stringify(x.labels),
+      readAll(x)
+        .map(([t, v]) => `${t}=${Object.is(v, STALE_NAN) ? 'stale' : v}`)
+        .join(),
+    );
+  }
+  return out;
+}
+
+function expected(batch: AppendSeries[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const x of batch) {
+    const values = Float64Array.from(x.values);
+    out.set(
+      JSON.stringify(x.labels),
+      Array.from(x.timestamps, (t, i) => `${t}=${Object.is(values[i], STALE_NAN) ? 'stale' : values[i]}`).join(),
+    );
+  }
+  return out;
+}
+
+const keysOf = (table: 'timelines' | 'chunks') => {
+  const db = new Database(dir.file('hub.db'), { readonly: true });
+  try {
+    return db.prepare(`SELECT key FROM ${table} ORDER BY key`).pluck().all() as number[];
+  } finally {
+    db.close();
+  }
+};
+const timelineRows = () => keysOf('timelines');
+/** Window indexes of a table's rows (both tables key rows by window first, row-keys.ts). */
+const windowsOf = (table: 'timelines' | 'chunks') => [...new Set(keysOf(table).map((k) => Math.floor(k / 2 ** 31)))];
+
+describe('timelines', () => {
+  it('keep the shared timestamps of a window once: the same samples in fewer bytes', () => {
+    const shared = open();
+    const batch = fleet(4, 6);
+    shared.append(batch);
+    shared.flush();
+    expect(contents(shared)).toEqual(expected(batch));
+    // 4 hosts, three full 2 h windows plus the sample at the last window's edge.
+    expect(timelineRows()).toHaveLength(4 * 3);
+    const sharedBytes = shared.stats().chunkBytes;
+    shared.close();
+
+    const apart = open({ path: dir.file('apart.db') });
+    apart.append(fleet(4, 6, false));
+    apart.flush();
+    const apartBytes = apart.stats().chunkBytes;
+    apart.close();
+    // Jittered timestamps cost about as much as the values: 8 series sharing them save ~7/8 of that.
+    expect(sharedBytes).toBeLessThan(apartBytes * 0.7);
+  });
+
+  it('are read back by a replica and after a restart, and written once per window however chunks arrive', () => {
+    let s = open({ chunkMaxSamples: 4096 });
+    const batch = fleet(3, 4);
+    // The first half of every series' samples, sealed, then the rest after a restart.
+    const half = batch.map((x) => ({ ...x, timestamps: x.timestamps.slice(0, 360), values: x.values.slice(0, 360) }));
+    s.append(half);
+    s.flush();
+    s.close();
+    s = open({ chunkMaxSamples: 4096 });
+    s.append(batch.map((x) => ({ ...x, timestamps: x.timestamps.slice(360), values: x.values.slice(360) })));
+    s.flush();
+    expect(contents(s)).toEqual(expected(batch));
+    const r = StoreReplica.open({ path: dir.file('hub.db') });
+    expect(r.read(() => contents(r))).toEqual(expected(batch));
+    r.close();
+    // Window 1: the first half; window 2 (both halves merged into the same chunk key range):
+    // 3 hosts × (first-half timelines + second-half timelines), never one per series.
+    const rows = timelineRows();
+    expect(rows.length).toBeLessThanOrEqual(3 * 4);
+    expect(new Set(rows).size).toBe(rows.length);
+    s.close();
+  });
+
+  it('go with their windows when retention drops them', () => {
+    const s = open({ outOfOrderWindowMs: HOUR_MS, retention: { rawMs: 4 * HOUR_MS, rollup1mMs: 4 * HOUR_MS, rollup1hMs: 4 * HOUR_MS } });
+    s.append(fleet(2, 10));
+    s.flush();
+    s.applyRetention();
+    // Of the six windows written, those ending 4 h or more before the newest sample are
+    // gone (appends run retention as they go), their timelines with them.
+    const first = Math.ceil(T0 / WINDOW);
+    expect(windowsOf('chunks')).toEqual([first + 3, first + 4, first + 5]);
+    expect(windowsOf('timelines')).toEqual(windowsOf('chunks'));
+    expect(contents(s).size).toBe(16);
+    s.close();
+  });
+
+  it('that are missing make reads fail with the series and what to do, not with wrong samples', () => {
+    const s = open();
+    s.append(fleet(1, 2));
+    s.flush();
+    s.close();
+    const db = new Database(dir.file('hub.db'));
+    db.prepare('DELETE FROM timelines').run();
+    db.close();
+    const reopened = open();
+    expect(() => contents(reopened)).toThrow(
+      /the chunk of .*host="h0".* is damaged \(the timeline .* is missing from the store\): restore the database/,
+    );
+    reopened.close();
+  });
+});
