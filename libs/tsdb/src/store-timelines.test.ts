@@ -16,9 +16,11 @@ const ALL = [{ type: '=~' as const, name: '__name__', value: '.+' }];
 const WINDOW = 2 * HOUR_MS;
 
 /** `hosts` hosts scraped every 10 s with ±250 ms jitter, 8 series each, over `hours`. */
-function fleet(hosts: number, hours: number, shareTimes = true): AppendSeries[] {
+type Series = AppendSeries & { timestamps: number[]; values: number[] };
+
+function fleet(hosts: number, hours: number, shareTimes = true): Series[] {
   const n = (hours * HOUR_MS) / 10_000;
-  const out: AppendSeries[] = [];
+  const out: Series[] = [];
   for (let h = 0; h < hosts; h++) {
     const rnd = seededRandom(h + 1);
     const jittered = () => Array.from({ length: n }, (_, i) => T0 + 1 + i * 10_000 + Math.round((rnd() - 0.5) * 500));
