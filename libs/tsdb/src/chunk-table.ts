@@ -106,8 +106,11 @@ export class ChunkTable {
     return Math.ceil(t / this.windowMs);
   }
 
-  /** Seals `count` samples (time-ordered, at least one) of a series as a chunk. */
-  insert(seriesId: number, timestamps: Float64Array, values: Float64Array, count: number): void {
+  /**
+   * Seals `count` samples (time-ordered, at least one) of a series as a chunk; returns the
+   * timeline it put the chunk on, if any.
+   */
+  insert(seriesId: number, timestamps: Float64Array, values: Float64Array, count: number): TimelineRef | undefined {
     const startMs = timestamps[0];
     const endMs = timestamps[count - 1];
     const window = this.windowOf(endMs);
@@ -115,16 +118,24 @@ export class ChunkTable {
     const last = this.stmt.lastKeyIn.get(base, base + CHUNK_SEQ_LIMIT) as number | null;
     let seq = last === null ? 0 : last - base + 1;
     if (seq >= CHUNK_SEQ_LIMIT) seq = this.compact(base);
-    const data = this.encode(window, timestamps, values, count);
+    const { data, timeline } = this.encode(window, timestamps, values, count);
     this.stmt.insert.run(base + seq, startMs - this.startOf(window), endMs - this.startOf(window), count, data);
     if (window < this.firstWindow) this.firstWindow = window;
     if (window > this.lastWindow) this.lastWindow = window;
+    return timeline;
   }
 
-  private encode(window: number, timestamps: Float64Array, values: Float64Array, count: number): Uint8Array {
-    const timeline = encodeTimeline(timestamps, count);
-    const ref = timeline.length >= MIN_SHARED_BYTES ? this.timelineFor(window, timeline) : undefined;
-    return ref === undefined ? encodeChunk(timestamps, values, count) : encodeChunkOnTimeline(values, count, ref);
+  private encode(
+    window: number,
+    timestamps: Float64Array,
+    values: Float64Array,
+    count: number,
+  ): { data: Uint8Array; timeline?: TimelineRef } {
+    const encoded = encodeTimeline(timestamps, count);
+    const timeline = encoded.length >= MIN_SHARED_BYTES ? this.timelineFor(window, encoded) : undefined;
+    return timeline === undefined
+      ? { data: encodeChunk(timestamps, values, count) }
+      : { data: encodeChunkOnTimeline(values, count, timeline), timeline };
   }
 
   /** The window's timeline with these bytes, written now if it is not there yet. */
@@ -198,7 +209,8 @@ export class ChunkTable {
     return Math.floor(key / TIMELINES_PER_WINDOW);
   }
 
-  private timelinesOf(window: number): TimelineLookup {
+  /** Finds the timelines chunks of window `window` (its index) name. */
+  timelinesOf(window: number): TimelineLookup {
     return (ref) => {
       const key = firstChunkKeyOf(window) + ref.ref;
       const cached = this.decoded.get(key);
@@ -238,7 +250,7 @@ export class ChunkTable {
       merged.timestamps[0] - start,
       merged.timestamps[n - 1] - start,
       n,
-      this.encode(window, merged.timestamps, merged.values, n),
+      this.encode(window, merged.timestamps, merged.values, n).data,
     );
     return 1;
   }
@@ -330,11 +342,19 @@ export class ChunkTable {
 
   /** Deletes every window ending at or before `cutoff`; returns the chunks deleted. */
   dropThrough(cutoff: number): number {
-    const below = firstChunkKeyOf(Math.floor(cutoff / this.windowMs) + 1);
-    const changes = this.stmt.dropBelow.run(below).changes;
-    const timelines = this.stmt.dropTimelinesBelow.run(below).changes;
-    if (changes || timelines) this.reload();
+    const changes = this.stmt.dropBelow.run(firstChunkKeyOf(Math.floor(cutoff / this.windowMs) + 1)).changes;
+    if (changes) this.reload();
     return changes;
+  }
+
+  /**
+   * Deletes the timelines of windows before index `window`. 1 m rollup rows take their
+   * sample times from timelines too and outlive raw chunks, so the rollups' retention
+   * decides; the timelines of windows that still hold chunks (cold storage that could not
+   * take them yet) stay whatever the caller says.
+   */
+  dropTimelinesBefore(window: number): void {
+    if (this.stmt.dropTimelinesBelow.run(firstChunkKeyOf(Math.min(window, this.firstWindow))).changes) this.reload();
   }
 
   /** Re-reads the bounds (after a rolled-back transaction or a deletion). */

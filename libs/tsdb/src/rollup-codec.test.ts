@@ -56,3 +56,53 @@ describe('decodeRollupRowInto', () => {
     out.columns.forEach((col, c) => expect(bits(col.subarray(5)), `column ${c}`).toEqual(bits(expected.columns[c])));
   });
 });
+
+describe('rollup rows on a timeline', () => {
+  // A row whose samples are a timeline's keeps only its value columns: counts and offsets
+  // come from the timeline's buckets, and decode to the very floats a full row gives.
+  const random = seededRandom(11);
+  const n = 720;
+  const ts = Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 10_000 + Math.round((random() - 0.5) * 500));
+  let v = 1000;
+  const values = Float64Array.from({ length: n }, () => (v = Math.round((v + random() * 5) * 100) / 100));
+  const timelineBuckets = rollupSamples(ts, new Float64Array(n), n, MINUTE_MS);
+  const ref = { ref: 3, checksum: 0xdeadbeef };
+  const minutesOf = (r: typeof ref) => {
+    expect(r).toEqual(ref);
+    return { checksum: 0xdeadbeef, buckets: timelineBuckets };
+  };
+
+  it.each(['counter', 'gauge'] as const)('decode a %s to what a row with its own times gives, in fewer bytes', (kind) => {
+    const scale = decimalScale(values, n);
+    const buckets = rollupSamples(ts, scaleValues(values, n, scale), n, MINUTE_MS);
+    const full = encodeRollupRow(buckets, kind, scale);
+    const onTimeline = encodeRollupRow(buckets, kind, scale, ref);
+    expect(onTimeline.length).toBeLessThan(full.length * 0.75);
+    const expected = decodeRollupRow(full).buckets;
+    const bits = (a: Float64Array) => Array.from(new Uint32Array(a.slice().buffer));
+    const got = decodeRollupRow(onTimeline, minutesOf).buckets;
+    got.columns.forEach((col, c) => expect(bits(col), `column ${c}`).toEqual(bits(expected.columns[c])));
+    const out = emptyBuckets(expected.length + 2);
+    expect(decodeRollupRowInto(onTimeline, out, 2, minutesOf)).toBe(expected.length);
+    expect(rollupRowLength(onTimeline, 1000)).toBe(expected.length);
+    out.columns.forEach((col, c) => expect(bits(col.subarray(2)), `column ${c}`).toEqual(bits(expected.columns[c])));
+  });
+
+  it('are refused without their timeline, against another one, or with other bucket ends', () => {
+    const buckets = rollupSamples(ts, values, n, MINUTE_MS);
+    const row = encodeRollupRow(buckets, 'gauge', -1, ref);
+    expect(() => decodeRollupRow(row)).toThrow(/takes its sample times from timeline 3, which the reader was not given/);
+    expect(() => decodeRollupRow(row, () => ({ checksum: 1, buckets: timelineBuckets }))).toThrow(
+      /has checksum 0x1 and \d+ buckets, not 0xdeadbeef and \d+/,
+    );
+    const shifted = rollupSamples(
+      Float64Array.from(ts, (t) => t + 60_000),
+      new Float64Array(n),
+      n,
+      MINUTE_MS,
+    );
+    expect(() => decodeRollupRow(row, () => ({ checksum: 0xdeadbeef, buckets: shifted }))).toThrow(
+      /bucket 0 ends at .*, its timeline's at/,
+    );
+  });
+});

@@ -4,18 +4,24 @@
 // as small differences (a counter's first value as the step from the previous bucket's
 // last...), which the chunk codec packs into a few bits. The row:
 //
-//   u8 format (1) | u8 kind (0 gauge, 1 counter) | i8 scale (-1: plain floats)
+//   u8 format (2, or 3 on a timeline) | u8 kind (0 gauge, 1 counter)
+//   | i8 scale (-1: plain floats)
 //   | u8 constant mask (bit k: kept column k holds one value throughout)
+//   | format 3 only: uvarint timeline ref | u32 LE timeline checksum
 //   | per constant column: tag 0 + zigzag varint, or tag 1 + f64 LE (see writeConstant)
 //   | columns chunk (the kept columns that are not constant)
 //
 // Constant columns (a regular scrape gives every bucket the same count and offsets) cost
-// a byte or two instead of a codec column.
+// a byte or two instead of a codec column. A 1 m row whose samples are exactly those of
+// a timeline (the window's one chunk is on it, and no staleness marker was left out) is
+// written in format 3: the bucket counts and the first and last sample offsets follow
+// from the timeline's times, so the row keeps only the value columns; with jittered
+// scrapes the offsets were most of the row.
 //
 // With scale e >= 0 a stored integer n stands for n / 10^e, bit-exact with the codec's
 // own decimal decoding.
 
-import { decodeColumns, encodeColumns, isStaleNaN } from '@metrics-hub/wire';
+import { decodeColumns, encodeColumns, isStaleNaN, type TimelineRef } from '@metrics-hub/wire';
 import {
   COUNT,
   emptyBuckets,
@@ -36,10 +42,23 @@ import type { SeriesKind } from '@metrics-hub/wire';
 
 // 2: constants carry a tag byte (in format 1 a varint starting 0xff read as a float).
 const FORMAT = 2;
+const FORMAT_ON_TIMELINE = 3;
 const KEPT: Record<SeriesKind, readonly number[]> = {
   counter: [COUNT, FIRST, LAST, RESETS, FIRST_OFFSET, LAST_OFFSET],
   gauge: [COUNT, SUM, MIN, MAX, LAST, FIRST_OFFSET, LAST_OFFSET],
 };
+/** The columns a timeline gives a format-3 row, and those the row stores itself. */
+const FROM_TIMELINE = [COUNT, FIRST_OFFSET, LAST_OFFSET] as const;
+const KEPT_ON_TIMELINE: Record<SeriesKind, readonly number[]> = {
+  counter: KEPT.counter.filter(isValueColumn),
+  gauge: KEPT.gauge.filter(isValueColumn),
+};
+
+/**
+ * The 1 m buckets of a timeline's samples, by the reference a row names (ends, counts and
+ * offsets filled), with the timeline's checksum; the store finds and caches them.
+ */
+export type TimelineMinutes = (ref: TimelineRef) => { checksum: number; buckets: RollupBuckets };
 const MAX_SCALE = 12;
 const SAFE = 2 ** 53;
 const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, e) => 10 ** e);
@@ -105,18 +124,23 @@ export function maskToKind(b: RollupBuckets, kind: SeriesKind): RollupBuckets {
  * Encodes buckets of a series of `kind`. `scale` says the value columns already hold
  * integers standing for n / 10^scale; -1 means plain floats.
  */
-export function encodeRollupRow(b: RollupBuckets, kind: SeriesKind, scale: number): Uint8Array {
-  const kept = KEPT[kind];
+export function encodeRollupRow(b: RollupBuckets, kind: SeriesKind, scale: number, timeline?: TimelineRef): Uint8Array {
+  const kept = timeline ? KEPT_ON_TIMELINE[kind] : KEPT[kind];
   const n = b.length;
   let columns = kept.map((c) => b.columns[c].subarray(0, n));
   let storedScale = scale;
   if (scale >= 0) {
-    const diffs = toDifferences(b, kind);
+    const diffs = toDifferences(b, kind, kept);
     if (diffs) columns = diffs;
     else storedScale = -1;
   }
   if (storedScale < 0 && scale >= 0) columns = columns.map((col, k) => (isValueColumn(kept[k]) ? divide(col, POW10[scale]) : col));
-  const head: number[] = [FORMAT, kind === 'counter' ? 1 : 0, storedScale & 0xff, 0];
+  const head: number[] = [timeline ? FORMAT_ON_TIMELINE : FORMAT, kind === 'counter' ? 1 : 0, storedScale & 0xff, 0];
+  if (timeline) {
+    writeUvarint(head, timeline.ref);
+    const c = timeline.checksum;
+    head.push(c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24);
+  }
   const varying: Float64Array[] = [];
   columns.forEach((col, k) => {
     if (n > 0 && isConstant(col)) {
@@ -148,17 +172,88 @@ function isConstant(col: Float64Array): boolean {
 function writeConstant(out: number[], v: number): void {
   if (Number.isSafeInteger(v) && Math.abs(v) < 2 ** 48 && !Object.is(v, -0)) {
     out.push(0);
-    let z = v < 0 ? -2 * v - 1 : 2 * v;
-    while (z >= 0x80) {
-      out.push((z % 0x80) | 0x80);
-      z = Math.floor(z / 0x80);
-    }
-    out.push(z);
+    writeUvarint(out, v < 0 ? -2 * v - 1 : 2 * v);
     return;
   }
   out.push(1);
   f64[0] = v;
   for (let b = 0; b < 8; b++) out.push(bytesOfF64[b]);
+}
+
+function writeUvarint(out: number[], z: number): void {
+  while (z >= 0x80) {
+    out.push((z % 0x80) | 0x80);
+    z = Math.floor(z / 0x80);
+  }
+  out.push(z);
+}
+
+function readUvarint(bytes: Uint8Array, at: number): { value: number; next: number } {
+  let z = 0;
+  let mul = 1;
+  let i = at;
+  for (;;) {
+    if (i >= bytes.length || i - at >= 8) throw new RollupFormatError('bad varint in row');
+    const byte = bytes[i++];
+    z += (byte & 0x7f) * mul;
+    mul *= 0x80;
+    if (byte < 0x80) return { value: z, next: i };
+  }
+}
+
+interface RowHead {
+  counter: boolean;
+  scale: number;
+  mask: number;
+  /** The columns the row stores (constant or in its chunk), in order. */
+  kept: readonly number[];
+  timeline: TimelineRef | null;
+  /** Where the constants start. */
+  pos: number;
+}
+
+function readRowHead(bytes: Uint8Array): RowHead {
+  if (bytes.length < 4 || (bytes[0] !== FORMAT && bytes[0] !== FORMAT_ON_TIMELINE)) {
+    throw new RollupFormatError(`unknown rollup row format ${bytes[0]}`);
+  }
+  const counter = bytes[1] === 1;
+  const head: RowHead = {
+    counter,
+    scale: (bytes[2] << 24) >> 24,
+    mask: bytes[3],
+    kept: KEPT[counter ? 'counter' : 'gauge'],
+    timeline: null,
+    pos: 4,
+  };
+  if (bytes[0] === FORMAT_ON_TIMELINE) {
+    head.kept = KEPT_ON_TIMELINE[counter ? 'counter' : 'gauge'];
+    const ref = readUvarint(bytes, 4);
+    const p = ref.next;
+    if (p + 4 > bytes.length) throw new RollupFormatError('row ends inside its timeline checksum');
+    head.timeline = { ref: ref.value, checksum: (bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24)) >>> 0 };
+    head.pos = p + 4;
+  }
+  return head;
+}
+
+/**
+ * Copies counts and offsets into `out` from bucket `at` on, from the buckets of the
+ * timeline the row names; their ends must be the row's.
+ */
+function fillFromTimeline(ref: TimelineRef, minutesOf: TimelineMinutes | undefined, out: RollupBuckets, at: number, n: number): void {
+  if (minutesOf === undefined)
+    throw new RollupFormatError(`the row takes its sample times from timeline ${ref.ref}, which the reader was not given`);
+  const { checksum, buckets } = minutesOf(ref);
+  if (checksum !== ref.checksum || buckets.length !== n) {
+    throw new RollupFormatError(
+      `the row's timeline ${ref.ref} has checksum 0x${checksum.toString(16)} and ${buckets.length} buckets, not 0x${ref.checksum.toString(16)} and ${n}`,
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    if (buckets.ends[i] !== out.ends[at + i])
+      throw new RollupFormatError(`the row's bucket ${i} ends at ${out.ends[at + i]}, its timeline's at ${buckets.ends[i]}`);
+  }
+  for (const c of FROM_TIMELINE) out.columns[c].set(buckets.columns[c].subarray(0, n), at);
 }
 
 function readConstant(bytes: Uint8Array, at: number): { value: number; next: number } {
@@ -169,28 +264,16 @@ function readConstant(bytes: Uint8Array, at: number): { value: number; next: num
     return { value: f64[0], next: at + 9 };
   }
   if (bytes[at] !== 0) throw new RollupFormatError(`unknown constant tag ${bytes[at]}`);
-  let z = 0;
-  let mul = 1;
-  let i = at + 1;
-  for (;;) {
-    if (i >= bytes.length || i - at > 8) throw new RollupFormatError('bad constant in row');
-    const byte = bytes[i++];
-    z += (byte & 0x7f) * mul;
-    mul *= 0x80;
-    if (byte < 0x80) break;
-  }
-  return { value: z % 2 === 1 ? -(z + 1) / 2 : z / 2, next: i };
+  const { value: z, next } = readUvarint(bytes, at + 1);
+  return { value: z % 2 === 1 ? -(z + 1) / 2 : z / 2, next };
 }
 
 /** Decodes a row into float buckets; columns the row does not keep are NaN. */
-export function decodeRollupRow(bytes: Uint8Array): { kind: SeriesKind; buckets: RollupBuckets } {
-  if (bytes.length < 4 || bytes[0] !== FORMAT) throw new RollupFormatError(`unknown rollup row format ${bytes[0]}`);
-  const kind: SeriesKind = bytes[1] === 1 ? 'counter' : 'gauge';
-  const scale = (bytes[2] << 24) >> 24;
-  const mask = bytes[3];
-  const kept = KEPT[kind];
+export function decodeRollupRow(bytes: Uint8Array, minutesOf?: TimelineMinutes): { kind: SeriesKind; buckets: RollupBuckets } {
+  const { counter, scale, mask, kept, timeline, pos } = readRowHead(bytes);
+  const kind: SeriesKind = counter ? 'counter' : 'gauge';
   const constants = new Map<number, number>();
-  let at = 4;
+  let at = pos;
   for (let k = 0; k < kept.length; k++) {
     if (!(mask & (1 << k))) continue;
     const c = readConstant(bytes, at);
@@ -210,6 +293,7 @@ export function decodeRollupRow(bytes: Uint8Array): { kind: SeriesKind; buckets:
     if (constant !== undefined) out.columns[c].fill(constant);
     else out.columns[c].set(d.columns[next++].subarray(0, d.count));
   });
+  if (timeline) fillFromTimeline(timeline, minutesOf, out, 0, d.count);
   if (scale >= 0) {
     fromDifferences(out, kind);
     for (const c of kept) if (isValueColumn(c)) out.columns[c] = divide(out.columns[c], POW10[scale]);
@@ -222,15 +306,12 @@ export function decodeRollupRow(bytes: Uint8Array): { kind: SeriesKind; buckets:
  * returns the number of buckets. `out` must have room for them (a 1 m row holds at most a
  * chunk window's minutes, a 1 h row a day's hours): a row that does not fit throws.
  */
-export function decodeRollupRowInto(bytes: Uint8Array, out: RollupBuckets, at: number): number {
-  if (bytes.length < 4 || bytes[0] !== FORMAT) throw new RollupFormatError(`unknown rollup row format ${bytes[0]}`);
-  const counter = bytes[1] === 1;
-  const scale = (bytes[2] << 24) >> 24;
-  const mask = bytes[3];
-  const kept = counter ? KEPT.counter : KEPT.gauge;
+export function decodeRollupRowInto(bytes: Uint8Array, out: RollupBuckets, at: number, minutesOf?: TimelineMinutes): number {
+  const head = readRowHead(bytes);
+  const { counter, scale, mask, kept, timeline } = head;
   const c = out.columns;
   const varying: Float64Array[] = [];
-  let pos = 4;
+  let pos = head.pos;
   let constants = 0;
   for (let k = 0; k < kept.length; k++) {
     if (mask & (1 << k)) {
@@ -250,6 +331,7 @@ export function decodeRollupRowInto(bytes: Uint8Array, out: RollupBuckets, at: n
   // Columns of bucketsFor share one array: filled once.
   for (let k = 0; k < unkept.length; k++) if (k === 0 || c[unkept[k]] !== c[unkept[k - 1]]) c[unkept[k]].fill(NaN, at, end);
   for (let k = 0, j = 0; k < kept.length; k++) if (mask & (1 << k)) c[kept[k]].fill(constantScratch[j++], at, end);
+  if (timeline) fillFromTimeline(timeline, minutesOf, out, at, n);
   if (scale >= 0) undoDifferences(c, counter, at, end, POW10[scale]);
   out.length = Math.max(out.length, end);
   return n;
@@ -279,11 +361,16 @@ export function bucketsFor(kind: SeriesKind, capacity: number): RollupBuckets {
  * room to allocate before decoding.
  */
 export function rollupRowLength(bytes: Uint8Array, atMost: number): number {
-  if (bytes.length < 4 || bytes[0] !== FORMAT) return atMost;
-  const kept = bytes[1] === 1 ? KEPT.counter : KEPT.gauge;
-  let pos = 4;
+  let head: RowHead;
+  try {
+    head = readRowHead(bytes);
+  } catch {
+    return atMost;
+  }
+  const kept = head.kept;
+  let pos = head.pos;
   for (let k = 0; k < kept.length; k++) {
-    if (!(bytes[3] & (1 << k))) continue;
+    if (!(head.mask & (1 << k))) continue;
     if (bytes[pos] === 1) pos += 9;
     else {
       pos++;
@@ -354,10 +441,9 @@ function divide(col: Float64Array, p: number): Float64Array {
 
 // Differences that make neighbouring values small: exact on integers, refused (null) when
 // a value is not a safe integer.
-function toDifferences(b: RollupBuckets, kind: SeriesKind): Float64Array[] | null {
+function toDifferences(b: RollupBuckets, kind: SeriesKind, kept: readonly number[]): Float64Array[] | null {
   const n = b.length;
   const c = b.columns;
-  const kept = KEPT[kind];
   const out = kept.map(() => new Float64Array(n));
   let prevLast = 0;
   for (let i = 0; i < n; i++) {

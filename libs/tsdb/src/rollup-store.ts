@@ -6,7 +6,7 @@
 // from the 1 m rows on read.
 
 import type Database from 'better-sqlite3';
-import { formatLabels } from '@metrics-hub/wire';
+import { formatLabels, isStaleNaN, type TimelineLookup, type TimelineRef } from '@metrics-hub/wire';
 import { StoreError } from './errors.ts';
 import {
   clipBuckets,
@@ -34,6 +34,7 @@ import {
   rollupRowLength,
   scaleValues,
   type SeriesKind,
+  type TimelineMinutes,
 } from './rollup-codec.ts';
 import { prepareRangeScan, scanRanges } from './key-ranges.ts';
 import { idRuns, rollupKey, rollupKeyParts } from './row-keys.ts';
@@ -44,6 +45,8 @@ export const DAY_MS = 24 * HOUR_MS;
 const EMPTY = new Uint8Array(0);
 const MIN_WINDOW_INDEX = -(2 ** 25);
 const MAX_WINDOW_INDEX = 2 ** 25 - 1;
+/** Timelines' 1 m buckets a reader keeps: a host's series, read one after another, share them. */
+const TIMELINE_MINUTES_CACHED = 512;
 
 /** Sealed raw samples of each series in (fromExclusive, to], merged (one read for them all). */
 export type RawReader = (states: readonly SeriesState[], fromExclusive: number, to: number) => SampleBlock[];
@@ -53,11 +56,15 @@ export class RollupStore {
 
   /** Per resolution, the first and last window_start present: reads never seek outside. */
   private readonly bounds = new Map<number, { first: number; last: number }>();
+  /** 1 m buckets of timelines, by window start and reference; checked against the checksum on use. */
+  private readonly timelineMinutes = new Map<string, { checksum: number; buckets: RollupBuckets }>();
 
+  /** `timelines` finds the timelines of a chunk window (by its index), as the chunks do. */
   constructor(
     db: Database.Database,
     private readonly windowMs: number,
     private readonly readRaw: RawReader,
+    private readonly timelines: (window: number) => TimelineLookup,
   ) {
     this.stmt = {
       put: db.prepare('INSERT OR REPLACE INTO rollups (key, data) VALUES (?, ?)'),
@@ -121,10 +128,15 @@ export class RollupStore {
     return out;
   }
 
-  /** Rewrites the rollups of the window ending at `windowEnd` from its sealed `samples`. */
-  windowSealed(state: SeriesState, kind: SeriesKind, windowEnd: number, samples: SampleBlock): void {
+  /**
+   * Rewrites the rollups of the window ending at `windowEnd` from its sealed `samples`;
+   * `timeline` when their times are exactly that timeline's (the window's one chunk is on it).
+   */
+  windowSealed(state: SeriesState, kind: SeriesKind, windowEnd: number, samples: SampleBlock, timeline?: TimelineRef): void {
     const windowStart = windowEnd - this.windowMs;
     if (samples.length === 0) return;
+    // Staleness markers are left out of buckets: then the timeline's times are not theirs.
+    const onTimeline = timeline !== undefined && !hasStaleMarker(samples) ? timeline : undefined;
     // Sums and differences of short decimals are exact on scaled integers, and pack small.
     const scale = decimalScale(samples.values, samples.length);
     const values = scale >= 0 ? scaleValues(samples.values, samples.length, scale) : samples.values;
@@ -132,7 +144,7 @@ export class RollupStore {
     // Data as sparse as the rollup would only be repeated by it: an empty row sends readers
     // to the raw chunks of this window instead.
     const dense = samples.length >= 2 * minutes.length;
-    this.put(MINUTE_MS, windowStart, state.id, dense ? encodeRollupRow(minutes, kind, scale) : EMPTY);
+    this.put(MINUTE_MS, windowStart, state.id, dense ? encodeRollupRow(minutes, kind, scale, onTimeline) : EMPTY);
     const dayStart = Math.floor(windowStart / DAY_MS) * DAY_MS;
     if (windowEnd === dayStart + DAY_MS || this.get(HOUR_MS, dayStart, state.id) !== undefined) {
       this.writeDay(state, kind, dayStart);
@@ -203,7 +215,7 @@ export class RollupStore {
         for (let k = 0; k < mine.length; k++) {
           const computed = raw[s]?.get(k);
           if (computed) copyBuckets(computed, all, all.length);
-          else all.length += decodeInto(mine[k].data, state, all, all.length);
+          else all.length += decodeInto(mine[k], state, all, all.length);
         }
         if (fromHead) copyBuckets(fromHead, all, all.length);
         yield clipBuckets(joinInPlace(all), mint, maxt);
@@ -273,12 +285,28 @@ export class RollupStore {
     return out;
   }
 
-  private decodeInto(data: Uint8Array, state: SeriesState, out: RollupBuckets, at: number): number {
+  private decodeInto(row: Row, state: SeriesState, out: RollupBuckets, at: number): number {
     try {
-      return decodeRollupRowInto(data, out, at);
+      return decodeRollupRowInto(row.data, out, at, this.minutesOf(row.window_start));
     } catch (e) {
       throw this.damaged(e, state);
     }
+  }
+
+  /** The 1 m buckets of the timelines of the chunk window starting at `windowStart`. */
+  private minutesOf(windowStart: number): TimelineMinutes {
+    return (ref) => {
+      const key = `${windowStart}:${ref.ref}`;
+      const cached = this.timelineMinutes.get(key);
+      if (cached !== undefined && cached.checksum === ref.checksum) return cached;
+      const timeline = this.timelines(windowStart / this.windowMs + 1)(ref);
+      const n = timeline.count;
+      const found = { checksum: timeline.checksum, buckets: rollupSamples(timeline.timestamps, new Float64Array(n), n, MINUTE_MS) };
+      this.timelineMinutes.delete(key);
+      this.timelineMinutes.set(key, found);
+      if (this.timelineMinutes.size > TIMELINE_MINUTES_CACHED) this.timelineMinutes.delete(this.timelineMinutes.keys().next().value!);
+      return found;
+    };
   }
 
   /**
@@ -325,16 +353,17 @@ export class RollupStore {
       parts.push(
         row.data.byteLength === 0
           ? maskToKind(bucketsOfRaw(this.readRaw([state], row.window_start, row.window_start + this.windowMs)[0], MINUTE_MS), kind)
-          : this.decode(row.data, state),
+          : this.decode(row.data, state, row.window_start),
       );
     }
     if (rows.length === 0) return { buckets: emptyBuckets(), from: to, to };
     return { buckets: concatBuckets(parts), from: rows[0].window_start, to: rows[rows.length - 1].window_start + this.windowMs };
   }
 
-  private decode(data: Uint8Array, state: SeriesState): RollupBuckets {
+  /** Decodes a row; `windowStart` of a 1 m row, whose times may be a timeline's. */
+  private decode(data: Uint8Array, state: SeriesState, windowStart?: number): RollupBuckets {
     try {
-      return decodeRollupRow(data).buckets;
+      return decodeRollupRow(data, windowStart === undefined ? undefined : this.minutesOf(windowStart)).buckets;
     } catch (e) {
       throw this.damaged(e, state);
     }
@@ -360,6 +389,12 @@ interface Row {
 export function bucketsOfRaw(block: SampleBlock, resolution: number): RollupBuckets {
   const minutes = rollupSamples(block.timestamps, block.values, block.length, MINUTE_MS);
   return resolution === MINUTE_MS ? minutes : coarsen(minutes, resolution);
+}
+
+function hasStaleMarker(samples: SampleBlock): boolean {
+  const v = samples.values;
+  for (let i = 0; i < samples.length; i++) if (v[i] !== v[i] && isStaleNaN(v[i])) return true;
+  return false;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

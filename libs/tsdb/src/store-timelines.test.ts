@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@metrics-hub/testing';
-import { STALE_NAN } from '@metrics-hub/wire';
+import { isStaleNaN, STALE_NAN } from '@metrics-hub/wire';
 import { HOUR_MS } from './rollup.ts';
 import type { AppendSeries, TimeSeriesStore } from './store.ts';
 import { StoreReplica } from './store-replica.ts';
@@ -16,7 +16,8 @@ const ALL = [{ type: '=~' as const, name: '__name__', value: '.+' }];
 const WINDOW = 2 * HOUR_MS;
 
 /** `hosts` hosts scraped every 10 s with ±250 ms jitter, 8 series each, over `hours`. */
-type Series = AppendSeries & { timestamps: number[]; values: number[] };
+// Values in a typed array: a plain array of doubles may lose the staleness marker's payload.
+type Series = AppendSeries & { timestamps: number[]; values: Float64Array };
 
 function fleet(hosts: number, hours: number, shareTimes = true): Series[] {
   const n = (hours * HOUR_MS) / 10_000;
@@ -27,7 +28,7 @@ function fleet(hosts: number, hours: number, shareTimes = true): Series[] {
     const ts = jittered();
     for (let k = 0; k < 8; k++) {
       let x = 100 * k;
-      const values = Array.from({ length: n }, () => (x = Math.round((x + rnd() * 5) * 100) / 100));
+      const values = Float64Array.from({ length: n }, () => (x = Math.round((x + rnd() * 5) * 100) / 100));
       if (k === 3) values[17] = STALE_NAN;
       out.push({ labels: { __name__: `m${k}`, host: `h${h}` }, timestamps: shareTimes ? ts : jittered(), values });
     }
@@ -41,7 +42,7 @@ function contents(s: Pick<TimeSeriesStore, 'select'>): Map<string, string> {
     out.set(
       JSON.stringify(x.labels),
       readAll(x)
-        .map(([t, v]) => `${t}=${Object.is(v, STALE_NAN) ? 'stale' : v}`)
+        .map(([t, v]) => `${t}=${isStaleNaN(v) ? 'stale' : v}`)
         .join(),
     );
   }
@@ -52,10 +53,7 @@ function expected(batch: AppendSeries[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const x of batch) {
     const values = Float64Array.from(x.values);
-    out.set(
-      JSON.stringify(x.labels),
-      Array.from(x.timestamps, (t, i) => `${t}=${Object.is(values[i], STALE_NAN) ? 'stale' : values[i]}`).join(),
-    );
+    out.set(JSON.stringify(x.labels), Array.from(x.timestamps, (t, i) => `${t}=${isStaleNaN(values[i]) ? 'stale' : values[i]}`).join());
   }
   return out;
 }
@@ -73,7 +71,7 @@ const timelineRows = () => keysOf('timelines');
 const windowsOf = (table: 'timelines' | 'chunks') => [...new Set(keysOf(table).map((k) => Math.floor(k / 2 ** 31)))];
 
 describe('timelines', () => {
-  it('keep the shared timestamps of a window once: the same samples in fewer bytes', () => {
+  it('keep the shared timestamps of a window once: the same samples, and smaller chunks and rollups', () => {
     const shared = open();
     const batch = fleet(4, 6);
     shared.append(batch);
@@ -81,16 +79,32 @@ describe('timelines', () => {
     expect(contents(shared)).toEqual(expected(batch));
     // 4 hosts, three full 2 h windows plus the sample at the last window's edge.
     expect(timelineRows()).toHaveLength(4 * 3);
-    const sharedBytes = shared.stats().chunkBytes;
+    const { chunkBytes: sharedBytes, rollupBytes: sharedRollups } = shared.stats();
     shared.close();
 
     const apart = open({ path: dir.file('apart.db') });
     apart.append(fleet(4, 6, false));
     apart.flush();
-    const apartBytes = apart.stats().chunkBytes;
+    const { chunkBytes: apartBytes, rollupBytes: apartRollups } = apart.stats();
     apart.close();
     // Jittered timestamps cost about as much as the values: 8 series sharing them save ~7/8 of that.
     expect(sharedBytes).toBeLessThan(apartBytes * 0.7);
+    // Rollups do not depend on sharing: a series' own timeline serves its rows as well.
+    expect(Math.abs(sharedRollups - apartRollups)).toBeLessThan(apartRollups * 0.05);
+    // 1 m rollup rows take counts and sample offsets from the timelines (format 3), but
+    // where a staleness marker was left out of the buckets (m3's first window).
+    const db = new Database(dir.file('hub.db'), { readonly: true });
+    const rows = db
+      .prepare(
+        'SELECT s.labels AS labels, r.key AS key, substr(r.data, 1, 1) AS format FROM rollups r JOIN series s ON s.id = r.key % 33554432 WHERE r.key < 2251799813685248 AND length(r.data) > 0',
+      )
+      .all() as { labels: string; key: number; format: Uint8Array }[];
+    db.close();
+    // Three full windows per series (the fourth holds one sample: its row is left empty).
+    expect(rows.length).toBe(4 * 8 * 3);
+    const windowOf = (key: number) => Math.floor(key / 2 ** 25);
+    const firstWindow = Math.min(...rows.map((r) => windowOf(r.key)));
+    for (const r of rows) expect(r.format[0], r.labels).toBe(r.labels.includes('"m3"') && windowOf(r.key) === firstWindow ? 2 : 3);
   });
 
   it('are read back by a replica and after a restart, and written once per window however chunks arrive', () => {
@@ -116,17 +130,28 @@ describe('timelines', () => {
     s.close();
   });
 
-  it('go with their windows when retention drops them', () => {
-    const s = open({ outOfOrderWindowMs: HOUR_MS, retention: { rawMs: 4 * HOUR_MS, rollup1mMs: 4 * HOUR_MS, rollup1hMs: 4 * HOUR_MS } });
-    s.append(fleet(2, 10));
+  it('stay while 1 m rollups name them, after raw retention took the chunks, and go with the rollups', () => {
+    const s = open({ outOfOrderWindowMs: HOUR_MS, retention: { rawMs: 4 * HOUR_MS, rollup1mMs: 8 * HOUR_MS, rollup1hMs: 8 * HOUR_MS } });
+    const batch = fleet(2, 16);
+    s.append(batch);
     s.flush();
     s.applyRetention();
-    // Of the six windows written, those ending 4 h or more before the newest sample are
-    // gone (appends run retention as they go), their timelines with them.
     const first = Math.ceil(T0 / WINDOW);
-    expect(windowsOf('chunks')).toEqual([first + 3, first + 4, first + 5]);
-    expect(windowsOf('timelines')).toEqual(windowsOf('chunks'));
-    expect(contents(s).size).toBe(16);
+    // Raw: windows ending more than 4 h before the newest sample (T0 + 16 h).
+    expect(windowsOf('chunks')).toEqual([first + 6, first + 7, first + 8]);
+    // 1 m rows (keyed by window start) from 10 h back, and the timelines of their windows.
+    const rollupWindows = windowsOf('timelines');
+    expect(rollupWindows).toEqual([first + 4, first + 5, first + 6, first + 7, first + 8]);
+    // Their buckets still read: counts and offsets come from the timelines.
+    const from = T0 + 6 * HOUR_MS;
+    const buckets = [...(s.selectBuckets(ALL, from, T0 + 12 * HOUR_MS, 60_000) ?? [])];
+    expect(buckets).toHaveLength(16);
+    const m0 = buckets.find((b) => b.labels.__name__ === 'm0' && b.labels.host === 'h0')!.buckets;
+    const raw = batch.find((x) => x.labels?.__name__ === 'm0' && x.labels?.host === 'h0')!;
+    const inFirstMinute = raw.timestamps.filter((t) => t > from && t <= from + 60_000);
+    expect(m0.ends[0]).toBe(from + 60_000);
+    expect(m0.columns[0][0]).toBe(inFirstMinute.length);
+    expect(m0.columns[7][0]).toBe(from + 60_000 - inFirstMinute[0]);
     s.close();
   });
 

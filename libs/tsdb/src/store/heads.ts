@@ -2,6 +2,7 @@
 // its window's rollups rebuilt) when it fills, crosses a window, sits idle or pins too much
 // of the write-ahead table; late samples are flushed as chunks of the windows they touch.
 
+import type { TimelineRef } from '@metrics-hub/wire';
 import type { ChunkRow } from '../chunk-table.ts';
 import { MINUTE_MS } from '../rollup.ts';
 import { clipBlock, mergeBlocks, type SampleBlock } from '../sample-merge.ts';
@@ -30,10 +31,10 @@ export function sealHead(st: StoreState, state: SeriesState): void {
   st.sealedSinceTruncate = true;
   const ts = head.timestamps.subarray(0, n);
   const vs = head.values.subarray(0, n);
-  st.chunks.insert(state.id, ts, vs, n);
+  const timeline = st.chunks.insert(state.id, ts, vs, n);
   state.sealedMaxT = ts[n - 1];
   st.stmt.updateSealed.run(state.sealedMaxT, state.id);
-  rebuildRollups(st, state, state.headWindowEnd, { timestamps: ts, values: vs, length: n });
+  rebuildRollups(st, state, state.headWindowEnd, { timestamps: ts, values: vs, length: n }, timeline);
   head.clear();
 }
 
@@ -70,11 +71,19 @@ export function sealAll(st: StoreState): void {
  * Recomputes the rollups of one chunk window from all sealed samples in it, so that
  * partial seals and late samples can never leave a rollup that disagrees with raw data.
  */
-function rebuildRollups(st: StoreState, state: SeriesState, windowEnd: number, justSealed: SampleBlock | undefined): void {
+function rebuildRollups(
+  st: StoreState,
+  state: SeriesState,
+  windowEnd: number,
+  justSealed: SampleBlock | undefined,
+  timeline?: TimelineRef,
+): void {
   const windowStart = windowEnd - st.options.chunkWindowMs;
   const rows = st.chunks.inRange(state.id, windowStart + 1, windowEnd);
-  const samples = justSealed && rows.length === 1 ? justSealed : mergeRows(st, state, rows, windowStart, windowEnd);
-  st.rollups.windowSealed(state, kindOf(st, state), windowEnd, samples);
+  const alone = justSealed !== undefined && rows.length === 1;
+  const samples = alone ? justSealed : mergeRows(st, state, rows, windowStart, windowEnd);
+  // The window's one chunk is on a timeline: the rollup row can take its sample times from it too.
+  st.rollups.windowSealed(state, kindOf(st, state), windowEnd, samples, alone ? timeline : undefined);
 }
 
 /** Sealed samples of a series in (fromExclusive, to], merged. */

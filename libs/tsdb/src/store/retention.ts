@@ -28,10 +28,15 @@ export function applyRetention(st: StoreState): { chunksDropped: number; seriesD
   st.db.transaction(() => {
     // With cold storage, chunks leave the store only once their day is archived.
     if (!st.archive) chunksDropped = st.chunks.dropThrough(newest - rawMs);
-    st.rollups.dropBefore(newest - rollup1mMs - st.options.chunkWindowMs, hourCutoff, (id) => {
+    const minuteCutoff = newest - rollup1mMs - st.options.chunkWindowMs;
+    st.rollups.dropBefore(minuteCutoff, hourCutoff, (id) => {
       const state = st.states.get(id);
       return state && { state, kind: kindOf(st, state) };
     });
+    // 1 m rows are left from window start ceil(minuteCutoff / W) * W on: the chunk window
+    // after that index (windows are indexed by their end) is the oldest whose timelines
+    // they may name.
+    st.chunks.dropTimelinesBefore(Math.ceil(minuteCutoff / st.options.chunkWindowMs) + 1);
     // A series whose newest sample is older than the longest-kept rollup has no data left
     // (with cold storage, once its chunks are in the archive: archiving reads the series here).
     // Not while a journal row still holds samples of it (sealed, the row kept for other

@@ -76,6 +76,7 @@ export function createStoreState(
   options: ResolvedOptions,
   readSealed: (st: StoreState, states: readonly SeriesState[], fromExclusive: number, to: number) => SampleBlock[],
 ): StoreState {
+  const chunks = new ChunkTable(db, options.chunkWindowMs);
   const st: StoreState = {
     options,
     db,
@@ -91,8 +92,13 @@ export function createStoreState(
     closed: false,
     counters: { tooOld: 0, tooFarAhead: 0, conflicts: 0, cardinality: 0, invalid: 0, duplicates: 0, outOfOrder: 0 },
     stmt: prepareStatements(db),
-    chunks: new ChunkTable(db, options.chunkWindowMs),
-    rollups: new RollupStore(db, options.chunkWindowMs, (states, from, to) => readSealed(st, states, from, to)),
+    chunks,
+    rollups: new RollupStore(
+      db,
+      options.chunkWindowMs,
+      (states, from, to) => readSealed(st, states, from, to),
+      (window) => chunks.timelinesOf(window),
+    ),
     familyTypes: new Map(),
     archivedThrough: -Infinity,
     closedThrough: -Infinity,
