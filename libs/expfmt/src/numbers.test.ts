@@ -168,6 +168,20 @@ describe('timestamps', () => {
       expect(parseSecondsTimestamp(formatSeconds(ms))).toBe(ms);
     }
   });
+
+  it('writes whole milliseconds as the decimal point moved three places, trailing zeros dropped', () => {
+    // The oracle works on the integer's digits as text.
+    const moved = (ms: number) => {
+      const digits = String(Math.abs(ms)).padStart(4, '0');
+      const text = `${digits.slice(0, -3)}.${digits.slice(-3)}`.replace(/0+$/, '').replace(/\.$/, '');
+      return (ms < 0 ? '-' : '') + text;
+    };
+    let seed = 7;
+    const next = (below: number) => (seed = (seed * 48271) % 2147483647) % below;
+    const cases = [0, 10, 50, 100, 120, 105, 7, 1000, 1010, 1100, -5, -50, -500];
+    for (let i = 0; i < 5000; i++) cases.push((next(2) ? 1 : -1) * (next(1e6) * 1e7 + next(1e7)) * 10 ** next(3));
+    for (const ms of cases) expect(formatSeconds(ms), String(ms)).toBe(moved(ms));
+  });
 });
 
 describe("Go's float formatting (strconv.FormatFloat(v, 'g', -1, 64))", () => {

@@ -261,7 +261,18 @@ export function formatMillis(ms: number): string {
  * 1520879607789 -> `1520879607.789`, -3982045 -> `-3982.045`, 5000 -> `5`.
  */
 export function formatSeconds(ms: number): string {
-  if (ms === 0) return '0';
+  // Whole milliseconds (every stored timestamp): the seconds and up to three decimals,
+  // with integer arithmetic; an export writes one per sample.
+  if (Number.isSafeInteger(ms)) {
+    const sign = ms < 0 ? '-' : '';
+    const abs = ms < 0 ? -ms : ms;
+    const whole = Math.floor(abs / 1000);
+    const r = abs - whole * 1000;
+    if (r === 0) return sign + whole;
+    if (r % 100 === 0) return `${sign}${whole}.${r / 100}`;
+    if (r % 10 === 0) return `${sign}${whole}.${r < 100 ? '0' : ''}${r / 10}`;
+    return `${sign}${whole}.${r < 10 ? '00' : r < 100 ? '0' : ''}${r}`;
+  }
   const negative = ms < 0;
   const abs = negative ? -ms : ms;
   // Shortest digits and decimal exponent of the milliseconds, then shift by three.

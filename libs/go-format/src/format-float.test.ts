@@ -56,6 +56,27 @@ describe('FormatFloat as callers use it', () => {
   });
 });
 
+describe("'g' -1 of large values", () => {
+  // Values from 1e6 up (byte counters) take a fast path; it must give what the general
+  // shortest-digits path gives, which writes %e exactly as %g does at these exponents.
+  it('gives the same digits and exponent as the general path', () => {
+    let seed = 3;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const values = [1e6, 1234567, 8589934592, 1.5e20, 9.999999999999999e20, 2 ** 53, 2 ** 53 + 2, 1e6 + 0.5, 4096 * 2 ** 20];
+    for (let i = 0; i < 5000; i++) {
+      const exp = 6 + Math.floor(next() * 15);
+      const x = next() * 10 ** exp + 10 ** exp;
+      values.push(i % 3 === 0 ? Math.round(x) : i % 3 === 1 ? Math.round(x * 100) / 100 : x);
+    }
+    for (const x of values.filter((v) => v < 1e21)) {
+      expect(formatFloat(x, 'g', -1), String(x)).toBe(formatFloat(x, 'e', -1));
+      expect(formatFloat(-x, 'G', -1), String(-x)).toBe(formatFloat(-x, 'E', -1));
+    }
+    expect(formatFloat(8589934592, 'g', -1)).toBe('8.589934592e+09');
+    expect(formatFloat(-1.5e20, 'g', -1)).toBe('-1.5e+20');
+  });
+});
+
 describe("Go's ftoa_test.go table", () => {
   const below1e23 = 99999999999999974834176;
   const above1e23 = 100000000000000008388608;

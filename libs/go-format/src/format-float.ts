@@ -131,6 +131,22 @@ function fmtX(x: number, prec: number, upper: boolean): string {
 export type FloatFormat = 'e' | 'E' | 'f' | 'g' | 'G' | 'b' | 'x' | 'X';
 
 /** strconv.FormatFloat(x, fmt, prec, 64); prec −1 means the shortest digits that round-trip. */
+/**
+ * Shortest %g of 1e6 <= |x| < 1e21, where JavaScript writes plain digits with at most a
+ * fraction: the same shortest digits as Go, moved into `d.ddde+XX`.
+ */
+function largeShortestG(x: number, abs: number, e: 'e' | 'E'): string {
+  const text = String(abs);
+  const point = text.indexOf('.');
+  const exp = (point < 0 ? text.length : point) - 1;
+  let digits = point < 0 ? text : text.slice(0, point) + text.slice(point + 1);
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
+  digits = digits.slice(0, end);
+  const mantissa = end === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
+  return `${x < 0 ? '-' : ''}${mantissa}${e}+${exp < 10 ? '0' : ''}${exp}`;
+}
+
 export function formatFloat(x: number, fmt: FloatFormat, prec: number): string {
   if (x !== x) return 'NaN';
   if (x === Infinity) return '+Inf';
@@ -140,6 +156,8 @@ export function formatFloat(x: number, fmt: FloatFormat, prec: number): string {
     // common case, and count_values formats every sample this way.
     const abs = x < 0 ? -x : x;
     if (fmt === 'f' ? abs >= 1e-6 && abs < 1e21 : (fmt === 'g' || fmt === 'G') && abs >= 1e-4 && abs < 1e6) return String(x);
+    // Large values (byte counters): JavaScript's digits, in Go's exponent form.
+    if ((fmt === 'g' || fmt === 'G') && abs >= 1e6 && abs < 1e21) return largeShortestG(x, abs, fmt === 'G' ? 'E' : 'e');
   }
   if (fmt === 'b') return fmtB(x);
   if (fmt === 'x' || fmt === 'X') return fmtX(x, prec, fmt === 'X');

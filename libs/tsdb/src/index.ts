@@ -2,6 +2,7 @@ export { TimeSeriesStore } from './store.ts';
 export { StoreReplica, type ReplicaOptions } from './store-replica.ts';
 export type {
   AppendSeries,
+  AppendOptions,
   AppendResult,
   AppendedSeries,
   AppendObserver,

@@ -13,7 +13,7 @@ import type { LabelMatcher, Labels } from '@metrics-hub/wire';
 import { resolveOptions, type ResolvedOptions, type StoreOptions } from './options.ts';
 import type { HOUR_MS, MINUTE_MS } from './rollup.ts';
 import { openDatabase } from './schema.ts';
-import { append, latestAcceptedMs, observeAppends } from './store/append.ts';
+import { append, latestAcceptedMs, observeAppends, sealUnjournaled } from './store/append.ts';
 import { archiveSettled, archiveStatus, openColdArchive, verifyArchive } from './store/archiving.ts';
 import { readSealedMany, sealAll } from './store/heads.ts';
 import { readMetadata, setMetadata } from './store/metadata.ts';
@@ -23,6 +23,7 @@ import { assertOpen, createStoreState, translate, type StoreState } from './stor
 import { saveCounters, stats } from './store/stats.ts';
 import type {
   AppendObserver,
+  AppendOptions,
   AppendResult,
   AppendSeries,
   ArchiveOutcome,
@@ -39,6 +40,7 @@ import { loadStore, truncateWal } from './store/wal.ts';
 
 export type {
   AppendSeries,
+  AppendOptions,
   AppendResult,
   AppendedSeries,
   AppendObserver,
@@ -114,8 +116,16 @@ export class TimeSeriesStore {
    * Appends samples in one transaction. `inTransaction` runs inside it, so that what a
    * caller records about the append (the hub's delivery ledger) commits with it or not at all.
    */
-  append(batch: readonly AppendSeries[], options: { inTransaction?: () => void } = {}): AppendResult {
+  append(batch: readonly AppendSeries[], options: AppendOptions = {}): AppendResult {
     return append(this.st, batch, options);
+  }
+
+  /**
+   * Seals what unjournaled appends (`journaled: false`) left in memory: once it returns,
+   * those samples survive the process being killed without the caller's redo log.
+   */
+  sealUnjournaled(): void {
+    sealUnjournaled(this.st);
   }
 
   /**

@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Hub } from '../hub.ts';
 import { testHubConfig } from '../testing/test-hub-config.ts';
 
@@ -40,8 +40,11 @@ describe('hub data endpoints', () => {
     ]);
     const bad = await fetch(`${base}/export?format=csv-long&selector=${encodeURIComponent('temp{')}`);
     expect(bad.status).toBe(400);
-    // Written to a file before it is sent (never held whole in memory), which then goes.
-    expect(readdirSync(join(dir, 'imports')).filter((f) => f.startsWith('export-'))).toEqual([]);
+    // Written to a file before it is sent (never held whole in memory), which then goes: once
+    // the server is done sending, a moment after the client has read the last byte.
+    await vi.waitFor(() => expect(readdirSync(join(dir, 'imports')).filter((f) => f.startsWith('export-'))).toEqual([]), {
+      timeout: 5000,
+    });
   });
 
   it('imports exposition text all or nothing: a bad line names itself and nothing is stored', async () => {

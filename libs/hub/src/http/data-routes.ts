@@ -85,10 +85,18 @@ export function createDataRoutes(d: DataRoutesDeps): (req: IncomingMessage, res:
         try {
           exportSelection(
             d.store,
-            { format, selection: selector ? { selector } : { query: query!, stepMs }, startMs, endMs, engine: d.engine },
+            // Megabyte pieces: a file write per 64 KB cost a tenth of an export's time.
+            {
+              format,
+              selection: selector ? { selector } : { query: query!, stepMs },
+              startMs,
+              endMs,
+              engine: d.engine,
+              chunkChars: 1 << 20,
+            },
             (chunk) => {
               const b = Buffer.from(chunk);
-              writeSync(fd, b);
+              for (let at = 0; at < b.length; ) at += writeSync(fd, b, at);
               bytes += b.length;
             },
           );

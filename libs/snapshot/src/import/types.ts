@@ -1,10 +1,13 @@
 // The contract of an import: what it writes into, what it is told, what it reports.
 
-import type { AppendSeries, MetricMetadata } from '@metrics-hub/tsdb';
+import type { AppendOptions, AppendSeries, MetricMetadata } from '@metrics-hub/tsdb';
 
 /** Where imported samples go; TimeSeriesStore satisfies it. */
 export interface Appender {
-  append(batch: readonly AppendSeries[]): {
+  append(
+    batch: readonly AppendSeries[],
+    options?: Pick<AppendOptions, 'journaled'>,
+  ): {
     rejected: { index: number; reason: string }[];
     appended?: number;
     duplicates?: number;
@@ -14,6 +17,11 @@ export interface Appender {
   };
   /** HELP/TYPE/UNIT of a family; optional for appenders without metadata. */
   setMetadata?(metric: string, meta: MetricMetadata): void;
+  /**
+   * Where an appender has it, a staged import appends with `journaled: false` (its staging
+   * file is the redo log) and calls this before deleting the staging file.
+   */
+  sealUnjournaled?(): void;
 }
 
 export type ImportFormat = 'prometheus' | 'openmetrics' | 'mhb-json';

@@ -1,17 +1,19 @@
 // Appends: each series of a batch is resolved (or created, within the cardinality limits),
 // its samples sorted into the head, the late-sample buffer or the refused counts, and
 // everything accepted is written as one write-ahead row, all in one SQLite transaction.
+// An append whose caller keeps its own redo log (an import's staging file) may skip the
+// row: its series are then sealed by sealUnjournaled before the caller drops that log.
 
 import { canonicalLabels, formatLabels, labelsKey, labelsProblem, type Labels } from '@metrics-hub/wire';
 import { sameBits } from '../sample-buffer.ts';
 import { SeriesState } from '../series-state.ts';
 import { WalRecordBuilder } from '../wal-record.ts';
-import { appendInOrder, flushOutOfOrder, sealIdleHeads } from './heads.ts';
+import { appendInOrder, flushOutOfOrder, sealHead, sealIdleHeads } from './heads.ts';
 import { decodeStored } from './read.ts';
 import { applyRetention } from './retention.ts';
 import { assertOpen, clockedNewest, translate, type StoreState } from './state.ts';
 import { countAppend } from './stats.ts';
-import type { AppendedSeries, AppendObserver, AppendResult, AppendSeries } from './types.ts';
+import type { AppendedSeries, AppendObserver, AppendOptions, AppendResult, AppendSeries } from './types.ts';
 import { reloadAfterFailure, truncateWal, writeWalRow } from './wal.ts';
 
 const OOO_FLUSH_SAMPLES = 512;
@@ -25,7 +27,7 @@ export function latestAcceptedMs(st: StoreState): number {
   return st.options.now() + st.options.maxFutureMs;
 }
 
-export function append(st: StoreState, batch: readonly AppendSeries[], options: { inTransaction?: () => void } = {}): AppendResult {
+export function append(st: StoreState, batch: readonly AppendSeries[], options: AppendOptions = {}): AppendResult {
   assertOpen(st);
   const result: AppendResult = {
     appended: 0,
@@ -40,7 +42,7 @@ export function append(st: StoreState, batch: readonly AppendSeries[], options: 
   };
   st.acceptThrough = latestAcceptedMs(st);
   const seq = st.nextSeq;
-  const wal = new WalRecordBuilder();
+  const wal = options.journaled === false ? undefined : new WalRecordBuilder();
   const touchedOoo: SeriesState[] = [];
   const observed: AppendedSeries[] | undefined = st.observers.size ? [] : undefined;
   const run = st.db.transaction(() => {
@@ -55,11 +57,14 @@ export function append(st: StoreState, batch: readonly AppendSeries[], options: 
         st.counters.invalid++;
         continue;
       }
-      wal.beginSeries(state.id);
+      wal?.beginSeries(state.id);
       const kept = observed && new SampleCollector(entry.values);
       const before = result.appended;
       appendSeriesSamples(st, state, entry, seq, wal, result, touchedOoo, kept);
-      if (result.appended > before) state.lastSeq = seq;
+      if (result.appended > before) {
+        state.lastSeq = seq;
+        if (!wal) st.unjournaled.add(state);
+      }
       if (kept?.length)
         observed!.push({
           labels: state.labels,
@@ -69,9 +74,8 @@ export function append(st: StoreState, batch: readonly AppendSeries[], options: 
     }
     if (observed?.length) for (const o of st.observers) o.appended(observed);
     options.inTransaction?.();
-    if (wal.sampleCount === 0) return;
-    const data = wal.encode();
-    writeWalRow(st, seq, data);
+    if (result.appended === 0) return;
+    if (wal) writeWalRow(st, seq, wal.encode());
     for (const state of touchedOoo) if (state.ooo.length >= OOO_FLUSH_SAMPLES) flushOutOfOrder(st, state, seq);
     sealIdleHeads(st);
   });
@@ -83,7 +87,8 @@ export function append(st: StoreState, batch: readonly AppendSeries[], options: 
     throw translate(st, e);
   }
   if (observed) for (const o of st.observers) o.settled(true);
-  if (wal.sampleCount > 0) st.nextSeq++;
+  // Unjournaled appends take a number too: a late-sample seal claims every row up to its seq.
+  if (result.appended > 0) st.nextSeq++;
   truncateWal(st);
   if (clockedNewest(st) - st.lastRetentionAt >= st.options.chunkWindowMs) applyRetention(st);
   countAppend(st, result);
@@ -95,7 +100,7 @@ function appendSeriesSamples(
   state: SeriesState,
   entry: AppendSeries,
   seq: number,
-  wal: WalRecordBuilder,
+  wal: WalRecordBuilder | undefined,
   result: AppendResult,
   touchedOoo: SeriesState[],
   kept?: SampleCollector,
@@ -117,7 +122,7 @@ function appendSeriesSamples(
     }
     if (t > state.maxT) {
       appendInOrder(st, state, t, v, seq);
-      wal.add(t, v, false);
+      wal?.add(t, v, false);
       kept?.add(i, t);
       result.appended++;
       if (t > st.newestT) st.newestT = t;
@@ -147,7 +152,7 @@ function appendSeriesSamples(
       state.oooFirstSeq = seq;
       touchedOoo.push(state);
     }
-    wal.add(t, v, true);
+    wal?.add(t, v, true);
     kept?.add(i, t);
     result.appended++;
     result.outOfOrder++;
@@ -256,4 +261,26 @@ function samplesProblem(entry: AppendSeries): string | undefined {
     if (typeof values[i] !== 'number') return `value #${i} is not a number`;
   }
   return undefined;
+}
+
+/**
+ * Seals the heads and late samples of every series that unjournaled appends reached, so
+ * that the file holds them without the caller's redo log.
+ */
+export function sealUnjournaled(st: StoreState): void {
+  assertOpen(st);
+  if (st.unjournaled.size === 0) return;
+  try {
+    st.db.transaction(() => {
+      for (const state of st.unjournaled) {
+        sealHead(st, state);
+        if (state.ooo.length) flushOutOfOrder(st, state, st.nextSeq - 1);
+      }
+    })();
+  } catch (e) {
+    reloadAfterFailure(st);
+    throw translate(st, e);
+  }
+  st.unjournaled.clear();
+  truncateWal(st);
 }

@@ -60,6 +60,8 @@ export interface StoreState {
   archiving: Promise<ArchiveOutcome> | undefined;
   lastArchiveError: string | undefined;
   readonly observers: Set<AppendObserver>;
+  /** Series holding samples of unjournaled appends in memory (append.ts, sealUnjournaled). */
+  readonly unjournaled: Set<SeriesState>;
   /**
    * Called by reads before they look at a series' head and late-sample buffer. A replica
    * (replica.ts) brings them up to its snapshot there; the writer's are always current.
@@ -105,6 +107,7 @@ export function createStoreState(
     archiving: undefined,
     lastArchiveError: undefined,
     observers: new Set(),
+    unjournaled: new Set(),
   };
   return st;
 }

@@ -135,6 +135,17 @@ export interface StoreTotals {
   rollupBytes: number;
 }
 
+export interface AppendOptions {
+  /** Runs inside the append's transaction (what the caller records commits with it or not at all). */
+  inTransaction?: () => void;
+  /**
+   * false: no write-ahead row; the caller keeps the samples in a redo log of its own (an
+   * import's staging file) and calls sealUnjournaled before dropping it. Until then a
+   * killed process loses them, and query workers do not see them.
+   */
+  journaled?: boolean;
+}
+
 export interface StoreStats {
   series: number;
   samples: number;

@@ -84,6 +84,8 @@ function replayRow(st: StoreState, seq: number, data: Uint8Array): void {
 /** After a failed write the heads may disagree with the file: rebuild them from it. */
 export function reloadAfterFailure(st: StoreState): void {
   st.states.clear();
+  // Unjournaled samples were only in memory: their caller's redo log has them still.
+  st.unjournaled.clear();
   st.index = new SeriesIndex();
   st.chunks.reload();
   st.rollups.reload();
