@@ -87,13 +87,19 @@ export async function hubImport(config: string, file: string): Promise<HubImport
   return { seconds, samples: Number(m[1]), series: Number(m[2]), output };
 }
 
-/** `hub export --format openmetrics` of every series in [startMs, endMs] into `out`; seconds from start to exit. */
-export async function hubExport(config: string, out: string, startMs: number, endMs: number): Promise<number> {
+/** `hub export --format <format>` of every series in [startMs, endMs] into `out`; seconds from start to exit. */
+export async function hubExport(
+  config: string,
+  out: string,
+  startMs: number,
+  endMs: number,
+  format: 'openmetrics' | 'mhb-json' = 'openmetrics',
+): Promise<number> {
   const t0 = performance.now();
   const args = [
     'export',
     '--format',
-    'openmetrics',
+    format,
     '--selector',
     '{__name__=~".+"}',
     '--start',

@@ -55,6 +55,11 @@ try {
   if (kept.samples !== om.samples) throw new Error(`the hub answers with ${kept.samples} samples; the file holds ${om.samples}`);
   const hubOut = join(work, 'hub-export.om');
   const exportSeconds = await hubExport(hub.config, hubOut, span.startMs, span.endMs);
+  // The hub's own lossless format: JSON lines of a series' timestamps and values, the
+  // shape of VictoriaMetrics' export (about the same size), where OpenMetrics spells a
+  // line per sample (almost five times the text).
+  const lossless = join(work, 'hub-export.mhb');
+  const losslessSeconds = await hubExport(hub.config, lossless, span.startMs, span.endMs, 'mhb-json');
   rows.push(
     [
       'hub: hub import',
@@ -62,8 +67,13 @@ try {
     ],
     ['hub: RSS while importing', `median ${mb(hubMemory.medianBytes)}, max ${mb(hubMemory.maxBytes)}`],
     ['hub: hub export', `${rate(om.samples, exportSeconds)} (${exportSeconds.toFixed(1)} s, ${mb(statSync(hubOut).size)} of OpenMetrics)`],
+    [
+      'hub: hub export --format mhb-json',
+      `${rate(om.samples, losslessSeconds)} (${losslessSeconds.toFixed(1)} s, ${mb(statSync(lossless).size)} of JSON lines)`,
+    ],
   );
   rmSync(hubOut);
+  rmSync(lossless);
   await hub.stop();
   running.splice(running.indexOf(hub), 1);
   const hubBytes = folderBytes(join(work, 'hub', 'data'));

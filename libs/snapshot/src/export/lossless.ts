@@ -14,6 +14,7 @@
 import type { MetricMetadata } from '@metrics-hub/tsdb';
 import { floatToHex, needsBits } from '../float-bits.ts';
 import type { ChunkedWriter } from './chunked-writer.ts';
+import { TimestampTexts } from './timestamp-texts.ts';
 import type { ExportSeries } from './selection.ts';
 
 export const LOSSLESS_FORMAT = 'mhb-json';
@@ -25,17 +26,16 @@ export function writeLossless(series: readonly ExportSeries[], metadata: Map<str
   for (const [metric, meta] of metadata) {
     if (names.has(metric)) out.add(`${JSON.stringify({ metadata: metric, type: meta.type, help: meta.help, unit: meta.unit })}\n`);
   }
+  const times = new TimestampTexts(String);
   for (const s of series) {
     const labels = JSON.stringify(s.labels);
     for (const block of s.blocks()) {
       if (block.length === 0) continue;
-      const ts: string[] = new Array(block.length);
       const vs: string[] = new Array(block.length);
       for (let i = 0; i < block.length; i++) {
-        ts[i] = String(block.timestamps[i]);
         vs[i] = needsBits(block.values[i]) ? `"${floatToHex(block.values, i)}"` : String(block.values[i]);
       }
-      out.add(`{"labels":${labels},"timestamps":[${ts.join(',')}],"values":[${vs.join(',')}]}\n`);
+      out.add(`{"labels":${labels},"timestamps":[${times.joined(block.timestamps, block.length)}],"values":[${vs.join(',')}]}\n`);
     }
   }
 }

@@ -17,6 +17,7 @@ import { formatFloat, formatSeconds } from '@metrics-hub/expfmt';
 import type { MetricMetadata } from '@metrics-hub/tsdb';
 import { isStaleNaN, type Labels } from '@metrics-hub/wire';
 import type { ChunkedWriter } from './chunked-writer.ts';
+import { TimestampTexts } from './timestamp-texts.ts';
 import type { ExportSeries } from './selection.ts';
 
 interface FamilyHeader {
@@ -28,6 +29,7 @@ interface FamilyHeader {
 
 export function writeOpenMetrics(series: readonly ExportSeries[], metadata: Map<string, MetricMetadata>, out: ChunkedWriter): void {
   let current: string | undefined;
+  const times = new TimestampTexts(formatSeconds);
   for (const s of series) {
     const name = s.labels.__name__ ?? '';
     if (name !== current) {
@@ -39,10 +41,11 @@ export function writeOpenMetrics(series: readonly ExportSeries[], metadata: Map<
     }
     const prefix = `${name + labelSet(s.labels)} `;
     for (const block of s.blocks()) {
+      const seconds = times.texts(block.timestamps, block.length);
       for (let i = 0; i < block.length; i++) {
         const v = block.values[i];
         if (isStaleNaN(v)) continue;
-        out.add(`${prefix}${formatFloat(v)} ${formatSeconds(block.timestamps[i])}\n`);
+        out.add(`${prefix}${formatFloat(v)} ${seconds[i]}\n`);
       }
     }
   }
