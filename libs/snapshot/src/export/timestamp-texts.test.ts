@@ -4,7 +4,11 @@ import { TimestampTexts } from './timestamp-texts.ts';
 describe('TimestampTexts', () => {
   const counting = () => {
     const calls = { n: 0 };
-    return { calls, format: (ms: number) => (calls.n++, `t${ms}`) };
+    const format = (ms: number) => {
+      calls.n++;
+      return `t${ms}`;
+    };
+    return { calls, format };
   };
 
   it('spells the timestamps of a block once for every block with the very same ones', () => {
