@@ -90,6 +90,7 @@ export class ChunkTable {
       dropRange: db.prepare('DELETE FROM chunks WHERE key >= ? AND key < ?'),
       insertTimeline: db.prepare('INSERT INTO timelines (key, data) VALUES (?, ?)'),
       timeline: db.prepare('SELECT data FROM timelines WHERE key = ?').pluck(),
+      timelineExists: db.prepare('SELECT 1 FROM timelines WHERE key = ?').pluck(),
       timelinesIn: db.prepare('SELECT key, data FROM timelines WHERE key >= ? AND key < ?').raw(),
       dropTimelinesBelow: db.prepare('DELETE FROM timelines WHERE key < ?'),
     };
@@ -144,7 +145,14 @@ export class ChunkTable {
     const checksum = timelineChecksum(bytes);
     const same = known.byChecksum.get(checksum);
     const found = same?.find((t) => sameBytes(t.bytes, bytes));
-    if (found) return { ref: found.ref, checksum };
+    // A transaction that wrote it may have been rolled back since (not every writer reloads
+    // after a failure): a chunk must never name a timeline that is not there.
+    if (found && this.stmt.timelineExists.get(firstChunkKeyOf(window) + found.ref) !== undefined) return { ref: found.ref, checksum };
+    if (found) {
+      same!.splice(same!.indexOf(found), 1);
+      known.bytes -= found.bytes.length;
+      this.writtenBytes -= found.bytes.length;
+    }
     if (known.next >= TIMELINES_PER_WINDOW) return undefined;
     const ref = known.next++;
     this.stmt.insertTimeline.run(firstChunkKeyOf(window) + ref, bytes);

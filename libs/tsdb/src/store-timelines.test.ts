@@ -8,6 +8,8 @@ import { seededRandom } from '@metrics-hub/testing';
 import { isStaleNaN, STALE_NAN } from '@metrics-hub/wire';
 import { HOUR_MS } from './rollup.ts';
 import type { AppendSeries, TimeSeriesStore } from './store.ts';
+import { ChunkTable } from './chunk-table.ts';
+import { openDatabase } from './schema.ts';
 import { StoreReplica } from './store-replica.ts';
 import { readAll, storePerTest, T0 } from './testing/store-fixture.ts';
 
@@ -168,5 +170,34 @@ describe('timelines', () => {
       /the chunk of .*host="h0".* is damaged \(the timeline .* is missing from the store\): restore the database/,
     );
     reopened.close();
+  });
+
+  it('are written again when the transaction that wrote one was rolled back', () => {
+    const { db, lock } = openDatabase(dir.file('raw.db'), {
+      pageSize: 4096,
+      synchronous: 'NORMAL',
+      chunkWindowMs: WINDOW,
+      windowExplicit: true,
+    });
+    try {
+      const table = new ChunkTable(db, WINDOW);
+      const ts = Float64Array.from(fleet(1, 1)[0].timestamps);
+      const values = (k: number) => Float64Array.from(ts, (_, i) => i * k);
+      // The first chunk on these timestamps, and its timeline, are rolled back; the table is not told.
+      expect(() =>
+        db.transaction(() => {
+          table.insert(1, ts, values(1), ts.length);
+          throw new Error('disk full');
+        })(),
+      ).toThrow('disk full');
+      table.insert(2, ts, values(2), ts.length);
+      const [row] = table.inRange(2, -Infinity, Infinity);
+      const decoded = table.decode(row)!;
+      expect(Array.from(decoded.timestamps)).toEqual(Array.from(ts));
+      expect(Array.from(decoded.values)).toEqual(Array.from(values(2)));
+    } finally {
+      db.close();
+      lock.close();
+    }
   });
 });
